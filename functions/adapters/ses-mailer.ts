@@ -1,0 +1,29 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Mailer } from '../core/ports.ts';
+
+const ses = new SESv2Client({});
+
+/** SES v2 SendEmail with Simple content (so custom headers ride along), the configuration set and message tags. */
+export function sesMailer(configurationSet: string): Mailer {
+  return {
+    async send(email) {
+      const out = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: email.from,
+          ReplyToAddresses: email.replyTo ? [email.replyTo] : undefined,
+          Destination: { ToAddresses: [email.to] },
+          ConfigurationSetName: configurationSet,
+          EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })),
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+              Headers: email.headers.length ? email.headers.map((h) => ({ Name: h.name, Value: h.value })) : undefined,
+            },
+          },
+        }),
+      );
+      return { messageId: out.MessageId ?? 'unknown' };
+    },
+  };
+}

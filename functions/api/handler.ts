@@ -1,0 +1,51 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { accountView, segmentOf, upsertAccount } from '../core/accounts.ts';
+import { systemClock } from '../core/clock.ts';
+import { NotFoundError } from '../core/errors.ts';
+import { ingestEvents } from '../core/ingest.ts';
+import { accountUpsertSchema, eventBatchSchema, idSchema } from '../core/schemas.ts';
+import { stateMachineStarter } from '../adapters/sfn-starter.ts';
+import { accountRepo } from '../data/accounts.ts';
+import { documentClient } from '../data/client.ts';
+import { runRepo } from '../data/runs.ts';
+import { scoreRepo } from '../data/scores.ts';
+import { usageRepo } from '../data/usage.ts';
+import { config } from '../shared/config.ts';
+import { parseEnv } from '../shared/env.ts';
+import { httpErrors, json, parseBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
+
+const env = parseEnv({ TABLE_NAME: z.string().min(1), ONBOARDING_STATE_MACHINE_ARN: z.string().startsWith('arn:') });
+const logger = new Logger({ serviceName: 'tend-api' });
+const accounts = accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments));
+const deps = {
+  clock: systemClock,
+  accounts,
+  usage: usageRepo(documentClient, env.TABLE_NAME),
+  scores: scoreRepo(documentClient, env.TABLE_NAME),
+  runs: runRepo(documentClient, env.TABLE_NAME),
+  onboarding: stateMachineStarter(env.ONBOARDING_STATE_MACHINE_ARN),
+};
+
+const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
+  'POST /v1/accounts': async (event) => {
+    const { created, account } = await upsertAccount(deps, parseBody(event, accountUpsertSchema));
+    return json(created ? 201 : 200, { account });
+  },
+  'POST /v1/events': async (event) => json(202, await ingestEvents(deps, parseBody(event, eventBatchSchema).events)),
+  'GET /v1/accounts/{id}': async (event) => {
+    const id = idSchema.safeParse(event.pathParameters?.id);
+    if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
+    return json(200, await accountView(deps, id.data));
+  },
+};
+
+/** The public HTTP API: one function, routed by API Gateway's route key. */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(httpErrors((message, err) => logger.error(message, err as Error)))
+  .handler(async (event) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
+    return route(event);
+  });

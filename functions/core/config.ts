@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { presetNames } from './score/presets/index.ts';
+import { templateIds } from './templates/catalogue.ts';
+
+const templateName = z.enum(templateIds as [string, ...string[]], {
+  error: (issue) => `unknown template "${String(issue.input)}"; known: ${templateIds.join(', ')}`,
+});
+
+const onboardingStep = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,24}$/, 'lowercase letters, digits and - only (it names states)'),
+  /** Days after the account's start date; the step waits until exactly then. */
+  day: z.number().int().min(0).max(365),
+  /** The email when the account has been active in the last 7 days, and when it has not. */
+  templates: z.object({ active: templateName, inactive: templateName }),
+});
+
+export const configSchema = z.object({
+  product: z.object({
+    name: z.string().min(1),
+    url: z.url(),
+    /** Features a usage event can name in `properties.feature`; adoption is measured against this list. */
+    features: z.array(z.string().min(1)).min(1),
+  }),
+  sender: z.object({
+    name: z.string().min(1),
+    from: z.email(),
+    replyTo: z.email().optional(),
+  }),
+  aws: z
+    .object({
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').optional(),
+      account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    })
+    .default({}),
+  scoreModel: z.enum(presetNames),
+  scoring: z
+    .object({
+      /** EventBridge Scheduler expression for the daily scoring run. */
+      schedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)').default('cron(0 6 * * ? *)'),
+    })
+    .default({ schedule: 'cron(0 6 * * ? *)' }),
+  segments: z
+    .object({ highTouchArr: z.number().positive(), mediumTouchArr: z.number().positive() })
+    .refine((s) => s.highTouchArr > s.mediumTouchArr, { message: 'highTouchArr must be above mediumTouchArr' })
+    .default({ highTouchArr: 50_000, mediumTouchArr: 10_000 }),
+  journeys: z.object({
+    onboarding: z.object({
+      steps: z
+        .array(onboardingStep)
+        .min(1)
+        .max(12)
+        .superRefine((steps, ctx) => {
+          steps.forEach((s, i) => {
+            if (i > 0 && s.day <= steps[i - 1]!.day) ctx.addIssue({ code: 'custom', path: [i, 'day'], message: 'steps must be in increasing day order' });
+            if (steps.findIndex((t) => t.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate step id "${s.id}"` });
+          });
+        }),
+    }),
+  }),
+});
+
+export type TendConfig = z.output<typeof configSchema>;
+export type TendConfigInput = z.input<typeof configSchema>;
+export type OnboardingStep = TendConfig['journeys']['onboarding']['steps'][number];
+
+/** Typed helper for tend.config.ts: gives completion and type errors; validation runs at synth and at start. */
+export function defineConfig(config: TendConfigInput): TendConfigInput {
+  return config;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates a config, naming every bad field ("journeys.onboarding.steps[1].day: ..."). */
+export function parseConfig(input: unknown, source = 'tend.config.ts'): TendConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`);
+  throw new ConfigError(`${source} is not valid:\n${lines.join('\n')}`);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || '(root)';
+}

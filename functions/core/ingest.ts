@@ -1,0 +1,31 @@
+import { dayOf } from './clock.ts';
+import type { AccountRepo, UsageRepo } from './ports.ts';
+import type { UsageEvent } from './types.ts';
+
+export interface IngestResult {
+  accepted: number;
+  rejected: { index: number; id: string; error: string }[];
+}
+
+/**
+ * Records a validated batch. Events are grouped per account and UTC day into one idempotent
+ * update each; events for accounts Tend does not know are reported per event, not stored.
+ */
+export async function ingestEvents(deps: { accounts: AccountRepo; usage: UsageRepo }, events: UsageEvent[]): Promise<IngestResult> {
+  const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
+  const rejected: IngestResult['rejected'] = [];
+  const groups = new Map<string, { accountId: string; day: string; events: UsageEvent[] }>();
+  events.forEach((e, index) => {
+    if (!known.has(e.accountId)) {
+      rejected.push({ index, id: e.id, error: `account "${e.accountId}" not found; create it with POST /v1/accounts first` });
+      return;
+    }
+    const day = dayOf(new Date(e.timestamp));
+    const key = `${e.accountId}\u0000${day}`;
+    const group = groups.get(key) ?? { accountId: e.accountId, day, events: [] };
+    group.events.push(e);
+    groups.set(key, group);
+  });
+  await Promise.all([...groups.values()].map((g) => deps.usage.record(g.accountId, g.day, g.events)));
+  return { accepted: events.length - rejected.length, rejected };
+}

@@ -1,0 +1,34 @@
+import { addDays } from '../clock.ts';
+import type { OnboardingStep } from '../config.ts';
+import type { UsageSummary } from '../score/derive.ts';
+
+export const ONBOARDING = 'onboarding';
+
+/**
+ * Absolute send times from the account's start date. The state machine waits until these
+ * timestamps (not for durations), so a late start or a redrive keeps the account's calendar.
+ */
+export function planOnboarding(startDate: string, steps: OnboardingStep[]): Record<string, string> {
+  const start = new Date(startDate);
+  return Object.fromEntries(steps.map((s) => [s.id, addDays(start, s.day).toISOString()]));
+}
+
+export type AccountState = 'active' | 'inactive';
+
+/** The state a step branches on: active when anyone used the product in the last 7 days. */
+export function assessForStep(usage: UsageSummary): { state: AccountState; activeUsers: number; seats: number } {
+  return { state: usage.activeInLast7Days ? 'active' : 'inactive', activeUsers: usage.activeUsers, seats: usage.seats };
+}
+
+/** A feature the account has not used yet, to suggest; the first feature when it used them all. */
+export function suggestFeature(usage: UsageSummary): string {
+  return usage.featuresAvailable.find((f) => !usage.featuresUsed.includes(f)) ?? usage.featuresAvailable[0] ?? 'the dashboard';
+}
+
+/** Deterministic execution name per account and play: a second start is a no-op, never a second run. */
+export function executionName(play: string, accountId: string): string {
+  const safe = accountId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) h = Math.imul(h ^ accountId.charCodeAt(i), 0x01000193);
+  return `${play}-${safe}-${(h >>> 0).toString(36)}`;
+}

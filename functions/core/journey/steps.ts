@@ -1,0 +1,96 @@
+import { DAY_MS, dayOf, type Clock } from '../clock.ts';
+import type { TendConfig } from '../config.ts';
+import { NotFoundError } from '../errors.ts';
+import type { AccountRepo, Mailer, RunRepo, SendLedger, UsageRepo } from '../ports.ts';
+import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
+import { render } from '../templates/render.ts';
+import type { TemplateId } from '../templates/catalogue.ts';
+import { assessForStep, ONBOARDING, planOnboarding, suggestFeature } from './onboarding.ts';
+
+export interface JourneyDeps {
+  clock: Clock;
+  config: TendConfig;
+  accounts: AccountRepo;
+  usage: UsageRepo;
+  runs: RunRepo;
+  ledger: SendLedger;
+  mailer: Mailer;
+}
+
+async function usageOf(deps: JourneyDeps, accountId: string) {
+  const account = await deps.accounts.get(accountId);
+  if (!account) throw new NotFoundError(`account "${accountId}" not found`);
+  const now = deps.clock.now();
+  const days = await deps.usage.days(accountId, dayOf(now.getTime() - WINDOW_DAYS * DAY_MS), dayOf(now));
+  return { account, usage: summariseUsage(account, days, deps.config.product.features, now) };
+}
+
+/** First task of a run: the absolute time of every step, recorded on the run. */
+export async function plan(deps: JourneyDeps, input: { accountId: string; startDate: string; executionName: string }) {
+  const schedule = planOnboarding(input.startDate, deps.config.journeys.onboarding.steps);
+  await deps.runs.start({ accountId: input.accountId, play: ONBOARDING, executionName: input.executionName, schedule, startedAt: deps.clock.now().toISOString() });
+  return { schedule };
+}
+
+/** What a step branches on, read when the step is due (not when the run started). */
+export async function assess(deps: JourneyDeps, input: { accountId: string }) {
+  const { account, usage } = await usageOf(deps, input.accountId);
+  return { ...assessForStep(usage), churned: account.status === 'churned' };
+}
+
+/**
+ * Sends one step's email exactly once: the ledger entry is claimed with a conditional put
+ * before SES is called, so a retried task or a redriven run finds the claim and sends nothing.
+ * A crash between the claim and SES loses that one email rather than risk sending it twice.
+ */
+export async function sendStep(deps: JourneyDeps, input: { accountId: string; executionName: string; step: string; template: TemplateId }) {
+  const { account, usage } = await usageOf(deps, input.accountId);
+  const stepConfig = deps.config.journeys.onboarding.steps.find((s) => s.id === input.step);
+  if (!stepConfig) throw new NotFoundError(`onboarding step "${input.step}" is not in the configuration`);
+  const now = deps.clock.now();
+  const contact = account.primaryContact;
+  const sendKey = `${input.executionName}#${input.step}#${contact.email}`;
+  const claimed = await deps.ledger.claim({
+    accountId: account.id, sendKey, contact: contact.email, template: input.template, play: ONBOARDING, step: input.step, status: 'claimed', claimedAt: now.toISOString(),
+  });
+  if (!claimed) {
+    const previous = await deps.ledger.get(account.id, sendKey);
+    return { outcome: 'duplicate' as const, messageId: previous?.messageId ?? null };
+  }
+  const email = render(input.template, {
+    product: { name: deps.config.product.name, url: deps.config.product.url },
+    sender: { name: deps.config.sender.name },
+    account: { id: account.id, name: account.name },
+    contact: { firstName: (contact.name ?? contact.email).split(/[\s@]/)[0]!, email: contact.email },
+    step: { id: input.step, day: stepConfig.day },
+    usage: {
+      seats: usage.seats,
+      activeUsers: usage.activeUsers,
+      featuresUsed: usage.featuresUsed.length,
+      featuresAvailable: usage.featuresAvailable.length,
+      suggestedFeature: suggestFeature(usage),
+    },
+  });
+  try {
+    const { messageId } = await deps.mailer.send({
+      from: `${deps.config.sender.name} <${deps.config.sender.from}>`,
+      replyTo: deps.config.sender.replyTo,
+      to: contact.email,
+      ...email,
+      headers: [],
+      tags: { play: ONBOARDING, step: input.step, account: account.id },
+    });
+    await deps.ledger.markSent(account.id, sendKey, messageId, now);
+    await deps.runs.stepDone(account.id, ONBOARDING, { id: input.step, template: input.template, outcome: 'sent', at: now.toISOString(), messageId });
+    return { outcome: 'sent' as const, messageId };
+  } catch (err) {
+    // SES did not take the email: give the claim back so the state machine's retry can send it.
+    await deps.ledger.release(account.id, sendKey);
+    throw err;
+  }
+}
+
+export async function finish(deps: JourneyDeps, input: { accountId: string; failed?: boolean }) {
+  await deps.runs.finish(input.accountId, ONBOARDING, input.failed ? 'failed' : 'completed', deps.clock.now());
+  return { status: input.failed ? 'failed' : 'completed' };
+}

@@ -1,0 +1,59 @@
+import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, SendRecord, UsageEvent } from './types.ts';
+
+/** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
+export interface AccountRepo {
+  /** Writes the account in one conditional-free update; returns the item as it was before, if any. */
+  upsert(input: AccountUpsert, now: Date): Promise<{ before: Account | undefined; after: Account }>;
+  get(accountId: string): Promise<Account | undefined>;
+  existing(accountIds: string[]): Promise<Set<string>>;
+  markOnboardingStarted(accountId: string, executionName: string, now: Date): Promise<void>;
+  /** Account ids of one shard, page by page. */
+  listIds(shard: number): AsyncIterable<string[]>;
+}
+
+export interface UsageRepo {
+  /** Idempotent: a replayed event adds nothing (rollups are sets). */
+  record(accountId: string, day: string, events: UsageEvent[]): Promise<void>;
+  days(accountId: string, fromDay: string, toDay: string): Promise<UsageDay[]>;
+}
+
+export interface ScoreRepo {
+  get(accountId: string): Promise<StoredScore | undefined>;
+  put(score: StoredScore): Promise<void>;
+}
+
+export interface RunRepo {
+  get(accountId: string, play: string): Promise<RunRecord | undefined>;
+  start(run: Pick<RunRecord, 'accountId' | 'play' | 'executionName' | 'schedule' | 'startedAt'>): Promise<void>;
+  stepDone(accountId: string, play: string, step: RunRecord['steps'][string] & { id: string }): Promise<void>;
+  finish(accountId: string, play: string, status: RunRecord['status'], at: Date): Promise<void>;
+}
+
+export interface SendLedger {
+  /** Conditional put: true when this call claimed the send, false when it was claimed before. */
+  claim(record: SendRecord): Promise<boolean>;
+  get(accountId: string, sendKey: string): Promise<SendRecord | undefined>;
+  markSent(accountId: string, sendKey: string, messageId: string, at: Date): Promise<void>;
+  /** Deletes a claim that never reached SES, so a retry may send. */
+  release(accountId: string, sendKey: string): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  replyTo?: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: { name: string; value: string }[];
+  tags: Record<string, string>;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface JourneyStarter {
+  /** Starts a named execution; starting the same name again is not an error. */
+  start(executionName: string, input: unknown): Promise<void>;
+}

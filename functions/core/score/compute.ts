@@ -1,0 +1,102 @@
+import { normalise } from './normalise.ts';
+import type { ScoreModel, SignalValues } from './model.ts';
+import { signalInfo } from './signals.ts';
+
+export interface SignalContribution {
+  signal: string;
+  value: number | string;
+  /** The signal on 0..100. */
+  score: number;
+  /** Points of the total this signal adds (its score times its share of the present weight). */
+  points: number;
+  /** Points it would add at 100 minus what it adds: what it costs the account. */
+  pointsLost: number;
+  text: string;
+}
+
+export interface ComponentResult {
+  id: string;
+  label: string;
+  weight: number;
+  /** 0..100, or null when none of its signals is present. */
+  score: number | null;
+  /** Share of the component's signal weight that had data, 0..1. */
+  coverage: number;
+  signals: SignalContribution[];
+}
+
+export interface ScoreResult {
+  modelId: string;
+  modelVersion: string;
+  /** Whole number 0..100, or null when no signal of the model has data. */
+  score: number | null;
+  tier: string | null;
+  color: string | null;
+  /** Share of the model's weight that had data, 0..1: missing signals re-weight over the rest. */
+  coverage: number;
+  components: ComponentResult[];
+  driversDown: SignalContribution[];
+  driversUp: SignalContribution[];
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Scores one account. Pure: the same model and values always give the same result. */
+export function computeScore(model: ScoreModel, values: SignalValues): ScoreResult {
+  const totalWeight = model.components.reduce((s, c) => s + c.weight, 0);
+  const components: ComponentResult[] = model.components.map((component) => {
+    const present = component.signals.flatMap((spec) => {
+      const value = values[spec.signal];
+      const score = value === undefined ? undefined : normalise(spec.normalise, value);
+      return score === undefined || value === undefined ? [] : [{ spec, value, score }];
+    });
+    const allWeight = component.signals.reduce((s, x) => s + x.weight, 0);
+    const presentWeight = present.reduce((s, x) => s + x.spec.weight, 0);
+    const score = presentWeight > 0 ? present.reduce((s, x) => s + x.score * x.spec.weight, 0) / presentWeight : null;
+    return {
+      id: component.id,
+      label: component.label,
+      weight: component.weight,
+      score: score === null ? null : round2(score),
+      coverage: round2(presentWeight / allWeight),
+      signals: present.map(({ spec, value, score: s }) => ({
+        signal: spec.signal,
+        value,
+        score: round2(s),
+        points: 0,
+        pointsLost: 0,
+        text: signalInfo(spec.signal).describe(value),
+      })),
+    };
+  });
+
+  const scored = components.filter((c) => c.score !== null);
+  const scoredWeight = scored.reduce((s, c) => s + c.weight, 0);
+  const coverage = round2(components.reduce((s, c) => s + c.weight * c.coverage, 0) / totalWeight);
+  if (scoredWeight === 0) {
+    return { modelId: model.id, modelVersion: model.version, score: null, tier: null, color: null, coverage, components, driversDown: [], driversUp: [] };
+  }
+
+  const specs = new Map(model.components.map((c) => [c.id, c]));
+  for (const c of scored) {
+    const spec = specs.get(c.id)!;
+    const presentWeight = c.signals.reduce((s, x) => s + (spec.signals.find((y) => y.signal === x.signal)?.weight ?? 0), 0);
+    for (const s of c.signals) {
+      const share = (c.weight / scoredWeight) * ((spec.signals.find((y) => y.signal === s.signal)?.weight ?? 0) / presentWeight);
+      s.points = round2(s.score * share);
+      s.pointsLost = round2((100 - s.score) * share);
+    }
+  }
+  const exact = scored.reduce((s, c) => s + (c.score as number) * c.weight, 0) / scoredWeight;
+  const score = Math.min(100, Math.max(0, Math.round(exact)));
+  const tier = tierOf(model, score);
+  const all = scored.flatMap((c) => c.signals);
+  const driversDown = all.filter((s) => s.pointsLost > 0).sort((a, b) => b.pointsLost - a.pointsLost).slice(0, 3);
+  const driversUp = all.filter((s) => s.points > 0).sort((a, b) => b.points - a.points).slice(0, 3);
+  return { modelId: model.id, modelVersion: model.version, score, tier: tier.name, color: tier.color, coverage, components, driversDown, driversUp };
+}
+
+export function tierOf(model: ScoreModel, score: number) {
+  const sorted = [...model.tiers].sort((a, b) => b.min - a.min);
+  return sorted.find((t) => score >= t.min) ?? sorted[sorted.length - 1]!;
+}

@@ -1,0 +1,64 @@
+import { DAY_MS, dayOf } from '../clock.ts';
+import type { Account, UsageDay } from '../types.ts';
+import type { SignalValues } from './model.ts';
+
+export const WINDOW_DAYS = 30;
+
+/** Usage figures over a window, shared by scoring and by the emails that quote them. */
+export interface UsageSummary {
+  activeUsers: number;
+  seats: number;
+  featuresUsed: string[];
+  featuresAvailable: string[];
+  userDays: number;
+  lastActiveDay?: string;
+  activeInLast7Days: boolean;
+}
+
+function inRange(days: UsageDay[], fromMs: number, toMs: number) {
+  const from = dayOf(fromMs);
+  const to = dayOf(toMs);
+  return days.filter((d) => d.day >= from && d.day < to);
+}
+
+export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[], features: string[], now: Date): UsageSummary {
+  const window = inRange(days, now.getTime() - WINDOW_DAYS * DAY_MS, now.getTime() + DAY_MS);
+  const users = new Set(window.flatMap((d) => d.users));
+  const used = new Set(window.flatMap((d) => d.features));
+  const active = window.filter((d) => d.users.length > 0).map((d) => d.day).sort();
+  return {
+    activeUsers: users.size,
+    seats: account.seats ?? Math.max(users.size, 1),
+    featuresUsed: features.filter((f) => used.has(f)),
+    featuresAvailable: features,
+    userDays: window.reduce((s, d) => s + d.users.length, 0),
+    lastActiveDay: active[active.length - 1],
+    activeInLast7Days: inRange(window, now.getTime() - 7 * DAY_MS, now.getTime() + DAY_MS).some((d) => d.users.length > 0),
+  };
+}
+
+/**
+ * Raw signal values for the score model, from what Tend stores. A signal Tend has no data for
+ * is left out (undefined), and the model re-weights over the rest and reports lower coverage.
+ */
+export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date): SignalValues {
+  const u = summariseUsage(account, days, features, now);
+  const ageDays = Math.max(1, Math.floor((now.getTime() - new Date(account.startDate).getTime()) / DAY_MS));
+  const windowDays = Math.min(WINDOW_DAYS, ageDays);
+  const window = inRange(days, now.getTime() - WINDOW_DAYS * DAY_MS, now.getTime() + DAY_MS);
+  const userFeatureDays = window.reduce((s, d) => s + d.userFeatures.length, 0);
+  const prior = inRange(days, now.getTime() - 2 * WINDOW_DAYS * DAY_MS, now.getTime() - WINDOW_DAYS * DAY_MS);
+  const priorUserDays = prior.reduce((s, d) => s + d.users.length, 0);
+  const lastActive = u.lastActiveDay ?? dayOf(new Date(account.startDate));
+  return {
+    loginDaysPerWeek: u.activeUsers === 0 ? 0 : u.userDays / u.activeUsers / (windowDays / 7),
+    featureAdoption: features.length === 0 ? undefined : u.featuresUsed.length / features.length,
+    activeSeatRatio: account.seats ? u.activeUsers / account.seats : undefined,
+    usageDepth: u.userDays === 0 ? undefined : userFeatureDays / u.userDays,
+    daysSinceLastActivity: Math.max(0, Math.floor((now.getTime() - new Date(lastActive).getTime()) / DAY_MS)),
+    usageGrowth: ageDays >= 2 * WINDOW_DAYS && priorUserDays > 0 ? u.userDays / priorUserDays : undefined,
+    arr: account.arr,
+    paymentStatus: account.paymentStatus,
+    strategicImportance: account.strategicImportance,
+  };
+}

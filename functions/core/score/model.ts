@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * How a raw signal value becomes 0..100. Every kind is clamped to 0..100.
+ * - linear: `min` scores 0, `max` scores 100.
+ * - inverse: `min` scores 100, `max` scores 0 (tickets, days since last use).
+ * - target: value / target, capped at 1 (adoption against a 70% goal).
+ * - points: the score of the highest step whose `atLeast` the value reaches.
+ * - categorical: a score per named value (payment status).
+ */
+export const normaliseSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('linear'), min: z.number(), max: z.number() }),
+  z.object({ kind: z.literal('inverse'), min: z.number(), max: z.number() }),
+  z.object({ kind: z.literal('target'), target: z.number().positive() }),
+  z.object({
+    kind: z.literal('points'),
+    steps: z.array(z.object({ atLeast: z.number(), score: z.number().min(0).max(100) })).min(1),
+  }),
+  z.object({ kind: z.literal('categorical'), scores: z.record(z.string(), z.number().min(0).max(100)) }),
+]);
+export type Normalise = z.infer<typeof normaliseSchema>;
+
+export const signalSpecSchema = z.object({
+  signal: z.string().min(1),
+  /** Relative weight inside its component; signals of a component default to equal weight. */
+  weight: z.number().positive().default(1),
+  normalise: normaliseSchema,
+});
+
+export const componentSchema = z.object({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  weight: z.number().positive(),
+  signals: z.array(signalSpecSchema).min(1),
+});
+
+export const tierSchema = z.object({
+  name: z.string().min(1),
+  /** Lowest score (inclusive) in this tier. Scores are whole numbers. */
+  min: z.number().int().min(0).max(100),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i),
+});
+
+export const scoreModelSchema = z
+  .object({
+    id: z.string().min(1),
+    version: z.string().min(1),
+    components: z.array(componentSchema).min(1),
+    tiers: z.array(tierSchema).min(2).max(4),
+  })
+  .superRefine((model, ctx) => {
+    if (!model.tiers.some((t) => t.min === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'one tier must start at 0 so every score has a tier' });
+    }
+    const ids = new Set<string>();
+    model.components.forEach((c, i) => {
+      if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['components', i, 'id'], message: `duplicate component "${c.id}"` });
+      ids.add(c.id);
+    });
+  });
+
+export type ScoreModel = z.output<typeof scoreModelSchema>;
+export type ScoreModelInput = z.input<typeof scoreModelSchema>;
+export type SignalValue = number | string;
+export type SignalValues = Readonly<Record<string, SignalValue | undefined>>;

@@ -1,0 +1,34 @@
+import type { SignalValue } from './model.ts';
+
+/** What a signal means, in words a CSM reads on the account card. */
+export interface SignalInfo {
+  label: string;
+  describe(value: SignalValue): string;
+}
+
+const pct = (v: SignalValue) => `${Math.round(Number(v) * 100)}%`;
+const num = (digits: number) => (v: SignalValue) => Number(v).toFixed(digits).replace(/\.0+$/, '');
+
+export const signalCatalogue: Record<string, SignalInfo> = {
+  loginDaysPerWeek: { label: 'login frequency', describe: (v) => `active users log in ${num(1)(v)} days a week` },
+  featureAdoption: { label: 'feature adoption', describe: (v) => `${pct(v)} of the product's features used in the last 30 days` },
+  activeSeatRatio: { label: 'active users vs licensed seats', describe: (v) => `${pct(v)} of licensed seats active in the last 30 days` },
+  usageDepth: { label: 'depth of usage', describe: (v) => `each active user uses ${num(1)(v)} features a day` },
+  daysSinceLastActivity: { label: 'days since last activity', describe: (v) => `last activity ${num(0)(v)} days ago` },
+  supportQuality: { label: 'support interactions', describe: (v) => `support interaction quality ${pct(v)}` },
+  trainingCompletion: { label: 'training', describe: (v) => `${pct(v)} of training completed` },
+  communityParticipation: { label: 'community participation', describe: (v) => `community participation ${pct(v)}` },
+  emailEngagement: { label: 'email engagement', describe: (v) => `${pct(v)} of emails opened or clicked` },
+  nps: { label: 'NPS', describe: (v) => `latest NPS answer ${num(0)(v)} of 10` },
+  csat: { label: 'CSAT', describe: (v) => `latest CSAT ${num(1)(v)} of 5` },
+  renewalProbability: { label: 'renewal probability', describe: (v) => `renewal probability ${pct(v)}` },
+  ticketSentiment: { label: 'ticket sentiment', describe: (v) => `ticket sentiment ${num(2)(v)} (-1 to 1)` },
+  arr: { label: 'contract value', describe: (v) => `ARR $${Math.round(Number(v)).toLocaleString('en-US')}` },
+  usageGrowth: { label: 'growth', describe: (v) => `usage ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior 30 days` },
+  strategicImportance: { label: 'strategic importance', describe: (v) => `strategic importance ${String(v)}` },
+  paymentStatus: { label: 'payment status', describe: (v) => `payment status ${String(v)}` },
+};
+
+export function signalInfo(id: string): SignalInfo {
+  return signalCatalogue[id] ?? { label: id, describe: (v) => `${id} ${String(v)}` };
+}

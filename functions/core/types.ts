@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import type { accountUpsertSchema, usageEventSchema } from './schemas.ts';
+import type { ScoreResult } from './score/compute.ts';
+
+export type AccountUpsert = z.output<typeof accountUpsertSchema>;
+export type UsageEvent = z.output<typeof usageEventSchema>;
+
+export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status'> {
+  status: NonNullable<AccountUpsert['status']>;
+  startDate: string;
+  renewalDate?: string;
+  segment: 'high-touch' | 'medium-touch' | 'tech-touch';
+  createdAt: string;
+  updatedAt: string;
+  onboardingExecution?: string;
+}
+
+/** One account's activity on one UTC day, as sets so a replayed event changes nothing. */
+export interface UsageDay {
+  day: string;
+  users: string[];
+  features: string[];
+  /** `user|feature` pairs: how many features each user touched that day. */
+  userFeatures: string[];
+}
+
+export interface StoredScore extends ScoreResult {
+  accountId: string;
+  computedAt: string;
+  signals: Record<string, number | string>;
+}
+
+export interface RunStep {
+  template?: string;
+  outcome: 'sent' | 'skipped' | 'failed';
+  at: string;
+  messageId?: string;
+  detail?: string;
+}
+
+export interface RunRecord {
+  accountId: string;
+  play: string;
+  executionName: string;
+  status: 'running' | 'completed' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  schedule: Record<string, string>;
+  steps: Record<string, RunStep>;
+}
+
+export interface SendRecord {
+  accountId: string;
+  sendKey: string;
+  contact: string;
+  template: string;
+  play: string;
+  step: string;
+  status: 'claimed' | 'sent' | 'failed';
+  claimedAt: string;
+  sentAt?: string;
+  messageId?: string;
+  error?: string;
+}

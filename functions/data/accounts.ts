@@ -1,0 +1,103 @@
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AccountRepo } from '../core/ports.ts';
+import type { Account, AccountUpsert } from '../core/types.ts';
+import { keys, TABLE_KEYS } from './keys.ts';
+import { stripKeys } from './items.ts';
+
+/** The account item holds the account and its primary contact, so one write is the whole account. */
+export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
+  return {
+    async upsert(input: AccountUpsert, now: Date) {
+      const startDate = input.startDate ? new Date(input.startDate).toISOString() : undefined;
+      const fields: Record<string, unknown> = {
+        ...input,
+        startDate,
+        renewalDate: input.renewalDate ? new Date(input.renewalDate).toISOString() : undefined,
+        segment: segmentOf(input.arr),
+        updatedAt: now.toISOString(),
+        ...keys.accountIndex(input.id),
+      };
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':now': now.toISOString() };
+      const sets: string[] = ['#createdAt = if_not_exists(#createdAt, :now)', '#startDate = if_not_exists(#startDate, :now)'];
+      names['#createdAt'] = 'createdAt';
+      names['#startDate'] = 'startDate';
+      for (const [k, v] of Object.entries(fields)) {
+        if (v === undefined) continue;
+        if (k === 'startDate') {
+          sets[1] = '#startDate = :startDate';
+          values[':startDate'] = v;
+          continue;
+        }
+        names[`#${k}`] = k;
+        values[`:${k}`] = v;
+        sets.push(`#${k} = :${k}`);
+      }
+      if (input.status === undefined) {
+        names['#status'] = 'status';
+        values[':defaultStatus'] = 'active';
+        sets.push('#status = if_not_exists(#status, :defaultStatus)');
+      }
+      const out = await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.account(input.id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const after = stripKeys(out.Attributes) as unknown as Account;
+      // ALL_NEW cannot tell a create from an update; createdAt equal to this write's time can.
+      const before = after.createdAt === now.toISOString() ? undefined : after;
+      return { before, after };
+    },
+    async get(accountId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId) }));
+      return out.Item ? (stripKeys(out.Item) as unknown as Account) : undefined;
+    },
+    async existing(accountIds) {
+      const found = new Set<string>();
+      for (let i = 0; i < accountIds.length; i += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
+          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)), ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' } },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of out.Responses?.[table] ?? []) found.add(String(item.id));
+          request = out.UnprocessedKeys as typeof request;
+        }
+      }
+      return found;
+    },
+    async markOnboardingStarted(accountId, executionName, now) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET onboardingExecution = :e, onboardingStartedAt = if_not_exists(onboardingStartedAt, :now)',
+          ExpressionAttributeValues: { ':e': executionName, ':now': now.toISOString() },
+        }),
+      );
+    },
+    async *listIds(shard) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: TABLE_KEYS.gsi1.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
+            ExpressionAttributeValues: { ':pk': keys.accountShard(shard) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        const ids = (out.Items ?? []).map((i) => String(i[TABLE_KEYS.gsi1.sortKey]));
+        if (ids.length) yield ids;
+        start = out.LastEvaluatedKey;
+      } while (start);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { TABLE_KEYS } from './keys.ts';
+
+const KEY_ATTRIBUTES: string[] = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey, TABLE_KEYS.ttl];
+
+/** An item without its storage keys: what the domain sees. */
+export function stripKeys(item: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item ?? {})) if (!KEY_ATTRIBUTES.includes(k)) out[k] = v instanceof Set ? [...v] : v;
+  return out;
+}
+
+export const ttlIn = (from: Date, days: number) => Math.floor(from.getTime() / 1000) + days * 86_400;

@@ -1,0 +1,38 @@
+/**
+ * The one table's key names and entity keys. CDK (lib/) and the repositories both import this
+ * module, so a key rename cannot drift between the table and the code. Access patterns: docs/data-model.md.
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  ttl: 'expiresAt',
+} as const;
+
+/** Accounts are spread over this many GSI partitions so a full scan for scoring never hits one hot key. */
+export const ACCOUNT_SHARDS = 16;
+
+const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
+
+export function shardOf(accountId: string): number {
+  // FNV-1a: cheap, stable across runtimes, good enough spread for 16 buckets.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) {
+    h ^= accountId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % ACCOUNT_SHARDS;
+}
+
+export const keys = {
+  account: (accountId: string) => ({ pk: accountPk(accountId), sk: 'ACCOUNT' }),
+  accountIndex: (accountId: string) => ({ gsi1pk: `ACCOUNTS#${shardOf(accountId)}`, gsi1sk: accountId }),
+  accountShard: (shard: number) => `ACCOUNTS#${shard}`,
+  usageDay: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `DAY#${day}` }),
+  usageDayPrefix: 'DAY#',
+  score: (accountId: string) => ({ pk: accountPk(accountId), sk: 'SCORE' }),
+  scoreHistory: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `SCORE#${day}` }),
+  run: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}` }),
+  send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
+  sendPrefix: 'SEND#',
+};

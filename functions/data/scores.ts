@@ -1,0 +1,25 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ScoreRepo } from '../core/ports.ts';
+import type { StoredScore } from '../core/types.ts';
+import { dayOf } from '../core/clock.ts';
+import { keys } from './keys.ts';
+import { stripKeys, ttlIn } from './items.ts';
+
+const HISTORY_TTL_DAYS = 400;
+
+/** The current score, plus one history item per day (kept 400 days) for trends and backtests. */
+export function scoreRepo(db: DynamoDBDocumentClient, table: string): ScoreRepo {
+  return {
+    async get(accountId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
+      return out.Item ? (stripKeys(out.Item) as unknown as StoredScore) : undefined;
+    },
+    async put(score) {
+      const at = new Date(score.computedAt);
+      await Promise.all([
+        db.send(new PutCommand({ TableName: table, Item: { ...keys.score(score.accountId), ...score } })),
+        db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreHistory(score.accountId, dayOf(at)), ...score, expiresAt: ttlIn(at, HISTORY_TTL_DAYS) } })),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SendLedger } from '../core/ports.ts';
+import type { SendRecord } from '../core/types.ts';
+import { keys } from './keys.ts';
+import { stripKeys } from './items.ts';
+
+/** The send ledger: one item per (run, step, contact), claimed before SES is called. */
+export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
+  return {
+    async claim(record) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.send(record.accountId, record.sendKey), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
+    },
+    async get(accountId, sendKey) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.send(accountId, sendKey) }));
+      return out.Item ? (stripKeys(out.Item) as unknown as SendRecord) : undefined;
+    },
+    async markSent(accountId, sendKey, messageId, at) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':t': at.toISOString() },
+        }),
+      );
+    },
+    async release(accountId, sendKey) {
+      await db.send(
+        new DeleteCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed' },
+        }),
+      ).catch((err: Error) => {
+        if (err.name !== 'ConditionalCheckFailedException') throw err;
+      });
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { UsageRepo } from '../core/ports.ts';
+import type { UsageDay } from '../core/types.ts';
+import { keys } from './keys.ts';
+import { ttlIn } from './items.ts';
+
+/** Usage rollups live 400 days: long enough for a year-over-year look at renewal. */
+const USAGE_TTL_DAYS = 400;
+
+/**
+ * One item per account and day. Every update is a set union (ADD on string sets), which is
+ * idempotent and atomic: a replayed or concurrent event changes nothing and needs no transaction.
+ */
+export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo {
+  return {
+    async record(accountId, day, events) {
+      const users = new Set(events.map((e) => e.userId));
+      const features = new Set<string>();
+      const userFeatures = new Set<string>();
+      for (const e of events) {
+        const feature = typeof e.properties?.feature === 'string' ? e.properties.feature : undefined;
+        if (feature) {
+          features.add(feature);
+          userFeatures.add(`${e.userId}|${feature}`);
+        }
+      }
+      const adds = ['#users :users'];
+      const values: Record<string, unknown> = { ':users': users, ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), USAGE_TTL_DAYS) };
+      const names: Record<string, string> = { '#users': 'users' };
+      if (features.size) {
+        adds.push('#features :features', '#userFeatures :userFeatures');
+        Object.assign(values, { ':features': features, ':userFeatures': userFeatures });
+        Object.assign(names, { '#features': 'features', '#userFeatures': 'userFeatures' });
+      }
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.usageDay(accountId, day),
+          UpdateExpression: `ADD ${adds.join(', ')} SET #day = :day, expiresAt = :exp`,
+          ExpressionAttributeNames: { ...names, '#day': 'day' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    },
+    async days(accountId, fromDay, toDay) {
+      const out: UsageDay[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': keys.usageDay(accountId, fromDay).pk, ':from': keys.usageDay(accountId, fromDay).sk, ':to': keys.usageDay(accountId, toDay).sk },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const i of page.Items ?? []) {
+          out.push({
+            day: String(i.day),
+            users: [...((i.users as Set<string>) ?? [])],
+            features: [...((i.features as Set<string>) ?? [])],
+            userFeatures: [...((i.userFeatures as Set<string>) ?? [])],
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { systemClock } from '../core/clock.ts';
+import { assess, finish, plan, sendStep } from '../core/journey/steps.ts';
+import { templateIds } from '../core/templates/catalogue.ts';
+import { sesMailer } from '../adapters/ses-mailer.ts';
+import { segmentOf } from '../core/accounts.ts';
+import { accountRepo } from '../data/accounts.ts';
+import { documentClient } from '../data/client.ts';
+import { runRepo } from '../data/runs.ts';
+import { sendLedger } from '../data/sends.ts';
+import { usageRepo } from '../data/usage.ts';
+import { config } from '../shared/config.ts';
+import { parseEnv } from '../shared/env.ts';
+
+const env = parseEnv({ TABLE_NAME: z.string().min(1), CONFIGURATION_SET: z.string().min(1) });
+const deps = {
+  clock: systemClock,
+  config,
+  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
+  usage: usageRepo(documentClient, env.TABLE_NAME),
+  runs: runRepo(documentClient, env.TABLE_NAME),
+  ledger: sendLedger(documentClient, env.TABLE_NAME),
+  mailer: sesMailer(env.CONFIGURATION_SET),
+};
+
+const task = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('plan'), accountId: z.string(), startDate: z.string(), executionName: z.string() }),
+  z.object({ action: z.literal('assess'), accountId: z.string() }),
+  z.object({ action: z.literal('send'), accountId: z.string(), executionName: z.string(), step: z.string(), template: z.enum(templateIds) }),
+  z.object({ action: z.literal('finish'), accountId: z.string(), failed: z.boolean().optional() }),
+]);
+
+/** The onboarding state machine's tasks. The machine decides what and when; this does one step. */
+export const handler = async (event: unknown) => {
+  const input = task.parse(event);
+  switch (input.action) {
+    case 'plan':
+      return plan(deps, input);
+    case 'assess':
+      return assess(deps, input);
+    case 'send':
+      return sendStep(deps, input);
+    case 'finish':
+      return finish(deps, input);
+  }
+};

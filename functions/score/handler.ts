@@ -1,0 +1,34 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { systemClock } from '../core/clock.ts';
+import { presetModel } from '../core/score/presets/index.ts';
+import { scoreShards } from '../core/scoring.ts';
+import { ACCOUNT_SHARDS } from '../data/keys.ts';
+import { accountRepo } from '../data/accounts.ts';
+import { documentClient } from '../data/client.ts';
+import { scoreRepo } from '../data/scores.ts';
+import { usageRepo } from '../data/usage.ts';
+import { segmentOf } from '../core/accounts.ts';
+import { config } from '../shared/config.ts';
+import { parseEnv } from '../shared/env.ts';
+
+const env = parseEnv({ TABLE_NAME: z.string().min(1) });
+const logger = new Logger({ serviceName: 'tend-score' });
+const deps = {
+  clock: systemClock,
+  model: presetModel(config.scoreModel),
+  features: config.product.features,
+  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
+  usage: usageRepo(documentClient, env.TABLE_NAME),
+  scores: scoreRepo(documentClient, env.TABLE_NAME),
+};
+
+const input = z.object({ shards: z.array(z.number().int().min(0).max(ACCOUNT_SHARDS - 1)).optional() }).loose();
+
+/** The scheduled scoring run: every account of every shard (or of the shards asked for). */
+export const handler = async (event: unknown) => {
+  const { shards } = input.parse(event ?? {});
+  const tiers = await scoreShards(deps, shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i));
+  logger.info('scored', { tiers });
+  return { tiers };
+};
