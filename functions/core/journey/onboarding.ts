@@ -10,8 +10,11 @@ export const ONBOARDING = 'onboarding';
  */
 export function planOnboarding(startDate: string, steps: OnboardingStep[]): Record<string, string> {
   const start = new Date(startDate);
-  return Object.fromEntries(steps.map((s) => [s.id, addDays(start, s.day).toISOString()]));
+  return Object.fromEntries(steps.map((s) => [scheduleKey(s.id), addDays(start, s.day).toISOString()]));
 }
+
+/** A step id as a JSONPath-safe key of the schedule (`day-7` -> `day_7`). */
+export const scheduleKey = (stepId: string) => stepId.replace(/-/g, '_');
 
 export type AccountState = 'active' | 'inactive';
 

@@ -1,0 +1,27 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import { TendFunction } from './tend-function.ts';
+
+/** The routes of the public API; the local runtime serves the same list, read back from the template. */
+export const API_ROUTES = [
+  { method: HttpMethod.POST, path: '/v1/accounts' },
+  { method: HttpMethod.POST, path: '/v1/events' },
+  { method: HttpMethod.GET, path: '/v1/accounts/{id}' },
+] as const;
+
+/** HTTP API (API Gateway v2) in front of the ingest/read function. */
+export class IngestApi extends Construct {
+  readonly api: HttpApi;
+  readonly handler: TendFunction;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.handler = new TendFunction(this, 'Handler', { entry: 'functions/api/handler.ts', description: 'Tend HTTP API: accounts, events, account view' });
+    this.api = new HttpApi(this, 'HttpApi', { description: 'Tend ingest and read API' });
+    const integration = new HttpLambdaIntegration('Lambda', this.handler);
+    for (const route of API_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
+  }
+}

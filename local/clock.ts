@@ -1,0 +1,100 @@
+/**
+ * The local runtime's clock: virtual time that runs `speed` times faster than real time
+ * (86400: a day a second). Installed under a global symbol that the bundled handlers' system
+ * clock reads, so handlers, waits, schedules and retries all follow one clock.
+ */
+export const LOCAL_CLOCK = Symbol.for('tend.localClock');
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class VirtualClock {
+  private baseVirtual: number;
+  private baseReal: number;
+  private pausedAt: number | undefined;
+  private readonly onResume = new Set<() => void>();
+
+  constructor(
+    start: Date = new Date(),
+    private speedFactor = 1,
+  ) {
+    this.baseVirtual = start.getTime();
+    this.baseReal = performance.now();
+  }
+
+  get speed(): number {
+    return this.speedFactor;
+  }
+
+  nowMs(): number {
+    return this.pausedAt ?? this.baseVirtual + (performance.now() - this.baseReal) * this.speedFactor;
+  }
+
+  get paused(): boolean {
+    return this.pausedAt !== undefined;
+  }
+
+  /** Stops time (for setting up a scene); waits hold until `resume`. */
+  pause(): void {
+    if (this.pausedAt === undefined) this.pausedAt = this.nowMs();
+  }
+
+  resume(): void {
+    if (this.pausedAt === undefined) return;
+    this.baseVirtual = this.pausedAt;
+    this.baseReal = performance.now();
+    this.pausedAt = undefined;
+    const waiting = [...this.onResume];
+    this.onResume.clear();
+    for (const w of waiting) w();
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) throw new Error('speed must be above 0; use pause() to stop time');
+    this.baseVirtual = this.nowMs();
+    this.baseReal = performance.now();
+    this.speedFactor = speed;
+  }
+
+  /** Real milliseconds until a virtual moment. */
+  realDelayUntil(virtualMs: number): number {
+    return Math.max(0, (virtualMs - this.nowMs()) / this.speedFactor);
+  }
+
+  /**
+   * Resolves when virtual time reaches `virtualMs`. Waits in slices under setTimeout's
+   * 24.8-day limit (past it, Node fires at once) and re-checks, so any wait is exact.
+   */
+  sleepUntil(virtualMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      let timer: NodeJS.Timeout;
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.onResume.delete(tick);
+        resolve();
+      };
+      const tick = () => {
+        if (this.paused) return void this.onResume.add(tick);
+        const delay = this.realDelayUntil(virtualMs);
+        if (delay <= 0) {
+          signal?.removeEventListener('abort', onAbort);
+          return resolve();
+        }
+        timer = setTimeout(tick, Math.min(Math.ceil(delay), MAX_TIMER_MS));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      tick();
+    });
+  }
+
+  install(): void {
+    (globalThis as Record<symbol, unknown>)[LOCAL_CLOCK] = this;
+  }
+
+  uninstall(): void {
+    if ((globalThis as Record<symbol, unknown>)[LOCAL_CLOCK] === this) delete (globalThis as Record<symbol, unknown>)[LOCAL_CLOCK];
+  }
+}

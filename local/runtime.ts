@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
+import { VirtualClock } from './clock.ts';
+import { localCredentials } from './credentials.ts';
+import { LocalDynamo } from './dynamodb.ts';
+import { httpApi, routesOf } from './http-api.ts';
+import { LambdaHost } from './lambdas.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { LocalSes } from './ses.ts';
+import { stepFunctionsApi } from './stepfunctions/api.ts';
+import { LocalStepFunctions } from './stepfunctions/runner.ts';
+
+export interface LocalRuntimeOptions {
+  /** The synthesized assembly (cdk.out) to run. */
+  assemblyDir: string;
+  /** Keep DynamoDB on disk under this folder; in memory when absent. */
+  dataDir?: string;
+  port?: number;
+  /** Virtual seconds per real second (86400: a day a second). */
+  speed?: number;
+  start?: Date;
+  /** Fire the template's schedules on the clock (default true). */
+  schedules?: boolean;
+  /** Leave the clock paused once started, for a caller that sets up a scene first (then `clock.resume()`). */
+  paused?: boolean;
+  log?: (line: string) => void;
+}
+
+export type LocalRuntime = Awaited<ReturnType<typeof startLocalRuntime>>;
+
+async function listen(server: Server, port = 0): Promise<string> {
+  await new Promise<void>((resolve, reject) => server.listen(port, '127.0.0.1', resolve).once('error', reject));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Tend on this machine: the synthesized template's table, functions, HTTP routes, schedules and
+ * state machines on in-process stand-ins (dynalite, aws-ses-v2-local, aws-local-stepfunctions),
+ * all on one virtual clock. No AWS account, no Docker, no Java.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions) {
+  const log = options.log ?? (() => {});
+  const assembly = new CloudAssembly(options.assemblyDir);
+  const clock = new VirtualClock(options.start ?? new Date(), options.speed ?? 1);
+  // Time stands still while the stand-ins start and the bundles load (a second of start-up is days at speed).
+  clock.pause();
+  clock.install();
+
+  const dynamo = new LocalDynamo();
+  if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
+  await dynamo.start({ path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined });
+  await dynamo.createTables(assembly);
+  const ses = new LocalSes();
+  await ses.start();
+
+  const sfnServer = createServer();
+  const sfnEndpoint = await listen(sfnServer);
+  const lambdas = new LambdaHost(assembly, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  const sfn = new LocalStepFunctions(assembly, lambdas, clock);
+  sfnServer.on('request', stepFunctionsApi(sfn));
+
+  const routes = routesOf(assembly);
+  const gateway = httpApi(routes, lambdas, clock);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ status: 'ok', time: clock.now().toISOString(), speed: clock.speed }));
+    }
+    if (req.method === 'GET' && url.pathname === '/local/outbox') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(ses.outbox()));
+    }
+    void gateway(req, res, url);
+  });
+  const url = await listen(server, options.port);
+
+  await lambdas.warm();
+  if (!options.paused) clock.resume();
+  const scheduler = new LocalScheduler(assembly, lambdas, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
+  if (options.schedules !== false) scheduler.start();
+  // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s).
+  const sweeper = setInterval(() => void dynamo.sweep(clock.nowMs()).catch(() => {}), 10_000);
+  sweeper.unref();
+
+  return {
+    url,
+    sesUrl: ses.endpoint,
+    clock,
+    assembly,
+    dynamo,
+    ses,
+    sfn,
+    lambdas,
+    scheduler,
+    routes,
+    tableName: dynamo.tables[0]!.name,
+    async stop() {
+      clearInterval(sweeper);
+      scheduler.close();
+      for (const e of sfn.executions.values()) e.stop.abort();
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), ses.stop(), dynamo.stop()]);
+      clock.uninstall();
+    },
+  };
+}

@@ -1,0 +1,284 @@
+import { JSONPath } from 'jsonpath-plus';
+import type { CloudAssembly } from '../assembly.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../assembly.ts';
+import type { VirtualClock } from '../clock.ts';
+import type { LambdaHost } from '../lambdas.ts';
+import { ClockedStateMachine, type RunEvent } from './clocked-machine.ts';
+
+type States = Record<string, Record<string, unknown>>;
+interface Definition {
+  StartAt: string;
+  States: States;
+  [k: string]: unknown;
+}
+
+export interface LocalMachine {
+  arn: string;
+  name: string;
+  definition: Definition;
+  bindings: Record<string, (input: unknown) => Promise<unknown>>;
+  segments: Map<string, ClockedStateMachine>;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export interface LocalExecution {
+  arn: string;
+  name: string;
+  machineArn: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Virtual time the run is waiting until, while it waits. */
+  waitingUntil?: Date;
+  /** State events, stamped with the local clock's time. */
+  history: { type: string; state?: string; at: Date }[];
+  stop: AbortController;
+  done: Promise<void>;
+}
+
+export class ExecutionAlreadyExists extends Error {
+  override name = 'ExecutionAlreadyExists';
+}
+export class StateMachineDoesNotExist extends Error {
+  override name = 'StateMachineDoesNotExist';
+}
+
+const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke$/;
+const LAMBDA_ARN = /^arn:aws:lambda:/;
+
+function evaluate(path: string, json: unknown): unknown {
+  return JSONPath({ path, json: json as object, wrap: false });
+}
+
+/**
+ * Runs the synthesized state machines with aws-local-stepfunctions. Intrinsics are resolved
+ * from the template, every Task is bound by state name to the same bundled Lambda, and every
+ * Wait is a checkpoint: the run stops there and resumes at that state when the local clock
+ * reaches the wait's end. So waits of any length follow the clock (no 24.8-day timer limit),
+ * and Retry intervals are scaled by the same clock.
+ */
+export class LocalStepFunctions {
+  readonly machines = new Map<string, LocalMachine>();
+  readonly executions = new Map<string, LocalExecution>();
+  transitions = 0;
+
+  constructor(
+    assembly: CloudAssembly,
+    private readonly lambdas: LambdaHost,
+    private readonly clock: VirtualClock,
+  ) {
+    for (const { stack, logicalId, resource } of assembly.resources('AWS::StepFunctions::StateMachine')) {
+      const arn = assembly.arnOf(stack, logicalId);
+      const p = resource.Properties ?? {};
+      const raw = assembly.resolve(stack, p.DefinitionString ?? p.Definition);
+      const definition = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Definition;
+      const machine: LocalMachine = { arn, name: arn.split(':').pop()!, definition, bindings: this.bind(arn, definition), segments: new Map() };
+      this.segment(machine, definition.StartAt);
+      this.machines.set(arn, machine);
+    }
+  }
+
+  /** Binds every Task of a definition; a Task the runtime cannot run stops the machine from loading. */
+  private bind(arn: string, definition: Definition) {
+    const bindings: LocalMachine['bindings'] = {};
+    const unbound: string[] = [];
+    const visit = (states: States) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Parallel') for (const b of state.Branches as Definition[]) visit(b.States);
+        if (state.Type === 'Map') visit(((state.ItemProcessor ?? state.Iterator) as Definition).States);
+        if (state.Type !== 'Task') continue;
+        const resource = String(state.Resource);
+        if (LAMBDA_INVOKE.test(resource)) {
+          bindings[name] = async (input) => {
+            const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+            const result = await this.lambdas.invoke(String(FunctionName), Payload);
+            return { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 };
+          };
+        } else if (LAMBDA_ARN.test(resource)) {
+          bindings[name] = (input) => this.lambdas.invoke(resource, input);
+        } else unbound.push(`${name} (${resource})`);
+      }
+    };
+    visit(definition.States);
+    if (unbound.length) throw new Error(`state machine ${arn} has Tasks the local runtime cannot run: ${unbound.join(', ')}`);
+    for (const fnArn of new Set(Object.values(definition.States).map((s) => (s.Parameters as { FunctionName?: string } | undefined)?.FunctionName).filter(Boolean))) {
+      this.lambdas.get(String(fnArn));
+    }
+    return bindings;
+  }
+
+  machine(arn: string): LocalMachine {
+    const m = this.machines.get(arn) ?? [...this.machines.values()].find((x) => x.name === arn);
+    if (!m) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
+    return m;
+  }
+
+  /** StartExecution semantics of a Standard machine: a name is used once; the same name and input while running returns that run. */
+  start(machineArn: string, name: string, input: string): LocalExecution {
+    const machine = this.machine(machineArn);
+    const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(arn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return existing;
+      throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
+    }
+    let finish!: () => void;
+    const exec: LocalExecution = {
+      arn,
+      name,
+      machineArn: machine.arn,
+      input,
+      status: 'RUNNING',
+      startDate: this.clock.now(),
+      history: [],
+      stop: new AbortController(),
+      done: new Promise<void>((resolve) => (finish = resolve)),
+    };
+    this.executions.set(arn, exec);
+    const timeout = machine.definition.TimeoutSeconds;
+    if (typeof timeout === 'number') {
+      void this.clock.sleepUntil(exec.startDate.getTime() + timeout * 1000, exec.stop.signal).then(() => {
+        if (exec.status !== 'RUNNING') return;
+        Object.assign(exec, { status: 'TIMED_OUT', stopDate: this.clock.now(), error: 'States.Timeout' });
+        exec.stop.abort();
+      });
+    }
+    this.runSegment(machine, exec, machine.definition.StartAt, JSON.parse(input), undefined, finish);
+    return exec;
+  }
+
+  stopExecution(arn: string, error?: string, cause?: string) {
+    const exec = this.executions.get(arn);
+    if (!exec || exec.status !== 'RUNNING') return;
+    Object.assign(exec, { status: 'ABORTED', stopDate: this.clock.now(), error, cause });
+    exec.stop.abort();
+  }
+
+  private segment(machine: LocalMachine, startAt: string): ClockedStateMachine {
+    let sm = machine.segments.get(startAt);
+    if (!sm) {
+      // The run's timeout is kept on the local clock (see start); the library would set a raw
+      // timer for it, and a timeout past 24.8 days (Tend's are a year) would fire at once.
+      const { TimeoutSeconds: _timeout, ...definition } = machine.definition;
+      // The whole definition is validated once, at load; a segment starting at a Wait leaves the
+      // states before it unreachable, which the validator would reject.
+      const validate = startAt === machine.definition.StartAt;
+      sm = new ClockedStateMachine({ ...definition, StartAt: startAt } as never, { validationOptions: validate ? { checkArn: false } : { noValidate: true } });
+      machine.segments.set(startAt, sm);
+    }
+    return sm;
+  }
+
+  private waitUntil(state: Record<string, unknown>, input: unknown): number {
+    const data = typeof state.InputPath === 'string' ? evaluate(state.InputPath, input) : input;
+    if (typeof state.Seconds === 'number') return this.clock.nowMs() + state.Seconds * 1000;
+    if (typeof state.Timestamp === 'string') return Date.parse(state.Timestamp);
+    if (typeof state.SecondsPath === 'string') return this.clock.nowMs() + Number(evaluate(state.SecondsPath, data)) * 1000;
+    if (typeof state.TimestampPath === 'string') {
+      const at = Date.parse(String(evaluate(state.TimestampPath, data)));
+      if (Number.isNaN(at)) throw new Error(`TimestampPath ${state.TimestampPath} is not a timestamp`);
+      return at;
+    }
+    throw new Error('Wait state without Seconds, Timestamp, SecondsPath or TimestampPath');
+  }
+
+  /** Runs from `startAt` until the run ends or reaches a Wait; at a Wait, resumes there when the clock says so. */
+  private runSegment(machine: LocalMachine, exec: LocalExecution, startAt: string, input: unknown, resumedWait: string | undefined, finish: () => void) {
+    const entered = new Map<string, unknown>();
+    const retries = new Map<string, number>();
+    let suspend: { state: string; input: unknown; until: number } | undefined;
+    let handle: { abort(): void } | undefined;
+    let skipResumedEntry = resumedWait !== undefined;
+
+    const onEvent = (event: RunEvent) => {
+      if (suspend) return;
+      if (event.type === 'StateEntered' && event.state) {
+        entered.set(event.state.name, event.state.input);
+        if (skipResumedEntry) {
+          skipResumedEntry = false;
+          return;
+        }
+        this.transitions++;
+      }
+      if (event.type.startsWith('State') || event.type.startsWith('Execution')) exec.history.push({ type: event.type, state: event.state?.name, at: this.clock.now() });
+    };
+
+    const waitTimeOverrides = new Proxy({} as Record<string, number>, {
+      get: (_, name) => {
+        if (typeof name !== 'string') return undefined;
+        if (name === resumedWait) {
+          resumedWait = undefined;
+          return 0;
+        }
+        const state = machine.definition.States[name]!;
+        const stateInput = entered.get(name);
+        suspend = { state: name, input: stateInput, until: this.waitUntil(state, stateInput) };
+        queueMicrotask(() => handle?.abort());
+        return 2 ** 31 - 1; // never reached: the abort above ends the library's sleep
+      },
+    });
+
+    // The library reads a state's override twice per retry decision; one decision, one attempt.
+    const decided = new Map<string, number[]>();
+    const retryIntervalOverrides = new Proxy({} as Record<string, number[]>, {
+      get: (_, name) => {
+        if (typeof name !== 'string') return undefined;
+        if (decided.has(name)) return decided.get(name);
+        const retriers = (machine.definition.States[name]?.Retry ?? []) as { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }[];
+        const attempt = retries.get(name) ?? 0;
+        retries.set(name, attempt + 1);
+        const intervals = retriers.map((r) => {
+          const seconds = Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** attempt, r.MaxDelaySeconds ?? Infinity);
+          return (seconds * 1000) / this.clock.speed;
+        });
+        decided.set(name, intervals);
+        queueMicrotask(() => decided.delete(name));
+        return intervals;
+      },
+    });
+
+    const run = this.segment(machine, startAt).run(input as never, {
+      overrides: { taskResourceLocalHandlers: machine.bindings as never, waitTimeOverrides, retryIntervalOverrides },
+      noThrowOnAbort: true,
+      context: { Execution: { Id: exec.arn, Name: exec.name }, StateMachine: { Id: machine.arn, Name: machine.name } },
+      tendRun: { onEvent },
+    } as never);
+    handle = run;
+    exec.stop.signal.addEventListener('abort', () => run.abort(), { once: true });
+
+    run.result.then(
+      (output) => {
+        if (exec.status !== 'RUNNING') return finish();
+        if (suspend) {
+          const s = suspend;
+          exec.waitingUntil = new Date(s.until);
+          this.clock.sleepUntil(s.until, exec.stop.signal).then(() => {
+            exec.waitingUntil = undefined;
+            if (exec.status === 'RUNNING' && !exec.stop.signal.aborted) this.runSegment(machine, exec, s.state, s.input, s.state, finish);
+            else finish();
+          });
+          return;
+        }
+        Object.assign(exec, { status: 'SUCCEEDED', output: JSON.stringify(output), stopDate: this.clock.now() });
+        finish();
+      },
+      (err: Error & { cause?: unknown }) => {
+        if (exec.status === 'RUNNING') {
+          const inner = (err.cause ?? err) as Error & { Error?: string; Cause?: string };
+          Object.assign(exec, { status: 'FAILED', error: inner.Error ?? inner.name, cause: inner.Cause ?? inner.message, stopDate: this.clock.now() });
+        }
+        finish();
+      },
+    );
+  }
+
+  /** Resolves when every execution has ended (used by tests and the demo's end). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.executions.values()].map((e) => e.done));
+  }
+}
