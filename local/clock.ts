@@ -37,6 +37,18 @@ export class VirtualClock {
     if (this.pausedAt === undefined) this.pausedAt = this.nowMs();
   }
 
+  /**
+   * While paused, moves time forward to `virtualMs` and wakes whatever is due by then: a
+   * discrete-event step, as fast as the work allows and the same on every run (the demo's clock).
+   */
+  advanceTo(virtualMs: number): void {
+    if (this.pausedAt === undefined) throw new Error('advanceTo needs a paused clock');
+    this.pausedAt = Math.max(this.pausedAt, virtualMs);
+    const parked = [...this.onResume];
+    this.onResume.clear();
+    for (const w of parked) w();
+  }
+
   resume(): void {
     if (this.pausedAt === undefined) return;
     this.baseVirtual = this.pausedAt;
@@ -77,12 +89,12 @@ export class VirtualClock {
         resolve();
       };
       const tick = () => {
-        if (this.paused) return void this.onResume.add(tick);
-        const delay = this.realDelayUntil(virtualMs);
-        if (delay <= 0) {
+        if (virtualMs <= this.nowMs()) {
           signal?.removeEventListener('abort', onAbort);
           return resolve();
         }
+        if (this.paused) return void this.onResume.add(tick);
+        const delay = this.realDelayUntil(virtualMs);
         timer = setTimeout(tick, Math.min(Math.ceil(delay), MAX_TIMER_MS));
       };
       signal?.addEventListener('abort', onAbort, { once: true });

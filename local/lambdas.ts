@@ -28,6 +28,7 @@ export class LambdaHost {
   /** Each host imports the bundles afresh, so two runtimes in one process do not share SDK clients. */
   private readonly tag = `host=${++instance}`;
   invocations = 0;
+  inFlight = 0;
 
   constructor(assembly: CloudAssembly, extraEnv: Record<string, string>) {
     for (const { stack, logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
@@ -99,6 +100,11 @@ export class LambdaHost {
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
-    return handler(structuredClone(event), context);
+    this.inFlight++;
+    try {
+      return await handler(structuredClone(event), context);
+    } finally {
+      this.inFlight--;
+    }
   }
 }

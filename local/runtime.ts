@@ -106,6 +106,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     scheduler,
     routes,
     tableName: dynamo.tables[0]!.name,
+    /** Resolves once no handler runs and every live execution waits on the clock. */
+    async idle(): Promise<void> {
+      const busy = () => lambdas.inFlight > 0 || [...sfn.executions.values()].some((e) => e.status === 'RUNNING' && !e.waitingUntil);
+      while (busy()) await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setImmediate(r));
+      if (busy()) return this.idle();
+    },
     async stop() {
       clearInterval(sweeper);
       scheduler.close();

@@ -1,4 +1,4 @@
-import sesServer from 'aws-ses-v2-local';
+import * as sesModule from 'aws-ses-v2-local';
 import { clearStore, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,10 @@ export class LocalSes {
 
   async start(port = 0) {
     clearStore();
-    this.server = await sesServer({ host: '127.0.0.1', port });
+    // A CommonJS module: its default export arrives one level deeper depending on the loader.
+    const m = sesModule as unknown as { default: typeof sesModule.default | { default: typeof sesModule.default } };
+    const start = typeof m.default === 'function' ? m.default : m.default.default;
+    this.server = await start({ host: '127.0.0.1', port });
     if (!this.server.listening) await new Promise((resolve) => this.server!.once('listening', resolve));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

@@ -1,0 +1,37 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../functions/core/config.ts';
+
+const int = (name: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+};
+
+const program = new Command('tend')
+  .description('Tend: customer-success automation you own. Health scores, playbooks and tech-touch email on AWS, or on this machine.')
+  .showHelpAfterError();
+
+program
+  .command('dev')
+  .description('run Tend locally: the HTTP API, schedules, state machines and an email outbox, with data under .tend/')
+  .option('-p, --port <port>', 'port of the local API', int('--port', 0, 65535), 4010)
+  .option('-s, --speed <factor>', 'virtual seconds per real second (86400: a day a second)', int('--speed', 1, 10_000_000), 1)
+  .option('--data <dir>', 'folder for local data', '.tend')
+  .action(async (options) => (await import('./dev.ts')).dev(options));
+
+program
+  .command('demo')
+  .description('seed synthetic accounts, run days of usage, scoring and onboarding in seconds, and print a summary')
+  .option('-a, --accounts <n>', 'synthetic accounts', int('--accounts', 1, 100_000), 200)
+  .option('-d, --days <n>', 'days to simulate', int('--days', 1, 3650), 35)
+  .option('--seed <n>', 'random seed (same seed, same demo)', int('--seed', 0, 2 ** 31 - 1), 42)
+  .option('-p, --port <port>', 'port of the local API afterwards', int('--port', 0, 65535), 4010)
+  .option('--exit', 'stop after the summary instead of serving the API')
+  .option('--json', 'print the summary as one JSON object')
+  .action(async (options) => (await import('./demo/command.ts')).demo(options));
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(`tend: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
