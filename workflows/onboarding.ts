@@ -21,8 +21,15 @@ export function onboardingDefinition(scope: Construct, journey: IFunction, steps
       taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
     });
 
-  const fail = task('Record failure', { action: 'finish', failed: true }).next(new sfn.Fail(scope, 'Onboarding failed', { error: 'OnboardingStepFailed' }));
-  const finish = task('Finish', { action: 'finish' }).next(new sfn.Succeed(scope, 'Onboarding complete'));
+  const failed = new sfn.Fail(scope, 'Onboarding failed', { error: 'OnboardingStepFailed' });
+  const recordFailure = task('Record failure', { action: 'finish', failed: true });
+  // Every Task has a Catch: if even the failure cannot be recorded, still end in the named Fail state.
+  recordFailure.addCatch(failed, { resultPath: '$.recordFailureError' });
+  const fail = recordFailure.next(failed);
+  const finishTask = task('Finish', { action: 'finish' });
+  // A run whose completion cannot be recorded is recorded as failed, not left 'running'.
+  finishTask.addCatch(fail, { resultPath: '$.error' });
+  const finish = finishTask.next(new sfn.Succeed(scope, 'Onboarding complete'));
   const churned = new sfn.Pass(scope, 'Account churned').next(finish);
 
   const send = (step: OnboardingStep, template: string, label: string) => {

@@ -192,7 +192,7 @@ export class LocalStepFunctions {
     const entered = new Map<string, unknown>();
     const retries = new Map<string, number>();
     let suspend: { state: string; input: unknown; until: number } | undefined;
-    let handle: { abort(): void } | undefined;
+    const current: { run?: { abort(): void } } = {};
     let skipResumedEntry = resumedWait !== undefined;
 
     const onEvent = (event: RunEvent) => {
@@ -218,7 +218,7 @@ export class LocalStepFunctions {
         const state = machine.definition.States[name]!;
         const stateInput = entered.get(name);
         suspend = { state: name, input: stateInput, until: this.waitUntil(state, stateInput) };
-        queueMicrotask(() => handle?.abort());
+        queueMicrotask(() => current.run?.abort());
         return 2 ** 31 - 1; // never reached: the abort above ends the library's sleep
       },
     });
@@ -248,7 +248,7 @@ export class LocalStepFunctions {
       context: { Execution: { Id: exec.arn, Name: exec.name }, StateMachine: { Id: machine.arn, Name: machine.name } },
       tendRun: { onEvent },
     } as never);
-    handle = run;
+    current.run = run;
     exec.stop.signal.addEventListener('abort', () => run.abort(), { once: true });
 
     run.result.then(

@@ -4,7 +4,8 @@ const clamp = (x: number) => Math.min(100, Math.max(0, x));
 
 /** A signal's raw value as 0..100, or undefined when the value does not fit the rule (treated as missing). */
 export function normalise(rule: Normalise, value: SignalValue): number | undefined {
-  if (rule.kind === 'categorical') return typeof value === 'string' ? rule.scores[value] : undefined;
+  // Own keys only: a value such as 'constructor' or 'toString' must not read Object.prototype.
+  if (rule.kind === 'categorical') return typeof value === 'string' && Object.hasOwn(rule.scores, value) ? rule.scores[value] : undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   switch (rule.kind) {
     case 'linear':

@@ -1,0 +1,257 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/core/config.ts';
+import { TABLE_KEYS } from '../../functions/data/keys.ts';
+import userConfig from '../../tend.config.ts';
+import { isObject, loadTemplate, logicalIdOf, render, resourcesOfType, STACK, type CfnTemplate, type Json, type JsonObject } from './assembly.ts';
+
+const config = parseConfig(userConfig);
+
+describe('TendData stack (stateful resources)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromJSON(loadTemplate(STACK.data));
+  });
+
+  it('has one DynamoDB table: on-demand, PITR, encrypted, TTL on the shared ttl key, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
+      }),
+    });
+  });
+
+  it('keys the table and its GSI with the names in TABLE_KEYS', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.gsi1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.gsi1.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+      AttributeDefinitions: Match.arrayWith(
+        [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      ),
+    });
+  });
+
+  it('has an SES configuration set that sends and suppresses bounces and complaints', () => {
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SendingOptions: { SendingEnabled: true },
+      SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+    });
+  });
+});
+
+describe('Tend stack (functions, API, schedule, state machine)', () => {
+  let raw: CfnTemplate;
+  let template: Template;
+  beforeAll(() => {
+    raw = loadTemplate(STACK.app);
+    template = Template.fromJSON(raw);
+  });
+
+  it('runs every Lambda function on nodejs22.x, arm64, with active tracing and a log group that has a retention', () => {
+    const functions = resourcesOfType(raw, 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(3);
+    for (const [id, props] of functions) {
+      expect({ id, Runtime: props['Runtime'], Architectures: props['Architectures'], TracingConfig: props['TracingConfig'] }).toEqual({
+        id,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+      const logGroup = isObject(props['LoggingConfig']) ? props['LoggingConfig']['LogGroup'] : undefined;
+      const logGroupId = isObject(logGroup) ? logGroup['Ref'] : undefined;
+      expect(typeof logGroupId, `${id} has no LoggingConfig.LogGroup Ref`).toBe('string');
+      const resource = raw.Resources[logGroupId as string];
+      expect(resource?.Type, `${id}'s log group ${String(logGroupId)}`).toBe('AWS::Logs::LogGroup');
+      expect(resource?.Properties?.['RetentionInDays'], `${id}'s log group ${String(logGroupId)} RetentionInDays`).toEqual(expect.any(Number));
+    }
+  });
+
+  it('gives each Tend handler its own function', () => {
+    for (const handler of ['Api', 'Scoring', 'Onboarding']) {
+      const id = logicalIdOf(STACK.app, `/Tend/${handler}/Handler/Resource`);
+      expect(raw.Resources[id]?.Type, handler).toBe('AWS::Lambda::Function');
+    }
+  });
+
+  it('serves the public routes on one HTTP API, all integrated with the API handler', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    const [[apiId]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })) as [[string, unknown]];
+    const routes = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
+    expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/events']);
+
+    const handlerId = logicalIdOf(STACK.app, '/Tend/Api/Handler/Resource');
+    for (const [routeId, route] of routes) {
+      expect(route['ApiId'], routeId).toEqual({ Ref: apiId });
+      const integrationId = render(route['Target'] ?? null).match(/^integrations\/<(.+)>$/)?.[1];
+      const integration = integrationId ? raw.Resources[integrationId] : undefined;
+      expect(integration?.Type, `${routeId} target`).toBe('AWS::ApiGatewayV2::Integration');
+      expect(integration?.Properties?.['IntegrationUri'], `${routeId} integration`).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
+    }
+  });
+
+  it('runs the scoring function on the configured schedule', () => {
+    const scoringId = logicalIdOf(STACK.app, '/Tend/Scoring/Handler/Resource');
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: config.scoring.schedule,
+      State: 'ENABLED',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [scoringId, 'Arn'] } }),
+    });
+  });
+
+  it('has one Standard state machine with tracing and logging', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: Match.anyValue() }),
+    });
+  });
+});
+
+describe('IAM: least privilege', () => {
+  interface Statement {
+    stack: string;
+    policy: string;
+    roles: string[];
+    actions: string[];
+    resources: Json[];
+    effect: string;
+    raw: JsonObject;
+  }
+
+  /**
+   * The only statements allowed to name `Resource: '*'`: those CDK adds for X-Ray tracing and for
+   * Step Functions' log delivery. AWS supports no resource-level permissions for these actions.
+   */
+  const WILDCARD_ALLOWED = new Set([
+    // Lambda and Step Functions active tracing.
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'xray:GetSamplingRules',
+    'xray:GetSamplingTargets',
+    // Step Functions logging to CloudWatch Logs (vended log delivery).
+    'logs:CreateLogDelivery',
+    'logs:GetLogDelivery',
+    'logs:UpdateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:DescribeResourcePolicies',
+    'logs:DescribeLogGroups',
+  ]);
+
+  const asArray = (v: Json | undefined): Json[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+  function statementsOf(stack: string, template: CfnTemplate): Statement[] {
+    const out: Statement[] = [];
+    const collect = (policy: string, document: Json | undefined, roles: string[]) => {
+      const statements = isObject(document) ? asArray(document['Statement']) : [];
+      for (const s of statements) {
+        if (!isObject(s)) continue;
+        out.push({
+          stack,
+          policy,
+          roles,
+          actions: asArray(s['Action']).map((a) => String(a)),
+          resources: asArray(s['Resource']),
+          effect: String(s['Effect']),
+          raw: s,
+        });
+      }
+    };
+    for (const [id, r] of Object.entries(template.Resources)) {
+      const p = r.Properties ?? {};
+      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
+        collect(id, p['PolicyDocument'], asArray(p['Roles']).map(render));
+      }
+      if (r.Type === 'AWS::IAM::Role') {
+        for (const inline of asArray(p['Policies'])) if (isObject(inline)) collect(`${id}/${render(inline['PolicyName'] ?? null)}`, inline['PolicyDocument'], [`<${id}>`]);
+      }
+    }
+    return out;
+  }
+
+  let statements: Statement[];
+  beforeAll(() => {
+    statements = [...statementsOf(STACK.data, loadTemplate(STACK.data)), ...statementsOf(STACK.app, loadTemplate(STACK.app))];
+  });
+
+  const isWildcard = (resource: Json) => resource === '*';
+
+  it('grants nothing on Resource "*" except the X-Ray and log-delivery actions AWS requires it for', () => {
+    expect(statements.length).toBeGreaterThan(0);
+    const offending = statements
+      .filter((s) => s.resources.some(isWildcard))
+      .flatMap((s) => s.actions.filter((a) => !WILDCARD_ALLOWED.has(a)).map((a) => `${s.stack}/${s.policy}: ${a} on "*"`));
+    expect(offending).toEqual([]);
+    // The X-Ray statement CDK adds for every traced function is there, and is the allowed exception.
+    expect(statements.some((s) => s.actions.includes('xray:PutTraceSegments') && s.resources.some(isWildcard))).toBe(true);
+  });
+
+  it('allows no wildcard actions and uses no NotAction or NotResource', () => {
+    expect(statements.flatMap((s) => s.actions.filter((a) => a === '*' || a.endsWith(':*')).map((a) => `${s.stack}/${s.policy}: ${a}`))).toEqual([]);
+    expect(statements.filter((s) => 'NotAction' in s.raw || 'NotResource' in s.raw).map((s) => `${s.stack}/${s.policy}`)).toEqual([]);
+  });
+
+  it('scopes ses:SendEmail to the sender identities from the config and the configuration set, for the onboarding function only', () => {
+    const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    const [statement] = ses as [Statement];
+    expect(statement.actions).toEqual(['ses:SendEmail']);
+
+    const onboardingRole = logicalIdOf(STACK.app, '/Tend/Onboarding/Handler/ServiceRole/Resource');
+    expect(statement.roles).toEqual([`<${onboardingRole}>`]);
+
+    const dataTemplate = loadTemplate(STACK.data);
+    const [[configSetId]] = resourcesOfType(dataTemplate, 'AWS::SES::ConfigurationSet') as [[string, JsonObject]];
+    const exportName = Object.values(dataTemplate.Outputs ?? {}).find((o) => isObject(o.Value) && o.Value['Ref'] === configSetId)?.Export?.Name;
+    expect(exportName, 'TendData exports the configuration set name').toBeDefined();
+
+    const arnPrefix = 'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:';
+    const domain = config.sender.from.split('@')[1];
+    expect(statement.resources.map(render).sort()).toEqual(
+      [`${arnPrefix}identity/${domain}`, `${arnPrefix}identity/${config.sender.from}`, `${arnPrefix}configuration-set/<import:${exportName}>`].sort(),
+    );
+  });
+
+  it('scopes states:StartExecution to the onboarding state machine, for the API function only', () => {
+    const start = statements.filter((s) => s.actions.some((a) => a.startsWith('states:')));
+    expect(start).toHaveLength(1);
+    const [statement] = start as [Statement];
+    expect(statement.actions).toEqual(['states:StartExecution']);
+    expect(statement.roles).toEqual([`<${logicalIdOf(STACK.app, '/Tend/Api/Handler/ServiceRole/Resource')}>`]);
+    expect(statement.resources).toEqual([{ Ref: logicalIdOf(STACK.app, '/Tend/Onboarding/StateMachine/Resource') }]);
+  });
+
+  it('scopes DynamoDB access to the account table and its indexes', () => {
+    const dynamo = statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    const tableId = logicalIdOf(STACK.data, '/TendData/Accounts/Table/Resource');
+    const tableArnExport = Object.values(loadTemplate(STACK.data).Outputs ?? {}).find(
+      (o) => isObject(o.Value) && JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }),
+    )?.Export?.Name;
+    expect(tableArnExport).toBeDefined();
+    for (const s of dynamo) {
+      expect(s.resources.map(render).sort(), `${s.policy}`).toEqual([`<import:${tableArnExport}>`, `<import:${tableArnExport}>/index/*`]);
+    }
+  });
+});

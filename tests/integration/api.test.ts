@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const account = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `${id} Inc`,
+  seats: 5,
+  primaryContact: { email: `owner@${id}.example`, name: 'Owner' },
+  ...extra,
+});
+const event = (id: string, accountId: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  accountId,
+  userId: 'u1',
+  name: 'feature_used',
+  timestamp: '2026-03-02T10:00:00Z',
+  properties: { feature: 'reports' },
+  ...extra,
+});
+
+describe('HTTP API on the local runtime', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date('2026-03-02T08:00:00Z') });
+  });
+  afterAll(() => rt?.stop());
+
+  it('answers /health when ready', async () => {
+    expect((await rt.request('GET', '/health')).status).toBe(200);
+  });
+
+  it.each([
+    ['a missing field', { ...account('bad1'), name: undefined }, 'name'],
+    ['a wrong type', account('bad2', { seats: 'ten' }), 'seats'],
+    ['a bad nested field', account('bad3', { primaryContact: { email: 'not-an-email' } }), 'primaryContact.email'],
+    ['a bad id', account('bad 4'), 'id'],
+    ['an unknown status', account('bad5', { status: 'sleeping' }), 'status'],
+  ])('rejects an account with %s: 400 naming the field, nothing written', async (_, body, field) => {
+    const res = await rt.request('POST', '/v1/accounts', body);
+    expect(res.status).toBe(400);
+    expect(res.body?.message).toContain(`${field}:`);
+    expect(res.body?.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await rt.items(String((body as { id: string }).id))).toEqual([]);
+  });
+
+  it('rejects malformed JSON and an empty body with a 400', async () => {
+    const malformed = await rt.request('POST', '/v1/accounts', undefined, '{"id": "x",');
+    expect(malformed).toMatchObject({ status: 400, body: { message: 'request body is not valid JSON' } });
+    expect((await rt.request('POST', '/v1/events', undefined, '')).status).toBe(400);
+  });
+
+  it('creates an account once (201, then 200) and starts one onboarding run', async () => {
+    expect((await rt.request('POST', '/v1/accounts', account('solo'))).status).toBe(201);
+    const again = await rt.request('POST', '/v1/accounts', account('solo', { seats: 9 }));
+    expect(again.status).toBe(200);
+    expect(again.body?.account.seats).toBe(9);
+    const runs = [...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === 'solo');
+    expect(runs).toHaveLength(1);
+    const view = await rt.request('GET', '/v1/accounts/solo');
+    expect(view.body?.account).toMatchObject({ id: 'solo', seats: 9, segment: 'tech-touch', primaryContact: { email: 'owner@solo.example' } });
+  });
+
+  it('rejects a whole batch with one bad event, naming it, and writes none of it', async () => {
+    await rt.request('POST', '/v1/accounts', account('batchy'));
+    const res = await rt.request('POST', '/v1/events', { events: [event('ok-1', 'batchy'), event('bad-1', 'batchy', { timestamp: 'yesterday' })] });
+    expect(res.status).toBe(400);
+    expect(res.body?.message).toContain('events[1].timestamp');
+    expect(await rt.items('batchy', 'DAY#')).toEqual([]);
+  });
+
+  it('rejects a batch over 500 events', async () => {
+    const events = Array.from({ length: 501 }, (_, i) => event(`big-${i}`, 'batchy'));
+    const res = await rt.request('POST', '/v1/events', { events });
+    expect(res.status).toBe(400);
+    expect(res.body?.message).toContain('events:');
+  });
+
+  it('counts a replayed event once', async () => {
+    await rt.request('POST', '/v1/accounts', account('replay'));
+    const batch = { events: [event('r-1', 'replay'), event('r-2', 'replay', { userId: 'u2', properties: { feature: 'alerts' } })] };
+    for (let i = 0; i < 3; i++) expect((await rt.request('POST', '/v1/events', batch)).body).toEqual({ accepted: 2, rejected: [] });
+    const [day] = await rt.items('replay', 'DAY#');
+    expect([...(day?.users as Set<string>)].sort()).toEqual(['u1', 'u2']);
+    expect([...(day?.userFeatures as Set<string>)].sort()).toEqual(['u1|reports', 'u2|alerts']);
+  });
+
+  it('reports events of unknown accounts per event and stores the rest', async () => {
+    await rt.request('POST', '/v1/accounts', account('known'));
+    const res = await rt.request('POST', '/v1/events', { events: [event('k-1', 'known'), event('k-2', 'ghost')] });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: [{ index: 1, id: 'k-2' }] });
+    expect(res.body?.rejected[0].error).toContain('ghost');
+    expect(await rt.items('ghost')).toEqual([]);
+    expect(await rt.items('known', 'DAY#')).toHaveLength(1);
+  });
+
+  it('answers 404 for an unknown account and an unknown route', async () => {
+    expect((await rt.request('GET', '/v1/accounts/nobody')).status).toBe(404);
+    expect((await rt.request('GET', '/v1/nothing')).status).toBe(404);
+  });
+
+  it('shows the score after the scoring run', async () => {
+    await rt.request('POST', '/v1/accounts', account('scored', { arr: 60_000, paymentStatus: 'current' }));
+    await rt.request('POST', '/v1/events', { events: [event('s-1', 'scored'), event('s-2', 'scored', { userId: 'u2' })] });
+    for (const s of rt.scheduler.schedules) await rt.scheduler.fire(s);
+    const view = await rt.request('GET', '/v1/accounts/scored');
+    expect(view.body?.account.segment).toBe('high-touch');
+    expect(view.body?.health).toMatchObject({ model: 'seed-002@1' });
+    expect(view.body?.health.score).toBeGreaterThanOrEqual(0);
+    expect(view.body?.health.score).toBeLessThanOrEqual(100);
+    expect(['green', 'yellow', 'red']).toContain(view.body?.health.tier);
+    expect(view.body?.health.coverage).toBeGreaterThan(0);
+    expect(view.body?.health.coverage).toBeLessThan(1);
+    expect(view.body?.health.driversDown.length).toBeGreaterThan(0);
+  });
+});
