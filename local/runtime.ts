@@ -66,6 +66,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const sfn = new LocalStepFunctions(assembly, lambdas, clock);
   sfnServer.on('request', stepFunctionsApi(sfn));

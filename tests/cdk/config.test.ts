@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, type TendConfigInput } from '../../functions/core/config.ts';
+import userConfig from '../../tend.config.ts';
+
+/** `bin/tend.ts` builds the app from `parseConfig(tend.config.ts)`: a bad config stops the synth with the field named. */
+describe('config validation before synth', () => {
+  const withChange = (change: (c: TendConfigInput) => void): unknown => {
+    const copy = structuredClone(userConfig);
+    change(copy);
+    return copy;
+  };
+
+  const errorOf = (input: unknown): ConfigError => {
+    try {
+      parseConfig(input);
+    } catch (err) {
+      if (err instanceof ConfigError) return err;
+      throw err;
+    }
+    throw new Error('parseConfig accepted an invalid config');
+  };
+
+  it('accepts the shipped tend.config.ts', () => {
+    expect(() => parseConfig(userConfig)).not.toThrow();
+  });
+
+  it('rejects a sender.from that is not an email, naming the field', () => {
+    const err = errorOf(
+      withChange((c) => {
+        c.sender.from = 'nope';
+      }),
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.name).toBe('ConfigError');
+    expect(err.message).toContain('tend.config.ts is not valid');
+    expect(err.message).toMatch(/^\s+sender\.from: /m);
+  });
+
+  it('names every bad field, including nested array positions', () => {
+    const err = errorOf(
+      withChange((c) => {
+        c.sender.from = 'nope';
+        c.scoring = { schedule: 'every day' };
+        const steps = c.journeys.onboarding.steps;
+        steps[1]!.day = 0;
+      }),
+    );
+    expect(err.message).toMatch(/^\s+sender\.from: /m);
+    expect(err.message).toMatch(/^\s+scoring\.schedule: rate\(\.\.\.\) or cron\(\.\.\.\)/m);
+    expect(err.message).toMatch(/^\s+journeys\.onboarding\.steps\[1\]\.day: steps must be in increasing day order/m);
+  });
+});
