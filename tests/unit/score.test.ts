@@ -421,7 +421,8 @@ describe('computeScore: properties', () => {
   /** One signal of the model, a valid starting value for it, and a non-negative step of its scale. */
   const signalAndStep = (model: ScoreModel, kinds: Normalise['kind'][]) =>
     fc.constantFrom(...model.components.flatMap((c) => c.signals).filter((s) => kinds.includes(s.normalise.kind))).chain((spec) => {
-      const scale = spec.normalise.kind === 'target' ? spec.normalise.target : spec.normalise.kind === 'points' ? 60_000 : Math.abs(spec.normalise.max - spec.normalise.min);
+      const rule = spec.normalise;
+      const scale = rule.kind === 'target' ? rule.target : rule.kind === 'linear' || rule.kind === 'inverse' ? Math.abs(rule.max - rule.min) || 1 : 60_000;
       return fc.tuple(
         fc.constant(spec.signal),
         validValue(spec.normalise) as fc.Arbitrary<number>,

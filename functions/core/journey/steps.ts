@@ -27,6 +27,7 @@ async function usageOf(deps: JourneyDeps, accountId: string) {
 
 /** First task of a run: the absolute time of every step, recorded on the run. */
 export async function plan(deps: JourneyDeps, input: { accountId: string; startDate: string; executionName: string }) {
+  if (!(await deps.accounts.get(input.accountId))) throw new NotFoundError(`account "${input.accountId}" not found`);
   const schedule = planOnboarding(input.startDate, deps.config.journeys.onboarding.steps);
   await deps.runs.start({ accountId: input.accountId, play: ONBOARDING, executionName: input.executionName, schedule, startedAt: deps.clock.now().toISOString() });
   return { schedule };

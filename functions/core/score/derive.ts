@@ -33,7 +33,7 @@ export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[]
     featuresAvailable: features,
     userDays: window.reduce((s, d) => s + d.users.length, 0),
     lastActiveDay: active[active.length - 1],
-    activeInLast7Days: inRange(window, now.getTime() - 7 * DAY_MS, now.getTime() + DAY_MS).some((d) => d.users.length > 0),
+    activeInLast7Days: inRange(window, now.getTime() - 6 * DAY_MS, now.getTime() + DAY_MS).some((d) => d.users.length > 0),
   };
 }
 

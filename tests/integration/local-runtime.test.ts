@@ -1,0 +1,38 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+describe('local runtime stand-ins', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date('2026-02-01T00:00:00Z'), paused: true });
+  });
+  afterAll(() => rt?.stop());
+
+  it('creates the table from the template and sweeps items whose TTL has passed', async () => {
+    const now = Math.floor(rt.clock.nowMs() / 1000);
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: 'DAY#old', expiresAt: now - 1 } }));
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: 'DAY#new', expiresAt: now + 3600 } }));
+    expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(1);
+    expect((await rt.items('ttl')).map((i) => i.sk)).toEqual(['DAY#new']);
+  });
+
+  it('loads every Lambda, route, schedule and state machine of the assembly', () => {
+    expect(rt.lambdas.functions.size).toBe(3);
+    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/events']);
+    expect(rt.scheduler.schedules.map((s) => s.expression)).toEqual(['cron(0 6 * * ? *)']);
+    expect(rt.sfn.machines.size).toBe(1);
+  });
+
+  it('starts an execution name once: same name and input returns the run, another input is refused', async () => {
+    const [machine] = [...rt.sfn.machines.values()];
+    const input = JSON.stringify({ accountId: 'nobody', startDate: '2026-02-01T00:00:00Z' });
+    const first = rt.sfn.start(machine!.arn, 'dup-test', input);
+    expect(rt.sfn.start(machine!.arn, 'dup-test', input)).toBe(first);
+    expect(() => rt.sfn.start(machine!.arn, 'dup-test', JSON.stringify({ accountId: 'other' }))).toThrow(/Execution Already Exists/);
+    await first.done;
+    // The account does not exist: the plan step's failure is caught and recorded, not lost.
+    expect(first.status).toBe('FAILED');
+    expect(first.history.map((h) => h.state)).toContain('Record failure');
+  });
+});
