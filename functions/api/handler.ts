@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { accountView, segmentOf, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
 import { NotFoundError } from '../core/errors.ts';
@@ -16,7 +16,7 @@ import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
 import { httpErrors, json, parseBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().min(1), ONBOARDING_STATE_MACHINE_ARN: z.string().startsWith('arn:') });
+const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), ONBOARDING_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')) });
 const logger = new Logger({ serviceName: 'tend-api' });
 const accounts = accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments));
 const deps = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { presetNames } from './score/presets/index.ts';
 import { templateIds } from './templates/catalogue.ts';
 
@@ -7,54 +7,60 @@ const templateName = z.enum(templateIds as [string, ...string[]], {
 });
 
 const onboardingStep = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,24}$/, 'lowercase letters, digits and - only (it names states)'),
+  id: z.string().check(z.regex(/^[a-z0-9-]{1,24}$/, 'lowercase letters, digits and - only (it names states)')),
   /** Days after the account's start date; the step waits until exactly then. */
-  day: z.number().int().min(0).max(365),
+  day: z.int().check(z.gte(0), z.lte(365)),
   /** The email when the account has been active in the last 7 days, and when it has not. */
   templates: z.object({ active: templateName, inactive: templateName }),
 });
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 export const configSchema = z.object({
   product: z.object({
-    name: z.string().min(1),
+    name: nonEmpty(),
     url: z.url(),
     /** Features a usage event can name in `properties.feature`; adoption is measured against this list. */
-    features: z.array(z.string().min(1)).min(1),
+    features: z.array(nonEmpty()).check(z.minLength(1)),
   }),
   sender: z.object({
-    name: z.string().min(1),
+    name: nonEmpty(),
     from: z.email(),
-    replyTo: z.email().optional(),
+    replyTo: z.optional(z.email()),
   }),
-  aws: z
-    .object({
-      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').optional(),
-      account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
-    })
-    .default({}),
+  aws: z._default(
+    z.object({
+      region: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'))),
+      account: z.optional(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'))),
+    }),
+    {},
+  ),
   scoreModel: z.enum(presetNames),
-  scoring: z
-    .object({
+  scoring: z._default(
+    z.object({
       /** EventBridge Scheduler expression for the daily scoring run. */
-      schedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)').default('cron(0 6 * * ? *)'),
-    })
-    .default({ schedule: 'cron(0 6 * * ? *)' }),
-  segments: z
-    .object({ highTouchArr: z.number().positive(), mediumTouchArr: z.number().positive() })
-    .refine((s) => s.highTouchArr > s.mediumTouchArr, { message: 'highTouchArr must be above mediumTouchArr' })
-    .default({ highTouchArr: 50_000, mediumTouchArr: 10_000 }),
+      schedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'cron(0 6 * * ? *)'),
+    }),
+    { schedule: 'cron(0 6 * * ? *)' },
+  ),
+  segments: z._default(
+    z
+      .object({ highTouchArr: z.number().check(z.positive()), mediumTouchArr: z.number().check(z.positive()) })
+      .check(z.refine((s) => s.highTouchArr > s.mediumTouchArr, { message: 'highTouchArr must be above mediumTouchArr' })),
+    { highTouchArr: 50_000, mediumTouchArr: 10_000 },
+  ),
   journeys: z.object({
     onboarding: z.object({
-      steps: z
-        .array(onboardingStep)
-        .min(1)
-        .max(12)
-        .superRefine((steps, ctx) => {
+      steps: z.array(onboardingStep).check(
+        z.minLength(1),
+        z.maxLength(12),
+        z.superRefine((steps, ctx) => {
           steps.forEach((s, i) => {
-            if (i > 0 && s.day <= steps[i - 1]!.day) ctx.addIssue({ code: 'custom', path: [i, 'day'], message: 'steps must be in increasing day order' });
-            if (steps.findIndex((t) => t.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate step id "${s.id}"` });
+            if (i > 0 && s.day <= steps[i - 1]!.day) ctx.addIssue({ code: 'custom', path: [i, 'day'], message: 'steps must be in increasing day order', input: s.day });
+            if (steps.findIndex((t) => t.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate step id "${s.id}"`, input: s.id });
           });
         }),
+      ),
     }),
   }),
 });

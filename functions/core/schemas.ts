@@ -1,34 +1,33 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 /** Identifiers the API accepts: safe in keys, URLs and (hashed) execution names. */
 export const idSchema = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only, starting with a letter or digit');
+  .check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only, starting with a letter or digit'));
 
-const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 export const contactSchema = z.object({
-  id: idSchema.optional(),
+  id: z.optional(idSchema),
   email: z.email(),
-  name: z.string().min(1).max(200).optional(),
-  role: z.enum(['champion', 'admin', 'executive-sponsor', 'user']).optional(),
-  timezone: z.string().max(64).optional(),
+  name: z.optional(text(200)),
+  role: z.optional(z.enum(['champion', 'admin', 'executive-sponsor', 'user'])),
+  timezone: z.optional(z.string().check(z.maxLength(64))),
 });
 
 export const accountUpsertSchema = z.object({
   id: idSchema,
-  name: z.string().min(1).max(200),
-  plan: z.string().min(1).max(64).optional(),
-  arr: z.number().nonnegative().optional(),
-  seats: z.number().int().positive().optional(),
-  startDate: isoDate.optional(),
-  renewalDate: isoDate.optional(),
-  status: z.enum(['trial', 'active', 'churned']).optional(),
-  paymentStatus: z.enum(['current', 'late', 'failed']).optional(),
-  strategicImportance: z.enum(['low', 'medium', 'high']).optional(),
-  csm: z.object({ name: z.string().min(1), email: z.email() }).optional(),
+  name: text(200),
+  plan: z.optional(text(64)),
+  arr: z.optional(z.number().check(z.nonnegative())),
+  seats: z.optional(z.int().check(z.positive())),
+  startDate: z.optional(isoDate),
+  renewalDate: z.optional(isoDate),
+  status: z.optional(z.enum(['trial', 'active', 'churned'])),
+  paymentStatus: z.optional(z.enum(['current', 'late', 'failed'])),
+  strategicImportance: z.optional(z.enum(['low', 'medium', 'high'])),
+  csm: z.optional(z.object({ name: text(200), email: z.email() })),
   primaryContact: contactSchema,
 });
 
@@ -36,13 +35,13 @@ export const usageEventSchema = z.object({
   id: idSchema,
   accountId: idSchema,
   userId: idSchema,
-  name: z.string().min(1).max(128),
+  name: text(128),
   timestamp: z.iso.datetime({ offset: true }),
   /** `feature` names the product feature used; other properties are kept for later signals. */
-  properties: z.record(z.string(), z.unknown()).optional(),
+  properties: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export const MAX_EVENTS_PER_BATCH = 500;
 export const eventBatchSchema = z.object({
-  events: z.array(usageEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
+  events: z.array(usageEventSchema).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
 });

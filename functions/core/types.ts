@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import type { accountUpsertSchema, usageEventSchema } from './schemas.ts';
 import type { ScoreResult } from './score/compute.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { assess, finish, plan, sendStep } from '../core/journey/steps.ts';
 import { templateIds } from '../core/templates/catalogue.ts';
@@ -12,7 +12,7 @@ import { usageRepo } from '../data/usage.ts';
 import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().min(1), CONFIGURATION_SET: z.string().min(1) });
+const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), CONFIGURATION_SET: z.string().check(z.minLength(1)) });
 const deps = {
   clock: systemClock,
   config,
@@ -27,7 +27,7 @@ const task = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), accountId: z.string(), startDate: z.string(), executionName: z.string() }),
   z.object({ action: z.literal('assess'), accountId: z.string() }),
   z.object({ action: z.literal('send'), accountId: z.string(), executionName: z.string(), step: z.string(), template: z.enum(templateIds) }),
-  z.object({ action: z.literal('finish'), accountId: z.string(), failed: z.boolean().optional() }),
+  z.object({ action: z.literal('finish'), accountId: z.string(), failed: z.optional(z.boolean()) }),
 ]);
 
 /** The onboarding state machine's tasks. The machine decides what and when; this does one step. */

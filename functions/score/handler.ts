@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { presetModel } from '../core/score/presets/index.ts';
 import { scoreShards } from '../core/scoring.ts';
@@ -12,7 +12,7 @@ import { segmentOf } from '../core/accounts.ts';
 import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().min(1) });
+const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-score' });
 const deps = {
   clock: systemClock,
@@ -23,7 +23,7 @@ const deps = {
   scores: scoreRepo(documentClient, env.TABLE_NAME),
 };
 
-const input = z.object({ shards: z.array(z.number().int().min(0).max(ACCOUNT_SHARDS - 1)).optional() }).loose();
+const input = z.looseObject({ shards: z.optional(z.array(z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1)))) });
 
 /** The scheduled scoring run: every account of every shard (or of the shards asked for). */
 export const handler = async (event: unknown) => {

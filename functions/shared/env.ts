@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 
 /** Parses the function's environment once, at cold start, and fails fast naming the missing variable. */
-export function parseEnv<T extends z.ZodRawShape>(shape: T): z.infer<z.ZodObject<T>> {
+export function parseEnv<T extends Record<string, z.ZodMiniType>>(shape: T): z.infer<z.ZodMiniObject<T>> {
   const result = z.object(shape).safeParse(process.env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

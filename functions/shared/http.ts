@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from '../core/zod.ts';
 import { formatPath } from '../core/config.ts';
 import { TendError, ValidationError } from '../core/errors.ts';
 
@@ -12,7 +12,7 @@ export function json(statusCode: number, body: unknown): HttpResult {
 }
 
 /** Parses a JSON body against a schema; every failure is a ValidationError that names the field and the rule. */
-export function parseBody<T extends z.ZodType>(event: HttpEvent, schema: T): z.output<T> {
+export function parseBody<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.output<T> {
   if (!event.body) throw new ValidationError('request body is required (JSON)');
   let data: unknown;
   try {
