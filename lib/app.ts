@@ -3,23 +3,25 @@ import { parseConfig, type TendConfig } from '../functions/core/config.ts';
 import userConfig from '../tend.config.ts';
 import { AppStack } from './app-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { applyNagChecks } from './nag.ts';
 
 export const STACK_NAMES = { data: 'TendData', app: 'Tend' } as const;
 
 /** Builds the CDK app from a config (the user's tend.config.ts unless given): the one source of the infrastructure. */
-export function buildApp(options: { outdir?: string; config?: TendConfig } = {}): App {
+export function buildApp(options: { outdir?: string; config?: TendConfig; bundling?: boolean } = {}): App {
   const config = options.config ?? parseConfig(userConfig);
   const app = new App({
     outdir: options.outdir,
     context: {
       // What the CDK CLI sets; also set here so an in-process synth (the local runtime's) matches it.
-      'aws:cdk:bundling-stacks': ['**'],
+      'aws:cdk:bundling-stacks': options.bundling === false ? [] : ['**'],
       'aws:cdk:enable-asset-metadata': true,
       '@aws-cdk/core:defaultCrossStackReferences': 'strong',
     },
   });
   const env = config.aws.region || config.aws.account ? { region: config.aws.region, account: config.aws.account } : undefined;
   const data = new DataStack(app, STACK_NAMES.data, { env, fromAddress: config.sender.from, description: 'Tend: account table and SES configuration set' });
-  new AppStack(app, STACK_NAMES.app, { env, config, data, description: 'Tend: API, scoring and onboarding journeys' });
+  const stack = new AppStack(app, STACK_NAMES.app, { env, config, data, description: 'Tend: API, scoring and onboarding journeys' });
+  applyNagChecks(app, { app: stack, data });
   return app;
 }

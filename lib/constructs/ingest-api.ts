@@ -1,5 +1,6 @@
-import { CfnOutput } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import { TendFunction } from './tend-function.ts';
@@ -19,7 +20,9 @@ export class IngestApi extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.handler = new TendFunction(this, 'Handler', { entry: 'functions/api/handler.ts', description: 'Tend HTTP API: accounts, events, account view' });
-    this.api = new HttpApi(this, 'HttpApi', { description: 'Tend ingest and read API' });
+    this.api = new HttpApi(this, 'HttpApi', { description: 'Tend ingest and read API', createDefaultStage: false });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.api.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) } });
     const integration = new HttpLambdaIntegration('Lambda', this.handler);
     for (const route of API_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
     new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });

@@ -1,0 +1,25 @@
+import { Aspects, type App, type Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+
+/**
+ * cdk-nag's AWS Solutions rules on every stack. Each suppression below is a decision, with its
+ * reason; anything new the rules find is an error annotation (and a failing test).
+ */
+export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): void {
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  NagSuppressions.addStackSuppressions(stacks.app, [
+    { id: 'AwsSolutions-L1', reason: 'Tend pins Lambda to nodejs22.x, the runtime it is tested on; moving to a newer runtime is a deliberate upgrade.' },
+    {
+      id: 'AwsSolutions-IAM4',
+      reason: 'AWSLambdaBasicExecutionRole is the CDK default for writing the function logs; each function logs to its own retained group.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'X-Ray trace segments and CloudWatch log delivery only accept Resource "*"; index/* is the table\'s own GSIs; <fn>:* lets the schedule and the state machine invoke versions of their one function.',
+      appliesTo: ['Resource::*', 'Resource::<AccountsTableF2DFB3F6.Arn>/index/*', { regex: '/^Resource::<.*Handler.*\\.Arn>:\\*$/' }],
+    },
+    { id: 'AwsSolutions-SF1', reason: 'Standard workflows keep their full execution history for 90 days; CloudWatch gets errors only, which keeps log cost flat as accounts grow.' },
+    { id: 'AwsSolutions-APIG4', reason: 'The API has no authorizer yet: API keys with scopes are the ingest issue\'s work. Until then, deploy only for evaluation.' },
+  ]);
+}
