@@ -1,5 +1,6 @@
 import * as z from './zod.ts';
 import { presetNames } from './score/presets/index.ts';
+import { scoreModelSchema } from './score/model.ts';
 import { templateIds } from './templates/catalogue.ts';
 
 const templateName = z.enum(templateIds as [string, ...string[]], {
@@ -15,6 +16,7 @@ const onboardingStep = z.object({
 });
 
 const nonEmpty = () => z.string().check(z.minLength(1));
+const modelChoice = z.union([z.enum(presetNames), scoreModelSchema]);
 
 export const configSchema = z.object({
   product: z.object({
@@ -35,13 +37,22 @@ export const configSchema = z.object({
     }),
     {},
   ),
-  scoreModel: z.enum(presetNames),
+  /** A preset name, a model of your own, or a default with other models for some segments. */
+  scoreModel: z.union([
+    modelChoice,
+    z.object({
+      default: modelChoice,
+      bySegment: z.optional(z.object({ 'high-touch': z.optional(modelChoice), 'medium-touch': z.optional(modelChoice), 'tech-touch': z.optional(modelChoice) })),
+    }),
+  ]),
   scoring: z._default(
     z.object({
       /** EventBridge Scheduler expression for the daily scoring run. */
       schedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'cron(0 6 * * ? *)'),
+      /** Points lost in 7 days that flag an account as falling fast, whatever its tier. */
+      fallingFastPoints: z._default(z.number().check(z.positive()), 10),
     }),
-    { schedule: 'cron(0 6 * * ? *)' },
+    { schedule: 'cron(0 6 * * ? *)', fallingFastPoints: 10 },
   ),
   segments: z._default(
     z

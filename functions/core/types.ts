@@ -1,6 +1,7 @@
 import type * as z from './zod.ts';
 import type { accountUpsertSchema, usageEventSchema } from './schemas.ts';
 import type { ScoreResult } from './score/compute.ts';
+import type { DailyScore, Trend } from './score/trend.ts';
 
 export type AccountUpsert = z.output<typeof accountUpsertSchema>;
 export type UsageEvent = z.output<typeof usageEventSchema>;
@@ -22,11 +23,16 @@ export interface UsageDay {
   features: string[];
   /** `user|feature` pairs: how many features each user touched that day. */
   userFeatures: string[];
+  /** Session ids seen that day (events that carry `properties.sessionId`). */
+  sessions?: string[];
 }
 
 export interface StoredScore extends ScoreResult {
   accountId: string;
   computedAt: string;
+  trend: Trend;
+  /** Daily scores of the last 31 days, kept on the item so a trend costs no extra read. */
+  recent: DailyScore[];
   signals: Record<string, number | string>;
 }
 

@@ -17,7 +17,9 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       const users = new Set(events.map((e) => e.userId));
       const features = new Set<string>();
       const userFeatures = new Set<string>();
+      const sessions = new Set<string>();
       for (const e of events) {
+        if (typeof e.properties?.sessionId === 'string') sessions.add(`${e.userId}|${e.properties.sessionId}`);
         const feature = typeof e.properties?.feature === 'string' ? e.properties.feature : undefined;
         if (feature) {
           features.add(feature);
@@ -31,6 +33,11 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
         adds.push('#features :features', '#userFeatures :userFeatures');
         Object.assign(values, { ':features': features, ':userFeatures': userFeatures });
         Object.assign(names, { '#features': 'features', '#userFeatures': 'userFeatures' });
+      }
+      if (sessions.size) {
+        adds.push('#sessions :sessions');
+        values[':sessions'] = sessions;
+        names['#sessions'] = 'sessions';
       }
       await db.send(
         new UpdateCommand({
@@ -60,6 +67,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             users: [...((i.users as Set<string>) ?? [])],
             features: [...((i.features as Set<string>) ?? [])],
             userFeatures: [...((i.userFeatures as Set<string>) ?? [])],
+            sessions: i.sessions ? [...(i.sessions as Set<string>)] : undefined,
           });
         }
         start = page.LastEvaluatedKey;

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
-import { presetModel } from '../core/score/presets/index.ts';
+import { modelResolver } from '../core/score/presets/index.ts';
 import { scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { accountRepo } from '../data/accounts.ts';
@@ -16,8 +16,9 @@ const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-score' });
 const deps = {
   clock: systemClock,
-  model: presetModel(config.scoreModel),
+  modelFor: modelResolver(config.scoreModel),
   features: config.product.features,
+  fallingFastPoints: config.scoring.fallingFastPoints,
   accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),

@@ -105,12 +105,12 @@ describe('deriveSignals', () => {
   });
 
   it('works out login frequency, seat ratio, depth and recency by hand', () => {
-    // u1 active on 6 days, u2 on 3 of them: userDays 9, activeUsers 2
-    // loginDaysPerWeek = 9 / 2 / (30/7) = 1.05; activeSeatRatio = 2/10 = 0.2
+    // u1 active on 6 days, u2 on 3 of them: userDays 9, activeUsers 2 (all within the last 14 days)
+    // loginDaysPerWeek (last 14 days) = 9 / 2 / (14/7) = 2.25; activeSeatRatio = 2/10 = 0.2
     // userFeatures: each user-day touches 2 features -> 18 / 9 = 2 features a day
     const days = [1, 2, 3, 8, 9, 10].map((ago, i) => usage(ago, i < 3 ? ['u1', 'u2'] : ['u1'], ['dashboards', 'reports']));
     const s = deriveSignals(account(), days, features, now);
-    expect(s.loginDaysPerWeek).toBeCloseTo(1.05, 10);
+    expect(s.loginDaysPerWeek).toBeCloseTo(2.25, 10);
     expect(s.activeSeatRatio).toBe(0.2);
     expect(s.usageDepth).toBe(2);
     expect(s.featureAdoption).toBe(0.5); // dashboards + reports of 4

@@ -194,7 +194,7 @@ describe('computeScore(seed-002): worked examples', () => {
       ['featureAdoption', 8],
       ['supportQuality', 7.5],
     ]);
-    expect(r.driversDown[0]!.text).toBe('active users log in 2 days a week');
+    expect(r.driversDown[0]!.text).toBe('active users logged in 2 days a week over the last 2 weeks');
     expect(r.driversDown[1]!.text).toBe("42% of the product's features used in the last 30 days");
     const business = r.components.find((c) => c.id === 'business')!;
     expect(business.signals.map((s) => [s.signal, s.score, s.points])).toEqual([

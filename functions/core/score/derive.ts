@@ -3,6 +3,8 @@ import type { Account, UsageDay } from '../types.ts';
 import type { SignalValues } from './model.ts';
 
 export const WINDOW_DAYS = 30;
+/** Login frequency looks at the last two weeks: recent enough to fall when usage stops, long enough to ride out a weekend. */
+export const FREQUENCY_DAYS = 14;
 
 /** Usage figures over a window, shared by scoring and by the emails that quote them. */
 export interface UsageSummary {
@@ -50,13 +52,25 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
   const prior = inRange(days, now.getTime() - 2 * WINDOW_DAYS * DAY_MS, now.getTime() - WINDOW_DAYS * DAY_MS);
   const priorUserDays = prior.reduce((s, d) => s + d.users.length, 0);
   const lastActive = u.lastActiveDay ?? dayOf(new Date(account.startDate));
+  const lastWeek = inRange(days, now.getTime() - 6 * DAY_MS, now.getTime() + DAY_MS);
+  const recent = inRange(days, now.getTime() - (FREQUENCY_DAYS - 1) * DAY_MS, now.getTime() + DAY_MS);
+  const recentUsers = new Set(recent.flatMap((d) => d.users)).size;
+  const recentUserDays = recent.reduce((s, d) => s + d.users.length, 0);
+  const frequencyDays = Math.min(FREQUENCY_DAYS, ageDays);
+  const weeklyUsers = new Set(lastWeek.flatMap((d) => d.users)).size;
+  const sessionDays = window.filter((d) => d.sessions !== undefined);
+  const sessions = sessionDays.reduce((s, d) => s + (d.sessions?.length ?? 0), 0);
   return {
-    loginDaysPerWeek: u.activeUsers === 0 ? 0 : u.userDays / u.activeUsers / (windowDays / 7),
+    loginDaysPerWeek: recentUsers === 0 ? 0 : recentUserDays / recentUsers / (frequencyDays / 7),
     featureAdoption: features.length === 0 ? undefined : u.featuresUsed.length / features.length,
     activeSeatRatio: account.seats ? u.activeUsers / account.seats : undefined,
     usageDepth: u.userDays === 0 ? undefined : userFeatureDays / u.userDays,
     daysSinceLastActivity: Math.max(0, Math.floor((now.getTime() - new Date(lastActive).getTime()) / DAY_MS)),
     usageGrowth: ageDays >= 2 * WINDOW_DAYS && priorUserDays > 0 ? u.userDays / priorUserDays : undefined,
+    weeklyActiveSeatRatio: account.seats ? weeklyUsers / account.seats : undefined,
+    // Only products that send session ids have this signal; the rest leave it missing.
+    sessionsPerUserWeek: sessionDays.length === 0 || u.activeUsers === 0 ? undefined : sessions / u.activeUsers / (windowDays / 7),
+    daysToRenewal: account.renewalDate ? Math.floor((new Date(account.renewalDate).getTime() - now.getTime()) / DAY_MS) : undefined,
     arr: account.arr,
     paymentStatus: account.paymentStatus,
     strategicImportance: account.strategicImportance,

@@ -10,7 +10,7 @@ const pct = (v: SignalValue) => `${Math.round(Number(v) * 100)}%`;
 const num = (digits: number) => (v: SignalValue) => Number(v).toFixed(digits).replace(/\.0+$/, '');
 
 export const signalCatalogue: Record<string, SignalInfo> = {
-  loginDaysPerWeek: { label: 'login frequency', describe: (v) => `active users log in ${num(1)(v)} days a week` },
+  loginDaysPerWeek: { label: 'login frequency', describe: (v) => `active users logged in ${num(1)(v)} days a week over the last 2 weeks` },
   featureAdoption: { label: 'feature adoption', describe: (v) => `${pct(v)} of the product's features used in the last 30 days` },
   activeSeatRatio: { label: 'active users vs licensed seats', describe: (v) => `${pct(v)} of licensed seats active in the last 30 days` },
   usageDepth: { label: 'depth of usage', describe: (v) => `each active user uses ${num(1)(v)} features a day` },
@@ -27,6 +27,15 @@ export const signalCatalogue: Record<string, SignalInfo> = {
   usageGrowth: { label: 'growth', describe: (v) => `usage ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior 30 days` },
   strategicImportance: { label: 'strategic importance', describe: (v) => `strategic importance ${String(v)}` },
   paymentStatus: { label: 'payment status', describe: (v) => `payment status ${String(v)}` },
+  weeklyActiveSeatRatio: { label: 'weekly active users', describe: (v) => `${pct(v)} of licensed seats active in the last 7 days` },
+  sessionsPerUserWeek: { label: 'sessions per user', describe: (v) => `${num(1)(v)} sessions per active user a week` },
+  minutesPerUserWeek: { label: 'time in product', describe: (v) => `${num(0)(v)} minutes per active user a week` },
+  daysToRenewal: { label: 'renewal proximity', describe: (v) => `renews in ${num(0)(v)} days` },
+  ticketsLast30Days: { label: 'support tickets', describe: (v) => `${num(0)(v)} support tickets in the last 30 days` },
+  outreachResponse: { label: 'response to outreach', describe: (v) => `${pct(v)} of outreach answered` },
+  executiveSponsor: { label: 'executive sponsor', describe: (v) => (v === 'yes' ? 'has an executive sponsor' : 'no executive sponsor') },
+  roiRealized: { label: 'ROI', describe: (v) => `${pct(v)} of the expected ROI realized` },
+  goalsMet: { label: 'goals met', describe: (v) => `${pct(v)} of stated goals met` },
 };
 
 export function signalInfo(id: string): SignalInfo {

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const DAY = 86_400_000;
+const start = Date.parse('2026-04-06T00:00:00Z');
+
+describe('daily scoring on the local runtime', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date(start), paused: true, schedules: true });
+  });
+  afterAll(() => rt?.stop());
+
+  /** Moves the paused clock to a day's 07:00, after the 06:00 scoring run, and lets the work finish. */
+  async function morningOf(day: number) {
+    for (let d = 0; d <= day; d++) {
+      rt.clock.advanceTo(start + d * DAY + 7 * 3_600_000);
+      await rt.idle();
+    }
+  }
+
+  it('scores every morning and shows the trend: falling fast once usage stops', async () => {
+    const accounts = ['busy', 'quitting'];
+    for (const id of accounts) {
+      await rt.request('POST', '/v1/accounts', { id, name: id, seats: 4, arr: 8000, paymentStatus: 'current', startDate: new Date(start).toISOString(), primaryContact: { email: `cs@${id}.example` } });
+    }
+    const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
+    const events = (id: string, fromDay: number, toDay: number) =>
+      Array.from({ length: toDay - fromDay + 1 }, (_, i) => fromDay + i).flatMap((d) =>
+        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({ id: `${id}-${d}-${u}`, accountId: id, userId: u, name: 'used', timestamp: new Date(start + d * DAY + 3_600_000 * (1 + k)).toISOString(), properties: { feature: features[(d + k) % features.length] } })),
+      );
+    // Both accounts use the product fully for two weeks; then one stops.
+    await rt.request('POST', '/v1/events', { events: [...events('busy', 0, 24), ...events('quitting', 0, 13)] });
+
+    await morningOf(14);
+    const before = await rt.request('GET', '/v1/accounts/quitting');
+    await morningOf(24);
+    const busy = await rt.request('GET', '/v1/accounts/busy');
+    const quitting = await rt.request('GET', '/v1/accounts/quitting');
+
+    expect(busy.body?.health.trend).toMatchObject({ fallingFast: false });
+    expect(busy.body?.health.trend.change7d).toBeGreaterThanOrEqual(0);
+    expect(quitting.body?.health.score).toBeLessThan(before.body?.health.score);
+    expect(quitting.body?.health.trend.change7d).toBeLessThanOrEqual(-10);
+    expect(quitting.body?.health.trend.fallingFast).toBe(true);
+    expect(quitting.body?.health.driversDown.join(' ')).toMatch(/logged in \d(\.\d)? days a week/);
+    expect(rt.scheduler.schedules[0]!.fired).toBe(25);
+  });
+});
