@@ -4,6 +4,7 @@ import type { TendConfig } from '../functions/core/config.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { OnboardingJourney } from './constructs/onboarding-journey.ts';
 import { Scoring } from './constructs/scoring.ts';
+import { TendEvents } from './constructs/tend-events.ts';
 import type { DataStack } from './data-stack.ts';
 
 /** Functions, API, schedule and state machines, composed over the data stack's resources. */
@@ -13,10 +14,12 @@ export class AppStack extends Stack {
     const { table, email } = props.data;
     const api = new IngestApi(this, 'Api');
     const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule });
+    const events = new TendEvents(this, 'Events');
     const onboarding = new OnboardingJourney(this, 'Onboarding', { steps: props.config.journeys.onboarding.steps });
 
     for (const fn of [api.handler, scoring.handler, onboarding.handler]) table.bind(fn);
     onboarding.bindStarter(api.handler);
     email.bind(onboarding.handler);
+    events.bindPublisher(scoring.handler);
   }
 }

@@ -6,6 +6,7 @@ import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
 import { VirtualClock } from './clock.ts';
 import { localCredentials } from './credentials.ts';
 import { LocalDynamo } from './dynamodb.ts';
+import { LocalEventBridge } from './eventbridge.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -58,6 +59,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
 
   const sfnServer = createServer();
   const sfnEndpoint = await listen(sfnServer);
+  const eventsServer = createServer();
+  const eventsEndpoint = await listen(eventsServer);
   const lambdas = new LambdaHost(assembly, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -65,12 +68,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventsEndpoint,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const sfn = new LocalStepFunctions(assembly, lambdas, clock);
   sfnServer.on('request', stepFunctionsApi(sfn));
+  const events = new LocalEventBridge(assembly, lambdas, sfn, clock, (err) => log(`event delivery failed: ${String(err)}`));
+  eventsServer.on('request', events.api());
 
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);
@@ -104,6 +110,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     dynamo,
     ses,
     sfn,
+    events,
     lambdas,
     scheduler,
     routes,
@@ -119,7 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       clearInterval(sweeper);
       scheduler.close();
       for (const e of sfn.executions.values()) e.stop.abort();
-      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), ses.stop(), dynamo.stop()]);
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
       clock.uninstall();
     },
   };

@@ -4,6 +4,7 @@ import { NotFoundError } from './errors.ts';
 import { executionName, ONBOARDING } from './journey/onboarding.ts';
 import type { AccountRepo, JourneyStarter, RunRepo, ScoreRepo } from './ports.ts';
 import type { Account, AccountUpsert } from './types.ts';
+import { FLAG_RULES } from './flags/rules.ts';
 
 export interface AccountDeps {
   clock: Clock;
@@ -54,6 +55,7 @@ export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRe
           components: score.components.map(({ id, label, weight, score: s, coverage }) => ({ id, label, weight, score: s, coverage })),
           driversDown: score.driversDown.map((d) => d.text),
           driversUp: score.driversUp.map((d) => d.text),
+          flags: Object.entries(score.flags ?? {}).map(([name, f]) => ({ name, kind: f.kind, since: f.since, description: FLAG_RULES[name]?.describe ?? name })),
         }
       : null,
     journeys: { onboarding: onboarding ?? null },

@@ -57,3 +57,15 @@ export interface JourneyStarter {
   /** Starts a named execution; starting the same name again is not an error. */
   start(executionName: string, input: unknown): Promise<void>;
 }
+
+/** An event other parts of Tend (the playbooks) react to. */
+export interface TendEvent {
+  type: 'flag.started' | 'flag.stopped' | 'tier.changed';
+  accountId: string;
+  at: string;
+  detail: Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  publish(events: TendEvent[]): Promise<void>;
+}

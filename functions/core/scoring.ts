@@ -1,9 +1,10 @@
 import { DAY_MS, dayOf, type Clock } from './clock.ts';
-import { computeScore } from './score/compute.ts';
-import { deriveSignals, WINDOW_DAYS } from './score/derive.ts';
+import { computeScore, tierOf } from './score/compute.ts';
+import { activityFacts, deriveSignals, WINDOW_DAYS } from './score/derive.ts';
+import { evaluateFlags, FLAG_RULES } from './flags/rules.ts';
 import type { ScoreModel } from './score/model.ts';
 import { recordDaily, trendOf } from './score/trend.ts';
-import type { AccountRepo, ScoreRepo, UsageRepo } from './ports.ts';
+import type { AccountRepo, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
 import type { StoredScore } from './types.ts';
 
 export interface ScoringDeps {
@@ -15,6 +16,13 @@ export interface ScoringDeps {
   accounts: AccountRepo;
   usage: UsageRepo;
   scores: ScoreRepo;
+  events: EventPublisher;
+}
+
+function tierRank(model: ScoreModel, score: number | null): number | null {
+  if (score === null) return null;
+  const names = [...model.tiers].sort((a, b) => b.min - a.min).map((t) => t.name);
+  return names.indexOf(tierOf(model, score).name);
 }
 
 export async function scoreAccount(deps: ScoringDeps, accountId: string): Promise<StoredScore | undefined> {
@@ -23,18 +31,50 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   if (!account || account.status === 'churned') return undefined;
   const [days, previous] = await Promise.all([deps.usage.days(accountId, dayOf(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), dayOf(now)), deps.scores.get(accountId)]);
   const signals = deriveSignals(account, days, deps.features, now);
-  const result = computeScore(deps.modelFor(account.segment), signals);
+  const model = deps.modelFor(account.segment);
+  const result = computeScore(model, signals);
   const today = { day: dayOf(now), score: result.score ?? 0 };
   const recent = result.score === null ? (previous?.recent ?? []) : recordDaily(previous?.recent, today);
+  const trend = result.score === null ? { change7d: null, change30d: null, fallingFast: false } : trendOf(recent, today, deps.fallingFastPoints);
+  const earlierRanks = recent.filter((d) => d.day < today.day).map((d) => tierRank(model, d.score)!);
+  const flags = evaluateFlags(
+    {
+      now,
+      startDate: account.startDate,
+      renewalDate: account.renewalDate,
+      seats: account.seats,
+      paymentStatus: account.paymentStatus,
+      activeSeatRatio: typeof signals.activeSeatRatio === 'number' ? signals.activeSeatRatio : undefined,
+      ...activityFacts(days, now),
+      tierRank: tierRank(model, result.score),
+      bestRecentTierRank: earlierRanks.length ? Math.min(...earlierRanks) : null,
+      fallingFast: trend.fallingFast,
+      change30d: trend.change30d,
+    },
+    previous?.flags,
+  );
+  const events: TendEvent[] = flags.changes.map((c) => ({
+    type: c.change === 'started' ? 'flag.started' : 'flag.stopped',
+    accountId,
+    at: c.at,
+    detail: { flag: c.flag, kind: c.kind, description: FLAG_RULES[c.flag]!.describe, score: result.score, tier: result.tier },
+  }));
+  if (previous?.tier && result.tier && previous.tier !== result.tier) {
+    events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: previous.tier, to: result.tier, score: result.score } });
+  }
   const stored: StoredScore = {
     ...result,
     accountId,
     computedAt: now.toISOString(),
-    trend: result.score === null ? { change7d: null, change30d: null, fallingFast: false } : trendOf(recent, today, deps.fallingFastPoints),
+    trend,
     recent,
+    flags: flags.active,
     signals: Object.fromEntries(Object.entries(signals).filter((e): e is [string, number | string] => e[1] !== undefined)),
   };
+  // Events go out only after the score (with its flags) is stored: a crash in between re-raises
+  // nothing on the next run, because the stored flags already hold the change.
   await deps.scores.put(stored);
+  if (events.length) await deps.events.publish(events);
   return stored;
 }
 

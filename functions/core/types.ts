@@ -2,6 +2,7 @@ import type * as z from './zod.ts';
 import type { accountUpsertSchema, usageEventSchema } from './schemas.ts';
 import type { ScoreResult } from './score/compute.ts';
 import type { DailyScore, Trend } from './score/trend.ts';
+import type { ActiveFlag } from './flags/rules.ts';
 
 export type AccountUpsert = z.output<typeof accountUpsertSchema>;
 export type UsageEvent = z.output<typeof usageEventSchema>;
@@ -33,6 +34,8 @@ export interface StoredScore extends ScoreResult {
   trend: Trend;
   /** Daily scores of the last 31 days, kept on the item so a trend costs no extra read. */
   recent: DailyScore[];
+  /** At-risk and expansion flags that hold now, with when they started. */
+  flags: Record<string, ActiveFlag>;
   signals: Record<string, number | string>;
 }
 

@@ -9,10 +9,11 @@ import { documentClient } from '../data/client.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
 import { segmentOf } from '../core/accounts.ts';
+import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)) });
+const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-score' });
 const deps = {
   clock: systemClock,
@@ -22,6 +23,7 @@ const deps = {
   accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),
+  events: eventBridgePublisher(env.EVENT_BUS_NAME),
 };
 
 const input = z.looseObject({ shards: z.optional(z.array(z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1)))) });

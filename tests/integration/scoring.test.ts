@@ -45,5 +45,14 @@ describe('daily scoring on the local runtime', () => {
     expect(quitting.body?.health.trend.fallingFast).toBe(true);
     expect(quitting.body?.health.driversDown.join(' ')).toMatch(/logged in \d(\.\d)? days a week/);
     expect(rt.scheduler.schedules[0]!.fired).toBe(25);
+
+    // Flags: raised once when they start to hold, on Tend's bus, and shown on the account.
+    const raised = (id: string) => rt.events.log.filter((e) => e.detail.accountId === id && e['detail-type'] === 'flag.started').map((e) => e.detail.flag);
+    expect(raised('quitting')).toEqual(expect.arrayContaining(['no-login-7d', 'usage-drop', 'falling-fast']));
+    expect(new Set(raised('quitting')).size).toBe(raised('quitting').length);
+    expect(raised('busy')).not.toContain('no-login-7d');
+    expect(quitting.body?.health.flags.map((f: { name: string }) => f.name)).toContain('no-login-7d');
+    expect(rt.events.log.every((e) => e.source === 'tend' && e.bus.includes('Events'))).toBe(true);
+    for (const e of rt.events.log.filter((x) => x['detail-type'] === 'tier.changed')) expect(e.detail.from).not.toBe(e.detail.to);
   });
 });

@@ -76,3 +76,15 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
     strategicImportance: account.strategicImportance,
   };
 }
+
+/** Recent activity, for the flags: the last 7 days against the 7 before. */
+export function activityFacts(days: UsageDay[], now: Date) {
+  const last7 = inRange(days, now.getTime() - 6 * DAY_MS, now.getTime() + DAY_MS);
+  const prior7 = inRange(days, now.getTime() - 13 * DAY_MS, now.getTime() - 6 * DAY_MS);
+  return {
+    activeInLast7Days: last7.some((d) => d.users.length > 0),
+    userDaysLast7: last7.reduce((s, d) => s + d.users.length, 0),
+    userDaysPrior7: prior7.reduce((s, d) => s + d.users.length, 0),
+    weeklyActiveUsers: new Set(last7.flatMap((d) => d.users)).size,
+  };
+}

@@ -1,0 +1,19 @@
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** Tend's own event bus: tier changes and flag starts/stops, for the playbooks to react to. */
+export class TendEvents extends Construct {
+  readonly bus: EventBus;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.bus = new EventBus(this, 'Bus', { description: 'Tend: account health events' });
+  }
+
+  /** Lets a function publish on the bus, and tells it which bus. */
+  bindPublisher(fn: LambdaFunction): void {
+    this.bus.grantPutEventsTo(fn);
+    fn.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+  }
+}

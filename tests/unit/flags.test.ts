@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateFlags, upsellBlocked, DEFAULT_FLAG_THRESHOLDS, type FlagFacts } from '../../functions/core/flags/rules.ts';
+import { matchesPattern } from '../../local/eventbridge.ts';
+
+const now = new Date('2026-06-30T06:00:00Z');
+const facts = (over: Partial<FlagFacts> = {}): FlagFacts => ({
+  now,
+  startDate: '2025-06-01T00:00:00Z',
+  seats: 10,
+  paymentStatus: 'current',
+  activeInLast7Days: true,
+  userDaysLast7: 30,
+  userDaysPrior7: 30,
+  activeSeatRatio: 0.8,
+  weeklyActiveUsers: 6,
+  tierRank: 0,
+  bestRecentTierRank: 0,
+  fallingFast: false,
+  change30d: 2,
+  ...over,
+});
+const active = (f: FlagFacts) => Object.keys(evaluateFlags(f, undefined).active).sort();
+
+describe('at-risk and expansion flags', () => {
+  it.each([
+    ['a healthy, stable account', facts(), ['strong-stable-health']],
+    ['no login in 7 days', facts({ activeInLast7Days: false, userDaysLast7: 0, tierRank: 1 }), ['no-login-7d', 'tier-dropped', 'usage-drop']],
+    ['usage down exactly 50%', facts({ userDaysLast7: 15, userDaysPrior7: 30, change30d: -1 }), ['usage-drop']],
+    ['usage down 40% is not a drop', facts({ userDaysLast7: 18, userDaysPrior7: 30, change30d: -1 }), []],
+    ['a tiny prior week is not a drop', facts({ userDaysLast7: 0, userDaysPrior7: 4, change30d: -1 }), []],
+    ['renewal in 30 days while yellow', facts({ renewalDate: '2026-07-30T00:00:00Z', tierRank: 1, bestRecentTierRank: 1 }), ['renewal-near-unhealthy']],
+    ['renewal in 30 days while green', facts({ renewalDate: '2026-07-30T00:00:00Z', change30d: -1 }), []],
+    ['falling fast while green', facts({ fallingFast: true, change30d: -12 }), ['falling-fast']],
+    ['late payment blocks every upsell', facts({ paymentStatus: 'late', weeklyActiveUsers: 10 }), ['payment-trouble']],
+    ['near the seat limit', facts({ weeklyActiveUsers: 9 }), ['near-seat-limit', 'strong-stable-health']],
+    ['near the seat limit but new', facts({ weeklyActiveUsers: 9, startDate: '2026-05-01T00:00:00Z' }), []],
+  ])('%s', (_, f, expected) => {
+    expect(active(f)).toEqual(expected);
+  });
+
+  it('explains why an upsell is blocked', () => {
+    expect(upsellBlocked(facts({ tierRank: 1 }), DEFAULT_FLAG_THRESHOLDS)).toBe('not in the top health tier');
+    expect(upsellBlocked(facts({ activeSeatRatio: 0.2 }), DEFAULT_FLAG_THRESHOLDS)).toBe('usage is low');
+    expect(upsellBlocked(facts(), DEFAULT_FLAG_THRESHOLDS)).toBeUndefined();
+  });
+
+  it('raises a flag once when it starts, keeps its start while it holds, clears it once', () => {
+    const quiet = facts({ activeInLast7Days: false, userDaysLast7: 0, userDaysPrior7: 0, change30d: -1 });
+    const day1 = evaluateFlags(quiet, undefined);
+    expect(day1.changes.map((c) => `${c.change} ${c.flag}`)).toEqual(['started no-login-7d']);
+    const day2 = evaluateFlags({ ...quiet, now: new Date(now.getTime() + 86_400_000) }, day1.active);
+    expect(day2.changes).toEqual([]);
+    expect(day2.active['no-login-7d']!.since).toBe(now.toISOString());
+    const day3 = evaluateFlags(facts({ change30d: -1 }), day2.active);
+    expect(day3.changes.map((c) => `${c.change} ${c.flag}`)).toEqual(['stopped no-login-7d']);
+    expect(day3.active).toEqual({});
+  });
+});
+
+describe('local EventBridge pattern matching', () => {
+  const event = { source: 'tend', 'detail-type': 'flag.started', detail: { flag: 'no-login-7d', kind: 'risk', accountId: 'acme' } };
+  it.each([
+    [{ source: ['tend'] }, true],
+    [{ source: ['other'] }, false],
+    [{ 'detail-type': ['flag.started', 'tier.changed'], detail: { kind: ['risk'] } }, true],
+    [{ detail: { flag: [{ prefix: 'no-' }] } }, true],
+    [{ detail: { flag: [{ 'anything-but': 'no-login-7d' }] } }, false],
+    [{ detail: { tier: [{ exists: false }] } }, true],
+    [{ detail: { kind: ['expansion'] } }, false],
+  ])('%j matches: %s', (pattern, expected) => {
+    expect(matchesPattern(pattern, event)).toBe(expected);
+  });
+
+  it('refuses an operator it does not implement', () => {
+    expect(() => matchesPattern({ detail: { score: [{ numeric: ['>', 5] }] } }, event)).toThrow(/not supported locally/);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../functions/core/clock.ts';
+import type { AccountRepo, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from '../../functions/core/ports.ts';
+import { presetModel } from '../../functions/core/score/presets/index.ts';
+import { scoreAccount, type ScoringDeps } from '../../functions/core/scoring.ts';
+import type { Account, StoredScore, UsageDay } from '../../functions/core/types.ts';
+
+const DAY = 86_400_000;
+const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
+
+/** The scoring use case over in-memory ports: what it stores and what it publishes, day by day. */
+function world() {
+  let now = Date.parse('2026-03-02T06:00:00Z');
+  const account = { id: 'acme', name: 'Acme', seats: 4, arr: 60_000, paymentStatus: 'current', status: 'active', segment: 'high-touch', startDate: '2025-09-01T00:00:00Z' } as unknown as Account;
+  const days: UsageDay[] = [];
+  const stored = new Map<string, StoredScore>();
+  const published: TendEvent[] = [];
+  const clock: Clock = { now: () => new Date(now) };
+  const accounts = { get: async () => account } as unknown as AccountRepo;
+  const usage: UsageRepo = { record: async () => {}, days: async () => days };
+  const scores: ScoreRepo = { get: async (id) => stored.get(id), put: async (s) => void stored.set(s.accountId, s) };
+  const events: EventPublisher = { publish: async (e) => void published.push(...e) };
+  const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, scores, events };
+  const use = (users: number, n = 1) => {
+    for (let i = 0; i < n; i++) {
+      const day = new Date(now + i * DAY).toISOString().slice(0, 10);
+      const u = Array.from({ length: users }, (_, k) => `u${k}`);
+      days.push({ day, users: u, features, userFeatures: u.flatMap((x) => features.slice(0, 4).map((f) => `${x}|${f}`)) });
+    }
+  };
+  return { deps, use, published, stored, nextDay: () => (now += DAY) };
+}
+
+describe('scoreAccount', () => {
+  it('publishes a tier change and each flag start once, after storing the score', async () => {
+    const w = world();
+    for (let d = 0; d < 20; d++) {
+      w.use(4);
+      await scoreAccount(w.deps, 'acme');
+      w.nextDay();
+    }
+    expect(w.stored.get('acme')?.tier).toBe('green');
+    const greenEvents = w.published.length;
+    // Usage stops: as the 30-day window empties the account falls out of green and is flagged.
+    for (let d = 0; d < 30; d++) {
+      await scoreAccount(w.deps, 'acme');
+      w.nextDay();
+    }
+    const after = w.published.slice(greenEvents);
+    const tierChanges = after.filter((e) => e.type === 'tier.changed');
+    expect(tierChanges[0]?.detail).toMatchObject({ from: 'green' });
+    expect(tierChanges.every((e) => e.detail.from !== e.detail.to)).toBe(true);
+    const started = after.filter((e) => e.type === 'flag.started').map((e) => e.detail.flag);
+    expect(started).toEqual(expect.arrayContaining(['no-login-7d', 'usage-drop', 'tier-dropped']));
+    expect(new Set(started).size).toBe(started.length);
+    const s = w.stored.get('acme')!;
+    expect(Object.keys(s.flags)).toContain('no-login-7d');
+    expect(s.trend.change30d).toBeLessThan(0);
+    expect(s.recent.length).toBeLessThanOrEqual(31);
+  });
+});
