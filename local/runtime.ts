@@ -96,7 +96,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
 
   await lambdas.warm();
   if (!options.paused) clock.resume();
-  const scheduler = new LocalScheduler(assembly, lambdas, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
+  const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
   if (options.schedules !== false) scheduler.start();
   // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s).
   const sweeper = setInterval(() => void dynamo.sweep(clock.nowMs()).catch(() => {}), 10_000);

@@ -1,6 +1,7 @@
 import type { CloudAssembly } from './assembly.ts';
 import type { VirtualClock } from './clock.ts';
 import type { LambdaHost } from './lambdas.ts';
+import type { LocalStepFunctions } from './stepfunctions/runner.ts';
 
 const UNIT_MS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
 
@@ -24,7 +25,8 @@ export function nextFire(expression: string, afterMs: number): number {
 export interface LocalSchedule {
   name: string;
   expression: string;
-  functionArn: string;
+  /** A Lambda function or a state machine. */
+  targetArn: string;
   input: unknown;
   fired: number;
 }
@@ -37,6 +39,7 @@ export class LocalScheduler {
   constructor(
     assembly: CloudAssembly,
     private readonly lambdas: LambdaHost,
+    private readonly sfn: LocalStepFunctions,
     private readonly clock: VirtualClock,
     private readonly onError: (schedule: LocalSchedule, err: unknown) => void = () => {},
   ) {
@@ -44,14 +47,19 @@ export class LocalScheduler {
       const p = assembly.resolve(stack, resource.Properties) as { ScheduleExpression: string; State?: string; Target: { Arn: string; Input?: string } };
       if (p.State === 'DISABLED') continue;
       nextFire(p.ScheduleExpression, 0);
-      this.schedules.push({ name: logicalId, expression: p.ScheduleExpression, functionArn: p.Target.Arn, input: p.Target.Input ? JSON.parse(p.Target.Input) : {}, fired: 0 });
+      this.schedules.push({ name: logicalId, expression: p.ScheduleExpression, targetArn: p.Target.Arn, input: p.Target.Input ? JSON.parse(p.Target.Input) : {}, fired: 0 });
     }
   }
 
+  /** Fires a schedule now and resolves when its target has finished (the invocation or the execution). */
   async fire(schedule: LocalSchedule): Promise<void> {
     schedule.fired++;
     try {
-      await this.lambdas.invoke(schedule.functionArn, schedule.input);
+      if (schedule.targetArn.startsWith('arn:aws:states:')) {
+        const execution = this.sfn.start(schedule.targetArn, `${schedule.name}-${this.clock.nowMs()}-${schedule.fired}`, JSON.stringify(schedule.input));
+        await execution.done;
+        if (execution.status !== 'SUCCEEDED') throw new Error(`${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`);
+      } else await this.lambdas.invoke(schedule.targetArn, schedule.input);
     } catch (err) {
       this.onError(schedule, err);
     }

@@ -76,7 +76,7 @@ export async function demo(options: { accounts: number; days: number; seed: numb
       await rt.idle();
     }
     const sent = rt.ses.outbox().length;
-    const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING').length;
+    const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING' && e.machineArn.includes('Onboarding')).length;
     progress(`day ${day + 1}/${options.days} · ${eventsPosted.toLocaleString('en-US')} events · ${sent} emails sent · ${live} journeys running`);
   }
   // A last scoring run, so the summary shows the accounts as they end the demo.

@@ -35,7 +35,7 @@ export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], 
       bump(byStep, step);
     }
   }
-  const executions = [...rt.sfn.executions.values()];
+  const executions = [...rt.sfn.executions.values()].filter((e) => e.machineArn.includes('Onboarding'));
   return {
     accounts: accounts.length,
     days: run.days,

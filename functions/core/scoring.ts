@@ -78,16 +78,21 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   return stored;
 }
 
-/** Scores every account of the given shards, a few at a time. Returns how many accounts were scored per tier. */
-export async function scoreShards(deps: ScoringDeps, shards: number[], concurrency = 8): Promise<Record<string, number>> {
+/** Scores every account of the given shards, a few at a time: how many were scored, and per tier. */
+export async function scoreShards(deps: ScoringDeps, shards: number[], concurrency = 8): Promise<{ scored: number; tiers: Record<string, number> }> {
   const tiers: Record<string, number> = {};
+  let scored = 0;
   for (const shard of shards) {
     for await (const ids of deps.accounts.listIds(shard)) {
       for (let i = 0; i < ids.length; i += concurrency) {
-        const scored = await Promise.all(ids.slice(i, i + concurrency).map((id) => scoreAccount(deps, id)));
-        for (const s of scored) if (s) tiers[s.tier ?? 'unscored'] = (tiers[s.tier ?? 'unscored'] ?? 0) + 1;
+        const batch = await Promise.all(ids.slice(i, i + concurrency).map((id) => scoreAccount(deps, id)));
+        for (const s of batch) {
+          if (!s) continue;
+          scored++;
+          tiers[s.tier ?? 'unscored'] = (tiers[s.tier ?? 'unscored'] ?? 0) + 1;
+        }
       }
     }
   }
-  return tiers;
+  return { scored, tiers };
 }

@@ -26,12 +26,13 @@ const deps = {
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
 };
 
-const input = z.looseObject({ shards: z.optional(z.array(z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1)))) });
+const shard = z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1));
+/** A batch from the daily run's Distributed Map (`Items`), named shards, or nothing for every shard. */
+const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optional(z.array(shard)) });
 
-/** The scheduled scoring run: every account of every shard (or of the shards asked for). */
 export const handler = async (event: unknown) => {
-  const { shards } = input.parse(event ?? {});
-  const tiers = await scoreShards(deps, shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i));
-  logger.info('scored', { tiers });
-  return { tiers };
+  const { Items, shards } = input.parse(event ?? {});
+  const result = await scoreShards(deps, Items ?? shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i));
+  logger.info('scored', result);
+  return result;
 };

@@ -1,25 +1,40 @@
 import { Duration } from 'aws-cdk-lib';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ACCOUNT_SHARDS } from '../../functions/data/keys.ts';
+import { scoringDefinition } from '../../workflows/scoring.ts';
 import { TendFunction } from './tend-function.ts';
 
-/** The scoring function, run by an EventBridge Scheduler schedule. */
+/** Health scoring: the scorer function and the daily run over every shard, started by EventBridge Scheduler. */
 export class Scoring extends Construct {
   readonly handler: TendFunction;
+  readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: { schedule: string }) {
     super(scope, id);
     this.handler = new TendFunction(this, 'Handler', {
       entry: 'functions/score/handler.ts',
-      description: 'Tend health scoring over every account',
+      description: 'Tend health scoring of a batch of account shards',
       timeout: Duration.minutes(15),
       memorySize: 1024,
+    });
+    this.stateMachine = new StateMachine(this, 'DailyRun', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(scoringDefinition(this, this.handler)),
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      logs: { destination: new LogGroup(this, 'RunLogs', { retention: RetentionDays.ONE_MONTH }), level: LogLevel.ERROR },
     });
     new Schedule(this, 'Daily', {
       description: 'Score every account',
       schedule: ScheduleExpression.expression(props.schedule),
-      target: new LambdaInvoke(this.handler, { retryAttempts: 2 }),
+      target: new StepFunctionsStartExecution(this.stateMachine, {
+        input: ScheduleTargetInput.fromObject({ shards: Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i) }),
+        retryAttempts: 2,
+      }),
     });
   }
 }

@@ -16,6 +16,8 @@ export interface LocalMachine {
   arn: string;
   name: string;
   definition: Definition;
+  /** Every state by name, nested ones (Map, Parallel) included. */
+  states: States;
   bindings: Record<string, (input: unknown) => Promise<unknown>>;
   segments: Map<string, ClockedStateMachine>;
 }
@@ -55,6 +57,39 @@ function evaluate(path: string, json: unknown): unknown {
   return JSONPath({ path, json: json as object, wrap: false });
 }
 
+function allStates(definition: Definition): States {
+  const out: States = {};
+  const visit = (states: States) => {
+    for (const [name, state] of Object.entries(states)) {
+      out[name] = state;
+      if (state.Type === 'Parallel') for (const b of state.Branches as Definition[]) visit(b.States);
+      if (state.Type === 'Map') visit(((state.ItemProcessor ?? state.Iterator) as Definition).States);
+    }
+  };
+  visit(definition.States);
+  return out;
+}
+
+/**
+ * A Map state's ItemBatcher, which the library does not implement: the items at ItemsPath are
+ * replaced, in the state's input, by the batches the service would pass to each child
+ * (`{ Items, BatchInput }`, at most MaxItemsPerBatch items each). Done when the state is entered,
+ * before the library reads its items.
+ */
+function batchItems(state: Record<string, unknown>, input: unknown): void {
+  const batcher = state.ItemBatcher as { MaxItemsPerBatch?: number; BatchInput?: unknown } | undefined;
+  if (!batcher || typeof state.ItemsPath !== 'string') {
+    if (batcher) throw new Error('ItemBatcher without ItemsPath is not supported locally');
+    return;
+  }
+  const [found] = JSONPath({ path: state.ItemsPath, json: input as object, resultType: 'all' }) as { value: unknown; parent: Record<string, unknown>; parentProperty: string }[];
+  if (!found || !Array.isArray(found.value)) return;
+  const size = Math.max(1, batcher.MaxItemsPerBatch ?? found.value.length);
+  const batches = [];
+  for (let i = 0; i < found.value.length; i += size) batches.push({ Items: found.value.slice(i, i + size), ...(batcher.BatchInput ? { BatchInput: batcher.BatchInput } : {}) });
+  found.parent[found.parentProperty] = batches;
+}
+
 /**
  * Runs the synthesized state machines with aws-local-stepfunctions. Intrinsics are resolved
  * from the template, every Task is bound by state name to the same bundled Lambda, and every
@@ -77,7 +112,7 @@ export class LocalStepFunctions {
       const p = resource.Properties ?? {};
       const raw = assembly.resolve(stack, p.DefinitionString ?? p.Definition);
       const definition = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Definition;
-      const machine: LocalMachine = { arn, name: arn.split(':').pop()!, definition, bindings: this.bind(arn, definition), segments: new Map() };
+      const machine: LocalMachine = { arn, name: arn.split(':').pop()!, definition, states: allStates(definition), bindings: this.bind(arn, definition), segments: new Map() };
       this.segment(machine, definition.StartAt);
       this.machines.set(arn, machine);
     }
@@ -199,6 +234,7 @@ export class LocalStepFunctions {
       if (suspend) return;
       if (event.type === 'StateEntered' && event.state) {
         entered.set(event.state.name, event.state.input);
+        if (event.state.type === 'Map') batchItems(machine.states[event.state.name]!, event.state.input);
         if (skipResumedEntry) {
           skipResumedEntry = false;
           return;
@@ -215,7 +251,7 @@ export class LocalStepFunctions {
           resumedWait = undefined;
           return 0;
         }
-        const state = machine.definition.States[name]!;
+        const state = machine.states[name]!;
         const stateInput = entered.get(name);
         suspend = { state: name, input: stateInput, until: this.waitUntil(state, stateInput) };
         queueMicrotask(() => current.run?.abort());
@@ -229,7 +265,7 @@ export class LocalStepFunctions {
       get: (_, name) => {
         if (typeof name !== 'string') return undefined;
         if (decided.has(name)) return decided.get(name);
-        const retriers = (machine.definition.States[name]?.Retry ?? []) as { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }[];
+        const retriers = (machine.states[name]?.Retry ?? []) as { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }[];
         const attempt = retries.get(name) ?? 0;
         retries.set(name, attempt + 1);
         const intervals = retriers.map((r) => {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
-import { TABLE_KEYS } from '../../functions/data/keys.ts';
+import { ACCOUNT_SHARDS, TABLE_KEYS } from '../../functions/data/keys.ts';
 import userConfig from '../../tend.config.ts';
 import { isObject, loadTemplate, logicalIdOf, render, resourcesOfType, STACK, type CfnTemplate, type Json, type JsonObject } from './assembly.ts';
 
@@ -107,18 +107,18 @@ describe('Tend stack (functions, API, schedule, state machine)', () => {
     }
   });
 
-  it('runs the scoring function on the configured schedule', () => {
-    const scoringId = logicalIdOf(STACK.app, '/Tend/Scoring/Handler/Resource');
+  it('starts the daily scoring run over every shard on the configured schedule', () => {
+    const runId = logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource');
     template.resourceCountIs('AWS::Scheduler::Schedule', 1);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.schedule,
       State: 'ENABLED',
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [scoringId, 'Arn'] } }),
+      Target: Match.objectLike({ Arn: { Ref: runId }, Input: JSON.stringify({ shards: Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i) }) }),
     });
   });
 
-  it('has one Standard state machine with tracing and logging', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  it('has two Standard state machines (onboarding, daily scoring) with tracing and logging', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
@@ -233,13 +233,16 @@ describe('IAM: least privilege', () => {
     );
   });
 
-  it('scopes states:StartExecution to the onboarding state machine, for the API function only', () => {
-    const start = statements.filter((s) => s.actions.some((a) => a.startsWith('states:')));
-    expect(start).toHaveLength(1);
-    const [statement] = start as [Statement];
-    expect(statement.actions).toEqual(['states:StartExecution']);
-    expect(statement.roles).toEqual([`<${logicalIdOf(STACK.app, '/Tend/Api/Handler/ServiceRole/Resource')}>`]);
-    expect(statement.resources).toEqual([{ Ref: logicalIdOf(STACK.app, '/Tend/Onboarding/StateMachine/Resource') }]);
+  it('scopes states:StartExecution to one state machine per caller', () => {
+    const start = statements.filter((s) => s.actions.includes('states:StartExecution'));
+    const byRole = Object.fromEntries(start.map((s) => [String(s.roles[0]), s.resources]));
+    expect(start.every((s) => s.actions.length === 1 && s.roles.length === 1)).toBe(true);
+    const onboarding = { Ref: logicalIdOf(STACK.app, '/Tend/Onboarding/StateMachine/Resource') };
+    const dailyRun = { Ref: logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource') };
+    // The API starts onboarding runs; the scheduler starts the daily run; the daily run's Distributed Map starts its children.
+    expect(byRole[`<${logicalIdOf(STACK.app, '/Tend/Api/Handler/ServiceRole/Resource')}>`]).toEqual([onboarding]);
+    expect(Object.values(byRole).filter((r) => JSON.stringify(r) === JSON.stringify([dailyRun]))).toHaveLength(2);
+    expect(start).toHaveLength(3);
   });
 
   it('scopes DynamoDB access to the account table and its indexes', () => {

@@ -21,11 +21,11 @@ describe('local runtime stand-ins', () => {
     expect(rt.lambdas.functions.size).toBe(3);
     expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/events']);
     expect(rt.scheduler.schedules.map((s) => s.expression)).toEqual(['cron(0 6 * * ? *)']);
-    expect(rt.sfn.machines.size).toBe(1);
+    expect(rt.sfn.machines.size).toBe(2);
   });
 
   it('starts an execution name once: same name and input returns the run, another input is refused', async () => {
-    const [machine] = [...rt.sfn.machines.values()];
+    const machine = [...rt.sfn.machines.values()].find((m) => m.name.includes('Onboarding'));
     const input = JSON.stringify({ accountId: 'nobody', startDate: '2026-02-01T00:00:00Z' });
     const first = rt.sfn.start(machine!.arn, 'dup-test', input);
     expect(rt.sfn.start(machine!.arn, 'dup-test', input)).toBe(first);
