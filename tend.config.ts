@@ -2,7 +2,7 @@ import { defineConfig } from './functions/core/config.ts';
 
 /**
  * Tend's configuration: the one file you edit. It is validated when you run `cdk synth` or any
- * `tend` command, and bundled into every function. See docs/configuration.md.
+ * `tend` command, and bundled into every function. See README.md (Configure) and docs/scoring.md.
  */
 export default defineConfig({
   product: {

@@ -37,7 +37,7 @@ export const usageEventSchema = z.object({
   userId: idSchema,
   name: text(128),
   timestamp: z.iso.datetime({ offset: true }),
-  /** `feature` names the product feature used; other properties are kept for later signals. */
+  /** `feature` names the product feature used and `sessionId` the session; other properties are accepted and not stored. */
   properties: z.optional(z.record(z.string(), z.unknown())),
 });
 

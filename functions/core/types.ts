@@ -32,7 +32,7 @@ export interface StoredScore extends ScoreResult {
   accountId: string;
   computedAt: string;
   trend: Trend;
-  /** Daily scores of the last 31 days, kept on the item so a trend costs no extra read. */
+  /** Daily scores of the last 35 days, kept on the item so a trend costs no extra read. */
   recent: DailyScore[];
   /** At-risk and expansion flags that hold now, with when they started. */
   flags: Record<string, ActiveFlag>;

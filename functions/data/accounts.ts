@@ -13,7 +13,8 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
         ...input,
         startDate,
         renewalDate: input.renewalDate ? new Date(input.renewalDate).toISOString() : undefined,
-        segment: segmentOf(input.arr),
+        // Without an ARR in this request the stored segment stands (a new account starts tech-touch).
+        segment: input.arr === undefined ? undefined : segmentOf(input.arr),
         updatedAt: now.toISOString(),
         ...keys.accountIndex(input.id),
       };
@@ -32,6 +33,11 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
         names[`#${k}`] = k;
         values[`:${k}`] = v;
         sets.push(`#${k} = :${k}`);
+      }
+      if (input.arr === undefined) {
+        names['#segment'] = 'segment';
+        values[':defaultSegment'] = segmentOf(undefined);
+        sets.push('#segment = if_not_exists(#segment, :defaultSegment)');
       }
       if (input.status === undefined) {
         names['#status'] = 'status';

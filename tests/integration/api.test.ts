@@ -60,6 +60,12 @@ describe('HTTP API on the local runtime', () => {
     expect(view.body?.account).toMatchObject({ id: 'solo', seats: 9, segment: 'tech-touch', primaryContact: { email: 'owner@solo.example' } });
   });
 
+  it('keeps the segment of an account updated without its ARR', async () => {
+    await rt.request('POST', '/v1/accounts', account('big', { arr: 80_000 }));
+    const updated = await rt.request('POST', '/v1/accounts', account('big', { seats: 50 }));
+    expect(updated.body?.account).toMatchObject({ segment: 'high-touch', arr: 80_000, seats: 50 });
+  });
+
   it('rejects a whole batch with one bad event, naming it, and writes none of it', async () => {
     await rt.request('POST', '/v1/accounts', account('batchy'));
     const res = await rt.request('POST', '/v1/events', { events: [event('ok-1', 'batchy'), event('bad-1', 'batchy', { timestamp: 'yesterday' })] });

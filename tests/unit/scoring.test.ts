@@ -56,6 +56,6 @@ describe('scoreAccount', () => {
     const s = w.stored.get('acme')!;
     expect(Object.keys(s.flags)).toContain('no-login-7d');
     expect(s.trend.change30d).toBeLessThan(0);
-    expect(s.recent.length).toBeLessThanOrEqual(31);
+    expect(s.recent.length).toBeLessThanOrEqual(35);
   });
 });

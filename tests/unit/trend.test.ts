@@ -25,7 +25,7 @@ describe('score trend', () => {
     expect(trendOf(gap, gap[gap.length - 1]!, 10).change7d).toBe(-14);
   });
 
-  it('keeps 31 days, one score a day, today replacing an earlier run of today', () => {
+  it('keeps TREND_DAYS days, one score a day, today replacing an earlier run of today', () => {
     let recent: DailyScore[] = [];
     for (let i = 0; i < 50; i++) recent = recordDaily(recent, { day: day(i), score: i });
     expect(recent).toHaveLength(TREND_DAYS);
@@ -44,5 +44,14 @@ describe('score trend', () => {
         expect(t.fallingFast).toBe(before - now >= threshold);
       }),
     );
+  });
+});
+
+describe('score trend after a missed run', () => {
+  it('still has a 30-day change when the run 30 days ago was missed', () => {
+    // 35 days kept; day 5 (30 days before day 35) missed, day 4 stands in.
+    const scores = Array.from({ length: 36 }, (_, i) => (i === 5 ? null : 50 + i));
+    const recent = recordDaily(series(scores), { day: day(35), score: 85 });
+    expect(trendOf(recent, { day: day(35), score: 85 }, 10).change30d).toBe(85 - 54);
   });
 });

@@ -13,9 +13,10 @@ export interface Trend {
   fallingFast: boolean;
 }
 
-export const TREND_DAYS = 31;
+/** Days of daily scores kept: 30 for the monthly change, plus slack for missed runs. */
+export const TREND_DAYS = 35;
 
-/** The last 31 days of daily scores, with today's replacing any earlier score of today. */
+/** The last TREND_DAYS days of daily scores, with today's replacing any earlier score of today. */
 export function recordDaily(recent: DailyScore[] | undefined, today: DailyScore): DailyScore[] {
   const oldest = dayOf(new Date(`${today.day}T00:00:00Z`).getTime() - (TREND_DAYS - 1) * DAY_MS);
   return [...(recent ?? []).filter((d) => d.day >= oldest && d.day < today.day), today].sort((a, b) => a.day.localeCompare(b.day));
