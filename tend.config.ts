@@ -20,7 +20,7 @@ export default defineConfig({
     // account: '123456789012',
   },
   scoreModel: 'seed-002',
-  scoring: { schedule: 'cron(0 6 * * ? *)' },
+  scoring: { schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 },
   segments: { highTouchArr: 50_000, mediumTouchArr: 10_000 },
   journeys: {
     onboarding: {

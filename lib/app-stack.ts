@@ -13,7 +13,7 @@ export class AppStack extends Stack {
     super(scope, id, props);
     const { table, email } = props.data;
     const api = new IngestApi(this, 'Api');
-    const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule });
+    const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule, rescoreSchedule: props.config.scoring.rescoreSchedule });
     const events = new TendEvents(this, 'Events');
     const onboarding = new OnboardingJourney(this, 'Onboarding', { steps: props.config.journeys.onboarding.steps });
 

@@ -11,6 +11,8 @@ export class VirtualClock {
   private baseReal: number;
   private pausedAt: number | undefined;
   private readonly onResume = new Set<() => void>();
+  /** Sleepers waiting on a real timer, so pause() can park them and advanceTo() can wake them. */
+  private readonly armed = new Map<() => void, NodeJS.Timeout>();
 
   constructor(
     start: Date = new Date(),
@@ -34,7 +36,13 @@ export class VirtualClock {
 
   /** Stops time (for setting up a scene); waits hold until `resume`. */
   pause(): void {
-    if (this.pausedAt === undefined) this.pausedAt = this.nowMs();
+    if (this.pausedAt !== undefined) return;
+    this.pausedAt = this.nowMs();
+    for (const [tick, timer] of this.armed) {
+      clearTimeout(timer);
+      this.onResume.add(tick);
+    }
+    this.armed.clear();
   }
 
   /**
@@ -68,6 +76,13 @@ export class VirtualClock {
     this.baseVirtual = this.nowMs();
     this.baseReal = performance.now();
     this.speedFactor = speed;
+    // Re-arm the sleepers' timers for the new speed.
+    const armed = [...this.armed];
+    this.armed.clear();
+    for (const [tick, timer] of armed) {
+      clearTimeout(timer);
+      tick();
+    }
   }
 
   /** Real milliseconds until a virtual moment. */
@@ -85,10 +100,12 @@ export class VirtualClock {
       let timer: NodeJS.Timeout;
       const onAbort = () => {
         clearTimeout(timer);
+        this.armed.delete(tick);
         this.onResume.delete(tick);
         resolve();
       };
       const tick = () => {
+        this.armed.delete(tick);
         if (virtualMs <= this.nowMs()) {
           signal?.removeEventListener('abort', onAbort);
           return resolve();
@@ -96,6 +113,7 @@ export class VirtualClock {
         if (this.paused) return void this.onResume.add(tick);
         const delay = this.realDelayUntil(virtualMs);
         timer = setTimeout(tick, Math.min(Math.ceil(delay), MAX_TIMER_MS));
+        this.armed.set(tick, timer);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       tick();

@@ -125,7 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     async stop() {
       clearInterval(sweeper);
       scheduler.close();
-      for (const e of sfn.executions.values()) e.stop.abort();
+      for (const e of sfn.executions.values()) sfn.stopExecution(e.arn, 'LocalRuntimeStopped', 'the local runtime was stopped');
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
       clock.uninstall();
     },

@@ -25,7 +25,8 @@ export function scoringDefinition(scope: Construct, scorer: IFunction): sfn.ICha
     itemsPath: '$.shards',
     itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: SHARDS_PER_BATCH }),
     maxConcurrency: 8,
-    mapExecutionType: sfn.StateMachineType.EXPRESS,
+    // Standard children: a batch may score for up to 15 minutes; Express children stop at 5.
+    mapExecutionType: sfn.StateMachineType.STANDARD,
     resultPath: '$.batches',
   });
   map.itemProcessor(scoreBatch);

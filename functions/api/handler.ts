@@ -9,6 +9,7 @@ import { accountUpsertSchema, eventBatchSchema, idSchema } from '../core/schemas
 import { stateMachineStarter } from '../adapters/sfn-starter.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
+import { dirtyAccounts } from '../data/dirty.ts';
 import { runRepo } from '../data/runs.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
@@ -25,6 +26,7 @@ const deps = {
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),
   runs: runRepo(documentClient, env.TABLE_NAME),
+  dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   onboarding: stateMachineStarter(env.ONBOARDING_STATE_MACHINE_ARN),
 };
 

@@ -49,10 +49,12 @@ export const configSchema = z.object({
     z.object({
       /** EventBridge Scheduler expression for the daily scoring run. */
       schedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'cron(0 6 * * ? *)'),
+      /** How often accounts with new data are rescored between daily runs. */
+      rescoreSchedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'rate(1 hour)'),
       /** Points lost in 7 days that flag an account as falling fast, whatever its tier. */
       fallingFastPoints: z._default(z.number().check(z.positive()), 10),
     }),
-    { schedule: 'cron(0 6 * * ? *)', fallingFastPoints: 10 },
+    { schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 },
   ),
   segments: z._default(
     z

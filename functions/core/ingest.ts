@@ -1,5 +1,6 @@
 import { dayOf } from './clock.ts';
-import type { AccountRepo, UsageRepo } from './ports.ts';
+import type { AccountRepo, DirtyAccounts, UsageRepo } from './ports.ts';
+import type { Clock } from './clock.ts';
 import type { UsageEvent } from './types.ts';
 
 export interface IngestResult {
@@ -11,7 +12,7 @@ export interface IngestResult {
  * Records a validated batch. Events are grouped per account and UTC day into one idempotent
  * update each; events for accounts Tend does not know are reported per event, not stored.
  */
-export async function ingestEvents(deps: { accounts: AccountRepo; usage: UsageRepo }, events: UsageEvent[]): Promise<IngestResult> {
+export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts }, events: UsageEvent[]): Promise<IngestResult> {
   const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
   const rejected: IngestResult['rejected'] = [];
   const groups = new Map<string, { accountId: string; day: string; events: UsageEvent[] }>();
@@ -27,5 +28,7 @@ export async function ingestEvents(deps: { accounts: AccountRepo; usage: UsageRe
     groups.set(key, group);
   });
   await Promise.all([...groups.values()].map((g) => deps.usage.record(g.accountId, g.day, g.events)));
+  // After the usage is stored: the rescoring job then finds the data it was marked for.
+  await deps.dirty.mark([...new Set([...groups.values()].map((g) => g.accountId))], deps.clock.now());
   return { accepted: events.length - rejected.length, rejected };
 }

@@ -19,7 +19,20 @@ export interface UsageRepo {
 
 export interface ScoreRepo {
   get(accountId: string): Promise<StoredScore | undefined>;
-  put(score: StoredScore): Promise<void>;
+  /**
+   * Writes the current score (and the day's history item) unless another run wrote one since
+   * `previousComputedAt`: false when this run lost that race and must not publish.
+   */
+  put(score: StoredScore, options: { previousComputedAt: string | undefined }): Promise<boolean>;
+}
+
+/** Accounts with data newer than their score, for the rescoring job. */
+export interface DirtyAccounts {
+  mark(accountIds: string[], at: Date): Promise<void>;
+  /** Marked accounts of a shard, with the time they were marked. */
+  list(shard: number): Promise<{ accountId: string; markedAt: string }[]>;
+  /** Clears a mark unless the account was marked again since `markedAt`. */
+  clear(accountId: string, markedAt: string): Promise<void>;
 }
 
 export interface RunRepo {

@@ -20,7 +20,7 @@ export const accountUpsertSchema = z.object({
   id: idSchema,
   name: text(200),
   plan: z.optional(text(64)),
-  arr: z.optional(z.number().check(z.nonnegative())),
+  arr: z.optional(z.number().check(z.nonnegative(), z.lte(1e12))),
   seats: z.optional(z.int().check(z.positive())),
   startDate: z.optional(isoDate),
   renewalDate: z.optional(isoDate),
@@ -38,7 +38,12 @@ export const usageEventSchema = z.object({
   name: text(128),
   timestamp: z.iso.datetime({ offset: true }),
   /** `feature` names the product feature used and `sessionId` the session; other properties are accepted and not stored. */
-  properties: z.optional(z.record(z.string(), z.unknown())),
+  properties: z.optional(
+    z.looseObject({
+      feature: z.optional(text(128)),
+      sessionId: z.optional(text(128)),
+    }),
+  ),
 });
 
 export const MAX_EVENTS_PER_BATCH = 500;

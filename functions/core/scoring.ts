@@ -4,7 +4,7 @@ import { activityFacts, deriveSignals, WINDOW_DAYS } from './score/derive.ts';
 import { evaluateFlags, FLAG_RULES } from './flags/rules.ts';
 import type { ScoreModel } from './score/model.ts';
 import { recordDaily, trendOf } from './score/trend.ts';
-import type { AccountRepo, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
+import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
 import type { StoredScore } from './types.ts';
 
 export interface ScoringDeps {
@@ -17,6 +17,7 @@ export interface ScoringDeps {
   usage: UsageRepo;
   scores: ScoreRepo;
   events: EventPublisher;
+  onError?: (accountId: string, err: unknown) => void;
 }
 
 function tierRank(model: ScoreModel, score: number | null): number | null {
@@ -25,7 +26,7 @@ function tierRank(model: ScoreModel, score: number | null): number | null {
   return names.indexOf(tierOf(model, score).name);
 }
 
-export async function scoreAccount(deps: ScoringDeps, accountId: string): Promise<StoredScore | undefined> {
+export async function scoreAccount(deps: ScoringDeps, accountId: string): Promise<(StoredScore & { written: boolean }) | undefined> {
   const now = deps.clock.now();
   const account = await deps.accounts.get(accountId);
   if (!account || account.status === 'churned') return undefined;
@@ -71,21 +72,50 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
     flags: flags.active,
     signals: Object.fromEntries(Object.entries(signals).filter((e): e is [string, number | string] => e[1] !== undefined)),
   };
+  // Write only what changed: the first score of a day (also kept as history), or a score that
+  // moved since. A rescoring that finds nothing new costs reads only.
+  const firstToday = !previous || dayOf(new Date(previous.computedAt)) !== today.day;
+  const changed = !previous || previous.score !== stored.score || previous.tier !== stored.tier || previous.coverage !== stored.coverage || Object.keys(previous.flags ?? {}).sort().join() !== Object.keys(stored.flags).sort().join();
+  if (!firstToday && !changed) return { ...stored, written: false };
   // Events go out only after the score (with its flags) is stored: a crash in between re-raises
   // nothing on the next run, because the stored flags already hold the change.
-  await deps.scores.put(stored);
-  if (events.length) await deps.events.publish(events);
-  return stored;
+  // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
+  const won = await deps.scores.put(stored, { previousComputedAt: previous?.computedAt });
+  if (won && events.length) await deps.events.publish(events);
+  return { ...stored, written: won };
+}
+
+/**
+ * Rescores the accounts marked with new data since their score, then clears each mark unless
+ * more data arrived meanwhile: every account with news is rescored soon, once, not per event.
+ */
+export async function rescoreDirty(deps: ScoringDeps & { dirty: DirtyAccounts }, shards: number[], concurrency = 8): Promise<{ rescored: number; written: number }> {
+  let rescored = 0;
+  let written = 0;
+  const marks = (await Promise.all(shards.map((s) => deps.dirty.list(s)))).flat();
+  for (let i = 0; i < marks.length; i += concurrency) {
+    await Promise.all(
+      marks.slice(i, i + concurrency).map(async (m) => {
+        const s = await scoreAccount(deps, m.accountId).catch((err: unknown) => deps.onError?.(m.accountId, err));
+        rescored++;
+        if (s?.written) written++;
+        if (s) await deps.dirty.clear(m.accountId, m.markedAt);
+      }),
+    );
+  }
+  return { rescored, written };
 }
 
 /** Scores every account of the given shards, a few at a time: how many were scored, and per tier. */
-export async function scoreShards(deps: ScoringDeps, shards: number[], concurrency = 8): Promise<{ scored: number; tiers: Record<string, number> }> {
+export async function scoreShards(deps: ScoringDeps, shards: number[], concurrency = 8): Promise<{ scored: number; failed: number; tiers: Record<string, number> }> {
   const tiers: Record<string, number> = {};
   let scored = 0;
+  let failed = 0;
   for (const shard of shards) {
     for await (const ids of deps.accounts.listIds(shard)) {
       for (let i = 0; i < ids.length; i += concurrency) {
-        const batch = await Promise.all(ids.slice(i, i + concurrency).map((id) => scoreAccount(deps, id)));
+        // One account's failure is logged and counted; the rest of the shard is still scored.
+        const batch = await Promise.all(ids.slice(i, i + concurrency).map((id) => scoreAccount(deps, id).catch((err: unknown) => (failed++, deps.onError?.(id, err), undefined))));
         for (const s of batch) {
           if (!s) continue;
           scored++;
@@ -94,5 +124,6 @@ export async function scoreShards(deps: ScoringDeps, shards: number[], concurren
       }
     }
   }
-  return { scored, tiers };
+  if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
+  return { scored, failed, tiers };
 }

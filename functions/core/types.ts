@@ -41,7 +41,8 @@ export interface StoredScore extends ScoreResult {
 
 export interface RunStep {
   template?: string;
-  outcome: 'sent' | 'skipped' | 'failed';
+  /** `unknown`: a send was claimed by an attempt that never confirmed it (see sendStep). */
+  outcome: 'sent' | 'skipped' | 'failed' | 'unknown';
   at: string;
   messageId?: string;
   detail?: string;

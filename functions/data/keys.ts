@@ -32,6 +32,9 @@ export const keys = {
   usageDayPrefix: 'DAY#',
   score: (accountId: string) => ({ pk: accountPk(accountId), sk: 'SCORE' }),
   scoreHistory: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `SCORE#${day}` }),
+  /** Marks an account with data newer than its score; in gsi1 under its shard so the rescoring job finds it. */
+  dirty: (accountId: string) => ({ pk: accountPk(accountId), sk: 'DIRTY', gsi1pk: `DIRTY#${shardOf(accountId)}`, gsi1sk: accountId }),
+  dirtyShard: (shard: number) => `DIRTY#${shard}`,
   run: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}` }),
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',

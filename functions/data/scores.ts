@@ -4,6 +4,7 @@ import type { StoredScore } from '../core/types.ts';
 import { dayOf } from '../core/clock.ts';
 import { keys } from './keys.ts';
 import { stripKeys, ttlIn } from './items.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 
 const HISTORY_TTL_DAYS = 400;
 
@@ -14,12 +15,24 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string): ScoreRepo 
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
       return out.Item ? (stripKeys(out.Item) as unknown as StoredScore) : undefined;
     },
-    async put(score) {
+    async put(score, { previousComputedAt }) {
       const at = new Date(score.computedAt);
-      await Promise.all([
-        db.send(new PutCommand({ TableName: table, Item: { ...keys.score(score.accountId), ...score } })),
-        db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreHistory(score.accountId, dayOf(at)), ...score, expiresAt: ttlIn(at, HISTORY_TTL_DAYS) } })),
-      ]);
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.score(score.accountId), ...score },
+            ...(previousComputedAt
+              ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+      await db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreHistory(score.accountId, dayOf(at)), ...score, recent: undefined, expiresAt: ttlIn(at, HISTORY_TTL_DAYS) } }));
+      return true;
     },
   };
 }

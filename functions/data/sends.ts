@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendLedger } from '../core/ports.ts';
 import type { SendRecord } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { stripKeys } from './items.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 
 /** The send ledger: one item per (run, step, contact), claimed before SES is called. */
 export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
@@ -19,7 +19,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         );
         return true;
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailed(err)) return false;
         throw err;
       }
     },
@@ -47,8 +47,8 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed' },
         }),
-      ).catch((err: Error) => {
-        if (err.name !== 'ConditionalCheckFailedException') throw err;
+      ).catch((err: unknown) => {
+        if (!isConditionalCheckFailed(err)) throw err;
       });
     },
   };

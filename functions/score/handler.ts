@@ -2,10 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
-import { scoreShards } from '../core/scoring.ts';
+import { rescoreDirty, scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
+import { dirtyAccounts } from '../data/dirty.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
 import { segmentOf } from '../core/accounts.ts';
@@ -24,15 +25,20 @@ const deps = {
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
+  dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
+  onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
 const shard = z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1));
 /** A batch from the daily run's Distributed Map (`Items`), named shards, or nothing for every shard. */
-const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optional(z.array(shard)) });
+/** `dirty: true` rescores only the accounts with new data (the frequent schedule). */
+const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optional(z.array(shard)), dirty: z.optional(z.boolean()) });
+const allShards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
 
 export const handler = async (event: unknown) => {
-  const { Items, shards } = input.parse(event ?? {});
-  const result = await scoreShards(deps, Items ?? shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i));
+  const { Items, shards, dirty } = input.parse(event ?? {});
+  const chosen = Items ?? shards ?? allShards;
+  const result = dirty ? await rescoreDirty(deps, chosen) : await scoreShards(deps, chosen);
   logger.info('scored', result);
   return result;
 };

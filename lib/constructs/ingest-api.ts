@@ -22,7 +22,13 @@ export class IngestApi extends Construct {
     this.handler = new TendFunction(this, 'Handler', { entry: 'functions/api/handler.ts', description: 'Tend HTTP API: accounts, events, account view' });
     this.api = new HttpApi(this, 'HttpApi', { description: 'Tend ingest and read API', createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.api.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) } });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      // A ceiling for the whole API until per-key limits arrive with API keys.
+      throttle: { rateLimit: 100, burstLimit: 200 },
+    });
     const integration = new HttpLambdaIntegration('Lambda', this.handler);
     for (const route of API_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
     new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });

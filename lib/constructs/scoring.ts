@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ACCOUNT_SHARDS } from '../../functions/data/keys.ts';
@@ -13,7 +13,7 @@ export class Scoring extends Construct {
   readonly handler: TendFunction;
   readonly stateMachine: StateMachine;
 
-  constructor(scope: Construct, id: string, props: { schedule: string }) {
+  constructor(scope: Construct, id: string, props: { schedule: string; rescoreSchedule: string }) {
     super(scope, id);
     this.handler = new TendFunction(this, 'Handler', {
       entry: 'functions/score/handler.ts',
@@ -35,6 +35,12 @@ export class Scoring extends Construct {
         input: ScheduleTargetInput.fromObject({ shards: Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i) }),
         retryAttempts: 2,
       }),
+    });
+    // Between daily runs, accounts that received data are rescored soon after, once each.
+    new Schedule(this, 'RescoreWithNewData', {
+      description: 'Rescore accounts with new data',
+      schedule: ScheduleExpression.expression(props.rescoreSchedule),
+      target: new LambdaInvoke(this.handler, { input: ScheduleTargetInput.fromObject({ dirty: true }), retryAttempts: 0 }),
     });
   }
 }

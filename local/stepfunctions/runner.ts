@@ -177,7 +177,11 @@ export class LocalStepFunctions {
     this.executions.set(arn, exec);
     const timeout = machine.definition.TimeoutSeconds;
     if (typeof timeout === 'number') {
-      void this.clock.sleepUntil(exec.startDate.getTime() + timeout * 1000, exec.stop.signal).then(() => {
+      // Its own signal, ended with the run, so a finished run leaves no year-long timer behind.
+      const timer = new AbortController();
+      void exec.done.then(() => timer.abort());
+      exec.stop.signal.addEventListener('abort', () => timer.abort(), { once: true });
+      void this.clock.sleepUntil(exec.startDate.getTime() + timeout * 1000, timer.signal).then(() => {
         if (exec.status !== 'RUNNING') return;
         Object.assign(exec, { status: 'TIMED_OUT', stopDate: this.clock.now(), error: 'States.Timeout' });
         exec.stop.abort();
@@ -211,14 +215,14 @@ export class LocalStepFunctions {
 
   private waitUntil(state: Record<string, unknown>, input: unknown): number {
     const data = typeof state.InputPath === 'string' ? evaluate(state.InputPath, input) : input;
+    const finite = (ms: number, what: string) => {
+      if (!Number.isFinite(ms)) throw new Error(`Wait state: ${what} is not a number or timestamp`);
+      return ms;
+    };
     if (typeof state.Seconds === 'number') return this.clock.nowMs() + state.Seconds * 1000;
-    if (typeof state.Timestamp === 'string') return Date.parse(state.Timestamp);
-    if (typeof state.SecondsPath === 'string') return this.clock.nowMs() + Number(evaluate(state.SecondsPath, data)) * 1000;
-    if (typeof state.TimestampPath === 'string') {
-      const at = Date.parse(String(evaluate(state.TimestampPath, data)));
-      if (Number.isNaN(at)) throw new Error(`TimestampPath ${state.TimestampPath} is not a timestamp`);
-      return at;
-    }
+    if (typeof state.Timestamp === 'string') return finite(Date.parse(state.Timestamp), 'Timestamp');
+    if (typeof state.SecondsPath === 'string') return finite(this.clock.nowMs() + Number(evaluate(state.SecondsPath, data)) * 1000, state.SecondsPath);
+    if (typeof state.TimestampPath === 'string') return finite(Date.parse(String(evaluate(state.TimestampPath, data))), state.TimestampPath);
     throw new Error('Wait state without Seconds, Timestamp, SecondsPath or TimestampPath');
   }
 
@@ -254,6 +258,7 @@ export class LocalStepFunctions {
         const state = machine.states[name]!;
         const stateInput = entered.get(name);
         suspend = { state: name, input: stateInput, until: this.waitUntil(state, stateInput) };
+        // (a bad wait time throws here, inside the Wait state, and fails the run like States.Runtime)
         queueMicrotask(() => current.run?.abort());
         return 2 ** 31 - 1; // never reached: the abort above ends the library's sleep
       },
@@ -268,9 +273,10 @@ export class LocalStepFunctions {
         const retriers = (machine.states[name]?.Retry ?? []) as { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }[];
         const attempt = retries.get(name) ?? 0;
         retries.set(name, attempt + 1);
+        // While the clock is paused no virtual time passes, so a retry waits no real time either.
         const intervals = retriers.map((r) => {
           const seconds = Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** attempt, r.MaxDelaySeconds ?? Infinity);
-          return (seconds * 1000) / this.clock.speed;
+          return this.clock.paused ? 0 : (seconds * 1000) / this.clock.speed;
         });
         decided.set(name, intervals);
         queueMicrotask(() => decided.delete(name));

@@ -109,7 +109,11 @@ describe('Tend stack (functions, API, schedule, state machine)', () => {
 
   it('starts the daily scoring run over every shard on the configured schedule', () => {
     const runId = logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource');
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: config.scoring.rescoreSchedule,
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(STACK.app, '/Tend/Scoring/Handler/Resource'), 'Arn'] }, Input: JSON.stringify({ dirty: true }) }),
+    });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.schedule,
       State: 'ENABLED',

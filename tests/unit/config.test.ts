@@ -52,7 +52,7 @@ describe('parseConfig on the shipped tend.config.ts', () => {
       }),
     );
     expect(parsed.aws).toEqual({});
-    expect(parsed.scoring).toEqual({ schedule: 'cron(0 6 * * ? *)', fallingFastPoints: 10 });
+    expect(parsed.scoring).toEqual({ schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 });
     expect(parsed.segments).toEqual({ highTouchArr: 50_000, mediumTouchArr: 10_000 });
   });
 

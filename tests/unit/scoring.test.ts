@@ -9,7 +9,7 @@ const DAY = 86_400_000;
 const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
 
 /** The scoring use case over in-memory ports: what it stores and what it publishes, day by day. */
-function world() {
+function world(put?: ScoreRepo['put']) {
   let now = Date.parse('2026-03-02T06:00:00Z');
   const account = { id: 'acme', name: 'Acme', seats: 4, arr: 60_000, paymentStatus: 'current', status: 'active', segment: 'high-touch', startDate: '2025-09-01T00:00:00Z' } as unknown as Account;
   const days: UsageDay[] = [];
@@ -18,7 +18,7 @@ function world() {
   const clock: Clock = { now: () => new Date(now) };
   const accounts = { get: async () => account } as unknown as AccountRepo;
   const usage: UsageRepo = { record: async () => {}, days: async () => days };
-  const scores: ScoreRepo = { get: async (id) => stored.get(id), put: async (s) => void stored.set(s.accountId, s) };
+  const scores: ScoreRepo = { get: async (id) => stored.get(id), put: put ?? (async (s) => (stored.set(s.accountId, s), true)) };
   const events: EventPublisher = { publish: async (e) => void published.push(...e) };
   const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, scores, events };
   const use = (users: number, n = 1) => {
@@ -57,5 +57,29 @@ describe('scoreAccount', () => {
     expect(Object.keys(s.flags)).toContain('no-login-7d');
     expect(s.trend.change30d).toBeLessThan(0);
     expect(s.recent.length).toBeLessThanOrEqual(35);
+  });
+});
+
+describe('scoreAccount races and failures', () => {
+  it('publishes nothing when another run wrote the score first', async () => {
+    const w = world(async () => false);
+    w.use(4);
+    const s = await scoreAccount(w.deps, 'acme');
+    expect(s?.written).toBe(false);
+    expect(w.published).toEqual([]);
+  });
+
+  it('scores the rest of a shard when one account fails, and reports it', async () => {
+    const w = world();
+    const errors: string[] = [];
+    const ids = ['a', 'bad', 'c'];
+    const deps = {
+      ...w.deps,
+      accounts: { ...w.deps.accounts, get: async (id: string) => (id === 'bad' ? Promise.reject(new Error('boom')) : w.deps.accounts.get(id)), listIds: async function* () { yield ids; } } as unknown as AccountRepo,
+      onError: (id: string) => void errors.push(id),
+    };
+    const { scoreShards } = await import('../../functions/core/scoring.ts');
+    expect(await scoreShards(deps, [0])).toMatchObject({ scored: 2, failed: 1 });
+    expect(errors).toEqual(['bad']);
   });
 });
