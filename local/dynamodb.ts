@@ -22,9 +22,15 @@ export class LocalDynamo {
   endpoint = '';
   client!: DynamoDBClient;
   readonly tables: LocalTable[] = [];
+  /** Requests served, by operation (GetItem, Query, PutItem...): what a run costs, counted. */
+  readonly operations: Record<string, number> = {};
 
   async start(options: { path?: string; port?: number }) {
     this.server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+    this.server.on('request', (req: { headers: Record<string, string | undefined> }) => {
+      const op = req.headers['x-amz-target']?.split('.')[1];
+      if (op) this.operations[op] = (this.operations[op] ?? 0) + 1;
+    });
     await new Promise<void>((resolve, reject) => this.server!.listen(options.port ?? 0, '127.0.0.1', resolve).once('error', reject));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: localCredentials });
