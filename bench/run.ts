@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CloudAssembly } from '../local/assembly.ts';
+import { LambdaHost } from '../local/lambdas.ts';
 import { synthesize } from '../local/synth.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
@@ -32,22 +33,16 @@ async function bundles() {
   const assembly = new CloudAssembly(outdir);
   const empty = join(mkdtempSync(join(tmpdir(), 'tend-bench-')), 'empty.mjs');
   writeFileSync(empty, 'export const handler = async () => {};\n');
-  const env = {
-    AWS_REGION: 'us-east-1',
-    TABLE_NAME: 'bench',
-    ONBOARDING_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
-    CONFIGURATION_SET: 'bench',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  // Each function's own environment from the template (resolved to local names), as at a cold start.
+  const host = new LambdaHost(assembly, { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  const env = { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const baseline = median(Array.from({ length: RUNS }, () => importMs(empty, env)));
   console.log(`\nLambda bundles (ESM, minified; import time = median of ${RUNS} fresh processes, node ${process.version})`);
   console.log(`  ${'function'.padEnd(28)} ${'bytes'.padStart(10)} ${'import ms'.padStart(10)} ${'over empty'.padStart(11)}`);
   console.log(`  ${'(empty module baseline)'.padEnd(28)} ${'-'.padStart(10)} ${baseline.toFixed(2).padStart(10)} ${'0.00'.padStart(11)}`);
-  for (const { logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
-    const file = join(outdir, String(resource.Metadata?.['aws:asset:path']), 'index.mjs');
-    const ms = median(Array.from({ length: RUNS }, () => importMs(file, env)));
-    console.log(`  ${logicalId.padEnd(28)} ${String(statSync(file).size).padStart(10)} ${ms.toFixed(2).padStart(10)} ${(ms - baseline).toFixed(2).padStart(11)}`);
+  for (const fn of host.functions.values()) {
+    const ms = median(Array.from({ length: RUNS }, () => importMs(fn.bundle, fn.environment)));
+    console.log(`  ${fn.logicalId.padEnd(28)} ${String(statSync(fn.bundle).size).padStart(10)} ${ms.toFixed(2).padStart(10)} ${(ms - baseline).toFixed(2).padStart(11)}`);
   }
 }
 

@@ -30,6 +30,18 @@ program
   .option('--json', 'print the summary as one JSON object')
   .action(async (options) => (await import('./demo/command.ts')).demo(options));
 
+const score = program.command('score').description('health scores: backtest a model change against stored history');
+score
+  .command('backtest')
+  .description('re-score the stored daily scores under a candidate model and show which accounts would change tier, and from when')
+  .option('-m, --model <preset>', 'candidate preset (default: the scoreModel of tend.config.ts)')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .option('--table <name>', 'read a deployed table instead (AWS credentials from the environment)')
+  .option('--region <region>', 'AWS region of --table')
+  .option('--limit <n>', 'accounts to list', int('--limit', 1, 1_000_000), 20)
+  .option('--json', 'print the report as one JSON object')
+  .action(async (options) => (await import('./score/backtest.ts')).backtestCommand(options));
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(`tend: ${err instanceof Error ? err.message : String(err)}`);

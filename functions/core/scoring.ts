@@ -67,6 +67,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
     ...result,
     accountId,
     computedAt: now.toISOString(),
+    segment: account.segment,
     trend,
     recent,
     flags: flags.active,

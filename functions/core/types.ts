@@ -31,6 +31,8 @@ export interface UsageDay {
 export interface StoredScore extends ScoreResult {
   accountId: string;
   computedAt: string;
+  /** The account's segment when scored: it chose the model. */
+  segment: string;
   trend: Trend;
   /** Daily scores of the last 35 days, kept on the item so a trend costs no extra read. */
   recent: DailyScore[];

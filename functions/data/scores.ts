@@ -33,11 +33,11 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string): ScoreRepo 
       }
       // History keeps what a backtest or a trend needs (the raw signals and the result), not the
       // explanation: about a fifth of the current item, so one write unit a day per account.
-      const { accountId, computedAt, modelId, modelVersion, score: value, tier, coverage, signals, flags } = score;
+      const { accountId, computedAt, segment, modelId, modelVersion, score: value, tier, coverage, signals, flags } = score;
       await db.send(
         new PutCommand({
           TableName: table,
-          Item: { ...keys.scoreHistory(accountId, dayOf(at)), accountId, computedAt, modelId, modelVersion, score: value, tier, coverage, signals, flags: Object.keys(flags), expiresAt: ttlIn(at, HISTORY_TTL_DAYS) },
+          Item: { ...keys.scoreHistory(accountId, dayOf(at)), accountId, computedAt, day: dayOf(at), segment, modelId, modelVersion, score: value, tier, coverage, signals, flags: Object.keys(flags), expiresAt: ttlIn(at, HISTORY_TTL_DAYS) },
         }),
       );
       return true;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { readHistory } from '../../cli/score/history.ts';
+import { backtest } from '../../functions/core/score/backtest.ts';
+import { modelResolver } from '../../functions/core/score/presets/index.ts';
 
 const DAY = 86_400_000;
 const start = Date.parse('2026-04-06T00:00:00Z');
@@ -54,5 +57,15 @@ describe('daily scoring on the local runtime', () => {
     expect(quitting.body?.health.flags.map((f: { name: string }) => f.name)).toContain('no-login-7d');
     expect(rt.events.log.every((e) => e.source === 'tend' && e.bus.includes('Events'))).toBe(true);
     for (const e of rt.events.log.filter((x) => x['detail-type'] === 'tier.changed')) expect(e.detail.from).not.toBe(e.detail.to);
+
+    // The stored history backtests: one daily score per account and day, re-scored under another preset.
+    const history = await readHistory(rt.dynamo.client, rt.tableName);
+    expect(history.filter((h) => h.accountId === 'busy').map((h) => h.day)).toHaveLength(25);
+    expect(history.every((h) => h.segment === 'tech-touch' && typeof h.signals.loginDaysPerWeek === 'number')).toBe(true);
+    const same = backtest(history, modelResolver('seed-002'));
+    expect(same.changes).toEqual([]);
+    const other = backtest(history, modelResolver('seed-004'));
+    expect(other.accounts).toBe(2);
+    expect(Object.values(other.latest.candidate).reduce((a, b) => a + b, 0)).toBe(2);
   });
 });
