@@ -42,6 +42,17 @@ score
   .option('--json', 'print the report as one JSON object')
   .action(async (options) => (await import('./score/backtest.ts')).backtestCommand(options));
 
+const model = program.command('model').description('churn risk: fit a probability model on accounts with a known outcome');
+model
+  .command('fit')
+  .description('fit a logistic churn model on churned and renewed accounts, report AUC and calibration on held-out accounts, and store it')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .option('--table <name>', 'use a deployed table instead (AWS credentials from the environment)')
+  .option('--region <region>', 'AWS region of --table')
+  .option('--dry-run', 'report without storing the model')
+  .option('--json', 'print the result as one JSON object')
+  .action(async (options) => (await import('./model/fit.ts')).fitCommand(options));
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(`tend: ${err instanceof Error ? err.message : String(err)}`);

@@ -50,6 +50,7 @@ export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRe
           color: score.color,
           coverage: score.coverage,
           trend: score.trend ?? null,
+          churnRisk: score.churnRisk ?? null,
           model: `${score.modelId}@${score.modelVersion}`,
           computedAt: score.computedAt,
           components: score.components.map(({ id, label, weight, score: s, coverage }) => ({ id, label, weight, score: s, coverage })),

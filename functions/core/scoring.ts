@@ -4,6 +4,8 @@ import { activityFacts, deriveSignals, WINDOW_DAYS } from './score/derive.ts';
 import { evaluateFlags, FLAG_RULES } from './flags/rules.ts';
 import type { ScoreModel } from './score/model.ts';
 import { recordDaily, trendOf } from './score/trend.ts';
+import { churnRisk } from './churn/fit.ts';
+import type { LogisticModel } from './churn/logistic.ts';
 import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
 import type { StoredScore } from './types.ts';
 
@@ -18,6 +20,8 @@ export interface ScoringDeps {
   scores: ScoreRepo;
   events: EventPublisher;
   onError?: (accountId: string, err: unknown) => void;
+  /** The fitted churn model, when one has been fitted: scores then carry a churn probability. */
+  churnModel?: LogisticModel;
 }
 
 function tierRank(model: ScoreModel, score: number | null): number | null {
@@ -68,6 +72,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
     accountId,
     computedAt: now.toISOString(),
     segment: account.segment,
+    churnRisk: deps.churnModel ? Math.round(churnRisk(deps.churnModel, signals) * 1000) / 1000 : null,
     trend,
     recent,
     flags: flags.active,

@@ -14,6 +14,8 @@ export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate'
   segment: 'high-touch' | 'medium-touch' | 'tech-touch';
   createdAt: string;
   updatedAt: string;
+  /** When the account was first marked churned: the outcome date the churn model learns from. */
+  churnedAt?: string;
   onboardingExecution?: string;
 }
 
@@ -33,6 +35,8 @@ export interface StoredScore extends ScoreResult {
   computedAt: string;
   /** The account's segment when scored: it chose the model. */
   segment: string;
+  /** Probability of churn from the fitted model; null until `tend model fit` has stored one. */
+  churnRisk: number | null;
   trend: Trend;
   /** Daily scores of the last 35 days, kept on the item so a trend costs no extra read. */
   recent: DailyScore[];

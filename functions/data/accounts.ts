@@ -39,6 +39,10 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
         values[':defaultSegment'] = segmentOf(undefined);
         sets.push('#segment = if_not_exists(#segment, :defaultSegment)');
       }
+      if (input.status === 'churned') {
+        names['#churnedAt'] = 'churnedAt';
+        sets.push('#churnedAt = if_not_exists(#churnedAt, :now)');
+      }
       if (input.status === undefined) {
         names['#status'] = 'status';
         values[':defaultStatus'] = 'active';

@@ -35,6 +35,8 @@ export const keys = {
   /** Marks an account with data newer than its score; in gsi1 under its shard so the rescoring job finds it. */
   dirty: (accountId: string) => ({ pk: accountPk(accountId), sk: 'DIRTY', gsi1pk: `DIRTY#${shardOf(accountId)}`, gsi1sk: accountId }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
+  /** The fitted churn model: one item, read once per scoring batch. */
+  churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
   run: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}` }),
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',

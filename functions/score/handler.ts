@@ -7,6 +7,7 @@ import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
+import { churnModelRepo } from '../data/models.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
 import { segmentOf } from '../core/accounts.ts';
@@ -34,11 +35,14 @@ const shard = z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1));
 /** `dirty: true` rescores only the accounts with new data (the frequent schedule). */
 const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optional(z.array(shard)), dirty: z.optional(z.boolean()) });
 const allShards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
+const churnModels = churnModelRepo(documentClient, env.TABLE_NAME);
 
 export const handler = async (event: unknown) => {
   const { Items, shards, dirty } = input.parse(event ?? {});
   const chosen = Items ?? shards ?? allShards;
-  const result = dirty ? await rescoreDirty(deps, chosen) : await scoreShards(deps, chosen);
+  // Read once per batch: a newly fitted model applies from the next run on.
+  const batchDeps = { ...deps, churnModel: await churnModels.get() };
+  const result = dirty ? await rescoreDirty(batchDeps, chosen) : await scoreShards(batchDeps, chosen);
   logger.info('scored', result);
   return result;
 };
