@@ -19,6 +19,8 @@ export interface UsageRepo {
 
 export interface ScoreRepo {
   get(accountId: string): Promise<StoredScore | undefined>;
+  /** The signals stored with an account's score of a day, if it was scored that day. */
+  signalsOn(accountId: string, day: string): Promise<Record<string, number | string> | undefined>;
   /**
    * Writes the current score (and the day's history item) unless another run wrote one since
    * `previousComputedAt`: false when this run lost that race and must not publish.

@@ -34,10 +34,14 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   const now = deps.clock.now();
   const account = await deps.accounts.get(accountId);
   if (!account || account.status === 'churned') return undefined;
-  const [days, previous] = await Promise.all([deps.usage.days(accountId, dayOf(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), dayOf(now)), deps.scores.get(accountId)]);
+  const [days, previous, weekBefore] = await Promise.all([
+    deps.usage.days(accountId, dayOf(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), dayOf(now)),
+    deps.scores.get(accountId),
+    deps.scores.signalsOn(accountId, dayOf(now.getTime() - 7 * DAY_MS)),
+  ]);
   const signals = deriveSignals(account, days, deps.features, now);
   const model = deps.modelFor(account.segment);
-  const result = computeScore(model, signals);
+  const result = computeScore(model, signals, weekBefore);
   const today = { day: dayOf(now), score: result.score ?? 0 };
   const recent = result.score === null ? (previous?.recent ?? []) : recordDaily(previous?.recent, today);
   const trend = result.score === null ? { change7d: null, change30d: null, fallingFast: false } : trendOf(recent, today, deps.fallingFastPoints);

@@ -15,6 +15,10 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string): ScoreRepo 
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
       return out.Item ? (stripKeys(out.Item) as unknown as StoredScore) : undefined;
     },
+    async signalsOn(accountId, day) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.scoreHistory(accountId, day), ProjectionExpression: 'signals' }));
+      return out.Item?.signals as Record<string, number | string> | undefined;
+    },
     async put(score, { previousComputedAt }) {
       const at = new Date(score.computedAt);
       try {

@@ -522,3 +522,16 @@ describe('computeScore: properties', () => {
     );
   });
 });
+
+describe('reasons that moved over a week', () => {
+  it('say what the value was a week ago, when its score moved 5 points or more', () => {
+    const model = presetModel('seed-002');
+    const now = { activeSeatRatio: 0.36, featureAdoption: 0.5 };
+    const r = computeScore(model, now, { activeSeatRatio: 0.84, featureAdoption: 0.51 });
+    const texts = Object.fromEntries(r.components.flatMap((c) => c.signals).map((x) => [x.signal, x.text]));
+    expect(texts.activeSeatRatio).toBe('36% of licensed seats active in the last 30 days (84% a week ago)');
+    // 0.51 -> 0.5 is 1.4 points on the target scale: not worth saying.
+    expect(texts.featureAdoption).toBe("50% of the product's features used in the last 30 days");
+    expect(computeScore(model, now).components.flatMap((c) => c.signals).every((x) => !x.text.includes('week ago'))).toBe(true);
+  });
+});

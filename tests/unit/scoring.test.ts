@@ -18,7 +18,12 @@ function world(put?: ScoreRepo['put']) {
   const clock: Clock = { now: () => new Date(now) };
   const accounts = { get: async () => account } as unknown as AccountRepo;
   const usage: UsageRepo = { record: async () => {}, days: async () => days };
-  const scores: ScoreRepo = { get: async (id) => stored.get(id), put: put ?? (async (s) => (stored.set(s.accountId, s), true)) };
+  const history = new Map<string, StoredScore['signals']>();
+  const scores: ScoreRepo = {
+    get: async (id) => stored.get(id),
+    signalsOn: async (id, day) => history.get(`${id}#${day}`),
+    put: put ?? (async (s) => (stored.set(s.accountId, s), history.set(`${s.accountId}#${s.computedAt.slice(0, 10)}`, s.signals), true)),
+  };
   const events: EventPublisher = { publish: async (e) => void published.push(...e) };
   const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, scores, events };
   const use = (users: number, n = 1) => {
@@ -57,6 +62,8 @@ describe('scoreAccount', () => {
     expect(Object.keys(s.flags)).toContain('no-login-7d');
     expect(s.trend.change30d).toBeLessThan(0);
     expect(s.recent.length).toBeLessThanOrEqual(35);
+    // Reasons say how a signal moved over the week.
+    expect(s.driversDown.map((d) => d.text).join(' | ')).toMatch(/a week ago\)/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { normalise } from './normalise.ts';
 import type { ScoreModel, SignalValues } from './model.ts';
-import { signalInfo } from './signals.ts';
+import { shortValue, signalInfo } from './signals.ts';
 
 export interface SignalContribution {
   signal: string;
@@ -12,6 +12,8 @@ export interface SignalContribution {
   /** Points it would add at 100 minus what it adds: what it costs the account. */
   pointsLost: number;
   text: string;
+  /** The value a week earlier, when it was known and scored differently. */
+  before?: number | string;
 }
 
 export interface ComponentResult {
@@ -41,8 +43,14 @@ export interface ScoreResult {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Scores one account. Pure: the same model and values always give the same result. */
-export function computeScore(model: ScoreModel, values: SignalValues): ScoreResult {
+/** A change of this many points (0..100) in a signal's score is worth saying in its reason. */
+const NOTABLE_CHANGE = 5;
+
+/**
+ * Scores one account. Pure: the same model and values always give the same result. With the
+ * values of a week before, each reason that moved says so: "... (84% a week ago)".
+ */
+export function computeScore(model: ScoreModel, values: SignalValues, weekBefore?: SignalValues): ScoreResult {
   const totalWeight = model.components.reduce((s, c) => s + c.weight, 0);
   const components: ComponentResult[] = model.components.map((component) => {
     const present = component.signals.flatMap((spec) => {
@@ -59,14 +67,21 @@ export function computeScore(model: ScoreModel, values: SignalValues): ScoreResu
       weight: component.weight,
       score: score === null ? null : round2(score),
       coverage: round2(presentWeight / allWeight),
-      signals: present.map(({ spec, value, score: s }) => ({
-        signal: spec.signal,
-        value,
-        score: round2(s),
-        points: 0,
-        pointsLost: 0,
-        text: signalInfo(spec.signal).describe(value),
-      })),
+      signals: present.map(({ spec, value, score: s }) => {
+        const before = weekBefore?.[spec.signal];
+        const beforeScore = before === undefined ? undefined : normalise(spec.normalise, before);
+        const moved = before !== undefined && beforeScore !== undefined && Math.abs(beforeScore - s) >= NOTABLE_CHANGE;
+        const text = signalInfo(spec.signal).describe(value);
+        return {
+          signal: spec.signal,
+          value,
+          score: round2(s),
+          points: 0,
+          pointsLost: 0,
+          text: moved ? `${text} (${shortValue(spec.signal, before)} a week ago)` : text,
+          ...(moved ? { before } : {}),
+        };
+      }),
     };
   });
 

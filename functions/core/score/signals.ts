@@ -41,3 +41,18 @@ export const signalCatalogue: Record<string, SignalInfo> = {
 export function signalInfo(id: string): SignalInfo {
   return signalCatalogue[id] ?? { label: id, describe: (v) => `${id} ${String(v)}` };
 }
+
+/** Signals measured as a share (0..1), shown as percentages. */
+const SHARES = new Set([
+  'featureAdoption', 'activeSeatRatio', 'weeklyActiveSeatRatio', 'supportQuality', 'trainingCompletion', 'communityParticipation', 'emailEngagement',
+  'renewalProbability', 'outreachResponse', 'roiRealized', 'goalsMet', 'coreFeatureUsage', 'advancedFeatureAdoption', 'integrationsConfigured',
+  'useCaseExpansion', 'qbrAttendance', 'integrationCompleteness', 'renewalConfidence',
+]);
+
+/** A signal's value in a few characters, for "(84% a week ago)". */
+export function shortValue(signal: string, value: SignalValue): string {
+  if (typeof value === 'string') return value;
+  if (SHARES.has(signal)) return pct(value);
+  if (signal === 'arr') return `$${Math.round(value).toLocaleString('en-US')}`;
+  return num(1)(value);
+}
