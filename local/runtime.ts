@@ -73,7 +73,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
-  const sfn = new LocalStepFunctions(assembly, lambdas, clock);
+  let sfn: LocalStepFunctions;
+  try {
+    sfn = new LocalStepFunctions(assembly, lambdas, clock);
+  } catch (err) {
+    // A machine the runtime cannot run: stop what was started, then say which.
+    await Promise.all([new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
+    clock.uninstall();
+    throw err;
+  }
   sfnServer.on('request', stepFunctionsApi(sfn));
   const events = new LocalEventBridge(assembly, lambdas, sfn, clock, (err) => log(`event delivery failed: ${String(err)}`));
   eventsServer.on('request', events.api());

@@ -4,12 +4,13 @@ import * as z from '../core/zod.ts';
 import { accountView, segmentOf, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { ingestEvents } from '../core/ingest.ts';
-import { accountUpsertSchema, eventBatchSchema, idSchema } from '../core/schemas.ts';
+import { ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
+import { accountUpsertSchema, eventBatchSchema, idSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { stateMachineStarter } from '../adapters/sfn-starter.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
+import { feedbackRepo } from '../data/feedback.ts';
 import { runRepo } from '../data/runs.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
@@ -27,6 +28,7 @@ const deps = {
   scores: scoreRepo(documentClient, env.TABLE_NAME),
   runs: runRepo(documentClient, env.TABLE_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
+  feedback: feedbackRepo(documentClient, env.TABLE_NAME),
   onboarding: stateMachineStarter(env.ONBOARDING_STATE_MACHINE_ARN),
 };
 
@@ -36,6 +38,8 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     return json(created ? 201 : 200, { account });
   },
   'POST /v1/events': async (event) => json(202, await ingestEvents(deps, parseBody(event, eventBatchSchema).events)),
+  'POST /v1/surveys': async (event) => json(202, await ingestSurveys(deps, parseBody(event, surveyBatchSchema).surveys)),
+  'POST /v1/tickets': async (event) => json(202, await ingestTickets(deps, parseBody(event, ticketBatchSchema).tickets)),
   'GET /v1/accounts/{id}': async (event) => {
     const id = idSchema.safeParse(event.pathParameters?.id);
     if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);

@@ -1,7 +1,7 @@
 import { dayOf } from './clock.ts';
-import type { AccountRepo, DirtyAccounts, UsageRepo } from './ports.ts';
+import type { AccountRepo, DirtyAccounts, FeedbackRepo, UsageRepo } from './ports.ts';
 import type { Clock } from './clock.ts';
-import type { UsageEvent } from './types.ts';
+import type { Survey, Ticket, UsageEvent } from './types.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -31,4 +31,34 @@ export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; 
   // After the usage is stored: the rescoring job then finds the data it was marked for.
   await deps.dirty.mark([...new Set([...groups.values()].map((g) => g.accountId))], deps.clock.now());
   return { accepted: events.length - rejected.length, rejected };
+}
+
+/** Splits a batch into items of known accounts and per-item rejections for the rest. */
+async function knownOnly<T extends { id: string; accountId: string }>(accounts: AccountRepo, items: T[]) {
+  const known = await accounts.existing([...new Set(items.map((i) => i.accountId))]);
+  const rejected: IngestResult['rejected'] = [];
+  const accepted = items.filter((item, index) => {
+    if (known.has(item.accountId)) return true;
+    rejected.push({ index, id: item.id, error: `account "${item.accountId}" not found; create it with POST /v1/accounts first` });
+    return false;
+  });
+  return { accepted, rejected };
+}
+
+type FeedbackDeps = { clock: Clock; accounts: AccountRepo; feedback: FeedbackRepo; dirty: DirtyAccounts };
+
+/** Survey answers: stored per answer (a replay overwrites itself), and their accounts marked for rescoring. */
+export async function ingestSurveys(deps: FeedbackDeps, surveys: Survey[]): Promise<IngestResult> {
+  const { accepted, rejected } = await knownOnly(deps.accounts, surveys);
+  await deps.feedback.putSurveys(accepted);
+  await deps.dirty.mark([...new Set(accepted.map((s) => s.accountId))], deps.clock.now());
+  return { accepted: accepted.length, rejected };
+}
+
+/** Tickets: the latest state of each, and their accounts marked for rescoring. */
+export async function ingestTickets(deps: FeedbackDeps, tickets: Ticket[]): Promise<IngestResult> {
+  const { accepted, rejected } = await knownOnly(deps.accounts, tickets);
+  await deps.feedback.putTickets(accepted);
+  await deps.dirty.mark([...new Set(accepted.map((t) => t.accountId))], deps.clock.now());
+  return { accepted: accepted.length, rejected };
 }

@@ -1,4 +1,4 @@
-import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, SendRecord, UsageEvent } from './types.ts';
+import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, SendRecord, UsageEvent, Survey, Ticket } from './types.ts';
 
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
@@ -83,4 +83,12 @@ export interface TendEvent {
 
 export interface EventPublisher {
   publish(events: TendEvent[]): Promise<void>;
+}
+
+/** Survey answers and support tickets: what sentiment is made of. */
+export interface FeedbackRepo {
+  putSurveys(surveys: Survey[]): Promise<void>;
+  putTickets(tickets: Ticket[]): Promise<void>;
+  /** Surveys answered since `fromDay` and every ticket of the account (tickets expire a year after opening). */
+  recent(accountId: string, fromDay: string): Promise<{ surveys: Survey[]; tickets: Ticket[] }>;
 }

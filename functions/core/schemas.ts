@@ -50,3 +50,40 @@ export const MAX_EVENTS_PER_BATCH = 500;
 export const eventBatchSchema = z.object({
   events: z.array(usageEventSchema).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),
 });
+
+const datetime = z.iso.datetime({ offset: true });
+
+/** An NPS (0-10) or CSAT (1-5) answer. The same id again is the same answer, not a new one. */
+export const surveySchema = z
+  .object({
+    id: idSchema,
+    accountId: idSchema,
+    contactEmail: z.optional(z.email()),
+    kind: z.enum(['nps', 'csat']),
+    score: z.int(),
+    answeredAt: datetime,
+    comment: z.optional(z.string().check(z.maxLength(2000))),
+  })
+  .check(
+    z.superRefine((s, ctx) => {
+      const [min, max] = s.kind === 'nps' ? [0, 10] : [1, 5];
+      if (s.score < min || s.score > max) ctx.addIssue({ code: 'custom', path: ['score'], message: `a ${s.kind.toUpperCase()} score is a whole number from ${min} to ${max}`, input: s.score });
+    }),
+  );
+
+/** A support ticket as it is now: posting it again with a new status updates it. */
+export const ticketSchema = z.object({
+  id: idSchema,
+  accountId: idSchema,
+  status: z.enum(['open', 'pending', 'closed']),
+  priority: z._default(z.enum(['low', 'normal', 'high', 'urgent']), 'normal'),
+  /** From -1 (angry) to 1 (delighted), as your help desk or a classifier rates it. */
+  sentiment: z.optional(z.number().check(z.gte(-1), z.lte(1))),
+  openedAt: datetime,
+  closedAt: z.optional(datetime),
+  subject: z.optional(z.string().check(z.maxLength(300))),
+});
+
+export const MAX_FEEDBACK_PER_BATCH = 100;
+export const surveyBatchSchema = z.object({ surveys: z.array(surveySchema).check(z.minLength(1), z.maxLength(MAX_FEEDBACK_PER_BATCH)) });
+export const ticketBatchSchema = z.object({ tickets: z.array(ticketSchema).check(z.minLength(1), z.maxLength(MAX_FEEDBACK_PER_BATCH)) });

@@ -2,11 +2,12 @@ import { DAY_MS, dayOf, type Clock } from './clock.ts';
 import { computeScore, tierOf } from './score/compute.ts';
 import { activityFacts, deriveSignals, WINDOW_DAYS } from './score/derive.ts';
 import { evaluateFlags, FLAG_RULES } from './flags/rules.ts';
-import type { ScoreModel } from './score/model.ts';
+import type { ScoreModel, SignalValues } from './score/model.ts';
 import { recordDaily, trendOf } from './score/trend.ts';
 import { churnRisk } from './churn/fit.ts';
 import type { LogisticModel } from './churn/logistic.ts';
-import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
+import type { AccountRepo, DirtyAccounts, EventPublisher, FeedbackRepo, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
+import { FEEDBACK_DAYS, feedbackFacts } from './score/feedback.ts';
 import type { StoredScore } from './types.ts';
 
 export interface ScoringDeps {
@@ -17,6 +18,7 @@ export interface ScoringDeps {
   fallingFastPoints: number;
   accounts: AccountRepo;
   usage: UsageRepo;
+  feedback: FeedbackRepo;
   scores: ScoreRepo;
   events: EventPublisher;
   onError?: (accountId: string, err: unknown) => void;
@@ -34,12 +36,14 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   const now = deps.clock.now();
   const account = await deps.accounts.get(accountId);
   if (!account || account.status === 'churned') return undefined;
-  const [days, previous, weekBefore] = await Promise.all([
+  const [days, previous, weekBefore, feedback] = await Promise.all([
     deps.usage.days(accountId, dayOf(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), dayOf(now)),
     deps.scores.get(accountId),
     deps.scores.signalsOn(accountId, dayOf(now.getTime() - 7 * DAY_MS)),
+    deps.feedback.recent(accountId, dayOf(now.getTime() - FEEDBACK_DAYS * DAY_MS)),
   ]);
-  const signals = deriveSignals(account, days, deps.features, now);
+  const said = feedbackFacts(feedback.surveys, feedback.tickets, now);
+  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now), ...said.signals };
   const model = deps.modelFor(account.segment);
   const result = computeScore(model, signals, weekBefore);
   const today = { day: dayOf(now), score: result.score ?? 0 };
@@ -59,6 +63,9 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
       bestRecentTierRank: earlierRanks.length ? Math.min(...earlierRanks) : null,
       fallingFast: trend.fallingFast,
       change30d: trend.change30d,
+      latestNps: said.latestNps,
+      ticketsLast7Days: said.ticketsLast7Days,
+      openComplaints: said.openComplaints,
     },
     previous?.flags,
   );

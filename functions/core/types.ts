@@ -1,11 +1,13 @@
 import type * as z from './zod.ts';
-import type { accountUpsertSchema, usageEventSchema } from './schemas.ts';
+import type { accountUpsertSchema, surveySchema, ticketSchema, usageEventSchema } from './schemas.ts';
 import type { ScoreResult } from './score/compute.ts';
 import type { DailyScore, Trend } from './score/trend.ts';
 import type { ActiveFlag } from './flags/rules.ts';
 
 export type AccountUpsert = z.output<typeof accountUpsertSchema>;
 export type UsageEvent = z.output<typeof usageEventSchema>;
+export type Survey = z.output<typeof surveySchema>;
+export type Ticket = z.output<typeof ticketSchema>;
 
 export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status'> {
   status: NonNullable<AccountUpsert['status']>;

@@ -37,6 +37,11 @@ export const keys = {
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
   /** The fitted churn model: one item, read once per scoring batch. */
   churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
+  survey: (accountId: string, answeredAt: string, id: string) => ({ pk: accountPk(accountId), sk: `SURVEY#${answeredAt}#${id}` }),
+  surveysFrom: (accountId: string, from: string) => ({ pk: accountPk(accountId), sk: `SURVEY#${from}` }),
+  ticket: (accountId: string, id: string) => ({ pk: accountPk(accountId), sk: `TICKET#${id}` }),
+  /** Sorts after every TICKET# key: with surveysFrom, one Query reads recent surveys and all tickets. */
+  ticketsEnd: (accountId: string) => ({ pk: accountPk(accountId), sk: 'TICKET#\uffff' }),
   run: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}` }),
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',

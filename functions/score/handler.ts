@@ -7,6 +7,7 @@ import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
+import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
@@ -25,6 +26,7 @@ const deps = {
   accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),
+  feedback: feedbackRepo(documentClient, env.TABLE_NAME),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),

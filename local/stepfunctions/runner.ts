@@ -175,18 +175,6 @@ export class LocalStepFunctions {
       done: new Promise<void>((resolve) => (finish = resolve)),
     };
     this.executions.set(arn, exec);
-    const timeout = machine.definition.TimeoutSeconds;
-    if (typeof timeout === 'number') {
-      // Its own signal, ended with the run, so a finished run leaves no year-long timer behind.
-      const timer = new AbortController();
-      void exec.done.then(() => timer.abort());
-      exec.stop.signal.addEventListener('abort', () => timer.abort(), { once: true });
-      void this.clock.sleepUntil(exec.startDate.getTime() + timeout * 1000, timer.signal).then(() => {
-        if (exec.status !== 'RUNNING') return;
-        Object.assign(exec, { status: 'TIMED_OUT', stopDate: this.clock.now(), error: 'States.Timeout' });
-        exec.stop.abort();
-      });
-    }
     this.runSegment(machine, exec, machine.definition.StartAt, JSON.parse(input), undefined, finish);
     return exec;
   }
@@ -298,9 +286,18 @@ export class LocalStepFunctions {
         if (exec.status !== 'RUNNING') return finish();
         if (suspend) {
           const s = suspend;
+          // The run's TimeoutSeconds is enforced here, while it waits on the clock: work takes
+          // real time, which a fast clock would stretch into hours and time out for no reason.
+          const timeout = machine.definition.TimeoutSeconds;
+          const deadline = typeof timeout === 'number' ? exec.startDate.getTime() + timeout * 1000 : Infinity;
+          const wake = Math.min(s.until, deadline);
           exec.waitingUntil = new Date(s.until);
-          this.clock.sleepUntil(s.until, exec.stop.signal).then(() => {
+          this.clock.sleepUntil(wake, exec.stop.signal).then(() => {
             exec.waitingUntil = undefined;
+            if (exec.status === 'RUNNING' && !exec.stop.signal.aborted && wake < s.until) {
+              Object.assign(exec, { status: 'TIMED_OUT', stopDate: this.clock.now(), error: 'States.Timeout' });
+              exec.stop.abort();
+            }
             if (exec.status === 'RUNNING' && !exec.stop.signal.aborted) this.runSegment(machine, exec, s.state, s.input, s.state, finish);
             else finish();
           });

@@ -100,6 +100,36 @@ describe('HTTP API on the local runtime', () => {
     expect(await rt.items('known', 'DAY#')).toHaveLength(1);
   });
 
+  it('takes surveys and tickets: bad scores are named, replays stored once, and they move the score and flags', async () => {
+    await rt.request('POST', '/v1/accounts', account('voice', { arr: 20_000 }));
+    const at = '2026-03-01T09:00:00Z';
+    const bad = await rt.request('POST', '/v1/surveys', { surveys: [{ id: 's0', accountId: 'voice', kind: 'nps', score: 11, answeredAt: at }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body?.message).toContain('surveys[0].score: a NPS score is a whole number from 0 to 10');
+    const badTicket = await rt.request('POST', '/v1/tickets', { tickets: [{ id: 't0', accountId: 'voice', status: 'lost', openedAt: at }] });
+    expect(badTicket.status).toBe(400);
+    expect(badTicket.body?.message).toContain('tickets[0].status');
+    expect(await rt.items('voice', 'SURVEY#')).toEqual([]);
+
+    const before = (await rt.request('GET', '/v1/accounts/voice')).body?.health;
+    const survey = { surveys: [{ id: 's1', accountId: 'voice', kind: 'nps', score: 3, answeredAt: at, comment: 'too slow' }] };
+    for (let i = 0; i < 2; i++) expect((await rt.request('POST', '/v1/surveys', survey)).body).toEqual({ accepted: 1, rejected: [] });
+    const tickets = [1, 2].map((n) => ({ id: `t${n}`, accountId: 'voice', status: 'open', priority: 'high', sentiment: -0.6, openedAt: at }));
+    expect((await rt.request('POST', '/v1/tickets', { tickets })).body).toEqual({ accepted: 2, rejected: [] });
+    expect(await rt.items('voice', 'SURVEY#')).toHaveLength(1);
+    // Closing a ticket updates it in place.
+    await rt.request('POST', '/v1/tickets', { tickets: [{ ...tickets[0], status: 'closed', closedAt: at }] });
+    expect((await rt.items('voice', 'TICKET#')).map((t) => t.status).sort()).toEqual(['closed', 'open']);
+
+    await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+    const health = (await rt.request('GET', '/v1/accounts/voice')).body?.health;
+    expect(health.coverage).toBeGreaterThan(before?.coverage ?? 0);
+    expect(health.flags.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['nps-detractor', 'ticket-spike']));
+    const sentiment = health.components.find((c: { id: string }) => c.id === 'sentiment');
+    // NPS 3 -> 30, ticket sentiment -0.6 -> 20: (30 + 20) / 2 = 25, with 2 of 4 sentiment signals present.
+    expect(sentiment).toMatchObject({ score: 25, coverage: 0.5 });
+  });
+
   it('answers 404 for an unknown account and an unknown route', async () => {
     expect((await rt.request('GET', '/v1/accounts/nobody')).status).toBe(404);
     expect((await rt.request('GET', '/v1/nothing')).status).toBe(404);

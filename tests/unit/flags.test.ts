@@ -17,6 +17,8 @@ const facts = (over: Partial<FlagFacts> = {}): FlagFacts => ({
   bestRecentTierRank: 0,
   fallingFast: false,
   change30d: 2,
+  ticketsLast7Days: 0,
+  openComplaints: 0,
   ...over,
 });
 const active = (f: FlagFacts) => Object.keys(evaluateFlags(f, undefined).active).sort();
@@ -34,6 +36,12 @@ describe('at-risk and expansion flags', () => {
     ['late payment blocks every upsell', facts({ paymentStatus: 'late', weeklyActiveUsers: 10 }), ['payment-trouble']],
     ['near the seat limit', facts({ weeklyActiveUsers: 9 }), ['near-seat-limit', 'strong-stable-health']],
     ['near the seat limit but new', facts({ weeklyActiveUsers: 9, startDate: '2026-05-01T00:00:00Z' }), []],
+    ['near the seat limit with an urgent ticket open', facts({ weeklyActiveUsers: 9, openComplaints: 1 }), []],
+    ['two tickets in a week', facts({ ticketsLast7Days: 2 }), ['strong-stable-health', 'ticket-spike']],
+    ['one ticket is no spike', facts({ ticketsLast7Days: 1 }), ['strong-stable-health']],
+    ['an NPS detractor', facts({ latestNps: 6, change30d: -1 }), ['nps-detractor']],
+    ['a promoter in good health', facts({ latestNps: 9 }), ['promoter', 'strong-stable-health']],
+    ['a promoter in yellow is not an advocate yet', facts({ latestNps: 10, tierRank: 1, bestRecentTierRank: 1 }), []],
   ])('%s', (_, f, expected) => {
     expect(active(f)).toEqual(expected);
   });

@@ -25,7 +25,8 @@ function world(put?: ScoreRepo['put']) {
     put: put ?? (async (s) => (stored.set(s.accountId, s), history.set(`${s.accountId}#${s.computedAt.slice(0, 10)}`, s.signals), true)),
   };
   const events: EventPublisher = { publish: async (e) => void published.push(...e) };
-  const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, scores, events };
+  const feedback = { recent: async () => ({ surveys: [], tickets: [] }), putSurveys: async () => {}, putTickets: async () => {} };
+  const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, feedback, scores, events };
   const use = (users: number, n = 1) => {
     for (let i = 0; i < n; i++) {
       const day = new Date(now + i * DAY).toISOString().slice(0, 10);

@@ -24,6 +24,10 @@ export interface FlagFacts {
   bestRecentTierRank: number | null;
   fallingFast: boolean;
   change30d: number | null;
+  /** The latest NPS answer of the last 180 days, if any. */
+  latestNps?: number;
+  ticketsLast7Days: number;
+  openComplaints: number;
 }
 
 export interface FlagThresholds {
@@ -35,7 +39,7 @@ export interface FlagThresholds {
 
 export const DEFAULT_FLAG_THRESHOLDS: FlagThresholds = { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90 };
 
-export type FlagKind = 'risk' | 'expansion';
+export type FlagKind = 'risk' | 'expansion' | 'advocacy';
 interface Rule {
   kind: FlagKind;
   describe: string;
@@ -52,6 +56,7 @@ export function upsellBlocked(f: FlagFacts, t: FlagThresholds): string | undefin
   if (paymentTrouble(f)) return 'payment trouble';
   if (ageDays(f) < t.newAccountDays) return `in its first ${t.newAccountDays} days`;
   if ((f.activeSeatRatio ?? 0) < 0.5) return 'usage is low';
+  if (f.openComplaints > 0) return 'unresolved complaints';
   return undefined;
 }
 
@@ -77,6 +82,13 @@ export const FLAG_RULES: Record<string, Rule> = {
     },
   },
   'payment-trouble': { kind: 'risk', describe: 'payment is late or failed', holds: paymentTrouble },
+  'ticket-spike': { kind: 'risk', describe: 'two or more support tickets in the last 7 days', holds: (f) => f.ticketsLast7Days >= 2 },
+  'nps-detractor': { kind: 'risk', describe: 'the latest NPS answer is a detractor (0-6)', holds: (f) => f.latestNps !== undefined && f.latestNps <= 6 },
+  promoter: {
+    kind: 'advocacy',
+    describe: 'the latest NPS answer is a promoter (9-10) and the account is healthy',
+    holds: (f) => f.latestNps !== undefined && f.latestNps >= 9 && f.tierRank === 0 && f.openComplaints === 0,
+  },
   'near-seat-limit': {
     kind: 'expansion',
     describe: 'active users are close to the licensed seats',

@@ -1,0 +1,52 @@
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FeedbackRepo } from '../core/ports.ts';
+import type { Survey, Ticket } from '../core/types.ts';
+import { keys } from './keys.ts';
+import { stripKeys, ttlIn } from './items.ts';
+
+const FEEDBACK_TTL_DAYS = 400;
+
+async function writeAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
+  for (let i = 0; i < items.length; i += 25) {
+    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    // Unprocessed items are retried until written: a batch is never half-stored.
+    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
+      request = out.UnprocessedItems as typeof request;
+    }
+  }
+}
+
+/** One item per survey answer (keyed by time and id) and per ticket (keyed by id: a re-post updates it). */
+export function feedbackRepo(db: DynamoDBDocumentClient, table: string): FeedbackRepo {
+  return {
+    async putSurveys(surveys) {
+      await writeAll(db, table, surveys.map((s) => ({ ...keys.survey(s.accountId, s.answeredAt, s.id), ...s, expiresAt: ttlIn(new Date(s.answeredAt), FEEDBACK_TTL_DAYS) })));
+    },
+    async putTickets(tickets) {
+      await writeAll(db, table, tickets.map((t) => ({ ...keys.ticket(t.accountId, t.id), ...t, expiresAt: ttlIn(new Date(t.openedAt), FEEDBACK_TTL_DAYS) })));
+    },
+    async recent(accountId, fromDay) {
+      const surveys: Survey[] = [];
+      const tickets: Ticket[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': keys.survey(accountId, '', '').pk, ':from': keys.surveysFrom(accountId, fromDay).sk, ':to': keys.ticketsEnd(accountId).sk },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (String(item.sk).startsWith('SURVEY#')) surveys.push(stripKeys(item) as unknown as Survey);
+          else tickets.push(stripKeys(item) as unknown as Ticket);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return { surveys, tickets };
+    },
+  };
+}
