@@ -9,6 +9,7 @@ export default defineConfig({
     name: 'Acme Analytics',
     url: 'https://app.acme.example',
     features: ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'],
+    premiumFeatures: ['sso', 'audit-log', 'forecasting'],
   },
   sender: {
     name: 'Acme Customer Success',

@@ -24,6 +24,8 @@ export const configSchema = z.object({
     url: z.url(),
     /** Features a usage event can name in `properties.feature`; adoption is measured against this list. */
     features: z.array(nonEmpty()).check(z.minLength(1)),
+    /** Features of higher plans: an account using them shows interest worth an expansion conversation. */
+    premiumFeatures: z._default(z.array(nonEmpty()), []),
   }),
   sender: z.object({
     name: nonEmpty(),

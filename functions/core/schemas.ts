@@ -37,11 +37,13 @@ export const usageEventSchema = z.object({
   userId: idSchema,
   name: text(128),
   timestamp: z.iso.datetime({ offset: true }),
-  /** `feature` names the product feature used and `sessionId` the session; other properties are accepted and not stored. */
+  /** `feature` names the product feature used, `sessionId` the session, `department` the user's team; other properties are accepted and not stored. */
   properties: z.optional(
     z.looseObject({
       feature: z.optional(text(128)),
       sessionId: z.optional(text(128)),
+      /** The user's team or department: several departments active is an expansion sign. */
+      department: z.optional(text(64)),
     }),
   ),
 });

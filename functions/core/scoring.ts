@@ -15,6 +15,7 @@ export interface ScoringDeps {
   /** The model for an account's segment (one model for all, or per segment). */
   modelFor: (segment: string) => ScoreModel;
   features: string[];
+  premiumFeatures?: string[];
   fallingFastPoints: number;
   accounts: AccountRepo;
   usage: UsageRepo;
@@ -58,7 +59,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
       seats: account.seats,
       paymentStatus: account.paymentStatus,
       activeSeatRatio: typeof signals.activeSeatRatio === 'number' ? signals.activeSeatRatio : undefined,
-      ...activityFacts(days, now),
+      ...activityFacts(days, now, deps.premiumFeatures),
       tierRank: tierRank(model, result.score),
       bestRecentTierRank: earlierRanks.length ? Math.min(...earlierRanks) : null,
       fallingFast: trend.fallingFast,

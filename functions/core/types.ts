@@ -30,6 +30,8 @@ export interface UsageDay {
   userFeatures: string[];
   /** Session ids seen that day (events that carry `properties.sessionId`). */
   sessions?: string[];
+  /** Departments of that day's active users (events that carry `properties.department`). */
+  departments?: string[];
 }
 
 export interface StoredScore extends ScoreResult {

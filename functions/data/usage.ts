@@ -18,7 +18,9 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       const features = new Set<string>();
       const userFeatures = new Set<string>();
       const sessions = new Set<string>();
+      const departments = new Set<string>();
       for (const e of events) {
+        if (typeof e.properties?.department === 'string') departments.add(e.properties.department);
         if (typeof e.properties?.sessionId === 'string') sessions.add(`${e.userId}|${e.properties.sessionId}`);
         const feature = typeof e.properties?.feature === 'string' ? e.properties.feature : undefined;
         if (feature) {
@@ -33,6 +35,11 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
         adds.push('#features :features', '#userFeatures :userFeatures');
         Object.assign(values, { ':features': features, ':userFeatures': userFeatures });
         Object.assign(names, { '#features': 'features', '#userFeatures': 'userFeatures' });
+      }
+      if (departments.size) {
+        adds.push('#departments :departments');
+        values[':departments'] = departments;
+        names['#departments'] = 'departments';
       }
       if (sessions.size) {
         adds.push('#sessions :sessions');
@@ -68,6 +75,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             features: [...((i.features as Set<string>) ?? [])],
             userFeatures: [...((i.userFeatures as Set<string>) ?? [])],
             sessions: i.sessions ? [...(i.sessions as Set<string>)] : undefined,
+            departments: i.departments ? [...(i.departments as Set<string>)] : undefined,
           });
         }
         start = page.LastEvaluatedKey;

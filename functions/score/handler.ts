@@ -22,6 +22,7 @@ const deps = {
   clock: systemClock,
   modelFor: modelResolver(config.scoreModel),
   features: config.product.features,
+  premiumFeatures: config.product.premiumFeatures,
   fallingFastPoints: config.scoring.fallingFastPoints,
   accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
   usage: usageRepo(documentClient, env.TABLE_NAME),

@@ -19,6 +19,8 @@ const facts = (over: Partial<FlagFacts> = {}): FlagFacts => ({
   change30d: 2,
   ticketsLast7Days: 0,
   openComplaints: 0,
+  premiumFeaturesUsed: 0,
+  departmentsActive: 1,
   ...over,
 });
 const active = (f: FlagFacts) => Object.keys(evaluateFlags(f, undefined).active).sort();
@@ -37,6 +39,10 @@ describe('at-risk and expansion flags', () => {
     ['near the seat limit', facts({ weeklyActiveUsers: 9 }), ['near-seat-limit', 'strong-stable-health']],
     ['near the seat limit but new', facts({ weeklyActiveUsers: 9, startDate: '2026-05-01T00:00:00Z' }), []],
     ['near the seat limit with an urgent ticket open', facts({ weeklyActiveUsers: 9, openComplaints: 1 }), []],
+    ['premium features in use', facts({ premiumFeaturesUsed: 1 }), ['premium-interest', 'strong-stable-health']],
+    ['premium features in use while struggling', facts({ premiumFeaturesUsed: 2, tierRank: 1, bestRecentTierRank: 1 }), []],
+    ['three departments', facts({ departmentsActive: 3 }), ['several-departments', 'strong-stable-health']],
+    ['two departments', facts({ departmentsActive: 2 }), ['strong-stable-health']],
     ['two tickets in a week', facts({ ticketsLast7Days: 2 }), ['strong-stable-health', 'ticket-spike']],
     ['one ticket is no spike', facts({ ticketsLast7Days: 1 }), ['strong-stable-health']],
     ['an NPS detractor', facts({ latestNps: 6, change30d: -1 }), ['nps-detractor']],
@@ -81,5 +87,18 @@ describe('local EventBridge pattern matching', () => {
 
   it('refuses an operator it does not implement', () => {
     expect(() => matchesPattern({ detail: { score: [{ numeric: ['>', 5] }] } }, event)).toThrow(/not supported locally/);
+  });
+});
+
+describe('activity facts for the expansion flags', () => {
+  it('count premium features used and departments active over 30 days', async () => {
+    const { activityFacts } = await import('../../functions/core/score/derive.ts');
+    const day = (ago: number, over: object) => ({ day: new Date(now.getTime() - ago * 86_400_000).toISOString().slice(0, 10), users: ['u1'], features: ['reports'], userFeatures: ['u1|reports'], ...over });
+    const f = activityFacts(
+      [day(1, { features: ['sso', 'reports'], departments: ['sales'] }), day(10, { departments: ['finance', 'sales'] }), day(29, { departments: ['ops'] }), day(40, { features: ['forecasting'], departments: ['legal'] })],
+      now,
+      ['sso', 'audit-log', 'forecasting'],
+    );
+    expect(f).toMatchObject({ premiumFeaturesUsed: 1, departmentsActive: 3 });
   });
 });

@@ -28,6 +28,9 @@ export interface FlagFacts {
   latestNps?: number;
   ticketsLast7Days: number;
   openComplaints: number;
+  /** Premium features (config `product.premiumFeatures`) used in the last 30 days. */
+  premiumFeaturesUsed: number;
+  departmentsActive: number;
 }
 
 export interface FlagThresholds {
@@ -35,9 +38,10 @@ export interface FlagThresholds {
   renewalWithinDays: number;
   seatLimitPercent: number;
   newAccountDays: number;
+  departments: number;
 }
 
-export const DEFAULT_FLAG_THRESHOLDS: FlagThresholds = { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90 };
+export const DEFAULT_FLAG_THRESHOLDS: FlagThresholds = { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 };
 
 export type FlagKind = 'risk' | 'expansion' | 'advocacy';
 interface Rule {
@@ -93,6 +97,16 @@ export const FLAG_RULES: Record<string, Rule> = {
     kind: 'expansion',
     describe: 'active users are close to the licensed seats',
     holds: (f, t) => !upsellBlocked(f, t) && f.seats !== undefined && f.weeklyActiveUsers >= (f.seats * t.seatLimitPercent) / 100,
+  },
+  'premium-interest': {
+    kind: 'expansion',
+    describe: 'uses premium features it does not pay for yet',
+    holds: (f, t) => !upsellBlocked(f, t) && f.premiumFeaturesUsed > 0,
+  },
+  'several-departments': {
+    kind: 'expansion',
+    describe: 'several departments use the product',
+    holds: (f, t) => !upsellBlocked(f, t) && f.departmentsActive >= t.departments,
   },
   'strong-stable-health': {
     kind: 'expansion',

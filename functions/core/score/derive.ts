@@ -77,14 +77,18 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
   };
 }
 
-/** Recent activity, for the flags: the last 7 days against the 7 before. */
-export function activityFacts(days: UsageDay[], now: Date) {
+/** Recent activity, for the flags: the last 7 days against the 7 before, and the last 30 days' reach. */
+export function activityFacts(days: UsageDay[], now: Date, premiumFeatures: string[] = []) {
   const last7 = inRange(days, now.getTime() - 6 * DAY_MS, now.getTime() + DAY_MS);
+  const last30 = inRange(days, now.getTime() - (WINDOW_DAYS - 1) * DAY_MS, now.getTime() + DAY_MS);
+  const used = new Set(last30.flatMap((d) => d.features));
   const prior7 = inRange(days, now.getTime() - 13 * DAY_MS, now.getTime() - 6 * DAY_MS);
   return {
     activeInLast7Days: last7.some((d) => d.users.length > 0),
     userDaysLast7: last7.reduce((s, d) => s + d.users.length, 0),
     userDaysPrior7: prior7.reduce((s, d) => s + d.users.length, 0),
     weeklyActiveUsers: new Set(last7.flatMap((d) => d.users)).size,
+    premiumFeaturesUsed: premiumFeatures.filter((f) => used.has(f)).length,
+    departmentsActive: new Set(last30.flatMap((d) => d.departments ?? [])).size,
   };
 }
