@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountRepo } from '../core/ports.ts';
 import type { Account, AccountUpsert } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { stripKeys } from './items.ts';
+import { indexPartition, stripKeys } from './items.ts';
 
 /** The account item holds the account and its primary contact, so one write is the whole account. */
 export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
@@ -92,22 +92,10 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
       );
     },
     async *listIds(shard) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: TABLE_KEYS.gsi1.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-            ExpressionAttributeValues: { ':pk': keys.accountShard(shard) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        const ids = (out.Items ?? []).map((i) => String(i[TABLE_KEYS.gsi1.sortKey]));
+      for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {
+        const ids = (page.Items ?? []).map((i) => String(i[TABLE_KEYS.gsi1.sortKey]));
         if (ids.length) yield ids;
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DirtyAccounts } from '../core/ports.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { ttlIn } from './items.ts';
+import { indexPartition, ttlIn } from './items.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 
 /** Marks expire after a week: an account nobody rescored by then is rescored by the daily run anyway. */
@@ -16,21 +16,9 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
     },
     async list(shard) {
       const out: { accountId: string; markedAt: string }[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: TABLE_KEYS.gsi1.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
-            ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard) },
-            ExclusiveStartKey: start,
-          }),
-        );
+      for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.dirtyShard(shard)))) {
         for (const i of page.Items ?? []) out.push({ accountId: String(i[TABLE_KEYS.gsi1.sortKey]), markedAt: String(i.markedAt) });
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return out;
     },
     async clear(accountId, markedAt) {

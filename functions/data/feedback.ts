@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackRepo } from '../core/ports.ts';
 import type { Survey, Ticket } from '../core/types.ts';
 import { keys } from './keys.ts';
@@ -30,22 +30,17 @@ export function feedbackRepo(db: DynamoDBDocumentClient, table: string): Feedbac
     async recent(accountId, fromDay) {
       const surveys: Survey[] = [];
       const tickets: Ticket[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.survey(accountId, '', '').pk, ':from': keys.surveysFrom(accountId, fromDay).sk, ':to': keys.ticketsEnd(accountId).sk },
-            ExclusiveStartKey: start,
-          }),
-        );
+      const query = {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.survey(accountId, '', '').pk, ':from': keys.surveysFrom(accountId, fromDay).sk, ':to': keys.ticketsEnd(accountId).sk },
+      };
+      for await (const page of paginateQuery({ client: db }, query)) {
         for (const item of page.Items ?? []) {
           if (String(item.sk).startsWith('SURVEY#')) surveys.push(stripKeys(item) as unknown as Survey);
           else tickets.push(stripKeys(item) as unknown as Ticket);
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return { surveys, tickets };
     },
   };

@@ -10,3 +10,14 @@ export function stripKeys(item: Record<string, unknown> | undefined): Record<str
 }
 
 export const ttlIn = (from: Date, days: number) => Math.floor(from.getTime() / 1000) + days * 86_400;
+
+/** A Query of one gsi1 partition (the account shards, the dirty marks): the input for paginateQuery. */
+export function indexPartition(table: string, partition: string) {
+  return {
+    TableName: table,
+    IndexName: TABLE_KEYS.gsi1.name,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
+    ExpressionAttributeValues: { ':pk': partition },
+  };
+}

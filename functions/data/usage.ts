@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageRepo } from '../core/ports.ts';
 import type { UsageDay } from '../core/types.ts';
 import { keys } from './keys.ts';
@@ -58,16 +58,12 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
     },
     async days(accountId, fromDay, toDay) {
       const out: UsageDay[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.usageDay(accountId, fromDay).pk, ':from': keys.usageDay(accountId, fromDay).sk, ':to': keys.usageDay(accountId, toDay).sk },
-            ExclusiveStartKey: start,
-          }),
-        );
+      const query = {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.usageDay(accountId, fromDay).pk, ':from': keys.usageDay(accountId, fromDay).sk, ':to': keys.usageDay(accountId, toDay).sk },
+      };
+      for await (const page of paginateQuery({ client: db }, query)) {
         for (const i of page.Items ?? []) {
           out.push({
             day: String(i.day),
@@ -78,8 +74,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             departments: i.departments ? [...(i.departments as Set<string>)] : undefined,
           });
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return out;
     },
   };
