@@ -4,13 +4,14 @@ import * as z from '../core/zod.ts';
 import { accountView, segmentOf, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
-import { accountUpsertSchema, eventBatchSchema, idSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
+import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
+import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, idSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { stateMachineStarter } from '../adapters/sfn-starter.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
 import { feedbackRepo } from '../data/feedback.ts';
+import { contactRepo } from '../data/contacts.ts';
 import { runRepo } from '../data/runs.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
@@ -29,6 +30,7 @@ const deps = {
   runs: runRepo(documentClient, env.TABLE_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   feedback: feedbackRepo(documentClient, env.TABLE_NAME),
+  contacts: contactRepo(documentClient, env.TABLE_NAME),
   onboarding: stateMachineStarter(env.ONBOARDING_STATE_MACHINE_ARN),
 };
 
@@ -38,6 +40,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     return json(created ? 201 : 200, { account });
   },
   'POST /v1/events': async (event) => json(202, await ingestEvents(deps, parseBody(event, eventBatchSchema).events)),
+  'POST /v1/contacts': async (event) => json(202, await ingestContacts(deps, parseBody(event, contactBatchSchema).contacts)),
   'POST /v1/surveys': async (event) => json(202, await ingestSurveys(deps, parseBody(event, surveyBatchSchema).surveys)),
   'POST /v1/tickets': async (event) => json(202, await ingestTickets(deps, parseBody(event, ticketBatchSchema).tickets)),
   'GET /v1/accounts/{id}': async (event) => {

@@ -1,7 +1,7 @@
 import { dayOf } from './clock.ts';
-import type { AccountRepo, DirtyAccounts, FeedbackRepo, UsageRepo } from './ports.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, FeedbackRepo, UsageRepo } from './ports.ts';
 import type { Clock } from './clock.ts';
-import type { Survey, Ticket, UsageEvent } from './types.ts';
+import type { ContactUpsert, Survey, Ticket, UsageEvent } from './types.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -60,5 +60,14 @@ export async function ingestTickets(deps: FeedbackDeps, tickets: Ticket[]): Prom
   const { accepted, rejected } = await knownOnly(deps.accounts, tickets);
   await deps.feedback.putTickets(accepted);
   await deps.dirty.mark([...new Set(accepted.map((t) => t.accountId))], deps.clock.now());
+  return { accepted: accepted.length, rejected };
+}
+
+/** Contacts: upserted by email under their account (roles, who left), and the account marked for rescoring. */
+export async function ingestContacts(deps: { clock: Clock; accounts: AccountRepo; contacts: ContactRepo; dirty: DirtyAccounts }, contacts: ContactUpsert[]): Promise<IngestResult> {
+  const { accepted, rejected } = await knownOnly(deps.accounts, contacts.map((c) => ({ ...c, id: c.email })));
+  const now = deps.clock.now();
+  await deps.contacts.upsert(accepted.map(({ id: _email, ...c }) => c), now);
+  await deps.dirty.mark([...new Set(accepted.map((c) => c.accountId))], now);
   return { accepted: accepted.length, rejected };
 }

@@ -1,4 +1,4 @@
-import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, SendRecord, UsageEvent, Survey, Ticket } from './types.ts';
+import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
 
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
@@ -91,4 +91,10 @@ export interface FeedbackRepo {
   putTickets(tickets: Ticket[]): Promise<void>;
   /** Surveys answered since `fromDay` and every ticket of the account (tickets expire a year after opening). */
   recent(accountId: string, fromDay: string): Promise<{ surveys: Survey[]; tickets: Ticket[] }>;
+}
+
+export interface ContactRepo {
+  /** One write per contact: the first `left: true` stamps leftAt, a later `left: false` clears it. */
+  upsert(contacts: ContactUpsert[], now: Date): Promise<void>;
+  list(accountId: string): Promise<Contact[]>;
 }

@@ -89,3 +89,14 @@ export const ticketSchema = z.object({
 export const MAX_FEEDBACK_PER_BATCH = 100;
 export const surveyBatchSchema = z.object({ surveys: z.array(surveySchema).check(z.minLength(1), z.maxLength(MAX_FEEDBACK_PER_BATCH)) });
 export const ticketBatchSchema = z.object({ tickets: z.array(ticketSchema).check(z.minLength(1), z.maxLength(MAX_FEEDBACK_PER_BATCH)) });
+
+/** A contact of an account, upserted by email. `left` records that the person left the customer. */
+export const contactUpsertSchema = z.object({
+  accountId: idSchema,
+  email: z.email(),
+  name: z.optional(text(200)),
+  role: z.optional(z.enum(['champion', 'admin', 'executive-sponsor', 'user'])),
+  timezone: z.optional(z.string().check(z.maxLength(64))),
+  left: z.optional(z.boolean()),
+});
+export const contactBatchSchema = z.object({ contacts: z.array(contactUpsertSchema).check(z.minLength(1), z.maxLength(MAX_FEEDBACK_PER_BATCH)) });

@@ -6,7 +6,8 @@ import type { ScoreModel, SignalValues } from './score/model.ts';
 import { recordDaily, trendOf } from './score/trend.ts';
 import { churnRisk } from './churn/fit.ts';
 import type { LogisticModel } from './churn/logistic.ts';
-import type { AccountRepo, DirtyAccounts, EventPublisher, FeedbackRepo, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, EventPublisher, FeedbackRepo, ScoreRepo, TendEvent, UsageRepo } from './ports.ts';
+import { relationshipFacts } from './score/relationship.ts';
 import { FEEDBACK_DAYS, feedbackFacts } from './score/feedback.ts';
 import type { StoredScore } from './types.ts';
 
@@ -20,6 +21,7 @@ export interface ScoringDeps {
   accounts: AccountRepo;
   usage: UsageRepo;
   feedback: FeedbackRepo;
+  contacts: ContactRepo;
   scores: ScoreRepo;
   events: EventPublisher;
   onError?: (accountId: string, err: unknown) => void;
@@ -37,14 +39,16 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   const now = deps.clock.now();
   const account = await deps.accounts.get(accountId);
   if (!account || account.status === 'churned') return undefined;
-  const [days, previous, weekBefore, feedback] = await Promise.all([
+  const [days, previous, weekBefore, feedback, contacts] = await Promise.all([
     deps.usage.days(accountId, dayOf(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), dayOf(now)),
     deps.scores.get(accountId),
     deps.scores.signalsOn(accountId, dayOf(now.getTime() - 7 * DAY_MS)),
     deps.feedback.recent(accountId, dayOf(now.getTime() - FEEDBACK_DAYS * DAY_MS)),
+    deps.contacts.list(accountId),
   ]);
   const said = feedbackFacts(feedback.surveys, feedback.tickets, now);
-  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now), ...said.signals };
+  const people = relationshipFacts(account, contacts, now);
+  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now), ...said.signals, ...people.signals };
   const model = deps.modelFor(account.segment);
   const result = computeScore(model, signals, weekBefore);
   const today = { day: dayOf(now), score: result.score ?? 0 };
@@ -67,6 +71,8 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
       latestNps: said.latestNps,
       ticketsLast7Days: said.ticketsLast7Days,
       openComplaints: said.openComplaints,
+      championLeft: people.championLeft,
+      sponsorLeft: people.sponsorLeft,
     },
     previous?.flags,
   );

@@ -1,5 +1,5 @@
 import type * as z from './zod.ts';
-import type { accountUpsertSchema, surveySchema, ticketSchema, usageEventSchema } from './schemas.ts';
+import type { accountUpsertSchema, contactUpsertSchema, surveySchema, ticketSchema, usageEventSchema } from './schemas.ts';
 import type { ScoreResult } from './score/compute.ts';
 import type { DailyScore, Trend } from './score/trend.ts';
 import type { ActiveFlag } from './flags/rules.ts';
@@ -8,6 +8,12 @@ export type AccountUpsert = z.output<typeof accountUpsertSchema>;
 export type UsageEvent = z.output<typeof usageEventSchema>;
 export type Survey = z.output<typeof surveySchema>;
 export type Ticket = z.output<typeof ticketSchema>;
+export type ContactUpsert = z.output<typeof contactUpsertSchema>;
+export interface Contact extends Omit<ContactUpsert, 'left'> {
+  /** When the contact was recorded as having left the customer. */
+  leftAt?: string;
+  updatedAt: string;
+}
 
 export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status'> {
   status: NonNullable<AccountUpsert['status']>;

@@ -37,6 +37,8 @@ export const keys = {
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
   /** The fitted churn model: one item, read once per scoring batch. */
   churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
+  contact: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `CONTACT#${email.toLowerCase()}` }),
+  contactPrefix: 'CONTACT#',
   survey: (accountId: string, answeredAt: string, id: string) => ({ pk: accountPk(accountId), sk: `SURVEY#${answeredAt}#${id}` }),
   surveysFrom: (accountId: string, from: string) => ({ pk: accountPk(accountId), sk: `SURVEY#${from}` }),
   ticket: (accountId: string, id: string) => ({ pk: accountPk(accountId), sk: `TICKET#${id}` }),

@@ -8,6 +8,7 @@ import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
 import { feedbackRepo } from '../data/feedback.ts';
+import { contactRepo } from '../data/contacts.ts';
 import { churnModelRepo } from '../data/models.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
@@ -28,6 +29,7 @@ const deps = {
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),
   feedback: feedbackRepo(documentClient, env.TABLE_NAME),
+  contacts: contactRepo(documentClient, env.TABLE_NAME),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),

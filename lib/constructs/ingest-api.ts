@@ -9,6 +9,7 @@ import { TendFunction } from './tend-function.ts';
 export const API_ROUTES = [
   { method: HttpMethod.POST, path: '/v1/accounts' },
   { method: HttpMethod.POST, path: '/v1/events' },
+  { method: HttpMethod.POST, path: '/v1/contacts' },
   { method: HttpMethod.POST, path: '/v1/surveys' },
   { method: HttpMethod.POST, path: '/v1/tickets' },
   { method: HttpMethod.GET, path: '/v1/accounts/{id}' },

@@ -130,6 +130,28 @@ describe('HTTP API on the local runtime', () => {
     expect(sentiment).toMatchObject({ score: 25, coverage: 0.5 });
   });
 
+  it('takes contacts: names a bad field, and a champion who left raises the flag once', async () => {
+    await rt.request('POST', '/v1/accounts', account('people', { arr: 20_000 }));
+    const bad = await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'people', email: 'nope' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body?.message).toContain('contacts[0].email');
+    const champion = { accountId: 'people', email: 'Bo@people.example', name: 'Bo', role: 'champion' };
+    expect((await rt.request('POST', '/v1/contacts', { contacts: [champion, { accountId: 'people', email: 'cfo@people.example', role: 'executive-sponsor' }] })).body).toEqual({ accepted: 2, rejected: [] });
+    expect((await rt.request('POST', '/v1/contacts', { contacts: [{ ...champion, left: true }] })).status).toBe(202);
+    expect((await rt.items('people', 'CONTACT#')).map((c) => c.sk).sort()).toEqual(['CONTACT#bo@people.example', 'CONTACT#cfo@people.example']);
+    const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+    await rescore();
+    const health = (await rt.request('GET', '/v1/accounts/people')).body?.health;
+    expect(health.flags.map((f: { name: string }) => f.name)).toContain('champion-left');
+    expect(health.flags.map((f: { name: string }) => f.name)).not.toContain('sponsor-left');
+    // A new champion clears it.
+    await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'people', email: 'cy@people.example', role: 'champion' }] });
+    await rescore();
+    expect((await rt.request('GET', '/v1/accounts/people')).body?.health.flags.map((f: { name: string }) => f.name)).not.toContain('champion-left');
+    const started = rt.events.log.filter((e) => e.detail.accountId === 'people' && e.detail.flag === 'champion-left').map((e) => e['detail-type']);
+    expect(started).toEqual(['flag.started', 'flag.stopped']);
+  });
+
   it('answers 404 for an unknown account and an unknown route', async () => {
     expect((await rt.request('GET', '/v1/accounts/nobody')).status).toBe(404);
     expect((await rt.request('GET', '/v1/nothing')).status).toBe(404);

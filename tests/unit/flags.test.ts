@@ -21,6 +21,8 @@ const facts = (over: Partial<FlagFacts> = {}): FlagFacts => ({
   openComplaints: 0,
   premiumFeaturesUsed: 0,
   departmentsActive: 1,
+  championLeft: false,
+  sponsorLeft: false,
   ...over,
 });
 const active = (f: FlagFacts) => Object.keys(evaluateFlags(f, undefined).active).sort();
@@ -43,6 +45,8 @@ describe('at-risk and expansion flags', () => {
     ['premium features in use while struggling', facts({ premiumFeaturesUsed: 2, tierRank: 1, bestRecentTierRank: 1 }), []],
     ['three departments', facts({ departmentsActive: 3 }), ['several-departments', 'strong-stable-health']],
     ['two departments', facts({ departmentsActive: 2 }), ['strong-stable-health']],
+    ['the champion left', facts({ championLeft: true, change30d: -1 }), ['champion-left']],
+    ['the executive sponsor left', facts({ sponsorLeft: true, change30d: -1 }), ['sponsor-left']],
     ['two tickets in a week', facts({ ticketsLast7Days: 2 }), ['strong-stable-health', 'ticket-spike']],
     ['one ticket is no spike', facts({ ticketsLast7Days: 1 }), ['strong-stable-health']],
     ['an NPS detractor', facts({ latestNps: 6, change30d: -1 }), ['nps-detractor']],

@@ -26,7 +26,7 @@ function world(put?: ScoreRepo['put']) {
   };
   const events: EventPublisher = { publish: async (e) => void published.push(...e) };
   const feedback = { recent: async () => ({ surveys: [], tickets: [] }), putSurveys: async () => {}, putTickets: async () => {} };
-  const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, feedback, scores, events };
+  const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, feedback, contacts: { list: async () => [], upsert: async () => {} }, scores, events };
   const use = (users: number, n = 1) => {
     for (let i = 0; i < n; i++) {
       const day = new Date(now + i * DAY).toISOString().slice(0, 10);

@@ -31,6 +31,9 @@ export interface FlagFacts {
   /** Premium features (config `product.premiumFeatures`) used in the last 30 days. */
   premiumFeaturesUsed: number;
   departmentsActive: number;
+  /** A champion or executive sponsor left in the last 30 days, and nobody holds the role now. */
+  championLeft: boolean;
+  sponsorLeft: boolean;
 }
 
 export interface FlagThresholds {
@@ -86,6 +89,8 @@ export const FLAG_RULES: Record<string, Rule> = {
     },
   },
   'payment-trouble': { kind: 'risk', describe: 'payment is late or failed', holds: paymentTrouble },
+  'champion-left': { kind: 'risk', describe: 'the champion left and nobody has taken the role', holds: (f) => f.championLeft },
+  'sponsor-left': { kind: 'risk', describe: 'the executive sponsor left and nobody has taken the role', holds: (f) => f.sponsorLeft },
   'ticket-spike': { kind: 'risk', describe: 'two or more support tickets in the last 7 days', holds: (f) => f.ticketsLast7Days >= 2 },
   'nps-detractor': { kind: 'risk', describe: 'the latest NPS answer is a detractor (0-6)', holds: (f) => f.latestNps !== undefined && f.latestNps <= 6 },
   promoter: {

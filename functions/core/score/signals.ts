@@ -36,6 +36,7 @@ export const signalCatalogue: Record<string, SignalInfo> = {
   executiveSponsor: { label: 'executive sponsor', describe: (v) => (v === 'yes' ? 'has an executive sponsor' : 'no executive sponsor') },
   roiRealized: { label: 'ROI', describe: (v) => `${pct(v)} of the expected ROI realized` },
   goalsMet: { label: 'goals met', describe: (v) => `${pct(v)} of stated goals met` },
+  stakeholders: { label: 'multi-threading', describe: (v) => `${num(0)(v)} people known at the account` },
 };
 
 export function signalInfo(id: string): SignalInfo {
