@@ -11,7 +11,7 @@ const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 
 /** The scoring use case over in-memory ports: what it stores and what it publishes, day by day. */
 function world(put?: ScoreRepo['put']) {
   let now = Date.parse('2026-03-02T06:00:00Z');
-  const account = { id: 'acme', name: 'Acme', seats: 4, arr: 60_000, paymentStatus: 'current', status: 'active', segment: 'high-touch', startDate: '2025-09-01T00:00:00Z' } as unknown as Account;
+  const account = { id: 'acme', name: 'Acme', seats: 4, arr: 60_000, paymentStatus: 'current', status: 'active', segment: 'high-touch', startDate: '2025-09-01T00:00:00Z', primaryContact: { email: 'ana@acme.example' } } as unknown as Account;
   const days: UsageDay[] = [];
   const stored = new Map<string, StoredScore>();
   const published: TendEvent[] = [];
