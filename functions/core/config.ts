@@ -55,8 +55,32 @@ export const configSchema = z.object({
       rescoreSchedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'rate(1 hour)'),
       /** Points lost in 7 days that flag an account as falling fast, whatever its tier. */
       fallingFastPoints: z._default(z.number().check(z.positive()), 10),
+      /** Look-back windows of the usage signals, in days. */
+      windows: z._default(
+        z
+          .object({ usageDays: z.int().check(z.gte(7), z.lte(90)), frequencyDays: z.int().check(z.gte(7), z.lte(90)) })
+          .check(z.refine((w) => w.frequencyDays <= w.usageDays, { message: 'frequencyDays must not exceed usageDays', path: ['frequencyDays'] })),
+        { usageDays: 30, frequencyDays: 14 },
+      ),
+      /** Thresholds of the at-risk and expansion flags. */
+      flags: z._default(
+        z.object({
+          usageDropPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 50),
+          renewalWithinDays: z._default(z.int().check(z.positive()), 60),
+          seatLimitPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
+          newAccountDays: z._default(z.int().check(z.nonnegative()), 90),
+          departments: z._default(z.int().check(z.gte(2)), 3),
+        }),
+        { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
+      ),
     }),
-    { schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 },
+    {
+      schedule: 'cron(0 6 * * ? *)',
+      rescoreSchedule: 'rate(1 hour)',
+      fallingFastPoints: 10,
+      windows: { usageDays: 30, frequencyDays: 14 },
+      flags: { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
+    },
   ),
   segments: z._default(
     z

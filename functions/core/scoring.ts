@@ -1,7 +1,7 @@
 import { DAY_MS, dayOf, type Clock } from './clock.ts';
 import { computeScore, tierOf } from './score/compute.ts';
-import { activityFacts, deriveSignals, WINDOW_DAYS } from './score/derive.ts';
-import { evaluateFlags, FLAG_RULES } from './flags/rules.ts';
+import { activityFacts, DEFAULT_WINDOWS, deriveSignals, type UsageWindows } from './score/derive.ts';
+import { DEFAULT_FLAG_THRESHOLDS, evaluateFlags, FLAG_RULES, type FlagThresholds } from './flags/rules.ts';
 import type { ScoreModel, SignalValues } from './score/model.ts';
 import { recordDaily, trendOf } from './score/trend.ts';
 import { churnRisk } from './churn/fit.ts';
@@ -18,6 +18,8 @@ export interface ScoringDeps {
   features: string[];
   premiumFeatures?: string[];
   fallingFastPoints: number;
+  windows?: UsageWindows;
+  flagThresholds?: FlagThresholds;
   accounts: AccountRepo;
   usage: UsageRepo;
   feedback: FeedbackRepo;
@@ -40,7 +42,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   const account = await deps.accounts.get(accountId);
   if (!account || account.status === 'churned') return undefined;
   const [days, previous, weekBefore, feedback, contacts] = await Promise.all([
-    deps.usage.days(accountId, dayOf(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), dayOf(now)),
+    deps.usage.days(accountId, dayOf(now.getTime() - 2 * (deps.windows ?? DEFAULT_WINDOWS).usageDays * DAY_MS), dayOf(now)),
     deps.scores.get(accountId),
     deps.scores.signalsOn(accountId, dayOf(now.getTime() - 7 * DAY_MS)),
     deps.feedback.recent(accountId, dayOf(now.getTime() - FEEDBACK_DAYS * DAY_MS)),
@@ -48,7 +50,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   ]);
   const said = feedbackFacts(feedback.surveys, feedback.tickets, now);
   const people = relationshipFacts(account, contacts, now);
-  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now), ...said.signals, ...people.signals };
+  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now, deps.windows), ...said.signals, ...people.signals };
   const model = deps.modelFor(account.segment);
   const result = computeScore(model, signals, weekBefore);
   const today = { day: dayOf(now), score: result.score ?? 0 };
@@ -75,6 +77,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
       sponsorLeft: people.sponsorLeft,
     },
     previous?.flags,
+    deps.flagThresholds ?? DEFAULT_FLAG_THRESHOLDS,
   );
   const events: TendEvent[] = flags.changes.map((c) => ({
     type: c.change === 'started' ? 'flag.started' : 'flag.stopped',

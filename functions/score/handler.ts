@@ -25,6 +25,8 @@ const deps = {
   features: config.product.features,
   premiumFeatures: config.product.premiumFeatures,
   fallingFastPoints: config.scoring.fallingFastPoints,
+  windows: config.scoring.windows,
+  flagThresholds: config.scoring.flags,
   accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
   usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),

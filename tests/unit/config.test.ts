@@ -52,7 +52,13 @@ describe('parseConfig on the shipped tend.config.ts', () => {
       }),
     );
     expect(parsed.aws).toEqual({});
-    expect(parsed.scoring).toEqual({ schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 });
+    expect(parsed.scoring).toEqual({
+      schedule: 'cron(0 6 * * ? *)',
+      rescoreSchedule: 'rate(1 hour)',
+      fallingFastPoints: 10,
+      windows: { usageDays: 30, frequencyDays: 14 },
+      flags: { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
+    });
     expect(parsed.segments).toEqual({ highTouchArr: 50_000, mediumTouchArr: 10_000 });
   });
 
@@ -138,5 +144,16 @@ describe('formatPath', () => {
     [['product', 'features', 0], 'product.features[0]'],
   ])('%j -> %s', (path, expected) => {
     expect(formatPath(path)).toBe(expected);
+  });
+});
+
+describe('scoring windows and flag thresholds', () => {
+  it('refuses a frequency window longer than the usage window, naming the field', async () => {
+    const { parseConfig, ConfigError } = await import('../../functions/core/config.ts');
+    const base = (await import('../../tend.config.ts')).default;
+    const bad = { ...base, scoring: { ...base.scoring, windows: { usageDays: 14, frequencyDays: 30 } } };
+    expect(() => parseConfig(bad)).toThrow(ConfigError);
+    expect(() => parseConfig(bad)).toThrow('scoring.windows.frequencyDays: frequencyDays must not exceed usageDays');
+    expect(() => parseConfig({ ...base, scoring: { ...base.scoring, flags: { usageDropPercent: 0 } } })).toThrow('scoring.flags.usageDropPercent');
   });
 });

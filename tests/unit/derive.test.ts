@@ -155,3 +155,17 @@ describe('deriveSignals', () => {
     expect(r.coverage).toBe(0.51);
   });
 });
+
+describe('configurable windows', () => {
+  it('measure login frequency and seats over the configured days', () => {
+    // u1 active 3 and 20 days ago. Frequency over 7 days: 1 user-day / 1 user / 1 week = 1;
+    // over 28 days: 2 / 1 / 4 weeks = 0.5. Seats active over 10 days: 1 of 10; over 30: 1 of 10 too.
+    const days = [usage(3, ['u1']), usage(20, ['u1', 'u2'])];
+    const short = deriveSignals(account(), days, features, now, { usageDays: 10, frequencyDays: 7 });
+    const long = deriveSignals(account(), days, features, now, { usageDays: 30, frequencyDays: 28 });
+    expect(short.loginDaysPerWeek).toBeCloseTo(1, 10);
+    expect(long.loginDaysPerWeek).toBeCloseTo(3 / 2 / 4, 10);
+    expect(short.activeSeatRatio).toBe(0.1);
+    expect(long.activeSeatRatio).toBe(0.2);
+  });
+});

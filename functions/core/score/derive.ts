@@ -6,6 +6,15 @@ export const WINDOW_DAYS = 30;
 /** Login frequency looks at the last two weeks: recent enough to fall when usage stops, long enough to ride out a weekend. */
 export const FREQUENCY_DAYS = 14;
 
+/** The look-back windows of the usage signals (config `scoring.windows`). */
+export interface UsageWindows {
+  /** Active users, adoption, depth; growth compares this window with the one before. */
+  usageDays: number;
+  /** Login frequency. */
+  frequencyDays: number;
+}
+export const DEFAULT_WINDOWS: UsageWindows = { usageDays: WINDOW_DAYS, frequencyDays: FREQUENCY_DAYS };
+
 /** Usage figures over a window, shared by scoring and by the emails that quote them. */
 export interface UsageSummary {
   activeUsers: number;
@@ -23,8 +32,8 @@ function inRange(days: UsageDay[], fromMs: number, toMs: number) {
   return days.filter((d) => d.day >= from && d.day < to);
 }
 
-export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[], features: string[], now: Date): UsageSummary {
-  const window = inRange(days, now.getTime() - WINDOW_DAYS * DAY_MS, now.getTime() + DAY_MS);
+export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[], features: string[], now: Date, usageDays = WINDOW_DAYS): UsageSummary {
+  const window = inRange(days, now.getTime() - usageDays * DAY_MS, now.getTime() + DAY_MS);
   const users = new Set(window.flatMap((d) => d.users));
   const used = new Set(window.flatMap((d) => d.features));
   const active = window.filter((d) => d.users.length > 0).map((d) => d.day).sort();
@@ -43,20 +52,21 @@ export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[]
  * Raw signal values for the score model, from what Tend stores. A signal Tend has no data for
  * is left out (undefined), and the model re-weights over the rest and reports lower coverage.
  */
-export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date): SignalValues {
-  const u = summariseUsage(account, days, features, now);
+export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date, windows: UsageWindows = DEFAULT_WINDOWS): SignalValues {
+  const { usageDays, frequencyDays: frequencyWindow } = windows;
+  const u = summariseUsage(account, days, features, now, usageDays);
   const ageDays = Math.max(1, Math.floor((now.getTime() - new Date(account.startDate).getTime()) / DAY_MS));
-  const windowDays = Math.min(WINDOW_DAYS, ageDays);
-  const window = inRange(days, now.getTime() - WINDOW_DAYS * DAY_MS, now.getTime() + DAY_MS);
+  const windowDays = Math.min(usageDays, ageDays);
+  const window = inRange(days, now.getTime() - usageDays * DAY_MS, now.getTime() + DAY_MS);
   const userFeatureDays = window.reduce((s, d) => s + d.userFeatures.length, 0);
-  const prior = inRange(days, now.getTime() - 2 * WINDOW_DAYS * DAY_MS, now.getTime() - WINDOW_DAYS * DAY_MS);
+  const prior = inRange(days, now.getTime() - 2 * usageDays * DAY_MS, now.getTime() - usageDays * DAY_MS);
   const priorUserDays = prior.reduce((s, d) => s + d.users.length, 0);
   const lastActive = u.lastActiveDay ?? dayOf(new Date(account.startDate));
   const lastWeek = inRange(days, now.getTime() - 6 * DAY_MS, now.getTime() + DAY_MS);
-  const recent = inRange(days, now.getTime() - (FREQUENCY_DAYS - 1) * DAY_MS, now.getTime() + DAY_MS);
+  const recent = inRange(days, now.getTime() - (frequencyWindow - 1) * DAY_MS, now.getTime() + DAY_MS);
   const recentUsers = new Set(recent.flatMap((d) => d.users)).size;
   const recentUserDays = recent.reduce((s, d) => s + d.users.length, 0);
-  const frequencyDays = Math.min(FREQUENCY_DAYS, ageDays);
+  const frequencyDays = Math.min(frequencyWindow, ageDays);
   const weeklyUsers = new Set(lastWeek.flatMap((d) => d.users)).size;
   const sessionDays = window.filter((d) => d.sessions !== undefined);
   const sessions = sessionDays.reduce((s, d) => s + (d.sessions?.length ?? 0), 0);
@@ -66,7 +76,7 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
     activeSeatRatio: account.seats ? u.activeUsers / account.seats : undefined,
     usageDepth: u.userDays === 0 ? undefined : userFeatureDays / u.userDays,
     daysSinceLastActivity: Math.max(0, Math.floor((now.getTime() - new Date(lastActive).getTime()) / DAY_MS)),
-    usageGrowth: ageDays >= 2 * WINDOW_DAYS && priorUserDays > 0 ? u.userDays / priorUserDays : undefined,
+    usageGrowth: ageDays >= 2 * usageDays && priorUserDays > 0 ? u.userDays / priorUserDays : undefined,
     weeklyActiveSeatRatio: account.seats ? weeklyUsers / account.seats : undefined,
     // Only products that send session ids have this signal; the rest leave it missing.
     sessionsPerUserWeek: sessionDays.length === 0 || u.activeUsers === 0 ? undefined : sessions / u.activeUsers / (windowDays / 7),
