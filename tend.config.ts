@@ -10,6 +10,7 @@ export default defineConfig({
     url: 'https://app.acme.example',
     features: ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'],
     premiumFeatures: ['sso', 'audit-log', 'forecasting'],
+    trainingCourses: ['getting-started', 'dashboards-101', 'admin-essentials'],
   },
   sender: {
     name: 'Acme Customer Success',

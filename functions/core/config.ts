@@ -26,6 +26,8 @@ export const configSchema = z.object({
     features: z.array(nonEmpty()).check(z.minLength(1)),
     /** Features of higher plans: an account using them shows interest worth an expansion conversation. */
     premiumFeatures: z._default(z.array(nonEmpty()), []),
+    /** Courses a customer can complete (`training.completed` events name one): training completion is measured against them. */
+    trainingCourses: z._default(z.array(nonEmpty()), []),
   }),
   sender: z.object({
     name: nonEmpty(),

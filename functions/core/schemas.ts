@@ -44,6 +44,12 @@ export const usageEventSchema = z.object({
       sessionId: z.optional(text(128)),
       /** The user's team or department: several departments active is an expansion sign. */
       department: z.optional(text(64)),
+      /** Length of the session so far, with `sessionId`: time in product. */
+      durationSeconds: z.optional(z.int().check(z.gte(0), z.lte(86_400))),
+      /** `api` for calls made through your API (or name the event `api.*`). */
+      source: z.optional(text(32)),
+      /** The course, on a `training.completed` event. */
+      course: z.optional(text(128)),
     }),
   ),
 });

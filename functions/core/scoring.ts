@@ -17,6 +17,7 @@ export interface ScoringDeps {
   modelFor: (segment: string) => ScoreModel;
   features: string[];
   premiumFeatures?: string[];
+  trainingCourses?: string[];
   fallingFastPoints: number;
   windows?: UsageWindows;
   flagThresholds?: FlagThresholds;
@@ -50,7 +51,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   ]);
   const said = feedbackFacts(feedback.surveys, feedback.tickets, now);
   const people = relationshipFacts(account, contacts, now);
-  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now, deps.windows), ...said.signals, ...people.signals };
+  const signals: SignalValues = { ...deriveSignals(account, days, deps.features, now, deps.windows, deps.trainingCourses), ...said.signals, ...people.signals };
   const model = deps.modelFor(account.segment);
   const result = computeScore(model, signals, weekBefore);
   const today = { day: dayOf(now), score: result.score ?? 0 };

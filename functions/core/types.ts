@@ -22,6 +22,8 @@ export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate'
   segment: 'high-touch' | 'medium-touch' | 'tech-touch';
   createdAt: string;
   updatedAt: string;
+  /** `user|course` pairs of completed trainings (events named `training.completed`). */
+  trainingsCompleted?: string[];
   /** When the account was first marked churned: the outcome date the churn model learns from. */
   churnedAt?: string;
   onboardingExecution?: string;
@@ -38,6 +40,10 @@ export interface UsageDay {
   sessions?: string[];
   /** Departments of that day's active users (events that carry `properties.department`). */
   departments?: string[];
+  /** `user|session|seconds` entries; the longest per session is its length. */
+  sessionSeconds?: string[];
+  /** Users who called the API that day (`api.*` events or `properties.source = api`). */
+  apiUsers?: string[];
 }
 
 export interface StoredScore extends ScoreResult {

@@ -14,47 +14,36 @@ const USAGE_TTL_DAYS = 400;
 export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo {
   return {
     async record(accountId, day, events) {
-      const users = new Set(events.map((e) => e.userId));
-      const features = new Set<string>();
-      const userFeatures = new Set<string>();
-      const sessions = new Set<string>();
-      const departments = new Set<string>();
+      const sets: Record<string, Set<string>> = { users: new Set(), features: new Set(), userFeatures: new Set(), sessions: new Set(), sessionSeconds: new Set(), departments: new Set(), apiUsers: new Set() };
+      const trainings = new Set<string>();
       for (const e of events) {
-        if (typeof e.properties?.department === 'string') departments.add(e.properties.department);
-        if (typeof e.properties?.sessionId === 'string') sessions.add(`${e.userId}|${e.properties.sessionId}`);
-        const feature = typeof e.properties?.feature === 'string' ? e.properties.feature : undefined;
-        if (feature) {
-          features.add(feature);
-          userFeatures.add(`${e.userId}|${feature}`);
+        const p = e.properties ?? {};
+        sets.users!.add(e.userId);
+        if (p.department) sets.departments!.add(p.department);
+        if (p.sessionId) sets.sessions!.add(`${e.userId}|${p.sessionId}`);
+        // Durations as set entries, the longest per session counting: replays and heartbeats add nothing.
+        if (p.sessionId && p.durationSeconds !== undefined) sets.sessionSeconds!.add(`${e.userId}|${p.sessionId}|${p.durationSeconds}`);
+        if (e.name.startsWith('api.') || p.source === 'api') sets.apiUsers!.add(e.userId);
+        if (e.name === 'training.completed' && p.course) trainings.add(`${e.userId}|${p.course}`);
+        if (p.feature) {
+          sets.features!.add(p.feature);
+          sets.userFeatures!.add(`${e.userId}|${p.feature}`);
         }
       }
-      const adds = ['#users :users'];
-      const values: Record<string, unknown> = { ':users': users, ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), USAGE_TTL_DAYS) };
-      const names: Record<string, string> = { '#users': 'users' };
-      if (features.size) {
-        adds.push('#features :features', '#userFeatures :userFeatures');
-        Object.assign(values, { ':features': features, ':userFeatures': userFeatures });
-        Object.assign(names, { '#features': 'features', '#userFeatures': 'userFeatures' });
-      }
-      if (departments.size) {
-        adds.push('#departments :departments');
-        values[':departments'] = departments;
-        names['#departments'] = 'departments';
-      }
-      if (sessions.size) {
-        adds.push('#sessions :sessions');
-        values[':sessions'] = sessions;
-        names['#sessions'] = 'sessions';
-      }
+      const present = Object.entries(sets).filter(([, v]) => v.size > 0);
       await db.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.usageDay(accountId, day),
-          UpdateExpression: `ADD ${adds.join(', ')} SET #day = :day, expiresAt = :exp`,
-          ExpressionAttributeNames: { ...names, '#day': 'day' },
-          ExpressionAttributeValues: values,
+          UpdateExpression: `ADD ${present.map(([k]) => `#${k} :${k}`).join(', ')} SET #day = :day, expiresAt = :exp`,
+          ExpressionAttributeNames: { ...Object.fromEntries(present.map(([k]) => [`#${k}`, k])), '#day': 'day' },
+          ExpressionAttributeValues: { ...Object.fromEntries(present.map(([k, v]) => [`:${k}`, v])), ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), USAGE_TTL_DAYS) },
         }),
       );
+      // Training lasts longer than the usage window: completions are kept on the account itself.
+      if (trainings.size) {
+        await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'ADD trainingsCompleted :t', ExpressionAttributeValues: { ':t': trainings } }));
+      }
     },
     async days(accountId, fromDay, toDay) {
       const out: UsageDay[] = [];
@@ -72,6 +61,8 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             userFeatures: [...((i.userFeatures as Set<string>) ?? [])],
             sessions: i.sessions ? [...(i.sessions as Set<string>)] : undefined,
             departments: i.departments ? [...(i.departments as Set<string>)] : undefined,
+            sessionSeconds: i.sessionSeconds ? [...(i.sessionSeconds as Set<string>)] : undefined,
+            apiUsers: i.apiUsers ? [...(i.apiUsers as Set<string>)] : undefined,
           });
         }
       }

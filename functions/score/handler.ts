@@ -24,6 +24,7 @@ const deps = {
   modelFor: modelResolver(config.scoreModel),
   features: config.product.features,
   premiumFeatures: config.product.premiumFeatures,
+  trainingCourses: config.product.trainingCourses,
   fallingFastPoints: config.scoring.fallingFastPoints,
   windows: config.scoring.windows,
   flagThresholds: config.scoring.flags,

@@ -90,6 +90,28 @@ describe('HTTP API on the local runtime', () => {
     expect([...(day?.userFeatures as Set<string>)].sort()).toEqual(['u1|reports', 'u2|alerts']);
   });
 
+  it('keeps session lengths, API use and completed trainings idempotently, and scores them', async () => {
+    await rt.request('POST', '/v1/accounts', account('learner'));
+    const batch = {
+      events: [
+        event('l-1', 'learner', { name: 'page', properties: { feature: 'reports', sessionId: 's1', durationSeconds: 600 } }),
+        event('l-2', 'learner', { name: 'page', properties: { feature: 'reports', sessionId: 's1', durationSeconds: 900 } }),
+        event('l-3', 'learner', { name: 'api.export', properties: {} }),
+        event('l-4', 'learner', { name: 'training.completed', properties: { course: 'getting-started' } }),
+      ],
+    };
+    for (let i = 0; i < 2; i++) expect((await rt.request('POST', '/v1/events', batch)).body).toEqual({ accepted: 4, rejected: [] });
+    const [day] = await rt.items('learner', 'DAY#');
+    expect([...(day?.sessionSeconds as Set<string>)].sort()).toEqual(['u1|s1|600', 'u1|s1|900']);
+    expect([...(day?.apiUsers as Set<string>)]).toEqual(['u1']);
+    const [item] = await rt.items('learner', 'ACCOUNT');
+    expect([...(item?.trainingsCompleted as Set<string>)]).toEqual(['u1|getting-started']);
+    expect((await rt.request('POST', '/v1/events', { events: [event('l-5', 'learner', { properties: { durationSeconds: -1 } })] })).body?.message).toContain('events[0].properties.durationSeconds');
+    await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+    const [score] = await rt.items('learner', 'SCORE');
+    expect(score?.signals).toMatchObject({ trainingCompletion: 1 / 3, minutesPerUserWeek: expect.any(Number) });
+  });
+
   it('reports events of unknown accounts per event and stores the rest', async () => {
     await rt.request('POST', '/v1/accounts', account('known'));
     const res = await rt.request('POST', '/v1/events', { events: [event('k-1', 'known'), event('k-2', 'ghost')] });

@@ -33,11 +33,11 @@ describe('daily scoring on the local runtime', () => {
         ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({ id: `${id}-${d}-${u}`, accountId: id, userId: u, name: 'used', timestamp: new Date(start + d * DAY + 3_600_000 * (1 + k)).toISOString(), properties: { feature: features[(d + k) % features.length] } })),
       );
     // Both accounts use the product fully for two weeks; then one stops.
-    await rt.request('POST', '/v1/events', { events: [...events('busy', 0, 24), ...events('quitting', 0, 13)] });
+    await rt.request('POST', '/v1/events', { events: [...events('busy', 0, 27), ...events('quitting', 0, 13)] });
 
     await morningOf(14);
     const before = await rt.request('GET', '/v1/accounts/quitting');
-    await morningOf(24);
+    await morningOf(27);
     const busy = await rt.request('GET', '/v1/accounts/busy');
     const quitting = await rt.request('GET', '/v1/accounts/quitting');
 
@@ -47,7 +47,7 @@ describe('daily scoring on the local runtime', () => {
     expect(quitting.body?.health.trend.change7d).toBeLessThanOrEqual(-10);
     expect(quitting.body?.health.trend.fallingFast).toBe(true);
     expect(quitting.body?.health.driversDown.join(' ')).toMatch(/logged in \d(\.\d)? days a week/);
-    expect(rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!.fired).toBe(25);
+    expect(rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!.fired).toBe(28);
 
     // Flags: raised once when they start to hold, on Tend's bus, and shown on the account.
     const raised = (id: string) => rt.events.log.filter((e) => e.detail.accountId === id && e['detail-type'] === 'flag.started').map((e) => e.detail.flag);
@@ -60,7 +60,7 @@ describe('daily scoring on the local runtime', () => {
 
     // The stored history backtests: one daily score per account and day, re-scored under another preset.
     const history = await readHistory(rt.dynamo.client, rt.tableName);
-    expect(history.filter((h) => h.accountId === 'busy').map((h) => h.day)).toHaveLength(25);
+    expect(history.filter((h) => h.accountId === 'busy').map((h) => h.day)).toHaveLength(28);
     expect(history.every((h) => h.segment === 'tech-touch' && typeof h.signals.loginDaysPerWeek === 'number')).toBe(true);
     const same = backtest(history, modelResolver('seed-002'));
     expect(same.changes).toEqual([]);

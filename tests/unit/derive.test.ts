@@ -169,3 +169,26 @@ describe('configurable windows', () => {
     expect(long.activeSeatRatio).toBe(0.2);
   });
 });
+
+describe('time in product, API usage and training', () => {
+  it('count the longest report of each session, API days against the period before, and distinct courses done', () => {
+    // Two sessions of u1 (reported at 600 s then 900 s; and 1,200 s) and one of u2 (300 s): 900 + 1,200 + 300 = 2,400 s = 40 min,
+    // over 2 active users and 30/7 weeks -> 40 / 2 / (30/7) = 4.67 minutes per user a week.
+    const days = [
+      { ...usage(2, ['u1', 'u2']), sessionSeconds: ['u1|s1|600', 'u1|s1|900', 'u2|s9|300'], apiUsers: ['u1'] },
+      { ...usage(5, ['u1']), sessionSeconds: ['u1|s2|1200'], apiUsers: ['u1'] },
+      { ...usage(40, ['u1']), apiUsers: ['u1'] },
+    ];
+    const a = account({ trainingsCompleted: ['u1|getting-started', 'u2|getting-started', 'u1|dashboards-101', 'u1|retired-course'] } as never);
+    const s = deriveSignals(a, days, features, now, { usageDays: 30, frequencyDays: 14 }, ['getting-started', 'dashboards-101', 'admin-essentials']);
+    expect(s.minutesPerUserWeek).toBeCloseTo(40 / 2 / (30 / 7), 10);
+    // API days: 2 in the last 30, 1 in the 30 before -> 2.
+    expect(s.apiUsageTrend).toBe(2);
+    expect(s.trainingCompletion).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('leave them missing without session lengths, API history or a course list', () => {
+    const s = deriveSignals(account(), [usage(2, ['u1'])], features, now);
+    expect(s).toMatchObject({ minutesPerUserWeek: undefined, apiUsageTrend: undefined, trainingCompletion: undefined });
+  });
+});

@@ -52,7 +52,7 @@ export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[]
  * Raw signal values for the score model, from what Tend stores. A signal Tend has no data for
  * is left out (undefined), and the model re-weights over the rest and reports lower coverage.
  */
-export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date, windows: UsageWindows = DEFAULT_WINDOWS): SignalValues {
+export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date, windows: UsageWindows = DEFAULT_WINDOWS, trainingCourses: string[] = []): SignalValues {
   const { usageDays, frequencyDays: frequencyWindow } = windows;
   const u = summariseUsage(account, days, features, now, usageDays);
   const ageDays = Math.max(1, Math.floor((now.getTime() - new Date(account.startDate).getTime()) / DAY_MS));
@@ -69,6 +69,14 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
   const frequencyDays = Math.min(frequencyWindow, ageDays);
   const weeklyUsers = new Set(lastWeek.flatMap((d) => d.users)).size;
   const sessionDays = window.filter((d) => d.sessions !== undefined);
+  const longest = new Map<string, number>();
+  for (const entry of window.flatMap((d) => d.sessionSeconds ?? [])) {
+    const cut = entry.lastIndexOf('|');
+    longest.set(entry.slice(0, cut), Math.max(longest.get(entry.slice(0, cut)) ?? 0, Number(entry.slice(cut + 1))));
+  }
+  const apiDays = (from: number, to: number) => inRange(days, from, to).filter((d) => (d.apiUsers?.length ?? 0) > 0).length;
+  const apiNow = apiDays(now.getTime() - (usageDays - 1) * DAY_MS, now.getTime() + DAY_MS);
+  const apiBefore = apiDays(now.getTime() - (2 * usageDays - 1) * DAY_MS, now.getTime() - (usageDays - 1) * DAY_MS);
   const sessions = sessionDays.reduce((s, d) => s + (d.sessions?.length ?? 0), 0);
   return {
     loginDaysPerWeek: recentUsers === 0 ? 0 : recentUserDays / recentUsers / (frequencyDays / 7),
@@ -80,6 +88,9 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
     weeklyActiveSeatRatio: account.seats ? weeklyUsers / account.seats : undefined,
     // Only products that send session ids have this signal; the rest leave it missing.
     sessionsPerUserWeek: sessionDays.length === 0 || u.activeUsers === 0 ? undefined : sessions / u.activeUsers / (windowDays / 7),
+    minutesPerUserWeek: longest.size === 0 || u.activeUsers === 0 ? undefined : [...longest.values()].reduce((a, b) => a + b, 0) / 60 / u.activeUsers / (windowDays / 7),
+    apiUsageTrend: apiBefore > 0 && ageDays >= 2 * usageDays ? apiNow / apiBefore : undefined,
+    trainingCompletion: trainingCourses.length ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size / trainingCourses.length : undefined,
     daysToRenewal: account.renewalDate ? Math.floor((new Date(account.renewalDate).getTime() - now.getTime()) / DAY_MS) : undefined,
     arr: account.arr,
     paymentStatus: account.paymentStatus,

@@ -36,6 +36,7 @@ export const signalCatalogue: Record<string, SignalInfo> = {
   executiveSponsor: { label: 'executive sponsor', describe: (v) => (v === 'yes' ? 'has an executive sponsor' : 'no executive sponsor') },
   roiRealized: { label: 'ROI', describe: (v) => `${pct(v)} of the expected ROI realized` },
   goalsMet: { label: 'goals met', describe: (v) => `${pct(v)} of stated goals met` },
+  apiUsageTrend: { label: 'API usage trend', describe: (v) => `days with API calls ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior period` },
   stakeholders: { label: 'multi-threading', describe: (v) => `${num(0)(v)} people known at the account` },
 };
 
