@@ -57,7 +57,7 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   const r = seededRandom(options.seed);
   const accounts = syntheticAccounts(r, options.accounts, options.days);
   let eventsPosted = 0;
-  const usageOf = (day: number) => accounts.flatMap((a) => usageOnDay(r, a, day, DEMO_START, config.product.features));
+  const usageOf = (day: number) => accounts.flatMap((a) => usageOnDay(r, a, day, DEMO_START, config.product.features, config.product.trainingCourses));
 
   for (let day = 0; day <= options.days; day++) {
     const dayStart = DEMO_START.getTime() + day * DAY;

@@ -10,11 +10,11 @@ const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farid', 'Grace', 'Hugo', '
  * share of seats active that day; `breadth` the share of features its users touch.
  */
 const ARCHETYPES = {
-  champion: { weight: 0.25, breadth: 0.8, activity: (d: number) => 0.7 + Math.min(d, 10) * 0.02 },
-  steady: { weight: 0.3, breadth: 0.5, activity: () => 0.45 },
-  'slow-starter': { weight: 0.15, breadth: 0.4, activity: (d: number) => (d < 9 ? 0 : 0.35) },
-  fading: { weight: 0.15, breadth: 0.35, activity: (d: number) => (d < 10 ? 0.5 : 0.05) },
-  ghost: { weight: 0.15, breadth: 0.1, activity: () => 0 },
+  champion: { weight: 0.25, breadth: 0.8, training: 1, activity: (d: number) => 0.7 + Math.min(d, 10) * 0.02 },
+  steady: { weight: 0.3, breadth: 0.5, training: 0.6, activity: () => 0.45 },
+  'slow-starter': { weight: 0.15, breadth: 0.4, training: 0.3, activity: (d: number) => (d < 9 ? 0 : 0.35) },
+  fading: { weight: 0.15, breadth: 0.35, training: 0.3, activity: (d: number) => (d < 10 ? 0.5 : 0.05) },
+  ghost: { weight: 0.15, breadth: 0.1, training: 0, activity: () => 0 },
 } as const;
 export type Archetype = keyof typeof ARCHETYPES;
 
@@ -67,11 +67,11 @@ export interface SyntheticEvent {
   userId: string;
   name: string;
   timestamp: string;
-  properties: { feature: string };
+  properties: { feature?: string; course?: string };
 }
 
-/** One day of an account's product usage (day counted from the demo's start). */
-export function usageOnDay(r: Random, account: SyntheticAccount, day: number, start: Date, features: string[]): SyntheticEvent[] {
+/** One day of an account's product usage (day counted from the demo's start); engaged accounts take the training courses in their first weeks. */
+export function usageOnDay(r: Random, account: SyntheticAccount, day: number, start: Date, features: string[], courses: string[] = []): SyntheticEvent[] {
   const age = day - account.signupDay;
   if (age < 0) return [];
   const a = ARCHETYPES[account.archetype];
@@ -79,6 +79,13 @@ export function usageOnDay(r: Random, account: SyntheticAccount, day: number, st
   const share = a.activity(age) * (weekend ? 0.3 : 1);
   const reach = Math.max(1, Math.round(features.length * a.breadth));
   const events: SyntheticEvent[] = [];
+  const firstUser = account.users[0]!;
+  courses.forEach((course, i) => {
+    // Course i is taken on day 2 + 3i of the account's life, by accounts engaged enough to.
+    if (age === 2 + 3 * i && r.chance(a.training)) {
+      events.push({ id: `${firstUser}-training-${course}`, accountId: account.id, userId: firstUser, name: 'training.completed', timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(), properties: { course } });
+    }
+  });
   for (const user of account.users) {
     if (!r.chance(share)) continue;
     const n = r.int(1, 4);
