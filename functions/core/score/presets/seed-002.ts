@@ -1,4 +1,5 @@
 import type { ScoreModelInput } from '../model.ts';
+import { csat, loginFrequency, nps, paymentStatus, ratio } from './signals.ts';
 
 /**
  * seed-002 of the domain brief: usage 40, engagement 25, sentiment 20, business 15;
@@ -14,9 +15,9 @@ export const seed002: ScoreModelInput = {
       label: 'Usage',
       weight: 40,
       signals: [
-        { signal: 'loginDaysPerWeek', normalise: { kind: 'linear', min: 0, max: 4 } },
-        { signal: 'featureAdoption', normalise: { kind: 'target', target: 0.7 } },
-        { signal: 'activeSeatRatio', normalise: { kind: 'target', target: 0.8 } },
+        loginFrequency,
+        ratio('featureAdoption', 0.7),
+        ratio('activeSeatRatio', 0.8),
         { signal: 'usageDepth', normalise: { kind: 'linear', min: 1, max: 4 } },
       ],
     },
@@ -26,9 +27,9 @@ export const seed002: ScoreModelInput = {
       weight: 25,
       signals: [
         { signal: 'supportQuality', normalise: { kind: 'linear', min: 0, max: 1 } },
-        { signal: 'trainingCompletion', normalise: { kind: 'target', target: 1 } },
+        ratio('trainingCompletion', 1),
         { signal: 'communityParticipation', normalise: { kind: 'linear', min: 0, max: 1 } },
-        { signal: 'emailEngagement', normalise: { kind: 'target', target: 0.5 } },
+        ratio('emailEngagement', 0.5),
       ],
     },
     {
@@ -36,8 +37,8 @@ export const seed002: ScoreModelInput = {
       label: 'Sentiment',
       weight: 20,
       signals: [
-        { signal: 'nps', normalise: { kind: 'linear', min: 0, max: 10 } },
-        { signal: 'csat', normalise: { kind: 'linear', min: 1, max: 5 } },
+        nps,
+        csat,
         { signal: 'renewalProbability', normalise: { kind: 'linear', min: 0, max: 1 } },
         { signal: 'ticketSentiment', normalise: { kind: 'linear', min: -1, max: 1 } },
       ],
@@ -61,7 +62,7 @@ export const seed002: ScoreModelInput = {
         },
         { signal: 'usageGrowth', normalise: { kind: 'linear', min: 0.5, max: 1.5 } },
         { signal: 'strategicImportance', normalise: { kind: 'categorical', scores: { low: 30, medium: 65, high: 100 } } },
-        { signal: 'paymentStatus', normalise: { kind: 'categorical', scores: { current: 100, late: 40, failed: 0 } } },
+        paymentStatus,
       ],
     },
   ],
