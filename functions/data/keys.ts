@@ -1,3 +1,5 @@
+import { fnv1a } from '../core/hash.ts';
+
 /**
  * The one table's key names and entity keys. CDK (lib/) and the repositories both import this
  * module, so a key rename cannot drift between the table and the code. Access patterns: docs/data-model.md.
@@ -15,13 +17,7 @@ export const ACCOUNT_SHARDS = 16;
 const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
 
 export function shardOf(accountId: string): number {
-  // FNV-1a: cheap, stable across runtimes, good enough spread for 16 buckets.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < accountId.length; i++) {
-    h ^= accountId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % ACCOUNT_SHARDS;
+  return fnv1a(accountId) % ACCOUNT_SHARDS;
 }
 
 export const keys = {

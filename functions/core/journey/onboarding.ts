@@ -1,4 +1,5 @@
 import { addDays } from '../clock.ts';
+import { fnv1a } from '../hash.ts';
 import type { OnboardingStep } from '../config.ts';
 import type { UsageSummary } from '../score/derive.ts';
 
@@ -31,7 +32,5 @@ export function suggestFeature(usage: UsageSummary): string {
 /** Deterministic execution name per account and play: a second start is a no-op, never a second run. */
 export function executionName(play: string, accountId: string): string {
   const safe = accountId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < accountId.length; i++) h = Math.imul(h ^ accountId.charCodeAt(i), 0x01000193);
-  return `${play}-${safe}-${(h >>> 0).toString(36)}`;
+  return `${play}-${safe}-${fnv1a(accountId).toString(36)}`;
 }
