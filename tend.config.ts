@@ -24,14 +24,11 @@ export default defineConfig({
   scoreModel: 'seed-002',
   scoring: { schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 },
   segments: { highTouchArr: 50_000, mediumTouchArr: 10_000 },
-  journeys: {
-    onboarding: {
-      steps: [
-        { id: 'welcome', day: 1, templates: { active: 'welcome', inactive: 'welcome' } },
-        { id: 'day-7', day: 7, templates: { active: 'checkin-active', inactive: 'checkin-inactive' } },
-        { id: 'day-14', day: 14, templates: { active: 'checkin-active', inactive: 'checkin-inactive' } },
-        { id: 'day-30', day: 30, templates: { active: 'checkin-active', inactive: 'checkin-inactive' } },
-      ],
-    },
+  // "First value": the onboarding milestone; nudges stop once it is reached.
+  milestones: { firstValue: { activeUsers: 3, features: 2 } },
+  // The built-in plays (onboarding, renewal, save, adoption, expansion, advocacy, re-engagement;
+  // see docs/plays.md) all run. Turn one off with `false`, or replace it by giving it in full.
+  plays: {
+    // advocacy: false,
   },
 });

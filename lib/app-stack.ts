@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TendConfig } from '../functions/core/config.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
-import { OnboardingJourney } from './constructs/onboarding-journey.ts';
+import { Plays } from './constructs/plays.ts';
 import { Scoring } from './constructs/scoring.ts';
 import { TendEvents } from './constructs/tend-events.ts';
 import type { DataStack } from './data-stack.ts';
@@ -15,11 +15,11 @@ export class AppStack extends Stack {
     const api = new IngestApi(this, 'Api');
     const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule, rescoreSchedule: props.config.scoring.rescoreSchedule });
     const events = new TendEvents(this, 'Events');
-    const onboarding = new OnboardingJourney(this, 'Onboarding', { steps: props.config.journeys.onboarding.steps });
+    const plays = new Plays(this, 'Plays', { plays: props.config.plays, bus: events.bus, sweepSchedule: props.config.scoring.schedule });
 
-    for (const fn of [api.handler, scoring.handler, onboarding.handler]) table.bind(fn);
-    onboarding.bindStarter(api.handler);
-    email.bind(onboarding.handler);
-    events.bindPublisher(scoring.handler);
+    for (const fn of [api.handler, scoring.handler, plays.handler, plays.starter]) table.bind(fn);
+    plays.bindRunner(api.handler);
+    email.bind(plays.handler);
+    for (const fn of [scoring.handler, api.handler, plays.handler]) events.bindPublisher(fn);
   }
 }

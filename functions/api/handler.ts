@@ -6,20 +6,27 @@ import { systemClock } from '../core/clock.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, idSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
-import { stateMachineStarter } from '../adapters/sfn-starter.ts';
+import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
+import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
+import { playRoutes } from './play-routes.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
 import { feedbackRepo } from '../data/feedback.ts';
 import { contactRepo } from '../data/contacts.ts';
 import { runRepo } from '../data/runs.ts';
+import { taskRepo } from '../data/tasks.ts';
 import { scoreRepo } from '../data/scores.ts';
 import { usageRepo } from '../data/usage.ts';
 import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
 import { httpErrors, json, parseBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), ONBOARDING_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')) });
+const env = parseEnv({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  EVENT_BUS_NAME: z.string().check(z.minLength(1)),
+  PLAY_STATE_MACHINES: z.pipe(z.string(), z.transform((s) => JSON.parse(s) as Record<string, string>)),
+});
 const logger = new Logger({ serviceName: 'tend-api' });
 const accounts = accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments));
 const deps = {
@@ -31,7 +38,10 @@ const deps = {
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   feedback: feedbackRepo(documentClient, env.TABLE_NAME),
   contacts: contactRepo(documentClient, env.TABLE_NAME),
-  onboarding: stateMachineStarter(env.ONBOARDING_STATE_MACHINE_ARN),
+  tasks: taskRepo(documentClient, env.TABLE_NAME),
+  events: eventBridgePublisher(env.EVENT_BUS_NAME),
+  runner: stepFunctionsRunner(env.PLAY_STATE_MACHINES),
+  plays: config.plays,
 };
 
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
@@ -48,6 +58,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
     return json(200, await accountView(deps, id.data));
   },
+  ...playRoutes(deps),
 };
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */

@@ -1,15 +1,14 @@
 import type { Clock } from './clock.ts';
 import type { TendConfig } from './config.ts';
 import { NotFoundError } from './errors.ts';
-import { executionName, ONBOARDING } from './journey/onboarding.ts';
-import type { AccountRepo, JourneyStarter, RunRepo, ScoreRepo } from './ports.ts';
+import type { AccountRepo, EventPublisher, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
 import type { Account, AccountUpsert } from './types.ts';
 import { FLAG_RULES } from './flags/rules.ts';
 
 export interface AccountDeps {
   clock: Clock;
   accounts: AccountRepo;
-  onboarding: JourneyStarter;
+  events: EventPublisher;
 }
 
 export function segmentOf(arr: number | undefined, segments: TendConfig['segments']): Account['segment'] {
@@ -19,27 +18,25 @@ export function segmentOf(arr: number | undefined, segments: TendConfig['segment
 
 /**
  * Creates or updates an account (its primary contact lives on the same item, so the write is
- * all or nothing), then makes sure its onboarding journey is started. The start is idempotent
- * (fixed execution name) and recorded afterwards, so a retry after a failed start starts it then.
+ * all or nothing), then announces what plays react to: `account.created` once (recorded after
+ * it went out, so a retried upsert announces it then) and `account.churned` when it churns.
  */
 export async function upsertAccount(deps: AccountDeps, input: AccountUpsert) {
   const now = deps.clock.now();
   const { before, after } = await deps.accounts.upsert(input, now);
-  let onboarding: string | undefined = after.onboardingExecution;
-  if (!onboarding && after.status !== 'churned') {
-    onboarding = executionName(ONBOARDING, after.id);
-    await deps.onboarding.start(onboarding, { accountId: after.id, startDate: after.startDate });
-    await deps.accounts.markOnboardingStarted(after.id, onboarding, now);
+  if (!after.announcedAt && after.status !== 'churned') {
+    await deps.events.publish([{ type: 'account.created', accountId: after.id, at: now.toISOString(), detail: { startDate: after.startDate, segment: after.segment } }]);
+    await deps.accounts.markAnnounced(after.id, now);
   }
-  return { created: before === undefined, account: { ...after, onboardingExecution: onboarding } };
+  // churnedAt is stamped by the write that first set the status to churned.
+  if (after.status === 'churned' && after.churnedAt === now.toISOString()) {
+    await deps.events.publish([{ type: 'account.churned', accountId: after.id, at: now.toISOString(), detail: {} }]);
+  }
+  return { created: before === undefined, account: after };
 }
 
-export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRepo; runs: RunRepo }, accountId: string) {
-  const [account, score, onboarding] = await Promise.all([
-    deps.accounts.get(accountId),
-    deps.scores.get(accountId),
-    deps.runs.get(accountId, ONBOARDING),
-  ]);
+export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRepo; runs: RunRepo; tasks: TaskRepo }, accountId: string) {
+  const [account, score, runs, tasks] = await Promise.all([deps.accounts.get(accountId), deps.scores.get(accountId), deps.runs.forAccount(accountId), deps.tasks.forAccount(accountId)]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   return {
     account,
@@ -59,6 +56,8 @@ export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRe
           flags: Object.entries(score.flags ?? {}).map(([name, f]) => ({ name, kind: f.kind, since: f.since, description: FLAG_RULES[name]?.describe ?? name })),
         }
       : null,
-    journeys: { onboarding: onboarding ?? null },
+    /** Runs of every play, newest first: current step, steps done with their outcome, next step and when. */
+    plays: runs,
+    tasks,
   };
 }

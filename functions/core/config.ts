@@ -1,19 +1,8 @@
 import * as z from './zod.ts';
 import { presetNames } from './score/presets/index.ts';
 import { scoreModelSchema } from './score/model.ts';
-import { templateIds } from './templates/catalogue.ts';
-
-const templateName = z.enum(templateIds as [string, ...string[]], {
-  error: (issue) => `unknown template "${String(issue.input)}"; known: ${templateIds.join(', ')}`,
-});
-
-const onboardingStep = z.object({
-  id: z.string().check(z.regex(/^[a-z0-9-]{1,24}$/, 'lowercase letters, digits and - only (it names states)')),
-  /** Days after the account's start date; the step waits until exactly then. */
-  day: z.int().check(z.gte(0), z.lte(365)),
-  /** The email when the account has been active in the last 7 days, and when it has not. */
-  templates: z.object({ active: templateName, inactive: templateName }),
-});
+import { playSchema } from './plays/definition.ts';
+import { resolvePlays } from './plays/resolve.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const modelChoice = z.union([z.enum(presetNames), scoreModelSchema]);
@@ -90,25 +79,32 @@ export const configSchema = z.object({
       .check(z.refine((s) => s.highTouchArr > s.mediumTouchArr, { message: 'highTouchArr must be above mediumTouchArr' })),
     { highTouchArr: 50_000, mediumTouchArr: 10_000 },
   ),
-  journeys: z.object({
-    onboarding: z.object({
-      steps: z.array(onboardingStep).check(
-        z.minLength(1),
-        z.maxLength(12),
-        z.superRefine((steps, ctx) => {
-          steps.forEach((s, i) => {
-            if (i > 0 && s.day <= steps[i - 1]!.day) ctx.addIssue({ code: 'custom', path: [i, 'day'], message: 'steps must be in increasing day order', input: s.day });
-            if (steps.findIndex((t) => t.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate step id "${s.id}"`, input: s.id });
-          });
+  /** What counts as the onboarding milestone "first value reached" (time to first value is measured to it). */
+  milestones: z._default(
+    z.object({ firstValue: z.object({ activeUsers: z.int().check(z.positive()), features: z.int().check(z.positive()) }) }),
+    { firstValue: { activeUsers: 3, features: 2 } },
+  ),
+  /**
+   * Plays: the built-in ones (functions/core/plays/builtin.ts) run unless turned off with
+   * `false`; give a play here under its id to replace it, or under a new id to add one.
+   */
+  plays: z.pipe(
+    z._default(
+      z.record(z.string(), z.union([z.literal(false), playSchema])).check(
+        z.superRefine((plays, ctx) => {
+          for (const [key, play] of Object.entries(plays)) {
+            if (play && play.id !== key) ctx.addIssue({ code: 'custom', path: [key, 'id'], message: `the play under "${key}" must have id "${key}"`, input: play.id });
+          }
         }),
       ),
-    }),
-  }),
+      {},
+    ),
+    z.transform(resolvePlays),
+  ),
 });
 
 export type TendConfig = z.output<typeof configSchema>;
 export type TendConfigInput = z.input<typeof configSchema>;
-export type OnboardingStep = TendConfig['journeys']['onboarding']['steps'][number];
 
 /** Typed helper for tend.config.ts: gives completion and type errors; validation runs at synth and at start. */
 export function defineConfig(config: TendConfigInput): TendConfigInput {
@@ -119,7 +115,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Validates a config, naming every bad field ("journeys.onboarding.steps[1].day: ..."). */
+/** Validates a config, naming every bad field ("plays.renewal.steps[1].day: ..."). */
 export function parseConfig(input: unknown, source = 'tend.config.ts'): TendConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;

@@ -21,3 +21,9 @@ export class NotFoundError extends TendError {
     super(message, 404);
   }
 }
+
+export class ConflictError extends TendError {
+  constructor(message: string) {
+    super(message, 409);
+  }
+}

@@ -1,4 +1,4 @@
-import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
+import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, RunStatus, RunStep, CsmTask, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
 
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
@@ -6,9 +6,15 @@ export interface AccountRepo {
   upsert(input: AccountUpsert, now: Date): Promise<{ before: Account | undefined; after: Account }>;
   get(accountId: string): Promise<Account | undefined>;
   existing(accountIds: string[]): Promise<Set<string>>;
-  markOnboardingStarted(accountId: string, executionName: string, now: Date): Promise<void>;
+  /** Records that `account.created` went out, so a retried upsert does not announce it again. */
+  markAnnounced(accountId: string, now: Date): Promise<void>;
+  setStage(accountId: string, stage: NonNullable<Account['stage']>, now: Date): Promise<void>;
+  /** Records a milestone the first time it is reached; false when it was already recorded. */
+  reachMilestone(accountId: string, milestone: string, at: Date): Promise<boolean>;
   /** Account ids of one shard, page by page. */
   listIds(shard: number): AsyncIterable<string[]>;
+  /** Whole accounts of one shard, page by page (the daily sweep). */
+  list(shard: number): AsyncIterable<Account[]>;
 }
 
 export interface UsageRepo {
@@ -37,11 +43,48 @@ export interface DirtyAccounts {
   clear(accountId: string, markedAt: string): Promise<void>;
 }
 
+/** Which run: one account, one play, one cycle. */
+export interface RunRef {
+  accountId: string;
+  play: string;
+  cycle: string;
+}
+
 export interface RunRepo {
-  get(accountId: string, play: string): Promise<RunRecord | undefined>;
-  start(run: Pick<RunRecord, 'accountId' | 'play' | 'executionName' | 'schedule' | 'startedAt'>): Promise<void>;
-  stepDone(accountId: string, play: string, step: RunRecord['steps'][string] & { id: string }): Promise<void>;
-  finish(accountId: string, play: string, status: RunRecord['status'], at: Date): Promise<void>;
+  get(ref: RunRef): Promise<RunRecord | undefined>;
+  /** Every run of an account, newest first per play. */
+  forAccount(accountId: string): Promise<RunRecord[]>;
+  /** The most recent run of a play for an account. */
+  latest(accountId: string, play: string): Promise<RunRecord | undefined>;
+  /** Runs of one play, newest first, a page at a time. */
+  listByPlay(play: string, options: { status?: RunStatus; limit: number; cursor?: string }): Promise<{ runs: RunRecord[]; cursor?: string }>;
+  /** Writes the run when it starts; a redrive of the first task keeps the steps already done. */
+  begin(run: Pick<RunRecord, 'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next'>): Promise<void>;
+  stepDone(ref: RunRef, stepId: string, step: RunStep, next: RunRecord['next']): Promise<void>;
+  finish(ref: RunRef, status: RunStatus, at: Date, reason?: string): Promise<void>;
+  /** Pauses or resumes a live run; false when the run is not live. */
+  setPaused(ref: RunRef, paused: boolean, at: Date, by?: string): Promise<boolean>;
+  /**
+   * The live-run lock: at most one live run of a play per account. True when this execution
+   * holds it (newly or already); false when another run of the play is live.
+   */
+  claimLive(accountId: string, play: string, holder: { executionName: string; cycle: string; at: string }): Promise<{ held: true } | { held: false; by: { executionName: string; cycle: string } }>;
+  releaseLive(accountId: string, play: string, executionName: string): Promise<void>;
+  /** The live runs of an account (from the locks). */
+  live(accountId: string): Promise<{ play: string; executionName: string; cycle: string }[]>;
+}
+
+export interface TaskRepo {
+  /** Idempotent on the task id: false when it existed already. */
+  create(task: CsmTask): Promise<boolean>;
+  forAccount(accountId: string): Promise<CsmTask[]>;
+}
+
+/** Starts and stops play runs (Step Functions executions). */
+export interface PlayRunner {
+  /** Starts a named execution of a play's state machine; an existing run of that name is not an error. */
+  start(play: string, executionName: string, input: unknown): Promise<void>;
+  stop(play: string, executionName: string, cause: string): Promise<void>;
 }
 
 export interface SendLedger {
@@ -68,14 +111,9 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
-export interface JourneyStarter {
-  /** Starts a named execution; starting the same name again is not an error. */
-  start(executionName: string, input: unknown): Promise<void>;
-}
-
 /** An event other parts of Tend (the playbooks) react to. */
 export interface TendEvent {
-  type: 'flag.started' | 'flag.stopped' | 'tier.changed';
+  type: 'flag.started' | 'flag.stopped' | 'tier.changed' | 'account.created' | 'account.churned' | 'task.created' | 'milestone.reached' | `play.${string}`;
   accountId: string;
   at: string;
   detail: Record<string, unknown>;

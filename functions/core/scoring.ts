@@ -1,5 +1,5 @@
 import { DAY_MS, dayOf, type Clock } from './clock.ts';
-import { computeScore, tierOf } from './score/compute.ts';
+import { bandOf, computeScore, tierRank } from './score/compute.ts';
 import { activityFacts, DEFAULT_WINDOWS, deriveSignals, type UsageWindows } from './score/derive.ts';
 import { DEFAULT_FLAG_THRESHOLDS, evaluateFlags, FLAG_RULES, type FlagThresholds } from './flags/rules.ts';
 import type { ScoreModel, SignalValues } from './score/model.ts';
@@ -32,11 +32,6 @@ export interface ScoringDeps {
   churnModel?: LogisticModel;
 }
 
-function tierRank(model: ScoreModel, score: number | null): number | null {
-  if (score === null) return null;
-  const names = [...model.tiers].sort((a, b) => b.min - a.min).map((t) => t.name);
-  return names.indexOf(tierOf(model, score).name);
-}
 
 export async function scoreAccount(deps: ScoringDeps, accountId: string): Promise<(StoredScore & { written: boolean }) | undefined> {
   const now = deps.clock.now();
@@ -66,6 +61,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
       seats: account.seats,
       paymentStatus: account.paymentStatus,
       activeSeatRatio: typeof signals.activeSeatRatio === 'number' ? signals.activeSeatRatio : undefined,
+      featureAdoption: typeof signals.featureAdoption === 'number' ? signals.featureAdoption : undefined,
       ...activityFacts(days, now, deps.premiumFeatures),
       tierRank: tierRank(model, result.score),
       bestRecentTierRank: earlierRanks.length ? Math.min(...earlierRanks) : null,
@@ -87,10 +83,11 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
     detail: { flag: c.flag, kind: c.kind, description: FLAG_RULES[c.flag]!.describe, score: result.score, tier: result.tier },
   }));
   if (previous?.tier && result.tier && previous.tier !== result.tier) {
-    events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: previous.tier, to: result.tier, score: result.score } });
+    events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: previous.tier, to: result.tier, fromBand: previous.band ?? null, band: bandOf(model, result.score), score: result.score } });
   }
   const stored: StoredScore = {
     ...result,
+    band: bandOf(model, result.score),
     accountId,
     computedAt: now.toISOString(),
     segment: account.segment,

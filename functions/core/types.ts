@@ -26,7 +26,13 @@ export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate'
   trainingsCompleted?: string[];
   /** When the account was first marked churned: the outcome date the churn model learns from. */
   churnedAt?: string;
-  onboardingExecution?: string;
+  /** When `account.created` was published (plays start from it). */
+  announcedAt?: string;
+  /** Lifecycle stage, set by plays (brief §2 and the card's STAGE). */
+  stage?: 'onboarding' | 'adoption' | 'retention' | 'expansion' | 'at-risk';
+  stageSince?: string;
+  /** Milestones reached, by name (firstValue...), with when. */
+  milestones?: Record<string, string>;
 }
 
 /** One account's activity on one UTC day, as sets so a replayed event changes nothing. */
@@ -51,6 +57,8 @@ export interface StoredScore extends ScoreResult {
   computedAt: string;
   /** The account's segment when scored: it chose the model. */
   segment: string;
+  /** The tier as a band plays understand: top tier green, bottom tier red, others yellow. */
+  band?: 'green' | 'yellow' | 'red' | null;
   /** Probability of churn from the fitted model; null until `tend model fit` has stored one. */
   churnRisk: number | null;
   trend: Trend;
@@ -61,24 +69,68 @@ export interface StoredScore extends ScoreResult {
   signals: Record<string, number | string>;
 }
 
-export interface RunStep {
+/** What one action of a step did. */
+export interface ActionOutcome {
+  kind: 'email' | 'task' | 'event' | 'stage';
+  /** email: sent, duplicate (an earlier attempt claimed it), skipped; task: created or existed. */
+  outcome: string;
   template?: string;
-  /** `unknown`: a send was claimed by an attempt that never confirmed it (see sendStep). */
-  outcome: 'sent' | 'skipped' | 'failed' | 'unknown';
-  at: string;
   messageId?: string;
+  taskId?: string;
   detail?: string;
 }
 
+export interface RunStep {
+  /** `waiting`: held until a send window opens; `watching`: a watch step in progress. */
+  outcome: 'done' | 'skipped' | 'failed' | 'waiting' | 'watching';
+  at: string;
+  /** When the step was due; a step done after due + grace was caught up late. */
+  due?: string;
+  late?: boolean;
+  actions?: ActionOutcome[];
+  detail?: string;
+  /** Watch steps: checks made, and when the escalation went out. */
+  checks?: number;
+  escalatedAt?: string;
+}
+
+export type RunStatus = 'running' | 'paused' | 'completed' | 'exited' | 'failed' | 'cancelled';
+
+/** One run of a play for one account and cycle: where it is, what it did and when. */
 export interface RunRecord {
   accountId: string;
   play: string;
+  /** The day the run is anchored on (start date, renewal date or trigger day). */
+  cycle: string;
   executionName: string;
-  status: 'running' | 'completed' | 'failed';
+  status: RunStatus;
   startedAt: string;
   finishedAt?: string;
+  /** Why the run ended early (recovered, churned, renewed...) or failed. */
+  reason?: string;
+  trigger: { on: string; at: string; detail?: Record<string, unknown> };
   schedule: Record<string, string>;
   steps: Record<string, RunStep>;
+  /** The next step and when it is due, kept up to date as steps finish. */
+  next?: { step: string; at: string } | null;
+  pausedAt?: string;
+  pausedBy?: string;
+}
+
+/** A to-do for a person: high-touch accounts get these where tech-touch accounts get email. */
+export interface CsmTask {
+  id: string;
+  accountId: string;
+  title: string;
+  priority: 'low' | 'medium' | 'high' | 'urgent';
+  status: 'open' | 'done';
+  dueAt: string;
+  createdAt: string;
+  /** The CSM who owns the account, if any; otherwise the team's queue. */
+  owner?: string;
+  play: string;
+  step: string;
+  executionName: string;
 }
 
 export interface SendRecord {

@@ -3,6 +3,7 @@ import type { AccountRepo } from '../core/ports.ts';
 import type { Account, AccountUpsert } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { indexPartition, stripKeys } from './items.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 
 /** The account item holds the account and its primary contact, so one write is the whole account. */
 export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
@@ -81,15 +82,55 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
       }
       return found;
     },
-    async markOnboardingStarted(accountId, executionName, now) {
+    async markAnnounced(accountId, now) {
+      await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :now)', ExpressionAttributeValues: { ':now': now.toISOString() } }));
+    },
+    async setStage(accountId, stage, now) {
+      // Same stage again keeps its original date: a replayed step changes nothing.
       await db.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.account(accountId),
-          UpdateExpression: 'SET onboardingExecution = :e, onboardingStartedAt = if_not_exists(onboardingStartedAt, :now)',
-          ExpressionAttributeValues: { ':e': executionName, ':now': now.toISOString() },
+          UpdateExpression: 'SET stage = :s, stageSince = :now',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(stage) OR stage <> :s)',
+          ExpressionAttributeValues: { ':s': stage, ':now': now.toISOString() },
         }),
-      );
+      ).catch((err: unknown) => {
+        if (!isConditionalCheckFailed(err)) throw err;
+      });
+    },
+    async reachMilestone(accountId, milestone, at) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.account(accountId),
+            UpdateExpression: 'SET milestones = if_not_exists(milestones, :empty)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':empty': {} },
+          }),
+        );
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.account(accountId),
+            UpdateExpression: 'SET milestones.#m = :at',
+            ConditionExpression: 'attribute_not_exists(milestones.#m)',
+            ExpressionAttributeNames: { '#m': milestone },
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+    async *list(shard) {
+      for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {
+        const accounts = (page.Items ?? []).map((i) => stripKeys(i) as unknown as Account);
+        if (accounts.length) yield accounts;
+      }
     },
     async *listIds(shard) {
       for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {

@@ -40,7 +40,18 @@ export const keys = {
   ticket: (accountId: string, id: string) => ({ pk: accountPk(accountId), sk: `TICKET#${id}` }),
   /** Sorts after every TICKET# key: with surveysFrom, one Query reads recent surveys and all tickets. */
   ticketsEnd: (accountId: string) => ({ pk: accountPk(accountId), sk: 'TICKET#\uffff' }),
-  run: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}` }),
+  /** One run of a play for a cycle; in gsi1 under the play, newest first, so runs list per play. */
+  run: (accountId: string, play: string, cycle: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}#${cycle}` }),
+  runIndex: (play: string, startedAt: string, accountId: string) => ({ gsi1pk: `RUNS#${play}`, gsi1sk: `${startedAt}#${accountId}` }),
+  runsOfPlay: (play: string) => `RUNS#${play}`,
+  runPrefix: (play?: string) => (play ? `RUN#${play}#` : 'RUN#'),
+  /** The live-run lock of a play for an account: present while a run is live. */
+  liveRun: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `LIVE#${play}` }),
+  livePrefix: 'LIVE#',
+  task: (accountId: string, taskId: string) => ({ pk: accountPk(accountId), sk: `TASK#${taskId}` }),
+  /** Tasks by owner (or `unassigned`), due soonest first. */
+  taskIndex: (owner: string | undefined, dueAt: string, taskId: string) => ({ gsi1pk: `TASKS#${owner ?? 'unassigned'}`, gsi1sk: `${dueAt}#${taskId}` }),
+  taskPrefix: 'TASK#',
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',
 };

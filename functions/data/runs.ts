@@ -1,49 +1,162 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunRepo } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
-import { keys } from './keys.ts';
+import { isConditionalCheckFailed } from './errors.ts';
+import { keys, TABLE_KEYS } from './keys.ts';
 import { stripKeys } from './items.ts';
 
-/** One run record per account and play: where the run is, what it did and when. */
+const LIVE: RunRecord['status'][] = ['running', 'paused'];
+
+/**
+ * Run records (one per account, play and cycle; listed per play through gsi1) and the live-run
+ * locks (one per account and play, present while a run is live).
+ */
 export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
+  const queryAccount = async (accountId: string, prefix: string, newestFirst = false, limit?: number) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':p': prefix },
+          ScanIndexForward: !newestFirst,
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = limit ? undefined : out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+  const update = (ref: { accountId: string; play: string; cycle: string }, expression: string, values: Record<string, unknown>, names?: Record<string, string>, condition?: string) =>
+    db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.run(ref.accountId, ref.play, ref.cycle),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+
   return {
-    async get(accountId, play) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.run(accountId, play) }));
+    async get(ref) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.run(ref.accountId, ref.play, ref.cycle) }));
       return out.Item ? (stripKeys(out.Item) as unknown as RunRecord) : undefined;
     },
-    async start(run) {
-      // A redrive re-runs the first task: keep the steps already done.
-      await db.send(
-        new UpdateCommand({
+    async forAccount(accountId) {
+      return (await queryAccount(accountId, keys.runPrefix(), true)).map((i) => stripKeys(i) as unknown as RunRecord);
+    },
+    async latest(accountId, play) {
+      const [item] = await queryAccount(accountId, keys.runPrefix(play), true, 1);
+      return item ? (stripKeys(item) as unknown as RunRecord) : undefined;
+    },
+    async listByPlay(play, { status, limit, cursor }) {
+      const out = await db.send(
+        new QueryCommand({
           TableName: table,
-          Key: keys.run(run.accountId, run.play),
-          UpdateExpression: 'SET accountId = :a, play = :p, executionName = :e, schedule = :s, #status = :running, startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':a': run.accountId, ':p': run.play, ':e': run.executionName, ':s': run.schedule, ':running': 'running', ':t': run.startedAt, ':empty': {} },
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: '#pk = :pk',
+          FilterExpression: status ? '#status = :status' : undefined,
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey, ...(status ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':pk': keys.runsOfPlay(play), ...(status ? { ':status': status } : {}) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined,
         }),
+      );
+      return {
+        runs: (out.Items ?? []).map((i) => stripKeys(i) as unknown as RunRecord),
+        cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
+      };
+    },
+    async begin(run) {
+      // A redrive re-runs the first task: keep the steps and status already recorded.
+      await update(
+        run,
+        'SET accountId = :a, play = :p, cycle = :c, executionName = :e, schedule = :s, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
+        {
+          ':a': run.accountId,
+          ':p': run.play,
+          ':c': run.cycle,
+          ':e': run.executionName,
+          ':s': run.schedule,
+          ':trigger': run.trigger,
+          ':running': 'running',
+          ':t': run.startedAt,
+          ':empty': {},
+          ':next': run.next ?? null,
+          ':gpk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1pk,
+          ':gsk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1sk,
+        },
+        { '#status': 'status', '#trigger': 'trigger', '#next': 'next' },
       );
     },
-    async stepDone(accountId, play, { id, ...step }) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.run(accountId, play),
-          UpdateExpression: 'SET steps.#id = :step, lastStep = :id',
-          ExpressionAttributeNames: { '#id': id },
-          ExpressionAttributeValues: { ':step': step, ':id': id },
-        }),
-      );
+    async stepDone(ref, stepId, step, next) {
+      await update(ref, 'SET steps.#id = :step, #next = :next', { ':step': step, ':next': next ?? null }, { '#id': stepId, '#next': 'next' });
     },
-    async finish(accountId, play, status, at) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.run(accountId, play),
-          UpdateExpression: 'SET #status = :s, finishedAt = :t',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':s': status, ':t': at.toISOString() },
-        }),
-      );
+    async finish(ref, status, at, reason) {
+      // The first ending stands: a late "completed" does not overwrite a cancellation.
+      try {
+        await update(
+          ref,
+          'SET #status = :s, finishedAt = :t, #next = :null' + (reason ? ', reason = :r' : ''),
+          { ':s': status, ':t': at.toISOString(), ':null': null, ':running': 'running', ':paused': 'paused', ...(reason ? { ':r': reason } : {}) },
+          { '#status': 'status', '#next': 'next' },
+          'attribute_not_exists(#status) OR #status IN (:running, :paused)',
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    },
+    async setPaused(ref, paused, at, by) {
+      try {
+        await update(
+          ref,
+          paused ? 'SET #status = :paused, pausedAt = :t, pausedBy = :by' : 'SET #status = :running REMOVE pausedAt, pausedBy',
+          paused ? { ':paused': 'paused', ':t': at.toISOString(), ':by': by ?? 'api', ':running': 'running' } : { ':running': 'running', ':paused': 'paused' },
+          { '#status': 'status' },
+          '#status IN (:running, :paused)',
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+    async claimLive(accountId, play, holder) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.liveRun(accountId, play), play, ...holder },
+            ConditionExpression: 'attribute_not_exists(pk) OR executionName = :e',
+            ExpressionAttributeValues: { ':e': holder.executionName },
+          }),
+        );
+        return { held: true };
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+        const out = await db.send(new GetCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConsistentRead: true }));
+        if (!out.Item) return this.claimLive(accountId, play, holder);
+        return { held: false, by: { executionName: String(out.Item.executionName), cycle: String(out.Item.cycle) } };
+      }
+    },
+    async releaseLive(accountId, play, executionName) {
+      try {
+        await db.send(new DeleteCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConditionExpression: 'executionName = :e', ExpressionAttributeValues: { ':e': executionName } }));
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    },
+    async live(accountId) {
+      return (await queryAccount(accountId, keys.livePrefix)).map((i) => ({ play: String(i.play), executionName: String(i.executionName), cycle: String(i.cycle) }));
     },
   };
 }
+
+export const isLive = (status: RunRecord['status']) => LIVE.includes(status);

@@ -13,6 +13,9 @@ export const API_ROUTES = [
   { method: HttpMethod.POST, path: '/v1/surveys' },
   { method: HttpMethod.POST, path: '/v1/tickets' },
   { method: HttpMethod.GET, path: '/v1/accounts/{id}' },
+  { method: HttpMethod.GET, path: '/v1/plays' },
+  { method: HttpMethod.GET, path: '/v1/plays/{play}/runs' },
+  { method: HttpMethod.POST, path: '/v1/accounts/{id}/plays/{play}/{action}' },
 ] as const;
 
 /** HTTP API (API Gateway v2) in front of the ingest/read function. */

@@ -17,6 +17,8 @@ export interface FlagFacts {
   userDaysLast7: number;
   userDaysPrior7: number;
   activeSeatRatio?: number;
+  /** Share (0-1) of the product's features used in the last 30 days. */
+  featureAdoption?: number;
   weeklyActiveUsers: number;
   /** 0 for the model's top tier, 1 for the next, ... */
   tierRank: number | null;
@@ -87,6 +89,11 @@ export const FLAG_RULES: Record<string, Rule> = {
       const d = daysToRenewal(f);
       return d !== undefined && d >= 0 && d <= t.renewalWithinDays && f.tierRank !== null && f.tierRank > 0;
     },
+  },
+  'low-adoption': {
+    kind: 'risk',
+    describe: 'under 30% of the features used after 60 days',
+    holds: (f) => ageDays(f) >= 60 && f.featureAdoption !== undefined && f.featureAdoption < 0.3,
   },
   'payment-trouble': { kind: 'risk', describe: 'payment is late or failed', holds: paymentTrouble },
   'champion-left': { kind: 'risk', describe: 'the champion left and nobody has taken the role', holds: (f) => f.championLeft },

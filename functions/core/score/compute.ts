@@ -115,3 +115,22 @@ export function tierOf(model: ScoreModel, score: number) {
   const sorted = [...model.tiers].sort((a, b) => b.min - a.min);
   return sorted.find((t) => score >= t.min) ?? sorted[sorted.length - 1]!;
 }
+
+/** Position of a score's tier, 0 for the top tier. */
+export function tierRank(model: ScoreModel, score: number | null): number | null {
+  if (score === null) return null;
+  const names = [...model.tiers].sort((a, b) => b.min - a.min).map((t) => t.name);
+  return names.indexOf(tierOf(model, score).name);
+}
+
+export type HealthBand = 'green' | 'yellow' | 'red';
+
+/**
+ * Models name their tiers as they like (healthy, stable, at-risk, critical...); plays speak of
+ * bands: the top tier is green, the bottom tier red, any tier between yellow.
+ */
+export function bandOf(model: ScoreModel, score: number | null): HealthBand | null {
+  const rank = tierRank(model, score);
+  if (rank === null) return null;
+  return rank === 0 ? 'green' : rank === model.tiers.length - 1 ? 'red' : 'yellow';
+}

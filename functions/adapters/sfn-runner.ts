@@ -1,0 +1,37 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { PlayRunner } from '../core/ports.ts';
+
+const sfn = new SFNClient({});
+
+/** An execution's ARN from its state machine's ARN and its name. */
+export const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/**
+ * Starts and stops play runs on their Standard state machines (one per play). A start whose
+ * name exists means it was started; a stop of an execution that already ended is not an error.
+ */
+export function stepFunctionsRunner(machines: Record<string, string>): PlayRunner {
+  const arnOf = (play: string) => {
+    const arn = machines[play];
+    if (!arn) throw new Error(`no state machine for play "${play}"`);
+    return arn;
+  };
+  return {
+    async start(play, name, input) {
+      try {
+        await sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(play), name, input: JSON.stringify(input) }));
+      } catch (err) {
+        if (err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists') return;
+        throw err;
+      }
+    },
+    async stop(play, name, cause) {
+      try {
+        await sfn.send(new StopExecutionCommand({ executionArn: executionArn(arnOf(play), name), error: 'Tend.Stopped', cause }));
+      } catch (err) {
+        if ((err as Error).name === 'ExecutionDoesNotExist') return;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { DAY_MS } from '../clock.ts';
+import { deliver, type DeliveryDeps } from '../email/deliver.ts';
+import { fnv1a } from '../hash.ts';
+import type { EventPublisher, TaskRepo } from '../ports.ts';
+import type { TemplateId } from '../templates/catalogue.ts';
+import type { ActionOutcome } from '../types.ts';
+import type { AccountSnapshot } from './conditions.ts';
+import { holds } from './conditions.ts';
+import { asList, type PlayAction, type PlayStep } from './definition.ts';
+
+export interface ActionDeps extends DeliveryDeps {
+  tasks: TaskRepo;
+  events: EventPublisher;
+}
+
+type EmailAction = Extract<PlayAction, { email: string }>;
+const isEmail = (a: PlayAction): a is EmailAction => 'email' in a;
+
+/**
+ * The actions a step takes for this account: its `do`, or the first `choose` option that
+ * holds; for a high-touch account, emails give way to the step's `highTouch` actions (by
+ * default a task to write that email personally): the brief's "the same triggers create CSM
+ * tasks instead of emails".
+ */
+export function resolveActions(step: Pick<PlayStep, 'do' | 'choose' | 'highTouch'>, snapshot: AccountSnapshot): { actions: PlayAction[]; option?: number } {
+  let option: number | undefined;
+  let actions: PlayAction[];
+  if (step.choose) {
+    option = step.choose.findIndex((o) => holds(o.when, snapshot));
+    actions = option < 0 ? [] : asList(step.choose[option]!.do);
+  } else actions = asList(step.do);
+  if (snapshot.account.segment === 'high-touch' && actions.some(isEmail)) {
+    const personal = step.highTouch
+      ? asList(step.highTouch)
+      : actions.filter(isEmail).map((e): PlayAction => ({ task: { title: `Write to the customer personally (instead of the "${e.email}" email)`, priority: 'medium', dueDays: 2 } }));
+    actions = [...actions.filter((a) => !isEmail(a)), ...personal];
+  }
+  return { actions, option: option !== undefined && option >= 0 ? option : undefined };
+}
+
+export interface ActionContext {
+  accountId: string;
+  play: string;
+  step: string;
+  day: number;
+  executionName: string;
+  /** Distinguishes repeated action lists of one step (a watch's escalation). */
+  label?: string;
+}
+
+/**
+ * Does a step's actions, each idempotently: emails through the send ledger, tasks by a
+ * deterministic id, stage changes as a set. Emails go first, so a send window that holds the
+ * step back does so before anything else happened.
+ */
+export async function perform(deps: ActionDeps, snapshot: AccountSnapshot, ctx: ActionContext, actions: PlayAction[]): Promise<{ outcomes: ActionOutcome[]; deferred?: { until: string; reason: string } }> {
+  const outcomes: ActionOutcome[] = [];
+  const now = deps.clock.now();
+  for (const action of actions.filter(isEmail)) {
+    const r = await deliver(deps, { accountId: ctx.accountId, runKey: ctx.executionName, play: ctx.play, step: ctx.step, day: ctx.day, template: action.email as TemplateId, category: action.category });
+    if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
+    if (r.outcome === 'sent') outcomes.push({ kind: 'email', template: action.email, outcome: 'sent', messageId: r.messageId });
+    else if (r.outcome === 'duplicate') outcomes.push({ kind: 'email', template: action.email, outcome: r.previous === 'sent' ? 'sent' : 'unknown', messageId: r.messageId ?? undefined, detail: r.previous === 'sent' ? undefined : 'an earlier attempt claimed this send and did not confirm it' });
+    else outcomes.push({ kind: 'email', template: action.email, outcome: 'skipped', detail: r.reason });
+  }
+  let i = 0;
+  for (const action of actions) {
+    i++;
+    if ('task' in action) {
+      const id = `${ctx.play}-${ctx.step}-${fnv1a(`${ctx.executionName}#${ctx.step}#${ctx.label ?? ''}#${i}`).toString(36)}`;
+      const task = {
+        id,
+        accountId: ctx.accountId,
+        title: action.task.title,
+        priority: action.task.priority,
+        status: 'open' as const,
+        dueAt: new Date(now.getTime() + action.task.dueDays * DAY_MS).toISOString(),
+        createdAt: now.toISOString(),
+        owner: snapshot.account.csm?.email,
+        play: ctx.play,
+        step: ctx.step,
+        executionName: ctx.executionName,
+      };
+      const created = await deps.tasks.create(task);
+      // Announced once, when created: a CRM or Slack rule on the bus picks it up.
+      if (created) await deps.events.publish([{ type: 'task.created', accountId: ctx.accountId, at: task.createdAt, detail: { task } }]);
+      outcomes.push({ kind: 'task', outcome: created ? 'created' : 'existed', taskId: id, detail: action.task.title });
+    } else if ('event' in action) {
+      await deps.events.publish([{ type: `play.${action.event}`, accountId: ctx.accountId, at: now.toISOString(), detail: { play: ctx.play, step: ctx.step, executionName: ctx.executionName, band: snapshot.band } }]);
+      outcomes.push({ kind: 'event', outcome: 'published', detail: `play.${action.event}` });
+    } else if ('stage' in action) {
+      await deps.accounts.setStage(ctx.accountId, action.stage, now);
+      outcomes.push({ kind: 'stage', outcome: 'set', detail: action.stage });
+    }
+  }
+  return { outcomes };
+}

@@ -1,0 +1,56 @@
+import { DAY_MS, dayOf } from '../clock.ts';
+import type { HealthBand } from '../score/compute.ts';
+import type { UsageSummary } from '../score/derive.ts';
+import type { Account } from '../types.ts';
+import type { Condition } from './definition.ts';
+
+/** What a step's condition is checked against: the account as it is when the step is due. */
+export interface AccountSnapshot {
+  account: Account;
+  now: Date;
+  band: HealthBand | null;
+  /** Bands of the last scored days, newest last (from the score's recent daily scores). */
+  recentBands: { day: string; band: HealthBand | null }[];
+  flags: string[];
+  usage: UsageSummary;
+  activated: boolean;
+  /** The date the run was started for (its renewal date, start date or trigger day). */
+  cycle: string;
+}
+
+/** Each clause of a condition, with how it reads in a run record and a diagram. */
+const CLAUSES: { [K in keyof Condition]-?: { holds: (s: AccountSnapshot, v: NonNullable<Condition[K]>) => boolean; describe: (v: NonNullable<Condition[K]>) => string } } = {
+  tier: { holds: (s, v) => s.band !== null && v.includes(s.band), describe: (v) => `health ${v.join(' or ')}` },
+  segment: { holds: (s, v) => v.includes(s.account.segment), describe: (v) => v.join(' or ') },
+  active: { holds: (s, v) => s.usage.activeInLast7Days === v, describe: (v) => (v ? 'active in the last 7 days' : 'not active in the last 7 days') },
+  activated: { holds: (s, v) => s.activated === v, describe: (v) => (v ? 'first value reached' : 'first value not reached') },
+  flag: { holds: (s, v) => s.flags.includes(v), describe: (v) => `flag ${v}` },
+  noFlag: { holds: (s, v) => !s.flags.includes(v), describe: (v) => `no flag ${v}` },
+  adoptionBelow: { holds: (s, v) => adoption(s) < v, describe: (v) => `adoption under ${v}%` },
+  adoptionAtLeast: { holds: (s, v) => adoption(s) >= v, describe: (v) => `adoption at least ${v}%` },
+  notRedForDays: {
+    holds: (s, days) => {
+      const from = dayOf(s.now.getTime() - (days - 1) * DAY_MS);
+      const window = s.recentBands.filter((d) => d.day >= from);
+      return window.length >= days && window.every((d) => d.band !== null && d.band !== 'red');
+    },
+    describe: (v) => `not red for ${v} days`,
+  },
+  renewed: { holds: (s) => !!s.account.renewalDate && dayOf(new Date(s.account.renewalDate)) > s.cycle, describe: () => 'renewal date moved on' },
+};
+
+function adoption(s: AccountSnapshot): number {
+  return s.usage.featuresAvailable.length === 0 ? 0 : (100 * s.usage.featuresUsed.length) / s.usage.featuresAvailable.length;
+}
+
+export function holds(condition: Condition | undefined, snapshot: AccountSnapshot): boolean {
+  if (!condition) return true;
+  return (Object.keys(condition) as (keyof Condition)[]).every((k) => condition[k] === undefined || CLAUSES[k].holds(snapshot, condition[k] as never));
+}
+
+/** "health red and not active in the last 7 days" */
+export function describeCondition(condition: Condition | undefined): string {
+  if (!condition) return 'always';
+  const parts = (Object.keys(condition) as (keyof Condition)[]).filter((k) => condition[k] !== undefined).map((k) => CLAUSES[k].describe(condition[k] as never));
+  return parts.join(' and ') || 'always';
+}

@@ -1,0 +1,135 @@
+import * as z from '../zod.ts';
+import { FLAG_RULES } from '../flags/rules.ts';
+import { templateIds } from '../templates/catalogue.ts';
+
+/**
+ * A play as configuration: what starts it, the date its steps count from, its steps (each with
+ * a condition on the account at that moment and the actions to take) and when it stops early.
+ * CDK compiles each play into its own Standard state machine (workflows/play.ts); the play's
+ * Lambda reads the same definition to decide each step.
+ */
+
+const name = (what: string) => z.string().check(z.regex(/^[a-z0-9-]{1,24}$/, `a ${what} is lowercase letters, digits and - (it names states and keys)`));
+const flagName = z.enum(Object.keys(FLAG_RULES) as [string, ...string[]], { error: (i) => `unknown flag "${String(i.input)}"; known: ${Object.keys(FLAG_RULES).join(', ')}` });
+const templateName = z.enum(templateIds as [string, ...string[]], { error: (i) => `unknown template "${String(i.input)}"; known: ${templateIds.join(', ')}` });
+const tier = z.enum(['green', 'yellow', 'red']);
+const segment = z.enum(['high-touch', 'medium-touch', 'tech-touch']);
+const percent = z.number().check(z.gte(0), z.lte(100));
+
+export const STAGES = ['onboarding', 'adoption', 'retention', 'expansion', 'at-risk'] as const;
+
+/** Facts about the account when a step is due; every field given must hold (AND). */
+export const conditionSchema = z.object({
+  tier: z.optional(z.array(tier).check(z.minLength(1))),
+  segment: z.optional(z.array(segment).check(z.minLength(1))),
+  /** Someone used the product in the last 7 days. */
+  active: z.optional(z.boolean()),
+  /** The first-value milestone has been reached (config `milestones.firstValue`). */
+  activated: z.optional(z.boolean()),
+  flag: z.optional(flagName),
+  noFlag: z.optional(flagName),
+  /** Share of the product's features used in the last 30 days, in percent. */
+  adoptionBelow: z.optional(percent),
+  adoptionAtLeast: z.optional(percent),
+  /** Healthy (not red) on each of the last N scored days. */
+  notRedForDays: z.optional(z.int().check(z.positive(), z.lte(30))),
+  /** The account's renewal date moved past the date this run was started for. */
+  renewed: z.optional(z.literal(true)),
+});
+
+export const actionSchema = z.union([
+  z.object({
+    email: templateName,
+    /** Consent category: a contact can opt out of onboarding, tips and success emails; renewal notices are transactional. */
+    category: z._default(z.enum(['onboarding', 'tips', 'renewal', 'success']), 'success'),
+  }),
+  z.object({
+    task: z.object({
+      title: z.string().check(z.minLength(1), z.maxLength(200)),
+      priority: z._default(z.enum(['low', 'medium', 'high', 'urgent']), 'medium'),
+      /** Days the CSM has to do it. */
+      dueDays: z._default(z.int().check(z.gte(0), z.lte(90)), 3),
+    }),
+  }),
+  /** An event on Tend's bus (detail-type `play.<name>`), for a CRM, Slack or your own rules. */
+  z.object({ event: name('event name') }),
+  z.object({ stage: z.enum(STAGES) }),
+]);
+
+const actions = z.union([actionSchema, z.array(actionSchema).check(z.minLength(1))]);
+
+const stepSchema = z.object({
+  id: name('step id'),
+  /** Days from the play's anchor; negative counts back from a renewal date. */
+  day: z.int().check(z.gte(-365), z.lte(365)),
+  /** Hours after the start of that day (the anchor's time for trigger-anchored plays). */
+  hour: z._default(z.int().check(z.gte(0), z.lte(23)), 0),
+  /** The step is skipped (and recorded as skipped) unless this holds when it is due. */
+  when: z.optional(conditionSchema),
+  /** What to do; `choose` picks the first option whose `when` holds (an option without `when` matches any account). */
+  do: z.optional(actions),
+  choose: z.optional(z.array(z.object({ when: z.optional(conditionSchema), do: actions })).check(z.minLength(1))),
+  /** For high-touch accounts: what replaces the step's emails (default: a CSM task to write it personally). */
+  highTouch: z.optional(actions),
+  /** A step reached after its time (late start, redrive, outage): run it now, or skip it. */
+  catchUp: z._default(z.enum(['run', 'skip']), 'run'),
+  /** How late a step may be and still count as on time, in hours. */
+  graceHours: z._default(z.int().check(z.gte(0), z.lte(24 * 30)), 24),
+  /** A watch repeats every `everyDays` until `exitWhen` of the play holds or `giveUpAfterDays`. */
+  watch: z.optional(
+    z.object({
+      everyDays: z._default(z.int().check(z.positive(), z.lte(30)), 1),
+      escalateAfterDays: z.optional(z.int().check(z.positive())),
+      escalate: z.optional(actions),
+      giveUpAfterDays: z.int().check(z.positive(), z.lte(365)),
+      giveUp: z.optional(actions),
+    }),
+  ),
+});
+
+const triggerSchema = z.union([
+  z.object({ on: z.literal('account.created') }),
+  z.object({ on: z.literal('tier.changed'), to: z.array(tier).check(z.minLength(1)) }),
+  z.object({ on: z.literal('flag.started'), flags: z.array(flagName).check(z.minLength(1)) }),
+  /** Started by the daily sweep when the date field is this many days away (renewals entering their window). */
+  z.object({ on: z.literal('date'), field: z.enum(['renewalDate']), daysBefore: z.int().check(z.positive(), z.lte(365)) }),
+]);
+
+export const playSchema = z
+  .object({
+    id: name('play id'),
+    description: z.string().check(z.minLength(1)),
+    trigger: triggerSchema,
+    /** The date step days count from: the account's start date, its renewal date, or when the play was triggered. */
+    anchor: z.enum(['startDate', 'renewalDate', 'trigger']),
+    /** Only accounts of these segments (default: all). */
+    segments: z.optional(z.array(segment).check(z.minLength(1))),
+    /** No new run within this many days of the last one's start (for example one referral ask a half-year). */
+    cooldownDays: z._default(z.int().check(z.gte(0), z.lte(730)), 0),
+    /** The run ends, before any further step, when one of these holds (a churned account always ends it). */
+    exitWhen: z._default(z.array(z.object({ reason: name('exit reason'), when: conditionSchema })), []),
+    steps: z.array(stepSchema).check(z.minLength(1), z.maxLength(20)),
+  })
+  .check(
+    z.superRefine((play, ctx) => {
+      play.steps.forEach((s, i) => {
+        if (i > 0 && s.day * 24 + s.hour < play.steps[i - 1]!.day * 24 + play.steps[i - 1]!.hour)
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'day'], message: 'steps must be in time order', input: s.day });
+        if (play.steps.findIndex((t) => t.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"`, input: s.id });
+        if (s.do && s.choose) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a step has `do` or `choose`, not both', input: s });
+        if (!s.do && !s.choose && !s.watch) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a step needs `do`, `choose` or `watch`', input: s });
+        if (s.watch && i !== play.steps.length - 1) ctx.addIssue({ code: 'custom', path: ['steps', i, 'watch'], message: 'a watch must be the last step', input: s.watch });
+      });
+      if (play.trigger.on === 'date' && play.anchor !== play.trigger.field) ctx.addIssue({ code: 'custom', path: ['anchor'], message: `a date-triggered play counts from its date: anchor must be "${play.trigger.field}"`, input: play.anchor });
+    }),
+  );
+
+export type PlayDefinition = z.output<typeof playSchema>;
+export type PlayInput = z.input<typeof playSchema>;
+export type PlayStep = PlayDefinition['steps'][number];
+export type PlayAction = z.output<typeof actionSchema>;
+export type Condition = z.output<typeof conditionSchema>;
+export type Stage = (typeof STAGES)[number];
+
+/** A step's actions as a list. */
+export const asList = <T>(a: T | T[] | undefined): T[] => (a === undefined ? [] : Array.isArray(a) ? a : [a]);

@@ -1,0 +1,176 @@
+import { DAY_MS } from '../clock.ts';
+import { NotFoundError } from '../errors.ts';
+import type { RunRepo, RunRef } from '../ports.ts';
+import type { ActionOutcome, RunRecord, RunStep } from '../types.ts';
+import { perform, resolveActions, type ActionDeps } from './actions.ts';
+import { describeCondition, holds } from './conditions.ts';
+import { asList, type PlayDefinition, type PlayStep } from './definition.ts';
+import { planRun, scheduleKey } from './schedule.ts';
+import { loadSnapshot, type SnapshotDeps } from './snapshot.ts';
+
+export interface PlayDeps extends ActionDeps, SnapshotDeps {
+  plays: Record<string, PlayDefinition>;
+  runs: RunRepo;
+}
+
+/** How often a paused run looks again whether it was resumed. */
+export const PAUSE_RECHECK_HOURS = 6;
+
+/** What the state machine does after a task: go on to the next step, wait and run this step again, or end. */
+export type Route = { route: 'next' } | { route: 'wait'; until: string; reason: string } | { route: 'exit'; reason: string };
+
+export interface RunInput {
+  play: string;
+  accountId: string;
+  cycle: string;
+  executionName: string;
+}
+
+function playOf(deps: PlayDeps, id: string): PlayDefinition {
+  const play = deps.plays[id];
+  if (!play) throw new NotFoundError(`play "${id}" is not in the configuration`);
+  return play;
+}
+
+function stepOf(play: PlayDefinition, id: string): PlayStep {
+  const step = play.steps.find((s) => s.id === id);
+  if (!step) throw new NotFoundError(`play "${play.id}" has no step "${id}"`);
+  return step;
+}
+
+const refOf = (input: RunInput): RunRef => ({ accountId: input.accountId, play: input.play, cycle: input.cycle });
+
+function nextAfter(play: PlayDefinition, schedule: Record<string, string>, stepId: string | undefined): RunRecord['next'] {
+  const i = stepId === undefined ? 0 : play.steps.findIndex((s) => s.id === stepId) + 1;
+  const step = play.steps[i];
+  return step ? { step: step.id, at: schedule[scheduleKey(step.id)]! } : null;
+}
+
+/**
+ * First task of a run: takes the live-run lock (never two live runs of a play for an account),
+ * plans every step's time from the anchor and records the run. A redrive keeps what was done.
+ */
+export async function beginRun(deps: PlayDeps, input: RunInput & { anchor: string; trigger: RunRecord['trigger'] }): Promise<{ route: 'next' | 'exit'; reason?: string; at: Record<string, string> }> {
+  const play = playOf(deps, input.play);
+  if (!(await deps.accounts.get(input.accountId))) throw new NotFoundError(`account "${input.accountId}" not found`);
+  const at = planRun(play, input.anchor);
+  const now = deps.clock.now().toISOString();
+  const lock = await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
+  if (!lock.held) return { route: 'exit', reason: `another ${input.play} run is live (${lock.by.executionName})`, at };
+  await deps.runs.begin({ accountId: input.accountId, play: input.play, cycle: input.cycle, executionName: input.executionName, schedule: at, startedAt: now, trigger: input.trigger, next: nextAfter(play, at, undefined) });
+  return { route: 'next', at };
+}
+
+async function exit(deps: PlayDeps, input: RunInput, reason: string): Promise<Route> {
+  await deps.runs.finish(refOf(input), 'exited', deps.clock.now(), reason);
+  await deps.runs.releaseLive(input.accountId, input.play, input.executionName);
+  return { route: 'exit', reason };
+}
+
+/**
+ * One step, when it is due: ends the run if the account churned or an exit condition holds;
+ * holds while paused; does nothing for a step already done (a restart or redrive); skips a
+ * late step whose policy says so, or one whose condition does not hold; otherwise does the
+ * step's actions and records what each did.
+ */
+export async function runStep(deps: PlayDeps, input: RunInput & { step: string }): Promise<Route> {
+  const play = playOf(deps, input.play);
+  const step = stepOf(play, input.step);
+  const ref = refOf(input);
+  const run = await deps.runs.get(ref);
+  if (!run) throw new NotFoundError(`no ${input.play} run for "${input.accountId}" (cycle ${input.cycle})`);
+  if (!['running', 'paused'].includes(run.status)) return { route: 'exit', reason: `run is ${run.status}` };
+  const snapshot = await loadSnapshot(deps, input.accountId, input.cycle);
+  const now = snapshot.now;
+  if (snapshot.firstValueNow) {
+    const days = Math.round((now.getTime() - new Date(snapshot.account.startDate).getTime()) / DAY_MS);
+    await deps.events.publish([{ type: 'milestone.reached', accountId: input.accountId, at: now.toISOString(), detail: { milestone: 'firstValue', daysFromStart: days } }]);
+  }
+  if (snapshot.account.status === 'churned') return exit(deps, input, 'churned');
+  const exitWhen = play.exitWhen.find((e) => holds(e.when, snapshot));
+  if (exitWhen) return exit(deps, input, exitWhen.reason);
+  if (run.status === 'paused') return { route: 'wait', until: new Date(now.getTime() + PAUSE_RECHECK_HOURS * 3_600_000).toISOString(), reason: 'paused' };
+
+  const prior = run.steps?.[step.id];
+  const due = run.schedule[scheduleKey(step.id)] ?? now.toISOString();
+  const ctx = { accountId: input.accountId, play: play.id, step: step.id, day: step.day, executionName: input.executionName };
+  const record = (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next: RunRecord['next'] = nextAfter(play, run.schedule, step.id)) =>
+    deps.runs.stepDone(ref, step.id, { at: now.toISOString(), due, ...s }, next);
+
+  if (step.watch) return watch(deps, input, play, step, snapshot, run, ctx, record);
+  if (prior && (prior.outcome === 'done' || prior.outcome === 'skipped')) return { route: 'next' };
+
+  const late = now.getTime() > new Date(due).getTime() + step.graceHours * 3_600_000;
+  if (late && step.catchUp === 'skip' && prior?.outcome !== 'waiting') {
+    await record({ outcome: 'skipped', late: true, detail: `reached ${Math.round((now.getTime() - new Date(due).getTime()) / 3_600_000)} hours after it was due; this step is skipped when late` });
+    return { route: 'next' };
+  }
+  if (!holds(step.when, snapshot)) {
+    await record({ outcome: 'skipped', detail: `condition not met: ${describeCondition(step.when)}` });
+    return { route: 'next' };
+  }
+  const { actions, option } = resolveActions(step, snapshot);
+  if (actions.length === 0) {
+    await record({ outcome: 'skipped', detail: 'no option of the step matched' });
+    return { route: 'next' };
+  }
+  const done = await perform(deps, snapshot, ctx, actions);
+  if (done.deferred) {
+    await record({ outcome: 'waiting', detail: done.deferred.reason }, { step: step.id, at: done.deferred.until });
+    return { route: 'wait', until: done.deferred.until, reason: done.deferred.reason };
+  }
+  await record({ outcome: 'done', late: late || undefined, actions: done.outcomes, detail: option !== undefined && step.choose ? `option ${option + 1}: ${describeCondition(step.choose[option]!.when)}` : undefined });
+  return { route: 'next' };
+}
+
+/** A watch step: checked every `everyDays`; escalates once after a while, gives up gracefully at the end. */
+async function watch(
+  deps: PlayDeps,
+  input: RunInput,
+  play: PlayDefinition,
+  step: PlayStep,
+  snapshot: Awaited<ReturnType<typeof loadSnapshot>>,
+  run: RunRecord,
+  ctx: Parameters<typeof perform>[2],
+  record: (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next?: RunRecord['next']) => Promise<void>,
+): Promise<Route> {
+  const w = step.watch!;
+  const prior = run.steps?.[step.id];
+  const now = snapshot.now;
+  const since = prior?.at ?? now.toISOString();
+  const days = (now.getTime() - new Date(since).getTime()) / DAY_MS;
+  const outcomes: ActionOutcome[] = [...(prior?.actions ?? [])];
+  let escalatedAt = prior?.escalatedAt;
+  if (w.escalateAfterDays !== undefined && !escalatedAt && days >= w.escalateAfterDays && w.escalate) {
+    outcomes.push(...(await perform(deps, snapshot, { ...ctx, label: 'escalate' }, asList(w.escalate))).outcomes);
+    escalatedAt = now.toISOString();
+  }
+  const checks = (prior?.checks ?? 0) + 1;
+  if (days >= w.giveUpAfterDays) {
+    if (w.giveUp) outcomes.push(...(await perform(deps, snapshot, { ...ctx, label: 'give-up' }, asList(w.giveUp))).outcomes);
+    await record({ outcome: 'done', at: since, checks, escalatedAt, actions: outcomes, detail: `not recovered after ${w.giveUpAfterDays} days` }, null);
+    return exit(deps, input, 'gave-up');
+  }
+  const until = new Date(now.getTime() + w.everyDays * DAY_MS).toISOString();
+  await record({ outcome: 'watching', at: since, checks, escalatedAt, actions: outcomes.length ? outcomes : undefined, detail: `check ${checks}: ${play.exitWhen.map((e) => `${e.reason} when ${describeCondition(e.when)}`).join('; ') || 'watching'}` }, { step: step.id, at: until });
+  return { route: 'wait', until, reason: 'watching' };
+}
+
+/** Last task of a run that went through every step. */
+export async function completeRun(deps: PlayDeps, input: RunInput) {
+  await deps.runs.finish(refOf(input), 'completed', deps.clock.now());
+  await deps.runs.releaseLive(input.accountId, input.play, input.executionName);
+  return { status: 'completed' };
+}
+
+/** Where every Catch ends: the step being run is recorded as failed with the error, never a silent gap. */
+export async function failRun(deps: PlayDeps, input: RunInput & { error?: { Error?: string; Cause?: string } }) {
+  const ref = refOf(input);
+  const run = await deps.runs.get(ref);
+  const detail = [input.error?.Error, input.error?.Cause].filter(Boolean).join(': ').slice(0, 1000) || 'failed';
+  const now = deps.clock.now();
+  if (run?.next?.step) await deps.runs.stepDone(ref, run.next.step, { ...(run.steps?.[run.next.step] ?? {}), outcome: 'failed', at: now.toISOString(), detail }, run.next);
+  await deps.runs.finish(ref, 'failed', now, detail);
+  await deps.runs.releaseLive(input.accountId, input.play, input.executionName);
+  return { status: 'failed' };
+}

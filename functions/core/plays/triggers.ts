@@ -1,0 +1,117 @@
+import { DAY_MS, type Clock } from '../clock.ts';
+import type { AccountRepo, PlayRunner, RunRepo, TendEvent } from '../ports.ts';
+import type { Account, RunRecord } from '../types.ts';
+import type { PlayDefinition } from './definition.ts';
+import { anchorOf, cycleOf, executionName } from './schedule.ts';
+
+export interface TriggerDeps {
+  clock: Clock;
+  plays: Record<string, PlayDefinition>;
+  accounts: AccountRepo;
+  runs: RunRepo;
+  runner: PlayRunner;
+}
+
+export type StartOutcome =
+  | { play: string; outcome: 'started'; executionName: string }
+  | { play: string; outcome: 'already-started' | 'live-run' | 'cooling-down' | 'not-eligible'; detail: string };
+
+/**
+ * Starts a play for an account, idempotently: the execution name is fixed by account, play and
+ * cycle (Step Functions refuses a second start of it), a cycle that already has a run is not
+ * run again, a run inside the play's cool-down is not started, and the live-run lock keeps a
+ * second run of the play from starting while one is live.
+ */
+export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account: Account, trigger: RunRecord['trigger']): Promise<StartOutcome> {
+  const no = (outcome: Exclude<StartOutcome['outcome'], 'started'>, detail: string): StartOutcome => ({ play: play.id, outcome, detail });
+  if (account.status === 'churned') return no('not-eligible', 'account churned');
+  if (play.segments && !play.segments.includes(account.segment)) return no('not-eligible', `segment ${account.segment}`);
+  const anchor = anchorOf(play, account, trigger.at);
+  if (!anchor) return no('not-eligible', `no ${play.anchor}`);
+  const cycle = cycleOf(anchor);
+  const name = executionName(play.id, account.id, cycle);
+  const ref = { accountId: account.id, play: play.id, cycle };
+  if (await deps.runs.get(ref)) return no('already-started', `cycle ${cycle} has a run`);
+  const last = await deps.runs.latest(account.id, play.id);
+  if (last && play.cooldownDays > 0 && new Date(trigger.at).getTime() - new Date(last.startedAt).getTime() < play.cooldownDays * DAY_MS && last.executionName !== name) {
+    return no('cooling-down', `last run started ${last.startedAt}; cool-down ${play.cooldownDays} days`);
+  }
+  const lock = await deps.runs.claimLive(account.id, play.id, { executionName: name, cycle, at: deps.clock.now().toISOString() });
+  if (!lock.held) return no('live-run', `${lock.by.executionName} is live`);
+  await deps.runner.start(play.id, name, { accountId: account.id, play: play.id, cycle, anchor, trigger });
+  return { play: play.id, outcome: 'started', executionName: name };
+}
+
+/** The plays an event starts. */
+export function playsFor(plays: Record<string, PlayDefinition>, event: Pick<TendEvent, 'type' | 'detail'>): PlayDefinition[] {
+  return Object.values(plays).filter((p) => {
+    const t = p.trigger;
+    if (t.on !== event.type) return false;
+    if (t.on === 'tier.changed') return t.to.includes(event.detail.band as never) && event.detail.fromBand !== event.detail.band;
+    if (t.on === 'flag.started') return t.flags.includes(event.detail.flag as string);
+    return true;
+  });
+}
+
+/** An event from Tend's bus: starts the plays it triggers; a churned account ends every live run. */
+export async function onEvent(deps: TriggerDeps, event: Pick<TendEvent, 'type' | 'accountId' | 'at' | 'detail'>): Promise<StartOutcome[]> {
+  if (event.type === 'account.churned') {
+    await stopAll(deps, event.accountId, 'churned');
+    return [];
+  }
+  const plays = playsFor(deps.plays, event);
+  if (plays.length === 0) return [];
+  const account = await deps.accounts.get(event.accountId);
+  if (!account) return plays.map((p) => ({ play: p.id, outcome: 'not-eligible', detail: 'account not found' }));
+  const out: StartOutcome[] = [];
+  for (const play of plays) out.push(await startPlay(deps, play, account, { on: event.type, at: event.at, detail: event.detail }));
+  return out;
+}
+
+/** Ends every live run of an account (it churned): stops the executions and records why. */
+export async function stopAll(deps: TriggerDeps, accountId: string, reason: string): Promise<number> {
+  const live = await deps.runs.live(accountId);
+  for (const l of live) {
+    await deps.runner.stop(l.play, l.executionName, reason);
+    await deps.runs.finish({ accountId, play: l.play, cycle: l.cycle }, 'exited', deps.clock.now(), reason);
+    await deps.runs.releaseLive(accountId, l.play, l.executionName);
+  }
+  return live.length;
+}
+
+/**
+ * Whether the daily sweep should start a date-anchored play for an account today: its date is
+ * within the play's window (renewals `daysBefore` ahead), or, for plays that count from the start
+ * date, the account is still inside the play's span (a missed `account.created` is caught here).
+ */
+export function sweepDue(play: PlayDefinition, account: Account, now: Date): boolean {
+  const t = play.trigger;
+  if (t.on === 'date') {
+    const date = account[t.field];
+    if (!date) return false;
+    const daysLeft = (new Date(date).getTime() - now.getTime()) / DAY_MS;
+    return daysLeft > 0 && daysLeft <= t.daysBefore;
+  }
+  if (play.anchor === 'startDate') {
+    const age = (now.getTime() - new Date(account.startDate).getTime()) / DAY_MS;
+    return age >= 0 && age <= Math.max(...play.steps.map((s) => s.day));
+  }
+  return false;
+}
+
+/** The daily sweep over one shard of accounts: starts what is due, counts what it did. */
+export async function sweepShard(deps: TriggerDeps, shard: number): Promise<Record<string, number>> {
+  const now = deps.clock.now();
+  const swept = Object.values(deps.plays).filter((p) => p.trigger.on === 'date' || p.anchor === 'startDate');
+  const counts: Record<string, number> = {};
+  for await (const page of deps.accounts.list(shard)) {
+    for (const account of page) {
+      for (const play of swept) {
+        if (!sweepDue(play, account, now)) continue;
+        const r = await startPlay(deps, play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
+        counts[`${play.id}:${r.outcome}`] = (counts[`${play.id}:${r.outcome}`] ?? 0) + 1;
+      }
+    }
+  }
+  return counts;
+}

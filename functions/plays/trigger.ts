@@ -1,0 +1,46 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import * as z from '../core/zod.ts';
+import { systemClock } from '../core/clock.ts';
+import { segmentOf } from '../core/accounts.ts';
+import { onEvent, sweepShard } from '../core/plays/triggers.ts';
+import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
+import { accountRepo } from '../data/accounts.ts';
+import { documentClient } from '../data/client.ts';
+import { ACCOUNT_SHARDS } from '../data/keys.ts';
+import { runRepo } from '../data/runs.ts';
+import { config } from '../shared/config.ts';
+import { parseEnv } from '../shared/env.ts';
+
+const env = parseEnv({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  PLAY_STATE_MACHINES: z.pipe(z.string(), z.transform((s) => JSON.parse(s) as Record<string, string>)),
+});
+const logger = new Logger({ serviceName: 'tend-plays' });
+const deps = {
+  clock: systemClock,
+  plays: config.plays,
+  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
+  runs: runRepo(documentClient, env.TABLE_NAME),
+  runner: stepFunctionsRunner(env.PLAY_STATE_MACHINES),
+};
+
+/** An EventBridge event from Tend's bus (its detail carries the account), or the daily sweep. */
+const busEvent = z.looseObject({ 'detail-type': z.string(), time: z.string(), detail: z.looseObject({ accountId: z.string(), at: z.optional(z.string()) }) });
+const sweep = z.object({ sweep: z.literal(true), shards: z.optional(z.array(z.int().check(z.gte(0), z.lt(ACCOUNT_SHARDS)))) });
+
+/** Starts plays: from events (account created, tier changed, flag started), and the daily sweep for date-anchored plays. */
+export const handler = async (event: unknown) => {
+  const asSweep = sweep.safeParse(event);
+  if (asSweep.success) {
+    const shards = asSweep.data.shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
+    const counts: Record<string, number> = {};
+    for (const shard of shards) for (const [k, n] of Object.entries(await sweepShard(deps, shard))) counts[k] = (counts[k] ?? 0) + n;
+    logger.info('swept', { counts });
+    return counts;
+  }
+  const e = busEvent.parse(event);
+  const { accountId, at, ...detail } = e.detail;
+  const started = await onEvent(deps, { type: e['detail-type'] as never, accountId, at: at ?? e.time, detail });
+  if (started.length) logger.info('event', { type: e['detail-type'], accountId, started });
+  return started;
+};
