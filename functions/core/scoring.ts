@@ -10,6 +10,8 @@ import type { AccountRepo, ContactRepo, DirtyAccounts, EventPublisher, FeedbackR
 import { relationshipFacts } from './score/relationship.ts';
 import { FEEDBACK_DAYS, feedbackFacts } from './score/feedback.ts';
 import type { StoredScore } from './types.ts';
+import { firstValueReached, type FirstValueCriteria } from './plays/snapshot.ts';
+import { summariseUsage } from './score/derive.ts';
 
 export interface ScoringDeps {
   clock: Clock;
@@ -28,6 +30,8 @@ export interface ScoringDeps {
   scores: ScoreRepo;
   events: EventPublisher;
   onError?: (accountId: string, err: unknown) => void;
+  /** The onboarding milestone "first value": recorded by scoring the first time it holds. */
+  firstValue?: FirstValueCriteria;
   /** The fitted churn model, when one has been fitted: scores then carry a churn probability. */
   churnModel?: LogisticModel;
 }
@@ -106,6 +110,12 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   // nothing on the next run, because the stored flags already hold the change.
   // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
   const won = await deps.scores.put(stored, { previousComputedAt: previous?.computedAt });
+  if (won && deps.firstValue && !account.milestones?.firstValue && firstValueReached(summariseUsage(account, days, deps.features, now), deps.firstValue)) {
+    // Recorded once (conditional write): time to first value is measured from the start date.
+    if (await deps.accounts.reachMilestone(account.id, 'firstValue', now)) {
+      events.push({ type: 'milestone.reached', accountId, at: now.toISOString(), detail: { milestone: 'firstValue', daysFromStart: Math.floor((now.getTime() - new Date(account.startDate).getTime()) / DAY_MS) } });
+    }
+  }
   if (won && events.length) await deps.events.publish(events);
   return { ...stored, written: won };
 }

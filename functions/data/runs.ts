@@ -78,7 +78,7 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       // A redrive re-runs the first task: keep the steps and status already recorded.
       await update(
         run,
-        'SET accountId = :a, play = :p, cycle = :c, executionName = :e, schedule = :s, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
+        'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
         {
           ':a': run.accountId,
           ':p': run.play,
@@ -93,7 +93,7 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
           ':gpk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1pk,
           ':gsk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1sk,
         },
-        { '#status': 'status', '#trigger': 'trigger', '#next': 'next' },
+        { '#status': 'status', '#trigger': 'trigger', '#next': 'next', '#cycle': 'cycle' },
       );
     },
     async stepDone(ref, stepId, step, next) {
@@ -104,9 +104,10 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       try {
         await update(
           ref,
-          'SET #status = :s, finishedAt = :t, #next = :null' + (reason ? ', reason = :r' : ''),
-          { ':s': status, ':t': at.toISOString(), ':null': null, ':running': 'running', ':paused': 'paused', ...(reason ? { ':r': reason } : {}) },
-          { '#status': 'status', '#next': 'next' },
+          // A run that failed before it began still gets a record that says so.
+          'SET #status = :s, finishedAt = :t, #next = :null, accountId = if_not_exists(accountId, :a), play = if_not_exists(play, :p), #cycle = if_not_exists(#cycle, :c)' + (reason ? ', reason = :r' : ''),
+          { ':s': status, ':t': at.toISOString(), ':null': null, ':running': 'running', ':paused': 'paused', ':a': ref.accountId, ':p': ref.play, ':c': ref.cycle, ...(reason ? { ':r': reason } : {}) },
+          { '#status': 'status', '#next': 'next', '#cycle': 'cycle' },
           'attribute_not_exists(#status) OR #status IN (:running, :paused)',
         );
       } catch (err) {

@@ -46,9 +46,10 @@ export const handler = async (event: unknown) => {
   const input = task.parse(event);
   switch (input.action) {
     case 'begin':
-      return beginRun(deps, input);
+      return { reason: null, ...(await beginRun(deps, input)) };
     case 'step':
-      return runStep(deps, input);
+      // Every field the machine's ResultSelector reads is present, null when unused.
+      return { until: null, reason: null, ...(await runStep(deps, input)) };
     case 'complete':
       return completeRun(deps, input);
     case 'fail':

@@ -35,6 +35,7 @@ const deps = {
   contacts: contactRepo(documentClient, env.TABLE_NAME),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
+  firstValue: config.milestones.firstValue,
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
