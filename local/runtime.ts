@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
 import { VirtualClock } from './clock.ts';
@@ -13,6 +13,7 @@ import { LocalScheduler } from './scheduler.ts';
 import { LocalSes } from './ses.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { LocalStepFunctions } from './stepfunctions/runner.ts';
+import { CheckpointStore } from './stepfunctions/checkpoints.ts';
 
 export interface LocalRuntimeOptions {
   /** The synthesized assembly (cdk.out) to run. */
@@ -45,7 +46,13 @@ async function listen(server: Server, port = 0): Promise<string> {
 export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const log = options.log ?? (() => {});
   const assembly = new CloudAssembly(options.assemblyDir);
-  const clock = new VirtualClock(options.start ?? new Date(), options.speed ?? 1);
+  // With data on disk, the clock goes on from where the last session left it (unless told a start).
+  const clockFile = options.dataDir ? join(options.dataDir, 'clock.json') : undefined;
+  const saved = clockFile && existsSync(clockFile) ? new Date((JSON.parse(readFileSync(clockFile, 'utf8')) as { now: string }).now) : undefined;
+  const clock = new VirtualClock(options.start ?? saved ?? new Date(), options.speed ?? 1);
+  const saveClock = () => {
+    if (clockFile) writeFileSync(clockFile, JSON.stringify({ now: clock.now().toISOString() }));
+  };
   // Time stands still while the stand-ins start and the bundles load (a second of start-up is days at speed).
   clock.pause();
   clock.install();
@@ -75,7 +82,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   });
   let sfn: LocalStepFunctions;
   try {
-    sfn = new LocalStepFunctions(assembly, lambdas, clock);
+    sfn = new LocalStepFunctions(assembly, lambdas, clock, options.dataDir ? new CheckpointStore(join(options.dataDir, 'executions')) : undefined);
   } catch (err) {
     // A machine the runtime cannot run: stop what was started, then say which.
     await Promise.all([new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
@@ -103,12 +110,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const url = await listen(server, options.port);
 
   await lambdas.warm();
+  const resumed = sfn.restore();
+  if (resumed) log(`resumed ${resumed} executions from ${options.dataDir}`);
   if (!options.paused) clock.resume();
   const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
   if (options.schedules !== false) scheduler.start();
   // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s).
   const sweeper = setInterval(() => void dynamo.sweep(clock.nowMs()).catch(() => {}), 10_000);
   sweeper.unref();
+  saveClock();
+  const clockSaver = clockFile ? setInterval(saveClock, 1000) : undefined;
+  clockSaver?.unref();
 
   return {
     url,
@@ -132,8 +144,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     },
     async stop() {
       clearInterval(sweeper);
+      clearInterval(clockSaver);
+      saveClock();
       scheduler.close();
-      for (const e of sfn.executions.values()) sfn.stopExecution(e.arn, 'LocalRuntimeStopped', 'the local runtime was stopped');
+      for (const e of sfn.executions.values()) sfn.stopExecution(e.arn, 'LocalRuntimeStopped', 'the local runtime was stopped', { persist: false });
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
       clock.uninstall();
     },

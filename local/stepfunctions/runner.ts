@@ -4,6 +4,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from '../assembly.ts';
 import type { VirtualClock } from '../clock.ts';
 import type { LambdaHost } from '../lambdas.ts';
 import { ClockedStateMachine, type RunEvent } from './clocked-machine.ts';
+import type { Checkpoint, CheckpointStore } from './checkpoints.ts';
 
 type States = Record<string, Record<string, unknown>>;
 interface Definition {
@@ -106,6 +107,8 @@ export class LocalStepFunctions {
     assembly: CloudAssembly,
     private readonly lambdas: LambdaHost,
     private readonly clock: VirtualClock,
+    /** Executions on disk (tend dev): saved at start, at every Wait and at the end; see restore(). */
+    private readonly store?: CheckpointStore,
   ) {
     for (const { stack, logicalId, resource } of assembly.resources('AWS::StepFunctions::StateMachine')) {
       const arn = assembly.arnOf(stack, logicalId);
@@ -175,15 +178,90 @@ export class LocalStepFunctions {
       done: new Promise<void>((resolve) => (finish = resolve)),
     };
     this.executions.set(arn, exec);
-    this.runSegment(machine, exec, machine.definition.StartAt, JSON.parse(input), undefined, finish);
+    const startInput = JSON.parse(input) as unknown;
+    this.save(exec, { state: machine.definition.StartAt, input: startInput });
+    this.runSegment(machine, exec, machine.definition.StartAt, startInput, undefined, finish);
     return exec;
   }
 
-  stopExecution(arn: string, error?: string, cause?: string) {
+  private save(exec: LocalExecution, at?: Checkpoint['at']) {
+    if (!this.store) return;
+    const iso = (d?: Date) => d?.toISOString();
+    this.store.save({ arn: exec.arn, name: exec.name, machineArn: exec.machineArn, input: exec.input, status: exec.status, startDate: exec.startDate.toISOString(), stopDate: iso(exec.stopDate), output: exec.output, error: exec.error, cause: exec.cause, at });
+  }
+
+  /**
+   * Loads the executions saved by an earlier process and resumes the live ones where they were
+   * checkpointed: a run asleep in a Wait sleeps on until its time; a run that was between two
+   * Waits runs again from the last one (its tasks are idempotent, so nothing is done twice).
+   */
+  restore(): number {
+    if (!this.store) return 0;
+    let resumed = 0;
+    for (const c of this.store.load()) {
+      if (this.executions.has(c.arn)) continue;
+      let finish!: () => void;
+      const exec: LocalExecution = {
+        arn: c.arn,
+        name: c.name,
+        machineArn: c.machineArn,
+        input: c.input,
+        status: c.status,
+        startDate: new Date(c.startDate),
+        stopDate: c.stopDate ? new Date(c.stopDate) : undefined,
+        output: c.output,
+        error: c.error,
+        cause: c.cause,
+        history: [],
+        stop: new AbortController(),
+        done: new Promise<void>((resolve) => (finish = resolve)),
+      };
+      this.executions.set(c.arn, exec);
+      if (c.status !== 'RUNNING' || !c.at) {
+        finish();
+        continue;
+      }
+      const machine = this.machines.get(c.machineArn);
+      if (!machine || !machine.states[c.at.state]) {
+        Object.assign(exec, { status: 'FAILED', error: 'States.Runtime', cause: `state machine ${c.machineArn} (or its state "${c.at.state}") is no longer in the template`, stopDate: this.clock.now() });
+        this.save(exec);
+        finish();
+        continue;
+      }
+      resumed++;
+      if (c.at.until !== undefined) this.sleepThenResume(machine, exec, { state: c.at.state, input: c.at.input, until: c.at.until }, finish);
+      else this.runSegment(machine, exec, c.at.state, c.at.input, undefined, finish);
+    }
+    return resumed;
+  }
+
+  stopExecution(arn: string, error?: string, cause?: string, options: { persist?: boolean } = {}) {
     const exec = this.executions.get(arn);
     if (!exec || exec.status !== 'RUNNING') return;
     Object.assign(exec, { status: 'ABORTED', stopDate: this.clock.now(), error, cause });
+    // The local runtime shutting down is not a stop of the run: on disk it stays where it was.
+    if (options.persist !== false) this.save(exec);
     exec.stop.abort();
+  }
+
+  /** Sleeps on the clock until a Wait's end (or the run's timeout), then runs on from that Wait. */
+  private sleepThenResume(machine: LocalMachine, exec: LocalExecution, s: { state: string; input: unknown; until: number }, finish: () => void) {
+    // The run's TimeoutSeconds is enforced here, while it waits on the clock: work takes
+    // real time, which a fast clock would stretch into hours and time out for no reason.
+    const timeout = machine.definition.TimeoutSeconds;
+    const deadline = typeof timeout === 'number' ? exec.startDate.getTime() + timeout * 1000 : Infinity;
+    const wake = Math.min(s.until, deadline);
+    exec.waitingUntil = new Date(s.until);
+    this.clock.sleepUntil(wake, exec.stop.signal).then(() => {
+      exec.waitingUntil = undefined;
+      if (exec.status === 'RUNNING' && !exec.stop.signal.aborted && wake < s.until) {
+        Object.assign(exec, { status: 'TIMED_OUT', stopDate: this.clock.now(), error: 'States.Timeout' });
+        this.save(exec);
+        exec.stop.abort();
+      }
+      if (exec.status === 'RUNNING' && !exec.stop.signal.aborted) this.runSegment(machine, exec, s.state, s.input, s.state, finish);
+      else finish();
+    });
   }
 
   private segment(machine: LocalMachine, startAt: string): ClockedStateMachine {
@@ -285,31 +363,19 @@ export class LocalStepFunctions {
       (output) => {
         if (exec.status !== 'RUNNING') return finish();
         if (suspend) {
-          const s = suspend;
-          // The run's TimeoutSeconds is enforced here, while it waits on the clock: work takes
-          // real time, which a fast clock would stretch into hours and time out for no reason.
-          const timeout = machine.definition.TimeoutSeconds;
-          const deadline = typeof timeout === 'number' ? exec.startDate.getTime() + timeout * 1000 : Infinity;
-          const wake = Math.min(s.until, deadline);
-          exec.waitingUntil = new Date(s.until);
-          this.clock.sleepUntil(wake, exec.stop.signal).then(() => {
-            exec.waitingUntil = undefined;
-            if (exec.status === 'RUNNING' && !exec.stop.signal.aborted && wake < s.until) {
-              Object.assign(exec, { status: 'TIMED_OUT', stopDate: this.clock.now(), error: 'States.Timeout' });
-              exec.stop.abort();
-            }
-            if (exec.status === 'RUNNING' && !exec.stop.signal.aborted) this.runSegment(machine, exec, s.state, s.input, s.state, finish);
-            else finish();
-          });
+          this.save(exec, suspend);
+          this.sleepThenResume(machine, exec, suspend, finish);
           return;
         }
         Object.assign(exec, { status: 'SUCCEEDED', output: JSON.stringify(output), stopDate: this.clock.now() });
+        this.save(exec);
         finish();
       },
       (err: Error & { cause?: unknown }) => {
         if (exec.status === 'RUNNING') {
           const inner = (err.cause ?? err) as Error & { Error?: string; Cause?: string };
           Object.assign(exec, { status: 'FAILED', error: inner.Error ?? inner.name, cause: inner.Cause ?? inner.message, stopDate: this.clock.now() });
+          this.save(exec);
         }
         finish();
       },
