@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, type TendConfigInput } from '../../functions/core/config.ts';
+import { BUILTIN_PLAYS } from '../../functions/core/plays/builtin.ts';
 import userConfig from '../../tend.config.ts';
 
 /** `bin/tend.ts` builds the app from `parseConfig(tend.config.ts)`: a bad config stops the synth with the field named. */
@@ -41,12 +42,13 @@ describe('config validation before synth', () => {
       withChange((c) => {
         c.sender.from = 'nope';
         c.scoring = { schedule: 'every day' };
-        const steps = c.journeys.onboarding.steps;
-        steps[1]!.day = 0;
+        const renewal = structuredClone(BUILTIN_PLAYS.renewal!);
+        renewal.steps[1]!.day = -95;
+        c.plays = { renewal };
       }),
     );
     expect(err.message).toMatch(/^\s+sender\.from: /m);
     expect(err.message).toMatch(/^\s+scoring\.schedule: rate\(\.\.\.\) or cron\(\.\.\.\)/m);
-    expect(err.message).toMatch(/^\s+journeys\.onboarding\.steps\[1\]\.day: steps must be in increasing day order/m);
+    expect(err.message).toMatch(/^\s+plays\.renewal\.steps\[1\]\.day: steps must be in time order$/m);
   });
 });

@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
-import { scheduleKey } from '../../functions/core/journey/onboarding.ts';
+import { scheduleKey } from '../../functions/core/plays/schedule.ts';
+import { playTimeout } from '../../workflows/play.ts';
 import userConfig from '../../tend.config.ts';
 import { isObject, loadTemplate, logicalIdOf, parseDefinition, resourcesOfType, STACK, type Json, type JsonObject } from './assembly.ts';
 
@@ -57,72 +58,100 @@ describe('JSONPath-only guard', () => {
   });
 });
 
-describe('onboarding state machine definition', () => {
-  let states: Map<string, JsonObject>;
-  let definition: JsonObject;
+const plays = Object.values(config.plays);
 
-  beforeAll(() => {
-    const id = logicalIdOf(STACK.app, '/Tend/Onboarding/StateMachine/Resource');
-    const resource = loadTemplate(STACK.app).Resources[id];
+describe('play state machines', () => {
+  it('one per configured play, named after the stack and the play', () => {
+    const machines = resourcesOfType(loadTemplate(STACK.app), 'AWS::StepFunctions::StateMachine').filter(([, p]) => String(p['StateMachineName'] ?? '').startsWith('Tend-'));
+    expect(machines.map(([, p]) => p['StateMachineName']).sort()).toEqual(plays.map((p) => `Tend-${p.id}`).sort());
+    expect(plays.length).toBe(7);
+  });
+});
+
+describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine', (id, play) => {
+  const props = (): JsonObject => {
+    const logicalId = logicalIdOf(STACK.app, `/Tend/Plays/Play-${id}/StateMachine/Resource`);
+    const resource = loadTemplate(STACK.app).Resources[logicalId];
     expect(resource?.Type).toBe('AWS::StepFunctions::StateMachine');
-    definition = parseDefinition(resource?.Properties?.['DefinitionString']);
-    states = allStates(definition);
+    return resource!.Properties!;
+  };
+  const definition = () => parseDefinition(props()['DefinitionString']);
+  const states = () => allStates(definition());
+  const ofType = (type: string) => [...states()].filter(([, s]) => s['Type'] === type);
+  const state = (name: string): JsonObject => {
+    const s = states().get(name);
+    if (!s) throw new Error(`no state "${name}"; states: ${[...states().keys()].join(', ')}`);
+    return s;
+  };
+
+  it('is a Standard machine named Tend-<play>, with the play\'s timeout, JSONPath only', () => {
+    expect(props()['StateMachineName']).toBe(`Tend-${id}`);
+    expect(props()['StateMachineType']).toBe('STANDARD');
+    expect('Definition' in props() || 'DefinitionSubstitutions' in props()).toBe(false);
+    expect(forbiddenKeys(definition())).toEqual([]);
+    expect(definition()['StartAt']).toBe('Begin');
+    expect(definition()['TimeoutSeconds']).toBe(playTimeout(play).toSeconds());
   });
 
-  const ofType = (type: string) => [...states].filter(([, s]) => s['Type'] === type);
-
-  it('waits until an absolute, planned timestamp for each configured step, and never for a duration', () => {
-    const steps = config.journeys.onboarding.steps;
-    expect(steps.length).toBeGreaterThan(0);
+  it('has a "Wait for <step>" per step, until the planned $.run.at.<key>, then "Run <step>"', () => {
+    for (const step of play.steps) {
+      const wait = state(`Wait for ${step.id}`);
+      expect(wait, step.id).toEqual({ Type: 'Wait', TimestampPath: `$.run.at.${scheduleKey(step.id)}`, Next: `Run ${step.id}` });
+      expect(state(`Hold ${step.id}`), step.id).toEqual({ Type: 'Wait', TimestampPath: '$.step.until', Next: `Run ${step.id}` });
+    }
     const waits = ofType('Wait');
-    for (const step of steps) {
-      const path = `$.plan.schedule.${scheduleKey(step.id)}`;
-      expect(
-        waits.filter(([, s]) => s['TimestampPath'] === path).map(([name]) => name),
-        `Wait with TimestampPath ${path} for step ${step.id}`,
-      ).toHaveLength(1);
-    }
-    expect(waits).toHaveLength(steps.length);
-    for (const [name, wait] of waits) {
-      expect(Object.keys(wait).filter((k) => ['Seconds', 'SecondsPath', 'Timestamp'].includes(k)), name).toEqual([]);
-    }
+    expect(waits).toHaveLength(2 * play.steps.length);
+    for (const [name, wait] of waits) expect(Object.keys(wait).filter((k) => ['Seconds', 'SecondsPath', 'Timestamp'].includes(k)), name).toEqual([]);
   });
 
-  it('sends each configured step with its configured templates', () => {
-    const sends = ofType('Task')
-      .map(([, s]) => (isObject(s['Parameters']) ? s['Parameters']['Payload'] : undefined))
-      .filter((p): p is JsonObject => isObject(p) && p['action'] === 'send')
-      .map((p) => `${String(p['step'])}:${String(p['template'])}`);
-    const expected = config.journeys.onboarding.steps.flatMap((s) => [...new Set([s.templates.active, s.templates.inactive])].map((t) => `${s.id}:${t}`));
-    expect(sends.sort()).toEqual(expected.sort());
+  it('runs the steps in the play\'s order, each routing to exit, hold or the next step', () => {
+    expect(state('Started?')['Default']).toBe(`Wait for ${play.steps[0]!.id}`);
+    play.steps.forEach((step, i) => {
+      const run = state(`Run ${step.id}`);
+      expect(run['Next']).toBe(`After ${step.id}`);
+      expect(isObject(run['Parameters']) && run['Parameters']['Payload']).toEqual({
+        play: id,
+        'accountId.$': '$.accountId',
+        'cycle.$': '$.cycle',
+        'executionName.$': '$$.Execution.Name',
+        action: 'step',
+        step: step.id,
+      });
+      const after = state(`After ${step.id}`);
+      expect(after['Choices']).toEqual([
+        { Variable: '$.step.route', StringEquals: 'exit', Next: 'Exited' },
+        { Variable: '$.step.route', StringEquals: 'wait', Next: `Hold ${step.id}` },
+      ]);
+      expect(after['Default']).toBe(i + 1 < play.steps.length ? `Wait for ${play.steps[i + 1]!.id}` : 'Complete');
+    });
+    expect(ofType('Task').map(([n]) => n).sort()).toEqual(['Begin', 'Complete', 'Record failure', ...play.steps.map((s) => `Run ${s.id}`)].sort());
   });
 
-  it('gives every Task a Catch for all errors that leads to a real state', () => {
-    const tasks = ofType('Task');
-    expect(tasks.length).toBeGreaterThan(0);
-    const missing = tasks.filter(([, t]) => !Array.isArray(t['Catch']) || t['Catch'].length === 0).map(([name]) => name);
-    expect(missing, 'Tasks without a Catch').toEqual([]);
-    for (const [name, task] of tasks) {
-      const catchers = (task['Catch'] as Json[]).filter(isObject);
-      expect(
-        catchers.some((c) => Array.isArray(c['ErrorEquals']) && c['ErrorEquals'].includes('States.ALL')),
-        `${name} catches States.ALL`,
-      ).toBe(true);
-      for (const c of catchers) expect(states.has(String(c['Next'])), `${name} Catch -> ${String(c['Next'])}`).toBe(true);
+  it('catches every error of every Task into the failure path, and retries a failed step', () => {
+    for (const [name, task] of ofType('Task')) {
+      const catchers = Array.isArray(task['Catch']) ? task['Catch'].filter(isObject) : [];
+      expect(catchers, `${name} Catch`).toHaveLength(1);
+      expect(catchers[0]!['ErrorEquals'], name).toEqual(['States.ALL']);
+      expect(catchers[0]!['Next'], name).toBe(name === 'Record failure' ? 'Play failed' : 'Record failure');
+      expect(catchers[0]!['ResultPath'], name).toBe(name === 'Record failure' ? '$.recordFailureError' : '$.error');
+      if (name.startsWith('Run ')) {
+        const retries = (Array.isArray(task['Retry']) ? task['Retry'] : []).filter(isObject);
+        expect(retries.filter((r) => Array.isArray(r['ErrorEquals']) && r['ErrorEquals'].includes('States.TaskFailed')), `${name} retries States.TaskFailed`).toHaveLength(1);
+      }
     }
+    expect(state('Record failure')['Next']).toBe('Play failed');
+    expect(isObject(state('Record failure')['Parameters']) && (state('Record failure')['Parameters'] as JsonObject)['Payload']).toMatchObject({ action: 'fail', 'error.$': '$.error' });
+    expect(state('Play failed')).toMatchObject({ Type: 'Fail', Error: 'PlayStepFailed' });
   });
 
   it('has no dangling transitions and ends in Succeed or Fail', () => {
-    expect(states.has(String(definition['StartAt']))).toBe(true);
-    for (const [name, state] of states) {
-      const targets = [
-        state['Next'],
-        state['Default'],
-        ...(Array.isArray(state['Choices']) ? state['Choices'].filter(isObject).map((c) => c['Next']) : []),
-      ].filter((t) => t !== undefined);
-      for (const t of targets) expect(states.has(String(t)), `${name} -> ${String(t)}`).toBe(true);
+    const all = states();
+    expect(all.has(String(definition()['StartAt']))).toBe(true);
+    for (const [name, s] of all) {
+      const targets = [s['Next'], s['Default'], ...(Array.isArray(s['Choices']) ? s['Choices'].filter(isObject).map((c) => c['Next']) : []), ...(Array.isArray(s['Catch']) ? s['Catch'].filter(isObject).map((c) => c['Next']) : [])].filter((t) => t !== undefined);
+      for (const t of targets) expect(all.has(String(t)), `${name} -> ${String(t)}`).toBe(true);
     }
-    expect(ofType('Succeed').length).toBeGreaterThan(0);
-    expect(ofType('Fail').length).toBeGreaterThan(0);
+    expect(ofType('Succeed').map(([n]) => n).sort()).toEqual(['Done', 'Exited', 'Not started']);
+    expect(ofType('Fail').map(([n]) => n)).toEqual(['Play failed']);
   });
 });

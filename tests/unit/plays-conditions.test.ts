@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, dayOf } from '../../functions/core/clock.ts';
+import { describeCondition, holds, type AccountSnapshot } from '../../functions/core/plays/conditions.ts';
+import type { Condition } from '../../functions/core/plays/definition.ts';
+import { makeAccount } from './support/plays-world.ts';
+
+const NOW = new Date('2026-03-10T12:00:00.000Z');
+type Band = 'green' | 'yellow' | 'red';
+
+function snapshot(over: Partial<AccountSnapshot> & { used?: number; available?: number } = {}): AccountSnapshot {
+  const available = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].slice(0, over.available ?? 10);
+  const { used = 0, ...rest } = over;
+  return {
+    account: makeAccount(),
+    now: NOW,
+    band: 'green',
+    recentBands: [],
+    flags: [],
+    usage: { activeUsers: 1, seats: 5, featuresUsed: available.slice(0, used), featuresAvailable: available, userDays: 1, activeInLast7Days: true },
+    activated: false,
+    cycle: '2026-03-01',
+    ...rest,
+  };
+}
+
+/** Daily bands ending `endDaysAgo` days before today (0 = today), oldest first; null leaves the day unscored. */
+const daily = (bands: (Band | null)[], endDaysAgo = 0) =>
+  bands.map((band, i) => ({ day: dayOf(NOW.getTime() - (endDaysAgo + bands.length - 1 - i) * DAY_MS), band })).filter((d) => d.band !== null) as AccountSnapshot['recentBands'];
+
+describe('holds, clause by clause', () => {
+  it.each<[string, Condition, Partial<AccountSnapshot> & { used?: number; available?: number }, boolean]>([
+    ['no condition fields', {}, {}, true],
+    ['tier in the band', { tier: ['red', 'yellow'] }, { band: 'yellow' }, true],
+    ['tier not in the band', { tier: ['red'] }, { band: 'green' }, false],
+    ['tier without a score', { tier: ['green', 'yellow', 'red'] }, { band: null }, false],
+    ['segment matches', { segment: ['high-touch'] }, { account: makeAccount({ segment: 'high-touch' }) }, true],
+    ['segment differs', { segment: ['high-touch', 'medium-touch'] }, { account: makeAccount({ segment: 'tech-touch' }) }, false],
+    ['active and active', { active: true }, {}, true],
+    ['active but quiet', { active: true }, { usage: { activeUsers: 0, seats: 5, featuresUsed: [], featuresAvailable: ['a'], userDays: 0, activeInLast7Days: false } }, false],
+    ['not active and quiet', { active: false }, { usage: { activeUsers: 0, seats: 5, featuresUsed: [], featuresAvailable: ['a'], userDays: 0, activeInLast7Days: false } }, true],
+    ['activated wanted, reached', { activated: true }, { activated: true }, true],
+    ['not activated wanted, reached', { activated: false }, { activated: true }, false],
+    ['flag present', { flag: 'promoter' }, { flags: ['promoter', 'near-seat-limit'] }, true],
+    ['flag absent', { flag: 'promoter' }, { flags: ['near-seat-limit'] }, false],
+    ['noFlag absent', { noFlag: 'payment-trouble' }, { flags: ['promoter'] }, true],
+    ['noFlag present', { noFlag: 'payment-trouble' }, { flags: ['payment-trouble'] }, false],
+    ['adoption 20% below 30', { adoptionBelow: 30 }, { used: 2 }, true],
+    ['adoption 30% not below 30', { adoptionBelow: 30 }, { used: 3 }, false],
+    ['adoption 70% at least 70', { adoptionAtLeast: 70 }, { used: 7 }, true],
+    ['adoption 60% not at least 70', { adoptionAtLeast: 70 }, { used: 6 }, false],
+    ['no features known: adoption 0', { adoptionBelow: 1 }, { used: 0, available: 0 }, true],
+    ['no features known: not at least 0.1%', { adoptionAtLeast: 0.1 }, { used: 0, available: 0 }, false],
+    ['renewal date moved past the cycle', { renewed: true }, { account: makeAccount({ renewalDate: '2027-03-01T00:00:00.000Z' }), cycle: '2026-03-01' }, true],
+    ['renewal date still the cycle', { renewed: true }, { account: makeAccount({ renewalDate: '2026-03-01T00:00:00.000Z' }), cycle: '2026-03-01' }, false],
+    ['renewal date later the same day', { renewed: true }, { account: makeAccount({ renewalDate: '2026-03-01T18:00:00.000Z' }), cycle: '2026-03-01' }, false],
+    ['no renewal date', { renewed: true }, { account: makeAccount(), cycle: '2026-03-01' }, false],
+    ['every field must hold (AND): one fails', { tier: ['green'], active: true, flag: 'promoter' }, { flags: [] }, false],
+    ['every field must hold (AND): all hold', { tier: ['green'], active: true, flag: 'promoter' }, { flags: ['promoter'] }, true],
+  ])('%s', (_name, condition, over, expected) => {
+    expect(holds(condition, snapshot(over))).toBe(expected);
+  });
+
+  it('holds when there is no condition', () => {
+    expect(holds(undefined, snapshot({ band: null }))).toBe(true);
+  });
+
+  it('ignores fields given as undefined', () => {
+    expect(holds({ tier: undefined, active: undefined }, snapshot({ band: null }))).toBe(true);
+  });
+});
+
+describe('notRedForDays: each of the last N days, up to today, scored and not red', () => {
+  it.each<[string, (Band | null)[], number, boolean]>([
+    ['7 green days up to today', ['green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
+    ['7 days, some yellow', ['yellow', 'green', 'yellow', 'green', 'green', 'yellow', 'green'], 0, true],
+    ['red 7 days ago does not count', ['red', 'green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
+    ['red 6 days ago counts', ['red', 'green', 'green', 'green', 'green', 'green', 'green'], 0, false],
+    ['red today', ['green', 'green', 'green', 'green', 'green', 'green', 'red'], 0, false],
+    ['only 6 days scored', ['green', 'green', 'green', 'green', 'green', 'green'], 0, false],
+    ['a gap in the last 7 days (an unscored day)', ['green', 'green', null, 'green', 'green', 'green', 'green'], 0, false],
+    ['a gap before the window', ['green', null, 'green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
+    // Today not scored yet (the daily run comes later in the day): the last 7 scored days are green but do not count.
+    ['7 green days ending yesterday', ['green', 'green', 'green', 'green', 'green', 'green', 'green'], 1, false],
+  ])('%s', (_name, bands, endDaysAgo, expected) => {
+    expect(holds({ notRedForDays: 7 }, snapshot({ recentBands: daily(bands, endDaysAgo) }))).toBe(expected);
+  });
+
+  it('counts an unscored band (null) as not proven healthy', () => {
+    const recent = daily(['green', 'green', 'green']);
+    recent[1] = { ...recent[1]!, band: null };
+    expect(holds({ notRedForDays: 3 }, snapshot({ recentBands: recent }))).toBe(false);
+  });
+
+  it('property: holds exactly when the last N calendar days are all scored and none is red', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom<Band | null>('green', 'yellow', 'red', null), { maxLength: 20 }), fc.integer({ min: 1, max: 10 }), (bands, n) => {
+        const lastN = bands.slice(-n);
+        const expected = bands.length >= n && lastN.every((b) => b !== null && b !== 'red');
+        expect(holds({ notRedForDays: n }, snapshot({ recentBands: daily(bands) }))).toBe(expected);
+      }),
+    );
+  });
+});
+
+describe('describeCondition', () => {
+  it.each<[Condition | undefined, string]>([
+    [undefined, 'always'],
+    [{}, 'always'],
+    [{ tier: ['red'] }, 'health red'],
+    [{ tier: ['yellow', 'red'] }, 'health yellow or red'],
+    [{ segment: ['high-touch', 'medium-touch'] }, 'high-touch or medium-touch'],
+    [{ active: true }, 'active in the last 7 days'],
+    [{ active: false }, 'not active in the last 7 days'],
+    [{ activated: true }, 'first value reached'],
+    [{ activated: false }, 'first value not reached'],
+    [{ flag: 'promoter' }, 'flag promoter'],
+    [{ noFlag: 'payment-trouble' }, 'no flag payment-trouble'],
+    [{ adoptionBelow: 30 }, 'adoption under 30%'],
+    [{ adoptionAtLeast: 70 }, 'adoption at least 70%'],
+    [{ notRedForDays: 7 }, 'not red for 7 days'],
+    [{ renewed: true }, 'renewal date moved on'],
+    [{ tier: ['red'], active: false }, 'health red and not active in the last 7 days'],
+    [{ tier: undefined, flag: 'promoter' }, 'flag promoter'],
+  ])('%j -> %s', (condition, text) => {
+    expect(describeCondition(condition)).toBe(text);
+  });
+});
