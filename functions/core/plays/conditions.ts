@@ -30,7 +30,8 @@ const CLAUSES: { [K in keyof Condition]-?: { holds: (s: AccountSnapshot, v: NonN
   adoptionAtLeast: { holds: (s, v) => adoption(s) >= v, describe: (v) => `adoption at least ${v}%` },
   notRedForDays: {
     holds: (s, days) => {
-      const from = dayOf(s.now.getTime() - (days - 1) * DAY_MS);
+      // Today's score may not be computed yet when the step runs: look back one day more.
+      const from = dayOf(s.now.getTime() - days * DAY_MS);
       const window = s.recentBands.filter((d) => d.day >= from);
       return window.length >= days && window.every((d) => d.band !== null && d.band !== 'red');
     },

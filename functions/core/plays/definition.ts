@@ -31,7 +31,7 @@ export const conditionSchema = z.object({
   /** Share of the product's features used in the last 30 days, in percent. */
   adoptionBelow: z.optional(percent),
   adoptionAtLeast: z.optional(percent),
-  /** Healthy (not red) on each of the last N scored days. */
+  /** Not red on every scored day of the last N days (and at least N of them, counting today's if computed). */
   notRedForDays: z.optional(z.int().check(z.positive(), z.lte(30))),
   /** The account's renewal date moved past the date this run was started for. */
   renewed: z.optional(z.literal(true)),

@@ -28,13 +28,18 @@ export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account
   if (play.segments && !play.segments.includes(account.segment)) return no('not-eligible', `segment ${account.segment}`);
   const anchor = anchorOf(play, account, trigger.at);
   if (!anchor) return no('not-eligible', `no ${play.anchor}`);
+  // An imported customer is not onboarded, a renewal already past is not run: a run whose every
+  // step is long past would only catch up on stale steps.
+  const last = play.steps[play.steps.length - 1]!;
+  const lastAt = new Date(anchor).getTime() + (last.day + (last.watch?.giveUpAfterDays ?? 0)) * DAY_MS + last.hour * 3_600_000 + last.graceHours * 3_600_000;
+  if (lastAt < new Date(trigger.at).getTime()) return no('not-eligible', `every step of the play is past (its ${play.anchor} is ${anchor})`);
   const cycle = cycleOf(anchor);
   const name = executionName(play.id, account.id, cycle);
   const ref = { accountId: account.id, play: play.id, cycle };
   if (await deps.runs.get(ref)) return no('already-started', `cycle ${cycle} has a run`);
-  const last = await deps.runs.latest(account.id, play.id);
-  if (last && play.cooldownDays > 0 && new Date(trigger.at).getTime() - new Date(last.startedAt).getTime() < play.cooldownDays * DAY_MS && last.executionName !== name) {
-    return no('cooling-down', `last run started ${last.startedAt}; cool-down ${play.cooldownDays} days`);
+  const previous = await deps.runs.latest(account.id, play.id);
+  if (previous && play.cooldownDays > 0 && new Date(trigger.at).getTime() - new Date(previous.startedAt).getTime() < play.cooldownDays * DAY_MS && previous.executionName !== name) {
+    return no('cooling-down', `last run started ${previous.startedAt}; cool-down ${play.cooldownDays} days`);
   }
   const lock = await deps.runs.claimLive(account.id, play.id, { executionName: name, cycle, at: deps.clock.now().toISOString() });
   if (!lock.held) return no('live-run', `${lock.by.executionName} is live`);
