@@ -70,33 +70,35 @@ describe('holds, clause by clause', () => {
   });
 });
 
-describe('notRedForDays: each of the last N days, up to today, scored and not red', () => {
+describe('notRedForDays: N scored days, none red, in the last N days and today', () => {
   it.each<[string, (Band | null)[], number, boolean]>([
     ['7 green days up to today', ['green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
     ['7 days, some yellow', ['yellow', 'green', 'yellow', 'green', 'green', 'yellow', 'green'], 0, true],
-    ['red 7 days ago does not count', ['red', 'green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
-    ['red 6 days ago counts', ['red', 'green', 'green', 'green', 'green', 'green', 'green'], 0, false],
+    // Today's score may not be computed yet: 7 days ending yesterday are enough.
+    ['7 green days ending yesterday (today not scored yet)', ['green', 'green', 'green', 'green', 'green', 'green', 'green'], 1, true],
+    ['7 green days ending two days ago', ['green', 'green', 'green', 'green', 'green', 'green', 'green'], 2, false],
+    ['red 8 days ago does not count', ['red', 'green', 'green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
+    ['red 7 days ago counts (the window reaches back one day more)', ['red', 'green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, false],
     ['red today', ['green', 'green', 'green', 'green', 'green', 'green', 'red'], 0, false],
     ['only 6 days scored', ['green', 'green', 'green', 'green', 'green', 'green'], 0, false],
-    ['a gap in the last 7 days (an unscored day)', ['green', 'green', null, 'green', 'green', 'green', 'green'], 0, false],
-    ['a gap before the window', ['green', null, 'green', 'green', 'green', 'green', 'green', 'green', 'green'], 0, true],
-    // Today not scored yet (the daily run comes later in the day): the last 7 scored days are green but do not count.
-    ['7 green days ending yesterday', ['green', 'green', 'green', 'green', 'green', 'green', 'green'], 1, false],
+    ['one unscored day among the last 8 is tolerated', ['green', 'green', null, 'green', 'green', 'green', 'green', 'green'], 0, true],
+    ['two unscored days among the last 8 are not', ['green', 'green', null, 'green', null, 'green', 'green', 'green'], 0, false],
+    ['no scores at all', [], 0, false],
   ])('%s', (_name, bands, endDaysAgo, expected) => {
     expect(holds({ notRedForDays: 7 }, snapshot({ recentBands: daily(bands, endDaysAgo) }))).toBe(expected);
   });
 
-  it('counts an unscored band (null) as not proven healthy', () => {
-    const recent = daily(['green', 'green', 'green']);
-    recent[1] = { ...recent[1]!, band: null };
+  it('counts a day scored without a band (null) as not proven healthy', () => {
+    const recent = daily(['green', 'green', 'green', 'green']);
+    recent[2] = { ...recent[2]!, band: null };
     expect(holds({ notRedForDays: 3 }, snapshot({ recentBands: recent }))).toBe(false);
   });
 
-  it('property: holds exactly when the last N calendar days are all scored and none is red', () => {
+  it('property: holds exactly when at least N of the last N+1 calendar days (today included) are scored and none is red', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom<Band | null>('green', 'yellow', 'red', null), { maxLength: 20 }), fc.integer({ min: 1, max: 10 }), (bands, n) => {
-        const lastN = bands.slice(-n);
-        const expected = bands.length >= n && lastN.every((b) => b !== null && b !== 'red');
+        const window = bands.slice(-(n + 1)).filter((b) => b !== null);
+        const expected = window.length >= n && window.every((b) => b !== 'red');
         expect(holds({ notRedForDays: n }, snapshot({ recentBands: daily(bands) }))).toBe(expected);
       }),
     );
