@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../functions/core/clock.ts';
 import { beginRun, completeRun, failRun, PAUSE_RECHECK_HOURS, runStep, type Route } from '../../functions/core/plays/engine.ts';
@@ -215,6 +216,54 @@ describe('runStep: doing a step', () => {
     w.clock.set('2026-01-15T00:00:00.000Z');
     await step('day-14');
     expect(announced()).toHaveLength(1);
+  });
+});
+
+describe('runStep: the renewal\'s approach follows the health band (first matching option)', () => {
+  it.each<['green' | 'yellow' | 'red', string[], string[], string]>([
+    ['green', ['renewal-value-review'], ['Healthy renewal: open the expansion conversation'], 'option 1: health green'],
+    ['yellow', ['renewal-value-review'], [], 'option 2: health yellow'],
+    ['red', [], ['Renewal at risk: value review call with the champion'], 'option 3: always'],
+  ])('value review of a %s account', async (band, emails, tasks, detail) => {
+    const w = playsWorld({ now: '2026-11-01T00:00:00.000Z' });
+    w.addAccount({ renewalDate: '2026-12-31T00:00:00.000Z' });
+    w.setScore('acme', band);
+    const { executionName, cycle } = await w.begin('renewal', 'acme', '2026-12-31T00:00:00.000Z');
+    expect(cycle).toBe('2026-12-31');
+    expect(await runStep(w.deps, { play: 'renewal', accountId: 'acme', cycle, executionName, step: 'value-review' })).toEqual({ route: 'next' });
+    expect([...w.ledger.values()].map((r) => r.template)).toEqual(emails);
+    expect([...w.tasks.values()].map((t) => t.title)).toEqual(tasks);
+    expect(w.run('acme', 'renewal', cycle)!.steps['value-review']).toMatchObject({ outcome: 'done', detail });
+  });
+
+  it('exits "renewed" once the renewal date moved past the cycle', async () => {
+    const w = playsWorld({ now: '2026-12-01T00:00:00.000Z' });
+    w.addAccount({ renewalDate: '2026-12-31T00:00:00.000Z' });
+    const { executionName, cycle } = await w.begin('renewal', 'acme', '2026-12-31T00:00:00.000Z');
+    w.accounts.get('acme')!.renewalDate = '2027-12-31T00:00:00.000Z';
+    expect(await runStep(w.deps, { play: 'renewal', accountId: 'acme', cycle, executionName, step: 'notice' })).toEqual({ route: 'exit', reason: 'renewed' });
+    expect(w.sent).toEqual([]);
+  });
+});
+
+describe('runStep: repeated, in any order, at any time', () => {
+  it('property: never sends a step\'s email twice, and every email sent is in the ledger as sent', async () => {
+    const ids = ['welcome', 'day-7', 'day-14', 'day-30', 'review'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 72 })), { minLength: 1, maxLength: 25 }), fc.boolean(), async (calls, active) => {
+        const { w, step } = await onboarding();
+        if (active) w.addUsage('acme', '2026-01-06', ['u1'], ['dashboards']);
+        for (const [i, hours] of calls) {
+          w.clock.advanceHours(hours);
+          await step(ids[i]!);
+        }
+        const perStep = new Map<string, number>();
+        for (const e of w.sent) perStep.set(e.tags.step!, (perStep.get(e.tags.step!) ?? 0) + 1);
+        for (const [id, n] of perStep) expect(n, id).toBe(1);
+        expect([...w.ledger.values()].filter((r) => r.status === 'sent').map((r) => r.messageId).sort()).toEqual(w.sent.map((_, i) => `msg-${i + 1}`).sort());
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
