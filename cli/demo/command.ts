@@ -76,15 +76,15 @@ export async function demo(options: { accounts: number; days: number; seed: numb
       await rt.idle();
     }
     const sent = rt.ses.outbox().length;
-    const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING' && e.machineArn.includes('Onboarding')).length;
-    progress(`day ${day + 1}/${options.days} · ${eventsPosted.toLocaleString('en-US')} events · ${sent} emails sent · ${live} journeys running`);
+    const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING' && e.name.split('-')[0]! in config.plays).length;
+    progress(`day ${day + 1}/${options.days} · ${eventsPosted.toLocaleString('en-US')} events · ${sent} emails sent · ${live} plays running`);
   }
   // A last scoring run, so the summary shows the accounts as they end the demo.
   for (const s of rt.scheduler.schedules) await rt.scheduler.fire(s);
   await rt.idle();
   if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
 
-  const summary = await summarise(rt, accounts, { days: options.days, seed: options.seed, eventsPosted, seconds: (Date.now() - began) / 1000 });
+  const summary = await summarise(rt, accounts, { days: options.days, seed: options.seed, eventsPosted, seconds: (Date.now() - began) / 1000 }, Object.keys(config.plays));
   if (options.json) console.log(JSON.stringify(summary));
   else printSummary(summary);
 

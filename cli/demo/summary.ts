@@ -11,31 +11,53 @@ export interface DemoSummary {
   emailsSent: number;
   emailsByTemplate: Record<string, number>;
   emailsByStep: Record<string, number>;
-  journeys: { started: number; completed: number; running: number; failed: number };
+  /** Runs per play: started, finished (completed or ended early), running, failed. */
+  plays: Record<string, { started: number; finished: number; running: number; failed: number }>;
+  tasks: number;
   seconds: number;
 }
 
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
 /** The demo's outcome, read back through the public API (the account view) and the local stand-ins. */
-export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], run: { days: number; seed: number; eventsPosted: number; seconds: number }): Promise<DemoSummary> {
+export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], run: { days: number; seed: number; eventsPosted: number; seconds: number }, playIds: string[]): Promise<DemoSummary> {
   const tiers: Record<string, number> = {};
   const byTemplate: Record<string, number> = {};
   const byStep: Record<string, number> = {};
   const scores: number[] = [];
+  let tasks = 0;
   for (const a of accounts) {
     const res = await fetch(`${rt.url}/v1/accounts/${encodeURIComponent(a.id)}`);
     if (res.status !== 200) continue;
-    const view = (await res.json()) as { health: { score: number | null; tier: string | null } | null; journeys: { onboarding: { steps: Record<string, { template?: string; outcome: string }> } | null } };
+    const view = (await res.json()) as {
+      health: { score: number | null; tier: string | null } | null;
+      plays: { play: string; steps: Record<string, { actions?: { kind: string; template?: string; outcome: string }[] }> }[];
+      tasks: unknown[];
+    };
     bump(tiers, view.health?.tier ?? 'unscored');
     if (typeof view.health?.score === 'number') scores.push(view.health.score);
-    for (const [step, s] of Object.entries(view.journeys.onboarding?.steps ?? {})) {
-      if (s.outcome !== 'sent') continue;
-      bump(byTemplate, s.template ?? 'unknown');
-      bump(byStep, step);
+    tasks += view.tasks.length;
+    for (const run of view.plays) {
+      for (const [step, s] of Object.entries(run.steps)) {
+        for (const a of s.actions ?? []) {
+          if (a.kind !== 'email' || a.outcome !== 'sent') continue;
+          bump(byTemplate, a.template ?? 'unknown');
+          bump(byStep, `${run.play}/${step}`);
+        }
+      }
     }
   }
-  const executions = [...rt.sfn.executions.values()].filter((e) => e.machineArn.includes('Onboarding'));
+  const plays: DemoSummary['plays'] = {};
+  for (const e of rt.sfn.executions.values()) {
+    // Play runs are named `<play>-<account>-<cycle>-<hash>`; the scoring run's are not.
+    const play = e.name.split('-')[0]!;
+    if (!playIds.includes(play)) continue;
+    const p = (plays[play] ??= { started: 0, finished: 0, running: 0, failed: 0 });
+    p.started++;
+    if (e.status === 'SUCCEEDED') p.finished++;
+    else if (e.status === 'RUNNING') p.running++;
+    else if (e.status === 'FAILED' || e.status === 'TIMED_OUT') p.failed++;
+  }
   return {
     accounts: accounts.length,
     days: run.days,
@@ -46,12 +68,8 @@ export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], 
     emailsSent: rt.ses.outbox().length,
     emailsByTemplate: byTemplate,
     emailsByStep: byStep,
-    journeys: {
-      started: executions.length,
-      completed: executions.filter((e) => e.status === 'SUCCEEDED').length,
-      running: executions.filter((e) => e.status === 'RUNNING').length,
-      failed: executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT').length,
-    },
+    plays,
+    tasks,
     seconds: Math.round(run.seconds * 10) / 10,
   };
 }
@@ -66,7 +84,11 @@ ${rows(s.tiers)}
   emails sent            ${s.emailsSent}
   by template
 ${rows(s.emailsByTemplate)}
-  by onboarding step
+  by play step
 ${rows(s.emailsByStep)}
-  onboarding journeys    ${s.journeys.started} started, ${s.journeys.completed} finished, ${s.journeys.running} running, ${s.journeys.failed} failed`);
+  CSM tasks              ${s.tasks}
+  plays (runs)
+${Object.entries(s.plays)
+  .map(([play, p]) => `    ${play.padEnd(20)} ${p.started} started, ${p.finished} finished, ${p.running} running, ${p.failed} failed`)
+  .join('\n')}`);
 }

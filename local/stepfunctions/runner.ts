@@ -357,7 +357,11 @@ export class LocalStepFunctions {
       tendRun: { onEvent },
     } as never);
     current.run = run;
-    exec.stop.signal.addEventListener('abort', () => run.abort(), { once: true });
+    // One listener per segment, removed when the segment ends: a run that loops through a Wait
+    // daily (a save watch) would otherwise pile them up.
+    const abort = () => run.abort();
+    exec.stop.signal.addEventListener('abort', abort, { once: true });
+    void run.result.finally(() => exec.stop.signal.removeEventListener('abort', abort)).catch(() => {});
 
     run.result.then(
       (output) => {
