@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PlayRunner } from '../core/ports.ts';
 
 const sfn = new SFNClient({});
@@ -30,6 +30,15 @@ export function stepFunctionsRunner(machines: Record<string, string>): PlayRunne
         await sfn.send(new StopExecutionCommand({ executionArn: executionArn(arnOf(play), name), error: 'Tend.Stopped', cause }));
       } catch (err) {
         if ((err as Error).name === 'ExecutionDoesNotExist') return;
+        throw err;
+      }
+    },
+    async isRunning(play, name) {
+      try {
+        const out = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(arnOf(play), name) }));
+        return out.status === 'RUNNING';
+      } catch (err) {
+        if ((err as Error).name === 'ExecutionDoesNotExist') return false;
         throw err;
       }
     },

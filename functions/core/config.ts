@@ -119,10 +119,25 @@ export class ConfigError extends Error {
 export function parseConfig(input: unknown, source = 'tend.config.ts'): TendConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`);
+  const lines = result.error.issues.flatMap(explain).map((i) => `  ${formatPath(i.path)}: ${i.message}`);
   throw new ConfigError(`${source} is not valid:\n${lines.join('\n')}`);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || '(root)';
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * A union's "Invalid input" says nothing; its options' own issues do. Reports the issues of the
+ * option that got furthest (the deepest path): for a play, "steps[2].do.email: unknown template",
+ * not "plays.renewal: Invalid input".
+ */
+function explain(issue: Issue): { path: PropertyKey[]; message: string }[] {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+  const depth = (issues: Issue[]) => Math.max(...issues.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
+  const best = issue.errors.filter((e) => e.length > 0).sort((a, b) => depth(b) - depth(a))[0];
+  if (!best) return [issue];
+  return best.flatMap((i) => explain({ ...i, path: [...issue.path, ...i.path] }));
 }

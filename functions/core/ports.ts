@@ -85,6 +85,8 @@ export interface PlayRunner {
   /** Starts a named execution of a play's state machine; an existing run of that name is not an error. */
   start(play: string, executionName: string, input: unknown): Promise<void>;
   stop(play: string, executionName: string, cause: string): Promise<void>;
+  /** Whether the execution is still running (false when it ended or never existed). */
+  isRunning(play: string, executionName: string): Promise<boolean>;
 }
 
 export interface SendLedger {

@@ -14,7 +14,7 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
     trigger: { on: 'account.created' },
     anchor: 'startDate',
     steps: [
-      { id: 'welcome', day: 1, do: [{ email: 'welcome', category: 'onboarding' }, { stage: 'onboarding' }], highTouch: { task: { title: 'Kickoff call: agree goals and the first use case', priority: 'high', dueDays: 2 } } },
+      { id: 'welcome', day: 1, catchUp: 'skip', graceHours: 7 * 24, do: [{ email: 'welcome', category: 'onboarding' }, { stage: 'onboarding' }], highTouch: { task: { title: 'Kickoff call: agree goals and the first use case', priority: 'high', dueDays: 2 } } },
       {
         id: 'day-7',
         day: 7,

@@ -138,7 +138,8 @@ async function watch(
   const prior = run.steps?.[step.id];
   const now = snapshot.now;
   const since = prior?.at ?? now.toISOString();
-  const days = (now.getTime() - new Date(since).getTime()) / DAY_MS;
+  // Escalation and giving up count from the run's start (the trigger), not the first check.
+  const days = (now.getTime() - new Date(run.startedAt).getTime()) / DAY_MS;
   const outcomes: ActionOutcome[] = [...(prior?.actions ?? [])];
   let escalatedAt = prior?.escalatedAt;
   if (w.escalateAfterDays !== undefined && !escalatedAt && days >= w.escalateAfterDays && w.escalate) {

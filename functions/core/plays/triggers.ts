@@ -41,9 +41,24 @@ export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account
   if (previous && play.cooldownDays > 0 && new Date(trigger.at).getTime() - new Date(previous.startedAt).getTime() < play.cooldownDays * DAY_MS && previous.executionName !== name) {
     return no('cooling-down', `last run started ${previous.startedAt}; cool-down ${play.cooldownDays} days`);
   }
-  const lock = await deps.runs.claimLive(account.id, play.id, { executionName: name, cycle, at: deps.clock.now().toISOString() });
+  const holder = { executionName: name, cycle, at: deps.clock.now().toISOString() };
+  let lock = await deps.runs.claimLive(account.id, play.id, holder);
+  if (!lock.held && !(await deps.runner.isRunning(play.id, lock.by.executionName))) {
+    // The lock outlived its run: the execution timed out or was stopped outside Tend, so no
+    // task recorded the end. Record it, free the lock and take it.
+    const stale = lock.by;
+    await deps.runs.finish({ accountId: account.id, play: play.id, cycle: stale.cycle }, 'failed', deps.clock.now(), 'its execution ended without recording an end (timed out or stopped outside Tend)');
+    await deps.runs.releaseLive(account.id, play.id, stale.executionName);
+    lock = await deps.runs.claimLive(account.id, play.id, holder);
+  }
   if (!lock.held) return no('live-run', `${lock.by.executionName} is live`);
-  await deps.runner.start(play.id, name, { accountId: account.id, play: play.id, cycle, anchor, trigger });
+  try {
+    await deps.runner.start(play.id, name, { accountId: account.id, play: play.id, cycle, anchor, trigger });
+  } catch (err) {
+    // Not started: give the lock back, so the retry (or the next trigger) can start it.
+    await deps.runs.releaseLive(account.id, play.id, name);
+    throw err;
+  }
   return { play: play.id, outcome: 'started', executionName: name };
 }
 
