@@ -13,6 +13,9 @@ import type { StoredScore } from './types.ts';
 import { firstValueReached, type FirstValueCriteria } from './plays/snapshot.ts';
 import { summariseUsage } from './score/derive.ts';
 
+/** A first score in red announces a tier change only for accounts older than this. */
+const FIRST_SCORE_GRACE_DAYS = 30;
+
 export interface ScoringDeps {
   clock: Clock;
   /** The model for an account's segment (one model for all, or per segment). */
@@ -88,6 +91,10 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string): Promis
   }));
   if (previous?.tier && result.tier && previous.tier !== result.tier) {
     events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: previous.tier, to: result.tier, fromBand: previous.band ?? null, band: bandOf(model, result.score), score: result.score } });
+  } else if (!previous?.tier && bandOf(model, result.score) === 'red' && now.getTime() - new Date(account.startDate).getTime() > FIRST_SCORE_GRACE_DAYS * DAY_MS) {
+    // An existing customer scored for the first time (just imported) and already red is entering
+    // red as far as the plays know; a brand-new account with no usage yet is onboarding's, not save's.
+    events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: null, to: result.tier, fromBand: null, band: 'red', score: result.score } });
   }
   const stored: StoredScore = {
     ...result,
