@@ -53,6 +53,20 @@ model
   .option('--json', 'print the result as one JSON object')
   .action(async (options) => (await import('./model/fit.ts')).fitCommand(options));
 
+const plays = program.command('plays').description('playbooks: the configured plays, as a list or as diagrams');
+plays
+  .command('list')
+  .description('each play with its trigger and its steps (day from the anchor)')
+  .option('--json', 'print the resolved play definitions as JSON')
+  .action(async (options) => (await import('./plays/diagram.ts')).listCommand(options));
+plays
+  .command('diagram')
+  .description('a Mermaid flowchart of each play, drawn from its definition')
+  .option('--play <id>', 'only this play')
+  .option('--out <dir>', 'write <play>.mmd files into this folder')
+  .option('--json', 'print { play: diagram } as JSON')
+  .action(async (options) => (await import('./plays/diagram.ts')).diagramCommand(options));
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(`tend: ${err instanceof Error ? err.message : String(err)}`);
