@@ -3,6 +3,7 @@
  * 1. Per Lambda: bundle bytes, and the time to import the bundle (the cold-start init work) in a
  *    fresh Node process, next to an empty-module baseline measured in the same run.
  * 2. Pure scoring throughput (signals derived from 60 days of usage, then scored), accounts a second.
+ * 3. Each play's typical run: state transitions and Lambda calls, and its cost per 1,000 accounts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
 import { presetModel, presetNames, type PresetName } from '../functions/core/score/presets/index.ts';
 import { scoringBatchBench } from './scoring-batch.ts';
+import { playsCostBench } from './plays-cost.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -75,3 +77,4 @@ await bundles();
 console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
 for (const preset of presetNames) scoring(preset);
 await scoringBatchBench();
+await playsCostBench();
