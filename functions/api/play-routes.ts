@@ -71,7 +71,7 @@ export function playRoutes(deps: PlayRouteDeps): Record<string, (event: HttpEven
         const result = await startPlay(deps, play, account, { on: 'manual', at: deps.clock.now().toISOString(), detail: by ? { by } : undefined });
         return json(result.outcome === 'started' ? 202 : 409, result);
       }
-      if (action !== 'pause' && action !== 'resume' && action !== 'cancel') throw new NotFoundError(`no action "${action}"; actions: start, pause, resume, cancel`);
+      if (action !== 'pause' && action !== 'resume' && action !== 'cancel' && action !== 'retry') throw new NotFoundError(`no action "${action}"; actions: start, pause, resume, cancel, retry`);
       return json(200, { run: await controlRun(deps, { accountId, play: play.id, action, by }) });
     },
   };

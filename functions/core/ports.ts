@@ -59,7 +59,9 @@ export interface RunRepo {
   /** Runs of one play, newest first, a page at a time. */
   listByPlay(play: string, options: { status?: RunStatus; limit: number; cursor?: string }): Promise<{ runs: RunRecord[]; cursor?: string }>;
   /** Writes the run when it starts; a redrive of the first task keeps the steps already done. */
-  begin(run: Pick<RunRecord, 'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next'>): Promise<void>;
+  begin(run: Pick<RunRecord, 'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor'>): Promise<void>;
+  /** A failed run goes on under a new execution: running again, the steps done kept. False unless it was failed. */
+  reopen(ref: RunRef, executionName: string, attempt: number): Promise<boolean>;
   stepDone(ref: RunRef, stepId: string, step: RunStep, next: RunRecord['next']): Promise<void>;
   finish(ref: RunRef, status: RunStatus, at: Date, reason?: string): Promise<void>;
   /** Pauses or resumes a live run; false when the run is not live. */

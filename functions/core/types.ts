@@ -109,6 +109,10 @@ export interface RunRecord {
   /** Why the run ended early (recovered, churned, renewed...) or failed. */
   reason?: string;
   trigger: { on: string; at: string; detail?: Record<string, unknown> };
+  /** The moment step days count from (start date, renewal date or trigger time). */
+  anchor?: string;
+  /** 1 for the first execution of the run, +1 for each retry of a failed run. */
+  attempt?: number;
   schedule: Record<string, string>;
   steps: Record<string, RunStep>;
   /** The next step and when it is due, kept up to date as steps finish. */

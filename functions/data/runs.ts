@@ -78,13 +78,14 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       // A redrive re-runs the first task: keep the steps and status already recorded.
       await update(
         run,
-        'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
+        'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, anchor = :anchor, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
         {
           ':a': run.accountId,
           ':p': run.play,
           ':c': run.cycle,
           ':e': run.executionName,
           ':s': run.schedule,
+          ':anchor': run.anchor ?? null,
           ':trigger': run.trigger,
           ':running': 'running',
           ':t': run.startedAt,
@@ -112,6 +113,15 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         );
       } catch (err) {
         if (!isConditionalCheckFailed(err)) throw err;
+      }
+    },
+    async reopen(ref, executionName, attempt) {
+      try {
+        await update(ref, 'SET #status = :running, executionName = :e, attempt = :n REMOVE finishedAt, reason', { ':running': 'running', ':e': executionName, ':n': attempt, ':failed': 'failed' }, { '#status': 'status' }, '#status = :failed');
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
       }
     },
     async setPaused(ref, paused, at, by) {

@@ -222,18 +222,45 @@ describe('built-in plays on the local runtime', () => {
     expect(listed.body?.runs.map((r: { accountId: string }) => r.accountId)).toEqual(['handled']);
   }, 60_000);
 
-  it('a step that keeps failing is retried, then caught: the run and the step say failed, with the error', async () => {
+  it('a step that keeps failing is retried, then caught; a retry of the run redoes nothing that was done', async () => {
     await createAccount('broken', { startDate: iso(rt.clock.nowMs() - 200 * DAY) });
-    // A score item the step cannot read (recent is not a list): every attempt fails the same way.
-    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#broken', sk: 'SCORE', accountId: 'broken', score: 20, band: 'red', recent: 'garbage', flags: {}, components: [], driversDown: [], driversUp: [] } }));
+    await putScore('broken', [30, 28]);
     await publish('tier.changed', 'broken', { fromBand: 'yellow', band: 'red' });
+    await advance(rt.clock.nowMs() + 30 * 60_000);
+    expect(mail('broken')).toEqual(['Can we help broken Inc with Acme Analytics?']);
+    // Then the score item is damaged (recent is not a list): every attempt of the next step fails the same way.
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#broken', sk: 'SCORE', accountId: 'broken', score: 20, band: 'red', recent: 'garbage', flags: {}, components: [], driversDown: [], driversUp: [] } }));
     await advance(rt.clock.nowMs() + 1 * DAY);
     const [execution] = executions('save-broken');
     expect({ status: execution!.status, error: execution!.error }).toEqual({ status: 'FAILED', error: 'PlayStepFailed' });
-    expect(execution!.history.filter((h) => h.type === 'StateFailed' && h.state === 'Run outreach').length + execution!.history.filter((h) => h.type === 'StateRetry').length).toBeGreaterThanOrEqual(1);
+    // Three retries on the clock, then the Catch: four attempts of the step.
+    expect(execution!.history.filter((h) => h.state === 'Run review').map((h) => h.type)).toEqual([
+      'StateEntered',
+      ...Array.from({ length: 3 }, () => ['StateFailed', 'StateRetried']).flat(),
+      'StateFailed',
+      'StateCaught',
+      'StateExited',
+    ]);
+    expect(execution!.history.filter((h) => h.type === 'StateEntered' && h.state === 'Record failure')).toHaveLength(1);
     const run = await runOf('broken', 'save');
     expect(run.status).toBe('failed');
-    expect(run.steps.outreach).toMatchObject({ outcome: 'failed' });
-    expect(run.steps.outreach!.detail).toMatch(/TypeError|not a function|map/);
+    expect(run.steps.outreach).toMatchObject({ outcome: 'done' });
+    expect(run.steps.review).toMatchObject({ outcome: 'failed' });
+    expect(run.steps.review!.detail).toMatch(/TypeError|not a function|map/);
+
+    // The data is repaired; a CSM retries the run: the failed step runs again, the outreach is not redone.
+    await putScore('broken', [30, 28]);
+    const retried = await rt.request('POST', '/v1/accounts/broken/plays/save/retry');
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body?.run).toMatchObject({ status: 'running', attempt: 2, executionName: `${execution!.name}-r2` });
+    await advance(rt.clock.nowMs() + 1 * DAY);
+    const again = await runOf('broken', 'save');
+    expect(again.steps.review).toMatchObject({ outcome: 'done' });
+    expect(again.steps.watch).toMatchObject({ outcome: 'watching' });
+    expect(mail('broken')).toEqual(['Can we help broken Inc with Acme Analytics?']);
+    expect((await rt.request('GET', '/v1/accounts/broken')).body?.tasks.filter((t: { title: string }) => t.title.startsWith('Urgent review'))).toHaveLength(1);
+    // Retried again while it is live: refused, nothing started.
+    expect((await rt.request('POST', '/v1/accounts/broken/plays/save/retry')).status).toBe(409);
+    expect(executions('save-broken')).toHaveLength(2);
   }, 60_000);
 });

@@ -57,7 +57,7 @@ export async function beginRun(deps: PlayDeps, input: RunInput & { anchor: strin
   const now = deps.clock.now().toISOString();
   const lock = await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
   if (!lock.held) return { route: 'exit', reason: `another ${input.play} run is live (${lock.by.executionName})`, at };
-  await deps.runs.begin({ accountId: input.accountId, play: input.play, cycle: input.cycle, executionName: input.executionName, schedule: at, startedAt: now, trigger: input.trigger, next: nextAfter(play, at, undefined) });
+  await deps.runs.begin({ accountId: input.accountId, play: input.play, cycle: input.cycle, executionName: input.executionName, schedule: at, startedAt: now, trigger: input.trigger, anchor: input.anchor, next: nextAfter(play, at, undefined) });
   return { route: 'next', at };
 }
 

@@ -151,6 +151,14 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
       const base = r ?? ({ ...ref, executionName: '', startedAt: at.toISOString(), trigger: { on: 'unknown', at: at.toISOString() }, schedule: {}, steps: {} } as unknown as RunRecord);
       runsMap.set(runKey(ref), { ...base, status, finishedAt: at.toISOString(), next: null, ...(reason ? { reason } : {}) });
     },
+    async reopen(ref, executionName, attempt) {
+      const r = runsMap.get(runKey(ref));
+      if (!r || r.status !== 'failed') return false;
+      Object.assign(r, { status: 'running', executionName, attempt });
+      delete r.finishedAt;
+      delete r.reason;
+      return true;
+    },
     async setPaused(ref, paused, at, by) {
       const r = runsMap.get(runKey(ref));
       if (!r || !live(r.status)) return false;
@@ -213,7 +221,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     ledger,
     mailer,
     events: publisher,
-    runner: { start: async () => {}, stop: async () => {} }, // replaced below: it needs these deps
+    runner: { start: async () => {}, stop: async () => {}, isRunning: async () => true }, // replaced below: it needs these deps
   };
 
   const runner: PlayRunner = {
@@ -227,6 +235,11 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
       }
     },
     stop: async (play, name, cause) => void stopped.push({ play, executionName: name, cause }),
+    // Running when started here, not stopped, and its run is not recorded as ended (or not recorded yet).
+    isRunning: async (play, name) =>
+      started.some((s) => s.play === play && s.executionName === name) &&
+      !stopped.some((s) => s.play === play && s.executionName === name) &&
+      ![...runsMap.values()].some((r) => r.executionName === name && !['running', 'paused'].includes(r.status)),
   };
   deps.runner = runner;
 
