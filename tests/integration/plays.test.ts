@@ -203,15 +203,17 @@ describe('built-in plays on the local runtime', () => {
     const pause = await rt.request('POST', '/v1/accounts/handled/plays/onboarding/pause', { by: 'csm@acme.example' });
     expect(pause.status).toBe(200);
     expect(pause.body?.run).toMatchObject({ status: 'paused', pausedBy: 'csm@acme.example' });
-    await advance(rt.clock.nowMs() + 10 * DAY);
+    await advance(rt.clock.nowMs() + 9 * DAY);
     expect(mail('handled')).toEqual([]);
     expect((await rt.request('POST', '/v1/accounts/handled/plays/onboarding/resume')).body?.run.status).toBe('running');
     await advance(rt.clock.nowMs() + 1 * DAY);
-    // The welcome (day 1) was due while paused: it goes out now; day 7's nudge is skipped as late.
-    expect(mail('handled')).toEqual(['Welcome to Acme Analytics, handled Inc']);
+    // Both steps fell due while paused and are past their grace (welcome 7 days, day 7 a day): skipped as late, and said so.
+    expect(mail('handled')).toEqual([]);
     const run = await runOf('handled', 'onboarding');
-    expect(run.steps['day-7']).toMatchObject({ outcome: 'skipped' });
-    expect(run.steps['day-7']!.detail).toMatch(/hours after it was due/);
+    for (const step of ['welcome', 'day-7']) {
+      expect(run.steps[step]).toMatchObject({ outcome: 'skipped', late: true });
+      expect(run.steps[step]!.detail).toMatch(/hours after it was due; this step is skipped when late/);
+    }
     const cancel = await rt.request('POST', '/v1/accounts/handled/plays/onboarding/cancel');
     expect(cancel.body?.run).toMatchObject({ status: 'cancelled' });
     await rt.idle();
