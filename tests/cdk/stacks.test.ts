@@ -6,6 +6,18 @@ import userConfig from '../../tend.config.ts';
 import { isObject, loadTemplate, logicalIdOf, render, resourcesOfType, STACK, type CfnTemplate, type Json, type JsonObject } from './assembly.ts';
 
 const config = parseConfig(userConfig);
+const plays = Object.values(config.plays);
+const playIds = plays.map((p) => p.id);
+
+/** The logical id of the Standard state machine of one play. */
+const machineOf = (play: string) => logicalIdOf(STACK.app, `/Tend/Plays/Play-${play}/StateMachine/Resource`);
+/** The ARN pattern of every execution of a state machine, as CDK's grantExecution writes it. */
+const executionsOf = (machineId: string): Json => ({
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:', { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId }] }] }, ':*'],
+  ],
+});
 
 describe('TendData stack (stateful resources)', () => {
   let template: Template;
@@ -57,7 +69,7 @@ describe('TendData stack (stateful resources)', () => {
   });
 });
 
-describe('Tend stack (functions, API, schedule, state machine)', () => {
+describe('Tend stack (functions, API, schedules, state machines, rules)', () => {
   let raw: CfnTemplate;
   let template: Template;
   beforeAll(() => {
@@ -84,18 +96,30 @@ describe('Tend stack (functions, API, schedule, state machine)', () => {
     }
   });
 
-  it('gives each Tend handler its own function', () => {
-    for (const handler of ['Api', 'Scoring', 'Onboarding']) {
-      const id = logicalIdOf(STACK.app, `/Tend/${handler}/Handler/Resource`);
-      expect(raw.Resources[id]?.Type, handler).toBe('AWS::Lambda::Function');
-    }
+  it('gives each Tend handler its own function: Api, Scoring, the plays\' Steps and Starter', () => {
+    const paths = ['/Tend/Api/Handler/Resource', '/Tend/Scoring/Handler/Resource', '/Tend/Plays/Steps/Resource', '/Tend/Plays/Starter/Resource'];
+    const ids = paths.map((path) => logicalIdOf(STACK.app, path));
+    for (const [i, id] of ids.entries()) expect(raw.Resources[id]?.Type, paths[i]).toBe('AWS::Lambda::Function');
+    expect(new Set(ids).size).toBe(4);
+    // No function is left over from the hard-wired onboarding journey.
+    expect(resourcesOfType(raw, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([...ids].sort());
   });
 
   it('serves the public routes on one HTTP API, all integrated with the API handler', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const [[apiId]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })) as [[string, unknown]];
     const routes = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/surveys', 'POST /v1/tickets']);
+    expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual([
+      'GET /v1/accounts/{id}',
+      'GET /v1/plays',
+      'GET /v1/plays/{play}/runs',
+      'POST /v1/accounts',
+      'POST /v1/accounts/{id}/plays/{play}/{action}',
+      'POST /v1/contacts',
+      'POST /v1/events',
+      'POST /v1/surveys',
+      'POST /v1/tickets',
+    ]);
 
     const handlerId = logicalIdOf(STACK.app, '/Tend/Api/Handler/Resource');
     for (const [routeId, route] of routes) {
@@ -109,7 +133,7 @@ describe('Tend stack (functions, API, schedule, state machine)', () => {
 
   it('starts the daily scoring run over every shard on the configured schedule', () => {
     const runId = logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource');
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.rescoreSchedule,
       Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(STACK.app, '/Tend/Scoring/Handler/Resource'), 'Arn'] }, Input: JSON.stringify({ dirty: true }) }),
@@ -121,12 +145,54 @@ describe('Tend stack (functions, API, schedule, state machine)', () => {
     });
   });
 
-  it('has two Standard state machines (onboarding, daily scoring) with tracing and logging', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: Match.anyValue() }),
+  it('has one Standard state machine per play, and the daily scoring run, all with tracing and logging', () => {
+    expect([...playIds].sort()).toEqual(['adoption', 'advocacy', 'expansion', 'onboarding', 'reengagement', 'renewal', 'save']);
+    const machines = resourcesOfType(raw, 'AWS::StepFunctions::StateMachine');
+    expect(machines.map(([id]) => id).sort()).toEqual([logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource'), ...playIds.map(machineOf)].sort());
+    for (const [id, props] of machines) {
+      expect({ id, type: props['StateMachineType'], tracing: props['TracingConfiguration'] }).toEqual({ id, type: 'STANDARD', tracing: { Enabled: true } });
+      const logging = props['LoggingConfiguration'];
+      expect(isObject(logging) ? logging['Level'] : undefined, `${id} log level`).toBe('ERROR');
+      const destinations = isObject(logging) && Array.isArray(logging['Destinations']) ? logging['Destinations'] : [];
+      expect(destinations, `${id} log destinations`).toHaveLength(1);
+      const logGroupId = JSON.stringify(destinations[0]).match(/^\{"CloudWatchLogsLogGroup":\{"LogGroupArn":\{"Fn::GetAtt":\["(\w+)","Arn"\]\}\}\}$/)?.[1];
+      expect(raw.Resources[logGroupId ?? '']?.Type, `${id} log group`).toBe('AWS::Logs::LogGroup');
+    }
+    for (const play of plays) expect(raw.Resources[machineOf(play.id)]?.Properties?.['StateMachineName'], play.id).toBe(`Tend-${play.id}`);
+  });
+
+  it('starts each event-triggered play from Tend\'s bus with a rule on its own pattern, and stops plays on churn, all through the Starter', () => {
+    const rules = resourcesOfType(raw, 'AWS::Events::Rule');
+    const busId = logicalIdOf(STACK.app, '/Tend/Events/Bus/Resource');
+    const starterId = logicalIdOf(STACK.app, '/Tend/Plays/Starter/Resource');
+    const patternOf = (path: string) => {
+      const id = logicalIdOf(STACK.app, `/Tend/Plays/${path}/Resource`);
+      const rule = raw.Resources[id];
+      expect(rule?.Type, path).toBe('AWS::Events::Rule');
+      expect(rule?.Properties?.['EventBusName'], `${path} bus`).toEqual({ Ref: busId });
+      expect(rule?.Properties?.['Targets'], `${path} targets`).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [starterId, 'Arn'] } })]);
+      return rule?.Properties?.['EventPattern'];
+    };
+    expect(patternOf('Start-onboarding')).toEqual({ source: ['tend'], 'detail-type': ['account.created'] });
+    expect(patternOf('Start-save')).toEqual({ source: ['tend'], 'detail-type': ['tier.changed'], detail: { band: ['red'] } });
+    expect(patternOf('Start-adoption')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['low-adoption'] } });
+    expect(patternOf('Start-expansion')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['near-seat-limit', 'premium-interest', 'several-departments'] } });
+    expect(patternOf('Start-advocacy')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['promoter'] } });
+    expect(patternOf('Start-reengagement')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['no-login-7d'] } });
+    expect(patternOf('StopOnChurn')).toEqual({ source: ['tend'], 'detail-type': ['account.churned'] });
+    // The renewal play is date-triggered: the sweep starts it, no rule does.
+    expect(plays.filter((p) => p.trigger.on === 'date').map((p) => p.id)).toEqual(['renewal']);
+    const ruleIds = [...plays.filter((p) => p.trigger.on !== 'date').map((p) => `Start-${p.id}`), 'StopOnChurn'].map((path) => logicalIdOf(STACK.app, `/Tend/Plays/${path}/Resource`));
+    expect(rules.map(([id]) => id).filter((id) => id.startsWith('Plays')).sort()).toEqual(ruleIds.sort());
+  });
+
+  it('sweeps for date-anchored plays daily through the Starter', () => {
+    const sweep = raw.Resources[logicalIdOf(STACK.app, '/Tend/Plays/Sweep/Resource')];
+    expect(sweep?.Type).toBe('AWS::Scheduler::Schedule');
+    expect(sweep?.Properties?.['ScheduleExpression']).toBe(config.scoring.schedule);
+    expect(sweep?.Properties?.['Target']).toMatchObject({
+      Arn: { 'Fn::GetAtt': [logicalIdOf(STACK.app, '/Tend/Plays/Starter/Resource'), 'Arn'] },
+      Input: JSON.stringify({ sweep: true }),
     });
   });
 });
@@ -216,14 +282,14 @@ describe('IAM: least privilege', () => {
     expect(statements.filter((s) => 'NotAction' in s.raw || 'NotResource' in s.raw).map((s) => `${s.stack}/${s.policy}`)).toEqual([]);
   });
 
-  it('scopes ses:SendEmail to the sender identities from the config and the configuration set, for the onboarding function only', () => {
+  it('scopes ses:SendEmail to the sender identities from the config and the configuration set, for the plays\' Steps function only', () => {
     const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
     const [statement] = ses as [Statement];
     expect(statement.actions).toEqual(['ses:SendEmail']);
 
-    const onboardingRole = logicalIdOf(STACK.app, '/Tend/Onboarding/Handler/ServiceRole/Resource');
-    expect(statement.roles).toEqual([`<${onboardingRole}>`]);
+    const stepsRole = logicalIdOf(STACK.app, '/Tend/Plays/Steps/ServiceRole/Resource');
+    expect(statement.roles).toEqual([`<${stepsRole}>`]);
 
     const dataTemplate = loadTemplate(STACK.data);
     const [[configSetId]] = resourcesOfType(dataTemplate, 'AWS::SES::ConfigurationSet') as [[string, JsonObject]];
@@ -237,16 +303,36 @@ describe('IAM: least privilege', () => {
     );
   });
 
-  it('scopes states:StartExecution to one state machine per caller', () => {
+  it('scopes states:StartExecution to one state machine per statement: the play machines for the Starter and the API, the daily run for the scheduler and its own map', () => {
     const start = statements.filter((s) => s.actions.includes('states:StartExecution'));
-    const byRole = Object.fromEntries(start.map((s) => [String(s.roles[0]), s.resources]));
-    expect(start.every((s) => s.actions.length === 1 && s.roles.length === 1)).toBe(true);
-    const onboarding = { Ref: logicalIdOf(STACK.app, '/Tend/Onboarding/StateMachine/Resource') };
+    expect(start.every((s) => s.actions.length === 1 && s.roles.length === 1 && s.resources.length === 1)).toBe(true);
+    const byRole = new Map<string, Json[]>();
+    for (const s of start) byRole.set(s.roles[0]!, [...(byRole.get(s.roles[0]!) ?? []), ...s.resources]);
+    const roleOf = (path: string) => `<${logicalIdOf(STACK.app, path)}>`;
+    const playMachines = playIds.map((id) => ({ Ref: machineOf(id) }));
     const dailyRun = { Ref: logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource') };
-    // The API starts onboarding runs; the scheduler starts the daily run; the daily run's Distributed Map starts its children.
-    expect(byRole[`<${logicalIdOf(STACK.app, '/Tend/Api/Handler/ServiceRole/Resource')}>`]).toEqual([onboarding]);
-    expect(Object.values(byRole).filter((r) => JSON.stringify(r) === JSON.stringify([dailyRun]))).toHaveLength(2);
-    expect(start).toHaveLength(3);
+    expect(byRole.get(roleOf('/Tend/Plays/Starter/ServiceRole/Resource'))).toEqual(expect.arrayContaining(playMachines));
+    expect(byRole.get(roleOf('/Tend/Plays/Starter/ServiceRole/Resource'))).toHaveLength(playIds.length);
+    expect(byRole.get(roleOf('/Tend/Api/Handler/ServiceRole/Resource'))).toEqual(expect.arrayContaining(playMachines));
+    expect(byRole.get(roleOf('/Tend/Api/Handler/ServiceRole/Resource'))).toHaveLength(playIds.length);
+    // The scheduler starts the daily run; the daily run's Distributed Map starts its children. Nobody else starts anything.
+    const others = [...byRole.entries()].filter(([role]) => role !== roleOf('/Tend/Plays/Starter/ServiceRole/Resource') && role !== roleOf('/Tend/Api/Handler/ServiceRole/Resource'));
+    expect(others.map(([, resources]) => resources)).toEqual([[dailyRun], [dailyRun]]);
+    expect(start).toHaveLength(2 * playIds.length + 2);
+  });
+
+  it('scopes states:StopExecution and DescribeExecution on plays to the play machines\' executions, for the Starter and the API only', () => {
+    const stop = statements.filter((s) => s.actions.includes('states:StopExecution') || s.actions.includes('states:DescribeExecution'));
+    const dailyRunExecutions = executionsOf(logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource'));
+    const onPlays = stop.filter((s) => JSON.stringify(s.resources) !== JSON.stringify([dailyRunExecutions]));
+    const roles = ['/Tend/Plays/Starter/ServiceRole/Resource', '/Tend/Api/Handler/ServiceRole/Resource'].map((path) => `<${logicalIdOf(STACK.app, path)}>`);
+    for (const role of roles) {
+      const mine = onPlays.filter((s) => s.roles.length === 1 && s.roles[0] === role);
+      expect(mine.every((s) => [...s.actions].sort().join() === 'states:DescribeExecution,states:StopExecution'), role).toBe(true);
+      expect(mine.flatMap((s) => s.resources), role).toEqual(expect.arrayContaining(playIds.map((id) => executionsOf(machineOf(id)))));
+      expect(mine, role).toHaveLength(playIds.length);
+    }
+    expect(onPlays).toHaveLength(2 * playIds.length);
   });
 
   it('scopes DynamoDB access to the account table and its indexes', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatPath, parseConfig, type TendConfigInput } from '../../functions/core/config.ts';
+import { FLAG_RULES } from '../../functions/core/flags/rules.ts';
 import { BUILTIN_PLAYS } from '../../functions/core/plays/builtin.ts';
 import type { PlayInput } from '../../functions/core/plays/definition.ts';
 import { templateIds } from '../../functions/core/templates/catalogue.ts';
@@ -18,6 +19,7 @@ function playWith(id: string, mutate: (p: PlayInput) => void): PlayInput {
   mutate(p);
   return p;
 }
+const flagIds = Object.keys(FLAG_RULES);
 const renewalWith = (mutate: (p: PlayInput) => void) => playWith('renewal', mutate);
 const saveWith = (mutate: (p: PlayInput) => void) => playWith('save', mutate);
 
@@ -105,11 +107,11 @@ describe('parseConfig rejects a bad config with a ConfigError naming the field',
     ['a step an hour before the previous one on the same day', (c) => (c.plays = { save: saveWith((p) => (p.steps[1]!.hour = 0, p.steps[0]!.hour = 2)) }), 'plays.save.steps[1].day: steps must be in time order'],
     ['a duplicate step id', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[2]!.id = 'value-review')) }), 'plays.renewal.steps[2].id: duplicate step id "value-review"'],
     ['a step id with capitals', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.id = 'Health')) }), 'plays.renewal.steps[0].id: a step id is lowercase letters, digits and -'],
-    // A type error inside a play (not an int, an unknown enum value) surfaces only as "Invalid input" at the play: see below.
-    ['a fractional step day', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[3]!.day = -14.5)) }), 'plays.renewal: Invalid input'],
+    // A type error inside a play (not an int, an unknown enum value) is reported at the field itself, not at the play.
+    ['a fractional step day', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[3]!.day = -14.5)) }), 'plays.renewal.steps[3].day: Invalid input: expected int, received number'],
     ['a step day more than a year away', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.day = -400)) }), 'plays.renewal.steps[0].day: '],
     ['no steps', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps = [])) }), 'plays.renewal.steps: '],
-    ['an unknown flag in a step condition', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.when = { flag: 'nope' })) }), 'plays.renewal: Invalid input'],
+    ['an unknown flag in a step condition', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.when = { flag: 'nope' })) }), `plays.renewal.steps[0].when.flag: unknown flag "nope"; known: ${flagIds.join(', ')}`],
     ['a play under a key other than its id', (c) => (c.plays = { winback: { ...BUILTIN_PLAYS.renewal! } }), 'plays.winback.id: the play under "winback" must have id "winback"'],
     ['a date-triggered play counting from another date', (c) => (c.plays = { renewal: renewalWith((p) => (p.anchor = 'startDate')) }), 'plays.renewal.anchor: a date-triggered play counts from its date: anchor must be "renewalDate"'],
     ['a watch that is not the last step', (c) => (c.plays = { save: saveWith((p) => p.steps.reverse().forEach((s, i) => (s.day = i, s.hour = 0))) }), 'plays.save.steps[0].watch: a watch must be the last step'],
@@ -127,17 +129,18 @@ describe('parseConfig rejects a bad config with a ConfigError naming the field',
     expect(e.message).toContain(`  ${expected}`);
   });
 
-  // The play's own messages ("unknown template ...; known: ...") do not reach the user here: the
-  // `false | play` union of the plays record (and the action/trigger unions inside a play) report
-  // only zod's "Invalid input" at the play. These pin what the user sees today.
-  it('refuses an unknown template in a play, naming the play', () => {
+  // Through the `false | play` union of the plays record (and the action/trigger unions inside a
+  // play), the user sees the deepest option's own message at the field, not zod's "Invalid input" at the play.
+  it('refuses an unknown template in a play, naming the field and the known templates', () => {
     const e = errorOf(variant((c) => (c.plays = { renewal: renewalWith((p) => (p.steps[2]!.choose![1]!.do = { email: 'renewal-notise' as never })) })));
-    expect(e.message.split('\n').slice(1).map((l) => l.trim().split(':')[0])).toEqual(['plays.renewal']);
+    expect(e.message).toBe(`tend.config.ts is not valid:\n  plays.renewal.steps[2].choose[1].do.email: unknown template "renewal-notise"; known: ${templateIds.join(', ')}`);
+    expect(templateIds).toContain('renewal-notice');
   });
 
-  it('refuses an unknown flag in a trigger, naming the play', () => {
+  it('refuses an unknown flag in a trigger, naming the field and the known flags', () => {
     const e = errorOf(variant((c) => (c.plays = { advocacy: { ...BUILTIN_PLAYS.advocacy!, trigger: { on: 'flag.started', flags: ['promotor' as never] } } })));
-    expect(e.message.split('\n').slice(1).map((l) => l.trim().split(':')[0])).toEqual(['plays.advocacy']);
+    expect(e.message).toBe(`tend.config.ts is not valid:\n  plays.advocacy.trigger.flags[0]: unknown flag "promotor"; known: ${flagIds.join(', ')}`);
+    expect(flagIds).toContain('promoter');
   });
 
   it('names every bad field, not just the first', () => {

@@ -24,7 +24,8 @@ describe('built-in plays', () => {
     expect(parsed.steps.length).toBeGreaterThan(0);
     for (const s of parsed.steps) {
       expect(s.catchUp === 'run' || s.catchUp === 'skip').toBe(true);
-      expect(s.graceHours).toBe(24);
+      // The onboarding welcome is skipped when it is late, but only after a week: a late welcome is worse than none.
+      expect(s.graceHours).toBe(key === 'onboarding' && s.id === 'welcome' ? 168 : 24);
       expect(s.do !== undefined || s.choose !== undefined || s.watch !== undefined).toBe(true);
     }
   });
@@ -35,6 +36,7 @@ describe('built-in plays', () => {
 
   it('keep the brief\'s figures', () => {
     const p = resolvePlays({});
+    expect(p.onboarding!.steps[0]).toMatchObject({ id: 'welcome', day: 1, catchUp: 'skip', graceHours: 168 });
     expect(p.onboarding!.steps.map((s) => s.day)).toEqual([1, 7, 14, 30, 60]);
     expect(p.renewal!.steps.map((s) => s.day)).toEqual([-90, -60, -30, -14]);
     expect(p.renewal!.trigger).toEqual({ on: 'date', field: 'renewalDate', daysBefore: 90 });

@@ -342,24 +342,26 @@ describe('the save play\'s watch', () => {
     expect(run().next).toEqual({ step: 'watch', at: at(T0, 2) });
   });
 
-  it('escalates once after 14 days, gives up after 60 with the give-up task and exits "gave-up"', async () => {
+  // Days count from the run's start (the trigger, T0), not from the first watch check (T0 + 1 day): check i runs on day i + 1.
+  it('escalates once 14 days after the trigger, gives up 60 days after it with the give-up task and exits "gave-up"', async () => {
     const { w, step, run } = await save();
+    expect(run().startedAt).toBe(T0);
     const routes: Route[] = [];
     for (let i = 0; i < 100; i++) {
       const r = await step('watch');
       routes.push(r);
       if (r.route !== 'wait') break;
       w.clock.set(r.until);
-      if (i === 13) expect(titles(w).filter((t) => t.startsWith('Not recovered after 14 days'))).toHaveLength(0);
-      if (i === 14) expect(titles(w).filter((t) => t.startsWith('Not recovered after 14 days'))).toHaveLength(1);
+      if (i === 12) expect(titles(w).filter((t) => t.startsWith('Not recovered after 14 days'))).toHaveLength(0);
+      if (i === 13) expect(titles(w).filter((t) => t.startsWith('Not recovered after 14 days'))).toHaveLength(1);
     }
     expect(routes.at(-1)).toEqual({ route: 'exit', reason: 'gave-up' });
-    expect(routes).toHaveLength(61);
+    expect(routes).toHaveLength(60);
     expect(titles(w).filter((t) => t.startsWith('Not recovered after 14 days'))).toHaveLength(1);
     expect(titles(w).filter((t) => t.startsWith('Not recovered after 60 days'))).toHaveLength(1);
     expect(w.events.filter((e) => e.type === 'play.save-escalated')).toHaveLength(1);
-    expect(run()).toMatchObject({ status: 'exited', reason: 'gave-up', finishedAt: at(T0, 61) });
-    expect(run().steps.watch).toMatchObject({ outcome: 'done', at: at(T0, 1), checks: 61, escalatedAt: at(T0, 15), detail: 'not recovered after 60 days' });
+    expect(run()).toMatchObject({ status: 'exited', reason: 'gave-up', finishedAt: at(T0, 60) });
+    expect(run().steps.watch).toMatchObject({ outcome: 'done', at: at(T0, 1), checks: 60, escalatedAt: at(T0, 14), detail: 'not recovered after 60 days' });
     expect(run().steps.watch!.actions!.map((a) => `${a.kind}:${a.outcome}`)).toEqual(['task:created', 'event:published', 'task:created']);
     expect(w.locks.size).toBe(0);
   });

@@ -98,6 +98,67 @@ describe('startPlay', () => {
     expect(w.started).toHaveLength(1);
   });
 
+  it('takes over a stale lock: the holder is no longer running, so its run is recorded failed and the new run starts', async () => {
+    const w = playsWorld({ now: T0 });
+    const account = w.addAccount();
+    w.setScore('acme', 'red');
+    const first = await startPlay(w.deps, plays.save!, account, trigger('tier.changed'));
+    expect(first).toEqual({ play: 'save', outcome: 'started', executionName: executionName('save', 'acme', '2026-03-01') });
+    expect(w.run('acme', 'save', '2026-03-01')?.status).toBe('running');
+    // The first execution timed out (or was stopped in the console): nothing recorded its end, its lock stayed.
+    const asked: [string, string][] = [];
+    w.deps.runner.isRunning = async (play, name) => (asked.push([play, name]), name !== executionName('save', 'acme', '2026-03-01'));
+    w.clock.set(at(T0, 10)); // past the 7-day cool-down
+    const second = await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 10)));
+    expect(second).toEqual({ play: 'save', outcome: 'started', executionName: executionName('save', 'acme', '2026-03-11') });
+    expect(asked).toEqual([['save', executionName('save', 'acme', '2026-03-01')]]);
+    expect(w.run('acme', 'save', '2026-03-01')).toMatchObject({
+      status: 'failed',
+      finishedAt: at(T0, 10),
+      reason: 'its execution ended without recording an end (timed out or stopped outside Tend)',
+    });
+    expect(w.run('acme', 'save', '2026-03-11')?.status).toBe('running');
+    expect([...w.locks.values()].map((l) => l.executionName)).toEqual([executionName('save', 'acme', '2026-03-11')]);
+    expect(w.started.map((s) => s.executionName)).toEqual([executionName('save', 'acme', '2026-03-01'), executionName('save', 'acme', '2026-03-11')]);
+  });
+
+  it('leaves a lock whose holder is still running alone: the run it holds is not touched', async () => {
+    const w = playsWorld({ now: T0 });
+    const account = w.addAccount();
+    w.setScore('acme', 'red');
+    await startPlay(w.deps, plays.save!, account, trigger('tier.changed'));
+    const asked: string[] = [];
+    w.deps.runner.isRunning = async (_play, name) => (asked.push(name), true);
+    w.clock.set(at(T0, 10));
+    expect((await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 10)))).outcome).toBe('live-run');
+    expect(asked).toEqual([executionName('save', 'acme', '2026-03-01')]);
+    expect(w.run('acme', 'save', '2026-03-01')?.status).toBe('running');
+    expect(w.run('acme', 'save', '2026-03-11')).toBeUndefined();
+    expect([...w.locks.values()].map((l) => l.executionName)).toEqual([executionName('save', 'acme', '2026-03-01')]);
+  });
+
+  it('a start that throws releases the lock, so a later trigger (another execution) starts without a takeover', async () => {
+    const w = playsWorld({ now: T0 });
+    const account = w.addAccount();
+    w.setScore('acme', 'red');
+    const start = w.deps.runner.start;
+    w.deps.runner.start = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+    await expect(startPlay(w.deps, plays.save!, account, trigger('tier.changed'))).rejects.toThrow('Rate exceeded');
+    expect(w.locks.size).toBe(0);
+    expect(w.run('acme', 'save', '2026-03-01')).toBeUndefined();
+    w.deps.runner.start = start;
+    const asked: string[] = [];
+    w.deps.runner.isRunning = async (_play, name) => (asked.push(name), false);
+    w.clock.set(at(T0, 1));
+    expect(await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 1)))).toEqual({ play: 'save', outcome: 'started', executionName: executionName('save', 'acme', '2026-03-02') });
+    expect(asked).toEqual([]); // the lock was free: nothing stale to take over
+    expect(w.run('acme', 'save', '2026-03-01')).toBeUndefined(); // no failed run recorded for the start that never happened
+    expect(w.run('acme', 'save', '2026-03-02')?.status).toBe('running');
+    expect([...w.locks.values()].map((l) => l.executionName)).toEqual([executionName('save', 'acme', '2026-03-02')]);
+  });
+
   it.each<[string, Parameters<typeof makeAccount>[0], string, string]>([
     ['a churned account', { status: 'churned' }, 'onboarding', 'account churned'],
     ['a renewal without a renewal date', {}, 'renewal', 'no renewalDate'],

@@ -43,12 +43,44 @@ describe('render', () => {
     expect(email.text).toContain('https://app.acme.example');
   });
 
+  /**
+   * The account's own figures each template quotes, as they appear in the text part (the html layout
+   * carries numbers of its own, such as "12px", so figures are looked for in the text, as whole words,
+   * and in the html body between the greeting and the footer). Every template must quote at least one
+   * usage figure: a touch without value is "just checking in".
+   */
+  const figures: Record<TemplateId, readonly string[]> = {
+    welcome: ['12 seats', 'alerts'],
+    'checkin-active': ['5 of 12 seats', '2 of 6 features', 'alerts'],
+    'checkin-inactive': ['5 of 12 seats', 'Globex Corporation', 'alerts'],
+    'onboarding-review': ['5 of 12 seats', '2 of 6 features', 'alerts'],
+    reengagement: ['Globex Corporation', '5 active users', 'alerts'],
+    'feature-spotlight': ['2 of 6 features', 'alerts'],
+    'training-offer': ['2 of 6 features', 'alerts', '5 active users'],
+    'renewal-value-review': ['5 of 12 seats', 'Globex Corporation', '2 of 6 features'],
+    'renewal-notice': ['Globex Corporation', '5 of 12 seats'],
+    'save-outreach': ['Globex Corporation', '5 of 12 seats'],
+    'expansion-offer': ['5 active users on 12 seats', '2 features'],
+    'referral-request': ['5 users at Globex Corporation'],
+  };
+  const usageFigure = /\b(5|12|2 of 6)\b|alerts/;
+
+  it('every template has its figures listed', () => {
+    expect(Object.keys(figures).sort()).toEqual([...templateIds].sort());
+  });
+
   it.each(templateIds)('%s quotes the account\'s own figures', (id) => {
     const email = render(id, context());
-    const all = `${email.subject}\n${email.html}\n${email.text}`;
-    expect(all).toContain('Acme Analytics');
-    expect(all).toContain('alerts');
-    expect(all).toContain('12'); // seats
+    const body = email.html.slice(email.html.indexOf('<p>Hi Ana,</p>'), email.html.indexOf('Sent by'));
+    expect(body.length).toBeGreaterThan(0);
+    const expected = figures[id];
+    expect(expected.some((f) => usageFigure.test(f))).toBe(true);
+    for (const f of expected) {
+      const word = new RegExp(`(^|[^\\w])${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`);
+      expect(email.text).toMatch(word);
+      expect(body).toMatch(word);
+    }
+    expect(`${email.subject}\n${email.text}`).toContain('Acme Analytics');
   });
 
   it.each([
