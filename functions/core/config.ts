@@ -104,6 +104,14 @@ export const configSchema = z.object({
       ),
     }),
   }),
+  /** The HTTP API: per-key request rate and the largest body it takes. */
+  api: z._default(
+    z.object({
+      rateLimitPerMinute: z._default(z.int().check(z.positive()), 1200),
+      maxBodyBytes: z._default(z.int().check(z.gte(1024), z.lte(6 * 1024 * 1024)), 1024 * 1024),
+    }),
+    { rateLimitPerMinute: 1200, maxBodyBytes: 1024 * 1024 },
+  ),
 });
 
 export type TendConfig = z.output<typeof configSchema>;

@@ -21,3 +21,39 @@ export class NotFoundError extends TendError {
     super(message, 404);
   }
 }
+
+/** No key, or a key Tend does not know (or revoked). */
+export class UnauthorizedError extends TendError {
+  constructor(message: string) {
+    super(message, 401);
+  }
+}
+
+/** A valid key without the scope the route needs. */
+export class ForbiddenError extends TendError {
+  constructor(message: string) {
+    super(message, 403);
+  }
+}
+
+export class PayloadTooLargeError extends TendError {
+  constructor(message: string) {
+    super(message, 413);
+  }
+}
+
+export class UnsupportedMediaTypeError extends TendError {
+  constructor(message: string) {
+    super(message, 415);
+  }
+}
+
+/** The key used up its requests of the current window; `retryAfter` in seconds. */
+export class RateLimitedError extends TendError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(message, 429, { retryAfterSeconds: retryAfter });
+  }
+}

@@ -95,7 +95,7 @@ describe('Tend stack (functions, API, schedule, state machine)', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const [[apiId]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })) as [[string, unknown]];
     const routes = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/surveys', 'POST /v1/tickets']);
+    expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual(['GET /v1/accounts', 'GET /v1/accounts/{id}', 'GET /v1/accounts/{id}/card', 'GET /v1/openapi.json', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/segment', 'POST /v1/surveys', 'POST /v1/tickets']);
 
     const handlerId = logicalIdOf(STACK.app, '/Tend/Api/Handler/Resource');
     for (const [routeId, route] of routes) {
