@@ -31,7 +31,8 @@ export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; 
   // After the usage is stored: the rescoring job then finds the data it was marked for.
   await deps.dirty.mark([...new Set([...groups.values()].map((g) => g.accountId))], deps.clock.now());
   if (!deps.claims) return { accepted: events.length - rejected.length, rejected };
-  return { rejected, ...(await classify(deps.claims, deps.clock.now(), events, rejected)) };
+  const { accepted, duplicates, results } = await classify(deps.claims, deps.clock.now(), events, rejected);
+  return { accepted, duplicates, rejected, results };
 }
 
 export interface EventOutcomes {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from './zod.ts';
 import type { Clock } from './clock.ts';
 import { formatPath } from './config.ts';
@@ -33,15 +34,15 @@ export type SegmentMessage = z.output<typeof segmentMessageSchema>;
 
 export const MAX_SEGMENT_BATCH = 500;
 /** A webhook delivery is one message; the tracking API and `batch` calls wrap several in `batch`. */
-export const segmentBodySchema = z.union([
-  z.looseObject({
-    batch: z.array(z.looseObject({ type: z.string() })).check(z.minLength(1), z.maxLength(MAX_SEGMENT_BATCH)),
+export const segmentBodySchema = z
+  .looseObject({
+    type: z.optional(z.string()),
+    batch: z.optional(z.array(z.looseObject({ type: z.string() })).check(z.minLength(1), z.maxLength(MAX_SEGMENT_BATCH))),
     context: z.optional(z.looseObject({})),
     sentAt: z.optional(z.string()),
     writeKey: z.optional(z.string()),
-  }),
-  z.looseObject({ type: z.string() }),
-]);
+  })
+  .check(z.refine((b) => b.batch !== undefined || b.type !== undefined, { message: 'a Segment message (with type) or a batch of them', path: ['type'] }));
 
 export interface SegmentOutcome {
   index: number;
@@ -53,6 +54,7 @@ export interface SegmentOutcome {
 
 type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks };
 
+const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const whenOf = (m: SegmentMessage, now: Date) => m.timestamp ?? m.originalTimestamp ?? m.receivedAt ?? m.sentAt ?? now.toISOString();
 const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
@@ -65,7 +67,7 @@ const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path
  */
 export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBodySchema>): Promise<{ accepted: number; duplicates: number; rejected: number; results: SegmentOutcome[] }> {
   const now = deps.clock.now();
-  const raw = 'batch' in body && Array.isArray(body.batch) ? body.batch.map((m) => ({ ...m, context: { ...(body.context ?? {}), ...((m.context as object) ?? {}) } })) : [body];
+  const raw = body.batch ? body.batch.map((m) => ({ ...m, context: { ...(body.context ?? {}), ...((m.context as object) ?? {}) } })) : [body];
   const results: SegmentOutcome[] = [];
   const messages: { index: number; m: SegmentMessage }[] = [];
   raw.forEach((candidate, index) => {
@@ -74,8 +76,8 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
     if (['screen', 'alias'].includes(type)) return void results.push({ index, messageId, type, status: 'ignored', reason: `${type} calls carry nothing Tend uses` });
     const parsed = segmentMessageSchema.safeParse(candidate);
     if (!parsed.success) return void results.push({ index, messageId, type, status: 'rejected', reason: issues(parsed.error) });
-    if (!parsed.data.messageId) return void results.push({ index, messageId, type, status: 'rejected', reason: 'messageId: required, so that a retried delivery counts once' });
-    messages.push({ index, m: parsed.data });
+    // The tracking API makes messageId optional; the same message again then gets the same derived id.
+    messages.push({ index, m: { ...parsed.data, messageId: parsed.data.messageId || derivedMessageId(candidate) } });
   });
 
   // Groups first: a track later in the same batch belongs to the group named before it.
