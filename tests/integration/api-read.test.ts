@@ -25,7 +25,7 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
       const res = await rt.request('GET', `/v1/accounts?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       expect(res.body?.accounts.length).toBeLessThanOrEqual(7);
-      seen.push(...res.body?.accounts.map((a: { customer: { id: string } }) => a.customer.id));
+      seen.push(...(res.body?.accounts ?? []).map((a: { customer: { id: string } }) => a.customer.id));
       cursor = res.body?.cursor;
       pages++;
     } while (cursor && pages < 20);
