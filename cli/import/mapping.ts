@@ -18,7 +18,7 @@ const ACCOUNT_ALIASES: Record<string, string[]> = {
   'primaryContact.timezone': ['contacttimezone', 'timezone', 'tz'],
 };
 const CONTACT_ALIASES: Record<string, string[]> = {
-  accountId: ['accountid', 'account', 'companyid', 'customerid'],
+  accountId: ['accountid', 'account', 'companyid', 'customerid', 'customer', 'company'],
   email: ['email', 'emailaddress', 'contactemail'],
   name: ['name', 'fullname', 'contactname'],
   role: ['role', 'contactrole'],
