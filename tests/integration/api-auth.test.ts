@@ -43,6 +43,7 @@ describe('API keys, scopes, limits and bad input', () => {
     for (const key of ['nope', 'tend_000000000000_' + 'x'.repeat(43), tampered]) expect((await rt.request('GET', '/v1/accounts/acme', undefined, undefined, { key })).status).toBe(401);
     const wrong = await rt.request('POST', '/v1/events', { events: [event('e1', 'acme')] }, undefined, { key: readKey });
     expect(wrong.status).toBe(403);
+    expect(wrong.body?.error).toBe('ForbiddenError');
     expect(wrong.body?.message).toContain('"ingest"');
     expect((await rt.request('GET', '/v1/accounts/acme', undefined, undefined, { key: ingestKey })).status).toBe(403);
     expect((await rt.request('POST', '/v1/events', { events: [event('e1', 'acme')] }, undefined, { key: ingestKey })).status).toBe(202);
