@@ -119,6 +119,11 @@ describe('API keys, scopes, limits and bad input', () => {
     expect((await call(Buffer.from('{nope').toString('base64'))).statusCode).toBe(400);
   });
 
+  it('answers 404, not 500, for a malformed account id in the path', async () => {
+    expect((await rt.request('GET', '/v1/accounts/%ZZ/card')).status).toBe(404);
+    expect((await rt.request('GET', '/v1/accounts/a%20b')).status).toBe(404);
+  });
+
   it('lets the local server refuse what API Gateway would (over 10 MB) with 413', async () => {
     const res = await fetch(`${rt.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${rt.adminKey}` }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
     expect(res.status).toBe(413);
