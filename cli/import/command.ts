@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse/sync';
 import { formatPath } from '../../functions/core/config.ts';
@@ -61,6 +61,7 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
  * changes nothing.
  */
 export async function importCommand(kind: ImportKind, file: string, options: ImportOptions) {
+  if (!existsSync(file)) throw new Error(`no file ${file}`);
   const records = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as { record: Record<string, string>; info: { lines: number } }[];
   const header = records.length ? Object.keys(records[0]!.record) : [];
   const { fields, ignored } = columnFields(kind, header, parseMappings(kind, options.map));
