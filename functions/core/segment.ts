@@ -55,6 +55,11 @@ export interface SegmentOutcome {
 type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks };
 
 const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
+/** A trait `role` Tend knows (`Executive Sponsor` too); a job title such as `CTO` is not a role and is left out. */
+const contactRole = (v: unknown) => {
+  const role = typeof v === 'string' ? v.trim().toLowerCase().replace(/[\s_]+/g, '-') : undefined;
+  return role && ['champion', 'admin', 'executive-sponsor', 'user'].includes(role) ? role : undefined;
+};
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const whenOf = (m: SegmentMessage, now: Date) => m.timestamp ?? m.originalTimestamp ?? m.receivedAt ?? m.sentAt ?? now.toISOString();
 const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
@@ -122,7 +127,7 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
     if (m.type === 'identify') {
       const t = m.traits ?? {};
       const name = str(t.name) ?? ([str(t.firstName), str(t.lastName)].filter(Boolean).join(' ') || undefined);
-      const candidate = { accountId, email: str(t.email), name, role: str(t.role), timezone: str(m.context?.timezone) ?? str(t.timezone) };
+      const candidate = { accountId, email: str(t.email), name, role: contactRole(t.role), timezone: str(m.context?.timezone) ?? str(t.timezone) };
       const parsed = contactUpsertSchema.safeParse(Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)));
       if (!parsed.success) results.push({ ...base, status: 'rejected', reason: issues(parsed.error).replace(/^email:/, 'traits.email:') });
       else contacts.push({ index, c: parsed.data, messageId: m.messageId!, accountId });

@@ -32,7 +32,7 @@ const identify = {
   receivedAt: '2026-03-02T09:28:55.387Z',
   sentAt: ts,
   timestamp: ts,
-  traits: { name: 'Peter Gibbons', email: 'peter@initech.example', plan: 'premium', logins: 5, address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
+  traits: { name: 'Peter Gibbons', email: 'peter@initech.example', role: 'Executive Sponsor', title: 'CTO', plan: 'premium', logins: 5, address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
   type: 'identify',
   userId: '97980cfea0067',
   version: '1.1',
@@ -88,7 +88,7 @@ describe('POST /v1/segment', () => {
     const body = (await res.json()) as { accepted: number; results: { status: string; type: string }[] };
     expect(body.results.map((r) => [r.type, r.status])).toEqual([['group', 'accepted'], ['identify', 'accepted'], ['track', 'accepted']]);
     const [contact] = await rt.items('initech', 'CONTACT#');
-    expect(contact).toMatchObject({ email: 'peter@initech.example', name: 'Peter Gibbons', timezone: 'Europe/Amsterdam' });
+    expect(contact).toMatchObject({ email: 'peter@initech.example', name: 'Peter Gibbons', role: 'executive-sponsor', timezone: 'Europe/Amsterdam' });
     const [day] = await rt.items('initech', 'DAY#2026-03-02');
     expect([...(day?.users as Set<string>)]).toEqual(['97980cfea0067']);
     expect([...(day?.features as Set<string>)]).toEqual(['reports']);
