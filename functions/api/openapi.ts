@@ -10,6 +10,12 @@ const COMMON_ERRORS: Record<number, string> = {
   429: 'the key exceeded its requests a minute; see Retry-After',
 };
 
+/** JSON Schema 2020-12 of a zod schema, as OpenAPI 3.1 embeds it (without its own `$schema`). */
+function schemaOf(schema: z.ZodMiniType) {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
 const errorSchema = {
   type: 'object',
   required: ['error', 'message'],
@@ -22,7 +28,7 @@ export function openApiDocument(routes: Record<string, RouteDoc>, info: { title:
   for (const [routeKey, doc] of Object.entries(routes)) {
     const [method, path] = routeKey.split(' ') as [string, string];
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const query = doc.query ? (z.toJSONSchema(doc.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
+    const query = doc.query ? (schemaOf(doc.query) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
     const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema }));
     const errors = { ...COMMON_ERRORS, ...(doc.errors ?? {}) };
     paths[path] ??= {};
@@ -32,7 +38,7 @@ export function openApiDocument(routes: Record<string, RouteDoc>, info: { title:
       security: [{ bearer: [] }, { apiKeyHeader: [] }, ...(routeKey.endsWith('/segment') ? [{ segmentWriteKey: [] }] : [])],
       'x-tend-scope': doc.auth === 'any' ? 'any valid key' : doc.auth,
       parameters: [...params, ...queryParams],
-      ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(doc.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
+      ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(doc.body) } } } } : {}),
       responses: {
         ...Object.fromEntries(Object.entries(doc.ok).map(([code, description]) => [code, { description }])),
         ...Object.fromEntries(Object.entries(errors).map(([code, description]) => [code, { description, content: { 'application/json': { schema: errorSchema } } }])),
