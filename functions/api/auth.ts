@@ -14,6 +14,8 @@ export interface AuthDeps {
   keys: ApiKeyRepo;
   rate: RateCounter;
   rateLimitPerMinute: number;
+  /** Signed webhook deliveries share one counter; Segment sends one message a request. */
+  webhookRateLimitPerMinute: number;
   maxBodyBytes: number;
   /** The Segment webhook destination's shared secret, when one is set (`tend keys segment-secret`). */
   segmentSecret: () => Promise<string | undefined>;
@@ -79,7 +81,7 @@ export function apiAuth(deps: AuthDeps, routeAuth: Record<string, RouteAuth>, op
       if (signature) {
         const secret = await deps.segmentSecret();
         if (!secret || !signatureMatches(secret, rawBody(event, deps.maxBodyBytes), signature)) throw new UnauthorizedError('X-Signature does not match the body signed with the configured Segment shared secret');
-        principal = { id: 'segment-webhook' };
+        principal = { id: 'segment-webhook', rateLimit: deps.webhookRateLimitPerMinute };
       } else {
         const key = presentedKey(event) ?? (isSegment ? bodyWriteKey(event, deps.maxBodyBytes) : undefined);
         if (!key) throw new UnauthorizedError('an API key is required: send "Authorization: Bearer <key>" (create one with `tend keys create`)');

@@ -59,6 +59,7 @@ const auth = apiAuth(
     keys: apiKeyRepo(documentClient, env.TABLE_NAME),
     rate: rateCounter(documentClient, env.TABLE_NAME),
     rateLimitPerMinute: config.api.rateLimitPerMinute,
+    webhookRateLimitPerMinute: config.api.webhookRateLimitPerMinute,
     maxBodyBytes: config.api.maxBodyBytes,
     segmentSecret: async () => {
       // Read at most every 30 s, like the keys: a rotated secret applies within 30 s.
