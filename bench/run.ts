@@ -18,6 +18,7 @@ import { deriveSignals } from '../functions/core/score/derive.ts';
 import { presetModel, presetNames, type PresetName } from '../functions/core/score/presets/index.ts';
 import { scoringBatchBench } from './scoring-batch.ts';
 import { playsCostBench } from './plays-cost.ts';
+import { ingestBench } from './ingest.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -78,3 +79,4 @@ console.log(`\nScoring, pure core on one core (signals derived from 60 days of u
 for (const preset of presetNames) scoring(preset);
 await scoringBatchBench();
 await playsCostBench();
+await ingestBench();

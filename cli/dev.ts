@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { localAssembly } from './assembly.ts';
+import { clearDevSession, writeDevSession } from './local-state.ts';
+import { devKey } from './dev-key.ts';
 
 /** `tend dev`: the local runtime with data on disk, until Ctrl-C. */
 export async function dev(options: { port: number; speed: number; data: string }) {
@@ -8,13 +10,18 @@ export async function dev(options: { port: number; speed: number; data: string }
   const log = (line: string) => console.error(line);
   const assemblyDir = await localAssembly(dataDir, log);
   const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), port: options.port, speed: options.speed, log });
+  const key = await devKey(rt, dataDir);
+  writeDevSession(dataDir, { url: rt.url, key, dynamoEndpoint: rt.dynamo.endpoint, tableName: rt.tableName, pid: process.pid });
   console.log(`Tend is running locally.
-  API        ${rt.url}   (GET /health, POST /v1/accounts, POST /v1/events, GET /v1/accounts/{id})
+  API        ${rt.url}   (GET /health, POST /v1/accounts, POST /v1/events, GET /v1/accounts/{id}; GET /v1/openapi.json lists all)
+  API key    ${key}   (admin; kept in ${join(dataDir, 'dev-key.json')})
+             curl -H "Authorization: Bearer ${key}" ${rt.url}/v1/accounts
   Outbox     ${rt.url}/local/outbox   (viewer: ${rt.sesUrl})
   Clock      ${rt.clock.now().toISOString()} at ${options.speed}x
   Data       ${dataDir}
 Ctrl-C to stop.`);
   const stop = async () => {
+    clearDevSession(dataDir);
     await rt.stop();
     process.exit(0);
   };

@@ -53,6 +53,45 @@ model
   .option('--json', 'print the result as one JSON object')
   .action(async (options) => (await import('./model/fit.ts')).fitCommand(options));
 
+const keys = program.command('keys').description('API keys: create, list and revoke the keys the HTTP API takes (local data, or a deployed table with --table)');
+const tableOptions = (c: Command) =>
+  c
+    .option('--data <dir>', 'local data folder (tend dev; its running instance when there is one)', '.tend')
+    .option('--table <name>', 'a deployed table instead (AWS credentials from the environment)')
+    .option('--region <region>', 'AWS region of --table')
+    .option('--json', 'print the result as JSON');
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+tableOptions(
+  keys
+    .command('create')
+    .description('create a key with scopes (ingest, read, admin); the key is printed once and stored hashed')
+    .option('--scope <scope>', 'ingest, read or admin; repeat or comma-separate for several', collect)
+    .option('--name <name>', 'a label to recognise the key by')
+    .option('--rate <n>', 'requests a minute for this key (default: api.rateLimitPerMinute of tend.config.ts)', int('--rate', 1, 1_000_000)),
+).action(async (options) => (await import('./keys/command.ts')).createKeyCommand({ ...options, scope: options.scope ?? ['ingest'] }));
+tableOptions(keys.command('list').description('list keys: id, scopes, created, revoked')).action(async (options) => (await import('./keys/command.ts')).listKeysCommand(options));
+tableOptions(keys.command('revoke').description('revoke a key by its id (the part after tend_)').argument('<id>', 'key id')).action(async (id: string, options) => (await import('./keys/command.ts')).revokeKeyCommand(id, options));
+tableOptions(
+  keys.command('segment-secret').description("print (or create) the shared secret of a Segment webhook destination; Tend checks each delivery's X-Signature with it").option('--rotate', 'replace it with a new one'),
+).action(async (options) => (await import('./keys/command.ts')).segmentSecretCommand(options));
+
+program
+  .command('import')
+  .description('import accounts or contacts from a CSV file through the HTTP API (validated row by row first; re-running changes nothing)')
+  .argument('<kind>', 'accounts or contacts', (v: string) => {
+    if (v !== 'accounts' && v !== 'contacts') throw new InvalidArgumentError('must be accounts or contacts');
+    return v;
+  })
+  .argument('<file>', 'CSV file with a header row')
+  .option('--map <column=field>', 'map a CSV column to a field (repeatable), e.g. --map "Company ID=id"', collect, [])
+  .option('--dry-run', 'validate every row and report, send nothing')
+  .option('--url <url>', 'the Tend API (default: TEND_URL, else the running tend dev)')
+  .option('--key <key>', 'an API key with the ingest scope (default: TEND_API_KEY, else the key of tend dev)')
+  .option('--data <dir>', 'local data folder of tend dev', '.tend')
+  .option('--concurrency <n>', 'requests in flight', int('--concurrency', 1, 64), 8)
+  .option('--json', 'print the per-row report as JSON (no progress bar)')
+  .action(async (kind: 'accounts' | 'contacts', file: string, options) => (await import('./import/command.ts')).importCommand(kind, file, options));
+
 const plays = program.command('plays').description('playbooks: the configured plays, as a list or as diagrams');
 plays
   .command('list')

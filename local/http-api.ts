@@ -17,6 +17,15 @@ interface Route {
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** A malformed escape (`%ZZ`) is passed on as sent, as API Gateway does, rather than failing the request. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The HTTP API's routes, read from the template's AWS::ApiGatewayV2::Route and Integration resources. */
 export function routesOf(assembly: CloudAssembly): Route[] {
   const routes: Route[] = [];
@@ -64,7 +73,7 @@ export function httpApi(routes: Route[], lambdas: LambdaHost, clock: VirtualCloc
       rawQueryString: url.search.slice(1),
       headers,
       queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-      pathParameters: route.r.params.length ? Object.fromEntries(route.r.params.map((p, i) => [p, decodeURIComponent(route.m![i + 1]!)])) : undefined,
+      pathParameters: route.r.params.length ? Object.fromEntries(route.r.params.map((p, i) => [p, safeDecode(route.m![i + 1]!)])) : undefined,
       requestContext: {
         accountId: LOCAL_ACCOUNT,
         apiId: 'local',

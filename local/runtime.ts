@@ -12,6 +12,8 @@ import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalSes } from './ses.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
+import { createApiKey } from './api-keys.ts';
+import type { Scope } from '../functions/core/api-keys.ts';
 import { LocalStepFunctions } from './stepfunctions/runner.ts';
 import { CheckpointStore } from './stepfunctions/checkpoints.ts';
 
@@ -135,6 +137,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     scheduler,
     routes,
     tableName: dynamo.tables[0]!.name,
+    /** A new API key in the local table (the API refuses requests without one); returns the key. */
+    async createKey(scopes: Scope[] = ['admin'], name = 'local'): Promise<string> {
+      return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now() })).key;
+    },
     /** Resolves once no handler runs and every live execution waits on the clock. */
     async idle(): Promise<void> {
       const busy = () => lambdas.inFlight > 0 || [...sfn.executions.values()].some((e) => e.status === 'RUNNING' && !e.waitingUntil);

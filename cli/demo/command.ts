@@ -6,6 +6,7 @@ import { localAssembly } from '../assembly.ts';
 import { seededRandom } from './random.ts';
 import { syntheticAccounts, usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthetic.ts';
 import { summarise, printSummary } from './summary.ts';
+import { demoAuth } from './api-key.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -20,7 +21,7 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 }
 
 async function post(rt: LocalRuntime, path: string, body: unknown) {
-  const res = await fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) }, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
 }
 

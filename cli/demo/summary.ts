@@ -1,5 +1,6 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
 import type { SyntheticAccount } from './synthetic.ts';
+import { demoAuth } from './api-key.ts';
 
 export interface DemoSummary {
   accounts: number;
@@ -27,7 +28,7 @@ export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], 
   const scores: number[] = [];
   let tasks = 0;
   for (const a of accounts) {
-    const res = await fetch(`${rt.url}/v1/accounts/${encodeURIComponent(a.id)}`);
+    const res = await fetch(`${rt.url}/v1/accounts/${encodeURIComponent(a.id)}`, { headers: await demoAuth(rt) });
     if (res.status !== 200) continue;
     const view = (await res.json()) as {
       health: { score: number | null; tier: string | null } | null;

@@ -101,6 +101,16 @@ export const configSchema = z.object({
     ),
     z.transform(resolvePlays),
   ),
+  /** The HTTP API: per-key request rate and the largest body it takes. */
+  api: z._default(
+    z.object({
+      rateLimitPerMinute: z._default(z.int().check(z.positive()), 1200),
+      /** For signed Segment webhook deliveries, which come one message a request. */
+      webhookRateLimitPerMinute: z._default(z.int().check(z.positive()), 6000),
+      maxBodyBytes: z._default(z.int().check(z.gte(1024), z.lte(6 * 1024 * 1024)), 1024 * 1024),
+    }),
+    { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
+  ),
 });
 
 export type TendConfig = z.output<typeof configSchema>;

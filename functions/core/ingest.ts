@@ -1,5 +1,5 @@
 import { dayOf } from './clock.ts';
-import type { AccountRepo, ContactRepo, DirtyAccounts, FeedbackRepo, UsageRepo } from './ports.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, FeedbackRepo, UsageRepo } from './ports.ts';
 import type { Clock } from './clock.ts';
 import type { ContactUpsert, Survey, Ticket, UsageEvent } from './types.ts';
 
@@ -12,7 +12,7 @@ export interface IngestResult {
  * Records a validated batch. Events are grouped per account and UTC day into one idempotent
  * update each; events for accounts Tend does not know are reported per event, not stored.
  */
-export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts }, events: UsageEvent[]): Promise<IngestResult> {
+export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims?: EventClaims }, events: UsageEvent[]): Promise<IngestResult & Partial<EventOutcomes>> {
   const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
   const rejected: IngestResult['rejected'] = [];
   const groups = new Map<string, { accountId: string; day: string; events: UsageEvent[] }>();
@@ -30,7 +30,41 @@ export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; 
   await Promise.all([...groups.values()].map((g) => deps.usage.record(g.accountId, g.day, g.events)));
   // After the usage is stored: the rescoring job then finds the data it was marked for.
   await deps.dirty.mark([...new Set([...groups.values()].map((g) => g.accountId))], deps.clock.now());
-  return { accepted: events.length - rejected.length, rejected };
+  if (!deps.claims) return { accepted: events.length - rejected.length, rejected };
+  const { accepted, duplicates, results } = await classify(deps.claims, deps.clock.now(), events, rejected);
+  return { accepted, duplicates, rejected, results };
+}
+
+export interface EventOutcomes {
+  accepted: number;
+  duplicates: number;
+  /** One entry per event of the request, in order. */
+  results: { index: number; id: string; status: 'accepted' | 'duplicate' | 'rejected'; reason?: string }[];
+}
+
+/**
+ * Tells first deliveries from replays, after the rollup was written: the rollup is a set union, so
+ * recording a replay again is harmless, and a crash between the two leaves nothing to repair.
+ * The same id twice in one request counts once too.
+ */
+async function classify(claims: EventClaims, now: Date, events: UsageEvent[], rejected: IngestResult['rejected']): Promise<EventOutcomes> {
+  const rejectedAt = new Map(rejected.map((r) => [r.index, r.error]));
+  const byAccount = new Map<string, string[]>();
+  events.forEach((e, i) => {
+    if (!rejectedAt.has(i)) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e.id]);
+  });
+  const firsts = new Map<string, Map<string, boolean>>();
+  await Promise.all([...byAccount].map(async ([accountId, ids]) => firsts.set(accountId, await claims.claim(accountId, ids, now))));
+  const seen = new Set<string>();
+  const results = events.map((e, index): EventOutcomes['results'][number] => {
+    const reason = rejectedAt.get(index);
+    if (reason) return { index, id: e.id, status: 'rejected', reason };
+    const key = `${e.accountId}\u0000${e.id}`;
+    const first = firsts.get(e.accountId)?.get(e.id) === true && !seen.has(key);
+    seen.add(key);
+    return { index, id: e.id, status: first ? 'accepted' : 'duplicate' };
+  });
+  return { accepted: results.filter((r) => r.status === 'accepted').length, duplicates: results.filter((r) => r.status === 'duplicate').length, results };
 }
 
 /** Splits a batch into items of known accounts and per-item rejections for the rest. */

@@ -140,3 +140,34 @@ export interface ContactRepo {
   upsert(contacts: ContactUpsert[], now: Date): Promise<void>;
   list(accountId: string): Promise<Contact[]>;
 }
+
+/** API keys, stored by id with the hash of the key (functions/core/api-keys.ts). */
+export interface ApiKeyRepo {
+  get(id: string): Promise<import('./api-keys.ts').ApiKeyRecord | undefined>;
+  put(record: import('./api-keys.ts').ApiKeyRecord): Promise<void>;
+  list(): Promise<import('./api-keys.ts').ApiKeyRecord[]>;
+  /** False when there is no such key. */
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** Per-key fixed-window request counter: the count of the window after this request. */
+export interface RateCounter {
+  hit(keyId: string, windowStart: Date, windowSeconds: number): Promise<number>;
+}
+
+/** First sight of an event id: true the first time, false for a replay (however the replays race). */
+export interface EventClaims {
+  claim(accountId: string, eventIds: string[], now: Date): Promise<Map<string, boolean>>;
+}
+
+/** The account a (Segment) user was last tied to by a `group` call. */
+export interface UserLinks {
+  link(userId: string, accountId: string, at: string): Promise<void>;
+  accountsOf(userIds: string[]): Promise<Map<string, string>>;
+}
+
+/** Accounts in the order of their gsi1 shards, a page at a time, for the listing API. */
+export interface AccountCatalog {
+  /** Accounts of one shard after `afterId` (id order); `more` when the shard has others after them. */
+  page(shard: number, afterId: string | undefined, limit: number): Promise<{ accounts: Account[]; more: boolean }>;
+}

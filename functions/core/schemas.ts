@@ -27,7 +27,8 @@ export const accountUpsertSchema = z.object({
   status: z.optional(z.enum(['trial', 'active', 'churned'])),
   paymentStatus: z.optional(z.enum(['current', 'late', 'failed'])),
   strategicImportance: z.optional(z.enum(['low', 'medium', 'high'])),
-  csm: z.optional(z.object({ name: text(200), email: z.email() })),
+  /** The account's owner on your side; the email is optional (an import often has the name only). */
+  csm: z.optional(z.object({ name: text(200), email: z.optional(z.email()) })),
   primaryContact: contactSchema,
 });
 

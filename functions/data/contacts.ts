@@ -3,6 +3,7 @@ import type { ContactRepo } from '../core/ports.ts';
 import type { Contact } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { stripKeys } from './items.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 
 /** Contacts as items under their account, keyed by email: a re-post updates the same contact. */
 export function contactRepo(db: DynamoDBDocumentClient, table: string): ContactRepo {
@@ -23,15 +24,26 @@ export function contactRepo(db: DynamoDBDocumentClient, table: string): ContactR
           }
           if (left === true) sets.push('leftAt = if_not_exists(leftAt, :now)');
           if (left === false) removes.push('leftAt');
-          return db.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: keys.contact(c.accountId, c.email),
-              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            }),
-          );
+          // Written only when something differs: a re-run import leaves the contact (and updatedAt) as it was.
+          const differs = [
+            'attribute_not_exists(pk)',
+            ...Object.keys(names).map((n) => `attribute_not_exists(${n}) OR ${n} <> ${n.replace('#', ':')}`),
+            ...(left === true ? ['attribute_not_exists(leftAt)'] : left === false ? ['attribute_exists(leftAt)'] : []),
+          ];
+          return db
+            .send(
+              new UpdateCommand({
+                TableName: table,
+                Key: keys.contact(c.accountId, c.email),
+                UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+                ConditionExpression: differs.map((d) => `(${d})`).join(' OR '),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              }),
+            )
+            .catch((err: unknown) => {
+              if (!isConditionalCheckFailed(err)) throw err;
+            });
         }),
       );
     },

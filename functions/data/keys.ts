@@ -55,3 +55,14 @@ export const keys = {
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',
 };
+
+/** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */
+export const apiKeys = {
+  apiKey: (id: string) => ({ pk: `APIKEY#${id}`, sk: 'KEY', gsi1pk: 'APIKEYS', gsi1sk: id }),
+  apiKeysPartition: 'APIKEYS',
+  rateWindow: (keyId: string, windowStart: string) => ({ pk: `RATE#${keyId}`, sk: windowStart }),
+  /** Under the account: a replayed event id finds its claim; expires when a replay is no longer plausible. */
+  eventClaim: (accountId: string, eventId: string) => ({ pk: accountPk(accountId), sk: `EVENT#${eventId}` }),
+  userLink: (userId: string) => ({ pk: `USER#${userId}`, sk: 'ACCOUNT' }),
+  segmentSecret: { pk: 'SETTING#segment', sk: 'SHARED_SECRET' },
+};

@@ -16,6 +16,10 @@ export const API_ROUTES = [
   { method: HttpMethod.GET, path: '/v1/plays' },
   { method: HttpMethod.GET, path: '/v1/plays/{play}/runs' },
   { method: HttpMethod.POST, path: '/v1/accounts/{id}/plays/{play}/{action}' },
+  { method: HttpMethod.POST, path: '/v1/segment' },
+  { method: HttpMethod.GET, path: '/v1/accounts' },
+  { method: HttpMethod.GET, path: '/v1/accounts/{id}/card' },
+  { method: HttpMethod.GET, path: '/v1/openapi.json' },
 ] as const;
 
 /** HTTP API (API Gateway v2) in front of the ingest/read function. */
@@ -32,7 +36,7 @@ export class IngestApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
-      // A ceiling for the whole API until per-key limits arrive with API keys.
+      // A ceiling for the whole API, above the per-key limits the function enforces (tend.config.ts api.rateLimitPerMinute).
       throttle: { rateLimit: 100, burstLimit: 200 },
     });
     const integration = new HttpLambdaIntegration('Lambda', this.handler);

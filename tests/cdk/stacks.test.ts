@@ -110,13 +110,17 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     const [[apiId]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })) as [[string, unknown]];
     const routes = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
     expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual([
+      'GET /v1/accounts',
       'GET /v1/accounts/{id}',
+      'GET /v1/accounts/{id}/card',
+      'GET /v1/openapi.json',
       'GET /v1/plays',
       'GET /v1/plays/{play}/runs',
       'POST /v1/accounts',
       'POST /v1/accounts/{id}/plays/{play}/{action}',
       'POST /v1/contacts',
       'POST /v1/events',
+      'POST /v1/segment',
       'POST /v1/surveys',
       'POST /v1/tickets',
     ]);

@@ -84,7 +84,12 @@ describe('HTTP API on the local runtime', () => {
   it('counts a replayed event once', async () => {
     await rt.request('POST', '/v1/accounts', account('replay'));
     const batch = { events: [event('r-1', 'replay'), event('r-2', 'replay', { userId: 'u2', properties: { feature: 'alerts' } })] };
-    for (let i = 0; i < 3; i++) expect((await rt.request('POST', '/v1/events', batch)).body).toEqual({ accepted: 2, rejected: [] });
+    expect((await rt.request('POST', '/v1/events', batch)).body).toMatchObject({ accepted: 2, duplicates: 0, rejected: [] });
+    for (let i = 0; i < 2; i++) {
+      const again = await rt.request('POST', '/v1/events', batch);
+      expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, rejected: [] });
+      expect(again.body?.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
+    }
     const [day] = await rt.items('replay', 'DAY#');
     expect([...(day?.users as Set<string>)].sort()).toEqual(['u1', 'u2']);
     expect([...(day?.userFeatures as Set<string>)].sort()).toEqual(['u1|reports', 'u2|alerts']);
@@ -100,7 +105,8 @@ describe('HTTP API on the local runtime', () => {
         event('l-4', 'learner', { name: 'training.completed', properties: { course: 'getting-started' } }),
       ],
     };
-    for (let i = 0; i < 2; i++) expect((await rt.request('POST', '/v1/events', batch)).body).toEqual({ accepted: 4, rejected: [] });
+    expect((await rt.request('POST', '/v1/events', batch)).body).toMatchObject({ accepted: 4, rejected: [] });
+    expect((await rt.request('POST', '/v1/events', batch)).body).toMatchObject({ accepted: 0, duplicates: 4, rejected: [] });
     const [day] = await rt.items('learner', 'DAY#');
     expect([...(day?.sessionSeconds as Set<string>)].sort()).toEqual(['u1|s1|600', 'u1|s1|900']);
     expect([...(day?.apiUsers as Set<string>)]).toEqual(['u1']);

@@ -22,7 +22,8 @@ describe('the local runtime on edited definitions', () => {
     const start = Date.parse('2026-02-02T00:00:00Z');
     const rt = await startLocalRuntime({ assemblyDir: dir, start: new Date(start), paused: true, schedules: false });
     try {
-      const res = await fetch(`${rt.url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'slow', name: 'Slow', startDate: new Date(start).toISOString(), primaryContact: { email: 'a@slow.example' } }) });
+      const key = await rt.createKey(['ingest']);
+      const res = await fetch(`${rt.url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ id: 'slow', name: 'Slow', startDate: new Date(start).toISOString(), primaryContact: { email: 'a@slow.example' } }) });
       expect(res.status).toBe(201);
       for (let d = 1; d <= 15; d++) {
         rt.clock.advanceTo(start + d * DAY);

@@ -19,7 +19,7 @@ describe('local runtime stand-ins', () => {
 
   it('loads every Lambda, route, schedule and state machine of the assembly', () => {
     expect(rt.lambdas.functions.size).toBe(3);
-    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/surveys', 'POST /v1/tickets']);
+    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts', 'GET /v1/accounts/{id}', 'GET /v1/accounts/{id}/card', 'GET /v1/openapi.json', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/segment', 'POST /v1/surveys', 'POST /v1/tickets']);
     expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'rate(1 hour)']);
     expect(rt.sfn.machines.size).toBe(2);
   });

@@ -1,0 +1,60 @@
+import * as z from '../core/zod.ts';
+import type { RouteDoc } from './route-table.ts';
+
+const COMMON_ERRORS: Record<number, string> = {
+  400: 'bad input: the message names the field and the rule',
+  401: 'no API key, or an unknown or revoked one',
+  403: 'the key lacks the scope this route needs',
+  413: 'body over the size limit',
+  415: 'body is not application/json',
+  429: 'the key exceeded its requests a minute; see Retry-After',
+};
+
+/** JSON Schema 2020-12 of a zod schema, as OpenAPI 3.1 embeds it (without its own `$schema`). */
+function schemaOf(schema: z.ZodMiniType) {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string' }, message: { type: 'string' }, details: {} },
+};
+
+/** OpenAPI 3.1 from the route table and the very zod schemas the handlers parse with. */
+export function openApiDocument(routes: Record<string, RouteDoc>, info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [routeKey, doc] of Object.entries(routes)) {
+    const [method, path] = routeKey.split(' ') as [string, string];
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = doc.query ? (schemaOf(doc.query) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
+    const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema }));
+    const errors = { ...COMMON_ERRORS, ...(doc.errors ?? {}) };
+    paths[path] ??= {};
+    paths[path][method.toLowerCase()] = {
+      operationId: routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/_$/, ''),
+      summary: doc.summary,
+      security: [{ bearer: [] }, { apiKeyHeader: [] }, ...(routeKey.endsWith('/segment') ? [{ segmentWriteKey: [] }] : [])],
+      'x-tend-scope': doc.auth === 'any' ? 'any valid key' : doc.auth,
+      parameters: [...params, ...queryParams],
+      ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(doc.body) } } } } : {}),
+      responses: {
+        ...Object.fromEntries(Object.entries(doc.ok).map(([code, description]) => [code, { description }])),
+        ...Object.fromEntries(Object.entries(errors).map(([code, description]) => [code, { description, content: { 'application/json': { schema: errorSchema } } }])),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer tend_<id>_<secret> (tend keys create)' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        segmentWriteKey: { type: 'http', scheme: 'basic', description: 'Segment SDKs: the Tend key as the Basic user, empty password' },
+      },
+    },
+  };
+}

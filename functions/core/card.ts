@@ -1,0 +1,121 @@
+import { DAY_MS } from './clock.ts';
+import { FLAG_RULES } from './flags/rules.ts';
+import type { Account, RunRecord, StoredScore } from './types.ts';
+
+/** The brief's account card (§8). */
+export interface AccountCard {
+  customer: { id: string; name: string };
+  tier: 'Starter' | 'Pro' | 'Enterprise';
+  healthScore: { score: number | null; tier: string | null; color: string | null };
+  stage: 'Onboarding' | 'Adoption' | 'Retention' | 'Expansion' | 'At-Risk';
+  lastContact: string | null;
+  nextAction: string;
+  priority: 'low' | 'medium' | 'high' | 'urgent';
+  notes: string[];
+}
+
+export interface CardThresholds {
+  newAccountDays: number;
+  renewalWithinDays: number;
+}
+
+const flagsOf = (score: StoredScore | undefined, kind: string) => Object.keys(score?.flags ?? {}).filter((f) => FLAG_RULES[f]?.kind === kind);
+const daysUntil = (iso: string | undefined, now: Date) => (iso ? (Date.parse(iso) - now.getTime()) / DAY_MS : undefined);
+
+/** Plan names win when they say it; otherwise the ARR segment (high-touch is Enterprise, medium Pro). */
+export function cardTier(account: Pick<Account, 'plan' | 'segment'>): AccountCard['tier'] {
+  const plan = account.plan?.toLowerCase() ?? '';
+  if (/enterprise/.test(plan)) return 'Enterprise';
+  if (/\bpro\b|professional|business|growth|team/.test(plan)) return 'Pro';
+  if (/starter|free|basic|trial/.test(plan)) return 'Starter';
+  return account.segment === 'high-touch' ? 'Enterprise' : account.segment === 'medium-touch' ? 'Pro' : 'Starter';
+}
+
+const STAGE_NAMES: Record<NonNullable<Account['stage']>, AccountCard['stage']> = { onboarding: 'Onboarding', adoption: 'Adoption', retention: 'Retention', expansion: 'Expansion', 'at-risk': 'At-Risk' };
+
+export function stageOf(account: Account, score: StoredScore | undefined, onboarding: RunRecord | undefined, now: Date, t: CardThresholds): AccountCard['stage'] {
+  if (score?.band === 'red' || score?.tier === 'red' || flagsOf(score, 'risk').length > 0) return 'At-Risk';
+  // The stage a play set (onboarding, adoption, retention...) stands unless the account is at risk now.
+  if (account.stage) return STAGE_NAMES[account.stage];
+  const age = (now.getTime() - Date.parse(account.startDate)) / DAY_MS;
+  if (onboarding?.status === 'running' || age < t.newAccountDays) return 'Onboarding';
+  if (flagsOf(score, 'expansion').length > 0) return 'Expansion';
+  const renewal = daysUntil(account.renewalDate, now);
+  if (renewal !== undefined && renewal >= 0 && renewal <= t.renewalWithinDays) return 'Retention';
+  return 'Adoption';
+}
+
+/**
+ * What happens next for the account: the soonest next step of its live plays (from the run
+ * records), else what its stage calls for. The one place that reads run records for the card.
+ */
+export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], account: Account, now: Date): string {
+  const next = runs
+    .filter((r) => (r.status === 'running' || r.status === 'paused') && r.next)
+    .sort((a, b) => a.next!.at.localeCompare(b.next!.at))[0];
+  if (next) return `${next.play} step ${next.next!.step} on ${next.next!.at.slice(0, 10)}${next.status === 'paused' ? ' (paused)' : ''}`;
+  switch (stage) {
+    case 'At-Risk':
+      return 'reach the champion within 24 hours and agree a recovery plan';
+    case 'Expansion':
+      return 'start an expansion conversation';
+    case 'Retention':
+      return `value review before the renewal on ${account.renewalDate!.slice(0, 10)}`;
+    case 'Onboarding':
+      return 'check first value is reached';
+    default:
+      return daysUntil(account.renewalDate, now) !== undefined ? `renewal on ${account.renewalDate!.slice(0, 10)}; keep adoption growing` : 'keep adoption growing';
+  }
+}
+
+export function priorityOf(stage: AccountCard['stage'], score: StoredScore | undefined, account: Account, now: Date): AccountCard['priority'] {
+  const renewal = daysUntil(account.renewalDate, now);
+  const renewsSoon = renewal !== undefined && renewal >= 0 && renewal <= 30;
+  if (stage === 'At-Risk') return renewsSoon || (score?.score ?? 100) < 30 || account.paymentStatus === 'failed' ? 'urgent' : 'high';
+  if (renewsSoon || score?.tier === 'yellow' || stage === 'Expansion') return 'medium';
+  return 'low';
+}
+
+/** The last time Tend reached the account: the latest step in which a play sent an email. */
+export function lastContactOf(runs: RunRecord[]): string | null {
+  const sent = runs
+    .flatMap((r) => Object.values(r.steps ?? {}))
+    .filter((s) => s.actions?.some((a) => a.kind === 'email' && a.outcome === 'sent'))
+    .map((s) => s.at);
+  return sent.sort().at(-1) ?? null;
+}
+
+export function accountCard(input: { account: Account; score: StoredScore | undefined; runs: RunRecord[]; now: Date; thresholds: CardThresholds; onboardingPlay: string }): AccountCard {
+  const { account, score, runs, now } = input;
+  const stage = stageOf(account, score, runs.find((r) => r.play === input.onboardingPlay), now, input.thresholds);
+  const notes = [
+    ...Object.keys(score?.flags ?? {}).map((f) => FLAG_RULES[f]?.describe ?? f),
+    ...(score?.driversDown ?? []).slice(0, 2).map((d) => d.text),
+    ...(score ? [] : ['not scored yet']),
+  ];
+  return {
+    customer: { id: account.id, name: account.name },
+    tier: cardTier(account),
+    healthScore: { score: score?.score ?? null, tier: score?.tier ?? null, color: score?.color ?? null },
+    stage,
+    lastContact: lastContactOf(runs),
+    nextAction: nextAction(runs, stage, account, now),
+    priority: priorityOf(stage, score, account, now),
+    notes,
+  };
+}
+
+/** The card as the brief writes it: one `FIELD: value` line each. */
+export function cardText(card: AccountCard): string {
+  const health = card.healthScore.score === null ? 'not scored yet' : `${card.healthScore.score} (${card.healthScore.tier}${card.healthScore.color ? `, ${card.healthScore.color}` : ''})`;
+  return [
+    `CUSTOMER: ${card.customer.name} (${card.customer.id})`,
+    `TIER: ${card.tier}`,
+    `HEALTH_SCORE: ${health}`,
+    `STAGE: ${card.stage}`,
+    `LAST_CONTACT: ${card.lastContact?.slice(0, 10) ?? 'none yet'}`,
+    `NEXT_ACTION: ${card.nextAction}`,
+    `PRIORITY: ${card.priority}`,
+    `NOTES: ${card.notes.join('; ') || '-'}`,
+  ].join('\n') + '\n';
+}

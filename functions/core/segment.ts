@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import * as z from './zod.ts';
+import type { Clock } from './clock.ts';
+import { formatPath } from './config.ts';
+import { ingestContacts, ingestEvents } from './ingest.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, UsageRepo, UserLinks } from './ports.ts';
+import { contactUpsertSchema, usageEventSchema } from './schemas.ts';
+import type { ContactUpsert, UsageEvent } from './types.ts';
+
+/**
+ * Segment's spec (https://segment.com/docs/connections/spec/): the common fields every call has,
+ * and what track, identify, group and page add. Unknown fields are kept out of the way, not refused.
+ */
+const common = {
+  messageId: z.optional(z.string()),
+  userId: z.optional(z.nullable(z.string())),
+  anonymousId: z.optional(z.nullable(z.string())),
+  timestamp: z.optional(z.string()),
+  originalTimestamp: z.optional(z.string()),
+  sentAt: z.optional(z.string()),
+  receivedAt: z.optional(z.string()),
+  context: z.optional(z.looseObject({ groupId: z.optional(z.string()), timezone: z.optional(z.string()), traits: z.optional(z.looseObject({})) })),
+};
+const properties = z.optional(z.record(z.string(), z.unknown()));
+const traits = z.optional(z.record(z.string(), z.unknown()));
+
+export const segmentMessageSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('track'), event: z.string().check(z.minLength(1)), properties, ...common }),
+  z.looseObject({ type: z.literal('page'), name: z.optional(z.nullable(z.string())), category: z.optional(z.nullable(z.string())), properties, ...common }),
+  z.looseObject({ type: z.literal('identify'), traits, ...common }),
+  z.looseObject({ type: z.literal('group'), groupId: z.string().check(z.minLength(1)), traits, ...common }),
+]);
+export type SegmentMessage = z.output<typeof segmentMessageSchema>;
+
+export const MAX_SEGMENT_BATCH = 500;
+/** A webhook delivery is one message; the tracking API and `batch` calls wrap several in `batch`. */
+export const segmentBodySchema = z
+  .looseObject({
+    type: z.optional(z.string()),
+    batch: z.optional(z.array(z.looseObject({ type: z.string() })).check(z.minLength(1), z.maxLength(MAX_SEGMENT_BATCH))),
+    context: z.optional(z.looseObject({})),
+    sentAt: z.optional(z.string()),
+    writeKey: z.optional(z.string()),
+  })
+  .check(z.refine((b) => b.batch !== undefined || b.type !== undefined, { message: 'a Segment message (with type) or a batch of them', path: ['type'] }));
+
+export interface SegmentOutcome {
+  index: number;
+  messageId: string | null;
+  type: string;
+  status: 'accepted' | 'duplicate' | 'rejected' | 'ignored';
+  reason?: string;
+}
+
+type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks };
+
+const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
+/** A trait `role` Tend knows (`Executive Sponsor` too); a job title such as `CTO` is not a role and is left out. */
+const contactRole = (v: unknown) => {
+  const role = typeof v === 'string' ? v.trim().toLowerCase().replace(/[\s_]+/g, '-') : undefined;
+  return role && ['champion', 'admin', 'executive-sponsor', 'user'].includes(role) ? role : undefined;
+};
+const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const whenOf = (m: SegmentMessage, now: Date) => m.timestamp ?? m.originalTimestamp ?? m.receivedAt ?? m.sentAt ?? now.toISOString();
+const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+
+/**
+ * Records a Segment delivery: `group` ties a user to an account (the group is the account),
+ * `identify` traits make the user a contact, `track` and `page` are usage events of the account
+ * named by `context.groupId`, else of the account the user was last grouped into. Replays of a
+ * messageId count once. Every message gets its own outcome; a bad one never fails the others.
+ */
+export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBodySchema>): Promise<{ accepted: number; duplicates: number; rejected: number; results: SegmentOutcome[] }> {
+  const now = deps.clock.now();
+  const raw = body.batch ? body.batch.map((m) => ({ ...m, context: { ...(body.context ?? {}), ...((m.context as object) ?? {}) } })) : [body];
+  const results: SegmentOutcome[] = [];
+  const messages: { index: number; m: SegmentMessage }[] = [];
+  raw.forEach((candidate, index) => {
+    const type = String((candidate as { type?: unknown }).type);
+    const messageId = str((candidate as { messageId?: unknown }).messageId) ?? null;
+    if (['screen', 'alias'].includes(type)) return void results.push({ index, messageId, type, status: 'ignored', reason: `${type} calls carry nothing Tend uses` });
+    const parsed = segmentMessageSchema.safeParse(candidate);
+    if (!parsed.success) return void results.push({ index, messageId, type, status: 'rejected', reason: issues(parsed.error) });
+    // The tracking API makes messageId optional; the same message again then gets the same derived id.
+    messages.push({ index, m: { ...parsed.data, messageId: parsed.data.messageId || derivedMessageId(candidate) } });
+  });
+
+  // Groups first: a track later in the same batch belongs to the group named before it.
+  const groups = messages.filter((x) => x.m.type === 'group');
+  const known = await deps.accounts.existing([...new Set(messages.flatMap(({ m }) => [m.type === 'group' ? m.groupId : undefined, str(m.context?.groupId)]).filter((x): x is string => !!x))]);
+  const inBatch = new Map<string, string>();
+  for (const { index, m } of groups) {
+    if (m.type !== 'group') continue;
+    const user = m.userId ?? m.anonymousId;
+    if (!known.has(m.groupId)) {
+      results.push({ index, messageId: m.messageId!, type: 'group', status: 'rejected', reason: `account "${m.groupId}" not found; create it with POST /v1/accounts first` });
+      continue;
+    }
+    if (!user) {
+      results.push({ index, messageId: m.messageId!, type: 'group', status: 'rejected', reason: 'userId or anonymousId: required to tie a user to the account' });
+      continue;
+    }
+    inBatch.set(user, m.groupId);
+    await deps.links.link(user, m.groupId, whenOf(m, now));
+    const first = (await deps.claims.claim(m.groupId, [m.messageId!], now)).get(m.messageId!);
+    results.push({ index, messageId: m.messageId!, type: 'group', status: first ? 'accepted' : 'duplicate' });
+  }
+
+  const rest = messages.filter((x) => x.m.type !== 'group');
+  const unlinked = rest.filter(({ m }) => !str(m.context?.groupId)).map(({ m }) => m.userId ?? m.anonymousId).filter((u): u is string => !!u && !inBatch.has(u));
+  const stored = unlinked.length ? await deps.links.accountsOf(unlinked) : new Map<string, string>();
+  const accountOf = (m: SegmentMessage) => {
+    const user = m.userId ?? m.anonymousId ?? undefined;
+    const company = m.type === 'identify' ? str((m.traits?.company as { id?: unknown } | undefined)?.id) : undefined;
+    return str(m.context?.groupId) ?? company ?? (user ? (inBatch.get(user) ?? stored.get(user)) : undefined);
+  };
+
+  const events: { index: number; e: UsageEvent }[] = [];
+  const contacts: { index: number; c: ContactUpsert; messageId: string; accountId: string }[] = [];
+  for (const { index, m } of rest) {
+    const base = { index, messageId: m.messageId!, type: m.type };
+    const accountId = accountOf(m);
+    if (!accountId) {
+      results.push({ ...base, status: 'rejected', reason: 'no account: set context.groupId, or send a group call for this user first' });
+      continue;
+    }
+    if (m.type === 'identify') {
+      const t = m.traits ?? {};
+      const name = str(t.name) ?? ([str(t.firstName), str(t.lastName)].filter(Boolean).join(' ') || undefined);
+      const candidate = { accountId, email: str(t.email), name, role: contactRole(t.role), timezone: str(m.context?.timezone) ?? str(t.timezone) };
+      const parsed = contactUpsertSchema.safeParse(Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)));
+      if (!parsed.success) results.push({ ...base, status: 'rejected', reason: issues(parsed.error).replace(/^email:/, 'traits.email:') });
+      else contacts.push({ index, c: parsed.data, messageId: m.messageId!, accountId });
+      continue;
+    }
+    const props = (m.properties ?? {}) as Record<string, unknown>;
+    const candidate = {
+      id: m.messageId,
+      accountId,
+      userId: m.userId ?? m.anonymousId,
+      name: m.type === 'track' ? m.event : 'page',
+      timestamp: whenOf(m, now),
+      properties: { ...props, ...(m.type === 'page' && !props.feature && m.category ? { feature: m.category } : {}) },
+    };
+    const parsed = usageEventSchema.safeParse(candidate);
+    if (!parsed.success) results.push({ ...base, status: 'rejected', reason: issues(parsed.error) });
+    else events.push({ index, e: parsed.data });
+  }
+
+  if (events.length) {
+    const out = await ingestEvents(deps, events.map((x) => x.e));
+    out.results?.forEach((r, i) => results.push({ index: events[i]!.index, messageId: r.id, type: rest.find((x) => x.index === events[i]!.index)!.m.type, status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
+  }
+  if (contacts.length) {
+    const out = await ingestContacts(deps, contacts.map((x) => x.c));
+    const rejectedAt = new Map(out.rejected.map((r) => [r.index, r.error]));
+    const firsts = await Promise.all(contacts.map((x) => (rejectedAt.has(contacts.indexOf(x)) ? undefined : deps.claims.claim(x.accountId, [x.messageId], now).then((f) => f.get(x.messageId)))));
+    contacts.forEach((x, i) => {
+      const reason = rejectedAt.get(i);
+      results.push({ index: x.index, messageId: x.messageId, type: 'identify', status: reason ? 'rejected' : firsts[i] ? 'accepted' : 'duplicate', ...(reason ? { reason } : {}) });
+    });
+  }
+  results.sort((a, b) => a.index - b.index);
+  const count = (s: SegmentOutcome['status']) => results.filter((r) => r.status === s).length;
+  return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+}

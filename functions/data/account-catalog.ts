@@ -1,0 +1,21 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AccountCatalog } from '../core/ports.ts';
+import type { Account } from '../core/types.ts';
+import { indexPartition, stripKeys } from './items.ts';
+import { keys } from './keys.ts';
+
+/** Reads gsi1's ACCOUNTS#<shard> partitions (the index projects whole account items). */
+export function accountCatalog(db: DynamoDBDocumentClient, table: string): AccountCatalog {
+  return {
+    async page(shard, afterId, limit) {
+      const out = await db.send(
+        new QueryCommand({
+          ...indexPartition(table, keys.accountShard(shard)),
+          Limit: limit,
+          ...(afterId ? { ExclusiveStartKey: { ...keys.account(afterId), ...keys.accountIndex(afterId) } } : {}),
+        }),
+      );
+      return { accounts: (out.Items ?? []).map((i) => stripKeys(i) as unknown as Account), more: out.LastEvaluatedKey !== undefined };
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmentSecretStore } from '../../functions/data/segment-secret.ts';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/**
+ * Payloads shaped as Segment's spec documents them (segment.com/docs/connections/spec: common
+ * fields, track, identify, group, page; the HTTP tracking API's batch), with this run's dates.
+ */
+const ts = '2026-03-02T09:28:55.111Z';
+const group = {
+  anonymousId: '507f191e810c19729de860ea',
+  channel: 'server',
+  context: { ip: '8.8.8.8', library: { name: 'analytics-node', version: '2.1.0' } },
+  groupId: 'initech',
+  integrations: { All: true },
+  messageId: '022bb90c-bbac-11e4-8dfc-aa07a5b093db',
+  receivedAt: '2026-03-02T09:28:55.387Z',
+  sentAt: ts,
+  timestamp: ts,
+  traits: { name: 'Initech', industry: 'Technology', employees: 329, plan: 'enterprise', 'total billed': 830 },
+  type: 'group',
+  userId: '97980cfea0067',
+  version: '1.1',
+};
+const identify = {
+  anonymousId: '507f191e810c19729de860ea',
+  channel: 'server',
+  context: { ip: '8.8.8.8', timezone: 'Europe/Amsterdam' },
+  integrations: { All: false, Mixpanel: true },
+  messageId: '022bb90c-bbac-11e4-8dfc-aa07a5b093dc',
+  receivedAt: '2026-03-02T09:28:55.387Z',
+  sentAt: ts,
+  timestamp: ts,
+  traits: { name: 'Peter Gibbons', email: 'peter@initech.example', role: 'Executive Sponsor', title: 'CTO', plan: 'premium', logins: 5, address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
+  type: 'identify',
+  userId: '97980cfea0067',
+  version: '1.1',
+};
+const track = (messageId: string, extra: Record<string, unknown> = {}) => ({
+  anonymousId: '23adfd82-aa0f-45a7-a756-24f2a7a4c895',
+  context: { library: { name: 'analytics.js', version: '2.11.1' }, page: { path: '/academy/', url: 'https://segment.com/academy/' }, userAgent: 'Mozilla/5.0', ip: '108.0.78.21' },
+  event: 'Report Viewed',
+  integrations: {},
+  messageId,
+  properties: { title: 'Quarterly numbers', feature: 'reports' },
+  receivedAt: '2026-03-02T10:11:01.266Z',
+  sentAt: '2026-03-02T10:11:01.169Z',
+  timestamp: '2026-03-02T10:11:01.249Z',
+  type: 'track',
+  userId: '97980cfea0067',
+  originalTimestamp: '2026-03-02T10:11:01.152Z',
+  ...extra,
+});
+const page = {
+  anonymousId: '507f191e810c19729de860ea',
+  channel: 'browser',
+  context: { ip: '8.8.8.8', userAgent: 'Mozilla/5.0', groupId: 'initech' },
+  integrations: { All: true },
+  messageId: '022bb90c-bbac-11e4-8dfc-aa07a5b093dd',
+  name: 'Home',
+  category: 'dashboards',
+  properties: { title: 'Welcome | Initech', url: 'http://www.initech.example' },
+  receivedAt: '2026-03-02T10:28:55.387Z',
+  sentAt: '2026-03-02T10:28:55.111Z',
+  timestamp: '2026-03-02T10:28:55.111Z',
+  type: 'page',
+  userId: '97980cfea0067',
+  version: '1.1',
+};
+
+describe('POST /v1/segment', () => {
+  let rt: TestRuntime;
+  let writeKey: string;
+  const post = (body: unknown, headers: Record<string, string>) => fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const basic = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
+
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date('2026-03-02T08:00:00Z') });
+    writeKey = await rt.createKey(['ingest'], 'segment');
+    await rt.request('POST', '/v1/accounts', { id: 'initech', name: 'Initech', primaryContact: { email: 'bill@initech.example' } });
+  });
+  afterAll(() => rt?.stop());
+
+  it('takes a tracking-API batch with the write key as Basic user: group ties the user, identify makes the contact, track counts for the account', async () => {
+    const res = await post({ batch: [group, identify, track('ajs-f8ca1e4de5024d9430b3928bd8ac6b96')], context: { device: { type: 'server' } }, sentAt: ts }, basic(writeKey));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { accepted: number; results: { status: string; type: string }[] };
+    expect(body.results.map((r) => [r.type, r.status])).toEqual([['group', 'accepted'], ['identify', 'accepted'], ['track', 'accepted']]);
+    const [contact] = await rt.items('initech', 'CONTACT#');
+    expect(contact).toMatchObject({ email: 'peter@initech.example', name: 'Peter Gibbons', role: 'executive-sponsor', timezone: 'Europe/Amsterdam' });
+    const [day] = await rt.items('initech', 'DAY#2026-03-02');
+    expect([...(day?.users as Set<string>)]).toEqual(['97980cfea0067']);
+    expect([...(day?.features as Set<string>)]).toEqual(['reports']);
+  });
+
+  it('takes the write key in the body, and a track of a user grouped earlier (stored link) goes to that account', async () => {
+    const res = await post({ batch: [track('msg-later', { properties: { feature: 'alerts' } })], writeKey }, {});
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
+    const [day] = await rt.items('initech', 'DAY#2026-03-02');
+    expect([...(day?.features as Set<string>)].sort()).toEqual(['alerts', 'reports']);
+  });
+
+  it('takes a webhook delivery signed with X-Signature, and a retried delivery is a duplicate that changes nothing', async () => {
+    await segmentSecretStore(rt.db, rt.tableName).put('whsec-initech', new Date());
+    const raw = JSON.stringify(page);
+    const signature = createHmac('sha1', 'whsec-initech').update(raw).digest('hex');
+    const deliver = () => fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body: raw });
+    const first = (await (await deliver()).json()) as { results: { status: string }[] };
+    expect(first.results[0]?.status).toBe('accepted');
+    const before = await rt.items('initech', 'DAY#');
+    const retry = await deliver();
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { results: { status: string }[] }).results[0]?.status).toBe('duplicate');
+    expect(await rt.items('initech', 'DAY#')).toEqual(before);
+    expect([...(before[0]?.features as Set<string>)]).toContain('dashboards');
+  });
+
+  it('refuses a wrong signature and a wrong write key with 401', async () => {
+    const raw = JSON.stringify(track('bad-sig'));
+    expect((await fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'x-signature': 'ab'.repeat(20) }, body: raw })).status).toBe(401);
+    expect((await post(track('bad-key'), basic('tend_000000000000_' + 'a'.repeat(43)))).status).toBe(401);
+    expect((await post({ batch: [track('bad-body-key')], writeKey: 'nope' }, {})).status).toBe(401);
+  });
+
+  it('reports per message: a track of a user no group names is rejected, the rest stored; screen is ignored', async () => {
+    const stranger = track('msg-stranger', { userId: 'stranger', anonymousId: null });
+    const res = await post({ batch: [stranger, { ...track('msg-ok'), context: { groupId: 'initech' } }, { type: 'screen', name: 'Home', userId: 'x', messageId: 'scr-1' }] }, basic(writeKey));
+    const body = (await res.json()) as { results: { status: string; reason?: string }[] };
+    expect(body.results.map((r) => r.status)).toEqual(['rejected', 'accepted', 'ignored']);
+    expect(body.results[0]?.reason).toContain('group');
+  });
+
+  it('counts a batch without messageIds once when it is sent again (the HTTP API makes them optional)', async () => {
+    const batch = { batch: [{ type: 'track', userId: '97980cfea0067', event: 'Song Played', properties: { name: 'Fallin for You' }, timestamp: '2026-03-02T11:30:12.984Z' }] };
+    const first = (await (await post(batch, basic(writeKey))).json()) as { accepted: number };
+    const second = (await (await post(batch, basic(writeKey))).json()) as { duplicates: number };
+    expect([first.accepted, second.duplicates]).toEqual([1, 1]);
+  });
+});
