@@ -2,26 +2,13 @@ import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { assess, finish, plan, sendStep } from '../core/journey/steps.ts';
 import { templateIds } from '../core/templates/catalogue.ts';
-import { sesMailer } from '../adapters/ses-mailer.ts';
-import { segmentOf } from '../core/accounts.ts';
-import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { runRepo } from '../data/runs.ts';
-import { sendLedger } from '../data/sends.ts';
-import { usageRepo } from '../data/usage.ts';
-import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
+import { emailDeps, emailEnvShape } from '../email/deps.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), CONFIGURATION_SET: z.string().check(z.minLength(1)) });
-const deps = {
-  clock: systemClock,
-  config,
-  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
-  usage: usageRepo(documentClient, env.TABLE_NAME),
-  runs: runRepo(documentClient, env.TABLE_NAME),
-  ledger: sendLedger(documentClient, env.TABLE_NAME),
-  mailer: sesMailer(env.CONFIGURATION_SET),
-};
+const env = parseEnv(emailEnvShape);
+const deps = { ...emailDeps(systemClock, env), runs: runRepo(documentClient, env.TABLE_NAME) };
 
 const task = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), accountId: z.string(), startDate: z.string(), executionName: z.string() }),

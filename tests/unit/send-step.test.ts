@@ -5,6 +5,7 @@ import { sendStep, type JourneyDeps } from '../../functions/core/journey/steps.t
 import type { Mailer, OutgoingEmail, RunRepo, SendLedger } from '../../functions/core/ports.ts';
 import type { Account, RunStep, SendRecord } from '../../functions/core/types.ts';
 import userConfig from '../../tend.config.ts';
+import { memoryEmailDeps } from '../support/email.ts';
 
 /** sendStep over in-memory ports: what reaches the mailer, the ledger and the run, per failure. */
 function world(mailer: Mailer, status: Account['status'] = 'active') {
@@ -26,6 +27,7 @@ function world(mailer: Mailer, status: Account['status'] = 'active') {
     runs,
     ledger: ledgerRepo,
     mailer,
+    ...memoryEmailDeps().deps,
   };
   const send = () => sendStep(deps, { accountId: 'acme', executionName: 'onboarding-acme', step: 'day-7', template: 'checkin-inactive' });
   return { send, ledger, steps };

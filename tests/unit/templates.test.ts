@@ -8,7 +8,10 @@ const context = (): TemplateContext => ({
   account: { id: 'globex', name: 'Globex Corporation' },
   contact: { firstName: 'Ana', email: 'ana@globex.example' },
   step: { id: 'day-7', day: 7 },
-  usage: { seats: 12, activeUsers: 5, featuresUsed: 2, featuresAvailable: 6, suggestedFeature: 'alerts' },
+  usage: { seats: 12, activeUsers: 5, featuresUsed: 2, featuresAvailable: 6, suggestedFeature: 'alerts', adoptionPercent: 33, seatUsePercent: 42, unusedFeatures: 'alerts, sharing and api', trend: 'up 12%', lastActive: '3 March 2026' },
+  year: { activeUsers: 9, userDays: 1240, featuresUsed: 4, busiestMonth: 'October 2026' },
+  renewal: { date: '1 February 2027', daysLeft: 30 },
+  unsubscribeUrl: 'https://api.tend.example/v1/unsubscribe?token=abc.def',
 });
 
 /** Removes one dotted field from a context. */
@@ -47,8 +50,32 @@ describe('render', () => {
     const email = render(id, context());
     const all = `${email.subject}\n${email.html}\n${email.text}`;
     expect(all).toContain('Acme Analytics');
-    expect(all).toContain('alerts');
-    expect(all).toContain('12'); // seats
+    // Every touch carries value: at least two of the account's own usage figures.
+    expect(fieldsOf(id).filter((f) => /^(usage|year|renewal)\./.test(f)).length).toBeGreaterThanOrEqual(2);
+    const c = context() as unknown as Record<string, Record<string, unknown>>;
+    for (const f of fieldsOf(id).filter((f) => /^(usage|year|renewal)\./.test(f))) {
+      const [g, k] = f.split('.') as [string, string];
+      expect(all).toContain(String(c[g]![k]));
+    }
+  });
+
+  it.each(templateIds)('%s has no empty field and an unsubscribe link in both parts', (id) => {
+    const email = render(id, context());
+    expect(email.html).not.toMatch(/<strong>\s*<\/strong>|<li>\s*<\/li>|href=""/);
+    expect(email.html).toContain('href="https://api.tend.example/v1/unsubscribe?token=abc.def"');
+    expect(email.text).toContain('Unsubscribe: https://api.tend.example/v1/unsubscribe?token=abc.def');
+  });
+
+  it('renewal templates fail without a renewal date (strict), never render a blank', () => {
+    const c = context();
+    delete c.renewal;
+    expect(() => render('renewal-notice', c)).toThrow(/"(renewal|daysLeft|date)" not defined/);
+  });
+
+  it('the play engine\'s template ids are all in the catalogue', () => {
+    expect(templateIds).toEqual(
+      expect.arrayContaining(['welcome', 'checkin-active', 'checkin-inactive', 'onboarding-review', 'reengagement', 'feature-spotlight', 'training-offer', 'renewal-value-review', 'renewal-notice', 'save-outreach', 'expansion-offer', 'referral-request']),
+    );
   });
 
   it.each([

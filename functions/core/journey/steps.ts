@@ -2,13 +2,13 @@ import { DAY_MS, dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { AccountRepo, Mailer, RunRepo, SendLedger, UsageRepo } from '../ports.ts';
-import { deliver } from '../email/deliver.ts';
+import { deliver, type DeliveryDeps } from '../email/deliver.ts';
 import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
 import type { TemplateId } from '../templates/catalogue.ts';
 import type { RunStep } from '../types.ts';
 import { assessForStep, ONBOARDING, planOnboarding } from './onboarding.ts';
 
-export interface JourneyDeps {
+export interface JourneyDeps extends DeliveryDeps {
   clock: Clock;
   config: TendConfig;
   accounts: AccountRepo;
@@ -54,6 +54,9 @@ export async function sendStep(deps: JourneyDeps, input: { accountId: string; ex
     case 'duplicate':
       await record(result.previous === 'sent' ? { outcome: 'sent', messageId: result.messageId ?? undefined } : { outcome: 'unknown', detail: 'an earlier attempt claimed this send and did not confirm it' });
       return { outcome: 'duplicate' as const, messageId: result.messageId };
+    case 'deferred':
+      // Outside the contact's send window: the state machine waits until `until` and sends again.
+      return { outcome: 'deferred' as const, messageId: null, until: result.until };
     default:
       await record({ outcome: 'skipped', detail: result.reason });
       return { outcome: 'skipped' as const, messageId: null };
