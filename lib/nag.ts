@@ -27,4 +27,7 @@ export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): v
     { id: 'AwsSolutions-SF1', reason: 'Standard workflows keep their full execution history for 90 days; CloudWatch gets errors only, which keeps log cost flat as accounts grow.' },
     { id: 'AwsSolutions-APIG4', reason: 'The API has no authorizer yet: API keys with scopes are the ingest issue\'s work. Until then, deploy only for evaluation.' },
   ]);
+  NagSuppressions.addStackSuppressions(stacks.data, [
+    { id: 'AwsSolutions-SMG4', reason: 'The unsubscribe-link signing key is not rotated automatically: rotating it would break the unsubscribe links in every email already sent (RFC 8058 requires them to keep working).' },
+  ]);
 }

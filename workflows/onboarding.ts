@@ -33,16 +33,25 @@ export function onboardingDefinition(scope: Construct, journey: IFunction, steps
   const churned = new sfn.Pass(scope, 'Account churned').next(finish);
 
   const send = (step: OnboardingStep, template: string, label: string) => {
-    const t = task(`Send ${step.id}${label}`, {
-      action: 'send',
-      executionName: sfn.JsonPath.executionName,
-      step: step.id,
-      template,
-    });
+    const t = task(
+      `Send ${step.id}${label}`,
+      {
+        action: 'send',
+        executionName: sfn.JsonPath.executionName,
+        step: step.id,
+        template,
+      },
+      { 'result.$': '$.Payload' },
+      '$.sent',
+    );
     // The ledger makes a retry safe: a send that SES accepted is never repeated.
     t.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 3 });
     t.addCatch(fail, { resultPath: '$.error' });
-    return t;
+    // Outside the contact's send window delivery defers (claims nothing): wait for the window, send again.
+    const sent = new sfn.Pass(scope, `${step.id}${label} done`);
+    const windowWait = new sfn.Wait(scope, `Wait for the send window ${step.id}${label}`, { time: sfn.WaitTime.timestampPath('$.sent.result.until') }).next(t);
+    t.next(new sfn.Choice(scope, `${step.id}${label}: deferred?`).when(sfn.Condition.stringEquals('$.sent.result.outcome', 'deferred'), windowWait).otherwise(sent));
+    return sfn.Chain.custom(t, [sent], sent);
   };
 
   let chain: sfn.Chain = sfn.Chain.start(
