@@ -62,7 +62,9 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
   const wall = Date.UTC(year, month - 1, day, hour);
   const first = wall - offsetAt(wall, timeZone);
   const second = wall - offsetAt(first, timeZone);
-  return second;
+  if (localTime(second, timeZone).hour === hour) return second;
+  if (localTime(first, timeZone).hour === hour) return first;
+  return Math.max(first, second);
 }
 
 export function inWindow(ms: number, timeZone: string, w: SendWindow): boolean {
