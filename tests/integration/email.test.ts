@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../functions/core/email/token.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { segmentOf } from '../../functions/core/accounts.ts';
+import { templateIds } from '../../functions/core/templates/catalogue.ts';
+import { accountRepo } from '../../functions/data/accounts.ts';
+import { contactRepo } from '../../functions/data/contacts.ts';
+import { usageRepo } from '../../functions/data/usage.ts';
+import userConfig from '../../tend.config.ts';
+import { previewEmail } from '../../cli/preview.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
 // Monday 5 January 2026, 10:00 UTC: inside the default send window. The clock stays paused,
@@ -117,6 +125,45 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(outboxTo('cy@umbrella.example')).toHaveLength(3);
     const [capped] = (await rt.items('umbrella', 'SEND#')).filter((s) => s.step === 'day-30');
     expect(capped).toMatchObject({ status: 'skipped' });
+  });
+
+  it('every built-in template renders for a realistic account from the local table (tend preview), with no empty field', async () => {
+    const config = parseConfig(userConfig);
+    await account('wayne', 'bruce@wayne.example', { arr: 90_000, seats: 25, renewalDate: '2026-03-01', csm: { name: 'Maya Chen', email: 'maya@acme.example' } });
+    await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'wayne', email: 'lucius@wayne.example', name: 'Lucius Fox', role: 'champion' }] });
+    const events = Array.from({ length: 40 }, (_, i) => ({
+      id: `w-${i}`,
+      accountId: 'wayne',
+      userId: `u${i % 9}`,
+      name: 'feature_used',
+      timestamp: new Date(NOW.getTime() - (i % 50) * 86_400_000 - 3_600_000).toISOString(),
+      properties: { feature: config.product.features[i % 3] },
+    }));
+    expect((await rt.request('POST', '/v1/events', { events })).status).toBe(202);
+    await rt.idle();
+    const deps = {
+      config,
+      accounts: accountRepo(rt.db, rt.tableName, (arr) => segmentOf(arr, config.segments)),
+      usage: usageRepo(rt.db, rt.tableName),
+      contacts: contactRepo(rt.db, rt.tableName),
+      now: NOW,
+      key: rt.unsubscribeKey,
+      baseUrl: rt.url,
+    };
+    for (const id of templateIds) {
+      const email = await previewEmail(deps, id, 'wayne', { contactRole: id === 'save-outreach' ? 'champion' : undefined });
+      for (const part of [email.subject, email.html, email.text]) {
+        expect(part, id).not.toMatch(/undefined|NaN|null|\[object Object\]|\{\{/);
+        expect(part, id).not.toMatch(/<strong>\s*<\/strong>|<li>\s*<\/li>|:\s*\.|\(\s*\)/);
+      }
+      expect(email.from, id).toBe('Maya Chen <success@acme.example>');
+      expect(email.text, id).toContain(`${rt.url}/v1/unsubscribe?token=`);
+    }
+    const notice = await previewEmail(deps, 'renewal-notice', 'wayne');
+    expect(notice.subject).toBe('Your Acme Analytics plan renews in 55 days');
+    expect(notice.text).toContain('9 people working in Acme Analytics');
+    expect((await previewEmail(deps, 'save-outreach', 'wayne', { contactRole: 'champion' })).to).toBe('lucius@wayne.example');
+    await expect(previewEmail(deps, 'no-such-template', 'wayne')).rejects.toThrow(/unknown template/);
   });
 
   it('holds the send window in the contact\'s time zone, and refuses an invalid one at ingest naming the field', async () => {
