@@ -16,6 +16,7 @@ import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
 import { presetModel, presetNames, type PresetName } from '../functions/core/score/presets/index.ts';
 import { scoringBatchBench } from './scoring-batch.ts';
+import { emailSendBench } from './email-send.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -75,3 +76,4 @@ await bundles();
 console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
 for (const preset of presetNames) scoring(preset);
 await scoringBatchBench();
+await emailSendBench();
