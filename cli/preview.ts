@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -83,6 +83,8 @@ export async function previewCommand(template: string, options: PreviewOptions) 
     await dynamo.createTables(assembly);
     client = dynamo.client;
     table = dynamo.tables[0]!.name;
+    // A table dynalite has just created is ACTIVE a tick later (the first run on a fresh folder).
+    for (let i = 0; i < 100 && (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 20));
   }
   try {
     const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
