@@ -18,8 +18,9 @@ describe('local runtime stand-ins', () => {
   });
 
   it('loads every Lambda, route, schedule and state machine of the assembly', () => {
-    expect(rt.lambdas.functions.size).toBe(3);
-    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts/{id}', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/surveys', 'POST /v1/tickets']);
+    // API, scoring, onboarding, unsubscribe, SES events.
+    expect(rt.lambdas.functions.size).toBe(5);
+    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts/{id}', 'GET /v1/unsubscribe', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/surveys', 'POST /v1/tickets', 'POST /v1/unsubscribe']);
     expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'rate(1 hour)']);
     expect(rt.sfn.machines.size).toBe(2);
   });
