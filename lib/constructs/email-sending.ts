@@ -16,6 +16,8 @@ export class EmailSending extends Construct {
   readonly configurationSet: ConfigurationSet;
   /** HMAC key of the unsubscribe links: generated at deploy, never in code or in the template. */
   readonly signingKey: Secret;
+  /** The secret's name, a plain string (not a token): the Parameter Store reference path needs it. */
+  readonly signingKeyName: string;
 
   constructor(scope: Construct, id: string, private readonly props: { fromAddress: string }) {
     super(scope, id);
@@ -29,8 +31,9 @@ export class EmailSending extends Construct {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.OPEN, EmailSendingEvent.CLICK],
     });
+    this.signingKeyName = `tend/${Stack.of(this).stackName}/unsubscribe-signing-key`;
     this.signingKey = new Secret(this, 'UnsubscribeKey', {
-      secretName: `tend/${Stack.of(this).stackName}/unsubscribe-signing-key`,
+      secretName: this.signingKeyName,
       description: 'Tend: HMAC-SHA256 key of the unsubscribe links in tech-touch email',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
@@ -59,10 +62,10 @@ export class EmailSending extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ssm:GetParameter'],
-        resources: [Stack.of(fn).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `aws/reference/secretsmanager/${this.signingKey.secretName}` })],
+        resources: [Stack.of(fn).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `aws/reference/secretsmanager/${this.signingKeyName}` })],
       }),
     );
-    fn.addEnvironment('UNSUBSCRIBE_SECRET_NAME', this.signingKey.secretName);
+    fn.addEnvironment('UNSUBSCRIBE_SECRET_NAME', this.signingKeyName);
   }
 
   /**
