@@ -1,5 +1,5 @@
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import { UNSUBSCRIBE_PATH } from '../../functions/core/email/links.ts';
@@ -21,6 +21,7 @@ export class UnsubscribeRoutes extends Construct {
     props.table.bind(this.handler);
     props.email.bindKeyReader(this.handler);
     const integration = new HttpLambdaIntegration('Lambda', this.handler);
-    props.api.addRoutes({ path: UNSUBSCRIBE_PATH, methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    // Explicitly public: an API-wide default authorizer added later must not cover these two.
+    props.api.addRoutes({ path: UNSUBSCRIBE_PATH, methods: [HttpMethod.GET, HttpMethod.POST], integration, authorizer: new HttpNoneAuthorizer() });
   }
 }

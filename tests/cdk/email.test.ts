@@ -47,6 +47,14 @@ describe('email resources', () => {
     for (const statement of ssm) expect(statement).toContain('parameter/aws/reference/secretsmanager/tend/TendData/unsubscribe-signing-key');
   });
 
+  it('keeps the unsubscribe routes public, whatever default authorizer the API gets', () => {
+    const routes = resourcesOfType(appRaw, 'AWS::ApiGatewayV2::Route').filter(([, r]) => String(r.RouteKey).endsWith(' /v1/unsubscribe'));
+    expect(routes.map(([, r]) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
+      ['GET /v1/unsubscribe', 'NONE'],
+      ['POST /v1/unsubscribe', 'NONE'],
+    ]);
+  });
+
   it('gives the sending function its unsubscribe environment', () => {
     app.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ PUBLIC_API_URL: Match.anyValue(), UNSUBSCRIBE_SECRET_NAME: 'tend/TendData/unsubscribe-signing-key', CONFIGURATION_SET: Match.anyValue(), TABLE_NAME: Match.anyValue() }) },
