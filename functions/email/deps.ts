@@ -21,8 +21,8 @@ import { parseEnv } from '../shared/env.ts';
 export const emailEnvShape = {
   TABLE_NAME: z.string().check(z.minLength(1)),
   CONFIGURATION_SET: z.string().check(z.minLength(1)),
-  /** Base URL of the public API, where the unsubscribe routes are. */
-  PUBLIC_API_URL: z.url(),
+  /** Base URL of the public API, where the unsubscribe routes are (`email.unsubscribe.baseUrl` overrides it). */
+  PUBLIC_API_URL: z.string().check(z.minLength(1)),
   UNSUBSCRIBE_SECRET_NAME: z.optional(z.string().check(z.minLength(1))),
   /** Locally only: the signing key itself. */
   UNSUBSCRIBE_KEY: z.optional(z.string().check(z.minLength(16))),
@@ -33,9 +33,8 @@ export const emailEnvShape = {
  * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req)`.
  */
 export function emailDeps(clock: Clock = systemClock, env = parseEnv(emailEnvShape)): DeliveryDeps {
+  // Read on the first send, then kept for the container's life.
   const key = signingKey(env);
-  // Started at init, so the secret's round trip overlaps the rest of the cold start.
-  key().catch(() => {});
   return {
     clock,
     config,

@@ -17,8 +17,8 @@ const env = parseEnv({
   UNSUBSCRIBE_KEY: z.optional(z.string().check(z.minLength(16))),
 });
 const logger = new Logger({ serviceName: 'tend-unsubscribe' });
+// Read on the first request, then kept for the container's life.
 const key = signingKey(env);
-key().catch(() => {});
 const deps = { clock: systemClock, preferences: preferenceRepo(documentClient, env.TABLE_NAME), key };
 
 const product = config.product.name;
