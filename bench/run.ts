@@ -19,6 +19,7 @@ import { presetModel, presetNames, type PresetName } from '../functions/core/sco
 import { scoringBatchBench } from './scoring-batch.ts';
 import { playsCostBench } from './plays-cost.ts';
 import { ingestBench } from './ingest.ts';
+import { emailSendBench } from './email-send.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -80,3 +81,4 @@ for (const preset of presetNames) scoring(preset);
 await scoringBatchBench();
 await playsCostBench();
 await ingestBench();
+await emailSendBench();

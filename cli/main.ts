@@ -106,6 +106,19 @@ plays
   .option('--json', 'print { play: diagram } as JSON')
   .action(async (options) => (await import('./plays/diagram.ts')).diagramCommand(options));
 
+program
+  .command('preview')
+  .description('render an email template for an account from the stored data: the HTML to a file, the text to stdout')
+  .argument('<template>', 'template id, e.g. welcome, renewal-notice')
+  .requiredOption('-a, --account <id>', 'account id')
+  .option('--role <role>', 'the contact role the step writes to (champion, executive-sponsor, admin)')
+  .option('-o, --out <file>', 'where to write the HTML (default .tend/preview/<template>-<account>.html)')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .option('--table <name>', 'read a deployed table instead (AWS credentials from the environment)')
+  .option('--region <region>', 'AWS region of --table')
+  .option('--json', 'print subject, text, html, from and to as one JSON object')
+  .action(async (template: string, options) => (await import('./preview.ts')).previewCommand(template, options));
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(`tend: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,10 +1,12 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TendConfig } from '../functions/core/config.ts';
+import { EmailEvents } from './constructs/email-events.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { Plays } from './constructs/plays.ts';
 import { Scoring } from './constructs/scoring.ts';
 import { TendEvents } from './constructs/tend-events.ts';
+import { UnsubscribeRoutes } from './constructs/unsubscribe-routes.ts';
 import type { DataStack } from './data-stack.ts';
 
 /** Functions, API, schedule and state machines, composed over the data stack's resources. */
@@ -19,7 +21,10 @@ export class AppStack extends Stack {
 
     for (const fn of [api.handler, scoring.handler, plays.handler, plays.starter]) table.bind(fn);
     plays.bindRunner(api.handler);
-    email.bind(plays.handler);
+    email.bindSender(plays.handler, { table, publicApiUrl: props.config.email.unsubscribe.baseUrl ?? api.api.apiEndpoint });
     for (const fn of [scoring.handler, api.handler, plays.handler]) events.bindPublisher(fn);
+    // Tech-touch email: the public unsubscribe routes and the SES events (docs/email.md).
+    new UnsubscribeRoutes(this, 'Unsubscribe', { api: api.api, table, email });
+    new EmailEvents(this, 'EmailEvents', { table });
   }
 }

@@ -21,7 +21,7 @@ export function buildApp(options: { outdir?: string; config?: TendConfig; bundli
   });
   const env = config.aws.region || config.aws.account ? { region: config.aws.region, account: config.aws.account } : undefined;
   const data = new DataStack(app, STACK_NAMES.data, { env, fromAddress: config.sender.from, description: 'Tend: account table and SES configuration set' });
-  const stack = new AppStack(app, STACK_NAMES.app, { env, config, data, description: 'Tend: API, scoring and onboarding journeys' });
+  const stack = new AppStack(app, STACK_NAMES.app, { env, config, data, description: 'Tend: API, scoring, plays and email' });
   applyNagChecks(app, { app: stack, data });
   return app;
 }

@@ -32,4 +32,7 @@ export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): v
     { id: 'AwsSolutions-SF1', reason: 'Standard workflows keep their full execution history for 90 days; CloudWatch gets errors only, which keeps log cost flat as accounts grow.' },
     { id: 'AwsSolutions-APIG4', reason: 'Every API route but the unsubscribe links checks a hashed, scoped API key inside the function (functions/api/auth.ts), so local and AWS behave the same; an API Gateway authorizer would duplicate it.' },
   ]);
+  NagSuppressions.addStackSuppressions(stacks.data, [
+    { id: 'AwsSolutions-SMG4', reason: 'The unsubscribe-link signing key is not rotated automatically: rotating it would break the unsubscribe links in every email already sent (RFC 8058 requires them to keep working).' },
+  ]);
 }

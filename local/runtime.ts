@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { localSigningKey } from './signing-key.ts';
 import { join } from 'node:path';
 import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
 import { VirtualClock } from './clock.ts';
@@ -65,6 +66,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   await dynamo.createTables(assembly);
   const ses = new LocalSes();
   await ses.start();
+  const unsubscribeKey = localSigningKey(options.dataDir);
 
   const sfnServer = createServer();
   const sfnEndpoint = await listen(sfnServer);
@@ -81,6 +83,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // The unsubscribe links' key: Secrets Manager on AWS, a local file (or this run's memory) here.
+    UNSUBSCRIBE_KEY: unsubscribeKey,
   });
   let sfn: LocalStepFunctions;
   try {
@@ -110,6 +114,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     void gateway(req, res, url);
   });
   const url = await listen(server, options.port);
+  // Unsubscribe links point at this gateway (the template's value is the deployed API's URL).
+  for (const f of lambdas.functions.values()) if ('PUBLIC_API_URL' in f.environment) f.environment.PUBLIC_API_URL = url;
 
   await lambdas.warm();
   const resumed = sfn.restore();
@@ -141,6 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     async createKey(scopes: Scope[] = ['admin'], name = 'local'): Promise<string> {
       return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now() })).key;
     },
+    unsubscribeKey,
     /** Resolves once no handler runs and every live execution waits on the clock. */
     async idle(): Promise<void> {
       const busy = () => lambdas.inFlight > 0 || [...sfn.executions.values()].some((e) => e.status === 'RUNNING' && !e.waitingUntil);

@@ -7,6 +7,7 @@ import { seededRandom } from './random.ts';
 import { syntheticAccounts, usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthetic.ts';
 import { summarise, printSummary } from './summary.ts';
 import { demoAuth } from './api-key.ts';
+import { openNewEmails } from './opens.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -58,6 +59,7 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   const r = seededRandom(options.seed);
   const accounts = syntheticAccounts(r, options.accounts, options.days);
   let eventsPosted = 0;
+  let opened = 0;
   const usageOf = (day: number) => accounts.flatMap((a) => usageOnDay(r, a, day, DEMO_START, config.product.features, config.product.trainingCourses));
 
   for (let day = 0; day <= options.days; day++) {
@@ -77,6 +79,7 @@ export async function demo(options: { accounts: number; days: number; seed: numb
       await rt.idle();
     }
     const sent = rt.ses.outbox().length;
+    opened = openNewEmails(rt, accounts, opened, day);
     const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING' && e.name.split('-')[0]! in config.plays).length;
     progress(`day ${day + 1}/${options.days} · ${eventsPosted.toLocaleString('en-US')} events · ${sent} emails sent · ${live} plays running`);
   }

@@ -9,7 +9,7 @@ const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farid', 'Grace', 'Hugo', '
  * How an account behaves over its first weeks: the mix a CS team sees. `activity(day)` is the
  * share of seats active that day; `breadth` the share of features its users touch.
  */
-const ARCHETYPES = {
+export const ARCHETYPES = {
   champion: { weight: 0.25, breadth: 0.8, training: 1, activity: (d: number) => 0.7 + Math.min(d, 10) * 0.02 },
   steady: { weight: 0.3, breadth: 0.5, training: 0.6, activity: () => 0.45 },
   'slow-starter': { weight: 0.15, breadth: 0.4, training: 0.3, activity: (d: number) => (d < 9 ? 0 : 0.35) },

@@ -3,9 +3,42 @@ import { presetNames } from './score/presets/index.ts';
 import { scoreModelSchema } from './score/model.ts';
 import { playSchema } from './plays/definition.ts';
 import { resolvePlays } from './plays/resolve.ts';
+import { isTimeZone } from './timezone.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const modelChoice = z.union([z.enum(presetNames), scoreModelSchema]);
+
+/** Tech-touch email: consent, frequency cap and send window (docs/email.md). */
+export const emailConfigSchema = z._default(
+  z.object({
+    /** At most `max` tech-touch emails to one contact in `days` days; renewal notices and save outreach are never held back by it. */
+    frequencyCap: z._default(z.object({ max: z.int().check(z.gte(1), z.lte(50)), days: z.int().check(z.gte(1), z.lte(60)) }), { max: 3, days: 7 }),
+    /** Local hours and weekdays a contact may receive email, in the contact's time zone (else the account's, else `timeZone`). */
+    sendWindow: z._default(
+      z
+        .object({
+          days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).check(z.minLength(1)),
+          startHour: z.int().check(z.gte(0), z.lte(23)),
+          endHour: z.int().check(z.gte(1), z.lte(24)),
+          timeZone: z.string().check(z.refine((tz) => isTimeZone(tz), { message: 'an IANA time zone such as Europe/Paris' })),
+        })
+        .check(z.refine((w) => w.endHour > w.startHour, { message: 'endHour must be after startHour', path: ['endHour'] })),
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17, timeZone: 'UTC' },
+    ),
+    unsubscribe: z._default(
+      z.object({
+        /** How long an unsubscribe link keeps working. */
+        tokenDays: z.int().check(z.gte(1), z.lte(365)),
+        /** Public base URL of the API (a custom domain); the deployed API's own URL when absent. */
+        baseUrl: z.optional(z.url()),
+        /** A mailbox that unsubscribes its senders, listed second in List-Unsubscribe. */
+        mailto: z.optional(z.email()),
+      }),
+      { tokenDays: 90 },
+    ),
+  }),
+  { frequencyCap: { max: 3, days: 7 }, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17, timeZone: 'UTC' }, unsubscribe: { tokenDays: 90 } },
+);
 
 export const configSchema = z.object({
   product: z.object({
@@ -111,6 +144,7 @@ export const configSchema = z.object({
     }),
     { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
   ),
+  email: emailConfigSchema,
 });
 
 export type TendConfig = z.output<typeof configSchema>;

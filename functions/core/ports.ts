@@ -98,6 +98,8 @@ export interface SendLedger {
   markSent(accountId: string, sendKey: string, messageId: string, at: Date): Promise<void>;
   /** Deletes a claim that never reached SES, so a retry may send. */
   release(accountId: string, sendKey: string): Promise<void>;
+  /** Closes a claim that will never be sent (capped, rejected for good), so a retry repeats the decision. */
+  close?(accountId: string, sendKey: string, status: 'skipped' | 'failed', reason: string, at: Date): Promise<void>;
 }
 
 export interface OutgoingEmail {
@@ -170,4 +172,36 @@ export interface UserLinks {
 export interface AccountCatalog {
   /** Accounts of one shard after `afterId` (id order); `more` when the shard has others after them. */
   page(shard: number, afterId: string | undefined, limit: number): Promise<{ accounts: Account[]; more: boolean }>;
+}
+
+/** Addresses Tend must not email again (hard bounces, complaints, SES rejections, by hand). */
+export interface SuppressionList {
+  get(email: string): Promise<{ reason: string; at: string; source: string } | undefined>;
+  /** Idempotent: the first reason and time stand. */
+  suppress(email: string, entry: { reason: string; source: string }, at: Date): Promise<void>;
+}
+
+/** Per-contact consent by email category (the unsubscribe links write it). */
+export interface PreferenceRepo {
+  /** Categories the contact opted out of, for this account. */
+  optedOut(accountId: string, email: string): Promise<string[]>;
+  /** Adds categories to the contact's opt-outs (a set union: replays change nothing). */
+  optOut(accountId: string, email: string, categories: string[], at: Date): Promise<void>;
+}
+
+/**
+ * The per-contact frequency cap as numbered slots: a send takes a slot that is free (never taken,
+ * or taken more than the cap's window ago) with a conditional write, so two concurrent sends can
+ * never both take the last one.
+ */
+export interface FrequencyCap {
+  /** Takes one of slots 0..slots-1 for this send; false when all are taken within `windowDays`. */
+  take(email: string, sendKey: string, slots: number, now: Date, windowDays: number): Promise<boolean>;
+  /** Gives back the slot a send took (SES refused it, so it never reached the contact). */
+  release(email: string, sendKey: string): Promise<void>;
+}
+
+/** Email engagement per account and day, as sets of SES message ids so a replayed event counts once. */
+export interface EngagementRepo {
+  record(accountId: string, day: string, kind: 'sent' | 'opened' | 'clicked', messageId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import * as z from './zod.ts';
+import { isTimeZone } from './timezone.ts';
 
 /** Identifiers the API accepts: safe in keys, URLs and (hashed) execution names. */
 export const idSchema = z
@@ -7,13 +8,15 @@ export const idSchema = z
 
 const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+/** An IANA time zone (`Europe/Paris`): email is sent within working hours there. */
+const timeZone = z.string().check(z.refine(isTimeZone, { message: 'an IANA time zone such as Europe/Paris or America/New_York' }));
 
 export const contactSchema = z.object({
   id: z.optional(idSchema),
   email: z.email(),
   name: z.optional(text(200)),
   role: z.optional(z.enum(['champion', 'admin', 'executive-sponsor', 'user'])),
-  timezone: z.optional(z.string().check(z.maxLength(64))),
+  timezone: z.optional(timeZone),
 });
 
 export const accountUpsertSchema = z.object({
@@ -29,6 +32,8 @@ export const accountUpsertSchema = z.object({
   strategicImportance: z.optional(z.enum(['low', 'medium', 'high'])),
   /** The account's owner on your side; the email is optional (an import often has the name only). */
   csm: z.optional(z.object({ name: text(200), email: z.optional(z.email()) })),
+  /** The account's time zone, for contacts without their own. */
+  timezone: z.optional(timeZone),
   primaryContact: contactSchema,
 });
 
@@ -103,7 +108,7 @@ export const contactUpsertSchema = z.object({
   email: z.email(),
   name: z.optional(text(200)),
   role: z.optional(z.enum(['champion', 'admin', 'executive-sponsor', 'user'])),
-  timezone: z.optional(z.string().check(z.maxLength(64))),
+  timezone: z.optional(timeZone),
   left: z.optional(z.boolean()),
 });
 export const contactBatchSchema = z.object({ contacts: z.array(contactUpsertSchema).check(z.minLength(1), z.maxLength(MAX_FEEDBACK_PER_BATCH)) });

@@ -50,6 +50,10 @@ export interface UsageDay {
   sessionSeconds?: string[];
   /** Users who called the API that day (`api.*` events or `properties.source = api`). */
   apiUsers?: string[];
+  /** SES message ids of tech-touch emails sent, opened and clicked that day (see docs/email.md). */
+  emailsSent?: string[];
+  emailsOpened?: string[];
+  emailsClicked?: string[];
 }
 
 export interface StoredScore extends ScoreResult {
@@ -144,7 +148,7 @@ export interface SendRecord {
   template: string;
   play: string;
   step: string;
-  status: 'claimed' | 'sent' | 'failed';
+  status: 'claimed' | 'sent' | 'failed' | 'skipped';
   claimedAt: string;
   sentAt?: string;
   messageId?: string;

@@ -54,6 +54,13 @@ export const keys = {
   taskPrefix: 'TASK#',
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',
+  /** An address Tend must not email: one item per address, whatever the account (a bounce is a bounce). */
+  suppression: (email: string) => ({ pk: `SUPPRESSED#${email.toLowerCase()}`, sk: 'SUPPRESSED' }),
+  /** A contact's email opt-outs by category, under the account the unsubscribe link named. */
+  preferences: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `PREFS#${email.toLowerCase()}` }),
+  /** The frequency cap's slots of one address (docs/email.md). */
+  capSlot: (email: string, slot: number) => ({ pk: `CAP#${email.toLowerCase()}`, sk: `SLOT#${slot}` }),
+  capSlots: (email: string) => `CAP#${email.toLowerCase()}`,
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

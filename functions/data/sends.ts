@@ -51,5 +51,16 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         if (!isConditionalCheckFailed(err)) throw err;
       });
     },
+    async close(accountId, sendKey, status, reason, at) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET #status = :s, #error = :e, closedAt = :t',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: { ':s': status, ':e': reason, ':t': at.toISOString() },
+        }),
+      );
+    },
   };
 }

@@ -63,6 +63,9 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             departments: i.departments ? [...(i.departments as Set<string>)] : undefined,
             sessionSeconds: i.sessionSeconds ? [...(i.sessionSeconds as Set<string>)] : undefined,
             apiUsers: i.apiUsers ? [...(i.apiUsers as Set<string>)] : undefined,
+            emailsSent: i.emailsSent ? [...(i.emailsSent as Set<string>)] : undefined,
+            emailsOpened: i.emailsOpened ? [...(i.emailsOpened as Set<string>)] : undefined,
+            emailsClicked: i.emailsClicked ? [...(i.emailsClicked as Set<string>)] : undefined,
           });
         }
       }

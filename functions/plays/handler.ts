@@ -1,35 +1,26 @@
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
-import { segmentOf } from '../core/accounts.ts';
 import { beginRun, completeRun, failRun, runStep } from '../core/plays/engine.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
-import { sesMailer } from '../adapters/ses-mailer.ts';
-import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { runRepo } from '../data/runs.ts';
 import { scoreRepo } from '../data/scores.ts';
-import { sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
-import { usageRepo } from '../data/usage.ts';
 import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
+import { emailDeps, emailEnvShape } from '../email/deps.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), CONFIGURATION_SET: z.string().check(z.minLength(1)), EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
+const env = parseEnv({ ...emailEnvShape, EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
 const deps = {
-  clock: systemClock,
-  config,
+  ...emailDeps(systemClock, env),
   plays: config.plays,
   features: config.product.features,
   firstValue: config.milestones.firstValue,
   modelFor: modelResolver(config.scoreModel),
-  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
-  usage: usageRepo(documentClient, env.TABLE_NAME),
   scores: scoreRepo(documentClient, env.TABLE_NAME),
   runs: runRepo(documentClient, env.TABLE_NAME),
   tasks: taskRepo(documentClient, env.TABLE_NAME),
-  ledger: sendLedger(documentClient, env.TABLE_NAME),
-  mailer: sesMailer(env.CONFIGURATION_SET),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
 };
 

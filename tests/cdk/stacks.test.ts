@@ -108,7 +108,10 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
   it('serves the public routes on one HTTP API, all integrated with the API handler', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const [[apiId]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })) as [[string, unknown]];
-    const routes = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
+    const all = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
+    // The unsubscribe routes have their own function (and stay without API keys): see below.
+    const unsubscribe = all.filter(([, r]) => String(r['RouteKey']).endsWith(' /v1/unsubscribe'));
+    const routes = all.filter((r) => !unsubscribe.includes(r));
     expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual([
       'GET /v1/accounts',
       'GET /v1/accounts/{id}',
@@ -124,6 +127,12 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
       'POST /v1/surveys',
       'POST /v1/tickets',
     ]);
+    expect(unsubscribe.map(([, r]) => r['RouteKey']).sort()).toEqual(['GET /v1/unsubscribe', 'POST /v1/unsubscribe']);
+    const unsubscribeId = logicalIdOf(STACK.app, '/Tend/Unsubscribe/Handler/Resource');
+    for (const [routeId, route] of unsubscribe) {
+      const integrationId = render(route['Target'] ?? null).match(/^integrations\/<(.+)>$/)?.[1];
+      expect(raw.Resources[integrationId ?? '']?.Properties?.['IntegrationUri'], `${routeId} integration`).toEqual({ 'Fn::GetAtt': [unsubscribeId, 'Arn'] });
+    }
 
     const handlerId = logicalIdOf(STACK.app, '/Tend/Api/Handler/Resource');
     for (const [routeId, route] of routes) {

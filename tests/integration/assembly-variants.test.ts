@@ -19,7 +19,8 @@ describe('the local runtime on edited definitions', () => {
   it('times a run out at its TimeoutSeconds while it waits, on the local clock', async () => {
     // Onboarding limited to 10 days: the wait for day 14 passes the deadline.
     const dir = variant((t) => t.replace('TimeoutSeconds\\":34560000', 'TimeoutSeconds\\":864000'));
-    const start = Date.parse('2026-02-02T00:00:00Z');
+    // Monday 10:00 UTC: every step falls inside the default send window (the clock jumps whole days).
+    const start = Date.parse('2026-02-02T10:00:00Z');
     const rt = await startLocalRuntime({ assemblyDir: dir, start: new Date(start), paused: true, schedules: false });
     try {
       const key = await rt.createKey(['ingest']);

@@ -18,8 +18,25 @@ describe('local runtime stand-ins', () => {
   });
 
   it('loads every Lambda, route, schedule and state machine of the assembly', () => {
-    expect(rt.lambdas.functions.size).toBe(3);
-    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(['GET /v1/accounts', 'GET /v1/accounts/{id}', 'GET /v1/accounts/{id}/card', 'GET /v1/openapi.json', 'POST /v1/accounts', 'POST /v1/contacts', 'POST /v1/events', 'POST /v1/segment', 'POST /v1/surveys', 'POST /v1/tickets']);
+    // API, scoring, play steps, play starter, unsubscribe, SES events.
+    expect(rt.lambdas.functions.size).toBe(6);
+    expect(rt.routes.map((r) => r.routeKey).sort()).toEqual([
+      'GET /v1/accounts',
+      'GET /v1/accounts/{id}',
+      'GET /v1/accounts/{id}/card',
+      'GET /v1/openapi.json',
+      'GET /v1/plays',
+      'GET /v1/plays/{play}/runs',
+      'GET /v1/unsubscribe',
+      'POST /v1/accounts',
+      'POST /v1/accounts/{id}/plays/{play}/{action}',
+      'POST /v1/contacts',
+      'POST /v1/events',
+      'POST /v1/segment',
+      'POST /v1/surveys',
+      'POST /v1/tickets',
+      'POST /v1/unsubscribe',
+    ]);
     expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'rate(1 hour)']);
     expect(rt.sfn.machines.size).toBe(2);
   });

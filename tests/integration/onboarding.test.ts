@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { inWindow } from '../../functions/core/email/window.ts';
+import userConfig from '../../tend.config.ts';
+
+const config = parseConfig(userConfig);
 
 const DAY = 86_400_000;
 const start = new Date('2026-01-05T09:00:00Z');
@@ -77,6 +82,8 @@ describe('onboarding play: the synthesized state machine on the local runtime', 
     const sends = (await rt.items('slow', 'SEND#')).sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)));
     expect(sends.map((s) => s.step)).toEqual(['welcome', 'day-7', 'day-14', 'day-30', 'review']);
     expect(sends.map((s) => Math.floor((Date.parse(String(s.sentAt)) - start.getTime()) / DAY))).toEqual([1, 7, 14, 30, 60]);
+    // Every planned time falls on a weekday morning: inside the default send window, nothing deferred.
+    for (const s of sends) expect(inWindow(Date.parse(String(s.sentAt)), 'UTC', config.email.sendWindow), String(s.sentAt)).toBe(true);
     expect(new Set(sends.map((s) => s.messageId))).toEqual(new Set(sent('slow').map((e) => e.messageId)));
   });
 

@@ -1,118 +1,174 @@
 import { describe, expect, it } from 'vitest';
-import { deliver, refusedBySes, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
-import { playsWorld } from './support/plays-world.ts';
+import { fixedClock } from '../../functions/core/clock.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { deliver, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
+import { verifyToken } from '../../functions/core/email/token.ts';
+import type { OutgoingEmail, SendLedger } from '../../functions/core/ports.ts';
+import type { Account, Contact, SendRecord } from '../../functions/core/types.ts';
+import userConfig from '../../tend.config.ts';
+import { memoryEmailDeps, TEST_KEY } from '../support/email.ts';
 
-/** deliver() over in-memory ports: what reaches the mailer and the send ledger, per failure. */
-const NOW = '2026-01-08T09:00:00.000Z';
-const request: DeliveryRequest = { accountId: 'acme', runKey: 'onboarding-acme-20260101-abc', play: 'onboarding', step: 'day-7', day: 7, template: 'checkin-inactive', category: 'onboarding' };
-const SEND_KEY = 'onboarding-acme-20260101-abc#day-7#ana@acme.example';
+// Thursday 8 January 2026, 10:00 UTC: inside the default window (Mon-Fri 09-17, UTC).
+const THURSDAY = '2026-01-08T10:00:00Z';
 
-function world(status: 'active' | 'churned' | 'trial' = 'active') {
-  const w = playsWorld({ now: NOW });
-  w.addAccount({ status });
-  return w;
+function world(options: { account?: Partial<Account>; contacts?: Partial<Contact>[]; at?: string; mailer?: (e: OutgoingEmail) => Promise<{ messageId: string }> } = {}) {
+  const account = {
+    id: 'acme',
+    name: 'Acme Corp',
+    seats: 10,
+    status: 'active',
+    segment: 'tech-touch',
+    startDate: '2025-01-01T00:00:00Z',
+    renewalDate: '2026-03-01T00:00:00Z',
+    primaryContact: { email: 'ana@acme.example', name: 'Ana Ortiz' },
+    ...options.account,
+  } as Account;
+  const ledger = new Map<string, SendRecord>();
+  const sent: OutgoingEmail[] = [];
+  const ledgerRepo: SendLedger = {
+    claim: async (r) => (ledger.has(r.sendKey) ? false : (ledger.set(r.sendKey, r), true)),
+    get: async (_, k) => ledger.get(k),
+    markSent: async (_, k, messageId) => void ledger.set(k, { ...ledger.get(k)!, status: 'sent', messageId }),
+    release: async (_, k) => void (ledger.get(k)?.status === 'claimed' && ledger.delete(k)),
+    close: async (_, k, status, reason) => void ledger.set(k, { ...ledger.get(k)!, status, error: reason }),
+  };
+  const email = memoryEmailDeps((options.contacts ?? []).map((c) => ({ accountId: 'acme', updatedAt: THURSDAY, ...c }) as Contact));
+  let clock = fixedClock(options.at ?? THURSDAY);
+  let n = 0;
+  const deps: DeliveryDeps = {
+    get clock() {
+      return clock;
+    },
+    config: parseConfig(userConfig),
+    accounts: { get: async (id: string) => (id === account.id ? account : undefined) } as never,
+    usage: {
+      record: async () => {},
+      days: async () => [
+        { day: '2026-01-05', users: ['u1', 'u2'], features: ['reports'], userFeatures: ['u1|reports'] },
+        { day: '2026-01-07', users: ['u1'], features: ['dashboards'], userFeatures: ['u1|dashboards'] },
+      ],
+    },
+    ledger: ledgerRepo,
+    mailer: { send: options.mailer ?? (async (e) => (sent.push(e), { messageId: `m${++n}` })) },
+    ...email.deps,
+  };
+  const req = (over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({ accountId: 'acme', runKey: 'run-1', play: 'adoption', step: 'spotlight', day: 60, template: 'feature-spotlight', category: 'tips', ...over });
+  return { deps, req, sent, ledger, email, setNow: (at: string) => (clock = fixedClock(at)) };
 }
 
-const sesError = (name: string) => Object.assign(new Error(`${name} from SES`), { name });
-
-describe('deliver: exactly once', () => {
-  it('sends once, records the send, and a retry sends nothing more', async () => {
+describe('deliver', () => {
+  it('sends with the one-click unsubscribe headers, https first, and a token for this contact and category', async () => {
     const w = world();
-    expect(await deliver(w.deps, request)).toEqual({ outcome: 'sent', messageId: 'msg-1', to: 'ana@acme.example' });
-    expect(w.ledger.get(SEND_KEY)).toMatchObject({ status: 'sent', messageId: 'msg-1', sentAt: NOW, contact: 'ana@acme.example', template: 'checkin-inactive', play: 'onboarding', step: 'day-7' });
-    expect(await deliver(w.deps, request)).toEqual({ outcome: 'duplicate', previous: 'sent', messageId: 'msg-1' });
+    const result = await deliver(w.deps, w.req());
+    expect(result).toEqual({ outcome: 'sent', messageId: 'm1', to: 'ana@acme.example' });
+    const [email] = w.sent;
+    expect(email!.headers.map((h) => h.name)).toEqual(['List-Unsubscribe', 'List-Unsubscribe-Post']);
+    expect(email!.headers[0]!.value).toMatch(/^<https:\/\/api\.tend\.example\/v1\/unsubscribe\?token=[\w-]+\.[\w-]+>$/);
+    expect(email!.headers[1]!.value).toBe('List-Unsubscribe=One-Click');
+    const token = email!.headers[0]!.value.match(/token=([^>]+)/)![1]!;
+    expect(verifyToken(TEST_KEY, token, new Date(THURSDAY))).toMatchObject({ contact: 'ana@acme.example', accountId: 'acme', category: 'tips' });
+    expect(email!.html).toContain(token);
+    expect(email!.tags).toEqual({ play: 'adoption', step: 'spotlight', account: 'acme', category: 'tips' });
+    expect(email!.from).toBe('Acme Customer Success <success@acme.example>');
+    expect(w.email.engagement).toEqual([{ accountId: 'acme', day: '2026-01-08', kind: 'sent', messageId: 'm1' }]);
+  });
+
+  it('a retried step and a duplicate start send once', async () => {
+    const w = world();
+    await deliver(w.deps, w.req());
+    expect(await deliver(w.deps, w.req())).toEqual({ outcome: 'duplicate', previous: 'sent', messageId: 'm1' });
     expect(w.sent).toHaveLength(1);
   });
 
-  it('sends again for another run or another step (the key is run, step and contact)', async () => {
+  it('skips a suppressed address and claims nothing', async () => {
     const w = world();
-    await deliver(w.deps, request);
-    expect((await deliver(w.deps, { ...request, runKey: 'onboarding-acme-20260201-def' })).outcome).toBe('sent');
-    expect((await deliver(w.deps, { ...request, step: 'day-14', day: 14 })).outcome).toBe('sent');
-    expect(w.sent).toHaveLength(3);
-    expect(w.ledger.size).toBe(3);
-  });
-
-  it.each(['TooManyRequestsException', 'MessageRejected', 'ThrottlingException'])('gives the claim back on a clear refusal (%s), so the retry sends', async (name) => {
-    const w = world();
-    w.mailerFailures.push(sesError(name));
-    await expect(deliver(w.deps, request)).rejects.toThrow(`${name} from SES`);
-    expect(w.ledger.size).toBe(0);
-    expect(await deliver(w.deps, request)).toMatchObject({ outcome: 'sent', messageId: 'msg-1' });
-    expect(w.sent).toHaveLength(1);
-  });
-
-  it.each(['TimeoutError', 'InternalFailure', 'ECONNRESET'])('keeps the claim when SES may have sent (%s): the retry sends nothing and reports unknown', async (name) => {
-    const w = world();
-    w.mailerFailures.push(sesError(name));
-    await expect(deliver(w.deps, request)).rejects.toThrow(name);
-    expect(w.ledger.get(SEND_KEY)?.status).toBe('claimed');
-    expect(await deliver(w.deps, request)).toEqual({ outcome: 'duplicate', previous: 'unknown', messageId: null });
-    expect(w.sent).toHaveLength(0);
-  });
-
-  it('skips a churned account and claims nothing', async () => {
-    const w = world('churned');
-    expect(await deliver(w.deps, request)).toEqual({ outcome: 'skipped', reason: 'account churned' });
+    await w.email.deps.suppressions.suppress('ana@acme.example', { reason: 'hard bounce', source: 'ses-bounce' }, new Date(THURSDAY));
+    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
     expect(w.sent).toEqual([]);
     expect(w.ledger.size).toBe(0);
   });
 
-  it('fails for an unknown account, claiming nothing', async () => {
+  it('skips a category the contact opted out of, but still sends the transactional renewal notice', async () => {
     const w = world();
-    await expect(deliver(w.deps, { ...request, accountId: 'nobody' })).rejects.toThrow('account "nobody" not found');
-    expect(w.ledger.size).toBe(0);
+    await w.email.deps.preferences.optOut('acme', 'ana@acme.example', ['tips', 'onboarding', 'success'], new Date(THURSDAY));
+    expect(await deliver(w.deps, w.req())).toEqual({ outcome: 'skipped', reason: 'unsubscribed from tips' });
+    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', day: -30 }))).toMatchObject({ outcome: 'sent' });
+    expect(w.sent[0]!.subject).toBe('Your Acme Analytics plan renews in 52 days');
   });
-});
 
-describe('deliver: what the email says', () => {
-  it("carries the account's own figures, the step day, the sender and the tags", async () => {
+  it('defers outside the contact\'s window to the next opening, and claims nothing', async () => {
+    const w = world({ contacts: [{ email: 'ana@acme.example', timezone: 'America/New_York' }] });
+    // 10:00 UTC is 05:00 in New York: wait for 09:00 there (14:00 UTC).
+    const result = await deliver(w.deps, w.req());
+    expect(result).toMatchObject({ outcome: 'deferred', until: '2026-01-08T14:00:00.000Z' });
+    expect(w.ledger.size).toBe(0);
+    w.setNow('2026-01-08T14:00:00Z');
+    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('falls back to the account\'s time zone, then the default, and reports a stored invalid one', async () => {
+    const w = world({ account: { timezone: 'Asia/Tokyo' } });
+    // 10:00 UTC is 19:00 in Tokyo: Friday 09:00 there.
+    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'deferred', until: '2026-01-09T00:00:00.000Z' });
+    const bad = world({ contacts: [{ email: 'ana@acme.example', timezone: 'Mars/Olympus' }] });
+    const result = await deliver(bad.deps, bad.req());
+    expect(result).toMatchObject({ outcome: 'sent', detail: expect.stringContaining('"Mars/Olympus" is not a valid IANA time zone; used the default UTC') });
+  });
+
+  it('caps at 3 emails in 7 days: tips are held back first, renewal is never blocked', async () => {
     const w = world();
-    const sent = await deliver(w.deps, request);
-    expect(sent.outcome).toBe('sent');
-    const email = w.sent[0]!;
-    expect(email).toMatchObject({
-      from: 'Acme Customer Success <success@acme.example>',
-      replyTo: 'help@acme.example',
-      to: 'ana@acme.example',
-      subject: 'Your Acme Analytics seats are waiting, Ana',
-      tags: { play: 'onboarding', step: 'day-7', account: 'acme' },
+    expect(await deliver(w.deps, w.req({ step: 'a', category: 'onboarding', template: 'welcome' }))).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'b', category: 'onboarding', template: 'welcome' }))).toMatchObject({ outcome: 'sent' });
+    // Tips may only use 2 of the 3 slots.
+    expect(await deliver(w.deps, w.req({ step: 'c' }))).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    expect(await deliver(w.deps, w.req({ step: 'd', category: 'success', template: 'onboarding-review' }))).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'e', category: 'success', template: 'onboarding-review' }))).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    // Save outreach (critical) and the renewal notice are sent over the cap.
+    expect(await deliver(w.deps, w.req({ step: 'f', category: 'success', template: 'save-outreach', priority: 'critical' }))).toMatchObject({ outcome: 'sent', detail: expect.stringContaining('over the frequency cap') });
+    expect(await deliver(w.deps, w.req({ step: 'g', category: 'renewal', template: 'renewal-notice' }))).toMatchObject({ outcome: 'sent' });
+    expect(w.sent).toHaveLength(5);
+    // A retried capped step repeats the decision, it does not send.
+    expect(await deliver(w.deps, w.req({ step: 'c' }))).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    // Eight days later the slots are free again.
+    w.setNow('2026-01-16T10:00:00Z');
+    expect(await deliver(w.deps, w.req({ step: 'h' }))).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('a permanent SES rejection suppresses the address, records failed, and does not throw', async () => {
+    const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('Email address is not verified'), { name: 'MessageRejected' })) });
+    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('rejected by SES') });
+    expect(w.email.suppressed.get('ana@acme.example')).toMatchObject({ source: 'ses-send' });
+    expect([...w.ledger.values()][0]).toMatchObject({ status: 'failed' });
+    expect(await deliver(w.deps, w.req({ step: 'other' }))).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+  });
+
+  it('throttling gives the claim and the cap slot back and throws, so the state machine retries', async () => {
+    let calls = 0;
+    const w = world({ mailer: async () => (calls++ === 0 ? Promise.reject(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' })) : { messageId: 'm9' }) });
+    await expect(deliver(w.deps, w.req())).rejects.toThrow('slow down');
+    expect(w.ledger.size).toBe(0);
+    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'sent', messageId: 'm9' });
+    expect(w.email.slots.get('ana@acme.example')!.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('sends to the role the step asks for, else the primary contact; high-touch email is signed by the CSM', async () => {
+    const w = world({
+      account: { segment: 'high-touch', csm: { name: 'Maya Chen', email: 'maya@vendor.example' } },
+      contacts: [
+        { email: 'cam@acme.example', name: 'Cam Lee', role: 'champion' },
+        { email: 'old@acme.example', role: 'executive-sponsor', leftAt: '2025-12-01T00:00:00Z' },
+      ],
     });
-    expect(email.text).toContain('Day 7 with Acme Analytics, and nobody at Acme has used it');
-    expect(email.text).toContain('0 of 5 seats have been active');
-    expect(email.text).toContain('Most teams start with dashboards');
-    expect(email.html).toContain('<strong>dashboards</strong>');
+    expect(await deliver(w.deps, w.req({ template: 'save-outreach', category: 'success', contactRole: 'champion' }))).toMatchObject({ outcome: 'sent', to: 'cam@acme.example' });
+    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', contactRole: 'executive-sponsor' }))).toMatchObject({ outcome: 'sent', to: 'ana@acme.example' });
+    expect(w.sent[0]).toMatchObject({ from: 'Maya Chen <success@acme.example>', replyTo: 'maya@vendor.example' });
+    expect(w.sent[0]!.text).toContain('Hi Cam,');
+    expect(w.sent[0]!.text).toMatch(/\nMaya Chen\n/);
   });
 
-  it('counts the usage of the last 30 days: active users, features used, the next feature to try', async () => {
-    const w = world();
-    w.addUsage('acme', '2026-01-07', ['u1', 'u2'], ['dashboards', 'reports']);
-    w.addUsage('acme', '2026-01-05', ['u3'], ['dashboards']);
-    w.addUsage('acme', '2025-11-01', ['u4', 'u5'], ['alerts']); // outside the window
-    await deliver(w.deps, { ...request, template: 'checkin-active', step: 'day-14', day: 14 });
-    const email = w.sent[0]!;
-    expect(email.subject).toBe('3 of your team used Acme Analytics this month');
-    expect(email.text).toContain('Day 14 with Acme Analytics: 3 of 5 seats have been active, using 2 of 6 features.');
-    expect(email.text).toContain('also use alerts');
-  });
-
-  it('renders before it claims: an unknown template fails and claims nothing', async () => {
-    const w = world();
-    await expect(deliver(w.deps, { ...request, template: 'no-such-template' as never })).rejects.toThrow();
+  it('fails visibly (claims nothing) when a template lacks a field: a renewal email without a renewal date', async () => {
+    const w = world({ account: { renewalDate: undefined } });
+    await expect(deliver(w.deps, w.req({ template: 'renewal-notice', category: 'renewal' }))).rejects.toThrow(/not defined/);
     expect(w.ledger.size).toBe(0);
-    expect(w.sent).toEqual([]);
-  });
-});
-
-describe('refusedBySes', () => {
-  it.each<[unknown, boolean]>([
-    [{ name: 'MessageRejected' }, true],
-    [{ name: 'SendingPausedException' }, true],
-    [{ name: 'TimeoutError' }, false],
-    [{ name: 'InternalFailure' }, false],
-    [new Error('boom'), false],
-    [undefined, false],
-  ])('%j -> %s', (err, expected) => {
-    expect(refusedBySes(err)).toBe(expected);
   });
 });

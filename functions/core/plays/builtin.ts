@@ -70,8 +70,8 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
         id: 'notice',
         day: -30,
         choose: [
-          { when: { tier: ['red'] }, do: [{ email: 'renewal-notice', category: 'renewal' }, { task: { title: 'Renewal in 30 days and at risk: escalate', priority: 'urgent', dueDays: 2 } }] },
-          { do: { email: 'renewal-notice', category: 'renewal' } },
+          { when: { tier: ['red'] }, do: [{ email: 'renewal-notice', category: 'renewal', to: 'executive-sponsor' }, { task: { title: 'Renewal in 30 days and at risk: escalate', priority: 'urgent', dueDays: 2 } }] },
+          { do: { email: 'renewal-notice', category: 'renewal', to: 'executive-sponsor' } },
         ],
         highTouch: { task: { title: 'Send the renewal proposal', priority: 'high', dueDays: 5 } },
       },
@@ -93,7 +93,7 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
     cooldownDays: 7,
     exitWhen: [{ reason: 'recovered', when: { notRedForDays: 7 } }],
     steps: [
-      { id: 'outreach', day: 0, do: [{ email: 'save-outreach', category: 'success' }, { stage: 'at-risk' }], highTouch: { task: { title: 'Call the champion within 24 hours', priority: 'urgent', dueDays: 1 } } },
+      { id: 'outreach', day: 0, do: [{ email: 'save-outreach', category: 'success', to: 'champion', priority: 'critical' }, { stage: 'at-risk' }], highTouch: { task: { title: 'Call the champion within 24 hours', priority: 'urgent', dueDays: 1 } } },
       { id: 'review', day: 0, hour: 1, do: [{ task: { title: 'Urgent review: diagnose (days 1-3), plan (days 4-7), execute (days 8-30)', priority: 'urgent', dueDays: 3 } }, { event: 'save-started' }] },
       {
         id: 'watch',

@@ -42,6 +42,10 @@ export const actionSchema = z.union([
     email: templateName,
     /** Consent category: a contact can opt out of onboarding, tips and success emails; renewal notices are transactional. */
     category: z._default(z.enum(['onboarding', 'tips', 'renewal', 'success']), 'success'),
+    /** Who gets it: a contact of that role when the account has one, else the primary contact. */
+    to: z.optional(z.enum(['primary', 'champion', 'executive-sponsor', 'admin'])),
+    /** Under the frequency cap: `critical` is never held back (default: from the category). */
+    priority: z.optional(z.enum(['critical', 'normal', 'low'])),
   }),
   z.object({
     task: z.object({

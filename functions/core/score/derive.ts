@@ -1,6 +1,7 @@
 import { DAY_MS, dayOf } from '../clock.ts';
 import type { Account, UsageDay } from '../types.ts';
 import type { SignalValues } from './model.ts';
+import { emailEngagement } from './email-engagement.ts';
 
 export const WINDOW_DAYS = 30;
 /** Login frequency looks at the last two weeks: recent enough to fall when usage stops, long enough to ride out a weekend. */
@@ -91,6 +92,7 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
     minutesPerUserWeek: longest.size === 0 || u.activeUsers === 0 ? undefined : [...longest.values()].reduce((a, b) => a + b, 0) / 60 / u.activeUsers / (windowDays / 7),
     apiUsageTrend: apiBefore > 0 && ageDays >= 2 * usageDays ? apiNow / apiBefore : undefined,
     trainingCompletion: trainingCourses.length ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size / trainingCourses.length : undefined,
+    emailEngagement: emailEngagement(window),
     daysToRenewal: account.renewalDate ? Math.floor((new Date(account.renewalDate).getTime() - now.getTime()) / DAY_MS) : undefined,
     arr: account.arr,
     paymentStatus: account.paymentStatus,

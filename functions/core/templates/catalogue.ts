@@ -1,5 +1,5 @@
 /**
- * Built-in onboarding emails, in Tend's own words. Each carries the account's own figures:
+ * Built-in emails of every built-in play step, in Tend's own words. Each carries the account's own figures:
  * a touch without value is "just checking in", which the brief tells us not to send.
  * Handlebars, compiled in strict mode: a field the context lacks fails the render (and the tests),
  * never a customer's inbox.
@@ -9,6 +9,8 @@ export interface TemplateSource {
   /** Inner HTML; the shared layout wraps it. */
   html: string;
   text: string;
+  /** Context groups beyond the always-present ones: `year` (a year of usage, read only for these) and `renewal` (the account's renewal date). */
+  needs?: readonly ('year' | 'renewal')[];
 }
 
 export const templates = {
@@ -58,103 +60,174 @@ Most teams start with {{usage.suggestedFeature}}; it takes about ten minutes to 
 Start here: {{product.url}}`,
   },
   'onboarding-review': {
-    subject: 'Two months of {{product.name}} at {{account.name}}',
+    subject: '{{account.name}} after {{step.day}} days: {{usage.adoptionPercent}}% of {{product.name}} in use',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>Two months in: {{usage.activeUsers}} of {{usage.seats}} seats are active and your team uses {{usage.featuresUsed}} of {{usage.featuresAvailable}} features. Next worth trying: {{usage.suggestedFeature}}.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>{{account.name}} has been on {{product.name}} for {{step.day}} days. Here is where the team stands:</p>
+<ul>
+<li><strong>{{usage.activeUsers}} of {{usage.seats}} seats</strong> active in the last 30 days</li>
+<li><strong>{{usage.featuresUsed}} of {{usage.featuresAvailable}} features</strong> in use ({{usage.adoptionPercent}}%)</li>
+<li>Activity compared with the month before: <strong>{{usage.trend}}</strong></li>
+</ul>
+<p>The next step most teams take at this point is <strong>{{usage.suggestedFeature}}</strong>. Features you have not tried yet: {{usage.unusedFeatures}}.</p>
+<p><a href="{{product.url}}" class="button">Review your workspace</a></p>
+<p>Want to go through these figures together? Reply and {{sender.name}} will set up a call.</p>`,
     text: `Hi {{contact.firstName}},
 
-Two months in: {{usage.activeUsers}} of {{usage.seats}} seats are active and your team uses {{usage.featuresUsed}} of {{usage.featuresAvailable}} features. Next worth trying: {{usage.suggestedFeature}}.
+{{account.name}} has been on {{product.name}} for {{step.day}} days. Here is where the team stands:
 
-Open {{product.name}}: {{product.url}}`,
+- {{usage.activeUsers}} of {{usage.seats}} seats active in the last 30 days
+- {{usage.featuresUsed}} of {{usage.featuresAvailable}} features in use ({{usage.adoptionPercent}}%)
+- Activity compared with the month before: {{usage.trend}}
+
+The next step most teams take at this point is {{usage.suggestedFeature}}. Features you have not tried yet: {{usage.unusedFeatures}}.
+
+Review your workspace: {{product.url}}
+
+Want to go through these figures together? Reply and {{sender.name}} will set up a call.`,
   },
-  'reengagement': {
-    subject: '{{account.name}} has not opened {{product.name}} this week',
+  reengagement: {
+    subject: '{{account.name}}: your {{product.name}} workspace has been quiet',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>Nobody at {{account.name}} has used {{product.name}} in the last 7 days. Your team had {{usage.activeUsers}} active users this month; {{usage.suggestedFeature}} is a quick way back in.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>Nobody at {{account.name}} has signed in to {{product.name}} for a week (last activity: {{usage.lastActive}}). Over the last 30 days, {{usage.activeUsers}} of your {{usage.seats}} seats were used, with {{usage.featuresUsed}} features.</p>
+<p>A quick way back in: <strong>{{usage.suggestedFeature}}</strong> picks up where your team left off and takes a few minutes.</p>
+<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>
+<p>If something stopped your team, reply and tell us; {{sender.name}} reads every answer.</p>`,
     text: `Hi {{contact.firstName}},
 
-Nobody at {{account.name}} has used {{product.name}} in the last 7 days. Your team had {{usage.activeUsers}} active users this month; {{usage.suggestedFeature}} is a quick way back in.
+Nobody at {{account.name}} has signed in to {{product.name}} for a week (last activity: {{usage.lastActive}}). Over the last 30 days, {{usage.activeUsers}} of your {{usage.seats}} seats were used, with {{usage.featuresUsed}} features.
 
-Open {{product.name}}: {{product.url}}`,
+A quick way back in: {{usage.suggestedFeature}} picks up where your team left off and takes a few minutes.
+
+Open {{product.name}}: {{product.url}}
+
+If something stopped your team, reply and tell us; {{sender.name}} reads every answer.`,
   },
   'feature-spotlight': {
-    subject: 'One {{product.name}} feature your team has not tried: {{usage.suggestedFeature}}',
+    subject: 'One {{product.name}} feature {{account.name}} has not tried: {{usage.suggestedFeature}}',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>Your team uses {{usage.featuresUsed}} of {{usage.featuresAvailable}} features of {{product.name}}. Teams like yours get the most from {{usage.suggestedFeature}}; it takes a few minutes to set up.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>Your team uses {{usage.featuresUsed}} of the {{usage.featuresAvailable}} features in {{product.name}} ({{usage.adoptionPercent}}%). Still untouched: {{usage.unusedFeatures}}.</p>
+<p>This week's pick is <strong>{{usage.suggestedFeature}}</strong>. Teams that add it usually save the manual step they do most often; setting it up takes about ten minutes.</p>
+<p><a href="{{product.url}}" class="button">Try {{usage.suggestedFeature}}</a></p>`,
     text: `Hi {{contact.firstName}},
 
-Your team uses {{usage.featuresUsed}} of {{usage.featuresAvailable}} features of {{product.name}}. Teams like yours get the most from {{usage.suggestedFeature}}; it takes a few minutes to set up.
+Your team uses {{usage.featuresUsed}} of the {{usage.featuresAvailable}} features in {{product.name}} ({{usage.adoptionPercent}}%). Still untouched: {{usage.unusedFeatures}}.
 
-Open {{product.name}}: {{product.url}}`,
+This week's pick is {{usage.suggestedFeature}}. Teams that add it usually save the manual step they do most often; setting it up takes about ten minutes.
+
+Try it: {{product.url}}`,
   },
   'training-offer': {
-    subject: 'A short {{product.name}} training for {{account.name}}',
+    subject: 'A free {{product.name}} training session for {{account.name}}',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>With {{usage.featuresUsed}} of {{usage.featuresAvailable}} features in use, a 30-minute session on {{usage.suggestedFeature}} would help your {{usage.activeUsers}} active users do more. Reply to book one.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>{{usage.activeUsers}} of your {{usage.seats}} seats are active and your team uses {{usage.featuresUsed}} of {{usage.featuresAvailable}} features. A short training usually lifts both.</p>
+<p>We run free 45-minute sessions for teams, built around what you already do. We would start with <strong>{{usage.suggestedFeature}}</strong> and answer your team's own questions.</p>
+<p><a href="{{product.url}}" class="button">See the training options</a></p>
+<p>Reply with a couple of times that suit you and {{sender.name}} will book it.</p>`,
     text: `Hi {{contact.firstName}},
 
-With {{usage.featuresUsed}} of {{usage.featuresAvailable}} features in use, a 30-minute session on {{usage.suggestedFeature}} would help your {{usage.activeUsers}} active users do more. Reply to book one.
+{{usage.activeUsers}} of your {{usage.seats}} seats are active and your team uses {{usage.featuresUsed}} of {{usage.featuresAvailable}} features. A short training usually lifts both.
 
-Open {{product.name}}: {{product.url}}`,
+We run free 45-minute sessions for teams, built around what you already do. We would start with {{usage.suggestedFeature}} and answer your team's own questions.
+
+See the training options: {{product.url}}
+
+Reply with a couple of times that suit you and {{sender.name}} will book it.`,
   },
   'renewal-value-review': {
-    subject: 'Your year with {{product.name}}: {{usage.activeUsers}} active users',
+    subject: "{{account.name}}'s year with {{product.name}}: {{year.userDays}} days of use",
     html: `<p>Hi {{contact.firstName}},</p>
-<p>As your renewal comes up: {{usage.activeUsers}} of {{usage.seats}} seats at {{account.name}} are active, on {{usage.featuresUsed}} of {{usage.featuresAvailable}} features. Reply and we will walk through the results with you.</p>
+<p>Your {{product.name}} plan renews on {{renewal.date}}. Before then, here is what {{account.name}} did with it over the past year:</p>
+<ul>
+<li><strong>{{year.activeUsers}} people</strong> used it, on <strong>{{year.userDays}} user-days</strong></li>
+<li><strong>{{year.featuresUsed}} of {{usage.featuresAvailable}} features</strong> in use; the busiest month was {{year.busiestMonth}}</li>
+<li>Right now: {{usage.activeUsers}} of {{usage.seats}} seats active, activity {{usage.trend}} on the month before</li>
+</ul>
+<p>If these figures match what you expected, nothing to do. If they do not, reply and {{sender.name}} will go through them with you.</p>
 <p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
     text: `Hi {{contact.firstName}},
 
-As your renewal comes up: {{usage.activeUsers}} of {{usage.seats}} seats at {{account.name}} are active, on {{usage.featuresUsed}} of {{usage.featuresAvailable}} features. Reply and we will walk through the results with you.
+Your {{product.name}} plan renews on {{renewal.date}}. Before then, here is what {{account.name}} did with it over the past year:
+
+- {{year.activeUsers}} people used it, on {{year.userDays}} user-days
+- {{year.featuresUsed}} of {{usage.featuresAvailable}} features in use; the busiest month was {{year.busiestMonth}}
+- Right now: {{usage.activeUsers}} of {{usage.seats}} seats active, activity {{usage.trend}} on the month before
+
+If these figures match what you expected, nothing to do. If they do not, reply and {{sender.name}} will go through them with you.
 
 Open {{product.name}}: {{product.url}}`,
+    needs: ['year', 'renewal'],
   },
   'renewal-notice': {
-    subject: 'Your {{product.name}} subscription renews soon',
+    subject: 'Your {{product.name}} plan renews in {{renewal.daysLeft}} days',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>The {{product.name}} subscription of {{account.name}} renews soon. This month {{usage.activeUsers}} of {{usage.seats}} seats were active. Reply with any change to seats or plan.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>{{account.name}}'s {{product.name}} plan renews on <strong>{{renewal.date}}</strong>, in {{renewal.daysLeft}} days, for {{usage.seats}} seats.</p>
+<p>This year your team achieved: <strong>{{year.activeUsers}} people</strong> working in {{product.name}}, <strong>{{year.userDays}} user-days</strong> of use and <strong>{{year.featuresUsed}} features</strong> adopted.</p>
+<p>If you need more seats, a different plan or an invoice detail changed, reply before the renewal date and {{sender.name}} will sort it out.</p>
+<p><a href="{{product.url}}" class="button">Review your plan</a></p>`,
     text: `Hi {{contact.firstName}},
 
-The {{product.name}} subscription of {{account.name}} renews soon. This month {{usage.activeUsers}} of {{usage.seats}} seats were active. Reply with any change to seats or plan.
+{{account.name}}'s {{product.name}} plan renews on {{renewal.date}}, in {{renewal.daysLeft}} days, for {{usage.seats}} seats.
 
-Open {{product.name}}: {{product.url}}`,
+This year your team achieved: {{year.activeUsers}} people working in {{product.name}}, {{year.userDays}} user-days of use and {{year.featuresUsed}} features adopted.
+
+If you need more seats, a different plan or an invoice detail changed, reply before the renewal date and {{sender.name}} will sort it out.
+
+Review your plan: {{product.url}}`,
+    needs: ['year', 'renewal'],
   },
   'save-outreach': {
-    subject: 'Can we help {{account.name}} with {{product.name}}?',
+    subject: '{{contact.firstName}}, can we help {{account.name}} with {{product.name}}?',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>Usage at {{account.name}} has dropped: {{usage.activeUsers}} of {{usage.seats}} seats were active this month. We would like to understand what is in the way. Reply and a person will answer within a day.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>I look after {{account.name}}'s use of {{product.name}}, and the numbers tell me something is not working: {{usage.activeUsers}} of {{usage.seats}} seats were active in the last 30 days, and activity is {{usage.trend}} on the month before.</p>
+<p>I would like to understand what changed and fix what is on our side. Could we talk for 20 minutes this week?</p>
+<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>
+<p>Or simply reply to this email; it comes straight to me.</p>
+<p>{{sender.name}}</p>`,
     text: `Hi {{contact.firstName}},
 
-Usage at {{account.name}} has dropped: {{usage.activeUsers}} of {{usage.seats}} seats were active this month. We would like to understand what is in the way. Reply and a person will answer within a day.
+I look after {{account.name}}'s use of {{product.name}}, and the numbers tell me something is not working: {{usage.activeUsers}} of {{usage.seats}} seats were active in the last 30 days, and activity is {{usage.trend}} on the month before.
 
-Open {{product.name}}: {{product.url}}`,
+I would like to understand what changed and fix what is on our side. Could we talk for 20 minutes this week?
+
+{{product.name}}: {{product.url}}
+
+Or simply reply to this email; it comes straight to me.
+
+{{sender.name}}`,
   },
   'expansion-offer': {
-    subject: '{{account.name}} is close to its {{usage.seats}} seats',
+    subject: '{{account.name}} is using {{usage.seatUsePercent}}% of its {{product.name}} seats',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>Your team is using {{product.name}} well: {{usage.activeUsers}} active users on {{usage.seats}} seats and {{usage.featuresUsed}} features. Reply to talk about more seats or the features of the next plan.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>Good news: {{usage.activeUsers}} of your {{usage.seats}} seats ({{usage.seatUsePercent}}%) were active in the last 30 days, across {{usage.featuresUsed}} features. Activity is {{usage.trend}} on the month before.</p>
+<p>When a team gets this close to its limit, new colleagues start sharing logins or waiting for a seat. Adding seats, or moving to a plan with the features your team has been looking at, avoids that.</p>
+<p><a href="{{product.url}}" class="button">See plans and seats</a></p>
+<p>Reply with what you need and {{sender.name}} will send a quote.</p>`,
     text: `Hi {{contact.firstName}},
 
-Your team is using {{product.name}} well: {{usage.activeUsers}} active users on {{usage.seats}} seats and {{usage.featuresUsed}} features. Reply to talk about more seats or the features of the next plan.
+Good news: {{usage.activeUsers}} of your {{usage.seats}} seats ({{usage.seatUsePercent}}%) were active in the last 30 days, across {{usage.featuresUsed}} features. Activity is {{usage.trend}} on the month before.
 
-Open {{product.name}}: {{product.url}}`,
+When a team gets this close to its limit, new colleagues start sharing logins or waiting for a seat. Adding seats, or moving to a plan with the features your team has been looking at, avoids that.
+
+See plans and seats: {{product.url}}
+
+Reply with what you need and {{sender.name}} will send a quote.`,
   },
   'referral-request': {
-    subject: 'Would you recommend {{product.name}}, {{contact.firstName}}?',
+    subject: 'Would you share how {{account.name}} uses {{product.name}}?',
     html: `<p>Hi {{contact.firstName}},</p>
-<p>Thank you for your kind rating. If {{product.name}} has helped your {{usage.activeUsers}} users at {{account.name}}, a short review or an introduction to a peer would mean a lot to us.</p>
-<p><a href="{{product.url}}" class="button">Open {{product.name}}</a></p>`,
+<p>Thank you for the kind words about {{product.name}}. Your team clearly means it: {{usage.activeUsers}} of {{usage.seats}} seats active and {{usage.featuresUsed}} features in regular use.</p>
+<p>Would you write a short review, or tell a peer who could use {{product.name}} about it? Two minutes from you helps other teams decide, and helps us keep building.</p>
+<p><a href="{{product.url}}" class="button">Leave a review</a></p>
+<p>If you would rather talk to a team considering us, reply and {{sender.name}} will arrange it at your convenience.</p>`,
     text: `Hi {{contact.firstName}},
 
-Thank you for your kind rating. If {{product.name}} has helped your {{usage.activeUsers}} users at {{account.name}}, a short review or an introduction to a peer would mean a lot to us.
+Thank you for the kind words about {{product.name}}. Your team clearly means it: {{usage.activeUsers}} of {{usage.seats}} seats active and {{usage.featuresUsed}} features in regular use.
 
-Open {{product.name}}: {{product.url}}`,
+Would you write a short review, or tell a peer who could use {{product.name}} about it? Two minutes from you helps other teams decide, and helps us keep building.
+
+Leave a review: {{product.url}}
+
+If you would rather talk to a team considering us, reply and {{sender.name}} will arrange it at your convenience.`,
   },
 } satisfies Record<string, TemplateSource>;
 

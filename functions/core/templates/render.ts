@@ -14,7 +14,24 @@ export interface TemplateContext {
     featuresUsed: number;
     featuresAvailable: number;
     suggestedFeature: string;
+    /** Features used out of those available, in whole percent. */
+    adoptionPercent: number;
+    /** Active users out of seats, in whole percent. */
+    seatUsePercent: number;
+    /** Features not used in the window, as a readable list (the suggestion when all are used). */
+    unusedFeatures: string;
+    /** Use over the last 30 days against the 30 before: `up 12%`, `down 40%`, `steady`, `new this month`. */
+    trend: string;
+    /** The last day anyone was active (`12 March 2026`), or `not yet`. */
+    lastActive: string;
   };
+  /** The last 365 days, for templates that need it (renewal). */
+  year?: { activeUsers: number; userDays: number; featuresUsed: number; busiestMonth: string };
+  renewal?: { date: string; daysLeft: number };
+  /** The https unsubscribe link of this email (also in its List-Unsubscribe header). */
+  unsubscribeUrl: string;
+  /** Anything a play step adds for its own templates. */
+  extra?: Record<string, unknown>;
 }
 
 export interface RenderedEmail {
@@ -22,6 +39,13 @@ export interface RenderedEmail {
   html: string;
   text: string;
 }
+
+/** The plain-text counterpart of the layout's footer. */
+const TEXT_FOOTER = `
+
+--
+Sent by {{sender.name}} for {{product.name}} to {{contact.email}}.
+Unsubscribe: {{unsubscribeUrl}}`;
 
 type Compiled = { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate };
 const cache = new Map<TemplateId, Compiled>();
@@ -35,7 +59,7 @@ function compiled(id: TemplateId): Compiled {
     c = {
       subject: Handlebars.compile(src.subject, { ...strict, noEscape: true }),
       html: Handlebars.compile(layout(src.html), strict),
-      text: Handlebars.compile(src.text, { ...strict, noEscape: true }),
+      text: Handlebars.compile(`${src.text}${TEXT_FOOTER}`, { ...strict, noEscape: true }),
     };
     cache.set(id, c);
   }

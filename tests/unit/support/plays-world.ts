@@ -1,4 +1,5 @@
 import { DAY_MS, type Clock } from '../../../functions/core/clock.ts';
+import { memoryEmailDeps } from '../../support/email.ts';
 import { parseConfig, type TendConfig } from '../../../functions/core/config.ts';
 import { beginRun, type PlayDeps } from '../../../functions/core/plays/engine.ts';
 import type { PlayDefinition } from '../../../functions/core/plays/definition.ts';
@@ -206,7 +207,10 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
   };
   const publisher: EventPublisher = { publish: async (e) => void events.push(...structuredClone(e)) };
 
+  // Consent, suppression, the cap and unsubscribe links, as the send path needs them.
+  const email = memoryEmailDeps();
   const deps: World['deps'] = {
+    ...email.deps,
     clock,
     config,
     plays: options.plays ?? config.plays,

@@ -1,0 +1,113 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { segmentOf } from '../functions/core/accounts.ts';
+import { DAY_MS, dayOf } from '../functions/core/clock.ts';
+import { parseConfig, type TendConfig } from '../functions/core/config.ts';
+import { CONTEXT_DAYS, templateContext, YEAR_DAYS } from '../functions/core/email/context.ts';
+import { unsubscribeLinks } from '../functions/core/email/links.ts';
+import { NotFoundError } from '../functions/core/errors.ts';
+import type { AccountRepo, ContactRepo, UsageRepo } from '../functions/core/ports.ts';
+import { templateIds, templates, type TemplateId, type TemplateSource } from '../functions/core/templates/catalogue.ts';
+import { render, type RenderedEmail } from '../functions/core/templates/render.ts';
+import { accountRepo } from '../functions/data/accounts.ts';
+import { contactRepo } from '../functions/data/contacts.ts';
+import { usageRepo } from '../functions/data/usage.ts';
+import { CloudAssembly } from '../local/assembly.ts';
+import { LocalDynamo } from '../local/dynamodb.ts';
+import { localSigningKey } from '../local/signing-key.ts';
+import userConfig from '../tend.config.ts';
+import { localAssembly } from './assembly.ts';
+
+export interface PreviewDeps {
+  config: TendConfig;
+  accounts: Pick<AccountRepo, 'get'>;
+  usage: Pick<UsageRepo, 'days'>;
+  contacts: Pick<ContactRepo, 'list'>;
+  now: Date;
+  key: string;
+  baseUrl: string;
+}
+
+export interface Preview extends RenderedEmail {
+  template: TemplateId;
+  to: string;
+  from: string;
+}
+
+/** A template rendered for an account as `deliver` would render it (same context, same figures), without sending. */
+export async function previewEmail(deps: PreviewDeps, template: string, accountId: string, options: { contactRole?: string; step?: string; day?: number } = {}): Promise<Preview> {
+  if (!templateIds.includes(template as TemplateId)) throw new Error(`unknown template "${template}"; known: ${templateIds.join(', ')}`);
+  const id = template as TemplateId;
+  const account = await deps.accounts.get(accountId);
+  if (!account) throw new NotFoundError(`account "${accountId}" not found`);
+  const people = await deps.contacts.list(account.id);
+  const contact = (options.contactRole ? people.find((c) => c.role === options.contactRole && !c.leftAt) : undefined) ?? account.primaryContact;
+  const withYear = ((templates[id] as TemplateSource).needs ?? []).includes('year');
+  const days = await deps.usage.days(account.id, dayOf(deps.now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS), dayOf(deps.now));
+  const links = await unsubscribeLinks({ key: async () => deps.key, baseUrl: deps.baseUrl, tokenDays: deps.config.email.unsubscribe.tokenDays }).linksFor({ contact: contact.email, accountId: account.id, category: 'preview' }, deps.now);
+  const csm = account.segment === 'high-touch' ? account.csm : undefined;
+  const senderName = csm?.name ?? deps.config.sender.name;
+  const startDays = Math.floor((deps.now.getTime() - new Date(account.startDate).getTime()) / DAY_MS);
+  const email = render(id, templateContext({ config: deps.config, account, contact, days, now: deps.now, step: { id: options.step ?? 'preview', day: options.day ?? startDays }, senderName, unsubscribeUrl: links.url, withYear }));
+  return { template: id, to: contact.email, from: `${senderName} <${deps.config.sender.from}>`, ...email };
+}
+
+interface PreviewOptions {
+  account: string;
+  data: string;
+  table?: string;
+  region?: string;
+  out?: string;
+  role?: string;
+  json?: boolean;
+}
+
+/** `tend preview <template> --account <id>`: the HTML to a file, the text to stdout (or everything as JSON). */
+export async function previewCommand(template: string, options: PreviewOptions) {
+  const config = parseConfig(userConfig);
+  const dataDir = resolve(options.data);
+  let dynamo: LocalDynamo | undefined;
+  let client: DynamoDBClient;
+  let table: string;
+  if (options.table) {
+    client = new DynamoDBClient({ region: options.region });
+    table = options.table;
+  } else {
+    // The local table of `tend dev` (stop it first: dynalite keeps one writer per folder).
+    const assembly = new CloudAssembly(await localAssembly(dataDir, () => {}));
+    dynamo = new LocalDynamo();
+    mkdirSync(join(dataDir, 'state', 'dynamodb'), { recursive: true });
+    await dynamo.start({ path: join(dataDir, 'state', 'dynamodb') });
+    await dynamo.createTables(assembly);
+    client = dynamo.client;
+    table = dynamo.tables[0]!.name;
+    // A table dynalite has just created is ACTIVE a tick later (the first run on a fresh folder).
+    for (let i = 0; i < 100 && (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 20));
+  }
+  try {
+    const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const preview = await previewEmail(
+      {
+        config,
+        accounts: accountRepo(db, table, (arr) => segmentOf(arr, config.segments)),
+        usage: usageRepo(db, table),
+        contacts: contactRepo(db, table),
+        now: new Date(),
+        key: options.table ? 'preview-only-links-do-not-work' : localSigningKey(join(dataDir, 'state')),
+        baseUrl: config.email.unsubscribe.baseUrl ?? 'http://127.0.0.1:4010',
+      },
+      template,
+      options.account,
+      { contactRole: options.role },
+    );
+    const file = resolve(options.out ?? join(dataDir, 'preview', `${preview.template}-${options.account.replace(/[^\w.-]/g, '_')}.html`));
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, preview.html);
+    if (options.json) console.log(JSON.stringify({ ...preview, htmlFile: file }));
+    else console.log(`From:    ${preview.from}\nTo:      ${preview.to}\nSubject: ${preview.subject}\nHTML:    ${file}\n\n${preview.text}`);
+  } finally {
+    await dynamo?.stop();
+  }
+}

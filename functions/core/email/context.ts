@@ -1,0 +1,97 @@
+import { DAY_MS, dayOf } from '../clock.ts';
+import type { TendConfig } from '../config.ts';
+import { suggestFeature } from '../journey/onboarding.ts';
+import { summariseUsage } from '../score/derive.ts';
+import type { TemplateContext } from '../templates/render.ts';
+import type { Account, UsageDay } from '../types.ts';
+
+/** Days of usage an email reads: 60 for the month-on-month trend, 365 for the renewal emails' year. */
+export const CONTEXT_DAYS = 60;
+export const YEAR_DAYS = 365;
+
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** `a, b and c`. */
+export function listOf(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const userDaysBetween = (days: UsageDay[], from: string, to: string) => days.filter((d) => d.day >= from && d.day < to).reduce((s, d) => s + d.users.length, 0);
+
+/** Month-on-month use in words; never empty, so a template can always quote it. */
+export function trendOf(days: UsageDay[], now: Date): string {
+  const end = dayOf(now.getTime() + DAY_MS);
+  const mid = dayOf(now.getTime() - 29 * DAY_MS);
+  const start = dayOf(now.getTime() - 59 * DAY_MS);
+  const current = userDaysBetween(days, mid, end);
+  const prior = userDaysBetween(days, start, mid);
+  if (prior === 0) return current === 0 ? 'flat' : 'up from nothing';
+  const change = Math.round((current / prior - 1) * 100);
+  if (Math.abs(change) < 5) return 'steady';
+  return change > 0 ? `up ${change}%` : `down ${-change}%`;
+}
+
+function yearFigures(days: UsageDay[], now: Date, features: string[]) {
+  const from = dayOf(now.getTime() - (YEAR_DAYS - 1) * DAY_MS);
+  const year = days.filter((d) => d.day >= from);
+  const byMonth = new Map<string, number>();
+  for (const d of year) byMonth.set(d.day.slice(0, 7), (byMonth.get(d.day.slice(0, 7)) ?? 0) + d.users.length);
+  const busiest = [...byMonth].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  const used = new Set(year.flatMap((d) => d.features));
+  return {
+    activeUsers: new Set(year.flatMap((d) => d.users)).size,
+    userDays: year.reduce((s, d) => s + d.users.length, 0),
+    featuresUsed: features.filter((f) => used.has(f)).length,
+    busiestMonth: busiest ? monthName.format(new Date(`${busiest[0]}-01T00:00:00Z`)) : 'not reached yet',
+  };
+}
+
+export interface ContextInput {
+  config: TendConfig;
+  account: Account;
+  contact: { name?: string; email: string };
+  /** Usage days covering at least CONTEXT_DAYS (YEAR_DAYS when `withYear`). */
+  days: UsageDay[];
+  now: Date;
+  step: { id: string; day: number };
+  senderName: string;
+  unsubscribeUrl: string;
+  withYear?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+/** Everything a template may quote, from the account's own figures. Shared by delivery and `tend preview`. */
+export function templateContext(input: ContextInput): TemplateContext {
+  const { config, account, now } = input;
+  const features = config.product.features;
+  const usage = summariseUsage(account, input.days, features, now);
+  const unused = usage.featuresAvailable.filter((f) => !usage.featuresUsed.includes(f));
+  const context: TemplateContext = {
+    product: { name: config.product.name, url: config.product.url },
+    sender: { name: input.senderName },
+    account: { id: account.id, name: account.name },
+    contact: { firstName: (input.contact.name ?? input.contact.email).split(/[\s@]/)[0]!, email: input.contact.email },
+    step: input.step,
+    usage: {
+      seats: usage.seats,
+      activeUsers: usage.activeUsers,
+      featuresUsed: usage.featuresUsed.length,
+      featuresAvailable: usage.featuresAvailable.length,
+      suggestedFeature: suggestFeature(usage),
+      adoptionPercent: features.length ? Math.round((usage.featuresUsed.length / features.length) * 100) : 0,
+      seatUsePercent: Math.round((usage.activeUsers / Math.max(1, usage.seats)) * 100),
+      unusedFeatures: unused.length ? listOf(unused) : 'none, your team uses them all',
+      trend: trendOf(input.days, now),
+      lastActive: usage.lastActiveDay ? longDate.format(new Date(`${usage.lastActiveDay}T00:00:00Z`)) : 'not yet',
+    },
+    unsubscribeUrl: input.unsubscribeUrl,
+  };
+  if (input.withYear) context.year = yearFigures(input.days, now, features);
+  if (account.renewalDate) {
+    const renewal = new Date(account.renewalDate);
+    context.renewal = { date: longDate.format(renewal), daysLeft: Math.max(0, Math.ceil((renewal.getTime() - now.getTime()) / DAY_MS)) };
+  }
+  if (input.extra) context.extra = input.extra;
+  return context;
+}

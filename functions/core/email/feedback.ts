@@ -1,0 +1,63 @@
+import * as z from '../zod.ts';
+import { dayOf } from '../clock.ts';
+import type { EngagementRepo, SuppressionList } from '../ports.ts';
+import { decodeTag } from './policy.ts';
+
+/**
+ * SES sending events as EventBridge delivers them from the configuration set's event destination
+ * (`source: aws.ses`); `detail` is SES's event record (eventType, mail, bounce / complaint / ...).
+ */
+export const SES_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received', 'Email Delivered', 'Email Opened', 'Email Clicked'] as const;
+
+const recipients = (key: string) => z.optional(z.looseObject({ [key]: z.optional(z.array(z.looseObject({ emailAddress: z.string() }))) }));
+export const sesEventDetailSchema = z.looseObject({
+  eventType: z.string(),
+  mail: z.looseObject({
+    messageId: z.string(),
+    timestamp: z.optional(z.string()),
+    destination: z.optional(z.array(z.string())),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
+  }),
+  bounce: z.optional(z.looseObject({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) }))) })),
+  complaint: recipients('complainedRecipients'),
+  open: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+  click: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+});
+export type SesEventDetail = z.output<typeof sesEventDetailSchema>;
+
+export interface FeedbackDeps {
+  suppressions: SuppressionList;
+  engagement: EngagementRepo;
+}
+
+/** A bare address from `Name <a@b>` or `a@b`. */
+const bare = (address: string) => (address.match(/<([^>]+)>/)?.[1] ?? address).trim().toLowerCase();
+
+/**
+ * What an SES event changes: a hard bounce or a complaint suppresses the address at once (a soft
+ * bounce does not: the mailbox may be full today); opens and clicks count towards the account's
+ * email engagement, on the day the email was sent, by message id (a replay counts once).
+ */
+export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, at: Date): Promise<{ suppressed: string[]; engagement?: 'opened' | 'clicked' }> {
+  const suppressed: string[] = [];
+  if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
+    for (const r of detail.bounce.bouncedRecipients ?? []) {
+      await deps.suppressions.suppress(bare(r.emailAddress), { reason: `hard bounce${r.diagnosticCode ? `: ${r.diagnosticCode}` : ''}`, source: 'ses-bounce' }, at);
+      suppressed.push(bare(r.emailAddress));
+    }
+  }
+  if (detail.eventType === 'Complaint') {
+    const list = (detail.complaint?.complainedRecipients as { emailAddress: string }[] | undefined) ?? (detail.mail.destination ?? []).map((emailAddress) => ({ emailAddress }));
+    for (const r of list) {
+      await deps.suppressions.suppress(bare(r.emailAddress), { reason: 'complaint (marked as spam)', source: 'ses-complaint' }, at);
+      suppressed.push(bare(r.emailAddress));
+    }
+  }
+  const kind = detail.eventType === 'Open' ? 'opened' : detail.eventType === 'Click' ? 'clicked' : undefined;
+  const account = detail.mail.tags?.account?.[0];
+  if (kind && account) {
+    await deps.engagement.record(decodeTag(account), dayOf(new Date(detail.mail.timestamp ?? at)), kind, detail.mail.messageId);
+    return { suppressed, engagement: kind };
+  }
+  return { suppressed };
+}

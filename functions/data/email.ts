@@ -1,0 +1,110 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EngagementRepo, FrequencyCap, PreferenceRepo, SuppressionList } from '../core/ports.ts';
+import { DAY_MS } from '../core/clock.ts';
+import { isConditionalCheckFailed } from './errors.ts';
+import { ttlIn } from './items.ts';
+import { keys } from './keys.ts';
+
+/** Tend's own suppression list: one item per address, written once (the first reason stands). */
+export function suppressionList(db: DynamoDBDocumentClient, table: string): SuppressionList {
+  return {
+    async get(email) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.suppression(email) }));
+      return out.Item ? { reason: String(out.Item.reason), at: String(out.Item.at), source: String(out.Item.source) } : undefined;
+    },
+    async suppress(email, entry, at) {
+      await db
+        .send(new PutCommand({ TableName: table, Item: { ...keys.suppression(email), email: email.toLowerCase(), ...entry, at: at.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }))
+        .catch((err: unknown) => {
+          if (!isConditionalCheckFailed(err)) throw err;
+        });
+    },
+  };
+}
+
+/** Opt-outs as a string set on one item per contact: ADD makes a replayed unsubscribe a no-op. */
+export function preferenceRepo(db: DynamoDBDocumentClient, table: string): PreferenceRepo {
+  return {
+    async optedOut(accountId, email) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.preferences(accountId, email), ProjectionExpression: 'optedOut' }));
+      return out.Item?.optedOut ? [...(out.Item.optedOut as Set<string>)] : [];
+    },
+    async optOut(accountId, email, categories, at) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.preferences(accountId, email),
+          UpdateExpression: 'ADD optedOut :c SET email = :e, updatedAt = :t',
+          ExpressionAttributeValues: { ':c': new Set(categories), ':e': email.toLowerCase(), ':t': at.toISOString() },
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * The frequency cap as slots `CAP#<email> / SLOT#<n>`, each holding the send that took it and
+ * when it frees. Taking one is a conditional put (free, or freed by time), so concurrent sends
+ * cannot share a slot; the items expire by TTL once free.
+ */
+export function frequencyCap(db: DynamoDBDocumentClient, table: string): FrequencyCap {
+  const slotsOf = async (email: string) => {
+    const out = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.capSlots(email) }, ConsistentRead: true }));
+    return out.Items ?? [];
+  };
+  return {
+    async take(email, sendKey, slots, now, windowDays) {
+      const held = new Map((await slotsOf(email)).map((i) => [String(i.sk), i]));
+      const freesAt = new Date(now.getTime() + windowDays * DAY_MS);
+      for (let n = 0; n < slots; n++) {
+        const key = keys.capSlot(email, n);
+        const current = held.get(key.sk);
+        if (current && String(current.freesAt) > now.toISOString()) continue;
+        try {
+          await db.send(
+            new PutCommand({
+              TableName: table,
+              Item: { ...key, sendKey, takenAt: now.toISOString(), freesAt: freesAt.toISOString(), expiresAt: ttlIn(freesAt, 1) },
+              ConditionExpression: 'attribute_not_exists(pk) OR freesAt <= :now',
+              ExpressionAttributeValues: { ':now': now.toISOString() },
+            }),
+          );
+          return true;
+        } catch (err) {
+          // Another send took it between the read and the write: try the next one.
+          if (!isConditionalCheckFailed(err)) throw err;
+        }
+      }
+      return false;
+    },
+    async release(email, sendKey) {
+      for (const item of await slotsOf(email)) {
+        if (item.sendKey !== sendKey) continue;
+        await db
+          .send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'sendKey = :k', ExpressionAttributeValues: { ':k': sendKey } }))
+          .catch((err: unknown) => {
+            if (!isConditionalCheckFailed(err)) throw err;
+          });
+      }
+    },
+  };
+}
+
+const ENGAGEMENT_FIELD = { sent: 'emailsSent', opened: 'emailsOpened', clicked: 'emailsClicked' } as const;
+
+/** Engagement on the account's usage-day item, as sets of message ids: a replayed SES event adds nothing. */
+export function engagementRepo(db: DynamoDBDocumentClient, table: string): EngagementRepo {
+  return {
+    async record(accountId, day, kind, messageId) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.usageDay(accountId, day),
+          UpdateExpression: 'ADD #f :m SET #day = :day, expiresAt = if_not_exists(expiresAt, :exp)',
+          ExpressionAttributeNames: { '#f': ENGAGEMENT_FIELD[kind], '#day': 'day' },
+          ExpressionAttributeValues: { ':m': new Set([messageId]), ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), 400) },
+        }),
+      );
+    },
+  };
+}

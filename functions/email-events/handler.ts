@@ -1,0 +1,26 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import * as z from '../core/zod.ts';
+import { systemClock } from '../core/clock.ts';
+import { applySesEvent, sesEventDetailSchema } from '../core/email/feedback.ts';
+import { documentClient } from '../data/client.ts';
+import { engagementRepo, suppressionList } from '../data/email.ts';
+import { parseEnv } from '../shared/env.ts';
+
+const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)) });
+const logger = new Logger({ serviceName: 'tend-email-events' });
+const deps = { suppressions: suppressionList(documentClient, env.TABLE_NAME), engagement: engagementRepo(documentClient, env.TABLE_NAME) };
+
+const event = z.looseObject({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: sesEventDetailSchema });
+
+/** SES bounces, complaints, opens and clicks from the configuration set, through EventBridge. */
+export const handler = async (input: unknown) => {
+  const parsed = event.safeParse(input);
+  if (!parsed.success) {
+    // Not an SES event we understand: retrying cannot fix it, so it is logged and dropped.
+    logger.warn('ignored event', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    return { ignored: true };
+  }
+  const result = await applySesEvent(deps, parsed.data.detail, systemClock.now());
+  if (result.suppressed.length) logger.info('suppressed', { addresses: result.suppressed.length, type: parsed.data['detail-type'] });
+  return result;
+};

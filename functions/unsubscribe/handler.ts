@@ -1,0 +1,53 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import * as z from '../core/zod.ts';
+import { systemClock } from '../core/clock.ts';
+import { TokenError } from '../core/email/token.ts';
+import { checkUnsubscribe, unsubscribe, unsubscribePage } from '../core/email/unsubscribe.ts';
+import { signingKey } from '../adapters/signing-key.ts';
+import { documentClient } from '../data/client.ts';
+import { preferenceRepo } from '../data/email.ts';
+import { config } from '../shared/config.ts';
+import { parseEnv } from '../shared/env.ts';
+import type { HttpEvent, HttpResult } from '../shared/http.ts';
+
+const env = parseEnv({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  UNSUBSCRIBE_SECRET_NAME: z.optional(z.string().check(z.minLength(1))),
+  UNSUBSCRIBE_KEY: z.optional(z.string().check(z.minLength(16))),
+});
+const logger = new Logger({ serviceName: 'tend-unsubscribe' });
+// Read on the first request, then kept for the container's life.
+const key = signingKey(env);
+const deps = { clock: systemClock, preferences: preferenceRepo(documentClient, env.TABLE_NAME), key };
+
+const product = config.product.name;
+const page = (statusCode: number, title: string, message: string, form?: { token: string }): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  body: unsubscribePage({ title, message, productName: product, form }),
+});
+
+/**
+ * The public unsubscribe routes (no API key: the signed token is the authorisation).
+ * GET shows a confirmation with a button, so a link scanner that follows links unsubscribes nobody;
+ * POST (the RFC 8058 one-click request mail providers send, or the button) unsubscribes at once.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .onError(async (request) => {
+    const err = request.error;
+    if (err instanceof TokenError) request.response = page(err.status, 'This link does not work', err.message);
+    else {
+      logger.error('unsubscribe failed', err as Error);
+      request.response = page(500, 'Something went wrong', 'We could not record your choice. Please try again in a minute, or reply to the email.');
+    }
+  })
+  .handler(async (event) => {
+    const token = event.queryStringParameters?.token;
+    if (event.requestContext.http.method === 'GET') {
+      const claims = await checkUnsubscribe(deps, token);
+      return page(200, `Unsubscribe ${claims.contact}?`, `You will no longer receive ${claims.category === 'all' || claims.category === 'renewal' ? 'optional' : claims.category} emails about ${product}. Notices about your contract still reach you.`, { token: token! });
+    }
+    const done = await unsubscribe(deps, token);
+    return page(200, 'You are unsubscribed', `${done.contact} will no longer receive ${done.categories.join(', ')} emails from ${product}.`);
+  });

@@ -1,0 +1,63 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SES_DETAIL_TYPES } from '../../functions/core/email/feedback.ts';
+import { loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
+
+describe('email resources', () => {
+  let data: Template;
+  let app: Template;
+  let appRaw: CfnTemplate;
+  beforeAll(() => {
+    data = Template.fromJSON(loadTemplate(STACK.data) as never);
+    appRaw = loadTemplate(STACK.app);
+    app = Template.fromJSON(appRaw as never);
+  });
+
+  it('publishes bounces, complaints, deliveries, opens and clicks to the default EventBridge bus', () => {
+    data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery', 'open', 'click']),
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      }),
+    });
+    expect(JSON.stringify(resourcesOfType(loadTemplate(STACK.data), 'AWS::SES::ConfigurationSetEventDestination'))).toContain(':event-bus/default');
+  });
+
+  it('routes the SES events to the email-events function with a rule on the default bus', () => {
+    app.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ses'], 'detail-type': [...SES_DETAIL_TYPES] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(STACK.app, '/Tend/EmailEvents/Handler/Resource'), 'Arn'] } })],
+    });
+    const rules = resourcesOfType(appRaw, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r).includes('aws.ses'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].EventBusName).toBeUndefined();
+  });
+
+  it('generates the unsubscribe signing key in the data stack, and only the sending and unsubscribe functions may read it', () => {
+    data.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
+    const readers = resourcesOfType(appRaw, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'))
+      .map(([id]) => id);
+    expect(readers).toHaveLength(2);
+    expect(readers.some((id) => id.startsWith('Onboarding'))).toBe(true);
+    expect(readers.some((id) => id.startsWith('Unsubscribe'))).toBe(true);
+    const ssm = resourcesOfType(appRaw, 'AWS::IAM::Policy').flatMap(([, p]) => JSON.stringify(p).match(/ssm:GetParameter"[^\]]*\]/g) ?? []);
+    expect(ssm.length).toBe(2);
+    for (const statement of ssm) expect(statement).toContain('parameter/aws/reference/secretsmanager/tend/TendData/unsubscribe-signing-key');
+  });
+
+  it('keeps the unsubscribe routes public, whatever default authorizer the API gets', () => {
+    const routes = resourcesOfType(appRaw, 'AWS::ApiGatewayV2::Route').filter(([, r]) => String(r.RouteKey).endsWith(' /v1/unsubscribe'));
+    expect(routes.map(([, r]) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
+      ['GET /v1/unsubscribe', 'NONE'],
+      ['POST /v1/unsubscribe', 'NONE'],
+    ]);
+  });
+
+  it('gives the sending function its unsubscribe environment', () => {
+    app.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PUBLIC_API_URL: Match.anyValue(), UNSUBSCRIBE_SECRET_NAME: 'tend/TendData/unsubscribe-signing-key', CONFIGURATION_SET: Match.anyValue(), TABLE_NAME: Match.anyValue() }) },
+    });
+  });
+});
