@@ -60,7 +60,7 @@ export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], accou
     case 'Expansion':
       return 'start an expansion conversation';
     case 'Retention':
-      return `value review before the renewal on ${account.renewalDate!.slice(0, 10)}`;
+      return account.renewalDate ? `value review before the renewal on ${account.renewalDate.slice(0, 10)}` : 'value review with the champion';
     case 'Onboarding':
       return 'check first value is reached';
     default:

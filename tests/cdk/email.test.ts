@@ -40,7 +40,7 @@ describe('email resources', () => {
       .filter(([, p]) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'))
       .map(([id]) => id);
     expect(readers).toHaveLength(2);
-    expect(readers.some((id) => id.startsWith('Onboarding'))).toBe(true);
+    expect(readers.some((id) => id.startsWith('PlaysSteps'))).toBe(true);
     expect(readers.some((id) => id.startsWith('Unsubscribe'))).toBe(true);
     const ssm = resourcesOfType(appRaw, 'AWS::IAM::Policy').flatMap(([, p]) => JSON.stringify(p).match(/ssm:GetParameter"[^\]]*\]/g) ?? []);
     expect(ssm.length).toBe(2);

@@ -96,11 +96,11 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     }
   });
 
-  it('gives each Tend handler its own function: Api, Scoring, the plays\' Steps and Starter', () => {
-    const paths = ['/Tend/Api/Handler/Resource', '/Tend/Scoring/Handler/Resource', '/Tend/Plays/Steps/Resource', '/Tend/Plays/Starter/Resource'];
+  it('gives each Tend handler its own function: Api, Scoring, the plays\' Steps and Starter, Unsubscribe, EmailEvents', () => {
+    const paths = ['/Tend/Api/Handler/Resource', '/Tend/Scoring/Handler/Resource', '/Tend/Plays/Steps/Resource', '/Tend/Plays/Starter/Resource', '/Tend/Unsubscribe/Handler/Resource', '/Tend/EmailEvents/Handler/Resource'];
     const ids = paths.map((path) => logicalIdOf(STACK.app, path));
     for (const [i, id] of ids.entries()) expect(raw.Resources[id]?.Type, paths[i]).toBe('AWS::Lambda::Function');
-    expect(new Set(ids).size).toBe(4);
+    expect(new Set(ids).size).toBe(6);
     // No function is left over from the hard-wired onboarding journey.
     expect(resourcesOfType(raw, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([...ids].sort());
   });

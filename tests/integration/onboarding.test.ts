@@ -47,6 +47,11 @@ describe('onboarding play: the synthesized state machine on the local runtime', 
   afterAll(() => rt?.stop());
 
   const sent = (id: string) => rt.ses.outbox().filter((e) => e.destination.to.includes(`ana@${id}.example`));
+  const templates = async (id: string) =>
+    (await rt.items(id, 'SEND#'))
+      .filter((s) => s.status === 'sent')
+      .sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)))
+      .map((s) => String(s.template));
 
   it('account.created starts one run per account through the bus, and every run completes', () => {
     const runs = [...rt.sfn.executions.values()];
@@ -58,7 +63,7 @@ describe('onboarding play: the synthesized state machine on the local runtime', 
   });
 
   it('an account that activates early gets no nudges: welcome, day 30 and the review only', async () => {
-    expect(sent('acme').map((e) => e.subject)).toEqual(['Welcome to Acme Analytics, Acme Corp', 'Your Acme Analytics seats are waiting, Ana', 'Two months of Acme Analytics at Acme Corp']);
+    expect(await templates('acme')).toEqual(['welcome', 'checkin-inactive', 'onboarding-review']);
     const view = await rt.request('GET', '/v1/accounts/acme');
     const run = view.body?.plays.find((r: { play: string }) => r.play === 'onboarding');
     expect(run.status).toBe('completed');
@@ -72,13 +77,7 @@ describe('onboarding play: the synthesized state machine on the local runtime', 
   });
 
   it('an account that has not reached first value gets every check-in, chosen by its activity that day', async () => {
-    expect(sent('slow').map((e) => e.subject)).toEqual([
-      'Welcome to Acme Analytics, Slow Corp',
-      '1 of your team used Acme Analytics this month',
-      'Your Acme Analytics seats are waiting, Ana',
-      'Your Acme Analytics seats are waiting, Ana',
-      'Two months of Acme Analytics at Slow Corp',
-    ]);
+    expect(await templates('slow')).toEqual(['welcome', 'checkin-active', 'checkin-inactive', 'checkin-inactive', 'onboarding-review']);
     const sends = (await rt.items('slow', 'SEND#')).sort((a, b) => String(a.sentAt).localeCompare(String(b.sentAt)));
     expect(sends.map((s) => s.step)).toEqual(['welcome', 'day-7', 'day-14', 'day-30', 'review']);
     expect(sends.map((s) => Math.floor((Date.parse(String(s.sentAt)) - start.getTime()) / DAY))).toEqual([1, 7, 14, 30, 60]);

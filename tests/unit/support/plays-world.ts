@@ -68,8 +68,14 @@ export interface World {
   begin(play: string, accountId: string, anchor: string, trigger?: RunRecord['trigger']): Promise<{ executionName: string; cycle: string; result: Awaited<ReturnType<typeof beginRun>> }>;
 }
 
-export function playsWorld(options: { now: string; plays?: Record<string, PlayDefinition>; autoBegin?: boolean }): World {
-  const config = parseConfig(userConfig);
+export function playsWorld(options: { now: string; plays?: Record<string, PlayDefinition>; autoBegin?: boolean; emailPolicy?: 'configured' }): World {
+  // Send windows and the frequency cap are the email tests' subject; here every hour of every day
+  // is open and the cap is high, unless a test asks for the configured ones (`emailPolicy: 'configured'`).
+  const config = parseConfig(
+    options.emailPolicy === 'configured'
+      ? userConfig
+      : { ...userConfig, email: { frequencyCap: { max: 50, days: 1 }, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: 'UTC' } } },
+  );
   let nowMs = new Date(options.now).getTime();
   const clock: World['clock'] = {
     now: () => new Date(nowMs),
