@@ -17,8 +17,8 @@ function variant(edit: (template: string) => string): string {
 
 describe('the local runtime on edited definitions', () => {
   it('times a run out at its TimeoutSeconds while it waits, on the local clock', async () => {
-    // Onboarding limited to 10 days: the wait for day 14 passes the deadline.
-    const dir = variant((t) => t.replace('TimeoutSeconds\\":34560000', 'TimeoutSeconds\\":864000'));
+    // Onboarding (120 days) limited to 10 days: the wait for day 14 passes the deadline.
+    const dir = variant((t) => t.replace('TimeoutSeconds\\":10368000', 'TimeoutSeconds\\":864000'));
     // Monday 10:00 UTC: every step falls inside the default send window (the clock jumps whole days).
     const start = Date.parse('2026-02-02T10:00:00Z');
     const rt = await startLocalRuntime({ assemblyDir: dir, start: new Date(start), paused: true, schedules: false });
@@ -26,6 +26,8 @@ describe('the local runtime on edited definitions', () => {
       const key = await rt.createKey(['ingest']);
       const res = await fetch(`${rt.url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ id: 'slow', name: 'Slow', startDate: new Date(start).toISOString(), primaryContact: { email: 'a@slow.example' } }) });
       expect(res.status).toBe(201);
+      // The run starts from account.created on the bus: let it start before time moves.
+      await rt.idle();
       for (let d = 1; d <= 15; d++) {
         rt.clock.advanceTo(start + d * DAY);
         await rt.idle();

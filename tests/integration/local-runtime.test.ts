@@ -37,18 +37,20 @@ describe('local runtime stand-ins', () => {
       'POST /v1/tickets',
       'POST /v1/unsubscribe',
     ]);
-    expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'rate(1 hour)']);
-    expect(rt.sfn.machines.size).toBe(2);
+    // The daily scoring run and the plays' daily sweep, and rescoring.
+    expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'cron(0 6 * * ? *)', 'rate(1 hour)']);
+    // The daily scoring run and one machine per play.
+    expect(rt.sfn.machines.size).toBe(8);
   });
 
   it('starts an execution name once: same name and input returns the run, another input is refused', async () => {
-    const machine = [...rt.sfn.machines.values()].find((m) => m.name.includes('Onboarding'));
-    const input = JSON.stringify({ accountId: 'nobody', startDate: '2026-02-01T00:00:00Z' });
+    const machine = [...rt.sfn.machines.values()].find((m) => m.name.includes('Playonboarding'));
+    const input = JSON.stringify({ accountId: 'nobody', play: 'onboarding', cycle: '2026-02-01', anchor: '2026-02-01T00:00:00Z', trigger: { on: 'manual', at: '2026-02-01T00:00:00Z' } });
     const first = rt.sfn.start(machine!.arn, 'dup-test', input);
     expect(rt.sfn.start(machine!.arn, 'dup-test', input)).toBe(first);
     expect(() => rt.sfn.start(machine!.arn, 'dup-test', JSON.stringify({ accountId: 'other' }))).toThrow(/Execution Already Exists/);
     await first.done;
-    // The account does not exist: the plan step's failure is caught and recorded, not lost.
+    // The account does not exist: Begin's failure is caught and recorded, not lost.
     expect(first.status).toBe('FAILED');
     expect(first.history.map((h) => h.state)).toContain('Record failure');
   });
