@@ -32,9 +32,21 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
 
   beforeAll(async () => {
     rt = await testRuntime({ start: NOW, paused: true });
-    const journey = rt.lambdas.byLogicalId('OnboardingHandler');
-    // The onboarding state machine's send task, invoked as the machine would (and as its Retry would, again).
-    send = async (accountId, step, template = 'welcome') => (await rt.lambdas.invoke(journey.arn, { action: 'send', accountId, executionName: `onboarding-${accountId}`, step, template })) as Record<string, unknown>;
+    const steps = rt.lambdas.byLogicalId('PlaysSteps');
+    // A step of the account's onboarding run, invoked as its state machine would (and as its Retry
+    // would, again); the outcome is the step's email as the run record has it.
+    send = async (accountId, step) => {
+      await rt.idle();
+      const exec = [...rt.sfn.executions.values()].find((e) => e.name.startsWith(`onboarding-${accountId}-`));
+      if (!exec) throw new Error(`no onboarding run for ${accountId}`);
+      const { cycle } = JSON.parse(exec.input) as { cycle: string };
+      const route = (await rt.lambdas.invoke(steps.arn, { action: 'step', play: 'onboarding', accountId, cycle, executionName: exec.name, step })) as { route: string; until?: string };
+      if (route.route === 'wait') return { outcome: 'deferred', until: route.until };
+      const [run] = await rt.items(accountId, 'RUN#onboarding#');
+      const done = (run?.steps as Record<string, { outcome: string; actions?: { kind: string; outcome: string; detail?: string }[] }>)[step];
+      const email = done?.actions?.find((x) => x.kind === 'email');
+      return { outcome: email?.outcome ?? done?.outcome, detail: email?.detail ?? (done as { detail?: string } | undefined)?.detail };
+    };
   });
   afterAll(() => rt?.stop());
 
@@ -42,8 +54,8 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect((await account('globex', 'ana@globex.example')).status).toBe(201);
     await rt.idle();
     expect(await send('globex', 'welcome')).toMatchObject({ outcome: 'sent' });
-    // A retried task, or a second start of the same run, finds the ledger claim: nothing more is sent.
-    expect(await send('globex', 'welcome')).toMatchObject({ outcome: 'duplicate' });
+    // A retried task, or a second start of the same run, finds the step done and the ledger claim: nothing more is sent.
+    expect(await send('globex', 'welcome')).toMatchObject({ outcome: 'sent' });
     const outbox = (await (await fetch(`${rt.url}/local/outbox`)).json()) as { destination: { to: string[] }; headers?: { name: string; value: string }[]; subject: string }[];
     const mine = outbox.filter((e) => e.destination.to.includes('ana@globex.example'));
     expect(mine).toHaveLength(1);
@@ -80,7 +92,8 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(await send('globex', 'day-7', 'checkin-active')).toMatchObject({ outcome: 'skipped' });
     expect(outboxTo('ana@globex.example')).toHaveLength(1);
     const [run] = await rt.items('globex', 'RUN#onboarding');
-    expect(run?.steps?.['day-7']).toMatchObject({ outcome: 'skipped', detail: 'unsubscribed from onboarding' });
+    // The step ran; its email was skipped, and the run record says why.
+    expect(run?.steps?.['day-7']).toMatchObject({ outcome: 'done', actions: [{ kind: 'email', outcome: 'skipped', detail: 'unsubscribed from onboarding' }] });
   });
 
   it('an SES bounce through the local EventBridge suppresses the address; an open counts towards engagement', async () => {
@@ -111,7 +124,8 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
 
     expect(await send('initech', 'day-7', 'checkin-active')).toMatchObject({ outcome: 'skipped' });
     const [run] = await rt.items('initech', 'RUN#onboarding');
-    expect(run?.steps?.['day-7']).toMatchObject({ outcome: 'skipped', detail: 'suppressed' });
+    // The step ran; its email was skipped, and the run record says why.
+    expect(run?.steps?.['day-7']).toMatchObject({ outcome: 'done', actions: [{ kind: 'email', outcome: 'skipped', detail: 'suppressed' }] });
     expect(outboxTo('bob@initech.example')).toHaveLength(1);
   });
 
@@ -121,7 +135,8 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     for (const step of ['welcome', 'day-7', 'day-14']) expect(await send('umbrella', step, 'checkin-active'), step).toMatchObject({ outcome: 'sent' });
     expect(await send('umbrella', 'day-30', 'checkin-active')).toMatchObject({ outcome: 'skipped' });
     const [run] = await rt.items('umbrella', 'RUN#onboarding');
-    expect(run?.steps?.['day-30']).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^frequency cap/) });
+    // The step ran; its email was skipped, and the run record says why.
+    expect(run?.steps?.['day-30']).toMatchObject({ outcome: 'done', actions: [{ kind: 'email', outcome: 'skipped', detail: expect.stringMatching(/^frequency cap/) }, { kind: 'task', outcome: 'created' }] });
     expect(outboxTo('cy@umbrella.example')).toHaveLength(3);
     const [capped] = (await rt.items('umbrella', 'SEND#')).filter((s) => s.step === 'day-30');
     expect(capped).toMatchObject({ status: 'skipped' });
