@@ -74,8 +74,9 @@ export async function playsCostBench() {
       const db = DynamoDBDocumentClient.from(rt.dynamo.client);
       const bus = rt.events.rules[0]!.bus;
       const id = `bench${i}`;
+      const key = await rt.createKey(['admin']);
       const post = async (path: string, body: unknown) => {
-        const res = await fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
         if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
         await rt.idle();
       };
