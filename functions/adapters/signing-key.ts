@@ -1,6 +1,9 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
-const ssm = new SSMClient({});
+// The SSM client is the largest part of the sending bundle (about 200 KB) for one call a
+// container: it is loaded on the first read, not evaluated at every cold start (nor ever locally).
+let ssm: Promise<{ client: SSMClient; GetParameter: typeof GetParameterCommand }> | undefined;
+const ssmClient = () => (ssm ??= import('@aws-sdk/client-ssm').then((m) => ({ client: new m.SSMClient({}), GetParameter: m.GetParameterCommand })));
 
 /**
  * The unsubscribe-token key, read once per container. On AWS it is a Secrets Manager secret that
@@ -13,7 +16,8 @@ export function signingKey(env: { UNSUBSCRIBE_KEY?: string; UNSUBSCRIBE_SECRET_N
     key ??= (async () => {
       if (env.UNSUBSCRIBE_KEY) return env.UNSUBSCRIBE_KEY;
       if (!env.UNSUBSCRIBE_SECRET_NAME) throw new Error('Invalid environment: UNSUBSCRIBE_SECRET_NAME or UNSUBSCRIBE_KEY is required');
-      const out = await ssm.send(new GetParameterCommand({ Name: `/aws/reference/secretsmanager/${env.UNSUBSCRIBE_SECRET_NAME}`, WithDecryption: true }));
+      const { client, GetParameter } = await ssmClient();
+      const out = await client.send(new GetParameter({ Name: `/aws/reference/secretsmanager/${env.UNSUBSCRIBE_SECRET_NAME}`, WithDecryption: true }));
       const value = out.Parameter?.Value;
       if (!value) throw new Error(`the secret ${env.UNSUBSCRIBE_SECRET_NAME} is empty`);
       return value;
