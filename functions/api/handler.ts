@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
-import { accountView, segmentOf, upsertAccount } from '../core/accounts.ts';
+import { accountView, recordMilestone, segmentOf, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { formatPath } from '../core/config.ts';
 import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
-import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, idSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
+import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, idSchema, surveyBatchSchema, ticketBatchSchema, milestoneSchema } from '../core/schemas.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { playRoutes } from './play-routes.ts';
@@ -119,7 +119,11 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /v1/accounts/{id}': async (event) => {
     const id = idSchema.safeParse(event.pathParameters?.id);
     if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
-    return json(200, await accountView(deps, id.data));
+    return json(200, await accountView({ ...deps, checklist: config.milestones.checklist }, id.data));
+  },
+  'POST /v1/accounts/{id}/milestones': async (event) => {
+    const id = accountIdOf(event);
+    return json(200, await recordMilestone({ ...deps, checklist: config.milestones.checklist }, id, body(event, milestoneSchema)));
   },
   ...playRoutes(deps),
 };

@@ -1,6 +1,6 @@
 import type * as z from '../core/zod.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
-import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
+import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, surveyBatchSchema, ticketBatchSchema, milestoneSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
 import type { RouteAuth } from './auth.ts';
 
@@ -38,6 +38,13 @@ export const ROUTE_TABLE: Record<string, RouteDoc> = {
   'GET /v1/accounts/{id}': { auth: 'read', summary: 'An account, its health score, its play runs and its CSM tasks', ok: { 200: 'the account' }, errors: { 404: 'no such account' } },
   'GET /v1/accounts/{id}/card': { auth: 'read', summary: 'The account card, as JSON or (Accept: text/plain or ?format=text) as text', ok: { 200: 'the card' }, errors: { 404: 'no such account' } },
   'GET /v1/openapi.json': { auth: 'any', summary: 'This document', ok: { 200: 'OpenAPI 3.1' } },
+  'POST /v1/accounts/{id}/milestones': {
+    auth: 'ingest',
+    summary: 'Record a checklist milestone of the account (tend.config.ts milestones.checklist); the first date stands',
+    body: milestoneSchema,
+    ok: { 200: 'the account\'s milestones, and whether this call recorded it' },
+    errors: { 404: 'no such account' },
+  },
   'GET /v1/plays': { auth: 'read', summary: 'The configured plays: trigger, anchor, cool-down and steps', ok: { 200: 'the plays' } },
   'GET /v1/plays/{play}/runs': { auth: 'read', summary: 'Runs of one play, newest first (status filter, limit, cursor)', ok: { 200: 'a page of runs and the cursor of the next' }, errors: { 404: 'no such play' } },
   'POST /v1/accounts/{id}/plays/{play}/{action}': {

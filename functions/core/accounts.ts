@@ -1,6 +1,6 @@
 import type { Clock } from './clock.ts';
 import type { TendConfig } from './config.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
 import type { AccountRepo, EventPublisher, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
 import type { Account, AccountUpsert } from './types.ts';
 import { FLAG_RULES } from './flags/rules.ts';
@@ -35,7 +35,24 @@ export async function upsertAccount(deps: AccountDeps, input: AccountUpsert) {
   return { created: before === undefined, account: after };
 }
 
-export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRepo; runs: RunRepo; tasks: TaskRepo }, accountId: string) {
+/**
+ * Records a checklist milestone of an account once: the first date stands, so a re-sent
+ * milestone changes nothing. Announced as `milestone.reached` the first time.
+ */
+export async function recordMilestone(deps: AccountDeps & { checklist: readonly string[] }, accountId: string, input: { milestone: string; at?: string }) {
+  if (!deps.checklist.includes(input.milestone)) throw new ValidationError(`milestone: "${input.milestone}" is not in the checklist (${deps.checklist.join(', ')})`, [{ field: 'milestone', message: 'not in the checklist' }]);
+  const account = await deps.accounts.get(accountId);
+  if (!account) throw new NotFoundError(`account "${accountId}" not found`);
+  const at = input.at ? new Date(input.at) : deps.clock.now();
+  const recorded = await deps.accounts.reachMilestone(accountId, input.milestone, at);
+  if (recorded) {
+    await deps.events.publish([{ type: 'milestone.reached', accountId, at: deps.clock.now().toISOString(), detail: { milestone: input.milestone, reachedAt: at.toISOString(), daysFromStart: Math.floor((at.getTime() - new Date(account.startDate).getTime()) / 86_400_000) } }]);
+  }
+  const after = await deps.accounts.get(accountId);
+  return { recorded, milestones: after?.milestones ?? {} };
+}
+
+export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRepo; runs: RunRepo; tasks: TaskRepo; checklist?: readonly string[] }, accountId: string) {
   const [account, score, runs, tasks] = await Promise.all([deps.accounts.get(accountId), deps.scores.get(accountId), deps.runs.forAccount(accountId), deps.tasks.forAccount(accountId)]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   return {
@@ -56,6 +73,8 @@ export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRe
           flags: Object.entries(score.flags ?? {}).map(([name, f]) => ({ name, kind: f.kind, since: f.since, description: FLAG_RULES[name]?.describe ?? name })),
         }
       : null,
+    /** The onboarding checklist: each milestone with when it was reached, or null. */
+    checklist: (deps.checklist ?? []).map((milestone) => ({ milestone, reachedAt: account.milestones?.[milestone] ?? null })),
     /** Runs of every play, newest first: current step, steps done with their outcome, next step and when. */
     plays: runs,
     tasks,

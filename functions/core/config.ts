@@ -5,6 +5,9 @@ import { playSchema } from './plays/definition.ts';
 import { resolvePlays } from './plays/resolve.ts';
 import { isTimeZone } from './timezone.ts';
 
+/** seed-004's 60-day onboarding checklist (first value is measured, not ticked). */
+export const DEFAULT_CHECKLIST = ['kickoff-held', 'requirements-verified', 'users-created', 'admin-trained', 'champions-identified', 'training-scheduled', 'first-use-launched', 'baseline-captured'] as const;
+
 const nonEmpty = () => z.string().check(z.minLength(1));
 const modelChoice = z.union([z.enum(presetNames), scoreModelSchema]);
 
@@ -114,8 +117,12 @@ export const configSchema = z.object({
   ),
   /** What counts as the onboarding milestone "first value reached" (time to first value is measured to it). */
   milestones: z._default(
-    z.object({ firstValue: z.object({ activeUsers: z.int().check(z.positive()), features: z.int().check(z.positive()) }) }),
-    { firstValue: { activeUsers: 3, features: 2 } },
+    z.object({
+      firstValue: z.object({ activeUsers: z.int().check(z.positive()), features: z.int().check(z.positive()) }),
+      /** The onboarding checklist: milestones your team records (POST /v1/accounts/{id}/milestones); plays can wait on them. */
+      checklist: z._default(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -'))), [...DEFAULT_CHECKLIST]),
+    }),
+    { firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] },
   ),
   /**
    * Plays: the built-in ones (functions/core/plays/builtin.ts) run unless turned off with

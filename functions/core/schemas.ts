@@ -60,6 +60,12 @@ export const usageEventSchema = z.object({
   ),
 });
 
+/** A checklist milestone of an account, as the team records it (`at` defaults to now). */
+export const milestoneSchema = z.object({
+  milestone: z.string().check(z.regex(/^[a-z][a-zA-Z0-9-]{0,39}$/, 'a milestone name of the checklist (tend.config.ts milestones.checklist)')),
+  at: z.optional(isoDate),
+});
+
 export const MAX_EVENTS_PER_BATCH = 500;
 export const eventBatchSchema = z.object({
   events: z.array(usageEventSchema).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_BATCH)),

@@ -13,6 +13,7 @@ export const API_ROUTES = [
   { method: HttpMethod.POST, path: '/v1/surveys' },
   { method: HttpMethod.POST, path: '/v1/tickets' },
   { method: HttpMethod.GET, path: '/v1/accounts/{id}' },
+  { method: HttpMethod.POST, path: '/v1/accounts/{id}/milestones' },
   { method: HttpMethod.GET, path: '/v1/plays' },
   { method: HttpMethod.GET, path: '/v1/plays/{play}/runs' },
   { method: HttpMethod.POST, path: '/v1/accounts/{id}/plays/{play}/{action}' },

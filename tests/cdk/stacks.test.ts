@@ -120,6 +120,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
       'GET /v1/plays',
       'GET /v1/plays/{play}/runs',
       'POST /v1/accounts',
+      'POST /v1/accounts/{id}/milestones',
       'POST /v1/accounts/{id}/plays/{play}/{action}',
       'POST /v1/contacts',
       'POST /v1/events',

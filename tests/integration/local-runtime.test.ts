@@ -29,6 +29,7 @@ describe('local runtime stand-ins', () => {
       'GET /v1/plays/{play}/runs',
       'GET /v1/unsubscribe',
       'POST /v1/accounts',
+      'POST /v1/accounts/{id}/milestones',
       'POST /v1/accounts/{id}/plays/{play}/{action}',
       'POST /v1/contacts',
       'POST /v1/events',

@@ -229,6 +229,23 @@ describe('built-in plays on the local runtime', () => {
     expect(listed.body?.runs.map((r: { accountId: string }) => r.accountId)).toEqual(['handled']);
   }, 60_000);
 
+  it('the team records onboarding checklist milestones: the first date stands, an unknown one is refused', async () => {
+    await createAccount('checked');
+    const first = await rt.request('POST', '/v1/accounts/checked/milestones', { milestone: 'kickoff-held', at: '2026-01-02T15:00:00Z' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ recorded: true, milestones: { 'kickoff-held': '2026-01-02T15:00:00.000Z' } });
+    const again = await rt.request('POST', '/v1/accounts/checked/milestones', { milestone: 'kickoff-held' });
+    expect(again.body).toMatchObject({ recorded: false, milestones: { 'kickoff-held': '2026-01-02T15:00:00.000Z' } });
+    const unknown = await rt.request('POST', '/v1/accounts/checked/milestones', { milestone: 'party-thrown' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body?.message).toMatch(/^milestone: "party-thrown" is not in the checklist/);
+    expect((await rt.request('POST', '/v1/accounts/nobody/milestones', { milestone: 'kickoff-held' })).status).toBe(404);
+    const view = (await rt.request('GET', '/v1/accounts/checked')).body;
+    expect(view?.checklist[0]).toEqual({ milestone: 'kickoff-held', reachedAt: '2026-01-02T15:00:00.000Z' });
+    expect(view?.checklist.filter((c: { reachedAt: string | null }) => c.reachedAt === null)).toHaveLength(7);
+    expect(rt.events.log.filter((e) => e['detail-type'] === 'milestone.reached' && e.detail.accountId === 'checked').map((e) => e.detail.milestone)).toEqual(['kickoff-held']);
+  });
+
   it('a step that keeps failing is retried, then caught; a retry of the run redoes nothing that was done', async () => {
     await createAccount('broken', { startDate: iso(rt.clock.nowMs() - 200 * DAY) });
     await putScore('broken', [30, 28]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatPath, parseConfig, type TendConfigInput } from '../../functions/core/config.ts';
+import { ConfigError, DEFAULT_CHECKLIST, formatPath, parseConfig, type TendConfigInput } from '../../functions/core/config.ts';
 import { FLAG_RULES } from '../../functions/core/flags/rules.ts';
 import { BUILTIN_PLAYS } from '../../functions/core/plays/builtin.ts';
 import type { PlayInput } from '../../functions/core/plays/definition.ts';
@@ -48,7 +48,7 @@ describe('parseConfig on the shipped tend.config.ts', () => {
       ['day-30', 30],
       ['review', 60],
     ]);
-    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 } });
+    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] });
   });
 
   it('every template the shipped plays name exists', () => {
@@ -70,7 +70,7 @@ describe('parseConfig on the shipped tend.config.ts', () => {
         delete c.plays;
       }),
     );
-    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 } });
+    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] });
     expect(Object.keys(parsed.plays)).toHaveLength(Object.keys(BUILTIN_PLAYS).length);
     expect(parsed.aws).toEqual({});
     expect(parsed.scoring).toEqual({

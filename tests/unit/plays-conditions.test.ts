@@ -128,3 +128,20 @@ describe('describeCondition', () => {
     expect(describeCondition(condition)).toBe(text);
   });
 });
+
+describe('checklist milestones', () => {
+  const withMilestones = (milestones: Record<string, string> | undefined) => snapshot({ account: { ...makeAccount(), milestones } });
+  it.each<[string, Condition, Record<string, string> | undefined, boolean]>([
+    ['milestone reached', { milestone: 'kickoff-held' }, { 'kickoff-held': '2026-03-01T00:00:00Z' }, true],
+    ['milestone not reached', { milestone: 'kickoff-held' }, { 'admin-trained': '2026-03-01T00:00:00Z' }, false],
+    ['no milestones at all', { milestone: 'kickoff-held' }, undefined, false],
+    ['noMilestone, not reached', { noMilestone: 'admin-trained' }, {}, true],
+    ['noMilestone, reached', { noMilestone: 'admin-trained' }, { 'admin-trained': '2026-03-02T00:00:00Z' }, false],
+  ])('%s', (_, condition, milestones, expected) => {
+    expect(holds(condition, withMilestones(milestones))).toBe(expected);
+  });
+
+  it('reads as words', () => {
+    expect(describeCondition({ milestone: 'kickoff-held', noMilestone: 'admin-trained' })).toBe('milestone kickoff-held reached and milestone admin-trained not reached');
+  });
+});

@@ -38,6 +38,8 @@ const CLAUSES: { [K in keyof Condition]-?: { holds: (s: AccountSnapshot, v: NonN
     describe: (v) => `not red for ${v} days`,
   },
   renewed: { holds: (s) => !!s.account.renewalDate && dayOf(new Date(s.account.renewalDate)) > s.cycle, describe: () => 'renewal date moved on' },
+  milestone: { holds: (s, v) => !!s.account.milestones?.[v], describe: (v) => `milestone ${v} reached` },
+  noMilestone: { holds: (s, v) => !s.account.milestones?.[v], describe: (v) => `milestone ${v} not reached` },
 };
 
 function adoption(s: AccountSnapshot): number {

@@ -35,6 +35,9 @@ export const conditionSchema = z.object({
   notRedForDays: z.optional(z.int().check(z.positive(), z.lte(30))),
   /** The account's renewal date moved past the date this run was started for. */
   renewed: z.optional(z.literal(true)),
+  /** A checklist milestone (config `milestones.checklist`) has been recorded, or not yet. */
+  milestone: z.optional(z.string().check(z.minLength(1))),
+  noMilestone: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const actionSchema = z.union([
