@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import type { EngagementRepo, FrequencyCap, PreferenceRepo, SuppressionList } from '../core/ports.ts';
 import { DAY_MS } from '../core/clock.ts';
 import { isConditionalCheckFailed } from './errors.ts';
-import { ttlIn } from './items.ts';
+import { putIfAbsent, ttlIn } from './items.ts';
 import { keys } from './keys.ts';
 
 /** Tend's own suppression list: one item per address, written once (the first reason stands). */
@@ -13,11 +13,7 @@ export function suppressionList(db: DynamoDBDocumentClient, table: string): Supp
       return out.Item ? { reason: String(out.Item.reason), at: String(out.Item.at), source: String(out.Item.source) } : undefined;
     },
     async suppress(email, entry, at) {
-      await db
-        .send(new PutCommand({ TableName: table, Item: { ...keys.suppression(email), email: email.toLowerCase(), ...entry, at: at.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }))
-        .catch((err: unknown) => {
-          if (!isConditionalCheckFailed(err)) throw err;
-        });
+      await putIfAbsent(db, table, { ...keys.suppression(email), email: email.toLowerCase(), ...entry, at: at.toISOString() });
     },
   };
 }

@@ -1,3 +1,5 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from './errors.ts';
 import { TABLE_KEYS } from './keys.ts';
 
 const KEY_ATTRIBUTES: string[] = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey, TABLE_KEYS.ttl];
@@ -20,4 +22,15 @@ export function indexPartition(table: string, partition: string) {
     ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey },
     ExpressionAttributeValues: { ':pk': partition },
   };
+}
+
+/** Writes an item only if none has its key: true when this call wrote it, false when it existed (a replay). */
+export async function putIfAbsent(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
 }

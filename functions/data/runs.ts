@@ -5,8 +5,6 @@ import { isConditionalCheckFailed } from './errors.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { stripKeys } from './items.ts';
 
-const LIVE: RunRecord['status'][] = ['running', 'paused'];
-
 /**
  * Run records (one per account, play and cycle; listed per play through gsi1) and the live-run
  * locks (one per account and play, present while a run is live).
@@ -169,5 +167,3 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     },
   };
 }
-
-export const isLive = (status: RunRecord['status']) => LIVE.includes(status);

@@ -1,28 +1,14 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendLedger } from '../core/ports.ts';
 import type { SendRecord } from '../core/types.ts';
 import { keys } from './keys.ts';
-import { stripKeys } from './items.ts';
+import { putIfAbsent, stripKeys } from './items.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 
 /** The send ledger: one item per (run, step, contact), claimed before SES is called. */
 export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
   return {
-    async claim(record) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...keys.send(record.accountId, record.sendKey), ...record },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
+    claim: (record) => putIfAbsent(db, table, { ...keys.send(record.accountId, record.sendKey), ...record }),
     async get(accountId, sendKey) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.send(accountId, sendKey) }));
       return out.Item ? (stripKeys(out.Item) as unknown as SendRecord) : undefined;

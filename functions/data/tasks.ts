@@ -1,28 +1,13 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TaskRepo } from '../core/ports.ts';
 import type { CsmTask } from '../core/types.ts';
-import { isConditionalCheckFailed } from './errors.ts';
 import { keys } from './keys.ts';
-import { stripKeys } from './items.ts';
+import { putIfAbsent, stripKeys } from './items.ts';
 
 /** CSM tasks: on the account's partition, and in gsi1 by owner so a CSM lists what is due. */
 export function taskRepo(db: DynamoDBDocumentClient, table: string): TaskRepo {
   return {
-    async create(task) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...keys.task(task.accountId, task.id), ...keys.taskIndex(task.owner, task.dueAt, task.id), ...task },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
+    create: (task) => putIfAbsent(db, table, { ...keys.task(task.accountId, task.id), ...keys.taskIndex(task.owner, task.dueAt, task.id), ...task }),
     async forAccount(accountId) {
       const out = await db.send(
         new QueryCommand({

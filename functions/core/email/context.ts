@@ -1,13 +1,17 @@
 import { DAY_MS, dayOf } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
-import { suggestFeature } from '../journey/onboarding.ts';
-import { summariseUsage } from '../score/derive.ts';
+import { summariseUsage, type UsageSummary } from '../score/derive.ts';
 import type { TemplateContext } from '../templates/render.ts';
 import type { Account, UsageDay } from '../types.ts';
 
 /** Days of usage an email reads: 60 for the month-on-month trend, 365 for the renewal emails' year. */
 export const CONTEXT_DAYS = 60;
 export const YEAR_DAYS = 365;
+
+/** A feature the account has not used yet, to suggest; the first feature when it used them all. */
+export function suggestFeature(usage: UsageSummary): string {
+  return usage.featuresAvailable.find((f) => !usage.featuresUsed.includes(f)) ?? usage.featuresAvailable[0] ?? 'the dashboard';
+}
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
