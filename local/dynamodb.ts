@@ -24,6 +24,8 @@ export class LocalDynamo {
   readonly tables: LocalTable[] = [];
   /** Requests served, by operation (GetItem, Query, PutItem...): what a run costs, counted. */
   readonly operations: Record<string, number> = {};
+  /** Set when the runtime stops: a sweep under way ends after its current request. */
+  closing = false;
 
   async start(options: { path?: string; port?: number }) {
     this.server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
@@ -75,11 +77,12 @@ export class LocalDynamo {
           }),
         );
         for (const item of page.Items ?? []) {
+          if (this.closing) return deleted;
           await this.client.send(new DeleteItemCommand({ TableName: table.name, Key: item }));
           deleted++;
         }
         start = page.LastEvaluatedKey as typeof start;
-      } while (start);
+      } while (start && !this.closing);
     }
     return deleted;
   }

@@ -124,7 +124,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
   if (options.schedules !== false) scheduler.start();
   // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s).
-  const sweeper = setInterval(() => void dynamo.sweep(clock.nowMs()).catch(() => {}), 10_000);
+  // One sweep at a time, and stop() waits for the one under way: a delete cut off by closing the
+  // database surfaces as an uncaught error inside dynalite.
+  let sweeping: Promise<number> | undefined;
+  const sweepExpired = () => (sweeping ??= dynamo.sweep(clock.nowMs()).finally(() => (sweeping = undefined)));
+  const sweeper = setInterval(() => void sweepExpired().catch(() => {}), 10_000);
   sweeper.unref();
   saveClock();
   const clockSaver = clockFile ? setInterval(saveClock, 1000) : undefined;
@@ -148,6 +152,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now() })).key;
     },
     unsubscribeKey,
+    /** Deletes items whose TTL has passed on the local clock (also every 10 s); one sweep at a time. */
+    sweepExpired,
     /** Resolves once no handler runs and every live execution waits on the clock. */
     async idle(): Promise<void> {
       const busy = () => lambdas.inFlight > 0 || [...sfn.executions.values()].some((e) => e.status === 'RUNNING' && !e.waitingUntil);
@@ -161,6 +167,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       saveClock();
       scheduler.close();
       for (const e of sfn.executions.values()) sfn.stopExecution(e.arn, 'LocalRuntimeStopped', 'the local runtime was stopped', { persist: false });
+      dynamo.closing = true;
+      await sweeping?.catch(() => {});
+      // Let handlers already running finish their writes (bounded: a hung handler must not hang the stop).
+      for (const until = Date.now() + 5_000; lambdas.inFlight > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
       clock.uninstall();
     },

@@ -1,8 +1,8 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 /** Ends the run with the plain `N passed, N failed` line that CI reads. */
 export default class PlainSummaryReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>) {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -17,6 +17,8 @@ export default class PlainSummaryReporter implements Reporter {
       // A file that failed outside its tests (import error, failing hook) is a failure too.
       failed += m.state() === 'failed' && moduleFailed === 0 ? 1 : moduleFailed;
     }
+    // An error thrown outside any test (a stray callback after teardown) fails the run: count it.
+    failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

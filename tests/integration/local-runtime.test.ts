@@ -56,3 +56,27 @@ describe('local runtime stand-ins', () => {
     expect(first.history.map((h) => h.state)).toContain('Record failure');
   });
 });
+
+describe('stopping the local runtime', () => {
+  it('waits for a TTL sweep under way instead of closing the database under it', async () => {
+    const rt = await testRuntime({ start: new Date('2026-02-01T00:00:00Z'), paused: true });
+    const expired = Math.floor(rt.clock.nowMs() / 1000) - 1;
+    for (let i = 0; i < 200; i++) await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: `DAY#${i}`, expiresAt: expired } }));
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', record);
+    try {
+      const sweep = rt.sweepExpired();
+      while (!rt.dynamo.operations.DeleteItem) await new Promise((r) => setTimeout(r, 1));
+      await rt.stop();
+      const deleted = await sweep;
+      // The sweep stopped part-way, after the request it had sent, and nothing failed behind it.
+      expect(deleted).toBeGreaterThan(0);
+      expect(deleted).toBeLessThan(200);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', record);
+    }
+  });
+});
