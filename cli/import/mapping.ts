@@ -10,6 +10,7 @@ const ACCOUNT_ALIASES: Record<string, string[]> = {
   status: ['status'],
   paymentStatus: ['paymentstatus', 'payment'],
   strategicImportance: ['strategicimportance', 'importance'],
+  segment: ['segment', 'touchmodel', 'coveragemodel'],
   'csm.name': ['csm', 'csmname', 'owner', 'ownername', 'accountowner'],
   'csm.email': ['csmemail', 'owneremail'],
   'primaryContact.email': ['email', 'contactemail', 'primarycontactemail', 'primaryemail'],

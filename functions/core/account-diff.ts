@@ -20,6 +20,8 @@ function canonical(value: unknown): string {
 export function upsertChangesNothing(current: Account, input: AccountUpsert): boolean {
   return Object.entries(input).every(([k, v]) => {
     if (v === undefined) return true;
+    // `segment` in a request pins (or with `auto` unpins) it: compare with the pin, not the segment in force.
+    if (k === 'segment') return (current.segmentSet ?? 'auto') === v;
     const stored = (current as unknown as Record<string, unknown>)[k];
     if (DATES.has(k)) return typeof stored === 'string' && Date.parse(stored) === Date.parse(String(v));
     return canonical(stored) === canonical(v);

@@ -30,6 +30,12 @@ export const accountUpsertSchema = z.object({
   status: z.optional(z.enum(['trial', 'active', 'churned'])),
   paymentStatus: z.optional(z.enum(['current', 'late', 'failed'])),
   strategicImportance: z.optional(z.enum(['low', 'medium', 'high'])),
+  /**
+   * Pins the touch model (a strategic logo handled high-touch whatever its ARR); `auto` unpins it,
+   * and the segment follows ARR again (`segments` in tend.config.ts). Without it, a pinned
+   * segment stands and an unpinned one follows the ARR sent.
+   */
+  segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch', 'auto'])),
   /** The account's owner on your side; the email is optional (an import often has the name only). */
   csm: z.optional(z.object({ name: text(200), email: z.optional(z.email()) })),
   /** The account's time zone, for contacts without their own. */

@@ -15,11 +15,16 @@ export interface Contact extends Omit<ContactUpsert, 'left'> {
   updatedAt: string;
 }
 
-export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status'> {
+export type Segment = 'high-touch' | 'medium-touch' | 'tech-touch';
+
+export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status' | 'segment'> {
   status: NonNullable<AccountUpsert['status']>;
   startDate: string;
   renewalDate?: string;
-  segment: 'high-touch' | 'medium-touch' | 'tech-touch';
+  /** The touch model in force: the pinned one, else the one ARR gives. */
+  segment: Segment;
+  /** A segment pinned by an upsert (`segment` other than `auto`); absent when ARR decides. */
+  segmentSet?: Segment;
   createdAt: string;
   updatedAt: string;
   /** `user|course` pairs of completed trainings (events named `training.completed`). */

@@ -9,13 +9,12 @@ import { isConditionalCheckFailed } from './errors.ts';
 export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
   return {
     async upsert(input: AccountUpsert, now: Date) {
+      const { segment: segmentInput, ...rest } = input;
       const startDate = input.startDate ? new Date(input.startDate).toISOString() : undefined;
       const fields: Record<string, unknown> = {
-        ...input,
+        ...rest,
         startDate,
         renewalDate: input.renewalDate ? new Date(input.renewalDate).toISOString() : undefined,
-        // Without an ARR in this request the stored segment stands (a new account starts tech-touch).
-        segment: input.arr === undefined ? undefined : segmentOf(input.arr),
         updatedAt: now.toISOString(),
         ...keys.accountIndex(input.id),
       };
@@ -35,10 +34,27 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
         values[`:${k}`] = v;
         sets.push(`#${k} = :${k}`);
       }
-      if (input.arr === undefined) {
-        names['#segment'] = 'segment';
-        values[':defaultSegment'] = segmentOf(undefined);
-        sets.push('#segment = if_not_exists(#segment, :defaultSegment)');
+      // The segment in one expression, so no read races the write: a pinned one wins over ARR.
+      const removes: string[] = [];
+      names['#segment'] = 'segment';
+      if (segmentInput && segmentInput !== 'auto') {
+        names['#segmentSet'] = 'segmentSet';
+        values[':segment'] = segmentInput;
+        sets.push('#segment = :segment', '#segmentSet = :segment');
+      } else if (segmentInput === 'auto') {
+        // The caller passes the stored ARR when the request has none (upsertAccount does).
+        names['#segmentSet'] = 'segmentSet';
+        values[':segment'] = segmentOf(input.arr);
+        sets.push('#segment = :segment');
+        removes.push('#segmentSet');
+      } else if (input.arr !== undefined) {
+        names['#segmentSet'] = 'segmentSet';
+        values[':segment'] = segmentOf(input.arr);
+        sets.push('#segment = if_not_exists(#segmentSet, :segment)');
+      } else {
+        // Without an ARR in this request the stored segment stands (a new account starts tech-touch).
+        values[':segment'] = segmentOf(undefined);
+        sets.push('#segment = if_not_exists(#segment, :segment)');
       }
       if (input.status === 'churned') {
         names['#churnedAt'] = 'churnedAt';
@@ -53,7 +69,7 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
         new UpdateCommand({
           TableName: table,
           Key: keys.account(input.id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

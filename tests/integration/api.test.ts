@@ -66,6 +66,26 @@ describe('HTTP API on the local runtime', () => {
     expect(updated.body?.account).toMatchObject({ segment: 'high-touch', arr: 80_000, seats: 50 });
   });
 
+  it('pins a segment against ARR, keeps the pin through ARR changes, and unpins it with auto', async () => {
+    const post = async (extra: Record<string, unknown>) => (await rt.request('POST', '/v1/accounts', account('logo', extra))).body?.account;
+    expect(await post({ arr: 5_000, segment: 'high-touch' })).toMatchObject({ segment: 'high-touch', segmentSet: 'high-touch' });
+    // A pinned segment stands when ARR moves (it would be medium-touch by ARR).
+    expect(await post({ arr: 20_000 })).toMatchObject({ segment: 'high-touch', arr: 20_000 });
+    // Re-sending the pin changes nothing; asking for the pin on an unpinned account does.
+    expect((await rt.request('POST', '/v1/accounts', account('logo', { arr: 20_000, segment: 'high-touch' }))).body?.unchanged).toBe(true);
+    // auto without an ARR: back to what the stored ARR gives.
+    const unpinned = await post({ segment: 'auto' });
+    expect(unpinned).toMatchObject({ segment: 'medium-touch', arr: 20_000 });
+    expect(unpinned).not.toHaveProperty('segmentSet');
+    expect(await post({ arr: 90_000 })).toMatchObject({ segment: 'high-touch' });
+    expect(await post({ segment: 'tech-touch', arr: 90_000 })).toMatchObject({ segment: 'tech-touch', segmentSet: 'tech-touch' });
+    const list = await rt.request('GET', '/v1/accounts?segment=tech-touch&limit=200');
+    expect(list.body?.accounts.map((a: { customer: { id: string } }) => a.customer.id)).toContain('logo');
+    const bad = await rt.request('POST', '/v1/accounts', account('logo', { segment: 'vip' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body?.message).toMatch(/^segment:/);
+  });
+
   it('rejects a whole batch with one bad event, naming it, and writes none of it', async () => {
     await rt.request('POST', '/v1/accounts', account('batchy'));
     const res = await rt.request('POST', '/v1/events', { events: [event('ok-1', 'batchy'), event('bad-1', 'batchy', { timestamp: 'yesterday' })] });

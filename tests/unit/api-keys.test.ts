@@ -44,4 +44,14 @@ describe('an account upsert that changes nothing', () => {
     expect(upsertChangesNothing(stored, { id: 'a', name: 'A', arr: 101, primaryContact: { email: 'x@a.example', name: 'X' } } as never)).toBe(false);
     expect(upsertChangesNothing(stored, { id: 'a', name: 'A', primaryContact: { email: 'x@a.example' } } as never)).toBe(false);
   });
+  it.each([
+    ['the segment in force, not pinned', undefined, 'tech-touch', false],
+    ['auto, not pinned', undefined, 'auto', true],
+    ['the pin again', 'tech-touch', 'tech-touch', true],
+    ['auto, pinned', 'tech-touch', 'auto', false],
+    ['another pin', 'tech-touch', 'high-touch', false],
+  ] as const)('compares a segment in the request with the pin: %s', (_, segmentSet, segment, same) => {
+    const account = { ...stored, segmentSet } as Account;
+    expect(upsertChangesNothing(account, { id: 'a', name: 'A', segment, primaryContact: { email: 'x@a.example', name: 'X' } } as never)).toBe(same);
+  });
 });
