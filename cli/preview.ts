@@ -9,7 +9,8 @@ import { CONTEXT_DAYS, templateContext, YEAR_DAYS } from '../functions/core/emai
 import { unsubscribeLinks } from '../functions/core/email/links.ts';
 import { NotFoundError } from '../functions/core/errors.ts';
 import type { AccountRepo, ContactRepo, UsageRepo } from '../functions/core/ports.ts';
-import { templateIds, templates, type TemplateId, type TemplateSource } from '../functions/core/templates/catalogue.ts';
+import { assertTemplates } from '../functions/core/templates/check.ts';
+import { templateSource, templateSources } from '../functions/core/templates/catalogue.ts';
 import { render, type RenderedEmail } from '../functions/core/templates/render.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
 import { contactRepo } from '../functions/data/contacts.ts';
@@ -31,27 +32,27 @@ export interface PreviewDeps {
 }
 
 export interface Preview extends RenderedEmail {
-  template: TemplateId;
+  template: string;
   to: string;
   from: string;
 }
 
 /** A template rendered for an account as `deliver` would render it (same context, same figures), without sending. */
 export async function previewEmail(deps: PreviewDeps, template: string, accountId: string, options: { contactRole?: string; step?: string; day?: number } = {}): Promise<Preview> {
-  if (!templateIds.includes(template as TemplateId)) throw new Error(`unknown template "${template}"; known: ${templateIds.join(', ')}`);
-  const id = template as TemplateId;
+  const source = templateSource(deps.config.templates, template);
+  if (!source) throw new Error(`unknown template "${template}"; known: ${Object.keys(templateSources(deps.config.templates)).join(', ')}`);
   const account = await deps.accounts.get(accountId);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   const people = await deps.contacts.list(account.id);
   const contact = (options.contactRole ? people.find((c) => c.role === options.contactRole && !c.leftAt) : undefined) ?? account.primaryContact;
-  const withYear = ((templates[id] as TemplateSource).needs ?? []).includes('year');
+  const withYear = (source.needs ?? []).includes('year');
   const days = await deps.usage.days(account.id, dayOf(deps.now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS), dayOf(deps.now));
   const links = await unsubscribeLinks({ key: async () => deps.key, baseUrl: deps.baseUrl, tokenDays: deps.config.email.unsubscribe.tokenDays }).linksFor({ contact: contact.email, accountId: account.id, category: 'preview' }, deps.now);
   const csm = account.segment === 'high-touch' ? account.csm : undefined;
   const senderName = csm?.name ?? deps.config.sender.name;
   const startDays = Math.floor((deps.now.getTime() - new Date(account.startDate).getTime()) / DAY_MS);
-  const email = render(id, templateContext({ config: deps.config, account, contact, days, now: deps.now, step: { id: options.step ?? 'preview', day: options.day ?? startDays }, senderName, unsubscribeUrl: links.url, withYear }));
-  return { template: id, to: contact.email, from: `${senderName} <${deps.config.sender.from}>`, ...email };
+  const email = render(source, templateContext({ config: deps.config, account, contact, days, now: deps.now, step: { id: options.step ?? 'preview', day: options.day ?? startDays }, senderName, unsubscribeUrl: links.url, withYear }));
+  return { template, to: contact.email, from: `${senderName} <${deps.config.sender.from}>`, ...email };
 }
 
 interface PreviewOptions {
@@ -67,6 +68,7 @@ interface PreviewOptions {
 /** `tend preview <template> --account <id>`: the HTML to a file, the text to stdout (or everything as JSON). */
 export async function previewCommand(template: string, options: PreviewOptions) {
   const config = parseConfig(userConfig);
+  assertTemplates(config);
   const dataDir = resolve(options.data);
   let dynamo: LocalDynamo | undefined;
   let client: DynamoDBClient;

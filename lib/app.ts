@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { parseConfig, type TendConfig } from '../functions/core/config.ts';
+import { assertTemplates } from '../functions/core/templates/check.ts';
 import userConfig from '../tend.config.ts';
 import { AppStack } from './app-stack.ts';
 import { DataStack } from './data-stack.ts';
@@ -10,6 +11,8 @@ export const STACK_NAMES = { data: 'TendData', app: 'Tend' } as const;
 /** Builds the CDK app from a config (the user's tend.config.ts unless given): the one source of the infrastructure. */
 export function buildApp(options: { outdir?: string; config?: TendConfig; bundling?: boolean } = {}): App {
   const config = options.config ?? parseConfig(userConfig);
+  // Every template field is checked here, at synth, not in a customer's inbox.
+  assertTemplates(config);
   const app = new App({
     outdir: options.outdir,
     context: {

@@ -4,6 +4,7 @@ import { scoreModelSchema } from './score/model.ts';
 import { playSchema } from './plays/definition.ts';
 import { resolvePlays } from './plays/resolve.ts';
 import { isTimeZone } from './timezone.ts';
+import { templateIds } from './templates/catalogue.ts';
 
 /** seed-004's 60-day onboarding checklist (first value is measured, not ticked). */
 export const DEFAULT_CHECKLIST = ['kickoff-held', 'requirements-verified', 'users-created', 'admin-trained', 'champions-identified', 'training-scheduled', 'first-use-launched', 'baseline-captured'] as const;
@@ -42,6 +43,27 @@ export const emailConfigSchema = z._default(
   }),
   { frequencyCap: { max: 3, days: 7 }, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17, timeZone: 'UTC' }, unsubscribe: { tokenDays: 90 } },
 );
+
+/**
+ * An email template of your own, or your words for a built-in one (same id). Handlebars; the
+ * fields are listed in docs/email.md. Field names are checked at synth (`checkTemplates`).
+ */
+const templateSchema = z.object({
+  subject: nonEmpty().check(z.maxLength(998)),
+  /** Inner HTML: Tend's responsive layout wraps it and adds the unsubscribe footer. */
+  html: nonEmpty(),
+  /** The plain-text part; the unsubscribe footer is added. */
+  text: nonEmpty(),
+  /** Optional context groups it reads: `year` (a year of usage) and `renewal` (the renewal date). */
+  needs: z.optional(z.array(z.enum(['year', 'renewal']))),
+});
+
+/** Every `email:` action in a play, with its path, wherever it sits (do, choose, highTouch, watch). */
+function emailActions(node: unknown, path: PropertyKey[]): { path: PropertyKey[]; template: string }[] {
+  if (Array.isArray(node)) return node.flatMap((n, i) => emailActions(n, [...path, i]));
+  if (!node || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([k, v]) => (k === 'email' && typeof v === 'string' ? [{ path: [...path, k], template: v }] : emailActions(v, [...path, k])));
+}
 
 export const configSchema = z.object({
   product: z.object({
@@ -152,7 +174,19 @@ export const configSchema = z.object({
     { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
   ),
   email: emailConfigSchema,
-});
+  /** Email templates: yours, and your words for built-in ones (docs/email.md). */
+  templates: z._default(z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -')), templateSchema), {}),
+}).check(
+  // Plays may send the built-in templates and those of `templates`.
+  z.superRefine((config, ctx) => {
+    const known = [...new Set([...templateIds, ...Object.keys(config.templates)])];
+    for (const [id, play] of Object.entries(config.plays)) {
+      for (const action of emailActions(play.steps, ['plays', id, 'steps'])) {
+        if (!known.includes(action.template)) ctx.addIssue({ code: 'custom', path: action.path, message: `unknown template "${action.template}"; known: ${known.join(', ')}`, input: action.template });
+      }
+    }
+  }),
+);
 
 export type TendConfig = z.output<typeof configSchema>;
 export type TendConfigInput = z.input<typeof configSchema>;
@@ -178,7 +212,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || '(root)';
 }
 
-type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][]; issues?: Issue[] };
 
 /**
  * A union's "Invalid input" says nothing; its options' own issues do. Reports the issues of the
@@ -186,6 +220,8 @@ type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Iss
  * not "plays.renewal: Invalid input".
  */
 function explain(issue: Issue): { path: PropertyKey[]; message: string }[] {
+  // A record key's own rule ("a template id is...") sits inside zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues?.length) return issue.issues.map((i) => ({ path: issue.path, message: i.message }));
   if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
   const depth = (issues: Issue[]) => Math.max(...issues.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
   const best = issue.errors.filter((e) => e.length > 0).sort((a, b) => depth(b) - depth(a))[0];

@@ -3,7 +3,8 @@ import { ConfigError, DEFAULT_CHECKLIST, formatPath, parseConfig, type TendConfi
 import { FLAG_RULES } from '../../functions/core/flags/rules.ts';
 import { BUILTIN_PLAYS } from '../../functions/core/plays/builtin.ts';
 import type { PlayInput } from '../../functions/core/plays/definition.ts';
-import { templateIds } from '../../functions/core/templates/catalogue.ts';
+import { templateIds, templateSource } from '../../functions/core/templates/catalogue.ts';
+import { assertTemplates } from '../../functions/core/templates/check.ts';
 import cfg from '../../tend.config.ts';
 
 /** A deep copy of the shipped config, changed by `mutate`. */
@@ -225,5 +226,53 @@ describe('scoring windows and flag thresholds', () => {
     expect(() => parseConfig(bad)).toThrow(ConfigError);
     expect(() => parseConfig(bad)).toThrow('scoring.windows.frequencyDays: frequencyDays must not exceed usageDays');
     expect(() => parseConfig({ ...base, scoring: { ...base.scoring, flags: { usageDropPercent: 0 } } })).toThrow('scoring.flags.usageDropPercent');
+  });
+});
+
+describe('templates in tend.config.ts', () => {
+  const digest = { subject: '{{account.name}}: your month in {{product.name}}', html: '<p>{{usage.activeUsers}} of {{usage.seats}} seats active, {{usage.trend}}.</p>', text: '{{usage.activeUsers}} of {{usage.seats}} seats active, {{usage.trend}}.' };
+
+  it('adds templates and replaces built-in ones; plays may send them', () => {
+    const parsed = parseConfig(variant((c) => {
+      c.templates = { 'monthly-digest': digest, welcome: { ...digest, subject: 'Welcome aboard, {{account.name}}' } };
+      c.plays = { renewal: renewalWith((p) => (p.steps[2]!.choose![1]!.do = { email: 'monthly-digest' })) };
+    }));
+    expect(Object.keys(parsed.templates)).toEqual(['monthly-digest', 'welcome']);
+    expect(() => assertTemplates(parsed)).not.toThrow();
+    expect(templateSource(parsed.templates, 'welcome')?.subject).toBe('Welcome aboard, {{account.name}}');
+    expect(templateSource(parsed.templates, 'renewal-notice')?.subject).toContain('renews');
+    expect(templateSource(parsed.templates, 'nope')).toBeUndefined();
+    expect(templateSource(parsed.templates, 'constructor')).toBeUndefined();
+  });
+
+  it('lists the configured templates among the known ones when a play names an unknown one', () => {
+    const e = errorOf(variant((c) => {
+      c.templates = { 'monthly-digest': digest };
+      c.plays = { renewal: renewalWith((p) => (p.steps[0]!.choose![0]!.do = { email: 'monthly-digets' })) };
+    }));
+    expect(e.message).toBe(`tend.config.ts is not valid:\n  plays.renewal.steps[0].choose[0].do.email: unknown template "monthly-digets"; known: ${[...templateIds, 'monthly-digest'].join(', ')}`);
+  });
+
+  it('refuses a bad template id and an empty part at parse', () => {
+    expect(errorOf(variant((c) => (c.templates = { 'Monthly Digest': digest }))).message).toContain('templates.Monthly Digest: a template id is lowercase letters, digits and -');
+    expect(errorOf(variant((c) => (c.templates = { digest: { ...digest, text: '' } }))).message).toContain('templates.digest.text:');
+  });
+
+  it('names a field the context does not have, at synth, with the path of the template part', () => {
+    const parsed = parseConfig(variant((c) => (c.templates = { digest: { ...digest, html: '<p>{{usage.activeUser}} and {{renewal.daysLeft}}</p>' } })));
+    let message = '';
+    try {
+      assertTemplates(parsed);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      [
+        'tend.config.ts is not valid:',
+        '  templates.digest.html: {{usage.activeUser}}: not a template field; usage has usage.seats, usage.activeUsers, usage.featuresUsed, usage.featuresAvailable, usage.suggestedFeature, usage.adoptionPercent, usage.seatUsePercent, usage.unusedFeatures, usage.trend, usage.lastActive',
+        "  templates.digest.needs: it reads renewal.*: add needs: ['renewal']",
+      ].join('\n'),
+    );
   });
 });

@@ -73,6 +73,17 @@ describe('deliver', () => {
     expect(w.email.engagement).toEqual([{ accountId: 'acme', day: '2026-01-08', kind: 'sent', messageId: 'm1' }]);
   });
 
+  it('sends a template of tend.config.ts, in place of the built-in one of the same id, and refuses an unknown one before claiming', async () => {
+    const w = world();
+    const config = parseConfig({ ...userConfig, templates: { 'feature-spotlight': { subject: '{{account.name}}: try {{usage.suggestedFeature}}', html: '<p>{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.</p>', text: '{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.' } } });
+    const deps: DeliveryDeps = { ...w.deps, config };
+    expect((await deliver(deps, w.req())).outcome).toBe('sent');
+    expect(w.sent[0]!.subject).toMatch(/^Acme.*: try \w+/);
+    expect(w.sent[0]!.text).toMatch(/^\d of 6 in use\./);
+    await expect(deliver(deps, w.req({ template: 'nope', step: 'other' }))).rejects.toThrow('unknown template "nope"');
+    expect(w.ledger.size).toBe(1);
+  });
+
   it('a retried step and a duplicate start send once', async () => {
     const w = world();
     await deliver(w.deps, w.req());

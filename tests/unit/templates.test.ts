@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { templateIds, templates, type TemplateId } from '../../functions/core/templates/catalogue.ts';
+import { OPTIONAL_GROUPS, TEMPLATE_FIELDS, TOP_LEVEL_FIELDS } from '../../functions/core/templates/fields.ts';
+import { templateIds, templates, type TemplateId, type TemplateSource } from '../../functions/core/templates/catalogue.ts';
 import { render, type TemplateContext } from '../../functions/core/templates/render.ts';
+import { checkConfigTemplates, checkTemplate } from '../../functions/core/templates/check.ts';
 
 const context = (): TemplateContext => ({
   product: { name: 'Acme Analytics', url: 'https://app.acme.example' },
@@ -31,7 +34,7 @@ describe('render', () => {
   });
 
   it.each(templateIds)('%s renders fully for a realistic context', (id) => {
-    const email = render(id, context());
+    const email = render(templates[id], context());
     for (const part of [email.subject, email.html, email.text]) {
       expect(part.trim().length).toBeGreaterThan(0);
       expect(part).not.toMatch(/\{\{|\}\}/);
@@ -47,7 +50,7 @@ describe('render', () => {
   });
 
   it.each(templateIds)('%s quotes the account\'s own figures', (id) => {
-    const email = render(id, context());
+    const email = render(templates[id], context());
     const all = `${email.subject}\n${email.html}\n${email.text}`;
     expect(all).toContain('Acme Analytics');
     // Every touch carries value: at least two of the account's own usage figures.
@@ -60,7 +63,7 @@ describe('render', () => {
   });
 
   it.each(templateIds)('%s has no empty field and an unsubscribe link in both parts', (id) => {
-    const email = render(id, context());
+    const email = render(templates[id], context());
     expect(email.html).not.toMatch(/<strong>\s*<\/strong>|<li>\s*<\/li>|href=""/);
     expect(email.html).toContain('href="https://api.tend.example/v1/unsubscribe?token=abc.def"');
     expect(email.text).toContain('Unsubscribe: https://api.tend.example/v1/unsubscribe?token=abc.def');
@@ -69,7 +72,7 @@ describe('render', () => {
   it('renewal templates fail without a renewal date (strict), never render a blank', () => {
     const c = context();
     delete c.renewal;
-    expect(() => render('renewal-notice', c)).toThrow(/"(renewal|daysLeft|date)" not defined/);
+    expect(() => render(templates['renewal-notice'], c)).toThrow(/"(renewal|daysLeft|date)" not defined/);
   });
 
   it('the play engine\'s template ids are all in the catalogue', () => {
@@ -83,28 +86,28 @@ describe('render', () => {
     ['checkin-active', '5 of your team used Acme Analytics this month'],
     ['checkin-inactive', 'Your Acme Analytics seats are waiting, Ana'],
   ] as const)('%s subject: %s', (id, subject) => {
-    expect(render(id, context()).subject).toBe(subject);
+    expect(render(templates[id], context()).subject).toBe(subject);
   });
 
   it('check-ins state the usage figures', () => {
-    expect(render('checkin-active', context()).text).toContain('Day 7 with Acme Analytics: 5 of 12 seats have been active, using 2 of 6 features.');
-    expect(render('checkin-inactive', context()).text).toContain('nobody at Globex Corporation has used it in the last week: 5 of 12 seats');
+    expect(render(templates['checkin-active'], context()).text).toContain('Day 7 with Acme Analytics: 5 of 12 seats have been active, using 2 of 6 features.');
+    expect(render(templates['checkin-inactive'], context()).text).toContain('nobody at Globex Corporation has used it in the last week: 5 of 12 seats');
   });
 
   it('zero is rendered as 0, not dropped', () => {
     const c = context();
     c.usage.activeUsers = 0;
     c.usage.featuresUsed = 0;
-    expect(render('checkin-inactive', c).text).toContain('0 of 12 seats have been active');
-    expect(render('checkin-active', c).subject).toBe('0 of your team used Acme Analytics this month');
+    expect(render(templates['checkin-inactive'], c).text).toContain('0 of 12 seats have been active');
+    expect(render(templates['checkin-active'], c).subject).toBe('0 of your team used Acme Analytics this month');
   });
 
   it('escapes HTML in the html part only', () => {
     const c = context();
     c.account.name = 'Smith & <Sons>';
-    const email = render('welcome', c);
+    const email = render(templates['welcome'], c);
     expect(email.subject).toBe('Welcome to Acme Analytics, Smith & <Sons>');
-    const inactive = render('checkin-inactive', c);
+    const inactive = render(templates['checkin-inactive'], c);
     expect(inactive.html).toContain('Smith &amp; &lt;Sons&gt;');
     expect(inactive.html).not.toContain('<Sons>');
     expect(inactive.text).toContain('Smith & <Sons>');
@@ -112,16 +115,65 @@ describe('render', () => {
 
   it.each(templateIds.flatMap((id) => fieldsOf(id).map((field) => ({ id, field }))))('$id fails without $field (strict mode)', ({ id, field }) => {
     const name = field.split('.')[1]!;
-    expect(() => render(id, without(field))).toThrow(new RegExp(`"${name}" not defined`));
+    expect(() => render(templates[id], without(field))).toThrow(new RegExp(`"${name}" not defined`));
   });
 
   it.each(templateIds)('%s fails without the layout field contact.email', (id) => {
-    expect(() => render(id, without('contact.email'))).toThrow(/"email" not defined/);
+    expect(() => render(templates[id], without('contact.email'))).toThrow(/"email" not defined/);
   });
 
   it('fails when a whole group is missing', () => {
     const c = context() as Partial<TemplateContext>;
     delete c.usage;
-    expect(() => render('welcome', c as TemplateContext)).toThrow();
+    expect(() => render(templates['welcome'], c as TemplateContext)).toThrow();
+  });
+});
+
+describe('checkTemplate (run at synth on the config templates)', () => {
+  const ok = { subject: 'Hi {{account.name}}', html: '<p>{{usage.activeUsers}} of {{usage.seats}}</p>', text: '{{usage.trend}}' };
+  it.each(templateIds)('passes the built-in %s, whose declared needs match what it reads', (id) => {
+    const source: TemplateSource = templates[id];
+    const { issues, needs } = checkTemplate(source);
+    expect(issues).toEqual([]);
+    expect(needs.every((g) => (source.needs ?? []).includes(g))).toBe(true);
+  });
+
+  it.each([
+    ['a field nothing fills', { html: '<p>{{extra.offer}}</p>' }, 'html', '{{extra.offer}}: not a template field; the groups are'],
+    ['a misspelt field', { html: '<p>{{usage.seatz}}</p>' }, 'html', '{{usage.seatz}}: not a template field; usage has usage.seats, usage.activeUsers'],
+    ['an unknown group', { subject: '{{customer.name}}' }, 'subject', '{{customer.name}}: not a template field; the groups are product, sender'],
+    ['a group used as a field', { text: '{{usage}}' }, 'text', '{{usage}}: not a template field; usage has'],
+    ['a field inside an if branch', { text: '{{#if usage.seats}}{{usage.seetz}}{{else}}{{year.oops}}{{/if}}' }, 'text', '{{usage.seetz}}'],
+    ['an unknown helper', { html: '{{formatDate renewal.date}}' }, 'html', '{{formatDate ...}}: unknown helper'],
+    ['an unknown block helper', { html: '{{#each-row usage}}x{{/each-row}}' }, 'html', '{{#each-row}}: unknown block helper'],
+    ['a partial', { html: '{{> footer}}' }, 'html', 'partials are not available'],
+    ['a syntax error', { subject: 'Hi {{account.name' }, 'subject', 'not a valid template: Parse error'],
+  ])('names %s', (_, change, part, message) => {
+    const { issues } = checkTemplate({ ...ok, ...change });
+    expect(issues.some((i) => i.part === part && i.message.startsWith(message))).toBe(true);
+  });
+
+  it('accepts the unsubscribe link, @data, fields inside #with and #each, and reports the optional groups read', () => {
+    const { issues, needs } = checkTemplate({ subject: '{{#with usage}}{{seats}}{{/with}}', html: '{{#each usage}}{{@key}}: {{this}} {{@index}}{{/each}} {{unsubscribeUrl}} {{renewal.date}}', text: '{{lookup usage "seats"}} {{year.userDays}}' });
+    expect(issues).toEqual([]);
+    expect(needs.sort()).toEqual(['renewal', 'year']);
+  });
+
+  it('asks a config template to declare the groups it reads', () => {
+    expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}' } })).toEqual([{ path: ['templates', 'digest', 'needs'], message: "it reads year.*: add needs: ['year']" }]);
+    expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}', needs: ['year'] } })).toEqual([]);
+  });
+});
+
+describe('docs/email.md', () => {
+  it('lists exactly the template fields, with what each holds', () => {
+    const doc = readFileSync(new URL('../../docs/email.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('<!-- fields:start -->'), doc.indexOf('<!-- fields:end -->'));
+    const documented = [...table.matchAll(/^\| `([\w.]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2]]);
+    const fields = [
+      ...Object.entries(TEMPLATE_FIELDS).flatMap(([g, f]) => Object.entries(f).map(([k, d]) => [`${g}.${k}`, (OPTIONAL_GROUPS as readonly string[]).includes(g) ? `${d} (needs \`${g}\`)` : d])),
+      ...Object.entries(TOP_LEVEL_FIELDS),
+    ];
+    expect(documented).toEqual(fields);
   });
 });

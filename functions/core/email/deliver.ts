@@ -3,7 +3,7 @@ import type { TendConfig } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { AccountRepo, ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendLedger, SuppressionList, UsageRepo } from '../ports.ts';
 import { render } from '../templates/render.ts';
-import { templates, type TemplateId, type TemplateSource } from '../templates/catalogue.ts';
+import { templateSource } from '../templates/catalogue.ts';
 import { isTimeZone } from '../timezone.ts';
 import { CONTEXT_DAYS, templateContext, YEAR_DAYS } from './context.ts';
 import { unsubscribeHeaders, type UnsubscribeLinks } from './links.ts';
@@ -44,7 +44,8 @@ export interface DeliveryRequest {
   step: string;
   /** Days from the play's anchor (negative before a renewal date). */
   day: number;
-  template: TemplateId;
+  /** A built-in template or one of tend.config.ts `templates`. */
+  template: string;
   category: EmailCategory;
   /** Order under the frequency cap; from the category when absent (save outreach passes `critical`). */
   priority?: EmailPriority;
@@ -132,12 +133,15 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
 
   // A named CSM signs high-touch email (from our verified address, replies to the CSM).
   const csm = account.segment === 'high-touch' ? account.csm : undefined;
-  const withYear = ((templates[req.template] as TemplateSource).needs ?? []).includes('year');
+  const source = templateSource(deps.config.templates, req.template);
+  // The config refuses a play naming an unknown template; this guards hand-made calls.
+  if (!source) throw new Error(`unknown template "${req.template}"`);
+  const withYear = (source.needs ?? []).includes('year');
   const days = await deps.usage.days(account.id, dayOf(now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS), dayOf(now));
   const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category }, now);
   // Rendered before the claim: a template error fails the step visibly and claims nothing.
   const rendered = render(
-    req.template,
+    source,
     templateContext({ config: deps.config, account, contact, days, now, step: { id: req.step, day: req.day }, senderName: csm?.name ?? deps.config.sender.name, unsubscribeUrl: links.url, withYear, extra: req.extra }),
   );
 

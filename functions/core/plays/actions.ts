@@ -2,7 +2,6 @@ import { DAY_MS } from '../clock.ts';
 import { deliver, type DeliveryDeps } from '../email/deliver.ts';
 import { fnv1a } from '../hash.ts';
 import type { EventPublisher, TaskRepo } from '../ports.ts';
-import type { TemplateId } from '../templates/catalogue.ts';
 import type { ActionOutcome } from '../types.ts';
 import type { AccountSnapshot } from './conditions.ts';
 import { holds } from './conditions.ts';
@@ -57,7 +56,7 @@ export async function perform(deps: ActionDeps, snapshot: AccountSnapshot, ctx: 
   const outcomes: ActionOutcome[] = [];
   const now = deps.clock.now();
   for (const action of actions.filter(isEmail)) {
-    const r = await deliver(deps, { accountId: ctx.accountId, runKey: ctx.executionName, play: ctx.play, step: ctx.step, day: ctx.day, template: action.email as TemplateId, category: action.category, contactRole: action.to, priority: action.priority });
+    const r = await deliver(deps, { accountId: ctx.accountId, runKey: ctx.executionName, play: ctx.play, step: ctx.step, day: ctx.day, template: action.email, category: action.category, contactRole: action.to, priority: action.priority });
     if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
     if (r.outcome === 'sent') outcomes.push({ kind: 'email', template: action.email, outcome: 'sent', messageId: r.messageId });
     else if (r.outcome === 'duplicate') outcomes.push({ kind: 'email', template: action.email, outcome: r.previous === 'sent' ? 'sent' : 'unknown', messageId: r.messageId ?? undefined, detail: r.previous === 'sent' ? undefined : 'an earlier attempt claimed this send and did not confirm it' });

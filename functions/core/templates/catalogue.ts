@@ -233,3 +233,14 @@ If you would rather talk to a team considering us, reply and {{sender.name}} wil
 
 export type TemplateId = keyof typeof templates;
 export const templateIds = Object.keys(templates) as TemplateId[];
+
+/** The templates a deployment has: the built-in ones, replaced or added to by `templates` in tend.config.ts. */
+export function templateSources(custom: Record<string, TemplateSource> = {}): Record<string, TemplateSource> {
+  return { ...templates, ...custom };
+}
+
+/** One template by id, the config's own first; undefined when neither has it. */
+export function templateSource(custom: Record<string, TemplateSource> | undefined, id: string): TemplateSource | undefined {
+  if (custom && Object.hasOwn(custom, id)) return custom[id];
+  return Object.hasOwn(templates, id) ? templates[id as TemplateId] : undefined;
+}

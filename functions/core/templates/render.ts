@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { templates, type TemplateId } from './catalogue.ts';
+import type { TemplateSource } from './catalogue.ts';
 import { layout } from './layout.ts';
 
 export interface TemplateContext {
@@ -48,25 +48,25 @@ Sent by {{sender.name}} for {{product.name}} to {{contact.email}}.
 Unsubscribe: {{unsubscribeUrl}}`;
 
 type Compiled = { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate };
-const cache = new Map<TemplateId, Compiled>();
+const cache = new WeakMap<TemplateSource, Compiled>();
 
 /** Compiled on first use and cached: a Lambda compiles only the templates it sends. */
-function compiled(id: TemplateId): Compiled {
-  let c = cache.get(id);
+function compiled(src: TemplateSource): Compiled {
+  let c = cache.get(src);
   if (!c) {
-    const src = templates[id];
     const strict = { strict: true } as const;
     c = {
       subject: Handlebars.compile(src.subject, { ...strict, noEscape: true }),
       html: Handlebars.compile(layout(src.html), strict),
       text: Handlebars.compile(`${src.text}${TEXT_FOOTER}`, { ...strict, noEscape: true }),
     };
-    cache.set(id, c);
+    cache.set(src, c);
   }
   return c;
 }
 
-export function render(id: TemplateId, context: TemplateContext): RenderedEmail {
-  const c = compiled(id);
+/** Renders a template (a built-in or one of tend.config.ts, see `templateSource`) for one contact. */
+export function render(source: TemplateSource, context: TemplateContext): RenderedEmail {
+  const c = compiled(source);
   return { subject: c.subject(context).replace(/\s+/g, ' ').trim(), html: c.html(context), text: c.text(context) };
 }
