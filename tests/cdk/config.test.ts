@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, type TendConfigInput } from '../../functions/core/config.ts';
 import { BUILTIN_PLAYS } from '../../functions/core/plays/builtin.ts';
 import userConfig from '../../tend.config.ts';
+import { buildApp } from '../../lib/app.ts';
 
 /** `bin/tend.ts` builds the app from `parseConfig(tend.config.ts)`: a bad config stops the synth with the field named. */
 describe('config validation before synth', () => {
@@ -50,5 +51,12 @@ describe('config validation before synth', () => {
     expect(err.message).toMatch(/^\s+sender\.from: /m);
     expect(err.message).toMatch(/^\s+scoring\.schedule: rate\(\.\.\.\) or cron\(\.\.\.\)/m);
     expect(err.message).toMatch(/^\s+plays\.renewal\.steps\[1\]\.day: steps must be in time order$/m);
+  });
+});
+
+describe('template checks at synth', () => {
+  it('stops buildApp on a config template with a field the context lacks, before any construct is made', () => {
+    const config = parseConfig({ ...userConfig, templates: { digest: { subject: 'Hi', html: '<p>{{usage.seatz}}</p>', text: 'x' } } });
+    expect(() => buildApp({ config, bundling: false })).toThrow(/templates\.digest\.html: \{\{usage\.seatz\}\}: not a template field/);
   });
 });
