@@ -32,7 +32,7 @@ export const ROUTE_TABLE: Record<string, RouteDoc> = {
     auth: 'ingest',
     summary: 'Segment or RudderStack: a webhook delivery (one message, X-Signature) or a tracking-API batch (write key as Basic user, or writeKey in the body)',
     body: segmentBodySchema,
-    ok: { 200: 'per-message results' },
+    ok: { 200: 'per-message results; group traits create or update the account' },
   },
   'GET /v1/accounts': { auth: 'read', summary: 'List accounts with their card, filtered, a page at a time', query: accountListQuerySchema, ok: { 200: 'a page of accounts and the cursor of the next' } },
   'GET /v1/accounts/{id}': { auth: 'read', summary: 'An account, its health score, its play runs and its CSM tasks', ok: { 200: 'the account' }, errors: { 404: 'no such account' } },

@@ -160,6 +160,8 @@ export interface RateCounter {
 /** First sight of an event id: true the first time, false for a replay (however the replays race). */
 export interface EventClaims {
   claim(accountId: string, eventIds: string[], now: Date): Promise<Map<string, boolean>>;
+  /** Whether an event id was already claimed, without claiming it. */
+  claimed(accountId: string, eventId: string): Promise<boolean>;
 }
 
 /** The account a (Segment) user was last tied to by a `group` call. */

@@ -3,7 +3,8 @@ import * as z from './zod.ts';
 import type { Clock } from './clock.ts';
 import { formatPath } from './config.ts';
 import { ingestContacts, ingestEvents } from './ingest.ts';
-import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, UsageRepo, UserLinks } from './ports.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, EventPublisher, UsageRepo, UserLinks } from './ports.ts';
+import { ingestGroup } from './segment-group.ts';
 import { contactUpsertSchema, usageEventSchema } from './schemas.ts';
 import type { ContactUpsert, UsageEvent } from './types.ts';
 
@@ -50,9 +51,11 @@ export interface SegmentOutcome {
   type: string;
   status: 'accepted' | 'duplicate' | 'rejected' | 'ignored';
   reason?: string;
+  /** A group call's account: `created`, `updated` or `unchanged` by its traits. */
+  account?: 'created' | 'updated' | 'unchanged';
 }
 
-type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks };
+type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks; events: EventPublisher };
 
 const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
 /** A trait `role` Tend knows (`Executive Sponsor` too); a job title such as `CTO` is not a role and is left out. */
@@ -65,9 +68,10 @@ const whenOf = (m: SegmentMessage, now: Date) => m.timestamp ?? m.originalTimest
 const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
 
 /**
- * Records a Segment delivery: `group` ties a user to an account (the group is the account),
- * `identify` traits make the user a contact, `track` and `page` are usage events of the account
- * named by `context.groupId`, else of the account the user was last grouped into. Replays of a
+ * Records a Segment delivery: `group` ties a user to an account (the group is the account) and
+ * creates or updates that account from its traits (segment-traits.ts), `identify` traits make
+ * the user a contact, `track` and `page` are usage events of the account named by
+ * `context.groupId`, else of the account the user was last grouped into. Replays of a
  * messageId count once. Every message gets its own outcome; a bad one never fails the others.
  */
 export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBodySchema>): Promise<{ accepted: number; duplicates: number; rejected: number; results: SegmentOutcome[] }> {
@@ -85,25 +89,15 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
     messages.push({ index, m: { ...parsed.data, messageId: parsed.data.messageId || derivedMessageId(candidate) } });
   });
 
-  // Groups first: a track later in the same batch belongs to the group named before it.
-  const groups = messages.filter((x) => x.m.type === 'group');
-  const known = await deps.accounts.existing([...new Set(messages.flatMap(({ m }) => [m.type === 'group' ? m.groupId : undefined, str(m.context?.groupId)]).filter((x): x is string => !!x))]);
+  // Groups first: a track later in the same batch belongs to the group named before it, and to
+  // the account that group created. One at a time: a second group of a new account sees it.
   const inBatch = new Map<string, string>();
-  for (const { index, m } of groups) {
+  for (const { index, m } of messages) {
     if (m.type !== 'group') continue;
-    const user = m.userId ?? m.anonymousId;
-    if (!known.has(m.groupId)) {
-      results.push({ index, messageId: m.messageId!, type: 'group', status: 'rejected', reason: `account "${m.groupId}" not found; create it with POST /v1/accounts first` });
-      continue;
-    }
-    if (!user) {
-      results.push({ index, messageId: m.messageId!, type: 'group', status: 'rejected', reason: 'userId or anonymousId: required to tie a user to the account' });
-      continue;
-    }
-    inBatch.set(user, m.groupId);
-    await deps.links.link(user, m.groupId, whenOf(m, now));
-    const first = (await deps.claims.claim(m.groupId, [m.messageId!], now)).get(m.messageId!);
-    results.push({ index, messageId: m.messageId!, type: 'group', status: first ? 'accepted' : 'duplicate' });
+    const user = m.userId ?? m.anonymousId ?? undefined;
+    const outcome = await ingestGroup(deps, { groupId: m.groupId, messageId: m.messageId!, user, traits: m.traits, at: whenOf(m, now) }, now);
+    if (user && outcome.status !== 'rejected') inBatch.set(user, m.groupId);
+    results.push({ index, messageId: m.messageId!, type: 'group', ...outcome });
   }
 
   const rest = messages.filter((x) => x.m.type !== 'group');

@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventClaims } from '../core/ports.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 import { ttlIn } from './items.ts';
@@ -31,6 +31,10 @@ export function eventClaims(db: DynamoDBDocumentClient, table: string): EventCla
         );
       }
       return out;
+    },
+    async claimed(accountId, eventId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: apiKeys.eventClaim(accountId, eventId), ConsistentRead: true, ProjectionExpression: 'pk' }));
+      return out.Item !== undefined;
     },
   };
 }

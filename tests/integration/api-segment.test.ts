@@ -23,6 +23,15 @@ const group = {
   userId: '97980cfea0067',
   version: '1.1',
 };
+/** A group call announcing an account Tend does not know yet, as a product using Segment sends it. */
+const newGroup = (groupId: string, messageId: string, traits: Record<string, unknown>, userId = 'milton') => ({
+  ...group,
+  anonymousId: null,
+  groupId,
+  messageId,
+  traits: { industry: 'Software', employees: 40, website: `https://${groupId}.example`, ...traits },
+  userId,
+});
 const identify = {
   anonymousId: '507f191e810c19729de860ea',
   channel: 'server',
@@ -137,5 +146,63 @@ describe('POST /v1/segment', () => {
     const first = (await (await post(batch, basic(writeKey))).json()) as { accepted: number };
     const second = (await (await post(batch, basic(writeKey))).json()) as { duplicates: number };
     expect([first.accepted, second.duplicates]).toEqual([1, 1]);
+  });
+  describe('group traits create and update accounts', () => {
+    type Body = { results: { type: string; status: string; reason?: string; account?: string }[] };
+    const outcomes = (body: Body) => body.results.map((r) => [r.type, r.status, r.account ?? r.reason ?? null]);
+    const runsOf = (accountId: string) => [...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === accountId);
+    const initrode = newGroup('initrode', 'grp-initrode-1', { name: 'Initrode', email: 'owner@initrode.example', plan: 'pro', mrr: '250', createdAt: '2026-02-15T00:00:00Z' });
+
+    it('creates the account of a group with name and email, starts one onboarding run, and counts a later track of the batch for it', async () => {
+      const res = await post({ batch: [initrode, track('trk-initrode-1', { userId: 'milton', anonymousId: null })] }, basic(writeKey));
+      expect(outcomes((await res.json()) as Body)).toEqual([['group', 'accepted', 'created'], ['track', 'accepted', null]]);
+      const view = await rt.request('GET', '/v1/accounts/initrode');
+      expect(view.body?.account).toMatchObject({ id: 'initrode', name: 'Initrode', plan: 'pro', arr: 3000, startDate: '2026-02-15T00:00:00.000Z', primaryContact: { email: 'owner@initrode.example' } });
+      expect(view.body?.account).not.toHaveProperty('industry');
+      await rt.idle();
+      expect(runsOf('initrode')).toHaveLength(1);
+      const [day] = await rt.items('initrode', 'DAY#2026-03-02');
+      expect([...(day?.users as Set<string>)]).toEqual(['milton']);
+    });
+
+    it('writes nothing for a replayed group: a duplicate, the account untouched, no second run', async () => {
+      const before = (await rt.request('GET', '/v1/accounts/initrode')).body?.account;
+      const res = await post({ batch: [initrode] }, basic(writeKey));
+      expect(outcomes((await res.json()) as Body)).toEqual([['group', 'duplicate', 'unchanged']]);
+      expect((await rt.request('GET', '/v1/accounts/initrode')).body?.account).toEqual(before);
+      await rt.idle();
+      expect(runsOf('initrode')).toHaveLength(1);
+    });
+
+    it('updates plan and ARR of a known account from its traits, keeping its primary contact; an older replay undoes nothing', async () => {
+      const update = newGroup('initech', 'grp-initech-2', { name: 'Initech', plan: 'scale', arr: '60000' }, '97980cfea0067');
+      const res = await post(update, basic(writeKey));
+      expect(outcomes((await res.json()) as Body)).toEqual([['group', 'accepted', 'updated']]);
+      const account = (await rt.request('GET', '/v1/accounts/initech')).body?.account;
+      expect(account).toMatchObject({ plan: 'scale', arr: 60_000 });
+      expect(account.primaryContact).toEqual({ email: 'bill@initech.example' });
+      // The first test's group (plan enterprise) delivered again: it must not bring its plan back.
+      const replay = (await (await post(group, basic(writeKey))).json()) as Body;
+      expect(outcomes(replay)).toEqual([['group', 'duplicate', 'unchanged']]);
+      expect((await rt.request('GET', '/v1/accounts/initech')).body?.account).toEqual(account);
+    });
+
+    it('refuses a group of an unknown account without email, saying what to send, and writes nothing', async () => {
+      const res = await post(newGroup('globex', 'grp-globex-1', { name: 'Globex' }), basic(writeKey));
+      const body = (await res.json()) as Body;
+      expect(body.results[0]).toMatchObject({ status: 'rejected', reason: 'account "globex" not found: send traits.name and traits.email to create it (missing traits.email), or create it with POST /v1/accounts first' });
+      expect(await rt.items('globex')).toEqual([]);
+      expect((await rt.request('GET', '/v1/accounts/globex')).status).toBe(404);
+    });
+
+    it('rejects a group with a bad trait value naming the trait, and takes the rest of the batch', async () => {
+      const bad = newGroup('hooli', 'grp-hooli-1', { name: 'Hooli', email: 'gavin@hooli.example', arr: 'lots' }, 'gavin');
+      const good = newGroup('piedpiper', 'grp-piedpiper-1', { name: 'Pied Piper', email: 'richard@piedpiper.example', seats: '6' }, 'richard');
+      const res = await post({ batch: [bad, good, track('trk-piedpiper-1', { userId: 'richard', anonymousId: null })] }, basic(writeKey));
+      const body = (await res.json()) as Body;
+      expect(outcomes(body)).toEqual([['group', 'rejected', 'traits.arr: a number such as 12000 or "12000", got "lots"'], ['group', 'accepted', 'created'], ['track', 'accepted', null]]);
+      expect(await rt.items('hooli')).toEqual([]);
+      expect((await rt.request('GET', '/v1/accounts/piedpiper')).body?.account).toMatchObject({ name: 'Pied Piper', seats: 6 });
+    });
   });
 });

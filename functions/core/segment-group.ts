@@ -1,0 +1,47 @@
+import { upsertChangesNothing } from './account-diff.ts';
+import { upsertAccount, type AccountDeps } from './accounts.ts';
+import type { EventClaims, UserLinks } from './ports.ts';
+import { accountFromTraits } from './segment-traits.ts';
+
+export type GroupDeps = AccountDeps & { claims: EventClaims; links: UserLinks };
+
+export interface GroupCall {
+  groupId: string;
+  messageId: string;
+  user: string | undefined;
+  traits: Record<string, unknown> | undefined;
+  /** The message's time: a user's later group call wins over an older replay. */
+  at: string;
+}
+
+export interface GroupOutcome {
+  status: 'accepted' | 'duplicate' | 'rejected';
+  reason?: string;
+  /** What the traits did to the account; absent when they carry nothing for it. */
+  account?: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * One `group` call: creates or updates the account its traits describe (as POST /v1/accounts
+ * does, so `account.created` starts onboarding), then ties the user to it. Everything is checked
+ * before anything is written, and a replayed messageId writes no account: re-applying it after a
+ * newer call would undo that call's traits.
+ */
+export async function ingestGroup(deps: GroupDeps, call: GroupCall, now: Date): Promise<GroupOutcome> {
+  const stored = await deps.accounts.get(call.groupId);
+  const wanted = accountFromTraits(call.groupId, call.traits, stored);
+  if (wanted.kind === 'rejected') return { status: 'rejected', reason: wanted.reason };
+  if (!call.user) return { status: 'rejected', reason: 'userId or anonymousId: required to tie a user to the account' };
+
+  let account: GroupOutcome['account'];
+  if (wanted.kind === 'upsert') {
+    // Segment's retries and duplicates change nothing: nothing is written, not even updatedAt.
+    const nothingNew = !!stored?.announcedAt && upsertChangesNothing(stored, wanted.input);
+    const replay = !nothingNew && !!stored && (await deps.claims.claimed(call.groupId, call.messageId));
+    if (!nothingNew && !replay) await upsertAccount(deps, wanted.input);
+    account = nothingNew || replay ? 'unchanged' : stored ? 'updated' : 'created';
+  }
+  await deps.links.link(call.user, call.groupId, call.at);
+  const first = (await deps.claims.claim(call.groupId, [call.messageId], now)).get(call.messageId);
+  return { status: first ? 'accepted' : 'duplicate', ...(account ? { account } : {}) };
+}
