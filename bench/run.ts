@@ -20,6 +20,7 @@ import { scoringBatchBench } from './scoring-batch.ts';
 import { playsCostBench } from './plays-cost.ts';
 import { ingestBench } from './ingest.ts';
 import { emailSendBench } from './email-send.ts';
+import { templatesBench } from './templates.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -82,3 +83,4 @@ await scoringBatchBench();
 await playsCostBench();
 await ingestBench();
 await emailSendBench();
+await templatesBench();

@@ -8,6 +8,10 @@ import { Scoring } from './constructs/scoring.ts';
 import { TendEvents } from './constructs/tend-events.ts';
 import { UnsubscribeRoutes } from './constructs/unsubscribe-routes.ts';
 import type { DataStack } from './data-stack.ts';
+import { writeTemplatesModule } from './templates-module.ts';
+import { fileURLToPath } from 'node:url';
+
+const buildDir = fileURLToPath(new URL('../.tend/build/', import.meta.url));
 
 /** Functions, API, schedule and state machines, composed over the data stack's resources. */
 export class AppStack extends Stack {
@@ -17,7 +21,7 @@ export class AppStack extends Stack {
     const api = new IngestApi(this, 'Api');
     const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule, rescoreSchedule: props.config.scoring.rescoreSchedule });
     const events = new TendEvents(this, 'Events');
-    const plays = new Plays(this, 'Plays', { plays: props.config.plays, bus: events.bus, sweepSchedule: props.config.scoring.schedule });
+    const plays = new Plays(this, 'Plays', { plays: props.config.plays, bus: events.bus, sweepSchedule: props.config.scoring.schedule, templates: writeTemplatesModule(props.config.templates, buildDir) });
 
     for (const fn of [api.handler, scoring.handler, plays.handler, plays.starter]) table.bind(fn);
     plays.bindRunner(api.handler);

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { segmentOf } from '../core/accounts.ts';
 import type { DeliveryDeps } from '../core/email/deliver.ts';
 import { unsubscribeLinks } from '../core/email/links.ts';
+import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import { signingKey } from '../adapters/signing-key.ts';
 import { accountRepo } from '../data/accounts.ts';
@@ -38,6 +39,7 @@ export function emailDeps(clock: Clock = systemClock, env = parseEnv(emailEnvSha
   return {
     clock,
     config,
+    templates: precompiledLibrary(),
     accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
     usage: usageRepo(documentClient, env.TABLE_NAME),
     ledger: sendLedger(documentClient, env.TABLE_NAME),

@@ -22,9 +22,10 @@ export class Plays extends Construct {
   readonly starter: TendFunction;
   readonly machines: Record<string, StateMachine> = {};
 
-  constructor(scope: Construct, id: string, props: { plays: Record<string, PlayDefinition>; bus: IEventBus; sweepSchedule: string }) {
+  constructor(scope: Construct, id: string, props: { plays: Record<string, PlayDefinition>; bus: IEventBus; sweepSchedule: string; templates: string }) {
     super(scope, id);
-    this.handler = new TendFunction(this, 'Steps', { entry: 'functions/plays/handler.ts', description: 'Tend plays: begin, run a step, complete, record a failure' });
+    // The steps send email: they carry the templates, precompiled.
+    this.handler = new TendFunction(this, 'Steps', { entry: 'functions/plays/handler.ts', description: 'Tend plays: begin, run a step, complete, record a failure', templates: props.templates });
     this.starter = new TendFunction(this, 'Starter', { entry: 'functions/plays/trigger.ts', description: 'Tend plays: start runs from events and the daily sweep', timeout: Duration.minutes(15) });
     for (const play of Object.values(props.plays)) {
       // Each machine in its own construct, so state names only need to be unique within a play.

@@ -13,6 +13,8 @@ export interface TendFunctionProps {
   description: string;
   timeout?: Duration;
   memorySize?: number;
+  /** A module of precompiled email templates (lib/templates-module.ts), for a function that sends email. */
+  templates?: string;
 }
 
 /**
@@ -45,6 +47,8 @@ export class TendFunction extends NodejsFunction {
         // CommonJS dependencies (handlebars) call require(); give the ESM bundle one.
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
         forceDockerBundling: false,
+        // Binds `__TEND_TEMPLATES__` in functions/core/templates/precompiled.ts to the synth's templates.
+        inject: props.templates ? [props.templates] : undefined,
       },
     });
   }

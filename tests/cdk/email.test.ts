@@ -1,7 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SES_DETAIL_TYPES } from '../../functions/core/email/feedback.ts';
-import { loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
+import { assemblyDir, loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
 
 describe('email resources', () => {
   let data: Template;
@@ -59,5 +61,18 @@ describe('email resources', () => {
     app.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ PUBLIC_API_URL: Match.anyValue(), UNSUBSCRIBE_SECRET_NAME: 'tend/TendData/unsubscribe-signing-key', CONFIGURATION_SET: Match.anyValue(), TABLE_NAME: Match.anyValue() }) },
     });
+  });
+
+  it('bundles the sending function with its templates precompiled and without the Handlebars compiler', () => {
+    const bundleOf = (path: string) => {
+      const resource = (appRaw.Resources[logicalIdOf(STACK.app, path)] as { Metadata?: Record<string, string> }).Metadata!;
+      return readFileSync(join(assemblyDir(), resource['aws:asset:path']!, 'index.mjs'), 'utf8');
+    };
+    const steps = bundleOf('/Tend/Plays/Steps/Resource');
+    expect(steps).toContain('"renewal-notice":{needs:["year","renewal"]');
+    // The compiler's parser and code generator stay out: only the runtime is bundled.
+    expect(steps).not.toMatch(/Parse error on line|JavaScriptCompiler/);
+    // Functions that send nothing carry no templates.
+    expect(bundleOf('/Tend/Scoring/Handler/Resource')).not.toContain('"renewal-notice":{needs:');
   });
 });

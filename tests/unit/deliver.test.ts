@@ -1,3 +1,4 @@
+import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
@@ -40,6 +41,7 @@ function world(options: { account?: Partial<Account>; contacts?: Partial<Contact
       return clock;
     },
     config: parseConfig(userConfig),
+    templates: sourceLibrary(),
     accounts: { get: async (id: string) => (id === account.id ? account : undefined) } as never,
     usage: {
       record: async () => {},
@@ -76,7 +78,7 @@ describe('deliver', () => {
   it('sends a template of tend.config.ts, in place of the built-in one of the same id, and refuses an unknown one before claiming', async () => {
     const w = world();
     const config = parseConfig({ ...userConfig, templates: { 'feature-spotlight': { subject: '{{account.name}}: try {{usage.suggestedFeature}}', html: '<p>{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.</p>', text: '{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.' } } });
-    const deps: DeliveryDeps = { ...w.deps, config };
+    const deps: DeliveryDeps = { ...w.deps, config, templates: sourceLibrary(config.templates) };
     expect((await deliver(deps, w.req())).outcome).toBe('sent');
     expect(w.sent[0]!.subject).toMatch(/^Acme.*: try \w+/);
     expect(w.sent[0]!.text).toMatch(/^\d of 6 in use\./);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPTIONAL_GROUPS, TEMPLATE_FIELDS, TOP_LEVEL_FIELDS } from '../../functions/core/templates/fields.ts';
 import { templateIds, templates, type TemplateId, type TemplateSource } from '../../functions/core/templates/catalogue.ts';
-import { render, type TemplateContext } from '../../functions/core/templates/render.ts';
+import { render } from '../../functions/core/templates/compile.ts';
+import type { TemplateContext } from '../../functions/core/templates/render.ts';
 import { checkConfigTemplates, checkTemplate } from '../../functions/core/templates/check.ts';
 
 const context = (): TemplateContext => ({

@@ -2,8 +2,7 @@ import { DAY_MS, dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import type { AccountRepo, ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendLedger, SuppressionList, UsageRepo } from '../ports.ts';
-import { render } from '../templates/render.ts';
-import { templateSource } from '../templates/catalogue.ts';
+import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
 import { CONTEXT_DAYS, templateContext, YEAR_DAYS } from './context.ts';
 import { unsubscribeHeaders, type UnsubscribeLinks } from './links.ts';
@@ -19,6 +18,8 @@ export type { EmailCategory, EmailPriority } from './policy.ts';
 export interface DeliveryDeps {
   clock: Clock;
   config: TendConfig;
+  /** The templates it may send: precompiled in a Lambda, compiled from source in the CLI and tests. */
+  templates: TemplateLibrary;
   accounts: AccountRepo;
   usage: UsageRepo;
   ledger: SendLedger;
@@ -133,15 +134,14 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
 
   // A named CSM signs high-touch email (from our verified address, replies to the CSM).
   const csm = account.segment === 'high-touch' ? account.csm : undefined;
-  const source = templateSource(deps.config.templates, req.template);
+  const template = deps.templates.get(req.template);
   // The config refuses a play naming an unknown template; this guards hand-made calls.
-  if (!source) throw new Error(`unknown template "${req.template}"`);
-  const withYear = (source.needs ?? []).includes('year');
+  if (!template) throw new Error(`unknown template "${req.template}"`);
+  const withYear = template.needs.includes('year');
   const days = await deps.usage.days(account.id, dayOf(now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS), dayOf(now));
   const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category }, now);
   // Rendered before the claim: a template error fails the step visibly and claims nothing.
-  const rendered = render(
-    source,
+  const rendered = template.render(
     templateContext({ config: deps.config, account, contact, days, now, step: { id: req.step, day: req.day }, senderName: csm?.name ?? deps.config.sender.name, unsubscribeUrl: links.url, withYear, extra: req.extra }),
   );
 

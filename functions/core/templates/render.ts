@@ -1,4 +1,3 @@
-import Handlebars from 'handlebars';
 import type { TemplateSource } from './catalogue.ts';
 import { layout } from './layout.ts';
 
@@ -47,26 +46,29 @@ const TEXT_FOOTER = `
 Sent by {{sender.name}} for {{product.name}} to {{contact.email}}.
 Unsubscribe: {{unsubscribeUrl}}`;
 
-type Compiled = { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate };
-const cache = new WeakMap<TemplateSource, Compiled>();
+export type Part = keyof RenderedEmail;
+/** Handlebars options of each part: strict everywhere (a missing field throws), HTML escaping in the html part only. */
+export const PART_OPTIONS: Record<Part, { strict: true; noEscape?: true }> = { subject: { strict: true, noEscape: true }, html: { strict: true }, text: { strict: true, noEscape: true } };
 
-/** Compiled on first use and cached: a Lambda compiles only the templates it sends. */
-function compiled(src: TemplateSource): Compiled {
-  let c = cache.get(src);
-  if (!c) {
-    const strict = { strict: true } as const;
-    c = {
-      subject: Handlebars.compile(src.subject, { ...strict, noEscape: true }),
-      html: Handlebars.compile(layout(src.html), strict),
-      text: Handlebars.compile(`${src.text}${TEXT_FOOTER}`, { ...strict, noEscape: true }),
-    };
-    cache.set(src, c);
-  }
-  return c;
+/** What each part compiles from: the html inside the shared layout, the text with its footer. */
+export function partSources(source: TemplateSource): Record<Part, string> {
+  return { subject: source.subject, html: layout(source.html), text: `${source.text}${TEXT_FOOTER}` };
 }
 
-/** Renders a template (a built-in or one of tend.config.ts, see `templateSource`) for one contact. */
-export function render(source: TemplateSource, context: TemplateContext): RenderedEmail {
-  const c = compiled(source);
-  return { subject: c.subject(context).replace(/\s+/g, ' ').trim(), html: c.html(context), text: c.text(context) };
+/** A template ready to render, whichever way it was compiled. */
+export interface LoadedTemplate {
+  /** Optional context groups it reads (`year` makes the sender load a year of usage). */
+  needs: readonly ('year' | 'renewal')[];
+  render(context: TemplateContext): RenderedEmail;
+}
+
+/** The templates a function can send, by id: built-in ones and those of tend.config.ts. */
+export interface TemplateLibrary {
+  get(id: string): LoadedTemplate | undefined;
+  ids(): string[];
+}
+
+type Delegate = (context: TemplateContext) => string;
+export function loaded(needs: LoadedTemplate['needs'] | undefined, parts: Record<Part, Delegate>): LoadedTemplate {
+  return { needs: needs ?? [], render: (context) => ({ subject: parts.subject(context).replace(/\s+/g, ' ').trim(), html: parts.html(context), text: parts.text(context) }) };
 }

@@ -1,3 +1,4 @@
+import { sourceLibrary } from '../../../functions/core/templates/compile.ts';
 import { DAY_MS, type Clock } from '../../../functions/core/clock.ts';
 import { memoryEmailDeps } from '../../support/email.ts';
 import { parseConfig, type TendConfig } from '../../../functions/core/config.ts';
@@ -219,6 +220,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     ...email.deps,
     clock,
     config,
+    templates: sourceLibrary(config.templates),
     plays: options.plays ?? config.plays,
     features: config.product.features,
     firstValue: config.milestones.firstValue,

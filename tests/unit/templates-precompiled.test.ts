@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sourceLibrary } from '../../functions/core/templates/compile.ts';
+import { precompiledLibrary, type PrecompiledTemplate } from '../../functions/core/templates/precompiled.ts';
+import type { TemplateContext } from '../../functions/core/templates/render.ts';
+import { writeTemplatesModule } from '../../lib/templates-module.ts';
+
+const context = (): TemplateContext => ({
+  product: { name: 'Acme Analytics', url: 'https://app.acme.example' },
+  sender: { name: 'Acme Customer Success' },
+  account: { id: 'globex', name: 'Globex & <Sons>' },
+  contact: { firstName: 'Ana', email: 'ana@globex.example' },
+  step: { id: 'day-7', day: 7 },
+  usage: { seats: 12, activeUsers: 5, featuresUsed: 2, featuresAvailable: 6, suggestedFeature: 'alerts', adoptionPercent: 33, seatUsePercent: 42, unusedFeatures: 'alerts, sharing and api', trend: 'up 12%', lastActive: '3 March 2026' },
+  year: { activeUsers: 9, userDays: 1240, featuresUsed: 4, busiestMonth: 'October 2026' },
+  renewal: { date: '1 February 2027', daysLeft: 30 },
+  unsubscribeUrl: 'https://api.tend.example/v1/unsubscribe?token=abc.def',
+});
+
+const custom = { digest: { subject: '{{account.name}}:  {{usage.trend}}', html: '<p>{{year.userDays}} user-days</p>', text: '{{year.userDays}} user-days', needs: ['year' as const] } };
+
+/** The module synth writes, loaded as the bundle would get it. */
+async function precompiled() {
+  const file = writeTemplatesModule(custom, mkdtempSync(join(tmpdir(), 'tend-templates-')));
+  const mod = (await import(pathToFileURL(file).href)) as { __TEND_TEMPLATES__: Record<string, PrecompiledTemplate> };
+  return precompiledLibrary(mod.__TEND_TEMPLATES__);
+}
+
+describe('templates precompiled at synth', () => {
+  it('render exactly as the source-compiled ones, built-in and configured, with their needs', async () => {
+    const pre = await precompiled();
+    const src = sourceLibrary(custom);
+    expect(pre.ids().sort()).toEqual(src.ids().sort());
+    for (const id of src.ids()) {
+      expect(pre.get(id)!.render(context())).toEqual(src.get(id)!.render(context()));
+      expect(pre.get(id)!.needs).toEqual(src.get(id)!.needs);
+    }
+    expect(pre.get('digest')!.render(context()).subject).toBe('Globex & <Sons>: up 12%');
+    expect(pre.get('digest')!.needs).toEqual(['year']);
+  });
+
+  it('stay strict: a missing field throws', async () => {
+    const c = context() as Partial<TemplateContext>;
+    delete c.year;
+    const digest = (await precompiled()).get('digest')!;
+    expect(() => digest.render(c as TemplateContext)).toThrow(/"userDays" not defined/);
+  });
+
+  it('answer undefined for an unknown id, and say so when a bundle has none', async () => {
+    expect((await precompiled()).get('constructor')).toBeUndefined();
+    expect(() => precompiledLibrary(undefined).get('welcome')).toThrow(/no precompiled templates/);
+  });
+});
