@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TendConfig } from '../functions/core/config.ts';
 import { EmailEvents } from './constructs/email-events.ts';
+import { EmailReplies } from './constructs/email-replies.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { Plays } from './constructs/plays.ts';
 import { Scoring } from './constructs/scoring.ts';
@@ -30,5 +31,7 @@ export class AppStack extends Stack {
     // Tech-touch email: the public unsubscribe routes and the SES events (docs/email.md).
     new UnsubscribeRoutes(this, 'Unsubscribe', { api: api.api, table, email });
     new EmailEvents(this, 'EmailEvents', { table });
+    const replies = props.config.email.replies;
+    if (replies) new EmailReplies(this, 'EmailReplies', { table, address: replies.address });
   }
 }

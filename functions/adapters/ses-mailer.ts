@@ -12,7 +12,7 @@ export function sesMailer(configurationSet: string): Mailer {
       const out = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: email.from,
-          ReplyToAddresses: email.replyTo ? [email.replyTo] : undefined,
+          ReplyToAddresses: email.replyTo?.length ? email.replyTo : undefined,
           Destination: { ToAddresses: [email.to] },
           ConfigurationSetName: configurationSet,
           EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })),

@@ -40,6 +40,11 @@ export const emailConfigSchema = z._default(
       }),
       { tokenDays: 90 },
     ),
+    /**
+     * Replies as engagement: this address (on a domain SES receives mail for) is added to every
+     * email's Reply-To beside the human one, and SES hands what arrives to Tend (docs/email.md).
+     */
+    replies: z.optional(z.object({ address: z.email() })),
   }),
   { frequencyCap: { max: 3, days: 7 }, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17, timeZone: 'UTC' }, unsubscribe: { tokenDays: 90 } },
 );

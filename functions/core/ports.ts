@@ -96,6 +96,8 @@ export interface SendLedger {
   claim(record: SendRecord): Promise<boolean>;
   get(accountId: string, sendKey: string): Promise<SendRecord | undefined>;
   markSent(accountId: string, sendKey: string, messageId: string, at: Date): Promise<void>;
+  /** The send SES gave this message id (replies name it in In-Reply-To). */
+  byMessageId?(messageId: string): Promise<SendRecord | undefined>;
   /** Deletes a claim that never reached SES, so a retry may send. */
   release(accountId: string, sendKey: string): Promise<void>;
   /** Closes a claim that will never be sent (capped, rejected for good), so a retry repeats the decision. */
@@ -104,7 +106,8 @@ export interface SendLedger {
 
 export interface OutgoingEmail {
   from: string;
-  replyTo?: string;
+  /** Where replies go: the CSM or `sender.replyTo`, and Tend's reply address when `email.replies` is set. */
+  replyTo?: string[];
   to: string;
   subject: string;
   html: string;
@@ -205,5 +208,5 @@ export interface FrequencyCap {
 
 /** Email engagement per account and day, as sets of SES message ids so a replayed event counts once. */
 export interface EngagementRepo {
-  record(accountId: string, day: string, kind: 'sent' | 'opened' | 'clicked', messageId: string): Promise<void>;
+  record(accountId: string, day: string, kind: 'sent' | 'opened' | 'clicked' | 'replied', messageId: string): Promise<void>;
 }

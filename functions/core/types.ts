@@ -59,6 +59,8 @@ export interface UsageDay {
   emailsSent?: string[];
   emailsOpened?: string[];
   emailsClicked?: string[];
+  /** Sent emails a contact replied to (`email.replies`), by SES message id. */
+  emailsReplied?: string[];
 }
 
 export interface StoredScore extends ScoreResult {

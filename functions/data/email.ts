@@ -86,7 +86,7 @@ export function frequencyCap(db: DynamoDBDocumentClient, table: string): Frequen
   };
 }
 
-const ENGAGEMENT_FIELD = { sent: 'emailsSent', opened: 'emailsOpened', clicked: 'emailsClicked' } as const;
+const ENGAGEMENT_FIELD = { sent: 'emailsSent', opened: 'emailsOpened', clicked: 'emailsClicked', replied: 'emailsReplied' } as const;
 
 /** Engagement on the account's usage-day item, as sets of message ids: a replayed SES event adds nothing. */
 export function engagementRepo(db: DynamoDBDocumentClient, table: string): EngagementRepo {

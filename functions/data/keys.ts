@@ -54,6 +54,8 @@ export const keys = {
   taskPrefix: 'TASK#',
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
   sendPrefix: 'SEND#',
+  /** A sent email in gsi1 under its SES message id: a reply's In-Reply-To finds its send. */
+  sentMessage: (messageId: string) => ({ gsi1pk: `MESSAGE#${messageId}`, gsi1sk: 'SEND' }),
   /** An address Tend must not email: one item per address, whatever the account (a bounce is a bounce). */
   suppression: (email: string) => ({ pk: `SUPPRESSED#${email.toLowerCase()}`, sk: 'SUPPRESSED' }),
   /** A contact's email opt-outs by category, under the account the unsubscribe link named. */

@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendLedger } from '../core/ports.ts';
 import type { SendRecord } from '../core/types.ts';
-import { keys } from './keys.ts';
+import { keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys } from './items.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 
@@ -18,11 +18,16 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         new UpdateCommand({
           TableName: table,
           Key: keys.send(accountId, sendKey),
-          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t',
+          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t, gsi1pk = :gpk, gsi1sk = :gsk',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':t': at.toISOString() },
+          ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':t': at.toISOString(), ':gpk': keys.sentMessage(messageId).gsi1pk, ':gsk': keys.sentMessage(messageId).gsi1sk },
         }),
       );
+    },
+    async byMessageId(messageId) {
+      const k = keys.sentMessage(messageId);
+      const out = await db.send(new QueryCommand({ TableName: table, IndexName: TABLE_KEYS.gsi1.name, KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk', ExpressionAttributeValues: { ':pk': k.gsi1pk, ':sk': k.gsi1sk }, Limit: 1 }));
+      return out.Items?.[0] ? (stripKeys(out.Items[0]) as unknown as SendRecord) : undefined;
     },
     async release(accountId, sendKey) {
       await db.send(

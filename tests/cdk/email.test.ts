@@ -1,8 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SES_DETAIL_TYPES } from '../../functions/core/email/feedback.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { buildApp } from '../../lib/app.ts';
+import userConfig from '../../tend.config.ts';
 import { assemblyDir, loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
 
 describe('email resources', () => {
@@ -74,5 +78,29 @@ describe('email resources', () => {
     expect(steps).not.toMatch(/Parse error on line|JavaScriptCompiler/);
     // Functions that send nothing carry no templates.
     expect(bundleOf('/Tend/Scoring/Handler/Resource')).not.toContain('"renewal-notice":{needs:');
+  });
+});
+
+describe('email replies (email.replies in tend.config.ts)', () => {
+  const config = parseConfig({ ...userConfig, email: { replies: { address: 'replies@in.acme.example' } } });
+  const assembly = () => buildApp({ outdir: join(mkdtempSync(join(tmpdir(), 'tend-replies-')), 'cdk.out'), config, bundling: false }).synth();
+
+  it('adds a receipt rule for the reply address that invokes the replies function asynchronously, which may read the send ledger', () => {
+    const app = Template.fromJSON(assembly().getStackByName('Tend').template as never);
+    app.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
+    app.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({ Enabled: true, ScanEnabled: true, Recipients: ['replies@in.acme.example'], Actions: [{ LambdaAction: Match.objectLike({ InvocationType: 'Event' }) }] }),
+    });
+    app.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'ses.amazonaws.com', Action: 'lambda:InvokeFunction' });
+    app.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('email replies'), Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) } });
+  });
+
+  it('leaves no unsuppressed cdk-nag finding', () => {
+    const findings = assembly().stacks.flatMap((s) => s.messages.filter((m) => m.level === 'error' || m.level === 'warning').map((m) => `${s.stackName} ${m.id}: ${String(m.entry.data).split('\n')[0]}`));
+    expect(findings).toEqual([]);
+  });
+
+  it('is absent unless configured', () => {
+    Template.fromJSON(loadTemplate(STACK.app) as never).resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
   });
 });

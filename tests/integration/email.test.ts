@@ -6,6 +6,9 @@ import { templateIds } from '../../functions/core/templates/catalogue.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { contactRepo } from '../../functions/data/contacts.ts';
 import { usageRepo } from '../../functions/data/usage.ts';
+import { sendLedger } from '../../functions/data/sends.ts';
+import { engagementRepo } from '../../functions/data/email.ts';
+import { recordReply } from '../../functions/core/email/replies.ts';
 import userConfig from '../../tend.config.ts';
 import { previewEmail } from '../../cli/preview.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -127,6 +130,26 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     // The step ran; its email was skipped, and the run record says why.
     expect(run?.steps?.['day-7']).toMatchObject({ outcome: 'done', actions: [{ kind: 'email', outcome: 'skipped', detail: 'suppressed' }] });
     expect(outboxTo('bob@initech.example')).toHaveLength(1);
+  });
+
+  it('a reply to a sent email (In-Reply-To) counts towards engagement once, through the send ledger on the local table', async () => {
+    await account('piedpiper', 'richard@piedpiper.example');
+    await rt.idle();
+    expect(await send('piedpiper', 'welcome')).toMatchObject({ outcome: 'sent' });
+    const messageId = outboxTo('richard@piedpiper.example')[0]!.messageId;
+    const deps = { ledger: sendLedger(rt.db, rt.tableName), engagement: engagementRepo(rt.db, rt.tableName) };
+    // As a mail client writes it: the SES Message-ID in In-Reply-To, the thread in References.
+    const headers = [
+      { name: 'From', value: 'Richard <richard@piedpiper.example>' },
+      { name: 'In-Reply-To', value: `<${messageId}@email.amazonses.com>` },
+      { name: 'References', value: `<CAF=older@mail.gmail.com> <${messageId}@email.amazonses.com>` },
+    ];
+    expect(await recordReply(deps, headers)).toEqual({ accountId: 'piedpiper', messageId });
+    expect(await recordReply(deps, headers)).toEqual({ accountId: 'piedpiper', messageId });
+    const [day] = await rt.items('piedpiper', 'DAY#2026-01-05');
+    expect([...(day!.emailsReplied as Set<string>)]).toEqual([messageId]);
+    expect(await recordReply(deps, [{ name: 'In-Reply-To', value: '<unknown-id@email.amazonses.com>' }])).toBeUndefined();
+    expect(await recordReply(deps, [{ name: 'Subject', value: 'hello' }])).toBeUndefined();
   });
 
   it('holds the frequency cap: a fourth email in 7 days is skipped and recorded', async () => {

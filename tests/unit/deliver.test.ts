@@ -86,6 +86,13 @@ describe('deliver', () => {
     expect(w.ledger.size).toBe(1);
   });
 
+  it('adds the reply address of email.replies to Reply-To, after the human one', async () => {
+    const w = world();
+    const config = parseConfig({ ...userConfig, email: { replies: { address: 'replies@in.acme.example' } } });
+    expect((await deliver({ ...w.deps, config }, w.req())).outcome).toBe('sent');
+    expect(w.sent[0]!.replyTo).toEqual(['help@acme.example', 'replies@in.acme.example']);
+  });
+
   it('a retried step and a duplicate start send once', async () => {
     const w = world();
     await deliver(w.deps, w.req());
@@ -174,7 +181,7 @@ describe('deliver', () => {
     });
     expect(await deliver(w.deps, w.req({ template: 'save-outreach', category: 'success', contactRole: 'champion' }))).toMatchObject({ outcome: 'sent', to: 'cam@acme.example' });
     expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', contactRole: 'executive-sponsor' }))).toMatchObject({ outcome: 'sent', to: 'ana@acme.example' });
-    expect(w.sent[0]).toMatchObject({ from: 'Maya Chen <success@acme.example>', replyTo: 'maya@vendor.example' });
+    expect(w.sent[0]).toMatchObject({ from: 'Maya Chen <success@acme.example>', replyTo: ['maya@vendor.example'] });
     expect(w.sent[0]!.text).toContain('Hi Cam,');
     expect(w.sent[0]!.text).toMatch(/\nMaya Chen\n/);
   });

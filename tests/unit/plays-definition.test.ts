@@ -109,6 +109,8 @@ describe('playSchema refuses', () => {
     ['more than 20 steps', (p) => (p.steps = Array.from({ length: 21 }, (_, i) => ({ id: `s${i}`, day: i, do: { email: 'welcome' as const } }))), 'steps: '],
     ['no steps', (p) => (p.steps = []), 'steps: '],
     ['a negative cool-down', (p) => (p.cooldownDays = -1), 'cooldownDays: '],
+    // Whether a template exists is the config's check (tests/unit/config.test.ts): it knows the configured ones too.
+    ['a template id that cannot be one', (p) => (p.steps[0]!.do = { email: 'Welcome Mail' }), 'steps[0].do.email: a template id is lowercase letters, digits and -'],
   ])('%s', (_name, change, expected) => {
     const found = issues(withPlay(change));
     expect(found.some((i) => i.startsWith(expected)), `${expected} in ${JSON.stringify(found)}`).toBe(true);
@@ -116,7 +118,6 @@ describe('playSchema refuses', () => {
 
   // Union members report zod's generic "Invalid input" at the union, not the member's own message.
   it.each<[string, (p: PlayInput) => void, string]>([
-    ['an unknown template', (p) => (p.steps[0]!.do = { email: 'welcom' as never }), 'steps[0].do: Invalid input'],
     ['an unknown flag in a trigger', (p) => (p.trigger = { on: 'flag.started', flags: ['promotor' as never] }), 'trigger: Invalid input'],
     ['an unknown stage', (p) => (p.steps[0]!.do = { stage: 'renewal' as never }), 'steps[0].do: Invalid input'],
     ['an unknown trigger', (p) => (p.trigger = { on: 'account.updated' } as never), 'trigger: Invalid input'],

@@ -11,7 +11,7 @@ describe('sesMailer', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
     const out = await sesMailer('tend-set').send({
       from: 'Acme <success@acme.example>',
-      replyTo: 'help@acme.example',
+      replyTo: ['help@acme.example'],
       to: 'ana@globex.example',
       subject: 'Hi',
       html: '<p>Hi</p>',

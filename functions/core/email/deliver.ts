@@ -173,7 +173,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
   try {
     ({ messageId } = await deps.mailer.send({
       from: `${csm?.name ?? deps.config.sender.name} <${deps.config.sender.from}>`,
-      replyTo: csm?.email ?? deps.config.sender.replyTo,
+      replyTo: [csm?.email ?? deps.config.sender.replyTo, deps.config.email.replies?.address].filter((a): a is string => !!a),
       to: address,
       ...rendered,
       headers: unsubscribeHeaders(links),

@@ -1,0 +1,49 @@
+import * as z from '../zod.ts';
+import { dayOf } from '../clock.ts';
+import type { EngagementRepo, SendLedger } from '../ports.ts';
+
+/**
+ * What SES hands a Lambda receipt action (https://docs.aws.amazon.com/ses/latest/dg/receiving-email-notifications-contents.html):
+ * per record, the mail's envelope and headers; the body stays out of it (Tend needs none).
+ */
+export const sesReceiptEventSchema = z.looseObject({
+  Records: z.array(
+    z.looseObject({
+      ses: z.looseObject({
+        mail: z.looseObject({
+          messageId: z.string(),
+          timestamp: z.optional(z.string()),
+          source: z.optional(z.string()),
+          headers: z._default(z.array(z.looseObject({ name: z.string(), value: z.string() })), []),
+        }),
+      }),
+    }),
+  ),
+});
+export type SesReceiptEvent = z.output<typeof sesReceiptEventSchema>;
+
+/**
+ * SES message ids a reply points at. SES sends with `Message-ID: <id@email.amazonses.com>` (or
+ * `<id@<region>.amazonses.com>`), and a mail client answers with that id in In-Reply-To and
+ * References. Other ids in the thread (the customer's own mails) are not SES's and are left out.
+ */
+export function repliedMessageIds(headers: readonly { name: string; value: string }[]): string[] {
+  const values = headers.filter((h) => /^(in-reply-to|references)$/i.test(h.name)).map((h) => h.value);
+  const ids = values.flatMap((v) => [...v.matchAll(/<([^<>@\s]+)@(?:[a-z0-9-]+\.)?amazonses\.com>/gi)].map((m) => m[1]!));
+  return [...new Set(ids)];
+}
+
+/**
+ * A reply to one of Tend's emails counts as engagement of its account, on the day the email was
+ * sent (as opens and clicks do), by message id: the same reply delivered twice counts once.
+ * A mail that answers nothing Tend sent is ignored.
+ */
+export async function recordReply(deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo }, headers: readonly { name: string; value: string }[]): Promise<{ accountId: string; messageId: string } | undefined> {
+  for (const messageId of repliedMessageIds(headers)) {
+    const send = await deps.ledger.byMessageId!(messageId);
+    if (!send) continue;
+    await deps.engagement.record(send.accountId, dayOf(new Date(send.sentAt ?? send.claimedAt)), 'replied', messageId);
+    return { accountId: send.accountId, messageId };
+  }
+  return undefined;
+}
