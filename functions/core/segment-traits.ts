@@ -31,6 +31,25 @@ function present(traits: Record<string, unknown>): Record<string, unknown> {
 }
 
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
+
+/**
+ * Subscription statuses as billing systems name them (Stripe's are the common ones products
+ * forward as a trait), read as Tend's status and payment status. Tend's own values pass as they are.
+ */
+const STATUS_WORDS: Record<string, { status?: string; paymentStatus?: string }> = {
+  trialing: { status: 'trial' },
+  canceled: { status: 'churned' },
+  cancelled: { status: 'churned' },
+  past_due: { status: 'active', paymentStatus: 'late' },
+  unpaid: { status: 'active', paymentStatus: 'failed' },
+};
+const statusOf = (v: unknown) => {
+  const word = lower(v);
+  return typeof word === 'string' && Object.hasOwn(STATUS_WORDS, word) ? STATUS_WORDS[word]! : { status: word };
+};
+
+/** `createdAt` as Unix time (seconds, or milliseconds past 1e11) is read as the moment it names. */
+const dateOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? new Date(v < 1e11 ? v * 1000 : v).toISOString() : v);
 const sameEmail = (a: unknown, b: string | undefined) => typeof a === 'string' && a.toLowerCase() === b?.toLowerCase();
 
 /**
@@ -72,9 +91,9 @@ export function accountFromTraits(groupId: string, traits: Record<string, unknow
     // Cents at most: 99.99 a month is 1199.88 a year, not 1199.8799999999999.
     arr: mrr === undefined ? arr : Math.round(mrr * 1200) / 100,
     seats,
-    startDate: stored ? undefined : t.createdAt,
-    renewalDate: t.renewalDate,
-    status: lower(t.status),
+    startDate: stored ? undefined : dateOf(t.createdAt),
+    renewalDate: dateOf(t.renewalDate),
+    ...statusOf(t.status),
     segment: lower(t.segment),
     csm: csmOf(t, stored),
   };

@@ -26,6 +26,12 @@ describe('accountFromTraits: creating an unknown account', () => {
     ['mrr alone is arr / 12, to the cent', { ...create, mrr: 99.99 }, { arr: 1199.88 }],
     ['arr wins over mrr', { ...create, arr: 1000, mrr: 'junk' }, { arr: 1000 }],
     ['csm and csmEmail', { ...create, csm: 'Joanna', csmEmail: 'joanna@vendor.example' }, { csm: { name: 'Joanna', email: 'joanna@vendor.example' } }],
+    ['createdAt as Unix seconds or milliseconds', { ...create, createdAt: 1730800800 }, { startDate: '2024-11-05T10:00:00.000Z' }],
+    ['renewalDate as Unix milliseconds', { ...create, renewalDate: 1801353600000 }, { renewalDate: '2027-01-31T00:00:00.000Z' }],
+    ["Stripe's trialing and canceled", { ...create, status: 'trialing' }, { status: 'trial' }],
+    ['canceled is churned', { ...create, status: 'Canceled' }, { status: 'churned' }],
+    ['past_due is active and paid late', { ...create, status: 'past_due' }, { status: 'active', paymentStatus: 'late' }],
+    ['unpaid is active with a failed payment', { ...create, status: 'unpaid' }, { status: 'active', paymentStatus: 'failed' }],
     ['null and blank traits are not sent', { ...create, plan: null, arr: '' }, { name: 'Initrode' }],
   ])('%s', (_, traits, expected) => {
     const out = accountFromTraits('g1', traits, undefined);
