@@ -60,7 +60,7 @@ export async function emailSendBench() {
     console.log(`  DynamoDB requests per email: ${(total / (N - 1)).toFixed(1)} (${requests.map(([op, n]) => `${op} ${(n / (N - 1)).toFixed(1)}`).join(', ')})`);
     const env = { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...journey.environment };
     const ms = [...Array(RUNS)].map(() => importMs(journey.bundle, env)).sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
-    console.log(`  sending function bundle: ${statSync(journey.bundle).size} bytes, cold import ${ms.toFixed(1)} ms (median of ${RUNS} fresh processes; templates compile on first use)`);
+    console.log(`  sending function bundle: ${statSync(journey.bundle).size} bytes, cold import ${ms.toFixed(1)} ms (median of ${RUNS} fresh processes; templates precompiled at synth)`);
   } finally {
     await rt.stop();
   }

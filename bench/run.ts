@@ -76,11 +76,18 @@ function scoring(preset: PresetName) {
 
 // This machine may run Node 20; the SDK's notice about it would repeat for every client.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-await bundles();
-console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
-for (const preset of presetNames) scoring(preset);
-await scoringBatchBench();
-await playsCostBench();
-await ingestBench();
-await emailSendBench();
-await templatesBench();
+// `BENCH_ONLY=bundles,templates npm run bench` runs just those sections.
+const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
+const sections: [string, () => unknown][] = [
+  ['bundles', bundles],
+  ['scoring', () => {
+    console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
+    for (const preset of presetNames) scoring(preset);
+  }],
+  ['scoring-run', scoringBatchBench],
+  ['plays', playsCostBench],
+  ['ingest', ingestBench],
+  ['email', emailSendBench],
+  ['templates', templatesBench],
+];
+for (const [name, run] of sections) if (!only || only.includes(name)) await run();

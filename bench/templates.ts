@@ -8,20 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { exampleTemplateContext } from '../functions/core/templates/example.ts';
 import { writeTemplatesModule } from '../lib/templates-module.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const context = {
-  product: { name: 'Acme Analytics', url: 'https://app.acme.example' },
-  sender: { name: 'Acme Customer Success' },
-  account: { id: 'globex', name: 'Globex' },
-  contact: { firstName: 'Ana', email: 'ana@globex.example' },
-  step: { id: 'day-7', day: 7 },
-  usage: { seats: 12, activeUsers: 5, featuresUsed: 2, featuresAvailable: 6, suggestedFeature: 'alerts', adoptionPercent: 33, seatUsePercent: 42, unusedFeatures: 'alerts', trend: 'up 12%', lastActive: '3 March 2026' },
-  unsubscribeUrl: 'https://api.tend.example/v1/unsubscribe?token=abc.def',
-};
+const context = exampleTemplateContext();
 
 export async function templatesBench() {
   // Under the project, so the entry points resolve handlebars from its node_modules.

@@ -6,19 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { precompiledLibrary, type PrecompiledTemplate } from '../../functions/core/templates/precompiled.ts';
 import type { TemplateContext } from '../../functions/core/templates/render.ts';
+import { exampleTemplateContext } from '../../functions/core/templates/example.ts';
 import { writeTemplatesModule } from '../../lib/templates-module.ts';
 
-const context = (): TemplateContext => ({
-  product: { name: 'Acme Analytics', url: 'https://app.acme.example' },
-  sender: { name: 'Acme Customer Success' },
-  account: { id: 'globex', name: 'Globex & <Sons>' },
-  contact: { firstName: 'Ana', email: 'ana@globex.example' },
-  step: { id: 'day-7', day: 7 },
-  usage: { seats: 12, activeUsers: 5, featuresUsed: 2, featuresAvailable: 6, suggestedFeature: 'alerts', adoptionPercent: 33, seatUsePercent: 42, unusedFeatures: 'alerts, sharing and api', trend: 'up 12%', lastActive: '3 March 2026' },
-  year: { activeUsers: 9, userDays: 1240, featuresUsed: 4, busiestMonth: 'October 2026' },
-  renewal: { date: '1 February 2027', daysLeft: 30 },
-  unsubscribeUrl: 'https://api.tend.example/v1/unsubscribe?token=abc.def',
-});
+const context = (): TemplateContext => ({ ...exampleTemplateContext(), account: { id: 'globex', name: 'Globex & <Sons>' } });
 
 const custom = { digest: { subject: '{{account.name}}:  {{usage.trend}}', html: '<p>{{year.userDays}} user-days</p>', text: '{{year.userDays}} user-days', needs: ['year' as const] } };
 
