@@ -12,7 +12,7 @@ export interface IngestResult {
  * Records a validated batch. Events are grouped per account and UTC day into one idempotent
  * update each; events for accounts Tend does not know are reported per event, not stored.
  */
-export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims?: EventClaims }, events: UsageEvent[]): Promise<IngestResult & Partial<EventOutcomes>> {
+export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims?: EventClaims; reportDuplicates?: boolean }, events: UsageEvent[]): Promise<IngestResult & EventOutcomes> {
   const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
   const rejected: IngestResult['rejected'] = [];
   const groups = new Map<string, { accountId: string; day: string; events: UsageEvent[] }>();
@@ -30,8 +30,9 @@ export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; 
   await Promise.all([...groups.values()].map((g) => deps.usage.record(g.accountId, g.day, g.events)));
   // After the usage is stored: the rescoring job then finds the data it was marked for.
   await deps.dirty.mark([...new Set([...groups.values()].map((g) => g.accountId))], deps.clock.now());
-  if (!deps.claims) return { accepted: events.length - rejected.length, rejected };
-  const { accepted, duplicates, results } = await classify(deps.claims, deps.clock.now(), events, rejected);
+  // Without claims (config api.reportDuplicates: false) every stored event is reported accepted.
+  const claims = deps.reportDuplicates === false ? undefined : deps.claims;
+  const { accepted, duplicates, results } = await classify(claims, deps.clock.now(), events, rejected);
   return { accepted, duplicates, rejected, results };
 }
 
@@ -47,20 +48,20 @@ export interface EventOutcomes {
  * recording a replay again is harmless, and a crash between the two leaves nothing to repair.
  * The same id twice in one request counts once too.
  */
-async function classify(claims: EventClaims, now: Date, events: UsageEvent[], rejected: IngestResult['rejected']): Promise<EventOutcomes> {
+async function classify(claims: EventClaims | undefined, now: Date, events: UsageEvent[], rejected: IngestResult['rejected']): Promise<EventOutcomes> {
   const rejectedAt = new Map(rejected.map((r) => [r.index, r.error]));
   const byAccount = new Map<string, string[]>();
   events.forEach((e, i) => {
     if (!rejectedAt.has(i)) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e.id]);
   });
   const firsts = new Map<string, Map<string, boolean>>();
-  await Promise.all([...byAccount].map(async ([accountId, ids]) => firsts.set(accountId, await claims.claim(accountId, ids, now))));
+  if (claims) await Promise.all([...byAccount].map(async ([accountId, ids]) => firsts.set(accountId, await claims.claim(accountId, ids, now))));
   const seen = new Set<string>();
   const results = events.map((e, index): EventOutcomes['results'][number] => {
     const reason = rejectedAt.get(index);
     if (reason) return { index, id: e.id, status: 'rejected', reason };
     const key = `${e.accountId}\u0000${e.id}`;
-    const first = firsts.get(e.accountId)?.get(e.id) === true && !seen.has(key);
+    const first = (!claims || firsts.get(e.accountId)?.get(e.id) === true) && !seen.has(key);
     seen.add(key);
     return { index, id: e.id, status: first ? 'accepted' : 'duplicate' };
   });
