@@ -100,6 +100,23 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
     results.push({ index, messageId: m.messageId!, type: 'group', ...outcome });
   }
 
+  // An identify's `traits.company` (Segment's other way to describe the account) acts as a group
+  // call of that user: it creates or updates the account first, so the contact has it. A new
+  // company without its own email takes the identified user's as its primary contact.
+  const companyRejected = new Map<number, string>();
+  for (const { index, m } of messages) {
+    if (m.type !== 'identify') continue;
+    const company = m.traits?.company as Record<string, unknown> | undefined;
+    const companyId = str(company?.id);
+    if (!company || !companyId) continue;
+    const user = m.userId ?? m.anonymousId ?? undefined;
+    const known = !!(await deps.accounts.get(companyId));
+    const traits = { ...company, email: company.email ?? (known ? undefined : m.traits?.email) };
+    const outcome = await ingestGroup(deps, { groupId: companyId, messageId: `${m.messageId}#company`, user, traits, at: whenOf(m, now) }, now);
+    if (outcome.status === 'rejected') companyRejected.set(index, (outcome.reason ?? '').replace(/traits\./g, 'traits.company.'));
+    else if (user) inBatch.set(user, companyId);
+  }
+
   const rest = messages.filter((x) => x.m.type !== 'group');
   const unlinked = rest.filter(({ m }) => !str(m.context?.groupId)).map(({ m }) => m.userId ?? m.anonymousId).filter((u): u is string => !!u && !inBatch.has(u));
   const stored = unlinked.length ? await deps.links.accountsOf(unlinked) : new Map<string, string>();
@@ -114,6 +131,11 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
   for (const { index, m } of rest) {
     const base = { index, messageId: m.messageId!, type: m.type };
     const accountId = accountOf(m);
+    const companyReason = companyRejected.get(index);
+    if (companyReason) {
+      results.push({ ...base, status: 'rejected', reason: companyReason });
+      continue;
+    }
     if (!accountId) {
       results.push({ ...base, status: 'rejected', reason: 'no account: set context.groupId, or send a group call for this user first' });
       continue;

@@ -195,6 +195,26 @@ describe('POST /v1/segment', () => {
       expect((await rt.request('GET', '/v1/accounts/globex')).status).toBe(404);
     });
 
+    it("creates the account of an identify's traits.company, the user its primary contact and a contact, and a replay writes nothing", async () => {
+      const withCompany = { ...identify, messageId: 'idf-umbrella-1', userId: 'alice', traits: { name: 'Alice Wu', email: 'alice@umbrella.example', company: { id: 'umbrella', name: 'Umbrella', plan: 'enterprise', employee_count: 5000 } } };
+      const first = (await (await post(withCompany, basic(writeKey))).json()) as Body;
+      expect(outcomes(first)).toEqual([['identify', 'accepted', null]]);
+      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({ name: 'Umbrella', plan: 'enterprise', primaryContact: { email: 'alice@umbrella.example' } });
+      expect((await rt.items('umbrella', 'CONTACT#'))[0]).toMatchObject({ email: 'alice@umbrella.example', name: 'Alice Wu' });
+      const before = (await rt.request('GET', '/v1/accounts/umbrella')).body?.account;
+      expect(outcomes((await (await post(withCompany, basic(writeKey))).json()) as Body)).toEqual([['identify', 'duplicate', null]]);
+      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toEqual(before);
+      // Another user of the same company changes its plan, not its primary contact.
+      const second = { ...withCompany, messageId: 'idf-umbrella-2', userId: 'bob', traits: { email: 'bob@umbrella.example', company: { id: 'umbrella', plan: 'scale' } } };
+      expect(outcomes((await (await post(second, basic(writeKey))).json()) as Body)).toEqual([['identify', 'accepted', null]]);
+      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({ plan: 'scale', primaryContact: { email: 'alice@umbrella.example' } });
+      // A new company with no name says what is missing, naming the company trait.
+      const nameless = { ...withCompany, messageId: 'idf-vandelay-1', traits: { email: 'art@vandelay.example', company: { id: 'vandelay', plan: 'pro' } } };
+      const rejected = (await (await post(nameless, basic(writeKey))).json()) as Body;
+      expect(rejected.results[0]).toMatchObject({ status: 'rejected', reason: expect.stringContaining('missing traits.company.name') });
+      expect(await rt.items('vandelay')).toEqual([]);
+    });
+
     it('rejects a group with a bad trait value naming the trait, and takes the rest of the batch', async () => {
       const bad = newGroup('hooli', 'grp-hooli-1', { name: 'Hooli', email: 'gavin@hooli.example', arr: 'lots' }, 'gavin');
       const good = newGroup('piedpiper', 'grp-piedpiper-1', { name: 'Pied Piper', email: 'richard@piedpiper.example', seats: '6' }, 'richard');
