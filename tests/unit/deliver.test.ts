@@ -2,7 +2,7 @@ import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
-import { deliver, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
+import { deliver, throttleBackoffMs, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
 import { verifyToken } from '../../functions/core/email/token.ts';
 import type { OutgoingEmail, SendLedger } from '../../functions/core/ports.ts';
 import type { Account, Contact, SendRecord } from '../../functions/core/types.ts';
@@ -162,13 +162,30 @@ describe('deliver', () => {
     expect(await deliver(w.deps, w.req({ step: 'other' }))).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
   });
 
-  it('throttling gives the claim and the cap slot back and throws, so the state machine retries', async () => {
+  it('throttling gives the claim and the cap slot back and defers 1 to 5 minutes, so the play waits and sends later', async () => {
     let calls = 0;
-    const w = world({ mailer: async () => (calls++ === 0 ? Promise.reject(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' })) : { messageId: 'm9' }) });
-    await expect(deliver(w.deps, w.req())).rejects.toThrow('slow down');
+    const w = world({ mailer: async () => (calls++ === 0 ? Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' })) : { messageId: 'm9' }) });
+    const first = await deliver(w.deps, w.req());
+    expect(first).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES send rate reached (Maximum sending rate exceeded.)') });
+    const wait = Date.parse((first as { until: string }).until) - Date.parse(THURSDAY);
+    expect(wait).toBeGreaterThanOrEqual(60_000);
+    expect(wait).toBeLessThan(300_000);
     expect(w.ledger.size).toBe(0);
     expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'sent', messageId: 'm9' });
     expect(w.email.slots.get('ana@acme.example')!.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('spreads the waits of sends throttled together over the backoff window', () => {
+    const waits = Array.from({ length: 200 }, (_, i) => throttleBackoffMs(`run-${i}#welcome#c${i}@x.example`, new Date(THURSDAY)));
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(60_000);
+    expect(Math.max(...waits)).toBeLessThan(300_000);
+    expect(new Set(waits.map((w) => Math.floor(w / 30_000))).size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('a refusal other than throttling still gives the claim back and throws, for the state machine to retry', async () => {
+    const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('sending paused'), { name: 'SendingPausedException' })) });
+    await expect(deliver(w.deps, w.req())).rejects.toThrow('sending paused');
+    expect(w.ledger.size).toBe(0);
   });
 
   it('sends to the role the step asks for, else the primary contact; high-touch email is signed by the CSM', async () => {

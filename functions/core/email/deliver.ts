@@ -1,6 +1,7 @@
 import { DAY_MS, dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
+import { fnv1a } from '../hash.ts';
 import type { AccountRepo, ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendLedger, SuppressionList, UsageRepo } from '../ports.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
@@ -60,10 +61,19 @@ export type DeliveryResult =
   /** Claimed by an earlier attempt: `sent` when it confirmed, `unknown` when it never did. */
   | { outcome: 'duplicate'; previous: 'sent' | 'unknown'; messageId: string | null }
   | { outcome: 'skipped'; reason: string; detail?: string }
-  /** Not now (outside the contact's send window): the play waits until `until` and asks again. */
+  /** Not now (outside the contact's send window, or SES's send rate reached): the play waits until `until` and asks again. */
   | { outcome: 'deferred'; until: string; reason: string; detail?: string };
 
 const THROTTLED = ['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException'];
+
+/**
+ * How long a send SES throttled waits before it asks again: 1 to 5 minutes, spread by the send
+ * and the moment, so a thousand steps that fell due at once (a bulk import's welcome) drain at
+ * the account's send rate instead of retrying together and failing their runs.
+ */
+export function throttleBackoffMs(sendKey: string, now: Date): number {
+  return 60_000 + (fnv1a(`${sendKey}@${now.toISOString()}`) % 240) * 1000;
+}
 
 /**
  * Whether SES clearly refused an email (it was not sent): only then may a claim be given back.
@@ -187,8 +197,13 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
       await deps.cap.release(address, sendKey);
       return { outcome: 'skipped', reason, detail: `${address} is now suppressed` };
     }
-    // Only a clear refusal gives the claim (and the cap slot) back, so the state machine's retry can send.
+    // Only a clear refusal gives the claim (and the cap slot) back, so a later attempt can send.
     if (refusedBySes(err)) await Promise.all([deps.ledger.release(account.id, sendKey), deps.cap.release(address, sendKey)]);
+    // Throttled even after the client's adaptive retries: wait like a closed send window, never fail the run.
+    if (THROTTLED.includes((err as { name?: string }).name ?? '')) {
+      const until = new Date(now.getTime() + throttleBackoffMs(sendKey, now));
+      return { outcome: 'deferred', until: until.toISOString(), reason: `SES send rate reached (${(err as Error).message}): trying again at ${until.toISOString()}` };
+    }
     throw err;
   }
   await deps.ledger.markSent(account.id, sendKey, messageId, now);
