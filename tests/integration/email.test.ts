@@ -152,6 +152,22 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(await recordReply(deps, [{ name: 'Subject', value: 'hello' }])).toBeUndefined();
   });
 
+  it('a send SES keeps throttling waits 1 to 5 minutes with nothing claimed, then sends once', async () => {
+    await account('wayne', 'bruce@wayne.example');
+    await rt.idle();
+    // Every attempt of the SDK's adaptive retry (6) is refused, as when a burst exceeds the send rate.
+    rt.ses.throttleNext(6);
+    const throttled = await send('wayne', 'welcome');
+    expect(throttled.outcome).toBe('deferred');
+    const wait = Date.parse(String(throttled.until)) - NOW.getTime();
+    expect(wait).toBeGreaterThanOrEqual(60_000);
+    expect(wait).toBeLessThan(300_000);
+    expect(await rt.items('wayne', 'SEND#')).toEqual([]);
+    expect(outboxTo('bruce@wayne.example')).toHaveLength(0);
+    expect(await send('wayne', 'welcome')).toMatchObject({ outcome: 'sent' });
+    expect(outboxTo('bruce@wayne.example')).toHaveLength(1);
+  });
+
   it('holds the frequency cap: a fourth email in 7 days is skipped and recorded', async () => {
     await account('umbrella', 'cy@umbrella.example');
     await rt.idle();
