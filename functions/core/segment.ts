@@ -64,18 +64,7 @@ const contactRole = (v: unknown) => {
   return role && ['champion', 'admin', 'executive-sponsor', 'user'].includes(role) ? role : undefined;
 };
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-/**
- * When a message happened, as Segment computes it: the `timestamp` its sender set; else the
- * device's `originalTimestamp` corrected for the device's clock skew, received − (sentAt −
- * originalTimestamp) (a phone an hour fast still lands at the right hour); else when it arrived.
- */
-function whenOf(m: SegmentMessage, now: Date): string {
-  if (m.timestamp) return m.timestamp;
-  const received = m.receivedAt ?? now.toISOString();
-  if (!m.originalTimestamp) return received;
-  const [original, sent, at] = [m.originalTimestamp, m.sentAt, received].map((t) => (t ? Date.parse(t) : Number.NaN)) as [number, number, number];
-  return [original, sent, at].some(Number.isNaN) ? m.originalTimestamp : new Date(at - (sent - original)).toISOString();
-}
+const whenOf = (m: SegmentMessage, now: Date) => m.timestamp ?? m.originalTimestamp ?? m.receivedAt ?? m.sentAt ?? now.toISOString();
 const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
 
 /**
@@ -87,8 +76,7 @@ const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path
  */
 export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBodySchema>): Promise<{ accepted: number; duplicates: number; rejected: number; results: SegmentOutcome[] }> {
   const now = deps.clock.now();
-  // A batch's context and sentAt hold for each of its messages (sentAt for the skew correction).
-  const raw = body.batch ? body.batch.map((m) => ({ ...m, sentAt: m.sentAt ?? body.sentAt, context: { ...(body.context ?? {}), ...((m.context as object) ?? {}) } })) : [body];
+  const raw = body.batch ? body.batch.map((m) => ({ ...m, context: { ...(body.context ?? {}), ...((m.context as object) ?? {}) } })) : [body];
   const results: SegmentOutcome[] = [];
   const messages: { index: number; m: SegmentMessage }[] = [];
   raw.forEach((candidate, index) => {

@@ -147,17 +147,6 @@ describe('POST /v1/segment', () => {
     const second = (await (await post(batch, basic(writeKey))).json()) as { duplicates: number };
     expect([first.accepted, second.duplicates]).toEqual([1, 1]);
   });
-  it("corrects a device clock's skew as Segment does: received - (sentAt - originalTimestamp)", async () => {
-    // A device two days slow: it stamped the event 5 s before it sent the batch, by its own clock.
-    const skewed = { type: 'track', event: 'Report Viewed', userId: '97980cfea0067', messageId: 'skew-1', originalTimestamp: '2026-02-28T09:00:00.000Z', properties: { feature: 'sharing' }, context: { groupId: 'initech' } };
-    const res = await post({ batch: [skewed], sentAt: '2026-02-28T09:00:05.000Z' }, basic(writeKey));
-    expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
-    const today = rt.clock.now().toISOString().slice(0, 10);
-    const [day] = await rt.items('initech', `DAY#${today}`);
-    expect([...(day?.features as Set<string>)]).toContain('sharing');
-    expect(await rt.items('initech', 'DAY#2026-02-28')).toEqual([]);
-  });
-
   describe('group traits create and update accounts', () => {
     type Body = { results: { type: string; status: string; reason?: string; account?: string }[] };
     const outcomes = (body: Body) => body.results.map((r) => [r.type, r.status, r.account ?? r.reason ?? null]);
