@@ -64,6 +64,11 @@ const contactRole = (v: unknown) => {
   return role && ['champion', 'admin', 'executive-sponsor', 'user'].includes(role) ? role : undefined;
 };
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+/**
+ * The event time as sent. No clock-skew correction against the arrival time: Segment's webhook
+ * already sends its corrected `timestamp`, server SDKs stamp their own, and a correction would
+ * move a retried event by its retry delay, perhaps into another day's usage.
+ */
 const whenOf = (m: SegmentMessage, now: Date) => m.timestamp ?? m.originalTimestamp ?? m.receivedAt ?? m.sentAt ?? now.toISOString();
 const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
 
