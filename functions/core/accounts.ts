@@ -23,12 +23,9 @@ export function segmentOf(arr: number | undefined, segments: TendConfig['segment
  */
 export async function upsertAccount(deps: AccountDeps, input: AccountUpsert) {
   const now = deps.clock.now();
-  // Unpinning goes back to the segment ARR gives: the stored ARR when this request has none.
-  if (input.segment === 'auto' && input.arr === undefined) {
-    const arr = (await deps.accounts.get(input.id))?.arr;
-    if (arr !== undefined) input = { ...input, arr };
-  }
-  const { before, after } = await deps.accounts.upsert(input, now);
+  // Unpinning goes back to the segment ARR gives: the stored ARR's when this request has none.
+  const storedArr = input.segment === 'auto' && input.arr === undefined ? (await deps.accounts.get(input.id))?.arr : undefined;
+  const { before, after } = await deps.accounts.upsert(input, now, storedArr);
   if (!after.announcedAt && after.status !== 'churned') {
     await deps.events.publish([{ type: 'account.created', accountId: after.id, at: now.toISOString(), detail: { startDate: after.startDate, segment: after.segment } }]);
     await deps.accounts.markAnnounced(after.id, now);

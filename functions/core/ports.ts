@@ -3,7 +3,8 @@ import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, RunStatu
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
   /** Writes the account in one conditional-free update; returns the item as it was before, if any. */
-  upsert(input: AccountUpsert, now: Date): Promise<{ before: Account | undefined; after: Account }>;
+  /** `storedArr`: the ARR the account had, for unpinning (`segment: auto`) without an ARR in the request. */
+  upsert(input: AccountUpsert, now: Date, storedArr?: number): Promise<{ before: Account | undefined; after: Account }>;
   get(accountId: string): Promise<Account | undefined>;
   existing(accountIds: string[]): Promise<Set<string>>;
   /** Records that `account.created` went out, so a retried upsert does not announce it again. */

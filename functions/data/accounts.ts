@@ -8,7 +8,7 @@ import { isConditionalCheckFailed } from './errors.ts';
 /** The account item holds the account and its primary contact, so one write is the whole account. */
 export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
   return {
-    async upsert(input: AccountUpsert, now: Date) {
+    async upsert(input: AccountUpsert, now: Date, storedArr?: number) {
       const { segment: segmentInput, ...rest } = input;
       const startDate = input.startDate ? new Date(input.startDate).toISOString() : undefined;
       const fields: Record<string, unknown> = {
@@ -42,9 +42,10 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
         values[':segment'] = segmentInput;
         sets.push('#segment = :segment', '#segmentSet = :segment');
       } else if (segmentInput === 'auto') {
-        // The caller passes the stored ARR when the request has none (upsertAccount does).
+        // Without an ARR in the request, the segment of the stored one (upsertAccount reads it; it
+        // is not written back, so a newer ARR landing meanwhile is kept and sets the segment again).
         names['#segmentSet'] = 'segmentSet';
-        values[':segment'] = segmentOf(input.arr);
+        values[':segment'] = segmentOf(input.arr ?? storedArr);
         sets.push('#segment = :segment');
         removes.push('#segmentSet');
       } else if (input.arr !== undefined) {
@@ -80,15 +81,17 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
       const before = after.createdAt === now.toISOString() ? undefined : after;
       return { before, after };
     },
+    // Strongly consistent (1 RCU, not 0.5): an account created a moment ago (a Segment group call
+    // earlier in the same batch, an upsert just announced) must be found by the next read.
     async get(accountId) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId) }));
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId), ConsistentRead: true }));
       return out.Item ? (stripKeys(out.Item) as unknown as Account) : undefined;
     },
     async existing(accountIds) {
       const found = new Set<string>();
       for (let i = 0; i < accountIds.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
-          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)), ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' } },
+        let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead?: boolean }> | undefined = {
+          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)), ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' }, ConsistentRead: true },
         };
         while (request && Object.keys(request).length > 0) {
           const out = await db.send(new BatchGetCommand({ RequestItems: request }));
