@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
-import { recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
+import { notAReply, recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
 import { documentClient } from '../data/client.ts';
 import { engagementRepo } from '../data/email.ts';
 import { sendLedger } from '../data/sends.ts';
@@ -20,9 +20,11 @@ export const handler = async (input: unknown) => {
   }
   const matched = [];
   for (const record of parsed.data.Records) {
-    const reply = await recordReply(deps, record.ses.mail.headers);
+    const verdicts = { spam: record.ses.receipt?.spamVerdict?.status, virus: record.ses.receipt?.virusVerdict?.status };
+    const why = notAReply(record.ses.mail.headers, verdicts);
+    const reply = why ? undefined : await recordReply(deps, record.ses.mail.headers, verdicts);
     if (reply) matched.push(reply);
-    else logger.info('mail answers nothing Tend sent', { sesMessageId: record.ses.mail.messageId });
+    else logger.info(why ? `not counted: ${why}` : 'mail answers nothing Tend sent', { sesMessageId: record.ses.mail.messageId });
   }
   return { replies: matched.length };
 };

@@ -182,6 +182,15 @@ describe('deliver', () => {
     expect(new Set(waits.map((w) => Math.floor(w / 30_000))).size).toBeGreaterThanOrEqual(7);
   });
 
+  it('waits 1 to 2 hours when the daily quota is used up, not minutes', async () => {
+    const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('Daily message quota exceeded.'), { name: 'TooManyRequestsException' })) });
+    const result = await deliver(w.deps, w.req());
+    expect(result).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES daily sending quota reached') });
+    const wait = Date.parse((result as { until: string }).until) - Date.parse(THURSDAY);
+    expect(wait).toBeGreaterThanOrEqual(3_600_000);
+    expect(wait).toBeLessThan(7_200_000);
+  });
+
   it('a refusal other than throttling still gives the claim back and throws, for the state machine to retry', async () => {
     const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('sending paused'), { name: 'SendingPausedException' })) });
     await expect(deliver(w.deps, w.req())).rejects.toThrow('sending paused');

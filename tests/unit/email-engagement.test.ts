@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emailEngagement } from '../../functions/core/score/email-engagement.ts';
 import { deriveSignals } from '../../functions/core/score/derive.ts';
 import type { Account, SendRecord, UsageDay } from '../../functions/core/types.ts';
-import { recordReply, repliedMessageIds } from '../../functions/core/email/replies.ts';
+import { notAReply, recordReply, repliedMessageIds } from '../../functions/core/email/replies.ts';
 
 const day = (d: string, e: Partial<UsageDay>): UsageDay => ({ day: d, users: [], features: [], userFeatures: [], ...e });
 
@@ -52,5 +52,20 @@ describe('replies', () => {
     expect(await recordReply(deps, [{ name: 'References', value: '<zz@email.amazonses.com> <m1@email.amazonses.com>' }])).toEqual({ accountId: 'acme', messageId: 'm1' });
     expect(recorded).toEqual([['acme', '2026-01-05', 'replied', 'm1']]);
     expect(await recordReply(deps, [{ name: 'In-Reply-To', value: '<zz@email.amazonses.com>' }])).toBeUndefined();
+  });
+
+  it.each([
+    ['an out-of-office (RFC 3834)', [{ name: 'Auto-Submitted', value: 'auto-replied' }], {}, 'auto-submitted: auto-replied'],
+    ['an older responder', [{ name: 'X-Autoreply', value: 'yes' }], {}, 'an auto-responder'],
+    ['bulk precedence', [{ name: 'Precedence', value: 'Bulk' }], {}, 'precedence: bulk'],
+    ['spam', [], { spam: 'FAIL' }, 'spam'],
+    ['a virus', [], { virus: 'FAIL' }, 'a virus'],
+    ['a person (Auto-Submitted: no, verdicts passed)', [{ name: 'Auto-Submitted', value: 'no' }], { spam: 'PASS', virus: 'PASS' }, undefined],
+  ])('does not count %s', async (_, extra, verdicts, why) => {
+    expect(notAReply(extra, verdicts)).toBe(why);
+    const recorded: unknown[] = [];
+    const deps = { ledger: { byMessageId: async () => ({ accountId: 'acme', sentAt: '2026-01-05T10:00:00.000Z', claimedAt: '2026-01-05T10:00:00.000Z' }) as SendRecord }, engagement: { record: async (...args: unknown[]) => void recorded.push(args) } };
+    await recordReply(deps, [...extra, { name: 'In-Reply-To', value: '<m1@email.amazonses.com>' }], verdicts);
+    expect(recorded).toHaveLength(why ? 0 : 1);
   });
 });

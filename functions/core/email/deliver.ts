@@ -71,8 +71,11 @@ const THROTTLED = ['TooManyRequestsException', 'LimitExceededException', 'Thrott
  * and the moment, so a thousand steps that fell due at once (a bulk import's welcome) drain at
  * the account's send rate instead of retrying together and failing their runs.
  */
-export function throttleBackoffMs(sendKey: string, now: Date): number {
-  return 60_000 + (fnv1a(`${sendKey}@${now.toISOString()}`) % 240) * 1000;
+export function throttleBackoffMs(sendKey: string, now: Date, dailyQuota = false): number {
+  const spread = fnv1a(`${sendKey}@${now.toISOString()}`);
+  // The 24-hour quota frees up over hours, not seconds: ask again in 1 to 2 hours.
+  if (dailyQuota) return 3_600_000 + (spread % 3600) * 1000;
+  return 60_000 + (spread % 240) * 1000;
 }
 
 /**
@@ -201,8 +204,9 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
     if (refusedBySes(err)) await Promise.all([deps.ledger.release(account.id, sendKey), deps.cap.release(address, sendKey)]);
     // Throttled even after the client's adaptive retries: wait like a closed send window, never fail the run.
     if (THROTTLED.includes((err as { name?: string }).name ?? '')) {
-      const until = new Date(now.getTime() + throttleBackoffMs(sendKey, now));
-      return { outcome: 'deferred', until: until.toISOString(), reason: `SES send rate reached (${(err as Error).message}): trying again at ${until.toISOString()}` };
+      const daily = /daily/i.test((err as Error).message ?? '');
+      const until = new Date(now.getTime() + throttleBackoffMs(sendKey, now, daily));
+      return { outcome: 'deferred', until: until.toISOString(), reason: `SES ${daily ? 'daily sending quota' : 'send rate'} reached (${(err as Error).message}): trying again at ${until.toISOString()}` };
     }
     throw err;
   }

@@ -16,6 +16,7 @@ export const sesReceiptEventSchema = z.looseObject({
           source: z.optional(z.string()),
           headers: z._default(z.array(z.looseObject({ name: z.string(), value: z.string() })), []),
         }),
+        receipt: z.optional(z.looseObject({ spamVerdict: z.optional(z.looseObject({ status: z.string() })), virusVerdict: z.optional(z.looseObject({ status: z.string() })) })),
       }),
     }),
   ),
@@ -33,12 +34,33 @@ export function repliedMessageIds(headers: readonly { name: string; value: strin
   return [...new Set(ids)];
 }
 
+type Header = { name: string; value: string };
+const header = (headers: readonly Header[], name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value.trim().toLowerCase();
+
+/**
+ * Why a mail is not a person's reply: an out-of-office or other auto-responder (RFC 3834's
+ * Auto-Submitted, and the X-Autoreply / Precedence headers older responders set), or mail SES
+ * judged spam or a virus. Auto-replies come mostly from the least engaged contacts; counting them
+ * would turn silence into engagement.
+ */
+export function notAReply(headers: readonly Header[], verdicts: { spam?: string; virus?: string } = {}): string | undefined {
+  const auto = header(headers, 'auto-submitted');
+  if (auto && auto !== 'no') return `auto-submitted: ${auto}`;
+  if (header(headers, 'x-autoreply') !== undefined || header(headers, 'x-autorespond') !== undefined) return 'an auto-responder';
+  const precedence = header(headers, 'precedence');
+  if (precedence && ['bulk', 'junk', 'list', 'auto_reply'].includes(precedence)) return `precedence: ${precedence}`;
+  if (verdicts.spam === 'FAIL') return 'spam';
+  if (verdicts.virus === 'FAIL') return 'a virus';
+  return undefined;
+}
+
 /**
  * A reply to one of Tend's emails counts as engagement of its account, on the day the email was
  * sent (as opens and clicks do), by message id: the same reply delivered twice counts once.
  * A mail that answers nothing Tend sent is ignored.
  */
-export async function recordReply(deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo }, headers: readonly { name: string; value: string }[]): Promise<{ accountId: string; messageId: string } | undefined> {
+export async function recordReply(deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo }, headers: readonly Header[], verdicts?: { spam?: string; virus?: string }): Promise<{ accountId: string; messageId: string } | undefined> {
+  if (notAReply(headers, verdicts)) return undefined;
   for (const messageId of repliedMessageIds(headers)) {
     const send = await deps.ledger.byMessageId!(messageId);
     if (!send) continue;
