@@ -63,6 +63,7 @@ export class LocalDynamo {
   async sweep(nowMs: number): Promise<number> {
     let deleted = 0;
     for (const table of this.tables) {
+      if (this.closing) break;
       if (!table.ttlAttribute) continue;
       let start: Record<string, never> | undefined;
       do {

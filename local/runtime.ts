@@ -169,7 +169,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       for (const e of sfn.executions.values()) sfn.stopExecution(e.arn, 'LocalRuntimeStopped', 'the local runtime was stopped', { persist: false });
       dynamo.closing = true;
       await sweeping?.catch(() => {});
-      // Let handlers already running finish their writes (bounded: a hung handler must not hang the stop).
+      // Let handlers already running finish their writes (bounded: a hung handler must not hang the
+      // stop). The servers stay open meanwhile: a handler under way may still call the local bus or Step Functions.
       for (const until = Date.now() + 5_000; lambdas.inFlight > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
       clock.uninstall();

@@ -132,6 +132,8 @@ describe('checkTemplate (run at synth on the config templates)', () => {
 
   it.each([
     ['a field nothing fills', { html: '<p>{{extra.offer}}</p>' }, 'html', '{{extra.offer}}: not a template field; the groups are'],
+    ['an inherited property', { text: '{{constructor}} {{usage.toString}}' }, 'text', '{{constructor}}: not a template field'],
+    ['an inherited property of a group', { text: '{{usage.toString}}' }, 'text', '{{usage.toString}}: not a template field; usage has'],
     ['a misspelt field', { html: '<p>{{usage.seatz}}</p>' }, 'html', '{{usage.seatz}}: not a template field; usage has usage.seats, usage.activeUsers'],
     ['an unknown group', { subject: '{{customer.name}}' }, 'subject', '{{customer.name}}: not a template field; the groups are product, sender'],
     ['a group used as a field', { text: '{{usage}}' }, 'text', '{{usage}}: not a template field; usage has'],
@@ -154,6 +156,8 @@ describe('checkTemplate (run at synth on the config templates)', () => {
   it('asks a config template to declare the groups it reads', () => {
     expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}' } })).toEqual([{ path: ['templates', 'digest', 'needs'], message: "it reads year.*: add needs: ['year']" }]);
     expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}', needs: ['year'] } })).toEqual([]);
+    // A whole group read through a helper needs it declared too.
+    expect(checkConfigTemplates({ digest: { ...ok, text: '{{#with renewal}}{{date}}{{/with}}' } })).toEqual([{ path: ['templates', 'digest', 'needs'], message: "it reads renewal.*: add needs: ['renewal']" }]);
   });
 });
 

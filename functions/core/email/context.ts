@@ -62,7 +62,6 @@ export interface ContextInput {
   senderName: string;
   unsubscribeUrl: string;
   withYear?: boolean;
-  extra?: Record<string, unknown>;
 }
 
 /** Everything a template may quote, from the account's own figures. Shared by delivery and `tend preview`. */
@@ -96,6 +95,5 @@ export function templateContext(input: ContextInput): TemplateContext {
     const renewal = new Date(account.renewalDate);
     context.renewal = { date: longDate.format(renewal), daysLeft: Math.max(0, Math.ceil((renewal.getTime() - now.getTime()) / DAY_MS)) };
   }
-  if (input.extra) context.extra = input.extra;
   return context;
 }

@@ -52,8 +52,6 @@ export interface DeliveryRequest {
   /** Order under the frequency cap; from the category when absent (save outreach passes `critical`). */
   priority?: EmailPriority;
   contactRole?: ContactRole;
-  /** Extra template context for the play's own templates (`{{extra.x}}`). */
-  extra?: Record<string, unknown>;
 }
 
 export type DeliveryResult =
@@ -155,7 +153,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
   const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category }, now);
   // Rendered before the claim: a template error fails the step visibly and claims nothing.
   const rendered = template.render(
-    templateContext({ config: deps.config, account, contact, days, now, step: { id: req.step, day: req.day }, senderName: csm?.name ?? deps.config.sender.name, unsubscribeUrl: links.url, withYear, extra: req.extra }),
+    templateContext({ config: deps.config, account, contact, days, now, step: { id: req.step, day: req.day }, senderName: csm?.name ?? deps.config.sender.name, unsubscribeUrl: links.url, withYear }),
   );
 
   const sendKey = `${req.runKey}#${req.step}#${address}`;

@@ -38,12 +38,18 @@ export function checkTemplate(source: Record<Part, string>): { issues: TemplateI
       // Inside #each/#with the context is an item, and @data or ../ paths are Handlebars' own.
       if (scoped || path.data || path.depth > 0 || path.parts.length === 0) return;
       const [group, key, ...rest] = path.parts as [string, string | undefined, ...string[]];
-      if (group in TOP_LEVEL_FIELDS && key === undefined) return;
-      const fields = groups[group];
-      if (fields && key === undefined && groupAllowed) return;
+      // Own properties only: `{{constructor}}` or `{{usage.toString}}` are not fields.
+      if (Object.hasOwn(TOP_LEVEL_FIELDS, group) && key === undefined) return;
+      const fields = Object.hasOwn(groups, group) ? groups[group] : undefined;
+      const optional = (OPTIONAL_GROUPS as readonly string[]).includes(group);
+      if (fields && key === undefined && groupAllowed) {
+        // `{{#with year}}` or `{{lookup year "userDays"}}` read the group too.
+        if (optional) needs.add(group as OptionalGroup);
+        return;
+      }
       if (!fields) return report(`{{${path.original}}}: not a template field; the groups are ${Object.keys(groups).join(', ')}, plus unsubscribeUrl (docs/email.md lists every field)`);
-      if (key === undefined || rest.length > 0 || !(key in fields)) return report(`{{${path.original}}}: not a template field; ${group} has ${Object.keys(fields).map((k) => `${group}.${k}`).join(', ')}`);
-      if ((OPTIONAL_GROUPS as readonly string[]).includes(group)) needs.add(group as OptionalGroup);
+      if (key === undefined || rest.length > 0 || !Object.hasOwn(fields, key)) return report(`{{${path.original}}}: not a template field; ${group} has ${Object.keys(fields).map((k) => `${group}.${k}`).join(', ')}`);
+      if (optional) needs.add(group as OptionalGroup);
     };
     const helperCall = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression, scoped: boolean) => {
       const name = (node.path as hbs.AST.PathExpression).original;

@@ -1,6 +1,6 @@
 import type { TemplateContext } from './render.ts';
 
-type Groups = Required<Omit<TemplateContext, 'unsubscribeUrl' | 'extra'>>;
+type Groups = Required<Omit<TemplateContext, 'unsubscribeUrl'>>;
 
 /**
  * Every field a template can use, with what it holds: the list `tend.config.ts` templates are
@@ -29,7 +29,7 @@ export const TEMPLATE_FIELDS = {
   renewal: { date: 'the renewal date (`1 February 2027`)', daysLeft: 'days until it' },
 } satisfies { [G in keyof Groups]: Record<keyof Groups[G], string> };
 
-/** Fields outside the groups: the unsubscribe link, and whatever a play step adds under `extra`. */
+/** Fields outside the groups: the unsubscribe link. */
 export const TOP_LEVEL_FIELDS = { unsubscribeUrl: "this email's https unsubscribe link (the layout's footer has it already)" } as const;
 
 /** Groups read only for templates that use them: a year of usage, and the renewal date (an account without one cannot get such a template). */

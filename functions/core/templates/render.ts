@@ -29,8 +29,6 @@ export interface TemplateContext {
   renewal?: { date: string; daysLeft: number };
   /** The https unsubscribe link of this email (also in its List-Unsubscribe header). */
   unsubscribeUrl: string;
-  /** Anything a play step adds for its own templates. */
-  extra?: Record<string, unknown>;
 }
 
 export interface RenderedEmail {
