@@ -12,6 +12,8 @@ export interface GroupCall {
   traits: Record<string, unknown> | undefined;
   /** The message's time: a user's later group call wins over an older replay. */
   at: string;
+  /** The primary contact's address for an account these traits create without an `email` of their own. */
+  newAccountEmail?: unknown;
 }
 
 export interface GroupOutcome {
@@ -29,7 +31,8 @@ export interface GroupOutcome {
  */
 export async function ingestGroup(deps: GroupDeps, call: GroupCall, now: Date): Promise<GroupOutcome> {
   const stored = await deps.accounts.get(call.groupId);
-  const wanted = accountFromTraits(call.groupId, call.traits, stored);
+  const traits = !stored && call.traits && call.traits.email == null && call.newAccountEmail ? { ...call.traits, email: call.newAccountEmail } : call.traits;
+  const wanted = accountFromTraits(call.groupId, traits, stored);
   if (wanted.kind === 'rejected') return { status: 'rejected', reason: wanted.reason };
   if (!call.user) return { status: 'rejected', reason: 'userId or anonymousId: required to tie a user to the account' };
 

@@ -115,9 +115,7 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
     const companyId = str(company?.id);
     if (!company || !companyId) continue;
     const user = m.userId ?? m.anonymousId ?? undefined;
-    const known = !!(await deps.accounts.get(companyId));
-    const traits = { ...company, email: company.email ?? (known ? undefined : m.traits?.email) };
-    const outcome = await ingestGroup(deps, { groupId: companyId, messageId: `${m.messageId}#company`, user, traits, at: whenOf(m, now) }, now);
+    const outcome = await ingestGroup(deps, { groupId: companyId, messageId: `${m.messageId}#company`, user, traits: company, newAccountEmail: m.traits?.email, at: whenOf(m, now) }, now);
     if (outcome.status === 'rejected') companyRejected.set(index, (outcome.reason ?? '').replace(/traits\./g, 'traits.company.'));
     else if (user) inBatch.set(user, companyId);
   }
