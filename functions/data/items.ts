@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './errors.ts';
 import { TABLE_KEYS } from './keys.ts';
 
@@ -25,9 +25,21 @@ export function indexPartition(table: string, partition: string) {
 }
 
 /** Writes an item only if none has its key: true when this call wrote it, false when it existed (a replay). */
-export async function putIfAbsent(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>): Promise<boolean> {
+export function putIfAbsent(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>): Promise<boolean> {
+  return writeIf(db, new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+}
+
+/**
+ * The one place a conditional write's refusal is told from a failure: `true` when the condition
+ * held and the write happened, `false` when DynamoDB refused it on the condition (a replay, a lost
+ * race, a state that moved on). Any other error is thrown. Callers decide what a refusal means.
+ */
+export async function writeIf(db: DynamoDBDocumentClient, command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
   try {
-    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    // One call site per command type keeps the SDK's overloads happy.
+    if (command instanceof PutCommand) await db.send(command);
+    else if (command instanceof UpdateCommand) await db.send(command);
+    else await db.send(command);
     return true;
   } catch (err) {
     if (isConditionalCheckFailed(err)) return false;

@@ -37,7 +37,7 @@ export function httpErrors(log: (message: string, err: unknown) => void): Middle
     onError: async (request) => {
       const err = request.error;
       if (err instanceof TendError) {
-        request.response = json(err.status, { error: err.name, message: err.message, ...(err.details ? { details: err.details } : {}) });
+        request.response = json(err.status, { error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
         if (err instanceof RateLimitedError) request.response.headers = { ...request.response.headers, 'retry-after': String(err.retryAfter) };
         return;
       }

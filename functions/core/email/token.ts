@@ -16,7 +16,11 @@ export interface UnsubscribeClaims {
 }
 
 /** A token that does not verify: the unsubscribe route answers with its status and message and changes nothing. */
-export class TokenError extends TendError {}
+export class TokenError extends TendError {
+  constructor(message: string, status: 400 | 403 | 410) {
+    super(message, 'TokenError', status);
+  }
+}
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const sign = (key: string, payload: string) => createHmac('sha256', key).update(payload).digest();
