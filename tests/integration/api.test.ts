@@ -145,7 +145,7 @@ describe('HTTP API on the local runtime', () => {
 
   it('with api.reportDuplicates off, writes no claim per event: a replay is reported accepted and still changes nothing', async () => {
     await rt.request('POST', '/v1/accounts', account('noclaims'));
-    const deps = { clock: rt.clock, accounts: accountRepo(rt.db, rt.tableName, () => 'tech-touch'), usage: usageRepo(rt.db, rt.tableName), dirty: dirtyAccounts(rt.db, rt.tableName), claims: eventClaims(rt.db, rt.tableName), reportDuplicates: false };
+    const deps = { clock: rt.clock, accounts: accountRepo(rt.db, rt.tableName), usage: usageRepo(rt.db, rt.tableName), dirty: dirtyAccounts(rt.db, rt.tableName), claims: eventClaims(rt.db, rt.tableName), reportDuplicates: false };
     const first = await ingestEvents(deps, [event('nc-1', 'noclaims'), event('nc-2', 'noclaims', { userId: 'u2' }), event('nc-1', 'noclaims'), event('nc-3', 'ghost')]);
     expect(first.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'duplicate', 'rejected']);
     const replay = await ingestEvents(deps, [event('nc-1', 'noclaims'), event('nc-2', 'noclaims', { userId: 'u2' })]);
