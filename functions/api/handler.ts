@@ -39,7 +39,6 @@ const deps = {
   links: root.links(),
   catalog: root.catalog(),
 };
-const accounts = deps.accounts;
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;
 const auth = apiAuth({
@@ -83,7 +82,7 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   },
   'GET /v1/accounts/{id}/card': async (event) => {
     const id = accountIdOf(event);
-    const [account, score, runs] = await Promise.all([accounts.get(id), deps.scores.get(id), deps.runs.forAccount(id)]);
+    const [account, score, runs] = await Promise.all([deps.accounts.get(id), deps.scores.get(id), deps.runs.forAccount(id)]);
     if (!account) throw new NotFoundError(`account "${id}" not found`);
     const card = accountCard({ account, score, runs, now: deps.clock.now(), thresholds: cardThresholds, onboardingPlay: ONBOARDING });
     const text = event.queryStringParameters?.format === 'text' || /^text\/plain/i.test(event.headers?.accept ?? '');
@@ -91,9 +90,7 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   },
   'GET /v1/openapi.json': async () => json(200, openApiDocument(ROUTES, { title: `Tend API (${config.product.name})`, version: '1' })),
   'GET /v1/accounts/{id}': async (event) => {
-    const id = idSchema.safeParse(event.pathParameters?.id);
-    if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
-    return json(200, await accountView({ ...deps, checklist: config.milestones.checklist }, id.data));
+    return json(200, await accountView({ ...deps, checklist: config.milestones.checklist }, accountIdOf(event)));
   },
   'POST /v1/accounts/{id}/milestones': async (event) => {
     const id = accountIdOf(event);
