@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 import { ingestEvents } from '../../functions/core/ingest.ts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { accountRepo } from '../../functions/data/accounts.ts';
+import { keys } from '../../functions/data/keys.ts';
 import { dirtyAccounts } from '../../functions/data/dirty.ts';
 import { eventClaims } from '../../functions/data/event-claims.ts';
 import { usageRepo } from '../../functions/data/usage.ts';
@@ -93,6 +95,14 @@ describe('HTTP API on the local runtime', () => {
     // Five writes, each on the revision the one before left.
     expect(item?.rev).toBe(5);
     expect(results.map((r) => r.body?.account.seats)).toContain(item?.seats);
+  });
+
+  it('updates an account written before revisions (no rev) and from then on counts its revisions', async () => {
+    const at = '2026-01-05T00:00:00.000Z';
+    const legacy = { ...account('legacy'), status: 'active', segment: 'tech-touch', startDate: at, createdAt: at, updatedAt: at, announcedAt: at };
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.account('legacy'), ...keys.accountIndex('legacy'), ...legacy } }));
+    expect(await rt.request('POST', '/v1/accounts', account('legacy', { seats: 6 }))).toMatchObject({ status: 200, body: { outcome: 'changed', account: { seats: 6, createdAt: at } } });
+    expect((await rt.items('legacy', 'ACCOUNT'))[0]).toMatchObject({ rev: 1, seats: 6 });
   });
 
   it('keeps the segment of an account updated without its ARR', async () => {
