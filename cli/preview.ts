@@ -2,7 +2,6 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { segmentOf } from '../functions/core/accounts.ts';
 import { DAY_MS, dayOf } from '../functions/core/clock.ts';
 import { parseConfig, type TendConfig } from '../functions/core/config.ts';
 import { CONTEXT_DAYS, templateContext, YEAR_DAYS } from '../functions/core/email/context.ts';
@@ -94,7 +93,7 @@ export async function previewCommand(template: string, options: PreviewOptions) 
     const preview = await previewEmail(
       {
         config,
-        accounts: accountRepo(db, table, (arr) => segmentOf(arr, config.segments)),
+        accounts: accountRepo(db, table),
         usage: usageRepo(db, table),
         contacts: contactRepo(db, table),
         now: new Date(),

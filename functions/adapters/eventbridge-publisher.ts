@@ -1,12 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventPublisher } from '../core/ports.ts';
 
-const eventBridge = new EventBridgeClient({});
-
 export const EVENT_SOURCE = 'tend';
 
 /** Publishes Tend's events on its bus, 10 to a call (the PutEvents limit); a partial failure throws. */
 export function eventBridgePublisher(busName: string): EventPublisher {
+  // Made here, not at module scope, so a bundle that imports this module without calling it drops the client.
+  const eventBridge = new EventBridgeClient({});
   return {
     async publish(events) {
       for (let i = 0; i < events.length; i += 10) {

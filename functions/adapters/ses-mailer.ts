@@ -1,12 +1,12 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer } from '../core/ports.ts';
 
-// Adaptive retry: backs off on SES's send-rate throttling (TooManyRequests) and paces the next calls
-// instead of failing the step; what is still throttled after that goes back to the state machine's Retry.
-const ses = new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 });
-
 /** SES v2 SendEmail with Simple content (so custom headers ride along), the configuration set and message tags. */
 export function sesMailer(configurationSet: string): Mailer {
+  // Adaptive retry: backs off on SES's send-rate throttling (TooManyRequests) and paces the next calls
+  // instead of failing the step; what is still throttled after that goes back to the state machine's Retry.
+  // Made here, not at module scope, so a bundle that imports this module without calling it drops the client.
+  const ses = new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 });
   return {
     async send(email) {
       const out = await ses.send(

@@ -1,8 +1,6 @@
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PlayRunner } from '../core/ports.ts';
 
-const sfn = new SFNClient({});
-
 /** An execution's ARN from its state machine's ARN and its name. */
 export const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
@@ -11,6 +9,8 @@ export const executionArn = (stateMachineArn: string, name: string) => `${stateM
  * name exists means it was started; a stop of an execution that already ended is not an error.
  */
 export function stepFunctionsRunner(machines: Record<string, string>): PlayRunner {
+  // Made here, not at module scope, so a bundle that imports this module without calling it drops the client.
+  const sfn = new SFNClient({});
   const arnOf = (play: string) => {
     const arn = machines[play];
     if (!arn) throw new Error(`no state machine for play "${play}"`);

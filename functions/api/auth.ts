@@ -1,13 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
-import { allows, keyIdOf, keyMatches, type ApiKeyRecord, type Scope } from '../core/api-keys.ts';
+import { allows, keyIdOf, keyMatches, type ApiKeyRecord } from '../core/api-keys.ts';
 import type { Clock } from '../core/clock.ts';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../core/errors.ts';
 import type { ApiKeyRepo, RateCounter } from '../core/ports.ts';
 import { rawBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
-
-/** What a route needs: a scope, or `any` valid key. Routes not listed need `admin`. */
-export type RouteAuth = Scope | 'any';
+import { authOf, SEGMENT_ROUTE } from './routes.ts';
 
 export interface AuthDeps {
   clock: Clock;
@@ -55,11 +53,12 @@ function signatureMatches(secret: string, body: string, signature: string): bool
 }
 
 /**
- * Authenticates every request before its route runs, checks the route's scope, then counts the
- * request against the key's per-minute window. Key lookups are cached for 30 s, so a revoked key
- * stops working within 30 s. Runs inside the Lambda, so local and AWS behave the same.
+ * Authenticates every request before its route runs, checks the scope the route list gives the
+ * route, then counts the request against the key's per-minute window. Key lookups are cached for
+ * 30 s, so a revoked key stops working within 30 s. Runs inside the Lambda, so local and AWS
+ * behave the same.
  */
-export function apiAuth(deps: AuthDeps, routeAuth: Record<string, RouteAuth>, options: { segmentRoute: string }): MiddlewareObj<HttpEvent, HttpResult> {
+export function apiAuth(deps: AuthDeps): MiddlewareObj<HttpEvent, HttpResult> {
   const cache = new Map<string, { record: ApiKeyRecord | undefined; at: number }>();
   const lookup = async (id: string) => {
     const hit = cache.get(id);
@@ -73,8 +72,9 @@ export function apiAuth(deps: AuthDeps, routeAuth: Record<string, RouteAuth>, op
   return {
     before: async (request) => {
       const event = request.event;
-      const needed = routeAuth[event.routeKey] ?? 'admin';
-      const isSegment = event.routeKey === options.segmentRoute;
+      const needed = authOf(event.routeKey);
+      if (needed === 'public') return;
+      const isSegment = event.routeKey === SEGMENT_ROUTE;
       let principal: { id: string; rateLimit?: number } | undefined;
 
       const signature = isSegment ? event.headers?.['x-signature'] : undefined;

@@ -1,5 +1,5 @@
 import * as z from '../core/zod.ts';
-import type { RouteDoc } from './route-table.ts';
+import type { RouteSpec } from './routes.ts';
 
 const COMMON_ERRORS: Record<number, string> = {
   400: 'bad input: the message names the field and the rule',
@@ -22,26 +22,30 @@ const errorSchema = {
   properties: { error: { type: 'string' }, message: { type: 'string' }, details: {} },
 };
 
-/** OpenAPI 3.1 from the route table and the very zod schemas the handlers parse with. */
-export function openApiDocument(routes: Record<string, RouteDoc>, info: { title: string; version: string }) {
+/** OpenAPI 3.1 from the route list and the very zod schemas the handlers parse with. */
+export function openApiDocument(routes: Record<string, RouteSpec>, info: { title: string; version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [routeKey, doc] of Object.entries(routes)) {
     const [method, path] = routeKey.split(' ') as [string, string];
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const query = doc.query ? (schemaOf(doc.query) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
     const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema }));
-    const errors = { ...COMMON_ERRORS, ...(doc.errors ?? {}) };
+    const keyed = doc.auth !== 'public';
+    // Public routes (the unsubscribe links) take no key, so none of the key's errors apply to them.
+    const errors = { ...(keyed ? COMMON_ERRORS : {}), ...(doc.errors ?? {}) };
+    const errorContent = doc.contentType ? { [doc.contentType]: { schema: { type: 'string' } } } : { 'application/json': { schema: errorSchema } };
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = {
       operationId: routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/_$/, ''),
       summary: doc.summary,
-      security: [{ bearer: [] }, { apiKeyHeader: [] }, ...(routeKey.endsWith('/segment') ? [{ segmentWriteKey: [] }] : [])],
-      'x-tend-scope': doc.auth === 'any' ? 'any valid key' : doc.auth,
+      security: keyed ? [{ bearer: [] }, { apiKeyHeader: [] }, ...(routeKey.endsWith('/segment') ? [{ segmentWriteKey: [] }] : [])] : [],
+      'x-tend-scope': doc.auth === 'any' ? 'any valid key' : doc.auth === 'public' ? 'none: the signed token in the link' : doc.auth,
       parameters: [...params, ...queryParams],
-      ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(doc.body) } } } } : {}),
+      // A body the route's schema accepts absent (a play action's optional { by }) is not required.
+      ...(doc.body ? { requestBody: { required: !doc.body.safeParse(undefined).success, content: { 'application/json': { schema: schemaOf(doc.body) } } } } : {}),
       responses: {
-        ...Object.fromEntries(Object.entries(doc.ok).map(([code, description]) => [code, { description }])),
-        ...Object.fromEntries(Object.entries(errors).map(([code, description]) => [code, { description, content: { 'application/json': { schema: errorSchema } } }])),
+        ...Object.fromEntries(Object.entries(doc.ok).map(([code, description]) => [code, { description, ...(doc.contentType ? { content: { [doc.contentType]: { schema: { type: 'string' } } } } : {}) }])),
+        ...Object.fromEntries(Object.entries(errors).map(([code, description]) => [code, { description, content: errorContent }])),
       },
     };
   }

@@ -1,4 +1,3 @@
-import * as z from '../core/zod.ts';
 import type { Clock } from '../core/clock.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { controlRun } from '../core/plays/control.ts';
@@ -7,6 +6,7 @@ import { startPlay } from '../core/plays/triggers.ts';
 import type { AccountRepo, PlayRunner, RunRepo } from '../core/ports.ts';
 import { idSchema } from '../core/schemas.ts';
 import { json, type HttpEvent, type HttpResult } from '../shared/http.ts';
+import { playControlSchema, playListQuerySchema, type ApiRouteKey } from './routes.ts';
 
 export interface PlayRouteDeps {
   clock: Clock;
@@ -16,12 +16,7 @@ export interface PlayRouteDeps {
   runner: PlayRunner;
 }
 
-const listQuery = z.object({
-  status: z.optional(z.enum(['running', 'paused', 'completed', 'exited', 'failed', 'cancelled'])),
-  limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
-});
-const controlBody = z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) }));
+type PlayRouteKey = Extract<ApiRouteKey, `${string}/plays${string}`>;
 
 function param(event: HttpEvent, name: string): string {
   const value = idSchema.safeParse(event.pathParameters?.[name]);
@@ -44,19 +39,19 @@ function body(event: HttpEvent): { by?: string } | undefined {
   } catch {
     throw new ValidationError('request body is not valid JSON');
   }
-  const parsed = controlBody.safeParse(data);
+  const parsed = playControlSchema.safeParse(data);
   if (!parsed.success) throw new ValidationError(`by: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
 
 /** Plays over HTTP: what is configured, runs per play, and a CSM's start, pause, resume and cancel. */
-export function playRoutes(deps: PlayRouteDeps): Record<string, (event: HttpEvent) => Promise<HttpResult>> {
+export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: HttpEvent) => Promise<HttpResult>> {
   return {
     'GET /v1/plays': async () =>
       json(200, { plays: Object.values(deps.plays).map((p) => ({ id: p.id, description: p.description, trigger: p.trigger, anchor: p.anchor, cooldownDays: p.cooldownDays, steps: p.steps.map((s) => ({ id: s.id, day: s.day })) })) }),
     'GET /v1/plays/{play}/runs': async (event) => {
       const play = playParam(deps, event);
-      const q = listQuery.safeParse(event.queryStringParameters ?? {});
+      const q = playListQuerySchema.safeParse(event.queryStringParameters ?? {});
       if (!q.success) throw new ValidationError(q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       return json(200, await deps.runs.listByPlay(play.id, { status: q.data.status, cursor: q.data.cursor, limit: Number(q.data.limit ?? 50) }));
     },

@@ -1,40 +1,46 @@
 import type { Clock } from './clock.ts';
 import type { TendConfig } from './config.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { AccountRepo, EventPublisher, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
 import type { Account, AccountUpsert } from './types.ts';
 import { FLAG_RULES } from './flags/rules.ts';
+import { decideAccountWrite, type AccountOutcome } from './account-diff.ts';
+
+export { segmentOf } from './account-diff.ts';
 
 export interface AccountDeps {
   clock: Clock;
   accounts: AccountRepo;
   events: EventPublisher;
+  segments: TendConfig['segments'];
 }
 
-export function segmentOf(arr: number | undefined, segments: TendConfig['segments']): Account['segment'] {
-  if (arr === undefined || arr < segments.mediumTouchArr) return 'tech-touch';
-  return arr > segments.highTouchArr ? 'high-touch' : 'medium-touch';
-}
+/** Writes that may land between this upsert's read and its write before it gives up with a 409. */
+const MAX_ATTEMPTS = 8;
 
 /**
  * Creates or updates an account (its primary contact lives on the same item, so the write is
- * all or nothing), then announces what plays react to: `account.created` once (recorded after
- * it went out, so a retried upsert announces it then) and `account.churned` when it churns.
+ * all or nothing) and says what happened. One read, one decision (`decideAccountWrite`), one
+ * write that holds only if the account is still as read; a write that landed in between makes
+ * it decide again on what that write left. Then it announces what plays react to:
+ * `account.created` once (recorded after it went out, so a retried upsert announces it then) and
+ * `account.churned` when the status moves to churned.
  */
-export async function upsertAccount(deps: AccountDeps, input: AccountUpsert) {
-  const now = deps.clock.now();
-  // Unpinning goes back to the segment ARR gives: the stored ARR's when this request has none.
-  const storedArr = input.segment === 'auto' && input.arr === undefined ? (await deps.accounts.get(input.id))?.arr : undefined;
-  const { before, after } = await deps.accounts.upsert(input, now, storedArr);
-  if (!after.announcedAt && after.status !== 'churned') {
-    await deps.events.publish([{ type: 'account.created', accountId: after.id, at: now.toISOString(), detail: { startDate: after.startDate, segment: after.segment } }]);
-    await deps.accounts.markAnnounced(after.id, now);
+export async function upsertAccount(deps: AccountDeps, input: AccountUpsert): Promise<{ outcome: AccountOutcome; account: Account }> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const now = deps.clock.now();
+    const stored = await deps.accounts.read(input.id);
+    const decision = decideAccountWrite(stored?.account, input, now, deps.segments);
+    if (decision.write && !(await deps.accounts.write(input.id, decision.write, stored?.rev))) continue;
+    const { account } = decision;
+    if (decision.announce) {
+      await deps.events.publish([{ type: 'account.created', accountId: account.id, at: now.toISOString(), detail: { startDate: account.startDate, segment: account.segment } }]);
+      await deps.accounts.markAnnounced(account.id, now);
+    }
+    if (decision.churned) await deps.events.publish([{ type: 'account.churned', accountId: account.id, at: now.toISOString(), detail: {} }]);
+    return { outcome: decision.outcome, account };
   }
-  // churnedAt is stamped by the write that first set the status to churned.
-  if (after.status === 'churned' && after.churnedAt === now.toISOString()) {
-    await deps.events.publish([{ type: 'account.churned', accountId: after.id, at: now.toISOString(), detail: {} }]);
-  }
-  return { created: before === undefined, account: after };
+  throw new ConflictError(`account "${input.id}" changed ${MAX_ATTEMPTS} times while this request was writing it; send it again`);
 }
 
 /**

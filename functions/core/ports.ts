@@ -1,10 +1,16 @@
 import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, RunStatus, RunStep, CsmTask, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
 
+import type { AccountWrite } from './account-diff.ts';
+
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
-  /** Writes the account in one conditional-free update; returns the item as it was before, if any. */
-  /** `storedArr`: the ARR the account had, for unpinning (`segment: auto`) without an ARR in the request. */
-  upsert(input: AccountUpsert, now: Date, storedArr?: number): Promise<{ before: Account | undefined; after: Account }>;
+  /** The account with the revision its last upsert left (0 before revisions), strongly consistent. */
+  read(accountId: string): Promise<{ account: Account; rev: number } | undefined>;
+  /**
+   * Applies an upsert's decided write only if no other upsert landed since `rev` was read
+   * (`undefined`: only if the account does not exist yet); false when refused.
+   */
+  write(accountId: string, write: AccountWrite, rev: number | undefined): Promise<boolean>;
   get(accountId: string): Promise<Account | undefined>;
   existing(accountIds: string[]): Promise<Set<string>>;
   /** Records that `account.created` went out, so a retried upsert does not announce it again. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from './zod.ts';
 import type { Clock } from './clock.ts';
-import { formatPath } from './config.ts';
+import { formatPath, type TendConfig } from './config.ts';
 import { ingestContacts, ingestEvents } from './ingest.ts';
 import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, EventPublisher, UsageRepo, UserLinks } from './ports.ts';
 import { ingestGroup } from './segment-group.ts';
@@ -55,7 +55,7 @@ export interface SegmentOutcome {
   account?: 'created' | 'updated' | 'unchanged';
 }
 
-type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks; events: EventPublisher; reportDuplicates?: boolean };
+type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks; events: EventPublisher; segments: TendConfig['segments']; reportDuplicates?: boolean };
 
 const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
 /** A trait `role` Tend knows (`Executive Sponsor` too); a job title such as `CTO` is not a role and is left out. */

@@ -1,91 +1,63 @@
 import { BatchGetCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountRepo } from '../core/ports.ts';
-import type { Account, AccountUpsert } from '../core/types.ts';
+import type { AccountWrite } from '../core/account-diff.ts';
+import type { Account } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { indexPartition, stripKeys } from './items.ts';
+import { indexPartition, stripKeys, writeIf } from './items.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 
+/** The revision each upsert bumps: an upsert writes only if the account is still as it read it. */
+const REV = 'rev';
+
+/** The account as the domain sees it: without the storage keys and the upsert revision. */
+function toAccount(item: Record<string, unknown>): Account {
+  const { [REV]: _rev, ...account } = stripKeys(item);
+  return account as unknown as Account;
+}
+
 /** The account item holds the account and its primary contact, so one write is the whole account. */
-export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
+export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountRepo {
+  // Strongly consistent (1 RCU, not 0.5): an account created a moment ago (a Segment group call
+  // earlier in the same batch, an upsert just announced) must be found by the next read.
+  const read: AccountRepo['read'] = async (accountId) => {
+    const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId), ConsistentRead: true }));
+    return out.Item ? { account: toAccount(out.Item), rev: Number(out.Item[REV] ?? 0) } : undefined;
+  };
   return {
-    async upsert(input: AccountUpsert, now: Date, storedArr?: number) {
-      const { segment: segmentInput, ...rest } = input;
-      const startDate = input.startDate ? new Date(input.startDate).toISOString() : undefined;
-      const fields: Record<string, unknown> = {
-        ...rest,
-        startDate,
-        renewalDate: input.renewalDate ? new Date(input.renewalDate).toISOString() : undefined,
-        updatedAt: now.toISOString(),
-        ...keys.accountIndex(input.id),
-      };
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':now': now.toISOString() };
-      const sets: string[] = ['#createdAt = if_not_exists(#createdAt, :now)', '#startDate = if_not_exists(#startDate, :now)'];
-      names['#createdAt'] = 'createdAt';
-      names['#startDate'] = 'startDate';
-      for (const [k, v] of Object.entries(fields)) {
-        if (v === undefined) continue;
-        if (k === 'startDate') {
-          sets[1] = '#startDate = :startDate';
-          values[':startDate'] = v;
-          continue;
-        }
-        names[`#${k}`] = k;
-        values[`:${k}`] = v;
-        sets.push(`#${k} = :${k}`);
+    read,
+    async write(accountId, write: AccountWrite, rev) {
+      const names: Record<string, string> = { '#rev': REV };
+      const values: Record<string, unknown> = { ':next': (rev ?? 0) + 1 };
+      const sets = ['#rev = :next'];
+      for (const [i, [name, value]] of Object.entries({ ...write.set, ...keys.accountIndex(accountId) }).entries()) {
+        names[`#a${i}`] = name;
+        values[`:a${i}`] = value;
+        sets.push(`#a${i} = :a${i}`);
       }
-      // The segment in one expression, so no read races the write: a pinned one wins over ARR.
-      const removes: string[] = [];
-      names['#segment'] = 'segment';
-      if (segmentInput && segmentInput !== 'auto') {
-        names['#segmentSet'] = 'segmentSet';
-        values[':segment'] = segmentInput;
-        sets.push('#segment = :segment', '#segmentSet = :segment');
-      } else if (segmentInput === 'auto') {
-        // Without an ARR in the request, the segment of the stored one (upsertAccount reads it; it
-        // is not written back, so a newer ARR landing meanwhile is kept and sets the segment again).
-        names['#segmentSet'] = 'segmentSet';
-        values[':segment'] = segmentOf(input.arr ?? storedArr);
-        sets.push('#segment = :segment');
-        removes.push('#segmentSet');
-      } else if (input.arr !== undefined) {
-        names['#segmentSet'] = 'segmentSet';
-        values[':segment'] = segmentOf(input.arr);
-        sets.push('#segment = if_not_exists(#segmentSet, :segment)');
-      } else {
-        // Without an ARR in this request the stored segment stands (a new account starts tech-touch).
-        values[':segment'] = segmentOf(undefined);
-        sets.push('#segment = if_not_exists(#segment, :segment)');
+      const removes = write.remove.map((name, i) => {
+        names[`#r${i}`] = name;
+        return `#r${i}`;
+      });
+      // The revision read is the condition: an upsert that landed since then refuses this one.
+      let condition = 'attribute_not_exists(pk)';
+      if (rev !== undefined) {
+        condition = rev === 0 ? 'attribute_exists(pk) AND attribute_not_exists(#rev)' : '#rev = :rev';
+        if (rev !== 0) values[':rev'] = rev;
       }
-      if (input.status === 'churned') {
-        names['#churnedAt'] = 'churnedAt';
-        sets.push('#churnedAt = if_not_exists(#churnedAt, :now)');
-      }
-      if (input.status === undefined) {
-        names['#status'] = 'status';
-        values[':defaultStatus'] = 'active';
-        sets.push('#status = if_not_exists(#status, :defaultStatus)');
-      }
-      const out = await db.send(
+      return writeIf(
+        db,
         new UpdateCommand({
           TableName: table,
-          Key: keys.account(input.id),
+          Key: keys.account(accountId),
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
         }),
       );
-      const after = stripKeys(out.Attributes) as unknown as Account;
-      // ALL_NEW cannot tell a create from an update; createdAt equal to this write's time can.
-      const before = after.createdAt === now.toISOString() ? undefined : after;
-      return { before, after };
     },
-    // Strongly consistent (1 RCU, not 0.5): an account created a moment ago (a Segment group call
-    // earlier in the same batch, an upsert just announced) must be found by the next read.
     async get(accountId) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId), ConsistentRead: true }));
-      return out.Item ? (stripKeys(out.Item) as unknown as Account) : undefined;
+      return (await read(accountId))?.account;
     },
     async existing(accountIds) {
       const found = new Set<string>();
@@ -147,7 +119,7 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
     },
     async *list(shard) {
       for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {
-        const accounts = (page.Items ?? []).map((i) => stripKeys(i) as unknown as Account);
+        const accounts = (page.Items ?? []).map(toAccount);
         if (accounts.length) yield accounts;
       }
     },

@@ -1,8 +1,7 @@
 import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../core/api-keys.ts';
 import type { ApiKeyRepo } from '../core/ports.ts';
-import { isConditionalCheckFailed } from './errors.ts';
-import { indexPartition, stripKeys } from './items.ts';
+import { indexPartition, stripKeys, writeIf } from './items.ts';
 import { apiKeys } from './keys.ts';
 
 /** One item per key, by its id; in gsi1 under one partition so `tend keys list` is one Query. */
@@ -25,21 +24,17 @@ export function apiKeyRepo(db: DynamoDBDocumentClient, table: string): ApiKeyRep
     },
     async revoke(id, at) {
       const { pk, sk } = apiKeys.apiKey(id);
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk, sk },
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :t)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':t': at.toISOString() },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+      // Only a key that exists is revoked; revoking it again keeps the first date.
+      return writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk, sk },
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :t)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': at.toISOString() },
+        }),
+      );
     },
   };
 }

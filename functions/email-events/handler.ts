@@ -2,13 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { applySesEvent, sesEventDetailSchema } from '../core/email/feedback.ts';
-import { documentClient } from '../data/client.ts';
-import { engagementRepo, suppressionList } from '../data/email.ts';
-import { parseEnv } from '../shared/env.ts';
+import * as root from '../shared/deps.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-email-events' });
-const deps = { suppressions: suppressionList(documentClient, env.TABLE_NAME), engagement: engagementRepo(documentClient, env.TABLE_NAME) };
+const deps = { suppressions: root.suppressions(), engagement: root.engagement() };
 
 const event = z.looseObject({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: sesEventDetailSchema });
 

@@ -1,14 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import * as z from '../core/zod.ts';
 import { notAReply, recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
-import { documentClient } from '../data/client.ts';
-import { engagementRepo } from '../data/email.ts';
-import { sendLedger } from '../data/sends.ts';
-import { parseEnv } from '../shared/env.ts';
+import * as root from '../shared/deps.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-email-replies' });
-const deps = { ledger: sendLedger(documentClient, env.TABLE_NAME), engagement: engagementRepo(documentClient, env.TABLE_NAME) };
+const deps = { ledger: root.ledger(), engagement: root.engagement() };
 
 /** Mail SES received at `email.replies.address` (a receipt rule's Lambda action): replies count as engagement. */
 export const handler = async (input: unknown) => {

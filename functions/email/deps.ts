@@ -1,18 +1,10 @@
 import * as z from '../core/zod.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { segmentOf } from '../core/accounts.ts';
 import type { DeliveryDeps } from '../core/email/deliver.ts';
 import { unsubscribeLinks } from '../core/email/links.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
-import { sesMailer } from '../adapters/ses-mailer.ts';
-import { signingKey } from '../adapters/signing-key.ts';
-import { accountRepo } from '../data/accounts.ts';
-import { documentClient } from '../data/client.ts';
-import { contactRepo } from '../data/contacts.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, suppressionList } from '../data/email.ts';
-import { sendLedger } from '../data/sends.ts';
-import { usageRepo } from '../data/usage.ts';
 import { config } from '../shared/config.ts';
+import * as root from '../shared/deps.ts';
 import { parseEnv } from '../shared/env.ts';
 
 /**
@@ -33,22 +25,22 @@ export const emailEnvShape = {
  * Everything `deliver` needs, over DynamoDB, SES and the signing secret: a play's Lambda writes
  * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req)`.
  */
-export function emailDeps(clock: Clock = systemClock, env = parseEnv(emailEnvShape)): DeliveryDeps {
-  // Read on the first send, then kept for the container's life.
-  const key = signingKey(env);
+export function emailDeps(clock: Clock = systemClock): DeliveryDeps {
+  // The rest of the environment is read by the composition root, each variable by what needs it.
+  const env = parseEnv(emailEnvShape);
   return {
     clock,
     config,
     templates: precompiledLibrary(),
-    accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
-    usage: usageRepo(documentClient, env.TABLE_NAME),
-    ledger: sendLedger(documentClient, env.TABLE_NAME),
-    mailer: sesMailer(env.CONFIGURATION_SET),
-    contacts: contactRepo(documentClient, env.TABLE_NAME),
-    suppressions: suppressionList(documentClient, env.TABLE_NAME),
-    preferences: preferenceRepo(documentClient, env.TABLE_NAME),
-    cap: frequencyCap(documentClient, env.TABLE_NAME),
-    engagement: engagementRepo(documentClient, env.TABLE_NAME),
-    unsubscribe: unsubscribeLinks({ key, baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL, tokenDays: config.email.unsubscribe.tokenDays, mailto: config.email.unsubscribe.mailto }),
+    accounts: root.accounts(),
+    usage: root.usage(),
+    ledger: root.ledger(),
+    mailer: root.mailer(),
+    contacts: root.contacts(),
+    suppressions: root.suppressions(),
+    preferences: root.preferences(),
+    cap: root.cap(),
+    engagement: root.engagement(),
+    unsubscribe: unsubscribeLinks({ key: root.signingKey(), baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL, tokenDays: config.email.unsubscribe.tokenDays, mailto: config.email.unsubscribe.mailto }),
   };
 }

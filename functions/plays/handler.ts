@@ -2,26 +2,20 @@ import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { beginRun, completeRun, failRun, runStep } from '../core/plays/engine.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
-import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
-import { documentClient } from '../data/client.ts';
-import { runRepo } from '../data/runs.ts';
-import { scoreRepo } from '../data/scores.ts';
-import { taskRepo } from '../data/tasks.ts';
 import { config } from '../shared/config.ts';
-import { parseEnv } from '../shared/env.ts';
-import { emailDeps, emailEnvShape } from '../email/deps.ts';
+import * as root from '../shared/deps.ts';
+import { emailDeps } from '../email/deps.ts';
 
-const env = parseEnv({ ...emailEnvShape, EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
 const deps = {
-  ...emailDeps(systemClock, env),
+  ...emailDeps(systemClock),
   plays: config.plays,
   features: config.product.features,
   firstValue: config.milestones.firstValue,
   modelFor: modelResolver(config.scoreModel),
-  scores: scoreRepo(documentClient, env.TABLE_NAME),
-  runs: runRepo(documentClient, env.TABLE_NAME),
-  tasks: taskRepo(documentClient, env.TABLE_NAME),
-  events: eventBridgePublisher(env.EVENT_BUS_NAME),
+  scores: root.scores(),
+  runs: root.runs(),
+  tasks: root.tasks(),
+  events: root.events(),
 };
 
 const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string() };

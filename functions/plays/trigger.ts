@@ -1,27 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
-import { segmentOf } from '../core/accounts.ts';
 import { onEvent, sweepShard } from '../core/plays/triggers.ts';
-import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
-import { accountRepo } from '../data/accounts.ts';
-import { documentClient } from '../data/client.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
-import { runRepo } from '../data/runs.ts';
 import { config } from '../shared/config.ts';
-import { parseEnv } from '../shared/env.ts';
+import * as root from '../shared/deps.ts';
 
-const env = parseEnv({
-  TABLE_NAME: z.string().check(z.minLength(1)),
-  PLAY_STATE_MACHINES: z.pipe(z.string(), z.transform((s) => JSON.parse(s) as Record<string, string>)),
-});
 const logger = new Logger({ serviceName: 'tend-plays' });
 const deps = {
   clock: systemClock,
   plays: config.plays,
-  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
-  runs: runRepo(documentClient, env.TABLE_NAME),
-  runner: stepFunctionsRunner(env.PLAY_STATE_MACHINES),
+  accounts: root.accounts(),
+  runs: root.runs(),
+  runner: root.runner(),
 };
 
 /** An EventBridge event from Tend's bus (its detail carries the account), or the daily sweep. */

@@ -4,20 +4,9 @@ import { systemClock } from '../core/clock.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { rescoreDirty, scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
-import { accountRepo } from '../data/accounts.ts';
-import { documentClient } from '../data/client.ts';
-import { dirtyAccounts } from '../data/dirty.ts';
-import { feedbackRepo } from '../data/feedback.ts';
-import { contactRepo } from '../data/contacts.ts';
-import { churnModelRepo } from '../data/models.ts';
-import { scoreRepo } from '../data/scores.ts';
-import { usageRepo } from '../data/usage.ts';
-import { segmentOf } from '../core/accounts.ts';
-import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { config } from '../shared/config.ts';
-import { parseEnv } from '../shared/env.ts';
+import * as root from '../shared/deps.ts';
 
-const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-score' });
 const deps = {
   clock: systemClock,
@@ -28,13 +17,13 @@ const deps = {
   fallingFastPoints: config.scoring.fallingFastPoints,
   windows: config.scoring.windows,
   flagThresholds: config.scoring.flags,
-  accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
-  usage: usageRepo(documentClient, env.TABLE_NAME),
-  scores: scoreRepo(documentClient, env.TABLE_NAME),
-  feedback: feedbackRepo(documentClient, env.TABLE_NAME),
-  contacts: contactRepo(documentClient, env.TABLE_NAME),
-  events: eventBridgePublisher(env.EVENT_BUS_NAME),
-  dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
+  accounts: root.accounts(),
+  usage: root.usage(),
+  scores: root.scores(),
+  feedback: root.feedback(),
+  contacts: root.contacts(),
+  events: root.events(),
+  dirty: root.dirty(),
   firstValue: config.milestones.firstValue,
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
@@ -44,7 +33,7 @@ const shard = z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1));
 /** `dirty: true` rescores only the accounts with new data (the frequent schedule). */
 const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optional(z.array(shard)), dirty: z.optional(z.boolean()) });
 const allShards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
-const churnModels = churnModelRepo(documentClient, env.TABLE_NAME);
+const churnModels = root.churnModels();
 
 export const handler = async (event: unknown) => {
   const { Items, shards, dirty } = input.parse(event ?? {});

@@ -1,25 +1,14 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
-import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { TokenError } from '../core/email/token.ts';
 import { checkUnsubscribe, unsubscribe, unsubscribePage } from '../core/email/unsubscribe.ts';
-import { signingKey } from '../adapters/signing-key.ts';
-import { documentClient } from '../data/client.ts';
-import { preferenceRepo } from '../data/email.ts';
 import { config } from '../shared/config.ts';
-import { parseEnv } from '../shared/env.ts';
+import * as root from '../shared/deps.ts';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 
-const env = parseEnv({
-  TABLE_NAME: z.string().check(z.minLength(1)),
-  UNSUBSCRIBE_SECRET_NAME: z.optional(z.string().check(z.minLength(1))),
-  UNSUBSCRIBE_KEY: z.optional(z.string().check(z.minLength(16))),
-});
 const logger = new Logger({ serviceName: 'tend-unsubscribe' });
-// Read on the first request, then kept for the container's life.
-const key = signingKey(env);
-const deps = { clock: systemClock, preferences: preferenceRepo(documentClient, env.TABLE_NAME), key };
+const deps = { clock: systemClock, preferences: root.preferences(), key: root.signingKey() };
 
 const product = config.product.name;
 const page = (statusCode: number, title: string, message: string, form?: { token: string }): HttpResult => ({

@@ -1,27 +1,10 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { routesServedBy } from '../../functions/api/routes.ts';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
 import { TendFunction } from './tend-function.ts';
-
-/** The routes of the public API; the local runtime serves the same list, read back from the template. */
-export const API_ROUTES = [
-  { method: HttpMethod.POST, path: '/v1/accounts' },
-  { method: HttpMethod.POST, path: '/v1/events' },
-  { method: HttpMethod.POST, path: '/v1/contacts' },
-  { method: HttpMethod.POST, path: '/v1/surveys' },
-  { method: HttpMethod.POST, path: '/v1/tickets' },
-  { method: HttpMethod.GET, path: '/v1/accounts/{id}' },
-  { method: HttpMethod.POST, path: '/v1/accounts/{id}/milestones' },
-  { method: HttpMethod.GET, path: '/v1/plays' },
-  { method: HttpMethod.GET, path: '/v1/plays/{play}/runs' },
-  { method: HttpMethod.POST, path: '/v1/accounts/{id}/plays/{play}/{action}' },
-  { method: HttpMethod.POST, path: '/v1/segment' },
-  { method: HttpMethod.GET, path: '/v1/accounts' },
-  { method: HttpMethod.GET, path: '/v1/accounts/{id}/card' },
-  { method: HttpMethod.GET, path: '/v1/openapi.json' },
-] as const;
 
 /** HTTP API (API Gateway v2) in front of the ingest/read function. */
 export class IngestApi extends Construct {
@@ -41,7 +24,9 @@ export class IngestApi extends Construct {
       throttle: { rateLimit: 100, burstLimit: 200 },
     });
     const integration = new HttpLambdaIntegration('Lambda', this.handler);
-    for (const route of API_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+    // The API function's routes, from the one route list (functions/api/routes.ts); the function
+    // checks each one's key and scope, and the local runtime reads them back from the template.
+    for (const route of routesServedBy('api')) this.api.addRoutes({ path: route.path, methods: [route.method as HttpMethod], integration });
     new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
   }
 }

@@ -2,15 +2,15 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
-import { UNSUBSCRIBE_PATH } from '../../functions/core/email/links.ts';
+import { routesServedBy } from '../../functions/api/routes.ts';
 import type { AccountTable } from './account-table.ts';
 import type { EmailSending } from './email-sending.ts';
 import { TendFunction } from './tend-function.ts';
 
 /**
- * `GET` and `POST /v1/unsubscribe` on the public API, served by their own small function. These two
- * routes take no API key: the signed token in the link is the authorisation (RFC 8058 one-click
- * requests come from mail providers, which have no key).
+ * `GET` and `POST /v1/unsubscribe` on the public API (their entries in functions/api/routes.ts),
+ * served by their own small function. These routes take no API key: the signed token in the link
+ * is the authorisation (RFC 8058 one-click requests come from mail providers, which have no key).
  */
 export class UnsubscribeRoutes extends Construct {
   readonly handler: TendFunction;
@@ -22,6 +22,9 @@ export class UnsubscribeRoutes extends Construct {
     props.email.bindKeyReader(this.handler);
     const integration = new HttpLambdaIntegration('Lambda', this.handler);
     // Explicitly public: an API-wide default authorizer added later must not cover these two.
-    props.api.addRoutes({ path: UNSUBSCRIBE_PATH, methods: [HttpMethod.GET, HttpMethod.POST], integration, authorizer: new HttpNoneAuthorizer() });
+    for (const route of routesServedBy('unsubscribe')) {
+      if (route.spec.auth !== 'public') throw new Error(`${route.key}: the unsubscribe function serves only public routes`);
+      props.api.addRoutes({ path: route.path, methods: [route.method as HttpMethod], integration, authorizer: new HttpNoneAuthorizer() });
+    }
   }
 }

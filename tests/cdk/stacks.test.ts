@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { ACCOUNT_SHARDS, TABLE_KEYS } from '../../functions/data/keys.ts';
 import userConfig from '../../tend.config.ts';
@@ -105,43 +106,25 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     expect(resourcesOfType(raw, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([...ids].sort());
   });
 
-  it('serves the public routes on one HTTP API, all integrated with the API handler', () => {
+  it('serves exactly the routes of the route list on one HTTP API, each with the function and auth the list gives it', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const [[apiId]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } })) as [[string, unknown]];
     const all = resourcesOfType(raw, 'AWS::ApiGatewayV2::Route');
-    // The unsubscribe routes have their own function (and stay without API keys): see below.
-    const unsubscribe = all.filter(([, r]) => String(r['RouteKey']).endsWith(' /v1/unsubscribe'));
-    const routes = all.filter((r) => !unsubscribe.includes(r));
-    expect(routes.map(([, r]) => r['RouteKey']).sort()).toEqual([
-      'GET /v1/accounts',
-      'GET /v1/accounts/{id}',
-      'GET /v1/accounts/{id}/card',
-      'GET /v1/openapi.json',
-      'GET /v1/plays',
-      'GET /v1/plays/{play}/runs',
-      'POST /v1/accounts',
-      'POST /v1/accounts/{id}/milestones',
-      'POST /v1/accounts/{id}/plays/{play}/{action}',
-      'POST /v1/contacts',
-      'POST /v1/events',
-      'POST /v1/segment',
-      'POST /v1/surveys',
-      'POST /v1/tickets',
-    ]);
-    expect(unsubscribe.map(([, r]) => r['RouteKey']).sort()).toEqual(['GET /v1/unsubscribe', 'POST /v1/unsubscribe']);
-    const unsubscribeId = logicalIdOf(STACK.app, '/Tend/Unsubscribe/Handler/Resource');
-    for (const [routeId, route] of unsubscribe) {
-      const integrationId = render(route['Target'] ?? null).match(/^integrations\/<(.+)>$/)?.[1];
-      expect(raw.Resources[integrationId ?? '']?.Properties?.['IntegrationUri'], `${routeId} integration`).toEqual({ 'Fn::GetAtt': [unsubscribeId, 'Arn'] });
-    }
-
-    const handlerId = logicalIdOf(STACK.app, '/Tend/Api/Handler/Resource');
-    for (const [routeId, route] of routes) {
+    expect(all.map(([, r]) => r['RouteKey']).sort()).toEqual(Object.keys(ROUTES).sort());
+    const functionOf = { api: logicalIdOf(STACK.app, '/Tend/Api/Handler/Resource'), unsubscribe: logicalIdOf(STACK.app, '/Tend/Unsubscribe/Handler/Resource') };
+    for (const [routeId, route] of all) {
+      const spec = (ROUTES as Record<string, RouteSpec>)[String(route['RouteKey'])]!;
       expect(route['ApiId'], routeId).toEqual({ Ref: apiId });
       const integrationId = render(route['Target'] ?? null).match(/^integrations\/<(.+)>$/)?.[1];
       const integration = integrationId ? raw.Resources[integrationId] : undefined;
       expect(integration?.Type, `${routeId} target`).toBe('AWS::ApiGatewayV2::Integration');
-      expect(integration?.Properties?.['IntegrationUri'], `${routeId} integration`).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
+      expect(integration?.Properties?.['IntegrationUri'], `${routeId} integration`).toEqual({ 'Fn::GetAtt': [functionOf[spec.serve], 'Arn'] });
+      // API Gateway checks no key: a keyed route's scope is enforced by the API function (functions/api/auth.ts
+      // reads it from the same list); a public route takes none, and no authorizer is attached to it.
+      expect(route['AuthorizationType'] ?? 'NONE', routeId).toBe('NONE');
+      expect(route['AuthorizerId'], routeId).toBeUndefined();
+      if (spec.auth === 'public') expect(spec.serve, routeId).toBe('unsubscribe');
+      else expect(spec.serve, routeId).toBe('api');
     }
   });
 

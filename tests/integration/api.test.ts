@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 import { ingestEvents } from '../../functions/core/ingest.ts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { accountRepo } from '../../functions/data/accounts.ts';
+import { keys } from '../../functions/data/keys.ts';
 import { dirtyAccounts } from '../../functions/data/dirty.ts';
 import { eventClaims } from '../../functions/data/event-claims.ts';
 import { usageRepo } from '../../functions/data/usage.ts';
@@ -55,14 +57,52 @@ describe('HTTP API on the local runtime', () => {
   });
 
   it('creates an account once (201, then 200) and starts one onboarding run', async () => {
-    expect((await rt.request('POST', '/v1/accounts', account('solo'))).status).toBe(201);
+    expect(await rt.request('POST', '/v1/accounts', account('solo'))).toMatchObject({ status: 201, body: { outcome: 'created' } });
     const again = await rt.request('POST', '/v1/accounts', account('solo', { seats: 9 }));
     expect(again.status).toBe(200);
+    expect(again.body?.outcome).toBe('changed');
     expect(again.body?.account.seats).toBe(9);
     const runs = [...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === 'solo');
     expect(runs).toHaveLength(1);
     const view = await rt.request('GET', '/v1/accounts/solo');
     expect(view.body?.account).toMatchObject({ id: 'solo', seats: 9, segment: 'tech-touch', primaryContact: { email: 'owner@solo.example' } });
+  });
+
+  it('answers what each post did: created, changed, churned, unchanged, reactivated', async () => {
+    const post = async (extra: Record<string, unknown>) => rt.request('POST', '/v1/accounts', account('life', extra));
+    const steps: [Record<string, unknown>, number, string][] = [
+      [{}, 201, 'created'],
+      [{ seats: 7 }, 200, 'changed'],
+      [{ seats: 7, status: 'churned' }, 200, 'churned'],
+      [{ seats: 7, status: 'churned' }, 200, 'unchanged'],
+      [{ seats: 7, status: 'active' }, 200, 'reactivated'],
+    ];
+    for (const [extra, status, outcome] of steps) expect(await post(extra), outcome).toMatchObject({ status, body: { outcome } });
+    const item = (await rt.items('life', 'ACCOUNT'))[0]!;
+    expect(item).toMatchObject({ status: 'active', seats: 7, rev: 4 });
+    // The first churn's date stays through the reactivation: it is the outcome the churn model learns from.
+    expect(typeof item.churnedAt).toBe('string');
+    expect((await rt.request('GET', '/v1/accounts/life')).body?.account).not.toHaveProperty('rev');
+  });
+
+  it('creates an account once when posts of it race: one 201, one onboarding run, the last body of each write kept whole', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => rt.request('POST', '/v1/accounts', account('crowd', { seats: i + 1 }))));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(results.filter((r) => r.body?.outcome === 'created')).toHaveLength(1);
+    await rt.idle();
+    expect([...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === 'crowd')).toHaveLength(1);
+    const [item] = await rt.items('crowd', 'ACCOUNT');
+    // Five writes, each on the revision the one before left.
+    expect(item?.rev).toBe(5);
+    expect(results.map((r) => r.body?.account.seats)).toContain(item?.seats);
+  });
+
+  it('updates an account written before revisions (no rev) and from then on counts its revisions', async () => {
+    const at = '2026-01-05T00:00:00.000Z';
+    const legacy = { ...account('legacy'), status: 'active', segment: 'tech-touch', startDate: at, createdAt: at, updatedAt: at, announcedAt: at };
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.account('legacy'), ...keys.accountIndex('legacy'), ...legacy } }));
+    expect(await rt.request('POST', '/v1/accounts', account('legacy', { seats: 6 }))).toMatchObject({ status: 200, body: { outcome: 'changed', account: { seats: 6, createdAt: at } } });
+    expect((await rt.items('legacy', 'ACCOUNT'))[0]).toMatchObject({ rev: 1, seats: 6 });
   });
 
   it('keeps the segment of an account updated without its ARR', async () => {
@@ -145,7 +185,7 @@ describe('HTTP API on the local runtime', () => {
 
   it('with api.reportDuplicates off, writes no claim per event: a replay is reported accepted and still changes nothing', async () => {
     await rt.request('POST', '/v1/accounts', account('noclaims'));
-    const deps = { clock: rt.clock, accounts: accountRepo(rt.db, rt.tableName, () => 'tech-touch'), usage: usageRepo(rt.db, rt.tableName), dirty: dirtyAccounts(rt.db, rt.tableName), claims: eventClaims(rt.db, rt.tableName), reportDuplicates: false };
+    const deps = { clock: rt.clock, accounts: accountRepo(rt.db, rt.tableName), usage: usageRepo(rt.db, rt.tableName), dirty: dirtyAccounts(rt.db, rt.tableName), claims: eventClaims(rt.db, rt.tableName), reportDuplicates: false };
     const first = await ingestEvents(deps, [event('nc-1', 'noclaims'), event('nc-2', 'noclaims', { userId: 'u2' }), event('nc-1', 'noclaims'), event('nc-3', 'ghost')]);
     expect(first.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'duplicate', 'rejected']);
     const replay = await ingestEvents(deps, [event('nc-1', 'noclaims'), event('nc-2', 'noclaims', { userId: 'u2' })]);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../functions/core/email/token.ts';
 import { parseConfig } from '../../functions/core/config.ts';
-import { segmentOf } from '../../functions/core/accounts.ts';
 import { templateIds } from '../../functions/core/templates/catalogue.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { contactRepo } from '../../functions/data/contacts.ts';
@@ -197,7 +196,7 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     await rt.idle();
     const deps = {
       config,
-      accounts: accountRepo(rt.db, rt.tableName, (arr) => segmentOf(arr, config.segments)),
+      accounts: accountRepo(rt.db, rt.tableName),
       usage: usageRepo(rt.db, rt.tableName),
       contacts: contactRepo(rt.db, rt.tableName),
       now: NOW,

@@ -98,7 +98,8 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
   const mailerFailures: Error[] = [];
 
   const accounts: AccountRepo = {
-    async upsert() {
+    read: async (id) => (accountsMap.has(id) ? { account: structuredClone(accountsMap.get(id)!), rev: 0 } : undefined),
+    async write() {
       throw new Error('not used by plays');
     },
     get: async (id) => structuredClone(accountsMap.get(id)),

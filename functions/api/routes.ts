@@ -1,0 +1,134 @@
+import * as z from '../core/zod.ts';
+import type { Scope } from '../core/api-keys.ts';
+import { accountListQuerySchema } from '../core/account-list.ts';
+import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
+import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
+import { segmentBodySchema } from '../core/segment.ts';
+
+/**
+ * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because
+ * something else is the authorisation (the signed token of an unsubscribe link).
+ */
+export type RouteAuth = Scope | 'any' | 'public';
+
+export interface RouteSpec {
+  auth: RouteAuth;
+  /** The Lambda that serves it: the API function, or the unsubscribe links' own small one. */
+  serve: 'api' | 'unsubscribe';
+  summary: string;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniObject;
+  /** Statuses of success, by code, with what they mean. */
+  ok: Record<number, string>;
+  /** Errors this route can answer besides the ones every keyed route can (400, 401, 403, 413, 415, 429). */
+  errors?: Record<number, string>;
+  /** What the route answers with, when not JSON. */
+  contentType?: string;
+}
+
+export const SEGMENT_ROUTE = 'POST /v1/segment';
+
+export const playListQuerySchema = z.object({
+  status: z.optional(z.enum(['running', 'paused', 'completed', 'exited', 'failed', 'cancelled'])),
+  limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
+});
+export const playControlSchema = z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) }));
+const unsubscribeQuerySchema = z.object({ token: z.optional(z.string()) });
+const unsubscribeErrors = { 400: 'the link is incomplete or malformed (an HTML page)', 403: 'the link was changed or not issued by Tend (an HTML page)', 410: 'the link has expired (an HTML page)' };
+
+/**
+ * Every route of the public HTTP API, each declared once, keyed by API Gateway's route key
+ * (`METHOD /path`). CDK adds exactly these routes to the HTTP API (lib/constructs), the API
+ * function routes by them (a handler per key, checked by the compiler), the auth middleware reads
+ * each one's scope from here, and /v1/openapi.json is generated from it. Plain data and zod
+ * schemas only: the CDK app imports it at synth time.
+ */
+export const ROUTES = {
+  'POST /v1/accounts': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Create or update an account and its primary contact; `outcome` says what the request did',
+    body: accountUpsertSchema,
+    ok: { 200: 'changed, churned, reactivated or unchanged (`outcome`)', 201: 'created' },
+    errors: { 409: 'the account changed again and again while this request was writing it: send it again' },
+  },
+  'POST /v1/events': { auth: 'ingest', serve: 'api', summary: 'Record up to 500 usage events; each is accepted, a duplicate or rejected', body: eventBatchSchema, ok: { 202: 'stored; per-event results' } },
+  'POST /v1/contacts': { auth: 'ingest', serve: 'api', summary: 'Upsert up to 100 contacts by email', body: contactBatchSchema, ok: { 202: 'stored; per-item rejections' } },
+  'POST /v1/surveys': { auth: 'ingest', serve: 'api', summary: 'Record up to 100 NPS or CSAT answers', body: surveyBatchSchema, ok: { 202: 'stored; per-item rejections' } },
+  'POST /v1/tickets': { auth: 'ingest', serve: 'api', summary: 'Record up to 100 support tickets as they are now', body: ticketBatchSchema, ok: { 202: 'stored; per-item rejections' } },
+  [SEGMENT_ROUTE]: {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Segment or RudderStack: a webhook delivery (one message, X-Signature) or a tracking-API batch (write key as Basic user, or writeKey in the body)',
+    body: segmentBodySchema,
+    ok: { 200: 'per-message results; group traits create or update the account' },
+  },
+  'GET /v1/accounts': { auth: 'read', serve: 'api', summary: 'List accounts with their card, filtered, a page at a time', query: accountListQuerySchema, ok: { 200: 'a page of accounts and the cursor of the next' } },
+  'GET /v1/accounts/{id}': { auth: 'read', serve: 'api', summary: 'An account, its health score, its play runs and its CSM tasks', ok: { 200: 'the account' }, errors: { 404: 'no such account' } },
+  'GET /v1/accounts/{id}/card': { auth: 'read', serve: 'api', summary: 'The account card, as JSON or (Accept: text/plain or ?format=text) as text', ok: { 200: 'the card' }, errors: { 404: 'no such account' } },
+  'GET /v1/openapi.json': { auth: 'any', serve: 'api', summary: 'This document', ok: { 200: 'OpenAPI 3.1' } },
+  'POST /v1/accounts/{id}/milestones': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Record a checklist milestone of the account (tend.config.ts milestones.checklist); the first date stands',
+    body: milestoneSchema,
+    ok: { 200: "the account's milestones, and whether this call recorded it" },
+    errors: { 404: 'no such account' },
+  },
+  'GET /v1/plays': { auth: 'read', serve: 'api', summary: 'The configured plays: trigger, anchor, cool-down and steps', ok: { 200: 'the plays' } },
+  'GET /v1/plays/{play}/runs': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'Runs of one play, newest first (status filter, limit, cursor)',
+    query: playListQuerySchema,
+    ok: { 200: 'a page of runs and the cursor of the next' },
+    errors: { 404: 'no such play' },
+  },
+  'POST /v1/accounts/{id}/plays/{play}/{action}': {
+    auth: 'admin',
+    serve: 'api',
+    summary: 'start, pause, resume, cancel or retry (a failed run) a play for an account; body { by } optional',
+    body: playControlSchema,
+    ok: { 200: 'the run as it is now', 202: 'started' },
+    errors: { 404: 'no such account, play, action or live run', 409: 'not possible now (already started, live, cooling down, not failed)' },
+  },
+  [`GET ${UNSUBSCRIBE_PATH}`]: {
+    auth: 'public',
+    serve: 'unsubscribe',
+    summary: 'The page an unsubscribe link opens: what it unsubscribes from, and a button (a link scanner that follows links unsubscribes nobody)',
+    query: unsubscribeQuerySchema,
+    contentType: 'text/html',
+    ok: { 200: 'the confirmation page' },
+    errors: unsubscribeErrors,
+  },
+  [`POST ${UNSUBSCRIBE_PATH}`]: {
+    auth: 'public',
+    serve: 'unsubscribe',
+    summary: 'Unsubscribes at once: the RFC 8058 one-click request mail providers send, or the page\'s button',
+    query: unsubscribeQuerySchema,
+    contentType: 'text/html',
+    ok: { 200: 'unsubscribed (an HTML page)' },
+    errors: unsubscribeErrors,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteKey = keyof typeof ROUTES;
+/** The routes the API function serves. */
+export type ApiRouteKey = { [K in RouteKey]: (typeof ROUTES)[K]['serve'] extends 'api' ? K : never }[RouteKey];
+
+/** A route key's method and path. */
+export function routeParts(key: string): { method: string; path: string } {
+  const [method = '', path = ''] = key.split(' ');
+  return { method, path };
+}
+
+/** The routes one function serves, with their method and path. */
+export function routesServedBy(serve: RouteSpec['serve']): { key: RouteKey; method: string; path: string; spec: RouteSpec }[] {
+  return (Object.entries(ROUTES) as [RouteKey, RouteSpec][]).filter(([, spec]) => spec.serve === serve).map(([key, spec]) => ({ key, ...routeParts(key), spec }));
+}
+
+/** The scope a route needs; a route not in the list (there should be none) needs `admin`. */
+export function authOf(routeKey: string): RouteAuth {
+  return (ROUTES as Record<string, RouteSpec>)[routeKey]?.auth ?? 'admin';
+}

@@ -1,0 +1,78 @@
+import * as z from '../core/zod.ts';
+import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
+import { sesMailer } from '../adapters/ses-mailer.ts';
+import { signingKey as signingKeyReader } from '../adapters/signing-key.ts';
+import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
+import { accountCatalog } from '../data/account-catalog.ts';
+import { accountRepo } from '../data/accounts.ts';
+import { apiKeyRepo } from '../data/api-keys.ts';
+import { documentClient } from '../data/client.ts';
+import { contactRepo } from '../data/contacts.ts';
+import { dirtyAccounts } from '../data/dirty.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, suppressionList } from '../data/email.ts';
+import { eventClaims } from '../data/event-claims.ts';
+import { feedbackRepo } from '../data/feedback.ts';
+import { churnModelRepo } from '../data/models.ts';
+import { rateCounter } from '../data/rate-counter.ts';
+import { runRepo } from '../data/runs.ts';
+import { scoreRepo } from '../data/scores.ts';
+import { segmentSecretStore } from '../data/segment-secret.ts';
+import { sendLedger } from '../data/sends.ts';
+import { taskRepo } from '../data/tasks.ts';
+import { usageRepo } from '../data/usage.ts';
+import { userLinks } from '../data/user-links.ts';
+import { parseEnv } from './env.ts';
+
+/*
+ * The composition root: the one place the Lambdas' repositories and clients are built. Each is a
+ * function that builds its dependency on the first call and hands back the same one after, so
+ * two handlers' pieces (a play step's email delivery and its scoring) share one repository. Plain
+ * functions, not one object: esbuild keeps in a bundle only the ones its handler calls, so a
+ * handler's bundle and cold start carry nothing it does not use. Each reads the environment
+ * variable it needs when first called, and a missing one fails naming it (at cold start, since
+ * handlers call these at module scope).
+ */
+
+const nonEmpty = z.string().check(z.minLength(1));
+const envVar = (name: string) => parseEnv({ [name]: nonEmpty })[name] as string;
+
+let tableName: string | undefined;
+const table = () => (tableName ??= envVar('TABLE_NAME'));
+
+/** Memoises one dependency in a module-scope slot. */
+function lazy<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+export const accounts = /* @__PURE__ */ lazy(() => accountRepo(documentClient, table()));
+export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
+export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table()));
+export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));
+export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()));
+export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));
+export const feedback = /* @__PURE__ */ lazy(() => feedbackRepo(documentClient, table()));
+export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, table()));
+export const claims = /* @__PURE__ */ lazy(() => eventClaims(documentClient, table()));
+export const links = /* @__PURE__ */ lazy(() => userLinks(documentClient, table()));
+export const catalog = /* @__PURE__ */ lazy(() => accountCatalog(documentClient, table()));
+export const apiKeys = /* @__PURE__ */ lazy(() => apiKeyRepo(documentClient, table()));
+export const rate = /* @__PURE__ */ lazy(() => rateCounter(documentClient, table()));
+export const segmentSecrets = /* @__PURE__ */ lazy(() => segmentSecretStore(documentClient, table()));
+export const churnModels = /* @__PURE__ */ lazy(() => churnModelRepo(documentClient, table()));
+export const ledger = /* @__PURE__ */ lazy(() => sendLedger(documentClient, table()));
+export const suppressions = /* @__PURE__ */ lazy(() => suppressionList(documentClient, table()));
+export const preferences = /* @__PURE__ */ lazy(() => preferenceRepo(documentClient, table()));
+export const cap = /* @__PURE__ */ lazy(() => frequencyCap(documentClient, table()));
+export const engagement = /* @__PURE__ */ lazy(() => engagementRepo(documentClient, table()));
+
+/** Tend's events, on the bus in EVENT_BUS_NAME. */
+export const events = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EVENT_BUS_NAME')));
+/** Play runs, on the state machines in PLAY_STATE_MACHINES (a JSON map of play id to ARN). */
+export const runner = /* @__PURE__ */ lazy(() => stepFunctionsRunner(JSON.parse(envVar('PLAY_STATE_MACHINES')) as Record<string, string>));
+/** SES, through the configuration set in CONFIGURATION_SET. */
+export const mailer = /* @__PURE__ */ lazy(() => sesMailer(envVar('CONFIGURATION_SET')));
+
+const signingKeyEnv = { UNSUBSCRIBE_SECRET_NAME: z.optional(nonEmpty), UNSUBSCRIBE_KEY: z.optional(z.string().check(z.minLength(16))) };
+/** The unsubscribe-token key: read on the first use, then kept for the container's life. */
+export const signingKey = /* @__PURE__ */ lazy(() => signingKeyReader(parseEnv(signingKeyEnv)));
