@@ -2,8 +2,8 @@ import { BatchGetCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoD
 import type { AccountRepo } from '../core/ports.ts';
 import type { Account, AccountUpsert } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { indexPartition, stripKeys } from './items.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { indexPartition, writeIf } from './items.ts';
+import { accountFromItem, milestoneAttribute } from './account-item.ts';
 
 /** The account item holds the account and its primary contact, so one write is the whole account. */
 export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf: (arr: number | undefined) => Account['segment']): AccountRepo {
@@ -76,7 +76,7 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const after = stripKeys(out.Attributes) as unknown as Account;
+      const after = accountFromItem(out.Attributes ?? {});
       // ALL_NEW cannot tell a create from an update; createdAt equal to this write's time can.
       const before = after.createdAt === now.toISOString() ? undefined : after;
       return { before, after };
@@ -85,7 +85,7 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
     // earlier in the same batch, an upsert just announced) must be found by the next read.
     async get(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId), ConsistentRead: true }));
-      return out.Item ? (stripKeys(out.Item) as unknown as Account) : undefined;
+      return out.Item ? accountFromItem(out.Item) : undefined;
     },
     async existing(accountIds) {
       const found = new Set<string>();
@@ -105,8 +105,9 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
       await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :now)', ExpressionAttributeValues: { ':now': now.toISOString() } }));
     },
     async setStage(accountId, stage, now) {
-      // Same stage again keeps its original date: a replayed step changes nothing.
-      await db.send(
+      // Same stage again keeps its original date: a replayed step is refused and changes nothing.
+      await writeIf(
+        db,
         new UpdateCommand({
           TableName: table,
           Key: keys.account(accountId),
@@ -114,40 +115,26 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string, segmentOf
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(stage) OR stage <> :s)',
           ExpressionAttributeValues: { ':s': stage, ':now': now.toISOString() },
         }),
-      ).catch((err: unknown) => {
-        if (!isConditionalCheckFailed(err)) throw err;
-      });
+      );
     },
-    async reachMilestone(accountId, milestone, at) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.account(accountId),
-            UpdateExpression: 'SET milestones = if_not_exists(milestones, :empty)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':empty': {} },
-          }),
-        );
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.account(accountId),
-            UpdateExpression: 'SET milestones.#m = :at',
-            ConditionExpression: 'attribute_not_exists(milestones.#m)',
-            ExpressionAttributeNames: { '#m': milestone },
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
+    // One write: a top-level attribute per milestone (see account-item.ts), so no map to create
+    // first and one copy of the item into gsi1. The first date stands; an item from before the
+    // change may hold it in its `milestones` map, which the condition checks too.
+    reachMilestone: (accountId, milestone, at) =>
+      writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET #m = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#m) AND attribute_not_exists(#legacy.#name)',
+          ExpressionAttributeNames: { '#m': milestoneAttribute(milestone), '#legacy': 'milestones', '#name': milestone },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      ),
     async *list(shard) {
       for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {
-        const accounts = (page.Items ?? []).map((i) => stripKeys(i) as unknown as Account);
+        const accounts = (page.Items ?? []).map(accountFromItem);
         if (accounts.length) yield accounts;
       }
     },

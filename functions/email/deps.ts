@@ -2,6 +2,7 @@ import * as z from '../core/zod.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { segmentOf } from '../core/accounts.ts';
 import type { DeliveryDeps } from '../core/email/deliver.ts';
+import type { AccountRepo, UsageRepo } from '../core/ports.ts';
 import { unsubscribeLinks } from '../core/email/links.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
@@ -31,9 +32,10 @@ export const emailEnvShape = {
 
 /**
  * Everything `deliver` needs, over DynamoDB, SES and the signing secret: a play's Lambda writes
- * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req)`.
+ * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req, loaded)`.
+ * With the account and usage repos the sending step reads once and hands to `deliver`.
  */
-export function emailDeps(clock: Clock = systemClock, env = parseEnv(emailEnvShape)): DeliveryDeps {
+export function emailDeps(clock: Clock = systemClock, env = parseEnv(emailEnvShape)): DeliveryDeps & { accounts: AccountRepo; usage: UsageRepo } {
   // Read on the first send, then kept for the container's life.
   const key = signingKey(env);
   return {
