@@ -7,7 +7,10 @@ import { synthesize } from '../local/synth.ts';
  * What each play's typical run costs on Step Functions Standard: its state transitions, counted
  * from the local runner's event log of the synthesized machine, at the list price of
  * $0.025 per 1,000 transitions (us-east-1), and its Lambda invocations at $0.20 per million
- * requests (duration: a few hundred ms at 128 MB, about as much again; not counted here).
+ * requests (duration: a few hundred ms at 128 MB, about as much again; not counted here); and the
+ * DynamoDB requests served while the run went on (its steps, plus the scenario's own score writes).
+ * Before issue 11 an email step read the account and queried usage twice each: onboarding's
+ * run took 79 requests, renewal's 38, adoption's 38 (now 69, 34, 34).
  */
 const DAY = 86_400_000;
 const PER_TRANSITION = 0.025 / 1000;
@@ -66,7 +69,7 @@ export async function playsCostBench() {
   const assemblyDir = resolve('.tend/cdk.out');
   await synthesize(assemblyDir);
   console.log('\nPlays on Step Functions Standard: one typical run each, on the synthesized machines (local runner)');
-  console.log(`  ${'play'.padEnd(13)} ${'run'.padEnd(60)} ${'transitions'.padStart(11)} ${'lambda calls'.padStart(12)} ${'$ per 1,000 accounts'.padStart(21)}`);
+  console.log(`  ${'play'.padEnd(13)} ${'run'.padEnd(60)} ${'transitions'.padStart(11)} ${'lambda calls'.padStart(12)} ${'$ per 1,000 accounts'.padStart(21)} ${'DynamoDB requests'.padStart(18)}`);
   for (const [i, s] of scenarios.entries()) {
     const start = new Date('2026-01-05T09:00:00Z').getTime();
     const rt = await startLocalRuntime({ assemblyDir, start: new Date(start), speed: 86_400, paused: true, schedules: false });
@@ -92,6 +95,7 @@ export async function playsCostBench() {
       await s.setup({ rt, id, post, score, publish });
       await rt.idle();
       const invocationsBefore = rt.lambdas.invocations;
+      const requestsBefore = Object.values(rt.dynamo.operations).reduce((a, b) => a + b, 0);
       for (let t = rt.clock.nowMs(); t < start + s.days * DAY; t += 6 * 3_600_000) {
         await s.during?.({ rt, id, post, score, publish }, (t - start) / DAY);
         rt.clock.advanceTo(t);
@@ -104,7 +108,9 @@ export async function playsCostBench() {
       const tasks = run.history.filter((h) => h.type === 'StateEntered' && /^(Begin|Run |Complete|Record failure)/.test(h.state ?? '')).length;
       const calls = rt.lambdas.invocations - invocationsBefore;
       const cost = 1000 * (transitions * PER_TRANSITION + tasks * PER_INVOCATION);
-      console.log(`  ${s.play.padEnd(13)} ${`${s.label} (${run.status.toLowerCase()})`.padEnd(60)} ${String(transitions).padStart(11)} ${String(tasks).padStart(12)} ${`$${cost.toFixed(3)}`.padStart(21)}${calls > tasks + 2 ? `  (${calls} calls incl. starter)` : ''}`);
+      // Every request while the run went on (its steps, and the starter, scoring writes and sweeps of the scenario).
+      const requests = Object.values(rt.dynamo.operations).reduce((a, b) => a + b, 0) - requestsBefore;
+      console.log(`  ${s.play.padEnd(13)} ${`${s.label} (${run.status.toLowerCase()})`.padEnd(60)} ${String(transitions).padStart(11)} ${String(tasks).padStart(12)} ${`$${cost.toFixed(3)}`.padStart(21)} ${String(requests).padStart(18)}${calls > tasks + 2 ? `  (${calls} calls incl. starter)` : ''}`);
     } finally {
       await rt.stop();
     }

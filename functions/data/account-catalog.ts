@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountCatalog } from '../core/ports.ts';
-import type { Account } from '../core/types.ts';
-import { indexPartition, stripKeys } from './items.ts';
+import { accountFromItem } from './account-item.ts';
+import { indexPartition } from './items.ts';
 import { keys } from './keys.ts';
 
 /** Reads gsi1's ACCOUNTS#<shard> partitions (the index projects whole account items). */
@@ -15,7 +15,7 @@ export function accountCatalog(db: DynamoDBDocumentClient, table: string): Accou
           ...(afterId ? { ExclusiveStartKey: { ...keys.account(afterId), ...keys.accountIndex(afterId) } } : {}),
         }),
       );
-      return { accounts: (out.Items ?? []).map((i) => stripKeys(i) as unknown as Account), more: out.LastEvaluatedKey !== undefined };
+      return { accounts: (out.Items ?? []).map(accountFromItem), more: out.LastEvaluatedKey !== undefined };
     },
   };
 }

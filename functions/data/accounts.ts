@@ -3,16 +3,16 @@ import type { AccountRepo } from '../core/ports.ts';
 import type { AccountWrite } from '../core/account-diff.ts';
 import type { Account } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { indexPartition, stripKeys, writeIf } from './items.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { indexPartition, writeIf } from './items.ts';
+import { accountFromItem, milestoneAttribute } from './account-item.ts';
 
 /** The revision each upsert bumps: an upsert writes only if the account is still as it read it. */
 const REV = 'rev';
 
 /** The account as the domain sees it: without the storage keys and the upsert revision. */
 function toAccount(item: Record<string, unknown>): Account {
-  const { [REV]: _rev, ...account } = stripKeys(item);
-  return account as unknown as Account;
+  const { [REV]: _rev, ...account } = item;
+  return accountFromItem(account);
 }
 
 /** The account item holds the account and its primary contact, so one write is the whole account. */
@@ -77,8 +77,9 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
       await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :now)', ExpressionAttributeValues: { ':now': now.toISOString() } }));
     },
     async setStage(accountId, stage, now) {
-      // Same stage again keeps its original date: a replayed step changes nothing.
-      await db.send(
+      // Same stage again keeps its original date: a replayed step is refused and changes nothing.
+      await writeIf(
+        db,
         new UpdateCommand({
           TableName: table,
           Key: keys.account(accountId),
@@ -86,37 +87,23 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(stage) OR stage <> :s)',
           ExpressionAttributeValues: { ':s': stage, ':now': now.toISOString() },
         }),
-      ).catch((err: unknown) => {
-        if (!isConditionalCheckFailed(err)) throw err;
-      });
+      );
     },
-    async reachMilestone(accountId, milestone, at) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.account(accountId),
-            UpdateExpression: 'SET milestones = if_not_exists(milestones, :empty)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':empty': {} },
-          }),
-        );
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.account(accountId),
-            UpdateExpression: 'SET milestones.#m = :at',
-            ConditionExpression: 'attribute_not_exists(milestones.#m)',
-            ExpressionAttributeNames: { '#m': milestone },
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
+    // One write: a top-level attribute per milestone (see account-item.ts), so no map to create
+    // first and one copy of the item into gsi1. The first date stands; an item from before the
+    // change may hold it in its `milestones` map, which the condition checks too.
+    reachMilestone: (accountId, milestone, at) =>
+      writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET #m = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#m) AND attribute_not_exists(#legacy.#name)',
+          ExpressionAttributeNames: { '#m': milestoneAttribute(milestone), '#legacy': 'milestones', '#name': milestone },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      ),
     async *list(shard) {
       for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {
         const accounts = (page.Items ?? []).map(toAccount);

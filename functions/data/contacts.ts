@@ -2,8 +2,7 @@ import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-
 import type { ContactRepo } from '../core/ports.ts';
 import type { Contact } from '../core/types.ts';
 import { keys } from './keys.ts';
-import { stripKeys } from './items.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { stripKeys, writeIf } from './items.ts';
 
 /** Contacts as items under their account, keyed by email: a re-post updates the same contact. */
 export function contactRepo(db: DynamoDBDocumentClient, table: string): ContactRepo {
@@ -30,20 +29,18 @@ export function contactRepo(db: DynamoDBDocumentClient, table: string): ContactR
             ...Object.keys(names).map((n) => `attribute_not_exists(${n}) OR ${n} <> ${n.replace('#', ':')}`),
             ...(left === true ? ['attribute_not_exists(leftAt)'] : left === false ? ['attribute_exists(leftAt)'] : []),
           ];
-          return db
-            .send(
-              new UpdateCommand({
-                TableName: table,
-                Key: keys.contact(c.accountId, c.email),
-                UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-                ConditionExpression: differs.map((d) => `(${d})`).join(' OR '),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              }),
-            )
-            .catch((err: unknown) => {
-              if (!isConditionalCheckFailed(err)) throw err;
-            });
+          // Refused when nothing differs: a replayed contact writes nothing.
+          return writeIf(
+            db,
+            new UpdateCommand({
+              TableName: table,
+              Key: keys.contact(c.accountId, c.email),
+              UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+              ConditionExpression: differs.map((d) => `(${d})`).join(' OR '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          );
         }),
       );
     },

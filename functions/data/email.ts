@@ -1,8 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EngagementRepo, FrequencyCap, PreferenceRepo, SuppressionList } from '../core/ports.ts';
 import { DAY_MS } from '../core/clock.ts';
-import { isConditionalCheckFailed } from './errors.ts';
-import { putIfAbsent, ttlIn } from './items.ts';
+import { putIfAbsent, ttlIn, writeIf } from './items.ts';
 import { keys } from './keys.ts';
 
 /** Tend's own suppression list: one item per address, written once (the first reason stands). */
@@ -56,31 +55,25 @@ export function frequencyCap(db: DynamoDBDocumentClient, table: string): Frequen
         const key = keys.capSlot(email, n);
         const current = held.get(key.sk);
         if (current && String(current.freesAt) > now.toISOString()) continue;
-        try {
-          await db.send(
-            new PutCommand({
-              TableName: table,
-              Item: { ...key, sendKey, takenAt: now.toISOString(), freesAt: freesAt.toISOString(), expiresAt: ttlIn(freesAt, 1) },
-              ConditionExpression: 'attribute_not_exists(pk) OR freesAt <= :now',
-              ExpressionAttributeValues: { ':now': now.toISOString() },
-            }),
-          );
-          return true;
-        } catch (err) {
-          // Another send took it between the read and the write: try the next one.
-          if (!isConditionalCheckFailed(err)) throw err;
-        }
+        const taken = await writeIf(
+          db,
+          new PutCommand({
+            TableName: table,
+            Item: { ...key, sendKey, takenAt: now.toISOString(), freesAt: freesAt.toISOString(), expiresAt: ttlIn(freesAt, 1) },
+            ConditionExpression: 'attribute_not_exists(pk) OR freesAt <= :now',
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        );
+        if (taken) return true;
+        // Another send took it between the read and the write: try the next one.
       }
       return false;
     },
     async release(email, sendKey) {
       for (const item of await slotsOf(email)) {
         if (item.sendKey !== sendKey) continue;
-        await db
-          .send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'sendKey = :k', ExpressionAttributeValues: { ':k': sendKey } }))
-          .catch((err: unknown) => {
-            if (!isConditionalCheckFailed(err)) throw err;
-          });
+        // Taken over by another send meanwhile: refused, that slot is theirs now.
+        await writeIf(db, new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'sendKey = :k', ExpressionAttributeValues: { ':k': sendKey } }));
       }
     },
   };

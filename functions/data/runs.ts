@@ -1,9 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunRepo } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
-import { isConditionalCheckFailed } from './errors.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { stripKeys } from './items.ts';
+import { stripKeys, writeIf } from './items.ts';
 
 /**
  * Run records (one per account, play and cycle; listed per play through gsi1) and the live-run
@@ -29,8 +28,10 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     } while (start);
     return items;
   };
+  /** An update of a run record: false when its condition refused it (the run had moved on). */
   const update = (ref: { accountId: string; play: string; cycle: string }, expression: string, values: Record<string, unknown>, names?: Record<string, string>, condition?: string) =>
-    db.send(
+    writeIf(
+      db,
       new UpdateCommand({
         TableName: table,
         Key: keys.run(ref.accountId, ref.play, ref.cycle),
@@ -99,68 +100,45 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       await update(ref, 'SET steps.#id = :step, #next = :next', { ':step': step, ':next': next ?? null }, { '#id': stepId, '#next': 'next' });
     },
     async finish(ref, status, at, reason) {
-      // The first ending stands: a late "completed" does not overwrite a cancellation.
-      try {
-        await update(
-          ref,
-          // A run that failed before it began still gets a record that says so.
-          'SET #status = :s, finishedAt = :t, #next = :null, accountId = if_not_exists(accountId, :a), play = if_not_exists(play, :p), #cycle = if_not_exists(#cycle, :c)' + (reason ? ', reason = :r' : ''),
-          { ':s': status, ':t': at.toISOString(), ':null': null, ':running': 'running', ':paused': 'paused', ':a': ref.accountId, ':p': ref.play, ':c': ref.cycle, ...(reason ? { ':r': reason } : {}) },
-          { '#status': 'status', '#next': 'next', '#cycle': 'cycle' },
-          'attribute_not_exists(#status) OR #status IN (:running, :paused)',
-        );
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
+      // The first ending stands: a late "completed" does not overwrite a cancellation (refused, nothing to do).
+      await update(
+        ref,
+        // A run that failed before it began still gets a record that says so.
+        'SET #status = :s, finishedAt = :t, #next = :null, accountId = if_not_exists(accountId, :a), play = if_not_exists(play, :p), #cycle = if_not_exists(#cycle, :c)' + (reason ? ', reason = :r' : ''),
+        { ':s': status, ':t': at.toISOString(), ':null': null, ':running': 'running', ':paused': 'paused', ':a': ref.accountId, ':p': ref.play, ':c': ref.cycle, ...(reason ? { ':r': reason } : {}) },
+        { '#status': 'status', '#next': 'next', '#cycle': 'cycle' },
+        'attribute_not_exists(#status) OR #status IN (:running, :paused)',
+      );
     },
-    async reopen(ref, executionName, attempt) {
-      try {
-        await update(ref, 'SET #status = :running, executionName = :e, attempt = :n REMOVE finishedAt, reason', { ':running': 'running', ':e': executionName, ':n': attempt, ':failed': 'failed' }, { '#status': 'status' }, '#status = :failed');
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
-    async setPaused(ref, paused, at, by) {
-      try {
-        await update(
-          ref,
-          paused ? 'SET #status = :paused, pausedAt = :t, pausedBy = :by' : 'SET #status = :running REMOVE pausedAt, pausedBy',
-          paused ? { ':paused': 'paused', ':t': at.toISOString(), ':by': by ?? 'api', ':running': 'running' } : { ':running': 'running', ':paused': 'paused' },
-          { '#status': 'status' },
-          '#status IN (:running, :paused)',
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-    },
+    reopen: (ref, executionName, attempt) =>
+      update(ref, 'SET #status = :running, executionName = :e, attempt = :n REMOVE finishedAt, reason', { ':running': 'running', ':e': executionName, ':n': attempt, ':failed': 'failed' }, { '#status': 'status' }, '#status = :failed'),
+    setPaused: (ref, paused, at, by) =>
+      update(
+        ref,
+        paused ? 'SET #status = :paused, pausedAt = :t, pausedBy = :by' : 'SET #status = :running REMOVE pausedAt, pausedBy',
+        paused ? { ':paused': 'paused', ':t': at.toISOString(), ':by': by ?? 'api', ':running': 'running' } : { ':running': 'running', ':paused': 'paused' },
+        { '#status': 'status' },
+        '#status IN (:running, :paused)',
+      ),
     async claimLive(accountId, play, holder) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...keys.liveRun(accountId, play), play, ...holder },
-            ConditionExpression: 'attribute_not_exists(pk) OR executionName = :e',
-            ExpressionAttributeValues: { ':e': holder.executionName },
-          }),
-        );
-        return { held: true };
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-        const out = await db.send(new GetCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConsistentRead: true }));
-        if (!out.Item) return this.claimLive(accountId, play, holder);
-        return { held: false, by: { executionName: String(out.Item.executionName), cycle: String(out.Item.cycle) } };
-      }
+      const claimed = await writeIf(
+        db,
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.liveRun(accountId, play), play, ...holder },
+          ConditionExpression: 'attribute_not_exists(pk) OR executionName = :e',
+          ExpressionAttributeValues: { ':e': holder.executionName },
+        }),
+      );
+      if (claimed) return { held: true };
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConsistentRead: true }));
+      // Released between the claim and this read: claim again.
+      if (!out.Item) return this.claimLive(accountId, play, holder);
+      return { held: false, by: { executionName: String(out.Item.executionName), cycle: String(out.Item.cycle) } };
     },
     async releaseLive(accountId, play, executionName) {
-      try {
-        await db.send(new DeleteCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConditionExpression: 'executionName = :e', ExpressionAttributeValues: { ':e': executionName } }));
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
+      // Held by another execution (or already gone): refused, nothing to release.
+      await writeIf(db, new DeleteCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConditionExpression: 'executionName = :e', ExpressionAttributeValues: { ':e': executionName } }));
     },
     async live(accountId) {
       return (await queryAccount(accountId, keys.livePrefix)).map((i) => ({ play: String(i.play), executionName: String(i.executionName), cycle: String(i.cycle) }));

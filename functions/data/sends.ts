@@ -2,8 +2,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDo
 import type { SendLedger } from '../core/ports.ts';
 import type { SendRecord } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { putIfAbsent, stripKeys } from './items.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { putIfAbsent, stripKeys, writeIf } from './items.ts';
 
 /** The send ledger: one item per (run, step, contact), claimed before SES is called. */
 export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
@@ -30,7 +29,9 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
       return out.Items?.[0] ? (stripKeys(out.Items[0]) as unknown as SendRecord) : undefined;
     },
     async release(accountId, sendKey) {
-      await db.send(
+      // Only a claim that never went further is given back: a sent or closed send is refused.
+      await writeIf(
+        db,
         new DeleteCommand({
           TableName: table,
           Key: keys.send(accountId, sendKey),
@@ -38,9 +39,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed' },
         }),
-      ).catch((err: unknown) => {
-        if (!isConditionalCheckFailed(err)) throw err;
-      });
+      );
     },
     async close(accountId, sendKey, status, reason, at) {
       await db.send(

@@ -1,6 +1,7 @@
 import * as z from '../core/zod.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { DeliveryDeps } from '../core/email/deliver.ts';
+import type { AccountRepo, UsageRepo } from '../core/ports.ts';
 import { unsubscribeLinks } from '../core/email/links.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { config } from '../shared/config.ts';
@@ -23,9 +24,10 @@ export const emailEnvShape = {
 
 /**
  * Everything `deliver` needs, over DynamoDB, SES and the signing secret: a play's Lambda writes
- * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req)`.
+ * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req, loaded)`.
+ * With the account and usage repos the sending step reads once and hands to `deliver`.
  */
-export function emailDeps(clock: Clock = systemClock): DeliveryDeps {
+export function emailDeps(clock: Clock = systemClock): DeliveryDeps & { accounts: AccountRepo; usage: UsageRepo } {
   // The rest of the environment is read by the composition root, each variable by what needs it.
   const env = parseEnv(emailEnvShape);
   return {

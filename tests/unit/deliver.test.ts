@@ -2,7 +2,7 @@ import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
-import { deliver, throttleBackoffMs, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
+import { deliver, throttleBackoffMs, type DeliveryDeps, type DeliveryRequest, type LoadedAccount } from '../../functions/core/email/deliver.ts';
 import { verifyToken } from '../../functions/core/email/token.ts';
 import type { OutgoingEmail, SendLedger } from '../../functions/core/ports.ts';
 import type { Account, Contact, SendRecord } from '../../functions/core/types.ts';
@@ -42,26 +42,29 @@ function world(options: { account?: Partial<Account>; contacts?: Partial<Contact
     },
     config: parseConfig(userConfig),
     templates: sourceLibrary(),
-    accounts: { get: async (id: string) => (id === account.id ? account : undefined) } as never,
-    usage: {
-      record: async () => {},
-      days: async () => [
-        { day: '2026-01-05', users: ['u1', 'u2'], features: ['reports'], userFeatures: ['u1|reports'] },
-        { day: '2026-01-07', users: ['u1'], features: ['dashboards'], userFeatures: ['u1|dashboards'] },
-      ],
-    },
     ledger: ledgerRepo,
     mailer: { send: options.mailer ?? (async (e) => (sent.push(e), { messageId: `m${++n}` })) },
     ...email.deps,
   };
+  // What the play step loaded: the account, and a year of usage (enough for any template).
+  const loaded: LoadedAccount = {
+    account,
+    usage: {
+      from: '2025-01-08',
+      days: [
+        { day: '2026-01-05', users: ['u1', 'u2'], features: ['reports'], userFeatures: ['u1|reports'] },
+        { day: '2026-01-07', users: ['u1'], features: ['dashboards'], userFeatures: ['u1|dashboards'] },
+      ],
+    },
+  };
   const req = (over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({ accountId: 'acme', runKey: 'run-1', play: 'adoption', step: 'spotlight', day: 60, template: 'feature-spotlight', category: 'tips', ...over });
-  return { deps, req, sent, ledger, email, setNow: (at: string) => (clock = fixedClock(at)) };
+  return { deps, req, loaded, sent, ledger, email, setNow: (at: string) => (clock = fixedClock(at)) };
 }
 
 describe('deliver', () => {
   it('sends with the one-click unsubscribe headers, https first, and a token for this contact and category', async () => {
     const w = world();
-    const result = await deliver(w.deps, w.req());
+    const result = await deliver(w.deps, w.req(), w.loaded);
     expect(result).toEqual({ outcome: 'sent', messageId: 'm1', to: 'ana@acme.example' });
     const [email] = w.sent;
     expect(email!.headers.map((h) => h.name)).toEqual(['List-Unsubscribe', 'List-Unsubscribe-Post']);
@@ -79,31 +82,31 @@ describe('deliver', () => {
     const w = world();
     const config = parseConfig({ ...userConfig, templates: { 'feature-spotlight': { subject: '{{account.name}}: try {{usage.suggestedFeature}}', html: '<p>{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.</p>', text: '{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.' } } });
     const deps: DeliveryDeps = { ...w.deps, config, templates: sourceLibrary(config.templates) };
-    expect((await deliver(deps, w.req())).outcome).toBe('sent');
+    expect((await deliver(deps, w.req(), w.loaded)).outcome).toBe('sent');
     expect(w.sent[0]!.subject).toMatch(/^Acme.*: try \w+/);
     expect(w.sent[0]!.text).toMatch(/^\d of 6 in use\./);
-    await expect(deliver(deps, w.req({ template: 'nope', step: 'other' }))).rejects.toThrow('unknown template "nope"');
+    await expect(deliver(deps, w.req({ template: 'nope', step: 'other' }), w.loaded)).rejects.toThrow('unknown template "nope"');
     expect(w.ledger.size).toBe(1);
   });
 
   it('adds the reply address of email.replies to Reply-To, after the human one', async () => {
     const w = world();
     const config = parseConfig({ ...userConfig, email: { replies: { address: 'replies@in.acme.example' } } });
-    expect((await deliver({ ...w.deps, config }, w.req())).outcome).toBe('sent');
+    expect((await deliver({ ...w.deps, config }, w.req(), w.loaded)).outcome).toBe('sent');
     expect(w.sent[0]!.replyTo).toEqual(['help@acme.example', 'replies@in.acme.example']);
   });
 
   it('a retried step and a duplicate start send once', async () => {
     const w = world();
-    await deliver(w.deps, w.req());
-    expect(await deliver(w.deps, w.req())).toEqual({ outcome: 'duplicate', previous: 'sent', messageId: 'm1' });
+    await deliver(w.deps, w.req(), w.loaded);
+    expect(await deliver(w.deps, w.req(), w.loaded)).toEqual({ outcome: 'duplicate', previous: 'sent', messageId: 'm1' });
     expect(w.sent).toHaveLength(1);
   });
 
   it('skips a suppressed address and claims nothing', async () => {
     const w = world();
     await w.email.deps.suppressions.suppress('ana@acme.example', { reason: 'hard bounce', source: 'ses-bounce' }, new Date(THURSDAY));
-    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
     expect(w.sent).toEqual([]);
     expect(w.ledger.size).toBe(0);
   });
@@ -111,67 +114,67 @@ describe('deliver', () => {
   it('skips a category the contact opted out of, but still sends the transactional renewal notice', async () => {
     const w = world();
     await w.email.deps.preferences.optOut('acme', 'ana@acme.example', ['tips', 'onboarding', 'success'], new Date(THURSDAY));
-    expect(await deliver(w.deps, w.req())).toEqual({ outcome: 'skipped', reason: 'unsubscribed from tips' });
-    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', day: -30 }))).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toEqual({ outcome: 'skipped', reason: 'unsubscribed from tips' });
+    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', day: -30 }), w.loaded)).toMatchObject({ outcome: 'sent' });
     expect(w.sent[0]!.subject).toBe('Your Acme Analytics plan renews in 52 days');
   });
 
   it('defers outside the contact\'s window to the next opening, and claims nothing', async () => {
     const w = world({ contacts: [{ email: 'ana@acme.example', timezone: 'America/New_York' }] });
     // 10:00 UTC is 05:00 in New York: wait for 09:00 there (14:00 UTC).
-    const result = await deliver(w.deps, w.req());
+    const result = await deliver(w.deps, w.req(), w.loaded);
     expect(result).toMatchObject({ outcome: 'deferred', until: '2026-01-08T14:00:00.000Z' });
     expect(w.ledger.size).toBe(0);
     w.setNow('2026-01-08T14:00:00Z');
-    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'sent' });
   });
 
   it('falls back to the account\'s time zone, then the default, and reports a stored invalid one', async () => {
     const w = world({ account: { timezone: 'Asia/Tokyo' } });
     // 10:00 UTC is 19:00 in Tokyo: Friday 09:00 there.
-    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'deferred', until: '2026-01-09T00:00:00.000Z' });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'deferred', until: '2026-01-09T00:00:00.000Z' });
     const bad = world({ contacts: [{ email: 'ana@acme.example', timezone: 'Mars/Olympus' }] });
-    const result = await deliver(bad.deps, bad.req());
+    const result = await deliver(bad.deps, bad.req(), bad.loaded);
     expect(result).toMatchObject({ outcome: 'sent', detail: expect.stringContaining('"Mars/Olympus" is not a valid IANA time zone; used the default UTC') });
   });
 
   it('caps at 3 emails in 7 days: tips are held back first, renewal is never blocked', async () => {
     const w = world();
-    expect(await deliver(w.deps, w.req({ step: 'a', category: 'onboarding', template: 'welcome' }))).toMatchObject({ outcome: 'sent' });
-    expect(await deliver(w.deps, w.req({ step: 'b', category: 'onboarding', template: 'welcome' }))).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'a', category: 'onboarding', template: 'welcome' }), w.loaded)).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'b', category: 'onboarding', template: 'welcome' }), w.loaded)).toMatchObject({ outcome: 'sent' });
     // Tips may only use 2 of the 3 slots.
-    expect(await deliver(w.deps, w.req({ step: 'c' }))).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
-    expect(await deliver(w.deps, w.req({ step: 'd', category: 'success', template: 'onboarding-review' }))).toMatchObject({ outcome: 'sent' });
-    expect(await deliver(w.deps, w.req({ step: 'e', category: 'success', template: 'onboarding-review' }))).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    expect(await deliver(w.deps, w.req({ step: 'c' }), w.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    expect(await deliver(w.deps, w.req({ step: 'd', category: 'success', template: 'onboarding-review' }), w.loaded)).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'e', category: 'success', template: 'onboarding-review' }), w.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
     // Save outreach (critical) and the renewal notice are sent over the cap.
-    expect(await deliver(w.deps, w.req({ step: 'f', category: 'success', template: 'save-outreach', priority: 'critical' }))).toMatchObject({ outcome: 'sent', detail: expect.stringContaining('over the frequency cap') });
-    expect(await deliver(w.deps, w.req({ step: 'g', category: 'renewal', template: 'renewal-notice' }))).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'f', category: 'success', template: 'save-outreach', priority: 'critical' }), w.loaded)).toMatchObject({ outcome: 'sent', detail: expect.stringContaining('over the frequency cap') });
+    expect(await deliver(w.deps, w.req({ step: 'g', category: 'renewal', template: 'renewal-notice' }), w.loaded)).toMatchObject({ outcome: 'sent' });
     expect(w.sent).toHaveLength(5);
     // A retried capped step repeats the decision, it does not send.
-    expect(await deliver(w.deps, w.req({ step: 'c' }))).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    expect(await deliver(w.deps, w.req({ step: 'c' }), w.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
     // Eight days later the slots are free again.
     w.setNow('2026-01-16T10:00:00Z');
-    expect(await deliver(w.deps, w.req({ step: 'h' }))).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'h' }), w.loaded)).toMatchObject({ outcome: 'sent' });
   });
 
   it('a permanent SES rejection suppresses the address, records failed, and does not throw', async () => {
     const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('Email address is not verified'), { name: 'MessageRejected' })) });
-    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('rejected by SES') });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('rejected by SES') });
     expect(w.email.suppressed.get('ana@acme.example')).toMatchObject({ source: 'ses-send' });
     expect([...w.ledger.values()][0]).toMatchObject({ status: 'failed' });
-    expect(await deliver(w.deps, w.req({ step: 'other' }))).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+    expect(await deliver(w.deps, w.req({ step: 'other' }), w.loaded)).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
   });
 
   it('throttling gives the claim and the cap slot back and defers 1 to 5 minutes, so the play waits and sends later', async () => {
     let calls = 0;
     const w = world({ mailer: async () => (calls++ === 0 ? Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' })) : { messageId: 'm9' }) });
-    const first = await deliver(w.deps, w.req());
+    const first = await deliver(w.deps, w.req(), w.loaded);
     expect(first).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES send rate reached (Maximum sending rate exceeded.)') });
     const wait = Date.parse((first as { until: string }).until) - Date.parse(THURSDAY);
     expect(wait).toBeGreaterThanOrEqual(60_000);
     expect(wait).toBeLessThan(300_000);
     expect(w.ledger.size).toBe(0);
-    expect(await deliver(w.deps, w.req())).toMatchObject({ outcome: 'sent', messageId: 'm9' });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'sent', messageId: 'm9' });
     expect(w.email.slots.get('ana@acme.example')!.filter(Boolean)).toHaveLength(1);
   });
 
@@ -184,7 +187,7 @@ describe('deliver', () => {
 
   it('waits 1 to 2 hours when the daily quota is used up, not minutes', async () => {
     const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('Daily message quota exceeded.'), { name: 'TooManyRequestsException' })) });
-    const result = await deliver(w.deps, w.req());
+    const result = await deliver(w.deps, w.req(), w.loaded);
     expect(result).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES daily sending quota reached') });
     const wait = Date.parse((result as { until: string }).until) - Date.parse(THURSDAY);
     expect(wait).toBeGreaterThanOrEqual(3_600_000);
@@ -193,7 +196,7 @@ describe('deliver', () => {
 
   it('a refusal other than throttling still gives the claim back and throws, for the state machine to retry', async () => {
     const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('sending paused'), { name: 'SendingPausedException' })) });
-    await expect(deliver(w.deps, w.req())).rejects.toThrow('sending paused');
+    await expect(deliver(w.deps, w.req(), w.loaded)).rejects.toThrow('sending paused');
     expect(w.ledger.size).toBe(0);
   });
 
@@ -205,8 +208,8 @@ describe('deliver', () => {
         { email: 'old@acme.example', role: 'executive-sponsor', leftAt: '2025-12-01T00:00:00Z' },
       ],
     });
-    expect(await deliver(w.deps, w.req({ template: 'save-outreach', category: 'success', contactRole: 'champion' }))).toMatchObject({ outcome: 'sent', to: 'cam@acme.example' });
-    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', contactRole: 'executive-sponsor' }))).toMatchObject({ outcome: 'sent', to: 'ana@acme.example' });
+    expect(await deliver(w.deps, w.req({ template: 'save-outreach', category: 'success', contactRole: 'champion' }), w.loaded)).toMatchObject({ outcome: 'sent', to: 'cam@acme.example' });
+    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', contactRole: 'executive-sponsor' }), w.loaded)).toMatchObject({ outcome: 'sent', to: 'ana@acme.example' });
     expect(w.sent[0]).toMatchObject({ from: 'Maya Chen <success@acme.example>', replyTo: ['maya@vendor.example'] });
     expect(w.sent[0]!.text).toContain('Hi Cam,');
     expect(w.sent[0]!.text).toMatch(/\nMaya Chen\n/);
@@ -214,7 +217,7 @@ describe('deliver', () => {
 
   it('fails visibly (claims nothing) when a template lacks a field: a renewal email without a renewal date', async () => {
     const w = world({ account: { renewalDate: undefined } });
-    await expect(deliver(w.deps, w.req({ template: 'renewal-notice', category: 'renewal' }))).rejects.toThrow(/not defined/);
+    await expect(deliver(w.deps, w.req({ template: 'renewal-notice', category: 'renewal' }), w.loaded)).rejects.toThrow(/not defined/);
     expect(w.ledger.size).toBe(0);
   });
 });

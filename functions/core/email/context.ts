@@ -8,6 +8,22 @@ import type { Account, UsageDay } from '../types.ts';
 export const CONTEXT_DAYS = 60;
 export const YEAR_DAYS = 365;
 
+/** Usage days loaded once for a step: every stored day from `from` to today, passed down to whatever needs them. */
+export interface LoadedUsage {
+  from: string;
+  days: UsageDay[];
+}
+
+/** The first day of usage an email quotes: 60 days back, a year back for a template that quotes the year. */
+export const emailUsageFrom = (now: Date, withYear: boolean) => dayOf(now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS);
+
+/** The days an email quotes, cut from a larger loaded window (exactly what it would have read itself). */
+export function emailUsage(usage: LoadedUsage, now: Date, withYear: boolean): UsageDay[] {
+  const from = emailUsageFrom(now, withYear);
+  if (usage.from > from) throw new Error(`the email needs usage from ${from}; the step loaded it from ${usage.from}`);
+  return usage.days.filter((d) => d.day >= from);
+}
+
 /** A feature the account has not used yet, to suggest; the first feature when it used them all. */
 export function suggestFeature(usage: UsageSummary): string {
   return usage.featuresAvailable.find((f) => !usage.featuresUsed.includes(f)) ?? usage.featuresAvailable[0] ?? 'the dashboard';

@@ -1,11 +1,11 @@
-import { DAY_MS, dayOf, type Clock } from '../clock.ts';
+import { dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
-import { NotFoundError } from '../errors.ts';
 import { fnv1a } from '../hash.ts';
-import type { AccountRepo, ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendLedger, SuppressionList, UsageRepo } from '../ports.ts';
+import type { ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendLedger, SuppressionList } from '../ports.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
-import { CONTEXT_DAYS, templateContext, YEAR_DAYS } from './context.ts';
+import type { Account } from '../types.ts';
+import { emailUsage, templateContext, type LoadedUsage } from './context.ts';
 import { unsubscribeHeaders, type UnsubscribeLinks } from './links.ts';
 import { CATEGORY_PRIORITY, capSlots, encodeTag, OPTIONAL_CATEGORIES, type EmailCategory, type EmailPriority } from './policy.ts';
 import { nextSendTime } from './window.ts';
@@ -21,8 +21,6 @@ export interface DeliveryDeps {
   config: TendConfig;
   /** The templates it may send: precompiled in a Lambda, compiled from source in the CLI and tests. */
   templates: TemplateLibrary;
-  accounts: AccountRepo;
-  usage: UsageRepo;
   ledger: SendLedger;
   mailer: Mailer;
   /** The account's other contacts (roles, time zones, who left). */
@@ -32,6 +30,15 @@ export interface DeliveryDeps {
   cap: FrequencyCap;
   engagement: EngagementRepo;
   unsubscribe: UnsubscribeLinks;
+}
+
+/**
+ * What the caller already loaded for this step, so delivery reads neither again: the account
+ * (read when the step began) and its usage window (at least the days the template quotes).
+ */
+export interface LoadedAccount {
+  account: Account;
+  usage: LoadedUsage;
 }
 
 /** Who at the customer an email is for; the primary contact when nobody holds the role. */
@@ -110,10 +117,11 @@ function timeZoneOf(candidates: [string, string | undefined][], fallback: string
  * task or a redriven run finds it and sends nothing; the frequency cap takes a slot; SES is called.
  * A crash (or an unclear SES error) between the claim and SES's answer loses that one email
  * rather than risk sending it twice; the step is then reported as `unknown`, not as sent.
+ * The account and its usage are the step's (`loaded`): delivery reads neither itself.
  */
-export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<DeliveryResult> {
-  const account = await deps.accounts.get(req.accountId);
-  if (!account) throw new NotFoundError(`account "${req.accountId}" not found`);
+export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: LoadedAccount): Promise<DeliveryResult> {
+  const { account } = loaded;
+  if (account.id !== req.accountId) throw new Error(`delivery for "${req.accountId}" was given the account "${account.id}"`);
   if (account.status === 'churned') return { outcome: 'skipped', reason: 'account churned' };
   const now = deps.clock.now();
   const email = deps.config.email;
@@ -149,7 +157,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise
   // The config refuses a play naming an unknown template; this guards hand-made calls.
   if (!template) throw new Error(`unknown template "${req.template}"`);
   const withYear = template.needs.includes('year');
-  const days = await deps.usage.days(account.id, dayOf(now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS), dayOf(now));
+  const days = emailUsage(loaded.usage, now, withYear);
   const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category }, now);
   // Rendered before the claim: a template error fails the step visibly and claims nothing.
   const rendered = template.render(

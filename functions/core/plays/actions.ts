@@ -1,13 +1,15 @@
 import { DAY_MS } from '../clock.ts';
 import { deliver, type DeliveryDeps } from '../email/deliver.ts';
 import { fnv1a } from '../hash.ts';
-import type { EventPublisher, TaskRepo } from '../ports.ts';
+import type { AccountRepo, EventPublisher, TaskRepo } from '../ports.ts';
 import type { ActionOutcome } from '../types.ts';
 import type { AccountSnapshot } from './conditions.ts';
 import { holds } from './conditions.ts';
+import type { LoadedStep } from './snapshot.ts';
 import { asList, type PlayAction, type PlayStep } from './definition.ts';
 
 export interface ActionDeps extends DeliveryDeps {
+  accounts: Pick<AccountRepo, 'setStage'>;
   tasks: TaskRepo;
   events: EventPublisher;
 }
@@ -50,13 +52,15 @@ export interface ActionContext {
 /**
  * Does a step's actions, each idempotently: emails through the send ledger, tasks by a
  * deterministic id, stage changes as a set. Emails go first, so a send window that holds the
- * step back does so before anything else happened.
+ * step back does so before anything else happened. Emails reuse the account and usage the step
+ * loaded: delivery reads neither again.
  */
-export async function perform(deps: ActionDeps, snapshot: AccountSnapshot, ctx: ActionContext, actions: PlayAction[]): Promise<{ outcomes: ActionOutcome[]; deferred?: { until: string; reason: string } }> {
+export async function perform(deps: ActionDeps, loaded: LoadedStep, ctx: ActionContext, actions: PlayAction[]): Promise<{ outcomes: ActionOutcome[]; deferred?: { until: string; reason: string } }> {
+  const { snapshot } = loaded;
   const outcomes: ActionOutcome[] = [];
   const now = deps.clock.now();
   for (const action of actions.filter(isEmail)) {
-    const r = await deliver(deps, { accountId: ctx.accountId, runKey: ctx.executionName, play: ctx.play, step: ctx.step, day: ctx.day, template: action.email, category: action.category, contactRole: action.to, priority: action.priority });
+    const r = await deliver(deps, { accountId: ctx.accountId, runKey: ctx.executionName, play: ctx.play, step: ctx.step, day: ctx.day, template: action.email, category: action.category, contactRole: action.to, priority: action.priority }, { account: snapshot.account, usage: loaded.usage });
     if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
     if (r.outcome === 'sent') outcomes.push({ kind: 'email', template: action.email, outcome: 'sent', messageId: r.messageId });
     else if (r.outcome === 'duplicate') outcomes.push({ kind: 'email', template: action.email, outcome: r.previous === 'sent' ? 'sent' : 'unknown', messageId: r.messageId ?? undefined, detail: r.previous === 'sent' ? undefined : 'an earlier attempt claimed this send and did not confirm it' });

@@ -1,14 +1,15 @@
 import { DAY_MS } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
+import { recordFirstValue } from '../first-value.ts';
 import type { RunRepo, RunRef } from '../ports.ts';
 import type { ActionOutcome, RunRecord, RunStep } from '../types.ts';
 import { perform, resolveActions, type ActionDeps } from './actions.ts';
 import { describeCondition, holds } from './conditions.ts';
 import { asList, type PlayDefinition, type PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
-import { loadSnapshot, type SnapshotDeps } from './snapshot.ts';
+import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps } from './snapshot.ts';
 
-export interface PlayDeps extends ActionDeps, SnapshotDeps {
+export interface PlayDeps extends Omit<ActionDeps, 'accounts'>, SnapshotDeps {
   plays: Record<string, PlayDefinition>;
   runs: RunRepo;
 }
@@ -80,12 +81,11 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   const run = await deps.runs.get(ref);
   if (!run) throw new NotFoundError(`no ${input.play} run for "${input.accountId}" (cycle ${input.cycle})`);
   if (!['running', 'paused'].includes(run.status)) return { route: 'exit', reason: `run is ${run.status}` };
-  const snapshot = await loadSnapshot(deps, input.accountId, input.cycle);
+  // One read of the account and one usage Query for the whole step, passed down to its emails.
+  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFromFor(step, deps.templates, deps.clock.now()));
+  const { snapshot } = loaded;
   const now = snapshot.now;
-  if (snapshot.firstValueNow) {
-    const days = Math.round((now.getTime() - new Date(snapshot.account.startDate).getTime()) / DAY_MS);
-    await deps.events.publish([{ type: 'milestone.reached', accountId: input.accountId, at: now.toISOString(), detail: { milestone: 'firstValue', daysFromStart: days } }]);
-  }
+  await recordFirstValue(deps, snapshot.account, snapshot.usage, now);
   if (snapshot.account.status === 'churned') return exit(deps, input, 'churned');
   const exitWhen = play.exitWhen.find((e) => holds(e.when, snapshot));
   if (exitWhen) return exit(deps, input, exitWhen.reason);
@@ -97,7 +97,7 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   const record = (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next: RunRecord['next'] = nextAfter(play, run.schedule, step.id)) =>
     deps.runs.stepDone(ref, step.id, { at: now.toISOString(), due, ...s }, next);
 
-  if (step.watch) return watch(deps, input, play, step, snapshot, run, ctx, record);
+  if (step.watch) return watch(deps, input, play, step, loaded, run, ctx, record);
   if (prior && (prior.outcome === 'done' || prior.outcome === 'skipped')) return { route: 'next' };
 
   const late = now.getTime() > new Date(due).getTime() + step.graceHours * 3_600_000;
@@ -114,7 +114,7 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
     await record({ outcome: 'skipped', detail: 'no option of the step matched' });
     return { route: 'next' };
   }
-  const done = await perform(deps, snapshot, ctx, actions);
+  const done = await perform(deps, loaded, ctx, actions);
   if (done.deferred) {
     await record({ outcome: 'waiting', detail: done.deferred.reason }, { step: step.id, at: done.deferred.until });
     return { route: 'wait', until: done.deferred.until, reason: done.deferred.reason };
@@ -129,26 +129,26 @@ async function watch(
   input: RunInput,
   play: PlayDefinition,
   step: PlayStep,
-  snapshot: Awaited<ReturnType<typeof loadSnapshot>>,
+  loaded: LoadedStep,
   run: RunRecord,
   ctx: Parameters<typeof perform>[2],
   record: (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next?: RunRecord['next']) => Promise<void>,
 ): Promise<Route> {
   const w = step.watch!;
   const prior = run.steps?.[step.id];
-  const now = snapshot.now;
+  const now = loaded.snapshot.now;
   const since = prior?.at ?? now.toISOString();
   // Escalation and giving up count from the run's start (the trigger), not the first check.
   const days = (now.getTime() - new Date(run.startedAt).getTime()) / DAY_MS;
   const outcomes: ActionOutcome[] = [...(prior?.actions ?? [])];
   let escalatedAt = prior?.escalatedAt;
   if (w.escalateAfterDays !== undefined && !escalatedAt && days >= w.escalateAfterDays && w.escalate) {
-    outcomes.push(...(await perform(deps, snapshot, { ...ctx, label: 'escalate' }, asList(w.escalate))).outcomes);
+    outcomes.push(...(await perform(deps, loaded, { ...ctx, label: 'escalate' }, asList(w.escalate))).outcomes);
     escalatedAt = now.toISOString();
   }
   const checks = (prior?.checks ?? 0) + 1;
   if (days >= w.giveUpAfterDays) {
-    if (w.giveUp) outcomes.push(...(await perform(deps, snapshot, { ...ctx, label: 'give-up' }, asList(w.giveUp))).outcomes);
+    if (w.giveUp) outcomes.push(...(await perform(deps, loaded, { ...ctx, label: 'give-up' }, asList(w.giveUp))).outcomes);
     await record({ outcome: 'done', at: since, checks, escalatedAt, actions: outcomes, detail: `not recovered after ${w.giveUpAfterDays} days` }, null);
     return exit(deps, input, 'gave-up');
   }

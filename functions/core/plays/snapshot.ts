@@ -1,17 +1,17 @@
 import { DAY_MS, dayOf, type Clock } from '../clock.ts';
+import { emailUsageFrom, type LoadedUsage } from '../email/context.ts';
 import { NotFoundError } from '../errors.ts';
+import { firstValueReached, type FirstValueCriteria } from '../first-value.ts';
 import type { AccountRepo, ScoreRepo, UsageRepo } from '../ports.ts';
 import { bandOf } from '../score/compute.ts';
-import { summariseUsage, WINDOW_DAYS, type UsageSummary } from '../score/derive.ts';
+import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
 import type { ScoreModel } from '../score/model.ts';
+import type { TemplateLibrary } from '../templates/render.ts';
 import type { AccountSnapshot } from './conditions.ts';
+import { asList, type PlayAction, type PlayStep } from './definition.ts';
 
-export interface FirstValueCriteria {
-  /** Distinct active users in the last 30 days. */
-  activeUsers: number;
-  /** Distinct product features used in the last 30 days. */
-  features: number;
-}
+// Kept importable from here for callers written before first value got its own module.
+export { firstValueReached, type FirstValueCriteria } from '../first-value.ts';
 
 export interface SnapshotDeps {
   clock: Clock;
@@ -21,39 +21,55 @@ export interface SnapshotDeps {
   features: string[];
   modelFor: (segment: string) => ScoreModel;
   firstValue: FirstValueCriteria;
+  templates: TemplateLibrary;
 }
 
-/** First value: enough of the team active on enough features (seats cap the users asked for). */
-export function firstValueReached(usage: UsageSummary, criteria: FirstValueCriteria): boolean {
-  return usage.activeUsers >= Math.min(criteria.activeUsers, usage.seats) && usage.featuresUsed.length >= criteria.features;
+/** What a step loaded: the snapshot its conditions read (with the account), and the usage window its emails reuse. */
+export interface LoadedStep {
+  snapshot: AccountSnapshot;
+  usage: LoadedUsage;
+}
+
+/** Every action a step may take, whichever option or branch runs (its emails decide how much usage to load). */
+function possibleActions(step: PlayStep): PlayAction[] {
+  return [...asList(step.do), ...(step.choose ?? []).flatMap((o) => asList(o.do)), ...asList(step.highTouch), ...asList(step.watch?.escalate), ...asList(step.watch?.giveUp)];
 }
 
 /**
- * The account as a step sees it when it is due: read then, never when the run started. Reaching
- * first value is recorded here too (the first time it is seen), so time to first value is known.
+ * The first usage day a step needs: the snapshot's 30-day window, 60 days when it may send an
+ * email, a year when one of its templates quotes the year. One Query reads the largest.
  */
-export async function loadSnapshot(deps: SnapshotDeps, accountId: string, cycle: string): Promise<AccountSnapshot & { firstValueNow: boolean }> {
+export function usageFromFor(step: PlayStep, templates: TemplateLibrary, now: Date): string {
+  const snapshotFrom = dayOf(now.getTime() - WINDOW_DAYS * DAY_MS);
+  const emails = possibleActions(step).filter((a): a is Extract<PlayAction, { email: string }> => 'email' in a);
+  if (emails.length === 0) return snapshotFrom;
+  const withYear = emails.some((e) => templates.get(e.email)?.needs.includes('year'));
+  const emailFrom = emailUsageFrom(now, withYear);
+  return emailFrom < snapshotFrom ? emailFrom : snapshotFrom;
+}
+
+/**
+ * The account as a step sees it when it is due: read then, never when the run started. One
+ * account read, one score read and one usage Query (from `usageFrom`, the step's largest need);
+ * it writes nothing (first value is recorded by `recordFirstValue`, from what this loaded).
+ */
+export async function loadSnapshot(deps: SnapshotDeps, accountId: string, cycle: string, usageFrom?: string): Promise<LoadedStep> {
   const now = deps.clock.now();
-  const [account, score, days] = await Promise.all([
-    deps.accounts.get(accountId),
-    deps.scores.get(accountId),
-    deps.usage.days(accountId, dayOf(now.getTime() - WINDOW_DAYS * DAY_MS), dayOf(now)),
-  ]);
+  const from = usageFrom ?? dayOf(now.getTime() - WINDOW_DAYS * DAY_MS);
+  const [account, score, days] = await Promise.all([deps.accounts.get(accountId), deps.scores.get(accountId), deps.usage.days(accountId, from, dayOf(now))]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
+  // summariseUsage keeps its own 30-day window out of the larger one.
   const usage = summariseUsage(account, days, deps.features, now);
   const model = deps.modelFor(account.segment);
-  const reached = firstValueReached(usage, deps.firstValue);
-  let firstValueNow = false;
-  if (reached && !account.milestones?.firstValue) firstValueNow = await deps.accounts.reachMilestone(account.id, 'firstValue', now);
-  return {
+  const snapshot: AccountSnapshot = {
     account,
     now,
     band: score ? (score.band ?? bandOf(model, score.score)) : null,
     recentBands: (score?.recent ?? []).map((d) => ({ day: d.day, band: bandOf(model, d.score) })),
     flags: Object.keys(score?.flags ?? {}),
     usage,
-    activated: reached || !!account.milestones?.firstValue,
+    activated: !!account.milestones?.firstValue || firstValueReached(usage, deps.firstValue),
     cycle,
-    firstValueNow,
   };
+  return { snapshot, usage: { from, days } };
 }

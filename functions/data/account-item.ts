@@ -1,0 +1,27 @@
+import type { Account } from '../core/types.ts';
+import { stripKeys } from './items.ts';
+
+/**
+ * Milestones are stored as top-level attributes of the account item (`milestone_firstValue`),
+ * so recording one is a single conditional SET, without first creating a `milestones` map.
+ * The domain still sees `account.milestones.firstValue`: every account read goes through
+ * `accountFromItem`.
+ */
+const MILESTONE_PREFIX = 'milestone_';
+
+export const milestoneAttribute = (milestone: string) => `${MILESTONE_PREFIX}${milestone}`;
+
+/** An account item as the domain sees it: keys stripped, milestone attributes folded into `milestones`. */
+export function accountFromItem(item: Record<string, unknown>): Account {
+  const fields = stripKeys(item);
+  // Items written before milestones moved to top-level attributes hold them in a `milestones` map.
+  const milestones: Record<string, string> = { ...(fields.milestones as Record<string, string> | undefined) };
+  for (const [name, value] of Object.entries(fields)) {
+    if (!name.startsWith(MILESTONE_PREFIX)) continue;
+    milestones[name.slice(MILESTONE_PREFIX.length)] = String(value);
+    delete fields[name];
+  }
+  if (Object.keys(milestones).length > 0) fields.milestones = milestones;
+  else delete fields.milestones;
+  return fields as unknown as Account;
+}

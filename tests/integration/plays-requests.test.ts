@@ -1,0 +1,167 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DAY_MS, dayOf, fixedClock } from '../../functions/core/clock.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { beginRun, runStep, type PlayDeps } from '../../functions/core/plays/engine.ts';
+import { anchorOf, cycleOf, executionName } from '../../functions/core/plays/schedule.ts';
+import type { OutgoingEmail, TendEvent } from '../../functions/core/ports.ts';
+import { modelResolver } from '../../functions/core/score/presets/index.ts';
+import { sourceLibrary } from '../../functions/core/templates/compile.ts';
+import { unsubscribeLinks } from '../../functions/core/email/links.ts';
+import { accountRepo } from '../../functions/data/accounts.ts';
+import { contactRepo } from '../../functions/data/contacts.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, suppressionList } from '../../functions/data/email.ts';
+import { keys } from '../../functions/data/keys.ts';
+import { runRepo } from '../../functions/data/runs.ts';
+import { scoreRepo } from '../../functions/data/scores.ts';
+import { sendLedger } from '../../functions/data/sends.ts';
+import { taskRepo } from '../../functions/data/tasks.ts';
+import { usageRepo } from '../../functions/data/usage.ts';
+import userConfig from '../../tend.config.ts';
+import { TEST_KEY } from '../support/email.ts';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+/** One DynamoDB request as the SDK sent it: the command and the key (or key condition) it names. */
+interface Request {
+  command: string;
+  sk?: string;
+  from?: string;
+  /** The attribute names an expression uses. */
+  names: string[];
+}
+
+/**
+ * The play step's data path on dynalite through the real repositories, every SDK request
+ * recorded (a middleware on the client): what one step reads and writes, counted.
+ */
+describe('a play step\'s DynamoDB requests', () => {
+  let rt: TestRuntime;
+  let db: DynamoDBDocumentClient;
+  let requests: Request[] = [];
+
+  beforeAll(async () => {
+    rt = await testRuntime({ paused: true });
+    db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    // This client's own requests only (a middleware would see the runtime's too: the stack is shared).
+    const send = db.send.bind(db) as (command: object) => Promise<unknown>;
+    db.send = ((command: object) => {
+      const input = (command as { input: { Key?: { sk?: string }; ExpressionAttributeValues?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> } }).input;
+      requests.push({ command: command.constructor.name, sk: input.Key?.sk, from: input.ExpressionAttributeValues?.[':from'] as string | undefined, names: Object.values(input.ExpressionAttributeNames ?? {}) });
+      return send(command);
+    }) as typeof db.send;
+  });
+  afterAll(() => rt?.stop());
+  beforeEach(() => void (requests = []));
+
+  const accounts = () => accountRepo(db, rt.tableName);
+  const accountItem = async (id: string) => (await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.account(id) }))).Item;
+  const putAccount = (id: string, extra: Record<string, unknown> = {}) =>
+    rt.db.send(
+      new PutCommand({
+        TableName: rt.tableName,
+        Item: { ...keys.account(id), ...keys.accountIndex(id), id, name: id, seats: 5, status: 'active', segment: 'tech-touch', startDate: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', primaryContact: { email: `ana@${id}.example`, name: 'Ana' }, ...extra },
+      }),
+    );
+
+  describe('reachMilestone', () => {
+    it('records a milestone in one UpdateItem, read back as account.milestones', async () => {
+      await putAccount('m1');
+      requests = [];
+      const at = new Date('2026-01-08T00:00:00.000Z');
+      expect(await accounts().reachMilestone('m1', 'firstValue', at)).toBe(true);
+      expect(requests.map((r) => r.command)).toEqual(['UpdateCommand']);
+      expect((await accountItem('m1'))?.milestone_firstValue).toBe('2026-01-08T00:00:00.000Z');
+      const account = await accounts().get('m1');
+      expect(account?.milestones).toEqual({ firstValue: '2026-01-08T00:00:00.000Z' });
+      expect(account).not.toHaveProperty('milestone_firstValue');
+    });
+
+    it('the first date stands: a second call is refused and writes nothing', async () => {
+      await putAccount('m2');
+      expect(await accounts().reachMilestone('m2', 'kickoff-held', new Date('2026-01-02T00:00:00.000Z'))).toBe(true);
+      expect(await accounts().reachMilestone('m2', 'kickoff-held', new Date('2026-01-09T00:00:00.000Z'))).toBe(false);
+      expect((await accounts().get('m2'))?.milestones).toEqual({ 'kickoff-held': '2026-01-02T00:00:00.000Z' });
+    });
+
+    it('an item from before the change keeps its milestones map: its dates stand, new ones join them', async () => {
+      await putAccount('m3', { milestones: { 'kickoff-held': '2026-01-02T00:00:00.000Z' } });
+      expect(await accounts().reachMilestone('m3', 'kickoff-held', new Date('2026-01-09T00:00:00.000Z'))).toBe(false);
+      expect(await accounts().reachMilestone('m3', 'firstValue', new Date('2026-01-10T00:00:00.000Z'))).toBe(true);
+      expect((await accounts().get('m3'))?.milestones).toEqual({ 'kickoff-held': '2026-01-02T00:00:00.000Z', firstValue: '2026-01-10T00:00:00.000Z' });
+    });
+
+    it('an unknown account: refused, and no item is created', async () => {
+      expect(await accounts().reachMilestone('ghost', 'firstValue', new Date())).toBe(false);
+      expect(await accountItem('ghost')).toBeUndefined();
+    });
+  });
+
+  describe('runStep', () => {
+    const NOW = '2026-03-02T10:00:00.000Z';
+    const config = parseConfig({ ...userConfig, email: { ...userConfig.email, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: 'UTC' } } });
+    const sent: OutgoingEmail[] = [];
+    const events: TendEvent[] = [];
+    const deps = (now: string): PlayDeps => ({
+      clock: fixedClock(now),
+      config,
+      templates: sourceLibrary(config.templates),
+      plays: config.plays,
+      features: config.product.features,
+      firstValue: config.milestones.firstValue,
+      modelFor: modelResolver(config.scoreModel),
+      accounts: accounts(),
+      usage: usageRepo(db, rt.tableName),
+      scores: scoreRepo(db, rt.tableName),
+      runs: runRepo(db, rt.tableName),
+      tasks: taskRepo(db, rt.tableName),
+      ledger: sendLedger(db, rt.tableName),
+      contacts: contactRepo(db, rt.tableName),
+      suppressions: suppressionList(db, rt.tableName),
+      preferences: preferenceRepo(db, rt.tableName),
+      cap: frequencyCap(db, rt.tableName),
+      engagement: engagementRepo(db, rt.tableName),
+      mailer: { send: async (e) => (sent.push(e), { messageId: `m-${sent.length}` }) },
+      unsubscribe: unsubscribeLinks({ key: async () => TEST_KEY, baseUrl: 'https://api.tend.example', tokenDays: 90, mailto: undefined }),
+      events: { publish: async (e) => void events.push(...e) },
+    });
+    const begin = async (play: string, id: string, anchor: string, now: string) => {
+      const d = deps(now);
+      const account = (await d.accounts.get(id))!;
+      const a = anchorOf(d.plays[play]!, account, anchor) ?? anchor;
+      const input = { play, accountId: id, cycle: cycleOf(a), executionName: executionName(play, id, cycleOf(a)) };
+      expect((await beginRun(d, { ...input, anchor: a, trigger: { on: 'test', at: now } })).route).toBe('next');
+      return input;
+    };
+    const reads = () => ({
+      account: requests.filter((r) => r.command === 'GetCommand' && r.sk === keys.account('x').sk).length,
+      usage: requests.filter((r) => r.command === 'QueryCommand' && r.from?.startsWith(keys.usageDayPrefix)).length,
+      usageFrom: requests.find((r) => r.command === 'QueryCommand' && r.from?.startsWith(keys.usageDayPrefix))?.from,
+    });
+
+    it('an email step reads the account once and queries usage once (the 60 days its email quotes), and first value is recorded in one write', async () => {
+      await putAccount('s1', { startDate: '2026-03-01T10:00:00.000Z' });
+      // Three users on two features: first value, seen by this step for the first time.
+      await usageRepo(rt.db, rt.tableName).record('s1', '2026-02-27', ['u1', 'u2', 'u3'].flatMap((u) => [{ userId: u, name: 'x', properties: { feature: 'dashboards' } }, { userId: u, name: 'x', properties: { feature: 'reports' } }]) as never);
+      const run = await begin('onboarding', 's1', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z');
+      requests = [];
+      expect(await runStep(deps(NOW), { ...run, step: 'welcome' })).toEqual({ route: 'next' });
+      expect(sent.map((e) => e.to)).toContain('ana@s1.example');
+      expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: `DAY#${dayOf(Date.parse(NOW) - 59 * DAY_MS)}` });
+      // The milestone: one UpdateItem on the account item (the other one sets the onboarding stage), announced once.
+      expect(requests.filter((r) => r.command === 'UpdateCommand' && r.sk === keys.account('x').sk && r.names.includes('milestone_firstValue'))).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'milestone.reached' && e.accountId === 's1')).toHaveLength(1);
+      expect((await accounts().get('s1'))?.milestones?.firstValue).toBe(NOW);
+    });
+
+    it('a renewal step whose template quotes the year queries a year of usage, once', async () => {
+      await putAccount('s2', { startDate: '2025-01-01T00:00:00.000Z', renewalDate: '2026-04-01T00:00:00.000Z' });
+      const play = Object.values(config.plays).find((p) => p.trigger.on === 'date')!;
+      const yearStep = play.steps.find((s) => [s.do, ...(s.choose ?? []).map((o) => o.do)].flat().some((a) => a && 'email' in a && sourceLibrary(config.templates).get(a.email)?.needs.includes('year')));
+      expect(yearStep, 'a built-in renewal step quotes the year').toBeDefined();
+      const run = await begin(play.id, 's2', '2026-04-01T00:00:00.000Z', NOW);
+      requests = [];
+      await runStep(deps(NOW), { ...run, step: yearStep!.id });
+      expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: `DAY#${dayOf(Date.parse(NOW) - 364 * DAY_MS)}` });
+    });
+  });
+});
