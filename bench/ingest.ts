@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { keys } from '../functions/data/keys.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
+import { ingestCapacityBench } from './ingest-capacity.ts';
 
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
 const ACCOUNTS = 200;
@@ -88,6 +89,8 @@ export async function ingestBench() {
     console.log(`  DynamoDB requests per event: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / total).toFixed(3)}`).join(', ')}`);
     console.log(`  raw local DynamoDB, same run, ${RAW_IN_FLIGHT} in flight: UpdateItem ADD ${Math.round(rawUpdates).toLocaleString('en-US')}/s, conditional PutItem ${Math.round(rawPuts).toLocaleString('en-US')}/s; BatchWriteItem ${Math.round(rawBatched).toLocaleString('en-US')} items/s (25 a call, 8 in flight)`);
     console.log(`  (an event costs one conditional PutItem, its claim, plus a share of its account-day's UpdateItem)`);
+
+    await ingestCapacityBench({ endpoint: rt.dynamo.endpoint, table: rt.tableName, clock: rt.clock, accountIds: Array.from({ length: ACCOUNTS }, (_, i) => `ing-${i}`) });
   } finally {
     await rt.stop();
   }

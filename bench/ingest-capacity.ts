@@ -1,0 +1,110 @@
+/**
+ * What ingest costs in DynamoDB capacity: `ingestEvents` (the core and its repositories, as the
+ * API function runs them) over a client that asks for ReturnConsumedCapacity TOTAL on every
+ * request and sums what comes back. Write and read units, and requests, per event, for
+ * 500-event batches, their whole replay, and single-event requests (Segment's webhook). The
+ * API's own per-request writes (the key's rate window) are not ingest's and are left out.
+ */
+import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ingestEvents } from '../functions/core/ingest.ts';
+import { accountRepo } from '../functions/data/accounts.ts';
+import { dirtyAccounts } from '../functions/data/dirty.ts';
+import { eventClaims } from '../functions/data/event-claims.ts';
+import { usageRepo } from '../functions/data/usage.ts';
+import type { UsageEvent } from '../functions/core/types.ts';
+import { localCredentials } from '../local/credentials.ts';
+import type { Clock } from '../functions/core/clock.ts';
+
+interface Meter {
+  requests: Record<string, number>;
+  wru: number;
+  rru: number;
+}
+
+/** A document client whose every request reports its consumed capacity into `meter`. */
+function meteredClient(endpoint: string, meter: Meter) {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
+  const raw = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const op = context.commandName.replace(/Command$/, '');
+      meter.requests[op] = (meter.requests[op] ?? 0) + 1;
+      try {
+        const out = await next(args);
+        count(meter, op, (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity);
+        return out;
+      } catch (err) {
+        // A refused conditional write is billed too, by the size of the item it was checked
+        // against; dynalite does not say, so the bench reads that item (unmetered) and sizes it.
+        const input = args.input as { TableName?: string; Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> };
+        if ((err as { name?: string }).name === 'ConditionalCheckFailedException') {
+          const key = input.Key ?? Object.fromEntries(Object.entries(input.Item ?? {}).filter(([k]) => k === 'pk' || k === 'sk'));
+          const { Item } = await raw.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }));
+          count(meter, op, { CapacityUnits: Math.max(1, Math.ceil(itemBytes(Item ?? {}) / 1024)) });
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'consumedCapacity' },
+  );
+  return DynamoDBDocumentClient.from(client);
+}
+
+/** An item's size as DynamoDB bills it: attribute names plus values (sets: their members). */
+function itemBytes(item: Record<string, AttributeValue>): number {
+  const size = (v: AttributeValue): number => {
+    if (v.S !== undefined) return Buffer.byteLength(v.S);
+    if (v.N !== undefined) return Math.ceil(v.N.replace(/^-|\./g, '').length / 2) + 1;
+    if (v.B !== undefined) return v.B.length;
+    if (v.SS) return v.SS.reduce((s, x) => s + Buffer.byteLength(x), 0);
+    if (v.NS) return v.NS.reduce((s, x) => s + Math.ceil(x.length / 2) + 1, 0);
+    if (v.BS) return v.BS.reduce((s, x) => s + x.length, 0);
+    if (v.L) return 3 + v.L.reduce((s, x) => s + 1 + size(x), 0);
+    if (v.M) return 3 + Object.keys(v.M).length + itemBytes(v.M);
+    return 1;
+  };
+  return Object.entries(item).reduce((s, [k, v]) => s + Buffer.byteLength(k) + size(v), 0);
+}
+
+function count(meter: Meter, op: string, capacity: unknown) {
+  const units = (Array.isArray(capacity) ? capacity : capacity ? [capacity] : []).reduce((s: number, c: { CapacityUnits?: number }) => s + (c.CapacityUnits ?? 0), 0);
+  if (['GetItem', 'BatchGetItem', 'Query', 'Scan'].includes(op)) meter.rru += units;
+  else meter.wru += units;
+}
+
+const fresh = (): Meter => ({ requests: {}, wru: 0, rru: 0 });
+const perEvent = (m: Meter, n: number) =>
+  `${(m.wru / n).toFixed(3)} WRU + ${(m.rru / n).toFixed(3)} RRU, ${(Object.values(m.requests).reduce((a, b) => a + b, 0) / n).toFixed(3)} requests (${Object.entries(m.requests).map(([k, v]) => `${k} ${(v / n).toFixed(3)}`).join(', ')})`;
+
+/** Runs against a started local runtime whose accounts `accountIds` exist. */
+export async function ingestCapacityBench(options: { endpoint: string; table: string; clock: Clock; accountIds: string[] }) {
+  const meter = fresh();
+  const db = meteredClient(options.endpoint, meter);
+  const deps = { clock: options.clock, accounts: accountRepo(db, options.table, () => 'tech-touch'), usage: usageRepo(db, options.table), dirty: dirtyAccounts(db, options.table), claims: eventClaims(db, options.table) };
+  const accounts = options.accountIds;
+  const BATCH = 500;
+  const BATCHES = 100;
+  // Each batch: 10 accounts, 50 users, 3 features; 100 batches fill each account-day with 250 events.
+  const batch = (b: number, day: string): UsageEvent[] =>
+    Array.from({ length: BATCH }, (_, j) => ({ id: `cap-${day}-b${b}-e${j}`, accountId: accounts[(b * 10 + (j % 10)) % accounts.length]!, userId: `u${j % 50}`, name: 'feature_used', timestamp: `${day}T07:00:00Z`, properties: { feature: ['reports', 'alerts', 'dashboards'][j % 3]! } }));
+  const run = async (label: string, requests: UsageEvent[][], expectAccepted: boolean) => {
+    Object.assign(meter, fresh());
+    let n = 0;
+    for (const events of requests) {
+      const out = await ingestEvents(deps, events);
+      n += events.length;
+      if (out.accepted !== (expectAccepted ? events.length : 0)) throw new Error(`${label}: ${out.accepted} of ${events.length} accepted`);
+    }
+    console.log(`  ${label.padEnd(44)} ${perEvent(meter, n)}`);
+  };
+  console.log(`\nIngest capacity (ingestEvents on the local DynamoDB, ReturnConsumedCapacity TOTAL; ${accounts.length} accounts)`);
+  const day = '2026-03-01';
+  const batches = Array.from({ length: BATCHES }, (_, b) => batch(b, day));
+  await run(`${BATCH}-event batches (${BATCHES}, 10 accounts each)`, batches, true);
+  await run(`the same, replayed whole (first 10)`, batches.slice(0, 10), false);
+  const single = (i: number, d: string) => [{ id: `cap-single-${d}-${i}`, accountId: accounts[i % accounts.length]!, userId: `u${i % 50}`, name: 'feature_used', timestamp: `${d}T09:00:00Z`, properties: { feature: 'reports' } }];
+  await run(`single events, each account-day new`, accounts.map((_, i) => single(i, '2026-02-27')), true);
+  await run(`single events, account-day of 250 events`, accounts.map((_, i) => single(i, day)), true);
+}
