@@ -29,7 +29,7 @@ function meteredClient(endpoint: string, meter: Meter) {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const op = context.commandName.replace(/Command$/, '');
+      const op = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       meter.requests[op] = (meter.requests[op] ?? 0) + 1;
       try {
         const out = await next(args);
@@ -38,10 +38,11 @@ function meteredClient(endpoint: string, meter: Meter) {
       } catch (err) {
         // A refused conditional write is billed too, by the size of the item it was checked
         // against; dynalite does not say, so the bench reads that item (unmetered) and sizes it.
-        const input = args.input as { TableName?: string; Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> };
+        // The input is still the document client's (plain values); the keys are strings.
+        const input = args.input as { TableName?: string; Key?: Record<string, string>; Item?: Record<string, unknown> };
         if ((err as { name?: string }).name === 'ConditionalCheckFailedException') {
-          const key = input.Key ?? Object.fromEntries(Object.entries(input.Item ?? {}).filter(([k]) => k === 'pk' || k === 'sk'));
-          const { Item } = await raw.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }));
+          const { pk, sk } = (input.Key ?? input.Item ?? {}) as Record<string, string>;
+          const { Item } = await raw.send(new GetItemCommand({ TableName: input.TableName, Key: { pk: { S: pk! }, sk: { S: sk! } }, ConsistentRead: true }));
           count(meter, op, { CapacityUnits: Math.max(1, Math.ceil(itemBytes(Item ?? {}) / 1024)) });
         }
         throw err;

@@ -58,7 +58,6 @@ const deps = {
   runner: stepFunctionsRunner(env.PLAY_STATE_MACHINES),
   plays: config.plays,
   claims: eventClaims(documentClient, env.TABLE_NAME),
-  reportDuplicates: config.api.reportDuplicates,
   links: userLinks(documentClient, env.TABLE_NAME),
   catalog: accountCatalog(documentClient, env.TABLE_NAME),
 };

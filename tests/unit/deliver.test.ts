@@ -44,7 +44,7 @@ function world(options: { account?: Partial<Account>; contacts?: Partial<Contact
     templates: sourceLibrary(),
     accounts: { get: async (id: string) => (id === account.id ? account : undefined) } as never,
     usage: {
-      record: async () => {},
+      record: async () => [],
       days: async () => [
         { day: '2026-01-05', users: ['u1', 'u2'], features: ['reports'], userFeatures: ['u1|reports'] },
         { day: '2026-01-07', users: ['u1'], features: ['dashboards'], userFeatures: ['u1|dashboards'] },
