@@ -105,7 +105,12 @@ export async function ingestCapacityBench(options: { endpoint: string; table: st
   const batches = Array.from({ length: BATCHES }, (_, b) => batch(b, day));
   await run(`${BATCH}-event batches (${BATCHES}, 10 accounts each)`, batches, true);
   await run(`the same, replayed whole (first 10)`, batches.slice(0, 10), false);
-  const single = (i: number, d: string) => [{ id: `cap-single-${d}-${i}`, accountId: accounts[i % accounts.length]!, userId: `u${i % 50}`, name: 'feature_used', timestamp: `${d}T09:00:00Z`, properties: { feature: 'reports' } }];
+  const single = (i: number, d: string, account = i) => [{ id: `cap-single-${d}-${i}`, accountId: accounts[account % accounts.length]!, userId: `u${i % 50}`, name: 'feature_used', timestamp: `${d}T09:00:00Z`, properties: { feature: 'reports' } }];
   await run(`single events, each account-day new`, accounts.map((_, i) => single(i, '2026-02-27')), true);
   await run(`single events, account-day of 250 events`, accounts.map((_, i) => single(i, day)), true);
+  // A busy account: 5 accounts with 4 batches of 500 events each on one day, then single events.
+  const busy = '2026-02-26';
+  const own = (a: number, b: number): UsageEvent[] => Array.from({ length: BATCH }, (_, j) => ({ id: `cap-${busy}-a${a}-b${b}-e${j}`, accountId: accounts[a]!, userId: `u${j % 50}`, name: 'feature_used', timestamp: `${busy}T07:00:00Z`, properties: { feature: ['reports', 'alerts', 'dashboards'][j % 3]! } }));
+  await run(`${BATCH}-event batches of one account (4 a day, 5 accounts)`, Array.from({ length: 20 }, (_, k) => own(k % 5, Math.floor(k / 5))), true);
+  await run(`single events, account-day of 2,000 events`, Array.from({ length: 50 }, (_, i) => single(i, busy, i % 5)), true);
 }

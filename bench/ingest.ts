@@ -2,7 +2,8 @@
  * Ingest through the local HTTP API (POST /v1/events, 500-event batches, with an API key), in
  * events a second, next to the raw write rate of the same local DynamoDB measured in the same run
  * (the rollup's UpdateItem and the claim's conditional PutItem, sent straight to dynalite).
- * BENCH_INGEST_EVENTS (default 50,000) events over 200 accounts.
+ * BENCH_INGEST_EVENTS (default 50,000) events over 200 accounts. First, what ingest costs in
+ * capacity units (ingest-capacity.ts).
  */
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
@@ -38,6 +39,9 @@ export async function ingestBench() {
       if (res.status !== 201) throw new Error(`account ${i}: ${res.status} ${await res.text()}`);
     });
     await rt.idle();
+    await ingestCapacityBench({ endpoint: rt.dynamo.endpoint, table: rt.tableName, clock: rt.clock, accountIds: Array.from({ length: ACCOUNTS }, (_, i) => `ing-${i}`) });
+    // BENCH_INGEST_EVENTS=0: the capacity figures only.
+    if (EVENTS === 0) return;
 
     // Through the API: batches of 500 events, each batch over 10 accounts and 50 users.
     const batches = Math.ceil(EVENTS / BATCH);
@@ -89,8 +93,6 @@ export async function ingestBench() {
     console.log(`  DynamoDB requests per event: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / total).toFixed(3)}`).join(', ')}`);
     console.log(`  raw local DynamoDB, same run, ${RAW_IN_FLIGHT} in flight: UpdateItem ADD ${Math.round(rawUpdates).toLocaleString('en-US')}/s, conditional PutItem ${Math.round(rawPuts).toLocaleString('en-US')}/s; BatchWriteItem ${Math.round(rawBatched).toLocaleString('en-US')} items/s (25 a call, 8 in flight)`);
     console.log(`  (an event costs one conditional PutItem, its claim, plus a share of its account-day's UpdateItem)`);
-
-    await ingestCapacityBench({ endpoint: rt.dynamo.endpoint, table: rt.tableName, clock: rt.clock, accountIds: Array.from({ length: ACCOUNTS }, (_, i) => `ing-${i}`) });
   } finally {
     await rt.stop();
   }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { ttlIn } from '../../functions/data/items.ts';
+import { keys } from '../../functions/data/keys.ts';
+import { claimAndRecord } from '../../functions/data/usage-claims.ts';
+import { rollupOf } from '../../functions/data/usage-rollup.ts';
+import { usageRepo } from '../../functions/data/usage.ts';
 
 /**
  * Replay storm through the bundled API on the local runtime: the same ids replayed, racing
@@ -105,4 +110,28 @@ describe('ingest replay storm on the local runtime', () => {
     expect(users).not.toContain('seg-intruder');
     expect(used).not.toContain('seg-other-feature');
   });
+
+  it('resolves concurrent writes of overlapping ids to the same item: each id returned to exactly one writer', async () => {
+    const usage = usageRepo(rt.db, rt.tableName);
+    const events = original('storm-0').map((e) => ({ ...e, id: `race-${e.id}`, timestamp: '2026-03-04T10:00:00Z' }));
+    const gets = rt.dynamo.operations.GetItem ?? 0;
+    // 10 writers at once, each 20 of the 60 ids (every id in 3 or 4 of them): all but the first to
+    // reach the item find some of their ids claimed, whatever the timing.
+    const firsts = await Promise.all(Array.from({ length: 10 }, (_, w) => usage.record('storm-0', '2026-03-04', [...events, ...events].slice(w * 6, w * 6 + 20))));
+    expect(firsts.flat().sort()).toEqual(events.map((e) => e.id).sort());
+    expect((rt.dynamo.operations.GetItem ?? 0) - gets).toBeGreaterThanOrEqual(9);
+    const [item] = await rt.items('storm-0', 'DAY#2026-03-04');
+    expect((item!.ids as Set<string>).size).toBe(events.length);
+  });
+
+  it('after a crash between the usage write and the account write, the retry adds the completed training', async () => {
+    await rt.request('POST', '/v1/accounts', { id: 'crashy', name: 'crashy', primaryContact: { email: 'cs@crashy.example' } });
+    const training = { id: 't-1', accountId: 'crashy', userId: 'u1', name: 'training.completed', timestamp: `${DAY}T10:00:00Z`, properties: { course: 'basics' } };
+    // The usage write landed (claim and body), then the function died.
+    await rt.db.send(claimAndRecord(rt.tableName, keys.usageDay('crashy', DAY), DAY, ttlIn(new Date(DAY), 400), [training], rollupOf([training])));
+    const retry = await post([training]);
+    expect(retry.body).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await trainings('crashy')).toEqual(['u1|basics']);
+  });
 });
+
