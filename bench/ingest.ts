@@ -1,20 +1,22 @@
 /**
  * Ingest through the local HTTP API (POST /v1/events, 500-event batches, with an API key), in
  * events a second, next to the raw write rate of the same local DynamoDB measured in the same run
- * (the rollup's UpdateItem and the claim's conditional PutItem, sent straight to dynalite).
- * BENCH_INGEST_EVENTS (default 50,000) events over 200 accounts.
+ * (an UpdateItem ADD, a conditional PutItem and BatchWriteItem, sent straight to dynalite).
+ * BENCH_INGEST_EVENTS (default 50,000) events over 200 accounts. First, what ingest costs in
+ * capacity units (ingest-capacity.ts).
  */
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
 import { keys } from '../functions/data/keys.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
+import { ingestCapacityBench } from './ingest-capacity.ts';
 
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
 const ACCOUNTS = 200;
 const BATCH = 500;
 const IN_FLIGHT = 4;
-/** As many single-item writes in flight as one account of one API batch has (functions/data/event-claims.ts). */
+/** Single-item writes in flight for the raw rates. */
 const RAW_IN_FLIGHT = 25;
 
 async function pool(n: number, inFlight: number, fn: (i: number) => Promise<void>) {
@@ -37,6 +39,9 @@ export async function ingestBench() {
       if (res.status !== 201) throw new Error(`account ${i}: ${res.status} ${await res.text()}`);
     });
     await rt.idle();
+    await ingestCapacityBench({ endpoint: rt.dynamo.endpoint, table: rt.tableName, clock: rt.clock, accountIds: Array.from({ length: ACCOUNTS }, (_, i) => `ing-${i}`) });
+    // BENCH_INGEST_EVENTS=0: the capacity figures only.
+    if (EVENTS === 0) return;
 
     // Through the API: batches of 500 events, each batch over 10 accounts and 50 users.
     const batches = Math.ceil(EVENTS / BATCH);
@@ -87,7 +92,7 @@ export async function ingestBench() {
     console.log(`  ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s = ${Math.round(total / seconds).toLocaleString('en-US')} events/s; batch latency p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(0)} ms, p95 ${latencies[Math.floor(latencies.length * 0.95)]!.toFixed(0)} ms`);
     console.log(`  DynamoDB requests per event: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / total).toFixed(3)}`).join(', ')}`);
     console.log(`  raw local DynamoDB, same run, ${RAW_IN_FLIGHT} in flight: UpdateItem ADD ${Math.round(rawUpdates).toLocaleString('en-US')}/s, conditional PutItem ${Math.round(rawPuts).toLocaleString('en-US')}/s; BatchWriteItem ${Math.round(rawBatched).toLocaleString('en-US')} items/s (25 a call, 8 in flight)`);
-    console.log(`  (an event costs one conditional PutItem, its claim, plus a share of its account-day's UpdateItem)`);
+    console.log(`  (an event costs a share of its account-day's conditional UpdateItem, which claims its id and adds its usage)`);
   } finally {
     await rt.stop();
   }

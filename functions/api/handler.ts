@@ -35,7 +35,6 @@ const deps = {
   runner: root.runner(),
   plays: config.plays,
   claims: root.claims(),
-  reportDuplicates: config.api.reportDuplicates,
   links: root.links(),
   catalog: root.catalog(),
 };

@@ -175,14 +175,8 @@ export const configSchema = z.object({
       /** For signed Segment webhook deliveries, which come one message a request. */
       webhookRateLimitPerMinute: z._default(z.int().check(z.positive()), 6000),
       maxBodyBytes: z._default(z.int().check(z.gte(1024), z.lte(6 * 1024 * 1024)), 1024 * 1024),
-      /**
-       * Tell a replayed usage event from a first delivery in the answer (`duplicate`): one
-       * conditional write per event, about half of what ingest writes. `false` saves it; replays
-       * still change nothing (usage is a set union) and every stored event is `accepted`.
-       */
-      reportDuplicates: z._default(z.boolean(), true),
     }),
-    { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024, reportDuplicates: true },
+    { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
   ),
   email: emailConfigSchema,
   /** Email templates: yours, and your words for built-in ones (docs/email.md). */

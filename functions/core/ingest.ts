@@ -1,71 +1,39 @@
-import { dayOf } from './clock.ts';
-import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, FeedbackRepo, UsageRepo } from './ports.ts';
+import { eventKey, eventOutcomes, planEvents, type EventOutcome, type RejectedEvent } from './ingest-plan.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, FeedbackRepo, UsageRepo } from './ports.ts';
 import type { Clock } from './clock.ts';
 import type { ContactUpsert, Survey, Ticket, UsageEvent } from './types.ts';
 
 export interface IngestResult {
   accepted: number;
-  rejected: { index: number; id: string; error: string }[];
-}
-
-/**
- * Records a validated batch. Events are grouped per account and UTC day into one idempotent
- * update each; events for accounts Tend does not know are reported per event, not stored.
- */
-export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims?: EventClaims; reportDuplicates?: boolean }, events: UsageEvent[]): Promise<IngestResult & EventOutcomes> {
-  const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
-  const rejected: IngestResult['rejected'] = [];
-  const groups = new Map<string, { accountId: string; day: string; events: UsageEvent[] }>();
-  events.forEach((e, index) => {
-    if (!known.has(e.accountId)) {
-      rejected.push({ index, id: e.id, error: `account "${e.accountId}" not found; create it with POST /v1/accounts first` });
-      return;
-    }
-    const day = dayOf(new Date(e.timestamp));
-    const key = `${e.accountId}\u0000${day}`;
-    const group = groups.get(key) ?? { accountId: e.accountId, day, events: [] };
-    group.events.push(e);
-    groups.set(key, group);
-  });
-  await Promise.all([...groups.values()].map((g) => deps.usage.record(g.accountId, g.day, g.events)));
-  // After the usage is stored: the rescoring job then finds the data it was marked for.
-  await deps.dirty.mark([...new Set([...groups.values()].map((g) => g.accountId))], deps.clock.now());
-  // Without claims (config api.reportDuplicates: false) every stored event is reported accepted.
-  const claims = deps.reportDuplicates === false ? undefined : deps.claims;
-  const { accepted, duplicates, results } = await classify(claims, deps.clock.now(), events, rejected);
-  return { accepted, duplicates, rejected, results };
+  rejected: RejectedEvent[];
 }
 
 export interface EventOutcomes {
   accepted: number;
   duplicates: number;
   /** One entry per event of the request, in order. */
-  results: { index: number; id: string; status: 'accepted' | 'duplicate' | 'rejected'; reason?: string }[];
+  results: EventOutcome[];
 }
 
 /**
- * Tells first deliveries from replays, after the rollup was written: the rollup is a set union, so
- * recording a replay again is harmless, and a crash between the two leaves nothing to repair.
- * The same id twice in one request counts once too.
+ * Records a validated batch: per account and UTC day, the events whose ids that day has not
+ * counted yet, each id claimed in the same write as its usage (functions/data/usage.ts). A
+ * replay, or a duplicate id carrying another body, changes nothing and is answered `duplicate`.
+ * Events for accounts Tend does not know are reported per event, not stored.
  */
-async function classify(claims: EventClaims | undefined, now: Date, events: UsageEvent[], rejected: IngestResult['rejected']): Promise<EventOutcomes> {
-  const rejectedAt = new Map(rejected.map((r) => [r.index, r.error]));
-  const byAccount = new Map<string, string[]>();
-  events.forEach((e, i) => {
-    if (!rejectedAt.has(i)) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e.id]);
-  });
-  const firsts = new Map<string, Map<string, boolean>>();
-  if (claims) await Promise.all([...byAccount].map(async ([accountId, ids]) => firsts.set(accountId, await claims.claim(accountId, ids, now))));
-  const seen = new Set<string>();
-  const results = events.map((e, index): EventOutcomes['results'][number] => {
-    const reason = rejectedAt.get(index);
-    if (reason) return { index, id: e.id, status: 'rejected', reason };
-    const key = `${e.accountId}\u0000${e.id}`;
-    const first = (!claims || firsts.get(e.accountId)?.get(e.id) === true) && !seen.has(key);
-    seen.add(key);
-    return { index, id: e.id, status: first ? 'accepted' : 'duplicate' };
-  });
-  return { accepted: results.filter((r) => r.status === 'accepted').length, duplicates: results.filter((r) => r.status === 'duplicate').length, results };
+export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts }, events: UsageEvent[]): Promise<IngestResult & EventOutcomes> {
+  const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
+  const { rejected, groups } = planEvents(events, known);
+  const firstSeen = new Set<string>();
+  await Promise.all(
+    groups.map(async (g) => {
+      for (const id of await deps.usage.record(g.accountId, g.day, g.events)) firstSeen.add(eventKey(g.accountId, id));
+    }),
+  );
+  // After the usage is stored: the rescoring job then finds the data it was marked for. Replays
+  // mark too: a retry after a crash right after the usage write must still get it rescored.
+  await deps.dirty.mark([...new Set(groups.map((g) => g.accountId))], deps.clock.now());
+  return { ...eventOutcomes(events, rejected, firstSeen), rejected };
 }
 
 /** Splits a batch into items of known accounts and per-item rejections for the rest. */

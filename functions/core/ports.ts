@@ -25,8 +25,12 @@ export interface AccountRepo {
 }
 
 export interface UsageRepo {
-  /** Idempotent: a replayed event adds nothing (rollups are sets). */
-  record(accountId: string, day: string, events: UsageEvent[]): Promise<void>;
+  /**
+   * Adds the events of one account-day whose ids it has not counted yet, and returns those ids
+   * (the first deliveries). A replayed id adds nothing, whatever its body; of racing deliveries
+   * of an id, exactly one gets it back.
+   */
+  record(accountId: string, day: string, events: UsageEvent[]): Promise<string[]>;
   days(accountId: string, fromDay: string, toDay: string): Promise<UsageDay[]>;
 }
 

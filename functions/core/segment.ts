@@ -55,7 +55,7 @@ export interface SegmentOutcome {
   account?: 'created' | 'updated' | 'unchanged';
 }
 
-type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks; events: EventPublisher; segments: TendConfig['segments']; reportDuplicates?: boolean };
+type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks; events: EventPublisher; segments: TendConfig['segments'] };
 
 const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
 /** A trait `role` Tend knows (`Executive Sponsor` too); a job title such as `CTO` is not a role and is left out. */

@@ -1,7 +1,6 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventClaims } from '../core/ports.ts';
-import { isConditionalCheckFailed } from './errors.ts';
-import { ttlIn } from './items.ts';
+import { putIfAbsent, ttlIn } from './items.ts';
 import { apiKeys } from './keys.ts';
 
 /** Senders retry within minutes or hours (Segment for up to 4 hours); a week is ample. */
@@ -9,8 +8,9 @@ const CLAIM_TTL_DAYS = 7;
 const PARALLEL = 25;
 
 /**
- * One conditional put per event id: exactly one of any number of racing deliveries wins. The
- * claims only tell accepted from duplicate; the rollup itself is a set union and needs none.
+ * One conditional put per message id, for Segment `group` and `identify` calls: exactly one of
+ * any number of racing deliveries wins, and a late retry cannot re-apply old traits. Usage events
+ * are claimed in their account-day's rollup instead (usage-claims.ts).
  */
 export function eventClaims(db: DynamoDBDocumentClient, table: string): EventClaims {
   return {
@@ -18,17 +18,7 @@ export function eventClaims(db: DynamoDBDocumentClient, table: string): EventCla
       const out = new Map<string, boolean>();
       const ids = [...new Set(eventIds)];
       for (let i = 0; i < ids.length; i += PARALLEL) {
-        await Promise.all(
-          ids.slice(i, i + PARALLEL).map(async (id) => {
-            try {
-              await db.send(new PutCommand({ TableName: table, Item: { ...apiKeys.eventClaim(accountId, id), at: now.toISOString(), expiresAt: ttlIn(now, CLAIM_TTL_DAYS) }, ConditionExpression: 'attribute_not_exists(pk)' }));
-              out.set(id, true);
-            } catch (err) {
-              if (!isConditionalCheckFailed(err)) throw err;
-              out.set(id, false);
-            }
-          }),
-        );
+        await Promise.all(ids.slice(i, i + PARALLEL).map(async (id) => out.set(id, await putIfAbsent(db, table, { ...apiKeys.eventClaim(accountId, id), at: now.toISOString(), expiresAt: ttlIn(now, CLAIM_TTL_DAYS) }))));
       }
       return out;
     },

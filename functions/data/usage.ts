@@ -1,49 +1,50 @@
-import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageRepo } from '../core/ports.ts';
-import type { UsageDay } from '../core/types.ts';
+import type { UsageDay, UsageEvent } from '../core/types.ts';
 import { keys } from './keys.ts';
-import { ttlIn } from './items.ts';
+import { ttlIn, writeIf } from './items.ts';
+import { chunksOf, claimAndRecord, distinctIds, eventHash, unclaimed } from './usage-claims.ts';
+import { isTraining, rollupOf } from './usage-rollup.ts';
 
 /** Usage rollups live 400 days: long enough for a year-over-year look at renewal. */
 const USAGE_TTL_DAYS = 400;
 
 /**
- * One item per account and day. Every update is a set union (ADD on string sets), which is
- * idempotent and atomic: a replayed or concurrent event changes nothing and needs no transaction.
+ * One item per account and day: string sets (users, features...) and the claims of the event ids
+ * it counted (usage-claims.ts). An event's id and its rollup are added in one conditional write,
+ * so a replayed id adds nothing, whatever body it carries, and racing deliveries of one id
+ * resolve to exactly one that counts. No transaction, nothing to repair after a crash.
  */
 export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo {
   return {
     async record(accountId, day, events) {
-      const sets: Record<string, Set<string>> = { users: new Set(), features: new Set(), userFeatures: new Set(), sessions: new Set(), sessionSeconds: new Set(), departments: new Set(), apiUsers: new Set() };
+      const key = keys.usageDay(accountId, day);
+      const expiresAt = ttlIn(new Date(`${day}T00:00:00Z`), USAGE_TTL_DAYS);
+      const firstSeen: UsageEvent[] = [];
       const trainings = new Set<string>();
-      for (const e of events) {
-        const p = e.properties ?? {};
-        sets.users!.add(e.userId);
-        if (p.department) sets.departments!.add(p.department);
-        if (p.sessionId) sets.sessions!.add(`${e.userId}|${p.sessionId}`);
-        // Durations as set entries, the longest per session counting: replays and heartbeats add nothing.
-        if (p.sessionId && p.durationSeconds !== undefined) sets.sessionSeconds!.add(`${e.userId}|${p.sessionId}|${p.durationSeconds}`);
-        if (e.name.startsWith('api.') || p.source === 'api') sets.apiUsers!.add(e.userId);
-        if (e.name === 'training.completed' && p.course) trainings.add(`${e.userId}|${p.course}`);
-        if (p.feature) {
-          sets.features!.add(p.feature);
-          sets.userFeatures!.add(`${e.userId}|${p.feature}`);
+      // One chunk after the other: they write the same item.
+      for (const chunk of chunksOf(distinctIds(events))) {
+        let pending = chunk;
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > chunk.length + 3) throw new Error(`usage of ${accountId} on ${day}: claims kept being refused`);
+          if (await writeIf(db, claimAndRecord(table, key, day, expiresAt, pending, rollupOf(pending)))) {
+            firstSeen.push(...pending);
+            break;
+          }
+          // Refused: some ids are claimed (by an earlier delivery or a racing one). Drop those, retry the rest.
+          const stored = await claimsOf(db, table, key);
+          const replays = pending.filter((e) => stored.ids.has(eventHash(e.id)));
+          pending = unclaimed(pending, stored.ids);
+          // A replayed training may follow a crash before its account write: the day's stored trainings (first bodies only) go again.
+          if (replays.some(isTraining)) stored.trainings.forEach((t) => trainings.add(t));
         }
       }
-      const present = Object.entries(sets).filter(([, v]) => v.size > 0);
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.usageDay(accountId, day),
-          UpdateExpression: `ADD ${present.map(([k]) => `#${k} :${k}`).join(', ')} SET #day = :day, expiresAt = :exp`,
-          ExpressionAttributeNames: { ...Object.fromEntries(present.map(([k]) => [`#${k}`, k])), '#day': 'day' },
-          ExpressionAttributeValues: { ...Object.fromEntries(present.map(([k, v]) => [`:${k}`, v])), ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), USAGE_TTL_DAYS) },
-        }),
-      );
+      rollupOf(firstSeen).trainings.forEach((t) => trainings.add(t));
       // Training lasts longer than the usage window: completions are kept on the account itself.
       if (trainings.size) {
         await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'ADD trainingsCompleted :t', ExpressionAttributeValues: { ':t': trainings } }));
       }
+      return firstSeen.map((e) => e.id);
     },
     async days(accountId, fromDay, toDay) {
       const out: UsageDay[] = [];
@@ -72,4 +73,10 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       return out;
     },
   };
+}
+
+/** The claimed id hashes of an account-day, and the trainings it recorded; strongly consistent, to see a racing write. */
+async function claimsOf(db: DynamoDBDocumentClient, table: string, key: Record<string, string>) {
+  const out = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true, ProjectionExpression: 'ids, trainings' }));
+  return { ids: (out.Item?.ids as Set<string> | undefined) ?? new Set<string>(), trainings: (out.Item?.trainings as Set<string> | undefined) ?? new Set<string>() };
 }

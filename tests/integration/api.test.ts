@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
-import { ingestEvents } from '../../functions/core/ingest.ts';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { accountRepo } from '../../functions/data/accounts.ts';
 import { keys } from '../../functions/data/keys.ts';
-import { dirtyAccounts } from '../../functions/data/dirty.ts';
-import { eventClaims } from '../../functions/data/event-claims.ts';
-import { usageRepo } from '../../functions/data/usage.ts';
 
 const account = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -181,21 +176,6 @@ describe('HTTP API on the local runtime', () => {
     await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
     const [score] = await rt.items('learner', 'SCORE');
     expect(score?.signals).toMatchObject({ trainingCompletion: 1 / 3, minutesPerUserWeek: expect.any(Number) });
-  });
-
-  it('with api.reportDuplicates off, writes no claim per event: a replay is reported accepted and still changes nothing', async () => {
-    await rt.request('POST', '/v1/accounts', account('noclaims'));
-    const deps = { clock: rt.clock, accounts: accountRepo(rt.db, rt.tableName), usage: usageRepo(rt.db, rt.tableName), dirty: dirtyAccounts(rt.db, rt.tableName), claims: eventClaims(rt.db, rt.tableName), reportDuplicates: false };
-    const first = await ingestEvents(deps, [event('nc-1', 'noclaims'), event('nc-2', 'noclaims', { userId: 'u2' }), event('nc-1', 'noclaims'), event('nc-3', 'ghost')]);
-    expect(first.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'duplicate', 'rejected']);
-    const replay = await ingestEvents(deps, [event('nc-1', 'noclaims'), event('nc-2', 'noclaims', { userId: 'u2' })]);
-    expect(replay).toMatchObject({ accepted: 2, duplicates: 0 });
-    expect(await rt.items('noclaims', 'EVENT#')).toEqual([]);
-    const [day] = await rt.items('noclaims', 'DAY#2026-03-02');
-    expect([...(day!.users as Set<string>)].sort()).toEqual(['u1', 'u2']);
-    // The default (reportDuplicates: true) claims each id once.
-    expect((await ingestEvents({ ...deps, reportDuplicates: true }, [event('nc-4', 'noclaims')])).results[0]!.status).toBe('accepted');
-    expect((await ingestEvents({ ...deps, reportDuplicates: true }, [event('nc-4', 'noclaims')])).results[0]!.status).toBe('duplicate');
   });
 
   it('reports events of unknown accounts per event and stores the rest', async () => {

@@ -17,7 +17,7 @@ function world(put?: ScoreRepo['put']) {
   const published: TendEvent[] = [];
   const clock: Clock = { now: () => new Date(now) };
   const accounts = { get: async () => account } as unknown as AccountRepo;
-  const usage: UsageRepo = { record: async () => {}, days: async () => days };
+  const usage: UsageRepo = { record: async () => [], days: async () => days };
   const history = new Map<string, StoredScore['signals']>();
   const scores: ScoreRepo = {
     get: async (id) => stored.get(id),

@@ -123,7 +123,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     },
   };
   const usage: UsageRepo = {
-    record: async () => {},
+    record: async () => [],
     days: async (id, from, to) => (usageDays.get(id) ?? []).filter((d) => d.day >= from && d.day <= to),
   };
   const scores: ScoreRepo = {
