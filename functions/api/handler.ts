@@ -18,6 +18,7 @@ import { contactRepo } from '../data/contacts.ts';
 import { runRepo } from '../data/runs.ts';
 import { taskRepo } from '../data/tasks.ts';
 import { scoreRepo } from '../data/scores.ts';
+import { modelResolver } from '../core/score/presets/index.ts';
 import { usageRepo } from '../data/usage.ts';
 import { config } from '../shared/config.ts';
 import { parseEnv } from '../shared/env.ts';
@@ -48,7 +49,7 @@ const deps = {
   clock: systemClock,
   accounts,
   usage: usageRepo(documentClient, env.TABLE_NAME),
-  scores: scoreRepo(documentClient, env.TABLE_NAME),
+  scores: scoreRepo(documentClient, env.TABLE_NAME, modelResolver(config.scoreModel)),
   runs: runRepo(documentClient, env.TABLE_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   feedback: feedbackRepo(documentClient, env.TABLE_NAME),

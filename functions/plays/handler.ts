@@ -18,7 +18,7 @@ const deps = {
   features: config.product.features,
   firstValue: config.milestones.firstValue,
   modelFor: modelResolver(config.scoreModel),
-  scores: scoreRepo(documentClient, env.TABLE_NAME),
+  scores: scoreRepo(documentClient, env.TABLE_NAME, modelResolver(config.scoreModel)),
   runs: runRepo(documentClient, env.TABLE_NAME),
   tasks: taskRepo(documentClient, env.TABLE_NAME),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),

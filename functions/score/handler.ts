@@ -7,11 +7,9 @@ import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { documentClient } from '../data/client.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
-import { feedbackRepo } from '../data/feedback.ts';
-import { contactRepo } from '../data/contacts.ts';
 import { churnModelRepo } from '../data/models.ts';
 import { scoreRepo } from '../data/scores.ts';
-import { usageRepo } from '../data/usage.ts';
+import { scoringInputs } from '../data/scoring-inputs.ts';
 import { segmentOf } from '../core/accounts.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { config } from '../shared/config.ts';
@@ -19,9 +17,10 @@ import { parseEnv } from '../shared/env.ts';
 
 const env = parseEnv({ TABLE_NAME: z.string().check(z.minLength(1)), EVENT_BUS_NAME: z.string().check(z.minLength(1)) });
 const logger = new Logger({ serviceName: 'tend-score' });
+const modelFor = modelResolver(config.scoreModel);
 const deps = {
   clock: systemClock,
-  modelFor: modelResolver(config.scoreModel),
+  modelFor,
   features: config.product.features,
   premiumFeatures: config.product.premiumFeatures,
   trainingCourses: config.product.trainingCourses,
@@ -29,10 +28,8 @@ const deps = {
   windows: config.scoring.windows,
   flagThresholds: config.scoring.flags,
   accounts: accountRepo(documentClient, env.TABLE_NAME, (arr) => segmentOf(arr, config.segments)),
-  usage: usageRepo(documentClient, env.TABLE_NAME),
-  scores: scoreRepo(documentClient, env.TABLE_NAME),
-  feedback: feedbackRepo(documentClient, env.TABLE_NAME),
-  contacts: contactRepo(documentClient, env.TABLE_NAME),
+  inputs: scoringInputs(documentClient, env.TABLE_NAME),
+  scores: scoreRepo(documentClient, env.TABLE_NAME, modelFor),
   events: eventBridgePublisher(env.EVENT_BUS_NAME),
   dirty: dirtyAccounts(documentClient, env.TABLE_NAME),
   firstValue: config.milestones.firstValue,
