@@ -9,7 +9,7 @@ import type { LogisticModel } from '../churn/logistic.ts';
 import type { TendEvent } from '../ports.ts';
 import { relationshipFacts } from './relationship.ts';
 import { feedbackFacts } from './feedback.ts';
-import type { StoredScore } from '../types.ts';
+import type { Account, StoredScore } from '../types.ts';
 import { firstValueReached, type FirstValueCriteria } from '../plays/snapshot.ts';
 import type { ScoringInput } from './input.ts';
 
@@ -131,6 +131,15 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   const changed = !previous || previous.score !== stored.score || previous.tier !== stored.tier || previous.coverage !== stored.coverage || Object.keys(previous.flags ?? {}).sort().join() !== Object.keys(stored.flags).sort().join();
   const firstValue = Boolean(policy.firstValue && !account.milestones?.firstValue && firstValueReached(usage.summary, policy.firstValue));
   return { kind: 'score', stored, events, write: firstToday || changed, firstValue };
+}
+
+/**
+ * The signals of an account at a time, from what was loaded for it (backtests and the churn fit
+ * re-derive past signals this way: the score item keeps scores, not signals, for its history).
+ */
+export function signalsAt(policy: Pick<ScoringPolicy, 'features' | 'windows' | 'trainingCourses'>, input: ScoringInput & { account: Account }, at: Date): SignalValues {
+  const usage = deriveUsage(input.account, input.days, policy.features, at, { windows: policy.windows, trainingCourses: policy.trainingCourses });
+  return { ...usage.signals, ...feedbackFacts(input.surveys, input.tickets, at).signals, ...relationshipFacts(input.account, input.contacts, at).signals };
 }
 
 /**
