@@ -59,7 +59,7 @@ function scoring(preset: PresetName) {
   const n = 5_000;
   const inputs = Array.from({ length: n }, (_, i) => {
     const seats = 5 + (i % 40);
-    const account = { id: `a${i}`, name: 'x', seats, arr: seats * 700, startDate: '2025-06-01T00:00:00Z', paymentStatus: 'current', status: 'active' } as unknown as Account;
+    const account = { id: `a${i}`, name: 'x', seats, arr: seats * 700, startDate: '2025-06-01T00:00:00Z', paymentStatus: 'current', status: 'active', segment: 'tech-touch', primaryContact: { email: `cs@a${i}.example` } } as unknown as Account;
     const days: UsageDay[] = Array.from({ length: 60 }, (_, d) => {
       const users = Array.from({ length: (i + d) % seats }, (_, u) => `u${u}`);
       const used = features.slice(0, 1 + ((i + d) % features.length));

@@ -47,37 +47,72 @@ interface WindowTotals {
 }
 
 /**
- * Everything the usage signals need, from ONE pass over the days. Every window ends today, so a
- * user (or feature) is in a window exactly when the latest day it was seen is in it: one map of
- * latest days replaces a set per window.
+ * Everything the usage signals need, from ONE pass over the days, newest first. Every window ends
+ * today, so the distinct users of a window are those seen by the time the pass leaves it: one
+ * growing set, its size noted at each window's first day, replaces a set per window. A feature
+ * is in a window when the latest day it was seen is.
  */
-function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: number) {
-  const t = now.getTime();
+/** The first day of each window (and tomorrow, where they all end) for a time and windows. */
+function boundaries(t: number, usageDays: number, frequencyDays: number) {
   const at = (back: number) => dayOf(t - back * DAY_MS);
-  const end = at(-1);
-  const usage: WindowTotals = { from: at(usageDays), userDays: 0, activeInLast7Days: false };
-  const month: WindowTotals = usage.from === at(WINDOW_DAYS) ? usage : { from: at(WINDOW_DAYS), userDays: 0, activeInLast7Days: false };
+  return {
+    end: at(-1),
+    usageFrom: at(usageDays),
+    monthFrom: at(WINDOW_DAYS),
+    priorFrom: at(2 * usageDays),
+    recentFrom: at(frequencyDays - 1),
+    weekFrom: at(6),
+    priorWeekFrom: at(13),
+    activityFrom: at(WINDOW_DAYS - 1),
+    apiNowFrom: at(usageDays - 1),
+    apiBeforeFrom: at(2 * usageDays - 1),
+  };
+}
+
+// A batch scores every account on the same day (and a week before it): the day strings are
+// worked out once per day, not per account. Boundaries depend on the day only, not the hour.
+const recentBoundaries = new Map<string, ReturnType<typeof boundaries>>();
+function boundariesOf(now: Date, usageDays: number, frequencyDays: number) {
+  const t = now.getTime();
+  const key = `${Math.floor(t / DAY_MS)}|${usageDays}|${frequencyDays}`;
+  let found = recentBoundaries.get(key);
+  if (!found) {
+    if (recentBoundaries.size >= 8) recentBoundaries.clear();
+    recentBoundaries.set(key, (found = boundaries(t, usageDays, frequencyDays)));
+  }
+  return found;
+}
+
+function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: number) {
+  const { end, usageFrom, monthFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom } = boundariesOf(now, usageDays, frequencyDays);
+  const usage: WindowTotals = { from: usageFrom, userDays: 0, activeInLast7Days: false };
+  const month: WindowTotals = usageFrom === monthFrom ? usage : { from: monthFrom, userDays: 0, activeInLast7Days: false };
   const totals = usage === month ? [usage] : [usage, month];
-  const priorFrom = at(2 * usageDays);
-  const recentFrom = at(frequencyDays - 1);
-  const weekFrom = at(6);
-  const priorWeekFrom = at(13);
-  const activityFrom = at(WINDOW_DAYS - 1);
-  const apiNowFrom = at(usageDays - 1);
-  const apiBeforeFrom = at(2 * usageDays - 1);
-  const lastSeen = new Map<string, string>();
+  const distinctFrom = [usage.from, month.from, recentFrom, weekFrom, activityFrom].reduce((a, b) => (a < b ? a : b));
+  const seen = new Set<string>();
+  // Window starts, newest first, and the distinct users seen from each on.
+  const starts = [...new Set([usage.from, month.from, recentFrom, weekFrom])].sort().reverse();
+  const usersFrom = new Map<string, number>();
+  let next = 0;
   const featureSeen = new Map<string, string>();
   const longest = new Map<string, number>();
   const departments = new Set<string>();
   const sent = new Set<string>();
   const engaged = new Set<string>();
   const s = { userFeatureDays: 0, priorUserDays: 0, recentUserDays: 0, sessionDays: 0, sessions: 0, userDaysLast7: 0, userDaysPrior7: 0, activeLast7: false, apiNow: 0, apiBefore: 0 };
-  for (const d of days) {
+  // Rollups arrive oldest first (sort key order): reversing that is linear for the sort.
+  const newestFirst = [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+  for (const d of newestFirst) {
     const day = d.day;
     if (day >= end) continue;
+    while (next < starts.length && day < starts[next]!) usersFrom.set(starts[next++]!, seen.size);
     const active = d.users.length;
-    if (active > 0) for (const u of d.users) if ((lastSeen.get(u) ?? '') < day) lastSeen.set(u, day);
-    for (const f of d.features) if ((featureSeen.get(f) ?? '') < day) featureSeen.set(f, day);
+    // Distinct users and features are only counted in windows that end today: older days (the
+    // prior window of growth) need sums only, and skipping them halves the hashing.
+    if (day >= distinctFrom) {
+      for (const u of d.users) seen.add(u);
+      for (const f of d.features) if ((featureSeen.get(f) ?? '') < day) featureSeen.set(f, day);
+    }
     const api = (d.apiUsers?.length ?? 0) > 0;
     if (day >= priorFrom && day < usage.from) s.priorUserDays += active;
     if (api && day >= apiBeforeFrom && day < apiNowFrom) s.apiBefore++;
@@ -113,11 +148,8 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
     if (d.emailsSent) for (const id of d.emailsSent) sent.add(id);
     for (const ids of [d.emailsOpened, d.emailsClicked, d.emailsReplied]) if (ids) for (const id of ids) engaged.add(id);
   }
-  const usersSince = (from: string) => {
-    let n = 0;
-    for (const day of lastSeen.values()) if (day >= from) n++;
-    return n;
-  };
+  while (next < starts.length) usersFrom.set(starts[next++]!, seen.size);
+  const usersSince = (from: string) => usersFrom.get(from)!;
   const featuresSince = (from: string, among: string[]) => among.filter((f) => (featureSeen.get(f) ?? '') >= from);
   let engagedSent = 0;
   for (const id of engaged) if (sent.has(id)) engagedSent++;
