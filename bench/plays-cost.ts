@@ -2,6 +2,8 @@ import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
+import { scoreItem } from '../functions/data/scores.ts';
+import type { StoredScore } from '../functions/core/types.ts';
 
 /**
  * What each play's typical run costs on Step Functions Standard: its state transitions, counted
@@ -88,7 +90,7 @@ export async function playsCostBench() {
         const today = scores[scores.length - 1]!;
         const band = today >= 76 ? 'green' : today >= 50 ? 'yellow' : 'red';
         const recent = scores.map((sc, j) => ({ day: iso(now - (scores.length - 1 - j) * DAY).slice(0, 10), score: sc }));
-        await db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: `ACCOUNT#${id}`, sk: 'SCORE', accountId: id, score: today, tier: band, band, recent, flags: {}, computedAt: iso(now), components: [], driversDown: [], driversUp: [] } }));
+        await db.send(new PutCommand({ TableName: rt.tableName, Item: scoreItem({ accountId: id, score: today, tier: band, band, recent, flags: {}, computedAt: iso(now), segment: 'tech-touch', signals: {}, components: [], driversDown: [], driversUp: [] } as unknown as StoredScore) }));
       };
       const publish = (type: string, detail: Record<string, unknown>) => rt.events.put([{ EventBusName: bus, Source: 'tend', DetailType: type, Detail: JSON.stringify({ accountId: id, at: iso(rt.clock.nowMs()), ...detail }) }]);
       if (s.play !== 'renewal') await post('/v1/accounts', { id, name: id, seats: 10, startDate: iso(s.play === 'onboarding' ? start : start - 300 * DAY), primaryContact: { email: `x@${id}.example` } });

@@ -15,6 +15,7 @@ import { LambdaHost } from '../local/lambdas.ts';
 import { synthesize } from '../local/synth.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
+import { decideScore } from '../functions/core/score/decide.ts';
 import { presetModel, presetNames, type PresetName } from '../functions/core/score/presets/index.ts';
 import { scoringBatchBench } from './scoring-batch.ts';
 import { playsCostBench } from './plays-cost.ts';
@@ -58,7 +59,7 @@ function scoring(preset: PresetName) {
   const n = 5_000;
   const inputs = Array.from({ length: n }, (_, i) => {
     const seats = 5 + (i % 40);
-    const account = { id: `a${i}`, name: 'x', seats, arr: seats * 700, startDate: '2025-06-01T00:00:00Z', paymentStatus: 'current', status: 'active' } as unknown as Account;
+    const account = { id: `a${i}`, name: 'x', seats, arr: seats * 700, startDate: '2025-06-01T00:00:00Z', paymentStatus: 'current', status: 'active', segment: 'tech-touch', primaryContact: { email: `cs@a${i}.example` } } as unknown as Account;
     const days: UsageDay[] = Array.from({ length: 60 }, (_, d) => {
       const users = Array.from({ length: (i + d) % seats }, (_, u) => `u${u}`);
       const used = features.slice(0, 1 + ((i + d) % features.length));
@@ -72,6 +73,18 @@ function scoring(preset: PresetName) {
   for (const x of inputs) checksum += computeScore(model, deriveSignals(x.account, x.days, features, now)).score ?? 0;
   const seconds = (performance.now() - t) / 1000;
   console.log(`  ${preset}: ${n} accounts in ${seconds.toFixed(3)} s = ${Math.round(n / seconds).toLocaleString('en-US')} accounts/s (checksum ${checksum})`);
+  return { model, features, now, inputs };
+}
+
+/** The whole pure scoring step (score/decide.ts): derive today and a week ago, score, trend, flags, events. */
+function scoringStep({ model, features, now, inputs }: ReturnType<typeof scoring>) {
+  const policy = { modelFor: () => model, features, fallingFastPoints: 10 };
+  for (const x of inputs.slice(0, 200)) decideScore(policy, { ...x, surveys: [], tickets: [], contacts: [] }, now); // warm-up
+  const t = performance.now();
+  let written = 0;
+  for (const x of inputs) if (decideScore(policy, { ...x, surveys: [], tickets: [], contacts: [] }, now).kind === 'score') written++;
+  const seconds = (performance.now() - t) / 1000;
+  console.log(`  whole step (${model.id}): ${inputs.length} accounts in ${seconds.toFixed(3)} s = ${Math.round(inputs.length / seconds).toLocaleString('en-US')} accounts/s (${written} scored)`);
 }
 
 // This machine may run Node 20; the SDK's notice about it would repeat for every client.
@@ -83,6 +96,7 @@ const sections: [string, () => unknown][] = [
   ['scoring', () => {
     console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
     for (const preset of presetNames) scoring(preset);
+    scoringStep(scoring('seed-002'));
   }],
   ['scoring-run', scoringBatchBench],
   ['plays', playsCostBench],

@@ -1,14 +1,27 @@
 /**
- * The daily scoring run on the local runtime over N accounts (BENCH_ACCOUNTS, default 10,000):
- * wall time, DynamoDB requests per account by operation, the size of what it writes; then the
- * AWS cost of a daily run at 10,000 and 1,000,000 accounts, on paper from those counts.
+ * The daily scoring run over N accounts (BENCH_ACCOUNTS, default 10,000):
+ * 1. On the local runtime, as deployed (Distributed Map, Lambda bundle): wall time and every
+ *    DynamoDB request the run caused (the plays its events start included).
+ * 2. Scoring's own cost, measured: the same orchestrator in process over a client that asks
+ *    every request for ReturnConsumedCapacity TOTAL (dynalite answers it) and counts requests,
+ *    read and write units per account, for the runs of a day: the daily run the day after, the
+ *    daily run again (what the rescoring already scored), an hourly rescoring with nothing marked
+ *    and one after 10% of the accounts got data. Then the AWS cost on paper from those units.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
-import { keys } from '../functions/data/keys.ts';
+import { parseConfig } from '../functions/core/config.ts';
+import { modelResolver } from '../functions/core/score/presets/index.ts';
+import { rescoreDirty, scoreShards, type ScoringDeps } from '../functions/core/scoring.ts';
+import { decideScore } from '../functions/core/score/decide.ts';
+import { accountRepo } from '../functions/data/accounts.ts';
+import { dirtyAccounts } from '../functions/data/dirty.ts';
+import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
+import { scoreRepo } from '../functions/data/scores.ts';
+import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
+import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
 
 const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
@@ -18,6 +31,39 @@ const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 
 
 // us-east-1 list prices (2026): DynamoDB on-demand, Lambda arm64, Step Functions Standard, EventBridge custom events.
 const PRICE = { rru: 0.125 / 1e6, wru: 0.625 / 1e6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2 / 1e6, transition: 0.025 / 1000, event: 1 / 1e6 };
+
+interface Meter {
+  requests: Record<string, number>;
+  rru: number;
+  wru: number;
+}
+
+/** A document client whose every request returns (and adds up) its consumed capacity. */
+function metered(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; meter: Meter; reset(): void } {
+  const meter: Meter = { requests: {}, rru: 0, wru: 0 };
+  const wrapped = Object.create(db) as DynamoDBDocumentClient;
+  const send = async (command: { input: Record<string, unknown>; constructor: { name: string } }) => {
+    command.input.ReturnConsumedCapacity = 'TOTAL';
+    const out = (await (db.send as (c: unknown) => Promise<Record<string, unknown>>)(command)) as { ConsumedCapacity?: unknown };
+    const op = command.constructor.name.replace(/Command$/, '');
+    meter.requests[op] = (meter.requests[op] ?? 0) + 1;
+    const consumed = [out.ConsumedCapacity ?? []].flat() as { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }[];
+    for (const c of consumed) {
+      const units = c.CapacityUnits ?? 0;
+      if (['Get', 'Query', 'Scan', 'BatchGet'].includes(op)) meter.rru += units;
+      else meter.wru += units;
+    }
+    return out;
+  };
+  (wrapped as unknown as { send: typeof send }).send = send;
+  return { db: wrapped, meter, reset: () => ((meter.requests = {}), (meter.rru = 0), (meter.wru = 0)) };
+}
+
+const perAccount = (m: Meter, n: number) => {
+  const requests = Object.values(m.requests).reduce((a, b) => a + b, 0);
+  const ops = Object.entries(m.requests).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(', ') || 'none';
+  return { requests: requests / n, rru: m.rru / n, wru: m.wru / n, ops };
+};
 
 export async function scoringBatchBench() {
   const outdir = resolve('.tend/cdk.out');
@@ -39,7 +85,7 @@ export async function scoringBatchBench() {
       }
     }
     const seeded = Date.now();
-    const db = DynamoDBDocumentClient.from(rt.dynamo.client);
+    const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     const batches: Record<string, unknown>[][] = [];
     for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
     let next = 0;
@@ -53,6 +99,7 @@ export async function scoringBatchBench() {
     );
     const seedSeconds = (Date.now() - seeded) / 1000;
 
+    // 1. The first daily run, as deployed.
     rt.clock.advanceTo(start + 6 * 3_600_000);
     for (const k of Object.keys(rt.dynamo.operations)) delete rt.dynamo.operations[k];
     const daily = rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!;
@@ -62,48 +109,77 @@ export async function scoringBatchBench() {
     // The local TTL sweeper's scans are not part of the run.
     const { Scan: _sweeps, ...ops } = rt.dynamo.operations;
     const run = [...rt.sfn.executions.values()].find((e) => e.machineArn.includes('Scoring'))!;
-
-    // Sizes of what the run wrote, for capacity units (1 WRU per KB written, 1 RRU per 4 KB read, eventually consistent = half).
-    let currentKb = 0;
-    let historyKb = 0;
-    let scoreItems = 0;
-    let startKey: Record<string, never> | undefined;
-    do {
-      const page = await rt.dynamo.client.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'begins_with(sk, :s)', ExpressionAttributeValues: { ':s': { S: 'SCORE' } }, ExclusiveStartKey: startKey }));
-      for (const item of page.Items ?? []) {
-        const kb = JSON.stringify(item).length / 1024;
-        if (item.sk?.S === 'SCORE') {
-          currentKb += kb;
-          scoreItems++;
-        } else historyKb += kb;
-      }
-      startKey = page.LastEvaluatedKey as typeof startKey;
-    } while (startKey);
-    const avgScoreKb = currentKb / scoreItems;
-    const avgHistoryKb = historyKb / scoreItems;
-    const wruPerAccount = Math.ceil(avgScoreKb) + Math.ceil(avgHistoryKb);
-    // Eventually consistent reads: 0.5 RRU per 4 KB. The items read here are under 4 KB each, and
-    // so are the queries' results for these accounts (an account with 50 daily users reads ~12 KB
-    // of rollups: 1.5 RRU for that query).
-    const per = (op: string) => (ops[op] ?? 0) / N;
-    const rruPerAccount = 0.5 * per('GetItem') + 0.5 * per('Query');
-    const lambdaGbSeconds = (seconds / N) * 1.0; // 1,024 MB functions; local wall time as a stand-in for billed time
-    const transitionsPerRun = 2 + Math.ceil(16 / SHARDS_PER_BATCH) * 3;
-
-    console.log(`\nDaily scoring run on the local runtime (Distributed Map over 16 shards, ${SHARDS_PER_BATCH} shards a batch)`);
+    console.log(`\nDaily scoring run on the local runtime (Distributed Map over 16 shards, ${SHARDS_PER_BATCH} shards a batch), first scores of every account`);
     console.log(`  accounts ${N.toLocaleString('en-US')} (seeded with ${DAYS} days of usage in ${seedSeconds.toFixed(1)} s)`);
     console.log(`  run ${run.status} in ${seconds.toFixed(1)} s wall = ${Math.round(N / seconds).toLocaleString('en-US')} accounts/s`);
-    console.log(`  DynamoDB requests per account: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / N).toFixed(2)}`).join(', ')}`);
-    console.log(`  score item ~${avgScoreKb.toFixed(1)} KB, history item ~${avgHistoryKb.toFixed(1)} KB -> ~${wruPerAccount.toFixed(1)} WRU and ~${rruPerAccount.toFixed(1)} RRU per account`);
-    console.log(`  state transitions per run: ~${transitionsPerRun} (independent of the account count)`);
-    console.log(`\nAWS cost of one daily run, on paper (us-east-1 list prices, on-demand, arm64):`);
+    console.log(`  DynamoDB requests per account, the plays its events started included: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / N).toFixed(2)}`).join(', ')}`);
+
+    // 2. Scoring's own requests and capacity units, in process.
+    const config = parseConfig(userConfig);
+    const modelFor = modelResolver(config.scoreModel);
+    const m = metered(db);
+    let published = 0;
+    const deps: ScoringDeps = {
+      clock: { now: () => new Date(rt.clock.nowMs()) },
+      modelFor,
+      features: config.product.features,
+      premiumFeatures: config.product.premiumFeatures,
+      trainingCourses: config.product.trainingCourses,
+      fallingFastPoints: config.scoring.fallingFastPoints,
+      windows: config.scoring.windows,
+      flagThresholds: config.scoring.flags,
+      firstValue: config.milestones.firstValue,
+      inputs: scoringInputs(m.db, rt.tableName),
+      scores: scoreRepo(m.db, rt.tableName, modelFor),
+      accounts: accountRepo(m.db, rt.tableName),
+      events: { publish: async (e) => void (published += e.length) },
+    };
+    // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
+    const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];
+    const load = deps.inputs.load;
+    deps.inputs = { load: async (id, from) => { const input = await load(id, from); if (loaded.length < 2000) loaded.push({ input, at: deps.clock.now() }); return input; } };
+    const dirty = dirtyAccounts(m.db, rt.tableName);
+    const shards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
+    const rows: { label: string; n: number; seconds: number }[] = [];
+    const measure = async (label: string, n: number, work: () => Promise<unknown>) => {
+      m.reset();
+      const t = performance.now();
+      await work();
+      const s = (performance.now() - t) / 1000;
+      const p = perAccount(m.meter, n);
+      rows.push({ label, n, seconds: s });
+      console.log(`  ${label.padEnd(44)} ${p.requests.toFixed(2).padStart(5)} req ${p.rru.toFixed(2).padStart(5)} RRU ${p.wru.toFixed(2).padStart(5)} WRU per account (${p.ops}; ${(s * 1000 / n).toFixed(2)} ms)`);
+      return p;
+    };
+    console.log(`\nScoring's own DynamoDB cost, measured (ReturnConsumedCapacity TOTAL on every request; eventually consistent reads)`);
+    rt.clock.advanceTo(start + DAY + 6 * 3_600_000);
+    const nextDay = await measure('daily run, the next day (one write each)', N, () => scoreShards(deps, shards));
+    await measure('daily run again that day (scored today: skipped)', N, () => scoreShards(deps, shards));
+    await measure('hourly rescoring, nothing marked (total)', 1, () => rescoreDirty({ ...deps, dirty }, shards));
+    const marked = Array.from({ length: Math.ceil(N / 10) }, (_, i) => `bench-${i * 10}`);
+    await measure('marking 10% of the accounts (one ingest call)', marked.length, () => dirty.mark(marked, new Date(rt.clock.nowMs())));
+    rt.clock.advanceTo(start + DAY + 7 * 3_600_000);
+    await measure('hourly rescoring of those (per marked account)', marked.length, () => rescoreDirty({ ...deps, dirty }, shards));
+
+    const transitionsPerRun = 2 + Math.ceil(16 / SHARDS_PER_BATCH) * 3;
+    // Lambda billed time per account, on paper: the CPU of the pure decision (timed here on what the
+    // run loaded) plus the DynamoDB round trips (~6 ms each on AWS) overlapped 8 accounts at a time.
+    // The in-process wall time above is no stand-in: dynalite serves every request in this process.
+    const t = performance.now();
+    for (const { input, at } of loaded) decideScore(deps, input, at);
+    const cpuSeconds = (performance.now() - t) / 1000 / loaded.length;
+    const lambdaSeconds = cpuSeconds + (nextDay.requests * 0.006) / 8;
+    const lambdaGbSeconds = lambdaSeconds * 1.0; // 1,024 MB (lib/constructs/scoring.ts)
+    console.log(`\nLambda time per account, on paper: ${(cpuSeconds * 1000).toFixed(3)} ms pure decision + ${nextDay.requests.toFixed(2)} requests x 6 ms / 8 in flight = ${(lambdaSeconds * 1000).toFixed(2)} ms`);
+    console.log(`\nAWS cost of one daily run, on paper (us-east-1 list prices, on-demand, arm64), from the measured units of the next day's run:`);
     for (const accounts of [10_000, 1_000_000]) {
-      const dynamo = accounts * (wruPerAccount * PRICE.wru + rruPerAccount * PRICE.rru);
+      const dynamo = accounts * (nextDay.wru * PRICE.wru + nextDay.rru * PRICE.rru);
       const lambda = accounts * lambdaGbSeconds * PRICE.lambdaGbSecond + Math.ceil(16 / SHARDS_PER_BATCH) * PRICE.lambdaRequest;
       const sfn = transitionsPerRun * PRICE.transition;
       const total = dynamo + lambda + sfn;
       console.log(`  ${accounts.toLocaleString('en-US').padStart(9)} accounts: DynamoDB $${dynamo.toFixed(4)} + Lambda $${lambda.toFixed(4)} + Step Functions $${sfn.toFixed(4)} = $${total.toFixed(4)} a day, $${(total * 30).toFixed(2)} a month`);
     }
+    console.log(`  (events published by the measured runs: ${published}; state transitions per run ~${transitionsPerRun}, independent of the account count)`);
   } finally {
     await rt.stop();
   }

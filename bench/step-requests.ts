@@ -50,7 +50,7 @@ export async function stepRequests(client: DynamoDBClient, table: string, now: D
     modelFor: modelResolver(config.scoreModel),
     accounts: accountRepo(db, table),
     usage: usageRepo(db, table),
-    scores: scoreRepo(db, table),
+    scores: scoreRepo(db, table, modelResolver(config.scoreModel)),
     runs: runRepo(db, table),
     tasks: taskRepo(db, table),
     ledger: sendLedger(db, table),

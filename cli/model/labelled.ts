@@ -2,42 +2,58 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LabelledAccount } from '../../functions/core/churn/fit.ts';
 import { DAY_MS, dayOf } from '../../functions/core/clock.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { signalsAt, type ScoringPolicy } from '../../functions/core/score/decide.ts';
+import { keys } from '../../functions/data/keys.ts';
+import { scoringInputs } from '../../functions/data/scoring-inputs.ts';
+import userConfig from '../../tend.config.ts';
 
 /** How far before its outcome an account's signals are taken: the model learns to warn a month ahead. */
 export const HORIZON_DAYS = 30;
 
+type SignalPolicy = Pick<ScoringPolicy, 'features' | 'windows' | 'trainingCourses'>;
+
+function configuredPolicy(): SignalPolicy {
+  const config = parseConfig(userConfig);
+  return { features: config.product.features, trainingCourses: config.product.trainingCourses, windows: config.scoring.windows };
+}
+
 /**
  * Accounts whose outcome is known, from the table: churned (status churned, on the day it was
- * marked) or renewed (active past its renewal date). Each brings its stored signals from
- * HORIZON_DAYS before that outcome, or the earliest it has if it is younger.
+ * marked) or renewed (active past its renewal date). Each brings its signals as of HORIZON_DAYS
+ * before that outcome (or its start, if it is younger), re-derived from the usage rollups (kept
+ * 400 days) and feedback with the same code as scoring: one scan for the accounts, then one
+ * Query per labelled account. Accounts with no usage at all by then are left out.
  */
-export async function labelledAccounts(client: DynamoDBClient, table: string, now: Date): Promise<{ labelled: LabelledAccount[]; accounts: number }> {
+export async function labelledAccounts(client: DynamoDBClient, table: string, now: Date, policy: SignalPolicy = configuredPolicy()): Promise<{ labelled: LabelledAccount[]; accounts: number }> {
   const db = DynamoDBDocumentClient.from(client);
-  const accounts = new Map<string, Record<string, unknown>>();
-  const history = new Map<string, { day: string; signals: LabelledAccount['signals'] }[]>();
+  const accounts: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(
-      new ScanCommand({ TableName: table, FilterExpression: 'sk = :a OR begins_with(sk, :h)', ExpressionAttributeValues: { ':a': 'ACCOUNT', ':h': 'SCORE#' }, ExclusiveStartKey: start }),
-    );
-    for (const i of page.Items ?? []) {
-      if (i.sk === 'ACCOUNT') accounts.set(String(i.id), i);
-      else history.set(String(i.accountId), [...(history.get(String(i.accountId)) ?? []), { day: String(i.day ?? String(i.sk).slice(6)), signals: (i.signals ?? {}) as LabelledAccount['signals'] }]);
-    }
+    const page = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'sk = :a', ExpressionAttributeValues: { ':a': keys.account('').sk }, ExclusiveStartKey: start }));
+    accounts.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
 
+  const inputs = scoringInputs(db, table);
+  const usageDays = policy.windows?.usageDays ?? 30;
   const labelled: LabelledAccount[] = [];
-  for (const [id, a] of accounts) {
-    const renewal = typeof a.renewalDate === 'string' ? Date.parse(a.renewalDate) : NaN;
-    const outcome = a.status === 'churned' ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) } : a.status === 'active' && renewal < now.getTime() ? { churned: false, at: renewal } : undefined;
-    const days = (history.get(id) ?? []).sort((x, y) => x.day.localeCompare(y.day));
-    if (!outcome || days.length === 0) continue;
-    const horizon = dayOf(outcome.at - HORIZON_DAYS * DAY_MS);
-    const before = days.filter((d) => d.day <= horizon);
-    const pick = before[before.length - 1] ?? days[0]!;
-    if (pick.day > dayOf(outcome.at)) continue;
-    labelled.push({ accountId: id, churned: outcome.churned, signals: pick.signals });
-  }
-  return { labelled, accounts: accounts.size };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < accounts.length) {
+        const a = accounts[next++]!;
+        const renewal = typeof a.renewalDate === 'string' ? Date.parse(a.renewalDate) : NaN;
+        const outcome = a.status === 'churned' ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) } : a.status === 'active' && renewal < now.getTime() ? { churned: false, at: renewal } : undefined;
+        if (!outcome) continue;
+        const at = Math.max(outcome.at - HORIZON_DAYS * DAY_MS, Date.parse(String(a.startDate)));
+        if (!(at <= outcome.at)) continue;
+        const input = await inputs.load(String(a.id), dayOf(at - 2 * usageDays * DAY_MS));
+        const days = input.days.filter((d) => d.day <= dayOf(at));
+        if (!input.account || days.length === 0) continue;
+        labelled.push({ accountId: String(a.id), churned: outcome.churned, signals: signalsAt(policy, { ...input, account: input.account, days }, new Date(at)) });
+      }
+    }),
+  );
+  return { labelled: labelled.sort((x, y) => x.accountId.localeCompare(y.accountId)), accounts: accounts.length };
 }

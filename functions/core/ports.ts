@@ -1,4 +1,5 @@
-import type { Account, AccountUpsert, UsageDay, StoredScore, RunRecord, RunStatus, RunStep, CsmTask, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
+import type { ScoringInput } from './score/input.ts';
+import type { Account, UsageDay, StoredScore, RunRecord, RunStatus, RunStep, CsmTask, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
 
 import type { AccountWrite } from './account-diff.ts';
 
@@ -35,19 +36,28 @@ export interface UsageRepo {
 }
 
 export interface ScoreRepo {
+  /** The current score, its reasons rebuilt from the stored signals (the item stores no text). */
   get(accountId: string): Promise<StoredScore | undefined>;
-  /** The signals stored with an account's score of a day, if it was scored that day. */
-  signalsOn(accountId: string, day: string): Promise<Record<string, number | string> | undefined>;
   /**
-   * Writes the current score (and the day's history item) unless another run wrote one since
+   * Writes the current score (its daily history inside it) unless another run wrote one since
    * `previousComputedAt`: false when this run lost that race and must not publish.
    */
   put(score: StoredScore, options: { previousComputedAt: string | undefined }): Promise<boolean>;
 }
 
+/** Everything the scorer reads about an account, in one request (docs/data-model.md). */
+export interface ScoringInputs {
+  /** The account's usage days from `fromDay` on, and its profile, people, score and feedback. */
+  load(accountId: string, fromDay: string): Promise<ScoringInput>;
+}
+
 /** Accounts with data newer than their score, for the rescoring job. */
 export interface DirtyAccounts {
   mark(accountIds: string[], at: Date): Promise<void>;
+  /** Takes the given shards off the "shards with marks" item: those of them that had marks. */
+  claimShards(shards: number[]): Promise<number[]>;
+  /** Puts shards back on it (their marks were not all cleared: the next run tries again). */
+  remarkShards(shards: number[]): Promise<void>;
   /** Marked accounts of a shard, with the time they were marked. */
   list(shard: number): Promise<{ accountId: string; markedAt: string }[]>;
   /** Clears a mark unless the account was marked again since `markedAt`. */

@@ -37,7 +37,7 @@ export function feedbackRepo(db: DynamoDBDocumentClient, table: string): Feedbac
       };
       for await (const page of paginateQuery({ client: db }, query)) {
         for (const item of page.Items ?? []) {
-          if (String(item.sk).startsWith('SURVEY#')) surveys.push(stripKeys(item) as unknown as Survey);
+          if (String(item.sk).startsWith(keys.surveyPrefix)) surveys.push(stripKeys(item) as unknown as Survey);
           else tickets.push(stripKeys(item) as unknown as Ticket);
         }
       }

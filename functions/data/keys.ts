@@ -20,26 +20,38 @@ export function shardOf(accountId: string): number {
   return fnv1a(accountId) % ACCOUNT_SHARDS;
 }
 
+/**
+ * Everything the scorer reads sorts under `S#`, the usage days first: one Query from the oldest
+ * day it needs (`scoringRange`) reads the recent days, the account, its people, its score and its
+ * feedback, and nothing else (sends, runs, tasks, locks and preferences sort outside the range).
+ */
+const SCORED = 'S#';
+
 export const keys = {
-  account: (accountId: string) => ({ pk: accountPk(accountId), sk: 'ACCOUNT' }),
+  account: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}PROFILE` }),
   accountIndex: (accountId: string) => ({ gsi1pk: `ACCOUNTS#${shardOf(accountId)}`, gsi1sk: accountId }),
   accountShard: (shard: number) => `ACCOUNTS#${shard}`,
-  usageDay: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `DAY#${day}` }),
-  usageDayPrefix: 'DAY#',
-  score: (accountId: string) => ({ pk: accountPk(accountId), sk: 'SCORE' }),
-  scoreHistory: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `SCORE#${day}` }),
-  /** Marks an account with data newer than its score; in gsi1 under its shard so the rescoring job finds it. */
-  dirty: (accountId: string) => ({ pk: accountPk(accountId), sk: 'DIRTY', gsi1pk: `DIRTY#${shardOf(accountId)}`, gsi1sk: accountId }),
+  usageDay: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `${SCORED}DAY#${day}` }),
+  usageDayPrefix: `${SCORED}DAY#`,
+  /** The scorer's one Query: the usage days from `fromDay` on, then every other `S#` item of the account. */
+  scoringRange: (accountId: string, fromDay: string) => ({ pk: accountPk(accountId), from: `${SCORED}DAY#${fromDay}`, to: `${SCORED}~` }),
+  score: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SCORE` }),
+  /** Accounts marked with data newer than their score, one small item per account under its shard (no index). */
+  dirty: (accountId: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: accountId }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
+  /** The shards that have marks: the hourly rescoring reads this one item and queries only those. */
+  dirtyShards: { pk: 'DIRTY', sk: 'SHARDS' },
   /** The fitted churn model: one item, read once per scoring batch. */
   churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
-  contact: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `CONTACT#${email.toLowerCase()}` }),
-  contactPrefix: 'CONTACT#',
-  survey: (accountId: string, answeredAt: string, id: string) => ({ pk: accountPk(accountId), sk: `SURVEY#${answeredAt}#${id}` }),
-  surveysFrom: (accountId: string, from: string) => ({ pk: accountPk(accountId), sk: `SURVEY#${from}` }),
-  ticket: (accountId: string, id: string) => ({ pk: accountPk(accountId), sk: `TICKET#${id}` }),
+  contact: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `${SCORED}PERSON#${email.toLowerCase()}` }),
+  contactPrefix: `${SCORED}PERSON#`,
+  survey: (accountId: string, answeredAt: string, id: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SURVEY#${answeredAt}#${id}` }),
+  surveyPrefix: `${SCORED}SURVEY#`,
+  surveysFrom: (accountId: string, from: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SURVEY#${from}` }),
+  ticket: (accountId: string, id: string) => ({ pk: accountPk(accountId), sk: `${SCORED}TICKET#${id}` }),
+  ticketPrefix: `${SCORED}TICKET#`,
   /** Sorts after every TICKET# key: with surveysFrom, one Query reads recent surveys and all tickets. */
-  ticketsEnd: (accountId: string) => ({ pk: accountPk(accountId), sk: 'TICKET#\uffff' }),
+  ticketsEnd: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}TICKET#\uffff` }),
   /** One run of a play for a cycle; in gsi1 under the play, newest first, so runs list per play. */
   run: (accountId: string, play: string, cycle: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}#${cycle}` }),
   runIndex: (play: string, startedAt: string, accountId: string) => ({ gsi1pk: `RUNS#${play}`, gsi1sk: `${startedAt}#${accountId}` }),

@@ -1,50 +1,59 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScoreRepo } from '../core/ports.ts';
 import type { StoredScore } from '../core/types.ts';
-import { dayOf } from '../core/clock.ts';
+import { DAY_MS, dayOf } from '../core/clock.ts';
+import type { DailyScore } from '../core/score/trend.ts';
+import { explainScore, factsOf, type ScoreFacts } from '../core/score/explain.ts';
+import type { ScoreModel } from '../core/score/model.ts';
 import { keys } from './keys.ts';
-import { stripKeys, ttlIn } from './items.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { writeIf } from './items.ts';
 
-const HISTORY_TTL_DAYS = 400;
+const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
-/** The current score, plus one history item per day (kept 400 days) for trends and backtests. */
-export function scoreRepo(db: DynamoDBDocumentClient, table: string): ScoreRepo {
+/**
+ * The score item: the facts of the current score (no reasons: they are rebuilt on read) and its
+ * daily history as a list of scores, newest first, `history[i]` being the score of i days before
+ * `computedAt` (null: not scored that day). About 1 KB: one write unit.
+ */
+export function scoreItem(score: StoredScore): Record<string, unknown> {
+  const { recent, accountId, ...facts } = factsOf(score);
+  const today = dayMs(dayOf(new Date(score.computedAt)));
+  const history: (number | null)[] = [];
+  for (const d of recent) history[Math.round((today - dayMs(d.day)) / DAY_MS)] = d.score;
+  return { ...keys.score(accountId), ...facts, history: Array.from(history, (s) => s ?? null) };
+}
+
+/** The stored facts of an item written by scoreItem. */
+export function scoreFactsOf(item: Record<string, unknown>, accountId: string): ScoreFacts {
+  const { pk: _pk, sk: _sk, history, ...facts } = item as Record<string, unknown> & { history?: (number | null)[] };
+  const today = dayMs(dayOf(new Date(String(facts.computedAt))));
+  const recent: DailyScore[] = [];
+  (history ?? []).forEach((score, i) => {
+    if (typeof score === 'number') recent.unshift({ day: dayOf(today - i * DAY_MS), score });
+  });
+  return { ...(facts as Omit<ScoreFacts, 'accountId' | 'recent'>), weekBefore: (facts.weekBefore ?? {}) as ScoreFacts['weekBefore'], accountId, recent };
+}
+
+/** The current score: one item per account, written at most once a day unless the score moves. */
+export function scoreRepo(db: DynamoDBDocumentClient, table: string, modelFor: (segment: string) => ScoreModel): ScoreRepo {
   return {
     async get(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
-      return out.Item ? (stripKeys(out.Item) as unknown as StoredScore) : undefined;
+      if (!out.Item) return undefined;
+      const facts = scoreFactsOf(out.Item, accountId);
+      return explainScore(modelFor(facts.segment), facts);
     },
-    async signalsOn(accountId, day) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.scoreHistory(accountId, day), ProjectionExpression: 'signals' }));
-      return out.Item?.signals as Record<string, number | string> | undefined;
-    },
-    async put(score, { previousComputedAt }) {
-      const at = new Date(score.computedAt);
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...keys.score(score.accountId), ...score },
-            ...(previousComputedAt
-              ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        );
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
-      // History keeps what a backtest or a trend needs (the raw signals and the result), not the
-      // explanation: about a fifth of the current item, so one write unit a day per account.
-      const { accountId, computedAt, segment, modelId, modelVersion, score: value, tier, coverage, signals, flags } = score;
-      await db.send(
+    put(score, { previousComputedAt }) {
+      return writeIf(
+        db,
         new PutCommand({
           TableName: table,
-          Item: { ...keys.scoreHistory(accountId, dayOf(at)), accountId, computedAt, day: dayOf(at), segment, modelId, modelVersion, score: value, tier, coverage, signals, flags: Object.keys(flags), expiresAt: ttlIn(at, HISTORY_TTL_DAYS) },
+          Item: scoreItem(score),
+          ...(previousComputedAt
+            ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
-      return true;
     },
   };
 }

@@ -8,9 +8,10 @@ import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
 
 const logger = new Logger({ serviceName: 'tend-score' });
+const modelFor = modelResolver(config.scoreModel);
 const deps = {
   clock: systemClock,
-  modelFor: modelResolver(config.scoreModel),
+  modelFor,
   features: config.product.features,
   premiumFeatures: config.product.premiumFeatures,
   trainingCourses: config.product.trainingCourses,
@@ -18,10 +19,8 @@ const deps = {
   windows: config.scoring.windows,
   flagThresholds: config.scoring.flags,
   accounts: root.accounts(),
-  usage: root.usage(),
   scores: root.scores(),
-  feedback: root.feedback(),
-  contacts: root.contacts(),
+  inputs: root.scoringInputs(),
   events: root.events(),
   dirty: root.dirty(),
   firstValue: config.milestones.firstValue,

@@ -16,6 +16,9 @@ import { churnModelRepo } from '../data/models.ts';
 import { rateCounter } from '../data/rate-counter.ts';
 import { runRepo } from '../data/runs.ts';
 import { scoreRepo } from '../data/scores.ts';
+import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
+import { modelResolver } from '../core/score/presets/index.ts';
+import { config } from './config.ts';
 import { segmentSecretStore } from '../data/segment-secret.ts';
 import { sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
@@ -47,7 +50,10 @@ function lazy<T>(build: () => T): () => T {
 
 export const accounts = /* @__PURE__ */ lazy(() => accountRepo(documentClient, table()));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
-export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table()));
+/** Scores, read back with their reasons rebuilt under the configured model. */
+export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), modelResolver(config.scoreModel)));
+/** Everything scoring reads for an account, in one Query. */
+export const scoringInputs = /* @__PURE__ */ lazy(() => scoringInputsRepo(documentClient, table()));
 export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));
 export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()));
 export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));

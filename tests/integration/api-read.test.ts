@@ -92,7 +92,7 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
     const statuses = results.flatMap((r) => r.body?.results.map((x: { status: string }) => x.status));
     expect(statuses.filter((s) => s === 'accepted')).toHaveLength(50);
     expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(50);
-    const [day] = await rt.items('racy', 'DAY#');
+    const [day] = await rt.items('racy', 'S#DAY#');
     expect((day?.users as Set<string>).size).toBe(50);
     expect((day?.sessions as Set<string>).size).toBe(50);
     expect((day?.sessionSeconds as Set<string>).size).toBe(50);

@@ -96,9 +96,9 @@ describe('POST /v1/segment', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { accepted: number; results: { status: string; type: string }[] };
     expect(body.results.map((r) => [r.type, r.status])).toEqual([['group', 'accepted'], ['identify', 'accepted'], ['track', 'accepted']]);
-    const [contact] = await rt.items('initech', 'CONTACT#');
+    const [contact] = await rt.items('initech', 'S#PERSON#');
     expect(contact).toMatchObject({ email: 'peter@initech.example', name: 'Peter Gibbons', role: 'executive-sponsor', timezone: 'Europe/Amsterdam' });
-    const [day] = await rt.items('initech', 'DAY#2026-03-02');
+    const [day] = await rt.items('initech', 'S#DAY#2026-03-02');
     expect([...(day?.users as Set<string>)]).toEqual(['97980cfea0067']);
     expect([...(day?.features as Set<string>)]).toEqual(['reports']);
   });
@@ -107,7 +107,7 @@ describe('POST /v1/segment', () => {
     const res = await post({ batch: [track('msg-later', { properties: { feature: 'alerts' } })], writeKey }, {});
     expect(res.status).toBe(200);
     expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
-    const [day] = await rt.items('initech', 'DAY#2026-03-02');
+    const [day] = await rt.items('initech', 'S#DAY#2026-03-02');
     expect([...(day?.features as Set<string>)].sort()).toEqual(['alerts', 'reports']);
   });
 
@@ -118,11 +118,11 @@ describe('POST /v1/segment', () => {
     const deliver = () => fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body: raw });
     const first = (await (await deliver()).json()) as { results: { status: string }[] };
     expect(first.results[0]?.status).toBe('accepted');
-    const before = await rt.items('initech', 'DAY#');
+    const before = await rt.items('initech', 'S#DAY#');
     const retry = await deliver();
     expect(retry.status).toBe(200);
     expect(((await retry.json()) as { results: { status: string }[] }).results[0]?.status).toBe('duplicate');
-    expect(await rt.items('initech', 'DAY#')).toEqual(before);
+    expect(await rt.items('initech', 'S#DAY#')).toEqual(before);
     expect([...(before[0]?.features as Set<string>)]).toContain('dashboards');
   });
 
@@ -161,7 +161,7 @@ describe('POST /v1/segment', () => {
       expect(view.body?.account).not.toHaveProperty('industry');
       await rt.idle();
       expect(runsOf('initrode')).toHaveLength(1);
-      const [day] = await rt.items('initrode', 'DAY#2026-03-02');
+      const [day] = await rt.items('initrode', 'S#DAY#2026-03-02');
       expect([...(day?.users as Set<string>)]).toEqual(['milton']);
     });
 
@@ -200,7 +200,7 @@ describe('POST /v1/segment', () => {
       const first = (await (await post(withCompany, basic(writeKey))).json()) as Body;
       expect(outcomes(first)).toEqual([['identify', 'accepted', null]]);
       expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({ name: 'Umbrella', plan: 'enterprise', primaryContact: { email: 'alice@umbrella.example' } });
-      expect((await rt.items('umbrella', 'CONTACT#'))[0]).toMatchObject({ email: 'alice@umbrella.example', name: 'Alice Wu' });
+      expect((await rt.items('umbrella', 'S#PERSON#'))[0]).toMatchObject({ email: 'alice@umbrella.example', name: 'Alice Wu' });
       const before = (await rt.request('GET', '/v1/accounts/umbrella')).body?.account;
       expect(outcomes((await (await post(withCompany, basic(writeKey))).json()) as Body)).toEqual([['identify', 'duplicate', null]]);
       expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toEqual(before);

@@ -131,7 +131,7 @@ describe('HTTP API on the local runtime', () => {
     const res = await rt.request('POST', '/v1/events', { events: [event('ok-1', 'batchy'), event('bad-1', 'batchy', { timestamp: 'yesterday' })] });
     expect(res.status).toBe(400);
     expect(res.body?.message).toContain('events[1].timestamp');
-    expect(await rt.items('batchy', 'DAY#')).toEqual([]);
+    expect(await rt.items('batchy', 'S#DAY#')).toEqual([]);
   });
 
   it('rejects a batch over 500 events', async () => {
@@ -150,7 +150,7 @@ describe('HTTP API on the local runtime', () => {
       expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, rejected: [] });
       expect(again.body?.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
     }
-    const [day] = await rt.items('replay', 'DAY#');
+    const [day] = await rt.items('replay', 'S#DAY#');
     expect([...(day?.users as Set<string>)].sort()).toEqual(['u1', 'u2']);
     expect([...(day?.userFeatures as Set<string>)].sort()).toEqual(['u1|reports', 'u2|alerts']);
   });
@@ -167,14 +167,14 @@ describe('HTTP API on the local runtime', () => {
     };
     expect((await rt.request('POST', '/v1/events', batch)).body).toMatchObject({ accepted: 4, rejected: [] });
     expect((await rt.request('POST', '/v1/events', batch)).body).toMatchObject({ accepted: 0, duplicates: 4, rejected: [] });
-    const [day] = await rt.items('learner', 'DAY#');
+    const [day] = await rt.items('learner', 'S#DAY#');
     expect([...(day?.sessionSeconds as Set<string>)].sort()).toEqual(['u1|s1|600', 'u1|s1|900']);
     expect([...(day?.apiUsers as Set<string>)]).toEqual(['u1']);
-    const [item] = await rt.items('learner', 'ACCOUNT');
+    const [item] = await rt.items('learner', 'S#PROFILE');
     expect([...(item?.trainingsCompleted as Set<string>)]).toEqual(['u1|getting-started']);
     expect((await rt.request('POST', '/v1/events', { events: [event('l-5', 'learner', { properties: { durationSeconds: -1 } })] })).body?.message).toContain('events[0].properties.durationSeconds');
     await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
-    const [score] = await rt.items('learner', 'SCORE');
+    const [score] = await rt.items('learner', 'S#SCORE');
     expect(score?.signals).toMatchObject({ trainingCompletion: 1 / 3, minutesPerUserWeek: expect.any(Number) });
   });
 
@@ -185,7 +185,7 @@ describe('HTTP API on the local runtime', () => {
     expect(res.body).toMatchObject({ accepted: 1, rejected: [{ index: 1, id: 'k-2' }] });
     expect(res.body?.rejected[0].error).toContain('ghost');
     expect(await rt.items('ghost')).toEqual([]);
-    expect(await rt.items('known', 'DAY#')).toHaveLength(1);
+    expect(await rt.items('known', 'S#DAY#')).toHaveLength(1);
   });
 
   it('takes surveys and tickets: bad scores are named, replays stored once, and they move the score and flags', async () => {
@@ -197,17 +197,17 @@ describe('HTTP API on the local runtime', () => {
     const badTicket = await rt.request('POST', '/v1/tickets', { tickets: [{ id: 't0', accountId: 'voice', status: 'lost', openedAt: at }] });
     expect(badTicket.status).toBe(400);
     expect(badTicket.body?.message).toContain('tickets[0].status');
-    expect(await rt.items('voice', 'SURVEY#')).toEqual([]);
+    expect(await rt.items('voice', 'S#SURVEY#')).toEqual([]);
 
     const before = (await rt.request('GET', '/v1/accounts/voice')).body?.health;
     const survey = { surveys: [{ id: 's1', accountId: 'voice', kind: 'nps', score: 3, answeredAt: at, comment: 'too slow' }] };
     for (let i = 0; i < 2; i++) expect((await rt.request('POST', '/v1/surveys', survey)).body).toEqual({ accepted: 1, rejected: [] });
     const tickets = [1, 2].map((n) => ({ id: `t${n}`, accountId: 'voice', status: 'open', priority: 'high', sentiment: -0.6, openedAt: at }));
     expect((await rt.request('POST', '/v1/tickets', { tickets })).body).toEqual({ accepted: 2, rejected: [] });
-    expect(await rt.items('voice', 'SURVEY#')).toHaveLength(1);
+    expect(await rt.items('voice', 'S#SURVEY#')).toHaveLength(1);
     // Closing a ticket updates it in place.
     await rt.request('POST', '/v1/tickets', { tickets: [{ ...tickets[0], status: 'closed', closedAt: at }] });
-    expect((await rt.items('voice', 'TICKET#')).map((t) => t.status).sort()).toEqual(['closed', 'open']);
+    expect((await rt.items('voice', 'S#TICKET#')).map((t) => t.status).sort()).toEqual(['closed', 'open']);
 
     await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
     const health = (await rt.request('GET', '/v1/accounts/voice')).body?.health;
@@ -226,7 +226,7 @@ describe('HTTP API on the local runtime', () => {
     const champion = { accountId: 'people', email: 'Bo@people.example', name: 'Bo', role: 'champion' };
     expect((await rt.request('POST', '/v1/contacts', { contacts: [champion, { accountId: 'people', email: 'cfo@people.example', role: 'executive-sponsor' }] })).body).toEqual({ accepted: 2, rejected: [] });
     expect((await rt.request('POST', '/v1/contacts', { contacts: [{ ...champion, left: true }] })).status).toBe(202);
-    expect((await rt.items('people', 'CONTACT#')).map((c) => c.sk).sort()).toEqual(['CONTACT#bo@people.example', 'CONTACT#cfo@people.example']);
+    expect((await rt.items('people', 'S#PERSON#')).map((c) => c.sk).sort()).toEqual(['S#PERSON#bo@people.example', 'S#PERSON#cfo@people.example']);
     const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
     await rescore();
     const health = (await rt.request('GET', '/v1/accounts/people')).body?.health;

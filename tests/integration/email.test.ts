@@ -119,8 +119,8 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     const suppressed = async () => (await rt.db.send(new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: rt.tableName, Key: { pk: 'SUPPRESSED#bob@initech.example', sk: 'SUPPRESSED' } }))).Item;
     expect(await until(async () => !!(await suppressed()))).toBe(true);
     expect(await suppressed()).toMatchObject({ source: 'ses-bounce', reason: expect.stringContaining('550 5.1.1') });
-    expect(await until(async () => (await rt.items('initech', 'DAY#2026-01-05'))[0]?.emailsOpened !== undefined)).toBe(true);
-    const [day] = await rt.items('initech', 'DAY#2026-01-05');
+    expect(await until(async () => (await rt.items('initech', 'S#DAY#2026-01-05'))[0]?.emailsOpened !== undefined)).toBe(true);
+    const [day] = await rt.items('initech', 'S#DAY#2026-01-05');
     expect([...(day!.emailsSent as Set<string>)]).toEqual([messageId]);
     expect([...(day!.emailsOpened as Set<string>)]).toEqual([messageId]);
 
@@ -145,7 +145,7 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     ];
     expect(await recordReply(deps, headers)).toEqual({ accountId: 'piedpiper', messageId });
     expect(await recordReply(deps, headers)).toEqual({ accountId: 'piedpiper', messageId });
-    const [day] = await rt.items('piedpiper', 'DAY#2026-01-05');
+    const [day] = await rt.items('piedpiper', 'S#DAY#2026-01-05');
     expect([...(day!.emailsReplied as Set<string>)]).toEqual([messageId]);
     expect(await recordReply(deps, [{ name: 'In-Reply-To', value: '<unknown-id@email.amazonses.com>' }])).toBeUndefined();
     expect(await recordReply(deps, [{ name: 'Subject', value: 'hello' }])).toBeUndefined();

@@ -71,10 +71,10 @@ describe('tend import through the HTTP API', () => {
     const first = await run('contacts', file, { map: ['E-mail=email', 'Job role=role'] });
     expect(first.counts).toEqual({ stored: 1, rejected: 1 });
     expect(first.report.find((r) => r.status === 'rejected')).toMatchObject({ line: 3, error: expect.stringContaining('ghost') });
-    const before = await rt.items('imp-1', 'CONTACT#');
+    const before = await rt.items('imp-1', 'S#PERSON#');
     expect(before).toHaveLength(1);
     expect(before[0]).toMatchObject({ role: 'champion', timezone: 'Europe/Paris', name: 'Cy' });
     await run('contacts', file, { map: ['E-mail=email', 'Job role=role'] });
-    expect(await rt.items('imp-1', 'CONTACT#')).toEqual(before);
+    expect(await rt.items('imp-1', 'S#PERSON#')).toEqual(before);
   });
 });

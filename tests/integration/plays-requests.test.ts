@@ -111,7 +111,7 @@ describe('a play step\'s DynamoDB requests', () => {
       modelFor: modelResolver(config.scoreModel),
       accounts: accounts(),
       usage: usageRepo(db, rt.tableName),
-      scores: scoreRepo(db, rt.tableName),
+      scores: scoreRepo(db, rt.tableName, modelResolver(config.scoreModel)),
       runs: runRepo(db, rt.tableName),
       tasks: taskRepo(db, rt.tableName),
       ledger: sendLedger(db, rt.tableName),

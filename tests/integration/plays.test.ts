@@ -1,6 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { keys } from '../../functions/data/keys.ts';
+import { scoreItem } from '../../functions/data/scores.ts';
+import type { StoredScore } from '../../functions/core/types.ts';
 
 const DAY = 86_400_000;
 const T0 = new Date('2026-01-05T09:00:00Z').getTime();
@@ -34,9 +37,7 @@ describe('built-in plays on the local runtime', () => {
     await rt.db.send(
       new PutCommand({
         TableName: rt.tableName,
-        Item: {
-          pk: `ACCOUNT#${id}`,
-          sk: 'SCORE',
+        Item: scoreItem({
           accountId: id,
           score: today,
           tier: band,
@@ -55,7 +56,7 @@ describe('built-in plays on the local runtime', () => {
           components: [],
           driversDown: [],
           driversUp: [],
-        },
+        } as StoredScore),
       }),
     );
   };
@@ -252,8 +253,8 @@ describe('built-in plays on the local runtime', () => {
     await publish('tier.changed', 'broken', { fromBand: 'yellow', band: 'red' });
     await advance(rt.clock.nowMs() + 30 * 60_000);
     expect(await mail('broken')).toEqual(['save-outreach']);
-    // Then the score item is damaged (recent is not a list): every attempt of the next step fails the same way.
-    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#broken', sk: 'SCORE', accountId: 'broken', score: 20, band: 'red', recent: 'garbage', flags: {}, components: [], driversDown: [], driversUp: [] } }));
+    // Then the score item is damaged (its history is not a list): every attempt of the next step fails the same way.
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.score('broken'), computedAt: iso(rt.clock.nowMs()), segment: 'tech-touch', score: 20, band: 'red', history: 'garbage', flags: {} } }));
     await advance(rt.clock.nowMs() + 1 * DAY);
     const [execution] = executions('save-broken');
     expect({ status: execution!.status, error: execution!.error }).toEqual({ status: 'FAILED', error: 'PlayStepFailed' });

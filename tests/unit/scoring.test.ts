@@ -1,32 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../functions/core/clock.ts';
-import type { AccountRepo, EventPublisher, ScoreRepo, TendEvent, UsageRepo } from '../../functions/core/ports.ts';
+import type { DirtyAccounts, EventPublisher, ScoreRepo, ScoringInputs, TendEvent } from '../../functions/core/ports.ts';
 import { presetModel } from '../../functions/core/score/presets/index.ts';
-import { scoreAccount, type ScoringDeps } from '../../functions/core/scoring.ts';
+import { explainScore, factsOf, type ScoreFacts } from '../../functions/core/score/explain.ts';
+import { rescoreDirty, scoreAccount, scoreShards, type ScoringDeps } from '../../functions/core/scoring.ts';
 import type { Account, StoredScore, UsageDay } from '../../functions/core/types.ts';
 
 const DAY = 86_400_000;
 const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
+const model = presetModel('seed-002');
 
 /** The scoring use case over in-memory ports: what it stores and what it publishes, day by day. */
 function world(put?: ScoreRepo['put']) {
   let now = Date.parse('2026-03-02T06:00:00Z');
   const account = { id: 'acme', name: 'Acme', seats: 4, arr: 60_000, paymentStatus: 'current', status: 'active', segment: 'high-touch', startDate: '2025-09-01T00:00:00Z', primaryContact: { email: 'ana@acme.example' } } as unknown as Account;
   const days: UsageDay[] = [];
-  const stored = new Map<string, StoredScore>();
+  // Stored as the score item stores it: facts, no reasons.
+  const stored = new Map<string, ScoreFacts>();
   const published: TendEvent[] = [];
+  const loads: string[] = [];
   const clock: Clock = { now: () => new Date(now) };
-  const accounts = { get: async () => account } as unknown as AccountRepo;
-  const usage: UsageRepo = { record: async () => [], days: async () => days };
-  const history = new Map<string, StoredScore['signals']>();
-  const scores: ScoreRepo = {
-    get: async (id) => stored.get(id),
-    signalsOn: async (id, day) => history.get(`${id}#${day}`),
-    put: put ?? (async (s) => (stored.set(s.accountId, s), history.set(`${s.accountId}#${s.computedAt.slice(0, 10)}`, s.signals), true)),
+  const inputs: ScoringInputs = {
+    load: async (id, fromDay) => {
+      loads.push(id);
+      if (id === 'bad') throw new Error('boom');
+      return { account: { ...account, id }, days: days.filter((d) => d.day >= fromDay), previous: stored.get(id), surveys: [], tickets: [], contacts: [] };
+    },
   };
+  const scores: ScoreRepo = {
+    get: async (id) => (stored.has(id) ? explainScore(model, stored.get(id)!) : undefined),
+    put: put ?? (async (s) => (stored.set(s.accountId, factsOf(s)), true)),
+  };
+  const milestones: string[] = [];
   const events: EventPublisher = { publish: async (e) => void published.push(...e) };
-  const feedback = { recent: async () => ({ surveys: [], tickets: [] }), putSurveys: async () => {}, putTickets: async () => {} };
-  const deps: ScoringDeps = { clock, modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10, accounts, usage, feedback, contacts: { list: async () => [], upsert: async () => {} }, scores, events };
+  const deps: ScoringDeps = {
+    clock,
+    modelFor: () => model,
+    features,
+    fallingFastPoints: 10,
+    inputs,
+    scores,
+    accounts: { reachMilestone: async (id) => (milestones.push(id), true), listIds: async function* () { yield ['acme']; } },
+    events,
+  };
   const use = (users: number, n = 1) => {
     for (let i = 0; i < n; i++) {
       const day = new Date(now + i * DAY).toISOString().slice(0, 10);
@@ -34,7 +50,7 @@ function world(put?: ScoreRepo['put']) {
       days.push({ day, users: u, features, userFeatures: u.flatMap((x) => features.slice(0, 4).map((f) => `${x}|${f}`)) });
     }
   };
-  return { deps, use, published, stored, nextDay: () => (now += DAY) };
+  return { deps, use, published, stored, loads, milestones, scores, nextDay: () => (now += DAY), later: (ms: number) => (now += ms) };
 }
 
 describe('scoreAccount', () => {
@@ -50,6 +66,8 @@ describe('scoreAccount', () => {
     // Usage stops: as the 30-day window empties the account falls out of green and is flagged.
     for (let d = 0; d < 30; d++) {
       await scoreAccount(w.deps, 'acme');
+      // Reasons, rebuilt on read from the stored facts, say how a signal moved over the week.
+      if (d === 8) expect((await w.scores.get('acme'))!.driversDown.map((x) => x.text).join(' | ')).toMatch(/a week ago\)/);
       w.nextDay();
     }
     const after = w.published.slice(greenEvents);
@@ -59,12 +77,30 @@ describe('scoreAccount', () => {
     const started = after.filter((e) => e.type === 'flag.started').map((e) => e.detail.flag);
     expect(started).toEqual(expect.arrayContaining(['no-login-7d', 'usage-drop', 'tier-dropped']));
     expect(new Set(started).size).toBe(started.length);
-    const s = w.stored.get('acme')!;
+    const s = (await w.scores.get('acme'))!;
     expect(Object.keys(s.flags)).toContain('no-login-7d');
     expect(s.trend.change30d).toBeLessThan(0);
     expect(s.recent.length).toBeLessThanOrEqual(35);
-    // Reasons say how a signal moved over the week.
-    expect(s.driversDown.map((d) => d.text).join(' | ')).toMatch(/a week ago\)/);
+  });
+
+  it('writes once a day unless the score moves, and the daily run skips what was scored today', async () => {
+    const w = world();
+    w.use(4);
+    expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: true });
+    w.later(3_600_000);
+    expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: false });
+    expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toEqual({ skipped: true, tier: w.stored.get('acme')!.tier });
+    w.nextDay();
+    expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toMatchObject({ written: true });
+  });
+
+  it('records first value once the usage shows it, and announces it after the score', async () => {
+    const w = world();
+    w.deps.firstValue = { activeUsers: 2, features: 2 };
+    w.use(4);
+    await scoreAccount(w.deps, 'acme');
+    expect(w.milestones).toEqual(['acme']);
+    expect(w.published.map((e) => e.type)).toContain('milestone.reached');
   });
 });
 
@@ -73,21 +109,67 @@ describe('scoreAccount races and failures', () => {
     const w = world(async () => false);
     w.use(4);
     const s = await scoreAccount(w.deps, 'acme');
-    expect(s?.written).toBe(false);
+    expect(s).toMatchObject({ written: false });
     expect(w.published).toEqual([]);
   });
 
   it('scores the rest of a shard when one account fails, and reports it', async () => {
     const w = world();
     const errors: string[] = [];
-    const ids = ['a', 'bad', 'c'];
-    const deps = {
-      ...w.deps,
-      accounts: { ...w.deps.accounts, get: async (id: string) => (id === 'bad' ? Promise.reject(new Error('boom')) : w.deps.accounts.get(id)), listIds: async function* () { yield ids; } } as unknown as AccountRepo,
-      onError: (id: string) => void errors.push(id),
-    };
-    const { scoreShards } = await import('../../functions/core/scoring.ts');
+    const deps = { ...w.deps, accounts: { ...w.deps.accounts, listIds: async function* () { yield ['a', 'bad', 'c']; } }, onError: (id: string) => void errors.push(id) };
     expect(await scoreShards(deps, [0])).toMatchObject({ scored: 2, failed: 1 });
     expect(errors).toEqual(['bad']);
   });
+});
+
+/** Dirty marks in memory, recording the calls the rescoring makes. */
+function marks(initial: Record<number, string[]>) {
+  const shards = new Set(Object.keys(initial).map(Number));
+  const byShard = new Map(Object.entries(initial).map(([s, ids]) => [Number(s), new Map(ids.map((id) => [id, 'm1']))]));
+  const calls: string[] = [];
+  const dirty: DirtyAccounts = {
+    mark: async () => {},
+    claimShards: async (wanted) => (calls.push('claim'), wanted.filter((s) => shards.delete(s))),
+    remarkShards: async (again) => void again.forEach((s) => (calls.push(`remark ${s}`), shards.add(s))),
+    list: async (shard) => (calls.push(`list ${shard}`), [...(byShard.get(shard) ?? [])].map(([accountId, markedAt]) => ({ accountId, markedAt }))),
+    clear: async (id) => void byShard.forEach((m) => m.delete(id)),
+  };
+  return { dirty, calls, shards, byShard };
+}
+
+describe('rescoreDirty', () => {
+  it('queries no shard when none has marks', async () => {
+    const w = world();
+    const m = marks({});
+    expect(await rescoreDirty({ ...w.deps, dirty: m.dirty }, [0, 1, 2])).toEqual({ rescored: 0, written: 0 });
+    expect(m.calls).toEqual(['claim']);
+    expect(w.loads).toEqual([]);
+  });
+
+  it('rescores the marked accounts of the marked shards and clears their marks', async () => {
+    const w = world();
+    w.use(4);
+    const m = marks({ 3: ['acme', 'globex'] });
+    expect(await rescoreDirty({ ...w.deps, dirty: m.dirty }, [0, 3])).toEqual({ rescored: 2, written: 2 });
+    expect(m.calls).toEqual(['claim', 'list 3']);
+    expect(m.byShard.get(3)?.size).toBe(0);
+  });
+
+  it('keeps the mark of an account that failed, and its shard for the next run', async () => {
+    const w = world();
+    const m = marks({ 5: ['bad', 'acme'] });
+    await rescoreDirty({ ...w.deps, dirty: m.dirty }, [5]);
+    expect([...m.byShard.get(5)!.keys()]).toEqual(['bad']);
+    expect(m.shards.has(5)).toBe(true);
+  });
+});
+
+it('a stored score keeps no text: its facts rebuild the same reasons', async () => {
+  const w = world();
+  w.use(4, 1);
+  const s = (await scoreAccount(w.deps, 'acme')) as StoredScore;
+  const facts = factsOf(s);
+  expect(JSON.stringify(facts)).not.toMatch(/licensed seats/);
+  const { components, driversDown, driversUp, color } = explainScore(model, facts);
+  expect({ components, driversDown, driversUp, color }).toEqual({ components: s.components, driversDown: s.driversDown, driversUp: s.driversUp, color: s.color });
 });

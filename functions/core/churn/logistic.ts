@@ -18,7 +18,11 @@ export function fitLogistic(rows: number[][], labels: number[], features: string
   const n = rows.length;
   const k = features.length;
   const means = features.map((_, j) => rows.reduce((s, r) => s + r[j]!, 0) / n);
-  const stds = features.map((_, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j]! - means[j]!) ** 2, 0) / n) || 1);
+  // A constant feature's spread is float noise (1e-16), not 0: dividing by it would blow any other value up.
+  const stds = features.map((_, j) => {
+    const std = Math.sqrt(rows.reduce((s, r) => s + (r[j]! - means[j]!) ** 2, 0) / n);
+    return std > 1e-9 * Math.max(1, Math.abs(means[j]!)) ? std : 1;
+  });
   const x = rows.map((r) => r.map((v, j) => (v - means[j]!) / stds[j]!));
   const weights = new Array<number>(k).fill(0);
   let bias = 0;

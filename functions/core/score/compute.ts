@@ -111,16 +111,25 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
   return { modelId: model.id, modelVersion: model.version, score, tier: tier.name, color: tier.color, coverage, components, driversDown, driversUp };
 }
 
+/** A model's tiers, top first: sorted once per model, not once per call (a scoring pass ranks ~35 daily scores). */
+const sortedTiers = new WeakMap<ScoreModel, ScoreModel['tiers']>();
+function tiersTopFirst(model: ScoreModel): ScoreModel['tiers'] {
+  let sorted = sortedTiers.get(model);
+  if (!sorted) sortedTiers.set(model, (sorted = [...model.tiers].sort((a, b) => b.min - a.min)));
+  return sorted;
+}
+
 export function tierOf(model: ScoreModel, score: number) {
-  const sorted = [...model.tiers].sort((a, b) => b.min - a.min);
+  const sorted = tiersTopFirst(model);
   return sorted.find((t) => score >= t.min) ?? sorted[sorted.length - 1]!;
 }
 
 /** Position of a score's tier, 0 for the top tier. */
 export function tierRank(model: ScoreModel, score: number | null): number | null {
   if (score === null) return null;
-  const names = [...model.tiers].sort((a, b) => b.min - a.min).map((t) => t.name);
-  return names.indexOf(tierOf(model, score).name);
+  const sorted = tiersTopFirst(model);
+  const i = sorted.findIndex((t) => score >= t.min);
+  return i === -1 ? sorted.length - 1 : i;
 }
 
 export type HealthBand = 'green' | 'yellow' | 'red';

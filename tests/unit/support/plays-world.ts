@@ -128,7 +128,6 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
   };
   const scores: ScoreRepo = {
     get: async (id) => structuredClone(scoresMap.get(id)),
-    signalsOn: async () => undefined,
     put: async (s) => (scoresMap.set(s.accountId, s), true),
   };
   const live = (s: RunRecord['status']) => s === 'running' || s === 'paused';
