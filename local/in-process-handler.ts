@@ -30,8 +30,7 @@ export function inProcessHandler(serve: (request: WireRequest) => Promise<WireRe
       const query = new URLSearchParams();
       for (const [k, v] of Object.entries(request.query ?? {})) for (const x of Array.isArray(v) ? v : [v ?? '']) query.append(k, x);
       const search = query.size > 0 ? `?${query}` : '';
-      const body = typeof request.body === 'string' ? request.body : request.body == null ? '' : Buffer.from(request.body as Uint8Array).toString('utf8');
-      const response = await serve({ path: `${request.path}${search}`, headers, body });
+      const response = await serve({ path: `${request.path}${search}`, headers, body: bodyText(request.body) });
       // A Uint8Array body is what the SDK's body collector reads without a stream.
       return { response: { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(response.body, 'utf8') } };
     },
@@ -39,6 +38,14 @@ export function inProcessHandler(serve: (request: WireRequest) => Promise<WireRe
     httpHandlerConfigs: () => ({}),
     destroy() {},
   };
+}
+
+/** The serialized body as text (the SDK's JSON body is a Uint8Array; read as bytes, not through its string view). */
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  if (body == null) return '';
+  throw new Error('the in-process DynamoDB handler takes a string or byte body, not a stream');
 }
 
 export type InProcessHandler = ReturnType<typeof inProcessHandler>;
