@@ -1,18 +1,11 @@
 /**
  * `npm run bench`: figures, not pass/fail.
- * 1. Per Lambda: bundle bytes, and the time to import the bundle (the cold-start init work) in a
- *    fresh Node process, next to an empty-module baseline measured in the same run.
+ * 1. Per Lambda: the bytes a cold start loads, and the time to import the bundle in a fresh Node
+ *    process next to a bundle of its SDK clients alone (bench/bundles.ts).
  * 2. Pure scoring throughput (signals derived from 60 days of usage, then scored), accounts a second.
  * 3. Each play's typical run: state transitions and Lambda calls, and its cost per 1,000 accounts.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CloudAssembly } from '../local/assembly.ts';
-import { LambdaHost } from '../local/lambdas.ts';
-import { synthesize } from '../local/synth.ts';
+import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
 import { decideScore } from '../functions/core/score/decide.ts';
@@ -23,34 +16,6 @@ import { ingestBench } from './ingest.ts';
 import { emailSendBench } from './email-send.ts';
 import { templatesBench } from './templates.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function importMs(file: string, env: Record<string, string>): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  return Number(out);
-}
-
-async function bundles() {
-  const outdir = resolve('.tend/cdk.out');
-  await synthesize(outdir);
-  const assembly = new CloudAssembly(outdir);
-  const empty = join(mkdtempSync(join(tmpdir(), 'tend-bench-')), 'empty.mjs');
-  writeFileSync(empty, 'export const handler = async () => {};\n');
-  // Each function's own environment from the template (resolved to local names), as at a cold start.
-  const host = new LambdaHost(assembly, { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
-  const env = { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const baseline = median(Array.from({ length: RUNS }, () => importMs(empty, env)));
-  console.log(`\nLambda bundles (ESM, minified; import time = median of ${RUNS} fresh processes, node ${process.version})`);
-  console.log(`  ${'function'.padEnd(28)} ${'bytes'.padStart(10)} ${'import ms'.padStart(10)} ${'over empty'.padStart(11)}`);
-  console.log(`  ${'(empty module baseline)'.padEnd(28)} ${'-'.padStart(10)} ${baseline.toFixed(2).padStart(10)} ${'0.00'.padStart(11)}`);
-  for (const fn of host.functions.values()) {
-    const ms = median(Array.from({ length: RUNS }, () => importMs(fn.bundle, fn.environment)));
-    console.log(`  ${fn.logicalId.padEnd(28)} ${String(statSync(fn.bundle).size).padStart(10)} ${ms.toFixed(2).padStart(10)} ${(ms - baseline).toFixed(2).padStart(11)}`);
-  }
-}
 
 function scoring(preset: PresetName) {
   const model = presetModel(preset);
@@ -92,7 +57,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // `BENCH_ONLY=bundles,templates npm run bench` runs just those sections.
 const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
 const sections: [string, () => unknown][] = [
-  ['bundles', bundles],
+  ['bundles', bundlesBench],
   ['scoring', () => {
     console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
     for (const preset of presetNames) scoring(preset);

@@ -1,10 +1,14 @@
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand, DeleteItemCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudAssembly } from './assembly.ts';
 import { localName } from './assembly.ts';
+import { askForCapacity, READ_OPERATIONS, takeCapacity, WRITE_OPERATIONS, type Units } from './capacity-meter.ts';
 import { localCredentials } from './credentials.ts';
+import { callDynalite, type WireRequest, type WireResponse } from './dynalite-call.ts';
+import { inProcessHandler, type InProcessHandler } from './in-process-handler.ts';
+import { TtlIndex } from './ttl-index.ts';
 
 export interface LocalTable {
   name: string;
@@ -12,30 +16,63 @@ export interface LocalTable {
   ttlAttribute?: string;
 }
 
+type Item = Record<string, AttributeValue>;
+type RequestListener = (req: unknown, res: unknown) => void;
+
+/** What the local runtime's own requests (TTL sweeps and look-ups) carry: dynalite checks that a signature is there, not what it says. */
+const INTERNAL_HEADERS = {
+  'content-type': 'application/x-amz-json-1.0',
+  authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  'x-amz-date': '20260101T000000Z',
+};
+/** DynamoDB's limit per BatchWriteItem: the TTL sweeper deletes this many expired items per request. */
+const SWEEP_BATCH = 25;
+
 /**
  * DynamoDB on dynalite: in memory, or on disk under a folder. Tables are created from the
- * template's AWS::DynamoDB::Table resources. dynalite has no TTL expiry, so `sweep()` deletes
- * items whose TTL attribute is past the local clock's time.
+ * template's AWS::DynamoDB::Table resources.
+ *
+ * Requests reach dynalite in this process: `requestHandler` (for SDK clients: `client`, and the
+ * bundles through functions/data/client.ts) hands each serialized request to dynalite's request
+ * listener; the HTTP `endpoint` stays for other processes (`tend` commands next to `tend dev`).
+ * Every request passes `serve`, which counts it (`operations`, `capacity`) and keeps the TTL index.
+ *
+ * dynalite has no TTL expiry: `sweep()` deletes what expired, as DynamoDB's TTL process would,
+ * from an index of the items that carry a TTL (kept from the writes served; rebuilt by one scan
+ * when the data comes from disk), without scanning the table.
  */
 export class LocalDynamo {
   private server?: Server;
+  private dynalite?: RequestListener;
+  private stopped = false;
   endpoint = '';
   client!: DynamoDBClient;
+  /** The SDK request handler that serves requests in this process (give it to a DynamoDBClient as `requestHandler`). */
+  readonly requestHandler: InProcessHandler = inProcessHandler((request) => this.serve(request));
   readonly tables: LocalTable[] = [];
-  /** Requests served, by operation (GetItem, Query, PutItem...): what a run costs, counted. */
+  /** Requests served, by operation (GetItem, Query, PutItem...): what a run costs, counted. The TTL sweeper's are not (DynamoDB's TTL deletes are free). */
   readonly operations: Record<string, number> = {};
+  /** Capacity units consumed, by operation (see local/capacity-meter.ts for how they are reckoned). */
+  readonly capacity: Record<string, Units> = {};
+  /** Items deleted by TTL sweeps so far. */
+  expiredDeleted = 0;
   /** Set when the runtime stops: a sweep under way ends after its current request. */
   closing = false;
+  private readonly ttl = new Map<string, TtlIndex>();
+  /** Writes under way, by table and key: a sweep leaves those keys for the next one. */
+  private readonly writing = new Map<string, number>();
+  /** Keys a sweep batch is checking and deleting: writes to them wait for it (no fresh item is deleted). */
+  private readonly sweeping = new Map<string, Promise<void>>();
 
   async start(options: { path?: string; port?: number }) {
     this.server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-    this.server.on('request', (req: { headers: Record<string, string | undefined> }) => {
-      const op = req.headers['x-amz-target']?.split('.')[1];
-      if (op) this.operations[op] = (this.operations[op] ?? 0) + 1;
-    });
+    // dynalite's own listener answers; requests from other processes go through `serve` like ours.
+    this.dynalite = this.server.listeners('request')[0] as RequestListener;
+    this.server.removeAllListeners('request');
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.serveHttp(req, res));
     await new Promise<void>((resolve, reject) => this.server!.listen(options.port ?? 0, '127.0.0.1', resolve).once('error', reject));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: localCredentials });
+    this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: localCredentials, requestHandler: this.requestHandler });
   }
 
   async createTables(assembly: CloudAssembly) {
@@ -45,8 +82,13 @@ export class LocalDynamo {
       const name = localName(stack, logicalId);
       const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
       const keyNames = (p.KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName);
-      this.tables.push({ name, keyNames, ttlAttribute: ttl?.Enabled ? ttl.AttributeName : undefined });
-      if (existing.has(name)) continue;
+      const table = { name, keyNames, ttlAttribute: ttl?.Enabled ? ttl.AttributeName : undefined };
+      this.tables.push(table);
+      if (table.ttlAttribute) this.ttl.set(name, new TtlIndex());
+      if (existing.has(name)) {
+        await this.indexTtl(table);
+        continue;
+      }
       await this.client.send(
         new CreateTableCommand({
           TableName: name,
@@ -59,37 +101,233 @@ export class LocalDynamo {
     }
   }
 
-  /** Deletes expired items (TTL in epoch seconds), as DynamoDB's TTL process would. Returns how many. */
+  /** Requests and capacity units so far, all operations together. */
+  totals(): { requests: number; readUnits: number; writeUnits: number } {
+    const units = Object.values(this.capacity);
+    return {
+      requests: Object.values(this.operations).reduce((a, b) => a + b, 0),
+      readUnits: units.reduce((a, u) => a + u.read, 0),
+      writeUnits: units.reduce((a, u) => a + u.write, 0),
+    };
+  }
+
+  /** Serves one DynamoDB request: counted and metered, then answered by dynalite; the writes it makes keep the TTL index. */
+  async serve(request: WireRequest): Promise<WireResponse> {
+    const op = request.headers['x-amz-target']?.split('.')[1] ?? '';
+    if (op) this.operations[op] = (this.operations[op] ?? 0) + 1;
+    const write = WRITE_OPERATIONS.has(op);
+    const metered = write || READ_OPERATIONS.has(op);
+    const ttlWrites = write && this.ttl.size > 0 ? this.ttlWritesOf(op, request.body) : [];
+    for (const w of ttlWrites) {
+      const swept = this.sweeping.get(w.id);
+      if (swept) await swept;
+    }
+    for (const w of ttlWrites) this.writing.set(w.id, (this.writing.get(w.id) ?? 0) + 1);
+    let response: WireResponse;
+    try {
+      const asked = metered ? askForCapacity(request.body) : { body: request.body, strip: false };
+      response = await this.call({ ...request, body: asked.body });
+      if (metered) response = this.meter(op, response, asked.strip);
+    } finally {
+      for (const w of ttlWrites) {
+        const n = this.writing.get(w.id)! - 1;
+        if (n > 0) this.writing.set(w.id, n);
+        else this.writing.delete(w.id);
+      }
+    }
+    if (response.statusCode === 200) await this.indexWrites(ttlWrites);
+    return response;
+  }
+
+  private call(request: WireRequest): Promise<WireResponse> {
+    if (this.stopped || !this.dynalite) return Promise.reject(new Error('the local DynamoDB is stopped'));
+    return callDynalite(this.dynalite, request);
+  }
+
+  private meter(op: string, response: WireResponse, strip: boolean): WireResponse {
+    const units = (this.capacity[op] ??= { read: 0, write: 0 });
+    const kind = READ_OPERATIONS.has(op) ? 'read' : 'write';
+    if (response.statusCode !== 200) {
+      if (kind === 'write' && response.body.includes('ConditionalCheckFailedException')) units.write += 1;
+      return response;
+    }
+    const taken = takeCapacity(response.body, strip);
+    units[kind] += taken.units;
+    if (taken.body === response.body) return response;
+    // The body changed: its length and checksum headers no longer hold.
+    const { 'content-length': _length, 'x-amz-crc32': _crc, ...headers } = response.headers;
+    return { ...response, headers, body: taken.body };
+  }
+
+  /** A request of the local runtime's own (not counted, not metered). */
+  private async internal<T>(op: string, input: unknown): Promise<T> {
+    const response = await this.call({ path: '/', headers: { ...INTERNAL_HEADERS, 'x-amz-target': `DynamoDB_20120810.${op}` }, body: JSON.stringify(input) });
+    if (response.statusCode !== 200) throw new Error(`local DynamoDB ${op} failed: ${response.body}`);
+    return JSON.parse(response.body) as T;
+  }
+
+  private table(name: string): LocalTable | undefined {
+    return this.tables.find((t) => t.name === name);
+  }
+
+  private keyOf(table: LocalTable, item: Item): string {
+    return JSON.stringify(table.keyNames.map((k) => item[k]));
+  }
+
+  private keyFrom(table: LocalTable, key: string): Item {
+    const values = JSON.parse(key) as AttributeValue[];
+    return Object.fromEntries(table.keyNames.map((k, i) => [k, values[i]!]));
+  }
+
+  private expiryOf(table: LocalTable, item: Item | undefined): number | undefined {
+    const value = item?.[table.ttlAttribute!];
+    return value && 'N' in value && value.N !== undefined ? Number(value.N) : undefined;
+  }
+
+  /** The writes of a request to tables with a TTL: the key, and the item's new expiry when the request says it. */
+  private ttlWritesOf(op: string, body: string): TtlWrite[] {
+    const input = JSON.parse(body) as Record<string, unknown>;
+    const writes: TtlWrite[] = [];
+    const add = (tableName: unknown, kind: TtlWrite['kind'], item: Item | undefined) => {
+      const table = typeof tableName === 'string' ? this.table(tableName) : undefined;
+      if (!table?.ttlAttribute || !item) return;
+      const key = this.keyOf(table, item);
+      writes.push({ table, key, id: `${table.name}\n${key}`, kind, expiry: kind === 'put' ? this.expiryOf(table, item) : undefined });
+    };
+    if (op === 'PutItem') add(input.TableName, 'put', input.Item as Item);
+    if (op === 'DeleteItem') add(input.TableName, 'delete', input.Key as Item);
+    if (op === 'UpdateItem') {
+      const table = typeof input.TableName === 'string' ? this.table(input.TableName) : undefined;
+      const ttl = table?.ttlAttribute;
+      // An update that does not name the TTL attribute leaves the item's expiry as it was.
+      const touches = ttl && ((input.UpdateExpression as string | undefined)?.includes(ttl) || Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {}).includes(ttl) || (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
+      if (touches) add(input.TableName, 'update', input.Key as Item);
+    }
+    if (op === 'BatchWriteItem') {
+      for (const [tableName, requests] of Object.entries((input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>) ?? {})) {
+        for (const r of requests) {
+          if (r.PutRequest) add(tableName, 'put', r.PutRequest.Item);
+          if (r.DeleteRequest) add(tableName, 'delete', r.DeleteRequest.Key);
+        }
+      }
+    }
+    return writes;
+  }
+
+  private async indexWrites(writes: TtlWrite[]) {
+    for (const w of writes) {
+      const index = this.ttl.get(w.table.name)!;
+      if (w.kind === 'put') index.set(w.key, w.expiry);
+      if (w.kind === 'delete') index.delete(w.key);
+      if (w.kind === 'update') {
+        // What the update expression made of the TTL is read back (one in-process look-up).
+        const { Item } = await this.internal<{ Item?: Item }>('GetItem', { TableName: w.table.name, Key: this.keyFrom(w.table, w.key), ProjectionExpression: '#ttl', ExpressionAttributeNames: { '#ttl': w.table.ttlAttribute }, ConsistentRead: true });
+        index.set(w.key, this.expiryOf(w.table, Item));
+      }
+    }
+  }
+
+  /** Rebuilds a table's TTL index from what is stored (data from disk): one scan, at start. */
+  private async indexTtl(table: LocalTable) {
+    const index = this.ttl.get(table.name);
+    if (!index) return;
+    let start: Item | undefined;
+    do {
+      const page = await this.internal<{ Items?: Item[]; LastEvaluatedKey?: Item }>('Scan', {
+        TableName: table.name,
+        FilterExpression: 'attribute_exists(#ttl)',
+        ProjectionExpression: [...table.keyNames.map((_, i) => `#k${i}`), '#ttl'].join(', '),
+        ExpressionAttributeNames: { '#ttl': table.ttlAttribute, ...Object.fromEntries(table.keyNames.map((k, i) => [`#k${i}`, k])) },
+        ExclusiveStartKey: start,
+      });
+      for (const item of page.Items ?? []) index.set(this.keyOf(table, item), this.expiryOf(table, item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /**
+   * Deletes the items whose TTL (epoch seconds) is before `nowMs`, as DynamoDB's TTL process would,
+   * 25 to a BatchWriteItem; each batch re-reads the expiry first, and writes to its keys wait for it.
+   * Returns how many it deleted; stops between batches once `closing` is set.
+   */
   async sweep(nowMs: number): Promise<number> {
+    const now = Math.floor(nowMs / 1000);
     let deleted = 0;
     for (const table of this.tables) {
-      if (this.closing) break;
-      if (!table.ttlAttribute) continue;
-      let start: Record<string, never> | undefined;
-      do {
-        const page = await this.client.send(
-          new ScanCommand({
-            TableName: table.name,
-            FilterExpression: '#ttl < :now',
-            ExpressionAttributeNames: { '#ttl': table.ttlAttribute },
-            ExpressionAttributeValues: { ':now': { N: String(Math.floor(nowMs / 1000)) } },
-            ProjectionExpression: table.keyNames.join(', '),
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          if (this.closing) return deleted;
-          await this.client.send(new DeleteItemCommand({ TableName: table.name, Key: item }));
-          deleted++;
-        }
-        start = page.LastEvaluatedKey as typeof start;
-      } while (start && !this.closing);
+      const index = this.ttl.get(table.name);
+      if (!index) continue;
+      while (!this.closing) {
+        const keys = index.expired(now, SWEEP_BATCH).filter((k) => !this.writing.has(`${table.name}\n${k}`));
+        if (keys.length === 0) break;
+        deleted += await this.sweepBatch(table, index, keys, now);
+      }
     }
     return deleted;
   }
 
+  private async sweepBatch(table: LocalTable, index: TtlIndex, keys: string[], now: number): Promise<number> {
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    const ids = keys.map((k) => `${table.name}\n${k}`);
+    for (const id of ids) this.sweeping.set(id, done);
+    try {
+      const names = { '#ttl': table.ttlAttribute, ...Object.fromEntries(table.keyNames.map((k, i) => [`#k${i}`, k])) };
+      const got = await this.internal<{ Responses?: Record<string, Item[]> }>('BatchGetItem', {
+        RequestItems: { [table.name]: { Keys: keys.map((k) => this.keyFrom(table, k)), ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names, ConsistentRead: true } },
+      });
+      const stored = new Map((got.Responses?.[table.name] ?? []).map((item) => [this.keyOf(table, item), this.expiryOf(table, item)]));
+      const expired = keys.filter((k) => {
+        const at = stored.get(k);
+        if (at === undefined || at >= now) index.set(k, at); // gone, or given a later expiry meanwhile
+        return at !== undefined && at < now;
+      });
+      if (expired.length === 0) return 0;
+      const out = await this.internal<{ UnprocessedItems?: Record<string, { DeleteRequest?: { Key: Item } }[]> }>('BatchWriteItem', {
+        RequestItems: { [table.name]: expired.map((k) => ({ DeleteRequest: { Key: this.keyFrom(table, k) } })) },
+      });
+      // Unprocessed deletes stay indexed for the next sweep.
+      const left = new Set((out.UnprocessedItems?.[table.name] ?? []).flatMap((r) => (r.DeleteRequest ? [this.keyOf(table, r.DeleteRequest.Key)] : [])));
+      const done = expired.filter((k) => !left.has(k));
+      for (const k of done) index.delete(k);
+      this.expiredDeleted += done.length;
+      return done.length;
+    } finally {
+      for (const id of ids) this.sweeping.delete(id);
+      release();
+    }
+  }
+
+  private serveHttp(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+      this.serve({ method: req.method, path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') }).then(
+        (out) => {
+          res.writeHead(out.statusCode, { ...out.headers, 'content-length': String(Buffer.byteLength(out.body)) });
+          res.end(out.body);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    });
+  }
+
+  /** Refuses new requests, lets dynalite finish the ones under way, then closes it. */
   async stop() {
+    this.stopped = true;
     this.client?.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+interface TtlWrite {
+  table: LocalTable;
+  key: string;
+  /** Table and key, unique across tables. */
+  id: string;
+  kind: 'put' | 'update' | 'delete';
+  expiry?: number;
 }

@@ -30,7 +30,15 @@ export class LambdaHost {
   invocations = 0;
   inFlight = 0;
 
-  constructor(assembly: CloudAssembly, extraEnv: Record<string, string>) {
+  /**
+   * `globals` are set on globalThis before each import, like the environment (e.g. the in-process
+   * DynamoDB handler under Symbol.for('tend.local.dynamodb'), see functions/data/client.ts).
+   */
+  constructor(
+    assembly: CloudAssembly,
+    extraEnv: Record<string, string>,
+    private readonly globals: Record<symbol, unknown> = {},
+  ) {
     for (const { stack, logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
       const p = resource.Properties ?? {};
       const assetPath = resource.Metadata?.['aws:asset:path'];
@@ -69,6 +77,7 @@ export class LambdaHost {
       // Handlers parse their environment at cold start; every function's variables are set
       // process-wide before the first import (they agree: same table, same services).
       for (const f of this.functions.values()) Object.assign(process.env, f.environment);
+      for (const symbol of Object.getOwnPropertySymbols(this.globals)) (globalThis as Record<symbol, unknown>)[symbol] = this.globals[symbol];
       p = import(`${pathToFileURL(fn.bundle).href}?${this.tag}`).then((m: Record<string, unknown>) => {
         const h = m[fn.exportName];
         if (typeof h !== 'function') throw new Error(`${fn.bundle} exports no ${fn.exportName}`);

@@ -7,6 +7,7 @@ import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
 import { VirtualClock } from './clock.ts';
 import { localCredentials } from './credentials.ts';
 import { LocalDynamo } from './dynamodb.ts';
+import { LOCAL_DYNAMODB_HANDLER } from './in-process-handler.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaHost } from './lambdas.ts';
@@ -76,6 +77,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    // The bundles' DynamoDB requests are served in this process (LOCAL_DYNAMODB_HANDLER below); the endpoint only names it.
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
@@ -85,7 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // The unsubscribe links' key: Secrets Manager on AWS, a local file (or this run's memory) here.
     UNSUBSCRIBE_KEY: unsubscribeKey,
-  });
+  }, { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler });
   let sfn: LocalStepFunctions;
   try {
     sfn = new LocalStepFunctions(assembly, lambdas, clock, options.dataDir ? new CheckpointStore(join(options.dataDir, 'executions')) : undefined);
@@ -123,7 +125,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   if (!options.paused) clock.resume();
   const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
   if (options.schedules !== false) scheduler.start();
-  // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s).
+  // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s),
+  // from the index of TTL items LocalDynamo keeps (no table scan).
   // One sweep at a time, and stop() waits for the one under way: a delete cut off by closing the
   // database surfaces as an uncaught error inside dynalite.
   let sweeping: Promise<number> | undefined;
@@ -173,6 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       // stop). The servers stay open meanwhile: a handler under way may still call the local bus or Step Functions.
       for (const until = Date.now() + 5_000; lambdas.inFlight > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
+      if ((globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER] === dynamo.requestHandler) delete (globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER];
       clock.uninstall();
     },
   };

@@ -1,7 +1,8 @@
 import type { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 // The SSM client is the largest part of the sending bundle (about 200 KB) for one call a
-// container: it is loaded on the first read, not evaluated at every cold start (nor ever locally).
+// container: imported lazily, it is a chunk of its own in the bundle (lib/bundling/options.ts),
+// loaded on the first read instead of at every cold start (and never locally).
 let ssm: Promise<{ client: SSMClient; GetParameter: typeof GetParameterCommand }> | undefined;
 const ssmClient = () => (ssm ??= import('@aws-sdk/client-ssm').then((m) => ({ client: new m.SSMClient({}), GetParameter: m.GetParameterCommand })));
 

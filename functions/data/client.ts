@@ -1,7 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/**
+ * The local runtime (local/dynamodb.ts) runs this bundle in its own process and serves DynamoDB
+ * there: it leaves its SDK request handler under this well-known global before importing the
+ * bundle. Nothing sets it on Lambda, where the client sends over HTTPS as usual.
+ */
+const localRequestHandler = (globalThis as { [k: symbol]: DynamoDBClientConfig['requestHandler'] })[Symbol.for('tend.local.dynamodb')];
+
 /** One client per process: created at cold start, reused by every invocation. */
-export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localRequestHandler ? { requestHandler: localRequestHandler } : {}), {
   marshallOptions: { removeUndefinedValues: true },
 });

@@ -1,11 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { buildSync } from 'esbuild';
+import { bundleOptions, projectRoot } from '../bundling/options.ts';
 
 export interface TendFunctionProps {
   /** Path of the handler module from the project root, e.g. `functions/api/handler.ts`. */
@@ -17,16 +15,42 @@ export interface TendFunctionProps {
   templates?: string;
 }
 
+/** Bundles in this process. Its fields name the bundle: CDK caches bundling by these options' JSON. */
+class LocalEsbuild implements BundlingOptions {
+  // Never pulled: local bundling always succeeds (CDK requires an image to fall back on).
+  readonly image = DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x');
+  readonly local: ILocalBundling;
+
+  constructor(
+    readonly entry: string,
+    readonly templates?: string,
+  ) {
+    this.local = {
+      tryBundle: (outdir: string) => {
+        buildSync(bundleOptions({ entry: `${projectRoot}${entry}`, outdir, templates }));
+        return true;
+      },
+    };
+  }
+}
+
 /**
- * Every Tend Lambda: Node.js 22 on arm64, bundled locally by esbuild (no Docker) into one minified,
- * tree-shaken ESM file with the AWS SDK clients it uses, a log group with a retention, X-Ray tracing.
+ * Every Tend Lambda: Node.js 22 on arm64, bundled locally by esbuild (no Docker) with
+ * lib/bundling/options.ts, a log group with a retention, X-Ray tracing.
+ *
+ * esbuild is run here rather than through NodejsFunction, which writes one file (`--outfile`) and
+ * so cannot split a lazily imported client into its own chunk.
  */
-export class TendFunction extends NodejsFunction {
+export class TendFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: TendFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     super(scope, id, {
-      entry: `${root}${props.entry}`,
-      handler: 'handler',
+      code: Code.fromAsset(projectRoot, {
+        // The asset is identified by the bundle, not by the project's files.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: new LocalEsbuild(props.entry, props.templates),
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -34,22 +58,8 @@ export class TendFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       logGroup,
-      projectRoot: root,
-      depsLockFilePath: `${root}package-lock.json`,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: false,
-        mainFields: ['module', 'main'],
-        // Bundle the SDK clients too: the version we test is the version that runs, and tree shaking keeps init short.
-        externalModules: [],
-        // CommonJS dependencies (handlebars) call require(); give the ESM bundle one.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-        forceDockerBundling: false,
-        // Binds `__TEND_TEMPLATES__` in functions/core/templates/precompiled.ts to the synth's templates.
-        inject: props.templates ? [props.templates] : undefined,
-      },
     });
+    // Which module the bundle was built from (the bench rebuilds it to see what it contains).
+    (this.node.defaultChild as CfnFunction).addMetadata('tend:entry', props.entry);
   }
 }

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,8 @@ import { SES_DETAIL_TYPES } from '../../functions/core/email/feedback.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { buildApp } from '../../lib/app.ts';
 import userConfig from '../../tend.config.ts';
-import { assemblyDir, loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
+import { loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
+import { loadedText } from './bundle-files.ts';
 
 describe('email resources', () => {
   let data: Template;
@@ -68,16 +69,12 @@ describe('email resources', () => {
   });
 
   it('bundles the sending function with its templates precompiled and without the Handlebars compiler', () => {
-    const bundleOf = (path: string) => {
-      const resource = (appRaw.Resources[logicalIdOf(STACK.app, path)] as { Metadata?: Record<string, string> }).Metadata!;
-      return readFileSync(join(assemblyDir(), resource['aws:asset:path']!, 'index.mjs'), 'utf8');
-    };
-    const steps = bundleOf('/Tend/Plays/Steps/Resource');
+    const steps = loadedText('/Tend/Plays/Steps/Resource');
     expect(steps).toContain('"renewal-notice":{needs:["year","renewal"]');
     // The compiler's parser and code generator stay out: only the runtime is bundled.
     expect(steps).not.toMatch(/Parse error on line|JavaScriptCompiler/);
     // Functions that send nothing carry no templates.
-    expect(bundleOf('/Tend/Scoring/Handler/Resource')).not.toContain('"renewal-notice":{needs:');
+    expect(loadedText('/Tend/Scoring/Handler/Resource')).not.toContain('"renewal-notice":{needs:');
   });
 });
 

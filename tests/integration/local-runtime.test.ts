@@ -1,4 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -15,6 +18,46 @@ describe('local runtime stand-ins', () => {
     await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: 'DAY#new', expiresAt: now + 3600 } }));
     expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(1);
     expect((await rt.items('ttl')).map((i) => i.sk)).toEqual(['DAY#new']);
+  });
+
+  it('sweeps by what each write left: a TTL set or moved by an update, an item rewritten without TTL, a deleted item', async () => {
+    const now = Math.floor(rt.clock.nowMs() / 1000);
+    const put = (sk: string, extra: Record<string, unknown>) => rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl2', sk, ...extra } }));
+    const setTtl = (sk: string, at: number) => rt.db.send(new UpdateCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#ttl2', sk }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'expiresAt' }, ExpressionAttributeValues: { ':e': at } }));
+    await put('A#set-by-update', { n: 1 });
+    await setTtl('A#set-by-update', now - 5);
+    await put('B#moved-later', { expiresAt: now - 5 });
+    await setTtl('B#moved-later', now + 3600);
+    await put('C#rewritten-without-ttl', { expiresAt: now - 5 });
+    await put('C#rewritten-without-ttl', { n: 2 });
+    await put('D#removed-by-update', { expiresAt: now - 5 });
+    await rt.db.send(new UpdateCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#ttl2', sk: 'D#removed-by-update' }, UpdateExpression: 'REMOVE expiresAt' }));
+    expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(1);
+    expect((await rt.items('ttl2')).map((i) => i.sk)).toEqual(['B#moved-later', 'C#rewritten-without-ttl', 'D#removed-by-update']);
+    // Nothing left to sweep, and the sweeps themselves are not counted as requests (TTL deletes are free).
+    expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(0);
+    expect(rt.dynamo.operations.BatchWriteItem ?? 0).toBe(0);
+  });
+
+  it('counts requests and capacity units by operation, and answers a caller that did not ask without them', async () => {
+    const before = rt.dynamo.totals();
+    const opsBefore = { ...rt.dynamo.operations };
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#meter', sk: 'X', blob: 'x'.repeat(1500) } }));
+    const plain = await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#meter', sk: 'X' }, ConsistentRead: true }));
+    const asked = await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#meter', sk: 'X' }, ReturnConsumedCapacity: 'TOTAL' }));
+    const refused = await rt.db
+      .send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#meter', sk: 'X' }, ConditionExpression: 'attribute_not_exists(pk)' }))
+      .catch((err: Error) => err.name);
+    expect(plain.Item?.blob).toHaveLength(1500);
+    expect(plain.ConsumedCapacity).toBeUndefined();
+    expect(asked.ConsumedCapacity).toEqual({ TableName: rt.tableName, CapacityUnits: 0.5 });
+    expect(refused).toBe('ConditionalCheckFailedException');
+    const after = rt.dynamo.totals();
+    // A 1.5 KB item: 2 WRU to write; 1 RRU strongly consistent, 0.5 eventually; a refused write at least 1 WRU.
+    expect(after.writeUnits - before.writeUnits).toBe(3);
+    expect(after.readUnits - before.readUnits).toBe(1.5);
+    expect(after.requests - before.requests).toBe(4);
+    expect((rt.dynamo.operations.GetItem ?? 0) - (opsBefore.GetItem ?? 0)).toBe(2);
   });
 
   it('loads every Lambda, route, schedule and state machine of the assembly', () => {
@@ -61,22 +104,44 @@ describe('stopping the local runtime', () => {
   it('waits for a TTL sweep under way instead of closing the database under it', async () => {
     const rt = await testRuntime({ start: new Date('2026-02-01T00:00:00Z'), paused: true });
     const expired = Math.floor(rt.clock.nowMs() / 1000) - 1;
-    for (let i = 0; i < 200; i++) await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: `DAY#${i}`, expiresAt: expired } }));
+    const total = 2000;
+    for (let i = 0; i < total; i++) await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: `DAY#${i}`, expiresAt: expired } }));
     const uncaught: unknown[] = [];
     const record = (err: unknown) => uncaught.push(err);
     process.on('uncaughtException', record);
     try {
       const sweep = rt.sweepExpired();
-      while (!rt.dynamo.operations.DeleteItem) await new Promise((r) => setTimeout(r, 1));
+      while (rt.dynamo.expiredDeleted === 0) await new Promise((r) => setImmediate(r));
       await rt.stop();
       const deleted = await sweep;
-      // The sweep stopped part-way, after the request it had sent, and nothing failed behind it.
+      // The sweep stopped part-way, after the batch it had sent, and nothing failed behind it.
       expect(deleted).toBeGreaterThan(0);
-      expect(deleted).toBeLessThan(200);
+      expect(deleted).toBeLessThan(total);
       await new Promise((r) => setTimeout(r, 50));
       expect(uncaught).toEqual([]);
     } finally {
       process.off('uncaughtException', record);
+    }
+  });
+});
+
+describe('the local TTL index after a restart', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tend-ttl-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is rebuilt from the data on disk: what expired while stopped is swept', async () => {
+    const start = new Date('2026-02-01T00:00:00Z');
+    const first = await testRuntime({ dataDir, start, paused: true });
+    const now = Math.floor(first.clock.nowMs() / 1000);
+    await first.db.send(new PutCommand({ TableName: first.tableName, Item: { pk: 'ACCOUNT#disk', sk: 'SOON', expiresAt: now + 60 } }));
+    await first.db.send(new PutCommand({ TableName: first.tableName, Item: { pk: 'ACCOUNT#disk', sk: 'LATER', expiresAt: now + 86_400 } }));
+    await first.stop();
+    const second = await testRuntime({ dataDir, start: new Date(start.getTime() + 3_600_000), paused: true });
+    try {
+      expect(await second.dynamo.sweep(second.clock.nowMs())).toBe(1);
+      expect((await second.items('disk')).map((i) => i.sk)).toEqual(['LATER']);
+    } finally {
+      await second.stop();
     }
   });
 });

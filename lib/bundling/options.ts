@@ -1,0 +1,37 @@
+import type { BuildOptions } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The esbuild options of every Lambda bundle (Node.js 22, ESM, minified and tree-shaken, the SDK
+ * clients included: the version we test is the version that runs).
+ *
+ * Code splitting: what a handler imports lazily (`import()`, e.g. the SSM client that reads the
+ * signing key once per container, functions/adapters/signing-key.ts) goes to its own chunk, loaded
+ * on first use instead of parsed at every cold start. The entry is `index.mjs`; chunks sit next to it.
+ */
+export function bundleOptions(options: { entry: string; outdir: string; templates?: string }): BuildOptions {
+  return {
+    absWorkingDir: projectRoot,
+    entryPoints: { index: options.entry },
+    outdir: options.outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    sourcemap: false,
+    mainFields: ['module', 'main'],
+    // Env credentials only: the default chain's other providers pull in SSO/STS clients Lambda never uses.
+    alias: { '@aws-sdk/credential-provider-node': './lib/bundling/lambda-credentials.ts' },
+    // CommonJS dependencies (handlebars) call require(); give each ESM file one.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    // Binds `__TEND_TEMPLATES__` in functions/core/templates/precompiled.ts to the synth's templates.
+    inject: options.templates ? [options.templates] : [],
+    logLevel: 'warning',
+  };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loadTemplate, logicalIdOf, resourcesOfType, STACK } from './assembly.ts';
+import { bundleOf } from './bundle-files.ts';
+
+const FUNCTIONS = ['/Tend/Api/Handler/Resource', '/Tend/Scoring/Handler/Resource', '/Tend/Plays/Steps/Resource', '/Tend/Plays/Starter/Resource', '/Tend/Unsubscribe/Handler/Resource', '/Tend/EmailEvents/Handler/Resource'];
+const ssmClient = /serviceTarget:"AmazonSSM"/;
+
+describe('Lambda bundles (lib/bundling/options.ts)', () => {
+  it('covers every function of the app', () => {
+    const functions = resourcesOfType(loadTemplate(STACK.app), 'AWS::Lambda::Function').map(([id]) => id).sort();
+    expect(FUNCTIONS.map((p) => logicalIdOf(STACK.app, p)).sort()).toEqual(functions);
+  });
+
+  it('keeps the SSM client that reads the signing key out of the cold start: a chunk loaded on the first read', () => {
+    for (const path of ['/Tend/Plays/Steps/Resource', '/Tend/Unsubscribe/Handler/Resource']) {
+      const { loaded, lazy } = bundleOf(path);
+      expect([...loaded.values()].some((text) => ssmClient.test(text))).toBe(false);
+      expect([...lazy.values()].some((text) => ssmClient.test(text))).toBe(true);
+    }
+    // Functions that never read the key carry no SSM client at all.
+    const api = bundleOf('/Tend/Api/Handler/Resource');
+    expect([...api.loaded.values(), ...api.lazy.values()].some((text) => ssmClient.test(text))).toBe(false);
+  });
+
+  it('carries no credential provider but the environment one: no SSO, STS or ini-file code in any file', () => {
+    for (const path of FUNCTIONS) {
+      const { loaded, lazy } = bundleOf(path);
+      for (const [file, text] of [...loaded, ...lazy]) {
+        expect({ file, nested: /AssumeRoleWithWebIdentity|GetRoleCredentials|sso-oidc|\.aws\/credentials|credential_process/.test(text) }).toEqual({ file, nested: false });
+      }
+      expect([...loaded.values()].some((text) => text.includes('AWS_SECRET_ACCESS_KEY'))).toBe(true);
+    }
+  });
+});
