@@ -6,6 +6,7 @@ import { unsubscribeLinks } from '../core/email/links.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
+import { signingKey } from '../shared/signing-key.ts';
 import { parseEnv } from '../shared/env.ts';
 
 /**
@@ -43,6 +44,6 @@ export function emailDeps(clock: Clock = systemClock): DeliveryDeps & { accounts
     preferences: root.preferences(),
     cap: root.cap(),
     engagement: root.engagement(),
-    unsubscribe: unsubscribeLinks({ key: root.signingKey(), baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL, tokenDays: config.email.unsubscribe.tokenDays, mailto: config.email.unsubscribe.mailto }),
+    unsubscribe: unsubscribeLinks({ key: signingKey(), baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL, tokenDays: config.email.unsubscribe.tokenDays, mailto: config.email.unsubscribe.mailto }),
   };
 }

@@ -1,7 +1,6 @@
 import * as z from '../core/zod.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
-import { signingKey as signingKeyReader } from '../adapters/signing-key.ts';
 import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { accountCatalog } from '../data/account-catalog.ts';
 import { accountRepo } from '../data/accounts.ts';
@@ -43,7 +42,7 @@ let tableName: string | undefined;
 const table = () => (tableName ??= envVar('TABLE_NAME'));
 
 /** Memoises one dependency in a module-scope slot. */
-function lazy<T>(build: () => T): () => T {
+export function lazy<T>(build: () => T): () => T {
   let built: { value: T } | undefined;
   return () => (built ??= { value: build() }).value;
 }
@@ -78,7 +77,3 @@ export const events = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EV
 export const runner = /* @__PURE__ */ lazy(() => stepFunctionsRunner(JSON.parse(envVar('PLAY_STATE_MACHINES')) as Record<string, string>));
 /** SES, through the configuration set in CONFIGURATION_SET. */
 export const mailer = /* @__PURE__ */ lazy(() => sesMailer(envVar('CONFIGURATION_SET')));
-
-const signingKeyEnv = { UNSUBSCRIBE_SECRET_NAME: z.optional(nonEmpty), UNSUBSCRIBE_KEY: z.optional(z.string().check(z.minLength(16))) };
-/** The unsubscribe-token key: read on the first use, then kept for the container's life. */
-export const signingKey = /* @__PURE__ */ lazy(() => signingKeyReader(parseEnv(signingKeyEnv)));

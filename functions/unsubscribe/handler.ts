@@ -5,10 +5,11 @@ import { TokenError } from '../core/email/token.ts';
 import { checkUnsubscribe, unsubscribe, unsubscribePage } from '../core/email/unsubscribe.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
+import { signingKey } from '../shared/signing-key.ts';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 
 const logger = new Logger({ serviceName: 'tend-unsubscribe' });
-const deps = { clock: systemClock, preferences: root.preferences(), key: root.signingKey() };
+const deps = { clock: systemClock, preferences: root.preferences(), key: signingKey() };
 
 const product = config.product.name;
 const page = (statusCode: number, title: string, message: string, form?: { token: string }): HttpResult => ({

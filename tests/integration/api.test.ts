@@ -73,7 +73,7 @@ describe('HTTP API on the local runtime', () => {
       [{ seats: 7, status: 'active' }, 200, 'reactivated'],
     ];
     for (const [extra, status, outcome] of steps) expect(await post(extra), outcome).toMatchObject({ status, body: { outcome } });
-    const item = (await rt.items('life', 'ACCOUNT'))[0]!;
+    const item = (await rt.items('life', keys.account('life').sk))[0]!;
     expect(item).toMatchObject({ status: 'active', seats: 7, rev: 4 });
     // The first churn's date stays through the reactivation: it is the outcome the churn model learns from.
     expect(typeof item.churnedAt).toBe('string');
@@ -86,7 +86,7 @@ describe('HTTP API on the local runtime', () => {
     expect(results.filter((r) => r.body?.outcome === 'created')).toHaveLength(1);
     await rt.idle();
     expect([...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === 'crowd')).toHaveLength(1);
-    const [item] = await rt.items('crowd', 'ACCOUNT');
+    const [item] = await rt.items('crowd', keys.account('crowd').sk);
     // Five writes, each on the revision the one before left.
     expect(item?.rev).toBe(5);
     expect(results.map((r) => r.body?.account.seats)).toContain(item?.seats);
@@ -97,7 +97,7 @@ describe('HTTP API on the local runtime', () => {
     const legacy = { ...account('legacy'), status: 'active', segment: 'tech-touch', startDate: at, createdAt: at, updatedAt: at, announcedAt: at };
     await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.account('legacy'), ...keys.accountIndex('legacy'), ...legacy } }));
     expect(await rt.request('POST', '/v1/accounts', account('legacy', { seats: 6 }))).toMatchObject({ status: 200, body: { outcome: 'changed', account: { seats: 6, createdAt: at } } });
-    expect((await rt.items('legacy', 'ACCOUNT'))[0]).toMatchObject({ rev: 1, seats: 6 });
+    expect((await rt.items('legacy', keys.account('legacy').sk))[0]).toMatchObject({ rev: 1, seats: 6 });
   });
 
   it('keeps the segment of an account updated without its ARR', async () => {

@@ -46,11 +46,11 @@ describe('ingest replay storm on the local runtime', () => {
   let rt: TestRuntime;
   const post = (events: Event[]) => rt.request('POST', '/v1/events', { events }) as Promise<Answer>;
   const day = async (accountId: string) => {
-    const [item] = await rt.items(accountId, `DAY#${DAY}`);
+    const [item] = await rt.items(accountId, keys.usageDay(accountId, DAY).sk);
     const sorted = (k: string) => [...((item?.[k] as Set<string> | undefined) ?? [])].sort();
     return Object.fromEntries(['users', 'features', 'userFeatures', 'sessions', 'sessionSeconds', 'departments', 'apiUsers'].map((k) => [k, sorted(k)]));
   };
-  const trainings = async (accountId: string) => [...(((await rt.items(accountId, 'ACCOUNT'))[0]?.trainingsCompleted as Set<string> | undefined) ?? [])].sort();
+  const trainings = async (accountId: string) => [...(((await rt.items(accountId, keys.account(accountId).sk))[0]?.trainingsCompleted as Set<string> | undefined) ?? [])].sort();
 
   beforeAll(async () => {
     rt = await testRuntime({ start: new Date(`${DAY}T20:00:00Z`) });
@@ -94,7 +94,7 @@ describe('ingest replay storm on the local runtime', () => {
       // The claims live in the rollup item: no item per event.
       expect(await rt.items(`storm-${a}`, 'EVENT#')).toEqual([]);
     }
-    const [clean] = await rt.items('clean-0', `DAY#${DAY}`);
+    const [clean] = await rt.items('clean-0', keys.usageDay('clean-0', DAY).sk);
     expect((clean!.users as Set<string>).size).toBe(10);
     expect((clean!.ids as Set<string>).size).toBe(EVENTS);
   });
@@ -120,7 +120,7 @@ describe('ingest replay storm on the local runtime', () => {
     const firsts = await Promise.all(Array.from({ length: 10 }, (_, w) => usage.record('storm-0', '2026-03-04', [...events, ...events].slice(w * 6, w * 6 + 20))));
     expect(firsts.flat().sort()).toEqual(events.map((e) => e.id).sort());
     expect((rt.dynamo.operations.GetItem ?? 0) - gets).toBeGreaterThanOrEqual(9);
-    const [item] = await rt.items('storm-0', 'DAY#2026-03-04');
+    const [item] = await rt.items('storm-0', keys.usageDay('storm-0', '2026-03-04').sk);
     expect((item!.ids as Set<string>).size).toBe(events.length);
   });
 

@@ -141,12 +141,12 @@ describe('a play step\'s DynamoDB requests', () => {
     it('an email step reads the account once and queries usage once (the 60 days its email quotes), and first value is recorded in one write', async () => {
       await putAccount('s1', { startDate: '2026-03-01T10:00:00.000Z' });
       // Three users on two features: first value, seen by this step for the first time.
-      await usageRepo(rt.db, rt.tableName).record('s1', '2026-02-27', ['u1', 'u2', 'u3'].flatMap((u) => [{ userId: u, name: 'x', properties: { feature: 'dashboards' } }, { userId: u, name: 'x', properties: { feature: 'reports' } }]) as never);
+      await usageRepo(rt.db, rt.tableName).record('s1', '2026-02-27', ['u1', 'u2', 'u3'].flatMap((u) => [{ id: `${u}-d`, userId: u, name: 'x', properties: { feature: 'dashboards' } }, { id: `${u}-r`, userId: u, name: 'x', properties: { feature: 'reports' } }]) as never);
       const run = await begin('onboarding', 's1', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z');
       requests = [];
       expect(await runStep(deps(NOW), { ...run, step: 'welcome' })).toEqual({ route: 'next' });
       expect(sent.map((e) => e.to)).toContain('ana@s1.example');
-      expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: `DAY#${dayOf(Date.parse(NOW) - 59 * DAY_MS)}` });
+      expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 59 * DAY_MS)).sk });
       // The milestone: one UpdateItem on the account item (the other one sets the onboarding stage), announced once.
       expect(requests.filter((r) => r.command === 'UpdateCommand' && r.sk === keys.account('x').sk && r.names.includes('milestone_firstValue'))).toHaveLength(1);
       expect(events.filter((e) => e.type === 'milestone.reached' && e.accountId === 's1')).toHaveLength(1);
@@ -161,7 +161,7 @@ describe('a play step\'s DynamoDB requests', () => {
       const run = await begin(play.id, 's2', '2026-04-01T00:00:00.000Z', NOW);
       requests = [];
       await runStep(deps(NOW), { ...run, step: yearStep!.id });
-      expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: `DAY#${dayOf(Date.parse(NOW) - 364 * DAY_MS)}` });
+      expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 364 * DAY_MS)).sk });
     });
   });
 });

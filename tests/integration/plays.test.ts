@@ -267,6 +267,8 @@ describe('built-in plays on the local runtime', () => {
       'StateExited',
     ]);
     expect(execution!.history.filter((h) => h.type === 'StateEntered' && h.state === 'Record failure')).toHaveLength(1);
+    // The account view reads the score too: repair it, then look at the run.
+    await putScore('broken', [30, 28]);
     const run = await runOf('broken', 'save');
     expect(run.status).toBe('failed');
     expect(run.steps.outreach).toMatchObject({ outcome: 'done' });
