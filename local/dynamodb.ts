@@ -118,10 +118,8 @@ export class LocalDynamo {
     const write = WRITE_OPERATIONS.has(op);
     const metered = write || READ_OPERATIONS.has(op);
     const ttlWrites = write && this.ttl.size > 0 ? this.ttlWritesOf(op, request.body) : [];
-    for (const w of ttlWrites) {
-      const swept = this.sweeping.get(w.id);
-      if (swept) await swept;
-    }
+    // Wait for any sweep batch holding these keys, then claim them before anything else runs.
+    for (let gate = this.gateOf(ttlWrites); gate; gate = this.gateOf(ttlWrites)) await gate;
     for (const w of ttlWrites) this.writing.set(w.id, (this.writing.get(w.id) ?? 0) + 1);
     let response: WireResponse;
     try {
@@ -137,6 +135,14 @@ export class LocalDynamo {
     }
     if (response.statusCode === 200) await this.indexWrites(ttlWrites);
     return response;
+  }
+
+  private gateOf(writes: TtlWrite[]): Promise<void> | undefined {
+    for (const w of writes) {
+      const gate = this.sweeping.get(w.id);
+      if (gate) return gate;
+    }
+    return undefined;
   }
 
   private call(request: WireRequest): Promise<WireResponse> {

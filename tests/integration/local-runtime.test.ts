@@ -39,6 +39,19 @@ describe('local runtime stand-ins', () => {
     expect(rt.dynamo.operations.BatchWriteItem ?? 0).toBe(0);
   });
 
+  it('never deletes an item that a write refreshed while a sweep was under way', async () => {
+    const now = Math.floor(rt.clock.nowMs() / 1000);
+    const put = (i: number, expiresAt: number) => rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#race', sk: `DAY#${String(i).padStart(3, '0')}`, expiresAt } }));
+    const all = Array.from({ length: 300 }, (_, i) => i);
+    for (const i of all) await put(i, now - 10);
+    const refreshed = all.filter((i) => i % 3 === 0);
+    const sweep = rt.sweepExpired();
+    await Promise.all(refreshed.map((i) => put(i, now + 3600)));
+    await sweep;
+    await rt.sweepExpired();
+    expect((await rt.items('race')).map((i) => i.sk)).toEqual(refreshed.map((i) => `DAY#${String(i).padStart(3, '0')}`));
+  });
+
   it('counts requests and capacity units by operation, and answers a caller that did not ask without them', async () => {
     const before = rt.dynamo.totals();
     const opsBefore = { ...rt.dynamo.operations };
