@@ -21,6 +21,7 @@ export type ScoringOutcome = (StoredScore & { written: boolean }) | { skipped: t
 /**
  * Scores one account: one read, the pure decision (score/decide.ts), then at most one write and
  * the events. `oncePerDay` (the daily run) skips an account the rescoring already scored today.
+ * The score returned has no reason text (`text` is empty): `scores.get` rebuilds it.
  */
 export async function scoreAccount(deps: ScoringDeps, accountId: string, options: { oncePerDay?: boolean } = {}): Promise<ScoringOutcome | undefined> {
   const now = deps.clock.now();

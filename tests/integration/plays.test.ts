@@ -267,13 +267,12 @@ describe('built-in plays on the local runtime', () => {
       'StateExited',
     ]);
     expect(execution!.history.filter((h) => h.type === 'StateEntered' && h.state === 'Record failure')).toHaveLength(1);
-    // The account view reads the score too: repair it, then look at the run.
-    await putScore('broken', [30, 28]);
-    const run = await runOf('broken', 'save');
-    expect(run.status).toBe('failed');
-    expect(run.steps.outreach).toMatchObject({ outcome: 'done' });
-    expect(run.steps.review).toMatchObject({ outcome: 'failed' });
-    expect(run.steps.review!.detail).toMatch(/TypeError|not a function|map/);
+    // Read from the table: the account view reads the damaged score item too (and refuses it).
+    const [run] = (await rt.items('broken', 'RUN#save#')) as Awaited<ReturnType<typeof runOf>>[];
+    expect(run!.status).toBe('failed');
+    expect(run!.steps.outreach).toMatchObject({ outcome: 'done' });
+    expect(run!.steps.review).toMatchObject({ outcome: 'failed' });
+    expect(run!.steps.review!.detail).toMatch(/TypeError|not a function|map|forEach/);
 
     // The data is repaired; a CSM retries the run: the failed step runs again, the outreach is not redone.
     await putScore('broken', [30, 28]);

@@ -17,7 +17,7 @@ const usageDay: fc.Arbitrary<UsageDay> = fc
     users: names(['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7']),
     features: names([...features, 'beta-lab']),
     sessions: fc.option(names(['s1', 's2', 's3']), { nil: undefined }),
-    seconds: fc.option(fc.array(fc.tuple(fc.constantFrom('u1|s1', 'u2|s2', 'u1|s3'), fc.integer({ min: 0, max: 7200 })), { maxLength: 4 }), { nil: undefined }),
+    seconds: fc.option(fc.array(fc.tuple(fc.constantFrom('u1|s1', 'u2|s2', 'u1|s3'), fc.oneof(fc.integer({ min: 0, max: 7200 }), fc.double({ min: 0, max: 7200, noNaN: true }))), { maxLength: 4 }), { nil: undefined }),
     apiUsers: fc.option(names(['u1', 'u2']), { nil: undefined }),
     departments: fc.option(names(['sales', 'ops', 'eng']), { nil: undefined }),
     emailsSent: fc.option(ids, { nil: undefined }),

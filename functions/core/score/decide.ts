@@ -70,7 +70,8 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   const usage = deriveUsage(account, days, policy.features, now, { windows: policy.windows, trainingCourses: policy.trainingCourses, premiumFeatures: policy.premiumFeatures });
   const signals: SignalValues = { ...usage.signals, ...said.signals, ...people.signals };
   const model = policy.modelFor(account.segment);
-  const result = computeScore(model, signals, weekBefore(policy, input, now));
+  // No reason text: the score item stores none, reasons are rebuilt on read (score/explain.ts).
+  const result = computeScore(model, signals, weekBefore(policy, input, now), { explain: false });
   const daily = { day: today, score: result.score ?? 0 };
   const recent = result.score === null ? (previous?.recent ?? []) : recordDaily(previous?.recent, daily);
   const trend = result.score === null ? { change7d: null, change30d: null, fallingFast: false } : trendOf(recent, daily, policy.fallingFastPoints);

@@ -46,12 +46,6 @@ interface WindowTotals {
   activeInLast7Days: boolean;
 }
 
-/**
- * Everything the usage signals need, from ONE pass over the days, newest first. Every window ends
- * today, so the distinct users of a window are those seen by the time the pass leaves it: one
- * growing set, its size noted at each window's first day, replaces a set per window. A feature
- * is in a window when the latest day it was seen is.
- */
 /** The first day of each window (and tomorrow, where they all end) for a time and windows. */
 function boundaries(t: number, usageDays: number, frequencyDays: number) {
   const at = (back: number) => dayOf(t - back * DAY_MS);
@@ -83,6 +77,12 @@ function boundariesOf(now: Date, usageDays: number, frequencyDays: number) {
   return found;
 }
 
+/**
+ * Everything the usage signals need, from ONE pass over the days, newest first. Every window ends
+ * today, so the distinct users of a window are those seen by the time the pass leaves it: one
+ * growing set, its size noted at each window's first day, replaces a set per window. A feature
+ * is in a window when the latest day it was seen is.
+ */
 function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: number) {
   const { end, usageFrom, monthFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom } = boundariesOf(now, usageDays, frequencyDays);
   const usage: WindowTotals = { from: usageFrom, userDays: 0, activeInLast7Days: false };
@@ -96,6 +96,7 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
   let next = 0;
   const featureSeen = new Map<string, string>();
   const longest = new Map<string, number>();
+  let timedDays = false;
   const departments = new Set<string>();
   const sent = new Set<string>();
   const engaged = new Set<string>();
@@ -135,7 +136,16 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
       s.sessionDays++;
       s.sessions += d.sessions.length;
     }
-    if (d.sessionSeconds) {
+    if (d.sessionSeconds) timedDays = true;
+    if (d.emailsSent) for (const id of d.emailsSent) sent.add(id);
+    for (const ids of [d.emailsOpened, d.emailsClicked, d.emailsReplied]) if (ids) for (const id of ids) engaged.add(id);
+  }
+  while (next < starts.length) usersFrom.set(starts[next++]!, seen.size);
+  // Session lengths in the days' own order, so their sum adds up in the same order as it always did
+  // (durations need not be whole seconds). Only products that send session ids have any.
+  if (timedDays) {
+    for (const d of days) {
+      if (!d.sessionSeconds || d.day < usage.from || d.day >= end) continue;
       for (const entry of d.sessionSeconds) {
         const cut = entry.lastIndexOf('|');
         const session = entry.slice(0, cut);
@@ -145,10 +155,7 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
         longest.set(session, before === undefined ? Math.max(0, seconds) : Math.max(before, seconds));
       }
     }
-    if (d.emailsSent) for (const id of d.emailsSent) sent.add(id);
-    for (const ids of [d.emailsOpened, d.emailsClicked, d.emailsReplied]) if (ids) for (const id of ids) engaged.add(id);
   }
-  while (next < starts.length) usersFrom.set(starts[next++]!, seen.size);
   const usersSince = (from: string) => usersFrom.get(from)!;
   const featuresSince = (from: string, among: string[]) => among.filter((f) => (featureSeen.get(f) ?? '') >= from);
   let engagedSent = 0;

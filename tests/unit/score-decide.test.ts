@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decideScore, type ScoringPolicy } from '../../functions/core/score/decide.ts';
+import { factsOf } from '../../functions/core/score/explain.ts';
+import type { ScoringInput } from '../../functions/core/score/input.ts';
+import { presetModel } from '../../functions/core/score/presets/index.ts';
+import type { Account, StoredScore } from '../../functions/core/types.ts';
+import { scoreFactsOf, scoreItem } from '../../functions/data/scores.ts';
+
+const DAY = 86_400_000;
+const now = new Date('2026-05-04T06:00:00Z');
+const features = ['dashboards', 'reports', 'alerts', 'integrations'];
+const policy: ScoringPolicy = { modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10 };
+const account = (over: Partial<Account> = {}) => ({ id: 'acme', name: 'Acme', seats: 10, arr: 9000, status: 'active', segment: 'tech-touch', startDate: '2025-01-01T00:00:00Z', primaryContact: { email: 'a@acme.example' }, ...over }) as Account;
+const input = (over: Partial<ScoringInput> = {}): ScoringInput => ({ account: account(), days: [], surveys: [], tickets: [], contacts: [], ...over });
+const scored = (i: ScoringInput, options = {}) => {
+  const d = decideScore(policy, i, now, options);
+  if (d.kind !== 'score') throw new Error(d.kind);
+  return d;
+};
+
+describe('decideScore (pure: loaded data in, the score to store and the events out)', () => {
+  it.each([
+    ['no account', input({ account: undefined }), 'none'],
+    ['a churned account', input({ account: account({ status: 'churned' }) }), 'none'],
+    ['an active account', input(), 'score'],
+  ])('%s -> %s', (_, i, kind) => {
+    expect(decideScore(policy, i, now).kind).toBe(kind);
+  });
+
+  it('the once-a-day run skips an account scored earlier that UTC day, and only that run', () => {
+    const first = scored(input()).stored;
+    const earlier = { ...factsOf(first), computedAt: '2026-05-04T01:00:00.000Z' };
+    expect(decideScore(policy, input({ previous: earlier }), now, { oncePerDay: true })).toEqual({ kind: 'scored-today', tier: first.tier });
+    expect(decideScore(policy, input({ previous: earlier }), now).kind).toBe('score');
+    expect(decideScore(policy, input({ previous: { ...earlier, computedAt: '2026-05-03T06:00:00.000Z' } }), now, { oncePerDay: true }).kind).toBe('score');
+  });
+
+  it.each([
+    ['an existing customer scored first in red announces it', '2025-01-01T00:00:00Z', 1],
+    ['a brand-new account in red does not (onboarding is not save)', new Date(now.getTime() - 10 * DAY).toISOString(), 0],
+  ])('%s', (_, startDate, announced) => {
+    const d = scored(input({ account: account({ startDate }) }));
+    expect(d.stored.band).toBe('red');
+    expect(d.events.filter((e) => e.type === 'tier.changed')).toHaveLength(announced);
+  });
+
+  it('writes the first score of a day, and a same-day rescore only when something moved', () => {
+    const first = scored(input());
+    expect(first.write).toBe(true);
+    const again = scored(input({ previous: factsOf(first.stored) }));
+    expect(again.write).toBe(false);
+    expect(again.events).toEqual([]);
+  });
+});
+
+describe('the score item', () => {
+  it('keeps the daily history as a list and reads it back', () => {
+    const history = fc.uniqueArray(fc.integer({ min: 0, max: 34 }), { maxLength: 35 }).chain((ago) => fc.tuple(fc.constant(ago), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: ago.length, maxLength: ago.length })));
+    fc.assert(
+      fc.property(history, ([ago, scores]) => {
+        const recent = ago.map((a, i) => ({ day: new Date(now.getTime() - a * DAY).toISOString().slice(0, 10), score: scores[i]! })).sort((x, y) => x.day.localeCompare(y.day));
+        const stored = { ...scored(input()).stored, recent } as StoredScore;
+        const facts = scoreFactsOf(JSON.parse(JSON.stringify(scoreItem(stored))) as Record<string, unknown>, 'acme');
+        expect(facts).toEqual(factsOf(stored));
+      }),
+    );
+  });
+});
