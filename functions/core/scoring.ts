@@ -1,5 +1,6 @@
-import { DAY_MS, type Clock } from './clock.ts';
-import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, ScoringInputs, TendEvent } from './ports.ts';
+import type { Clock } from './clock.ts';
+import { recordFirstValue } from './first-value.ts';
+import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, ScoringInputs } from './ports.ts';
 import type { StoredScore } from './types.ts';
 import { decideScore, oldestUsageDay, type ScoringPolicy } from './score/decide.ts';
 
@@ -9,7 +10,6 @@ export interface ScoringDeps extends ScoringPolicy {
   clock: Clock;
   /** The one Query per account (functions/data/scoring-inputs.ts). */
   inputs: ScoringInputs;
-  /** Writes the score, and records the first-value milestone. */
   scores: ScoreRepo;
   accounts: Pick<AccountRepo, 'reachMilestone' | 'listIds'>;
   events: EventPublisher;
@@ -36,13 +36,9 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
   const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt });
   if (!won) return { ...stored, written: false };
-  const events: TendEvent[] = [...decision.events];
-  // Recorded once (conditional write): time to first value is measured from the start date.
-  if (decision.firstValue && (await deps.accounts.reachMilestone(accountId, 'firstValue', now))) {
-    const daysFromStart = Math.floor((now.getTime() - new Date(input.account!.startDate).getTime()) / DAY_MS);
-    events.push({ type: 'milestone.reached', accountId, at: now.toISOString(), detail: { milestone: 'firstValue', daysFromStart } });
-  }
-  if (events.length) await deps.events.publish(events);
+  if (decision.events.length) await deps.events.publish(decision.events);
+  // First value has one owner (first-value.ts): recorded once, announced by the call that recorded it.
+  if (decision.firstValue && deps.firstValue) await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
   return { ...stored, written: true };
 }
 

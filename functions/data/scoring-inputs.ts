@@ -1,9 +1,10 @@
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScoringInputs } from '../core/ports.ts';
 import type { ScoringInput } from '../core/score/input.ts';
-import type { Account, Contact, Survey, Ticket, UsageDay } from '../core/types.ts';
+import type { Contact, Survey, Ticket, UsageDay } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { stripKeys } from './items.ts';
+import { accountFromItem } from './account-item.ts';
 import { scoreFactsOf } from './scores.ts';
 
 const list = (v: unknown) => (v instanceof Set ? [...(v as Set<string>)] : undefined);
@@ -48,7 +49,7 @@ export function scoringInputs(db: DynamoDBDocumentClient, table: string): Scorin
         for (const item of page.Items ?? []) {
           const sk = String(item.sk);
           if (sk.startsWith(keys.usageDayPrefix)) input.days.push(usageDayOf(item));
-          else if (sk === accountSk) input.account = stripKeys(item) as unknown as Account;
+          else if (sk === accountSk) input.account = accountFromItem(item);
           else if (sk === scoreSk) input.previous = scoreFactsOf(item, accountId);
           else if (sk.startsWith(keys.contactPrefix)) input.contacts.push(stripKeys(item) as unknown as Contact);
           else if (sk.startsWith(keys.surveyPrefix)) input.surveys.push(stripKeys(item) as unknown as Survey);

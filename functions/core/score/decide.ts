@@ -1,6 +1,6 @@
 import { DAY_MS, dayOf } from '../clock.ts';
 import { bandOf, computeScore, tierRank } from './compute.ts';
-import { DEFAULT_WINDOWS, deriveUsage, type UsageWindows } from './derive.ts';
+import { DEFAULT_WINDOWS, deriveUsage, type UsageSummary, type UsageWindows } from './derive.ts';
 import { DEFAULT_FLAG_THRESHOLDS, evaluateFlags, FLAG_RULES, type FlagThresholds } from '../flags/rules.ts';
 import type { ScoreModel, SignalValue, SignalValues } from './model.ts';
 import { recordDaily, trendOf } from './trend.ts';
@@ -10,7 +10,7 @@ import type { TendEvent } from '../ports.ts';
 import { relationshipFacts } from './relationship.ts';
 import { feedbackFacts } from './feedback.ts';
 import type { Account, StoredScore } from '../types.ts';
-import { firstValueReached, type FirstValueCriteria } from '../plays/snapshot.ts';
+import { firstValueDue, type FirstValueCriteria } from '../first-value.ts';
 import type { ScoringInput } from './input.ts';
 
 /** A first score in red announces a tier change only for accounts older than this. */
@@ -47,8 +47,8 @@ export type ScoringDecision =
       events: TendEvent[];
       /** The first score of a day (history), or one that changed; otherwise nothing is written. */
       write: boolean;
-      /** First value holds and is not recorded yet: the orchestrator records the milestone. */
-      firstValue: boolean;
+      /** When first value holds and is not recorded yet, the usage it was judged on: the orchestrator records it (first-value.ts). */
+      firstValue?: UsageSummary;
     };
 
 /** The oldest usage day the scorer reads: growth compares the usage window with the one before. */
@@ -130,7 +130,7 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   // moved since. A rescoring that finds nothing new costs its one read only.
   const firstToday = !previous || dayOf(new Date(previous.computedAt)) !== today;
   const changed = !previous || previous.score !== stored.score || previous.tier !== stored.tier || previous.coverage !== stored.coverage || Object.keys(previous.flags ?? {}).sort().join() !== Object.keys(stored.flags).sort().join();
-  const firstValue = Boolean(policy.firstValue && !account.milestones?.firstValue && firstValueReached(usage.summary, policy.firstValue));
+  const firstValue = policy.firstValue && firstValueDue(account, usage.summary, policy.firstValue) ? usage.summary : undefined;
   return { kind: 'score', stored, events, write: firstToday || changed, firstValue };
 }
 
