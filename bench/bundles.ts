@@ -53,10 +53,11 @@ async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
   };
   visit(main!);
   const packages = new Set<string>();
-  for (const o of loaded) for (const input of Object.keys(outputs[o]!.inputs)) {
-    const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
-    if (m) packages.add(m[1]!);
-  }
+  for (const o of loaded)
+    for (const input of Object.keys(outputs[o]!.inputs)) {
+      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
+      if (m) packages.add(m[1]!);
+    }
   return [...packages].sort();
 }
 
@@ -64,7 +65,9 @@ async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
 async function referenceBundle(packages: string[], dir: string): Promise<string> {
   const clients = packages.filter((p) => SDK_CLIENTS[p]);
   const lines = clients.map((p) => `import { ${SDK_CLIENTS[p]} } from '@aws-sdk/${p}';`);
-  const made = clients.map((p) => (p === 'client-dynamodb' && packages.includes('lib-dynamodb') ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))' : `new ${SDK_CLIENTS[p]}({})`));
+  const made = clients.map((p) =>
+    p === 'client-dynamodb' && packages.includes('lib-dynamodb') ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))' : `new ${SDK_CLIENTS[p]}({})`,
+  );
   if (packages.includes('lib-dynamodb')) lines.push(`import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';`);
   const entry = join(dir, 'clients.ts');
   writeFileSync(entry, `${lines.join('\n')}\nconst clients = [${made.join(', ')}];\nexport const handler = async () => clients.length;\n`);
@@ -87,10 +90,14 @@ export async function bundlesBench() {
   const host = new LambdaHost(assembly, { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
   const env = { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const baseline = median(Array.from({ length: RUNS }, () => importMs(empty, env)));
-  console.log(`\nLambda bundles (ESM, minified, split; import time = median of ${RUNS} fresh processes, node ${process.version}; empty module ${baseline.toFixed(1)} ms)`);
+  console.log(
+    `\nLambda bundles (ESM, minified, split; import time = median of ${RUNS} fresh processes, node ${process.version}; empty module ${baseline.toFixed(1)} ms)`,
+  );
   console.log(`  "loaded" = the entry and the chunks it imports statically; "lazy" = chunks loaded on first use only.`);
   console.log(`  "SDK alone" = esbuild, same options, of a module that only instantiates the function's SDK clients.`);
-  console.log(`  ${'function'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)} ${'import ms'.padStart(10)} ${'SDK alone'.padStart(10)} ${'ratio'.padStart(6)}  SDK clients`);
+  console.log(
+    `  ${'function'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)} ${'import ms'.padStart(10)} ${'SDK alone'.padStart(10)} ${'ratio'.padStart(6)}  SDK clients`,
+  );
   for (const { logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
     const entry = resource.Metadata?.['tend:entry'];
     if (typeof entry !== 'string') continue;
@@ -100,7 +107,9 @@ export async function bundlesBench() {
     const packages = await sdkPackagesOf(entry, join(dir, 'probe'));
     const reference = await referenceBundle(packages, dir);
     const loaded = staticFiles(fn.bundle);
-    const assetFiles = readdirSync(dirname(fn.bundle), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs')).map((f) => join(dirname(fn.bundle), f));
+    const assetFiles = readdirSync(dirname(fn.bundle), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => join(dirname(fn.bundle), f));
     const loadedBytes = [...loaded].reduce((n, f) => n + statSync(f).size, 0);
     const lazyBytes = assetFiles.filter((f) => !loaded.has(f)).reduce((n, f) => n + statSync(f).size, 0);
     // Interleaved, so both see the same load on a shared machine.
@@ -111,6 +120,8 @@ export async function bundlesBench() {
       ref.push(importMs(reference, fn.environment));
     }
     const [a, b] = [median(own), median(ref)];
-    console.log(`  ${logicalId.padEnd(28)} ${kb(loadedBytes).padStart(8)} ${kb(lazyBytes).padStart(8)} ${a.toFixed(1).padStart(10)} ${b.toFixed(1).padStart(10)} ${(a / b).toFixed(2).padStart(6)}  ${packages.join(', ')}`);
+    console.log(
+      `  ${logicalId.padEnd(28)} ${kb(loadedBytes).padStart(8)} ${kb(lazyBytes).padStart(8)} ${a.toFixed(1).padStart(10)} ${b.toFixed(1).padStart(10)} ${(a / b).toFixed(2).padStart(6)}  ${packages.join(', ')}`,
+    );
   }
 }

@@ -70,28 +70,51 @@ function itemBytes(item: Record<string, AttributeValue>): number {
 }
 
 function count(meter: Meter, op: string, capacity: unknown) {
-  const units = (Array.isArray(capacity) ? capacity : capacity ? [capacity] : []).reduce((s: number, c: { CapacityUnits?: number }) => s + (c.CapacityUnits ?? 0), 0);
+  const units = (Array.isArray(capacity) ? capacity : capacity ? [capacity] : []).reduce(
+    (s: number, c: { CapacityUnits?: number }) => s + (c.CapacityUnits ?? 0),
+    0,
+  );
   if (['GetItem', 'BatchGetItem', 'Query', 'Scan'].includes(op)) meter.rru += units;
   else meter.wru += units;
 }
 
 const fresh = (): Meter => ({ requests: {}, wru: 0, rru: 0 });
 const perEvent = (m: Meter, n: number) =>
-  `${(m.wru / n).toFixed(3)} WRU + ${(m.rru / n).toFixed(3)} RRU, ${(Object.values(m.requests).reduce((a, b) => a + b, 0) / n).toFixed(3)} requests (${Object.entries(m.requests).map(([k, v]) => `${k} ${(v / n).toFixed(3)}`).join(', ')})`;
+  `${(m.wru / n).toFixed(3)} WRU + ${(m.rru / n).toFixed(3)} RRU, ${(Object.values(m.requests).reduce((a, b) => a + b, 0) / n).toFixed(3)} requests (${Object.entries(
+    m.requests,
+  )
+    .map(([k, v]) => `${k} ${(v / n).toFixed(3)}`)
+    .join(', ')})`;
 
 /** Runs against a started local runtime whose accounts `accountIds` exist. */
 export async function ingestCapacityBench(options: { endpoint: string; table: string; clock: Clock; accountIds: string[] }) {
   const meter = fresh();
   const db = meteredClient(options.endpoint, meter);
-  const deps = { clock: options.clock, accounts: accountRepo(db, options.table), usage: usageRepo(db, options.table), dirty: dirtyAccounts(db, options.table), claims: eventClaims(db, options.table) };
+  const deps = {
+    clock: options.clock,
+    accounts: accountRepo(db, options.table),
+    usage: usageRepo(db, options.table),
+    dirty: dirtyAccounts(db, options.table),
+    claims: eventClaims(db, options.table),
+  };
   const accounts = options.accountIds;
   const BATCH = 500;
   const BATCHES = 100;
   // An account's events: 50 users, 6 features, each user on a few of them (up to 300 user|feature pairs a day).
   const FEATURES = ['reports', 'alerts', 'dashboards', 'exports', 'sharing', 'api'];
-  const use = (accountId: string, id: string, n: number, timestamp: string): UsageEvent => ({ id, accountId, userId: `u${n % 50}`, name: 'feature_used', timestamp, properties: { feature: FEATURES[(n * 7 + Math.floor(n / 50)) % FEATURES.length]! } });
+  const use = (accountId: string, id: string, n: number, timestamp: string): UsageEvent => ({
+    id,
+    accountId,
+    userId: `u${n % 50}`,
+    name: 'feature_used',
+    timestamp,
+    properties: { feature: FEATURES[(n * 7 + Math.floor(n / 50)) % FEATURES.length]! },
+  });
   // Each batch: 10 accounts, 50 events each; 100 batches fill each account-day with 250 events.
-  const batch = (b: number, day: string): UsageEvent[] => Array.from({ length: BATCH }, (_, j) => use(accounts[(b * 10 + (j % 10)) % accounts.length]!, `cap-${day}-b${b}-e${j}`, Math.floor(j / 10) + 50 * Math.floor(b / 20), `${day}T07:00:00Z`));
+  const batch = (b: number, day: string): UsageEvent[] =>
+    Array.from({ length: BATCH }, (_, j) =>
+      use(accounts[(b * 10 + (j % 10)) % accounts.length]!, `cap-${day}-b${b}-e${j}`, Math.floor(j / 10) + 50 * Math.floor(b / 20), `${day}T07:00:00Z`),
+    );
   const run = async (label: string, requests: UsageEvent[][], expectAccepted: boolean) => {
     Object.assign(meter, fresh());
     let n = 0;
@@ -108,11 +131,28 @@ export async function ingestCapacityBench(options: { endpoint: string; table: st
   await run(`${BATCH}-event batches (${BATCHES}, 10 accounts each)`, batches, true);
   await run(`the same, replayed whole (first 10)`, batches.slice(0, 10), false);
   const single = (i: number, d: string, account = i) => [use(accounts[account % accounts.length]!, `cap-single-${d}-${i}`, i, `${d}T09:00:00Z`)];
-  await run(`single events, each account-day new`, accounts.map((_, i) => single(i, '2026-02-27')), true);
-  await run(`single events, account-day of 250 events`, accounts.map((_, i) => single(i, day)), true);
+  await run(
+    `single events, each account-day new`,
+    accounts.map((_, i) => single(i, '2026-02-27')),
+    true,
+  );
+  await run(
+    `single events, account-day of 250 events`,
+    accounts.map((_, i) => single(i, day)),
+    true,
+  );
   // A busy account: 5 accounts with 4 batches of 500 events each on one day, then single events.
   const busy = '2026-02-26';
-  const own = (a: number, b: number): UsageEvent[] => Array.from({ length: BATCH }, (_, j) => use(accounts[a]!, `cap-${busy}-a${a}-b${b}-e${j}`, j + BATCH * b, `${busy}T07:00:00Z`));
-  await run(`${BATCH}-event batches of one account (4 a day, 5 accounts)`, Array.from({ length: 20 }, (_, k) => own(k % 5, Math.floor(k / 5))), true);
-  await run(`single events, account-day of 2,000 events`, Array.from({ length: 50 }, (_, i) => single(i, busy, i % 5)), true);
+  const own = (a: number, b: number): UsageEvent[] =>
+    Array.from({ length: BATCH }, (_, j) => use(accounts[a]!, `cap-${busy}-a${a}-b${b}-e${j}`, j + BATCH * b, `${busy}T07:00:00Z`));
+  await run(
+    `${BATCH}-event batches of one account (4 a day, 5 accounts)`,
+    Array.from({ length: 20 }, (_, k) => own(k % 5, Math.floor(k / 5))),
+    true,
+  );
+  await run(
+    `single events, account-day of 2,000 events`,
+    Array.from({ length: 50 }, (_, i) => single(i, busy, i % 5)),
+    true,
+  );
 }

@@ -21,9 +21,11 @@ const RAW_IN_FLIGHT = 25;
 
 async function pool(n: number, inFlight: number, fn: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 export async function ingestBench() {
@@ -35,11 +37,20 @@ export async function ingestBench() {
     const db = DynamoDBDocumentClient.from(rt.dynamo.client);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     await pool(ACCOUNTS, 8, async (i) => {
-      const res = await fetch(`${rt.url}/v1/accounts`, { method: 'POST', headers, body: JSON.stringify({ id: `ing-${i}`, name: `Ingest ${i}`, primaryContact: { email: `cs@ing-${i}.example` } }) });
+      const res = await fetch(`${rt.url}/v1/accounts`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ id: `ing-${i}`, name: `Ingest ${i}`, primaryContact: { email: `cs@ing-${i}.example` } }),
+      });
       if (res.status !== 201) throw new Error(`account ${i}: ${res.status} ${await res.text()}`);
     });
     await rt.idle();
-    await ingestCapacityBench({ endpoint: rt.dynamo.endpoint, table: rt.tableName, clock: rt.clock, accountIds: Array.from({ length: ACCOUNTS }, (_, i) => `ing-${i}`) });
+    await ingestCapacityBench({
+      endpoint: rt.dynamo.endpoint,
+      table: rt.tableName,
+      clock: rt.clock,
+      accountIds: Array.from({ length: ACCOUNTS }, (_, i) => `ing-${i}`),
+    });
     // BENCH_INGEST_EVENTS=0: the capacity figures only.
     if (EVENTS === 0) return;
 
@@ -71,12 +82,22 @@ export async function ingestBench() {
     began = performance.now();
     await pool(rawN, RAW_IN_FLIGHT, async (i) => {
       const id = `ing-${i % ACCOUNTS}`;
-      await db.send(new UpdateCommand({ TableName: rt.tableName, Key: keys.usageDay(`raw-${id}`, '2026-03-02'), UpdateExpression: 'ADD #u :u', ExpressionAttributeNames: { '#u': 'users' }, ExpressionAttributeValues: { ':u': new Set([`u${i}`]) } }));
+      await db.send(
+        new UpdateCommand({
+          TableName: rt.tableName,
+          Key: keys.usageDay(`raw-${id}`, '2026-03-02'),
+          UpdateExpression: 'ADD #u :u',
+          ExpressionAttributeNames: { '#u': 'users' },
+          ExpressionAttributeValues: { ':u': new Set([`u${i}`]) },
+        }),
+      );
     });
     const rawUpdates = rawN / ((performance.now() - began) / 1000);
     began = performance.now();
     await pool(rawN, RAW_IN_FLIGHT, async (i) => {
-      await db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: `RAW#${i}`, sk: 'EVENT', at: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await db.send(
+        new PutCommand({ TableName: rt.tableName, Item: { pk: `RAW#${i}`, sk: 'EVENT', at: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
     });
     const rawPuts = rawN / ((performance.now() - began) / 1000);
     began = performance.now();
@@ -89,9 +110,17 @@ export async function ingestBench() {
     const total = batches * BATCH;
     latencies.sort((a, b) => a - b);
     console.log(`\nIngest through the local HTTP API (POST /v1/events, ${BATCH}-event batches, ${IN_FLIGHT} in flight, auth and rate limit on)`);
-    console.log(`  ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s = ${Math.round(total / seconds).toLocaleString('en-US')} events/s; batch latency p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(0)} ms, p95 ${latencies[Math.floor(latencies.length * 0.95)]!.toFixed(0)} ms`);
-    console.log(`  DynamoDB requests per event: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / total).toFixed(3)}`).join(', ')}`);
-    console.log(`  raw local DynamoDB, same run, ${RAW_IN_FLIGHT} in flight: UpdateItem ADD ${Math.round(rawUpdates).toLocaleString('en-US')}/s, conditional PutItem ${Math.round(rawPuts).toLocaleString('en-US')}/s; BatchWriteItem ${Math.round(rawBatched).toLocaleString('en-US')} items/s (25 a call, 8 in flight)`);
+    console.log(
+      `  ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s = ${Math.round(total / seconds).toLocaleString('en-US')} events/s; batch latency p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(0)} ms, p95 ${latencies[Math.floor(latencies.length * 0.95)]!.toFixed(0)} ms`,
+    );
+    console.log(
+      `  DynamoDB requests per event: ${Object.entries(ops)
+        .map(([k, v]) => `${k} ${(v / total).toFixed(3)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  raw local DynamoDB, same run, ${RAW_IN_FLIGHT} in flight: UpdateItem ADD ${Math.round(rawUpdates).toLocaleString('en-US')}/s, conditional PutItem ${Math.round(rawPuts).toLocaleString('en-US')}/s; BatchWriteItem ${Math.round(rawBatched).toLocaleString('en-US')} items/s (25 a call, 8 in flight)`,
+    );
     console.log(`  (an event costs a share of its account-day's conditional UpdateItem, which claims its id and adds its usage)`);
   } finally {
     await rt.stop();

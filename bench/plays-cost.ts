@@ -44,7 +44,13 @@ const scenarios: Scenario[] = [
     label: 'healthy, all four steps',
     days: 92,
     setup: async ({ id, post, score, rt }) => {
-      await post('/v1/accounts', { id, name: id, startDate: iso(rt.clock.nowMs() - 400 * DAY), renewalDate: iso(rt.clock.nowMs() + 89 * DAY), primaryContact: { email: `x@${id}.example` } });
+      await post('/v1/accounts', {
+        id,
+        name: id,
+        startDate: iso(rt.clock.nowMs() - 400 * DAY),
+        renewalDate: iso(rt.clock.nowMs() + 89 * DAY),
+        primaryContact: { email: `x@${id}.example` },
+      });
       await score([85, 86]);
       await rt.lambdas.invoke(rt.lambdas.byLogicalId('PlaysStarter').arn, { sweep: true });
     },
@@ -60,18 +66,40 @@ const scenarios: Scenario[] = [
       await score(Array.from({ length: 12 }, (_, k) => (k >= 12 - healthy ? 70 : 40)));
     },
   },
-  { play: 'save', label: 'never recovers: escalation, graceful exit at 60 days', days: 62, setup: async ({ score, publish }) => (await score([30]), publish('tier.changed', { fromBand: 'yellow', band: 'red' })) },
-  { play: 'adoption', label: 'all four steps', days: 47, setup: async ({ score, publish }) => (await score([80]), publish('flag.started', { flag: 'low-adoption' })) },
-  { play: 'expansion', label: 'offer and follow-up', days: 16, setup: async ({ score, publish }) => (await score([85]), publish('flag.started', { flag: 'near-seat-limit' })) },
+  {
+    play: 'save',
+    label: 'never recovers: escalation, graceful exit at 60 days',
+    days: 62,
+    setup: async ({ score, publish }) => (await score([30]), publish('tier.changed', { fromBand: 'yellow', band: 'red' })),
+  },
+  {
+    play: 'adoption',
+    label: 'all four steps',
+    days: 47,
+    setup: async ({ score, publish }) => (await score([80]), publish('flag.started', { flag: 'low-adoption' })),
+  },
+  {
+    play: 'expansion',
+    label: 'offer and follow-up',
+    days: 16,
+    setup: async ({ score, publish }) => (await score([85]), publish('flag.started', { flag: 'near-seat-limit' })),
+  },
   { play: 'advocacy', label: 'one ask', days: 4, setup: async ({ score, publish }) => (await score([88]), publish('flag.started', { flag: 'promoter' })) },
-  { play: 'reengagement', label: 'reminder and check-in', days: 9, setup: async ({ score, publish }) => (await score([60]), publish('flag.started', { flag: 'no-login-7d' })) },
+  {
+    play: 'reengagement',
+    label: 'reminder and check-in',
+    days: 9,
+    setup: async ({ score, publish }) => (await score([60]), publish('flag.started', { flag: 'no-login-7d' })),
+  },
 ];
 
 export async function playsCostBench() {
   const assemblyDir = resolve('.tend/cdk.out');
   await synthesize(assemblyDir);
   console.log('\nPlays on Step Functions Standard: one typical run each, on the synthesized machines (local runner)');
-  console.log(`  ${'play'.padEnd(13)} ${'run'.padEnd(60)} ${'transitions'.padStart(11)} ${'lambda calls'.padStart(12)} ${'$ per 1,000 accounts'.padStart(21)} ${'DynamoDB requests'.padStart(18)}`);
+  console.log(
+    `  ${'play'.padEnd(13)} ${'run'.padEnd(60)} ${'transitions'.padStart(11)} ${'lambda calls'.padStart(12)} ${'$ per 1,000 accounts'.padStart(21)} ${'DynamoDB requests'.padStart(18)}`,
+  );
   for (const [i, s] of scenarios.entries()) {
     const start = new Date('2026-01-05T09:00:00Z').getTime();
     const rt = await startLocalRuntime({ assemblyDir, start: new Date(start), speed: 86_400, paused: true, schedules: false });
@@ -81,7 +109,11 @@ export async function playsCostBench() {
       const id = `bench${i}`;
       const key = await rt.createKey(['admin']);
       const post = async (path: string, body: unknown) => {
-        const res = await fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+        const res = await fetch(`${rt.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify(body),
+        });
         if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
         await rt.idle();
       };
@@ -90,10 +122,38 @@ export async function playsCostBench() {
         const today = scores[scores.length - 1]!;
         const band = today >= 76 ? 'green' : today >= 50 ? 'yellow' : 'red';
         const recent = scores.map((sc, j) => ({ day: iso(now - (scores.length - 1 - j) * DAY).slice(0, 10), score: sc }));
-        await db.send(new PutCommand({ TableName: rt.tableName, Item: scoreItem({ accountId: id, score: today, tier: band, band, recent, flags: {}, computedAt: iso(now), segment: 'tech-touch', signals: {}, components: [], driversDown: [], driversUp: [] } as unknown as StoredScore) }));
+        await db.send(
+          new PutCommand({
+            TableName: rt.tableName,
+            Item: scoreItem({
+              accountId: id,
+              score: today,
+              tier: band,
+              band,
+              recent,
+              flags: {},
+              computedAt: iso(now),
+              segment: 'tech-touch',
+              signals: {},
+              components: [],
+              driversDown: [],
+              driversUp: [],
+            } as unknown as StoredScore),
+          }),
+        );
       };
-      const publish = (type: string, detail: Record<string, unknown>) => rt.events.put([{ EventBusName: bus, Source: 'tend', DetailType: type, Detail: JSON.stringify({ accountId: id, at: iso(rt.clock.nowMs()), ...detail }) }]);
-      if (s.play !== 'renewal') await post('/v1/accounts', { id, name: id, seats: 10, startDate: iso(s.play === 'onboarding' ? start : start - 300 * DAY), primaryContact: { email: `x@${id}.example` } });
+      const publish = (type: string, detail: Record<string, unknown>) =>
+        rt.events.put([
+          { EventBusName: bus, Source: 'tend', DetailType: type, Detail: JSON.stringify({ accountId: id, at: iso(rt.clock.nowMs()), ...detail }) },
+        ]);
+      if (s.play !== 'renewal')
+        await post('/v1/accounts', {
+          id,
+          name: id,
+          seats: 10,
+          startDate: iso(s.play === 'onboarding' ? start : start - 300 * DAY),
+          primaryContact: { email: `x@${id}.example` },
+        });
       await s.setup({ rt, id, post, score, publish });
       await rt.idle();
       const invocationsBefore = rt.lambdas.invocations;
@@ -112,7 +172,9 @@ export async function playsCostBench() {
       const cost = 1000 * (transitions * PER_TRANSITION + tasks * PER_INVOCATION);
       // Every request while the run went on (its steps, and the starter, scoring writes and sweeps of the scenario).
       const requests = Object.values(rt.dynamo.operations).reduce((a, b) => a + b, 0) - requestsBefore;
-      console.log(`  ${s.play.padEnd(13)} ${`${s.label} (${run.status.toLowerCase()})`.padEnd(60)} ${String(transitions).padStart(11)} ${String(tasks).padStart(12)} ${`$${cost.toFixed(3)}`.padStart(21)} ${String(requests).padStart(18)}${calls > tasks + 2 ? `  (${calls} calls incl. starter)` : ''}`);
+      console.log(
+        `  ${s.play.padEnd(13)} ${`${s.label} (${run.status.toLowerCase()})`.padEnd(60)} ${String(transitions).padStart(11)} ${String(tasks).padStart(12)} ${`$${cost.toFixed(3)}`.padStart(21)} ${String(requests).padStart(18)}${calls > tasks + 2 ? `  (${calls} calls incl. starter)` : ''}`,
+      );
     } finally {
       await rt.stop();
     }

@@ -24,11 +24,26 @@ function scoring(preset: PresetName) {
   const n = 5_000;
   const inputs = Array.from({ length: n }, (_, i) => {
     const seats = 5 + (i % 40);
-    const account = { id: `a${i}`, name: 'x', seats, arr: seats * 700, startDate: '2025-06-01T00:00:00Z', paymentStatus: 'current', status: 'active', segment: 'tech-touch', primaryContact: { email: `cs@a${i}.example` } } as unknown as Account;
+    const account = {
+      id: `a${i}`,
+      name: 'x',
+      seats,
+      arr: seats * 700,
+      startDate: '2025-06-01T00:00:00Z',
+      paymentStatus: 'current',
+      status: 'active',
+      segment: 'tech-touch',
+      primaryContact: { email: `cs@a${i}.example` },
+    } as unknown as Account;
     const days: UsageDay[] = Array.from({ length: 60 }, (_, d) => {
       const users = Array.from({ length: (i + d) % seats }, (_, u) => `u${u}`);
       const used = features.slice(0, 1 + ((i + d) % features.length));
-      return { day: new Date(now.getTime() - (60 - d) * 86_400_000).toISOString().slice(0, 10), users, features: used, userFeatures: users.flatMap((u) => used.slice(0, 2).map((f) => `${u}|${f}`)) };
+      return {
+        day: new Date(now.getTime() - (60 - d) * 86_400_000).toISOString().slice(0, 10),
+        users,
+        features: used,
+        userFeatures: users.flatMap((u) => used.slice(0, 2).map((f) => `${u}|${f}`)),
+      };
     });
     return { account, days };
   });
@@ -41,7 +56,9 @@ function scoring(preset: PresetName) {
   const t2 = performance.now();
   for (const x of inputs) computeScore(model, deriveSignals(x.account, x.days, features, now), undefined, { explain: false });
   const silent = (performance.now() - t2) / 1000;
-  console.log(`  ${preset}: ${n} accounts in ${seconds.toFixed(3)} s = ${Math.round(n / seconds).toLocaleString('en-US')} accounts/s with reason text, ${Math.round(n / silent).toLocaleString('en-US')} without, as scoring runs (checksum ${checksum})`);
+  console.log(
+    `  ${preset}: ${n} accounts in ${seconds.toFixed(3)} s = ${Math.round(n / seconds).toLocaleString('en-US')} accounts/s with reason text, ${Math.round(n / silent).toLocaleString('en-US')} without, as scoring runs (checksum ${checksum})`,
+  );
   return { model, features, now, inputs };
 }
 
@@ -53,7 +70,9 @@ function scoringStep({ model, features, now, inputs }: ReturnType<typeof scoring
   let written = 0;
   for (const x of inputs) if (decideScore(policy, { ...x, surveys: [], tickets: [], contacts: [] }, now).kind === 'score') written++;
   const seconds = (performance.now() - t) / 1000;
-  console.log(`  whole step (${model.id}): ${inputs.length} accounts in ${seconds.toFixed(3)} s = ${Math.round(inputs.length / seconds).toLocaleString('en-US')} accounts/s (${written} scored)`);
+  console.log(
+    `  whole step (${model.id}): ${inputs.length} accounts in ${seconds.toFixed(3)} s = ${Math.round(inputs.length / seconds).toLocaleString('en-US')} accounts/s (${written} scored)`,
+  );
 }
 
 // This machine may run Node 20; the SDK's notice about it would repeat for every client.
@@ -62,11 +81,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
 const sections: [string, () => unknown][] = [
   ['bundles', bundlesBench],
-  ['scoring', () => {
-    console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
-    for (const preset of presetNames) scoring(preset);
-    scoringStep(scoring('seed-002'));
-  }],
+  [
+    'scoring',
+    () => {
+      console.log(`\nScoring, pure core on one core (signals derived from 60 days of usage, then scored)`);
+      for (const preset of presetNames) scoring(preset);
+      scoringStep(scoring('seed-002'));
+    },
+  ],
   ['scoring-run', scoringBatchBench],
   ['plays', playsCostBench],
   ['ingest', ingestBench],

@@ -61,7 +61,10 @@ function metered(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; mete
 
 const perAccount = (m: Meter, n: number) => {
   const requests = Object.values(m.requests).reduce((a, b) => a + b, 0);
-  const ops = Object.entries(m.requests).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(', ') || 'none';
+  const ops =
+    Object.entries(m.requests)
+      .map(([k, v]) => `${k} ${(v / n).toFixed(2)}`)
+      .join(', ') || 'none';
   return { requests: requests / n, rru: m.rru / n, wru: m.wru / n, ops };
 };
 
@@ -76,12 +79,30 @@ export async function scoringBatchBench() {
     for (let i = 0; i < N; i++) {
       const id = `bench-${i}`;
       const seats = 5 + (i % 30);
-      items.push({ ...keys.account(id), ...keys.accountIndex(id), id, name: id, seats, arr: seats * 600, status: 'active', segment: 'tech-touch', startDate: '2025-09-01T00:00:00.000Z', createdAt: '2025-09-01T00:00:00.000Z', primaryContact: { email: `cs@${id}.example` } });
+      items.push({
+        ...keys.account(id),
+        ...keys.accountIndex(id),
+        id,
+        name: id,
+        seats,
+        arr: seats * 600,
+        status: 'active',
+        segment: 'tech-touch',
+        startDate: '2025-09-01T00:00:00.000Z',
+        createdAt: '2025-09-01T00:00:00.000Z',
+        primaryContact: { email: `cs@${id}.example` },
+      });
       for (let d = 1; d <= DAYS; d++) {
         const users = Array.from({ length: 1 + ((i + d) % seats) }, (_, u) => `u${u}`);
         const used = features.slice(0, 1 + ((i * 7 + d) % features.length));
         const day = new Date(start - d * DAY).toISOString().slice(0, 10);
-        items.push({ ...keys.usageDay(id, day), day, users: new Set(users), features: new Set(used), userFeatures: new Set(users.map((u, k) => `${u}|${used[k % used.length]}`)) });
+        items.push({
+          ...keys.usageDay(id, day),
+          day,
+          users: new Set(users),
+          features: new Set(used),
+          userFeatures: new Set(users.map((u, k) => `${u}|${used[k % used.length]}`)),
+        });
       }
     }
     const seeded = Date.now();
@@ -112,7 +133,11 @@ export async function scoringBatchBench() {
     console.log(`\nDaily scoring run on the local runtime (Distributed Map over 16 shards, ${SHARDS_PER_BATCH} shards a batch), first scores of every account`);
     console.log(`  accounts ${N.toLocaleString('en-US')} (seeded with ${DAYS} days of usage in ${seedSeconds.toFixed(1)} s)`);
     console.log(`  run ${run.status} in ${seconds.toFixed(1)} s wall = ${Math.round(N / seconds).toLocaleString('en-US')} accounts/s`);
-    console.log(`  DynamoDB requests per account, the plays its events started included: ${Object.entries(ops).map(([k, v]) => `${k} ${(v / N).toFixed(2)}`).join(', ')}`);
+    console.log(
+      `  DynamoDB requests per account, the plays its events started included: ${Object.entries(ops)
+        .map(([k, v]) => `${k} ${(v / N).toFixed(2)}`)
+        .join(', ')}`,
+    );
 
     // 2. Scoring's own requests and capacity units, in process.
     const config = parseConfig(userConfig);
@@ -137,7 +162,13 @@ export async function scoringBatchBench() {
     // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
     const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];
     const load = deps.inputs.load;
-    deps.inputs = { load: async (id, from) => { const input = await load(id, from); if (loaded.length < 2000) loaded.push({ input, at: deps.clock.now() }); return input; } };
+    deps.inputs = {
+      load: async (id, from) => {
+        const input = await load(id, from);
+        if (loaded.length < 2000) loaded.push({ input, at: deps.clock.now() });
+        return input;
+      },
+    };
     const dirty = dirtyAccounts(m.db, rt.tableName);
     const shards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
     const rows: { label: string; n: number; seconds: number }[] = [];
@@ -148,7 +179,9 @@ export async function scoringBatchBench() {
       const s = (performance.now() - t) / 1000;
       const p = perAccount(m.meter, n);
       rows.push({ label, n, seconds: s });
-      console.log(`  ${label.padEnd(44)} ${p.requests.toFixed(2).padStart(5)} req ${p.rru.toFixed(2).padStart(5)} RRU ${p.wru.toFixed(2).padStart(5)} WRU per account (${p.ops}; ${(s * 1000 / n).toFixed(2)} ms)`);
+      console.log(
+        `  ${label.padEnd(44)} ${p.requests.toFixed(2).padStart(5)} req ${p.rru.toFixed(2).padStart(5)} RRU ${p.wru.toFixed(2).padStart(5)} WRU per account (${p.ops}; ${((s * 1000) / n).toFixed(2)} ms)`,
+      );
       return p;
     };
     console.log(`\nScoring's own DynamoDB cost, measured (ReturnConsumedCapacity TOTAL on every request; eventually consistent reads)`);
@@ -170,14 +203,18 @@ export async function scoringBatchBench() {
     const cpuSeconds = (performance.now() - t) / 1000 / loaded.length;
     const lambdaSeconds = cpuSeconds + (nextDay.requests * 0.006) / 8;
     const lambdaGbSeconds = lambdaSeconds * 1.0; // 1,024 MB (lib/constructs/scoring.ts)
-    console.log(`\nLambda time per account, on paper: ${(cpuSeconds * 1000).toFixed(3)} ms pure decision + ${nextDay.requests.toFixed(2)} requests x 6 ms / 8 in flight = ${(lambdaSeconds * 1000).toFixed(2)} ms`);
+    console.log(
+      `\nLambda time per account, on paper: ${(cpuSeconds * 1000).toFixed(3)} ms pure decision + ${nextDay.requests.toFixed(2)} requests x 6 ms / 8 in flight = ${(lambdaSeconds * 1000).toFixed(2)} ms`,
+    );
     console.log(`\nAWS cost of one daily run, on paper (us-east-1 list prices, on-demand, arm64), from the measured units of the next day's run:`);
     for (const accounts of [10_000, 1_000_000]) {
       const dynamo = accounts * (nextDay.wru * PRICE.wru + nextDay.rru * PRICE.rru);
       const lambda = accounts * lambdaGbSeconds * PRICE.lambdaGbSecond + Math.ceil(16 / SHARDS_PER_BATCH) * PRICE.lambdaRequest;
       const sfn = transitionsPerRun * PRICE.transition;
       const total = dynamo + lambda + sfn;
-      console.log(`  ${accounts.toLocaleString('en-US').padStart(9)} accounts: DynamoDB $${dynamo.toFixed(4)} + Lambda $${lambda.toFixed(4)} + Step Functions $${sfn.toFixed(4)} = $${total.toFixed(4)} a day, $${(total * 30).toFixed(2)} a month`);
+      console.log(
+        `  ${accounts.toLocaleString('en-US').padStart(9)} accounts: DynamoDB $${dynamo.toFixed(4)} + Lambda $${lambda.toFixed(4)} + Step Functions $${sfn.toFixed(4)} = $${total.toFixed(4)} a day, $${(total * 30).toFixed(2)} a month`,
+      );
     }
     console.log(`  (events published by the measured runs: ${published}; state transitions per run ~${transitionsPerRun}, independent of the account count)`);
   } finally {

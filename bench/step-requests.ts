@@ -22,7 +22,14 @@ import { config } from '../functions/shared/config.ts';
 
 /** `GetItem ACCOUNT`, `Query DAY#` (usage), `PutItem SEND#`...: the command and the kind of item. */
 function itemKind(input: { Key?: Record<string, unknown>; Item?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }): string {
-  const key = input.Key?.sk ?? input.Item?.sk ?? input.ExpressionAttributeValues?.[':from'] ?? input.ExpressionAttributeValues?.[':p'] ?? input.ExpressionAttributeValues?.[':pk'] ?? input.Key?.pk ?? '?';
+  const key =
+    input.Key?.sk ??
+    input.Item?.sk ??
+    input.ExpressionAttributeValues?.[':from'] ??
+    input.ExpressionAttributeValues?.[':p'] ??
+    input.ExpressionAttributeValues?.[':pk'] ??
+    input.Key?.pk ??
+    '?';
   const text = String(key);
   return text.includes('#') ? `${text.slice(0, text.indexOf('#') + 1)}` : text;
 }
@@ -60,7 +67,12 @@ export async function stepRequests(client: DynamoDBClient, table: string, now: D
     cap: frequencyCap(db, table),
     engagement: engagementRepo(db, table),
     mailer: { send: async () => ({ messageId: `bench-${++sent}` }) },
-    unsubscribe: unsubscribeLinks({ key: async () => 'bench-signing-key-0123456789abcdef', baseUrl: 'https://api.tend.example', tokenDays: 90, mailto: undefined }),
+    unsubscribe: unsubscribeLinks({
+      key: async () => 'bench-signing-key-0123456789abcdef',
+      baseUrl: 'https://api.tend.example',
+      tokenDays: 90,
+      mailto: undefined,
+    }),
     events: { publish: async () => {} },
   };
   for (const s of steps) await runStep(deps, s);

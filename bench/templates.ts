@@ -31,7 +31,18 @@ export async function templatesBench() {
     const entry = join(work, `${name}.ts`);
     writeFileSync(entry, code);
     const outfile = join(work, `${name}.mjs`);
-    await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node22', outfile, inject: name === 'precompiled' ? [templates] : [], banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" }, logLevel: 'error' });
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      outfile,
+      inject: name === 'precompiled' ? [templates] : [],
+      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+      logLevel: 'error',
+    });
     const script = `const t = performance.now(); const m = await import(${JSON.stringify(outfile)}); m.first(${JSON.stringify(context)}); process.stdout.write(String(performance.now() - t));`;
     const ms = median(Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))));
     console.log(`  ${name.padEnd(12)} ${String(statSync(outfile).size).padStart(8)} bytes ${ms.toFixed(2).padStart(8)} ms`);

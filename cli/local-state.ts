@@ -42,7 +42,11 @@ export function devSession(dataDir: string): DevSession | undefined {
  * The table a command works on: a deployed one (`--table`, AWS credentials from the environment),
  * the one of a running `tend dev`, or the local data on disk (opened here; `tend dev` must not run).
  */
-export async function openTable(options: { data: string; table?: string; region?: string }): Promise<{ client: DynamoDBClient; table: string; where: string; close(): Promise<void> }> {
+export async function openTable(options: {
+  data: string;
+  table?: string;
+  region?: string;
+}): Promise<{ client: DynamoDBClient; table: string; where: string; close(): Promise<void> }> {
   if (options.table) {
     const client = new DynamoDBClient({ region: options.region });
     return { client, table: options.table, where: `table ${options.table}`, close: async () => client.destroy() };

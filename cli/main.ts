@@ -53,7 +53,9 @@ model
   .option('--json', 'print the result as one JSON object')
   .action(async (options) => (await import('./model/fit.ts')).fitCommand(options));
 
-const keys = program.command('keys').description('API keys: create, list and revoke the keys the HTTP API takes (local data, or a deployed table with --table)');
+const keys = program
+  .command('keys')
+  .description('API keys: create, list and revoke the keys the HTTP API takes (local data, or a deployed table with --table)');
 const tableOptions = (c: Command) =>
   c
     .option('--data <dir>', 'local data folder (tend dev; its running instance when there is one)', '.tend')
@@ -69,10 +71,17 @@ tableOptions(
     .option('--name <name>', 'a label to recognise the key by')
     .option('--rate <n>', 'requests a minute for this key (default: api.rateLimitPerMinute of tend.config.ts)', int('--rate', 1, 1_000_000)),
 ).action(async (options) => (await import('./keys/command.ts')).createKeyCommand({ ...options, scope: options.scope ?? ['ingest'] }));
-tableOptions(keys.command('list').description('list keys: id, scopes, created, revoked')).action(async (options) => (await import('./keys/command.ts')).listKeysCommand(options));
-tableOptions(keys.command('revoke').description('revoke a key by its id (the part after tend_)').argument('<id>', 'key id')).action(async (id: string, options) => (await import('./keys/command.ts')).revokeKeyCommand(id, options));
+tableOptions(keys.command('list').description('list keys: id, scopes, created, revoked')).action(async (options) =>
+  (await import('./keys/command.ts')).listKeysCommand(options),
+);
+tableOptions(keys.command('revoke').description('revoke a key by its id (the part after tend_)').argument('<id>', 'key id')).action(
+  async (id: string, options) => (await import('./keys/command.ts')).revokeKeyCommand(id, options),
+);
 tableOptions(
-  keys.command('segment-secret').description("print (or create) the shared secret of a Segment webhook destination; Tend checks each delivery's X-Signature with it").option('--rotate', 'replace it with a new one'),
+  keys
+    .command('segment-secret')
+    .description("print (or create) the shared secret of a Segment webhook destination; Tend checks each delivery's X-Signature with it")
+    .option('--rotate', 'replace it with a new one'),
 ).action(async (options) => (await import('./keys/command.ts')).segmentSecretCommand(options));
 
 program

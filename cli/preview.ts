@@ -38,7 +38,12 @@ export interface Preview extends RenderedEmail {
 }
 
 /** A template rendered for an account as `deliver` would render it (same context, same figures), without sending. */
-export async function previewEmail(deps: PreviewDeps, template: string, accountId: string, options: { contactRole?: string; step?: string; day?: number } = {}): Promise<Preview> {
+export async function previewEmail(
+  deps: PreviewDeps,
+  template: string,
+  accountId: string,
+  options: { contactRole?: string; step?: string; day?: number } = {},
+): Promise<Preview> {
   const source = templateSource(deps.config.templates, template);
   if (!source) throw new Error(`unknown template "${template}"; known: ${Object.keys(templateSources(deps.config.templates)).join(', ')}`);
   const account = await deps.accounts.get(accountId);
@@ -47,11 +52,27 @@ export async function previewEmail(deps: PreviewDeps, template: string, accountI
   const contact = (options.contactRole ? people.find((c) => c.role === options.contactRole && !c.leftAt) : undefined) ?? account.primaryContact;
   const withYear = (source.needs ?? []).includes('year');
   const days = await deps.usage.days(account.id, dayOf(deps.now.getTime() - ((withYear ? YEAR_DAYS : CONTEXT_DAYS) - 1) * DAY_MS), dayOf(deps.now));
-  const links = await unsubscribeLinks({ key: async () => deps.key, baseUrl: deps.baseUrl, tokenDays: deps.config.email.unsubscribe.tokenDays }).linksFor({ contact: contact.email, accountId: account.id, category: 'preview' }, deps.now);
+  const links = await unsubscribeLinks({ key: async () => deps.key, baseUrl: deps.baseUrl, tokenDays: deps.config.email.unsubscribe.tokenDays }).linksFor(
+    { contact: contact.email, accountId: account.id, category: 'preview' },
+    deps.now,
+  );
   const csm = account.segment === 'high-touch' ? account.csm : undefined;
   const senderName = csm?.name ?? deps.config.sender.name;
   const startDays = Math.floor((deps.now.getTime() - new Date(account.startDate).getTime()) / DAY_MS);
-  const email = render(source, templateContext({ config: deps.config, account, contact, days, now: deps.now, step: { id: options.step ?? 'preview', day: options.day ?? startDays }, senderName, unsubscribeUrl: links.url, withYear }));
+  const email = render(
+    source,
+    templateContext({
+      config: deps.config,
+      account,
+      contact,
+      days,
+      now: deps.now,
+      step: { id: options.step ?? 'preview', day: options.day ?? startDays },
+      senderName,
+      unsubscribeUrl: links.url,
+      withYear,
+    }),
+  );
   return { template, to: contact.email, from: `${senderName} <${deps.config.sender.from}>`, ...email };
 }
 
@@ -86,7 +107,8 @@ export async function previewCommand(template: string, options: PreviewOptions) 
     client = dynamo.client;
     table = dynamo.tables[0]!.name;
     // A table dynalite has just created is ACTIVE a tick later (the first run on a fresh folder).
-    for (let i = 0; i < 100 && (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== 'ACTIVE'; i++)
+      await new Promise((r) => setTimeout(r, 20));
   }
   try {
     const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -22,7 +22,12 @@ export class AppStack extends Stack {
     const api = new IngestApi(this, 'Api');
     const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule, rescoreSchedule: props.config.scoring.rescoreSchedule });
     const events = new TendEvents(this, 'Events');
-    const plays = new Plays(this, 'Plays', { plays: props.config.plays, bus: events.bus, sweepSchedule: props.config.scoring.schedule, templates: writeTemplatesModule(props.config.templates, buildDir) });
+    const plays = new Plays(this, 'Plays', {
+      plays: props.config.plays,
+      bus: events.bus,
+      sweepSchedule: props.config.scoring.schedule,
+      templates: writeTemplatesModule(props.config.templates, buildDir),
+    });
 
     for (const fn of [api.handler, scoring.handler, plays.handler, plays.starter]) table.bind(fn);
     plays.bindRunner(api.handler);

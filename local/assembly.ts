@@ -36,7 +36,8 @@ export class CloudAssembly {
   }
 
   *resources(type: string): Generator<{ stack: string; logicalId: string; resource: CfnResource }> {
-    for (const [stack, t] of this.stacks) for (const [logicalId, resource] of Object.entries(t.Resources)) if (resource.Type === type) yield { stack, logicalId, resource };
+    for (const [stack, t] of this.stacks)
+      for (const [logicalId, resource] of Object.entries(t.Resources)) if (resource.Type === type) yield { stack, logicalId, resource };
   }
 
   private find(stack: string, logicalId: string): CfnResource {
@@ -114,6 +115,12 @@ export class CloudAssembly {
   }
 
   private pseudo(name: string): string | undefined {
-    return { 'AWS::Partition': 'aws', 'AWS::Region': LOCAL_REGION, 'AWS::AccountId': LOCAL_ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'local' }[name];
+    return {
+      'AWS::Partition': 'aws',
+      'AWS::Region': LOCAL_REGION,
+      'AWS::AccountId': LOCAL_ACCOUNT,
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': 'local',
+    }[name];
   }
 }

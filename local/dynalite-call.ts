@@ -37,7 +37,11 @@ export function callDynalite(listener: RequestListener, request: WireRequest): P
       req.emit('end');
     } catch (err) {
       // dynalite throws what it does not expect (a socket server would crash); answer as DynamoDB's 500 would.
-      resolve({ statusCode: 500, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) }) });
+      resolve({
+        statusCode: 500,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) }),
+      });
     }
   });
 }

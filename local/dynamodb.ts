@@ -206,11 +206,17 @@ export class LocalDynamo {
       const table = typeof input.TableName === 'string' ? this.table(input.TableName) : undefined;
       const ttl = table?.ttlAttribute;
       // An update that does not name the TTL attribute leaves the item's expiry as it was.
-      const touches = ttl && ((input.UpdateExpression as string | undefined)?.includes(ttl) || Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {}).includes(ttl) || (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
+      const touches =
+        ttl &&
+        ((input.UpdateExpression as string | undefined)?.includes(ttl) ||
+          Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {}).includes(ttl) ||
+          (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
       if (touches) add(input.TableName, 'update', input.Key as Item);
     }
     if (op === 'BatchWriteItem') {
-      for (const [tableName, requests] of Object.entries((input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>) ?? {})) {
+      for (const [tableName, requests] of Object.entries(
+        (input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>) ?? {},
+      )) {
         for (const r of requests) {
           if (r.PutRequest) add(tableName, 'put', r.PutRequest.Item);
           if (r.DeleteRequest) add(tableName, 'delete', r.DeleteRequest.Key);
@@ -227,7 +233,13 @@ export class LocalDynamo {
       if (w.kind === 'delete') index.delete(w.key);
       if (w.kind === 'update') {
         // What the update expression made of the TTL is read back (one in-process look-up).
-        const { Item } = await this.internal<{ Item?: Item }>('GetItem', { TableName: w.table.name, Key: this.keyFrom(w.table, w.key), ProjectionExpression: '#ttl', ExpressionAttributeNames: { '#ttl': w.table.ttlAttribute }, ConsistentRead: true });
+        const { Item } = await this.internal<{ Item?: Item }>('GetItem', {
+          TableName: w.table.name,
+          Key: this.keyFrom(w.table, w.key),
+          ProjectionExpression: '#ttl',
+          ExpressionAttributeNames: { '#ttl': w.table.ttlAttribute },
+          ConsistentRead: true,
+        });
         index.set(w.key, this.expiryOf(w.table, Item));
       }
     }
@@ -279,7 +291,14 @@ export class LocalDynamo {
     try {
       const names = { '#ttl': table.ttlAttribute, ...Object.fromEntries(table.keyNames.map((k, i) => [`#k${i}`, k])) };
       const got = await this.internal<{ Responses?: Record<string, Item[]> }>('BatchGetItem', {
-        RequestItems: { [table.name]: { Keys: keys.map((k) => this.keyFrom(table, k)), ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names, ConsistentRead: true } },
+        RequestItems: {
+          [table.name]: {
+            Keys: keys.map((k) => this.keyFrom(table, k)),
+            ProjectionExpression: Object.keys(names).join(', '),
+            ExpressionAttributeNames: names,
+            ConsistentRead: true,
+          },
+        },
       });
       const stored = new Map((got.Responses?.[table.name] ?? []).map((item) => [this.keyOf(table, item), this.expiryOf(table, item)]));
       const expired = keys.filter((k) => {

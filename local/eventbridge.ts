@@ -42,7 +42,8 @@ export function matchesPattern(pattern: Record<string, unknown>, event: Record<s
         return Array.isArray(actual) ? actual.includes(alt) : actual === alt;
       });
     }
-    if (expected && typeof expected === 'object') return !!actual && typeof actual === 'object' && matchesPattern(expected as Record<string, unknown>, actual as Record<string, unknown>);
+    if (expected && typeof expected === 'object')
+      return !!actual && typeof actual === 'object' && matchesPattern(expected as Record<string, unknown>, actual as Record<string, unknown>);
     throw new Error(`event pattern value for "${key}" must be a list or an object`);
   });
 }
@@ -60,7 +61,12 @@ export class LocalEventBridge {
     private readonly onError: (err: unknown) => void = () => {},
   ) {
     for (const { stack, logicalId, resource } of assembly.resources('AWS::Events::Rule')) {
-      const p = assembly.resolve(stack, resource.Properties) as { EventBusName?: string; EventPattern?: Record<string, unknown>; State?: string; Targets?: { Arn: string }[] };
+      const p = assembly.resolve(stack, resource.Properties) as {
+        EventBusName?: string;
+        EventPattern?: Record<string, unknown>;
+        State?: string;
+        Targets?: { Arn: string }[];
+      };
       if (p.State === 'DISABLED' || !p.EventPattern) continue;
       matchesPattern(p.EventPattern, {});
       this.rules.push({ name: logicalId, bus: p.EventBusName ?? 'default', pattern: p.EventPattern, targets: (p.Targets ?? []).map((t) => t.Arn) });
@@ -69,7 +75,14 @@ export class LocalEventBridge {
 
   put(entries: { EventBusName?: string; Source: string; DetailType: string; Detail: string }[]) {
     return entries.map((e) => {
-      const event: BusEvent = { id: randomUUID(), bus: e.EventBusName ?? 'default', source: e.Source, 'detail-type': e.DetailType, time: this.clock.now().toISOString(), detail: JSON.parse(e.Detail) as Record<string, unknown> };
+      const event: BusEvent = {
+        id: randomUUID(),
+        bus: e.EventBusName ?? 'default',
+        source: e.Source,
+        'detail-type': e.DetailType,
+        time: this.clock.now().toISOString(),
+        detail: JSON.parse(e.Detail) as Record<string, unknown>,
+      };
       this.log.push(event);
       for (const rule of this.rules) {
         if (rule.bus !== event.bus && !event.bus.endsWith(rule.bus)) continue;

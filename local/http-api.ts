@@ -31,7 +31,9 @@ export function routesOf(assembly: CloudAssembly): Route[] {
   const routes: Route[] = [];
   for (const { stack, resource } of assembly.resources('AWS::ApiGatewayV2::Route')) {
     const p = resource.Properties as { RouteKey: string; Target: unknown };
-    const integrationId = String(assembly.resolve(stack, p.Target)).replace(/^integrations\//, '').replace(`${stack}-`, '');
+    const integrationId = String(assembly.resolve(stack, p.Target))
+      .replace(/^integrations\//, '')
+      .replace(`${stack}-`, '');
     const integration = assembly.stacks.get(stack)!.Resources[integrationId];
     const functionArn = String(assembly.resolve(stack, integration?.Properties?.IntegrationUri));
     const [method, path] = p.RouteKey.split(' ') as [string, string];
@@ -79,7 +81,13 @@ export function httpApi(routes: Route[], lambdas: LambdaHost, clock: VirtualCloc
         apiId: 'local',
         domainName: headers.host ?? 'localhost',
         domainPrefix: 'local',
-        http: { method: req.method!, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method: req.method!,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey: route.r.routeKey,
         stage: '$default',
@@ -90,7 +98,8 @@ export function httpApi(routes: Route[], lambdas: LambdaHost, clock: VirtualCloc
       isBase64Encoded: false,
     };
     try {
-      const result = (await lambdas.invoke(route.r.functionArn, event)) as { statusCode?: number; headers?: Record<string, string>; body?: string } | string | undefined;
+      const result = (await lambdas.invoke(route.r.functionArn, event)) as
+        { statusCode?: number; headers?: Record<string, string>; body?: string } | string | undefined;
       if (result && typeof result === 'object' && 'statusCode' in result) {
         res.writeHead(result.statusCode ?? 200, result.headers ?? {});
         res.end(result.body ?? '');

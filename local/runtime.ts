@@ -73,21 +73,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const sfnEndpoint = await listen(sfnServer);
   const eventsServer = createServer();
   const eventsEndpoint = await listen(eventsServer);
-  const lambdas = new LambdaHost(assembly, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    // The bundles' DynamoDB requests are served in this process (LOCAL_DYNAMODB_HANDLER below); the endpoint only names it.
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: eventsEndpoint,
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // The unsubscribe links' key: Secrets Manager on AWS, a local file (or this run's memory) here.
-    UNSUBSCRIBE_KEY: unsubscribeKey,
-  }, { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler });
+  const lambdas = new LambdaHost(
+    assembly,
+    {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      // The bundles' DynamoDB requests are served in this process (LOCAL_DYNAMODB_HANDLER below); the endpoint only names it.
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventsEndpoint,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // The unsubscribe links' key: Secrets Manager on AWS, a local file (or this run's memory) here.
+      UNSUBSCRIBE_KEY: unsubscribeKey,
+    },
+    { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler },
+  );
   let sfn: LocalStepFunctions;
   try {
     sfn = new LocalStepFunctions(assembly, lambdas, clock, options.dataDir ? new CheckpointStore(join(options.dataDir, 'executions')) : undefined);
@@ -174,9 +178,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       await sweeping?.catch(() => {});
       // Let handlers already running finish their writes (bounded: a hung handler must not hang the
       // stop). The servers stay open meanwhile: a handler under way may still call the local bus or Step Functions.
-      for (const until = Date.now() + 5_000; lambdas.inFlight > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 5));
-      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
-      if ((globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER] === dynamo.requestHandler) delete (globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER];
+      for (const until = Date.now() + 5_000; lambdas.inFlight > 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+      await Promise.all([
+        new Promise((r) => server.close(r)),
+        new Promise((r) => sfnServer.close(r)),
+        new Promise((r) => eventsServer.close(r)),
+        ses.stop(),
+        dynamo.stop(),
+      ]);
+      if ((globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER] === dynamo.requestHandler)
+        delete (globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER];
       clock.uninstall();
     },
   };

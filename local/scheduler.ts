@@ -47,7 +47,13 @@ export class LocalScheduler {
       const p = assembly.resolve(stack, resource.Properties) as { ScheduleExpression: string; State?: string; Target: { Arn: string; Input?: string } };
       if (p.State === 'DISABLED') continue;
       nextFire(p.ScheduleExpression, 0);
-      this.schedules.push({ name: logicalId, expression: p.ScheduleExpression, targetArn: p.Target.Arn, input: p.Target.Input ? JSON.parse(p.Target.Input) : {}, fired: 0 });
+      this.schedules.push({
+        name: logicalId,
+        expression: p.ScheduleExpression,
+        targetArn: p.Target.Arn,
+        input: p.Target.Input ? JSON.parse(p.Target.Input) : {},
+        fired: 0,
+      });
     }
   }
 

@@ -44,13 +44,23 @@ export function playDefinition(scope: Construct, fn: IFunction, play: PlayDefini
   complete.addCatch(fail, { resultPath: '$.error' });
   const done = complete.next(new sfn.Succeed(scope, 'Done'));
 
-  const begin = task('Begin', { action: 'begin', anchor: sfn.JsonPath.stringAt('$.anchor'), trigger: sfn.JsonPath.objectAt('$.trigger') }, { 'route.$': '$.Payload.route', 'at.$': '$.Payload.at' }, '$.run');
+  const begin = task(
+    'Begin',
+    { action: 'begin', anchor: sfn.JsonPath.stringAt('$.anchor'), trigger: sfn.JsonPath.objectAt('$.trigger') },
+    { 'route.$': '$.Payload.route', 'at.$': '$.Payload.at' },
+    '$.run',
+  );
   begin.addCatch(fail, { resultPath: '$.error' });
 
   // Built back to front, so each step knows the state that follows it.
   let following: sfn.IChainable = done;
   for (const step of [...play.steps].reverse()) {
-    const runStep = task(`Run ${step.id}`, { action: 'step', step: step.id }, { 'route.$': '$.Payload.route', 'until.$': '$.Payload.until', 'reason.$': '$.Payload.reason' }, '$.step');
+    const runStep = task(
+      `Run ${step.id}`,
+      { action: 'step', step: step.id },
+      { 'route.$': '$.Payload.route', 'until.$': '$.Payload.until', 'reason.$': '$.Payload.reason' },
+      '$.step',
+    );
     // The send ledger and the run record make a retry safe: what was done is not done again.
     runStep.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 3 });
     runStep.addCatch(fail, { resultPath: '$.error' });
@@ -61,7 +71,11 @@ export function playDefinition(scope: Construct, fn: IFunction, play: PlayDefini
       .otherwise(following);
     following = new sfn.Wait(scope, `Wait for ${step.id}`, { time: sfn.WaitTime.timestampPath(`$.run.at.${scheduleKey(step.id)}`) }).next(runStep).next(after);
   }
-  return begin.next(new sfn.Choice(scope, 'Started?').when(sfn.Condition.stringEquals('$.run.route', 'exit'), new sfn.Succeed(scope, 'Not started', { comment: 'another run of this play is live' })).otherwise(following));
+  return begin.next(
+    new sfn.Choice(scope, 'Started?')
+      .when(sfn.Condition.stringEquals('$.run.route', 'exit'), new sfn.Succeed(scope, 'Not started', { comment: 'another run of this play is live' }))
+      .otherwise(following),
+  );
 }
 
 /** The longest a run can last: its span of days plus slack for pauses and watches (Standard allows a year). */

@@ -16,13 +16,19 @@ export const DEMO_START = new Date('2026-01-05T00:00:00Z');
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 async function post(rt: LocalRuntime, path: string, body: unknown) {
-  const res = await fetch(`${rt.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) }, body: JSON.stringify(body) });
+  const res = await fetch(`${rt.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
 }
 
@@ -73,7 +79,11 @@ export async function demo(options: { accounts: number; days: number; seed: numb
       eventsPosted += events.length;
     }
     if (day === options.days) break;
-    await inParallel(accounts.filter((a) => a.signupDay === day), 8, (a) => signup(rt, a, day));
+    await inParallel(
+      accounts.filter((a) => a.signupDay === day),
+      8,
+      (a) => signup(rt, a, day),
+    );
     for (let hour = 1; hour <= 23; hour++) {
       rt.clock.advanceTo(dayStart + hour * HOUR);
       await rt.idle();
@@ -88,7 +98,12 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   await rt.idle();
   if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
 
-  const summary = await summarise(rt, accounts, { days: options.days, seed: options.seed, eventsPosted, seconds: (Date.now() - began) / 1000 }, Object.keys(config.plays));
+  const summary = await summarise(
+    rt,
+    accounts,
+    { days: options.days, seed: options.seed, eventsPosted, seconds: (Date.now() - began) / 1000 },
+    Object.keys(config.plays),
+  );
   if (options.json) console.log(JSON.stringify(summary));
   else printSummary(summary);
 
@@ -97,6 +112,8 @@ export async function demo(options: { accounts: number; days: number; seed: numb
     process.exit(0);
   }
   rt.clock.resume();
-  console.error(`\nStill serving: API ${rt.url} · outbox ${rt.url}/local/outbox (viewer ${rt.sesUrl}) · clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop.`);
+  console.error(
+    `\nStill serving: API ${rt.url} · outbox ${rt.url}/local/outbox (viewer ${rt.sesUrl}) · clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop.`,
+  );
   process.once('SIGINT', () => void rt.stop().then(() => process.exit(0)));
 }

@@ -17,7 +17,9 @@ export function openNewEmails(rt: LocalRuntime, accounts: SyntheticAccount[], se
     const chance = ARCHETYPES[account.archetype].activity(day - account.signupDay);
     if ((fnv1a(`${account.id}|${email.subject}|${day}`) % 1000) / 1000 >= chance) continue;
     const mail = { timestamp: rt.clock.now().toISOString(), messageId: email.messageId, destination: email.destination.to, tags: { account: [account.id] } };
-    rt.events.put([{ Source: 'aws.ses', DetailType: 'Email Opened', Detail: JSON.stringify({ eventType: 'Open', mail, open: { timestamp: rt.clock.now().toISOString() } }) }]);
+    rt.events.put([
+      { Source: 'aws.ses', DetailType: 'Email Opened', Detail: JSON.stringify({ eventType: 'Open', mail, open: { timestamp: rt.clock.now().toISOString() } }) },
+    ]);
   }
   return outbox.length;
 }

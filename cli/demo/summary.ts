@@ -21,7 +21,12 @@ export interface DemoSummary {
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
 /** The demo's outcome, read back through the public API (the account view) and the local stand-ins. */
-export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], run: { days: number; seed: number; eventsPosted: number; seconds: number }, playIds: string[]): Promise<DemoSummary> {
+export async function summarise(
+  rt: LocalRuntime,
+  accounts: SyntheticAccount[],
+  run: { days: number; seed: number; eventsPosted: number; seconds: number },
+  playIds: string[],
+): Promise<DemoSummary> {
   const tiers: Record<string, number> = {};
   const byTemplate: Record<string, number> = {};
   const byStep: Record<string, number> = {};
@@ -76,7 +81,11 @@ export async function summarise(rt: LocalRuntime, accounts: SyntheticAccount[], 
 }
 
 export function printSummary(s: DemoSummary) {
-  const rows = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `    ${k.padEnd(20)} ${v}`).join('\n');
+  const rows = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `    ${k.padEnd(20)} ${v}`)
+      .join('\n');
   console.log(`
 Tend demo: ${s.accounts} accounts over ${s.days} days (seed ${s.seed}) in ${s.seconds} s
   usage events ingested  ${s.eventsPosted.toLocaleString('en-US')}

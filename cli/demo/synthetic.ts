@@ -1,7 +1,24 @@
 import type { Random } from './random.ts';
 
 const DAY = 86_400_000;
-const PREFIXES = ['North', 'Blue', 'Bright', 'Iron', 'Silver', 'Green', 'Summit', 'Harbor', 'Pine', 'Atlas', 'Nova', 'Cedar', 'Delta', 'Orbit', 'Maple', 'Vertex'];
+const PREFIXES = [
+  'North',
+  'Blue',
+  'Bright',
+  'Iron',
+  'Silver',
+  'Green',
+  'Summit',
+  'Harbor',
+  'Pine',
+  'Atlas',
+  'Nova',
+  'Cedar',
+  'Delta',
+  'Orbit',
+  'Maple',
+  'Vertex',
+];
 const SUFFIXES = ['Labs', 'Logistics', 'Health', 'Foods', 'Capital', 'Robotics', 'Media', 'Energy', 'Retail', 'Systems', 'Studio', 'Freight'];
 const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jun', 'Kira', 'Luca', 'Mina', 'Noah', 'Omar', 'Priya'];
 
@@ -83,7 +100,14 @@ export function usageOnDay(r: Random, account: SyntheticAccount, day: number, st
   courses.forEach((course, i) => {
     // Course i is taken on day 2 + 3i of the account's life, by accounts engaged enough to.
     if (age === 2 + 3 * i && r.chance(a.training)) {
-      events.push({ id: `${firstUser}-training-${course}`, accountId: account.id, userId: firstUser, name: 'training.completed', timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(), properties: { course } });
+      events.push({
+        id: `${firstUser}-training-${course}`,
+        accountId: account.id,
+        userId: firstUser,
+        name: 'training.completed',
+        timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(),
+        properties: { course },
+      });
     }
   });
   for (const user of account.users) {
@@ -91,7 +115,14 @@ export function usageOnDay(r: Random, account: SyntheticAccount, day: number, st
     const n = r.int(1, 4);
     for (let k = 0; k < n; k++) {
       const at = start.getTime() + day * DAY + r.int(8, 18) * 3_600_000 + r.int(0, 3_599_999);
-      events.push({ id: `${user}-d${day}-${k}`, accountId: account.id, userId: user, name: 'feature_used', timestamp: new Date(at).toISOString(), properties: { feature: features[r.int(0, reach - 1)]! } });
+      events.push({
+        id: `${user}-d${day}-${k}`,
+        accountId: account.id,
+        userId: user,
+        name: 'feature_used',
+        timestamp: new Date(at).toISOString(),
+        properties: { feature: features[r.int(0, reach - 1)]! },
+      });
     }
   }
   return events;

@@ -35,7 +35,11 @@ function target(options: ImportOptions): { url: string; key: string } {
 
 async function call(api: { url: string; key: string }, path: string, body: unknown): Promise<{ status: number; body: Record<string, any> }> {
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${api.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     // Rate limited or a passing server error: wait and send again (every write is an upsert).
     if ((res.status === 429 || res.status >= 500) && attempt < 5) {
@@ -49,9 +53,11 @@ async function call(api: { url: string; key: string }, path: string, body: unkno
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /**
@@ -62,7 +68,10 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
  */
 export async function importCommand(kind: ImportKind, file: string, options: ImportOptions) {
   if (!existsSync(file)) throw new Error(`no file ${file}`);
-  const records = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as { record: Record<string, string>; info: { lines: number } }[];
+  const records = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as {
+    record: Record<string, string>;
+    info: { lines: number };
+  }[];
   const header = records.length ? Object.keys(records[0]!.record) : [];
   const { fields, ignored } = columnFields(kind, header, parseMappings(kind, options.map));
   const schema = kind === 'accounts' ? accountUpsertSchema : contactUpsertSchema;
@@ -83,7 +92,10 @@ export async function importCommand(kind: ImportKind, file: string, options: Imp
 
   if (!options.dryRun && valid.length) {
     const api = target(options);
-    const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: `importing ${kind} [{bar}] {value}/{total} rows`, stream: process.stderr, hideCursor: true }) : undefined;
+    const bar =
+      process.stderr.isTTY && !options.json
+        ? new SingleBar({ format: `importing ${kind} [{bar}] {value}/{total} rows`, stream: process.stderr, hideCursor: true })
+        : undefined;
     bar?.start(valid.length, 0);
     if (kind === 'accounts') {
       await inParallel(valid, options.concurrency, async (row) => {
@@ -113,9 +125,14 @@ export async function importCommand(kind: ImportKind, file: string, options: Imp
   const counts = reports.reduce<Record<string, number>>((c, r) => ({ ...c, [r.status]: (c[r.status] ?? 0) + 1 }), {});
   const failed = (counts.invalid ?? 0) + (counts.rejected ?? 0);
   if (failed) process.exitCode = 1;
-  if (options.json) return console.log(JSON.stringify({ kind, file, dryRun: !!options.dryRun, rows: reports.length, counts, ignoredColumns: ignored, report: reports }));
+  if (options.json)
+    return console.log(JSON.stringify({ kind, file, dryRun: !!options.dryRun, rows: reports.length, counts, ignoredColumns: ignored, report: reports }));
   const mapped = [...fields].map(([c, f]) => (c === f ? c : `${c}→${f}`)).join(', ');
   console.log(`${file}: ${reports.length} rows of ${kind}; columns ${mapped}${ignored.length ? `; ignored ${ignored.join(', ')}` : ''}`);
   for (const r of reports.filter((r) => r.error)) console.log(`  line ${r.line}${r.id ? ` (${r.id})` : ''}: ${r.status}: ${r.error}`);
-  console.log(`${options.dryRun ? 'dry run, nothing sent: ' : ''}${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  console.log(
+    `${options.dryRun ? 'dry run, nothing sent: ' : ''}${Object.entries(counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
 }

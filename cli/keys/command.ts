@@ -14,9 +14,13 @@ interface TableOptions {
 }
 
 export function parseScopes(values: string[]): Scope[] {
-  const scopes = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const scopes = values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-  if (unknown.length || !scopes.length) throw new Error(`--scope must be one or more of ${SCOPES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`);
+  if (unknown.length || !scopes.length)
+    throw new Error(`--scope must be one or more of ${SCOPES.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`);
   return scopes as Scope[];
 }
 
@@ -32,7 +36,9 @@ async function withTable<T>(options: TableOptions, fn: (t: Awaited<ReturnType<ty
 /** `tend keys create`: the key is printed once; only its hash is stored. */
 export async function createKeyCommand(options: TableOptions & { scope: string[]; name?: string; rate?: number }) {
   const scopes = parseScopes(options.scope);
-  const { key, record } = await withTable(options, (t) => createApiKey(t.client, t.table, { scopes, name: options.name ?? scopes.join('+'), rateLimit: options.rate }));
+  const { key, record } = await withTable(options, (t) =>
+    createApiKey(t.client, t.table, { scopes, name: options.name ?? scopes.join('+'), rateLimit: options.rate }),
+  );
   if (options.json) return console.log(JSON.stringify({ key, id: record.id, name: record.name, scopes: record.scopes }));
   console.log(`${key}\n\nKey ${record.id} (${record.scopes.join(', ')}) created. It is shown only now: Tend keeps its hash.`);
   console.log('Send it as "Authorization: Bearer <key>" (or x-api-key; Segment: as the write key).');
@@ -44,7 +50,10 @@ export async function listKeysCommand(options: TableOptions) {
   if (options.json) return console.log(JSON.stringify(rows));
   if (!rows.length) return console.log('No API keys. Create one with `tend keys create --scope ingest`.');
   console.log(`${'id'.padEnd(14)}${'scopes'.padEnd(20)}${'created'.padEnd(22)}${'status'.padEnd(24)}name`);
-  for (const k of rows) console.log(`${k.id.padEnd(14)}${k.scopes.join(',').padEnd(20)}${k.createdAt.slice(0, 19).padEnd(22)}${(k.revokedAt ? `revoked ${k.revokedAt.slice(0, 10)}` : 'active').padEnd(24)}${k.name}`);
+  for (const k of rows)
+    console.log(
+      `${k.id.padEnd(14)}${k.scopes.join(',').padEnd(20)}${k.createdAt.slice(0, 19).padEnd(22)}${(k.revokedAt ? `revoked ${k.revokedAt.slice(0, 10)}` : 'active').padEnd(24)}${k.name}`,
+    );
 }
 
 export async function revokeKeyCommand(id: string, options: TableOptions) {

@@ -16,7 +16,12 @@ export interface FitOptions {
 }
 
 /** Fits on the table's labelled accounts and stores the model (unless a dry run or too few accounts). */
-export async function fitFromTable(client: DynamoDBClient, table: string, now: Date, store: boolean): Promise<FitResult & { labelled: number; accounts: number }> {
+export async function fitFromTable(
+  client: DynamoDBClient,
+  table: string,
+  now: Date,
+  store: boolean,
+): Promise<FitResult & { labelled: number; accounts: number }> {
   const { labelled, accounts } = await labelledAccounts(client, table, now);
   const result = fitChurnModel(labelled, now);
   if (result.ok && store) await churnModelRepo(DynamoDBDocumentClient.from(client), table).put(result.model);
@@ -29,7 +34,12 @@ export async function fitCommand(options: FitOptions) {
   if (options.table) result = await fitFromTable(new DynamoDBClient({ region: options.region }), options.table, new Date(), !options.dryRun);
   else {
     const dataDir = resolve(options.data);
-    const rt = await startLocalRuntime({ assemblyDir: await localAssembly(dataDir, () => {}), dataDir: join(dataDir, 'state'), paused: true, schedules: false });
+    const rt = await startLocalRuntime({
+      assemblyDir: await localAssembly(dataDir, () => {}),
+      dataDir: join(dataDir, 'state'),
+      paused: true,
+      schedules: false,
+    });
     try {
       result = await fitFromTable(rt.dynamo.client, rt.tableName, rt.clock.now(), !options.dryRun);
     } finally {
@@ -45,8 +55,12 @@ export async function fitCommand(options: FitOptions) {
   const m = result.model;
   console.log(`Fitted on ${m.trainedOn} accounts; on ${m.heldOut} held-out accounts: AUC ${m.auc.toFixed(3)}, Brier score ${m.brier.toFixed(3)}.`);
   console.log('Calibration (held out): predicted -> observed churn');
-  for (const b of m.calibration) console.log(`  ${(b.from * 100).toFixed(0).padStart(3)}-${(b.to * 100).toFixed(0)}%  ${String(b.accounts).padStart(5)} accounts  ${(b.predicted * 100).toFixed(1)}% -> ${(b.observed * 100).toFixed(1)}%`);
+  for (const b of m.calibration)
+    console.log(
+      `  ${(b.from * 100).toFixed(0).padStart(3)}-${(b.to * 100).toFixed(0)}%  ${String(b.accounts).padStart(5)} accounts  ${(b.predicted * 100).toFixed(1)}% -> ${(b.observed * 100).toFixed(1)}%`,
+    );
   console.log('Weights (per standard deviation; negative lowers churn risk):');
-  for (const [f, w] of m.features.map((f, j) => [f, m.weights[j]!] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))) console.log(`  ${f.padEnd(24)} ${w >= 0 ? '+' : ''}${w.toFixed(3)}`);
+  for (const [f, w] of m.features.map((f, j) => [f, m.weights[j]!] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])))
+    console.log(`  ${f.padEnd(24)} ${w >= 0 ? '+' : ''}${w.toFixed(3)}`);
   console.log(options.dryRun ? 'Dry run: not stored.' : 'Stored: the next scoring run reports churnRisk on every account.');
 }

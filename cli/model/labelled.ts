@@ -25,12 +25,19 @@ function configuredPolicy(): SignalPolicy {
  * 400 days) and feedback with the same code as scoring: one scan for the accounts, then one
  * Query per labelled account. Accounts with no usage at all by then are left out.
  */
-export async function labelledAccounts(client: DynamoDBClient, table: string, now: Date, policy: SignalPolicy = configuredPolicy()): Promise<{ labelled: LabelledAccount[]; accounts: number }> {
+export async function labelledAccounts(
+  client: DynamoDBClient,
+  table: string,
+  now: Date,
+  policy: SignalPolicy = configuredPolicy(),
+): Promise<{ labelled: LabelledAccount[]; accounts: number }> {
   const db = DynamoDBDocumentClient.from(client);
   const accounts: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'sk = :a', ExpressionAttributeValues: { ':a': keys.account('').sk }, ExclusiveStartKey: start }));
+    const page = await db.send(
+      new ScanCommand({ TableName: table, FilterExpression: 'sk = :a', ExpressionAttributeValues: { ':a': keys.account('').sk }, ExclusiveStartKey: start }),
+    );
     accounts.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -44,14 +51,23 @@ export async function labelledAccounts(client: DynamoDBClient, table: string, no
       while (next < accounts.length) {
         const a = accounts[next++]!;
         const renewal = typeof a.renewalDate === 'string' ? Date.parse(a.renewalDate) : NaN;
-        const outcome = a.status === 'churned' ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) } : a.status === 'active' && renewal < now.getTime() ? { churned: false, at: renewal } : undefined;
+        const outcome =
+          a.status === 'churned'
+            ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) }
+            : a.status === 'active' && renewal < now.getTime()
+              ? { churned: false, at: renewal }
+              : undefined;
         if (!outcome) continue;
         const at = Math.max(outcome.at - HORIZON_DAYS * DAY_MS, Date.parse(String(a.startDate)));
         if (!(at <= outcome.at)) continue;
         const input = await inputs.load(String(a.id), dayOf(at - 2 * usageDays * DAY_MS));
         const days = input.days.filter((d) => d.day <= dayOf(at));
         if (!input.account || days.length === 0) continue;
-        labelled.push({ accountId: String(a.id), churned: outcome.churned, signals: signalsAt(policy, { ...input, account: input.account, days }, new Date(at)) });
+        labelled.push({
+          accountId: String(a.id),
+          churned: outcome.churned,
+          signals: signalsAt(policy, { ...input, account: input.account, days }, new Date(at)),
+        });
       }
     }),
   );

@@ -25,7 +25,14 @@ export function listCommand(options: { json?: boolean }) {
   if (options.json) return console.log(JSON.stringify(plays));
   for (const p of plays) {
     const t = p.trigger;
-    const trigger = t.on === 'date' ? `${t.daysBefore} days before ${t.field}` : t.on === 'tier.changed' ? `tier.changed to ${t.to.join('/')}` : t.on === 'flag.started' ? `flag.started ${t.flags.join('/')}` : t.on;
+    const trigger =
+      t.on === 'date'
+        ? `${t.daysBefore} days before ${t.field}`
+        : t.on === 'tier.changed'
+          ? `tier.changed to ${t.to.join('/')}`
+          : t.on === 'flag.started'
+            ? `flag.started ${t.flags.join('/')}`
+            : t.on;
     console.log(`${p.id.padEnd(14)} ${trigger.padEnd(48)} ${p.steps.map((s) => `${s.id}@${s.day}`).join(' ')}`);
   }
 }

@@ -27,7 +27,12 @@ export async function backtestCommand(options: BacktestOptions) {
     history = await readHistory(new DynamoDBClient({ region: options.region }), options.table, progress);
   } else {
     const dataDir = resolve(options.data);
-    const rt = await startLocalRuntime({ assemblyDir: await localAssembly(dataDir, () => {}), dataDir: join(dataDir, 'state'), paused: true, schedules: false });
+    const rt = await startLocalRuntime({
+      assemblyDir: await localAssembly(dataDir, () => {}),
+      dataDir: join(dataDir, 'state'),
+      paused: true,
+      schedules: false,
+    });
     try {
       history = await readHistory(rt.dynamo.client, rt.tableName, progress);
     } finally {
@@ -51,9 +56,15 @@ function print(r: BacktestReport, candidate: string, limit: number) {
   console.log(`  latest day, stored tier -> candidate tier:`);
   for (const from of tiers) {
     const row = r.transitions[from];
-    if (row) console.log(`    ${from.padEnd(10)} ${Object.entries(row).map(([to, n]) => `${to} ${n}`).join(', ')}`);
+    if (row)
+      console.log(
+        `    ${from.padEnd(10)} ${Object.entries(row)
+          .map(([to, n]) => `${to} ${n}`)
+          .join(', ')}`,
+      );
   }
   console.log(`  ${r.changes.length} accounts would change tier on at least one day${r.changes.length ? ':' : '.'}`);
-  for (const c of r.changes.slice(0, limit)) console.log(`    ${c.accountId.padEnd(24)} from ${c.firstDay}: ${c.was ?? 'unscored'} -> ${c.wouldBe ?? 'unscored'} (${c.daysDifferent} days)`);
+  for (const c of r.changes.slice(0, limit))
+    console.log(`    ${c.accountId.padEnd(24)} from ${c.firstDay}: ${c.was ?? 'unscored'} -> ${c.wouldBe ?? 'unscored'} (${c.daysDifferent} days)`);
   if (r.changes.length > limit) console.log(`    ... ${r.changes.length - limit} more (--limit, or --json for all)`);
 }

@@ -16,7 +16,12 @@ type HistoryPolicy = Pick<ScoringPolicy, 'features' | 'windows' | 'trainingCours
 
 function configuredPolicy(): HistoryPolicy {
   const config = parseConfig(userConfig);
-  return { features: config.product.features, trainingCourses: config.product.trainingCourses, windows: config.scoring.windows, modelFor: modelResolver(config.scoreModel) };
+  return {
+    features: config.product.features,
+    trainingCourses: config.product.trainingCourses,
+    windows: config.scoring.windows,
+    modelFor: modelResolver(config.scoreModel),
+  };
 }
 
 /**
@@ -25,12 +30,19 @@ function configuredPolicy(): HistoryPolicy {
  * to stay one write unit. A scan for the score items, then one Query per scored account; read once
  * for an offline analysis. The stored tier of a past day is its score's tier under the current model.
  */
-export async function readHistory(client: DynamoDBClient, table: string, onProgress?: (items: number) => void, policy: HistoryPolicy = configuredPolicy()): Promise<HistoricScore[]> {
+export async function readHistory(
+  client: DynamoDBClient,
+  table: string,
+  onProgress?: (items: number) => void,
+  policy: HistoryPolicy = configuredPolicy(),
+): Promise<HistoricScore[]> {
   const db = DynamoDBDocumentClient.from(client);
   const scored: { accountId: string; item: Record<string, unknown> }[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new ScanCommand({ TableName: table, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk }, ExclusiveStartKey: start }));
+    const page = await db.send(
+      new ScanCommand({ TableName: table, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk }, ExclusiveStartKey: start }),
+    );
     for (const item of page.Items ?? []) scored.push({ accountId: String(item.pk).slice(String(item.pk).indexOf('#') + 1), item });
     start = page.LastEvaluatedKey;
   } while (start);
@@ -50,7 +62,14 @@ export async function readHistory(client: DynamoDBClient, table: string, onProgr
         const model = policy.modelFor(facts.segment);
         for (const { day, score } of facts.recent) {
           const at = new Date(Date.parse(`${day}T00:00:00Z`) + timeOfDay);
-          out.push({ accountId, day, segment: facts.segment, signals: signalsAt(policy, { ...input, account: input.account }, at), score, tier: tierOf(model, score).name });
+          out.push({
+            accountId,
+            day,
+            segment: facts.segment,
+            signals: signalsAt(policy, { ...input, account: input.account }, at),
+            score,
+            tier: tierOf(model, score).name,
+          });
         }
         onProgress?.(out.length);
       }

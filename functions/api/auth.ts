@@ -80,7 +80,8 @@ export function apiAuth(deps: AuthDeps): MiddlewareObj<HttpEvent, HttpResult> {
       const signature = isSegment ? event.headers?.['x-signature'] : undefined;
       if (signature) {
         const secret = await deps.segmentSecret();
-        if (!secret || !signatureMatches(secret, rawBody(event, deps.maxBodyBytes), signature)) throw new UnauthorizedError('X-Signature does not match the body signed with the configured Segment shared secret');
+        if (!secret || !signatureMatches(secret, rawBody(event, deps.maxBodyBytes), signature))
+          throw new UnauthorizedError('X-Signature does not match the body signed with the configured Segment shared secret');
         principal = { id: 'segment-webhook', rateLimit: deps.webhookRateLimitPerMinute };
       } else {
         const key = presentedKey(event) ?? (isSegment ? bodyWriteKey(event, deps.maxBodyBytes) : undefined);
@@ -88,7 +89,8 @@ export function apiAuth(deps: AuthDeps): MiddlewareObj<HttpEvent, HttpResult> {
         const id = keyIdOf(key);
         const record = id ? await lookup(id) : undefined;
         if (!record || !keyMatches(key, record)) throw new UnauthorizedError('unknown or revoked API key');
-        if (needed !== 'any' && !allows(record, needed)) throw new ForbiddenError(`this key's scopes (${record.scopes.join(', ')}) do not include "${needed}", which ${event.routeKey} needs`);
+        if (needed !== 'any' && !allows(record, needed))
+          throw new ForbiddenError(`this key's scopes (${record.scopes.join(', ')}) do not include "${needed}", which ${event.routeKey} needs`);
         principal = { id: record.id, rateLimit: record.rateLimit };
       }
 

@@ -55,7 +55,8 @@ const auth = apiAuth({
 });
 type BodyRoute = { [K in ApiRouteKey]: (typeof ROUTES)[K] extends { body: z.ZodMiniType } ? K : never }[ApiRouteKey];
 /** The body of a request, parsed with the schema the route list declares for its route (and OpenAPI documents). */
-const body = <K extends BodyRoute>(event: HttpEvent, route: K) => parseBody(event, ROUTES[route].body, config.api.maxBodyBytes) as z.output<(typeof ROUTES)[K]['body']>;
+const body = <K extends BodyRoute>(event: HttpEvent, route: K) =>
+  parseBody(event, ROUTES[route].body, config.api.maxBodyBytes) as z.output<(typeof ROUTES)[K]['body']>;
 const accountIdOf = (event: HttpEvent) => {
   const id = idSchema.safeParse(event.pathParameters?.id);
   if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
@@ -76,7 +77,11 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   [SEGMENT_ROUTE]: async (event) => json(200, await ingestSegment(deps, body(event, SEGMENT_ROUTE))),
   'GET /v1/accounts': async (event) => {
     const query = ROUTES['GET /v1/accounts'].query.safeParse(event.queryStringParameters ?? {});
-    if (!query.success) throw new ValidationError(query.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '), query.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })));
+    if (!query.success)
+      throw new ValidationError(
+        query.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '),
+        query.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })),
+      );
     return json(200, await listAccounts(deps, query.data, { now: deps.clock.now(), thresholds: cardThresholds, onboardingPlay: ONBOARDING }));
   },
   'GET /v1/accounts/{id}/card': async (event) => {

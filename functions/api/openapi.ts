@@ -29,7 +29,12 @@ export function openApiDocument(routes: Record<string, RouteSpec>, info: { title
     const [method, path] = routeKey.split(' ') as [string, string];
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const query = doc.query ? (schemaOf(doc.query) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
-    const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema }));
+    const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: query?.required?.includes(name) ?? false,
+      schema,
+    }));
     const keyed = doc.auth !== 'public';
     // Public routes (the unsubscribe links) take no key, so none of the key's errors apply to them.
     const errors = { ...(keyed ? COMMON_ERRORS : {}), ...(doc.errors ?? {}) };
@@ -42,9 +47,16 @@ export function openApiDocument(routes: Record<string, RouteSpec>, info: { title
       'x-tend-scope': doc.auth === 'any' ? 'any valid key' : doc.auth === 'public' ? 'none: the signed token in the link' : doc.auth,
       parameters: [...params, ...queryParams],
       // A body the route's schema accepts absent (a play action's optional { by }) is not required.
-      ...(doc.body ? { requestBody: { required: !doc.body.safeParse(undefined).success, content: { 'application/json': { schema: schemaOf(doc.body) } } } } : {}),
+      ...(doc.body
+        ? { requestBody: { required: !doc.body.safeParse(undefined).success, content: { 'application/json': { schema: schemaOf(doc.body) } } } }
+        : {}),
       responses: {
-        ...Object.fromEntries(Object.entries(doc.ok).map(([code, description]) => [code, { description, ...(doc.contentType ? { content: { [doc.contentType]: { schema: { type: 'string' } } } } : {}) }])),
+        ...Object.fromEntries(
+          Object.entries(doc.ok).map(([code, description]) => [
+            code,
+            { description, ...(doc.contentType ? { content: { [doc.contentType]: { schema: { type: 'string' } } } } : {}) },
+          ]),
+        ),
         ...Object.fromEntries(Object.entries(errors).map(([code, description]) => [code, { description, content: errorContent }])),
       },
     };

@@ -48,7 +48,16 @@ function body(event: HttpEvent): { by?: string } | undefined {
 export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: HttpEvent) => Promise<HttpResult>> {
   return {
     'GET /v1/plays': async () =>
-      json(200, { plays: Object.values(deps.plays).map((p) => ({ id: p.id, description: p.description, trigger: p.trigger, anchor: p.anchor, cooldownDays: p.cooldownDays, steps: p.steps.map((s) => ({ id: s.id, day: s.day })) })) }),
+      json(200, {
+        plays: Object.values(deps.plays).map((p) => ({
+          id: p.id,
+          description: p.description,
+          trigger: p.trigger,
+          anchor: p.anchor,
+          cooldownDays: p.cooldownDays,
+          steps: p.steps.map((s) => ({ id: s.id, day: s.day })),
+        })),
+      }),
     'GET /v1/plays/{play}/runs': async (event) => {
       const play = playParam(deps, event);
       const q = playListQuerySchema.safeParse(event.queryStringParameters ?? {});
@@ -66,7 +75,8 @@ export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: Ht
         const result = await startPlay(deps, play, account, { on: 'manual', at: deps.clock.now().toISOString(), detail: by ? { by } : undefined });
         return json(result.outcome === 'started' ? 202 : 409, result);
       }
-      if (action !== 'pause' && action !== 'resume' && action !== 'cancel' && action !== 'retry') throw new NotFoundError(`no action "${action}"; actions: start, pause, resume, cancel, retry`);
+      if (action !== 'pause' && action !== 'resume' && action !== 'cancel' && action !== 'retry')
+        throw new NotFoundError(`no action "${action}"; actions: start, pause, resume, cancel, retry`);
       return json(200, { run: await controlRun(deps, { accountId, play: play.id, action, by }) });
     },
   };

@@ -35,7 +35,11 @@ export const playListQuerySchema = z.object({
 });
 export const playControlSchema = z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) }));
 const unsubscribeQuerySchema = z.object({ token: z.optional(z.string()) });
-const unsubscribeErrors = { 400: 'the link is incomplete or malformed (an HTML page)', 403: 'the link was changed or not issued by Tend (an HTML page)', 410: 'the link has expired (an HTML page)' };
+const unsubscribeErrors = {
+  400: 'the link is incomplete or malformed (an HTML page)',
+  403: 'the link was changed or not issued by Tend (an HTML page)',
+  410: 'the link has expired (an HTML page)',
+};
 
 /**
  * Every route of the public HTTP API, each declared once, keyed by API Gateway's route key
@@ -53,10 +57,34 @@ export const ROUTES = {
     ok: { 200: 'changed, churned, reactivated or unchanged (`outcome`)', 201: 'created' },
     errors: { 409: 'the account changed again and again while this request was writing it: send it again' },
   },
-  'POST /v1/events': { auth: 'ingest', serve: 'api', summary: 'Record up to 500 usage events; each is accepted, a duplicate or rejected', body: eventBatchSchema, ok: { 202: 'stored; per-event results' } },
-  'POST /v1/contacts': { auth: 'ingest', serve: 'api', summary: 'Upsert up to 100 contacts by email', body: contactBatchSchema, ok: { 202: 'stored; per-item rejections' } },
-  'POST /v1/surveys': { auth: 'ingest', serve: 'api', summary: 'Record up to 100 NPS or CSAT answers', body: surveyBatchSchema, ok: { 202: 'stored; per-item rejections' } },
-  'POST /v1/tickets': { auth: 'ingest', serve: 'api', summary: 'Record up to 100 support tickets as they are now', body: ticketBatchSchema, ok: { 202: 'stored; per-item rejections' } },
+  'POST /v1/events': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Record up to 500 usage events; each is accepted, a duplicate or rejected',
+    body: eventBatchSchema,
+    ok: { 202: 'stored; per-event results' },
+  },
+  'POST /v1/contacts': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Upsert up to 100 contacts by email',
+    body: contactBatchSchema,
+    ok: { 202: 'stored; per-item rejections' },
+  },
+  'POST /v1/surveys': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Record up to 100 NPS or CSAT answers',
+    body: surveyBatchSchema,
+    ok: { 202: 'stored; per-item rejections' },
+  },
+  'POST /v1/tickets': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Record up to 100 support tickets as they are now',
+    body: ticketBatchSchema,
+    ok: { 202: 'stored; per-item rejections' },
+  },
   [SEGMENT_ROUTE]: {
     auth: 'ingest',
     serve: 'api',
@@ -64,9 +92,27 @@ export const ROUTES = {
     body: segmentBodySchema,
     ok: { 200: 'per-message results; group traits create or update the account' },
   },
-  'GET /v1/accounts': { auth: 'read', serve: 'api', summary: 'List accounts with their card, filtered, a page at a time', query: accountListQuerySchema, ok: { 200: 'a page of accounts and the cursor of the next' } },
-  'GET /v1/accounts/{id}': { auth: 'read', serve: 'api', summary: 'An account, its health score, its play runs and its CSM tasks', ok: { 200: 'the account' }, errors: { 404: 'no such account' } },
-  'GET /v1/accounts/{id}/card': { auth: 'read', serve: 'api', summary: 'The account card, as JSON or (Accept: text/plain or ?format=text) as text', ok: { 200: 'the card' }, errors: { 404: 'no such account' } },
+  'GET /v1/accounts': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'List accounts with their card, filtered, a page at a time',
+    query: accountListQuerySchema,
+    ok: { 200: 'a page of accounts and the cursor of the next' },
+  },
+  'GET /v1/accounts/{id}': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'An account, its health score, its play runs and its CSM tasks',
+    ok: { 200: 'the account' },
+    errors: { 404: 'no such account' },
+  },
+  'GET /v1/accounts/{id}/card': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'The account card, as JSON or (Accept: text/plain or ?format=text) as text',
+    ok: { 200: 'the card' },
+    errors: { 404: 'no such account' },
+  },
   'GET /v1/openapi.json': { auth: 'any', serve: 'api', summary: 'This document', ok: { 200: 'OpenAPI 3.1' } },
   'POST /v1/accounts/{id}/milestones': {
     auth: 'ingest',
@@ -105,7 +151,7 @@ export const ROUTES = {
   [`POST ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',
     serve: 'unsubscribe',
-    summary: 'Unsubscribes at once: the RFC 8058 one-click request mail providers send, or the page\'s button',
+    summary: "Unsubscribes at once: the RFC 8058 one-click request mail providers send, or the page's button",
     query: unsubscribeQuerySchema,
     contentType: 'text/html',
     ok: { 200: 'unsubscribed (an HTML page)' },
@@ -125,7 +171,9 @@ export function routeParts(key: string): { method: string; path: string } {
 
 /** The routes one function serves, with their method and path. */
 export function routesServedBy(serve: RouteSpec['serve']): { key: RouteKey; method: string; path: string; spec: RouteSpec }[] {
-  return (Object.entries(ROUTES) as [RouteKey, RouteSpec][]).filter(([, spec]) => spec.serve === serve).map(([key, spec]) => ({ key, ...routeParts(key), spec }));
+  return (Object.entries(ROUTES) as [RouteKey, RouteSpec][])
+    .filter(([, spec]) => spec.serve === serve)
+    .map(([key, spec]) => ({ key, ...routeParts(key), spec }));
 }
 
 /** The scope a route needs; a route not in the list (there should be none) needs `admin`. */

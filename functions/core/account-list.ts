@@ -27,7 +27,8 @@ function decodeCursor(cursor: string | undefined): { shard: number; after?: stri
   if (!cursor) return { shard: 0 };
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^(\d{1,2}):(.+)$/.exec(text);
-  if (!match || Number(match[1]) >= SHARD_COUNT) throw new ValidationError('cursor: not a cursor this API returned', [{ field: 'cursor', message: 'not a cursor this API returned' }]);
+  if (!match || Number(match[1]) >= SHARD_COUNT)
+    throw new ValidationError('cursor: not a cursor this API returned', [{ field: 'cursor', message: 'not a cursor this API returned' }]);
   return { shard: Number(match[1]), after: match[2] };
 }
 const encodeCursor = (shard: number, after: string) => Buffer.from(`${shard}:${after}`, 'utf8').toString('base64url');

@@ -34,7 +34,9 @@ export async function upsertAccount(deps: AccountDeps, input: AccountUpsert): Pr
     if (decision.write && !(await deps.accounts.write(input.id, decision.write, stored?.rev))) continue;
     const { account } = decision;
     if (decision.announce) {
-      await deps.events.publish([{ type: 'account.created', accountId: account.id, at: now.toISOString(), detail: { startDate: account.startDate, segment: account.segment } }]);
+      await deps.events.publish([
+        { type: 'account.created', accountId: account.id, at: now.toISOString(), detail: { startDate: account.startDate, segment: account.segment } },
+      ]);
       await deps.accounts.markAnnounced(account.id, now);
     }
     if (decision.churned) await deps.events.publish([{ type: 'account.churned', accountId: account.id, at: now.toISOString(), detail: {} }]);
@@ -48,20 +50,42 @@ export async function upsertAccount(deps: AccountDeps, input: AccountUpsert): Pr
  * milestone changes nothing. Announced as `milestone.reached` the first time.
  */
 export async function recordMilestone(deps: AccountDeps & { checklist: readonly string[] }, accountId: string, input: { milestone: string; at?: string }) {
-  if (!deps.checklist.includes(input.milestone)) throw new ValidationError(`milestone: "${input.milestone}" is not in the checklist (${deps.checklist.join(', ')})`, [{ field: 'milestone', message: 'not in the checklist' }]);
+  if (!deps.checklist.includes(input.milestone))
+    throw new ValidationError(`milestone: "${input.milestone}" is not in the checklist (${deps.checklist.join(', ')})`, [
+      { field: 'milestone', message: 'not in the checklist' },
+    ]);
   const account = await deps.accounts.get(accountId);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   const at = input.at ? new Date(input.at) : deps.clock.now();
   const recorded = await deps.accounts.reachMilestone(accountId, input.milestone, at);
   if (recorded) {
-    await deps.events.publish([{ type: 'milestone.reached', accountId, at: deps.clock.now().toISOString(), detail: { milestone: input.milestone, reachedAt: at.toISOString(), daysFromStart: Math.floor((at.getTime() - new Date(account.startDate).getTime()) / 86_400_000) } }]);
+    await deps.events.publish([
+      {
+        type: 'milestone.reached',
+        accountId,
+        at: deps.clock.now().toISOString(),
+        detail: {
+          milestone: input.milestone,
+          reachedAt: at.toISOString(),
+          daysFromStart: Math.floor((at.getTime() - new Date(account.startDate).getTime()) / 86_400_000),
+        },
+      },
+    ]);
   }
   const after = await deps.accounts.get(accountId);
   return { recorded, milestones: after?.milestones ?? {} };
 }
 
-export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRepo; runs: RunRepo; tasks: TaskRepo; checklist?: readonly string[] }, accountId: string) {
-  const [account, score, runs, tasks] = await Promise.all([deps.accounts.get(accountId), deps.scores.get(accountId), deps.runs.forAccount(accountId), deps.tasks.forAccount(accountId)]);
+export async function accountView(
+  deps: { accounts: AccountRepo; scores: ScoreRepo; runs: RunRepo; tasks: TaskRepo; checklist?: readonly string[] },
+  accountId: string,
+) {
+  const [account, score, runs, tasks] = await Promise.all([
+    deps.accounts.get(accountId),
+    deps.scores.get(accountId),
+    deps.runs.forAccount(accountId),
+    deps.tasks.forAccount(accountId),
+  ]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   return {
     account,
@@ -78,7 +102,12 @@ export async function accountView(deps: { accounts: AccountRepo; scores: ScoreRe
           components: score.components.map(({ id, label, weight, score: s, coverage }) => ({ id, label, weight, score: s, coverage })),
           driversDown: score.driversDown.map((d) => d.text),
           driversUp: score.driversUp.map((d) => d.text),
-          flags: Object.entries(score.flags ?? {}).map(([name, f]) => ({ name, kind: f.kind, since: f.since, description: FLAG_RULES[name]?.describe ?? name })),
+          flags: Object.entries(score.flags ?? {}).map(([name, f]) => ({
+            name,
+            kind: f.kind,
+            since: f.since,
+            description: FLAG_RULES[name]?.describe ?? name,
+          })),
         }
       : null,
     /** The onboarding checklist: each milestone with when it was reached, or null. */

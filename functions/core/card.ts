@@ -31,9 +31,21 @@ export function cardTier(account: Pick<Account, 'plan' | 'segment'>): AccountCar
   return account.segment === 'high-touch' ? 'Enterprise' : account.segment === 'medium-touch' ? 'Pro' : 'Starter';
 }
 
-const STAGE_NAMES: Record<NonNullable<Account['stage']>, AccountCard['stage']> = { onboarding: 'Onboarding', adoption: 'Adoption', retention: 'Retention', expansion: 'Expansion', 'at-risk': 'At-Risk' };
+const STAGE_NAMES: Record<NonNullable<Account['stage']>, AccountCard['stage']> = {
+  onboarding: 'Onboarding',
+  adoption: 'Adoption',
+  retention: 'Retention',
+  expansion: 'Expansion',
+  'at-risk': 'At-Risk',
+};
 
-export function stageOf(account: Account, score: StoredScore | undefined, onboarding: RunRecord | undefined, now: Date, t: CardThresholds): AccountCard['stage'] {
+export function stageOf(
+  account: Account,
+  score: StoredScore | undefined,
+  onboarding: RunRecord | undefined,
+  now: Date,
+  t: CardThresholds,
+): AccountCard['stage'] {
   if (score?.band === 'red' || score?.tier === 'red' || flagsOf(score, 'risk').length > 0) return 'At-Risk';
   // The stage a play set (onboarding, adoption, retention...) stands unless the account is at risk now.
   if (account.stage) return STAGE_NAMES[account.stage];
@@ -50,9 +62,7 @@ export function stageOf(account: Account, score: StoredScore | undefined, onboar
  * records), else what its stage calls for. The one place that reads run records for the card.
  */
 export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], account: Account, now: Date): string {
-  const next = runs
-    .filter((r) => (r.status === 'running' || r.status === 'paused') && r.next)
-    .sort((a, b) => a.next!.at.localeCompare(b.next!.at))[0];
+  const next = runs.filter((r) => (r.status === 'running' || r.status === 'paused') && r.next).sort((a, b) => a.next!.at.localeCompare(b.next!.at))[0];
   if (next) return `${next.play} step ${next.next!.step} on ${next.next!.at.slice(0, 10)}${next.status === 'paused' ? ' (paused)' : ''}`;
   switch (stage) {
     case 'At-Risk':
@@ -64,7 +74,9 @@ export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], accou
     case 'Onboarding':
       return 'check first value is reached';
     default:
-      return daysUntil(account.renewalDate, now) !== undefined ? `renewal on ${account.renewalDate!.slice(0, 10)}; keep adoption growing` : 'keep adoption growing';
+      return daysUntil(account.renewalDate, now) !== undefined
+        ? `renewal on ${account.renewalDate!.slice(0, 10)}; keep adoption growing`
+        : 'keep adoption growing';
   }
 }
 
@@ -85,9 +97,22 @@ export function lastContactOf(runs: RunRecord[]): string | null {
   return sent.sort().at(-1) ?? null;
 }
 
-export function accountCard(input: { account: Account; score: StoredScore | undefined; runs: RunRecord[]; now: Date; thresholds: CardThresholds; onboardingPlay: string }): AccountCard {
+export function accountCard(input: {
+  account: Account;
+  score: StoredScore | undefined;
+  runs: RunRecord[];
+  now: Date;
+  thresholds: CardThresholds;
+  onboardingPlay: string;
+}): AccountCard {
   const { account, score, runs, now } = input;
-  const stage = stageOf(account, score, runs.find((r) => r.play === input.onboardingPlay), now, input.thresholds);
+  const stage = stageOf(
+    account,
+    score,
+    runs.find((r) => r.play === input.onboardingPlay),
+    now,
+    input.thresholds,
+  );
   const notes = [
     ...Object.keys(score?.flags ?? {}).map((f) => FLAG_RULES[f]?.describe ?? f),
     ...(score?.driversDown ?? []).slice(0, 2).map((d) => d.text),
@@ -107,15 +132,20 @@ export function accountCard(input: { account: Account; score: StoredScore | unde
 
 /** The card as the brief writes it: one `FIELD: value` line each. */
 export function cardText(card: AccountCard): string {
-  const health = card.healthScore.score === null ? 'not scored yet' : `${card.healthScore.score} (${card.healthScore.tier}${card.healthScore.color ? `, ${card.healthScore.color}` : ''})`;
-  return [
-    `CUSTOMER: ${card.customer.name} (${card.customer.id})`,
-    `TIER: ${card.tier}`,
-    `HEALTH_SCORE: ${health}`,
-    `STAGE: ${card.stage}`,
-    `LAST_CONTACT: ${card.lastContact?.slice(0, 10) ?? 'none yet'}`,
-    `NEXT_ACTION: ${card.nextAction}`,
-    `PRIORITY: ${card.priority}`,
-    `NOTES: ${card.notes.join('; ') || '-'}`,
-  ].join('\n') + '\n';
+  const health =
+    card.healthScore.score === null
+      ? 'not scored yet'
+      : `${card.healthScore.score} (${card.healthScore.tier}${card.healthScore.color ? `, ${card.healthScore.color}` : ''})`;
+  return (
+    [
+      `CUSTOMER: ${card.customer.name} (${card.customer.id})`,
+      `TIER: ${card.tier}`,
+      `HEALTH_SCORE: ${health}`,
+      `STAGE: ${card.stage}`,
+      `LAST_CONTACT: ${card.lastContact?.slice(0, 10) ?? 'none yet'}`,
+      `NEXT_ACTION: ${card.nextAction}`,
+      `PRIORITY: ${card.priority}`,
+      `NOTES: ${card.notes.join('; ') || '-'}`,
+    ].join('\n') + '\n'
+  );
 }

@@ -7,7 +7,16 @@ import { isTimeZone } from './timezone.ts';
 import { templateIds } from './templates/catalogue.ts';
 
 /** seed-004's 60-day onboarding checklist (first value is measured, not ticked). */
-export const DEFAULT_CHECKLIST = ['kickoff-held', 'requirements-verified', 'users-created', 'admin-trained', 'champions-identified', 'training-scheduled', 'first-use-launched', 'baseline-captured'] as const;
+export const DEFAULT_CHECKLIST = [
+  'kickoff-held',
+  'requirements-verified',
+  'users-created',
+  'admin-trained',
+  'champions-identified',
+  'training-scheduled',
+  'first-use-launched',
+  'baseline-captured',
+] as const;
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const modelChoice = z.union([z.enum(presetNames), scoreModelSchema]);
@@ -46,7 +55,11 @@ export const emailConfigSchema = z._default(
      */
     replies: z.optional(z.object({ address: z.email() })),
   }),
-  { frequencyCap: { max: 3, days: 7 }, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17, timeZone: 'UTC' }, unsubscribe: { tokenDays: 90 } },
+  {
+    frequencyCap: { max: 3, days: 7 },
+    sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17, timeZone: 'UTC' },
+    unsubscribe: { tokenDays: 90 },
+  },
 );
 
 /**
@@ -67,131 +80,147 @@ const templateSchema = z.object({
 function emailActions(node: unknown, path: PropertyKey[]): { path: PropertyKey[]; template: string }[] {
   if (Array.isArray(node)) return node.flatMap((n, i) => emailActions(n, [...path, i]));
   if (!node || typeof node !== 'object') return [];
-  return Object.entries(node).flatMap(([k, v]) => (k === 'email' && typeof v === 'string' ? [{ path: [...path, k], template: v }] : emailActions(v, [...path, k])));
+  return Object.entries(node).flatMap(([k, v]) =>
+    k === 'email' && typeof v === 'string' ? [{ path: [...path, k], template: v }] : emailActions(v, [...path, k]),
+  );
 }
 
-export const configSchema = z.object({
-  product: z.object({
-    name: nonEmpty(),
-    url: z.url(),
-    /** Features a usage event can name in `properties.feature`; adoption is measured against this list. */
-    features: z.array(nonEmpty()).check(z.minLength(1)),
-    /** Features of higher plans: an account using them shows interest worth an expansion conversation. */
-    premiumFeatures: z._default(z.array(nonEmpty()), []),
-    /** Courses a customer can complete (`training.completed` events name one): training completion is measured against them. */
-    trainingCourses: z._default(z.array(nonEmpty()), []),
-  }),
-  sender: z.object({
-    name: nonEmpty(),
-    from: z.email(),
-    replyTo: z.optional(z.email()),
-  }),
-  aws: z._default(
-    z.object({
-      region: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'))),
-      account: z.optional(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'))),
+export const configSchema = z
+  .object({
+    product: z.object({
+      name: nonEmpty(),
+      url: z.url(),
+      /** Features a usage event can name in `properties.feature`; adoption is measured against this list. */
+      features: z.array(nonEmpty()).check(z.minLength(1)),
+      /** Features of higher plans: an account using them shows interest worth an expansion conversation. */
+      premiumFeatures: z._default(z.array(nonEmpty()), []),
+      /** Courses a customer can complete (`training.completed` events name one): training completion is measured against them. */
+      trainingCourses: z._default(z.array(nonEmpty()), []),
     }),
-    {},
-  ),
-  /** A preset name, a model of your own, or a default with other models for some segments. */
-  scoreModel: z.union([
-    modelChoice,
-    z.object({
-      default: modelChoice,
-      bySegment: z.optional(z.object({ 'high-touch': z.optional(modelChoice), 'medium-touch': z.optional(modelChoice), 'tech-touch': z.optional(modelChoice) })),
+    sender: z.object({
+      name: nonEmpty(),
+      from: z.email(),
+      replyTo: z.optional(z.email()),
     }),
-  ]),
-  scoring: z._default(
-    z.object({
-      /** EventBridge Scheduler expression for the daily scoring run. */
-      schedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'cron(0 6 * * ? *)'),
-      /** How often accounts with new data are rescored between daily runs. */
-      rescoreSchedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'rate(1 hour)'),
-      /** Points lost in 7 days that flag an account as falling fast, whatever its tier. */
-      fallingFastPoints: z._default(z.number().check(z.positive()), 10),
-      /** Look-back windows of the usage signals, in days. */
-      windows: z._default(
-        z
-          .object({ usageDays: z.int().check(z.gte(7), z.lte(90)), frequencyDays: z.int().check(z.gte(7), z.lte(90)) })
-          .check(z.refine((w) => w.frequencyDays <= w.usageDays, { message: 'frequencyDays must not exceed usageDays', path: ['frequencyDays'] })),
-        { usageDays: 30, frequencyDays: 14 },
-      ),
-      /** Thresholds of the at-risk and expansion flags. */
-      flags: z._default(
-        z.object({
-          usageDropPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 50),
-          renewalWithinDays: z._default(z.int().check(z.positive()), 60),
-          seatLimitPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
-          newAccountDays: z._default(z.int().check(z.nonnegative()), 90),
-          departments: z._default(z.int().check(z.gte(2)), 3),
-        }),
-        { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
-      ),
-    }),
-    {
-      schedule: 'cron(0 6 * * ? *)',
-      rescoreSchedule: 'rate(1 hour)',
-      fallingFastPoints: 10,
-      windows: { usageDays: 30, frequencyDays: 14 },
-      flags: { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
-    },
-  ),
-  segments: z._default(
-    z
-      .object({ highTouchArr: z.number().check(z.positive()), mediumTouchArr: z.number().check(z.positive()) })
-      .check(z.refine((s) => s.highTouchArr > s.mediumTouchArr, { message: 'highTouchArr must be above mediumTouchArr' })),
-    { highTouchArr: 50_000, mediumTouchArr: 10_000 },
-  ),
-  /** What counts as the onboarding milestone "first value reached" (time to first value is measured to it). */
-  milestones: z._default(
-    z.object({
-      firstValue: z.object({ activeUsers: z.int().check(z.positive()), features: z.int().check(z.positive()) }),
-      /** The onboarding checklist: milestones your team records (POST /v1/accounts/{id}/milestones); plays can wait on them. */
-      checklist: z._default(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -'))), [...DEFAULT_CHECKLIST]),
-    }),
-    { firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] },
-  ),
-  /**
-   * Plays: the built-in ones (functions/core/plays/builtin.ts) run unless turned off with
-   * `false`; give a play here under its id to replace it, or under a new id to add one.
-   */
-  plays: z.pipe(
-    z._default(
-      z.record(z.string(), z.union([z.literal(false), playSchema])).check(
-        z.superRefine((plays, ctx) => {
-          for (const [key, play] of Object.entries(plays)) {
-            if (play && play.id !== key) ctx.addIssue({ code: 'custom', path: [key, 'id'], message: `the play under "${key}" must have id "${key}"`, input: play.id });
-          }
-        }),
-      ),
+    aws: z._default(
+      z.object({
+        region: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'))),
+        account: z.optional(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'))),
+      }),
       {},
     ),
-    z.transform(resolvePlays),
-  ),
-  /** The HTTP API: per-key request rate and the largest body it takes. */
-  api: z._default(
-    z.object({
-      rateLimitPerMinute: z._default(z.int().check(z.positive()), 1200),
-      /** For signed Segment webhook deliveries, which come one message a request. */
-      webhookRateLimitPerMinute: z._default(z.int().check(z.positive()), 6000),
-      maxBodyBytes: z._default(z.int().check(z.gte(1024), z.lte(6 * 1024 * 1024)), 1024 * 1024),
-    }),
-    { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
-  ),
-  email: emailConfigSchema,
-  /** Email templates: yours, and your words for built-in ones (docs/email.md). */
-  templates: z._default(z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -')), templateSchema), {}),
-}).check(
-  // Plays may send the built-in templates and those of `templates`.
-  z.superRefine((config, ctx) => {
-    const known = [...new Set([...templateIds, ...Object.keys(config.templates)])];
-    for (const [id, play] of Object.entries(config.plays)) {
-      for (const action of emailActions(play.steps, ['plays', id, 'steps'])) {
-        if (!known.includes(action.template)) ctx.addIssue({ code: 'custom', path: action.path, message: `unknown template "${action.template}"; known: ${known.join(', ')}`, input: action.template });
+    /** A preset name, a model of your own, or a default with other models for some segments. */
+    scoreModel: z.union([
+      modelChoice,
+      z.object({
+        default: modelChoice,
+        bySegment: z.optional(
+          z.object({ 'high-touch': z.optional(modelChoice), 'medium-touch': z.optional(modelChoice), 'tech-touch': z.optional(modelChoice) }),
+        ),
+      }),
+    ]),
+    scoring: z._default(
+      z.object({
+        /** EventBridge Scheduler expression for the daily scoring run. */
+        schedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'cron(0 6 * * ? *)'),
+        /** How often accounts with new data are rescored between daily runs. */
+        rescoreSchedule: z._default(z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')), 'rate(1 hour)'),
+        /** Points lost in 7 days that flag an account as falling fast, whatever its tier. */
+        fallingFastPoints: z._default(z.number().check(z.positive()), 10),
+        /** Look-back windows of the usage signals, in days. */
+        windows: z._default(
+          z
+            .object({ usageDays: z.int().check(z.gte(7), z.lte(90)), frequencyDays: z.int().check(z.gte(7), z.lte(90)) })
+            .check(z.refine((w) => w.frequencyDays <= w.usageDays, { message: 'frequencyDays must not exceed usageDays', path: ['frequencyDays'] })),
+          { usageDays: 30, frequencyDays: 14 },
+        ),
+        /** Thresholds of the at-risk and expansion flags. */
+        flags: z._default(
+          z.object({
+            usageDropPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 50),
+            renewalWithinDays: z._default(z.int().check(z.positive()), 60),
+            seatLimitPercent: z._default(z.number().check(z.gt(0), z.lte(100)), 90),
+            newAccountDays: z._default(z.int().check(z.nonnegative()), 90),
+            departments: z._default(z.int().check(z.gte(2)), 3),
+          }),
+          { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
+        ),
+      }),
+      {
+        schedule: 'cron(0 6 * * ? *)',
+        rescoreSchedule: 'rate(1 hour)',
+        fallingFastPoints: 10,
+        windows: { usageDays: 30, frequencyDays: 14 },
+        flags: { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 },
+      },
+    ),
+    segments: z._default(
+      z
+        .object({ highTouchArr: z.number().check(z.positive()), mediumTouchArr: z.number().check(z.positive()) })
+        .check(z.refine((s) => s.highTouchArr > s.mediumTouchArr, { message: 'highTouchArr must be above mediumTouchArr' })),
+      { highTouchArr: 50_000, mediumTouchArr: 10_000 },
+    ),
+    /** What counts as the onboarding milestone "first value reached" (time to first value is measured to it). */
+    milestones: z._default(
+      z.object({
+        firstValue: z.object({ activeUsers: z.int().check(z.positive()), features: z.int().check(z.positive()) }),
+        /** The onboarding checklist: milestones your team records (POST /v1/accounts/{id}/milestones); plays can wait on them. */
+        checklist: z._default(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -'))), [...DEFAULT_CHECKLIST]),
+      }),
+      { firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] },
+    ),
+    /**
+     * Plays: the built-in ones (functions/core/plays/builtin.ts) run unless turned off with
+     * `false`; give a play here under its id to replace it, or under a new id to add one.
+     */
+    plays: z.pipe(
+      z._default(
+        z.record(z.string(), z.union([z.literal(false), playSchema])).check(
+          z.superRefine((plays, ctx) => {
+            for (const [key, play] of Object.entries(plays)) {
+              if (play && play.id !== key)
+                ctx.addIssue({ code: 'custom', path: [key, 'id'], message: `the play under "${key}" must have id "${key}"`, input: play.id });
+            }
+          }),
+        ),
+        {},
+      ),
+      z.transform(resolvePlays),
+    ),
+    /** The HTTP API: per-key request rate and the largest body it takes. */
+    api: z._default(
+      z.object({
+        rateLimitPerMinute: z._default(z.int().check(z.positive()), 1200),
+        /** For signed Segment webhook deliveries, which come one message a request. */
+        webhookRateLimitPerMinute: z._default(z.int().check(z.positive()), 6000),
+        maxBodyBytes: z._default(z.int().check(z.gte(1024), z.lte(6 * 1024 * 1024)), 1024 * 1024),
+      }),
+      { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
+    ),
+    email: emailConfigSchema,
+    /** Email templates: yours, and your words for built-in ones (docs/email.md). */
+    templates: z._default(
+      z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -')), templateSchema),
+      {},
+    ),
+  })
+  .check(
+    // Plays may send the built-in templates and those of `templates`.
+    z.superRefine((config, ctx) => {
+      const known = [...new Set([...templateIds, ...Object.keys(config.templates)])];
+      for (const [id, play] of Object.entries(config.plays)) {
+        for (const action of emailActions(play.steps, ['plays', id, 'steps'])) {
+          if (!known.includes(action.template))
+            ctx.addIssue({
+              code: 'custom',
+              path: action.path,
+              message: `unknown template "${action.template}"; known: ${known.join(', ')}`,
+              input: action.template,
+            });
+        }
       }
-    }
-  }),
-);
+    }),
+  );
 
 export type TendConfig = z.output<typeof configSchema>;
 export type TendConfigInput = z.input<typeof configSchema>;

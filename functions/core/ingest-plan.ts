@@ -54,7 +54,11 @@ export function planEvents(events: UsageEvent[], knownAccounts: ReadonlySet<stri
  * Each event's answer, in request order: `rejected` as planned, `accepted` for the first
  * occurrence of an id the store counted now (`firstSeen`, by eventKey), else `duplicate`.
  */
-export function eventOutcomes(events: UsageEvent[], rejected: RejectedEvent[], firstSeen: ReadonlySet<string>): { accepted: number; duplicates: number; results: EventOutcome[] } {
+export function eventOutcomes(
+  events: UsageEvent[],
+  rejected: RejectedEvent[],
+  firstSeen: ReadonlySet<string>,
+): { accepted: number; duplicates: number; results: EventOutcome[] } {
   const rejectedAt = new Map(rejected.map((r) => [r.index, r.error]));
   const answered = new Set<string>();
   const results = events.map((e, index): EventOutcome => {

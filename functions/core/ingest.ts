@@ -21,7 +21,10 @@ export interface EventOutcomes {
  * replay, or a duplicate id carrying another body, changes nothing and is answered `duplicate`.
  * Events for accounts Tend does not know are reported per event, not stored.
  */
-export async function ingestEvents(deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts }, events: UsageEvent[]): Promise<IngestResult & EventOutcomes> {
+export async function ingestEvents(
+  deps: { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts },
+  events: UsageEvent[],
+): Promise<IngestResult & EventOutcomes> {
   const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
   const { rejected, groups } = planEvents(events, known);
   const firstSeen = new Set<string>();
@@ -67,10 +70,19 @@ export async function ingestTickets(deps: FeedbackDeps, tickets: Ticket[]): Prom
 }
 
 /** Contacts: upserted by email under their account (roles, who left), and the account marked for rescoring. */
-export async function ingestContacts(deps: { clock: Clock; accounts: AccountRepo; contacts: ContactRepo; dirty: DirtyAccounts }, contacts: ContactUpsert[]): Promise<IngestResult> {
-  const { accepted, rejected } = await knownOnly(deps.accounts, contacts.map((c) => ({ ...c, id: c.email })));
+export async function ingestContacts(
+  deps: { clock: Clock; accounts: AccountRepo; contacts: ContactRepo; dirty: DirtyAccounts },
+  contacts: ContactUpsert[],
+): Promise<IngestResult> {
+  const { accepted, rejected } = await knownOnly(
+    deps.accounts,
+    contacts.map((c) => ({ ...c, id: c.email })),
+  );
   const now = deps.clock.now();
-  await deps.contacts.upsert(accepted.map(({ id: _email, ...c }) => c), now);
+  await deps.contacts.upsert(
+    accepted.map(({ id: _email, ...c }) => c),
+    now,
+  );
   await deps.dirty.mark([...new Set(accepted.map((c) => c.accountId))], now);
   return { accepted: accepted.length, rejected };
 }

@@ -1,5 +1,19 @@
 import type { ScoringInput } from './score/input.ts';
-import type { Account, UsageDay, StoredScore, RunRecord, RunStatus, RunStep, CsmTask, SendRecord, UsageEvent, Survey, Ticket, Contact, ContactUpsert } from './types.ts';
+import type {
+  Account,
+  UsageDay,
+  StoredScore,
+  RunRecord,
+  RunStatus,
+  RunStep,
+  CsmTask,
+  SendRecord,
+  UsageEvent,
+  Survey,
+  Ticket,
+  Contact,
+  ContactUpsert,
+} from './types.ts';
 
 import type { AccountWrite } from './account-diff.ts';
 
@@ -91,7 +105,11 @@ export interface RunRepo {
    * The live-run lock: at most one live run of a play per account. True when this execution
    * holds it (newly or already); false when another run of the play is live.
    */
-  claimLive(accountId: string, play: string, holder: { executionName: string; cycle: string; at: string }): Promise<{ held: true } | { held: false; by: { executionName: string; cycle: string } }>;
+  claimLive(
+    accountId: string,
+    play: string,
+    holder: { executionName: string; cycle: string; at: string },
+  ): Promise<{ held: true } | { held: false; by: { executionName: string; cycle: string } }>;
   releaseLive(accountId: string, play: string, executionName: string): Promise<void>;
   /** The live runs of an account (from the locks). */
   live(accountId: string): Promise<{ play: string; executionName: string; cycle: string }[]>;

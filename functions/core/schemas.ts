@@ -93,7 +93,8 @@ export const surveySchema = z
   .check(
     z.superRefine((s, ctx) => {
       const [min, max] = s.kind === 'nps' ? [0, 10] : [1, 5];
-      if (s.score < min || s.score > max) ctx.addIssue({ code: 'custom', path: ['score'], message: `a ${s.kind.toUpperCase()} score is a whole number from ${min} to ${max}`, input: s.score });
+      if (s.score < min || s.score > max)
+        ctx.addIssue({ code: 'custom', path: ['score'], message: `a ${s.kind.toUpperCase()} score is a whole number from ${min} to ${max}`, input: s.score });
     }),
   );
 

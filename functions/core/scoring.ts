@@ -38,7 +38,8 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   if (!won) return { ...stored, written: false };
   if (decision.events.length) await deps.events.publish(decision.events);
   // First value has one owner (first-value.ts): recorded once, announced by the call that recorded it.
-  if (decision.firstValue && deps.firstValue) await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
+  if (decision.firstValue && deps.firstValue)
+    await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
   return { ...stored, written: true };
 }
 
@@ -48,7 +49,11 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
  * Only the shards the "shards with marks" item names are queried: an hour without news costs one
  * small write and no Query.
  */
-export async function rescoreDirty(deps: ScoringDeps & { dirty: DirtyAccounts }, shards: number[], concurrency = 8): Promise<{ rescored: number; written: number }> {
+export async function rescoreDirty(
+  deps: ScoringDeps & { dirty: DirtyAccounts },
+  shards: number[],
+  concurrency = 8,
+): Promise<{ rescored: number; written: number }> {
   let rescored = 0;
   let written = 0;
   const marked = await deps.dirty.claimShards(shards);
@@ -82,7 +87,11 @@ export async function rescoreDirty(deps: ScoringDeps & { dirty: DirtyAccounts },
  * Scores every account of the given shards once a day, a few at a time: how many were scored,
  * and per tier. Accounts the rescoring already scored today keep that score (counted as scored).
  */
-export async function scoreShards(deps: ScoringDeps, shards: number[], concurrency = 8): Promise<{ scored: number; failed: number; skipped: number; tiers: Record<string, number> }> {
+export async function scoreShards(
+  deps: ScoringDeps,
+  shards: number[],
+  concurrency = 8,
+): Promise<{ scored: number; failed: number; skipped: number; tiers: Record<string, number> }> {
   const tiers: Record<string, number> = {};
   let scored = 0;
   let failed = 0;
@@ -91,7 +100,11 @@ export async function scoreShards(deps: ScoringDeps, shards: number[], concurren
     for await (const ids of deps.accounts.listIds(shard)) {
       for (let i = 0; i < ids.length; i += concurrency) {
         // One account's failure is logged and counted; the rest of the shard is still scored.
-        const batch = await Promise.all(ids.slice(i, i + concurrency).map((id) => scoreAccount(deps, id, { oncePerDay: true }).catch((err: unknown) => (failed++, deps.onError?.(id, err), undefined))));
+        const batch = await Promise.all(
+          ids
+            .slice(i, i + concurrency)
+            .map((id) => scoreAccount(deps, id, { oncePerDay: true }).catch((err: unknown) => (failed++, deps.onError?.(id, err), undefined))),
+        );
         for (const s of batch) {
           if (!s) continue;
           scored++;

@@ -10,12 +10,17 @@ import type { Account, AccountUpsert } from './types.ts';
  */
 export type GroupAccount =
   /** Nothing to write: the call only ties the user to a known account. */
-  | { kind: 'link' }
-  | { kind: 'upsert'; input: AccountUpsert }
-  | { kind: 'rejected'; reason: string };
+  { kind: 'link' } | { kind: 'upsert'; input: AccountUpsert } | { kind: 'rejected'; reason: string };
 
 /** Trait read for each account field (`arr` may come from `mrr`). */
-const TRAIT_OF: Record<string, string> = { id: 'groupId', name: 'traits.name', primaryContact: 'traits.email', startDate: 'traits.createdAt', csm: 'traits.csm', 'csm.email': 'traits.csmEmail' };
+const TRAIT_OF: Record<string, string> = {
+  id: 'groupId',
+  name: 'traits.name',
+  primaryContact: 'traits.email',
+  startDate: 'traits.createdAt',
+  csm: 'traits.csm',
+  'csm.email': 'traits.csmEmail',
+};
 const MAPPED = ['name', 'email', 'plan', 'arr', 'mrr', 'seats', 'renewalDate', 'status', 'segment', 'csm', 'csmEmail'];
 const CLEAN_NUMBER = /^-?\d+(\.\d+)?$/;
 const DATES = new Set(['startDate', 'renewalDate']);
@@ -64,7 +69,11 @@ export function accountFromTraits(groupId: string, traits: Record<string, unknow
   if (stored && carried.length === 0) return { kind: 'link' };
   if (!stored) {
     const missing = ['name', 'email'].filter((k) => t[k] === undefined).map((k) => `traits.${k}`);
-    if (missing.length) return { kind: 'rejected', reason: `account "${groupId}" not found: send traits.name and traits.email to create it (missing ${missing.join(', ')}), or create it with POST /v1/accounts first` };
+    if (missing.length)
+      return {
+        kind: 'rejected',
+        reason: `account "${groupId}" not found: send traits.name and traits.email to create it (missing ${missing.join(', ')}), or create it with POST /v1/accounts first`,
+      };
   }
 
   // Numbers also come as strings from some sources: "12000" is 12000, "12k" or "$12,000" is refused.
@@ -105,7 +114,8 @@ export function accountFromTraits(groupId: string, traits: Record<string, unknow
     return TRAIT_OF[field] ?? TRAIT_OF[String(path[0])] ?? `traits.${field}`;
   };
   // The date schema is a union, whose own message ("Invalid input") says nothing.
-  const messageOf = (i: { path: readonly PropertyKey[]; message: string }) => (DATES.has(String(i.path[0])) ? 'an ISO-8601 date (2026-03-02) or date-time with offset (2026-03-02T09:28:55Z)' : i.message);
+  const messageOf = (i: { path: readonly PropertyKey[]; message: string }) =>
+    DATES.has(String(i.path[0])) ? 'an ISO-8601 date (2026-03-02) or date-time with offset (2026-03-02T09:28:55Z)' : i.message;
   return { kind: 'rejected', reason: parsed.error.issues.map((i) => `${traitOf(i.path)}: ${messageOf(i)}`).join('; ') };
 }
 

@@ -55,12 +55,28 @@ export interface SegmentOutcome {
   account?: 'created' | 'updated' | 'unchanged';
 }
 
-type Deps = { clock: Clock; accounts: AccountRepo; usage: UsageRepo; dirty: DirtyAccounts; claims: EventClaims; contacts: ContactRepo; links: UserLinks; events: EventPublisher; segments: TendConfig['segments'] };
+type Deps = {
+  clock: Clock;
+  accounts: AccountRepo;
+  usage: UsageRepo;
+  dirty: DirtyAccounts;
+  claims: EventClaims;
+  contacts: ContactRepo;
+  links: UserLinks;
+  events: EventPublisher;
+  segments: TendConfig['segments'];
+};
 
 const derivedMessageId = (message: unknown) => `derived-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
 /** A trait `role` Tend knows (`Executive Sponsor` too); a job title such as `CTO` is not a role and is left out. */
 const contactRole = (v: unknown) => {
-  const role = typeof v === 'string' ? v.trim().toLowerCase().replace(/[\s_]+/g, '-') : undefined;
+  const role =
+    typeof v === 'string'
+      ? v
+          .trim()
+          .toLowerCase()
+          .replace(/[\s_]+/g, '-')
+      : undefined;
   return role && ['champion', 'admin', 'executive-sponsor', 'user'].includes(role) ? role : undefined;
 };
 const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -79,7 +95,10 @@ const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${formatPath(i.path
  * `context.groupId`, else of the account the user was last grouped into. Replays of a
  * messageId count once. Every message gets its own outcome; a bad one never fails the others.
  */
-export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBodySchema>): Promise<{ accepted: number; duplicates: number; rejected: number; results: SegmentOutcome[] }> {
+export async function ingestSegment(
+  deps: Deps,
+  body: z.output<typeof segmentBodySchema>,
+): Promise<{ accepted: number; duplicates: number; rejected: number; results: SegmentOutcome[] }> {
   const now = deps.clock.now();
   const raw = body.batch ? body.batch.map((m) => ({ ...m, context: { ...(body.context ?? {}), ...((m.context as object) ?? {}) } })) : [body];
   const results: SegmentOutcome[] = [];
@@ -87,7 +106,8 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
   raw.forEach((candidate, index) => {
     const type = String((candidate as { type?: unknown }).type);
     const messageId = str((candidate as { messageId?: unknown }).messageId) ?? null;
-    if (['screen', 'alias'].includes(type)) return void results.push({ index, messageId, type, status: 'ignored', reason: `${type} calls carry nothing Tend uses` });
+    if (['screen', 'alias'].includes(type))
+      return void results.push({ index, messageId, type, status: 'ignored', reason: `${type} calls carry nothing Tend uses` });
     const parsed = segmentMessageSchema.safeParse(candidate);
     if (!parsed.success) return void results.push({ index, messageId, type, status: 'rejected', reason: issues(parsed.error) });
     // The tracking API makes messageId optional; the same message again then gets the same derived id.
@@ -115,13 +135,20 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
     const companyId = str(company?.id);
     if (!company || !companyId) continue;
     const user = m.userId ?? m.anonymousId ?? undefined;
-    const outcome = await ingestGroup(deps, { groupId: companyId, messageId: `${m.messageId}#company`, user, traits: company, newAccountEmail: m.traits?.email, at: whenOf(m, now) }, now);
+    const outcome = await ingestGroup(
+      deps,
+      { groupId: companyId, messageId: `${m.messageId}#company`, user, traits: company, newAccountEmail: m.traits?.email, at: whenOf(m, now) },
+      now,
+    );
     if (outcome.status === 'rejected') companyRejected.set(index, (outcome.reason ?? '').replace(/traits\./g, 'traits.company.'));
     else if (user) inBatch.set(user, companyId);
   }
 
   const rest = messages.filter((x) => x.m.type !== 'group');
-  const unlinked = rest.filter(({ m }) => !str(m.context?.groupId)).map(({ m }) => m.userId ?? m.anonymousId).filter((u): u is string => !!u && !inBatch.has(u));
+  const unlinked = rest
+    .filter(({ m }) => !str(m.context?.groupId))
+    .map(({ m }) => m.userId ?? m.anonymousId)
+    .filter((u): u is string => !!u && !inBatch.has(u));
   const stored = unlinked.length ? await deps.links.accountsOf(unlinked) : new Map<string, string>();
   const accountOf = (m: SegmentMessage) => {
     const user = m.userId ?? m.anonymousId ?? undefined;
@@ -167,16 +194,40 @@ export async function ingestSegment(deps: Deps, body: z.output<typeof segmentBod
   }
 
   if (events.length) {
-    const out = await ingestEvents(deps, events.map((x) => x.e));
-    out.results?.forEach((r, i) => results.push({ index: events[i]!.index, messageId: r.id, type: rest.find((x) => x.index === events[i]!.index)!.m.type, status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
+    const out = await ingestEvents(
+      deps,
+      events.map((x) => x.e),
+    );
+    out.results?.forEach((r, i) =>
+      results.push({
+        index: events[i]!.index,
+        messageId: r.id,
+        type: rest.find((x) => x.index === events[i]!.index)!.m.type,
+        status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
+      }),
+    );
   }
   if (contacts.length) {
-    const out = await ingestContacts(deps, contacts.map((x) => x.c));
+    const out = await ingestContacts(
+      deps,
+      contacts.map((x) => x.c),
+    );
     const rejectedAt = new Map(out.rejected.map((r) => [r.index, r.error]));
-    const firsts = await Promise.all(contacts.map((x) => (rejectedAt.has(contacts.indexOf(x)) ? undefined : deps.claims.claim(x.accountId, [x.messageId], now).then((f) => f.get(x.messageId)))));
+    const firsts = await Promise.all(
+      contacts.map((x) =>
+        rejectedAt.has(contacts.indexOf(x)) ? undefined : deps.claims.claim(x.accountId, [x.messageId], now).then((f) => f.get(x.messageId)),
+      ),
+    );
     contacts.forEach((x, i) => {
       const reason = rejectedAt.get(i);
-      results.push({ index: x.index, messageId: x.messageId, type: 'identify', status: reason ? 'rejected' : firsts[i] ? 'accepted' : 'duplicate', ...(reason ? { reason } : {}) });
+      results.push({
+        index: x.index,
+        messageId: x.messageId,
+        type: 'identify',
+        status: reason ? 'rejected' : firsts[i] ? 'accepted' : 'duplicate',
+        ...(reason ? { reason } : {}),
+      });
     });
   }
   results.sort((a, b) => a.index - b.index);

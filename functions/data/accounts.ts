@@ -62,8 +62,18 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
     async existing(accountIds) {
       const found = new Set<string>();
       for (let i = 0; i < accountIds.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead?: boolean }> | undefined = {
-          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)), ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' }, ConsistentRead: true },
+        let request:
+          | Record<
+              string,
+              { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead?: boolean }
+            >
+          | undefined = {
+          [table]: {
+            Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)),
+            ProjectionExpression: '#id',
+            ExpressionAttributeNames: { '#id': 'id' },
+            ConsistentRead: true,
+          },
         };
         while (request && Object.keys(request).length > 0) {
           const out = await db.send(new BatchGetCommand({ RequestItems: request }));
@@ -74,7 +84,14 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
       return found;
     },
     async markAnnounced(accountId, now) {
-      await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :now)', ExpressionAttributeValues: { ':now': now.toISOString() } }));
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :now)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
     },
     async setStage(accountId, stage, now) {
       // Same stage again keeps its original date: a replayed step is refused and changes nothing.

@@ -46,7 +46,11 @@ export function contactRepo(db: DynamoDBDocumentClient, table: string): ContactR
     },
     async list(accountId) {
       const out: Contact[] = [];
-      const query = { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':p': keys.contactPrefix } };
+      const query = {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':p': keys.contactPrefix },
+      };
       for await (const page of paginateQuery({ client: db }, query)) for (const i of page.Items ?? []) out.push(stripKeys(i) as unknown as Contact);
       return out;
     },

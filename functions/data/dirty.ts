@@ -15,14 +15,18 @@ const BATCH = 25;
  */
 export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyAccounts {
   const addShards = (shards: number[]) =>
-    db.send(new UpdateCommand({ TableName: table, Key: keys.dirtyShards, UpdateExpression: 'ADD shards :s', ExpressionAttributeValues: { ':s': new Set(shards) } }));
+    db.send(
+      new UpdateCommand({ TableName: table, Key: keys.dirtyShards, UpdateExpression: 'ADD shards :s', ExpressionAttributeValues: { ':s': new Set(shards) } }),
+    );
   return {
     async mark(accountIds, at) {
       const unique = [...new Set(accountIds)];
       if (unique.length === 0) return;
       const items = unique.map((id) => ({ ...keys.dirty(id), markedAt: at.toISOString(), expiresAt: ttlIn(at, DIRTY_TTL_DAYS) }));
       for (let i = 0; i < items.length; i += BATCH) {
-        let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } })) };
+        let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+          [table]: items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } })),
+        };
         // Unprocessed marks are retried until written: a mark is never lost on a throttle.
         for (let attempt = 0; request && Object.keys(request).length; attempt++) {
           if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
@@ -36,7 +40,13 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
     async claimShards(shards) {
       if (shards.length === 0) return [];
       const out = await db.send(
-        new UpdateCommand({ TableName: table, Key: keys.dirtyShards, UpdateExpression: 'DELETE shards :s', ExpressionAttributeValues: { ':s': new Set(shards) }, ReturnValues: 'UPDATED_OLD' }),
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.dirtyShards,
+          UpdateExpression: 'DELETE shards :s',
+          ExpressionAttributeValues: { ':s': new Set(shards) },
+          ReturnValues: 'UPDATED_OLD',
+        }),
       );
       const had = (out.Attributes?.shards as Set<number> | undefined) ?? new Set<number>();
       return shards.filter((s) => had.has(s));
@@ -54,7 +64,15 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
     },
     async clear(accountId, markedAt) {
       // Refused when the account was marked again meanwhile: that newer mark stays for the next run.
-      await writeIf(db, new DeleteCommand({ TableName: table, Key: keys.dirty(accountId), ConditionExpression: 'markedAt = :m', ExpressionAttributeValues: { ':m': markedAt } }));
+      await writeIf(
+        db,
+        new DeleteCommand({
+          TableName: table,
+          Key: keys.dirty(accountId),
+          ConditionExpression: 'markedAt = :m',
+          ExpressionAttributeValues: { ':m': markedAt },
+        }),
+      );
     },
   };
 }

@@ -44,7 +44,14 @@ export function preferenceRepo(db: DynamoDBDocumentClient, table: string): Prefe
  */
 export function frequencyCap(db: DynamoDBDocumentClient, table: string): FrequencyCap {
   const slotsOf = async (email: string) => {
-    const out = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.capSlots(email) }, ConsistentRead: true }));
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.capSlots(email) },
+        ConsistentRead: true,
+      }),
+    );
     return out.Items ?? [];
   };
   return {
@@ -73,7 +80,15 @@ export function frequencyCap(db: DynamoDBDocumentClient, table: string): Frequen
       for (const item of await slotsOf(email)) {
         if (item.sendKey !== sendKey) continue;
         // Taken over by another send meanwhile: refused, that slot is theirs now.
-        await writeIf(db, new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'sendKey = :k', ExpressionAttributeValues: { ':k': sendKey } }));
+        await writeIf(
+          db,
+          new DeleteCommand({
+            TableName: table,
+            Key: { pk: item.pk, sk: item.sk },
+            ConditionExpression: 'sendKey = :k',
+            ExpressionAttributeValues: { ':k': sendKey },
+          }),
+        );
       }
     },
   };

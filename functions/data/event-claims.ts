@@ -18,12 +18,20 @@ export function eventClaims(db: DynamoDBDocumentClient, table: string): EventCla
       const out = new Map<string, boolean>();
       const ids = [...new Set(eventIds)];
       for (let i = 0; i < ids.length; i += PARALLEL) {
-        await Promise.all(ids.slice(i, i + PARALLEL).map(async (id) => out.set(id, await putIfAbsent(db, table, { ...apiKeys.eventClaim(accountId, id), at: now.toISOString(), expiresAt: ttlIn(now, CLAIM_TTL_DAYS) }))));
+        await Promise.all(
+          ids
+            .slice(i, i + PARALLEL)
+            .map(async (id) =>
+              out.set(id, await putIfAbsent(db, table, { ...apiKeys.eventClaim(accountId, id), at: now.toISOString(), expiresAt: ttlIn(now, CLAIM_TTL_DAYS) })),
+            ),
+        );
       }
       return out;
     },
     async claimed(accountId, eventId) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: apiKeys.eventClaim(accountId, eventId), ConsistentRead: true, ProjectionExpression: 'pk' }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: apiKeys.eventClaim(accountId, eventId), ConsistentRead: true, ProjectionExpression: 'pk' }),
+      );
       return out.Item !== undefined;
     },
   };

@@ -8,7 +8,9 @@ const FEEDBACK_TTL_DAYS = 400;
 
 async function writeAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
   for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+      [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
     // Unprocessed items are retried until written: a batch is never half-stored.
     for (let attempt = 0; request && Object.keys(request).length; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
@@ -22,10 +24,18 @@ async function writeAll(db: DynamoDBDocumentClient, table: string, items: Record
 export function feedbackRepo(db: DynamoDBDocumentClient, table: string): FeedbackRepo {
   return {
     async putSurveys(surveys) {
-      await writeAll(db, table, surveys.map((s) => ({ ...keys.survey(s.accountId, s.answeredAt, s.id), ...s, expiresAt: ttlIn(new Date(s.answeredAt), FEEDBACK_TTL_DAYS) })));
+      await writeAll(
+        db,
+        table,
+        surveys.map((s) => ({ ...keys.survey(s.accountId, s.answeredAt, s.id), ...s, expiresAt: ttlIn(new Date(s.answeredAt), FEEDBACK_TTL_DAYS) })),
+      );
     },
     async putTickets(tickets) {
-      await writeAll(db, table, tickets.map((t) => ({ ...keys.ticket(t.accountId, t.id), ...t, expiresAt: ttlIn(new Date(t.openedAt), FEEDBACK_TTL_DAYS) })));
+      await writeAll(
+        db,
+        table,
+        tickets.map((t) => ({ ...keys.ticket(t.accountId, t.id), ...t, expiresAt: ttlIn(new Date(t.openedAt), FEEDBACK_TTL_DAYS) })),
+      );
     },
     async recent(accountId, fromDay) {
       const surveys: Survey[] = [];
@@ -33,7 +43,11 @@ export function feedbackRepo(db: DynamoDBDocumentClient, table: string): Feedbac
       const query = {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.survey(accountId, '', '').pk, ':from': keys.surveysFrom(accountId, fromDay).sk, ':to': keys.ticketsEnd(accountId).sk },
+        ExpressionAttributeValues: {
+          ':pk': keys.survey(accountId, '', '').pk,
+          ':from': keys.surveysFrom(accountId, fromDay).sk,
+          ':to': keys.ticketsEnd(accountId).sk,
+        },
       };
       for await (const page of paginateQuery({ client: db }, query)) {
         for (const item of page.Items ?? []) {

@@ -29,7 +29,13 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     return items;
   };
   /** An update of a run record: false when its condition refused it (the run had moved on). */
-  const update = (ref: { accountId: string; play: string; cycle: string }, expression: string, values: Record<string, unknown>, names?: Record<string, string>, condition?: string) =>
+  const update = (
+    ref: { accountId: string; play: string; cycle: string },
+    expression: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+    condition?: string,
+  ) =>
     writeIf(
       db,
       new UpdateCommand({
@@ -104,14 +110,31 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       await update(
         ref,
         // A run that failed before it began still gets a record that says so.
-        'SET #status = :s, finishedAt = :t, #next = :null, accountId = if_not_exists(accountId, :a), play = if_not_exists(play, :p), #cycle = if_not_exists(#cycle, :c)' + (reason ? ', reason = :r' : ''),
-        { ':s': status, ':t': at.toISOString(), ':null': null, ':running': 'running', ':paused': 'paused', ':a': ref.accountId, ':p': ref.play, ':c': ref.cycle, ...(reason ? { ':r': reason } : {}) },
+        'SET #status = :s, finishedAt = :t, #next = :null, accountId = if_not_exists(accountId, :a), play = if_not_exists(play, :p), #cycle = if_not_exists(#cycle, :c)' +
+          (reason ? ', reason = :r' : ''),
+        {
+          ':s': status,
+          ':t': at.toISOString(),
+          ':null': null,
+          ':running': 'running',
+          ':paused': 'paused',
+          ':a': ref.accountId,
+          ':p': ref.play,
+          ':c': ref.cycle,
+          ...(reason ? { ':r': reason } : {}),
+        },
         { '#status': 'status', '#next': 'next', '#cycle': 'cycle' },
         'attribute_not_exists(#status) OR #status IN (:running, :paused)',
       );
     },
     reopen: (ref, executionName, attempt) =>
-      update(ref, 'SET #status = :running, executionName = :e, attempt = :n REMOVE finishedAt, reason', { ':running': 'running', ':e': executionName, ':n': attempt, ':failed': 'failed' }, { '#status': 'status' }, '#status = :failed'),
+      update(
+        ref,
+        'SET #status = :running, executionName = :e, attempt = :n REMOVE finishedAt, reason',
+        { ':running': 'running', ':e': executionName, ':n': attempt, ':failed': 'failed' },
+        { '#status': 'status' },
+        '#status = :failed',
+      ),
     setPaused: (ref, paused, at, by) =>
       update(
         ref,
@@ -138,10 +161,22 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     },
     async releaseLive(accountId, play, executionName) {
       // Held by another execution (or already gone): refused, nothing to release.
-      await writeIf(db, new DeleteCommand({ TableName: table, Key: keys.liveRun(accountId, play), ConditionExpression: 'executionName = :e', ExpressionAttributeValues: { ':e': executionName } }));
+      await writeIf(
+        db,
+        new DeleteCommand({
+          TableName: table,
+          Key: keys.liveRun(accountId, play),
+          ConditionExpression: 'executionName = :e',
+          ExpressionAttributeValues: { ':e': executionName },
+        }),
+      );
     },
     async live(accountId) {
-      return (await queryAccount(accountId, keys.livePrefix)).map((i) => ({ play: String(i.play), executionName: String(i.executionName), cycle: String(i.cycle) }));
+      return (await queryAccount(accountId, keys.livePrefix)).map((i) => ({
+        play: String(i.play),
+        executionName: String(i.executionName),
+        cycle: String(i.cycle),
+      }));
     },
   };
 }

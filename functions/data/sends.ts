@@ -19,13 +19,27 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
           Key: keys.send(accountId, sendKey),
           UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t, gsi1pk = :gpk, gsi1sk = :gsk',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':t': at.toISOString(), ':gpk': keys.sentMessage(messageId).gsi1pk, ':gsk': keys.sentMessage(messageId).gsi1sk },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':m': messageId,
+            ':t': at.toISOString(),
+            ':gpk': keys.sentMessage(messageId).gsi1pk,
+            ':gsk': keys.sentMessage(messageId).gsi1sk,
+          },
         }),
       );
     },
     async byMessageId(messageId) {
       const k = keys.sentMessage(messageId);
-      const out = await db.send(new QueryCommand({ TableName: table, IndexName: TABLE_KEYS.gsi1.name, KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk', ExpressionAttributeValues: { ':pk': k.gsi1pk, ':sk': k.gsi1sk }, Limit: 1 }));
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+          ExpressionAttributeValues: { ':pk': k.gsi1pk, ':sk': k.gsi1sk },
+          Limit: 1,
+        }),
+      );
       return out.Items?.[0] ? (stripKeys(out.Items[0]) as unknown as SendRecord) : undefined;
     },
     async release(accountId, sendKey) {

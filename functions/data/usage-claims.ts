@@ -47,7 +47,14 @@ export const unclaimed = (events: UsageEvent[], claimed: ReadonlySet<string>) =>
  * One atomic write: claims the events' ids and adds their rollup, refused (nothing written) when
  * any of the ids is already claimed. At most CLAIMS_PER_WRITE events, each id once.
  */
-export function claimAndRecord(table: string, key: Record<string, string>, day: string, expiresAt: number, events: UsageEvent[], rollup: RollupSets): UpdateCommand {
+export function claimAndRecord(
+  table: string,
+  key: Record<string, string>,
+  day: string,
+  expiresAt: number,
+  events: UsageEvent[],
+  rollup: RollupSets,
+): UpdateCommand {
   const hashes = events.map((e) => eventHash(e.id));
   const sets = Object.entries({ ids: new Set(hashes), ...rollup }).filter(([, v]) => v.size > 0);
   return new UpdateCommand({
@@ -56,6 +63,11 @@ export function claimAndRecord(table: string, key: Record<string, string>, day: 
     UpdateExpression: `ADD ${sets.map(([k]) => `#${k} :${k}`).join(', ')} SET #day = :day, expiresAt = :exp`,
     ConditionExpression: noneClaimed(hashes.length),
     ExpressionAttributeNames: { ...Object.fromEntries(sets.map(([k]) => [`#${k}`, k])), '#day': 'day' },
-    ExpressionAttributeValues: { ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])), ...Object.fromEntries(hashes.map((h, i) => [`:h${i}`, h])), ':day': day, ':exp': expiresAt },
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
+      ...Object.fromEntries(hashes.map((h, i) => [`:h${i}`, h])),
+      ':day': day,
+      ':exp': expiresAt,
+    },
   });
 }

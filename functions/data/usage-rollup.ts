@@ -9,7 +9,16 @@ export type RollupSets = Record<'users' | 'features' | 'userFeatures' | 'session
  * them beyond the usage window.
  */
 export function rollupOf(events: UsageEvent[]): RollupSets {
-  const sets: RollupSets = { users: new Set(), features: new Set(), userFeatures: new Set(), sessions: new Set(), sessionSeconds: new Set(), departments: new Set(), apiUsers: new Set(), trainings: new Set() };
+  const sets: RollupSets = {
+    users: new Set(),
+    features: new Set(),
+    userFeatures: new Set(),
+    sessions: new Set(),
+    sessionSeconds: new Set(),
+    departments: new Set(),
+    apiUsers: new Set(),
+    trainings: new Set(),
+  };
   for (const e of events) {
     const p = e.properties ?? {};
     sets.users.add(e.userId);

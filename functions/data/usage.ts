@@ -42,7 +42,14 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       rollupOf(firstSeen).trainings.forEach((t) => trainings.add(t));
       // Training lasts longer than the usage window: completions are kept on the account itself.
       if (trainings.size) {
-        await db.send(new UpdateCommand({ TableName: table, Key: keys.account(accountId), UpdateExpression: 'ADD trainingsCompleted :t', ExpressionAttributeValues: { ':t': trainings } }));
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.account(accountId),
+            UpdateExpression: 'ADD trainingsCompleted :t',
+            ExpressionAttributeValues: { ':t': trainings },
+          }),
+        );
       }
       return firstSeen.map((e) => e.id);
     },
@@ -51,7 +58,11 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       const query = {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.usageDay(accountId, fromDay).pk, ':from': keys.usageDay(accountId, fromDay).sk, ':to': keys.usageDay(accountId, toDay).sk },
+        ExpressionAttributeValues: {
+          ':pk': keys.usageDay(accountId, fromDay).pk,
+          ':from': keys.usageDay(accountId, fromDay).sk,
+          ':to': keys.usageDay(accountId, toDay).sk,
+        },
       };
       for await (const page of paginateQuery({ client: db }, query)) {
         for (const i of page.Items ?? []) {
@@ -78,5 +89,8 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
 /** The claimed id hashes of an account-day, and the trainings it recorded; strongly consistent, to see a racing write. */
 async function claimsOf(db: DynamoDBDocumentClient, table: string, key: Record<string, string>) {
   const out = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true, ProjectionExpression: 'ids, trainings' }));
-  return { ids: (out.Item?.ids as Set<string> | undefined) ?? new Set<string>(), trainings: (out.Item?.trainings as Set<string> | undefined) ?? new Set<string>() };
+  return {
+    ids: (out.Item?.ids as Set<string> | undefined) ?? new Set<string>(),
+    trainings: (out.Item?.trainings as Set<string> | undefined) ?? new Set<string>(),
+  };
 }

@@ -44,6 +44,11 @@ export function emailDeps(clock: Clock = systemClock): DeliveryDeps & { accounts
     preferences: root.preferences(),
     cap: root.cap(),
     engagement: root.engagement(),
-    unsubscribe: unsubscribeLinks({ key: signingKey(), baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL, tokenDays: config.email.unsubscribe.tokenDays, mailto: config.email.unsubscribe.mailto }),
+    unsubscribe: unsubscribeLinks({
+      key: signingKey(),
+      baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL,
+      tokenDays: config.email.unsubscribe.tokenDays,
+      mailto: config.email.unsubscribe.mailto,
+    }),
   };
 }

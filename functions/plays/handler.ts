@@ -20,7 +20,12 @@ const deps = {
 
 const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string() };
 const task = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('begin'), ...run, anchor: z.string(), trigger: z.object({ on: z.string(), at: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) }) }),
+  z.object({
+    action: z.literal('begin'),
+    ...run,
+    anchor: z.string(),
+    trigger: z.object({ on: z.string(), at: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) }),
+  }),
   z.object({ action: z.literal('step'), ...run, step: z.string() }),
   z.object({ action: z.literal('complete'), ...run }),
   z.object({ action: z.literal('fail'), ...run, error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),

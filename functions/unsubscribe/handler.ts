@@ -36,7 +36,12 @@ export const handler = middy<HttpEvent, HttpResult>()
     const token = event.queryStringParameters?.token;
     if (event.requestContext.http.method === 'GET') {
       const claims = await checkUnsubscribe(deps, token);
-      return page(200, `Unsubscribe ${claims.contact}?`, `You will no longer receive ${claims.category === 'all' || claims.category === 'renewal' ? 'optional' : claims.category} emails about ${product}. Notices about your contract still reach you.`, { token: token! });
+      return page(
+        200,
+        `Unsubscribe ${claims.contact}?`,
+        `You will no longer receive ${claims.category === 'all' || claims.category === 'renewal' ? 'optional' : claims.category} emails about ${product}. Notices about your contract still reach you.`,
+        { token: token! },
+      );
     }
     const done = await unsubscribe(deps, token);
     return page(200, 'You are unsubscribed', `${done.contact} will no longer receive ${done.categories.join(', ')} emails from ${product}.`);

@@ -13,7 +13,11 @@ export class EmailEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: { table: AccountTable }) {
     super(scope, id);
-    this.handler = new TendFunction(this, 'Handler', { entry: 'functions/email-events/handler.ts', description: 'Tend SES events: suppress bounces and complaints, count opens and clicks', memorySize: 256 });
+    this.handler = new TendFunction(this, 'Handler', {
+      entry: 'functions/email-events/handler.ts',
+      description: 'Tend SES events: suppress bounces and complaints, count opens and clicks',
+      memorySize: 256,
+    });
     props.table.bind(this.handler);
     this.rule = new Rule(this, 'SesEvents', {
       description: 'Tend: SES bounces, complaints, deliveries, opens and clicks',

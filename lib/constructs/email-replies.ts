@@ -15,10 +15,16 @@ export class EmailReplies extends Construct {
 
   constructor(scope: Construct, id: string, props: { table: AccountTable; address: string }) {
     super(scope, id);
-    this.handler = new TendFunction(this, 'Handler', { entry: 'functions/email-replies/handler.ts', description: 'Tend email replies: count a reply to a Tend email as engagement', memorySize: 256 });
+    this.handler = new TendFunction(this, 'Handler', {
+      entry: 'functions/email-replies/handler.ts',
+      description: 'Tend email replies: count a reply to a Tend email as engagement',
+      memorySize: 256,
+    });
     props.table.bind(this.handler);
     this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {
-      rules: [{ recipients: [props.address], scanEnabled: true, actions: [new LambdaAction({ function: this.handler, invocationType: LambdaInvocationType.EVENT })] }],
+      rules: [
+        { recipients: [props.address], scanEnabled: true, actions: [new LambdaAction({ function: this.handler, invocationType: LambdaInvocationType.EVENT })] },
+      ],
     });
   }
 }

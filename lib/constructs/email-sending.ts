@@ -19,7 +19,11 @@ export class EmailSending extends Construct {
   /** The secret's name, a plain string (not a token): the Parameter Store reference path needs it. */
   readonly signingKeyName: string;
 
-  constructor(scope: Construct, id: string, private readonly props: { fromAddress: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: { fromAddress: string },
+  ) {
     super(scope, id);
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,

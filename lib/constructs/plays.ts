@@ -25,8 +25,16 @@ export class Plays extends Construct {
   constructor(scope: Construct, id: string, props: { plays: Record<string, PlayDefinition>; bus: IEventBus; sweepSchedule: string; templates: string }) {
     super(scope, id);
     // The steps send email: they carry the templates, precompiled.
-    this.handler = new TendFunction(this, 'Steps', { entry: 'functions/plays/handler.ts', description: 'Tend plays: begin, run a step, complete, record a failure', templates: props.templates });
-    this.starter = new TendFunction(this, 'Starter', { entry: 'functions/plays/trigger.ts', description: 'Tend plays: start runs from events and the daily sweep', timeout: Duration.minutes(15) });
+    this.handler = new TendFunction(this, 'Steps', {
+      entry: 'functions/plays/handler.ts',
+      description: 'Tend plays: begin, run a step, complete, record a failure',
+      templates: props.templates,
+    });
+    this.starter = new TendFunction(this, 'Starter', {
+      entry: 'functions/plays/trigger.ts',
+      description: 'Tend plays: start runs from events and the daily sweep',
+      timeout: Duration.minutes(15),
+    });
     for (const play of Object.values(props.plays)) {
       // Each machine in its own construct, so state names only need to be unique within a play.
       const scopeOfPlay = new Construct(this, `Play-${play.id}`);
@@ -72,6 +80,9 @@ export class Plays extends Construct {
       machine.grantStartExecution(fn);
       machine.grantExecution(fn, 'states:StopExecution', 'states:DescribeExecution');
     }
-    fn.addEnvironment('PLAY_STATE_MACHINES', Stack.of(this).toJsonString(Object.fromEntries(Object.entries(this.machines).map(([id, m]) => [id, m.stateMachineArn]))));
+    fn.addEnvironment(
+      'PLAY_STATE_MACHINES',
+      Stack.of(this).toJsonString(Object.fromEntries(Object.entries(this.machines).map(([id, m]) => [id, m.stateMachineArn]))),
+    );
   }
 }

@@ -17,7 +17,11 @@ export class UnsubscribeRoutes extends Construct {
 
   constructor(scope: Construct, id: string, props: { api: HttpApi; table: AccountTable; email: EmailSending }) {
     super(scope, id);
-    this.handler = new TendFunction(this, 'Handler', { entry: 'functions/unsubscribe/handler.ts', description: 'Tend unsubscribe links: confirmation page and one-click unsubscribe', memorySize: 256 });
+    this.handler = new TendFunction(this, 'Handler', {
+      entry: 'functions/unsubscribe/handler.ts',
+      description: 'Tend unsubscribe links: confirmation page and one-click unsubscribe',
+      memorySize: 256,
+    });
     props.table.bind(this.handler);
     props.email.bindKeyReader(this.handler);
     const integration = new HttpLambdaIntegration('Lambda', this.handler);

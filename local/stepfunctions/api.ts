@@ -38,7 +38,9 @@ export function stepFunctionsApi(sfn: LocalStepFunctions) {
       return { stopDate: Date.now() / 1000 };
     },
     ListExecutions: (b) => ({
-      executions: [...sfn.executions.values()].filter((e) => e.machineArn === sfn.machine(b.stateMachineArn!).arn && (!b.statusFilter || e.status === b.statusFilter)).map(describe),
+      executions: [...sfn.executions.values()]
+        .filter((e) => e.machineArn === sfn.machine(b.stateMachineArn!).arn && (!b.statusFilter || e.status === b.statusFilter))
+        .map(describe),
     }),
   };
 

@@ -83,11 +83,16 @@ function batchItems(state: Record<string, unknown>, input: unknown): void {
     if (batcher) throw new Error('ItemBatcher without ItemsPath is not supported locally');
     return;
   }
-  const [found] = JSONPath({ path: state.ItemsPath, json: input as object, resultType: 'all' }) as { value: unknown; parent: Record<string, unknown>; parentProperty: string }[];
+  const [found] = JSONPath({ path: state.ItemsPath, json: input as object, resultType: 'all' }) as {
+    value: unknown;
+    parent: Record<string, unknown>;
+    parentProperty: string;
+  }[];
   if (!found || !Array.isArray(found.value)) return;
   const size = Math.max(1, batcher.MaxItemsPerBatch ?? found.value.length);
   const batches = [];
-  for (let i = 0; i < found.value.length; i += size) batches.push({ Items: found.value.slice(i, i + size), ...(batcher.BatchInput ? { BatchInput: batcher.BatchInput } : {}) });
+  for (let i = 0; i < found.value.length; i += size)
+    batches.push({ Items: found.value.slice(i, i + size), ...(batcher.BatchInput ? { BatchInput: batcher.BatchInput } : {}) });
   found.parent[found.parentProperty] = batches;
 }
 
@@ -115,7 +120,14 @@ export class LocalStepFunctions {
       const p = resource.Properties ?? {};
       const raw = assembly.resolve(stack, p.DefinitionString ?? p.Definition);
       const definition = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Definition;
-      const machine: LocalMachine = { arn, name: arn.split(':').pop()!, definition, states: allStates(definition), bindings: this.bind(arn, definition), segments: new Map() };
+      const machine: LocalMachine = {
+        arn,
+        name: arn.split(':').pop()!,
+        definition,
+        states: allStates(definition),
+        bindings: this.bind(arn, definition),
+        segments: new Map(),
+      };
       this.segment(machine, definition.StartAt);
       this.machines.set(arn, machine);
     }
@@ -144,7 +156,11 @@ export class LocalStepFunctions {
     };
     visit(definition.States);
     if (unbound.length) throw new Error(`state machine ${arn} has Tasks the local runtime cannot run: ${unbound.join(', ')}`);
-    for (const fnArn of new Set(Object.values(definition.States).map((s) => (s.Parameters as { FunctionName?: string } | undefined)?.FunctionName).filter(Boolean))) {
+    for (const fnArn of new Set(
+      Object.values(definition.States)
+        .map((s) => (s.Parameters as { FunctionName?: string } | undefined)?.FunctionName)
+        .filter(Boolean),
+    )) {
       this.lambdas.get(String(fnArn));
     }
     return bindings;
@@ -187,7 +203,19 @@ export class LocalStepFunctions {
   private save(exec: LocalExecution, at?: Checkpoint['at']) {
     if (!this.store) return;
     const iso = (d?: Date) => d?.toISOString();
-    this.store.save({ arn: exec.arn, name: exec.name, machineArn: exec.machineArn, input: exec.input, status: exec.status, startDate: exec.startDate.toISOString(), stopDate: iso(exec.stopDate), output: exec.output, error: exec.error, cause: exec.cause, at });
+    this.store.save({
+      arn: exec.arn,
+      name: exec.name,
+      machineArn: exec.machineArn,
+      input: exec.input,
+      status: exec.status,
+      startDate: exec.startDate.toISOString(),
+      stopDate: iso(exec.stopDate),
+      output: exec.output,
+      error: exec.error,
+      cause: exec.cause,
+      at,
+    });
   }
 
   /**
@@ -223,7 +251,12 @@ export class LocalStepFunctions {
       }
       const machine = this.machines.get(c.machineArn);
       if (!machine || !machine.states[c.at.state]) {
-        Object.assign(exec, { status: 'FAILED', error: 'States.Runtime', cause: `state machine ${c.machineArn} (or its state "${c.at.state}") is no longer in the template`, stopDate: this.clock.now() });
+        Object.assign(exec, {
+          status: 'FAILED',
+          error: 'States.Runtime',
+          cause: `state machine ${c.machineArn} (or its state "${c.at.state}") is no longer in the template`,
+          stopDate: this.clock.now(),
+        });
         this.save(exec);
         finish();
         continue;
@@ -311,7 +344,8 @@ export class LocalStepFunctions {
         }
         this.transitions++;
       }
-      if (event.type.startsWith('State') || event.type.startsWith('Execution')) exec.history.push({ type: event.type, state: event.state?.name, at: this.clock.now() });
+      if (event.type.startsWith('State') || event.type.startsWith('Execution'))
+        exec.history.push({ type: event.type, state: event.state?.name, at: this.clock.now() });
     };
 
     const waitTimeOverrides = new Proxy({} as Record<string, number>, {
@@ -350,12 +384,15 @@ export class LocalStepFunctions {
       },
     });
 
-    const run = this.segment(machine, startAt).run(input as never, {
-      overrides: { taskResourceLocalHandlers: machine.bindings as never, waitTimeOverrides, retryIntervalOverrides },
-      noThrowOnAbort: true,
-      context: { Execution: { Id: exec.arn, Name: exec.name }, StateMachine: { Id: machine.arn, Name: machine.name } },
-      tendRun: { onEvent },
-    } as never);
+    const run = this.segment(machine, startAt).run(
+      input as never,
+      {
+        overrides: { taskResourceLocalHandlers: machine.bindings as never, waitTimeOverrides, retryIntervalOverrides },
+        noThrowOnAbort: true,
+        context: { Execution: { Id: exec.arn, Name: exec.name }, StateMachine: { Id: machine.arn, Name: machine.name } },
+        tendRun: { onEvent },
+      } as never,
+    );
     current.run = run;
     // One listener per segment, removed when the segment ends: a run that loops through a Wait
     // daily (a save watch) would otherwise pile them up.

@@ -41,7 +41,9 @@ describe('every synthesized state machine is valid Amazon States Language (asl-v
 
   it('finds the scoring machine and one machine per play', () => {
     const names = all.map((m) => m.name);
-    expect(names.filter((n) => n.startsWith('Tend/Tend-')).sort()).toEqual(['adoption', 'advocacy', 'expansion', 'onboarding', 'reengagement', 'renewal', 'save'].map((p) => `Tend/Tend-${p}`));
+    expect(names.filter((n) => n.startsWith('Tend/Tend-')).sort()).toEqual(
+      ['adoption', 'advocacy', 'expansion', 'onboarding', 'reengagement', 'renewal', 'save'].map((p) => `Tend/Tend-${p}`),
+    );
     expect(all.length).toBeGreaterThanOrEqual(8);
   });
 
@@ -49,11 +51,12 @@ describe('every synthesized state machine is valid Amazon States Language (asl-v
     for (const { name, definition } of all) {
       const text = JSON.stringify(definition);
       expect(text, name).not.toMatch(/"Ref"|Fn::|\$\{Token/);
-      for (const fn of text.match(/"FunctionName":"[^"]*"/g) ?? []) expect(fn, name).toMatch(/^"FunctionName":"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+"$/);
+      for (const fn of text.match(/"FunctionName":"[^"]*"/g) ?? [])
+        expect(fn, name).toMatch(/^"FunctionName":"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+"$/);
     }
   });
 
-  it('validates each definition, listing the validator\'s errors otherwise', () => {
+  it("validates each definition, listing the validator's errors otherwise", () => {
     const invalid = all.map(({ name, definition }) => ({ name, result: validate(definition) })).filter((m) => !m.result.isValid);
     expect(invalid.map(({ name, result }) => `${name}:\n  ${result.errorsText('\n  ')}`).join('\n')).toBe('');
   });
@@ -67,7 +70,9 @@ describe('every synthesized state machine is valid Amazon States Language (asl-v
     expect(result.isValid).toBe(false);
     expect(result.errorsText()).toMatch(/Run revue/);
     expect(result.errors.map((e) => e['Error code'])).toEqual(expect.arrayContaining(['MISSING_TRANSITION_TARGET']));
-    expect(validate({ StartAt: 'A', States: { A: { Type: 'Wait', Next: 'B' }, B: { Type: 'Succeed' } } }).errors.map((e) => e['Error code'])).toContain('WAIT_DURATION');
+    expect(validate({ StartAt: 'A', States: { A: { Type: 'Wait', Next: 'B' }, B: { Type: 'Succeed' } } }).errors.map((e) => e['Error code'])).toContain(
+      'WAIT_DURATION',
+    );
     expect(validate(play.definition).isValid).toBe(true);
   });
 });

@@ -73,7 +73,8 @@ export function parseDefinition(definitionString: Json | undefined): JsonObject 
   if (typeof definitionString === 'string') text = definitionString;
   else {
     const join = isObject(definitionString) ? definitionString['Fn::Join'] : undefined;
-    if (!Array.isArray(join) || !Array.isArray(join[1])) throw new Error(`DefinitionString is neither a string nor an Fn::Join: ${JSON.stringify(definitionString)}`);
+    if (!Array.isArray(join) || !Array.isArray(join[1]))
+      throw new Error(`DefinitionString is neither a string nor an Fn::Join: ${JSON.stringify(definitionString)}`);
     text = join[1].map((part) => (typeof part === 'string' ? part : PLACEHOLDER_ARN)).join(typeof join[0] === 'string' ? join[0] : '');
   }
   const parsed = JSON.parse(text) as Json;

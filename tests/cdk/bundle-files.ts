@@ -21,7 +21,8 @@ export function bundleOf(path: string): { loaded: Map<string, string>; lazy: Map
   };
   visit(join(dir, 'index.mjs'));
   const lazy = new Map<string, string>();
-  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.mjs') && !loaded.has(f)) lazy.set(f, readFileSync(join(dir, f), 'utf8'));
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }))
+    if (f.endsWith('.mjs') && !loaded.has(f)) lazy.set(f, readFileSync(join(dir, f), 'utf8'));
   return { loaded, lazy };
 }
 

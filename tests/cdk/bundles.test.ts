@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { loadTemplate, logicalIdOf, resourcesOfType, STACK } from './assembly.ts';
 import { bundleOf } from './bundle-files.ts';
 
-const FUNCTIONS = ['/Tend/Api/Handler/Resource', '/Tend/Scoring/Handler/Resource', '/Tend/Plays/Steps/Resource', '/Tend/Plays/Starter/Resource', '/Tend/Unsubscribe/Handler/Resource', '/Tend/EmailEvents/Handler/Resource'];
+const FUNCTIONS = [
+  '/Tend/Api/Handler/Resource',
+  '/Tend/Scoring/Handler/Resource',
+  '/Tend/Plays/Steps/Resource',
+  '/Tend/Plays/Starter/Resource',
+  '/Tend/Unsubscribe/Handler/Resource',
+  '/Tend/EmailEvents/Handler/Resource',
+];
 const ssmClient = /serviceTarget:"AmazonSSM"/;
 
 describe('Lambda bundles (lib/bundling/options.ts)', () => {
   it('covers every function of the app', () => {
-    const functions = resourcesOfType(loadTemplate(STACK.app), 'AWS::Lambda::Function').map(([id]) => id).sort();
+    const functions = resourcesOfType(loadTemplate(STACK.app), 'AWS::Lambda::Function')
+      .map(([id]) => id)
+      .sort();
     expect(FUNCTIONS.map((p) => logicalIdOf(STACK.app, p)).sort()).toEqual(functions);
   });
 
@@ -26,7 +35,10 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
     for (const path of FUNCTIONS) {
       const { loaded, lazy } = bundleOf(path);
       for (const [file, text] of [...loaded, ...lazy]) {
-        expect({ file, nested: /AssumeRoleWithWebIdentity|GetRoleCredentials|sso-oidc|\.aws\/credentials|credential_process/.test(text) }).toEqual({ file, nested: false });
+        expect({ file, nested: /AssumeRoleWithWebIdentity|GetRoleCredentials|sso-oidc|\.aws\/credentials|credential_process/.test(text) }).toEqual({
+          file,
+          nested: false,
+        });
       }
       expect([...loaded.values()].some((text) => text.includes('AWS_SECRET_ACCESS_KEY'))).toBe(true);
     }

@@ -64,7 +64,14 @@ describe('email resources', () => {
 
   it('gives the sending function its unsubscribe environment', () => {
     app.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PUBLIC_API_URL: Match.anyValue(), UNSUBSCRIBE_SECRET_NAME: 'tend/TendData/unsubscribe-signing-key', CONFIGURATION_SET: Match.anyValue(), TABLE_NAME: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          PUBLIC_API_URL: Match.anyValue(),
+          UNSUBSCRIBE_SECRET_NAME: 'tend/TendData/unsubscribe-signing-key',
+          CONFIGURATION_SET: Match.anyValue(),
+          TABLE_NAME: Match.anyValue(),
+        }),
+      },
     });
   });
 
@@ -86,14 +93,24 @@ describe('email replies (email.replies in tend.config.ts)', () => {
     const app = Template.fromJSON(assembly().getStackByName('Tend').template as never);
     app.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
     app.hasResourceProperties('AWS::SES::ReceiptRule', {
-      Rule: Match.objectLike({ Enabled: true, ScanEnabled: true, Recipients: ['replies@in.acme.example'], Actions: [{ LambdaAction: Match.objectLike({ InvocationType: 'Event' }) }] }),
+      Rule: Match.objectLike({
+        Enabled: true,
+        ScanEnabled: true,
+        Recipients: ['replies@in.acme.example'],
+        Actions: [{ LambdaAction: Match.objectLike({ InvocationType: 'Event' }) }],
+      }),
     });
     app.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'ses.amazonaws.com', Action: 'lambda:InvokeFunction' });
-    app.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('email replies'), Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) } });
+    app.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('email replies'),
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
+    });
   });
 
   it('leaves no unsuppressed cdk-nag finding', () => {
-    const findings = assembly().stacks.flatMap((s) => s.messages.filter((m) => m.level === 'error' || m.level === 'warning').map((m) => `${s.stackName} ${m.id}: ${String(m.entry.data).split('\n')[0]}`));
+    const findings = assembly().stacks.flatMap((s) =>
+      s.messages.filter((m) => m.level === 'error' || m.level === 'warning').map((m) => `${s.stackName} ${m.id}: ${String(m.entry.data).split('\n')[0]}`),
+    );
     expect(findings).toEqual([]);
   });
 

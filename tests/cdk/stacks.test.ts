@@ -16,7 +16,17 @@ const machineOf = (play: string) => logicalIdOf(STACK.app, `/Tend/Plays/Play-${p
 const executionsOf = (machineId: string): Json => ({
   'Fn::Join': [
     '',
-    ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:', { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId }] }] }, ':*'],
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':states:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':execution:',
+      { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineId }] }] },
+      ':*',
+    ],
   ],
 });
 
@@ -56,7 +66,10 @@ describe('TendData stack (stateful resources)', () => {
         }),
       ],
       AttributeDefinitions: Match.arrayWith(
-        [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
       ),
     });
   });
@@ -97,13 +110,24 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     }
   });
 
-  it('gives each Tend handler its own function: Api, Scoring, the plays\' Steps and Starter, Unsubscribe, EmailEvents', () => {
-    const paths = ['/Tend/Api/Handler/Resource', '/Tend/Scoring/Handler/Resource', '/Tend/Plays/Steps/Resource', '/Tend/Plays/Starter/Resource', '/Tend/Unsubscribe/Handler/Resource', '/Tend/EmailEvents/Handler/Resource'];
+  it("gives each Tend handler its own function: Api, Scoring, the plays' Steps and Starter, Unsubscribe, EmailEvents", () => {
+    const paths = [
+      '/Tend/Api/Handler/Resource',
+      '/Tend/Scoring/Handler/Resource',
+      '/Tend/Plays/Steps/Resource',
+      '/Tend/Plays/Starter/Resource',
+      '/Tend/Unsubscribe/Handler/Resource',
+      '/Tend/EmailEvents/Handler/Resource',
+    ];
     const ids = paths.map((path) => logicalIdOf(STACK.app, path));
     for (const [i, id] of ids.entries()) expect(raw.Resources[id]?.Type, paths[i]).toBe('AWS::Lambda::Function');
     expect(new Set(ids).size).toBe(6);
     // No function is left over from the hard-wired onboarding journey.
-    expect(resourcesOfType(raw, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([...ids].sort());
+    expect(
+      resourcesOfType(raw, 'AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it('serves exactly the routes of the route list on one HTTP API, each with the function and auth the list gives it', () => {
@@ -133,7 +157,10 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.rescoreSchedule,
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(STACK.app, '/Tend/Scoring/Handler/Resource'), 'Arn'] }, Input: JSON.stringify({ dirty: true }) }),
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalIdOf(STACK.app, '/Tend/Scoring/Handler/Resource'), 'Arn'] },
+        Input: JSON.stringify({ dirty: true }),
+      }),
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.schedule,
@@ -158,7 +185,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     for (const play of plays) expect(raw.Resources[machineOf(play.id)]?.Properties?.['StateMachineName'], play.id).toBe(`Tend-${play.id}`);
   });
 
-  it('starts each event-triggered play from Tend\'s bus with a rule on its own pattern, and stops plays on churn, all through the Starter', () => {
+  it("starts each event-triggered play from Tend's bus with a rule on its own pattern, and stops plays on churn, all through the Starter", () => {
     const rules = resourcesOfType(raw, 'AWS::Events::Rule');
     const busId = logicalIdOf(STACK.app, '/Tend/Events/Bus/Resource');
     const starterId = logicalIdOf(STACK.app, '/Tend/Plays/Starter/Resource');
@@ -173,14 +200,25 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     expect(patternOf('Start-onboarding')).toEqual({ source: ['tend'], 'detail-type': ['account.created'] });
     expect(patternOf('Start-save')).toEqual({ source: ['tend'], 'detail-type': ['tier.changed'], detail: { band: ['red'] } });
     expect(patternOf('Start-adoption')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['low-adoption'] } });
-    expect(patternOf('Start-expansion')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['near-seat-limit', 'premium-interest', 'several-departments'] } });
+    expect(patternOf('Start-expansion')).toEqual({
+      source: ['tend'],
+      'detail-type': ['flag.started'],
+      detail: { flag: ['near-seat-limit', 'premium-interest', 'several-departments'] },
+    });
     expect(patternOf('Start-advocacy')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['promoter'] } });
     expect(patternOf('Start-reengagement')).toEqual({ source: ['tend'], 'detail-type': ['flag.started'], detail: { flag: ['no-login-7d'] } });
     expect(patternOf('StopOnChurn')).toEqual({ source: ['tend'], 'detail-type': ['account.churned'] });
     // The renewal play is date-triggered: the sweep starts it, no rule does.
     expect(plays.filter((p) => p.trigger.on === 'date').map((p) => p.id)).toEqual(['renewal']);
-    const ruleIds = [...plays.filter((p) => p.trigger.on !== 'date').map((p) => `Start-${p.id}`), 'StopOnChurn'].map((path) => logicalIdOf(STACK.app, `/Tend/Plays/${path}/Resource`));
-    expect(rules.map(([id]) => id).filter((id) => id.startsWith('Plays')).sort()).toEqual(ruleIds.sort());
+    const ruleIds = [...plays.filter((p) => p.trigger.on !== 'date').map((p) => `Start-${p.id}`), 'StopOnChurn'].map((path) =>
+      logicalIdOf(STACK.app, `/Tend/Plays/${path}/Resource`),
+    );
+    expect(
+      rules
+        .map(([id]) => id)
+        .filter((id) => id.startsWith('Plays'))
+        .sort(),
+    ).toEqual(ruleIds.sort());
   });
 
   it('sweeps for date-anchored plays daily through the Starter', () => {
@@ -251,7 +289,8 @@ describe('IAM: least privilege', () => {
         collect(id, p['PolicyDocument'], asArray(p['Roles']).map(render));
       }
       if (r.Type === 'AWS::IAM::Role') {
-        for (const inline of asArray(p['Policies'])) if (isObject(inline)) collect(`${id}/${render(inline['PolicyName'] ?? null)}`, inline['PolicyDocument'], [`<${id}>`]);
+        for (const inline of asArray(p['Policies']))
+          if (isObject(inline)) collect(`${id}/${render(inline['PolicyName'] ?? null)}`, inline['PolicyDocument'], [`<${id}>`]);
       }
     }
     return out;
@@ -279,7 +318,7 @@ describe('IAM: least privilege', () => {
     expect(statements.filter((s) => 'NotAction' in s.raw || 'NotResource' in s.raw).map((s) => `${s.stack}/${s.policy}`)).toEqual([]);
   });
 
-  it('scopes ses:SendEmail to the sender identities from the config and the configuration set, for the plays\' Steps function only', () => {
+  it("scopes ses:SendEmail to the sender identities from the config and the configuration set, for the plays' Steps function only", () => {
     const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);
     const [statement] = ses as [Statement];
@@ -313,20 +352,28 @@ describe('IAM: least privilege', () => {
     expect(byRole.get(roleOf('/Tend/Api/Handler/ServiceRole/Resource'))).toEqual(expect.arrayContaining(playMachines));
     expect(byRole.get(roleOf('/Tend/Api/Handler/ServiceRole/Resource'))).toHaveLength(playIds.length);
     // The scheduler starts the daily run; the daily run's Distributed Map starts its children. Nobody else starts anything.
-    const others = [...byRole.entries()].filter(([role]) => role !== roleOf('/Tend/Plays/Starter/ServiceRole/Resource') && role !== roleOf('/Tend/Api/Handler/ServiceRole/Resource'));
+    const others = [...byRole.entries()].filter(
+      ([role]) => role !== roleOf('/Tend/Plays/Starter/ServiceRole/Resource') && role !== roleOf('/Tend/Api/Handler/ServiceRole/Resource'),
+    );
     expect(others.map(([, resources]) => resources)).toEqual([[dailyRun], [dailyRun]]);
     expect(start).toHaveLength(2 * playIds.length + 2);
   });
 
-  it('scopes states:StopExecution and DescribeExecution on plays to the play machines\' executions, for the Starter and the API only', () => {
+  it("scopes states:StopExecution and DescribeExecution on plays to the play machines' executions, for the Starter and the API only", () => {
     const stop = statements.filter((s) => s.actions.includes('states:StopExecution') || s.actions.includes('states:DescribeExecution'));
     const dailyRunExecutions = executionsOf(logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource'));
     const onPlays = stop.filter((s) => JSON.stringify(s.resources) !== JSON.stringify([dailyRunExecutions]));
     const roles = ['/Tend/Plays/Starter/ServiceRole/Resource', '/Tend/Api/Handler/ServiceRole/Resource'].map((path) => `<${logicalIdOf(STACK.app, path)}>`);
     for (const role of roles) {
       const mine = onPlays.filter((s) => s.roles.length === 1 && s.roles[0] === role);
-      expect(mine.every((s) => [...s.actions].sort().join() === 'states:DescribeExecution,states:StopExecution'), role).toBe(true);
-      expect(mine.flatMap((s) => s.resources), role).toEqual(expect.arrayContaining(playIds.map((id) => executionsOf(machineOf(id)))));
+      expect(
+        mine.every((s) => [...s.actions].sort().join() === 'states:DescribeExecution,states:StopExecution'),
+        role,
+      ).toBe(true);
+      expect(
+        mine.flatMap((s) => s.resources),
+        role,
+      ).toEqual(expect.arrayContaining(playIds.map((id) => executionsOf(machineOf(id)))));
       expect(mine, role).toHaveLength(playIds.length);
     }
     expect(onPlays).toHaveLength(2 * playIds.length);

@@ -41,10 +41,18 @@ describe('JSONPath-only guard', () => {
   it('finds forbidden keys at any depth (self-check of the guard)', () => {
     const sample: Json = {
       StartAt: 'A',
-      States: { A: { Type: 'Pass', Parameters: { nested: [{ deep: { Assign: { x: 1 } } }] }, End: true }, B: { Type: 'Task', Output: '{% $x %}', Arguments: {} } },
+      States: {
+        A: { Type: 'Pass', Parameters: { nested: [{ deep: { Assign: { x: 1 } } }] }, End: true },
+        B: { Type: 'Task', Output: '{% $x %}', Arguments: {} },
+      },
       QueryLanguage: 'JSONata',
     };
-    expect(forbiddenKeys(sample).sort()).toEqual(['$.QueryLanguage', '$.States.A.Parameters.nested[0].deep.Assign', '$.States.B.Arguments', '$.States.B.Output']);
+    expect(forbiddenKeys(sample).sort()).toEqual([
+      '$.QueryLanguage',
+      '$.States.A.Parameters.nested[0].deep.Assign',
+      '$.States.B.Arguments',
+      '$.States.B.Output',
+    ]);
     expect(forbiddenKeys({ StartAt: 'A', States: { A: { Type: 'Pass', OutputPath: '$.x', ResultPath: '$.y', End: true } } })).toEqual([]);
   });
 
@@ -62,7 +70,9 @@ const plays = Object.values(config.plays);
 
 describe('play state machines', () => {
   it('one per configured play, named after the stack and the play', () => {
-    const machines = resourcesOfType(loadTemplate(STACK.app), 'AWS::StepFunctions::StateMachine').filter(([, p]) => String(p['StateMachineName'] ?? '').startsWith('Tend-'));
+    const machines = resourcesOfType(loadTemplate(STACK.app), 'AWS::StepFunctions::StateMachine').filter(([, p]) =>
+      String(p['StateMachineName'] ?? '').startsWith('Tend-'),
+    );
     expect(machines.map(([, p]) => p['StateMachineName']).sort()).toEqual(plays.map((p) => `Tend-${p.id}`).sort());
     expect(plays.length).toBe(7);
   });
@@ -84,7 +94,7 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
     return s;
   };
 
-  it('is a Standard machine named Tend-<play>, with the play\'s timeout, JSONPath only', () => {
+  it("is a Standard machine named Tend-<play>, with the play's timeout, JSONPath only", () => {
     expect(props()['StateMachineName']).toBe(`Tend-${id}`);
     expect(props()['StateMachineType']).toBe('STANDARD');
     expect('Definition' in props() || 'DefinitionSubstitutions' in props()).toBe(false);
@@ -101,10 +111,14 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
     }
     const waits = ofType('Wait');
     expect(waits).toHaveLength(2 * play.steps.length);
-    for (const [name, wait] of waits) expect(Object.keys(wait).filter((k) => ['Seconds', 'SecondsPath', 'Timestamp'].includes(k)), name).toEqual([]);
+    for (const [name, wait] of waits)
+      expect(
+        Object.keys(wait).filter((k) => ['Seconds', 'SecondsPath', 'Timestamp'].includes(k)),
+        name,
+      ).toEqual([]);
   });
 
-  it('runs the steps in the play\'s order, each routing to exit, hold or the next step', () => {
+  it("runs the steps in the play's order, each routing to exit, hold or the next step", () => {
     expect(state('Started?')['Default']).toBe(`Wait for ${play.steps[0]!.id}`);
     play.steps.forEach((step, i) => {
       const run = state(`Run ${step.id}`);
@@ -124,7 +138,11 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
       ]);
       expect(after['Default']).toBe(i + 1 < play.steps.length ? `Wait for ${play.steps[i + 1]!.id}` : 'Complete');
     });
-    expect(ofType('Task').map(([n]) => n).sort()).toEqual(['Begin', 'Complete', 'Record failure', ...play.steps.map((s) => `Run ${s.id}`)].sort());
+    expect(
+      ofType('Task')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['Begin', 'Complete', 'Record failure', ...play.steps.map((s) => `Run ${s.id}`)].sort());
   });
 
   it('catches every error of every Task into the failure path, and retries a failed step', () => {
@@ -136,11 +154,17 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
       expect(catchers[0]!['ResultPath'], name).toBe(name === 'Record failure' ? '$.recordFailureError' : '$.error');
       if (name.startsWith('Run ')) {
         const retries = (Array.isArray(task['Retry']) ? task['Retry'] : []).filter(isObject);
-        expect(retries.filter((r) => Array.isArray(r['ErrorEquals']) && r['ErrorEquals'].includes('States.TaskFailed')), `${name} retries States.TaskFailed`).toHaveLength(1);
+        expect(
+          retries.filter((r) => Array.isArray(r['ErrorEquals']) && r['ErrorEquals'].includes('States.TaskFailed')),
+          `${name} retries States.TaskFailed`,
+        ).toHaveLength(1);
       }
     }
     expect(state('Record failure')['Next']).toBe('Play failed');
-    expect(isObject(state('Record failure')['Parameters']) && (state('Record failure')['Parameters'] as JsonObject)['Payload']).toMatchObject({ action: 'fail', 'error.$': '$.error' });
+    expect(isObject(state('Record failure')['Parameters']) && (state('Record failure')['Parameters'] as JsonObject)['Payload']).toMatchObject({
+      action: 'fail',
+      'error.$': '$.error',
+    });
     expect(state('Play failed')).toMatchObject({ Type: 'Fail', Error: 'PlayStepFailed' });
   });
 
@@ -148,10 +172,19 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
     const all = states();
     expect(all.has(String(definition()['StartAt']))).toBe(true);
     for (const [name, s] of all) {
-      const targets = [s['Next'], s['Default'], ...(Array.isArray(s['Choices']) ? s['Choices'].filter(isObject).map((c) => c['Next']) : []), ...(Array.isArray(s['Catch']) ? s['Catch'].filter(isObject).map((c) => c['Next']) : [])].filter((t) => t !== undefined);
+      const targets = [
+        s['Next'],
+        s['Default'],
+        ...(Array.isArray(s['Choices']) ? s['Choices'].filter(isObject).map((c) => c['Next']) : []),
+        ...(Array.isArray(s['Catch']) ? s['Catch'].filter(isObject).map((c) => c['Next']) : []),
+      ].filter((t) => t !== undefined);
       for (const t of targets) expect(all.has(String(t)), `${name} -> ${String(t)}`).toBe(true);
     }
-    expect(ofType('Succeed').map(([n]) => n).sort()).toEqual(['Done', 'Exited', 'Not started']);
+    expect(
+      ofType('Succeed')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['Done', 'Exited', 'Not started']);
     expect(ofType('Fail').map(([n]) => n)).toEqual(['Play failed']);
   });
 });

@@ -3,8 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../local/api-keys.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
-const account = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: `${id} Inc`, seats: 5, primaryContact: { email: `owner@${id}.example` }, ...extra });
-const event = (id: string, accountId: string, extra: Record<string, unknown> = {}) => ({ id, accountId, userId: 'u1', name: 'feature_used', timestamp: '2026-03-02T10:00:00Z', properties: { feature: 'reports' }, ...extra });
+const account = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `${id} Inc`,
+  seats: 5,
+  primaryContact: { email: `owner@${id}.example` },
+  ...extra,
+});
+const event = (id: string, accountId: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  accountId,
+  userId: 'u1',
+  name: 'feature_used',
+  timestamp: '2026-03-02T10:00:00Z',
+  properties: { feature: 'reports' },
+  ...extra,
+});
 
 describe('API keys, scopes, limits and bad input', () => {
   let rt: TestRuntime;
@@ -13,7 +27,10 @@ describe('API keys, scopes, limits and bad input', () => {
   /** Items of the table other than the per-key rate windows (every authenticated request counts in one). */
   const dataItems = async () => {
     const out = await rt.db.send(new ScanCommand({ TableName: rt.tableName }));
-    return (out.Items ?? []).filter((i) => !String(i.pk).startsWith('RATE#')).map((i) => `${i.pk}|${i.sk}|${JSON.stringify(i.updatedAt ?? '')}`).sort();
+    return (out.Items ?? [])
+      .filter((i) => !String(i.pk).startsWith('RATE#'))
+      .map((i) => `${i.pk}|${i.sk}|${JSON.stringify(i.updatedAt ?? '')}`)
+      .sort();
   };
 
   beforeAll(async () => {
@@ -26,7 +43,14 @@ describe('API keys, scopes, limits and bad input', () => {
 
   it('answers /health without a key, and nothing else', async () => {
     expect((await rt.request('GET', '/health', undefined, undefined, { key: null })).status).toBe(200);
-    for (const [method, path] of [['GET', '/v1/accounts'], ['GET', '/v1/accounts/acme'], ['GET', '/v1/accounts/acme/card'], ['GET', '/v1/openapi.json'], ['POST', '/v1/events'], ['POST', '/v1/segment']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/accounts'],
+      ['GET', '/v1/accounts/acme'],
+      ['GET', '/v1/accounts/acme/card'],
+      ['GET', '/v1/openapi.json'],
+      ['POST', '/v1/events'],
+      ['POST', '/v1/segment'],
+    ] as const) {
       const res = await rt.request(method, path, method === 'POST' ? { events: [] } : undefined, undefined, { key: null });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.body?.message).toContain('API key');
@@ -40,7 +64,8 @@ describe('API keys, scopes, limits and bad input', () => {
 
   it('refuses unknown, malformed and tampered keys with 401, and a key without the scope with 403', async () => {
     const tampered = `${readKey.slice(0, -4)}AAAA`;
-    for (const key of ['nope', 'tend_000000000000_' + 'x'.repeat(43), tampered]) expect((await rt.request('GET', '/v1/accounts/acme', undefined, undefined, { key })).status).toBe(401);
+    for (const key of ['nope', 'tend_000000000000_' + 'x'.repeat(43), tampered])
+      expect((await rt.request('GET', '/v1/accounts/acme', undefined, undefined, { key })).status).toBe(401);
     const wrong = await rt.request('POST', '/v1/events', { events: [event('e1', 'acme')] }, undefined, { key: readKey });
     expect(wrong.status).toBe(403);
     expect(wrong.body?.error).toBe('ForbiddenError');
@@ -79,8 +104,22 @@ describe('API keys, scopes, limits and bad input', () => {
     ['an event that is not an object', 'POST', '/v1/events', JSON.stringify({ events: ['x'] }), 400, 'events[0]'],
     ['malformed JSON', 'POST', '/v1/events', '{"events": [', 400, 'not valid JSON'],
     ['a JSON array', 'POST', '/v1/accounts', '[]', 400, '(root)'],
-    ['a survey score out of range', 'POST', '/v1/surveys', JSON.stringify({ surveys: [{ id: 's', accountId: 'acme', kind: 'csat', score: 0, answeredAt: '2026-03-02T10:00:00Z' }] }), 400, 'surveys[0].score'],
-    ['a ticket sentiment out of range', 'POST', '/v1/tickets', JSON.stringify({ tickets: [{ id: 't', accountId: 'acme', status: 'open', sentiment: 3, openedAt: '2026-03-02T10:00:00Z' }] }), 400, 'tickets[0].sentiment'],
+    [
+      'a survey score out of range',
+      'POST',
+      '/v1/surveys',
+      JSON.stringify({ surveys: [{ id: 's', accountId: 'acme', kind: 'csat', score: 0, answeredAt: '2026-03-02T10:00:00Z' }] }),
+      400,
+      'surveys[0].score',
+    ],
+    [
+      'a ticket sentiment out of range',
+      'POST',
+      '/v1/tickets',
+      JSON.stringify({ tickets: [{ id: 't', accountId: 'acme', status: 'open', sentiment: 3, openedAt: '2026-03-02T10:00:00Z' }] }),
+      400,
+      'tickets[0].sentiment',
+    ],
     ['a contact without email', 'POST', '/v1/contacts', JSON.stringify({ contacts: [{ accountId: 'acme' }] }), 400, 'contacts[0].email'],
     ['an account with negative ARR', 'POST', '/v1/accounts', JSON.stringify(account('neg', { arr: -1 })), 400, 'arr'],
     ['a segment message of an unknown shape', 'POST', '/v1/segment', JSON.stringify({ batch: 'no' }), 400, 'batch'],
@@ -125,7 +164,11 @@ describe('API keys, scopes, limits and bad input', () => {
   });
 
   it('lets the local server refuse what API Gateway would (over 10 MB) with 413', async () => {
-    const res = await fetch(`${rt.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${rt.adminKey}` }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
+    const res = await fetch(`${rt.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rt.adminKey}` },
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+    });
     expect(res.status).toBe(413);
   });
 });

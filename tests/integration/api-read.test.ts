@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeParts, type RouteSpec } from '../../functions/api/routes.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
-const account = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: `${id} Inc`, seats: 5, primaryContact: { email: `owner@${id}.example` }, ...extra });
+const account = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `${id} Inc`,
+  seats: 5,
+  primaryContact: { email: `owner@${id}.example` },
+  ...extra,
+});
 
 describe('reading accounts: list, card, OpenAPI; racing writes', () => {
   let rt: TestRuntime;
@@ -51,11 +57,19 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
     await rt.idle();
     const card = await rt.request('GET', '/v1/accounts/list-00/card');
     expect(card.status).toBe(200);
-    expect(card.body).toMatchObject({ customer: { id: 'list-00', name: 'list-00 Inc' }, tier: 'Enterprise', stage: 'Onboarding', priority: expect.stringMatching(/^(low|medium|high|urgent)$/) });
+    expect(card.body).toMatchObject({
+      customer: { id: 'list-00', name: 'list-00 Inc' },
+      tier: 'Enterprise',
+      stage: 'Onboarding',
+      priority: expect.stringMatching(/^(low|medium|high|urgent)$/),
+    });
     expect(card.body?.nextAction).toMatch(/onboarding step welcome on 2026-03-03/);
     const text = await fetch(`${rt.url}/v1/accounts/list-00/card`, { headers: { authorization: `Bearer ${rt.adminKey}`, accept: 'text/plain' } });
     expect(text.headers.get('content-type')).toContain('text/plain');
-    const lines = (await text.text()).trim().split('\n').map((l) => l.split(':')[0]);
+    const lines = (await text.text())
+      .trim()
+      .split('\n')
+      .map((l) => l.split(':')[0]);
     expect(lines).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
     expect((await rt.request('GET', '/v1/accounts/list-00/card?format=text')).body?.text).toContain('TIER: Enterprise');
     expect((await rt.request('GET', '/v1/accounts/nobody/card')).status).toBe(404);
@@ -64,7 +78,9 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
   it('publishes an OpenAPI 3.1 document listing exactly the routes of the route list, with their auth and errors', async () => {
     const doc = (await rt.request('GET', '/v1/openapi.json')).body!;
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(Object.keys(ROUTES).sort());
     for (const [key, spec] of Object.entries(ROUTES) as [string, RouteSpec][]) {
       const { method, path } = routeParts(key);
@@ -86,7 +102,18 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
   it('loses and double-counts nothing when 100 posts for one account race, half of them replays', async () => {
     await rt.request('POST', '/v1/accounts', account('racy'));
     const post = (i: number) =>
-      rt.request('POST', '/v1/events', { events: [{ id: `race-${i % 50}`, accountId: 'racy', userId: `u${i % 50}`, name: 'feature_used', timestamp: '2026-03-02T10:00:00Z', properties: { feature: 'reports', sessionId: `s${i % 50}`, durationSeconds: 60 } }] });
+      rt.request('POST', '/v1/events', {
+        events: [
+          {
+            id: `race-${i % 50}`,
+            accountId: 'racy',
+            userId: `u${i % 50}`,
+            name: 'feature_used',
+            timestamp: '2026-03-02T10:00:00Z',
+            properties: { feature: 'reports', sessionId: `s${i % 50}`, durationSeconds: 60 },
+          },
+        ],
+      });
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => post(i)));
     expect(results.every((r) => r.status === 202)).toBe(true);
     const statuses = results.flatMap((r) => r.body?.results.map((x: { status: string }) => x.status));

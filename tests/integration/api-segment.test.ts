@@ -41,14 +41,27 @@ const identify = {
   receivedAt: '2026-03-02T09:28:55.387Z',
   sentAt: ts,
   timestamp: ts,
-  traits: { name: 'Peter Gibbons', email: 'peter@initech.example', role: 'Executive Sponsor', title: 'CTO', plan: 'premium', logins: 5, address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' } },
+  traits: {
+    name: 'Peter Gibbons',
+    email: 'peter@initech.example',
+    role: 'Executive Sponsor',
+    title: 'CTO',
+    plan: 'premium',
+    logins: 5,
+    address: { street: '6th St', city: 'San Francisco', state: 'CA', postalCode: '94103', country: 'USA' },
+  },
   type: 'identify',
   userId: '97980cfea0067',
   version: '1.1',
 };
 const track = (messageId: string, extra: Record<string, unknown> = {}) => ({
   anonymousId: '23adfd82-aa0f-45a7-a756-24f2a7a4c895',
-  context: { library: { name: 'analytics.js', version: '2.11.1' }, page: { path: '/academy/', url: 'https://segment.com/academy/' }, userAgent: 'Mozilla/5.0', ip: '108.0.78.21' },
+  context: {
+    library: { name: 'analytics.js', version: '2.11.1' },
+    page: { path: '/academy/', url: 'https://segment.com/academy/' },
+    userAgent: 'Mozilla/5.0',
+    ip: '108.0.78.21',
+  },
   event: 'Report Viewed',
   integrations: {},
   messageId,
@@ -81,7 +94,8 @@ const page = {
 describe('POST /v1/segment', () => {
   let rt: TestRuntime;
   let writeKey: string;
-  const post = (body: unknown, headers: Record<string, string>) => fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const post = (body: unknown, headers: Record<string, string>) =>
+    fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const basic = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
 
   beforeAll(async () => {
@@ -92,10 +106,17 @@ describe('POST /v1/segment', () => {
   afterAll(() => rt?.stop());
 
   it('takes a tracking-API batch with the write key as Basic user: group ties the user, identify makes the contact, track counts for the account', async () => {
-    const res = await post({ batch: [group, identify, track('ajs-f8ca1e4de5024d9430b3928bd8ac6b96')], context: { device: { type: 'server' } }, sentAt: ts }, basic(writeKey));
+    const res = await post(
+      { batch: [group, identify, track('ajs-f8ca1e4de5024d9430b3928bd8ac6b96')], context: { device: { type: 'server' } }, sentAt: ts },
+      basic(writeKey),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { accepted: number; results: { status: string; type: string }[] };
-    expect(body.results.map((r) => [r.type, r.status])).toEqual([['group', 'accepted'], ['identify', 'accepted'], ['track', 'accepted']]);
+    expect(body.results.map((r) => [r.type, r.status])).toEqual([
+      ['group', 'accepted'],
+      ['identify', 'accepted'],
+      ['track', 'accepted'],
+    ]);
     const [contact] = await rt.items('initech', 'S#PERSON#');
     expect(contact).toMatchObject({ email: 'peter@initech.example', name: 'Peter Gibbons', role: 'executive-sponsor', timezone: 'Europe/Amsterdam' });
     const [day] = await rt.items('initech', 'S#DAY#2026-03-02');
@@ -115,7 +136,8 @@ describe('POST /v1/segment', () => {
     await segmentSecretStore(rt.db, rt.tableName).put('whsec-initech', new Date());
     const raw = JSON.stringify(page);
     const signature = createHmac('sha1', 'whsec-initech').update(raw).digest('hex');
-    const deliver = () => fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body: raw });
+    const deliver = () =>
+      fetch(`${rt.url}/v1/segment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body: raw });
     const first = (await (await deliver()).json()) as { results: { status: string }[] };
     expect(first.results[0]?.status).toBe('accepted');
     const before = await rt.items('initech', 'S#DAY#');
@@ -135,14 +157,19 @@ describe('POST /v1/segment', () => {
 
   it('reports per message: a track of a user no group names is rejected, the rest stored; screen is ignored', async () => {
     const stranger = track('msg-stranger', { userId: 'stranger', anonymousId: null });
-    const res = await post({ batch: [stranger, { ...track('msg-ok'), context: { groupId: 'initech' } }, { type: 'screen', name: 'Home', userId: 'x', messageId: 'scr-1' }] }, basic(writeKey));
+    const res = await post(
+      { batch: [stranger, { ...track('msg-ok'), context: { groupId: 'initech' } }, { type: 'screen', name: 'Home', userId: 'x', messageId: 'scr-1' }] },
+      basic(writeKey),
+    );
     const body = (await res.json()) as { results: { status: string; reason?: string }[] };
     expect(body.results.map((r) => r.status)).toEqual(['rejected', 'accepted', 'ignored']);
     expect(body.results[0]?.reason).toContain('group');
   });
 
   it('counts a batch without messageIds once when it is sent again (the HTTP API makes them optional)', async () => {
-    const batch = { batch: [{ type: 'track', userId: '97980cfea0067', event: 'Song Played', properties: { name: 'Fallin for You' }, timestamp: '2026-03-02T11:30:12.984Z' }] };
+    const batch = {
+      batch: [{ type: 'track', userId: '97980cfea0067', event: 'Song Played', properties: { name: 'Fallin for You' }, timestamp: '2026-03-02T11:30:12.984Z' }],
+    };
     const first = (await (await post(batch, basic(writeKey))).json()) as { accepted: number };
     const second = (await (await post(batch, basic(writeKey))).json()) as { duplicates: number };
     expect([first.accepted, second.duplicates]).toEqual([1, 1]);
@@ -151,13 +178,29 @@ describe('POST /v1/segment', () => {
     type Body = { results: { type: string; status: string; reason?: string; account?: string }[] };
     const outcomes = (body: Body) => body.results.map((r) => [r.type, r.status, r.account ?? r.reason ?? null]);
     const runsOf = (accountId: string) => [...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === accountId);
-    const initrode = newGroup('initrode', 'grp-initrode-1', { name: 'Initrode', email: 'owner@initrode.example', plan: 'pro', mrr: '250', createdAt: '2026-02-15T00:00:00Z' });
+    const initrode = newGroup('initrode', 'grp-initrode-1', {
+      name: 'Initrode',
+      email: 'owner@initrode.example',
+      plan: 'pro',
+      mrr: '250',
+      createdAt: '2026-02-15T00:00:00Z',
+    });
 
     it('creates the account of a group with name and email, starts one onboarding run, and counts a later track of the batch for it', async () => {
       const res = await post({ batch: [initrode, track('trk-initrode-1', { userId: 'milton', anonymousId: null })] }, basic(writeKey));
-      expect(outcomes((await res.json()) as Body)).toEqual([['group', 'accepted', 'created'], ['track', 'accepted', null]]);
+      expect(outcomes((await res.json()) as Body)).toEqual([
+        ['group', 'accepted', 'created'],
+        ['track', 'accepted', null],
+      ]);
       const view = await rt.request('GET', '/v1/accounts/initrode');
-      expect(view.body?.account).toMatchObject({ id: 'initrode', name: 'Initrode', plan: 'pro', arr: 3000, startDate: '2026-02-15T00:00:00.000Z', primaryContact: { email: 'owner@initrode.example' } });
+      expect(view.body?.account).toMatchObject({
+        id: 'initrode',
+        name: 'Initrode',
+        plan: 'pro',
+        arr: 3000,
+        startDate: '2026-02-15T00:00:00.000Z',
+        primaryContact: { email: 'owner@initrode.example' },
+      });
       expect(view.body?.account).not.toHaveProperty('industry');
       await rt.idle();
       expect(runsOf('initrode')).toHaveLength(1);
@@ -190,24 +233,44 @@ describe('POST /v1/segment', () => {
     it('refuses a group of an unknown account without email, saying what to send, and writes nothing', async () => {
       const res = await post(newGroup('globex', 'grp-globex-1', { name: 'Globex' }), basic(writeKey));
       const body = (await res.json()) as Body;
-      expect(body.results[0]).toMatchObject({ status: 'rejected', reason: 'account "globex" not found: send traits.name and traits.email to create it (missing traits.email), or create it with POST /v1/accounts first' });
+      expect(body.results[0]).toMatchObject({
+        status: 'rejected',
+        reason: 'account "globex" not found: send traits.name and traits.email to create it (missing traits.email), or create it with POST /v1/accounts first',
+      });
       expect(await rt.items('globex')).toEqual([]);
       expect((await rt.request('GET', '/v1/accounts/globex')).status).toBe(404);
     });
 
     it("creates the account of an identify's traits.company, the user its primary contact and a contact, and a replay writes nothing", async () => {
-      const withCompany = { ...identify, messageId: 'idf-umbrella-1', userId: 'alice', traits: { name: 'Alice Wu', email: 'alice@umbrella.example', company: { id: 'umbrella', name: 'Umbrella', plan: 'enterprise', employee_count: 5000 } } };
+      const withCompany = {
+        ...identify,
+        messageId: 'idf-umbrella-1',
+        userId: 'alice',
+        traits: { name: 'Alice Wu', email: 'alice@umbrella.example', company: { id: 'umbrella', name: 'Umbrella', plan: 'enterprise', employee_count: 5000 } },
+      };
       const first = (await (await post(withCompany, basic(writeKey))).json()) as Body;
       expect(outcomes(first)).toEqual([['identify', 'accepted', null]]);
-      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({ name: 'Umbrella', plan: 'enterprise', primaryContact: { email: 'alice@umbrella.example' } });
+      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({
+        name: 'Umbrella',
+        plan: 'enterprise',
+        primaryContact: { email: 'alice@umbrella.example' },
+      });
       expect((await rt.items('umbrella', 'S#PERSON#'))[0]).toMatchObject({ email: 'alice@umbrella.example', name: 'Alice Wu' });
       const before = (await rt.request('GET', '/v1/accounts/umbrella')).body?.account;
       expect(outcomes((await (await post(withCompany, basic(writeKey))).json()) as Body)).toEqual([['identify', 'duplicate', null]]);
       expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toEqual(before);
       // Another user of the same company changes its plan, not its primary contact.
-      const second = { ...withCompany, messageId: 'idf-umbrella-2', userId: 'bob', traits: { email: 'bob@umbrella.example', company: { id: 'umbrella', plan: 'scale' } } };
+      const second = {
+        ...withCompany,
+        messageId: 'idf-umbrella-2',
+        userId: 'bob',
+        traits: { email: 'bob@umbrella.example', company: { id: 'umbrella', plan: 'scale' } },
+      };
       expect(outcomes((await (await post(second, basic(writeKey))).json()) as Body)).toEqual([['identify', 'accepted', null]]);
-      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({ plan: 'scale', primaryContact: { email: 'alice@umbrella.example' } });
+      expect((await rt.request('GET', '/v1/accounts/umbrella')).body?.account).toMatchObject({
+        plan: 'scale',
+        primaryContact: { email: 'alice@umbrella.example' },
+      });
       // A new company with no name says what is missing, naming the company trait.
       const nameless = { ...withCompany, messageId: 'idf-vandelay-1', traits: { email: 'art@vandelay.example', company: { id: 'vandelay', plan: 'pro' } } };
       const rejected = (await (await post(nameless, basic(writeKey))).json()) as Body;
@@ -220,7 +283,11 @@ describe('POST /v1/segment', () => {
       const good = newGroup('piedpiper', 'grp-piedpiper-1', { name: 'Pied Piper', email: 'richard@piedpiper.example', seats: '6' }, 'richard');
       const res = await post({ batch: [bad, good, track('trk-piedpiper-1', { userId: 'richard', anonymousId: null })] }, basic(writeKey));
       const body = (await res.json()) as Body;
-      expect(outcomes(body)).toEqual([['group', 'rejected', 'traits.arr: a number such as 12000 or "12000", got "lots"'], ['group', 'accepted', 'created'], ['track', 'accepted', null]]);
+      expect(outcomes(body)).toEqual([
+        ['group', 'rejected', 'traits.arr: a number such as 12000 or "12000", got "lots"'],
+        ['group', 'accepted', 'created'],
+        ['track', 'accepted', null],
+      ]);
       expect(await rt.items('hooli')).toEqual([]);
       expect((await rt.request('GET', '/v1/accounts/piedpiper')).body?.account).toMatchObject({ name: 'Pied Piper', seats: 6 });
     });

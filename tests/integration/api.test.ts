@@ -96,7 +96,10 @@ describe('HTTP API on the local runtime', () => {
     const at = '2026-01-05T00:00:00.000Z';
     const legacy = { ...account('legacy'), status: 'active', segment: 'tech-touch', startDate: at, createdAt: at, updatedAt: at, announcedAt: at };
     await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.account('legacy'), ...keys.accountIndex('legacy'), ...legacy } }));
-    expect(await rt.request('POST', '/v1/accounts', account('legacy', { seats: 6 }))).toMatchObject({ status: 200, body: { outcome: 'changed', account: { seats: 6, createdAt: at } } });
+    expect(await rt.request('POST', '/v1/accounts', account('legacy', { seats: 6 }))).toMatchObject({
+      status: 200,
+      body: { outcome: 'changed', account: { seats: 6, createdAt: at } },
+    });
     expect((await rt.items('legacy', keys.account('legacy').sk))[0]).toMatchObject({ rev: 1, seats: 6 });
   });
 
@@ -172,7 +175,9 @@ describe('HTTP API on the local runtime', () => {
     expect([...(day?.apiUsers as Set<string>)]).toEqual(['u1']);
     const [item] = await rt.items('learner', 'S#PROFILE');
     expect([...(item?.trainingsCompleted as Set<string>)]).toEqual(['u1|getting-started']);
-    expect((await rt.request('POST', '/v1/events', { events: [event('l-5', 'learner', { properties: { durationSeconds: -1 } })] })).body?.message).toContain('events[0].properties.durationSeconds');
+    expect((await rt.request('POST', '/v1/events', { events: [event('l-5', 'learner', { properties: { durationSeconds: -1 } })] })).body?.message).toContain(
+      'events[0].properties.durationSeconds',
+    );
     await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
     const [score] = await rt.items('learner', 'S#SCORE');
     expect(score?.signals).toMatchObject({ trainingCompletion: 1 / 3, minutesPerUserWeek: expect.any(Number) });
@@ -224,7 +229,10 @@ describe('HTTP API on the local runtime', () => {
     expect(bad.status).toBe(400);
     expect(bad.body?.message).toContain('contacts[0].email');
     const champion = { accountId: 'people', email: 'Bo@people.example', name: 'Bo', role: 'champion' };
-    expect((await rt.request('POST', '/v1/contacts', { contacts: [champion, { accountId: 'people', email: 'cfo@people.example', role: 'executive-sponsor' }] })).body).toEqual({ accepted: 2, rejected: [] });
+    expect(
+      (await rt.request('POST', '/v1/contacts', { contacts: [champion, { accountId: 'people', email: 'cfo@people.example', role: 'executive-sponsor' }] }))
+        .body,
+    ).toEqual({ accepted: 2, rejected: [] });
     expect((await rt.request('POST', '/v1/contacts', { contacts: [{ ...champion, left: true }] })).status).toBe(202);
     expect((await rt.items('people', 'S#PERSON#')).map((c) => c.sk).sort()).toEqual(['S#PERSON#bo@people.example', 'S#PERSON#cfo@people.example']);
     const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);

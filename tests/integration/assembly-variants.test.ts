@@ -24,7 +24,11 @@ describe('the local runtime on edited definitions', () => {
     const rt = await startLocalRuntime({ assemblyDir: dir, start: new Date(start), paused: true, schedules: false });
     try {
       const key = await rt.createKey(['ingest']);
-      const res = await fetch(`${rt.url}/v1/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ id: 'slow', name: 'Slow', startDate: new Date(start).toISOString(), primaryContact: { email: 'a@slow.example' } }) });
+      const res = await fetch(`${rt.url}/v1/accounts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ id: 'slow', name: 'Slow', startDate: new Date(start).toISOString(), primaryContact: { email: 'a@slow.example' } }),
+      });
       expect(res.status).toBe(201);
       // The run starts from account.created on the bus: let it start before time moves.
       await rt.idle();
@@ -45,6 +49,8 @@ describe('the local runtime on edited definitions', () => {
   it('refuses to load a state machine with a Task it cannot run, naming the state', async () => {
     // The first Task of the template becomes an SQS integration the runtime has no stand-in for.
     const dir = variant((t) => t.replace(':states:::lambda:invoke', ':states:::sqs:sendMessage'));
-    await expect(startLocalRuntime({ assemblyDir: dir, paused: true, schedules: false })).rejects.toThrow(/has Tasks the local runtime cannot run: [A-Za-z -]+ \(arn:aws:states:::sqs:sendMessage\)/);
+    await expect(startLocalRuntime({ assemblyDir: dir, paused: true, schedules: false })).rejects.toThrow(
+      /has Tasks the local runtime cannot run: [A-Za-z -]+ \(arn:aws:states:::sqs:sendMessage\)/,
+    );
   });
 });

@@ -34,23 +34,46 @@ describe('tend model fit on the local table', () => {
       const outcome = now - r.int(10, 100) * DAY;
       const horizon = outcome - 30 * DAY;
       // Churned at renewal, or renewed: the renewal date is the outcome either way.
-      items.push({ ...keys.account(id), ...keys.accountIndex(id), id, name: id, seats: 10, arr: 5000, status: churned ? 'churned' : 'active', segment: 'tech-touch', startDate: '2025-01-01T00:00:00.000Z', renewalDate: new Date(outcome).toISOString(), primaryContact: { email: `cs@${id}.example` }, ...(churned ? { churnedAt: new Date(outcome).toISOString() } : {}) });
+      items.push({
+        ...keys.account(id),
+        ...keys.accountIndex(id),
+        id,
+        name: id,
+        seats: 10,
+        arr: 5000,
+        status: churned ? 'churned' : 'active',
+        segment: 'tech-touch',
+        startDate: '2025-01-01T00:00:00.000Z',
+        renewalDate: new Date(outcome).toISOString(),
+        primaryContact: { email: `cs@${id}.example` },
+        ...(churned ? { churnedAt: new Date(outcome).toISOString() } : {}),
+      });
       for (let back = 0; back < activeDays; back++) {
         const day = new Date(horizon - back * DAY).toISOString().slice(0, 10);
         const u = Array.from({ length: users }, (_, k) => `u${k}`);
         items.push({ ...keys.usageDay(id, day), day, users: new Set(u), features: new Set(['reports']), userFeatures: new Set(u.map((x) => `${x}|reports`)) });
       }
     }
-    for (let i = 0; i < items.length; i += 25) await rt.db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    for (let i = 0; i < items.length; i += 25)
+      await rt.db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
 
     const fit = await fitFromTable(rt.dynamo.client, rt.tableName, new Date(now), true);
     if (!fit.ok) throw new Error(fit.reason);
     expect(fit.labelled).toBe(240);
     expect(fit.model.auc).toBeGreaterThan(0.7);
-    expect((await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.churnModel }))).Item).toMatchObject({ features: expect.arrayContaining(['activeSeatRatio', 'arr', 'loginDaysPerWeek']), auc: fit.model.auc });
+    expect((await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.churnModel }))).Item).toMatchObject({
+      features: expect.arrayContaining(['activeSeatRatio', 'arr', 'loginDaysPerWeek']),
+      auc: fit.model.auc,
+    });
 
     // A live account, scored after the fit, carries a churn probability.
-    await rt.request('POST', '/v1/accounts', { id: 'live', name: 'Live', seats: 10, startDate: new Date(now - 40 * DAY).toISOString(), primaryContact: { email: 'a@live.example' } });
+    await rt.request('POST', '/v1/accounts', {
+      id: 'live',
+      name: 'Live',
+      seats: 10,
+      startDate: new Date(now - 40 * DAY).toISOString(),
+      primaryContact: { email: 'a@live.example' },
+    });
     await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!);
     const view = await rt.request('GET', '/v1/accounts/live');
     expect(view.body?.health.churnRisk).toBeGreaterThan(0.5); // no usage at all: the rule says likely to churn

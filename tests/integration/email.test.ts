@@ -21,7 +21,15 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
   let send: (accountId: string, step: string, template?: string) => Promise<Record<string, unknown>>;
 
   const account = (id: string, email: string, extra: Record<string, unknown> = {}) =>
-    rt.request('POST', '/v1/accounts', { id, name: `${id} Inc`, seats: 8, arr: 5000, startDate: NOW.toISOString(), primaryContact: { email, name: 'Pat Doe' }, ...extra });
+    rt.request('POST', '/v1/accounts', {
+      id,
+      name: `${id} Inc`,
+      seats: 8,
+      arr: 5000,
+      startDate: NOW.toISOString(),
+      primaryContact: { email, name: 'Pat Doe' },
+      ...extra,
+    });
   const outboxTo = (email: string) => rt.ses.outbox().filter((e) => e.destination.to.includes(email));
   const until = async (what: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await what()); i++) await new Promise((r) => setTimeout(r, 10));
@@ -42,7 +50,10 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
       const exec = [...rt.sfn.executions.values()].find((e) => e.name.startsWith(`onboarding-${accountId}-`));
       if (!exec) throw new Error(`no onboarding run for ${accountId}`);
       const { cycle } = JSON.parse(exec.input) as { cycle: string };
-      const route = (await rt.lambdas.invoke(steps.arn, { action: 'step', play: 'onboarding', accountId, cycle, executionName: exec.name, step })) as { route: string; until?: string };
+      const route = (await rt.lambdas.invoke(steps.arn, { action: 'step', play: 'onboarding', accountId, cycle, executionName: exec.name, step })) as {
+        route: string;
+        until?: string;
+      };
       if (route.route === 'wait') return { outcome: 'deferred', until: route.until };
       const [run] = await rt.items(accountId, 'RUN#onboarding#');
       const done = (run?.steps as Record<string, { outcome: string; actions?: { kind: string; outcome: string; detail?: string }[] }>)[step];
@@ -58,7 +69,11 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(await send('globex', 'welcome')).toMatchObject({ outcome: 'sent' });
     // A retried task, or a second start of the same run, finds the step done and the ledger claim: nothing more is sent.
     expect(await send('globex', 'welcome')).toMatchObject({ outcome: 'sent' });
-    const outbox = (await (await fetch(`${rt.url}/local/outbox`)).json()) as { destination: { to: string[] }; headers?: { name: string; value: string }[]; subject: string }[];
+    const outbox = (await (await fetch(`${rt.url}/local/outbox`)).json()) as {
+      destination: { to: string[] };
+      headers?: { name: string; value: string }[];
+      subject: string;
+    }[];
     const mine = outbox.filter((e) => e.destination.to.includes('ana@globex.example'));
     expect(mine).toHaveLength(1);
     const headers = mine[0]!.headers ?? [];
@@ -71,10 +86,25 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
   it('refuses a forged, a tampered and an expired token with a 4xx and changes nothing', async () => {
     const link = new URL(unsubscribeLink('ana@globex.example'));
     const token = link.searchParams.get('token')!;
-    const post = (t: string) => fetch(`${rt.url}/v1/unsubscribe?token=${encodeURIComponent(t)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
-    const forged = signToken('not-the-deployment-key-at-all', { contact: 'ana@globex.example', accountId: 'globex', category: 'onboarding', expires: NOW.getTime() / 1000 + 3600 });
+    const post = (t: string) =>
+      fetch(`${rt.url}/v1/unsubscribe?token=${encodeURIComponent(t)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+    const forged = signToken('not-the-deployment-key-at-all', {
+      contact: 'ana@globex.example',
+      accountId: 'globex',
+      category: 'onboarding',
+      expires: NOW.getTime() / 1000 + 3600,
+    });
     const tampered = `${Buffer.from(JSON.stringify({ c: 'boss@globex.example', a: 'globex', k: 'onboarding', e: NOW.getTime() / 1000 + 3600 })).toString('base64url')}.${token.split('.')[1]}`;
-    const expired = signToken(rt.unsubscribeKey, { contact: 'ana@globex.example', accountId: 'globex', category: 'onboarding', expires: NOW.getTime() / 1000 - 60 });
+    const expired = signToken(rt.unsubscribeKey, {
+      contact: 'ana@globex.example',
+      accountId: 'globex',
+      category: 'onboarding',
+      expires: NOW.getTime() / 1000 - 60,
+    });
     const answers = await Promise.all([post(forged), post(tampered), post(expired), post('')]);
     expect(answers.map((r) => r.status)).toEqual([403, 403, 410, 400]);
     expect(await answers[2]!.text()).toContain('expired');
@@ -103,20 +133,40 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     await rt.idle();
     expect(await send('initech', 'welcome')).toMatchObject({ outcome: 'sent' });
     const messageId = outboxTo('bob@initech.example')[0]!.messageId;
-    const mail = { timestamp: NOW.toISOString(), source: 'success@acme.example', messageId, destination: ['bob@initech.example'], tags: { account: ['initech'], play: ['onboarding'] } };
+    const mail = {
+      timestamp: NOW.toISOString(),
+      source: 'success@acme.example',
+      messageId,
+      destination: ['bob@initech.example'],
+      tags: { account: ['initech'], play: ['onboarding'] },
+    };
     rt.events.put([
-      { Source: 'aws.ses', DetailType: 'Email Opened', Detail: JSON.stringify({ eventType: 'Open', mail, open: { timestamp: NOW.toISOString(), userAgent: 'x', ipAddress: '192.0.2.1' } }) },
+      {
+        Source: 'aws.ses',
+        DetailType: 'Email Opened',
+        Detail: JSON.stringify({ eventType: 'Open', mail, open: { timestamp: NOW.toISOString(), userAgent: 'x', ipAddress: '192.0.2.1' } }),
+      },
       {
         Source: 'aws.ses',
         DetailType: 'Email Bounced',
         Detail: JSON.stringify({
           eventType: 'Bounce',
           mail,
-          bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'bob@initech.example', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }], timestamp: NOW.toISOString() },
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'General',
+            bouncedRecipients: [{ emailAddress: 'bob@initech.example', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+            timestamp: NOW.toISOString(),
+          },
         }),
       },
     ]);
-    const suppressed = async () => (await rt.db.send(new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: rt.tableName, Key: { pk: 'SUPPRESSED#bob@initech.example', sk: 'SUPPRESSED' } }))).Item;
+    const suppressed = async () =>
+      (
+        await rt.db.send(
+          new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: rt.tableName, Key: { pk: 'SUPPRESSED#bob@initech.example', sk: 'SUPPRESSED' } }),
+        )
+      ).Item;
     expect(await until(async () => !!(await suppressed()))).toBe(true);
     expect(await suppressed()).toMatchObject({ source: 'ses-bounce', reason: expect.stringContaining('550 5.1.1') });
     expect(await until(async () => (await rt.items('initech', 'S#DAY#2026-01-05'))[0]?.emailsOpened !== undefined)).toBe(true);
@@ -174,7 +224,13 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(await send('umbrella', 'day-30', 'checkin-active')).toMatchObject({ outcome: 'skipped' });
     const [run] = await rt.items('umbrella', 'RUN#onboarding');
     // The step ran; its email was skipped, and the run record says why.
-    expect(run?.steps?.['day-30']).toMatchObject({ outcome: 'done', actions: [{ kind: 'email', outcome: 'skipped', detail: expect.stringMatching(/^frequency cap/) }, { kind: 'task', outcome: 'created' }] });
+    expect(run?.steps?.['day-30']).toMatchObject({
+      outcome: 'done',
+      actions: [
+        { kind: 'email', outcome: 'skipped', detail: expect.stringMatching(/^frequency cap/) },
+        { kind: 'task', outcome: 'created' },
+      ],
+    });
     expect(outboxTo('cy@umbrella.example')).toHaveLength(3);
     const [capped] = (await rt.items('umbrella', 'SEND#')).filter((s) => s.step === 'day-30');
     expect(capped).toMatchObject({ status: 'skipped' });
@@ -182,7 +238,12 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
 
   it('every built-in template renders for a realistic account from the local table (tend preview), with no empty field', async () => {
     const config = parseConfig(userConfig);
-    await account('wayne', 'bruce@wayne.example', { arr: 90_000, seats: 25, renewalDate: '2026-03-01', csm: { name: 'Maya Chen', email: 'maya@acme.example' } });
+    await account('wayne', 'bruce@wayne.example', {
+      arr: 90_000,
+      seats: 25,
+      renewalDate: '2026-03-01',
+      csm: { name: 'Maya Chen', email: 'maya@acme.example' },
+    });
     await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'wayne', email: 'lucius@wayne.example', name: 'Lucius Fox', role: 'champion' }] });
     const events = Array.from({ length: 40 }, (_, i) => ({
       id: `w-${i}`,
@@ -219,7 +280,7 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     await expect(previewEmail(deps, 'no-such-template', 'wayne')).rejects.toThrow(/unknown template/);
   });
 
-  it('holds the send window in the contact\'s time zone, and refuses an invalid one at ingest naming the field', async () => {
+  it("holds the send window in the contact's time zone, and refuses an invalid one at ingest naming the field", async () => {
     const bad = await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'globex', email: 'x@globex.example', timezone: 'Mars/Olympus' }] });
     expect(bad.status).toBe(400);
     expect(bad.body?.message).toContain('contacts[0].timezone');
@@ -228,7 +289,9 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(badAccount.body?.message).toContain('timezone');
 
     await account('hooli', 'dee@hooli.example');
-    expect((await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'hooli', email: 'dee@hooli.example', timezone: 'Asia/Tokyo' }] })).status).toBe(202);
+    expect((await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'hooli', email: 'dee@hooli.example', timezone: 'Asia/Tokyo' }] })).status).toBe(
+      202,
+    );
     await rt.idle();
     // 10:00 UTC on Monday is 19:00 in Tokyo: deferred to 09:00 Tuesday there, and nothing claimed.
     expect(await send('hooli', 'welcome')).toMatchObject({ outcome: 'deferred', until: '2026-01-06T00:00:00.000Z' });

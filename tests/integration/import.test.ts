@@ -56,7 +56,13 @@ describe('tend import through the HTTP API', () => {
     const first = await run('accounts', accounts);
     expect(first.counts).toEqual({ created: 2, invalid: 1 });
     const view = await rt.request('GET', '/v1/accounts/imp-1');
-    expect(view.body?.account).toMatchObject({ arr: 12_000, seats: 10, csm: { name: 'Dana' }, renewalDate: '2027-01-31T00:00:00.000Z', primaryContact: { email: 'ana@one.example' } });
+    expect(view.body?.account).toMatchObject({
+      arr: 12_000,
+      seats: 10,
+      csm: { name: 'Dana' },
+      renewalDate: '2027-01-31T00:00:00.000Z',
+      primaryContact: { email: 'ana@one.example' },
+    });
     // A new account starts its onboarding run (through the bus): let that settle before comparing.
     await rt.idle();
     const before = await rt.items('imp-1');
@@ -67,7 +73,10 @@ describe('tend import through the HTTP API', () => {
   });
 
   it('imports contacts with --map, reports unknown accounts per line, and re-runs without changes', async () => {
-    const file = csv('contacts.csv', 'Customer,E-mail,Full name,Job role,TZ\nimp-1,cy@one.example,Cy,champion,Europe/Paris\nghost,x@ghost.example,X,admin,UTC\n');
+    const file = csv(
+      'contacts.csv',
+      'Customer,E-mail,Full name,Job role,TZ\nimp-1,cy@one.example,Cy,champion,Europe/Paris\nghost,x@ghost.example,X,admin,UTC\n',
+    );
     const first = await run('contacts', file, { map: ['E-mail=email', 'Job role=role'] });
     expect(first.counts).toEqual({ stored: 1, rejected: 1 });
     expect(first.report.find((r) => r.status === 'rejected')).toMatchObject({ line: 3, error: expect.stringContaining('ghost') });

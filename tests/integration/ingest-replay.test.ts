@@ -27,7 +27,8 @@ function original(accountId: string): Event[] {
     userId: `u${i % 10}`,
     name: i % 17 === 0 ? 'training.completed' : i % 13 === 0 ? 'api.export' : 'feature_used',
     timestamp: `${DAY}T${String(8 + (i % 10)).padStart(2, '0')}:00:00Z`,
-    properties: i % 17 === 0 ? { course: `course-${i}` } : { feature: features[(i * 7) % features.length], sessionId: `s${i % 4}`, durationSeconds: 60 * (i % 5) },
+    properties:
+      i % 17 === 0 ? { course: `course-${i}` } : { feature: features[(i * 7) % features.length], sessionId: `s${i % 4}`, durationSeconds: 60 * (i % 5) },
   }));
 }
 
@@ -40,7 +41,11 @@ const changed = (e: Event, k: number): Event => ({
 });
 
 /** A fixed permutation, so the storm is the same every run. */
-const shuffled = <T>(xs: T[], seed: number) => xs.map((x, i) => ({ x, k: (i * 7919 + seed * 104729) % 9973 })).sort((a, b) => a.k - b.k).map((p) => p.x);
+const shuffled = <T>(xs: T[], seed: number) =>
+  xs
+    .map((x, i) => ({ x, k: (i * 7919 + seed * 104729) % 9973 }))
+    .sort((a, b) => a.k - b.k)
+    .map((p) => p.x);
 
 describe('ingest replay storm on the local runtime', () => {
   let rt: TestRuntime;
@@ -50,12 +55,14 @@ describe('ingest replay storm on the local runtime', () => {
     const sorted = (k: string) => [...((item?.[k] as Set<string> | undefined) ?? [])].sort();
     return Object.fromEntries(['users', 'features', 'userFeatures', 'sessions', 'sessionSeconds', 'departments', 'apiUsers'].map((k) => [k, sorted(k)]));
   };
-  const trainings = async (accountId: string) => [...(((await rt.items(accountId, keys.account(accountId).sk))[0]?.trainingsCompleted as Set<string> | undefined) ?? [])].sort();
+  const trainings = async (accountId: string) =>
+    [...(((await rt.items(accountId, keys.account(accountId).sk))[0]?.trainingsCompleted as Set<string> | undefined) ?? [])].sort();
 
   beforeAll(async () => {
     rt = await testRuntime({ start: new Date(`${DAY}T20:00:00Z`) });
     for (let a = 0; a < ACCOUNTS; a++) {
-      for (const id of [`clean-${a}`, `storm-${a}`]) expect((await rt.request('POST', '/v1/accounts', { id, name: id, primaryContact: { email: `cs@${id}.example` } })).status).toBe(201);
+      for (const id of [`clean-${a}`, `storm-${a}`])
+        expect((await rt.request('POST', '/v1/accounts', { id, name: id, primaryContact: { email: `cs@${id}.example` } })).status).toBe(201);
     }
     // The reference: one clean delivery.
     for (let a = 0; a < ACCOUNTS; a++) expect((await post(original(`clean-${a}`))).body).toMatchObject({ accepted: EVENTS, duplicates: 0 });
@@ -67,10 +74,20 @@ describe('ingest replay storm on the local runtime', () => {
     const answers: Answer[] = [];
     // 1. Racing batches with overlapping ids: each of 8 concurrent requests carries 30 of an
     //    account's 60 events (every id in 4 of them), over all accounts, in its own order.
-    const racing = Array.from({ length: 8 }, (_, r) => shuffled(storm.flatMap((events) => [...events, ...events].slice(r * 15, r * 15 + 30)), r));
+    const racing = Array.from({ length: 8 }, (_, r) =>
+      shuffled(
+        storm.flatMap((events) => [...events, ...events].slice(r * 15, r * 15 + 30)),
+        r,
+      ),
+    );
     answers.push(...(await Promise.all(racing.map(post))));
     // 2. The same ids again with changed bodies, racing each other and plain replays.
-    const tampered = Array.from({ length: 4 }, (_, r) => shuffled(storm.flat().map((e, i) => (i % 3 === r % 3 ? changed(e, r) : e)), r + 10));
+    const tampered = Array.from({ length: 4 }, (_, r) =>
+      shuffled(
+        storm.flat().map((e, i) => (i % 3 === r % 3 ? changed(e, r) : e)),
+        r + 10,
+      ),
+    );
     answers.push(...(await Promise.all(tampered.map(post))));
     // 3. A whole replay; a known id twice in one request, with another body, then another hour.
     const twice = [changed(storm[0]![0]!, 7), { ...storm[0]![0]!, timestamp: `${DAY}T23:00:00Z` }];
@@ -81,7 +98,11 @@ describe('ingest replay storm on the local runtime', () => {
     // Per account and id, the acceptances over every request: exactly one.
     const counts = new Map<string, number>();
     const sent = [...racing, ...tampered, storm.flat(), twice];
-    answers.forEach(({ body }, k) => body!.results.forEach((r, i) => r.status === 'accepted' && counts.set(`${sent[k]![i]!.accountId}/${r.id}`, (counts.get(`${sent[k]![i]!.accountId}/${r.id}`) ?? 0) + 1)));
+    answers.forEach(({ body }, k) =>
+      body!.results.forEach(
+        (r, i) => r.status === 'accepted' && counts.set(`${sent[k]![i]!.accountId}/${r.id}`, (counts.get(`${sent[k]![i]!.accountId}/${r.id}`) ?? 0) + 1),
+      ),
+    );
     expect(counts.size).toBe(ACCOUNTS * EVENTS);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect(answers.reduce((s, a) => s + a.body!.accepted, 0)).toBe(ACCOUNTS * EVENTS);
@@ -90,7 +111,9 @@ describe('ingest replay storm on the local runtime', () => {
       expect(await day(`storm-${a}`)).toEqual(await day(`clean-${a}`));
       expect(await trainings(`storm-${a}`)).toEqual(await trainings(`clean-${a}`));
       // Nothing of the changed bodies anywhere.
-      expect(JSON.stringify(await rt.items(`storm-${a}`), (_, v) => (v instanceof Set ? [...v] : v))).not.toMatch(/intruder|feature-\d|changed-|dept-|course-x/);
+      expect(JSON.stringify(await rt.items(`storm-${a}`), (_, v) => (v instanceof Set ? [...v] : v))).not.toMatch(
+        /intruder|feature-\d|changed-|dept-|course-x/,
+      );
       // The claims live in the rollup item: no item per event.
       expect(await rt.items(`storm-${a}`, 'EVENT#')).toEqual([]);
     }
@@ -100,7 +123,15 @@ describe('ingest replay storm on the local runtime', () => {
   });
 
   it('answers a replayed Segment track with a changed body duplicate, and adds nothing of it', async () => {
-    const track = (properties: Record<string, unknown>, userId = 'seg-user') => ({ type: 'track', messageId: 'seg-msg-1', event: 'feature_used', userId, timestamp: `${DAY}T12:00:00Z`, context: { groupId: 'clean-0' }, properties });
+    const track = (properties: Record<string, unknown>, userId = 'seg-user') => ({
+      type: 'track',
+      messageId: 'seg-msg-1',
+      event: 'feature_used',
+      userId,
+      timestamp: `${DAY}T12:00:00Z`,
+      context: { groupId: 'clean-0' },
+      properties,
+    });
     const first = await rt.request('POST', '/v1/segment', track({ feature: 'reports' }));
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 0 });
     const replay = await rt.request('POST', '/v1/segment', track({ feature: 'seg-other-feature' }, 'seg-intruder'));
@@ -117,7 +148,9 @@ describe('ingest replay storm on the local runtime', () => {
     const gets = rt.dynamo.operations.GetItem ?? 0;
     // 10 writers at once, each 20 of the 60 ids (every id in 3 or 4 of them): all but the first to
     // reach the item find some of their ids claimed, whatever the timing.
-    const firsts = await Promise.all(Array.from({ length: 10 }, (_, w) => usage.record('storm-0', '2026-03-04', [...events, ...events].slice(w * 6, w * 6 + 20))));
+    const firsts = await Promise.all(
+      Array.from({ length: 10 }, (_, w) => usage.record('storm-0', '2026-03-04', [...events, ...events].slice(w * 6, w * 6 + 20))),
+    );
     expect(firsts.flat().sort()).toEqual(events.map((e) => e.id).sort());
     expect((rt.dynamo.operations.GetItem ?? 0) - gets).toBeGreaterThanOrEqual(9);
     const [item] = await rt.items('storm-0', keys.usageDay('storm-0', '2026-03-04').sk);
@@ -126,7 +159,14 @@ describe('ingest replay storm on the local runtime', () => {
 
   it('after a crash between the usage write and the account write, the retry adds the completed training', async () => {
     await rt.request('POST', '/v1/accounts', { id: 'crashy', name: 'crashy', primaryContact: { email: 'cs@crashy.example' } });
-    const training = { id: 't-1', accountId: 'crashy', userId: 'u1', name: 'training.completed', timestamp: `${DAY}T10:00:00Z`, properties: { course: 'basics' } };
+    const training = {
+      id: 't-1',
+      accountId: 'crashy',
+      userId: 'u1',
+      name: 'training.completed',
+      timestamp: `${DAY}T10:00:00Z`,
+      properties: { course: 'basics' },
+    };
     // The usage write landed (claim and body), then the function died.
     await rt.db.send(claimAndRecord(rt.tableName, keys.usageDay('crashy', DAY), DAY, ttlIn(new Date(DAY), 400), [training], rollupOf([training])));
     const retry = await post([training]);
@@ -134,4 +174,3 @@ describe('ingest replay storm on the local runtime', () => {
     expect(await trainings('crashy')).toEqual(['u1|basics']);
   });
 });
-

@@ -22,8 +22,18 @@ describe('local runtime stand-ins', () => {
 
   it('sweeps by what each write left: a TTL set or moved by an update, an item rewritten without TTL, a deleted item', async () => {
     const now = Math.floor(rt.clock.nowMs() / 1000);
-    const put = (sk: string, extra: Record<string, unknown>) => rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl2', sk, ...extra } }));
-    const setTtl = (sk: string, at: number) => rt.db.send(new UpdateCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#ttl2', sk }, UpdateExpression: 'SET #e = :e', ExpressionAttributeNames: { '#e': 'expiresAt' }, ExpressionAttributeValues: { ':e': at } }));
+    const put = (sk: string, extra: Record<string, unknown>) =>
+      rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl2', sk, ...extra } }));
+    const setTtl = (sk: string, at: number) =>
+      rt.db.send(
+        new UpdateCommand({
+          TableName: rt.tableName,
+          Key: { pk: 'ACCOUNT#ttl2', sk },
+          UpdateExpression: 'SET #e = :e',
+          ExpressionAttributeNames: { '#e': 'expiresAt' },
+          ExpressionAttributeValues: { ':e': at },
+        }),
+      );
     await put('A#set-by-update', { n: 1 });
     await setTtl('A#set-by-update', now - 5);
     await put('B#moved-later', { expiresAt: now - 5 });
@@ -31,7 +41,9 @@ describe('local runtime stand-ins', () => {
     await put('C#rewritten-without-ttl', { expiresAt: now - 5 });
     await put('C#rewritten-without-ttl', { n: 2 });
     await put('D#removed-by-update', { expiresAt: now - 5 });
-    await rt.db.send(new UpdateCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#ttl2', sk: 'D#removed-by-update' }, UpdateExpression: 'REMOVE expiresAt' }));
+    await rt.db.send(
+      new UpdateCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#ttl2', sk: 'D#removed-by-update' }, UpdateExpression: 'REMOVE expiresAt' }),
+    );
     expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(1);
     expect((await rt.items('ttl2')).map((i) => i.sk)).toEqual(['B#moved-later', 'C#rewritten-without-ttl', 'D#removed-by-update']);
     // Nothing left to sweep, and the sweeps themselves are not counted as requests (TTL deletes are free).
@@ -41,7 +53,8 @@ describe('local runtime stand-ins', () => {
 
   it('never deletes an item that a write refreshed while a sweep was under way', async () => {
     const now = Math.floor(rt.clock.nowMs() / 1000);
-    const put = (i: number, expiresAt: number) => rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#race', sk: `DAY#${String(i).padStart(3, '0')}`, expiresAt } }));
+    const put = (i: number, expiresAt: number) =>
+      rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#race', sk: `DAY#${String(i).padStart(3, '0')}`, expiresAt } }));
     const all = Array.from({ length: 300 }, (_, i) => i);
     for (const i of all) await put(i, now - 10);
     const refreshed = all.filter((i) => i % 3 === 0);
@@ -102,7 +115,13 @@ describe('local runtime stand-ins', () => {
 
   it('starts an execution name once: same name and input returns the run, another input is refused', async () => {
     const machine = [...rt.sfn.machines.values()].find((m) => m.name.includes('Playonboarding'));
-    const input = JSON.stringify({ accountId: 'nobody', play: 'onboarding', cycle: '2026-02-01', anchor: '2026-02-01T00:00:00Z', trigger: { on: 'manual', at: '2026-02-01T00:00:00Z' } });
+    const input = JSON.stringify({
+      accountId: 'nobody',
+      play: 'onboarding',
+      cycle: '2026-02-01',
+      anchor: '2026-02-01T00:00:00Z',
+      trigger: { on: 'manual', at: '2026-02-01T00:00:00Z' },
+    });
     const first = rt.sfn.start(machine!.arn, 'dup-test', input);
     expect(rt.sfn.start(machine!.arn, 'dup-test', input)).toBe(first);
     expect(() => rt.sfn.start(machine!.arn, 'dup-test', JSON.stringify({ accountId: 'other' }))).toThrow(/Execution Already Exists/);
@@ -118,7 +137,8 @@ describe('stopping the local runtime', () => {
     const rt = await testRuntime({ start: new Date('2026-02-01T00:00:00Z'), paused: true });
     const expired = Math.floor(rt.clock.nowMs() / 1000) - 1;
     const total = 2000;
-    for (let i = 0; i < total; i++) await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: `DAY#${i}`, expiresAt: expired } }));
+    for (let i = 0; i < total; i++)
+      await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { pk: 'ACCOUNT#ttl', sk: `DAY#${i}`, expiresAt: expired } }));
     const uncaught: unknown[] = [];
     const record = (err: unknown) => uncaught.push(err);
     process.on('uncaughtException', record);

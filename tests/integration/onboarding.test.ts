@@ -63,8 +63,8 @@ describe('onboarding play: the synthesized state machine on the local runtime', 
     const runs = [...rt.sfn.executions.values()];
     expect(runs.map((e) => e.name).sort()).toEqual([expect.stringMatching(/^onboarding-acme-20260105-/), expect.stringMatching(/^onboarding-slow-20260105-/)]);
     expect(runs.map((e) => ({ status: e.status, error: e.error, cause: e.cause }))).toEqual([
-      { status: "SUCCEEDED", error: undefined, cause: undefined },
-      { status: "SUCCEEDED", error: undefined, cause: undefined },
+      { status: 'SUCCEEDED', error: undefined, cause: undefined },
+      { status: 'SUCCEEDED', error: undefined, cause: undefined },
     ]);
   });
 
@@ -75,7 +75,13 @@ describe('onboarding play: the synthesized state machine on the local runtime', 
     expect(run.status).toBe('completed');
     expect(run.steps['day-7']).toMatchObject({ outcome: 'skipped', detail: 'condition not met: first value not reached' });
     expect(run.steps['day-14']).toMatchObject({ outcome: 'skipped' });
-    expect(run.steps['day-30']).toMatchObject({ outcome: 'done', actions: [{ kind: 'email', template: 'checkin-inactive', outcome: 'sent' }, { kind: 'task', outcome: 'created' }] });
+    expect(run.steps['day-30']).toMatchObject({
+      outcome: 'done',
+      actions: [
+        { kind: 'email', template: 'checkin-inactive', outcome: 'sent' },
+        { kind: 'task', outcome: 'created' },
+      ],
+    });
     // Time to first value: reached when day 7's step looked (the first step after the activity).
     expect(Math.floor((Date.parse(view.body?.account.milestones.firstValue) - start.getTime()) / DAY)).toBe(7);
     expect(view.body?.tasks.map((t: { title: string }) => t.title)).toEqual(['Day 30 and not active: call to find what blocks them']);

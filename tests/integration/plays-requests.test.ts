@@ -34,7 +34,7 @@ interface Request {
  * The play step's data path on dynalite through the real repositories, every SDK request
  * recorded (a middleware on the client): what one step reads and writes, counted.
  */
-describe('a play step\'s DynamoDB requests', () => {
+describe("a play step's DynamoDB requests", () => {
   let rt: TestRuntime;
   let db: DynamoDBDocumentClient;
   let requests: Request[] = [];
@@ -45,8 +45,15 @@ describe('a play step\'s DynamoDB requests', () => {
     // This client's own requests only (a middleware would see the runtime's too: the stack is shared).
     const send = db.send.bind(db) as (command: object) => Promise<unknown>;
     db.send = ((command: object) => {
-      const input = (command as { input: { Key?: { sk?: string }; ExpressionAttributeValues?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> } }).input;
-      requests.push({ command: command.constructor.name, sk: input.Key?.sk, from: input.ExpressionAttributeValues?.[':from'] as string | undefined, names: Object.values(input.ExpressionAttributeNames ?? {}) });
+      const input = (
+        command as { input: { Key?: { sk?: string }; ExpressionAttributeValues?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string> } }
+      ).input;
+      requests.push({
+        command: command.constructor.name,
+        sk: input.Key?.sk,
+        from: input.ExpressionAttributeValues?.[':from'] as string | undefined,
+        names: Object.values(input.ExpressionAttributeNames ?? {}),
+      });
       return send(command);
     }) as typeof db.send;
   });
@@ -59,7 +66,19 @@ describe('a play step\'s DynamoDB requests', () => {
     rt.db.send(
       new PutCommand({
         TableName: rt.tableName,
-        Item: { ...keys.account(id), ...keys.accountIndex(id), id, name: id, seats: 5, status: 'active', segment: 'tech-touch', startDate: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', primaryContact: { email: `ana@${id}.example`, name: 'Ana' }, ...extra },
+        Item: {
+          ...keys.account(id),
+          ...keys.accountIndex(id),
+          id,
+          name: id,
+          seats: 5,
+          status: 'active',
+          segment: 'tech-touch',
+          startDate: '2026-01-01T00:00:00.000Z',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          primaryContact: { email: `ana@${id}.example`, name: 'Ana' },
+          ...extra,
+        },
       }),
     );
 
@@ -98,7 +117,10 @@ describe('a play step\'s DynamoDB requests', () => {
 
   describe('runStep', () => {
     const NOW = '2026-03-02T10:00:00.000Z';
-    const config = parseConfig({ ...userConfig, email: { ...userConfig.email, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: 'UTC' } } });
+    const config = parseConfig({
+      ...userConfig,
+      email: { ...userConfig.email, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: 'UTC' } },
+    });
     const sent: OutgoingEmail[] = [];
     const events: TendEvent[] = [];
     const deps = (now: string): PlayDeps => ({
@@ -141,14 +163,23 @@ describe('a play step\'s DynamoDB requests', () => {
     it('an email step reads the account once and queries usage once (the 60 days its email quotes), and first value is recorded in one write', async () => {
       await putAccount('s1', { startDate: '2026-03-01T10:00:00.000Z' });
       // Three users on two features: first value, seen by this step for the first time.
-      await usageRepo(rt.db, rt.tableName).record('s1', '2026-02-27', ['u1', 'u2', 'u3'].flatMap((u) => [{ id: `${u}-d`, userId: u, name: 'x', properties: { feature: 'dashboards' } }, { id: `${u}-r`, userId: u, name: 'x', properties: { feature: 'reports' } }]) as never);
+      await usageRepo(rt.db, rt.tableName).record(
+        's1',
+        '2026-02-27',
+        ['u1', 'u2', 'u3'].flatMap((u) => [
+          { id: `${u}-d`, userId: u, name: 'x', properties: { feature: 'dashboards' } },
+          { id: `${u}-r`, userId: u, name: 'x', properties: { feature: 'reports' } },
+        ]) as never,
+      );
       const run = await begin('onboarding', 's1', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z');
       requests = [];
       expect(await runStep(deps(NOW), { ...run, step: 'welcome' })).toEqual({ route: 'next' });
       expect(sent.map((e) => e.to)).toContain('ana@s1.example');
       expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 59 * DAY_MS)).sk });
       // The milestone: one UpdateItem on the account item (the other one sets the onboarding stage), announced once.
-      expect(requests.filter((r) => r.command === 'UpdateCommand' && r.sk === keys.account('x').sk && r.names.includes('milestone_firstValue'))).toHaveLength(1);
+      expect(requests.filter((r) => r.command === 'UpdateCommand' && r.sk === keys.account('x').sk && r.names.includes('milestone_firstValue'))).toHaveLength(
+        1,
+      );
       expect(events.filter((e) => e.type === 'milestone.reached' && e.accountId === 's1')).toHaveLength(1);
       expect((await accounts().get('s1'))?.milestones?.firstValue).toBe(NOW);
     });
@@ -156,7 +187,11 @@ describe('a play step\'s DynamoDB requests', () => {
     it('a renewal step whose template quotes the year queries a year of usage, once', async () => {
       await putAccount('s2', { startDate: '2025-01-01T00:00:00.000Z', renewalDate: '2026-04-01T00:00:00.000Z' });
       const play = Object.values(config.plays).find((p) => p.trigger.on === 'date')!;
-      const yearStep = play.steps.find((s) => [s.do, ...(s.choose ?? []).map((o) => o.do)].flat().some((a) => a && 'email' in a && sourceLibrary(config.templates).get(a.email)?.needs.includes('year')));
+      const yearStep = play.steps.find((s) =>
+        [s.do, ...(s.choose ?? []).map((o) => o.do)]
+          .flat()
+          .some((a) => a && 'email' in a && sourceLibrary(config.templates).get(a.email)?.needs.includes('year')),
+      );
       expect(yearStep, 'a built-in renewal step quotes the year').toBeDefined();
       const run = await begin(play.id, 's2', '2026-04-01T00:00:00.000Z', NOW);
       requests = [];

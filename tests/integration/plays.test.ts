@@ -25,7 +25,15 @@ describe('built-in plays on the local runtime', () => {
     }
   };
   const createAccount = async (id: string, extra: Record<string, unknown> = {}) => {
-    const res = await rt.request('POST', '/v1/accounts', { id, name: `${id} Inc`, seats: 10, arr: 6000, startDate: iso(rt.clock.nowMs()), primaryContact: { email: `pat@${id}.example`, name: 'Pat Lee' }, ...extra });
+    const res = await rt.request('POST', '/v1/accounts', {
+      id,
+      name: `${id} Inc`,
+      seats: 10,
+      arr: 6000,
+      startDate: iso(rt.clock.nowMs()),
+      primaryContact: { email: `pat@${id}.example`, name: 'Pat Lee' },
+      ...extra,
+    });
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     await rt.idle();
   };
@@ -64,7 +72,14 @@ describe('built-in plays on the local runtime', () => {
     rt.events.put([{ EventBusName: bus, Source: 'tend', DetailType: type, Detail: JSON.stringify({ accountId, at: iso(rt.clock.nowMs()), ...detail }) }]);
     await rt.idle();
   };
-  const runsOf = async (id: string) => (await rt.request('GET', `/v1/accounts/${id}`)).body?.plays as { play: string; status: string; reason?: string; cycle: string; steps: Record<string, { outcome: string; detail?: string; actions?: { kind: string; template?: string; outcome: string; detail?: string }[] }> }[];
+  const runsOf = async (id: string) =>
+    (await rt.request('GET', `/v1/accounts/${id}`)).body?.plays as {
+      play: string;
+      status: string;
+      reason?: string;
+      cycle: string;
+      steps: Record<string, { outcome: string; detail?: string; actions?: { kind: string; template?: string; outcome: string; detail?: string }[] }>;
+    }[];
   const runOf = async (id: string, play: string) => (await runsOf(id)).find((r) => r.play === play)!;
   /** Templates sent to the account, oldest first, from the send ledger (subjects are the templates' to change). */
   const mail = async (id: string) =>
@@ -115,11 +130,20 @@ describe('built-in plays on the local runtime', () => {
     await rt.lambdas.invoke(rt.lambdas.byLogicalId('PlaysStarter').arn, { sweep: true });
     await advance(now + 30 * DAY);
     // The customer signs early: the renewal date moves a year on, and the run ends at its next step.
-    await rt.request('POST', '/v1/accounts', { id: 'renewing', name: 'renewing Inc', renewalDate: iso(now + 445 * DAY), primaryContact: { email: 'pat@renewing.example' } });
+    await rt.request('POST', '/v1/accounts', {
+      id: 'renewing',
+      name: 'renewing Inc',
+      renewalDate: iso(now + 445 * DAY),
+      primaryContact: { email: 'pat@renewing.example' },
+    });
     await advance(now + 81 * DAY);
     const atrisk = await runOf('atrisk', 'renewal');
     expect(atrisk.status).toBe('completed');
-    expect(atrisk.steps['health-review']!.actions!.map((a) => a.detail ?? a.template)).toEqual(['Renewal in 90 days and at risk: start a save plan', 'play.renewal-at-risk', 'at-risk']);
+    expect(atrisk.steps['health-review']!.actions!.map((a) => a.detail ?? a.template)).toEqual([
+      'Renewal in 90 days and at risk: start a save plan',
+      'play.renewal-at-risk',
+      'at-risk',
+    ]);
     expect(atrisk.steps['value-review']!.actions!.map((a) => a.detail)).toEqual(['Renewal at risk: value review call with the champion']);
     const renewing = await runOf('renewing', 'renewal');
     expect({ status: renewing.status, reason: renewing.reason }).toEqual({ status: 'exited', reason: 'renewed' });
@@ -189,7 +213,12 @@ describe('built-in plays on the local runtime', () => {
     await publish('tier.changed', 'leaving', { fromBand: 'yellow', band: 'red' });
     await publish('flag.started', 'leaving', { flag: 'no-login-7d', kind: 'risk' });
     await advance(rt.clock.nowMs() + 1 * DAY);
-    expect((await runsOf('leaving')).filter((r) => r.status === 'running').map((r) => r.play).sort()).toEqual(['onboarding', 'reengagement', 'save']);
+    expect(
+      (await runsOf('leaving'))
+        .filter((r) => r.status === 'running')
+        .map((r) => r.play)
+        .sort(),
+    ).toEqual(['onboarding', 'reengagement', 'save']);
     await rt.request('POST', '/v1/accounts', { id: 'leaving', name: 'leaving Inc', status: 'churned', primaryContact: { email: 'pat@leaving.example' } });
     await rt.idle();
     const runs = await runsOf('leaving');
@@ -198,7 +227,11 @@ describe('built-in plays on the local runtime', () => {
       ['reengagement', 'exited', 'churned'],
       ['save', 'exited', 'churned'],
     ]);
-    expect(executions('').filter((e) => e.name.includes('-leaving-')).map((e) => e.status)).toEqual(['ABORTED', 'ABORTED', 'ABORTED']);
+    expect(
+      executions('')
+        .filter((e) => e.name.includes('-leaving-'))
+        .map((e) => e.status),
+    ).toEqual(['ABORTED', 'ABORTED', 'ABORTED']);
     const sent = (await mail('leaving')).length;
     await advance(rt.clock.nowMs() + 40 * DAY);
     expect(await mail('leaving')).toHaveLength(sent);
@@ -244,7 +277,9 @@ describe('built-in plays on the local runtime', () => {
     const view = (await rt.request('GET', '/v1/accounts/checked')).body;
     expect(view?.checklist[0]).toEqual({ milestone: 'kickoff-held', reachedAt: '2026-01-02T15:00:00.000Z' });
     expect(view?.checklist.filter((c: { reachedAt: string | null }) => c.reachedAt === null)).toHaveLength(7);
-    expect(rt.events.log.filter((e) => e['detail-type'] === 'milestone.reached' && e.detail.accountId === 'checked').map((e) => e.detail.milestone)).toEqual(['kickoff-held']);
+    expect(rt.events.log.filter((e) => e['detail-type'] === 'milestone.reached' && e.detail.accountId === 'checked').map((e) => e.detail.milestone)).toEqual([
+      'kickoff-held',
+    ]);
   });
 
   it('a step that keeps failing is retried, then caught; a retry of the run redoes nothing that was done', async () => {
@@ -254,7 +289,12 @@ describe('built-in plays on the local runtime', () => {
     await advance(rt.clock.nowMs() + 30 * 60_000);
     expect(await mail('broken')).toEqual(['save-outreach']);
     // Then the score item is damaged (its history is not a list): every attempt of the next step fails the same way.
-    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.score('broken'), computedAt: iso(rt.clock.nowMs()), segment: 'tech-touch', score: 20, band: 'red', history: 'garbage', flags: {} } }));
+    await rt.db.send(
+      new PutCommand({
+        TableName: rt.tableName,
+        Item: { ...keys.score('broken'), computedAt: iso(rt.clock.nowMs()), segment: 'tech-touch', score: 20, band: 'red', history: 'garbage', flags: {} },
+      }),
+    );
     await advance(rt.clock.nowMs() + 1 * DAY);
     const [execution] = executions('save-broken');
     expect({ status: execution!.status, error: execution!.error }).toEqual({ status: 'FAILED', error: 'PlayStepFailed' });

@@ -12,14 +12,39 @@ describe('rescoring after new data', () => {
   });
   afterAll(() => rt?.stop());
 
-  const marks = async () => (await rt.db.send(new QueryCommand({ TableName: rt.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.dirtyShard(shardOf('fresh')) } }))).Items ?? [];
-  const markedShards = async () => [...(((await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.dirtyShards }))).Item?.shards as Set<number>) ?? [])];
+  const marks = async () =>
+    (
+      await rt.db.send(
+        new QueryCommand({
+          TableName: rt.tableName,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': keys.dirtyShard(shardOf('fresh')) },
+        }),
+      )
+    ).Items ?? [];
+  const markedShards = async () => [
+    ...(((await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.dirtyShards }))).Item?.shards as Set<number>) ?? []),
+  ];
   const score = async () => (await rt.items('fresh', keys.score('fresh').sk))[0];
   const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
-  const event = (id: string, userId: string) => ({ id, accountId: 'fresh', userId, name: 'used', timestamp: new Date(start + 3_600_000).toISOString(), properties: { feature: 'reports' } });
+  const event = (id: string, userId: string) => ({
+    id,
+    accountId: 'fresh',
+    userId,
+    name: 'used',
+    timestamp: new Date(start + 3_600_000).toISOString(),
+    properties: { feature: 'reports' },
+  });
 
   it('rescores an account once after a burst of events, writes only when the score moved, and clears its mark', async () => {
-    await rt.request('POST', '/v1/accounts', { id: 'fresh', name: 'Fresh', seats: 4, arr: 5000, startDate: new Date(start).toISOString(), primaryContact: { email: 'a@fresh.example' } });
+    await rt.request('POST', '/v1/accounts', {
+      id: 'fresh',
+      name: 'Fresh',
+      seats: 4,
+      arr: 5000,
+      startDate: new Date(start).toISOString(),
+      primaryContact: { email: 'a@fresh.example' },
+    });
     for (let i = 0; i < 5; i++) await rt.request('POST', '/v1/events', { events: [event(`e${i}`, 'u1')] });
     expect((await marks()).map((m) => m.sk)).toEqual(['fresh']);
     expect(await markedShards()).toEqual([shardOf('fresh')]);

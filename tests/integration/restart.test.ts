@@ -13,7 +13,13 @@ describe('a run waiting for days survives a restart of the local runtime', () =>
 
   it('resumes at its Wait after the restart, on the saved clock, and sends nothing twice', async () => {
     const first = await testRuntime({ dataDir, start, speed: 5 * 86_400, paused: true });
-    const created = await first.request('POST', '/v1/accounts', { id: 'durable', name: 'Durable Ltd', seats: 5, startDate: start.toISOString(), primaryContact: { email: 'dee@durable.example', name: 'Dee' } });
+    const created = await first.request('POST', '/v1/accounts', {
+      id: 'durable',
+      name: 'Durable Ltd',
+      seats: 5,
+      startDate: start.toISOString(),
+      primaryContact: { email: 'dee@durable.example', name: 'Dee' },
+    });
     expect(created.status).toBe(201);
     await first.idle();
     first.clock.resume();

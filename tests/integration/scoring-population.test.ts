@@ -19,16 +19,39 @@ describe('the daily scoring run over a few hundred accounts', () => {
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
     };
     for (let i = 0; i < accounts.length; i += 25) {
-      await Promise.all(accounts.slice(i, i + 25).map((a) => post('/v1/accounts', { id: a.id, name: a.id, seats: 4, arr: 20_000, paymentStatus: 'current', startDate: new Date(start - 120 * DAY).toISOString(), primaryContact: { email: `cs@${a.id}.example` } })));
+      await Promise.all(
+        accounts.slice(i, i + 25).map((a) =>
+          post('/v1/accounts', {
+            id: a.id,
+            name: a.id,
+            seats: 4,
+            arr: 20_000,
+            paymentStatus: 'current',
+            startDate: new Date(start - 120 * DAY).toISOString(),
+            primaryContact: { email: `cs@${a.id}.example` },
+          }),
+        ),
+      );
     }
     // Usage for the whole period up front (the run only counts days up to its own); quitters stop after day 10.
     const events = accounts.flatMap((a) =>
       Array.from({ length: a.group === 'quitter' ? 11 : DAYS + 1 }, (_, d) => d).flatMap((d) =>
-        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({ id: `${a.id}-${d}-${u}`, accountId: a.id, userId: u, name: 'used', timestamp: new Date(start + d * DAY + (9 + k) * 3_600_000).toISOString(), properties: { feature: features[(d + k) % features.length] } })),
+        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({
+          id: `${a.id}-${d}-${u}`,
+          accountId: a.id,
+          userId: u,
+          name: 'used',
+          timestamp: new Date(start + d * DAY + (9 + k) * 3_600_000).toISOString(),
+          properties: { feature: features[(d + k) % features.length] },
+        })),
       ),
     );
     for (let i = 0; i < events.length; i += 500) await post('/v1/events', { events: events.slice(i, i + 500) });
-    await post('/v1/surveys', { surveys: accounts.filter((a) => a.group === 'detractor').map((a) => ({ id: `nps-${a.id}`, accountId: a.id, kind: 'nps', score: 3, answeredAt: new Date(start + 5 * DAY).toISOString() })) });
+    await post('/v1/surveys', {
+      surveys: accounts
+        .filter((a) => a.group === 'detractor')
+        .map((a) => ({ id: `nps-${a.id}`, accountId: a.id, kind: 'nps', score: 3, answeredAt: new Date(start + 5 * DAY).toISOString() })),
+    });
     for (let d = 0; d <= DAYS; d++) {
       rt.clock.advanceTo(start + d * DAY + 7 * 3_600_000);
       await rt.idle();
@@ -40,11 +63,21 @@ describe('the daily scoring run over a few hundred accounts', () => {
 
   it('raises each flag once per account, when it starts to hold', () => {
     const noLogin = starts('no-login-7d');
-    expect(noLogin.map((e) => e.detail.accountId).sort()).toEqual(accounts.filter((a) => a.group === 'quitter').map((a) => a.id).sort());
+    expect(noLogin.map((e) => e.detail.accountId).sort()).toEqual(
+      accounts
+        .filter((a) => a.group === 'quitter')
+        .map((a) => a.id)
+        .sort(),
+    );
     // Last use on day 10; from day 17 nobody has used it for 7 days.
     expect(new Set(noLogin.map((e) => e.time.slice(0, 10)))).toEqual(new Set([new Date(start + 17 * DAY).toISOString().slice(0, 10)]));
     const detractors = starts('nps-detractor');
-    expect(detractors.map((e) => e.detail.accountId).sort()).toEqual(accounts.filter((a) => a.group === 'detractor').map((a) => a.id).sort());
+    expect(detractors.map((e) => e.detail.accountId).sort()).toEqual(
+      accounts
+        .filter((a) => a.group === 'detractor')
+        .map((a) => a.id)
+        .sort(),
+    );
     const perAccountFlag = rt.events.log.filter((e) => e['detail-type'] === 'flag.started').map((e) => `${e.detail.accountId}/${e.detail.flag}`);
     expect(new Set(perAccountFlag).size).toBe(perAccountFlag.length);
     expect(starts('usage-drop').every((e) => String(e.detail.accountId).startsWith('quitter'))).toBe(true);

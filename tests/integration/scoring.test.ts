@@ -25,12 +25,27 @@ describe('daily scoring on the local runtime', () => {
   it('scores every morning and shows the trend: falling fast once usage stops', async () => {
     const accounts = ['busy', 'quitting'];
     for (const id of accounts) {
-      await rt.request('POST', '/v1/accounts', { id, name: id, seats: 4, arr: 8000, paymentStatus: 'current', startDate: new Date(start).toISOString(), primaryContact: { email: `cs@${id}.example` } });
+      await rt.request('POST', '/v1/accounts', {
+        id,
+        name: id,
+        seats: 4,
+        arr: 8000,
+        paymentStatus: 'current',
+        startDate: new Date(start).toISOString(),
+        primaryContact: { email: `cs@${id}.example` },
+      });
     }
     const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
     const events = (id: string, fromDay: number, toDay: number) =>
       Array.from({ length: toDay - fromDay + 1 }, (_, i) => fromDay + i).flatMap((d) =>
-        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({ id: `${id}-${d}-${u}`, accountId: id, userId: u, name: 'used', timestamp: new Date(start + d * DAY + 3_600_000 * (1 + k)).toISOString(), properties: { feature: features[(d + k) % features.length] } })),
+        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({
+          id: `${id}-${d}-${u}`,
+          accountId: id,
+          userId: u,
+          name: 'used',
+          timestamp: new Date(start + d * DAY + 3_600_000 * (1 + k)).toISOString(),
+          properties: { feature: features[(d + k) % features.length] },
+        })),
       );
     // Both accounts use the product fully for two weeks; then one stops.
     await rt.request('POST', '/v1/events', { events: [...events('busy', 0, 27), ...events('quitting', 0, 13)] });

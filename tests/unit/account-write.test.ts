@@ -7,9 +7,21 @@ import type { Account, AccountUpsert } from '../../functions/core/types.ts';
 const SEGMENTS = { highTouchArr: 50_000, mediumTouchArr: 10_000 };
 const NOW = new Date('2026-03-02T08:00:00.000Z');
 const EARLIER = '2026-01-01T00:00:00.000Z';
-const input = (extra: Partial<AccountUpsert> = {}): AccountUpsert => ({ id: 'a', name: 'A', primaryContact: { email: 'x@a.example', name: 'X' }, ...extra }) as AccountUpsert;
+const input = (extra: Partial<AccountUpsert> = {}): AccountUpsert =>
+  ({ id: 'a', name: 'A', primaryContact: { email: 'x@a.example', name: 'X' }, ...extra }) as AccountUpsert;
 const stored = (extra: Partial<Account> = {}): Account =>
-  ({ id: 'a', name: 'A', primaryContact: { email: 'x@a.example', name: 'X' }, status: 'active', segment: 'tech-touch', startDate: EARLIER, createdAt: EARLIER, updatedAt: EARLIER, announcedAt: EARLIER, ...extra }) as Account;
+  ({
+    id: 'a',
+    name: 'A',
+    primaryContact: { email: 'x@a.example', name: 'X' },
+    status: 'active',
+    segment: 'tech-touch',
+    startDate: EARLIER,
+    createdAt: EARLIER,
+    updatedAt: EARLIER,
+    announcedAt: EARLIER,
+    ...extra,
+  }) as Account;
 
 describe('an account upsert that changes nothing', () => {
   const current = stored({ arr: 100, startDate: '2026-01-01T00:00:00.000Z' });
@@ -30,24 +42,101 @@ describe('an account upsert that changes nothing', () => {
 });
 
 describe('deciding an account upsert', () => {
-  type Row = [string, Account | undefined, AccountUpsert, { outcome: AccountOutcome; announce: boolean; churned: boolean; writes: boolean; account?: Partial<Account> }];
+  type Row = [
+    string,
+    Account | undefined,
+    AccountUpsert,
+    { outcome: AccountOutcome; announce: boolean; churned: boolean; writes: boolean; account?: Partial<Account> },
+  ];
   const rows: Row[] = [
-    ['a new account', undefined, input({ arr: 20_000 }), { outcome: 'created', announce: true, churned: false, writes: true, account: { status: 'active', segment: 'medium-touch', startDate: NOW.toISOString(), createdAt: NOW.toISOString() } }],
-    ['a new account with its start date and no ARR', undefined, input({ startDate: '2025-12-01' }), { outcome: 'created', announce: true, churned: false, writes: true, account: { startDate: '2025-12-01T00:00:00.000Z', segment: 'tech-touch' } }],
-    ['a new account already churned (an import)', undefined, input({ status: 'churned' }), { outcome: 'created', announce: false, churned: true, writes: true, account: { status: 'churned', churnedAt: NOW.toISOString() } }],
+    [
+      'a new account',
+      undefined,
+      input({ arr: 20_000 }),
+      {
+        outcome: 'created',
+        announce: true,
+        churned: false,
+        writes: true,
+        account: { status: 'active', segment: 'medium-touch', startDate: NOW.toISOString(), createdAt: NOW.toISOString() },
+      },
+    ],
+    [
+      'a new account with its start date and no ARR',
+      undefined,
+      input({ startDate: '2025-12-01' }),
+      { outcome: 'created', announce: true, churned: false, writes: true, account: { startDate: '2025-12-01T00:00:00.000Z', segment: 'tech-touch' } },
+    ],
+    [
+      'a new account already churned (an import)',
+      undefined,
+      input({ status: 'churned' }),
+      { outcome: 'created', announce: false, churned: true, writes: true, account: { status: 'churned', churnedAt: NOW.toISOString() } },
+    ],
     ['the same account again', stored(), input(), { outcome: 'unchanged', announce: false, churned: false, writes: false, account: { updatedAt: EARLIER } }],
-    ['the same account, never announced (a retry after a failed publish)', stored({ announcedAt: undefined }), input(), { outcome: 'unchanged', announce: true, churned: false, writes: false }],
-    ['more seats', stored(), input({ seats: 9 }), { outcome: 'changed', announce: false, churned: false, writes: true, account: { seats: 9, updatedAt: NOW.toISOString(), createdAt: EARLIER, startDate: EARLIER } }],
-    ['a churn', stored(), input({ status: 'churned' }), { outcome: 'churned', announce: false, churned: true, writes: true, account: { status: 'churned', churnedAt: NOW.toISOString() } }],
-    ['a churned account churned again', stored({ status: 'churned', churnedAt: EARLIER }), input({ status: 'churned', seats: 2 }), { outcome: 'changed', announce: false, churned: false, writes: true, account: { churnedAt: EARLIER } }],
-    ['a reactivation (the first churn date stays)', stored({ status: 'churned', churnedAt: EARLIER }), input({ status: 'active' }), { outcome: 'reactivated', announce: false, churned: false, writes: true, account: { status: 'active', churnedAt: EARLIER } }],
-    ['a churn after a reactivation (the first churn date stays)', stored({ status: 'active', churnedAt: EARLIER }), input({ status: 'churned' }), { outcome: 'churned', announce: false, churned: true, writes: true, account: { churnedAt: EARLIER } }],
-    ['a trial becoming active', stored({ status: 'trial' }), input({ status: 'active' }), { outcome: 'changed', announce: false, churned: false, writes: true, account: { status: 'active' } }],
-    ['a churned account never announced, updated', stored({ status: 'churned', announcedAt: undefined }), input({ seats: 3 }), { outcome: 'changed', announce: false, churned: false, writes: true }],
+    [
+      'the same account, never announced (a retry after a failed publish)',
+      stored({ announcedAt: undefined }),
+      input(),
+      { outcome: 'unchanged', announce: true, churned: false, writes: false },
+    ],
+    [
+      'more seats',
+      stored(),
+      input({ seats: 9 }),
+      {
+        outcome: 'changed',
+        announce: false,
+        churned: false,
+        writes: true,
+        account: { seats: 9, updatedAt: NOW.toISOString(), createdAt: EARLIER, startDate: EARLIER },
+      },
+    ],
+    [
+      'a churn',
+      stored(),
+      input({ status: 'churned' }),
+      { outcome: 'churned', announce: false, churned: true, writes: true, account: { status: 'churned', churnedAt: NOW.toISOString() } },
+    ],
+    [
+      'a churned account churned again',
+      stored({ status: 'churned', churnedAt: EARLIER }),
+      input({ status: 'churned', seats: 2 }),
+      { outcome: 'changed', announce: false, churned: false, writes: true, account: { churnedAt: EARLIER } },
+    ],
+    [
+      'a reactivation (the first churn date stays)',
+      stored({ status: 'churned', churnedAt: EARLIER }),
+      input({ status: 'active' }),
+      { outcome: 'reactivated', announce: false, churned: false, writes: true, account: { status: 'active', churnedAt: EARLIER } },
+    ],
+    [
+      'a churn after a reactivation (the first churn date stays)',
+      stored({ status: 'active', churnedAt: EARLIER }),
+      input({ status: 'churned' }),
+      { outcome: 'churned', announce: false, churned: true, writes: true, account: { churnedAt: EARLIER } },
+    ],
+    [
+      'a trial becoming active',
+      stored({ status: 'trial' }),
+      input({ status: 'active' }),
+      { outcome: 'changed', announce: false, churned: false, writes: true, account: { status: 'active' } },
+    ],
+    [
+      'a churned account never announced, updated',
+      stored({ status: 'churned', announcedAt: undefined }),
+      input({ seats: 3 }),
+      { outcome: 'changed', announce: false, churned: false, writes: true },
+    ],
   ];
   it.each(rows)('%s', (_, current, upsert, want) => {
     const decision = decideAccountWrite(current, upsert, NOW, SEGMENTS);
-    expect({ outcome: decision.outcome, announce: decision.announce, churned: decision.churned, writes: decision.write !== undefined }).toEqual({ outcome: want.outcome, announce: want.announce, churned: want.churned, writes: want.writes });
+    expect({ outcome: decision.outcome, announce: decision.announce, churned: decision.churned, writes: decision.write !== undefined }).toEqual({
+      outcome: want.outcome,
+      announce: want.announce,
+      churned: want.churned,
+      writes: want.writes,
+    });
     expect(decision.account).toMatchObject(want.account ?? {});
     // What is written is what the decided account holds.
     for (const [k, v] of Object.entries(decision.write?.set ?? {})) expect((decision.account as unknown as Record<string, unknown>)[k], k).toEqual(v);
@@ -58,8 +147,22 @@ describe('deciding an account upsert', () => {
     ['ARR decides', {}, { arr: 60_000 }, 'high-touch', undefined, []],
     ['a pin wins over ARR', {}, { arr: 5_000, segment: 'high-touch' }, 'high-touch', 'high-touch', []],
     ['a pin stands through an ARR change', { segment: 'high-touch', segmentSet: 'high-touch', arr: 5_000 }, { arr: 20_000 }, 'high-touch', 'high-touch', []],
-    ['auto without ARR goes back to the stored ARR', { segment: 'high-touch', segmentSet: 'high-touch', arr: 20_000 }, { segment: 'auto' }, 'medium-touch', undefined, ['segmentSet']],
-    ['auto with ARR uses the request ARR', { segment: 'tech-touch', segmentSet: 'tech-touch', arr: 20_000 }, { segment: 'auto', arr: 90_000 }, 'high-touch', undefined, ['segmentSet']],
+    [
+      'auto without ARR goes back to the stored ARR',
+      { segment: 'high-touch', segmentSet: 'high-touch', arr: 20_000 },
+      { segment: 'auto' },
+      'medium-touch',
+      undefined,
+      ['segmentSet'],
+    ],
+    [
+      'auto with ARR uses the request ARR',
+      { segment: 'tech-touch', segmentSet: 'tech-touch', arr: 20_000 },
+      { segment: 'auto', arr: 90_000 },
+      'high-touch',
+      undefined,
+      ['segmentSet'],
+    ],
     ['no ARR keeps the segment in force', { segment: 'high-touch', arr: 80_000 }, { seats: 50 }, 'high-touch', undefined, []],
   ];
   it.each(segmentRows)('segment: %s', (_, current, upsert, segment, segmentSet, removed) => {
@@ -95,7 +198,12 @@ function fakeAccounts(initial?: Account) {
 }
 
 describe('upsertAccount', () => {
-  const deps = (accounts: AccountRepo, published: TendEvent[]) => ({ clock: { now: () => NOW }, accounts, events: { publish: async (e: TendEvent[]) => void published.push(...e) }, segments: SEGMENTS });
+  const deps = (accounts: AccountRepo, published: TendEvent[]) => ({
+    clock: { now: () => NOW },
+    accounts,
+    events: { publish: async (e: TendEvent[]) => void published.push(...e) },
+    segments: SEGMENTS,
+  });
 
   it('creates once and announces it; the same post again writes and announces nothing', async () => {
     const table = fakeAccounts();

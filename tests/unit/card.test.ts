@@ -4,8 +4,19 @@ import type { Account, RunRecord, StoredScore } from '../../functions/core/types
 
 const now = new Date('2026-06-01T12:00:00Z');
 const account = (extra: Partial<Account> = {}): Account =>
-  ({ id: 'acme', name: 'Acme', status: 'active', segment: 'tech-touch', startDate: '2025-01-01T00:00:00.000Z', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', primaryContact: { email: 'a@acme.example' }, ...extra }) as Account;
-const score = (extra: Partial<StoredScore> = {}) => ({ score: 80, tier: 'green', color: '#2e7d32', flags: {}, driversDown: [], ...extra }) as unknown as StoredScore;
+  ({
+    id: 'acme',
+    name: 'Acme',
+    status: 'active',
+    segment: 'tech-touch',
+    startDate: '2025-01-01T00:00:00.000Z',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    primaryContact: { email: 'a@acme.example' },
+    ...extra,
+  }) as Account;
+const score = (extra: Partial<StoredScore> = {}) =>
+  ({ score: 80, tier: 'green', color: '#2e7d32', flags: {}, driversDown: [], ...extra }) as unknown as StoredScore;
 const thresholds = { newAccountDays: 90, renewalWithinDays: 60 };
 const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
   accountId: 'acme',
@@ -35,17 +46,27 @@ describe('the account card', () => {
 
   it('names the soonest next step of the live plays', () => {
     expect(nextAction([run()], 'Onboarding', account(), now)).toBe('onboarding step day-14 on 2026-06-03');
-    expect(nextAction([run(), run({ play: 'save', status: 'paused', next: { step: 'watch', at: '2026-06-02T00:00:00Z' } })], 'At-Risk', account(), now)).toBe('save step watch on 2026-06-02 (paused)');
+    expect(nextAction([run(), run({ play: 'save', status: 'paused', next: { step: 'watch', at: '2026-06-02T00:00:00Z' } })], 'At-Risk', account(), now)).toBe(
+      'save step watch on 2026-06-02 (paused)',
+    );
     expect(nextAction([run({ status: 'completed' })], 'At-Risk', account(), now)).toContain('champion');
   });
 
   it('puts a red account with a renewal in 20 days at risk, urgent, with its last email as last contact', () => {
-    const card = accountCard({ account: account({ renewalDate: '2026-06-21T00:00:00.000Z' }), score: score({ score: 35, tier: 'red' }), runs: [run()], now, thresholds, onboardingPlay: 'onboarding' });
+    const card = accountCard({
+      account: account({ renewalDate: '2026-06-21T00:00:00.000Z' }),
+      score: score({ score: 35, tier: 'red' }),
+      runs: [run()],
+      now,
+      thresholds,
+      onboardingPlay: 'onboarding',
+    });
     expect(card).toMatchObject({ stage: 'At-Risk', priority: 'urgent', lastContact: '2026-05-27T00:00:01Z' });
   });
 
   it('tells retention, expansion and adoption apart', () => {
-    const card = (a: Partial<Account>, s?: Partial<StoredScore>) => accountCard({ account: account(a), score: score(s), runs: [], now, thresholds, onboardingPlay: 'onboarding' });
+    const card = (a: Partial<Account>, s?: Partial<StoredScore>) =>
+      accountCard({ account: account(a), score: score(s), runs: [], now, thresholds, onboardingPlay: 'onboarding' });
     expect(card({ renewalDate: '2026-07-10T00:00:00.000Z' }).stage).toBe('Retention');
     expect(card({}, { flags: { 'near-seat-limit': { kind: 'expansion', since: '2026-05-01' } } as never }).stage).toBe('Expansion');
     expect(card({}).stage).toBe('Adoption');
@@ -56,9 +77,14 @@ describe('the account card', () => {
     expect(card({ stage: 'adoption' }, { band: 'red', tier: 'critical' }).stage).toBe('At-Risk');
   });
 
-  it('writes the brief\'s eight fields as text, in order', () => {
+  it("writes the brief's eight fields as text, in order", () => {
     const text = cardText(accountCard({ account: account(), score: undefined, runs: [], now, thresholds, onboardingPlay: 'onboarding' }));
-    expect(text.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
     expect(text).toContain('HEALTH_SCORE: not scored yet');
   });
 });

@@ -45,15 +45,29 @@ describe('churn model', () => {
     expect(auc([0.9, 0.8, 0.2, 0.1], [1, 1, 0, 0])).toBe(1);
     expect(auc([0.5, 0.5], [1, 0])).toBe(0.5);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }).map((x) => x / 100), fc.boolean()), { minLength: 2 }), (pairs) => {
-        const s = pairs.map((p) => p[0]);
-        const l = pairs.map((p) => (p[1] ? 1 : 0));
-        const a = auc(s, l);
-        if (Number.isNaN(a)) return;
-        expect(a).toBeGreaterThanOrEqual(0);
-        expect(a).toBeLessThanOrEqual(1);
-        expect(auc(s.map((x) => 1 - x), l)).toBeCloseTo(1 - a, 9);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
+            fc.boolean(),
+          ),
+          { minLength: 2 },
+        ),
+        (pairs) => {
+          const s = pairs.map((p) => p[0]);
+          const l = pairs.map((p) => (p[1] ? 1 : 0));
+          const a = auc(s, l);
+          if (Number.isNaN(a)) return;
+          expect(a).toBeGreaterThanOrEqual(0);
+          expect(a).toBeLessThanOrEqual(1);
+          expect(
+            auc(
+              s.map((x) => 1 - x),
+              l,
+            ),
+          ).toBeCloseTo(1 - a, 9);
+        },
+      ),
     );
   });
 

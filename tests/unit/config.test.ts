@@ -55,7 +55,12 @@ describe('parseConfig on the shipped tend.config.ts', () => {
   it('every template the shipped plays name exists', () => {
     const parsed = parseConfig(cfg);
     const named = Object.values(parsed.plays).flatMap((p) =>
-      p.steps.flatMap((s) => [s.do, ...(s.choose ?? []).map((o) => o.do), s.highTouch, s.watch?.escalate, s.watch?.giveUp].flat().filter((a) => a !== undefined && 'email' in a).map((a) => (a as { email: string }).email)),
+      p.steps.flatMap((s) =>
+        [s.do, ...(s.choose ?? []).map((o) => o.do), s.highTouch, s.watch?.escalate, s.watch?.giveUp]
+          .flat()
+          .filter((a) => a !== undefined && 'email' in a)
+          .map((a) => (a as { email: string }).email),
+      ),
     );
     expect(named.length).toBeGreaterThan(5);
     for (const t of named) expect(templateIds).toContain(t);
@@ -104,25 +109,65 @@ describe('parseConfig rejects a bad config with a ConfigError naming the field',
     ['product.url not a URL', (c) => (c.product.url = 'acme dot example'), 'product.url: '],
     ['no product features', (c) => (c.product.features = []), 'product.features: '],
     ['an empty feature name', (c) => (c.product.features = ['dashboards', '']), 'product.features[1]: '],
-    ['a renewal step out of time order', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[1]!.day = -95)) }), 'plays.renewal.steps[1].day: steps must be in time order'],
-    ['a step an hour before the previous one on the same day', (c) => (c.plays = { save: saveWith((p) => (p.steps[1]!.hour = 0, p.steps[0]!.hour = 2)) }), 'plays.save.steps[1].day: steps must be in time order'],
-    ['a duplicate step id', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[2]!.id = 'value-review')) }), 'plays.renewal.steps[2].id: duplicate step id "value-review"'],
-    ['a step id with capitals', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.id = 'Health')) }), 'plays.renewal.steps[0].id: a step id is lowercase letters, digits and -'],
+    [
+      'a renewal step out of time order',
+      (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[1]!.day = -95)) }),
+      'plays.renewal.steps[1].day: steps must be in time order',
+    ],
+    [
+      'a step an hour before the previous one on the same day',
+      (c) => (c.plays = { save: saveWith((p) => ((p.steps[1]!.hour = 0), (p.steps[0]!.hour = 2))) }),
+      'plays.save.steps[1].day: steps must be in time order',
+    ],
+    [
+      'a duplicate step id',
+      (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[2]!.id = 'value-review')) }),
+      'plays.renewal.steps[2].id: duplicate step id "value-review"',
+    ],
+    [
+      'a step id with capitals',
+      (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.id = 'Health')) }),
+      'plays.renewal.steps[0].id: a step id is lowercase letters, digits and -',
+    ],
     // A type error inside a play (not an int, an unknown enum value) is reported at the field itself, not at the play.
-    ['a fractional step day', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[3]!.day = -14.5)) }), 'plays.renewal.steps[3].day: Invalid input: expected int, received number'],
+    [
+      'a fractional step day',
+      (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[3]!.day = -14.5)) }),
+      'plays.renewal.steps[3].day: Invalid input: expected int, received number',
+    ],
     ['a step day more than a year away', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.day = -400)) }), 'plays.renewal.steps[0].day: '],
     ['no steps', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps = [])) }), 'plays.renewal.steps: '],
-    ['an unknown flag in a step condition', (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.when = { flag: 'nope' })) }), `plays.renewal.steps[0].when.flag: unknown flag "nope"; known: ${flagIds.join(', ')}`],
-    ['a play under a key other than its id', (c) => (c.plays = { winback: { ...BUILTIN_PLAYS.renewal! } }), 'plays.winback.id: the play under "winback" must have id "winback"'],
-    ['a date-triggered play counting from another date', (c) => (c.plays = { renewal: renewalWith((p) => (p.anchor = 'startDate')) }), 'plays.renewal.anchor: a date-triggered play counts from its date: anchor must be "renewalDate"'],
-    ['a watch that is not the last step', (c) => (c.plays = { save: saveWith((p) => p.steps.reverse().forEach((s, i) => (s.day = i, s.hour = 0))) }), 'plays.save.steps[0].watch: a watch must be the last step'],
+    [
+      'an unknown flag in a step condition',
+      (c) => (c.plays = { renewal: renewalWith((p) => (p.steps[0]!.when = { flag: 'nope' })) }),
+      `plays.renewal.steps[0].when.flag: unknown flag "nope"; known: ${flagIds.join(', ')}`,
+    ],
+    [
+      'a play under a key other than its id',
+      (c) => (c.plays = { winback: { ...BUILTIN_PLAYS.renewal! } }),
+      'plays.winback.id: the play under "winback" must have id "winback"',
+    ],
+    [
+      'a date-triggered play counting from another date',
+      (c) => (c.plays = { renewal: renewalWith((p) => (p.anchor = 'startDate')) }),
+      'plays.renewal.anchor: a date-triggered play counts from its date: anchor must be "renewalDate"',
+    ],
+    [
+      'a watch that is not the last step',
+      (c) => (c.plays = { save: saveWith((p) => p.steps.reverse().forEach((s, i) => ((s.day = i), (s.hour = 0)))) }),
+      'plays.save.steps[0].watch: a watch must be the last step',
+    ],
     ['a milestone of zero users', (c) => (c.milestones = { firstValue: { activeUsers: 0, features: 2 } }), 'milestones.firstValue.activeUsers: '],
     ['a bad aws.region', (c) => (c.aws = { region: 'US-EAST-1' }), 'aws.region: an AWS region such as us-east-1'],
     ['a region without its number', (c) => (c.aws = { region: 'us-east' }), 'aws.region: '],
     ['a short aws.account', (c) => (c.aws = { account: '12345' }), 'aws.account: a 12-digit AWS account id'],
     ['an unknown scoreModel', (c) => (c.scoreModel = 'seed-999' as never), 'scoreModel: '],
     ['a bad scoring schedule', (c) => (c.scoring = { schedule: 'every day' }), 'scoring.schedule: rate(...) or cron(...)'],
-    ['high-touch ARR not above medium-touch', (c) => (c.segments = { highTouchArr: 10_000, mediumTouchArr: 10_000 }), 'segments: highTouchArr must be above mediumTouchArr'],
+    [
+      'high-touch ARR not above medium-touch',
+      (c) => (c.segments = { highTouchArr: 10_000, mediumTouchArr: 10_000 }),
+      'segments: highTouchArr must be above mediumTouchArr',
+    ],
   ])('%s', (_name, mutate, expected) => {
     const e = errorOf(variant(mutate));
     expect(e.name).toBe('ConfigError');
@@ -134,7 +179,9 @@ describe('parseConfig rejects a bad config with a ConfigError naming the field',
   // play), the user sees the deepest option's own message at the field, not zod's "Invalid input" at the play.
   it('refuses an unknown template in a play, naming the field and the known templates', () => {
     const e = errorOf(variant((c) => (c.plays = { renewal: renewalWith((p) => (p.steps[2]!.choose![1]!.do = { email: 'renewal-notise' as never })) })));
-    expect(e.message).toBe(`tend.config.ts is not valid:\n  plays.renewal.steps[2].choose[1].do.email: unknown template "renewal-notise"; known: ${templateIds.join(', ')}`);
+    expect(e.message).toBe(
+      `tend.config.ts is not valid:\n  plays.renewal.steps[2].choose[1].do.email: unknown template "renewal-notise"; known: ${templateIds.join(', ')}`,
+    );
     expect(templateIds).toContain('renewal-notice');
   });
 
@@ -158,7 +205,12 @@ describe('parseConfig rejects a bad config with a ConfigError naming the field',
   });
 
   it('names the source file it was given', () => {
-    expect(errorOf(variant((c) => (c.sender.from = 'x')), 'my.config.ts').message).toMatch(/^my\.config\.ts is not valid:/);
+    expect(
+      errorOf(
+        variant((c) => (c.sender.from = 'x')),
+        'my.config.ts',
+      ).message,
+    ).toMatch(/^my\.config\.ts is not valid:/);
   });
 
   it.each([
@@ -191,7 +243,13 @@ describe('plays in the config', () => {
 
   it('adds a play of its own, with the defaults filled', () => {
     const p = plays({
-      'trial-end': { id: 'trial-end', description: 'Trial ends', trigger: { on: 'account.created' }, anchor: 'startDate', steps: [{ id: 'remind', day: 12, do: { task: { title: 'Call before the trial ends' } } }] },
+      'trial-end': {
+        id: 'trial-end',
+        description: 'Trial ends',
+        trigger: { on: 'account.created' },
+        anchor: 'startDate',
+        steps: [{ id: 'remind', day: 12, do: { task: { title: 'Call before the trial ends' } } }],
+      },
     });
     expect(Object.keys(p)).toHaveLength(Object.keys(BUILTIN_PLAYS).length + 1);
     expect(p['trial-end']).toEqual({
@@ -201,7 +259,16 @@ describe('plays in the config', () => {
       anchor: 'startDate',
       cooldownDays: 0,
       exitWhen: [],
-      steps: [{ id: 'remind', day: 12, hour: 0, catchUp: 'run', graceHours: 24, do: { task: { title: 'Call before the trial ends', priority: 'medium', dueDays: 3 } } }],
+      steps: [
+        {
+          id: 'remind',
+          day: 12,
+          hour: 0,
+          catchUp: 'run',
+          graceHours: 24,
+          do: { task: { title: 'Call before the trial ends', priority: 'medium', dueDays: 3 } },
+        },
+      ],
     });
   });
 });
@@ -230,13 +297,19 @@ describe('scoring windows and flag thresholds', () => {
 });
 
 describe('templates in tend.config.ts', () => {
-  const digest = { subject: '{{account.name}}: your month in {{product.name}}', html: '<p>{{usage.activeUsers}} of {{usage.seats}} seats active, {{usage.trend}}.</p>', text: '{{usage.activeUsers}} of {{usage.seats}} seats active, {{usage.trend}}.' };
+  const digest = {
+    subject: '{{account.name}}: your month in {{product.name}}',
+    html: '<p>{{usage.activeUsers}} of {{usage.seats}} seats active, {{usage.trend}}.</p>',
+    text: '{{usage.activeUsers}} of {{usage.seats}} seats active, {{usage.trend}}.',
+  };
 
   it('adds templates and replaces built-in ones; plays may send them', () => {
-    const parsed = parseConfig(variant((c) => {
-      c.templates = { 'monthly-digest': digest, welcome: { ...digest, subject: 'Welcome aboard, {{account.name}}' } };
-      c.plays = { renewal: renewalWith((p) => (p.steps[2]!.choose![1]!.do = { email: 'monthly-digest' })) };
-    }));
+    const parsed = parseConfig(
+      variant((c) => {
+        c.templates = { 'monthly-digest': digest, welcome: { ...digest, subject: 'Welcome aboard, {{account.name}}' } };
+        c.plays = { renewal: renewalWith((p) => (p.steps[2]!.choose![1]!.do = { email: 'monthly-digest' })) };
+      }),
+    );
     expect(Object.keys(parsed.templates)).toEqual(['monthly-digest', 'welcome']);
     expect(() => assertTemplates(parsed)).not.toThrow();
     expect(templateSource(parsed.templates, 'welcome')?.subject).toBe('Welcome aboard, {{account.name}}');
@@ -246,15 +319,21 @@ describe('templates in tend.config.ts', () => {
   });
 
   it('lists the configured templates among the known ones when a play names an unknown one', () => {
-    const e = errorOf(variant((c) => {
-      c.templates = { 'monthly-digest': digest };
-      c.plays = { renewal: renewalWith((p) => (p.steps[0]!.choose![0]!.do = { email: 'monthly-digets' })) };
-    }));
-    expect(e.message).toBe(`tend.config.ts is not valid:\n  plays.renewal.steps[0].choose[0].do.email: unknown template "monthly-digets"; known: ${[...templateIds, 'monthly-digest'].join(', ')}`);
+    const e = errorOf(
+      variant((c) => {
+        c.templates = { 'monthly-digest': digest };
+        c.plays = { renewal: renewalWith((p) => (p.steps[0]!.choose![0]!.do = { email: 'monthly-digets' })) };
+      }),
+    );
+    expect(e.message).toBe(
+      `tend.config.ts is not valid:\n  plays.renewal.steps[0].choose[0].do.email: unknown template "monthly-digets"; known: ${[...templateIds, 'monthly-digest'].join(', ')}`,
+    );
   });
 
   it('refuses a bad template id and an empty part at parse', () => {
-    expect(errorOf(variant((c) => (c.templates = { 'Monthly Digest': digest }))).message).toContain('templates.Monthly Digest: a template id is lowercase letters, digits and -');
+    expect(errorOf(variant((c) => (c.templates = { 'Monthly Digest': digest }))).message).toContain(
+      'templates.Monthly Digest: a template id is lowercase letters, digits and -',
+    );
     expect(errorOf(variant((c) => (c.templates = { digest: { ...digest, text: '' } }))).message).toContain('templates.digest.text:');
   });
 

@@ -12,7 +12,9 @@ import { memoryEmailDeps, TEST_KEY } from '../support/email.ts';
 // Thursday 8 January 2026, 10:00 UTC: inside the default window (Mon-Fri 09-17, UTC).
 const THURSDAY = '2026-01-08T10:00:00Z';
 
-function world(options: { account?: Partial<Account>; contacts?: Partial<Contact>[]; at?: string; mailer?: (e: OutgoingEmail) => Promise<{ messageId: string }> } = {}) {
+function world(
+  options: { account?: Partial<Account>; contacts?: Partial<Contact>[]; at?: string; mailer?: (e: OutgoingEmail) => Promise<{ messageId: string }> } = {},
+) {
   const account = {
     id: 'acme',
     name: 'Acme Corp',
@@ -57,7 +59,16 @@ function world(options: { account?: Partial<Account>; contacts?: Partial<Contact
       ],
     },
   };
-  const req = (over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({ accountId: 'acme', runKey: 'run-1', play: 'adoption', step: 'spotlight', day: 60, template: 'feature-spotlight', category: 'tips', ...over });
+  const req = (over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({
+    accountId: 'acme',
+    runKey: 'run-1',
+    play: 'adoption',
+    step: 'spotlight',
+    day: 60,
+    template: 'feature-spotlight',
+    category: 'tips',
+    ...over,
+  });
   return { deps, req, loaded, sent, ledger, email, setNow: (at: string) => (clock = fixedClock(at)) };
 }
 
@@ -80,7 +91,16 @@ describe('deliver', () => {
 
   it('sends a template of tend.config.ts, in place of the built-in one of the same id, and refuses an unknown one before claiming', async () => {
     const w = world();
-    const config = parseConfig({ ...userConfig, templates: { 'feature-spotlight': { subject: '{{account.name}}: try {{usage.suggestedFeature}}', html: '<p>{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.</p>', text: '{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.' } } });
+    const config = parseConfig({
+      ...userConfig,
+      templates: {
+        'feature-spotlight': {
+          subject: '{{account.name}}: try {{usage.suggestedFeature}}',
+          html: '<p>{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.</p>',
+          text: '{{usage.featuresUsed}} of {{usage.featuresAvailable}} in use.',
+        },
+      },
+    });
     const deps: DeliveryDeps = { ...w.deps, config, templates: sourceLibrary(config.templates) };
     expect((await deliver(deps, w.req(), w.loaded)).outcome).toBe('sent');
     expect(w.sent[0]!.subject).toMatch(/^Acme.*: try \w+/);
@@ -115,11 +135,13 @@ describe('deliver', () => {
     const w = world();
     await w.email.deps.preferences.optOut('acme', 'ana@acme.example', ['tips', 'onboarding', 'success'], new Date(THURSDAY));
     expect(await deliver(w.deps, w.req(), w.loaded)).toEqual({ outcome: 'skipped', reason: 'unsubscribed from tips' });
-    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', day: -30 }), w.loaded)).toMatchObject({ outcome: 'sent' });
+    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', day: -30 }), w.loaded)).toMatchObject({
+      outcome: 'sent',
+    });
     expect(w.sent[0]!.subject).toBe('Your Acme Analytics plan renews in 52 days');
   });
 
-  it('defers outside the contact\'s window to the next opening, and claims nothing', async () => {
+  it("defers outside the contact's window to the next opening, and claims nothing", async () => {
     const w = world({ contacts: [{ email: 'ana@acme.example', timezone: 'America/New_York' }] });
     // 10:00 UTC is 05:00 in New York: wait for 09:00 there (14:00 UTC).
     const result = await deliver(w.deps, w.req(), w.loaded);
@@ -129,7 +151,7 @@ describe('deliver', () => {
     expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'sent' });
   });
 
-  it('falls back to the account\'s time zone, then the default, and reports a stored invalid one', async () => {
+  it("falls back to the account's time zone, then the default, and reports a stored invalid one", async () => {
     const w = world({ account: { timezone: 'Asia/Tokyo' } });
     // 10:00 UTC is 19:00 in Tokyo: Friday 09:00 there.
     expect(await deliver(w.deps, w.req(), w.loaded)).toMatchObject({ outcome: 'deferred', until: '2026-01-09T00:00:00.000Z' });
@@ -145,9 +167,15 @@ describe('deliver', () => {
     // Tips may only use 2 of the 3 slots.
     expect(await deliver(w.deps, w.req({ step: 'c' }), w.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
     expect(await deliver(w.deps, w.req({ step: 'd', category: 'success', template: 'onboarding-review' }), w.loaded)).toMatchObject({ outcome: 'sent' });
-    expect(await deliver(w.deps, w.req({ step: 'e', category: 'success', template: 'onboarding-review' }), w.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/^frequency cap/) });
+    expect(await deliver(w.deps, w.req({ step: 'e', category: 'success', template: 'onboarding-review' }), w.loaded)).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/^frequency cap/),
+    });
     // Save outreach (critical) and the renewal notice are sent over the cap.
-    expect(await deliver(w.deps, w.req({ step: 'f', category: 'success', template: 'save-outreach', priority: 'critical' }), w.loaded)).toMatchObject({ outcome: 'sent', detail: expect.stringContaining('over the frequency cap') });
+    expect(await deliver(w.deps, w.req({ step: 'f', category: 'success', template: 'save-outreach', priority: 'critical' }), w.loaded)).toMatchObject({
+      outcome: 'sent',
+      detail: expect.stringContaining('over the frequency cap'),
+    });
     expect(await deliver(w.deps, w.req({ step: 'g', category: 'renewal', template: 'renewal-notice' }), w.loaded)).toMatchObject({ outcome: 'sent' });
     expect(w.sent).toHaveLength(5);
     // A retried capped step repeats the decision, it does not send.
@@ -167,7 +195,10 @@ describe('deliver', () => {
 
   it('throttling gives the claim and the cap slot back and defers 1 to 5 minutes, so the play waits and sends later', async () => {
     let calls = 0;
-    const w = world({ mailer: async () => (calls++ === 0 ? Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' })) : { messageId: 'm9' }) });
+    const w = world({
+      mailer: async () =>
+        calls++ === 0 ? Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' })) : { messageId: 'm9' },
+    });
     const first = await deliver(w.deps, w.req(), w.loaded);
     expect(first).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES send rate reached (Maximum sending rate exceeded.)') });
     const wait = Date.parse((first as { until: string }).until) - Date.parse(THURSDAY);
@@ -208,8 +239,13 @@ describe('deliver', () => {
         { email: 'old@acme.example', role: 'executive-sponsor', leftAt: '2025-12-01T00:00:00Z' },
       ],
     });
-    expect(await deliver(w.deps, w.req({ template: 'save-outreach', category: 'success', contactRole: 'champion' }), w.loaded)).toMatchObject({ outcome: 'sent', to: 'cam@acme.example' });
-    expect(await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', contactRole: 'executive-sponsor' }), w.loaded)).toMatchObject({ outcome: 'sent', to: 'ana@acme.example' });
+    expect(await deliver(w.deps, w.req({ template: 'save-outreach', category: 'success', contactRole: 'champion' }), w.loaded)).toMatchObject({
+      outcome: 'sent',
+      to: 'cam@acme.example',
+    });
+    expect(
+      await deliver(w.deps, w.req({ step: 'notice', template: 'renewal-notice', category: 'renewal', contactRole: 'executive-sponsor' }), w.loaded),
+    ).toMatchObject({ outcome: 'sent', to: 'ana@acme.example' });
     expect(w.sent[0]).toMatchObject({ from: 'Maya Chen <success@acme.example>', replyTo: ['maya@vendor.example'] });
     expect(w.sent[0]!.text).toContain('Hi Cam,');
     expect(w.sent[0]!.text).toMatch(/\nMaya Chen\n/);

@@ -17,7 +17,13 @@ const usageDay: fc.Arbitrary<UsageDay> = fc
     users: names(['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7']),
     features: names([...features, 'beta-lab']),
     sessions: fc.option(names(['s1', 's2', 's3']), { nil: undefined }),
-    seconds: fc.option(fc.array(fc.tuple(fc.constantFrom('u1|s1', 'u2|s2', 'u1|s3'), fc.oneof(fc.integer({ min: 0, max: 7200 }), fc.double({ min: 0, max: 7200, noNaN: true }))), { maxLength: 4 }), { nil: undefined }),
+    seconds: fc.option(
+      fc.array(
+        fc.tuple(fc.constantFrom('u1|s1', 'u2|s2', 'u1|s3'), fc.oneof(fc.integer({ min: 0, max: 7200 }), fc.double({ min: 0, max: 7200, noNaN: true }))),
+        { maxLength: 4 },
+      ),
+      { nil: undefined },
+    ),
     apiUsers: fc.option(names(['u1', 'u2']), { nil: undefined }),
     departments: fc.option(names(['sales', 'ops', 'eng']), { nil: undefined }),
     emailsSent: fc.option(ids, { nil: undefined }),
@@ -34,22 +40,30 @@ const usageDay: fc.Arbitrary<UsageDay> = fc
   }));
 
 const account: fc.Arbitrary<Account> = fc
-  .record({ seats: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }), startAgo: fc.integer({ min: 0, max: 200 }), renewalIn: fc.option(fc.integer({ min: -30, max: 400 }), { nil: undefined }), trainings: fc.array(fc.constantFrom('u1|intro', 'u2|admin', 'u1|other'), { maxLength: 3 }) })
-  .map(({ seats, startAgo, renewalIn, trainings }) => ({
-    id: 'acme',
-    name: 'Acme',
-    seats,
-    arr: 12_000,
-    status: 'active',
-    segment: 'medium-touch',
-    startDate: new Date(now.getTime() - startAgo * DAY_MS).toISOString(),
-    renewalDate: renewalIn === undefined ? undefined : new Date(now.getTime() + renewalIn * DAY_MS).toISOString(),
-    trainingsCompleted: trainings,
-    paymentStatus: 'current',
-    primaryContact: { email: 'ana@acme.example', name: 'Ana' },
-    createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: '2026-01-01T00:00:00Z',
-  }) as Account);
+  .record({
+    seats: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+    startAgo: fc.integer({ min: 0, max: 200 }),
+    renewalIn: fc.option(fc.integer({ min: -30, max: 400 }), { nil: undefined }),
+    trainings: fc.array(fc.constantFrom('u1|intro', 'u2|admin', 'u1|other'), { maxLength: 3 }),
+  })
+  .map(
+    ({ seats, startAgo, renewalIn, trainings }) =>
+      ({
+        id: 'acme',
+        name: 'Acme',
+        seats,
+        arr: 12_000,
+        status: 'active',
+        segment: 'medium-touch',
+        startDate: new Date(now.getTime() - startAgo * DAY_MS).toISOString(),
+        renewalDate: renewalIn === undefined ? undefined : new Date(now.getTime() + renewalIn * DAY_MS).toISOString(),
+        trainingsCompleted: trainings,
+        paymentStatus: 'current',
+        primaryContact: { email: 'ana@acme.example', name: 'Ana' },
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      }) as Account,
+  );
 
 const windows = fc.oneof(fc.constant(undefined), fc.record({ usageDays: fc.integer({ min: 1, max: 40 }), frequencyDays: fc.integer({ min: 1, max: 30 }) }));
 

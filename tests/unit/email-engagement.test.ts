@@ -32,24 +32,46 @@ describe('replies', () => {
   it.each([
     ['In-Reply-To of the us-east-1 domain', [{ name: 'In-Reply-To', value: '<0100019a-abc-000000@email.amazonses.com>' }], ['0100019a-abc-000000']],
     ['a regional domain, header name in any case', [{ name: 'in-reply-to', value: '<0102-x@eu-west-1.amazonses.com>' }], ['0102-x']],
-    ['References with other ids, deduplicated', [{ name: 'References', value: '<a@mail.gmail.com> <id1@email.amazonses.com>\r\n <id2@email.amazonses.com>' }, { name: 'In-Reply-To', value: '<id2@email.amazonses.com>' }], ['id2', 'id1']],
-    ['a thread without SES ids', [{ name: 'In-Reply-To', value: '<x@mail.gmail.com>' }, { name: 'Subject', value: '<id@email.amazonses.com>' }], []],
+    [
+      'References with other ids, deduplicated',
+      [
+        { name: 'References', value: '<a@mail.gmail.com> <id1@email.amazonses.com>\r\n <id2@email.amazonses.com>' },
+        { name: 'In-Reply-To', value: '<id2@email.amazonses.com>' },
+      ],
+      ['id2', 'id1'],
+    ],
+    [
+      'a thread without SES ids',
+      [
+        { name: 'In-Reply-To', value: '<x@mail.gmail.com>' },
+        { name: 'Subject', value: '<id@email.amazonses.com>' },
+      ],
+      [],
+    ],
   ])('finds the SES message ids a mail answers: %s', (_, headers, ids) => {
     expect(repliedMessageIds(headers).sort()).toEqual([...ids].sort());
   });
 
   it('count as engagement, like an open', () => {
     const sent = ['m1', 'm2', 'm3', 'm4'];
-    expect(emailEngagement([{ day: '2026-01-05', users: [], features: [], userFeatures: [], emailsSent: sent, emailsReplied: ['m1'], emailsOpened: ['m1', 'm2'] }])).toBe(0.5);
+    expect(
+      emailEngagement([{ day: '2026-01-05', users: [], features: [], userFeatures: [], emailsSent: sent, emailsReplied: ['m1'], emailsOpened: ['m1', 'm2'] }]),
+    ).toBe(0.5);
   });
 
   it('are recorded on the day the answered email was sent, and a mail answering nothing Tend sent is ignored', async () => {
     const recorded: unknown[] = [];
     const deps = {
-      ledger: { byMessageId: async (id: string) => (id === 'm1' ? ({ accountId: 'acme', sentAt: '2026-01-05T10:00:00.000Z', claimedAt: '2026-01-05T10:00:00.000Z' } as SendRecord) : undefined) },
+      ledger: {
+        byMessageId: async (id: string) =>
+          id === 'm1' ? ({ accountId: 'acme', sentAt: '2026-01-05T10:00:00.000Z', claimedAt: '2026-01-05T10:00:00.000Z' } as SendRecord) : undefined,
+      },
       engagement: { record: async (...args: unknown[]) => void recorded.push(args) },
     };
-    expect(await recordReply(deps, [{ name: 'References', value: '<zz@email.amazonses.com> <m1@email.amazonses.com>' }])).toEqual({ accountId: 'acme', messageId: 'm1' });
+    expect(await recordReply(deps, [{ name: 'References', value: '<zz@email.amazonses.com> <m1@email.amazonses.com>' }])).toEqual({
+      accountId: 'acme',
+      messageId: 'm1',
+    });
     expect(recorded).toEqual([['acme', '2026-01-05', 'replied', 'm1']]);
     expect(await recordReply(deps, [{ name: 'In-Reply-To', value: '<zz@email.amazonses.com>' }])).toBeUndefined();
   });
@@ -64,7 +86,10 @@ describe('replies', () => {
   ])('does not count %s', async (_, extra, verdicts, why) => {
     expect(notAReply(extra, verdicts)).toBe(why);
     const recorded: unknown[] = [];
-    const deps = { ledger: { byMessageId: async () => ({ accountId: 'acme', sentAt: '2026-01-05T10:00:00.000Z', claimedAt: '2026-01-05T10:00:00.000Z' }) as SendRecord }, engagement: { record: async (...args: unknown[]) => void recorded.push(args) } };
+    const deps = {
+      ledger: { byMessageId: async () => ({ accountId: 'acme', sentAt: '2026-01-05T10:00:00.000Z', claimedAt: '2026-01-05T10:00:00.000Z' }) as SendRecord },
+      engagement: { record: async (...args: unknown[]) => void recorded.push(args) },
+    };
     await recordReply(deps, [...extra, { name: 'In-Reply-To', value: '<m1@email.amazonses.com>' }], verdicts);
     expect(recorded).toHaveLength(why ? 0 : 1);
   });

@@ -7,7 +7,13 @@ import { checkUnsubscribe, unsubscribe, unsubscribePage } from '../../functions/
 import { memoryEmailDeps, TEST_KEY } from '../support/email.ts';
 
 const at = new Date('2026-02-03T12:00:00Z');
-const mail = (extra: Record<string, unknown> = {}) => ({ timestamp: '2026-02-02T10:00:00Z', messageId: 'msg-1', destination: ['Ana Ortiz <ana@acme.example>'], tags: { account: [encodeTag('acme.com')] }, ...extra });
+const mail = (extra: Record<string, unknown> = {}) => ({
+  timestamp: '2026-02-02T10:00:00Z',
+  messageId: 'msg-1',
+  destination: ['Ana Ortiz <ana@acme.example>'],
+  tags: { account: [encodeTag('acme.com')] },
+  ...extra,
+});
 const apply = (detail: unknown) => {
   const mem = memoryEmailDeps();
   return { mem, run: () => applySesEvent(mem.deps, sesEventDetailSchema.parse(detail), at) };
@@ -15,13 +21,21 @@ const apply = (detail: unknown) => {
 
 describe('SES events', () => {
   it('a permanent bounce suppresses each bounced recipient, with the diagnostic', async () => {
-    const { mem, run } = apply({ eventType: 'Bounce', mail: mail(), bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Ana@Acme.example', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] } });
+    const { mem, run } = apply({
+      eventType: 'Bounce',
+      mail: mail(),
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Ana@Acme.example', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] },
+    });
     expect(await run()).toEqual({ suppressed: ['ana@acme.example'] });
     expect(mem.suppressed.get('ana@acme.example')).toEqual({ reason: 'hard bounce: smtp; 550 5.1.1 user unknown', source: 'ses-bounce', at: at.toISOString() });
   });
 
   it('a transient bounce (a full mailbox) suppresses nobody', async () => {
-    const { mem, run } = apply({ eventType: 'Bounce', mail: mail(), bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'ana@acme.example' }] } });
+    const { mem, run } = apply({
+      eventType: 'Bounce',
+      mail: mail(),
+      bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'ana@acme.example' }] },
+    });
     expect(await run()).toEqual({ suppressed: [] });
     expect(mem.suppressed.size).toBe(0);
   });
@@ -45,7 +59,8 @@ describe('unsubscribe', () => {
     const mem = memoryEmailDeps();
     return { mem, deps: { clock: fixedClock(at), preferences: mem.deps.preferences, key: async () => TEST_KEY } };
   };
-  const token = (category: string, expires = at.getTime() / 1000 + 60) => signToken(TEST_KEY, { contact: 'ana@acme.example', accountId: 'acme', category, expires });
+  const token = (category: string, expires = at.getTime() / 1000 + 60) =>
+    signToken(TEST_KEY, { contact: 'ana@acme.example', accountId: 'acme', category, expires });
 
   it('checking a link changes nothing; the one-click POST opts out of that category', async () => {
     const { mem, deps: d } = deps();

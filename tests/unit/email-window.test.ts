@@ -4,14 +4,27 @@ import { inWindow, localTime, nextSendTime, zonedInstant, type SendWindow } from
 
 const WORKDAYS: SendWindow = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], startHour: 9, endHour: 17 };
 // Zones with DST both ways, half-hour and 45-minute offsets, the date line, and no DST at all.
-const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Apia'];
+const ZONES = [
+  'UTC',
+  'Europe/Paris',
+  'America/New_York',
+  'America/Santiago',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Kiritimati',
+  'Asia/Kolkata',
+  'America/St_Johns',
+  'Pacific/Apia',
+];
 const HOUR = 3_600_000;
 
-const windows = fc.record({
-  days: fc.uniqueArray(fc.constantFrom('sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' as const), { minLength: 1, maxLength: 7 }),
-  startHour: fc.integer({ min: 0, max: 22 }),
-  length: fc.integer({ min: 1, max: 12 }),
-}).map((w): SendWindow => ({ days: w.days, startHour: w.startHour, endHour: Math.min(24, w.startHour + w.length) }));
+const windows = fc
+  .record({
+    days: fc.uniqueArray(fc.constantFrom('sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' as const), { minLength: 1, maxLength: 7 }),
+    startHour: fc.integer({ min: 0, max: 22 }),
+    length: fc.integer({ min: 1, max: 12 }),
+  })
+  .map((w): SendWindow => ({ days: w.days, startHour: w.startHour, endHour: Math.min(24, w.startHour + w.length) }));
 const instants = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2030, 0, 1) });
 
 describe('send windows', () => {

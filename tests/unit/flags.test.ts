@@ -97,9 +97,20 @@ describe('local EventBridge pattern matching', () => {
 describe('activity facts for the expansion flags', () => {
   it('count premium features used and departments active over 30 days', async () => {
     const { activityFacts } = await import('../../functions/core/score/derive.ts');
-    const day = (ago: number, over: object) => ({ day: new Date(now.getTime() - ago * 86_400_000).toISOString().slice(0, 10), users: ['u1'], features: ['reports'], userFeatures: ['u1|reports'], ...over });
+    const day = (ago: number, over: object) => ({
+      day: new Date(now.getTime() - ago * 86_400_000).toISOString().slice(0, 10),
+      users: ['u1'],
+      features: ['reports'],
+      userFeatures: ['u1|reports'],
+      ...over,
+    });
     const f = activityFacts(
-      [day(1, { features: ['sso', 'reports'], departments: ['sales'] }), day(10, { departments: ['finance', 'sales'] }), day(29, { departments: ['ops'] }), day(40, { features: ['forecasting'], departments: ['legal'] })],
+      [
+        day(1, { features: ['sso', 'reports'], departments: ['sales'] }),
+        day(10, { departments: ['finance', 'sales'] }),
+        day(29, { departments: ['ops'] }),
+        day(40, { features: ['forecasting'], departments: ['legal'] }),
+      ],
       now,
       ['sso', 'audit-log', 'forecasting'],
     );

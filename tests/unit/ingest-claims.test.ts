@@ -4,7 +4,15 @@ import { CLAIMS_PER_WRITE, chunksOf, claimAndRecord, distinctIds, eventHash, non
 import { rollupOf } from '../../functions/data/usage-rollup.ts';
 import type { UsageEvent } from '../../functions/core/types.ts';
 
-const ev = (id: string, over: Partial<UsageEvent> = {}): UsageEvent => ({ id, accountId: 'acme', userId: 'u1', name: 'feature_used', timestamp: '2026-03-02T10:00:00Z', properties: { feature: 'reports' }, ...over });
+const ev = (id: string, over: Partial<UsageEvent> = {}): UsageEvent => ({
+  id,
+  accountId: 'acme',
+  userId: 'u1',
+  name: 'feature_used',
+  timestamp: '2026-03-02T10:00:00Z',
+  properties: { feature: 'reports' },
+  ...over,
+});
 
 describe('event-id claims in the account-day rollup', () => {
   it('hashes an id to 11 url-safe characters, the same each time, different for different ids', () => {
@@ -31,7 +39,9 @@ describe('event-id claims in the account-day rollup', () => {
   });
 
   it("keeps a full chunk's write inside DynamoDB's expression limits (4 KB, 300 operators)", () => {
-    const events = Array.from({ length: CLAIMS_PER_WRITE }, (_, i) => ev(`event-${i}`, { userId: `u${i}`, properties: { feature: 'f', sessionId: 's', durationSeconds: 5, department: 'd', source: 'api' } }));
+    const events = Array.from({ length: CLAIMS_PER_WRITE }, (_, i) =>
+      ev(`event-${i}`, { userId: `u${i}`, properties: { feature: 'f', sessionId: 's', durationSeconds: 5, department: 'd', source: 'api' } }),
+    );
     const input = claimAndRecord('t', { pk: 'ACCOUNT#acme', sk: 'DAY#2026-03-02' }, '2026-03-02', 1, events, rollupOf(events)).input;
     for (const expression of [input.ConditionExpression!, input.UpdateExpression!]) expect(Buffer.byteLength(expression)).toBeLessThan(4096);
     const operators = (input.ConditionExpression!.match(/\b(contains|OR|AND|NOT)\b/g) ?? []).length;
@@ -57,19 +67,30 @@ describe('event-id claims in the account-day rollup', () => {
   });
 
   it('keeps the first body of an id sent twice', () => {
-    expect(distinctIds([ev('a'), ev('b'), ev('a', { userId: 'u2' })]).map((e) => [e.id, e.userId])).toEqual([['a', 'u1'], ['b', 'u1']]);
+    expect(distinctIds([ev('a'), ev('b'), ev('a', { userId: 'u2' })]).map((e) => [e.id, e.userId])).toEqual([
+      ['a', 'u1'],
+      ['b', 'u1'],
+    ]);
   });
 });
 
 describe('rollupOf: what events add to their account-day', () => {
   it.each([
     ['a feature use', ev('e', { properties: { feature: 'reports' } }), { users: ['u1'], features: ['reports'], userFeatures: ['u1|reports'] }],
-    ['a session heartbeat', ev('e', { properties: { sessionId: 's1', durationSeconds: 60 } }), { users: ['u1'], sessions: ['u1|s1'], sessionSeconds: ['u1|s1|60'] }],
+    [
+      'a session heartbeat',
+      ev('e', { properties: { sessionId: 's1', durationSeconds: 60 } }),
+      { users: ['u1'], sessions: ['u1|s1'], sessionSeconds: ['u1|s1|60'] },
+    ],
     ['an API call', ev('e', { name: 'api.export', properties: {} }), { users: ['u1'], apiUsers: ['u1'] }],
     ['a completed training', ev('e', { name: 'training.completed', properties: { course: 'basics' } }), { users: ['u1'], trainings: ['u1|basics'] }],
     ['a department', ev('e', { properties: { department: 'finance' } }), { users: ['u1'], departments: ['finance'] }],
   ])('%s', (_, event, expected) => {
-    const sets = Object.fromEntries(Object.entries(rollupOf([event])).filter(([, v]) => v.size).map(([k, v]) => [k, [...v]]));
+    const sets = Object.fromEntries(
+      Object.entries(rollupOf([event]))
+        .filter(([, v]) => v.size)
+        .map(([k, v]) => [k, [...v]]),
+    );
     expect(sets).toEqual(expected);
   });
 

@@ -3,16 +3,45 @@ import { describe, expect, it } from 'vitest';
 import { eventKey, eventOutcomes, planEvents } from '../../functions/core/ingest-plan.ts';
 import type { UsageEvent } from '../../functions/core/types.ts';
 
-const ev = (id: string, accountId = 'acme', over: Partial<UsageEvent> = {}): UsageEvent => ({ id, accountId, userId: 'u1', name: 'feature_used', timestamp: '2026-03-02T10:00:00Z', properties: { feature: 'reports' }, ...over });
+const ev = (id: string, accountId = 'acme', over: Partial<UsageEvent> = {}): UsageEvent => ({
+  id,
+  accountId,
+  userId: 'u1',
+  name: 'feature_used',
+  timestamp: '2026-03-02T10:00:00Z',
+  properties: { feature: 'reports' },
+  ...over,
+});
 const known = new Set(['acme', 'globex']);
 
 describe('planEvents: which events are recorded where', () => {
   it.each([
     ['one account-day', [ev('e1'), ev('e2')], [['acme', '2026-03-02', ['e1', 'e2']]], []],
-    ['two days of one account', [ev('e1'), ev('e2', 'acme', { timestamp: '2026-03-03T00:00:00Z' })], [['acme', '2026-03-02', ['e1']], ['acme', '2026-03-03', ['e2']]], []],
-    ['the same id in two accounts: two events', [ev('e1'), ev('e1', 'globex')], [['acme', '2026-03-02', ['e1']], ['globex', '2026-03-02', ['e1']]], []],
+    [
+      'two days of one account',
+      [ev('e1'), ev('e2', 'acme', { timestamp: '2026-03-03T00:00:00Z' })],
+      [
+        ['acme', '2026-03-02', ['e1']],
+        ['acme', '2026-03-03', ['e2']],
+      ],
+      [],
+    ],
+    [
+      'the same id in two accounts: two events',
+      [ev('e1'), ev('e1', 'globex')],
+      [
+        ['acme', '2026-03-02', ['e1']],
+        ['globex', '2026-03-02', ['e1']],
+      ],
+      [],
+    ],
     ['an id repeated with another body: the first body only', [ev('e1'), ev('e1', 'acme', { userId: 'u9' })], [['acme', '2026-03-02', ['e1']]], []],
-    ['an id repeated on another day: the first day only', [ev('e1'), ev('e1', 'acme', { timestamp: '2026-03-05T00:00:00Z' })], [['acme', '2026-03-02', ['e1']]], []],
+    [
+      'an id repeated on another day: the first day only',
+      [ev('e1'), ev('e1', 'acme', { timestamp: '2026-03-05T00:00:00Z' })],
+      [['acme', '2026-03-02', ['e1']]],
+      [],
+    ],
     ['an unknown account: rejected, not recorded', [ev('e1', 'ghost'), ev('e2')], [['acme', '2026-03-02', ['e2']]], [0]],
   ] as const)('%s', (_, events, groups, rejected) => {
     const plan = planEvents([...events], known);
@@ -21,13 +50,20 @@ describe('planEvents: which events are recorded where', () => {
   });
 
   it('records each (account, id) of any request exactly once, as first sent, and rejects exactly the unknown accounts', () => {
-    const event = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd'), accountId: fc.constantFrom('acme', 'globex', 'ghost'), userId: fc.constantFrom('u1', 'u2'), day: fc.integer({ min: 1, max: 3 }) });
+    const event = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd'),
+      accountId: fc.constantFrom('acme', 'globex', 'ghost'),
+      userId: fc.constantFrom('u1', 'u2'),
+      day: fc.integer({ min: 1, max: 3 }),
+    });
     fc.assert(
       fc.property(fc.array(event, { maxLength: 30 }), (raw) => {
         const events = raw.map((r) => ev(r.id, r.accountId, { userId: r.userId, timestamp: `2026-03-0${r.day}T12:00:00Z` }));
         const plan = planEvents(events, known);
         const recorded = plan.groups.flatMap((g) => g.events);
-        const firsts = events.filter((e, i) => known.has(e.accountId) && events.findIndex((x) => eventKey(x.accountId, x.id) === eventKey(e.accountId, e.id)) === i);
+        const firsts = events.filter(
+          (e, i) => known.has(e.accountId) && events.findIndex((x) => eventKey(x.accountId, x.id) === eventKey(e.accountId, e.id)) === i,
+        );
         expect(new Set(recorded)).toEqual(new Set(firsts));
         expect(recorded).toHaveLength(firsts.length);
         expect(plan.rejected.map((r) => r.index)).toEqual(events.flatMap((e, i) => (known.has(e.accountId) ? [] : [i])));

@@ -5,11 +5,26 @@ import { TtlIndex } from '../../local/ttl-index.ts';
 
 describe('askForCapacity', () => {
   it.each([
-    ['a request that did not ask gets TOTAL, and its answer loses it', '{"TableName":"t","Key":{"pk":{"S":"a"}}}', { TableName: 't', Key: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'TOTAL' }, true],
+    [
+      'a request that did not ask gets TOTAL, and its answer loses it',
+      '{"TableName":"t","Key":{"pk":{"S":"a"}}}',
+      { TableName: 't', Key: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'TOTAL' },
+      true,
+    ],
     ['NONE is the same as not asking', '{"TableName":"t","ReturnConsumedCapacity":"NONE"}', { TableName: 't', ReturnConsumedCapacity: 'TOTAL' }, true],
-    ['a caller that asked keeps its answer', '{"TableName":"t","ReturnConsumedCapacity":"INDEXES"}', { TableName: 't', ReturnConsumedCapacity: 'INDEXES' }, false],
+    [
+      'a caller that asked keeps its answer',
+      '{"TableName":"t","ReturnConsumedCapacity":"INDEXES"}',
+      { TableName: 't', ReturnConsumedCapacity: 'INDEXES' },
+      false,
+    ],
     ['an empty object', '{}', { ReturnConsumedCapacity: 'TOTAL' }, true],
-    ['a value that merely mentions the name is not taken for the parameter', '{"TableName":"t","Item":{"x":{"S":"\\"ReturnConsumedCapacity\\""}}}', { TableName: 't', Item: { x: { S: '"ReturnConsumedCapacity"' } }, ReturnConsumedCapacity: 'TOTAL' }, true],
+    [
+      'a value that merely mentions the name is not taken for the parameter',
+      '{"TableName":"t","Item":{"x":{"S":"\\"ReturnConsumedCapacity\\""}}}',
+      { TableName: 't', Item: { x: { S: '"ReturnConsumedCapacity"' } }, ReturnConsumedCapacity: 'TOTAL' },
+      true,
+    ],
   ])('%s', (_, body, expected, strip) => {
     const asked = askForCapacity(body);
     expect(JSON.parse(asked.body)).toEqual(expected);
@@ -22,7 +37,13 @@ describe('takeCapacity', () => {
     ['last key, stripped', '{"Item":{"a":{"S":"x"}},"ConsumedCapacity":{"CapacityUnits":0.5,"TableName":"t"}}', true, 0.5, '{"Item":{"a":{"S":"x"}}}'],
     ['the only key, stripped', '{"ConsumedCapacity":{"CapacityUnits":1,"TableName":"t"}}', true, 1, '{}'],
     ['kept when asked for', '{"ConsumedCapacity":{"CapacityUnits":1,"TableName":"t"}}', false, 1, '{"ConsumedCapacity":{"CapacityUnits":1,"TableName":"t"}}'],
-    ['a batch: per table, summed', '{"UnprocessedItems":{},"ConsumedCapacity":[{"CapacityUnits":2,"TableName":"t"},{"CapacityUnits":3,"TableName":"u"}]}', true, 5, '{"UnprocessedItems":{}}'],
+    [
+      'a batch: per table, summed',
+      '{"UnprocessedItems":{},"ConsumedCapacity":[{"CapacityUnits":2,"TableName":"t"},{"CapacityUnits":3,"TableName":"u"}]}',
+      true,
+      5,
+      '{"UnprocessedItems":{}}',
+    ],
     ['not last: parsed in full', '{"ConsumedCapacity":{"CapacityUnits":4},"Count":1}', true, 4, '{"Count":1}'],
     ['none in the answer', '{"Count":0}', true, 0, '{"Count":0}'],
   ])('%s', (_, body, strip, units, out) => {
@@ -33,7 +54,7 @@ describe('takeCapacity', () => {
 });
 
 describe('TtlIndex', () => {
-  it('finds expired keys earliest first, by each key\'s latest expiry, and keeps them until deleted', () => {
+  it("finds expired keys earliest first, by each key's latest expiry, and keeps them until deleted", () => {
     const index = new TtlIndex();
     index.set('a', 100);
     index.set('b', 50);
@@ -51,7 +72,11 @@ describe('TtlIndex', () => {
 
   it('agrees with a plain map under any sequence of writes (and compacts its heap)', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 30 }), at: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }) }),
+      fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.integer({ min: 0, max: 30 }),
+        at: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+      }),
       fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 30 }) }),
     );
     fc.assert(
@@ -68,7 +93,10 @@ describe('TtlIndex', () => {
             model.set(key, o.at);
           }
         }
-        const expected = [...model].filter(([, at]) => at < now).map(([k]) => k).sort();
+        const expected = [...model]
+          .filter(([, at]) => at < now)
+          .map(([k]) => k)
+          .sort();
         const found = index.expired(now, 1000);
         expect([...found].sort()).toEqual(expected);
         expect(found.map((k) => model.get(k))).toEqual([...found.map((k) => model.get(k)!)].sort((a, b) => a - b));

@@ -26,7 +26,9 @@ function snapshot(over: Partial<AccountSnapshot> & { used?: number; available?: 
 
 /** Daily bands ending `endDaysAgo` days before today (0 = today), oldest first; null leaves the day unscored. */
 const daily = (bands: (Band | null)[], endDaysAgo = 0) =>
-  bands.map((band, i) => ({ day: dayOf(NOW.getTime() - (endDaysAgo + bands.length - 1 - i) * DAY_MS), band })).filter((d) => d.band !== null) as AccountSnapshot['recentBands'];
+  bands
+    .map((band, i) => ({ day: dayOf(NOW.getTime() - (endDaysAgo + bands.length - 1 - i) * DAY_MS), band }))
+    .filter((d) => d.band !== null) as AccountSnapshot['recentBands'];
 
 describe('holds, clause by clause', () => {
   it.each<[string, Condition, Partial<AccountSnapshot> & { used?: number; available?: number }, boolean]>([
@@ -37,8 +39,18 @@ describe('holds, clause by clause', () => {
     ['segment matches', { segment: ['high-touch'] }, { account: makeAccount({ segment: 'high-touch' }) }, true],
     ['segment differs', { segment: ['high-touch', 'medium-touch'] }, { account: makeAccount({ segment: 'tech-touch' }) }, false],
     ['active and active', { active: true }, {}, true],
-    ['active but quiet', { active: true }, { usage: { activeUsers: 0, seats: 5, featuresUsed: [], featuresAvailable: ['a'], userDays: 0, activeInLast7Days: false } }, false],
-    ['not active and quiet', { active: false }, { usage: { activeUsers: 0, seats: 5, featuresUsed: [], featuresAvailable: ['a'], userDays: 0, activeInLast7Days: false } }, true],
+    [
+      'active but quiet',
+      { active: true },
+      { usage: { activeUsers: 0, seats: 5, featuresUsed: [], featuresAvailable: ['a'], userDays: 0, activeInLast7Days: false } },
+      false,
+    ],
+    [
+      'not active and quiet',
+      { active: false },
+      { usage: { activeUsers: 0, seats: 5, featuresUsed: [], featuresAvailable: ['a'], userDays: 0, activeInLast7Days: false } },
+      true,
+    ],
     ['activated wanted, reached', { activated: true }, { activated: true }, true],
     ['not activated wanted, reached', { activated: false }, { activated: true }, false],
     ['flag present', { flag: 'promoter' }, { flags: ['promoter', 'near-seat-limit'] }, true],
@@ -142,6 +154,8 @@ describe('checklist milestones', () => {
   });
 
   it('reads as words', () => {
-    expect(describeCondition({ milestone: 'kickoff-held', noMilestone: 'admin-trained' })).toBe('milestone kickoff-held reached and milestone admin-trained not reached');
+    expect(describeCondition({ milestone: 'kickoff-held', noMilestone: 'admin-trained' })).toBe(
+      'milestone kickoff-held reached and milestone admin-trained not reached',
+    );
   });
 });

@@ -4,7 +4,13 @@ import { asList, playSchema, type PlayInput } from '../../functions/core/plays/d
 import { resolvePlays } from '../../functions/core/plays/resolve.ts';
 import { formatPath } from '../../functions/core/config.ts';
 
-const base: PlayInput = { id: 'custom', description: 'A play', trigger: { on: 'account.created' }, anchor: 'startDate', steps: [{ id: 'first', day: 1, do: { email: 'welcome' } }] };
+const base: PlayInput = {
+  id: 'custom',
+  description: 'A play',
+  trigger: { on: 'account.created' },
+  anchor: 'startDate',
+  steps: [{ id: 'first', day: 1, do: { email: 'welcome' } }],
+};
 const withPlay = (change: (p: PlayInput) => void): PlayInput => {
   const p = structuredClone(base);
   change(p);
@@ -34,7 +40,7 @@ describe('built-in plays', () => {
     expect(Object.keys(BUILTIN_PLAYS).sort()).toEqual(['adoption', 'advocacy', 'expansion', 'onboarding', 'reengagement', 'renewal', 'save']);
   });
 
-  it('keep the brief\'s figures', () => {
+  it("keep the brief's figures", () => {
     const p = resolvePlays({});
     expect(p.onboarding!.steps[0]).toMatchObject({ id: 'welcome', day: 1, catchUp: 'skip', graceHours: 168 });
     expect(p.onboarding!.steps.map((s) => s.day)).toEqual([1, 7, 14, 30, 60]);
@@ -55,10 +61,7 @@ describe('built-in plays', () => {
 
   it('fill action defaults: category success, task priority medium due in 3 days', () => {
     const parsed = playSchema.parse(withPlay((p) => (p.steps[0]!.do = [{ email: 'welcome' }, { task: { title: 'Call' } }])));
-    expect(parsed.steps[0]!.do).toEqual([
-      { email: 'welcome', category: 'success' },
-      { task: { title: 'Call', priority: 'medium', dueDays: 3 } },
-    ]);
+    expect(parsed.steps[0]!.do).toEqual([{ email: 'welcome', category: 'success' }, { task: { title: 'Call', priority: 'medium', dueDays: 3 } }]);
   });
 });
 
@@ -77,7 +80,10 @@ describe('asList', () => {
   it.each<[unknown, unknown[]]>([
     [undefined, []],
     [{ email: 'welcome' }, [{ email: 'welcome' }]],
-    [[{ email: 'welcome' }, { stage: 'onboarding' }], [{ email: 'welcome' }, { stage: 'onboarding' }]],
+    [
+      [{ email: 'welcome' }, { stage: 'onboarding' }],
+      [{ email: 'welcome' }, { stage: 'onboarding' }],
+    ],
     [[], []],
   ])('%j -> %j', (input, expected) => {
     expect(asList(input)).toEqual(expected);
@@ -91,15 +97,55 @@ describe('asList', () => {
 
 describe('playSchema refuses', () => {
   it.each<[string, (p: PlayInput) => void, string]>([
-    ['steps out of time order', (p) => (p.steps = [{ id: 'a', day: 7, do: { email: 'welcome' } }, { id: 'b', day: 3, do: { email: 'welcome' } }]), 'steps[1].day: steps must be in time order'],
-    ['a step an hour earlier on the same day', (p) => (p.steps = [{ id: 'a', day: 0, hour: 5, do: { email: 'welcome' } }, { id: 'b', day: 0, hour: 4, do: { email: 'welcome' } }]), 'steps[1].day: steps must be in time order'],
-    ['a duplicate step id', (p) => (p.steps = [{ id: 'a', day: 1, do: { email: 'welcome' } }, { id: 'a', day: 2, do: { email: 'welcome' } }]), 'steps[1].id: duplicate step id "a"'],
+    [
+      'steps out of time order',
+      (p) =>
+        (p.steps = [
+          { id: 'a', day: 7, do: { email: 'welcome' } },
+          { id: 'b', day: 3, do: { email: 'welcome' } },
+        ]),
+      'steps[1].day: steps must be in time order',
+    ],
+    [
+      'a step an hour earlier on the same day',
+      (p) =>
+        (p.steps = [
+          { id: 'a', day: 0, hour: 5, do: { email: 'welcome' } },
+          { id: 'b', day: 0, hour: 4, do: { email: 'welcome' } },
+        ]),
+      'steps[1].day: steps must be in time order',
+    ],
+    [
+      'a duplicate step id',
+      (p) =>
+        (p.steps = [
+          { id: 'a', day: 1, do: { email: 'welcome' } },
+          { id: 'a', day: 2, do: { email: 'welcome' } },
+        ]),
+      'steps[1].id: duplicate step id "a"',
+    ],
     ['a step with both do and choose', (p) => (p.steps[0]!.choose = [{ do: { email: 'welcome' } }]), 'steps[0]: a step has `do` or `choose`, not both'],
     ['a step that does nothing', (p) => delete p.steps[0]!.do, 'steps[0]: a step needs `do`, `choose` or `watch`'],
-    ['a watch before the last step', (p) => (p.steps = [{ id: 'w', day: 1, watch: { giveUpAfterDays: 10 } }, { id: 'b', day: 2, do: { email: 'welcome' } }]), 'steps[0].watch: a watch must be the last step'],
-    ['a date trigger counting from another date', (p) => (p.trigger = { on: 'date', field: 'renewalDate', daysBefore: 30 }), 'anchor: a date-triggered play counts from its date: anchor must be "renewalDate"'],
+    [
+      'a watch before the last step',
+      (p) =>
+        (p.steps = [
+          { id: 'w', day: 1, watch: { giveUpAfterDays: 10 } },
+          { id: 'b', day: 2, do: { email: 'welcome' } },
+        ]),
+      'steps[0].watch: a watch must be the last step',
+    ],
+    [
+      'a date trigger counting from another date',
+      (p) => (p.trigger = { on: 'date', field: 'renewalDate', daysBefore: 30 }),
+      'anchor: a date-triggered play counts from its date: anchor must be "renewalDate"',
+    ],
     ['a step id with a space', (p) => (p.steps[0]!.id = 'day 7'), 'steps[0].id: a step id is lowercase letters, digits and - (it names states and keys)'],
-    ['a play id too long to name a state machine', (p) => (p.id = 'a'.repeat(25)), 'id: a play id is lowercase letters, digits and - (it names states and keys)'],
+    [
+      'a play id too long to name a state machine',
+      (p) => (p.id = 'a'.repeat(25)),
+      'id: a play id is lowercase letters, digits and - (it names states and keys)',
+    ],
     ['an hour of 24', (p) => (p.steps[0]!.hour = 24), 'steps[0].hour: '],
     ['a day more than a year back', (p) => (p.steps[0]!.day = -366), 'steps[0].day: '],
     ['an unknown flag in a condition', (p) => (p.steps[0]!.when = { flag: 'nope' as never }), 'steps[0].when.flag: unknown flag "nope"; known: '],
@@ -110,10 +156,17 @@ describe('playSchema refuses', () => {
     ['no steps', (p) => (p.steps = []), 'steps: '],
     ['a negative cool-down', (p) => (p.cooldownDays = -1), 'cooldownDays: '],
     // Whether a template exists is the config's check (tests/unit/config.test.ts): it knows the configured ones too.
-    ['a template id that cannot be one', (p) => (p.steps[0]!.do = { email: 'Welcome Mail' }), 'steps[0].do.email: a template id is lowercase letters, digits and -'],
+    [
+      'a template id that cannot be one',
+      (p) => (p.steps[0]!.do = { email: 'Welcome Mail' }),
+      'steps[0].do.email: a template id is lowercase letters, digits and -',
+    ],
   ])('%s', (_name, change, expected) => {
     const found = issues(withPlay(change));
-    expect(found.some((i) => i.startsWith(expected)), `${expected} in ${JSON.stringify(found)}`).toBe(true);
+    expect(
+      found.some((i) => i.startsWith(expected)),
+      `${expected} in ${JSON.stringify(found)}`,
+    ).toBe(true);
   });
 
   // Union members report zod's generic "Invalid input" at the union, not the member's own message.

@@ -28,14 +28,27 @@ describe('beginRun', () => {
       startedAt: START,
       steps: {},
       next: { step: 'welcome', at: '2026-01-02T00:00:00.000Z' },
-      schedule: { welcome: '2026-01-02T00:00:00.000Z', day_7: '2026-01-08T00:00:00.000Z', day_14: '2026-01-15T00:00:00.000Z', day_30: '2026-01-31T00:00:00.000Z', review: '2026-03-02T00:00:00.000Z' },
+      schedule: {
+        welcome: '2026-01-02T00:00:00.000Z',
+        day_7: '2026-01-08T00:00:00.000Z',
+        day_14: '2026-01-15T00:00:00.000Z',
+        day_30: '2026-01-31T00:00:00.000Z',
+        review: '2026-03-02T00:00:00.000Z',
+      },
     });
     expect(w.locks.get('acme|onboarding')).toEqual({ executionName, cycle, at: START });
   });
 
   it('a second execution of the play for the account exits while the first is live', async () => {
     const { w, executionName } = await onboarding();
-    const other = await beginRun(w.deps, { play: 'onboarding', accountId: 'acme', cycle: '2026-02-01', executionName: 'onboarding-acme-other', anchor: '2026-02-01T00:00:00.000Z', trigger: { on: 'sweep', at: START } });
+    const other = await beginRun(w.deps, {
+      play: 'onboarding',
+      accountId: 'acme',
+      cycle: '2026-02-01',
+      executionName: 'onboarding-acme-other',
+      anchor: '2026-02-01T00:00:00.000Z',
+      trigger: { on: 'sweep', at: START },
+    });
     expect(other.route).toBe('exit');
     expect(other.reason).toBe(`another onboarding run is live (${executionName})`);
     expect(w.run('acme', 'onboarding', '2026-02-01')).toBeUndefined();
@@ -54,9 +67,13 @@ describe('beginRun', () => {
 
   it('fails for an unknown account or play', async () => {
     const w = playsWorld({ now: START });
-    await expect(beginRun(w.deps, { play: 'onboarding', accountId: 'ghost', cycle: '2026-01-01', executionName: 'x', anchor: START, trigger: { on: 'sweep', at: START } })).rejects.toThrow('account "ghost" not found');
+    await expect(
+      beginRun(w.deps, { play: 'onboarding', accountId: 'ghost', cycle: '2026-01-01', executionName: 'x', anchor: START, trigger: { on: 'sweep', at: START } }),
+    ).rejects.toThrow('account "ghost" not found');
     w.addAccount();
-    await expect(beginRun(w.deps, { play: 'nope', accountId: 'acme', cycle: '2026-01-01', executionName: 'x', anchor: START, trigger: { on: 'sweep', at: START } })).rejects.toThrow('play "nope" is not in the configuration');
+    await expect(
+      beginRun(w.deps, { play: 'nope', accountId: 'acme', cycle: '2026-01-01', executionName: 'x', anchor: START, trigger: { on: 'sweep', at: START } }),
+    ).rejects.toThrow('play "nope" is not in the configuration');
   });
 });
 
@@ -76,7 +93,10 @@ describe('runStep: when a run ends or holds', () => {
     w.addAccount();
     const { executionName, cycle } = await w.begin('adoption', 'acme', '2026-04-01T10:00:00.000Z');
     w.addUsage('acme', '2026-03-30', ['u1'], ['dashboards', 'reports', 'alerts', 'integrations', 'sharing']);
-    expect(await runStep(w.deps, { play: 'adoption', accountId: 'acme', cycle, executionName, step: 'spotlight' })).toEqual({ route: 'exit', reason: 'adopted' });
+    expect(await runStep(w.deps, { play: 'adoption', accountId: 'acme', cycle, executionName, step: 'spotlight' })).toEqual({
+      route: 'exit',
+      reason: 'adopted',
+    });
     expect(w.run('acme', 'adoption', cycle)).toMatchObject({ status: 'exited', reason: 'adopted' });
     expect(w.locks.size).toBe(0);
     expect(w.sent).toEqual([]);
@@ -113,12 +133,14 @@ describe('runStep: when a run ends or holds', () => {
   it('fails for a step the play does not have, or a run that was never begun', async () => {
     const { w, step, executionName } = await onboarding();
     await expect(step('day-8')).rejects.toThrow('play "onboarding" has no step "day-8"');
-    await expect(runStep(w.deps, { play: 'onboarding', accountId: 'acme', cycle: '2025-01-01', executionName, step: 'welcome' })).rejects.toThrow('no onboarding run for "acme" (cycle 2025-01-01)');
+    await expect(runStep(w.deps, { play: 'onboarding', accountId: 'acme', cycle: '2025-01-01', executionName, step: 'welcome' })).rejects.toThrow(
+      'no onboarding run for "acme" (cycle 2025-01-01)',
+    );
   });
 });
 
 describe('runStep: doing a step', () => {
-  it('does the step\'s actions once and records each; a restart or redrive does nothing again', async () => {
+  it("does the step's actions once and records each; a restart or redrive does nothing again", async () => {
     const { w, step, run } = await onboarding();
     w.clock.set('2026-01-02T00:00:00.000Z');
     expect(await step('welcome')).toEqual({ route: 'next' });
@@ -157,14 +179,25 @@ describe('runStep: doing a step', () => {
     await expect(step('welcome')).rejects.toThrow('socket hang up');
     expect(await step('welcome')).toEqual({ route: 'next' });
     expect(w.sent).toEqual([]);
-    expect(run().steps.welcome!.actions![0]).toEqual({ kind: 'email', template: 'welcome', outcome: 'unknown', detail: 'an earlier attempt claimed this send and did not confirm it' });
+    expect(run().steps.welcome!.actions![0]).toEqual({
+      kind: 'email',
+      template: 'welcome',
+      outcome: 'unknown',
+      detail: 'an earlier attempt claimed this send and did not confirm it',
+    });
   });
 
   it('skips a late step whose catch-up policy is skip, saying how late it was', async () => {
     const { w, step, run } = await onboarding();
     w.clock.set(at('2026-01-08T00:00:00.000Z', 1, 1)); // day-7 was due 25 hours ago, grace is 24
     expect(await step('day-7')).toEqual({ route: 'next' });
-    expect(run().steps['day-7']).toEqual({ outcome: 'skipped', late: true, at: '2026-01-09T01:00:00.000Z', due: '2026-01-08T00:00:00.000Z', detail: 'reached 25 hours after it was due; this step is skipped when late' });
+    expect(run().steps['day-7']).toEqual({
+      outcome: 'skipped',
+      late: true,
+      at: '2026-01-09T01:00:00.000Z',
+      due: '2026-01-08T00:00:00.000Z',
+      detail: 'reached 25 hours after it was due; this step is skipped when late',
+    });
     expect(w.sent).toEqual([]);
   });
 
@@ -188,7 +221,12 @@ describe('runStep: doing a step', () => {
     const { w, step, run } = await onboarding({ milestones: { firstValue: '2026-01-05T00:00:00.000Z' } });
     w.clock.set('2026-01-08T00:00:00.000Z');
     expect(await step('day-7')).toEqual({ route: 'next' });
-    expect(run().steps['day-7']).toEqual({ outcome: 'skipped', at: '2026-01-08T00:00:00.000Z', due: '2026-01-08T00:00:00.000Z', detail: 'condition not met: first value not reached' });
+    expect(run().steps['day-7']).toEqual({
+      outcome: 'skipped',
+      at: '2026-01-08T00:00:00.000Z',
+      due: '2026-01-08T00:00:00.000Z',
+      detail: 'condition not met: first value not reached',
+    });
     expect(w.sent).toEqual([]);
   });
 
@@ -212,14 +250,16 @@ describe('runStep: doing a step', () => {
     await step('day-7');
     expect(w.accounts.get('acme')!.milestones).toEqual({ firstValue: '2026-01-08T00:00:00.000Z' });
     const announced = () => w.events.filter((e) => e.type === 'milestone.reached');
-    expect(announced()).toEqual([{ type: 'milestone.reached', accountId: 'acme', at: '2026-01-08T00:00:00.000Z', detail: { milestone: 'firstValue', daysFromStart: 7 } }]);
+    expect(announced()).toEqual([
+      { type: 'milestone.reached', accountId: 'acme', at: '2026-01-08T00:00:00.000Z', detail: { milestone: 'firstValue', daysFromStart: 7 } },
+    ]);
     w.clock.set('2026-01-15T00:00:00.000Z');
     await step('day-14');
     expect(announced()).toHaveLength(1);
   });
 });
 
-describe('runStep: the renewal\'s approach follows the health band (first matching option)', () => {
+describe("runStep: the renewal's approach follows the health band (first matching option)", () => {
   it.each<['green' | 'yellow' | 'red', string[], string[], string]>([
     ['green', ['renewal-value-review'], ['Healthy renewal: open the expansion conversation'], 'option 1: health green'],
     ['yellow', ['renewal-value-review'], [], 'option 2: health yellow'],
@@ -247,28 +287,37 @@ describe('runStep: the renewal\'s approach follows the health band (first matchi
 });
 
 describe('runStep: repeated, in any order, at any time', () => {
-  it('property: never sends a step\'s email twice, and every email sent is in the ledger as sent', async () => {
+  it("property: never sends a step's email twice, and every email sent is in the ledger as sent", async () => {
     const ids = ['welcome', 'day-7', 'day-14', 'day-30', 'review'];
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 72 })), { minLength: 1, maxLength: 25 }), fc.boolean(), async (calls, active) => {
-        const { w, step } = await onboarding();
-        if (active) w.addUsage('acme', '2026-01-06', ['u1'], ['dashboards']);
-        for (const [i, hours] of calls) {
-          w.clock.advanceHours(hours);
-          await step(ids[i]!);
-        }
-        const perStep = new Map<string, number>();
-        for (const e of w.sent) perStep.set(e.tags.step!, (perStep.get(e.tags.step!) ?? 0) + 1);
-        for (const [id, n] of perStep) expect(n, id).toBe(1);
-        expect([...w.ledger.values()].filter((r) => r.status === 'sent').map((r) => r.messageId).sort()).toEqual(w.sent.map((_, i) => `msg-${i + 1}`).sort());
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 72 })), { minLength: 1, maxLength: 25 }),
+        fc.boolean(),
+        async (calls, active) => {
+          const { w, step } = await onboarding();
+          if (active) w.addUsage('acme', '2026-01-06', ['u1'], ['dashboards']);
+          for (const [i, hours] of calls) {
+            w.clock.advanceHours(hours);
+            await step(ids[i]!);
+          }
+          const perStep = new Map<string, number>();
+          for (const e of w.sent) perStep.set(e.tags.step!, (perStep.get(e.tags.step!) ?? 0) + 1);
+          for (const [id, n] of perStep) expect(n, id).toBe(1);
+          expect(
+            [...w.ledger.values()]
+              .filter((r) => r.status === 'sent')
+              .map((r) => r.messageId)
+              .sort(),
+          ).toEqual(w.sent.map((_, i) => `msg-${i + 1}`).sort());
+        },
+      ),
       { numRuns: 60 },
     );
   });
 });
 
 describe('runStep: high-touch accounts get tasks instead of emails', () => {
-  it('uses the step\'s highTouch actions, keeping its other actions', async () => {
+  it("uses the step's highTouch actions, keeping its other actions", async () => {
     const { w, step, run, executionName } = await onboarding({ segment: 'high-touch', csm: { name: 'Cy', email: 'cy@tend.example' } });
     w.clock.set('2026-01-02T00:00:00.000Z');
     await step('welcome');
@@ -276,7 +325,17 @@ describe('runStep: high-touch accounts get tasks instead of emails', () => {
     expect(w.accounts.get('acme')!.stage).toBe('onboarding');
     const tasks = [...w.tasks.values()];
     expect(tasks).toEqual([
-      expect.objectContaining({ accountId: 'acme', title: 'Kickoff call: agree goals and the first use case', priority: 'high', status: 'open', dueAt: '2026-01-04T00:00:00.000Z', owner: 'cy@tend.example', play: 'onboarding', step: 'welcome', executionName }),
+      expect.objectContaining({
+        accountId: 'acme',
+        title: 'Kickoff call: agree goals and the first use case',
+        priority: 'high',
+        status: 'open',
+        dueAt: '2026-01-04T00:00:00.000Z',
+        owner: 'cy@tend.example',
+        play: 'onboarding',
+        step: 'welcome',
+        executionName,
+      }),
     ]);
     expect(tasks[0]!.id).toMatch(/^onboarding-welcome-[0-9a-z]+$/);
     expect(run().steps.welcome!.actions).toEqual([
@@ -291,7 +350,9 @@ describe('runStep: high-touch accounts get tasks instead of emails', () => {
     w.clock.set('2026-01-08T00:00:00.000Z');
     await step('day-7');
     expect(w.sent).toEqual([]);
-    expect([...w.tasks.values()].map((t) => [t.title, t.priority, t.dueAt, t.owner])).toEqual([['Write to the customer personally (instead of the "checkin-inactive" email)', 'medium', '2026-01-10T00:00:00.000Z', undefined]]);
+    expect([...w.tasks.values()].map((t) => [t.title, t.priority, t.dueAt, t.owner])).toEqual([
+      ['Write to the customer personally (instead of the "checkin-inactive" email)', 'medium', '2026-01-10T00:00:00.000Z', undefined],
+    ]);
   });
 
   it('a repeated step creates its task once and announces it once', async () => {
@@ -314,7 +375,7 @@ describe('runStep: high-touch accounts get tasks instead of emails', () => {
   });
 });
 
-describe('the save play\'s watch', () => {
+describe("the save play's watch", () => {
   const T0 = '2026-02-01T10:00:00.000Z';
   async function save() {
     const w = playsWorld({ now: T0 });
@@ -397,7 +458,15 @@ describe('completeRun and failRun', () => {
     w.clock.set('2026-01-02T00:00:00.000Z');
     await step('welcome');
     w.clock.set('2026-01-08T00:05:00.000Z');
-    expect(await failRun(w.deps, { play: 'onboarding', accountId: 'acme', cycle, executionName, error: { Error: 'Error', Cause: 'template "checkin-inactive" failed' } })).toEqual({ status: 'failed' });
+    expect(
+      await failRun(w.deps, {
+        play: 'onboarding',
+        accountId: 'acme',
+        cycle,
+        executionName,
+        error: { Error: 'Error', Cause: 'template "checkin-inactive" failed' },
+      }),
+    ).toEqual({ status: 'failed' });
     expect(run().steps['day-7']).toEqual({ outcome: 'failed', at: '2026-01-08T00:05:00.000Z', detail: 'Error: template "checkin-inactive" failed' });
     expect(run().steps.welcome!.outcome).toBe('done');
     expect(run()).toMatchObject({ status: 'failed', reason: 'Error: template "checkin-inactive" failed', finishedAt: '2026-01-08T00:05:00.000Z', next: null });
@@ -410,7 +479,13 @@ describe('completeRun and failRun', () => {
     expect(run().steps.welcome).toMatchObject({ outcome: 'failed', detail: 'failed' });
     expect(run().reason).toBe('failed');
     const other = await onboarding();
-    await failRun(other.w.deps, { play: 'onboarding', accountId: 'acme', cycle: other.cycle, executionName: other.executionName, error: { Cause: 'x'.repeat(5000) } });
+    await failRun(other.w.deps, {
+      play: 'onboarding',
+      accountId: 'acme',
+      cycle: other.cycle,
+      executionName: other.executionName,
+      error: { Cause: 'x'.repeat(5000) },
+    });
     expect(other.run().reason).toHaveLength(1000);
   });
 

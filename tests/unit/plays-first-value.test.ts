@@ -10,7 +10,13 @@ import { playsWorld, type World } from './support/plays-world.ts';
 
 const CRITERIA = { activeUsers: 3, features: 2 };
 const summary = (activeUsers: number, features: number, seats = 10): UsageSummary =>
-  ({ seats, activeUsers, featuresUsed: ['dashboards', 'reports', 'alerts'].slice(0, features), featuresAvailable: [], activeInLast7Days: true }) as unknown as UsageSummary;
+  ({
+    seats,
+    activeUsers,
+    featuresUsed: ['dashboards', 'reports', 'alerts'].slice(0, features),
+    featuresAvailable: [],
+    activeInLast7Days: true,
+  }) as unknown as UsageSummary;
 
 describe('firstValueReached / firstValueDue (pure)', () => {
   it.each<[string, UsageSummary, Record<string, string> | undefined, boolean, boolean]>([
@@ -44,7 +50,9 @@ describe('recordFirstValue', () => {
     // A replay with the same (now stale) account: the conditional write refuses, nothing announced.
     expect(await recordFirstValue(w.deps, snapshot.account, snapshot.usage, snapshot.now)).toBe(false);
     expect(w.accounts.get('acme')!.milestones).toEqual({ firstValue: '2026-01-08T12:00:00.000Z' });
-    expect(milestoneEvents(w)).toEqual([{ type: 'milestone.reached', accountId: 'acme', at: '2026-01-08T12:00:00.000Z', detail: { milestone: 'firstValue', daysFromStart: 7 } }]);
+    expect(milestoneEvents(w)).toEqual([
+      { type: 'milestone.reached', accountId: 'acme', at: '2026-01-08T12:00:00.000Z', detail: { milestone: 'firstValue', daysFromStart: 7 } },
+    ]);
   });
 
   it('not reached: nothing written, nothing announced', async () => {
@@ -86,7 +94,11 @@ describe('loadSnapshot only reads', () => {
     const w = reachedWorld();
     w.clock.set('2026-01-08T00:00:00.000Z');
     const writes: string[] = [];
-    const accounts = { ...w.deps.accounts, reachMilestone: async (...args: unknown[]) => (writes.push(`reachMilestone ${JSON.stringify(args)}`), false), setStage: async () => void writes.push('setStage') };
+    const accounts = {
+      ...w.deps.accounts,
+      reachMilestone: async (...args: unknown[]) => (writes.push(`reachMilestone ${JSON.stringify(args)}`), false),
+      setStage: async () => void writes.push('setStage'),
+    };
     const { snapshot, usage } = await loadSnapshot({ ...w.deps, accounts }, 'acme', '2026-01-01');
     expect(writes).toEqual([]);
     expect(w.events).toEqual([]);
@@ -109,7 +121,7 @@ describe('loadSnapshot only reads', () => {
 });
 
 describe('runStep: one account read and one usage read per step, shared with its emails', () => {
-  it('onboarding\'s welcome: the account once, usage once over the 60 days its email quotes', async () => {
+  it("onboarding's welcome: the account once, usage once over the 60 days its email quotes", async () => {
     const from = dayOf(Date.parse('2026-01-02T00:00:00.000Z') - 59 * DAY_MS);
     const w = playsWorld({ now: '2026-01-01T00:00:00.000Z' });
     w.addAccount({ startDate: '2026-01-01T00:00:00.000Z' });
@@ -127,7 +139,7 @@ describe('runStep: one account read and one usage read per step, shared with its
   });
 });
 
-describe('usageFromFor: the step\'s largest need', () => {
+describe("usageFromFor: the step's largest need", () => {
   const w = playsWorld({ now: '2026-03-02T00:00:00.000Z' });
   const now = new Date('2026-03-02T00:00:00.000Z');
   const yearTemplate = Object.values(w.config.plays)
@@ -135,10 +147,18 @@ describe('usageFromFor: the step\'s largest need', () => {
     .flatMap((a) => (a && 'email' in a ? [a.email] : []))
     .find((t) => w.deps.templates.get(t)?.needs.includes('year'));
   it.each<[string, Partial<PlayStep>, string]>([
-    ['no email: the snapshot\'s 30 days', { do: { task: { title: 't', priority: 'low', dueDays: 1 } } }, '2026-01-31'],
+    ["no email: the snapshot's 30 days", { do: { task: { title: 't', priority: 'low', dueDays: 1 } } }, '2026-01-31'],
     ['an email: 60 days', { do: { email: 'welcome', category: 'onboarding' } }, '2026-01-02'],
-    ['an email in one option of a choose', { choose: [{ when: { active: true }, do: { task: { title: 't', priority: 'low', dueDays: 1 } } }, { do: { email: 'welcome', category: 'onboarding' } }] }, '2026-01-02'],
-    ['an email in a watch\'s escalation', { watch: { everyDays: 1, giveUpAfterDays: 10, escalate: { email: 'welcome', category: 'onboarding' } } }, '2026-01-02'],
+    [
+      'an email in one option of a choose',
+      { choose: [{ when: { active: true }, do: { task: { title: 't', priority: 'low', dueDays: 1 } } }, { do: { email: 'welcome', category: 'onboarding' } }] },
+      '2026-01-02',
+    ],
+    [
+      "an email in a watch's escalation",
+      { watch: { everyDays: 1, giveUpAfterDays: 10, escalate: { email: 'welcome', category: 'onboarding' } } },
+      '2026-01-02',
+    ],
   ] as never)('%s', (_name, step, from) => {
     expect(usageFromFor(step as PlayStep, w.deps.templates, now)).toBe(from);
   });
@@ -148,7 +168,7 @@ describe('usageFromFor: the step\'s largest need', () => {
   });
 });
 
-describe('emailUsage: an email\'s days cut from the step\'s window', () => {
+describe("emailUsage: an email's days cut from the step's window", () => {
   const now = new Date('2026-03-02T10:00:00.000Z');
   const days = ['2025-03-03', '2025-12-31', '2026-01-01', '2026-01-02', '2026-03-02'].map((day) => ({ day, users: ['u'], features: [], userFeatures: [] }));
   it.each<[string, boolean, string[]]>([

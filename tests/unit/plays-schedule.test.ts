@@ -87,7 +87,9 @@ describe('executionName', () => {
 
   const playId = fc.stringMatching(/^[a-z0-9-]{1,24}$/);
   const accountId = fc.string({ minLength: 1, maxLength: 128, unit: 'binary' });
-  const cycle = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const cycle = fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
 
   it('property: at most 80 characters of [A-Za-z0-9_-], deterministic', () => {
     fc.assert(
@@ -130,7 +132,7 @@ describe('executionName', () => {
   });
 });
 
-describe('a custom play\'s plan', () => {
+describe("a custom play's plan", () => {
   it('plans every step, hours included', () => {
     const play: PlayDefinition = playSchema.parse({
       id: 'trial',

@@ -36,7 +36,10 @@ describe('playsFor: the plays an event starts', () => {
 
   it('starts every play that names the flag', () => {
     const second = playSchema.parse({ ...plays.advocacy!, id: 'promoter-thanks', steps: [{ id: 'thanks', day: 0, do: { event: 'thanks' } }] });
-    expect(playsFor({ ...plays, 'promoter-thanks': second }, { type: 'flag.started', detail: { flag: 'promoter' } }).map((p) => p.id)).toEqual(['advocacy', 'promoter-thanks']);
+    expect(playsFor({ ...plays, 'promoter-thanks': second }, { type: 'flag.started', detail: { flag: 'promoter' } }).map((p) => p.id)).toEqual([
+      'advocacy',
+      'promoter-thanks',
+    ]);
   });
 });
 
@@ -48,9 +51,15 @@ describe('startPlay', () => {
     const account = w.addAccount({ startDate: T0 });
     const name = executionName('onboarding', 'acme', '2026-03-01');
     expect(await startPlay(w.deps, plays.onboarding!, account, trigger())).toEqual({ play: 'onboarding', outcome: 'started', executionName: name });
-    expect(w.started).toEqual([{ play: 'onboarding', executionName: name, input: { accountId: 'acme', play: 'onboarding', cycle: '2026-03-01', anchor: T0, trigger: trigger() } }]);
+    expect(w.started).toEqual([
+      { play: 'onboarding', executionName: name, input: { accountId: 'acme', play: 'onboarding', cycle: '2026-03-01', anchor: T0, trigger: trigger() } },
+    ]);
     expect(w.run('acme', 'onboarding', '2026-03-01')?.status).toBe('running');
-    expect(await startPlay(w.deps, plays.onboarding!, account, trigger())).toEqual({ play: 'onboarding', outcome: 'already-started', detail: 'cycle 2026-03-01 has a run' });
+    expect(await startPlay(w.deps, plays.onboarding!, account, trigger())).toEqual({
+      play: 'onboarding',
+      outcome: 'already-started',
+      detail: 'cycle 2026-03-01 has a run',
+    });
     expect(w.started).toHaveLength(1);
   });
 
@@ -63,7 +72,7 @@ describe('startPlay', () => {
     expect(w.started).toHaveLength(1);
   });
 
-  it('retries a start that failed: the lock is its own execution\'s, so the retry starts it', async () => {
+  it("retries a start that failed: the lock is its own execution's, so the retry starts it", async () => {
     const w = playsWorld({ now: T0 });
     const account = w.addAccount({ startDate: T0 });
     const start = w.deps.runner.start;
@@ -82,9 +91,16 @@ describe('startPlay', () => {
     expect(first.outcome).toBe('started');
     await completeRun(w.deps, { play: 'advocacy', accountId: 'acme', cycle: '2026-03-01', executionName: (first as { executionName: string }).executionName });
     w.clock.set(at(T0, 100));
-    expect(await startPlay(w.deps, plays.advocacy!, account, trigger('flag.started', at(T0, 100)))).toEqual({ play: 'advocacy', outcome: 'cooling-down', detail: `last run started ${T0}; cool-down 180 days` });
+    expect(await startPlay(w.deps, plays.advocacy!, account, trigger('flag.started', at(T0, 100)))).toEqual({
+      play: 'advocacy',
+      outcome: 'cooling-down',
+      detail: `last run started ${T0}; cool-down 180 days`,
+    });
     w.clock.set(at(T0, 181));
-    expect(await startPlay(w.deps, plays.advocacy!, account, trigger('flag.started', at(T0, 181)))).toMatchObject({ outcome: 'started', executionName: executionName('advocacy', 'acme', '2026-08-29') });
+    expect(await startPlay(w.deps, plays.advocacy!, account, trigger('flag.started', at(T0, 181)))).toMatchObject({
+      outcome: 'started',
+      executionName: executionName('advocacy', 'acme', '2026-08-29'),
+    });
   });
 
   it('does not start a second run while one of another cycle is live', async () => {
@@ -94,7 +110,11 @@ describe('startPlay', () => {
     const first = await startPlay(w.deps, plays.save!, account, trigger('tier.changed'));
     expect(first.outcome).toBe('started');
     w.clock.set(at(T0, 10)); // past the 7-day cool-down, the first run still watching
-    expect(await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 10)))).toEqual({ play: 'save', outcome: 'live-run', detail: `${(first as { executionName: string }).executionName} is live` });
+    expect(await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 10)))).toEqual({
+      play: 'save',
+      outcome: 'live-run',
+      detail: `${(first as { executionName: string }).executionName} is live`,
+    });
     expect(w.started).toHaveLength(1);
   });
 
@@ -152,7 +172,11 @@ describe('startPlay', () => {
     const asked: string[] = [];
     w.deps.runner.isRunning = async (_play, name) => (asked.push(name), false);
     w.clock.set(at(T0, 1));
-    expect(await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 1)))).toEqual({ play: 'save', outcome: 'started', executionName: executionName('save', 'acme', '2026-03-02') });
+    expect(await startPlay(w.deps, plays.save!, account, trigger('tier.changed', at(T0, 1)))).toEqual({
+      play: 'save',
+      outcome: 'started',
+      executionName: executionName('save', 'acme', '2026-03-02'),
+    });
     expect(asked).toEqual([]); // the lock was free: nothing stale to take over
     expect(w.run('acme', 'save', '2026-03-01')).toBeUndefined(); // no failed run recorded for the start that never happened
     expect(w.run('acme', 'save', '2026-03-02')?.status).toBe('running');
@@ -162,8 +186,18 @@ describe('startPlay', () => {
   it.each<[string, Parameters<typeof makeAccount>[0], string, string]>([
     ['a churned account', { status: 'churned' }, 'onboarding', 'account churned'],
     ['a renewal without a renewal date', {}, 'renewal', 'no renewalDate'],
-    ['an imported customer (every onboarding step long past)', { startDate: '2024-01-01T00:00:00.000Z' }, 'onboarding', 'every step of the play is past (its startDate is 2024-01-01T00:00:00.000Z)'],
-    ['a renewal date already past', { renewalDate: '2026-02-01T00:00:00.000Z' }, 'renewal', 'every step of the play is past (its renewalDate is 2026-02-01T00:00:00.000Z)'],
+    [
+      'an imported customer (every onboarding step long past)',
+      { startDate: '2024-01-01T00:00:00.000Z' },
+      'onboarding',
+      'every step of the play is past (its startDate is 2024-01-01T00:00:00.000Z)',
+    ],
+    [
+      'a renewal date already past',
+      { renewalDate: '2026-02-01T00:00:00.000Z' },
+      'renewal',
+      'every step of the play is past (its renewalDate is 2026-02-01T00:00:00.000Z)',
+    ],
   ])('does not start for %s', async (_name, over, play, detail) => {
     const w = playsWorld({ now: T0 });
     const account = w.addAccount({ startDate: T0, ...over });
@@ -172,10 +206,14 @@ describe('startPlay', () => {
     expect(w.locks.size).toBe(0);
   });
 
-  it('keeps to the play\'s segments', async () => {
+  it("keeps to the play's segments", async () => {
     const play: PlayDefinition = playSchema.parse({ ...plays.advocacy!, id: 'reference', segments: ['high-touch'] });
     const w = playsWorld({ now: T0, plays: { ...plays, reference: play } });
-    expect(await startPlay(w.deps, play, w.addAccount(), trigger('flag.started'))).toEqual({ play: 'reference', outcome: 'not-eligible', detail: 'segment tech-touch' });
+    expect(await startPlay(w.deps, play, w.addAccount(), trigger('flag.started'))).toEqual({
+      play: 'reference',
+      outcome: 'not-eligible',
+      detail: 'segment tech-touch',
+    });
     expect((await startPlay(w.deps, play, w.addAccount({ id: 'big', segment: 'high-touch' }), trigger('flag.started'))).outcome).toBe('started');
   });
 });
@@ -205,7 +243,8 @@ describe('sweepDue', () => {
   });
 
   it('never sweeps an event-anchored play', () => {
-    for (const id of ['save', 'adoption', 'expansion', 'advocacy', 'reengagement']) expect(sweepDue(plays[id]!, makeAccount({ startDate: T0, renewalDate: inDays(10) }), now), id).toBe(false);
+    for (const id of ['save', 'adoption', 'expansion', 'advocacy', 'reengagement'])
+      expect(sweepDue(plays[id]!, makeAccount({ startDate: T0, renewalDate: inDays(10) }), now), id).toBe(false);
   });
 });
 
@@ -217,10 +256,18 @@ describe('sweepShard', () => {
     w.addAccount({ id: 'renews-later', startDate: '2025-01-01T00:00:00.000Z', renewalDate: at(T0, 200) });
     w.addAccount({ id: 'gone', startDate: at(T0, -5), renewalDate: at(T0, 30), status: 'churned' });
     expect(await sweepShard(w.deps, 0)).toEqual({ 'renewal:started': 1, 'onboarding:started': 1, 'renewal:not-eligible': 1, 'onboarding:not-eligible': 1 });
-    expect(w.started.map((s) => `${s.play}:${String(s.input['accountId'])}:${(s.input['trigger'] as { on: string }).on}`).sort()).toEqual(['onboarding:new:sweep', 'renewal:renews-soon:date']);
+    expect(w.started.map((s) => `${s.play}:${String(s.input['accountId'])}:${(s.input['trigger'] as { on: string }).on}`).sort()).toEqual([
+      'onboarding:new:sweep',
+      'renewal:renews-soon:date',
+    ]);
     expect(w.run('renews-soon', 'renewal', at(T0, 60).slice(0, 10))?.schedule).toMatchObject({ health_review: at(T0, -30), close: at(T0, 46) });
     w.clock.set(at(T0, 1));
-    expect(await sweepShard(w.deps, 0)).toEqual({ 'renewal:already-started': 1, 'onboarding:already-started': 1, 'renewal:not-eligible': 1, 'onboarding:not-eligible': 1 });
+    expect(await sweepShard(w.deps, 0)).toEqual({
+      'renewal:already-started': 1,
+      'onboarding:already-started': 1,
+      'renewal:not-eligible': 1,
+      'onboarding:not-eligible': 1,
+    });
     expect(w.started).toHaveLength(2);
   });
 });
@@ -229,13 +276,17 @@ describe('onEvent', () => {
   it('starts the plays an event triggers', async () => {
     const w = playsWorld({ now: T0 });
     w.addAccount();
-    expect(await onEvent(w.deps, event('flag.started', { flag: 'promoter' }))).toEqual([{ play: 'advocacy', outcome: 'started', executionName: executionName('advocacy', 'acme', '2026-03-01') }]);
+    expect(await onEvent(w.deps, event('flag.started', { flag: 'promoter' }))).toEqual([
+      { play: 'advocacy', outcome: 'started', executionName: executionName('advocacy', 'acme', '2026-03-01') },
+    ]);
     expect(await onEvent(w.deps, event('flag.started', { flag: 'usage-drop' }))).toEqual([]);
   });
 
   it('reports an unknown account as not eligible', async () => {
     const w = playsWorld({ now: T0 });
-    expect(await onEvent(w.deps, event('flag.started', { flag: 'near-seat-limit' }))).toEqual([{ play: 'expansion', outcome: 'not-eligible', detail: 'account not found' }]);
+    expect(await onEvent(w.deps, event('flag.started', { flag: 'near-seat-limit' }))).toEqual([
+      { play: 'expansion', outcome: 'not-eligible', detail: 'account not found' },
+    ]);
   });
 
   it('account.churned stops every live run of the account, records why and releases the locks', async () => {
@@ -253,7 +304,8 @@ describe('onEvent', () => {
       ['onboarding', executionName('onboarding', 'acme', '2026-03-01'), 'churned'],
       ['save', executionName('save', 'acme', '2026-03-01'), 'churned'],
     ]);
-    for (const play of ['onboarding', 'save']) expect(w.run('acme', play, '2026-03-01'), play).toMatchObject({ status: 'exited', reason: 'churned', finishedAt: at(T0, 2) });
+    for (const play of ['onboarding', 'save'])
+      expect(w.run('acme', play, '2026-03-01'), play).toMatchObject({ status: 'exited', reason: 'churned', finishedAt: at(T0, 2) });
     expect([...w.locks.keys()]).toEqual(['other|onboarding']);
     expect(w.run('other', 'onboarding', '2026-03-01')!.status).toBe('running');
   });
@@ -277,7 +329,11 @@ describe('controlRun', () => {
   it('pauses, then resumes the live run', async () => {
     const { w, run, name } = await live();
     w.clock.set(at(T0, 1));
-    expect(await controlRun(w.deps, { accountId: 'acme', play: 'onboarding', action: 'pause', by: 'cy@tend.example' })).toMatchObject({ status: 'paused', pausedAt: at(T0, 1), pausedBy: 'cy@tend.example' });
+    expect(await controlRun(w.deps, { accountId: 'acme', play: 'onboarding', action: 'pause', by: 'cy@tend.example' })).toMatchObject({
+      status: 'paused',
+      pausedAt: at(T0, 1),
+      pausedBy: 'cy@tend.example',
+    });
     expect((await runStep(w.deps, { play: 'onboarding', accountId: 'acme', cycle: '2026-03-01', executionName: name, step: 'welcome' })).route).toBe('wait');
     const resumed = await controlRun(w.deps, { accountId: 'acme', play: 'onboarding', action: 'resume' });
     expect(resumed.status).toBe('running');
@@ -288,7 +344,10 @@ describe('controlRun', () => {
 
   it('cancel stops the execution, records the run cancelled and releases the lock', async () => {
     const { w, run, name } = await live();
-    expect(await controlRun(w.deps, { accountId: 'acme', play: 'onboarding', action: 'cancel', by: 'cy@tend.example' })).toMatchObject({ status: 'cancelled', reason: 'cancelled by cy@tend.example' });
+    expect(await controlRun(w.deps, { accountId: 'acme', play: 'onboarding', action: 'cancel', by: 'cy@tend.example' })).toMatchObject({
+      status: 'cancelled',
+      reason: 'cancelled by cy@tend.example',
+    });
     expect(w.stopped).toEqual([{ play: 'onboarding', executionName: name, cause: 'cancelled by cy@tend.example' }]);
     expect(run().status).toBe('cancelled');
     expect(w.locks.size).toBe(0);

@@ -113,7 +113,7 @@ const seed004Points: Record<string, [string, number][]> = {
 const componentOf = (r: ScoreResult, id: string) => r.components.find((c) => c.id === id)!;
 const signalOf = (r: ScoreResult, id: string) => r.components.flatMap((c) => c.signals).find((s) => s.signal === id)!;
 
-describe('presets: each model is the brief\'s', () => {
+describe("presets: each model is the brief's", () => {
   it('registers exactly the five seeds', () => {
     expect([...presetNames].sort()).toEqual(['seed-000', 'seed-001', 'seed-002', 'seed-003', 'seed-004']);
   });
@@ -126,7 +126,7 @@ describe('presets: each model is the brief\'s', () => {
       expect(model.id).toBe(name);
     });
 
-    it('has the brief\'s components, labels and weights (summing to 100)', () => {
+    it("has the brief's components, labels and weights (summing to 100)", () => {
       expect(model.components.map((c) => ({ id: c.id, label: c.label.toLowerCase(), weight: c.weight }))).toEqual(
         expected.components.map(({ id, label, weight }) => ({ id, label, weight })),
       );
@@ -137,11 +137,11 @@ describe('presets: each model is the brief\'s', () => {
       expect(model.components.map((c) => c.signals.map((s) => s.signal))).toEqual(expected.components.map((c) => c.signals));
     });
 
-    it('has the brief\'s tiers, highest first', () => {
+    it("has the brief's tiers, highest first", () => {
       expect(model.tiers.map((t) => [t.name, t.min])).toEqual(expected.tiers);
     });
 
-    it('puts each tier\'s lowest score in that tier and the score below it in the next tier down', () => {
+    it("puts each tier's lowest score in that tier and the score below it in the next tier down", () => {
       expected.tiers.forEach(([tier, min], i) => {
         expect(tierOf(model, min).name).toBe(tier);
         if (min > 0) expect(tierOf(model, min - 1).name).toBe(expected.tiers[i + 1]![0]);
@@ -150,7 +150,7 @@ describe('presets: each model is the brief\'s', () => {
     });
   });
 
-  it('seed-004 weighs each signal by its points, and each component\'s points sum to its weight', () => {
+  it("seed-004 weighs each signal by its points, and each component's points sum to its weight", () => {
     const model = presetModel('seed-004');
     for (const c of model.components) {
       expect(c.signals.map((s) => [s.signal, s.weight])).toEqual(seed004Points[c.id]);
@@ -499,7 +499,7 @@ describe('seed-004 worked examples', () => {
     expect(signalOf(r, 'nps').points).toBeCloseTo(50, 2);
   });
 
-  it('a mixed account with every signal -> 71, stable (the sum of the signals\' points)', () => {
+  it("a mixed account with every signal -> 71, stable (the sum of the signals' points)", () => {
     // usage:      weekly active 0.56/0.7 = 80% of 15 = 12;  sessions 3.2/5 = 64% of 15 = 9.6;  minutes 90/120 = 75% of 10 = 7.5
     // engagement: adoption 0.35/0.7 = 50% of 15 = 7.5;      tickets 2 -> (5-2)/5 = 60% of 10 = 6; training 0.8 = 80% of 5 = 4
     // sentiment:  NPS 9 = 90% of 15 = 13.5;                  CSAT 4.2 -> 3.2/4 = 80% of 10 = 8;  outreach 0.6 = 60% of 5 = 3
@@ -550,7 +550,7 @@ describe('modelResolver', () => {
     for (const segment of segments) expect(resolve(segment)).toEqual(presetModel(name));
   });
 
-  it('a per-segment choice gives the segment\'s model, and the default for every other segment', () => {
+  it("a per-segment choice gives the segment's model, and the default for every other segment", () => {
     const resolve = modelResolver({ default: 'seed-002', bySegment: { 'high-touch': 'seed-001' } });
     expect(resolve('high-touch')).toEqual(presetModel('seed-001'));
     for (const segment of ['medium-touch', 'tech-touch', 'unknown', '']) expect(resolve(segment)).toEqual(presetModel('seed-002'));
@@ -566,7 +566,12 @@ describe('modelResolver', () => {
     version: '7',
     components: [
       { id: 'usage', label: 'Usage', weight: 70, signals: [{ signal: 'loginDaysPerWeek', normalise: { kind: 'linear', min: 0, max: 5 } }] },
-      { id: 'money', label: 'Money', weight: 30, signals: [{ signal: 'paymentStatus', weight: 2, normalise: { kind: 'categorical', scores: { current: 100, late: 0 } } }] },
+      {
+        id: 'money',
+        label: 'Money',
+        weight: 30,
+        signals: [{ signal: 'paymentStatus', weight: 2, normalise: { kind: 'categorical', scores: { current: 100, late: 0 } } }],
+      },
     ],
     tiers: [
       { name: 'good', min: 60, color: '#00aa00' },
@@ -579,7 +584,7 @@ describe('modelResolver', () => {
     for (const segment of segments) expect(resolve(segment)).toBe(custom);
   });
 
-  it('a custom model can be the default or a segment\'s choice, next to presets', () => {
+  it("a custom model can be the default or a segment's choice, next to presets", () => {
     const asDefault = modelResolver({ default: custom, bySegment: { 'tech-touch': 'seed-003' } });
     expect(asDefault('high-touch')).toBe(custom);
     expect(asDefault('tech-touch').id).toBe('seed-003');

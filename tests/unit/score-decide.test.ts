@@ -11,7 +11,18 @@ const DAY = 86_400_000;
 const now = new Date('2026-05-04T06:00:00Z');
 const features = ['dashboards', 'reports', 'alerts', 'integrations'];
 const policy: ScoringPolicy = { modelFor: () => presetModel('seed-002'), features, fallingFastPoints: 10 };
-const account = (over: Partial<Account> = {}) => ({ id: 'acme', name: 'Acme', seats: 10, arr: 9000, status: 'active', segment: 'tech-touch', startDate: '2025-01-01T00:00:00Z', primaryContact: { email: 'a@acme.example' }, ...over }) as Account;
+const account = (over: Partial<Account> = {}) =>
+  ({
+    id: 'acme',
+    name: 'Acme',
+    seats: 10,
+    arr: 9000,
+    status: 'active',
+    segment: 'tech-touch',
+    startDate: '2025-01-01T00:00:00Z',
+    primaryContact: { email: 'a@acme.example' },
+    ...over,
+  }) as Account;
 const input = (over: Partial<ScoringInput> = {}): ScoringInput => ({ account: account(), days: [], surveys: [], tickets: [], contacts: [], ...over });
 const scored = (i: ScoringInput, options = {}) => {
   const d = decideScore(policy, i, now, options);
@@ -56,10 +67,14 @@ describe('decideScore (pure: loaded data in, the score to store and the events o
 
 describe('the score item', () => {
   it('keeps the daily history as a list and reads it back', () => {
-    const history = fc.uniqueArray(fc.integer({ min: 0, max: 34 }), { maxLength: 35 }).chain((ago) => fc.tuple(fc.constant(ago), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: ago.length, maxLength: ago.length })));
+    const history = fc
+      .uniqueArray(fc.integer({ min: 0, max: 34 }), { maxLength: 35 })
+      .chain((ago) => fc.tuple(fc.constant(ago), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: ago.length, maxLength: ago.length })));
     fc.assert(
       fc.property(history, ([ago, scores]) => {
-        const recent = ago.map((a, i) => ({ day: new Date(now.getTime() - a * DAY).toISOString().slice(0, 10), score: scores[i]! })).sort((x, y) => x.day.localeCompare(y.day));
+        const recent = ago
+          .map((a, i) => ({ day: new Date(now.getTime() - a * DAY).toISOString().slice(0, 10), score: scores[i]! }))
+          .sort((x, y) => x.day.localeCompare(y.day));
         const stored = { ...scored(input()).stored, recent } as StoredScore;
         const facts = scoreFactsOf(JSON.parse(JSON.stringify(scoreItem(stored))) as Record<string, unknown>, 'acme');
         expect(facts).toEqual(factsOf(stored));

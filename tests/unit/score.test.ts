@@ -31,7 +31,7 @@ const ruleOf = (model: ScoreModel, signal: string): Normalise => model.component
 const componentScore = (r: ReturnType<typeof computeScore>, id: string) => r.components.find((c) => c.id === id)!.score;
 
 describe('presetModel("seed-002")', () => {
-  it('is the brief\'s model: usage 40, engagement 25, sentiment 20, business 15, four signals each', () => {
+  it("is the brief's model: usage 40, engagement 25, sentiment 20, business 15, four signals each", () => {
     expect(presetNames).toContain('seed-002');
     expect(seed.components.map((c) => [c.id, c.weight, c.signals.length])).toEqual([
       ['usage', 40, 4],
@@ -224,7 +224,10 @@ describe('computeScore(seed-002): worked examples', () => {
   it.each<[string, SignalValues]>([
     ['no values at all', {}],
     ['only signals the model does not know', { daysSinceLastActivity: 3, somethingElse: 1 }],
-    ['only values that do not fit their rule', { nps: Number.NaN, csat: Number.POSITIVE_INFINITY, paymentStatus: 'bogus', strategicImportance: 'constructor', arr: 'lots' }],
+    [
+      'only values that do not fit their rule',
+      { nps: Number.NaN, csat: Number.POSITIVE_INFINITY, paymentStatus: 'bogus', strategicImportance: 'constructor', arr: 'lots' },
+    ],
     ['only undefined values', { nps: undefined, arr: undefined }],
   ])('%s: score null, no tier, coverage 0', (_name, values) => {
     const r = computeScore(seed, values);
@@ -327,14 +330,26 @@ describe('scoreModelSchema', () => {
   });
 
   it.each<[string, (m: ScoreModelInput) => void, PropertyKey[]]>([
-    ['a non-positive target', (m) => (m.components[0]!.signals[0]!.normalise = { kind: 'target', target: 0 }), ['components', 0, 'signals', 0, 'normalise', 'target']],
+    [
+      'a non-positive target',
+      (m) => (m.components[0]!.signals[0]!.normalise = { kind: 'target', target: 0 }),
+      ['components', 0, 'signals', 0, 'normalise', 'target'],
+    ],
     ['a bad tier colour', (m) => (m.tiers[0]!.color = 'green'), ['tiers', 0, 'color']],
     ['a fractional tier min', (m) => (m.tiers[1]!.min = 40.5), ['tiers', 1, 'min']],
     ['a tier min above 100', (m) => (m.tiers[0]!.min = 101), ['tiers', 0, 'min']],
     ['a component without signals', (m) => (m.components[1]!.signals = []), ['components', 1, 'signals']],
     ['a zero component weight', (m) => (m.components[0]!.weight = 0), ['components', 0, 'weight']],
-    ['a categorical score above 100', (m) => (m.components[1]!.signals[1]!.normalise = { kind: 'categorical', scores: { a: 120 } }), ['components', 1, 'signals', 1, 'normalise', 'scores', 'a']],
-    ['an unknown normalise kind', (m) => (m.components[0]!.signals[0]!.normalise = { kind: 'log' } as never), ['components', 0, 'signals', 0, 'normalise', 'kind']],
+    [
+      'a categorical score above 100',
+      (m) => (m.components[1]!.signals[1]!.normalise = { kind: 'categorical', scores: { a: 120 } }),
+      ['components', 1, 'signals', 1, 'normalise', 'scores', 'a'],
+    ],
+    [
+      'an unknown normalise kind',
+      (m) => (m.components[0]!.signals[0]!.normalise = { kind: 'log' } as never),
+      ['components', 0, 'signals', 0, 'normalise', 'kind'],
+    ],
   ])('rejects %s with the path of the field', (_name, mutate, path) => {
     const m = valid();
     mutate(m);
@@ -375,7 +390,9 @@ function validValue(rule: Normalise): fc.Arbitrary<number | string> {
 /** Valid values for any subset of a model's signals (each key may be absent). */
 function validValues(model: ScoreModel): fc.Arbitrary<Record<string, number | string>> {
   const specs = model.components.flatMap((c) => c.signals);
-  return fc.record(Object.fromEntries(specs.map((s) => [s.signal, validValue(s.normalise)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, number | string>>;
+  return fc.record(Object.fromEntries(specs.map((s) => [s.signal, validValue(s.normalise)])), { requiredKeys: [] }) as fc.Arbitrary<
+    Record<string, number | string>
+  >;
 }
 
 /** Anything at all: out-of-range numbers, NaN, infinities, -0, unknown strings, prototype names. */
@@ -386,9 +403,13 @@ const anyValue: fc.Arbitrary<number | string | undefined> = fc.oneof(
   fc.constantFrom('low', 'medium', 'high', 'current', 'late', 'failed', 'constructor', 'toString', '__proto__', 'valueOf'),
   fc.constant(undefined),
 );
-const anyValues = fc.record(Object.fromEntries(signalIds.map((id) => [id, anyValue])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, number | string | undefined>>;
+const anyValues = fc.record(Object.fromEntries(signalIds.map((id) => [id, anyValue])), { requiredKeys: [] }) as fc.Arbitrary<
+  Record<string, number | string | undefined>
+>;
 
-const positiveNumeric = seed.components.flatMap((c) => c.signals).filter((s) => s.normalise.kind === 'linear' || s.normalise.kind === 'target' || s.normalise.kind === 'points');
+const positiveNumeric = seed.components
+  .flatMap((c) => c.signals)
+  .filter((s) => s.normalise.kind === 'linear' || s.normalise.kind === 'target' || s.normalise.kind === 'points');
 
 describe('computeScore: properties', () => {
   it('any signal values give a whole score in 0..100 (or null), coverage in 0..1, and a tier exactly when scored', () => {
@@ -532,6 +553,10 @@ describe('reasons that moved over a week', () => {
     expect(texts.activeSeatRatio).toBe('36% of licensed seats active in the last 30 days (84% a week ago)');
     // 0.51 -> 0.5 is 1.4 points on the target scale: not worth saying.
     expect(texts.featureAdoption).toBe("50% of the product's features used in the last 30 days");
-    expect(computeScore(model, now).components.flatMap((c) => c.signals).every((x) => !x.text.includes('week ago'))).toBe(true);
+    expect(
+      computeScore(model, now)
+        .components.flatMap((c) => c.signals)
+        .every((x) => !x.text.includes('week ago')),
+    ).toBe(true);
   });
 });

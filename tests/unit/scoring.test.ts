@@ -13,7 +13,17 @@ const model = presetModel('seed-002');
 /** The scoring use case over in-memory ports: what it stores and what it publishes, day by day. */
 function world(put?: ScoreRepo['put']) {
   let now = Date.parse('2026-03-02T06:00:00Z');
-  const account = { id: 'acme', name: 'Acme', seats: 4, arr: 60_000, paymentStatus: 'current', status: 'active', segment: 'high-touch', startDate: '2025-09-01T00:00:00Z', primaryContact: { email: 'ana@acme.example' } } as unknown as Account;
+  const account = {
+    id: 'acme',
+    name: 'Acme',
+    seats: 4,
+    arr: 60_000,
+    paymentStatus: 'current',
+    status: 'active',
+    segment: 'high-touch',
+    startDate: '2025-09-01T00:00:00Z',
+    primaryContact: { email: 'ana@acme.example' },
+  } as unknown as Account;
   const days: UsageDay[] = [];
   // Stored as the score item stores it: facts, no reasons.
   const stored = new Map<string, ScoreFacts>();
@@ -40,7 +50,12 @@ function world(put?: ScoreRepo['put']) {
     fallingFastPoints: 10,
     inputs,
     scores,
-    accounts: { reachMilestone: async (id) => (milestones.push(id), true), listIds: async function* () { yield ['acme']; } },
+    accounts: {
+      reachMilestone: async (id) => (milestones.push(id), true),
+      listIds: async function* () {
+        yield ['acme'];
+      },
+    },
     events,
   };
   const use = (users: number, n = 1) => {
@@ -116,7 +131,16 @@ describe('scoreAccount races and failures', () => {
   it('scores the rest of a shard when one account fails, and reports it', async () => {
     const w = world();
     const errors: string[] = [];
-    const deps = { ...w.deps, accounts: { ...w.deps.accounts, listIds: async function* () { yield ['a', 'bad', 'c']; } }, onError: (id: string) => void errors.push(id) };
+    const deps = {
+      ...w.deps,
+      accounts: {
+        ...w.deps.accounts,
+        listIds: async function* () {
+          yield ['a', 'bad', 'c'];
+        },
+      },
+      onError: (id: string) => void errors.push(id),
+    };
     expect(await scoreShards(deps, [0])).toMatchObject({ scored: 2, failed: 1 });
     expect(errors).toEqual(['bad']);
   });
@@ -172,6 +196,11 @@ it('a stored score keeps no text: its facts rebuild the same reasons', async () 
   expect(JSON.stringify(facts)).not.toMatch(/licensed seats/);
   const { components, driversDown, driversUp, color } = explainScore(model, facts);
   const withoutText = (xs: { text: string }[]) => xs.map((x) => ({ ...x, text: '' }));
-  expect({ components: components.map((c) => ({ ...c, signals: withoutText(c.signals) })), driversDown: withoutText(driversDown), driversUp: withoutText(driversUp), color }).toEqual({ components: s.components, driversDown: s.driversDown, driversUp: s.driversUp, color: s.color });
+  expect({
+    components: components.map((c) => ({ ...c, signals: withoutText(c.signals) })),
+    driversDown: withoutText(driversDown),
+    driversUp: withoutText(driversUp),
+    color,
+  }).toEqual({ components: s.components, driversDown: s.driversDown, driversUp: s.driversUp, color: s.color });
   expect(driversDown.every((d) => d.text.length > 0)).toBe(true);
 });

@@ -21,7 +21,11 @@ describe('accountFromTraits: creating an unknown account', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ['name and email make the account and its primary contact', create, { id: 'g1', name: 'Initrode', primaryContact: { email: 'owner@initrode.example' } }],
     ['createdAt is its start date', { ...create, createdAt: '2024-11-05T10:00:00Z' }, { startDate: '2024-11-05T10:00:00Z' }],
-    ['plan, arr, seats, renewalDate, status, segment', { ...create, plan: 'enterprise', arr: 48_000, seats: 25, renewalDate: '2027-01-31', status: 'Trial', segment: 'high-touch' }, { plan: 'enterprise', arr: 48_000, seats: 25, renewalDate: '2027-01-31', status: 'trial', segment: 'high-touch' }],
+    [
+      'plan, arr, seats, renewalDate, status, segment',
+      { ...create, plan: 'enterprise', arr: 48_000, seats: 25, renewalDate: '2027-01-31', status: 'Trial', segment: 'high-touch' },
+      { plan: 'enterprise', arr: 48_000, seats: 25, renewalDate: '2027-01-31', status: 'trial', segment: 'high-touch' },
+    ],
     ['clean numbers as strings are numbers', { ...create, arr: '48000.50', seats: ' 25 ' }, { arr: 48_000.5, seats: 25 }],
     ['mrr alone is arr / 12, to the cent', { ...create, mrr: 99.99 }, { arr: 1199.88 }],
     ['arr wins over mrr', { ...create, arr: 1000, mrr: 'junk' }, { arr: 1000 }],
@@ -50,7 +54,10 @@ describe('accountFromTraits: creating an unknown account', () => {
     [{ email: 'owner@initrode.example' }, '(missing traits.name)'],
   ])('without name and email it is refused, naming what is missing: %j', (traits, missing) => {
     const out = accountFromTraits('g1', traits, undefined);
-    expect(out).toEqual({ kind: 'rejected', reason: `account "g1" not found: send traits.name and traits.email to create it ${missing}, or create it with POST /v1/accounts first` });
+    expect(out).toEqual({
+      kind: 'rejected',
+      reason: `account "g1" not found: send traits.name and traits.email to create it ${missing}, or create it with POST /v1/accounts first`,
+    });
   });
 });
 

@@ -13,11 +13,16 @@ describe('signingKey', () => {
     const key = signingKey({ UNSUBSCRIBE_SECRET_NAME: 'tend-unsubscribe' });
     expect(await key()).toBe('the-key-0123456789');
     expect(await key()).toBe('the-key-0123456789');
-    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([{ Name: '/aws/reference/secretsmanager/tend-unsubscribe', WithDecryption: true }]);
+    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: '/aws/reference/secretsmanager/tend-unsubscribe', WithDecryption: true },
+    ]);
   });
 
   it('does not cache a failed read: the next invocation tries again', async () => {
-    ssm.on(GetParameterCommand).rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })).resolves({ Parameter: { Value: 'k2-0123456789abcdef' } });
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
+      .resolves({ Parameter: { Value: 'k2-0123456789abcdef' } });
     const key = signingKey({ UNSUBSCRIBE_SECRET_NAME: 'tend-unsubscribe' });
     await expect(key()).rejects.toThrow('throttled');
     expect(await key()).toBe('k2-0123456789abcdef');

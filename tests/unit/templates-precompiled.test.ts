@@ -11,7 +11,14 @@ import { writeTemplatesModule } from '../../lib/templates-module.ts';
 
 const context = (): TemplateContext => ({ ...exampleTemplateContext(), account: { id: 'globex', name: 'Globex & <Sons>' } });
 
-const custom = { digest: { subject: '{{account.name}}:  {{usage.trend}}', html: '<p>{{year.userDays}} user-days</p>', text: '{{year.userDays}} user-days', needs: ['year' as const] } };
+const custom = {
+  digest: {
+    subject: '{{account.name}}:  {{usage.trend}}',
+    html: '<p>{{year.userDays}} user-days</p>',
+    text: '{{year.userDays}} user-days',
+    needs: ['year' as const],
+  },
+};
 
 /** The module synth writes, loaded as the bundle would get it. */
 async function precompiled() {

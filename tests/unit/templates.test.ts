@@ -41,7 +41,7 @@ describe('render', () => {
     expect(email.text).toContain('https://app.acme.example');
   });
 
-  it.each(templateIds)('%s quotes the account\'s own figures', (id) => {
+  it.each(templateIds)("%s quotes the account's own figures", (id) => {
     const email = render(templates[id], context());
     const all = `${email.subject}\n${email.html}\n${email.text}`;
     expect(all).toContain('Acme Analytics');
@@ -67,9 +67,22 @@ describe('render', () => {
     expect(() => render(templates['renewal-notice'], c)).toThrow(/"(renewal|daysLeft|date)" not defined/);
   });
 
-  it('the play engine\'s template ids are all in the catalogue', () => {
+  it("the play engine's template ids are all in the catalogue", () => {
     expect(templateIds).toEqual(
-      expect.arrayContaining(['welcome', 'checkin-active', 'checkin-inactive', 'onboarding-review', 'reengagement', 'feature-spotlight', 'training-offer', 'renewal-value-review', 'renewal-notice', 'save-outreach', 'expansion-offer', 'referral-request']),
+      expect.arrayContaining([
+        'welcome',
+        'checkin-active',
+        'checkin-inactive',
+        'onboarding-review',
+        'reengagement',
+        'feature-spotlight',
+        'training-offer',
+        'renewal-value-review',
+        'renewal-notice',
+        'save-outreach',
+        'expansion-offer',
+        'referral-request',
+      ]),
     );
   });
 
@@ -148,16 +161,24 @@ describe('checkTemplate (run at synth on the config templates)', () => {
   });
 
   it('accepts the unsubscribe link, @data, fields inside #with and #each, and reports the optional groups read', () => {
-    const { issues, needs } = checkTemplate({ subject: '{{#with usage}}{{seats}}{{/with}}', html: '{{#each usage}}{{@key}}: {{this}} {{@index}}{{/each}} {{unsubscribeUrl}} {{renewal.date}}', text: '{{lookup usage "seats"}} {{year.userDays}}' });
+    const { issues, needs } = checkTemplate({
+      subject: '{{#with usage}}{{seats}}{{/with}}',
+      html: '{{#each usage}}{{@key}}: {{this}} {{@index}}{{/each}} {{unsubscribeUrl}} {{renewal.date}}',
+      text: '{{lookup usage "seats"}} {{year.userDays}}',
+    });
     expect(issues).toEqual([]);
     expect(needs.sort()).toEqual(['renewal', 'year']);
   });
 
   it('asks a config template to declare the groups it reads', () => {
-    expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}' } })).toEqual([{ path: ['templates', 'digest', 'needs'], message: "it reads year.*: add needs: ['year']" }]);
+    expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}' } })).toEqual([
+      { path: ['templates', 'digest', 'needs'], message: "it reads year.*: add needs: ['year']" },
+    ]);
     expect(checkConfigTemplates({ digest: { ...ok, text: '{{year.userDays}}', needs: ['year'] } })).toEqual([]);
     // A whole group read through a helper needs it declared too.
-    expect(checkConfigTemplates({ digest: { ...ok, text: '{{#with renewal}}{{date}}{{/with}}' } })).toEqual([{ path: ['templates', 'digest', 'needs'], message: "it reads renewal.*: add needs: ['renewal']" }]);
+    expect(checkConfigTemplates({ digest: { ...ok, text: '{{#with renewal}}{{date}}{{/with}}' } })).toEqual([
+      { path: ['templates', 'digest', 'needs'], message: "it reads renewal.*: add needs: ['renewal']" },
+    ]);
   });
 });
 
@@ -167,7 +188,9 @@ describe('docs/email.md', () => {
     const table = doc.slice(doc.indexOf('<!-- fields:start -->'), doc.indexOf('<!-- fields:end -->'));
     const documented = [...table.matchAll(/^\| `([\w.]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2]]);
     const fields = [
-      ...Object.entries(TEMPLATE_FIELDS).flatMap(([g, f]) => Object.entries(f).map(([k, d]) => [`${g}.${k}`, (OPTIONAL_GROUPS as readonly string[]).includes(g) ? `${d} (needs \`${g}\`)` : d])),
+      ...Object.entries(TEMPLATE_FIELDS).flatMap(([g, f]) =>
+        Object.entries(f).map(([k, d]) => [`${g}.${k}`, (OPTIONAL_GROUPS as readonly string[]).includes(g) ? `${d} (needs \`${g}\`)` : d]),
+      ),
       ...Object.entries(TOP_LEVEL_FIELDS),
     ];
     expect(documented).toEqual(fields);

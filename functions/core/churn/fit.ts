@@ -38,7 +38,7 @@ function featureMatrix(accounts: LabelledAccount[], features?: string[]) {
 function heldOut(accountId: string): boolean {
   let h = 0;
   for (let i = 0; i < accountId.length; i++) h = (Math.imul(h, 31) + accountId.charCodeAt(i)) | 0;
-  return ((h >>> 0) % 10) < 3;
+  return (h >>> 0) % 10 < 3;
 }
 
 export type FitResult = { ok: true; model: ChurnModel } | { ok: false; reason: string };
@@ -50,21 +50,42 @@ export type FitResult = { ok: true; model: ChurnModel } | { ok: false; reason: s
 export function fitChurnModel(accounts: LabelledAccount[], now: Date): FitResult {
   const churned = accounts.filter((a) => a.churned).length;
   if (accounts.length < MIN_LABELLED || churned < MIN_PER_CLASS || accounts.length - churned < MIN_PER_CLASS) {
-    return { ok: false, reason: `too few accounts with a known outcome: ${accounts.length} (${churned} churned); need ${MIN_LABELLED}, with ${MIN_PER_CLASS} churned and ${MIN_PER_CLASS} retained` };
+    return {
+      ok: false,
+      reason: `too few accounts with a known outcome: ${accounts.length} (${churned} churned); need ${MIN_LABELLED}, with ${MIN_PER_CLASS} churned and ${MIN_PER_CLASS} retained`,
+    };
   }
   const train = accounts.filter((a) => !heldOut(a.accountId));
   const test = accounts.filter((a) => heldOut(a.accountId));
   const { names, rows } = featureMatrix(train);
   if (!names.length) return { ok: false, reason: 'no numeric signal is present on enough labelled accounts' };
-  const model = fitLogistic(rows, train.map((a) => (a.churned ? 1 : 0)), names);
+  const model = fitLogistic(
+    rows,
+    train.map((a) => (a.churned ? 1 : 0)),
+    names,
+  );
   const testRows = featureMatrix(test, names).rows;
   const scores = testRows.map((r) => predict(model, r));
   const labels = test.map((a) => (a.churned ? 1 : 0));
   const cal = calibration(scores, labels);
-  return { ok: true, model: { ...model, fittedAt: now.toISOString(), trainedOn: train.length, heldOut: test.length, auc: auc(scores, labels), brier: cal.brier, calibration: cal.bins } };
+  return {
+    ok: true,
+    model: {
+      ...model,
+      fittedAt: now.toISOString(),
+      trainedOn: train.length,
+      heldOut: test.length,
+      auc: auc(scores, labels),
+      brier: cal.brier,
+      calibration: cal.bins,
+    },
+  };
 }
 
 /** The probability an account churns, from its current signals; missing signals take the training mean. */
 export function churnRisk(model: LogisticModel, signals: SignalValues): number {
-  return predict(model, model.features.map((k, j) => (typeof signals[k] === 'number' ? (signals[k] as number) : model.means[j]!)));
+  return predict(
+    model,
+    model.features.map((k, j) => (typeof signals[k] === 'number' ? (signals[k] as number) : model.means[j]!)),
+  );
 }

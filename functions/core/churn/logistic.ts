@@ -13,7 +13,12 @@ export interface LogisticModel {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function fitLogistic(rows: number[][], labels: number[], features: string[], options: { l2?: number; steps?: number; rate?: number } = {}): LogisticModel {
+export function fitLogistic(
+  rows: number[][],
+  labels: number[],
+  features: string[],
+  options: { l2?: number; steps?: number; rate?: number } = {},
+): LogisticModel {
   const { l2 = 0.01, steps = 2000, rate = 0.3 } = options;
   const n = rows.length;
   const k = features.length;
@@ -66,6 +71,8 @@ export function calibration(scores: number[], labels: number[], bins = 5) {
   const brier = scores.reduce((s, p, i) => s + (p - labels[i]!) ** 2, 0) / scores.length;
   return {
     brier,
-    bins: table.filter((b) => b.accounts > 0).map((b) => ({ from: b.from, to: b.to, accounts: b.accounts, predicted: b.predicted / b.accounts, observed: b.observed / b.accounts })),
+    bins: table
+      .filter((b) => b.accounts > 0)
+      .map((b) => ({ from: b.from, to: b.to, accounts: b.accounts, predicted: b.predicted / b.accounts, observed: b.observed / b.accounts })),
   };
 }

@@ -89,7 +89,14 @@ export function throttleBackoffMs(sendKey: string, now: Date, dailyQuota = false
  */
 export function refusedBySes(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name ?? '';
-  return ['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', ...THROTTLED, 'SendingPausedException', 'AccountSuspendedException'].includes(name);
+  return [
+    'MessageRejected',
+    'BadRequestException',
+    'MailFromDomainNotVerifiedException',
+    ...THROTTLED,
+    'SendingPausedException',
+    'AccountSuspendedException',
+  ].includes(name);
 }
 
 /** A refusal about this recipient, which no retry will change: the address is suppressed and the send recorded as failed. */
@@ -148,7 +155,12 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   );
   const opens = nextSendTime(now, zone.tz, email.sendWindow);
   if (opens.getTime() > now.getTime()) {
-    return { outcome: 'deferred', until: opens.toISOString(), reason: `outside ${address}'s send window (${email.sendWindow.startHour}:00-${email.sendWindow.endHour}:00 ${email.sendWindow.days.join(',')}, ${zone.tz})`, ...(zone.detail ? { detail: zone.detail } : {}) };
+    return {
+      outcome: 'deferred',
+      until: opens.toISOString(),
+      reason: `outside ${address}'s send window (${email.sendWindow.startHour}:00-${email.sendWindow.endHour}:00 ${email.sendWindow.days.join(',')}, ${zone.tz})`,
+      ...(zone.detail ? { detail: zone.detail } : {}),
+    };
   }
 
   // A named CSM signs high-touch email (from our verified address, replies to the CSM).
@@ -161,12 +173,31 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category }, now);
   // Rendered before the claim: a template error fails the step visibly and claims nothing.
   const rendered = template.render(
-    templateContext({ config: deps.config, account, contact, days, now, step: { id: req.step, day: req.day }, senderName: csm?.name ?? deps.config.sender.name, unsubscribeUrl: links.url, withYear }),
+    templateContext({
+      config: deps.config,
+      account,
+      contact,
+      days,
+      now,
+      step: { id: req.step, day: req.day },
+      senderName: csm?.name ?? deps.config.sender.name,
+      unsubscribeUrl: links.url,
+      withYear,
+    }),
   );
 
   const sendKey = `${req.runKey}#${req.step}#${address}`;
   const at = now.toISOString();
-  const claimed = await deps.ledger.claim({ accountId: account.id, sendKey, contact: address, template: req.template, play: req.play, step: req.step, status: 'claimed', claimedAt: at });
+  const claimed = await deps.ledger.claim({
+    accountId: account.id,
+    sendKey,
+    contact: address,
+    template: req.template,
+    play: req.play,
+    step: req.step,
+    status: 'claimed',
+    claimedAt: at,
+  });
   if (!claimed) {
     const previous = await deps.ledger.get(account.id, sendKey);
     if (previous?.status === 'skipped' || previous?.status === 'failed') return { outcome: 'skipped', reason: previous.error ?? previous.status };
@@ -185,7 +216,12 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
       else await deps.ledger.release(account.id, sendKey);
       return { outcome: 'skipped', reason, ...(detail ? { detail } : {}) };
     }
-    detail = [detail, `over the frequency cap (${cap.max} in ${cap.days} days): sent because it is ${req.category === 'renewal' ? 'a renewal notice' : 'critical'}`].filter(Boolean).join('; ');
+    detail = [
+      detail,
+      `over the frequency cap (${cap.max} in ${cap.days} days): sent because it is ${req.category === 'renewal' ? 'a renewal notice' : 'critical'}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
   }
 
   let messageId: string;
@@ -212,7 +248,11 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
     if (THROTTLED.includes((err as { name?: string }).name ?? '')) {
       const daily = /daily/i.test((err as Error).message ?? '');
       const until = new Date(now.getTime() + throttleBackoffMs(sendKey, now, daily));
-      return { outcome: 'deferred', until: until.toISOString(), reason: `SES ${daily ? 'daily sending quota' : 'send rate'} reached (${(err as Error).message}): trying again at ${until.toISOString()}` };
+      return {
+        outcome: 'deferred',
+        until: until.toISOString(),
+        reason: `SES ${daily ? 'daily sending quota' : 'send rate'} reached (${(err as Error).message}): trying again at ${until.toISOString()}`,
+      };
     }
     throw err;
   }

@@ -18,7 +18,13 @@ export const sesEventDetailSchema = z.looseObject({
     destination: z.optional(z.array(z.string())),
     tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  bounce: z.optional(z.looseObject({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) }))) })),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) }))),
+    }),
+  ),
   complaint: recipients('complainedRecipients'),
   open: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
   click: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
@@ -38,16 +44,26 @@ const bare = (address: string) => (address.match(/<([^>]+)>/)?.[1] ?? address).t
  * bounce does not: the mailbox may be full today); opens and clicks count towards the account's
  * email engagement, on the day the email was sent, by message id (a replay counts once).
  */
-export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, at: Date): Promise<{ suppressed: string[]; engagement?: 'opened' | 'clicked' }> {
+export async function applySesEvent(
+  deps: FeedbackDeps,
+  detail: SesEventDetail,
+  at: Date,
+): Promise<{ suppressed: string[]; engagement?: 'opened' | 'clicked' }> {
   const suppressed: string[] = [];
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
     for (const r of detail.bounce.bouncedRecipients ?? []) {
-      await deps.suppressions.suppress(bare(r.emailAddress), { reason: `hard bounce${r.diagnosticCode ? `: ${r.diagnosticCode}` : ''}`, source: 'ses-bounce' }, at);
+      await deps.suppressions.suppress(
+        bare(r.emailAddress),
+        { reason: `hard bounce${r.diagnosticCode ? `: ${r.diagnosticCode}` : ''}`, source: 'ses-bounce' },
+        at,
+      );
       suppressed.push(bare(r.emailAddress));
     }
   }
   if (detail.eventType === 'Complaint') {
-    const list = (detail.complaint?.complainedRecipients as { emailAddress: string }[] | undefined) ?? (detail.mail.destination ?? []).map((emailAddress) => ({ emailAddress }));
+    const list =
+      (detail.complaint?.complainedRecipients as { emailAddress: string }[] | undefined) ??
+      (detail.mail.destination ?? []).map((emailAddress) => ({ emailAddress }));
     for (const r of list) {
       await deps.suppressions.suppress(bare(r.emailAddress), { reason: 'complaint (marked as spam)', source: 'ses-complaint' }, at);
       suppressed.push(bare(r.emailAddress));

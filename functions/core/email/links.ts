@@ -29,7 +29,13 @@ export function unsubscribeLinks(options: LinkOptions): UnsubscribeLinks {
 /** RFC 8058 one-click headers, https link first (RFC 2369 lets clients use the first one they support). */
 export function unsubscribeHeaders(links: { url: string; mailto?: string }): { name: string; value: string }[] {
   return [
-    { name: 'List-Unsubscribe', value: [links.url, links.mailto].filter(Boolean).map((l) => `<${l}>`).join(', ') },
+    {
+      name: 'List-Unsubscribe',
+      value: [links.url, links.mailto]
+        .filter(Boolean)
+        .map((l) => `<${l}>`)
+        .join(', '),
+    },
     { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
   ];
 }

@@ -16,7 +16,9 @@ export const sesReceiptEventSchema = z.looseObject({
           source: z.optional(z.string()),
           headers: z._default(z.array(z.looseObject({ name: z.string(), value: z.string() })), []),
         }),
-        receipt: z.optional(z.looseObject({ spamVerdict: z.optional(z.looseObject({ status: z.string() })), virusVerdict: z.optional(z.looseObject({ status: z.string() })) })),
+        receipt: z.optional(
+          z.looseObject({ spamVerdict: z.optional(z.looseObject({ status: z.string() })), virusVerdict: z.optional(z.looseObject({ status: z.string() })) }),
+        ),
       }),
     }),
   ),
@@ -35,7 +37,11 @@ export function repliedMessageIds(headers: readonly { name: string; value: strin
 }
 
 type Header = { name: string; value: string };
-const header = (headers: readonly Header[], name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value.trim().toLowerCase();
+const header = (headers: readonly Header[], name: string) =>
+  headers
+    .find((h) => h.name.toLowerCase() === name)
+    ?.value.trim()
+    .toLowerCase();
 
 /**
  * Why a mail is not a person's reply: an out-of-office or other auto-responder (RFC 3834's
@@ -59,7 +65,11 @@ export function notAReply(headers: readonly Header[], verdicts: { spam?: string;
  * sent (as opens and clicks do), by message id: the same reply delivered twice counts once.
  * A mail that answers nothing Tend sent is ignored.
  */
-export async function recordReply(deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo }, headers: readonly Header[], verdicts?: { spam?: string; virus?: string }): Promise<{ accountId: string; messageId: string } | undefined> {
+export async function recordReply(
+  deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo },
+  headers: readonly Header[],
+  verdicts?: { spam?: string; virus?: string },
+): Promise<{ accountId: string; messageId: string } | undefined> {
   if (notAReply(headers, verdicts)) return undefined;
   for (const messageId of repliedMessageIds(headers)) {
     const send = await deps.ledger.byMessageId!(messageId);

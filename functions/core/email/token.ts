@@ -37,14 +37,17 @@ export function verifyToken(key: string, token: string | undefined, now: Date): 
   const expected = sign(key, payload);
   const given = Buffer.from(signature, 'base64url');
   // Constant-time compare, so the signature cannot be guessed byte by byte.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('this unsubscribe link is not valid (it was changed or not issued by us)', 403);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new TokenError('this unsubscribe link is not valid (it was changed or not issued by us)', 403);
   let raw: { c?: unknown; a?: unknown; k?: unknown; e?: unknown };
   try {
     raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof raw;
   } catch {
     throw new TokenError('the unsubscribe link is malformed', 400);
   }
-  if (typeof raw.c !== 'string' || typeof raw.a !== 'string' || typeof raw.k !== 'string' || typeof raw.e !== 'number') throw new TokenError('the unsubscribe link is malformed', 400);
-  if (raw.e * 1000 < now.getTime()) throw new TokenError('this unsubscribe link has expired: use the link in a more recent email, or reply to it and we will unsubscribe you', 410);
+  if (typeof raw.c !== 'string' || typeof raw.a !== 'string' || typeof raw.k !== 'string' || typeof raw.e !== 'number')
+    throw new TokenError('the unsubscribe link is malformed', 400);
+  if (raw.e * 1000 < now.getTime())
+    throw new TokenError('this unsubscribe link has expired: use the link in a more recent email, or reply to it and we will unsubscribe you', 410);
   return { contact: raw.c, accountId: raw.a, category: raw.k, expires: raw.e };
 }

@@ -46,7 +46,13 @@ export interface FlagThresholds {
   departments: number;
 }
 
-export const DEFAULT_FLAG_THRESHOLDS: FlagThresholds = { usageDropPercent: 50, renewalWithinDays: 60, seatLimitPercent: 90, newAccountDays: 90, departments: 3 };
+export const DEFAULT_FLAG_THRESHOLDS: FlagThresholds = {
+  usageDropPercent: 50,
+  renewalWithinDays: 60,
+  seatLimitPercent: 90,
+  newAccountDays: 90,
+  departments: 3,
+};
 
 export type FlagKind = 'risk' | 'expansion' | 'advocacy';
 interface Rule {

@@ -33,7 +33,9 @@ export function resolveActions(step: Pick<PlayStep, 'do' | 'choose' | 'highTouch
   if (snapshot.account.segment === 'high-touch' && actions.some(isEmail)) {
     const personal = step.highTouch
       ? asList(step.highTouch)
-      : actions.filter(isEmail).map((e): PlayAction => ({ task: { title: `Write to the customer personally (instead of the "${e.email}" email)`, priority: 'medium', dueDays: 2 } }));
+      : actions.filter(isEmail).map((e): PlayAction => ({
+          task: { title: `Write to the customer personally (instead of the "${e.email}" email)`, priority: 'medium', dueDays: 2 },
+        }));
     actions = [...actions.filter((a) => !isEmail(a)), ...personal];
   }
   return { actions, option: option !== undefined && option >= 0 ? option : undefined };
@@ -55,15 +57,41 @@ export interface ActionContext {
  * step back does so before anything else happened. Emails reuse the account and usage the step
  * loaded: delivery reads neither again.
  */
-export async function perform(deps: ActionDeps, loaded: LoadedStep, ctx: ActionContext, actions: PlayAction[]): Promise<{ outcomes: ActionOutcome[]; deferred?: { until: string; reason: string } }> {
+export async function perform(
+  deps: ActionDeps,
+  loaded: LoadedStep,
+  ctx: ActionContext,
+  actions: PlayAction[],
+): Promise<{ outcomes: ActionOutcome[]; deferred?: { until: string; reason: string } }> {
   const { snapshot } = loaded;
   const outcomes: ActionOutcome[] = [];
   const now = deps.clock.now();
   for (const action of actions.filter(isEmail)) {
-    const r = await deliver(deps, { accountId: ctx.accountId, runKey: ctx.executionName, play: ctx.play, step: ctx.step, day: ctx.day, template: action.email, category: action.category, contactRole: action.to, priority: action.priority }, { account: snapshot.account, usage: loaded.usage });
+    const r = await deliver(
+      deps,
+      {
+        accountId: ctx.accountId,
+        runKey: ctx.executionName,
+        play: ctx.play,
+        step: ctx.step,
+        day: ctx.day,
+        template: action.email,
+        category: action.category,
+        contactRole: action.to,
+        priority: action.priority,
+      },
+      { account: snapshot.account, usage: loaded.usage },
+    );
     if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
     if (r.outcome === 'sent') outcomes.push({ kind: 'email', template: action.email, outcome: 'sent', messageId: r.messageId });
-    else if (r.outcome === 'duplicate') outcomes.push({ kind: 'email', template: action.email, outcome: r.previous === 'sent' ? 'sent' : 'unknown', messageId: r.messageId ?? undefined, detail: r.previous === 'sent' ? undefined : 'an earlier attempt claimed this send and did not confirm it' });
+    else if (r.outcome === 'duplicate')
+      outcomes.push({
+        kind: 'email',
+        template: action.email,
+        outcome: r.previous === 'sent' ? 'sent' : 'unknown',
+        messageId: r.messageId ?? undefined,
+        detail: r.previous === 'sent' ? undefined : 'an earlier attempt claimed this send and did not confirm it',
+      });
     else outcomes.push({ kind: 'email', template: action.email, outcome: 'skipped', detail: r.reason });
   }
   let i = 0;
@@ -89,7 +117,14 @@ export async function perform(deps: ActionDeps, loaded: LoadedStep, ctx: ActionC
       if (created) await deps.events.publish([{ type: 'task.created', accountId: ctx.accountId, at: task.createdAt, detail: { task } }]);
       outcomes.push({ kind: 'task', outcome: created ? 'created' : 'existed', taskId: id, detail: action.task.title });
     } else if ('event' in action) {
-      await deps.events.publish([{ type: `play.${action.event}`, accountId: ctx.accountId, at: now.toISOString(), detail: { play: ctx.play, step: ctx.step, executionName: ctx.executionName, band: snapshot.band } }]);
+      await deps.events.publish([
+        {
+          type: `play.${action.event}`,
+          accountId: ctx.accountId,
+          at: now.toISOString(),
+          detail: { play: ctx.play, step: ctx.step, executionName: ctx.executionName, band: snapshot.band },
+        },
+      ]);
       outcomes.push({ kind: 'event', outcome: 'published', detail: `play.${action.event}` });
     } else if ('stage' in action) {
       await deps.accounts.setStage(ctx.accountId, action.stage, now);

@@ -14,30 +14,54 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
     trigger: { on: 'account.created' },
     anchor: 'startDate',
     steps: [
-      { id: 'welcome', day: 1, catchUp: 'skip', graceHours: 7 * 24, do: [{ email: 'welcome', category: 'onboarding' }, { stage: 'onboarding' }], highTouch: { task: { title: 'Kickoff call: agree goals and the first use case', priority: 'high', dueDays: 2 } } },
+      {
+        id: 'welcome',
+        day: 1,
+        catchUp: 'skip',
+        graceHours: 7 * 24,
+        do: [{ email: 'welcome', category: 'onboarding' }, { stage: 'onboarding' }],
+        highTouch: { task: { title: 'Kickoff call: agree goals and the first use case', priority: 'high', dueDays: 2 } },
+      },
       {
         id: 'day-7',
         day: 7,
         catchUp: 'skip',
         when: { activated: false },
-        choose: [{ when: { active: true }, do: { email: 'checkin-active', category: 'onboarding' } }, { do: { email: 'checkin-inactive', category: 'onboarding' } }],
+        choose: [
+          { when: { active: true }, do: { email: 'checkin-active', category: 'onboarding' } },
+          { do: { email: 'checkin-inactive', category: 'onboarding' } },
+        ],
       },
       {
         id: 'day-14',
         day: 14,
         catchUp: 'skip',
         when: { activated: false },
-        choose: [{ when: { active: true }, do: { email: 'checkin-active', category: 'onboarding' } }, { do: { email: 'checkin-inactive', category: 'onboarding' } }],
+        choose: [
+          { when: { active: true }, do: { email: 'checkin-active', category: 'onboarding' } },
+          { do: { email: 'checkin-inactive', category: 'onboarding' } },
+        ],
       },
       {
         id: 'day-30',
         day: 30,
         choose: [
           { when: { active: true }, do: [{ email: 'checkin-active', category: 'onboarding' }, { stage: 'adoption' }] },
-          { do: [{ email: 'checkin-inactive', category: 'onboarding' }, { task: { title: 'Day 30 and not active: call to find what blocks them', priority: 'high' } }] },
+          {
+            do: [
+              { email: 'checkin-inactive', category: 'onboarding' },
+              { task: { title: 'Day 30 and not active: call to find what blocks them', priority: 'high' } },
+            ],
+          },
         ],
       },
-      { id: 'review', day: 60, catchUp: 'skip', do: { email: 'onboarding-review', category: 'onboarding' }, highTouch: { task: { title: '60-day review: goals met, baseline against today', priority: 'medium', dueDays: 7 } } },
+      {
+        id: 'review',
+        day: 60,
+        catchUp: 'skip',
+        do: { email: 'onboarding-review', category: 'onboarding' },
+        highTouch: { task: { title: '60-day review: goals met, baseline against today', priority: 'medium', dueDays: 7 } },
+      },
     ],
   },
   renewal: {
@@ -51,7 +75,14 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
         id: 'health-review',
         day: -90,
         choose: [
-          { when: { tier: ['red'] }, do: [{ task: { title: 'Renewal in 90 days and at risk: start a save plan', priority: 'urgent', dueDays: 2 } }, { event: 'renewal-at-risk' }, { stage: 'at-risk' }] },
+          {
+            when: { tier: ['red'] },
+            do: [
+              { task: { title: 'Renewal in 90 days and at risk: start a save plan', priority: 'urgent', dueDays: 2 } },
+              { event: 'renewal-at-risk' },
+              { stage: 'at-risk' },
+            ],
+          },
           { do: [{ task: { title: 'Renewal in 90 days: review health and stakeholders', priority: 'medium', dueDays: 7 } }, { stage: 'retention' }] },
         ],
       },
@@ -60,7 +91,13 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
         day: -60,
         catchUp: 'skip',
         choose: [
-          { when: { tier: ['green'] }, do: [{ email: 'renewal-value-review', category: 'success' }, { task: { title: 'Healthy renewal: open the expansion conversation', priority: 'medium', dueDays: 14 } }] },
+          {
+            when: { tier: ['green'] },
+            do: [
+              { email: 'renewal-value-review', category: 'success' },
+              { task: { title: 'Healthy renewal: open the expansion conversation', priority: 'medium', dueDays: 14 } },
+            ],
+          },
           { when: { tier: ['yellow'] }, do: { email: 'renewal-value-review', category: 'success' } },
           { do: { task: { title: 'Renewal at risk: value review call with the champion', priority: 'urgent', dueDays: 3 } } },
         ],
@@ -70,7 +107,13 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
         id: 'notice',
         day: -30,
         choose: [
-          { when: { tier: ['red'] }, do: [{ email: 'renewal-notice', category: 'renewal', to: 'executive-sponsor' }, { task: { title: 'Renewal in 30 days and at risk: escalate', priority: 'urgent', dueDays: 2 } }] },
+          {
+            when: { tier: ['red'] },
+            do: [
+              { email: 'renewal-notice', category: 'renewal', to: 'executive-sponsor' },
+              { task: { title: 'Renewal in 30 days and at risk: escalate', priority: 'urgent', dueDays: 2 } },
+            ],
+          },
           { do: { email: 'renewal-notice', category: 'renewal', to: 'executive-sponsor' } },
         ],
         highTouch: { task: { title: 'Send the renewal proposal', priority: 'high', dueDays: 5 } },
@@ -80,21 +123,40 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
         day: -14,
         choose: [
           { when: { tier: ['green'] }, do: { task: { title: 'Close the renewal', priority: 'medium', dueDays: 7 } } },
-          { do: [{ task: { title: 'Renewal in 14 days and not healthy: executive escalation', priority: 'urgent', dueDays: 1 } }, { event: 'renewal-escalated' }] },
+          {
+            do: [
+              { task: { title: 'Renewal in 14 days and not healthy: executive escalation', priority: 'urgent', dueDays: 1 } },
+              { event: 'renewal-escalated' },
+            ],
+          },
         ],
       },
     ],
   },
   save: {
     id: 'save',
-    description: 'When an account turns red: champion outreach within 24 hours, an urgent review, then a daily watch until it has recovered for 7 days; escalation after 14 days, a graceful exit after 60.',
+    description:
+      'When an account turns red: champion outreach within 24 hours, an urgent review, then a daily watch until it has recovered for 7 days; escalation after 14 days, a graceful exit after 60.',
     trigger: { on: 'tier.changed', to: ['red'] },
     anchor: 'trigger',
     cooldownDays: 7,
     exitWhen: [{ reason: 'recovered', when: { notRedForDays: 7 } }],
     steps: [
-      { id: 'outreach', day: 0, do: [{ email: 'save-outreach', category: 'success', to: 'champion', priority: 'critical' }, { stage: 'at-risk' }], highTouch: { task: { title: 'Call the champion within 24 hours', priority: 'urgent', dueDays: 1 } } },
-      { id: 'review', day: 0, hour: 1, do: [{ task: { title: 'Urgent review: diagnose (days 1-3), plan (days 4-7), execute (days 8-30)', priority: 'urgent', dueDays: 3 } }, { event: 'save-started' }] },
+      {
+        id: 'outreach',
+        day: 0,
+        do: [{ email: 'save-outreach', category: 'success', to: 'champion', priority: 'critical' }, { stage: 'at-risk' }],
+        highTouch: { task: { title: 'Call the champion within 24 hours', priority: 'urgent', dueDays: 1 } },
+      },
+      {
+        id: 'review',
+        day: 0,
+        hour: 1,
+        do: [
+          { task: { title: 'Urgent review: diagnose (days 1-3), plan (days 4-7), execute (days 8-30)', priority: 'urgent', dueDays: 3 } },
+          { event: 'save-started' },
+        ],
+      },
       {
         id: 'watch',
         day: 1,
@@ -119,19 +181,36 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
       { id: 'spotlight', day: 0, do: { email: 'feature-spotlight', category: 'tips' } },
       { id: 'training', day: 7, when: { adoptionBelow: 30 }, do: { email: 'training-offer', category: 'tips' } },
       { id: 'spotlight-2', day: 21, when: { adoptionBelow: 50 }, do: { email: 'feature-spotlight', category: 'tips' } },
-      { id: 'follow-up', day: 45, when: { adoptionBelow: 30 }, do: { task: { title: 'Adoption still under 30%: agree an adoption goal', priority: 'medium', dueDays: 7 } } },
+      {
+        id: 'follow-up',
+        day: 45,
+        when: { adoptionBelow: 30 },
+        do: { task: { title: 'Adoption still under 30%: agree an adoption goal', priority: 'medium', dueDays: 7 } },
+      },
     ],
   },
   expansion: {
     id: 'expansion',
-    description: 'Strong health and an expansion signal (near the seat limit, premium interest, several departments); the flags already hold back when upselling is wrong.',
+    description:
+      'Strong health and an expansion signal (near the seat limit, premium interest, several departments); the flags already hold back when upselling is wrong.',
     trigger: { on: 'flag.started', flags: ['near-seat-limit', 'premium-interest', 'several-departments'] },
     anchor: 'trigger',
     cooldownDays: 90,
     exitWhen: [{ reason: 'no-longer-healthy', when: { tier: ['yellow', 'red'] } }],
     steps: [
-      { id: 'offer', day: 1, do: { email: 'expansion-offer', category: 'tips' }, highTouch: { task: { title: 'Expansion conversation: seats, premium features or a new team', priority: 'medium', dueDays: 7 } } },
-      { id: 'follow-up', day: 14, when: { tier: ['green'] }, do: { task: { title: 'Follow up the expansion offer', priority: 'low', dueDays: 7 } }, catchUp: 'skip' },
+      {
+        id: 'offer',
+        day: 1,
+        do: { email: 'expansion-offer', category: 'tips' },
+        highTouch: { task: { title: 'Expansion conversation: seats, premium features or a new team', priority: 'medium', dueDays: 7 } },
+      },
+      {
+        id: 'follow-up',
+        day: 14,
+        when: { tier: ['green'] },
+        do: { task: { title: 'Follow up the expansion offer', priority: 'low', dueDays: 7 } },
+        catchUp: 'skip',
+      },
     ],
   },
   advocacy: {
@@ -141,7 +220,13 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
     anchor: 'trigger',
     cooldownDays: 180,
     steps: [
-      { id: 'ask', day: 2, when: { tier: ['green'] }, do: { email: 'referral-request', category: 'success' }, highTouch: { task: { title: 'Promoter: ask for a case study or a reference call', priority: 'medium', dueDays: 14 } } },
+      {
+        id: 'ask',
+        day: 2,
+        when: { tier: ['green'] },
+        do: { email: 'referral-request', category: 'success' },
+        highTouch: { task: { title: 'Promoter: ask for a case study or a reference call', priority: 'medium', dueDays: 14 } },
+      },
     ],
   },
   reengagement: {

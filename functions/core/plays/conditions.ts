@@ -19,7 +19,9 @@ export interface AccountSnapshot {
 }
 
 /** Each clause of a condition, with how it reads in a run record and a diagram. */
-const CLAUSES: { [K in keyof Condition]-?: { holds: (s: AccountSnapshot, v: NonNullable<Condition[K]>) => boolean; describe: (v: NonNullable<Condition[K]>) => string } } = {
+const CLAUSES: {
+  [K in keyof Condition]-?: { holds: (s: AccountSnapshot, v: NonNullable<Condition[K]>) => boolean; describe: (v: NonNullable<Condition[K]>) => string };
+} = {
   tier: { holds: (s, v) => s.band !== null && v.includes(s.band), describe: (v) => `health ${v.join(' or ')}` },
   segment: { holds: (s, v) => v.includes(s.account.segment), describe: (v) => v.join(' or ') },
   active: { holds: (s, v) => s.usage.activeInLast7Days === v, describe: (v) => (v ? 'active in the last 7 days' : 'not active in the last 7 days') },
@@ -54,6 +56,8 @@ export function holds(condition: Condition | undefined, snapshot: AccountSnapsho
 /** "health red and not active in the last 7 days" */
 export function describeCondition(condition: Condition | undefined): string {
   if (!condition) return 'always';
-  const parts = (Object.keys(condition) as (keyof Condition)[]).filter((k) => condition[k] !== undefined).map((k) => CLAUSES[k].describe(condition[k] as never));
+  const parts = (Object.keys(condition) as (keyof Condition)[])
+    .filter((k) => condition[k] !== undefined)
+    .map((k) => CLAUSES[k].describe(condition[k] as never));
   return parts.join(' and ') || 'always';
 }

@@ -9,7 +9,9 @@ import { FLAG_RULES } from '../flags/rules.ts';
  */
 
 const name = (what: string) => z.string().check(z.regex(/^[a-z0-9-]{1,24}$/, `a ${what} is lowercase letters, digits and - (it names states and keys)`));
-const flagName = z.enum(Object.keys(FLAG_RULES) as [string, ...string[]], { error: (i) => `unknown flag "${String(i.input)}"; known: ${Object.keys(FLAG_RULES).join(', ')}` });
+const flagName = z.enum(Object.keys(FLAG_RULES) as [string, ...string[]], {
+  error: (i) => `unknown flag "${String(i.input)}"; known: ${Object.keys(FLAG_RULES).join(', ')}`,
+});
 /** Checked against the built-in and configured templates by the config (plays may send either). */
 const templateName = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -'));
 const tier = z.enum(['green', 'yellow', 'red']);
@@ -122,12 +124,20 @@ export const playSchema = z
       play.steps.forEach((s, i) => {
         if (i > 0 && s.day * 24 + s.hour < play.steps[i - 1]!.day * 24 + play.steps[i - 1]!.hour)
           ctx.addIssue({ code: 'custom', path: ['steps', i, 'day'], message: 'steps must be in time order', input: s.day });
-        if (play.steps.findIndex((t) => t.id === s.id) !== i) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"`, input: s.id });
+        if (play.steps.findIndex((t) => t.id === s.id) !== i)
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"`, input: s.id });
         if (s.do && s.choose) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a step has `do` or `choose`, not both', input: s });
         if (!s.do && !s.choose && !s.watch) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a step needs `do`, `choose` or `watch`', input: s });
-        if (s.watch && i !== play.steps.length - 1) ctx.addIssue({ code: 'custom', path: ['steps', i, 'watch'], message: 'a watch must be the last step', input: s.watch });
+        if (s.watch && i !== play.steps.length - 1)
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'watch'], message: 'a watch must be the last step', input: s.watch });
       });
-      if (play.trigger.on === 'date' && play.anchor !== play.trigger.field) ctx.addIssue({ code: 'custom', path: ['anchor'], message: `a date-triggered play counts from its date: anchor must be "${play.trigger.field}"`, input: play.anchor });
+      if (play.trigger.on === 'date' && play.anchor !== play.trigger.field)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['anchor'],
+          message: `a date-triggered play counts from its date: anchor must be "${play.trigger.field}"`,
+          input: play.anchor,
+        });
     }),
   );
 

@@ -51,14 +51,27 @@ function nextAfter(play: PlayDefinition, schedule: Record<string, string>, stepI
  * First task of a run: takes the live-run lock (never two live runs of a play for an account),
  * plans every step's time from the anchor and records the run. A redrive keeps what was done.
  */
-export async function beginRun(deps: PlayDeps, input: RunInput & { anchor: string; trigger: RunRecord['trigger'] }): Promise<{ route: 'next' | 'exit'; reason?: string; at: Record<string, string> }> {
+export async function beginRun(
+  deps: PlayDeps,
+  input: RunInput & { anchor: string; trigger: RunRecord['trigger'] },
+): Promise<{ route: 'next' | 'exit'; reason?: string; at: Record<string, string> }> {
   const play = playOf(deps, input.play);
   if (!(await deps.accounts.get(input.accountId))) throw new NotFoundError(`account "${input.accountId}" not found`);
   const at = planRun(play, input.anchor);
   const now = deps.clock.now().toISOString();
   const lock = await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
   if (!lock.held) return { route: 'exit', reason: `another ${input.play} run is live (${lock.by.executionName})`, at };
-  await deps.runs.begin({ accountId: input.accountId, play: input.play, cycle: input.cycle, executionName: input.executionName, schedule: at, startedAt: now, trigger: input.trigger, anchor: input.anchor, next: nextAfter(play, at, undefined) });
+  await deps.runs.begin({
+    accountId: input.accountId,
+    play: input.play,
+    cycle: input.cycle,
+    executionName: input.executionName,
+    schedule: at,
+    startedAt: now,
+    trigger: input.trigger,
+    anchor: input.anchor,
+    next: nextAfter(play, at, undefined),
+  });
   return { route: 'next', at };
 }
 
@@ -102,7 +115,11 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
 
   const late = now.getTime() > new Date(due).getTime() + step.graceHours * 3_600_000;
   if (late && step.catchUp === 'skip' && prior?.outcome !== 'waiting') {
-    await record({ outcome: 'skipped', late: true, detail: `reached ${Math.round((now.getTime() - new Date(due).getTime()) / 3_600_000)} hours after it was due; this step is skipped when late` });
+    await record({
+      outcome: 'skipped',
+      late: true,
+      detail: `reached ${Math.round((now.getTime() - new Date(due).getTime()) / 3_600_000)} hours after it was due; this step is skipped when late`,
+    });
     return { route: 'next' };
   }
   if (!holds(step.when, snapshot)) {
@@ -119,7 +136,12 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
     await record({ outcome: 'waiting', detail: done.deferred.reason }, { step: step.id, at: done.deferred.until });
     return { route: 'wait', until: done.deferred.until, reason: done.deferred.reason };
   }
-  await record({ outcome: 'done', late: late || undefined, actions: done.outcomes, detail: option !== undefined && step.choose ? `option ${option + 1}: ${describeCondition(step.choose[option]!.when)}` : undefined });
+  await record({
+    outcome: 'done',
+    late: late || undefined,
+    actions: done.outcomes,
+    detail: option !== undefined && step.choose ? `option ${option + 1}: ${describeCondition(step.choose[option]!.when)}` : undefined,
+  });
   return { route: 'next' };
 }
 
@@ -153,7 +175,17 @@ async function watch(
     return exit(deps, input, 'gave-up');
   }
   const until = new Date(now.getTime() + w.everyDays * DAY_MS).toISOString();
-  await record({ outcome: 'watching', at: since, checks, escalatedAt, actions: outcomes.length ? outcomes : undefined, detail: `check ${checks}: ${play.exitWhen.map((e) => `${e.reason} when ${describeCondition(e.when)}`).join('; ') || 'watching'}` }, { step: step.id, at: until });
+  await record(
+    {
+      outcome: 'watching',
+      at: since,
+      checks,
+      escalatedAt,
+      actions: outcomes.length ? outcomes : undefined,
+      detail: `check ${checks}: ${play.exitWhen.map((e) => `${e.reason} when ${describeCondition(e.when)}`).join('; ') || 'watching'}`,
+    },
+    { step: step.id, at: until },
+  );
   return { route: 'wait', until, reason: 'watching' };
 }
 
@@ -170,7 +202,8 @@ export async function failRun(deps: PlayDeps, input: RunInput & { error?: { Erro
   const run = await deps.runs.get(ref);
   const detail = [input.error?.Error, input.error?.Cause].filter(Boolean).join(': ').slice(0, 1000) || 'failed';
   const now = deps.clock.now();
-  if (run?.next?.step) await deps.runs.stepDone(ref, run.next.step, { ...(run.steps?.[run.next.step] ?? {}), outcome: 'failed', at: now.toISOString(), detail }, run.next);
+  if (run?.next?.step)
+    await deps.runs.stepDone(ref, run.next.step, { ...(run.steps?.[run.next.step] ?? {}), outcome: 'failed', at: now.toISOString(), detail }, run.next);
   await deps.runs.finish(ref, 'failed', now, detail);
   await deps.runs.releaseLive(input.accountId, input.play, input.executionName);
   return { status: 'failed' };

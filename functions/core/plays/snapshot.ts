@@ -32,7 +32,13 @@ export interface LoadedStep {
 
 /** Every action a step may take, whichever option or branch runs (its emails decide how much usage to load). */
 function possibleActions(step: PlayStep): PlayAction[] {
-  return [...asList(step.do), ...(step.choose ?? []).flatMap((o) => asList(o.do)), ...asList(step.highTouch), ...asList(step.watch?.escalate), ...asList(step.watch?.giveUp)];
+  return [
+    ...asList(step.do),
+    ...(step.choose ?? []).flatMap((o) => asList(o.do)),
+    ...asList(step.highTouch),
+    ...asList(step.watch?.escalate),
+    ...asList(step.watch?.giveUp),
+  ];
 }
 
 /**

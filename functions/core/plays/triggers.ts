@@ -38,7 +38,12 @@ export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account
   const ref = { accountId: account.id, play: play.id, cycle };
   if (await deps.runs.get(ref)) return no('already-started', `cycle ${cycle} has a run`);
   const previous = await deps.runs.latest(account.id, play.id);
-  if (previous && play.cooldownDays > 0 && new Date(trigger.at).getTime() - new Date(previous.startedAt).getTime() < play.cooldownDays * DAY_MS && previous.executionName !== name) {
+  if (
+    previous &&
+    play.cooldownDays > 0 &&
+    new Date(trigger.at).getTime() - new Date(previous.startedAt).getTime() < play.cooldownDays * DAY_MS &&
+    previous.executionName !== name
+  ) {
     return no('cooling-down', `last run started ${previous.startedAt}; cool-down ${play.cooldownDays} days`);
   }
   const holder = { executionName: name, cycle, at: deps.clock.now().toISOString() };
@@ -47,7 +52,12 @@ export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account
     // The lock outlived its run: the execution timed out or was stopped outside Tend, so no
     // task recorded the end. Record it, free the lock and take it.
     const stale = lock.by;
-    await deps.runs.finish({ accountId: account.id, play: play.id, cycle: stale.cycle }, 'failed', deps.clock.now(), 'its execution ended without recording an end (timed out or stopped outside Tend)');
+    await deps.runs.finish(
+      { accountId: account.id, play: play.id, cycle: stale.cycle },
+      'failed',
+      deps.clock.now(),
+      'its execution ended without recording an end (timed out or stopped outside Tend)',
+    );
     await deps.runs.releaseLive(account.id, play.id, stale.executionName);
     lock = await deps.runs.claimLive(account.id, play.id, holder);
   }

@@ -108,8 +108,14 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
   const score = Math.min(100, Math.max(0, Math.round(exact)));
   const tier = tierOf(model, score);
   const all = scored.flatMap((c) => c.signals);
-  const driversDown = all.filter((s) => s.pointsLost > 0).sort((a, b) => b.pointsLost - a.pointsLost).slice(0, 3);
-  const driversUp = all.filter((s) => s.points > 0).sort((a, b) => b.points - a.points).slice(0, 3);
+  const driversDown = all
+    .filter((s) => s.pointsLost > 0)
+    .sort((a, b) => b.pointsLost - a.pointsLost)
+    .slice(0, 3);
+  const driversUp = all
+    .filter((s) => s.points > 0)
+    .sort((a, b) => b.points - a.points)
+    .slice(0, 3);
   return { modelId: model.id, modelVersion: model.version, score, tier: tier.name, color: tier.color, coverage, components, driversDown, driversUp };
 }
 

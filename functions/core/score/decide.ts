@@ -67,7 +67,11 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   if (options.oncePerDay && previous && dayOf(new Date(previous.computedAt)) === today) return { kind: 'scored-today', tier: previous.tier };
   const said = feedbackFacts(input.surveys, input.tickets, now);
   const people = relationshipFacts(account, input.contacts, now);
-  const usage = deriveUsage(account, days, policy.features, now, { windows: policy.windows, trainingCourses: policy.trainingCourses, premiumFeatures: policy.premiumFeatures });
+  const usage = deriveUsage(account, days, policy.features, now, {
+    windows: policy.windows,
+    trainingCourses: policy.trainingCourses,
+    premiumFeatures: policy.premiumFeatures,
+  });
   const signals: SignalValues = { ...usage.signals, ...said.signals, ...people.signals };
   const model = policy.modelFor(account.segment);
   // No reason text: the score item stores none, reasons are rebuilt on read (score/explain.ts).
@@ -108,11 +112,21 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
     detail: { flag: c.flag, kind: c.kind, description: FLAG_RULES[c.flag]!.describe, score: result.score, tier: result.tier },
   }));
   if (previous?.tier && result.tier && previous.tier !== result.tier) {
-    events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: previous.tier, to: result.tier, fromBand: previous.band ?? null, band, score: result.score } });
+    events.push({
+      type: 'tier.changed',
+      accountId,
+      at: now.toISOString(),
+      detail: { from: previous.tier, to: result.tier, fromBand: previous.band ?? null, band, score: result.score },
+    });
   } else if (!previous?.tier && band === 'red' && now.getTime() - new Date(account.startDate).getTime() > FIRST_SCORE_GRACE_DAYS * DAY_MS) {
     // An existing customer scored for the first time (just imported) and already red is entering
     // red as far as the plays know; a brand-new account with no usage yet is onboarding's, not save's.
-    events.push({ type: 'tier.changed', accountId, at: now.toISOString(), detail: { from: null, to: result.tier, fromBand: null, band: 'red', score: result.score } });
+    events.push({
+      type: 'tier.changed',
+      accountId,
+      at: now.toISOString(),
+      detail: { from: null, to: result.tier, fromBand: null, band: 'red', score: result.score },
+    });
   }
   const stored: StoredScore = {
     ...result,
@@ -129,7 +143,14 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   // Write only what changed: the first score of a day (the day's history entry), or a score that
   // moved since. A rescoring that finds nothing new costs its one read only.
   const firstToday = !previous || dayOf(new Date(previous.computedAt)) !== today;
-  const changed = !previous || previous.score !== stored.score || previous.tier !== stored.tier || previous.coverage !== stored.coverage || Object.keys(previous.flags ?? {}).sort().join() !== Object.keys(stored.flags).sort().join();
+  const changed =
+    !previous ||
+    previous.score !== stored.score ||
+    previous.tier !== stored.tier ||
+    previous.coverage !== stored.coverage ||
+    Object.keys(previous.flags ?? {})
+      .sort()
+      .join() !== Object.keys(stored.flags).sort().join();
   const firstValue = policy.firstValue && firstValueDue(account, usage.summary, policy.firstValue) ? usage.summary : undefined;
   return { kind: 'score', stored, events, write: firstToday || changed, firstValue };
 }
@@ -138,7 +159,11 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
  * The signals of an account at a time, from what was loaded for it (backtests and the churn fit
  * re-derive past signals this way: the score item keeps scores, not signals, for its history).
  */
-export function signalsAt(policy: Pick<ScoringPolicy, 'features' | 'windows' | 'trainingCourses'>, input: ScoringInput & { account: Account }, at: Date): SignalValues {
+export function signalsAt(
+  policy: Pick<ScoringPolicy, 'features' | 'windows' | 'trainingCourses'>,
+  input: ScoringInput & { account: Account },
+  at: Date,
+): SignalValues {
   const usage = deriveUsage(input.account, input.days, policy.features, at, { windows: policy.windows, trainingCourses: policy.trainingCourses });
   return { ...usage.signals, ...feedbackFacts(input.surveys, input.tickets, at).signals, ...relationshipFacts(input.account, input.contacts, at).signals };
 }
@@ -150,7 +175,9 @@ export function signalsAt(policy: Pick<ScoringPolicy, 'features' | 'windows' | '
  */
 function weekBefore(policy: ScoringPolicy, input: ScoringInput, now: Date): SignalValues {
   const then = new Date(now.getTime() - 7 * DAY_MS);
-  const usage: Record<string, SignalValue | undefined> = { ...deriveUsage(input.account!, input.days, policy.features, then, { windows: policy.windows, trainingCourses: policy.trainingCourses }).signals };
+  const usage: Record<string, SignalValue | undefined> = {
+    ...deriveUsage(input.account!, input.days, policy.features, then, { windows: policy.windows, trainingCourses: policy.trainingCourses }).signals,
+  };
   for (const s of NOT_COMPARED_WEEKLY) delete usage[s];
   return { ...usage, ...feedbackFacts(input.surveys, input.tickets, then).signals };
 }

@@ -84,7 +84,11 @@ function boundariesOf(now: Date, usageDays: number, frequencyDays: number) {
  * is in a window when the latest day it was seen is.
  */
 function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: number) {
-  const { end, usageFrom, monthFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom } = boundariesOf(now, usageDays, frequencyDays);
+  const { end, usageFrom, monthFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom } = boundariesOf(
+    now,
+    usageDays,
+    frequencyDays,
+  );
   const usage: WindowTotals = { from: usageFrom, userDays: 0, activeInLast7Days: false };
   const month: WindowTotals = usageFrom === monthFrom ? usage : { from: monthFrom, userDays: 0, activeInLast7Days: false };
   const totals = usage === month ? [usage] : [usage, month];
@@ -100,7 +104,18 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
   const departments = new Set<string>();
   const sent = new Set<string>();
   const engaged = new Set<string>();
-  const s = { userFeatureDays: 0, priorUserDays: 0, recentUserDays: 0, sessionDays: 0, sessions: 0, userDaysLast7: 0, userDaysPrior7: 0, activeLast7: false, apiNow: 0, apiBefore: 0 };
+  const s = {
+    userFeatureDays: 0,
+    priorUserDays: 0,
+    recentUserDays: 0,
+    sessionDays: 0,
+    sessions: 0,
+    userDaysLast7: 0,
+    userDaysPrior7: 0,
+    activeLast7: false,
+    apiNow: 0,
+    apiBefore: 0,
+  };
   // Rollups arrive oldest first (sort key order): reversing that is linear for the sort.
   const newestFirst = [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
   for (const d of newestFirst) {
@@ -211,7 +226,10 @@ function signalsOf(account: Account, x: Scan, u: UsageSummary, features: string[
     sessionsPerUserWeek: x.sessionDays === 0 || u.activeUsers === 0 ? undefined : x.sessions / u.activeUsers / (windowDays / 7),
     minutesPerUserWeek: x.longest.size === 0 || u.activeUsers === 0 ? undefined : longestTotal / 60 / u.activeUsers / (windowDays / 7),
     apiUsageTrend: x.apiBefore > 0 && ageDays >= 2 * usageDays ? x.apiNow / x.apiBefore : undefined,
-    trainingCompletion: trainingCourses.length ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size / trainingCourses.length : undefined,
+    trainingCompletion: trainingCourses.length
+      ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size /
+        trainingCourses.length
+      : undefined,
     emailEngagement: x.sent < MIN_EMAILS_SENT ? undefined : x.engagedSent / x.sent,
     daysToRenewal: account.renewalDate ? Math.floor((new Date(account.renewalDate).getTime() - now.getTime()) / DAY_MS) : undefined,
     arr: account.arr,
@@ -250,7 +268,14 @@ export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[]
  * Raw signal values for the score model, from what Tend stores. A signal Tend has no data for
  * is left out (undefined), and the model re-weights over the rest and reports lower coverage.
  */
-export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date, windows: UsageWindows = DEFAULT_WINDOWS, trainingCourses: string[] = []): SignalValues {
+export function deriveSignals(
+  account: Account,
+  days: UsageDay[],
+  features: string[],
+  now: Date,
+  windows: UsageWindows = DEFAULT_WINDOWS,
+  trainingCourses: string[] = [],
+): SignalValues {
   return deriveUsage(account, days, features, now, { windows, trainingCourses }).signals;
 }
 

@@ -11,6 +11,8 @@ export const MIN_EMAILS_SENT = 3;
 export function emailEngagement(window: UsageDay[]): number | undefined {
   const sent = new Set(window.flatMap((d) => d.emailsSent ?? []));
   if (sent.size < MIN_EMAILS_SENT) return undefined;
-  const engaged = new Set(window.flatMap((d) => [...(d.emailsOpened ?? []), ...(d.emailsClicked ?? []), ...(d.emailsReplied ?? [])]).filter((id) => sent.has(id)));
+  const engaged = new Set(
+    window.flatMap((d) => [...(d.emailsOpened ?? []), ...(d.emailsClicked ?? []), ...(d.emailsReplied ?? [])]).filter((id) => sent.has(id)),
+  );
   return engaged.size / sent.size;
 }

@@ -11,7 +11,8 @@ export function relationshipFacts(account: Pick<Account, 'primaryContact'>, cont
   const people = new Map(active.map((c) => [c.email.toLowerCase(), c.role]));
   if (!contacts.some((c) => c.email.toLowerCase() === primary.email.toLowerCase() && c.leftAt)) people.set(primary.email.toLowerCase(), primary.role);
   const hasRole = (role: string) => [...people.values()].includes(role as Contact['role']);
-  const leftRecently = (role: string) => contacts.some((c) => c.role === role && c.leftAt && now.getTime() - new Date(c.leftAt).getTime() <= LEFT_RECENTLY_DAYS * DAY_MS);
+  const leftRecently = (role: string) =>
+    contacts.some((c) => c.role === role && c.leftAt && now.getTime() - new Date(c.leftAt).getTime() <= LEFT_RECENTLY_DAYS * DAY_MS);
   return {
     signals: { executiveSponsor: hasRole('executive-sponsor') ? 'yes' : 'no', stakeholders: people.size },
     championLeft: leftRecently('champion') && !hasRole('champion'),

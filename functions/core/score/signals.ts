@@ -24,7 +24,10 @@ export const signalCatalogue: Record<string, SignalInfo> = {
   renewalProbability: { label: 'renewal probability', describe: (v) => `renewal probability ${pct(v)}` },
   ticketSentiment: { label: 'ticket sentiment', describe: (v) => `ticket sentiment ${num(2)(v)} (-1 to 1)` },
   arr: { label: 'contract value', describe: (v) => `ARR $${Math.round(Number(v)).toLocaleString('en-US')}` },
-  usageGrowth: { label: 'growth', describe: (v) => `usage ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior 30 days` },
+  usageGrowth: {
+    label: 'growth',
+    describe: (v) => `usage ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior 30 days`,
+  },
   strategicImportance: { label: 'strategic importance', describe: (v) => `strategic importance ${String(v)}` },
   paymentStatus: { label: 'payment status', describe: (v) => `payment status ${String(v)}` },
   weeklyActiveSeatRatio: { label: 'weekly active users', describe: (v) => `${pct(v)} of licensed seats active in the last 7 days` },
@@ -36,7 +39,10 @@ export const signalCatalogue: Record<string, SignalInfo> = {
   executiveSponsor: { label: 'executive sponsor', describe: (v) => (v === 'yes' ? 'has an executive sponsor' : 'no executive sponsor') },
   roiRealized: { label: 'ROI', describe: (v) => `${pct(v)} of the expected ROI realized` },
   goalsMet: { label: 'goals met', describe: (v) => `${pct(v)} of stated goals met` },
-  apiUsageTrend: { label: 'API usage trend', describe: (v) => `days with API calls ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior period` },
+  apiUsageTrend: {
+    label: 'API usage trend',
+    describe: (v) => `days with API calls ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior period`,
+  },
   stakeholders: { label: 'multi-threading', describe: (v) => `${num(0)(v)} people known at the account` },
 };
 
@@ -46,9 +52,24 @@ export function signalInfo(id: string): SignalInfo {
 
 /** Signals measured as a share (0..1), shown as percentages. */
 const SHARES = new Set([
-  'featureAdoption', 'activeSeatRatio', 'weeklyActiveSeatRatio', 'supportQuality', 'trainingCompletion', 'communityParticipation', 'emailEngagement',
-  'renewalProbability', 'outreachResponse', 'roiRealized', 'goalsMet', 'coreFeatureUsage', 'advancedFeatureAdoption', 'integrationsConfigured',
-  'useCaseExpansion', 'qbrAttendance', 'integrationCompleteness', 'renewalConfidence',
+  'featureAdoption',
+  'activeSeatRatio',
+  'weeklyActiveSeatRatio',
+  'supportQuality',
+  'trainingCompletion',
+  'communityParticipation',
+  'emailEngagement',
+  'renewalProbability',
+  'outreachResponse',
+  'roiRealized',
+  'goalsMet',
+  'coreFeatureUsage',
+  'advancedFeatureAdoption',
+  'integrationsConfigured',
+  'useCaseExpansion',
+  'qbrAttendance',
+  'integrationCompleteness',
+  'renewalConfidence',
 ]);
 
 /** A signal's value in a few characters, for "(84% a week ago)". */

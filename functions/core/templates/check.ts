@@ -47,13 +47,24 @@ export function checkTemplate(source: Record<Part, string>): { issues: TemplateI
         if (optional) needs.add(group as OptionalGroup);
         return;
       }
-      if (!fields) return report(`{{${path.original}}}: not a template field; the groups are ${Object.keys(groups).join(', ')}, plus unsubscribeUrl (docs/email.md lists every field)`);
-      if (key === undefined || rest.length > 0 || !Object.hasOwn(fields, key)) return report(`{{${path.original}}}: not a template field; ${group} has ${Object.keys(fields).map((k) => `${group}.${k}`).join(', ')}`);
+      if (!fields)
+        return report(
+          `{{${path.original}}}: not a template field; the groups are ${Object.keys(groups).join(', ')}, plus unsubscribeUrl (docs/email.md lists every field)`,
+        );
+      if (key === undefined || rest.length > 0 || !Object.hasOwn(fields, key))
+        return report(
+          `{{${path.original}}}: not a template field; ${group} has ${Object.keys(fields)
+            .map((k) => `${group}.${k}`)
+            .join(', ')}`,
+        );
       if (optional) needs.add(group as OptionalGroup);
     };
     const helperCall = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression, scoped: boolean) => {
       const name = (node.path as hbs.AST.PathExpression).original;
-      if (!INLINE_HELPERS.has(name)) return report(`{{${name} ...}}: unknown helper; templates can use ${[...BLOCK_HELPERS].map((h) => `#${h}`).join(', ')}, ${[...INLINE_HELPERS].join(', ')}`);
+      if (!INLINE_HELPERS.has(name))
+        return report(
+          `{{${name} ...}}: unknown helper; templates can use ${[...BLOCK_HELPERS].map((h) => `#${h}`).join(', ')}, ${[...INLINE_HELPERS].join(', ')}`,
+        );
       // `lookup usage "seats"` and the like take a whole group.
       node.params.forEach((p) => field(p, scoped, true));
     };
@@ -68,7 +79,8 @@ export function checkTemplate(source: Record<Part, string>): { issues: TemplateI
         }
         case 'BlockStatement': {
           const b = node as hbs.AST.BlockStatement;
-          if (!BLOCK_HELPERS.has(b.path.original)) return void report(`{{#${b.path.original}}}: unknown block helper; templates can use ${[...BLOCK_HELPERS].map((h) => `#${h}`).join(', ')}`);
+          if (!BLOCK_HELPERS.has(b.path.original))
+            return void report(`{{#${b.path.original}}}: unknown block helper; templates can use ${[...BLOCK_HELPERS].map((h) => `#${h}`).join(', ')}`);
           b.params.forEach((p) => field(p, scoped, true));
           if (b.program) walk(b.program, scoped || b.path.original === 'each' || b.path.original === 'with');
           if (b.inverse) walk(b.inverse, scoped);
@@ -91,13 +103,22 @@ export function checkTemplate(source: Record<Part, string>): { issues: TemplateI
  * groups it reads (`needs`), since the sender loads a year of usage only for those. Run at synth
  * and by the CLI; kept out of parseConfig so the functions' cold start never parses a template.
  */
-export function checkConfigTemplates(templates: Record<string, Record<Part, string> & { needs?: readonly string[] }>): { path: PropertyKey[]; message: string }[] {
+export function checkConfigTemplates(
+  templates: Record<string, Record<Part, string> & { needs?: readonly string[] }>,
+): { path: PropertyKey[]; message: string }[] {
   return Object.entries(templates).flatMap(([id, source]) => {
     const { issues, needs } = checkTemplate(source);
     const missing = needs.filter((g) => !source.needs?.includes(g));
     return [
       ...issues.map((i) => ({ path: ['templates', id, i.part], message: i.message })),
-      ...(missing.length ? [{ path: ['templates', id, 'needs'], message: `it reads ${missing.map((g) => `${g}.*`).join(' and ')}: add needs: [${[...new Set([...(source.needs ?? []), ...missing])].map((g) => `'${g}'`).join(', ')}]` }] : []),
+      ...(missing.length
+        ? [
+            {
+              path: ['templates', id, 'needs'],
+              message: `it reads ${missing.map((g) => `${g}.*`).join(' and ')}: add needs: [${[...new Set([...(source.needs ?? []), ...missing])].map((g) => `'${g}'`).join(', ')}]`,
+            },
+          ]
+        : []),
     ];
   });
 }

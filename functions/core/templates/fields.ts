@@ -25,7 +25,12 @@ export const TEMPLATE_FIELDS = {
     trend: 'use over 30 days against the 30 before: `up 12%`, `down 40%`, `steady`, `new this month`',
     lastActive: 'the last day anyone was active (`12 March 2026`), or `not yet`',
   },
-  year: { activeUsers: 'people active in the last 365 days', userDays: 'user-days of use in that year', featuresUsed: 'features used in that year', busiestMonth: 'the month with the most use' },
+  year: {
+    activeUsers: 'people active in the last 365 days',
+    userDays: 'user-days of use in that year',
+    featuresUsed: 'features used in that year',
+    busiestMonth: 'the month with the most use',
+  },
   renewal: { date: 'the renewal date (`1 February 2027`)', daysLeft: 'days until it' },
 } satisfies { [G in keyof Groups]: Record<keyof Groups[G], string> };
 

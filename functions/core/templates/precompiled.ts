@@ -23,7 +23,11 @@ export function precompiledLibrary(specs = typeof __TEND_TEMPLATES__ === 'undefi
       const spec = Object.hasOwn(all(), id) ? all()[id]! : undefined;
       if (!spec) return undefined;
       let t = cache.get(id);
-      if (!t) cache.set(id, (t = loaded(spec.needs, { subject: Handlebars.template(spec.subject), html: Handlebars.template(spec.html), text: Handlebars.template(spec.text) })));
+      if (!t)
+        cache.set(
+          id,
+          (t = loaded(spec.needs, { subject: Handlebars.template(spec.subject), html: Handlebars.template(spec.html), text: Handlebars.template(spec.text) })),
+        );
       return t;
     },
     ids: () => Object.keys(all()),

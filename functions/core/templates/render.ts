@@ -46,7 +46,11 @@ Unsubscribe: {{unsubscribeUrl}}`;
 
 export type Part = keyof RenderedEmail;
 /** Handlebars options of each part: strict everywhere (a missing field throws), HTML escaping in the html part only. */
-export const PART_OPTIONS: Record<Part, { strict: true; noEscape?: true }> = { subject: { strict: true, noEscape: true }, html: { strict: true }, text: { strict: true, noEscape: true } };
+export const PART_OPTIONS: Record<Part, { strict: true; noEscape?: true }> = {
+  subject: { strict: true, noEscape: true },
+  html: { strict: true },
+  text: { strict: true, noEscape: true },
+};
 
 /** What each part compiles from: the html inside the shared layout, the text with its footer. */
 export function partSources(source: TemplateSource): Record<Part, string> {
@@ -68,5 +72,8 @@ export interface TemplateLibrary {
 
 type Delegate = (context: TemplateContext) => string;
 export function loaded(needs: LoadedTemplate['needs'] | undefined, parts: Record<Part, Delegate>): LoadedTemplate {
-  return { needs: needs ?? [], render: (context) => ({ subject: parts.subject(context).replace(/\s+/g, ' ').trim(), html: parts.html(context), text: parts.text(context) }) };
+  return {
+    needs: needs ?? [],
+    render: (context) => ({ subject: parts.subject(context).replace(/\s+/g, ' ').trim(), html: parts.html(context), text: parts.text(context) }),
+  };
 }

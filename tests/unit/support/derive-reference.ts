@@ -38,7 +38,10 @@ export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[]
   const window = inRange(days, now.getTime() - usageDays * DAY_MS, now.getTime() + DAY_MS);
   const users = new Set(window.flatMap((d) => d.users));
   const used = new Set(window.flatMap((d) => d.features));
-  const active = window.filter((d) => d.users.length > 0).map((d) => d.day).sort();
+  const active = window
+    .filter((d) => d.users.length > 0)
+    .map((d) => d.day)
+    .sort();
   return {
     activeUsers: users.size,
     seats: account.seats ?? Math.max(users.size, 1),
@@ -54,7 +57,14 @@ export function summariseUsage(account: Pick<Account, 'seats'>, days: UsageDay[]
  * Raw signal values for the score model, from what Tend stores. A signal Tend has no data for
  * is left out (undefined), and the model re-weights over the rest and reports lower coverage.
  */
-export function deriveSignals(account: Account, days: UsageDay[], features: string[], now: Date, windows: UsageWindows = DEFAULT_WINDOWS, trainingCourses: string[] = []): SignalValues {
+export function deriveSignals(
+  account: Account,
+  days: UsageDay[],
+  features: string[],
+  now: Date,
+  windows: UsageWindows = DEFAULT_WINDOWS,
+  trainingCourses: string[] = [],
+): SignalValues {
   const { usageDays, frequencyDays: frequencyWindow } = windows;
   const u = summariseUsage(account, days, features, now, usageDays);
   const ageDays = Math.max(1, Math.floor((now.getTime() - new Date(account.startDate).getTime()) / DAY_MS));
@@ -90,9 +100,13 @@ export function deriveSignals(account: Account, days: UsageDay[], features: stri
     weeklyActiveSeatRatio: account.seats ? weeklyUsers / account.seats : undefined,
     // Only products that send session ids have this signal; the rest leave it missing.
     sessionsPerUserWeek: sessionDays.length === 0 || u.activeUsers === 0 ? undefined : sessions / u.activeUsers / (windowDays / 7),
-    minutesPerUserWeek: longest.size === 0 || u.activeUsers === 0 ? undefined : [...longest.values()].reduce((a, b) => a + b, 0) / 60 / u.activeUsers / (windowDays / 7),
+    minutesPerUserWeek:
+      longest.size === 0 || u.activeUsers === 0 ? undefined : [...longest.values()].reduce((a, b) => a + b, 0) / 60 / u.activeUsers / (windowDays / 7),
     apiUsageTrend: apiBefore > 0 && ageDays >= 2 * usageDays ? apiNow / apiBefore : undefined,
-    trainingCompletion: trainingCourses.length ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size / trainingCourses.length : undefined,
+    trainingCompletion: trainingCourses.length
+      ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size /
+        trainingCourses.length
+      : undefined,
     emailEngagement: emailEngagement(window),
     daysToRenewal: account.renewalDate ? Math.floor((new Date(account.renewalDate).getTime() - now.getTime()) / DAY_MS) : undefined,
     arr: account.arr,

@@ -7,7 +7,20 @@ import type { PlayDefinition } from '../../../functions/core/plays/definition.ts
 import { anchorOf, cycleOf, executionName } from '../../../functions/core/plays/schedule.ts';
 import type { TriggerDeps } from '../../../functions/core/plays/triggers.ts';
 import type { ControlDeps } from '../../../functions/core/plays/control.ts';
-import type { AccountRepo, EventPublisher, Mailer, OutgoingEmail, PlayRunner, RunRef, RunRepo, ScoreRepo, SendLedger, TaskRepo, TendEvent, UsageRepo } from '../../../functions/core/ports.ts';
+import type {
+  AccountRepo,
+  EventPublisher,
+  Mailer,
+  OutgoingEmail,
+  PlayRunner,
+  RunRef,
+  RunRepo,
+  ScoreRepo,
+  SendLedger,
+  TaskRepo,
+  TendEvent,
+  UsageRepo,
+} from '../../../functions/core/ports.ts';
 import { modelResolver } from '../../../functions/core/score/presets/index.ts';
 import type { Account, CsmTask, RunRecord, SendRecord, StoredScore, UsageDay } from '../../../functions/core/types.ts';
 import userConfig from '../../../tend.config.ts';
@@ -66,7 +79,12 @@ export interface World {
   addUsage(accountId: string, day: string, users: string[], features: string[]): void;
   run(accountId: string, play: string, cycle: string): RunRecord | undefined;
   /** Starts a run as the state machine's Begin would: anchor planned, record written, lock taken. */
-  begin(play: string, accountId: string, anchor: string, trigger?: RunRecord['trigger']): Promise<{ executionName: string; cycle: string; result: Awaited<ReturnType<typeof beginRun>> }>;
+  begin(
+    play: string,
+    accountId: string,
+    anchor: string,
+    trigger?: RunRecord['trigger'],
+  ): Promise<{ executionName: string; cycle: string; result: Awaited<ReturnType<typeof beginRun>> }>;
 }
 
 export function playsWorld(options: { now: string; plays?: Record<string, PlayDefinition>; autoBegin?: boolean; emailPolicy?: 'configured' }): World {
@@ -75,7 +93,13 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
   const config = parseConfig(
     options.emailPolicy === 'configured'
       ? userConfig
-      : { ...userConfig, email: { frequencyCap: { max: 50, days: 1 }, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: 'UTC' } } },
+      : {
+          ...userConfig,
+          email: {
+            frequencyCap: { max: 50, days: 1 },
+            sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], startHour: 0, endHour: 24, timeZone: 'UTC' },
+          },
+        },
   );
   let nowMs = new Date(options.now).getTime();
   const clock: World['clock'] = {
@@ -134,8 +158,11 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
   const runs: RunRepo = {
     get: async (ref) => structuredClone(runsMap.get(runKey(ref))),
     forAccount: async (id) => [...runsMap.values()].filter((r) => r.accountId === id).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
-    latest: async (id, play) => structuredClone([...runsMap.values()].filter((r) => r.accountId === id && r.play === play).sort((a, b) => b.cycle.localeCompare(a.cycle))[0]),
-    listByPlay: async (play, { status, limit }) => ({ runs: [...runsMap.values()].filter((r) => r.play === play && (!status || r.status === status)).slice(0, limit) }),
+    latest: async (id, play) =>
+      structuredClone([...runsMap.values()].filter((r) => r.accountId === id && r.play === play).sort((a, b) => b.cycle.localeCompare(a.cycle))[0]),
+    listByPlay: async (play, { status, limit }) => ({
+      runs: [...runsMap.values()].filter((r) => r.play === play && (!status || r.status === status)).slice(0, limit),
+    }),
     async begin(run) {
       const existing = runsMap.get(runKey(run));
       runsMap.set(runKey(run), {
@@ -156,7 +183,16 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     async finish(ref, status, at, reason) {
       const r = runsMap.get(runKey(ref));
       if (r && !live(r.status)) return; // the first ending stands
-      const base = r ?? ({ ...ref, executionName: '', startedAt: at.toISOString(), trigger: { on: 'unknown', at: at.toISOString() }, schedule: {}, steps: {} } as unknown as RunRecord);
+      const base =
+        r ??
+        ({
+          ...ref,
+          executionName: '',
+          startedAt: at.toISOString(),
+          trigger: { on: 'unknown', at: at.toISOString() },
+          schedule: {},
+          steps: {},
+        } as unknown as RunRecord);
       runsMap.set(runKey(ref), { ...base, status, finishedAt: at.toISOString(), next: null, ...(reason ? { reason } : {}) });
     },
     async reopen(ref, executionName, attempt) {
@@ -188,7 +224,9 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
       if (locks.get(liveKey(accountId, play))?.executionName === name) locks.delete(liveKey(accountId, play));
     },
     live: async (accountId) =>
-      [...locks.entries()].filter(([k]) => k.startsWith(`${accountId}|`)).map(([k, v]) => ({ play: k.slice(accountId.length + 1), executionName: v.executionName, cycle: v.cycle })),
+      [...locks.entries()]
+        .filter(([k]) => k.startsWith(`${accountId}|`))
+        .map(([k, v]) => ({ play: k.slice(accountId.length + 1), executionName: v.executionName, cycle: v.cycle })),
   };
   const tasks: TaskRepo = {
     async create(task) {
@@ -284,7 +322,9 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
         accountId,
         score: band ? SCORE_OF[band] : null,
         band,
-        recent: (days ? days.map((day, i) => ({ day, b: opts.recent?.[i] ?? null })) : recent).filter((d) => d.b !== null).map((d) => ({ day: d.day, score: SCORE_OF[d.b!] })),
+        recent: (days ? days.map((day, i) => ({ day, b: opts.recent?.[i] ?? null })) : recent)
+          .filter((d) => d.b !== null)
+          .map((d) => ({ day: d.day, score: SCORE_OF[d.b!] })),
         flags: Object.fromEntries((opts.flags ?? []).map((f) => [f, { since: today.toISOString() }])),
         computedAt: today.toISOString(),
         segment: accountsMap.get(accountId)?.segment ?? 'tech-touch',
@@ -304,7 +344,14 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
       const a = anchorOf(def, account, anchor) ?? anchor;
       const cycle = cycleOf(a);
       const name = executionName(play, accountId, cycle);
-      const result = await beginRun(deps, { play, accountId, cycle, executionName: name, anchor: a, trigger: trigger ?? { on: def.trigger.on, at: new Date(nowMs).toISOString() } });
+      const result = await beginRun(deps, {
+        play,
+        accountId,
+        cycle,
+        executionName: name,
+        anchor: a,
+        trigger: trigger ?? { on: def.trigger.on, at: new Date(nowMs).toISOString() },
+      });
       return { executionName: name, cycle, result };
     },
   };

@@ -25,7 +25,12 @@ export const seed003: ScoreModelInput = {
       id: 'engagement',
       label: 'Engagement',
       weight: 30,
-      signals: [ratio('outreachResponse', 1), ratio('trainingCompletion', 1), { signal: 'featureRequests', normalise: { kind: 'linear', min: 0, max: 3 } }, ratio('communityParticipation', 1)],
+      signals: [
+        ratio('outreachResponse', 1),
+        ratio('trainingCompletion', 1),
+        { signal: 'featureRequests', normalise: { kind: 'linear', min: 0, max: 3 } },
+        ratio('communityParticipation', 1),
+      ],
     },
     {
       id: 'business',
