@@ -3,30 +3,10 @@ import { DAY_MS, dayOf } from '../../../functions/core/clock.ts';
 import type { Account, UsageDay } from '../../../functions/core/types.ts';
 import type { SignalValues } from '../../../functions/core/score/model.ts';
 import { emailEngagement } from '../../../functions/core/score/email-engagement.ts';
+import { DEFAULT_WINDOWS, type UsageSummary, type UsageWindows } from '../../../functions/core/score/derive.ts';
 
-export const WINDOW_DAYS = 30;
-/** Login frequency looks at the last two weeks: recent enough to fall when usage stops, long enough to ride out a weekend. */
-export const FREQUENCY_DAYS = 14;
-
-/** The look-back windows of the usage signals (config `scoring.windows`). */
-export interface UsageWindows {
-  /** Active users, adoption, depth; growth compares this window with the one before. */
-  usageDays: number;
-  /** Login frequency. */
-  frequencyDays: number;
-}
-export const DEFAULT_WINDOWS: UsageWindows = { usageDays: WINDOW_DAYS, frequencyDays: FREQUENCY_DAYS };
-
-/** Usage figures over a window, shared by scoring and by the emails that quote them. */
-export interface UsageSummary {
-  activeUsers: number;
-  seats: number;
-  featuresUsed: string[];
-  featuresAvailable: string[];
-  userDays: number;
-  lastActiveDay?: string;
-  activeInLast7Days: boolean;
-}
+// The windows and the summary's shape are the live module's: only the computation is the old one.
+const { usageDays: WINDOW_DAYS } = DEFAULT_WINDOWS;
 
 function inRange(days: UsageDay[], fromMs: number, toMs: number) {
   const from = dayOf(fromMs);
