@@ -15,6 +15,8 @@ export interface DemoSummary {
   /** Runs per play: started, finished (completed or ended early), running, failed. */
   plays: Record<string, { started: number; finished: number; running: number; failed: number }>;
   tasks: number;
+  /** What the run cost in DynamoDB (the local table's metering, before the summary's own reads). */
+  dynamodb: { requests: number; readUnits: number; writeUnits: number };
   seconds: number;
 }
 
@@ -27,6 +29,7 @@ export async function summarise(
   run: { days: number; seed: number; eventsPosted: number; seconds: number },
   playIds: string[],
 ): Promise<DemoSummary> {
+  const dynamodb = rt.dynamo.totals();
   const tiers: Record<string, number> = {};
   const byTemplate: Record<string, number> = {};
   const byStep: Record<string, number> = {};
@@ -76,6 +79,7 @@ export async function summarise(
     emailsByStep: byStep,
     plays,
     tasks,
+    dynamodb: { requests: dynamodb.requests, readUnits: Math.round(dynamodb.readUnits), writeUnits: Math.round(dynamodb.writeUnits) },
     seconds: Math.round(run.seconds * 10) / 10,
   };
 }
@@ -97,6 +101,7 @@ ${rows(s.emailsByTemplate)}
   by play step
 ${rows(s.emailsByStep)}
   CSM tasks              ${s.tasks}
+  DynamoDB               ${s.dynamodb.requests.toLocaleString('en-US')} requests, ${s.dynamodb.readUnits.toLocaleString('en-US')} read and ${s.dynamodb.writeUnits.toLocaleString('en-US')} write units (local metering)
   plays (runs)
 ${Object.entries(s.plays)
   .map(([play, p]) => `    ${play.padEnd(20)} ${p.started} started, ${p.finished} finished, ${p.running} running, ${p.failed} failed`)
