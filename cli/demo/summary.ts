@@ -16,7 +16,7 @@ export interface DemoSummary {
   plays: Record<string, { started: number; finished: number; running: number; failed: number }>;
   tasks: number;
   /** What the run cost in DynamoDB (the local table's metering, before the summary's own reads). */
-  dynamodb: { requests: number; readUnits: number; writeUnits: number };
+  dynamodb: { requests: number; readUnits: number; writeUnits: number; byOperation: Record<string, number> };
   seconds: number;
 }
 
@@ -30,6 +30,7 @@ export async function summarise(
   playIds: string[],
 ): Promise<DemoSummary> {
   const dynamodb = rt.dynamo.totals();
+  const byOperation = { ...rt.dynamo.operations };
   const tiers: Record<string, number> = {};
   const byTemplate: Record<string, number> = {};
   const byStep: Record<string, number> = {};
@@ -79,7 +80,7 @@ export async function summarise(
     emailsByStep: byStep,
     plays,
     tasks,
-    dynamodb: { requests: dynamodb.requests, readUnits: Math.round(dynamodb.readUnits), writeUnits: Math.round(dynamodb.writeUnits) },
+    dynamodb: { requests: dynamodb.requests, readUnits: Math.round(dynamodb.readUnits), writeUnits: Math.round(dynamodb.writeUnits), byOperation },
     seconds: Math.round(run.seconds * 10) / 10,
   };
 }
