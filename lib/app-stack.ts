@@ -9,6 +9,7 @@ import { Scoring } from './constructs/scoring.ts';
 import { TendEvents } from './constructs/tend-events.ts';
 import { UnsubscribeRoutes } from './constructs/unsubscribe-routes.ts';
 import type { DataStack } from './data-stack.ts';
+import { BUNDLED_CONFIG_CONTEXT, writeBundledConfig } from './bundled-config.ts';
 import { writeTemplatesModule } from './templates-module.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,8 @@ const buildDir = fileURLToPath(new URL('../.tend/build/', import.meta.url));
 export class AppStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { config: TendConfig; data: DataStack }) {
     super(scope, id, props);
+    // Every function bundles the config validated here (TendFunction): set before any child exists.
+    this.node.setContext(BUNDLED_CONFIG_CONTEXT, writeBundledConfig(props.config, buildDir));
     const { table, email } = props.data;
     const api = new IngestApi(this, 'Api');
     const scoring = new Scoring(this, 'Scoring', { schedule: props.config.scoring.schedule, rescoreSchedule: props.config.scoring.rescoreSchedule });

@@ -4,7 +4,7 @@ import type * as z from '../core/zod.ts';
 import { accountView, recordMilestone, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { formatPath } from '../core/config.ts';
+import { formatPath } from '../core/format-path.ts';
 import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
 import { idSchema } from '../core/schemas.ts';
 import { playRoutes } from './play-routes.ts';

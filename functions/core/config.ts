@@ -5,6 +5,9 @@ import { playSchema } from './plays/definition.ts';
 import { resolvePlays } from './plays/resolve.ts';
 import { isTimeZone } from './timezone.ts';
 import { templateIds } from './templates/catalogue.ts';
+import { formatPath } from './format-path.ts';
+
+export { formatPath };
 
 /** seed-004's 60-day onboarding checklist (first value is measured, not ticked). */
 export const DEFAULT_CHECKLIST = [
@@ -240,10 +243,6 @@ export function parseConfig(input: unknown, source = 'tend.config.ts'): TendConf
   if (result.success) return result.data;
   const lines = result.error.issues.flatMap(explain).map((i) => `  ${formatPath(i.path)}: ${i.message}`);
   throw new ConfigError(`${source} is not valid:\n${lines.join('\n')}`);
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '') || '(root)';
 }
 
 type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][]; issues?: Issue[] };

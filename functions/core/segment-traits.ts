@@ -1,4 +1,4 @@
-import { formatPath } from './config.ts';
+import { formatPath } from './format-path.ts';
 import { accountUpsertSchema } from './schemas.ts';
 import type { Account, AccountUpsert } from './types.ts';
 

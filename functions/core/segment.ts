@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from './zod.ts';
 import type { Clock } from './clock.ts';
-import { formatPath, type TendConfig } from './config.ts';
+import type { TendConfig } from './config.ts';
+import { formatPath } from './format-path.ts';
 import { ingestContacts, ingestEvents } from './ingest.ts';
 import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, EventPublisher, UsageRepo, UserLinks } from './ports.ts';
 import { ingestGroup } from './segment-group.ts';

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type * as z from '../core/zod.ts';
-import { formatPath } from '../core/config.ts';
+import { formatPath } from '../core/format-path.ts';
 import { PayloadTooLargeError, RateLimitedError, TendError, UnsupportedMediaTypeError, ValidationError } from '../core/errors.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;

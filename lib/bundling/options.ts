@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,8 +11,12 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
  * Code splitting: what a handler imports lazily (`import()`, e.g. the SSM client that reads the
  * signing key once per container, functions/adapters/signing-key.ts) goes to its own chunk, loaded
  * on first use instead of parsed at every cold start. The entry is `index.mjs`; chunks sit next to it.
+ *
+ * `config`: the JSON of the config synth validated (lib/bundled-config.ts), defined as
+ * `__TEND_CONFIG__` so the bundle uses it as is instead of parsing tend.config.ts at cold start
+ * (functions/shared/config.ts). Without it the bundle parses tend.config.ts when loaded.
  */
-export function bundleOptions(options: { entry: string; outdir: string; templates?: string }): BuildOptions {
+export function bundleOptions(options: { entry: string; outdir: string; templates?: string; config?: string }): BuildOptions {
   return {
     absWorkingDir: projectRoot,
     entryPoints: { index: options.entry },
@@ -32,6 +37,8 @@ export function bundleOptions(options: { entry: string; outdir: string; template
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     // Binds `__TEND_TEMPLATES__` in functions/core/templates/precompiled.ts to the synth's templates.
     inject: options.templates ? [options.templates] : [],
+    // A JSON string literal: `typeof` of it folds, so the parsing branch is dropped from the bundle.
+    define: options.config ? { __TEND_CONFIG__: JSON.stringify(readFileSync(options.config, 'utf8')) } : {},
     logLevel: 'warning',
   };
 }

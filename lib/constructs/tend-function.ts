@@ -3,6 +3,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type 
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import { BUNDLED_CONFIG_CONTEXT } from '../bundled-config.ts';
 import { bundleOptions, projectRoot } from '../bundling/options.ts';
 
 export interface TendFunctionProps {
@@ -13,6 +14,11 @@ export interface TendFunctionProps {
   memorySize?: number;
   /** A module of precompiled email templates (lib/templates-module.ts), for a function that sends email. */
   templates?: string;
+  /**
+   * The validated config's JSON file (lib/bundled-config.ts) to bundle; by default the one AppStack
+   * sets in the construct context. Without one, the function parses tend.config.ts at cold start.
+   */
+  config?: string;
 }
 
 /** Bundles in this process. Its fields name the bundle: CDK caches bundling by these options' JSON. */
@@ -24,10 +30,11 @@ class LocalEsbuild implements BundlingOptions {
   constructor(
     readonly entry: string,
     readonly templates?: string,
+    readonly config?: string,
   ) {
     this.local = {
       tryBundle: (outdir: string) => {
-        buildSync(bundleOptions({ entry: `${projectRoot}${entry}`, outdir, templates }));
+        buildSync(bundleOptions({ entry: `${projectRoot}${entry}`, outdir, templates, config }));
         return true;
       },
     };
@@ -48,7 +55,7 @@ export class TendFunction extends LambdaFunction {
       code: Code.fromAsset(projectRoot, {
         // The asset is identified by the bundle, not by the project's files.
         assetHashType: AssetHashType.OUTPUT,
-        bundling: new LocalEsbuild(props.entry, props.templates),
+        bundling: new LocalEsbuild(props.entry, props.templates, props.config ?? (scope.node.tryGetContext(BUNDLED_CONFIG_CONTEXT) as string | undefined)),
       }),
       handler: 'index.handler',
       description: props.description,
