@@ -29,8 +29,14 @@ export function suggestFeature(usage: UsageSummary): string {
   return usage.featuresAvailable.find((f) => !usage.featuresUsed.includes(f)) ?? usage.featuresAvailable[0] ?? 'the dashboard';
 }
 
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+// Made on first use: a process's first Intl.DateTimeFormat loads ICU data (~12 ms), which the
+// Plays Steps bundle paid at every cold start, email or not, when these were built at module load.
+let formats: { longDate: Intl.DateTimeFormat; monthName: Intl.DateTimeFormat } | undefined;
+const dateFormats = () =>
+  (formats ??= {
+    longDate: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+    monthName: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  });
 
 /** `a, b and c`. */
 export function listOf(items: string[]): string {
@@ -63,7 +69,7 @@ function yearFigures(days: UsageDay[], now: Date, features: string[]) {
     activeUsers: new Set(year.flatMap((d) => d.users)).size,
     userDays: year.reduce((s, d) => s + d.users.length, 0),
     featuresUsed: features.filter((f) => used.has(f)).length,
-    busiestMonth: busiest ? monthName.format(new Date(`${busiest[0]}-01T00:00:00Z`)) : 'not reached yet',
+    busiestMonth: busiest ? dateFormats().monthName.format(new Date(`${busiest[0]}-01T00:00:00Z`)) : 'not reached yet',
   };
 }
 
@@ -102,14 +108,14 @@ export function templateContext(input: ContextInput): TemplateContext {
       seatUsePercent: Math.round((usage.activeUsers / Math.max(1, usage.seats)) * 100),
       unusedFeatures: unused.length ? listOf(unused) : 'none, your team uses them all',
       trend: trendOf(input.days, now),
-      lastActive: usage.lastActiveDay ? longDate.format(new Date(`${usage.lastActiveDay}T00:00:00Z`)) : 'not yet',
+      lastActive: usage.lastActiveDay ? dateFormats().longDate.format(new Date(`${usage.lastActiveDay}T00:00:00Z`)) : 'not yet',
     },
     unsubscribeUrl: input.unsubscribeUrl,
   };
   if (input.withYear) context.year = yearFigures(input.days, now, features);
   if (account.renewalDate) {
     const renewal = new Date(account.renewalDate);
-    context.renewal = { date: longDate.format(renewal), daysLeft: Math.max(0, Math.ceil((renewal.getTime() - now.getTime()) / DAY_MS)) };
+    context.renewal = { date: dateFormats().longDate.format(renewal), daysLeft: Math.max(0, Math.ceil((renewal.getTime() - now.getTime()) / DAY_MS)) };
   }
   return context;
 }

@@ -6,7 +6,8 @@ import type { ActionOutcome } from '../types.ts';
 import type { AccountSnapshot } from './conditions.ts';
 import { holds } from './conditions.ts';
 import type { LoadedStep } from './snapshot.ts';
-import { asList, type PlayAction, type PlayStep } from './definition.ts';
+import { asList } from './as-list.ts';
+import type { PlayAction, PlayStep } from './definition.ts';
 
 export interface ActionDeps extends DeliveryDeps {
   accounts: Pick<AccountRepo, 'setStage'>;

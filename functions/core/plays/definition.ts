@@ -148,5 +148,4 @@ export type PlayAction = z.output<typeof actionSchema>;
 export type Condition = z.output<typeof conditionSchema>;
 export type Stage = (typeof STAGES)[number];
 
-/** A step's actions as a list. */
-export const asList = <T>(a: T | T[] | undefined): T[] => (a === undefined ? [] : Array.isArray(a) ? a : [a]);
+export { asList } from './as-list.ts';

@@ -1,5 +1,6 @@
 import { describeCondition } from './conditions.ts';
-import { asList, type PlayAction, type PlayDefinition, type PlayStep } from './definition.ts';
+import { asList } from './as-list.ts';
+import type { PlayAction, PlayDefinition, PlayStep } from './definition.ts';
 
 /**
  * A play as a Mermaid flowchart, drawn from its definition (what a CSM reads), not from the

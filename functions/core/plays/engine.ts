@@ -5,7 +5,8 @@ import type { RunRepo, RunRef } from '../ports.ts';
 import type { ActionOutcome, RunRecord, RunStep } from '../types.ts';
 import { perform, resolveActions, type ActionDeps } from './actions.ts';
 import { describeCondition, holds } from './conditions.ts';
-import { asList, type PlayDefinition, type PlayStep } from './definition.ts';
+import { asList } from './as-list.ts';
+import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
 import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps } from './snapshot.ts';
 

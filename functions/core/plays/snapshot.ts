@@ -8,7 +8,8 @@ import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
 import type { ScoreModel } from '../score/model.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import type { AccountSnapshot } from './conditions.ts';
-import { asList, type PlayAction, type PlayStep } from './definition.ts';
+import { asList } from './as-list.ts';
+import type { PlayAction, PlayStep } from './definition.ts';
 
 // Kept importable from here for callers written before first value got its own module.
 export { firstValueReached, type FirstValueCriteria } from '../first-value.ts';
