@@ -69,15 +69,16 @@ function boundaries(t: number, usageDays: number, frequencyDays: number) {
 
 // A batch scores every account on the same day (and a week before it): the day strings are
 // worked out once per day, not per account. Boundaries depend on the day only, not the hour.
-const recentBoundaries = new Map<string, ReturnType<typeof boundaries>>();
-function boundariesOf(now: Date, usageDays: number, frequencyDays: number) {
+// The few recent ones are searched by their numbers: no key string is built per account.
+type Boundaries = ReturnType<typeof boundaries>;
+const recentBoundaries: { dayNumber: number; usageDays: number; frequencyDays: number; found: Boundaries }[] = [];
+function boundariesOf(now: Date, usageDays: number, frequencyDays: number): Boundaries {
   const t = now.getTime();
-  const key = `${Math.floor(t / DAY_MS)}|${usageDays}|${frequencyDays}`;
-  let found = recentBoundaries.get(key);
-  if (!found) {
-    if (recentBoundaries.size >= 8) recentBoundaries.clear();
-    recentBoundaries.set(key, (found = boundaries(t, usageDays, frequencyDays)));
-  }
+  const dayNumber = Math.floor(t / DAY_MS);
+  for (const r of recentBoundaries) if (r.dayNumber === dayNumber && r.usageDays === usageDays && r.frequencyDays === frequencyDays) return r.found;
+  if (recentBoundaries.length >= 8) recentBoundaries.length = 0;
+  const found = boundaries(t, usageDays, frequencyDays);
+  recentBoundaries.push({ dayNumber, usageDays, frequencyDays, found });
   return found;
 }
 
@@ -94,8 +95,12 @@ function newestFirst(days: UsageDay[]): { list: UsageDay[]; backwards: boolean }
   return { list: [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)), backwards: false };
 }
 
-function addAll(set: Set<string>, ids: string[] | undefined) {
-  if (ids) for (let i = 0; i < ids.length; i++) set.add(ids[i]!);
+/** Adds ids to a set, made when the first id comes. */
+function addAll(set: Set<string> | undefined, ids: string[] | undefined): Set<string> | undefined {
+  if (!ids || ids.length === 0) return set;
+  set ??= new Set<string>();
+  for (let i = 0; i < ids.length; i++) set.add(ids[i]!);
+  return set;
 }
 
 /**
@@ -117,9 +122,10 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
   const usersFrom: number[] = [];
   const featureSeen = new Map<string, string>();
   let timedDays = false;
-  const departments = new Set<string>();
-  const sent = new Set<string>();
-  const engaged = new Set<string>();
+  // Most accounts send no departments nor emails: their sets are made on first use.
+  let departments: Set<string> | undefined;
+  let sent: Set<string> | undefined;
+  let engaged: Set<string> | undefined;
   let userFeatureDays = 0;
   let priorUserDays = 0;
   let recentUserDays = 0;
@@ -158,7 +164,7 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
       userDaysLast7 += active;
       if (active > 0) activeLast7 = true;
     } else if (day >= priorWeekFrom) userDaysPrior7 += active;
-    if (day >= activityFrom) addAll(departments, d.departments);
+    if (day >= activityFrom) departments = addAll(departments, d.departments);
     addTo(usage, day, active, weekFrom);
     if (month !== usage) addTo(month, day, active, weekFrom);
     if (day < usageFrom) continue;
@@ -168,14 +174,14 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
       sessions += d.sessions.length;
     }
     if (d.sessionSeconds) timedDays = true;
-    addAll(sent, d.emailsSent);
-    addAll(engaged, d.emailsOpened);
-    addAll(engaged, d.emailsClicked);
-    addAll(engaged, d.emailsReplied);
+    sent = addAll(sent, d.emailsSent);
+    engaged = addAll(engaged, d.emailsOpened);
+    engaged = addAll(engaged, d.emailsClicked);
+    engaged = addAll(engaged, d.emailsReplied);
   }
   while (usersFrom.length < starts.length) usersFrom.push(seen.size);
   let engagedSent = 0;
-  for (const id of engaged) if (sent.has(id)) engagedSent++;
+  if (engaged && sent) for (const id of engaged) if (sent.has(id)) engagedSent++;
   return {
     userFeatureDays,
     priorUserDays,
@@ -189,9 +195,9 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
     apiBefore,
     usage,
     month,
-    longest: timedDays ? longestSessions(days, usageFrom, end) : new Map<string, number>(),
-    departments,
-    sent: sent.size,
+    longest: timedDays ? longestSessions(days, usageFrom, end) : undefined,
+    departments: departments?.size ?? 0,
+    sent: sent?.size ?? 0,
     engagedSent,
     usersSince: (from: string) => usersFrom[starts.indexOf(from)]!,
     featuresSince: (from: string, among: string[]) => among.filter((f) => (featureSeen.get(f) ?? '') >= from),
@@ -252,7 +258,7 @@ function activityOf(x: Scan, premiumFeatures: string[]): ActivityFacts {
     userDaysPrior7: x.userDaysPrior7,
     weeklyActiveUsers: x.usersSince(x.weekFrom),
     premiumFeaturesUsed: x.featuresSince(x.activityFrom, premiumFeatures).length,
-    departmentsActive: x.departments.size,
+    departmentsActive: x.departments,
   };
 }
 
@@ -265,7 +271,7 @@ function signalsOf(account: Account, x: Scan, u: UsageSummary, features: string[
   const frequencyDays = Math.min(frequencyWindow, ageDays);
   const weeklyUsers = x.usersSince(x.weekFrom);
   let longestTotal = 0;
-  for (const v of x.longest.values()) longestTotal += v;
+  if (x.longest) for (const v of x.longest.values()) longestTotal += v;
   return {
     loginDaysPerWeek: recentUsers === 0 ? 0 : x.recentUserDays / recentUsers / (frequencyDays / 7),
     featureAdoption: features.length === 0 ? undefined : u.featuresUsed.length / features.length,
@@ -276,7 +282,7 @@ function signalsOf(account: Account, x: Scan, u: UsageSummary, features: string[
     weeklyActiveSeatRatio: account.seats ? weeklyUsers / account.seats : undefined,
     // Only products that send session ids have this signal; the rest leave it missing.
     sessionsPerUserWeek: x.sessionDays === 0 || u.activeUsers === 0 ? undefined : x.sessions / u.activeUsers / (windowDays / 7),
-    minutesPerUserWeek: x.longest.size === 0 || u.activeUsers === 0 ? undefined : longestTotal / 60 / u.activeUsers / (windowDays / 7),
+    minutesPerUserWeek: !x.longest || x.longest.size === 0 || u.activeUsers === 0 ? undefined : longestTotal / 60 / u.activeUsers / (windowDays / 7),
     apiUsageTrend: x.apiBefore > 0 && ageDays >= 2 * usageDays ? x.apiNow / x.apiBefore : undefined,
     trainingCompletion: trainingCourses.length
       ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size /
