@@ -55,11 +55,13 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
   const explain = options.explain ?? true;
   const totalWeight = model.components.reduce((s, c) => s + c.weight, 0);
   const components: ComponentResult[] = model.components.map((component) => {
-    const present = component.signals.flatMap((spec) => {
+    // A plain loop, not flatMap: this runs for every signal of every account scored.
+    const present: { spec: (typeof component.signals)[number]; value: number | string; score: number }[] = [];
+    for (const spec of component.signals) {
       const value = values[spec.signal];
       const score = value === undefined ? undefined : normalise(spec.normalise, value);
-      return score === undefined || value === undefined ? [] : [{ spec, value, score }];
-    });
+      if (score !== undefined && value !== undefined) present.push({ spec, value, score });
+    }
     const allWeight = component.signals.reduce((s, x) => s + x.weight, 0);
     const presentWeight = present.reduce((s, x) => s + x.spec.weight, 0);
     const score = presentWeight > 0 ? present.reduce((s, x) => s + x.score * x.spec.weight, 0) / presentWeight : null;
@@ -74,15 +76,17 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
         const beforeScore = before === undefined ? undefined : normalise(spec.normalise, before);
         const moved = before !== undefined && beforeScore !== undefined && Math.abs(beforeScore - s) >= NOTABLE_CHANGE;
         const text = explain ? signalInfo(spec.signal).describe(value) : '';
-        return {
+        const contribution: SignalContribution = {
           signal: spec.signal,
           value,
           score: round2(s),
           points: 0,
           pointsLost: 0,
           text: moved && explain ? `${text} (${shortValue(spec.signal, before)} a week ago)` : text,
-          ...(moved ? { before } : {}),
         };
+        // Set after, not spread into the literal (the slow path of object creation); still the last key.
+        if (moved) contribution.before = before;
+        return contribution;
       }),
     };
   });
@@ -94,7 +98,7 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
     return { modelId: model.id, modelVersion: model.version, score: null, tier: null, color: null, coverage, components, driversDown: [], driversUp: [] };
   }
 
-  const specs = new Map(model.components.map((c) => [c.id, c]));
+  const specs = componentsById(model);
   for (const c of scored) {
     const spec = specs.get(c.id)!;
     const presentWeight = c.signals.reduce((s, x) => s + (spec.signals.find((y) => y.signal === x.signal)?.weight ?? 0), 0);
@@ -117,6 +121,14 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
     .sort((a, b) => b.points - a.points)
     .slice(0, 3);
   return { modelId: model.id, modelVersion: model.version, score, tier: tier.name, color: tier.color, coverage, components, driversDown, driversUp };
+}
+
+/** A model's components by id (the last of an id, as a Map built from the list keeps): built once per model, not per call. */
+const byId = new WeakMap<ScoreModel, Map<string, ScoreModel['components'][number]>>();
+function componentsById(model: ScoreModel) {
+  let found = byId.get(model);
+  if (!found) byId.set(model, (found = new Map(model.components.map((c) => [c.id, c]))));
+  return found;
 }
 
 /** A model's tiers, top first: sorted once per model, not once per call (a scoring pass ranks ~35 daily scores). */

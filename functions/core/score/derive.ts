@@ -49,7 +49,7 @@ interface WindowTotals {
 /** The first day of each window (and tomorrow, where they all end) for a time and windows. */
 function boundaries(t: number, usageDays: number, frequencyDays: number) {
   const at = (back: number) => dayOf(t - back * DAY_MS);
-  return {
+  const b = {
     end: at(-1),
     usageFrom: at(usageDays),
     monthFrom: at(WINDOW_DAYS),
@@ -61,20 +61,46 @@ function boundaries(t: number, usageDays: number, frequencyDays: number) {
     apiNowFrom: at(usageDays - 1),
     apiBeforeFrom: at(2 * usageDays - 1),
   };
+  // The windows whose distinct users are counted, their first days newest first (deduplicated).
+  const starts = [...new Set([b.usageFrom, b.monthFrom, b.recentFrom, b.weekFrom])].sort().reverse();
+  const distinctFrom = [b.usageFrom, b.monthFrom, b.recentFrom, b.weekFrom, b.activityFrom].reduce((x, y) => (x < y ? x : y));
+  return { ...b, starts, distinctFrom };
 }
 
 // A batch scores every account on the same day (and a week before it): the day strings are
 // worked out once per day, not per account. Boundaries depend on the day only, not the hour.
-const recentBoundaries = new Map<string, ReturnType<typeof boundaries>>();
-function boundariesOf(now: Date, usageDays: number, frequencyDays: number) {
+// The few recent ones are searched by their numbers: no key string is built per account.
+type Boundaries = ReturnType<typeof boundaries>;
+const recentBoundaries: { dayNumber: number; usageDays: number; frequencyDays: number; found: Boundaries }[] = [];
+function boundariesOf(now: Date, usageDays: number, frequencyDays: number): Boundaries {
   const t = now.getTime();
-  const key = `${Math.floor(t / DAY_MS)}|${usageDays}|${frequencyDays}`;
-  let found = recentBoundaries.get(key);
-  if (!found) {
-    if (recentBoundaries.size >= 8) recentBoundaries.clear();
-    recentBoundaries.set(key, (found = boundaries(t, usageDays, frequencyDays)));
-  }
+  const dayNumber = Math.floor(t / DAY_MS);
+  for (const r of recentBoundaries) if (r.dayNumber === dayNumber && r.usageDays === usageDays && r.frequencyDays === frequencyDays) return r.found;
+  if (recentBoundaries.length >= 8) recentBoundaries.length = 0;
+  const found = boundaries(t, usageDays, frequencyDays);
+  recentBoundaries.push({ dayNumber, usageDays, frequencyDays, found });
   return found;
+}
+
+/**
+ * The days newest first, without copying when they arrive sorted. Rollups arrive oldest first
+ * (sort key order): those are read backwards. Days of the same date may then come in another
+ * order than a stable sort gives; nothing the scan computes depends on that order (counts, sets,
+ * latest days). Any other order is sorted, as a copy.
+ */
+function newestFirst(days: UsageDay[]): { list: UsageDay[]; backwards: boolean } {
+  let ascending = true;
+  for (let i = 1; i < days.length && ascending; i++) ascending = days[i - 1]!.day <= days[i]!.day;
+  if (ascending) return { list: days, backwards: true };
+  return { list: [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)), backwards: false };
+}
+
+/** Adds ids to a set, made when the first id comes. */
+function addAll(set: Set<string> | undefined, ids: string[] | undefined): Set<string> | undefined {
+  if (!ids || ids.length === 0) return set;
+  set ??= new Set<string>();
+  for (let i = 0; i < ids.length; i++) set.add(ids[i]!);
+  return set;
 }
 
 /**
@@ -82,100 +108,132 @@ function boundariesOf(now: Date, usageDays: number, frequencyDays: number) {
  * today, so the distinct users of a window are those seen by the time the pass leaves it: one
  * growing set, its size noted at each window's first day, replaces a set per window. A feature
  * is in a window when the latest day it was seen is.
+ *
+ * This runs for every account twice a scoring (today and a week back): it is written as plain
+ * loops over indices and counters, with no per-day arrays or closures (see bench/run.ts).
  */
 function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: number) {
-  const { end, usageFrom, monthFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom } = boundariesOf(
-    now,
-    usageDays,
-    frequencyDays,
-  );
+  const b = boundariesOf(now, usageDays, frequencyDays);
+  const { end, usageFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom, starts, distinctFrom } = b;
   const usage: WindowTotals = { from: usageFrom, userDays: 0, activeInLast7Days: false };
-  const month: WindowTotals = usageFrom === monthFrom ? usage : { from: monthFrom, userDays: 0, activeInLast7Days: false };
-  const totals = usage === month ? [usage] : [usage, month];
-  const distinctFrom = [usage.from, month.from, recentFrom, weekFrom, activityFrom].reduce((a, b) => (a < b ? a : b));
+  const month: WindowTotals = usageFrom === b.monthFrom ? usage : { from: b.monthFrom, userDays: 0, activeInLast7Days: false };
   const seen = new Set<string>();
-  // Window starts, newest first, and the distinct users seen from each on.
-  const starts = [...new Set([usage.from, month.from, recentFrom, weekFrom])].sort().reverse();
-  const usersFrom = new Map<string, number>();
-  let next = 0;
+  // The distinct users seen from each of `starts` on (same index).
+  const usersFrom: number[] = [];
   const featureSeen = new Map<string, string>();
-  const longest = new Map<string, number>();
   let timedDays = false;
-  const departments = new Set<string>();
-  const sent = new Set<string>();
-  const engaged = new Set<string>();
-  const s = {
-    userFeatureDays: 0,
-    priorUserDays: 0,
-    recentUserDays: 0,
-    sessionDays: 0,
-    sessions: 0,
-    userDaysLast7: 0,
-    userDaysPrior7: 0,
-    activeLast7: false,
-    apiNow: 0,
-    apiBefore: 0,
-  };
-  // Rollups arrive oldest first (sort key order): reversing that is linear for the sort.
-  const newestFirst = [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
-  for (const d of newestFirst) {
+  // Most accounts send no departments nor emails: their sets are made on first use.
+  let departments: Set<string> | undefined;
+  let sent: Set<string> | undefined;
+  let engaged: Set<string> | undefined;
+  let userFeatureDays = 0;
+  let priorUserDays = 0;
+  let recentUserDays = 0;
+  let sessionDays = 0;
+  let sessions = 0;
+  let userDaysLast7 = 0;
+  let userDaysPrior7 = 0;
+  let activeLast7 = false;
+  let apiNow = 0;
+  let apiBefore = 0;
+  const { list, backwards } = newestFirst(days);
+  const n = list.length;
+  for (let k = 0; k < n; k++) {
+    const d = list[backwards ? n - 1 - k : k]!;
     const day = d.day;
     if (day >= end) continue;
-    while (next < starts.length && day < starts[next]!) usersFrom.set(starts[next++]!, seen.size);
-    const active = d.users.length;
+    while (usersFrom.length < starts.length && day < starts[usersFrom.length]!) usersFrom.push(seen.size);
+    const users = d.users;
+    const active = users.length;
     // Distinct users and features are only counted in windows that end today: older days (the
     // prior window of growth) need sums only, and skipping them halves the hashing.
     if (day >= distinctFrom) {
-      for (const u of d.users) seen.add(u);
-      for (const f of d.features) if ((featureSeen.get(f) ?? '') < day) featureSeen.set(f, day);
-    }
-    const api = (d.apiUsers?.length ?? 0) > 0;
-    if (day >= priorFrom && day < usage.from) s.priorUserDays += active;
-    if (api && day >= apiBeforeFrom && day < apiNowFrom) s.apiBefore++;
-    if (api && day >= apiNowFrom) s.apiNow++;
-    if (day >= recentFrom) s.recentUserDays += active;
-    if (day >= weekFrom) {
-      s.userDaysLast7 += active;
-      if (active > 0) s.activeLast7 = true;
-    } else if (day >= priorWeekFrom) s.userDaysPrior7 += active;
-    if (day >= activityFrom && d.departments) for (const x of d.departments) departments.add(x);
-    for (const w of totals) {
-      if (day < w.from) continue;
-      w.userDays += active;
-      if (active > 0 && (w.lastActiveDay === undefined || day > w.lastActiveDay)) w.lastActiveDay = day;
-      if (active > 0 && day >= weekFrom) w.activeInLast7Days = true;
-    }
-    if (day < usage.from) continue;
-    s.userFeatureDays += d.userFeatures.length;
-    if (d.sessions !== undefined) {
-      s.sessionDays++;
-      s.sessions += d.sessions.length;
-    }
-    if (d.sessionSeconds) timedDays = true;
-    if (d.emailsSent) for (const id of d.emailsSent) sent.add(id);
-    for (const ids of [d.emailsOpened, d.emailsClicked, d.emailsReplied]) if (ids) for (const id of ids) engaged.add(id);
-  }
-  while (next < starts.length) usersFrom.set(starts[next++]!, seen.size);
-  // Session lengths in the days' own order, so their sum adds up in the same order as it always did
-  // (durations need not be whole seconds). Only products that send session ids have any.
-  if (timedDays) {
-    for (const d of days) {
-      if (!d.sessionSeconds || d.day < usage.from || d.day >= end) continue;
-      for (const entry of d.sessionSeconds) {
-        const cut = entry.lastIndexOf('|');
-        const session = entry.slice(0, cut);
-        const seconds = Number(entry.slice(cut + 1));
-        const before = longest.get(session);
-        // Math.max semantics, NaN included: a malformed entry poisons its session as it always did.
-        longest.set(session, before === undefined ? Math.max(0, seconds) : Math.max(before, seconds));
+      for (let i = 0; i < active; i++) seen.add(users[i]!);
+      const features = d.features;
+      for (let i = 0; i < features.length; i++) {
+        const f = features[i]!;
+        if ((featureSeen.get(f) ?? '') < day) featureSeen.set(f, day);
       }
     }
+    const api = (d.apiUsers?.length ?? 0) > 0;
+    if (day >= priorFrom && day < usageFrom) priorUserDays += active;
+    if (api && day >= apiBeforeFrom && day < apiNowFrom) apiBefore++;
+    if (api && day >= apiNowFrom) apiNow++;
+    if (day >= recentFrom) recentUserDays += active;
+    if (day >= weekFrom) {
+      userDaysLast7 += active;
+      if (active > 0) activeLast7 = true;
+    } else if (day >= priorWeekFrom) userDaysPrior7 += active;
+    if (day >= activityFrom) departments = addAll(departments, d.departments);
+    addTo(usage, day, active, weekFrom);
+    if (month !== usage) addTo(month, day, active, weekFrom);
+    if (day < usageFrom) continue;
+    userFeatureDays += d.userFeatures.length;
+    if (d.sessions !== undefined) {
+      sessionDays++;
+      sessions += d.sessions.length;
+    }
+    if (d.sessionSeconds) timedDays = true;
+    sent = addAll(sent, d.emailsSent);
+    engaged = addAll(engaged, d.emailsOpened);
+    engaged = addAll(engaged, d.emailsClicked);
+    engaged = addAll(engaged, d.emailsReplied);
   }
-  const usersSince = (from: string) => usersFrom.get(from)!;
-  const featuresSince = (from: string, among: string[]) => among.filter((f) => (featureSeen.get(f) ?? '') >= from);
+  while (usersFrom.length < starts.length) usersFrom.push(seen.size);
   let engagedSent = 0;
-  for (const id of engaged) if (sent.has(id)) engagedSent++;
-  return { ...s, usage, month, longest, departments, sent: sent.size, engagedSent, usersSince, featuresSince, recentFrom, weekFrom, activityFrom };
+  if (engaged && sent) for (const id of engaged) if (sent.has(id)) engagedSent++;
+  return {
+    userFeatureDays,
+    priorUserDays,
+    recentUserDays,
+    sessionDays,
+    sessions,
+    userDaysLast7,
+    userDaysPrior7,
+    activeLast7,
+    apiNow,
+    apiBefore,
+    usage,
+    month,
+    longest: timedDays ? longestSessions(days, usageFrom, end) : undefined,
+    departments: departments?.size ?? 0,
+    sent: sent?.size ?? 0,
+    engagedSent,
+    usersSince: (from: string) => usersFrom[starts.indexOf(from)]!,
+    featuresSince: (from: string, among: string[]) => among.filter((f) => (featureSeen.get(f) ?? '') >= from),
+    recentFrom,
+    weekFrom,
+    activityFrom,
+  };
+}
+
+/** Adds a day to a window's totals when it falls in the window. */
+function addTo(w: WindowTotals, day: string, active: number, weekFrom: string) {
+  if (day < w.from) return;
+  w.userDays += active;
+  if (active > 0 && (w.lastActiveDay === undefined || day > w.lastActiveDay)) w.lastActiveDay = day;
+  if (active > 0 && day >= weekFrom) w.activeInLast7Days = true;
+}
+
+/**
+ * The longest length seen of each session, in the days' own order, so their sum adds up in the
+ * same order as it always did (durations need not be whole seconds). Only products that send
+ * session ids have any.
+ */
+function longestSessions(days: UsageDay[], from: string, end: string) {
+  const longest = new Map<string, number>();
+  for (const d of days) {
+    if (!d.sessionSeconds || d.day < from || d.day >= end) continue;
+    for (const entry of d.sessionSeconds) {
+      const cut = entry.lastIndexOf('|');
+      const session = entry.slice(0, cut);
+      const seconds = Number(entry.slice(cut + 1));
+      const before = longest.get(session);
+      // Math.max semantics, NaN included: a malformed entry poisons its session as it always did.
+      longest.set(session, before === undefined ? Math.max(0, seconds) : Math.max(before, seconds));
+    }
+  }
+  return longest;
 }
 
 type Scan = ReturnType<typeof scan>;
@@ -200,7 +258,7 @@ function activityOf(x: Scan, premiumFeatures: string[]): ActivityFacts {
     userDaysPrior7: x.userDaysPrior7,
     weeklyActiveUsers: x.usersSince(x.weekFrom),
     premiumFeaturesUsed: x.featuresSince(x.activityFrom, premiumFeatures).length,
-    departmentsActive: x.departments.size,
+    departmentsActive: x.departments,
   };
 }
 
@@ -213,7 +271,7 @@ function signalsOf(account: Account, x: Scan, u: UsageSummary, features: string[
   const frequencyDays = Math.min(frequencyWindow, ageDays);
   const weeklyUsers = x.usersSince(x.weekFrom);
   let longestTotal = 0;
-  for (const v of x.longest.values()) longestTotal += v;
+  if (x.longest) for (const v of x.longest.values()) longestTotal += v;
   return {
     loginDaysPerWeek: recentUsers === 0 ? 0 : x.recentUserDays / recentUsers / (frequencyDays / 7),
     featureAdoption: features.length === 0 ? undefined : u.featuresUsed.length / features.length,
@@ -224,7 +282,7 @@ function signalsOf(account: Account, x: Scan, u: UsageSummary, features: string[
     weeklyActiveSeatRatio: account.seats ? weeklyUsers / account.seats : undefined,
     // Only products that send session ids have this signal; the rest leave it missing.
     sessionsPerUserWeek: x.sessionDays === 0 || u.activeUsers === 0 ? undefined : x.sessions / u.activeUsers / (windowDays / 7),
-    minutesPerUserWeek: x.longest.size === 0 || u.activeUsers === 0 ? undefined : longestTotal / 60 / u.activeUsers / (windowDays / 7),
+    minutesPerUserWeek: !x.longest || x.longest.size === 0 || u.activeUsers === 0 ? undefined : longestTotal / 60 / u.activeUsers / (windowDays / 7),
     apiUsageTrend: x.apiBefore > 0 && ageDays >= 2 * usageDays ? x.apiNow / x.apiBefore : undefined,
     trainingCompletion: trainingCourses.length
       ? new Set((account.trainingsCompleted ?? []).map((t) => t.slice(t.indexOf('|') + 1)).filter((c) => trainingCourses.includes(c))).size /
