@@ -68,3 +68,17 @@ export class RateLimitedError extends TendError {
     super(message, 'RateLimitedError', 429, { retryAfterSeconds: retryAfter });
   }
 }
+
+/**
+ * A usage day that can take no more (DynamoDB's 400 KB item limit): the repository throws it, and
+ * ingest rejects that account-day's events alone while the rest of the batch is stored.
+ */
+export class UsageDayFullError extends Error {
+  constructor(
+    readonly accountId: string,
+    readonly day: string,
+  ) {
+    super(`the usage of account "${accountId}" on ${day} has reached the 400 KB a day can hold; its events were not stored`);
+    this.name = 'UsageDayFullError';
+  }
+}

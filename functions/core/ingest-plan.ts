@@ -71,3 +71,20 @@ export function eventOutcomes(
   });
   return { accepted: results.filter((r) => r.status === 'accepted').length, duplicates: results.filter((r) => r.status === 'duplicate').length, results };
 }
+
+/** The events of account-days that are full (DynamoDB's item limit), rejected with the reason; others untouched. */
+export function rejectionsOfFullDays(
+  events: UsageEvent[],
+  rejected: RejectedEvent[],
+  full: { accountId: string; day: string; message: string }[],
+): RejectedEvent[] {
+  if (full.length === 0) return [];
+  const already = new Set(rejected.map((r) => r.index));
+  const out: RejectedEvent[] = [];
+  events.forEach((e, index) => {
+    if (already.has(index)) return;
+    const day = full.find((f) => f.accountId === e.accountId && f.day === dayOf(new Date(e.timestamp)));
+    if (day) out.push({ index, id: e.id, error: day.message });
+  });
+  return out;
+}

@@ -1,4 +1,5 @@
-import { eventKey, eventOutcomes, planEvents, type EventOutcome, type RejectedEvent } from './ingest-plan.ts';
+import { eventKey, eventOutcomes, planEvents, rejectionsOfFullDays, type EventOutcome, type RejectedEvent } from './ingest-plan.ts';
+import { UsageDayFullError } from './errors.ts';
 import type { AccountRepo, ContactRepo, DirtyAccounts, FeedbackRepo, UsageRepo } from './ports.ts';
 import type { Clock } from './clock.ts';
 import type { ContactUpsert, Survey, Ticket, UsageEvent } from './types.ts';
@@ -28,11 +29,19 @@ export async function ingestEvents(
   const known = await deps.accounts.existing([...new Set(events.map((e) => e.accountId))]);
   const { rejected, groups } = planEvents(events, known);
   const firstSeen = new Set<string>();
+  const full: UsageDayFullError[] = [];
   await Promise.all(
     groups.map(async (g) => {
-      for (const id of await deps.usage.record(g.accountId, g.day, g.events)) firstSeen.add(eventKey(g.accountId, id));
+      try {
+        for (const id of await deps.usage.record(g.accountId, g.day, g.events)) firstSeen.add(eventKey(g.accountId, id));
+      } catch (err) {
+        // A day at DynamoDB's item limit refuses its events alone: the rest of the batch is stored.
+        if (err instanceof UsageDayFullError) full.push(err);
+        else throw err;
+      }
     }),
   );
+  rejected.push(...rejectionsOfFullDays(events, rejected, full));
   // After the usage is stored: the rescoring job then finds the data it was marked for. Replays
   // mark too: a retry after a crash right after the usage write must still get it rescored.
   await deps.dirty.mark([...new Set(groups.map((g) => g.accountId))], deps.clock.now());

@@ -30,17 +30,19 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   if (decision.kind === 'none') return undefined;
   if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier };
   const { stored, write } = decision;
-  if (!write) return { ...stored, written: false };
-  // Events go out only after the score (with its flags) is stored: a crash in between re-raises
-  // nothing on the next run, because the stored flags already hold the change.
-  // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
-  const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt });
-  if (!won) return { ...stored, written: false };
-  if (decision.events.length) await deps.events.publish(decision.events);
-  // First value has one owner (first-value.ts): recorded once, announced by the call that recorded it.
+  if (write) {
+    // Events go out only after the score (with its flags) is stored: a crash in between re-raises
+    // nothing on the next run, because the stored flags already hold the change.
+    // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
+    const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt });
+    if (!won) return { ...stored, written: false };
+    if (decision.events.length) await deps.events.publish(decision.events);
+  }
+  // First value has one owner (first-value.ts): recorded once, announced by the call that recorded
+  // it; also by a rescoring that stores nothing new, so time to first value is not a day late.
   if (decision.firstValue && deps.firstValue)
     await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
-  return { ...stored, written: true };
+  return { ...stored, written: write };
 }
 
 /**

@@ -2,12 +2,24 @@ import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient }
 import type { UsageRepo } from '../core/ports.ts';
 import type { UsageDay, UsageEvent } from '../core/types.ts';
 import { keys } from './keys.ts';
+import { isItemTooLarge } from './errors.ts';
+import { UsageDayFullError } from '../core/errors.ts';
 import { ttlIn, writeIf } from './items.ts';
 import { chunksOf, claimAndRecord, distinctIds, eventHash, unclaimed } from './usage-claims.ts';
 import { isTraining, rollupOf } from './usage-rollup.ts';
 
 /** Usage rollups live 400 days: long enough for a year-over-year look at renewal. */
 const USAGE_TTL_DAYS = 400;
+
+/** The claims-and-usage write; a day over DynamoDB's item limit is told apart for ingest to reject alone. */
+async function writeDay(db: DynamoDBDocumentClient, command: UpdateCommand, accountId: string, day: string): Promise<boolean> {
+  try {
+    return await writeIf(db, command);
+  } catch (err) {
+    if (isItemTooLarge(err)) throw new UsageDayFullError(accountId, day);
+    throw err;
+  }
+}
 
 /**
  * One item per account and day: string sets (users, features...) and the claims of the event ids
@@ -27,7 +39,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
         let pending = chunk;
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt > chunk.length + 3) throw new Error(`usage of ${accountId} on ${day}: claims kept being refused`);
-          if (await writeIf(db, claimAndRecord(table, key, day, expiresAt, pending, rollupOf(pending)))) {
+          if (await writeDay(db, claimAndRecord(table, key, day, expiresAt, pending, rollupOf(pending)), accountId, day)) {
             firstSeen.push(...pending);
             break;
           }

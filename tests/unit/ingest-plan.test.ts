@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventKey, eventOutcomes, planEvents } from '../../functions/core/ingest-plan.ts';
+import { ingestEvents } from '../../functions/core/ingest.ts';
+import { UsageDayFullError } from '../../functions/core/errors.ts';
+import { isItemTooLarge } from '../../functions/data/errors.ts';
 import type { UsageEvent } from '../../functions/core/types.ts';
 
 const ev = (id: string, accountId = 'acme', over: Partial<UsageEvent> = {}): UsageEvent => ({
@@ -87,5 +90,43 @@ describe('eventOutcomes: each event answered once', () => {
     expect(out.accepted).toBe(statuses.filter((s) => s === 'accepted').length);
     expect(out.duplicates).toBe(statuses.filter((s) => s === 'duplicate').length);
     expect(out.results.map((r) => r.index)).toEqual(events.map((_, i) => i));
+  });
+});
+
+describe('ingestEvents with a full account-day', () => {
+  it('rejects the events of a day at the item limit alone; the rest of the batch is stored', async () => {
+    const at = (day: string) => `${day}T10:00:00.000Z`;
+    const events = [
+      { id: 'a', accountId: 'full', userId: 'u1', name: 'x', timestamp: at('2026-03-02') },
+      { id: 'b', accountId: 'ok', userId: 'u1', name: 'x', timestamp: at('2026-03-02') },
+      { id: 'c', accountId: 'full', userId: 'u2', name: 'x', timestamp: at('2026-03-03') },
+      { id: 'd', accountId: 'ghost', userId: 'u1', name: 'x', timestamp: at('2026-03-02') },
+    ] as UsageEvent[];
+    const marked: string[] = [];
+    const result = await ingestEvents(
+      {
+        clock: { now: () => new Date('2026-03-03T12:00:00Z') },
+        accounts: { existing: async (ids: string[]) => new Set(ids.filter((i) => i !== 'ghost')) } as never,
+        usage: {
+          record: async (accountId, day, evs) => {
+            if (accountId === 'full' && day === '2026-03-02') throw new UsageDayFullError(accountId, day);
+            return evs.map((e) => e.id);
+          },
+          days: async () => [],
+        },
+        dirty: { mark: async (ids: string[]) => void marked.push(...ids) } as never,
+      },
+      events,
+    );
+    expect(result.results.map((r) => r.status)).toEqual(['rejected', 'accepted', 'accepted', 'rejected']);
+    expect(result.results[0]!.reason).toMatch(/full.*2026-03-02.*400 KB/);
+    expect(result.rejected.map((r) => r.index).sort()).toEqual([0, 3]);
+  });
+
+  it('tells DynamoDB refusing an item over 400 KB from other validation errors', () => {
+    expect(isItemTooLarge({ name: 'ValidationException', message: 'Item size to update has exceeded the maximum allowed size' })).toBe(true);
+    expect(isItemTooLarge({ name: 'ValidationException', message: 'Item size has exceeded the maximum allowed size' })).toBe(true);
+    expect(isItemTooLarge({ name: 'ValidationException', message: 'One or more parameter values were invalid' })).toBe(false);
+    expect(isItemTooLarge({ name: 'ConditionalCheckFailedException', message: 'exceeded the maximum allowed size' })).toBe(false);
   });
 });

@@ -117,6 +117,18 @@ describe('scoreAccount', () => {
     expect(w.milestones).toEqual(['acme']);
     expect(w.published.map((e) => e.type)).toContain('milestone.reached');
   });
+
+  it('records first value on a rescoring that writes no score, not a day later', async () => {
+    const w = world();
+    w.use(4);
+    expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: true });
+    expect(w.milestones).toEqual([]);
+    // Within the hour nothing moved (no score write), but first value now holds under the criteria.
+    w.later(3_600_000);
+    w.deps.firstValue = { activeUsers: 2, features: 2 };
+    expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: false });
+    expect(w.milestones).toEqual(['acme']);
+  });
 });
 
 describe('scoreAccount races and failures', () => {
