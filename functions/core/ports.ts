@@ -68,9 +68,9 @@ export interface ScoringInputs {
 /** Accounts with data newer than their score, for the rescoring job. */
 export interface DirtyAccounts {
   mark(accountIds: string[], at: Date): Promise<void>;
-  /** Takes the given shards off the "shards with marks" item: those of them that had marks. */
+  /** Takes the flags of the given shards that have marks: those shards, to be queried now. */
   claimShards(shards: number[]): Promise<number[]>;
-  /** Puts shards back on it (their marks were not all cleared: the next run tries again). */
+  /** Flags shards again (their marks were not all cleared: the next run tries again). */
   remarkShards(shards: number[]): Promise<void>;
   /** Marked accounts of a shard, with the time they were marked. */
   list(shard: number): Promise<{ accountId: string; markedAt: string }[]>;

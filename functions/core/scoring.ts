@@ -48,8 +48,8 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
 /**
  * Rescores the accounts marked with new data since their score, then clears each mark unless
  * more data arrived meanwhile: every account with news is rescored soon, once, not per event.
- * Only the shards the "shards with marks" item names are queried: an hour without news costs one
- * small write and no Query.
+ * Only the flagged shards are queried: an hour without news costs one read of the 16 flags and no
+ * Query.
  */
 export async function rescoreDirty(
   deps: ScoringDeps & { dirty: DirtyAccounts },

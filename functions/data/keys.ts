@@ -40,7 +40,8 @@ export const keys = {
   dirty: (accountId: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: accountId }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
   /** The shards that have marks: the hourly rescoring reads this one item and queries only those. */
-  dirtyShards: { pk: 'DIRTY', sk: 'SHARDS' },
+  /** Says a shard has marks: one small item per shard (own partition key), so no key takes every ingest call's write. */
+  dirtyFlag: (shard: number) => ({ pk: `DIRTYFLAG#${shard}`, sk: 'FLAG' }),
   /** The fitted churn model: one item, read once per scoring batch. */
   churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
   contact: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `${SCORED}PERSON#${email.toLowerCase()}` }),

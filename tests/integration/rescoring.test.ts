@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, shardOf } from '../../functions/data/keys.ts';
+import { ACCOUNT_SHARDS, keys, shardOf } from '../../functions/data/keys.ts';
+import { dirtyAccounts } from '../../functions/data/dirty.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const start = Date.parse('2026-05-04T00:00:00Z');
@@ -22,9 +23,12 @@ describe('rescoring after new data', () => {
         }),
       )
     ).Items ?? [];
-  const markedShards = async () => [
-    ...(((await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.dirtyShards }))).Item?.shards as Set<number>) ?? []),
-  ];
+  const markedShards = async () => {
+    const flags = await Promise.all(
+      Array.from({ length: ACCOUNT_SHARDS }, (_, i) => rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.dirtyFlag(i) }))),
+    );
+    return flags.flatMap((f, i) => (f.Item ? [i] : []));
+  };
   const score = async () => (await rt.items('fresh', keys.score('fresh').sk))[0];
   const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
   const event = (id: string, userId: string) => ({
@@ -70,5 +74,33 @@ describe('rescoring after new data', () => {
     await rescore();
     expect(rt.dynamo.operations.Query ?? 0).toBe(queries);
     expect(await score()).toEqual(after);
+  });
+});
+
+describe('shard flags', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date(start), paused: true });
+  });
+  afterAll(() => rt?.stop());
+
+  it('flag each marked shard in its own item, and a claim takes only the flags it read', async () => {
+    const dirty = dirtyAccounts(rt.db, rt.tableName);
+    const ids = Array.from({ length: 40 }, (_, i) => `acct-${i}`);
+    await dirty.mark(ids, new Date(start));
+    const shards = [...new Set(ids.map(shardOf))].sort((a, b) => a - b);
+    const flags = async () =>
+      (
+        await Promise.all(Array.from({ length: ACCOUNT_SHARDS }, (_, i) => rt.db.send(new GetCommand({ TableName: rt.tableName, Key: keys.dirtyFlag(i) }))))
+      ).flatMap((f, i) => (f.Item ? [i] : []));
+    expect(await flags()).toEqual(shards);
+    // No single key takes every write: each flag is its own partition key.
+    expect(new Set(shards.map((s) => keys.dirtyFlag(s).pk)).size).toBe(shards.length);
+    expect(await dirty.claimShards(Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i))).toEqual(shards);
+    expect(await flags()).toEqual([]);
+    // A quiet hour: nothing flagged, one read and nothing claimed.
+    expect(await dirty.claimShards([0, 1, 2])).toEqual([]);
+    await dirty.remarkShards([shards[0]!]);
+    expect(await flags()).toEqual([shards[0]]);
   });
 });
