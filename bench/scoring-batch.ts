@@ -17,6 +17,7 @@ import { decideScore } from '../functions/core/score/decide.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
 import { dirtyAccounts } from '../functions/data/dirty.ts';
 import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
+import { scoringPolicy } from '../functions/core/score/policy.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
 import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
@@ -141,21 +142,13 @@ export async function scoringBatchBench() {
 
     // 2. Scoring's own requests and capacity units, in process.
     const config = parseConfig(userConfig);
-    const modelFor = modelResolver(config.scoreModel);
     const m = metered(db);
     let published = 0;
     const deps: ScoringDeps = {
       clock: { now: () => new Date(rt.clock.nowMs()) },
-      modelFor,
-      features: config.product.features,
-      premiumFeatures: config.product.premiumFeatures,
-      trainingCourses: config.product.trainingCourses,
-      fallingFastPoints: config.scoring.fallingFastPoints,
-      windows: config.scoring.windows,
-      flagThresholds: config.scoring.flags,
-      firstValue: config.milestones.firstValue,
+      ...scoringPolicy(config),
       inputs: scoringInputs(m.db, rt.tableName),
-      scores: scoreRepo(m.db, rt.tableName, modelFor),
+      scores: scoreRepo(m.db, rt.tableName, modelResolver(config.scoreModel)),
       accounts: accountRepo(m.db, rt.tableName),
       events: { publish: async (e) => void (published += e.length) },
     };

@@ -1,29 +1,21 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
-import { modelResolver } from '../core/score/presets/index.ts';
+import { scoringPolicy } from '../core/score/policy.ts';
 import { rescoreDirty, scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
 
 const logger = new Logger({ serviceName: 'tend-score' });
-const modelFor = modelResolver(config.scoreModel);
 const deps = {
   clock: systemClock,
-  modelFor,
-  features: config.product.features,
-  premiumFeatures: config.product.premiumFeatures,
-  trainingCourses: config.product.trainingCourses,
-  fallingFastPoints: config.scoring.fallingFastPoints,
-  windows: config.scoring.windows,
-  flagThresholds: config.scoring.flags,
+  ...scoringPolicy(config),
   accounts: root.accounts(),
   scores: root.scores(),
   inputs: root.scoringInputs(),
   events: root.events(),
   dirty: root.dirty(),
-  firstValue: config.milestones.firstValue,
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
