@@ -44,8 +44,16 @@ export function noneClaimed(count: number): string {
 export const unclaimed = (events: UsageEvent[], claimed: ReadonlySet<string>) => events.filter((e) => !claimed.has(eventHash(e.id)));
 
 /**
+ * Claims an account-day item holds itself; past them the day is closed (`closed`) and its further
+ * claims go to shard items (usage-overflow.ts). About 1.5 KB of hashes: a quiet day stays one small
+ * item written once per batch, and a busy day's single-event writes stay small.
+ */
+export const DAY_CLAIMS = 128;
+
+/**
  * One atomic write: claims the events' ids and adds their rollup, refused (nothing written) when
- * any of the ids is already claimed. At most CLAIMS_PER_WRITE events, each id once.
+ * any of the ids is already claimed, the day is closed, or the day's claims would pass
+ * DAY_CLAIMS. At most CLAIMS_PER_WRITE events, each id once.
  */
 export function claimAndRecord(
   table: string,
@@ -56,18 +64,36 @@ export function claimAndRecord(
   rollup: RollupSets,
 ): UpdateCommand {
   const hashes = events.map((e) => eventHash(e.id));
-  const sets = Object.entries({ ids: new Set(hashes), ...rollup }).filter(([, v]) => v.size > 0);
+  return rollupUpdate(
+    table,
+    key,
+    day,
+    expiresAt,
+    { ids: new Set(hashes), ...rollup },
+    {
+      condition: `attribute_not_exists(#closed) AND (attribute_not_exists(#ids) OR size(#ids) <= :room) AND ${noneClaimed(hashes.length)}`,
+      names: { '#closed': 'closed', '#ids': 'ids' },
+      values: { ...Object.fromEntries(hashes.map((h, i) => [`:h${i}`, h])), ':room': DAY_CLAIMS - hashes.length },
+    },
+  );
+}
+
+/** ADD the non-empty sets to an account-day item (DynamoDB refuses an empty set), optionally on a condition. */
+export function rollupUpdate(
+  table: string,
+  key: Record<string, string>,
+  day: string,
+  expiresAt: number,
+  sets: Record<string, Set<string>>,
+  when?: { condition: string; names: Record<string, string>; values: Record<string, unknown> },
+): UpdateCommand {
+  const added = Object.entries(sets).filter(([, v]) => v.size > 0);
   return new UpdateCommand({
     TableName: table,
     Key: key,
-    UpdateExpression: `ADD ${sets.map(([k]) => `#${k} :${k}`).join(', ')} SET #day = :day, expiresAt = :exp`,
-    ConditionExpression: noneClaimed(hashes.length),
-    ExpressionAttributeNames: { ...Object.fromEntries(sets.map(([k]) => [`#${k}`, k])), '#day': 'day' },
-    ExpressionAttributeValues: {
-      ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
-      ...Object.fromEntries(hashes.map((h, i) => [`:h${i}`, h])),
-      ':day': day,
-      ':exp': expiresAt,
-    },
+    UpdateExpression: `${added.length ? `ADD ${added.map(([k]) => `#${k} :${k}`).join(', ')} ` : ''}SET #day = :day, expiresAt = :exp`,
+    ConditionExpression: when?.condition,
+    ExpressionAttributeNames: { ...Object.fromEntries(added.map(([k]) => [`#${k}`, k])), '#day': 'day', ...when?.names },
+    ExpressionAttributeValues: { ...Object.fromEntries(added.map(([k, v]) => [`:${k}`, v])), ':day': day, ':exp': expiresAt, ...when?.values },
   });
 }

@@ -5,7 +5,8 @@ import { keys } from './keys.ts';
 import { isItemTooLarge } from './errors.ts';
 import { UsageDayFullError } from '../core/errors.ts';
 import { ttlIn, writeIf } from './items.ts';
-import { chunksOf, claimAndRecord, distinctIds, eventHash, unclaimed } from './usage-claims.ts';
+import { chunksOf, claimAndRecord, DAY_CLAIMS, distinctIds, eventHash, rollupUpdate, unclaimed } from './usage-claims.ts';
+import { claimOverflow } from './usage-overflow.ts';
 import { isTraining, rollupOf } from './usage-rollup.ts';
 
 /** Usage rollups live 400 days: long enough for a year-over-year look at renewal. */
@@ -22,20 +23,38 @@ async function writeDay(db: DynamoDBDocumentClient, command: UpdateCommand, acco
 }
 
 /**
+ * Days this container saw closed, with their frozen claims: a busy day's next events skip the write
+ * the closed item would refuse. Only a hint: the overflow's rollup write checks `closed` again.
+ * Bounded; a closed day's claims never change, so an entry is never stale while its table stands.
+ */
+const closedDays = new Map<string, ReadonlySet<string>>();
+function rememberClosed(key: string, ids: ReadonlySet<string>) {
+  if (closedDays.size >= 1_000) closedDays.delete(closedDays.keys().next().value!);
+  closedDays.set(key, ids);
+}
+
+/**
  * One item per account and day: string sets (users, features...) and the claims of the event ids
  * it counted (usage-claims.ts). An event's id and its rollup are added in one conditional write,
  * so a replayed id adds nothing, whatever body it carries, and racing deliveries of one id
- * resolve to exactly one that counts. No transaction, nothing to repair after a crash.
+ * resolve to exactly one that counts. No transaction, nothing to repair after a crash. Past
+ * DAY_CLAIMS ids the day is closed and further claims go to shard items (usage-overflow.ts).
  */
 export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo {
   return {
     async record(accountId, day, events) {
       const key = keys.usageDay(accountId, day);
+      const cacheKey = `${table}\u0000${key.pk}\u0000${day}`;
       const expiresAt = ttlIn(new Date(`${day}T00:00:00Z`), USAGE_TTL_DAYS);
       const firstSeen: UsageEvent[] = [];
       const trainings = new Set<string>();
+      const overflow: UsageEvent[] = [];
       // One chunk after the other: they write the same item.
       for (const chunk of chunksOf(distinctIds(events))) {
+        if (closedDays.has(cacheKey)) {
+          overflow.push(...chunk);
+          continue;
+        }
         let pending = chunk;
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt > chunk.length + 3) throw new Error(`usage of ${accountId} on ${day}: claims kept being refused`);
@@ -43,13 +62,26 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             firstSeen.push(...pending);
             break;
           }
-          // Refused: some ids are claimed (by an earlier delivery or a racing one). Drop those, retry the rest.
+          // Refused: some ids are claimed (by an earlier delivery or a racing one), or the day is full. Drop the claimed, retry the rest.
           const stored = await claimsOf(db, table, key);
           const replays = pending.filter((e) => stored.ids.has(eventHash(e.id)));
           pending = unclaimed(pending, stored.ids);
           // A replayed training may follow a crash before its account write: the day's stored trainings (first bodies only) go again.
           if (replays.some(isTraining)) stored.trainings.forEach((t) => trainings.add(t));
+          if (pending.length > 0 && (stored.closed || stored.ids.size + pending.length > DAY_CLAIMS)) {
+            rememberClosed(cacheKey, stored.closed ? stored.ids : await closeDay(db, table, key, day, expiresAt));
+            overflow.push(...pending);
+            break;
+          }
         }
+      }
+      if (overflow.length) {
+        // A replayed training among the frozen claims may follow a crash before its account write, as above.
+        const frozen = closedDays.get(cacheKey);
+        if (overflow.some((e) => isTraining(e) && frozen?.has(eventHash(e.id)))) (await claimsOf(db, table, key)).trainings.forEach((t) => trainings.add(t));
+        const busy = await recordOverflow(db, table, { accountId, day, key, expiresAt, cacheKey }, overflow);
+        firstSeen.push(...busy.counted);
+        busy.sameBody.filter(isTraining).forEach((e) => rollupOf([e]).trainings.forEach((t) => trainings.add(t)));
       }
       rollupOf(firstSeen).trainings.forEach((t) => trainings.add(t));
       // Training lasts longer than the usage window: completions are kept on the account itself.
@@ -98,11 +130,53 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
   };
 }
 
-/** The claimed id hashes of an account-day, and the trainings it recorded; strongly consistent, to see a racing write. */
+/** The claimed id hashes of an account-day, the trainings it recorded, and whether it is closed; strongly consistent, to see a racing write. */
 async function claimsOf(db: DynamoDBDocumentClient, table: string, key: Record<string, string>) {
-  const out = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true, ProjectionExpression: 'ids, trainings' }));
+  const out = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true, ProjectionExpression: 'ids, trainings, closed' }));
   return {
     ids: (out.Item?.ids as Set<string> | undefined) ?? new Set<string>(),
     trainings: (out.Item?.trainings as Set<string> | undefined) ?? new Set<string>(),
+    closed: out.Item?.closed === true,
   };
+}
+
+/** Closes an account-day to further claims and returns the claims it froze with (read in the same write). */
+async function closeDay(db: DynamoDBDocumentClient, table: string, key: Record<string, string>, day: string, expiresAt: number): Promise<ReadonlySet<string>> {
+  const out = await db.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET #closed = :yes, #day = :day, expiresAt = :exp',
+      ExpressionAttributeNames: { '#closed': 'closed', '#day': 'day' },
+      ExpressionAttributeValues: { ':yes': true, ':day': day, ':exp': expiresAt },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return (out.Attributes?.ids as Set<string> | undefined) ?? new Set<string>();
+}
+
+/**
+ * A closed day's events: those not in its frozen claims are claimed in shards, then their rollup
+ * (and that of same-body replays) is added, on the condition that the day is closed. Refused, the
+ * closed-day hint was wrong (the item was replaced): the day is closed now and ids found in its
+ * claims are dropped as counted there.
+ */
+async function recordOverflow(
+  db: DynamoDBDocumentClient,
+  table: string,
+  at: { accountId: string; day: string; key: Record<string, string>; expiresAt: number; cacheKey: string },
+  events: UsageEvent[],
+): Promise<{ counted: UsageEvent[]; sameBody: UsageEvent[] }> {
+  let frozen = closedDays.get(at.cacheKey) ?? new Set<string>();
+  const claims = await claimOverflow(db, table, at.accountId, at.day, at.expiresAt, unclaimed(events, frozen));
+  const closed = { condition: 'attribute_exists(#closed)', names: { '#closed': 'closed' }, values: {} };
+  for (let attempt = 0; ; attempt++) {
+    const counted = unclaimed(claims.claimed, frozen);
+    const sameBody = unclaimed(claims.sameBody, frozen);
+    const sets = rollupOf([...counted, ...sameBody]);
+    if (await writeDay(db, rollupUpdate(table, at.key, at.day, at.expiresAt, sets, closed), at.accountId, at.day)) return { counted, sameBody };
+    if (attempt > 0) throw new Error(`usage of ${at.accountId} on ${at.day}: closed day refused its rollup`);
+    frozen = await closeDay(db, table, at.key, at.day, at.expiresAt);
+    rememberClosed(at.cacheKey, frozen);
+  }
 }
