@@ -33,8 +33,10 @@ export const keys = {
   accountShard: (shard: number) => `ACCOUNTS#${shard}`,
   usageDay: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `${SCORED}DAY#${day}` }),
   usageDayPrefix: `${SCORED}DAY#`,
-  /** A busy account-day's further event-id claims, spread over shards by id hash; outside `S#`, so the scorer never reads them. */
-  usageClaims: (accountId: string, day: string, shard: number) => ({ pk: accountPk(accountId), sk: `CLAIMS#${day}#${shard}` }),
+  /** A node of a busy account-day's claim tree (usage-overflow.ts); outside `S#`, so the scorer never reads them. */
+  /** The claims a busy day's item held when it closed, moved out of it. */
+  usageFrozenClaims: (accountId: string, day: string) => ({ pk: accountPk(accountId), sk: `CLAIMS#${day}#frozen` }),
+  usageClaims: (accountId: string, day: string, node: string) => ({ pk: accountPk(accountId), sk: `CLAIMS#${day}#${node}` }),
   /** The scorer's one Query: the usage days from `fromDay` on, then every other `S#` item of the account. */
   scoringRange: (accountId: string, fromDay: string) => ({ pk: accountPk(accountId), from: `${SCORED}DAY#${fromDay}`, to: `${SCORED}~` }),
   score: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SCORE` }),

@@ -48,7 +48,7 @@ export const unclaimed = (events: UsageEvent[], claimed: ReadonlySet<string>) =>
  * claims go to shard items (usage-overflow.ts). About 1.5 KB of hashes: a quiet day stays one small
  * item written once per batch, and a busy day's single-event writes stay small.
  */
-export const DAY_CLAIMS = 128;
+export const DAY_CLAIMS = 80;
 
 /**
  * One atomic write: claims the events' ids and adds their rollup, refused (nothing written) when

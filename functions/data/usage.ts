@@ -1,4 +1,4 @@
-import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageRepo } from '../core/ports.ts';
 import type { UsageDay, UsageEvent } from '../core/types.ts';
 import { keys } from './keys.ts';
@@ -50,7 +50,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       const trainings = new Set<string>();
       const overflow: UsageEvent[] = [];
       // One chunk after the other: they write the same item.
-      for (const chunk of chunksOf(distinctIds(events))) {
+      for (const chunk of chunksOf(distinctIds(events), DAY_CLAIMS)) {
         if (closedDays.has(cacheKey)) {
           overflow.push(...chunk);
           continue;
@@ -63,13 +63,13 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
             break;
           }
           // Refused: some ids are claimed (by an earlier delivery or a racing one), or the day is full. Drop the claimed, retry the rest.
-          const stored = await claimsOf(db, table, key);
+          const stored = await claimsOf(db, table, accountId, day, expiresAt);
           const replays = pending.filter((e) => stored.ids.has(eventHash(e.id)));
           pending = unclaimed(pending, stored.ids);
           // A replayed training may follow a crash before its account write: the day's stored trainings (first bodies only) go again.
           if (replays.some(isTraining)) stored.trainings.forEach((t) => trainings.add(t));
           if (pending.length > 0 && (stored.closed || stored.ids.size + pending.length > DAY_CLAIMS)) {
-            rememberClosed(cacheKey, stored.closed ? stored.ids : await closeDay(db, table, key, day, expiresAt));
+            rememberClosed(cacheKey, stored.closed ? stored.ids : await closeDay(db, table, accountId, day, expiresAt));
             overflow.push(...pending);
             break;
           }
@@ -78,7 +78,8 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       if (overflow.length) {
         // A replayed training among the frozen claims may follow a crash before its account write, as above.
         const frozen = closedDays.get(cacheKey);
-        if (overflow.some((e) => isTraining(e) && frozen?.has(eventHash(e.id)))) (await claimsOf(db, table, key)).trainings.forEach((t) => trainings.add(t));
+        if (overflow.some((e) => isTraining(e) && frozen?.has(eventHash(e.id))))
+          (await claimsOf(db, table, accountId, day, expiresAt)).trainings.forEach((t) => trainings.add(t));
         const busy = await recordOverflow(db, table, { accountId, day, key, expiresAt, cacheKey }, overflow);
         firstSeen.push(...busy.counted);
         busy.sameBody.filter(isTraining).forEach((e) => rollupOf([e]).trainings.forEach((t) => trainings.add(t)));
@@ -130,29 +131,60 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
   };
 }
 
-/** The claimed id hashes of an account-day, the trainings it recorded, and whether it is closed; strongly consistent, to see a racing write. */
-async function claimsOf(db: DynamoDBDocumentClient, table: string, key: Record<string, string>) {
+/**
+ * The claimed id hashes of an account-day, the trainings it recorded, and whether it is closed;
+ * strongly consistent, to see a racing write. A closed day's claims are moved to their own item
+ * (closeDay); found still on the day, a crash interrupted the move, which is finished here.
+ */
+async function claimsOf(db: DynamoDBDocumentClient, table: string, accountId: string, day: string, expiresAt: number) {
+  const key = keys.usageDay(accountId, day);
   const out = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true, ProjectionExpression: 'ids, trainings, closed' }));
-  return {
-    ids: (out.Item?.ids as Set<string> | undefined) ?? new Set<string>(),
-    trainings: (out.Item?.trainings as Set<string> | undefined) ?? new Set<string>(),
-    closed: out.Item?.closed === true,
-  };
+  const closed = out.Item?.closed === true;
+  let ids = (out.Item?.ids as Set<string> | undefined) ?? new Set<string>();
+  if (closed && ids.size > 0) await moveFrozenClaims(db, table, accountId, day, expiresAt, ids);
+  else if (closed) ids = await frozenClaims(db, table, accountId, day);
+  return { ids, closed, trainings: (out.Item?.trainings as Set<string> | undefined) ?? new Set<string>() };
 }
 
-/** Closes an account-day to further claims and returns the claims it froze with (read in the same write). */
-async function closeDay(db: DynamoDBDocumentClient, table: string, key: Record<string, string>, day: string, expiresAt: number): Promise<ReadonlySet<string>> {
+/**
+ * Closes an account-day to further claims and returns the claims it froze with (read in the same
+ * write). They then move to their own item: a busy day's later single events write the day's
+ * rollup without carrying 1.5 KB of claims each time, and the scorer does not read them.
+ */
+async function closeDay(db: DynamoDBDocumentClient, table: string, accountId: string, day: string, expiresAt: number): Promise<ReadonlySet<string>> {
   const out = await db.send(
     new UpdateCommand({
       TableName: table,
-      Key: key,
+      Key: keys.usageDay(accountId, day),
       UpdateExpression: 'SET #closed = :yes, #day = :day, expiresAt = :exp',
       ExpressionAttributeNames: { '#closed': 'closed', '#day': 'day' },
       ExpressionAttributeValues: { ':yes': true, ':day': day, ':exp': expiresAt },
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return (out.Attributes?.ids as Set<string> | undefined) ?? new Set<string>();
+  const ids = (out.Attributes?.ids as Set<string> | undefined) ?? new Set<string>();
+  if (ids.size > 0) await moveFrozenClaims(db, table, accountId, day, expiresAt, ids);
+  return ids;
+}
+
+/** Copy first, then remove: whoever finds them still on the closed day repeats both (the same set). */
+async function moveFrozenClaims(db: DynamoDBDocumentClient, table: string, accountId: string, day: string, expiresAt: number, ids: Set<string>) {
+  await db.send(new PutCommand({ TableName: table, Item: { ...keys.usageFrozenClaims(accountId, day), ids, expiresAt } }));
+  await writeIf(
+    db,
+    new UpdateCommand({
+      TableName: table,
+      Key: keys.usageDay(accountId, day),
+      UpdateExpression: 'REMOVE #ids',
+      ConditionExpression: 'attribute_exists(#closed)',
+      ExpressionAttributeNames: { '#ids': 'ids', '#closed': 'closed' },
+    }),
+  );
+}
+
+async function frozenClaims(db: DynamoDBDocumentClient, table: string, accountId: string, day: string): Promise<Set<string>> {
+  const out = await db.send(new GetCommand({ TableName: table, Key: keys.usageFrozenClaims(accountId, day), ConsistentRead: true }));
+  return (out.Item?.ids as Set<string> | undefined) ?? new Set<string>();
 }
 
 /**
@@ -176,7 +208,7 @@ async function recordOverflow(
     const sets = rollupOf([...counted, ...sameBody]);
     if (await writeDay(db, rollupUpdate(table, at.key, at.day, at.expiresAt, sets, closed), at.accountId, at.day)) return { counted, sameBody };
     if (attempt > 0) throw new Error(`usage of ${at.accountId} on ${at.day}: closed day refused its rollup`);
-    frozen = await closeDay(db, table, at.key, at.day, at.expiresAt);
+    frozen = await closeDay(db, table, at.accountId, at.day, at.expiresAt);
     rememberClosed(at.cacheKey, frozen);
   }
 }
