@@ -1,13 +1,14 @@
-import { CfnOutput, Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { LambdaFunction as LambdaRuleTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DEAD_LETTER_OUTPUT, DEAD_LETTER_TAGS, deadLetterQueueName, type DeadLetterQueueOutput } from '../operations/dead-letter-names.ts';
+import { DEAD_LETTER_TAGS, deadLetterParameterName, deadLetterQueueName, type DeadLetterQueueEntry } from '../operations/dead-letter-names.ts';
 
 /** What a dead-letter queue's messages are replayed into: one function or one state machine. */
 export type DeadLetterConsumer = { name: string; kind: 'lambda'; target: LambdaFunction } | { name: string; kind: 'state-machine'; target: IStateMachine };
@@ -25,8 +26,8 @@ const MAX_EVENT_AGE = Duration.hours(6);
  * consumer each feeds: EventBridge rule targets, EventBridge Scheduler schedules and asynchronous
  * Lambda invocations get their targets from here, so none can be added without one.
  *
- * Each queue is named `<stack>-dlq-<consumer>`; the stack output `DeadLetterQueues` lists each with its
- * consumer's ARN: `tend redrive` (cli/redrive.ts) reads it and replays a queue into that ARN only.
+ * Each queue is named `<stack>-dlq-<consumer>`; the SSM parameter `/tend/<stack>/dead-letter-queues` lists
+ * each with its consumer's ARN: `tend redrive` (cli/redrive.ts) reads it and replays a queue into that ARN only.
  */
 export class DeadLetters extends Construct {
   private readonly byConsumer = new Map<string, DeadLetterQueue>();
@@ -35,12 +36,13 @@ export class DeadLetters extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const stack = Stack.of(this);
-    new CfnOutput(stack, DEAD_LETTER_OUTPUT, {
+    new StringParameter(this, 'Index', {
+      parameterName: deadLetterParameterName(stack.stackName),
       description: 'Tend dead-letter queues and the consumer each feeds (tend redrive reads this)',
-      value: Lazy.string({
+      stringValue: Lazy.string({
         produce: () =>
           stack.toJsonString(
-            this.queues.map(({ consumer, queue }): DeadLetterQueueOutput => ({
+            this.queues.map(({ consumer, queue }): DeadLetterQueueEntry => ({
               consumer: consumer.name,
               kind: consumer.kind,
               queueUrl: queue.queueUrl,

@@ -4,13 +4,13 @@
 export const DEAD_LETTER_TAGS = { consumer: 'tend:consumer', kind: 'tend:consumer-kind' } as const;
 
 /**
- * The app stack's output listing every dead-letter queue: a JSON array of DeadLetterQueueOutput. The
- * target ARNs live here and not in queue tags: a tag naming the function would make the queue depend
- * on the function, whose role depends on the queue (a cycle).
+ * The SSM parameter listing every dead-letter queue of a stack: a JSON array of DeadLetterQueueEntry.
+ * The target ARNs live here and not in queue tags: a tag naming the function would make the queue
+ * depend on the function, whose role depends on the queue (a cycle).
  */
-export const DEAD_LETTER_OUTPUT = 'DeadLetterQueues';
+export const deadLetterParameterName = (stackName: string) => `/tend/${stackName}/dead-letter-queues`;
 
-export interface DeadLetterQueueOutput {
+export interface DeadLetterQueueEntry {
   consumer: string;
   kind: 'lambda' | 'state-machine';
   queueUrl: string;
