@@ -14,10 +14,10 @@ export const DEFAULT_STAGE = 'dev';
 /** The CloudFormation stack names of a stage; the construct ids (and so the template files) stay `TendData` and `Tend`. */
 export const stackNamesOf = (stage: string) => ({ data: `TendData-${stage}`, app: `Tend-${stage}` }) as const;
 
-/** The stage from a context value (undefined: the default), or an error naming the context key. */
-export function parseStage(value: unknown): string {
+/** The stage from a context value or an option (undefined: the default), or an error naming where it came from. */
+export function parseStage(value: unknown, from = '-c stage'): string {
   if (value === undefined) return DEFAULT_STAGE;
   const parsed = stageSchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(`-c stage=${String(value)}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new ConfigError(`${from} ${String(value)}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
