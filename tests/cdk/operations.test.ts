@@ -213,6 +213,7 @@ describe('operations: dead letters, alarms, dashboard, stages', () => {
   it('documents every alarm kind in docs/operations.md', () => {
     const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
     for (const kind of Object.keys(ALARM_KINDS)) expect(doc, kind).toContain(`### \`${kind}\``);
+    expect(doc.match(/a stage has (\d+) alarms/)?.[1], 'the alarm count in the docs').toBe(String(resourcesOfType(app, 'AWS::CloudWatch::Alarm').length));
   });
 
   /** Properties named like a physical name whose value is the same in every copy by design (not account-unique). */

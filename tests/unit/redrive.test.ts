@@ -4,8 +4,8 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadIndex, queueDepths, redriveQueue, type RedriveClients } from '../../cli/redrive.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadIndex, queueDepths, redriveCommand, redriveQueue, type RedriveClients } from '../../cli/redrive.ts';
 import type { DeadLetterQueueEntry } from '../../lib/operations/dead-letter-names.ts';
 
 /** The exact AWS calls of `tend redrive`: what it reads, what it replays, and when it deletes. */
@@ -130,5 +130,22 @@ describe('tend redrive', () => {
     expect(outcomes.map((o) => o.outcome)).toEqual(['replayed', 'replayed']);
     expect(outcomes[1]!.detail).toBe('redrive-a-2 was started by an earlier replay');
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(2);
+  });
+
+  it("replays only the named consumer's queue, and names the known ones for an unknown consumer", async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify([starter, dailyRun]) } });
+    queueHolds(message('m1'));
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await redriveCommand('plays-starter', { stage: 'prod', replay: true, limit: 5, json: true }, clients);
+      expect(JSON.parse(String(log.mock.calls[0]![0]))).toMatchObject([{ consumer: 'plays-starter', messageId: 'm1', outcome: 'replayed' }]);
+      expect(sqs.commandCalls(ReceiveMessageCommand).every((c) => c.args[0].input.QueueUrl === QUEUE)).toBe(true);
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      await expect(redriveCommand('plays', { stage: 'prod', limit: 5 }, clients)).rejects.toThrow('known: plays-starter, scoring-daily-run');
+      await expect(redriveCommand(undefined, { stage: 'Prod', limit: 5 }, clients)).rejects.toThrow(/^--stage Prod: a stage is/);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
