@@ -21,6 +21,10 @@ export default defineConfig({
     // region: 'us-east-1',
     // account: '123456789012',
   },
+  // Who gets the CloudWatch alarms by email (docs/operations.md).
+  operations: {
+    // alarmEmail: 'ops@acme.example',
+  },
   scoreModel: 'seed-002',
   scoring: { schedule: 'cron(0 6 * * ? *)', rescoreSchedule: 'rate(1 hour)', fallingFastPoints: 10 },
   segments: { highTouchArr: 50_000, mediumTouchArr: 10_000 },

@@ -128,6 +128,18 @@ program
   .option('--json', 'print subject, text, html, from and to as one JSON object')
   .action(async (template: string, options) => (await import('./preview.ts')).previewCommand(template, options));
 
+program
+  .command('redrive')
+  .description('dead letters of a deployed stage: list the queues with their depth; with --replay, replay their messages into the consumer each feeds')
+  .argument('[consumer]', 'only this queue (e.g. plays-starter); default: every queue')
+  .option('--stage <stage>', 'the stage deployed with cdk deploy -c stage=<stage>', 'dev')
+  .option('--region <region>', 'AWS region (default: from the environment)')
+  .option('--replay', 'replay the messages; each is deleted only after its replay succeeded')
+  .option('--limit <n>', 'messages to replay at most, per queue', int('--limit', 1, 10_000), 10)
+  .option('--dry-run', 'with --replay: show what would be replayed; replay and delete nothing')
+  .option('--json', 'print the result as JSON')
+  .action(async (consumer: string | undefined, options) => (await import('./redrive.ts')).redriveCommand(consumer, options));
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(`tend: ${err instanceof Error ? err.message : String(err)}`);

@@ -5,11 +5,16 @@ import userConfig from '../tend.config.ts';
 import { AppStack } from './app-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { applyNagChecks } from './nag.ts';
+import { parseStage, stackNamesOf } from './stage.ts';
 
-export const STACK_NAMES = { data: 'TendData', app: 'Tend' } as const;
+/** The construct ids of the two stacks, and so their template files; their CloudFormation names carry the stage (lib/stage.ts). */
+export const STACK_IDS = { data: 'TendData', app: 'Tend' } as const;
 
-/** Builds the CDK app from a config (the user's tend.config.ts unless given): the one source of the infrastructure. */
-export function buildApp(options: { outdir?: string; config?: TendConfig; bundling?: boolean } = {}): App {
+/**
+ * Builds the CDK app from a config (the user's tend.config.ts unless given): the one source of the infrastructure.
+ * The stage comes from `options.stage`, else CDK context `stage` (`cdk deploy --all -c stage=prod`), else `dev`.
+ */
+export function buildApp(options: { outdir?: string; config?: TendConfig; bundling?: boolean; stage?: string } = {}): App {
   const config = options.config ?? parseConfig(userConfig);
   // Every template field is checked here, at synth, not in a customer's inbox.
   assertTemplates(config);
@@ -22,9 +27,22 @@ export function buildApp(options: { outdir?: string; config?: TendConfig; bundli
       '@aws-cdk/core:defaultCrossStackReferences': 'strong',
     },
   });
+  const stage = parseStage(options.stage ?? app.node.tryGetContext('stage'));
+  const stackNames = stackNamesOf(stage);
   const env = config.aws.region || config.aws.account ? { region: config.aws.region, account: config.aws.account } : undefined;
-  const data = new DataStack(app, STACK_NAMES.data, { env, fromAddress: config.sender.from, description: 'Tend: account table and SES configuration set' });
-  const stack = new AppStack(app, STACK_NAMES.app, { env, config, data, description: 'Tend: API, scoring, plays and email' });
+  const data = new DataStack(app, STACK_IDS.data, {
+    env,
+    stackName: stackNames.data,
+    fromAddress: config.sender.from,
+    description: `Tend (${stage}): account table and SES configuration set`,
+  });
+  const stack = new AppStack(app, STACK_IDS.app, {
+    env,
+    stackName: stackNames.app,
+    config,
+    data,
+    description: `Tend (${stage}): API, scoring, plays, email and alarms`,
+  });
   applyNagChecks(app, { app: stack, data });
   return app;
 }

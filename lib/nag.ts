@@ -42,6 +42,18 @@ export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): v
         'Every API route but the unsubscribe links checks a hashed, scoped API key inside the function (functions/api/auth.ts), so local and AWS behave the same; an API Gateway authorizer would duplicate it.',
     },
   ]);
+  NagSuppressions.addResourceSuppressionsByPath(
+    stacks.app,
+    `/${stacks.app.node.id}/DeadLetters`,
+    [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'These queues are the dead-letter queues of EventBridge targets, schedules and asynchronous Lambda invocations (lib/constructs/dead-letters.ts); SQS only sees a queue as a DLQ when another queue names it.',
+      },
+    ],
+    true,
+  );
   NagSuppressions.addStackSuppressions(stacks.data, [
     {
       id: 'AwsSolutions-SMG4',

@@ -112,6 +112,8 @@ export const configSchema = z
       }),
       {},
     ),
+    /** Operations: where the CloudWatch alarms are emailed (docs/operations.md); without it, subscribe to the alarm topic yourself. */
+    operations: z._default(z.object({ alarmEmail: z.optional(z.email()) }), {}),
     /** A preset name, a model of your own, or a default with other models for some segments. */
     scoreModel: z.union([
       modelChoice,

@@ -1,9 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { SES_DETAIL_TYPES } from '../../functions/core/email/feedback.ts';
 import type { AccountTable } from './account-table.ts';
+import type { DeadLetters } from './dead-letters.ts';
 import { TendFunction } from './tend-function.ts';
 
 /** SES sending events (from the configuration set, on the default bus) to a function that suppresses and counts. */
@@ -11,7 +10,7 @@ export class EmailEvents extends Construct {
   readonly handler: TendFunction;
   readonly rule: Rule;
 
-  constructor(scope: Construct, id: string, props: { table: AccountTable }) {
+  constructor(scope: Construct, id: string, props: { table: AccountTable; deadLetters: DeadLetters }) {
     super(scope, id);
     this.handler = new TendFunction(this, 'Handler', {
       entry: 'functions/email-events/handler.ts',
@@ -22,7 +21,7 @@ export class EmailEvents extends Construct {
     this.rule = new Rule(this, 'SesEvents', {
       description: 'Tend: SES bounces, complaints, deliveries, opens and clicks',
       eventPattern: { source: ['aws.ses'], detailType: [...SES_DETAIL_TYPES] },
-      targets: [new LambdaFunction(this.handler, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [props.deadLetters.ruleTarget('email-events', this.handler)],
     });
   }
 }

@@ -1,16 +1,18 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PlayDefinition } from '../../functions/core/plays/definition.ts';
 import { EVENT_SOURCE } from '../../functions/adapters/eventbridge-publisher.ts';
 import { playDefinition, playTimeout } from '../../workflows/play.ts';
+import type { DeadLetters } from './dead-letters.ts';
 import { TendFunction } from './tend-function.ts';
+
+/** The starter's consumer name: its dead letters are replayed into it (lib/constructs/dead-letters.ts). */
+const STARTER = 'plays-starter';
 
 /**
  * The plays: one Standard state machine per configured play, the function their steps call,
@@ -22,7 +24,11 @@ export class Plays extends Construct {
   readonly starter: TendFunction;
   readonly machines: Record<string, StateMachine> = {};
 
-  constructor(scope: Construct, id: string, props: { plays: Record<string, PlayDefinition>; bus: IEventBus; sweepSchedule: string; templates: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { plays: Record<string, PlayDefinition>; bus: IEventBus; sweepSchedule: string; templates: string; deadLetters: DeadLetters },
+  ) {
     super(scope, id);
     // The steps send email: they carry the templates, precompiled.
     this.handler = new TendFunction(this, 'Steps', {
@@ -58,19 +64,19 @@ export class Plays extends Construct {
         eventBus: props.bus,
         description: `Starts the ${play.id} play`,
         eventPattern: { source: [EVENT_SOURCE], detailType: [t.on], ...(detail ? { detail } : {}) },
-        targets: [new LambdaTarget(this.starter, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+        targets: [props.deadLetters.ruleTarget(STARTER, this.starter)],
       });
     }
     new Rule(this, 'StopOnChurn', {
       eventBus: props.bus,
       description: 'Ends every live play of a churned account',
       eventPattern: { source: [EVENT_SOURCE], detailType: ['account.churned'] },
-      targets: [new LambdaTarget(this.starter, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [props.deadLetters.ruleTarget(STARTER, this.starter)],
     });
     new Schedule(this, 'Sweep', {
       description: 'Start date-anchored plays (renewals entering their window)',
       schedule: ScheduleExpression.expression(props.sweepSchedule),
-      target: new LambdaInvoke(this.starter, { input: ScheduleTargetInput.fromObject({ sweep: true }), retryAttempts: 2 }),
+      target: props.deadLetters.scheduleLambda(STARTER, this.starter, ScheduleTargetInput.fromObject({ sweep: true })),
     });
   }
 

@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ACCOUNT_SHARDS } from '../../functions/data/keys.ts';
 import { scoringDefinition } from '../../workflows/scoring.ts';
+import type { DeadLetters } from './dead-letters.ts';
 import { TendFunction } from './tend-function.ts';
 
 /** Health scoring: the scorer function and the daily run over every shard, started by EventBridge Scheduler. */
@@ -13,7 +13,7 @@ export class Scoring extends Construct {
   readonly handler: TendFunction;
   readonly stateMachine: StateMachine;
 
-  constructor(scope: Construct, id: string, props: { schedule: string; rescoreSchedule: string }) {
+  constructor(scope: Construct, id: string, props: { schedule: string; rescoreSchedule: string; deadLetters: DeadLetters }) {
     super(scope, id);
     this.handler = new TendFunction(this, 'Handler', {
       entry: 'functions/score/handler.ts',
@@ -31,16 +31,17 @@ export class Scoring extends Construct {
     new Schedule(this, 'Daily', {
       description: 'Score every account',
       schedule: ScheduleExpression.expression(props.schedule),
-      target: new StepFunctionsStartExecution(this.stateMachine, {
-        input: ScheduleTargetInput.fromObject({ shards: Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i) }),
-        retryAttempts: 2,
-      }),
+      target: props.deadLetters.scheduleExecution(
+        'scoring-daily-run',
+        this.stateMachine,
+        ScheduleTargetInput.fromObject({ shards: Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i) }),
+      ),
     });
     // Between daily runs, accounts that received data are rescored soon after, once each.
     new Schedule(this, 'RescoreWithNewData', {
       description: 'Rescore accounts with new data',
       schedule: ScheduleExpression.expression(props.rescoreSchedule),
-      target: new LambdaInvoke(this.handler, { input: ScheduleTargetInput.fromObject({ dirty: true }), retryAttempts: 0 }),
+      target: props.deadLetters.scheduleLambda('scoring', this.handler, ScheduleTargetInput.fromObject({ dirty: true }), 0),
     });
   }
 }

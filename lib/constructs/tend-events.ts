@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -8,7 +9,8 @@ export class TendEvents extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bus = new EventBus(this, 'Bus', { description: 'Tend: account health events' });
+    // Named after the stack (and so the stage): CDK's default name is the construct path, the same in every stage.
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `${Stack.of(this).stackName}-events`, description: 'Tend: account health events' });
   }
 
   /** Lets a function publish on the bus, and tells it which bus. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CloudAssembly } from '../../local/assembly.ts';
-import { assemblyDir } from './assembly.ts';
+import { assemblyDir, STACK_NAME } from './assembly.ts';
 
 /** asl-validator v4 ships no types: its call shape, from its README and dist/src/validator.js. */
 interface AslValidation {
@@ -41,8 +41,8 @@ describe('every synthesized state machine is valid Amazon States Language (asl-v
 
   it('finds the scoring machine and one machine per play', () => {
     const names = all.map((m) => m.name);
-    expect(names.filter((n) => n.startsWith('Tend/Tend-')).sort()).toEqual(
-      ['adoption', 'advocacy', 'expansion', 'onboarding', 'reengagement', 'renewal', 'save'].map((p) => `Tend/Tend-${p}`),
+    expect(names.filter((n) => n.startsWith(`Tend/${STACK_NAME.app}-`)).sort()).toEqual(
+      ['adoption', 'advocacy', 'expansion', 'onboarding', 'reengagement', 'renewal', 'save'].map((p) => `Tend/${STACK_NAME.app}-${p}`),
     );
     expect(all.length).toBeGreaterThanOrEqual(8);
   });
@@ -62,7 +62,7 @@ describe('every synthesized state machine is valid Amazon States Language (asl-v
   });
 
   it('self-check: the validator refuses a broken play definition, with the reasons', () => {
-    const play = all.find((m) => m.name === 'Tend/Tend-save')!;
+    const play = all.find((m) => m.name === `Tend/${STACK_NAME.app}-save`)!;
     const broken = structuredClone(play.definition) as { States: Record<string, Record<string, unknown>> };
     broken.States['Wait for review']!['Next'] = 'Run revue';
     delete broken.States['Hold review']!['TimestampPath'];

@@ -12,7 +12,10 @@ export interface CfnTemplate {
   Outputs?: Record<string, { Value: Json; Export?: { Name: string } }>;
 }
 
+/** The stacks' construct ids, which name the template files and construct paths (`/Tend/...`). */
 export const STACK = { data: 'TendData', app: 'Tend' } as const;
+/** Their CloudFormation names in the default stage (lib/stage.ts), which every physical name starts with. */
+export const STACK_NAME = { data: 'TendData-dev', app: 'Tend-dev' } as const;
 export type StackName = (typeof STACK)[keyof typeof STACK];
 
 export const assemblyDir = (): string => inject('assemblyDir');

@@ -7,7 +7,7 @@ import { SES_DETAIL_TYPES } from '../../functions/core/email/feedback.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { buildApp } from '../../lib/app.ts';
 import userConfig from '../../tend.config.ts';
-import { loadTemplate, logicalIdOf, resourcesOfType, STACK, type CfnTemplate } from './assembly.ts';
+import { loadTemplate, logicalIdOf, resourcesOfType, STACK, STACK_NAME, type CfnTemplate } from './assembly.ts';
 import { loadedText } from './bundle-files.ts';
 
 describe('email resources', () => {
@@ -51,7 +51,7 @@ describe('email resources', () => {
     expect(readers.some((id) => id.startsWith('Unsubscribe'))).toBe(true);
     const ssm = resourcesOfType(appRaw, 'AWS::IAM::Policy').flatMap(([, p]) => JSON.stringify(p).match(/ssm:GetParameter"[^\]]*\]/g) ?? []);
     expect(ssm.length).toBe(2);
-    for (const statement of ssm) expect(statement).toContain('parameter/aws/reference/secretsmanager/tend/TendData/unsubscribe-signing-key');
+    for (const statement of ssm) expect(statement).toContain(`parameter/aws/reference/secretsmanager/tend/${STACK_NAME.data}/unsubscribe-signing-key`);
   });
 
   it('keeps the unsubscribe routes public, whatever default authorizer the API gets', () => {
@@ -67,7 +67,7 @@ describe('email resources', () => {
       Environment: {
         Variables: Match.objectLike({
           PUBLIC_API_URL: Match.anyValue(),
-          UNSUBSCRIBE_SECRET_NAME: 'tend/TendData/unsubscribe-signing-key',
+          UNSUBSCRIBE_SECRET_NAME: `tend/${STACK_NAME.data}/unsubscribe-signing-key`,
           CONFIGURATION_SET: Match.anyValue(),
           TABLE_NAME: Match.anyValue(),
         }),
@@ -90,7 +90,7 @@ describe('email replies (email.replies in tend.config.ts)', () => {
   const assembly = () => buildApp({ outdir: join(mkdtempSync(join(tmpdir(), 'tend-replies-')), 'cdk.out'), config, bundling: false }).synth();
 
   it('adds a receipt rule for the reply address that invokes the replies function asynchronously, which may read the send ledger', () => {
-    const app = Template.fromJSON(assembly().getStackByName('Tend').template as never);
+    const app = Template.fromJSON(assembly().getStackByName(STACK_NAME.app).template as never);
     app.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
     app.hasResourceProperties('AWS::SES::ReceiptRule', {
       Rule: Match.objectLike({

@@ -4,7 +4,7 @@ import { ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { ACCOUNT_SHARDS, TABLE_KEYS } from '../../functions/data/keys.ts';
 import userConfig from '../../tend.config.ts';
-import { isObject, loadTemplate, logicalIdOf, render, resourcesOfType, STACK, type CfnTemplate, type Json, type JsonObject } from './assembly.ts';
+import { isObject, loadTemplate, logicalIdOf, render, resourcesOfType, STACK, STACK_NAME, type CfnTemplate, type Json, type JsonObject } from './assembly.ts';
 
 const config = parseConfig(userConfig);
 const plays = Object.values(config.plays);
@@ -182,7 +182,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
       const logGroupId = JSON.stringify(destinations[0]).match(/^\{"CloudWatchLogsLogGroup":\{"LogGroupArn":\{"Fn::GetAtt":\["(\w+)","Arn"\]\}\}\}$/)?.[1];
       expect(raw.Resources[logGroupId ?? '']?.Type, `${id} log group`).toBe('AWS::Logs::LogGroup');
     }
-    for (const play of plays) expect(raw.Resources[machineOf(play.id)]?.Properties?.['StateMachineName'], play.id).toBe(`Tend-${play.id}`);
+    for (const play of plays) expect(raw.Resources[machineOf(play.id)]?.Properties?.['StateMachineName'], play.id).toBe(`${STACK_NAME.app}-${play.id}`);
   });
 
   it("starts each event-triggered play from Tend's bus with a rule on its own pattern, and stops plays on churn, all through the Starter", () => {

@@ -3,7 +3,7 @@ import { parseConfig } from '../../functions/core/config.ts';
 import { scheduleKey } from '../../functions/core/plays/schedule.ts';
 import { playTimeout } from '../../workflows/play.ts';
 import userConfig from '../../tend.config.ts';
-import { isObject, loadTemplate, logicalIdOf, parseDefinition, resourcesOfType, STACK, type Json, type JsonObject } from './assembly.ts';
+import { isObject, loadTemplate, logicalIdOf, parseDefinition, resourcesOfType, STACK, STACK_NAME, type Json, type JsonObject } from './assembly.ts';
 
 const config = parseConfig(userConfig);
 
@@ -71,9 +71,9 @@ const plays = Object.values(config.plays);
 describe('play state machines', () => {
   it('one per configured play, named after the stack and the play', () => {
     const machines = resourcesOfType(loadTemplate(STACK.app), 'AWS::StepFunctions::StateMachine').filter(([, p]) =>
-      String(p['StateMachineName'] ?? '').startsWith('Tend-'),
+      String(p['StateMachineName'] ?? '').startsWith(`${STACK_NAME.app}-`),
     );
-    expect(machines.map(([, p]) => p['StateMachineName']).sort()).toEqual(plays.map((p) => `Tend-${p.id}`).sort());
+    expect(machines.map(([, p]) => p['StateMachineName']).sort()).toEqual(plays.map((p) => `${STACK_NAME.app}-${p.id}`).sort());
     expect(plays.length).toBe(7);
   });
 });
@@ -94,8 +94,8 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
     return s;
   };
 
-  it("is a Standard machine named Tend-<play>, with the play's timeout, JSONPath only", () => {
-    expect(props()['StateMachineName']).toBe(`Tend-${id}`);
+  it("is a Standard machine named Tend-<stage>-<play>, with the play's timeout, JSONPath only", () => {
+    expect(props()['StateMachineName']).toBe(`${STACK_NAME.app}-${id}`);
     expect(props()['StateMachineType']).toBe('STANDARD');
     expect('Definition' in props() || 'DefinitionSubstitutions' in props()).toBe(false);
     expect(forbiddenKeys(definition())).toEqual([]);
