@@ -3,8 +3,9 @@
  * statically; lazily imported chunks apart) and the time to import it in a fresh Node process,
  * side by side with a reference bundle built by esbuild with the same options from a module that
  * only imports and instantiates the SDK clients the function's static part contains. A second
- * reference adds Powertools Logger (every handler has one), so the reader sees what the function's
- * own code costs over what it cannot do without.
+ * reference adds the Powertools utilities the function carries (Logger; Tracer and Metrics when a
+ * handler has them), so the reader sees what the function's own code costs over what it cannot do
+ * without.
  *
  * Timing: each import runs in a fresh Node process (nothing cached), the function and its
  * references interleaved run by run so they share the machine's load, after one discarded warm-up
@@ -64,10 +65,14 @@ function staticFiles(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-/** Stands for Powertools Logger in the package list of a bundle. */
-const LOGGER = 'powertools-logger';
+/** The Powertools utilities a second reference instantiates, by package, with the class and how it is made. */
+const POWERTOOLS: Record<string, { name: string; make: string }> = {
+  logger: { name: 'Logger', make: `new Logger({ serviceName: 'reference' })` },
+  tracer: { name: 'Tracer', make: `new Tracer({ serviceName: 'reference' })` },
+  metrics: { name: 'Metrics', make: `new Metrics({ namespace: 'reference', serviceName: 'reference' })` },
+};
 
-/** The SDK packages (and Powertools Logger) in the statically loaded part of an entry's bundle, from esbuild's metafile. */
+/** The SDK packages (and `powertools/<utility>`) in the statically loaded part of an entry's bundle, from esbuild's metafile. */
 async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
   const { metafile } = await build({ ...bundleOptions({ entry: join(projectRoot, entry), outdir }), write: false, metafile: true });
   const outputs = metafile.outputs;
@@ -84,24 +89,25 @@ async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
     for (const input of Object.keys(outputs[o]!.inputs)) {
       const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
       if (m) packages.add(m[1]!);
-      if (input.includes('node_modules/@aws-lambda-powertools/logger/')) packages.add(LOGGER);
+      const p = /node_modules\/@aws-lambda-powertools\/([a-z]+)\//.exec(input);
+      if (p && POWERTOOLS[p[1]!]) packages.add(`powertools/${p[1]}`);
     }
   return [...packages].sort();
 }
 
-/** The reference: the same SDK clients, instantiated, bundled with the same esbuild options (and a Powertools Logger, with `logger`). */
-async function referenceBundle(packages: string[], dir: string, options: { logger?: boolean } = {}): Promise<string> {
+/** The reference: the same SDK clients, instantiated, bundled with the same esbuild options (and the given Powertools utilities). */
+async function referenceBundle(packages: string[], dir: string, powertools: string[] = []): Promise<string> {
   const clients = packages.filter((p) => SDK_CLIENTS[p]);
   const lines = clients.map((p) => `import { ${SDK_CLIENTS[p]} } from '@aws-sdk/${p}';`);
   const made = clients.map((p) =>
     p === 'client-dynamodb' && packages.includes('lib-dynamodb') ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))' : `new ${SDK_CLIENTS[p]}({})`,
   );
   if (packages.includes('lib-dynamodb')) lines.push(`import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';`);
-  if (options.logger) {
-    lines.push(`import { Logger } from '@aws-lambda-powertools/logger';`);
-    made.push(`new Logger({ serviceName: 'reference' })`);
+  for (const utility of powertools) {
+    lines.push(`import { ${POWERTOOLS[utility]!.name} } from '@aws-lambda-powertools/${utility}';`);
+    made.push(POWERTOOLS[utility]!.make);
   }
-  const name = options.logger ? 'clients-logger' : 'clients';
+  const name = ['clients', ...powertools].join('-');
   const entry = join(dir, `${name}.ts`);
   writeFileSync(entry, `${lines.join('\n')}\nconst clients = [${made.join(', ')}];\nexport const handler = async () => clients.length;\n`);
   await build(bundleOptions({ entry, outdir: join(dir, name) }));
@@ -131,7 +137,7 @@ export async function bundlesBench() {
   );
   console.log(`  "loaded" = the entry and the chunks it imports statically; "lazy" = chunks loaded on first use only.`);
   console.log(`  "SDK alone" = esbuild, same options, of a module that only instantiates the function's SDK clients; ratio = function / SDK alone.`);
-  console.log(`  "SDK alone + Logger": that reference with a Powertools Logger too (in every handler that logs), so what remains is the function's own.`);
+  console.log(`  "SDK alone + Powertools": that reference with the Powertools utilities the function has (Logger...), so what remains is the function's own.`);
   console.log(
     `  ${'function'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)}  ${'wall ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  ${'CPU ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  SDK clients`,
   );
@@ -144,9 +150,10 @@ export async function bundlesBench() {
     const dir = join(work, logicalId);
     mkdirSync(dir, { recursive: true });
     const found = await sdkPackagesOf(entry, join(dir, 'probe'));
-    const packages = found.filter((p) => p !== LOGGER);
+    const packages = found.filter((p) => !p.startsWith('powertools/'));
+    const powertools = found.filter((p) => p.startsWith('powertools/')).map((p) => p.slice('powertools/'.length));
     const reference = await referenceBundle(packages, dir);
-    const withLogger = found.includes(LOGGER) ? await referenceBundle(packages, dir, { logger: true }) : undefined;
+    const withPowertools = powertools.length ? await referenceBundle(packages, dir, powertools) : undefined;
     const loaded = staticFiles(fn.bundle);
     const assetFiles = readdirSync(dirname(fn.bundle), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.mjs'))
@@ -154,18 +161,18 @@ export async function bundlesBench() {
     const loadedBytes = [...loaded].reduce((n, f) => n + statSync(f).size, 0);
     const lazyBytes = assetFiles.filter((f) => !loaded.has(f)).reduce((n, f) => n + statSync(f).size, 0);
     // Interleaved, so all of them see the same load on a shared machine.
-    const [own, ref, refLogger] = importTimes([fn.bundle, reference, ...(withLogger ? [withLogger] : [])], fn.environment);
+    const [own, ref, refPowertools] = importTimes([fn.bundle, reference, ...(withPowertools ? [withPowertools] : [])], fn.environment);
     console.log(row(logicalId, kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
     const over = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
-    if (refLogger)
+    if (refPowertools)
       console.log(
         row(
-          '  SDK alone + Logger',
+          `  SDK alone + ${powertools.map((u) => POWERTOOLS[u]!.name).join(', ')}`,
           '',
           '',
-          refLogger,
+          refPowertools,
           ref!,
-          `the function over it: ${over(own!.wall, refLogger.wall)} ms wall, ${over(own!.cpu, refLogger.cpu)} ms CPU`,
+          `the function over it: ${over(own!.wall, refPowertools.wall)} ms wall, ${over(own!.cpu, refPowertools.cpu)} ms CPU`,
         ),
       );
   }
