@@ -2,7 +2,16 @@
  * Bundles: for each Lambda, the bytes its cold start loads (the entry and the chunks it imports
  * statically; lazily imported chunks apart) and the time to import it in a fresh Node process,
  * side by side with a reference bundle built by esbuild with the same options from a module that
- * only imports and instantiates the SDK clients the function's static part contains.
+ * only imports and instantiates the SDK clients the function's static part contains. A second
+ * reference adds the Powertools utilities the function carries (Logger; Tracer and Metrics when a
+ * handler has them), so the reader sees what the function's own code costs over what it cannot do
+ * without.
+ *
+ * Timing: each import runs in a fresh Node process (nothing cached), the function and its
+ * references interleaved run by run so they share the machine's load, after one discarded warm-up
+ * run each (the OS file cache); the figure is the median of the runs. Two clocks: wall time, and
+ * the CPU time (user + system, all threads) the process spent in the import. On a shared machine
+ * the wall time also counts waiting for a core; the CPU time is the work, and the steadier figure.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,9 +36,25 @@ const SDK_CLIENTS: Record<string, string> = {
   'client-lambda': 'LambdaClient',
 };
 
-function importMs(file: string, env: Record<string, string>): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' }));
+interface ImportTime {
+  wall: number;
+  cpu: number;
+}
+
+/** Imports `file` in a fresh Node process: wall and CPU milliseconds from just before the import to just after. */
+function importTime(file: string, env: Record<string, string>): ImportTime {
+  const script =
+    `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)});` +
+    `const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: w, cpu: (u.user + u.system) / 1000 }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as ImportTime;
+}
+
+/** Median wall and CPU times of `RUNS` imports of each file, interleaved, after one warm-up import each. */
+function importTimes(files: string[], env: Record<string, string>): ImportTime[] {
+  for (const f of files) importTime(f, env);
+  const runs = files.map(() => [] as ImportTime[]);
+  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f, env)));
+  return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)) }));
 }
 
 /** A bundle file and the files it imports statically (`import ... from "./x.mjs"`, not `import("./x.mjs")`). */
@@ -40,7 +65,14 @@ function staticFiles(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-/** The SDK packages in the statically loaded part of an entry's bundle, from esbuild's metafile. */
+/** The Powertools utilities a second reference instantiates, by package, with the class and how it is made. */
+const POWERTOOLS: Record<string, { name: string; make: string }> = {
+  logger: { name: 'Logger', make: `new Logger({ serviceName: 'reference' })` },
+  tracer: { name: 'Tracer', make: `new Tracer({ serviceName: 'reference' })` },
+  metrics: { name: 'Metrics', make: `new Metrics({ namespace: 'reference', serviceName: 'reference' })` },
+};
+
+/** The SDK packages (and `powertools/<utility>`) in the statically loaded part of an entry's bundle, from esbuild's metafile. */
 async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
   const { metafile } = await build({ ...bundleOptions({ entry: join(projectRoot, entry), outdir }), write: false, metafile: true });
   const outputs = metafile.outputs;
@@ -57,22 +89,29 @@ async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
     for (const input of Object.keys(outputs[o]!.inputs)) {
       const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
       if (m) packages.add(m[1]!);
+      const p = /node_modules\/@aws-lambda-powertools\/([a-z]+)\//.exec(input);
+      if (p && POWERTOOLS[p[1]!]) packages.add(`powertools/${p[1]}`);
     }
   return [...packages].sort();
 }
 
-/** The reference: the same SDK clients, instantiated, bundled with the same esbuild options. */
-async function referenceBundle(packages: string[], dir: string): Promise<string> {
+/** The reference: the same SDK clients, instantiated, bundled with the same esbuild options (and the given Powertools utilities). */
+async function referenceBundle(packages: string[], dir: string, powertools: string[] = []): Promise<string> {
   const clients = packages.filter((p) => SDK_CLIENTS[p]);
   const lines = clients.map((p) => `import { ${SDK_CLIENTS[p]} } from '@aws-sdk/${p}';`);
   const made = clients.map((p) =>
     p === 'client-dynamodb' && packages.includes('lib-dynamodb') ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))' : `new ${SDK_CLIENTS[p]}({})`,
   );
   if (packages.includes('lib-dynamodb')) lines.push(`import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';`);
-  const entry = join(dir, 'clients.ts');
+  for (const utility of powertools) {
+    lines.push(`import { ${POWERTOOLS[utility]!.name} } from '@aws-lambda-powertools/${utility}';`);
+    made.push(POWERTOOLS[utility]!.make);
+  }
+  const name = ['clients', ...powertools].join('-');
+  const entry = join(dir, `${name}.ts`);
   writeFileSync(entry, `${lines.join('\n')}\nconst clients = [${made.join(', ')}];\nexport const handler = async () => clients.length;\n`);
-  await build(bundleOptions({ entry, outdir: join(dir, 'out') }));
-  return join(dir, 'out', 'index.mjs');
+  await build(bundleOptions({ entry, outdir: join(dir, name) }));
+  return join(dir, name, 'index.mjs');
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
@@ -89,39 +128,52 @@ export async function bundlesBench() {
   // Each function's own environment from the template (resolved to local names), as at a cold start.
   const host = new LambdaHost(assembly, { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
   const env = { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const baseline = median(Array.from({ length: RUNS }, () => importMs(empty, env)));
+  const baseline = importTimes([empty], env)[0]!;
   console.log(
-    `\nLambda bundles (ESM, minified, split; import time = median of ${RUNS} fresh processes, node ${process.version}; empty module ${baseline.toFixed(1)} ms)`,
+    `\nLambda bundles (ESM, minified, split). Import time: median of ${RUNS} imports, each in a fresh Node ${process.version} process, the function and its references interleaved;`,
+  );
+  console.log(
+    `  wall ms = elapsed; CPU ms = user + system CPU time of the process during the import. An empty module: ${baseline.wall.toFixed(1)} ms wall, ${baseline.cpu.toFixed(1)} ms CPU.`,
   );
   console.log(`  "loaded" = the entry and the chunks it imports statically; "lazy" = chunks loaded on first use only.`);
-  console.log(`  "SDK alone" = esbuild, same options, of a module that only instantiates the function's SDK clients.`);
+  console.log(`  "SDK alone" = esbuild, same options, of a module that only instantiates the function's SDK clients; ratio = function / SDK alone.`);
+  console.log(`  "SDK alone + Powertools": that reference with the Powertools utilities the function has (Logger...), so what remains is the function's own.`);
   console.log(
-    `  ${'function'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)} ${'import ms'.padStart(10)} ${'SDK alone'.padStart(10)} ${'ratio'.padStart(6)}  SDK clients`,
+    `  ${'function'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)}  ${'wall ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  ${'CPU ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  SDK clients`,
   );
+  const row = (label: string, loaded: string, lazy: string, a: ImportTime, b: ImportTime, tail: string) =>
+    `  ${label.padEnd(28)} ${loaded.padStart(8)} ${lazy.padStart(8)}  ${a.wall.toFixed(1).padStart(8)} ${b.wall.toFixed(1).padStart(9)} ${(a.wall / b.wall).toFixed(2).padStart(5)}  ${a.cpu.toFixed(1).padStart(8)} ${b.cpu.toFixed(1).padStart(9)} ${(a.cpu / b.cpu).toFixed(2).padStart(5)}  ${tail}`;
   for (const { logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
     const entry = resource.Metadata?.['tend:entry'];
     if (typeof entry !== 'string') continue;
     const fn = host.byLogicalId(logicalId);
     const dir = join(work, logicalId);
     mkdirSync(dir, { recursive: true });
-    const packages = await sdkPackagesOf(entry, join(dir, 'probe'));
+    const found = await sdkPackagesOf(entry, join(dir, 'probe'));
+    const packages = found.filter((p) => !p.startsWith('powertools/'));
+    const powertools = found.filter((p) => p.startsWith('powertools/')).map((p) => p.slice('powertools/'.length));
     const reference = await referenceBundle(packages, dir);
+    const withPowertools = powertools.length ? await referenceBundle(packages, dir, powertools) : undefined;
     const loaded = staticFiles(fn.bundle);
     const assetFiles = readdirSync(dirname(fn.bundle), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.mjs'))
       .map((f) => join(dirname(fn.bundle), f));
     const loadedBytes = [...loaded].reduce((n, f) => n + statSync(f).size, 0);
     const lazyBytes = assetFiles.filter((f) => !loaded.has(f)).reduce((n, f) => n + statSync(f).size, 0);
-    // Interleaved, so both see the same load on a shared machine.
-    const own: number[] = [];
-    const ref: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      own.push(importMs(fn.bundle, fn.environment));
-      ref.push(importMs(reference, fn.environment));
-    }
-    const [a, b] = [median(own), median(ref)];
-    console.log(
-      `  ${logicalId.padEnd(28)} ${kb(loadedBytes).padStart(8)} ${kb(lazyBytes).padStart(8)} ${a.toFixed(1).padStart(10)} ${b.toFixed(1).padStart(10)} ${(a / b).toFixed(2).padStart(6)}  ${packages.join(', ')}`,
-    );
+    // Interleaved, so all of them see the same load on a shared machine.
+    const [own, ref, refPowertools] = importTimes([fn.bundle, reference, ...(withPowertools ? [withPowertools] : [])], fn.environment);
+    console.log(row(logicalId, kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
+    const over = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
+    if (refPowertools)
+      console.log(
+        row(
+          `  SDK alone + ${powertools.map((u) => POWERTOOLS[u]!.name).join(', ')}`,
+          '',
+          '',
+          refPowertools,
+          ref!,
+          `the function over it: ${over(own!.wall, refPowertools.wall)} ms wall, ${over(own!.cpu, refPowertools.cpu)} ms CPU`,
+        ),
+      );
   }
 }

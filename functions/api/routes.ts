@@ -17,7 +17,7 @@ export interface RouteSpec {
   serve: 'api' | 'unsubscribe';
   summary: string;
   body?: z.ZodMiniType;
-  query?: z.ZodMiniObject;
+  query?: z.ZodMiniType;
   /** Statuses of success, by code, with what they mean. */
   ok: Record<number, string>;
   /** Errors this route can answer besides the ones every keyed route can (400, 401, 403, 413, 415, 429). */
@@ -28,13 +28,16 @@ export interface RouteSpec {
 
 export const SEGMENT_ROUTE = 'POST /v1/segment';
 
-export const playListQuerySchema = z.object({
-  status: z.optional(z.enum(['running', 'paused', 'completed', 'exited', 'failed', 'cancelled'])),
-  limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
-});
-export const playControlSchema = z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) }));
-const unsubscribeQuerySchema = z.object({ token: z.optional(z.string()) });
+// Built on first use, like the request schemas of functions/core/schemas.ts (see there).
+export const playListQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    status: z.optional(z.enum(['running', 'paused', 'completed', 'exited', 'failed', 'cancelled'])),
+    limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
+    cursor: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
+export const playControlSchema = /* @__PURE__ */ z.lazy(() => z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) })));
+const unsubscribeQuerySchema = /* @__PURE__ */ z.lazy(() => z.object({ token: z.optional(z.string()) }));
 const unsubscribeErrors = {
   400: 'the link is incomplete or malformed (an HTML page)',
   403: 'the link was changed or not issued by Tend (an HTML page)',

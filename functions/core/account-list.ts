@@ -5,16 +5,19 @@ import * as z from './zod.ts';
 
 export const SHARD_COUNT = 16;
 
-export const accountListQuerySchema = z.object({
-  tier: z.optional(z.enum(['Starter', 'Pro', 'Enterprise'])),
-  segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch'])),
-  stage: z.optional(z.enum(['Onboarding', 'Adoption', 'Retention', 'Expansion', 'At-Risk'])),
-  health: z.optional(z.enum(['green', 'yellow', 'red'])),
-  /** An active flag by name (at-risk and expansion signals, e.g. `champion-left`). */
-  flag: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'a flag name such as champion-left'))),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
-  cursor: z.optional(z.string().check(z.maxLength(400))),
-});
+/** Built on first use, like the request schemas of schemas.ts (see there). */
+export const accountListQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    tier: z.optional(z.enum(['Starter', 'Pro', 'Enterprise'])),
+    segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch'])),
+    stage: z.optional(z.enum(['Onboarding', 'Adoption', 'Retention', 'Expansion', 'At-Risk'])),
+    health: z.optional(z.enum(['green', 'yellow', 'red'])),
+    /** An active flag by name (at-risk and expansion signals, e.g. `champion-left`). */
+    flag: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'a flag name such as champion-left'))),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
+    cursor: z.optional(z.string().check(z.maxLength(400))),
+  }),
+);
 export type AccountListQuery = z.output<typeof accountListQuerySchema>;
 
 export interface AccountListItem extends AccountCard {

@@ -12,8 +12,9 @@ import type { ContactUpsert, UsageEvent } from './types.ts';
 /**
  * Segment's spec (https://segment.com/docs/connections/spec/): the common fields every call has,
  * and what track, identify, group and page add. Unknown fields are kept out of the way, not refused.
+ * Built on first use, like the request schemas of schemas.ts (see there).
  */
-const common = {
+const common = () => ({
   messageId: z.optional(z.string()),
   userId: z.optional(z.nullable(z.string())),
   anonymousId: z.optional(z.nullable(z.string())),
@@ -22,29 +23,39 @@ const common = {
   sentAt: z.optional(z.string()),
   receivedAt: z.optional(z.string()),
   context: z.optional(z.looseObject({ groupId: z.optional(z.string()), timezone: z.optional(z.string()), traits: z.optional(z.looseObject({})) })),
-};
-const properties = z.optional(z.record(z.string(), z.unknown()));
-const traits = z.optional(z.record(z.string(), z.unknown()));
+});
+const properties = () => z.optional(z.record(z.string(), z.unknown()));
+const traits = () => z.optional(z.record(z.string(), z.unknown()));
 
-export const segmentMessageSchema = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('track'), event: z.string().check(z.minLength(1)), properties, ...common }),
-  z.looseObject({ type: z.literal('page'), name: z.optional(z.nullable(z.string())), category: z.optional(z.nullable(z.string())), properties, ...common }),
-  z.looseObject({ type: z.literal('identify'), traits, ...common }),
-  z.looseObject({ type: z.literal('group'), groupId: z.string().check(z.minLength(1)), traits, ...common }),
-]);
+export const segmentMessageSchema = /* @__PURE__ */ z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.looseObject({ type: z.literal('track'), event: z.string().check(z.minLength(1)), properties: properties(), ...common() }),
+    z.looseObject({
+      type: z.literal('page'),
+      name: z.optional(z.nullable(z.string())),
+      category: z.optional(z.nullable(z.string())),
+      properties: properties(),
+      ...common(),
+    }),
+    z.looseObject({ type: z.literal('identify'), traits: traits(), ...common() }),
+    z.looseObject({ type: z.literal('group'), groupId: z.string().check(z.minLength(1)), traits: traits(), ...common() }),
+  ]),
+);
 export type SegmentMessage = z.output<typeof segmentMessageSchema>;
 
 export const MAX_SEGMENT_BATCH = 500;
 /** A webhook delivery is one message; the tracking API and `batch` calls wrap several in `batch`. */
-export const segmentBodySchema = z
-  .looseObject({
-    type: z.optional(z.string()),
-    batch: z.optional(z.array(z.looseObject({ type: z.string() })).check(z.minLength(1), z.maxLength(MAX_SEGMENT_BATCH))),
-    context: z.optional(z.looseObject({})),
-    sentAt: z.optional(z.string()),
-    writeKey: z.optional(z.string()),
-  })
-  .check(z.refine((b) => b.batch !== undefined || b.type !== undefined, { message: 'a Segment message (with type) or a batch of them', path: ['type'] }));
+export const segmentBodySchema = /* @__PURE__ */ z.lazy(() =>
+  z
+    .looseObject({
+      type: z.optional(z.string()),
+      batch: z.optional(z.array(z.looseObject({ type: z.string() })).check(z.minLength(1), z.maxLength(MAX_SEGMENT_BATCH))),
+      context: z.optional(z.looseObject({})),
+      sentAt: z.optional(z.string()),
+      writeKey: z.optional(z.string()),
+    })
+    .check(z.refine((b) => b.batch !== undefined || b.type !== undefined, { message: 'a Segment message (with type) or a batch of them', path: ['type'] })),
+);
 
 export interface SegmentOutcome {
   index: number;

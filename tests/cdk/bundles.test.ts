@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTemplate, logicalIdOf, resourcesOfType, STACK } from './assembly.ts';
-import { bundleOf } from './bundle-files.ts';
+import { bundleOf, loadedText } from './bundle-files.ts';
 
 const FUNCTIONS = [
   '/Tend/Api/Handler/Resource',
@@ -42,5 +42,24 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       }
       expect([...loaded.values()].some((text) => text.includes('AWS_SECRET_ACCESS_KEY'))).toBe(true);
     }
+  });
+
+  it('carries a zod schema only where a handler parses with it (schemas built on first use, dropped where unused)', () => {
+    const scoreModel = 'one tier must start at 0 so every score has a tier';
+    const requestIds = 'letters, digits and . _ : @ - only';
+    const carries = Object.fromEntries(
+      FUNCTIONS.map((path) => [
+        path.split('/').slice(2, 4).join('/'),
+        { scoreModel: loadedText(path).includes(scoreModel), requestIds: loadedText(path).includes(requestIds) },
+      ]),
+    );
+    expect(carries).toEqual({
+      'Api/Handler': { scoreModel: true, requestIds: true },
+      'Scoring/Handler': { scoreModel: true, requestIds: false },
+      'Plays/Steps': { scoreModel: true, requestIds: false },
+      'Plays/Starter': { scoreModel: false, requestIds: false },
+      'Unsubscribe/Handler': { scoreModel: false, requestIds: false },
+      'EmailEvents/Handler': { scoreModel: false, requestIds: false },
+    });
   });
 });
