@@ -121,7 +121,7 @@ export interface TaskRepo {
   forAccount(accountId: string): Promise<CsmTask[]>;
 }
 
-/** What Tend counts (CloudWatch metrics on AWS, docs/operations.md): the business side of its health. */
+/** What Tend counts (CloudWatch metrics on AWS, docs/observability.md): the business side of its health. */
 export type Counter = 'EventsIngested' | 'ScoresWritten' | 'PlaysStarted' | 'EmailsSent' | 'EmailsDeferred' | 'EmailsSkipped' | 'EmailsFailed';
 export interface Counters {
   count(name: Counter, n?: number): void;
