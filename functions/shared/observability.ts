@@ -17,8 +17,8 @@ if (!process.env.AWS_EXECUTION_ENV && process.env.POWERTOOLS_METRICS_DISABLED ==
 
 /**
  * One function's logger, metrics and the Powertools middlewares every handler uses: the Lambda
- * context in each log line (injectLambdaContext), the invocation traced (captureLambdaHandler),
- * the metrics flushed once per invocation (logMetrics).
+ * context in each log line (injectLambdaContext), the invocation traced (captureLambdaHandler,
+ * when tracing: tracer.ts), the metrics flushed once per invocation (logMetrics).
  */
 export function observability(serviceName: string) {
   const logger = new Logger({ serviceName });
@@ -35,7 +35,11 @@ export function observability(serviceName: string) {
       if (n > 0) metrics.addMetric(name, MetricUnit.Count, n);
     },
   };
-  const middlewares: MiddlewareObj[] = [injectLambdaContext(logger, { resetKeys: true }), captureLambdaHandler(tracer), logMetrics(metrics)];
+  const middlewares: MiddlewareObj[] = [
+    injectLambdaContext(logger, { resetKeys: true }),
+    ...(tracer ? [captureLambdaHandler(tracer)] : []),
+    logMetrics(metrics),
+  ];
   /**
    * Runs an invocation's work under its correlation id (`id` when it is a valid one, else
    * `fallback`), which every log line then carries as `correlation_id`.

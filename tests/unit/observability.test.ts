@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventBridgePublisher } from '../../functions/adapters/eventbridge-publisher.ts';
 import { stepFunctionsRunner } from '../../functions/adapters/sfn-runner.ts';
 import { correlationId, withCorrelationId } from '../../functions/shared/correlation.ts';
@@ -84,8 +84,22 @@ describe('metrics and tracing', () => {
 
   it('off Lambda (no AWS_EXECUTION_ENV: tests, the local runtime) tracing is off and clients are left as they are', () => {
     expect(process.env.AWS_EXECUTION_ENV).toBeUndefined();
-    expect(tracer.isTracingEnabled()).toBe(false);
+    expect(tracer).toBeUndefined();
     const client = new SFNClient({});
     expect(traced(client)).toBe(client);
+  });
+
+  it('in Lambda the tracer is loaded and captures the clients it is given', async () => {
+    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
+    vi.resetModules();
+    try {
+      const inLambda = await import('../../functions/shared/tracer.ts');
+      expect(inLambda.tracer?.isTracingEnabled()).toBe(true);
+      const client = inLambda.traced(new SFNClient({}));
+      expect(client.middlewareStack.identify().join(' ')).toMatch(/XRay/i);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });
