@@ -38,14 +38,15 @@ const task = z.discriminatedUnion('action', [
 
 /**
  * The tasks of every play's state machine: the machine decides when, this decides what, one step
- * at a time. A task's `correlationId` (the execution input's, when the machine passes it on) names
- * the request that started the run; else the execution name does.
+ * at a time. A task's `correlationId` (the execution input's, when the machine passes it on, or
+ * the begin task's trigger's) names the request that started the run; else the execution name does.
  */
 export const handler = middy<unknown, unknown>()
   .use(middlewares)
   .handler((event) => {
     const input = task.parse(event);
-    return correlated((event as { correlationId?: unknown }).correlationId, input.executionName, () => perform(input));
+    const sent = event as { correlationId?: unknown; trigger?: { detail?: { correlationId?: unknown } } };
+    return correlated(sent.correlationId ?? sent.trigger?.detail?.correlationId, input.executionName, () => perform(input));
   });
 
 async function perform(input: z.output<typeof task>) {
