@@ -1,5 +1,7 @@
 import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PlayRunner } from '../core/ports.ts';
+import { correlationId } from '../shared/correlation.ts';
+import { traced } from '../shared/tracer.ts';
 
 /** An execution's ARN from its state machine's ARN and its name. */
 export const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -10,7 +12,7 @@ export const executionArn = (stateMachineArn: string, name: string) => `${stateM
  */
 export function stepFunctionsRunner(machines: Record<string, string>): PlayRunner {
   // Made here, not at module scope, so a bundle that imports this module without calling it drops the client.
-  const sfn = new SFNClient({});
+  const sfn = traced(new SFNClient({}));
   const arnOf = (play: string) => {
     const arn = machines[play];
     if (!arn) throw new Error(`no state machine for play "${play}"`);
@@ -19,7 +21,10 @@ export function stepFunctionsRunner(machines: Record<string, string>): PlayRunne
   return {
     async start(play, name, input) {
       try {
-        await sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(play), name, input: JSON.stringify(input) }));
+        // The run's input carries the correlation id of what started it: its steps log it and pass it on.
+        const correlation = correlationId() ?? name;
+        const withCorrelation = { ...(input as object), correlationId: correlation };
+        await sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(play), name, input: JSON.stringify(withCorrelation) }));
       } catch (err) {
         if (err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists') return;
         throw err;

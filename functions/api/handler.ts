@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from '../core/zod.ts';
 import { accountView, recordMilestone, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
@@ -10,6 +9,8 @@ import { idSchema } from '../core/schemas.ts';
 import { playRoutes } from './play-routes.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
+import { observability } from '../shared/observability.ts';
+import { correlationHeader, requestCorrelationId } from '../shared/http-correlation.ts';
 import { httpErrors, json, parseBody, rawBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { listAccounts } from '../core/account-list.ts';
 import { accountCard, cardText } from '../core/card.ts';
@@ -19,9 +20,10 @@ import { openApiDocument } from './openapi.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 
 const ONBOARDING = 'onboarding';
-const logger = new Logger({ serviceName: 'tend-api' });
+const { logger, counters, middlewares, correlated } = observability('tend-api');
 const deps = {
   clock: systemClock,
+  counters,
   segments: config.segments,
   accounts: root.accounts(),
   usage: root.usage(),
@@ -70,11 +72,19 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     const { outcome, account } = await upsertAccount(deps, body(event, 'POST /v1/accounts'));
     return json(outcome === 'created' ? 201 : 200, { account, outcome, ...(outcome === 'unchanged' ? { unchanged: true } : {}) });
   },
-  'POST /v1/events': async (event) => json(202, await ingestEvents(deps, body(event, 'POST /v1/events').events)),
+  'POST /v1/events': async (event) => {
+    const out = await ingestEvents(deps, body(event, 'POST /v1/events').events);
+    counters.count('EventsIngested', out.accepted);
+    return json(202, out);
+  },
   'POST /v1/contacts': async (event) => json(202, await ingestContacts(deps, body(event, 'POST /v1/contacts').contacts)),
   'POST /v1/surveys': async (event) => json(202, await ingestSurveys(deps, body(event, 'POST /v1/surveys').surveys)),
   'POST /v1/tickets': async (event) => json(202, await ingestTickets(deps, body(event, 'POST /v1/tickets').tickets)),
-  [SEGMENT_ROUTE]: async (event) => json(200, await ingestSegment(deps, body(event, SEGMENT_ROUTE))),
+  [SEGMENT_ROUTE]: async (event) => {
+    const out = await ingestSegment(deps, body(event, SEGMENT_ROUTE));
+    counters.count('EventsIngested', out.results.filter((r) => r.status === 'accepted' && (r.type === 'track' || r.type === 'page')).length);
+    return json(200, out);
+  },
   'GET /v1/accounts': async (event) => {
     const query = ROUTES['GET /v1/accounts'].query.safeParse(event.queryStringParameters ?? {});
     if (!query.success)
@@ -105,11 +115,13 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(middlewares)
+  .use(correlationHeader)
   .use(httpErrors((message, err) => logger.error(message, err as Error)))
   .use({ before: (request) => void rawBody(request.event, config.api.maxBodyBytes) })
   .use(auth)
   .handler(async (event) => {
     const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey as ApiRouteKey] : undefined;
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
-    return route(event);
+    return correlated(requestCorrelationId(event), event.requestContext.requestId, () => route(event));
   });

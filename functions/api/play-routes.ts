@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { controlRun } from '../core/plays/control.ts';
 import type { PlayDefinition } from '../core/plays/definition.ts';
 import { startPlay } from '../core/plays/triggers.ts';
-import type { AccountRepo, PlayRunner, RunRepo } from '../core/ports.ts';
+import type { AccountRepo, Counters, PlayRunner, RunRepo } from '../core/ports.ts';
 import { idSchema } from '../core/schemas.ts';
 import { json, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { playControlSchema, playListQuerySchema, type ApiRouteKey } from './routes.ts';
@@ -14,6 +14,7 @@ export interface PlayRouteDeps {
   accounts: AccountRepo;
   runs: RunRepo;
   runner: PlayRunner;
+  counters?: Counters;
 }
 
 type PlayRouteKey = Extract<ApiRouteKey, `${string}/plays${string}`>;

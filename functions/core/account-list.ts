@@ -1,6 +1,7 @@
 import { accountCard, type AccountCard, type CardThresholds } from './card.ts';
 import { ValidationError } from './errors.ts';
 import type { AccountCatalog, RunRepo, ScoreRepo } from './ports.ts';
+import { idSchema } from './schemas.ts';
 import * as z from './zod.ts';
 
 export const SHARD_COUNT = 16;
@@ -30,7 +31,8 @@ function decodeCursor(cursor: string | undefined): { shard: number; after?: stri
   if (!cursor) return { shard: 0 };
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^(\d{1,2}):(.+)$/.exec(text);
-  if (!match || Number(match[1]) >= SHARD_COUNT)
+  // The id goes to DynamoDB as part of ExclusiveStartKey: only an account id is a cursor's.
+  if (!match || Number(match[1]) >= SHARD_COUNT || !idSchema.safeParse(match[2]).success)
     throw new ValidationError('cursor: not a cursor this API returned', [{ field: 'cursor', message: 'not a cursor this API returned' }]);
   return { shard: Number(match[1]), after: match[2] };
 }

@@ -121,6 +121,12 @@ export interface TaskRepo {
   forAccount(accountId: string): Promise<CsmTask[]>;
 }
 
+/** What Tend counts (CloudWatch metrics on AWS, docs/observability.md): the business side of its health. */
+export type Counter = 'EventsIngested' | 'ScoresWritten' | 'PlaysStarted' | 'EmailsSent' | 'EmailsDeferred' | 'EmailsSkipped' | 'EmailsFailed';
+export interface Counters {
+  count(name: Counter, n?: number): void;
+}
+
 /** Starts and stops play runs (Step Functions executions). */
 export interface PlayRunner {
   /** Starts a named execution of a play's state machine; an existing run of that name is not an error. */

@@ -1,5 +1,6 @@
 import * as z from './zod.ts';
 import { isTimeZone } from './timezone.ts';
+import { KEY_LIMITS } from './limits.ts';
 
 /*
  * Every schema here is built on its first use (zod's `z.lazy`), not when the module loads: the API
@@ -15,7 +16,11 @@ export const idSchema = /* @__PURE__ */ z.lazy(() =>
     .check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only, starting with a letter or digit')),
 );
 
-const isoDate = () => z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+/** Date-times are bounded: a survey's is part of its key, and the format admits any number of fractional digits. */
+const datetime = () => z.iso.datetime({ offset: true }).check(z.maxLength(KEY_LIMITS.dateTimeChars));
+const isoDate = () => z.union([datetime(), z.iso.date()]);
+/** An address, as long as SMTP allows: it is part of a contact's key. */
+export const emailSchema = /* @__PURE__ */ z.lazy(() => z.email().check(z.maxLength(KEY_LIMITS.emailChars)));
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 /** An IANA time zone (`Europe/Paris`): email is sent within working hours there. */
 const timeZone = () => z.string().check(z.refine(isTimeZone, { message: 'an IANA time zone such as Europe/Paris or America/New_York' }));
@@ -23,7 +28,7 @@ const timeZone = () => z.string().check(z.refine(isTimeZone, { message: 'an IANA
 export const contactSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     id: z.optional(idSchema),
-    email: z.email(),
+    email: emailSchema,
     name: z.optional(text(200)),
     role: z.optional(z.enum(['champion', 'admin', 'executive-sponsor', 'user'])),
     timezone: z.optional(timeZone()),
@@ -49,7 +54,7 @@ export const accountUpsertSchema = /* @__PURE__ */ z.lazy(() =>
      */
     segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch', 'auto'])),
     /** The account's owner on your side; the email is optional (an import often has the name only). */
-    csm: z.optional(z.object({ name: text(200), email: z.optional(z.email()) })),
+    csm: z.optional(z.object({ name: text(200), email: z.optional(emailSchema) })),
     /** The account's time zone, for contacts without their own. */
     timezone: z.optional(timeZone()),
     primaryContact: contactSchema,
@@ -62,7 +67,7 @@ export const usageEventSchema = /* @__PURE__ */ z.lazy(() =>
     accountId: idSchema,
     userId: idSchema,
     name: text(128),
-    timestamp: z.iso.datetime({ offset: true }),
+    timestamp: datetime(),
     /** `feature` names the product feature used, `sessionId` the session, `department` the user's team; other properties are accepted and not stored. */
     properties: z.optional(
       z.looseObject({
@@ -96,15 +101,13 @@ export const eventBatchSchema = /* @__PURE__ */ z.lazy(() =>
   }),
 );
 
-const datetime = () => z.iso.datetime({ offset: true });
-
 /** An NPS (0-10) or CSAT (1-5) answer. The same id again is the same answer, not a new one. */
 export const surveySchema = /* @__PURE__ */ z.lazy(() =>
   z
     .object({
       id: idSchema,
       accountId: idSchema,
-      contactEmail: z.optional(z.email()),
+      contactEmail: z.optional(emailSchema),
       kind: z.enum(['nps', 'csat']),
       score: z.int(),
       answeredAt: datetime(),
@@ -146,7 +149,7 @@ export const ticketBatchSchema = /* @__PURE__ */ z.lazy(() =>
 export const contactUpsertSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     accountId: idSchema,
-    email: z.email(),
+    email: emailSchema,
     name: z.optional(text(200)),
     role: z.optional(z.enum(['champion', 'admin', 'executive-sponsor', 'user'])),
     timezone: z.optional(timeZone()),

@@ -6,23 +6,28 @@ import { formatPath } from './format-path.ts';
 import { ingestContacts, ingestEvents } from './ingest.ts';
 import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, EventPublisher, UsageRepo, UserLinks } from './ports.ts';
 import { ingestGroup } from './segment-group.ts';
-import { contactUpsertSchema, usageEventSchema } from './schemas.ts';
+import { KEY_LIMITS, maxBytes } from './limits.ts';
+import { contactUpsertSchema, idSchema, usageEventSchema } from './schemas.ts';
 import type { ContactUpsert, UsageEvent } from './types.ts';
 
+/** Segment's ids are free text; they become parts of keys (claims, user links), so they are bounded (limits.ts). */
+const segmentId = () => z.string().check(maxBytes(KEY_LIMITS.segmentIdBytes));
+/** A time as Segment sends it (ISO 8601); it is stored with a user's link, so it is bounded too. */
+const segmentTime = () => z.optional(z.string().check(z.maxLength(64)));
 /**
  * Segment's spec (https://segment.com/docs/connections/spec/): the common fields every call has,
  * and what track, identify, group and page add. Unknown fields are kept out of the way, not refused.
  * Built on first use, like the request schemas of schemas.ts (see there).
  */
 const common = () => ({
-  messageId: z.optional(z.string()),
-  userId: z.optional(z.nullable(z.string())),
-  anonymousId: z.optional(z.nullable(z.string())),
-  timestamp: z.optional(z.string()),
-  originalTimestamp: z.optional(z.string()),
-  sentAt: z.optional(z.string()),
-  receivedAt: z.optional(z.string()),
-  context: z.optional(z.looseObject({ groupId: z.optional(z.string()), timezone: z.optional(z.string()), traits: z.optional(z.looseObject({})) })),
+  messageId: z.optional(segmentId()),
+  userId: z.optional(z.nullable(segmentId())),
+  anonymousId: z.optional(z.nullable(segmentId())),
+  timestamp: segmentTime(),
+  originalTimestamp: segmentTime(),
+  sentAt: segmentTime(),
+  receivedAt: segmentTime(),
+  context: z.optional(z.looseObject({ groupId: z.optional(segmentId()), timezone: z.optional(z.string()), traits: z.optional(z.looseObject({})) })),
 });
 const properties = () => z.optional(z.record(z.string(), z.unknown()));
 const traits = () => z.optional(z.record(z.string(), z.unknown()));
@@ -38,7 +43,8 @@ export const segmentMessageSchema = /* @__PURE__ */ z.lazy(() =>
       ...common(),
     }),
     z.looseObject({ type: z.literal('identify'), traits: traits(), ...common() }),
-    z.looseObject({ type: z.literal('group'), groupId: z.string().check(z.minLength(1)), traits: traits(), ...common() }),
+    // A group is an account: its id is an account id.
+    z.looseObject({ type: z.literal('group'), groupId: idSchema, traits: traits(), ...common() }),
   ]),
 );
 export type SegmentMessage = z.output<typeof segmentMessageSchema>;
@@ -146,6 +152,11 @@ export async function ingestSegment(
     const company = m.traits?.company as Record<string, unknown> | undefined;
     const companyId = str(company?.id);
     if (!company || !companyId) continue;
+    const validId = idSchema.safeParse(companyId);
+    if (!validId.success) {
+      companyRejected.set(index, `traits.company.id: ${validId.error.issues.map((i) => i.message).join('; ')}`);
+      continue;
+    }
     const user = m.userId ?? m.anonymousId ?? undefined;
     const outcome = await ingestGroup(
       deps,

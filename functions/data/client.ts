@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../shared/tracer.ts';
 
 /**
  * The local runtime (local/dynamodb.ts) runs this bundle in its own process and serves DynamoDB
@@ -8,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  */
 const localRequestHandler = (globalThis as { [k: symbol]: DynamoDBClientConfig['requestHandler'] })[Symbol.for('tend.local.dynamodb')];
 
-/** One client per process: created at cold start, reused by every invocation. */
-export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(localRequestHandler ? { requestHandler: localRequestHandler } : {}), {
+/** One client per process: created at cold start, reused by every invocation; traced (the document client shares its middleware). */
+export const documentClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient(localRequestHandler ? { requestHandler: localRequestHandler } : {})), {
   marshallOptions: { removeUndefinedValues: true },
 });

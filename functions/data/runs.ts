@@ -1,8 +1,43 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunRepo } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
+import { ValidationError } from '../core/errors.ts';
+import { idSchema } from '../core/schemas.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { stripKeys, writeIf } from './items.ts';
+
+const badCursor = () =>
+  new ValidationError('cursor: not a cursor this API returned for this play', [{ field: 'cursor', message: 'not a cursor this API returned for this play' }]);
+
+/**
+ * A page's cursor is the LastEvaluatedKey of the play's index partition. A client's cursor goes
+ * to DynamoDB as ExclusiveStartKey, so it must have exactly that key's shape (the run of one
+ * account of this play, in this play's partition): anything else is a 400, not DynamoDB's
+ * ValidationException (a 500), and cannot point the query at another partition.
+ */
+export function decodeRunsCursor(play: string, cursor: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) throw badCursor();
+  const { pk, sk, gsi1pk, gsi1sk, ...rest } = key as Record<string, unknown>;
+  if (Object.keys(rest).length || typeof sk !== 'string' || typeof gsi1sk !== 'string') throw badCursor();
+  const accountId = gsi1sk.slice(gsi1sk.indexOf('#') + 1);
+  const startedAt = gsi1sk.slice(0, gsi1sk.indexOf('#'));
+  const cycle = sk.slice(keys.runPrefix(play).length);
+  const shaped =
+    idSchema.safeParse(accountId).success &&
+    /^\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z$/.test(startedAt) &&
+    sk.startsWith(keys.runPrefix(play)) &&
+    /^[\w:.-]{1,64}$/.test(cycle) &&
+    pk === keys.run(accountId, play, cycle).pk &&
+    gsi1pk === keys.runsOfPlay(play);
+  if (!shaped) throw badCursor();
+  return { pk, sk, gsi1pk, gsi1sk } as Record<string, string>;
+}
 
 /**
  * Run records (one per account, play and cycle; listed per play through gsi1) and the live-run
@@ -71,7 +106,7 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
           ExpressionAttributeValues: { ':pk': keys.runsOfPlay(play), ...(status ? { ':status': status } : {}) },
           ScanIndexForward: false,
           Limit: limit,
-          ExclusiveStartKey: cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined,
+          ExclusiveStartKey: cursor ? decodeRunsCursor(play, cursor) : undefined,
         }),
       );
       return {

@@ -1,12 +1,18 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { notAReply, recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
 import * as root from '../shared/deps.ts';
+import { observability } from '../shared/observability.ts';
 
-const logger = new Logger({ serviceName: 'tend-email-replies' });
+const { logger, middlewares, correlated } = observability('tend-email-replies');
 const deps = { ledger: root.ledger(), engagement: root.engagement() };
 
 /** Mail SES received at `email.replies.address` (a receipt rule's Lambda action): replies count as engagement. */
-export const handler = async (input: unknown) => {
+export const handler = middy<unknown, unknown>()
+  .use(middlewares)
+  .handler((input, context: Context) => correlated(undefined, context.awsRequestId, () => record(input)));
+
+async function record(input: unknown) {
   const parsed = sesReceiptEventSchema.safeParse(input);
   if (!parsed.success) {
     // Not a receipt event: nothing to retry, so it is logged and dropped.
@@ -22,4 +28,4 @@ export const handler = async (input: unknown) => {
     else logger.info(why ? `not counted: ${why}` : 'mail answers nothing Tend sent', { sesMessageId: record.ses.mail.messageId });
   }
   return { replies: matched.length };
-};
+}

@@ -1,3 +1,4 @@
+import middy from '@middy/core';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { beginRun, completeRun, failRun, runStep } from '../core/plays/engine.ts';
@@ -5,6 +6,9 @@ import { modelResolver } from '../core/score/presets/index.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
 import { emailDeps } from '../email/deps.ts';
+import { observability } from '../shared/observability.ts';
+
+const { counters, middlewares, correlated } = observability('tend-play-steps');
 
 const deps = {
   ...emailDeps(systemClock),
@@ -16,6 +20,7 @@ const deps = {
   runs: root.runs(),
   tasks: root.tasks(),
   events: root.events(),
+  counters,
 };
 
 const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string() };
@@ -31,9 +36,20 @@ const task = z.discriminatedUnion('action', [
   z.object({ action: z.literal('fail'), ...run, error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),
 ]);
 
-/** The tasks of every play's state machine: the machine decides when, this decides what, one step at a time. */
-export const handler = async (event: unknown) => {
-  const input = task.parse(event);
+/**
+ * The tasks of every play's state machine: the machine decides when, this decides what, one step
+ * at a time. A task's `correlationId` (the execution input's, when the machine passes it on, or
+ * the begin task's trigger's) names the request that started the run; else the execution name does.
+ */
+export const handler = middy<unknown, unknown>()
+  .use(middlewares)
+  .handler((event) => {
+    const input = task.parse(event);
+    const sent = event as { correlationId?: unknown; trigger?: { detail?: { correlationId?: unknown } } };
+    return correlated(sent.correlationId ?? sent.trigger?.detail?.correlationId, input.executionName, () => perform(input));
+  });
+
+async function perform(input: z.output<typeof task>) {
   switch (input.action) {
     case 'begin':
       return { reason: null, ...(await beginRun(deps, input)) };
@@ -45,4 +61,4 @@ export const handler = async (event: unknown) => {
     case 'fail':
       return failRun(deps, input);
   }
-};
+}

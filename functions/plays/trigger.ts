@@ -1,14 +1,17 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { onEvent, sweepShard } from '../core/plays/triggers.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
+import { observability } from '../shared/observability.ts';
 
-const logger = new Logger({ serviceName: 'tend-plays' });
+const { logger, counters, middlewares, correlated } = observability('tend-plays');
 const deps = {
   clock: systemClock,
+  counters,
   plays: config.plays,
   accounts: root.accounts(),
   runs: root.runs(),
@@ -19,8 +22,18 @@ const deps = {
 const busEvent = z.looseObject({ 'detail-type': z.string(), time: z.string(), detail: z.looseObject({ accountId: z.string(), at: z.optional(z.string()) }) });
 const sweep = z.object({ sweep: z.literal(true), shards: z.optional(z.array(z.int().check(z.gte(0), z.lt(ACCOUNT_SHARDS)))) });
 
-/** Starts plays: from events (account created, tier changed, flag started), and the daily sweep for date-anchored plays. */
-export const handler = async (event: unknown) => {
+/**
+ * Starts plays: from events (account created, tier changed, flag started), and the daily sweep for
+ * date-anchored plays. An event's `detail.correlationId` (the request that caused it) becomes the
+ * correlation id of the runs it starts.
+ */
+export const handler = middy<unknown, unknown>()
+  .use(middlewares)
+  .handler((event, context: Context) =>
+    correlated((event as { detail?: { correlationId?: unknown } } | null)?.detail?.correlationId, context.awsRequestId, () => start(event)),
+  );
+
+async function start(event: unknown) {
   const asSweep = sweep.safeParse(event);
   if (asSweep.success) {
     const shards = asSweep.data.shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
@@ -34,4 +47,4 @@ export const handler = async (event: unknown) => {
   const started = await onEvent(deps, { type: e['detail-type'] as never, accountId, at: at ?? e.time, detail });
   if (started.length) logger.info('event', { type: e['detail-type'], accountId, started });
   return started;
-};
+}

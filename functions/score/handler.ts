@@ -1,4 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { scoringPolicy } from '../core/score/policy.ts';
@@ -6,8 +7,9 @@ import { rescoreDirty, scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
+import { observability } from '../shared/observability.ts';
 
-const logger = new Logger({ serviceName: 'tend-score' });
+const { logger, counters, middlewares, correlated } = observability('tend-score');
 const deps = {
   clock: systemClock,
   ...scoringPolicy(config),
@@ -26,12 +28,17 @@ const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optio
 const allShards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
 const churnModels = root.churnModels();
 
-export const handler = async (event: unknown) => {
-  const { Items, shards, dirty } = input.parse(event ?? {});
-  const chosen = Items ?? shards ?? allShards;
-  // Read once per batch: a newly fitted model applies from the next run on.
-  const batchDeps = { ...deps, churnModel: await churnModels.get() };
-  const result = dirty ? await rescoreDirty(batchDeps, chosen) : await scoreShards(batchDeps, chosen);
-  logger.info('scored', result);
-  return result;
-};
+export const handler = middy<unknown, unknown>()
+  .use(middlewares)
+  .handler((event, context: Context) =>
+    correlated(undefined, context.awsRequestId, async () => {
+      const { Items, shards, dirty } = input.parse(event ?? {});
+      const chosen = Items ?? shards ?? allShards;
+      // Read once per batch: a newly fitted model applies from the next run on.
+      const batchDeps = { ...deps, churnModel: await churnModels.get() };
+      const result = dirty ? await rescoreDirty(batchDeps, chosen) : await scoreShards(batchDeps, chosen);
+      counters.count('ScoresWritten', 'written' in result ? result.written : result.scored);
+      logger.info('scored', result);
+      return result;
+    }),
+  );

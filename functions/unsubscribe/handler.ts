@@ -1,14 +1,14 @@
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { systemClock } from '../core/clock.ts';
 import { TokenError } from '../core/email/token.ts';
 import { checkUnsubscribe, unsubscribe, unsubscribePage } from '../core/email/unsubscribe.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
 import { signingKey } from '../shared/signing-key.ts';
+import { observability } from '../shared/observability.ts';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 
-const logger = new Logger({ serviceName: 'tend-unsubscribe' });
+const { logger, middlewares, correlated } = observability('tend-unsubscribe');
 const deps = { clock: systemClock, preferences: root.preferences(), key: signingKey() };
 
 const product = config.product.name;
@@ -24,6 +24,7 @@ const page = (statusCode: number, title: string, message: string, form?: { token
  * POST (the RFC 8058 one-click request mail providers send, or the button) unsubscribes at once.
  */
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(middlewares)
   .onError(async (request) => {
     const err = request.error;
     if (err instanceof TokenError) request.response = page(err.status, 'This link does not work', err.message);
@@ -32,17 +33,19 @@ export const handler = middy<HttpEvent, HttpResult>()
       request.response = page(500, 'Something went wrong', 'We could not record your choice. Please try again in a minute, or reply to the email.');
     }
   })
-  .handler(async (event) => {
-    const token = event.queryStringParameters?.token;
-    if (event.requestContext.http.method === 'GET') {
-      const claims = await checkUnsubscribe(deps, token);
-      return page(
-        200,
-        `Unsubscribe ${claims.contact}?`,
-        `You will no longer receive ${claims.category === 'all' || claims.category === 'renewal' ? 'optional' : claims.category} emails about ${product}. Notices about your contract still reach you.`,
-        { token: token! },
-      );
-    }
-    const done = await unsubscribe(deps, token);
-    return page(200, 'You are unsubscribed', `${done.contact} will no longer receive ${done.categories.join(', ')} emails from ${product}.`);
-  });
+  .handler((event) => correlated(undefined, event.requestContext.requestId, () => respond(event)));
+
+async function respond(event: HttpEvent): Promise<HttpResult> {
+  const token = event.queryStringParameters?.token;
+  if (event.requestContext.http.method === 'GET') {
+    const claims = await checkUnsubscribe(deps, token);
+    return page(
+      200,
+      `Unsubscribe ${claims.contact}?`,
+      `You will no longer receive ${claims.category === 'all' || claims.category === 'renewal' ? 'optional' : claims.category} emails about ${product}. Notices about your contract still reach you.`,
+      { token: token! },
+    );
+  }
+  const done = await unsubscribe(deps, token);
+  return page(200, 'You are unsubscribed', `${done.contact} will no longer receive ${done.categories.join(', ')} emails from ${product}.`);
+}

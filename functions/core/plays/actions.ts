@@ -1,7 +1,7 @@
 import { DAY_MS } from '../clock.ts';
 import { deliver, type DeliveryDeps } from '../email/deliver.ts';
 import { fnv1a } from '../hash.ts';
-import type { AccountRepo, EventPublisher, TaskRepo } from '../ports.ts';
+import type { AccountRepo, Counter, Counters, EventPublisher, TaskRepo } from '../ports.ts';
 import type { ActionOutcome } from '../types.ts';
 import type { AccountSnapshot } from './conditions.ts';
 import { holds } from './conditions.ts';
@@ -13,6 +13,23 @@ export interface ActionDeps extends DeliveryDeps {
   accounts: Pick<AccountRepo, 'setStage'>;
   tasks: TaskRepo;
   events: EventPublisher;
+  counters?: Counters;
+}
+
+// By outcome name, so an outcome added to delivery later is simply not counted until it is named here.
+const COUNTED: Record<string, Counter | undefined> = { sent: 'EmailsSent', deferred: 'EmailsDeferred', skipped: 'EmailsSkipped', failed: 'EmailsFailed' };
+
+/** `deliver`, its outcome counted (a duplicate was counted by the attempt that sent it; a throw is a failed send). */
+async function deliverCounted(deps: ActionDeps, ...args: Parameters<typeof deliver> extends [unknown, ...infer Rest] ? Rest : never) {
+  try {
+    const r = await deliver(deps, ...args);
+    const counted = COUNTED[r.outcome];
+    if (counted) deps.counters?.count(counted);
+    return r;
+  } catch (err) {
+    deps.counters?.count('EmailsFailed');
+    throw err;
+  }
 }
 
 type EmailAction = Extract<PlayAction, { email: string }>;
@@ -68,7 +85,7 @@ export async function perform(
   const outcomes: ActionOutcome[] = [];
   const now = deps.clock.now();
   for (const action of actions.filter(isEmail)) {
-    const r = await deliver(
+    const r = await deliverCounted(
       deps,
       {
         accountId: ctx.accountId,

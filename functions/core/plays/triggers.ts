@@ -1,5 +1,5 @@
 import { DAY_MS, type Clock } from '../clock.ts';
-import type { AccountRepo, PlayRunner, RunRepo, TendEvent } from '../ports.ts';
+import type { AccountRepo, Counters, PlayRunner, RunRepo, TendEvent } from '../ports.ts';
 import type { Account, RunRecord } from '../types.ts';
 import type { PlayDefinition } from './definition.ts';
 import { anchorOf, cycleOf, executionName } from './schedule.ts';
@@ -10,6 +10,7 @@ export interface TriggerDeps {
   accounts: AccountRepo;
   runs: RunRepo;
   runner: PlayRunner;
+  counters?: Counters;
 }
 
 export type StartOutcome =
@@ -69,6 +70,7 @@ export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account
     await deps.runs.releaseLive(account.id, play.id, name);
     throw err;
   }
+  deps.counters?.count('PlaysStarted');
   return { play: play.id, outcome: 'started', executionName: name };
 }
 
