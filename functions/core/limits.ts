@@ -15,6 +15,9 @@ export const KEY_LIMITS = {
   dateTimeChars: 40,
 } as const;
 
+/** The shape of an id the API accepts (account, event, survey...): what idSchema checks, for code that checks it without zod. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
 export const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** A zod check on a string's UTF-8 length, which is what DynamoDB measures. */

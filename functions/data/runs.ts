@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import type { RunRepo } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
 import { ValidationError } from '../core/errors.ts';
-import { idSchema } from '../core/schemas.ts';
+import { ID_PATTERN } from '../core/limits.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { stripKeys, writeIf } from './items.ts';
 
@@ -29,7 +29,7 @@ export function decodeRunsCursor(play: string, cursor: string): Record<string, s
   const startedAt = gsi1sk.slice(0, gsi1sk.indexOf('#'));
   const cycle = sk.slice(keys.runPrefix(play).length);
   const shaped =
-    idSchema.safeParse(accountId).success &&
+    ID_PATTERN.test(accountId) &&
     /^\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z$/.test(startedAt) &&
     sk.startsWith(keys.runPrefix(play)) &&
     /^[\w:.-]{1,64}$/.test(cycle) &&
