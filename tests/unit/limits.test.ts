@@ -6,7 +6,11 @@ import { idSchema } from '../../functions/core/schemas.ts';
 describe('ID_PATTERN (ids checked without zod, e.g. in a cursor)', () => {
   const idLike = fc.stringMatching(/^[A-Za-z0-9._:@ -]{0,140}$/);
   it('accepts exactly what idSchema accepts', () => {
-    fc.assert(fc.property(fc.oneof(idLike, fc.string({ maxLength: 140 })), (s) => expect(ID_PATTERN.test(s)).toBe(idSchema.safeParse(s).success)));
+    fc.assert(
+      fc.property(fc.oneof(idLike, fc.string({ maxLength: 140 })), (s) => {
+        expect(ID_PATTERN.test(s)).toBe(idSchema.safeParse(s).success);
+      }),
+    );
   });
 
   it.each([
