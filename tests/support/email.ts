@@ -1,6 +1,14 @@
-import type { EngagementRepo, FrequencyCap, PreferenceRepo, SendConfirmations, SendLedger, SuppressionList } from '../../functions/core/ports.ts';
+import type {
+  EngagementRepo,
+  FrequencyCap,
+  PreferenceRepo,
+  ReputationRepo,
+  SendConfirmations,
+  SendLedger,
+  SuppressionList,
+} from '../../functions/core/ports.ts';
 import type { SendConfirmation } from '../../functions/core/email/reconcile.ts';
-import type { SendingPause } from '../../functions/core/email/reputation.ts';
+import type { ReputationDay, SendingOverride, SendingPause } from '../../functions/core/email/reputation.ts';
 import type { SendRecord } from '../../functions/core/types.ts';
 import { unsubscribeLinks } from '../../functions/core/email/links.ts';
 import type { Contact } from '../../functions/core/types.ts';
@@ -32,6 +40,28 @@ export function memoryConfirmations(map = new Map<string, SendConfirmation>()): 
     record: async (c) => void (map.has(c.sendId) || map.set(c.sendId, c)),
     get: async (id) => map.get(id),
   };
+}
+
+/** The reputation counters in memory; behaves like functions/data/email.ts reputationRepo. */
+export function memoryReputation() {
+  const counted = new Set<string>();
+  const days = new Map<string, ReputationDay>();
+  let override: SendingOverride | undefined;
+  const repo: ReputationRepo = {
+    async count(messageId, kind, at) {
+      if (counted.has(`${messageId}|${kind}`)) return false;
+      counted.add(`${messageId}|${kind}`);
+      const day = at.toISOString().slice(0, 10);
+      const d = days.get(day) ?? { day, sent: 0, bounced: 0, complained: 0 };
+      d[kind]++;
+      days.set(day, d);
+      return true;
+    },
+    days: async (wanted) => wanted.flatMap((d) => (days.has(d) ? [{ ...days.get(d)! }] : [])),
+    override: async () => override,
+    setOverride: async (o) => void (override = o),
+  };
+  return { repo, days };
 }
 
 /** Sending never paused. */
@@ -74,6 +104,7 @@ export function memoryEmailDeps(contacts: Contact[] = []) {
     },
   };
   const confirmed = new Map<string, SendConfirmation>();
+  const reputation = memoryReputation();
   const pause = { state: null as Awaited<ReturnType<SendingPause['state']>> | null };
   const engagementRepo: EngagementRepo = { record: async (accountId, day, kind, messageId) => void engagement.push({ accountId, day, kind, messageId }) };
   return {
@@ -84,6 +115,7 @@ export function memoryEmailDeps(contacts: Contact[] = []) {
       cap,
       engagement: engagementRepo,
       confirmations: memoryConfirmations(confirmed),
+      reputation: reputation.repo,
       pause: { state: async (now: Date) => pause.state ?? (await neverPaused.state(now)) } as SendingPause,
       unsubscribe: unsubscribeLinks({ key: async () => TEST_KEY, baseUrl: 'https://api.tend.example', tokenDays: 90, mailto: undefined }),
     },
@@ -93,6 +125,8 @@ export function memoryEmailDeps(contacts: Contact[] = []) {
     engagement,
     /** SES's events by send id, as the email-events handler records them. */
     confirmed,
+    /** The reputation's daily counters. */
+    reputationDays: reputation.days,
     /** Set `pause.state` to pause sending. */
     pause,
   };

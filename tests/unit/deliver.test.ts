@@ -79,7 +79,13 @@ describe('deliver', () => {
     const token = email!.headers[0]!.value.match(/token=([^>]+)/)![1]!;
     expect(verifyToken(TEST_KEY, token, new Date(THURSDAY))).toMatchObject({ contact: 'ana@acme.example', accountId: 'acme', category: 'tips' });
     expect(email!.html).toContain(token);
-    expect(email!.tags).toEqual({ play: 'adoption', step: 'spotlight', account: 'acme', category: 'tips', send: sendIdOf('acme', 'run-1#spotlight#ana@acme.example') });
+    expect(email!.tags).toEqual({
+      play: 'adoption',
+      step: 'spotlight',
+      account: 'acme',
+      category: 'tips',
+      send: sendIdOf('acme', 'run-1#spotlight#ana@acme.example'),
+    });
     expect(email!.from).toBe('Acme Customer Success <success@acme.example>');
     expect(w.email.engagement).toEqual([{ accountId: 'acme', day: '2026-01-08', kind: 'sent', messageId: 'm1' }]);
   });
@@ -222,7 +228,8 @@ describe('deliver', () => {
 
   it('a 4xx other than throttling, quota or the recipient gives the claim back and throws, for the state machine to retry', async () => {
     const w = world({
-      mailer: async () => Promise.reject(Object.assign(new Error('no such configuration set'), { name: 'NotFoundException', $metadata: { httpStatusCode: 404 } })),
+      mailer: async () =>
+        Promise.reject(Object.assign(new Error('no such configuration set'), { name: 'NotFoundException', $metadata: { httpStatusCode: 404 } })),
     });
     await expect(deliver(w.deps, w.req(), w.loaded)).rejects.toThrow('no such configuration set');
     expect(w.ledger.size).toBe(0);
@@ -253,7 +260,11 @@ describe('deliver', () => {
       const w = world({ mailer: failing(1), at: THURSDAY });
       const first = await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
       expect(first).toMatchObject({ outcome: 'deferred', until: '2026-01-08T10:15:00.000Z', reason: expect.stringContaining('unclear (server-error') });
-      expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'claimed', attempt: 1, unclear: expect.stringContaining('Internal Failure') });
+      expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({
+        status: 'claimed',
+        attempt: 1,
+        unclear: expect.stringContaining('Internal Failure'),
+      });
       // Asked again too early: still waiting.
       w.setNow('2026-01-08T10:05:00Z');
       expect(await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded)).toMatchObject({ outcome: 'deferred', until: '2026-01-08T10:15:00.000Z' });
@@ -285,14 +296,21 @@ describe('deliver', () => {
       const tips = world({ mailer: failing(1) });
       await deliver(tips.deps, tips.req({ category: 'tips' }), tips.loaded);
       tips.setNow('2026-01-08T10:16:00Z');
-      expect(await deliver(tips.deps, tips.req({ category: 'tips' }), tips.loaded)).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('attempt 1 of 1 (low priority)') });
+      expect(await deliver(tips.deps, tips.req({ category: 'tips' }), tips.loaded)).toMatchObject({
+        outcome: 'skipped',
+        reason: expect.stringContaining('attempt 1 of 1 (low priority)'),
+      });
     });
   });
 
   it('defers every send for an hour while sending is paused, claiming nothing', async () => {
     const w = world();
     w.email.pause.state = { paused: true, bounceRate: 0.045, complaintRate: 0, sent: 1000, reason: 'sending paused: bounce rate 4.50%' };
-    expect(await deliver(w.deps, w.req(), w.loaded)).toEqual({ outcome: 'deferred', until: '2026-01-08T11:00:00.000Z', reason: 'sending paused: bounce rate 4.50%' });
+    expect(await deliver(w.deps, w.req(), w.loaded)).toEqual({
+      outcome: 'deferred',
+      until: '2026-01-08T11:00:00.000Z',
+      reason: 'sending paused: bounce rate 4.50%',
+    });
     expect(w.ledger.size).toBe(0);
   });
 

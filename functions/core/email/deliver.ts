@@ -205,7 +205,12 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
     if (previous?.status === 'skipped' || previous?.status === 'failed') return { outcome: 'skipped', reason: previous.error ?? previous.status };
     if (previous?.status === 'sent') return { outcome: 'duplicate', previous: 'sent', messageId: previous.messageId ?? null };
     // Given back between our claim and our read (a not-sent answer elsewhere): ask again shortly.
-    if (!previous) return { outcome: 'deferred', until: new Date(now.getTime() + throttleBackoffMs(sendKey, now)).toISOString(), reason: 'the send was given back meanwhile' };
+    if (!previous)
+      return {
+        outcome: 'deferred',
+        until: new Date(now.getTime() + throttleBackoffMs(sendKey, now)).toISOString(),
+        reason: 'the send was given back meanwhile',
+      };
     const decision = reconcileDecision({ ...previous, status: 'claimed' }, await deps.confirmations.get(previous.sendId ?? sendId), priority, now);
     switch (decision.action) {
       case 'confirmed':
@@ -222,7 +227,11 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
       case 'retry':
         // Two retries of the step race here: one moves the attempt on, the other waits for its events.
         if (!(await deps.ledger.reattempt(account.id, sendKey, decision.attempt, now)))
-          return { outcome: 'deferred', until: new Date(now.getTime() + RECONCILE_WINDOW_MS).toISOString(), reason: 'another attempt of this send is under way' };
+          return {
+            outcome: 'deferred',
+            until: new Date(now.getTime() + RECONCILE_WINDOW_MS).toISOString(),
+            reason: 'another attempt of this send is under way',
+          };
         attempt = decision.attempt;
         detail = [detail, decision.reason].filter(Boolean).join('; ');
     }

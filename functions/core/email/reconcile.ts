@@ -32,7 +32,7 @@ export interface SendConfirmation {
 }
 
 /** The events that prove SES did not send after all. */
-const NOT_SENT_EVENTS = ['Reject', 'RenderingFailure'];
+const NOT_SENT_EVENTS = ['Reject', 'RenderingFailure', 'Rendering Failure'];
 
 export interface UnclearSend {
   status: 'claimed';
@@ -59,7 +59,8 @@ export function reconcileDecision(
   windowMs = RECONCILE_WINDOW_MS,
 ): ReconcileDecision {
   if (confirmation) {
-    if (NOT_SENT_EVENTS.includes(confirmation.event)) return { action: 'rejected', reason: `SES reported ${confirmation.event} for message ${confirmation.messageId}` };
+    if (NOT_SENT_EVENTS.includes(confirmation.event))
+      return { action: 'rejected', reason: `SES reported ${confirmation.event} for message ${confirmation.messageId}` };
     return { action: 'confirmed', messageId: confirmation.messageId, event: confirmation.event };
   }
   const attempt = record.attempt ?? 1;

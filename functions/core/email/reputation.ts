@@ -61,9 +61,11 @@ export function pauseState(days: ReputationDay[], override: SendingOverride | un
   if (sent < policy.minSends) return { paused: false, ...rates };
   const bounceLimit = SES_REVIEW.bounce * policy.fraction;
   const complaintLimit = SES_REVIEW.complaint * policy.fraction;
+  // In counts, not ratios: 0.05 * 0.8 is 0.04000000000000001 in floating point, and 40 of 1000 must pause.
+  const reached = (count: number, limit: number) => count >= limit * sent - 1e-9;
   const over = [
-    bounceRate >= bounceLimit ? `bounce rate ${pct(bounceRate)} (${bounced} of ${sent}) ≥ ${pct(bounceLimit)}` : undefined,
-    complaintRate >= complaintLimit ? `complaint rate ${pct(complaintRate)} (${complained} of ${sent}) ≥ ${pct(complaintLimit)}` : undefined,
+    reached(bounced, bounceLimit) ? `bounce rate ${pct(bounceRate)} (${bounced} of ${sent}) ≥ ${pct(bounceLimit)}` : undefined,
+    reached(complained, complaintLimit) ? `complaint rate ${pct(complaintRate)} (${complained} of ${sent}) ≥ ${pct(complaintLimit)}` : undefined,
   ].filter((s): s is string => !!s);
   if (!over.length) return { paused: false, ...rates };
   if (override && override.until > now.toISOString())
