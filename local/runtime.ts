@@ -104,6 +104,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   sfnServer.on('request', stepFunctionsApi(sfn));
   const events = new LocalEventBridge(assembly, lambdas, sfn, clock, (err) => log(`event delivery failed: ${String(err)}`));
   eventsServer.on('request', events.api());
+  // SES's sending events (the configuration set's destination) reach the same bus, on the same clock.
+  ses.now = () => clock.now();
+  ses.onEvent = (detailType, detail) => void events.put([{ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) }]);
 
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);
