@@ -21,7 +21,7 @@ const WAVE = 6;
 type Runtime = TestRuntime;
 type Sent = { to: string; subject: string };
 
-/** Accounts whose onboarding welcome (day 1) is due the moment the clock resumes. */
+/** Accounts whose onboarding welcome (day 1) falls due together, 10 minutes after the clock resumes (after the faults are set). */
 async function createWave(rt: Runtime, prefix: string, n = WAVE): Promise<string[]> {
   const emails: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -30,7 +30,7 @@ async function createWave(rt: Runtime, prefix: string, n = WAVE): Promise<string
       id: `${prefix}-${i}`,
       name: `${prefix} ${i} Inc`,
       seats: 5,
-      startDate: new Date(START.getTime() - 24 * HOUR).toISOString(),
+      startDate: new Date(START.getTime() - 24 * HOUR + 10 * 60_000).toISOString(),
       primaryContact: { email, name: 'Pat' },
     });
     expect(created.status).toBe(201);
@@ -83,6 +83,8 @@ async function faultWave(prefix: string, inject: (rt: Runtime) => Promise<void> 
     if (afterStart) await afterStart(rt);
     // Past the longest deferral of the policy: the daily quota's 1 to 2 hours, then a send.
     await runUntil(rt, START.getTime() + 3 * HOUR);
+    // Every fault was met by a send.
+    expect(rt.ses.pendingFaults).toBe(0);
     return { outcomes: await settledOnce(rt, prefix, emails, welcomes(rt.ses.outbox())), rt, emails };
   } finally {
     await rt.stop();
