@@ -102,3 +102,9 @@ export function sendingPause(repo: Pick<ReputationRepo, 'days' | 'override'>, po
     },
   };
 }
+
+/** An operator's resume for `hours` (at most a week): sending goes on whatever the rates until then; recorded with who did it. */
+export function operatorOverride(by: string, hours: number, now: Date): SendingOverride {
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 168) throw new Error('a resume lasts from 1 to 168 hours');
+  return { by, at: now.toISOString(), until: new Date(now.getTime() + hours * 3_600_000).toISOString() };
+}
