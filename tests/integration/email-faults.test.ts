@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { operatorOverride } from '../../functions/core/email/reputation.ts';
+import { reputationRepo } from '../../functions/data/email.ts';
 import type { SesFault } from '../../local/ses.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -189,4 +191,52 @@ describe('a crash of the runtime in the middle of a send wave', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('the automatic sending pause', () => {
+  it('pauses new sends at a 4% bounce rate over the last 7 days, with the reason on the run; an operator resume sends them once', async () => {
+    const rt = await testRuntime({ start: START, speed: SPEED, paused: true });
+    try {
+      // 500 sends and 21 hard bounces (4.2%) today, as SES's events report them.
+      const mail = (n: number) => ({ timestamp: START.toISOString(), messageId: `earlier-${n}`, destination: [`x${n}@past.example`], tags: {} });
+      rt.events.put(
+        Array.from({ length: 500 }, (_, n) => ({
+          Source: 'aws.ses',
+          DetailType: 'Email Sent',
+          Detail: JSON.stringify({ eventType: 'Send', mail: mail(n), send: {} }),
+        })),
+      );
+      rt.events.put(
+        Array.from({ length: 21 }, (_, n) => ({
+          Source: 'aws.ses',
+          DetailType: 'Email Bounced',
+          Detail: JSON.stringify({
+            eventType: 'Bounce',
+            mail: mail(n),
+            bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: `x${n}@past.example` }] },
+          }),
+        })),
+      );
+      await rt.idle();
+      const repo = reputationRepo(rt.db, rt.tableName);
+      expect(await repo.days(['2026-03-02'])).toEqual([{ day: '2026-03-02', sent: 500, bounced: 21, complained: 0 }]);
+
+      const emails = await createWave(rt, 'paused', 2);
+      rt.clock.resume();
+      await runUntil(rt, START.getTime() + 20 * 60_000);
+      expect(welcomes(rt.ses.outbox())).toHaveLength(0);
+      const [run] = await rt.items('paused-0', 'RUN#onboarding#');
+      expect((run!.steps as Record<string, { outcome: string; detail?: string }>).welcome).toMatchObject({
+        outcome: 'waiting',
+        detail: expect.stringContaining('sending paused: bounce rate 4.20% (21 of 500) ≥ 4.00% over the last 7 days'),
+      });
+
+      await repo.setOverride(operatorOverride('ops@vendor.example', 24, rt.clock.now()));
+      rt.clock.resume();
+      await runUntil(rt, START.getTime() + 3 * HOUR);
+      expect(allSent(await settledOnce(rt, 'paused', emails, welcomes(rt.ses.outbox())))).toBe(true);
+    } finally {
+      await rt.stop();
+    }
+  }, 60_000);
 });
