@@ -147,6 +147,8 @@ export interface SendLedger {
   noteUnclear(accountId: string, sendKey: string, reason: string): Promise<void>;
   /** Moves a still-claimed send to `attempt` (from `attempt - 1`): true when this call won the attempt. */
   reattempt(accountId: string, sendKey: string, attempt: number, at: Date): Promise<boolean>;
+  /** Takes back `attempt` (SES surely did not get it): the send returns to the attempt before, made at `previousAt`. */
+  rewind(accountId: string, sendKey: string, attempt: number, previousAt: string): Promise<void>;
 }
 
 /** The sending reputation's daily counters (from SES's events) and an operator's override of the automatic pause. */

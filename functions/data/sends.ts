@@ -84,6 +84,19 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         }),
       );
     },
+    async rewind(accountId, sendKey, attempt, previousAt) {
+      await writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET attempt = :previous, attemptedAt = :t REMOVE unclear',
+          ConditionExpression: '#status = :claimed AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':previous': attempt - 1, ':attempt': attempt, ':t': previousAt, ':claimed': 'claimed' },
+        }),
+      );
+    },
     async close(accountId, sendKey, status, reason, at) {
       await db.send(
         new UpdateCommand({

@@ -25,6 +25,10 @@ export function memoryLedger(ledger = new Map<string, SendRecord>()): SendLedger
     release: async (_, k) => void (ledger.get(k)?.status === 'claimed' && ledger.delete(k)),
     close: async (_, k, status, reason) => void ledger.set(k, { ...ledger.get(k)!, status, error: reason }),
     noteUnclear: async (_, k, reason) => void (ledger.get(k)?.status === 'claimed' && ledger.set(k, { ...ledger.get(k)!, unclear: reason })),
+    async rewind(_, k, attempt, previousAt) {
+      const r = ledger.get(k);
+      if (r?.status === 'claimed' && r.attempt === attempt) ledger.set(k, { ...r, attempt: attempt - 1, attemptedAt: previousAt, unclear: undefined });
+    },
     async reattempt(_, k, attempt, at) {
       const r = ledger.get(k);
       if (r?.status !== 'claimed' || (r.attempt ?? 1) !== attempt - 1) return false;

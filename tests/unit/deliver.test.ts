@@ -303,6 +303,25 @@ describe('deliver', () => {
     });
   });
 
+  it('a retry SES surely did not get (throttled) goes back to the attempt before it, so it does not count', async () => {
+    let calls = 0;
+    const answers = [
+      () => Promise.reject(Object.assign(new Error('Internal Failure'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } })),
+      () =>
+        Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })),
+      async () => ({ messageId: 'm3' }),
+    ];
+    const w = world({ mailer: async () => answers[calls++]!() });
+    const req = w.req({ category: 'onboarding' });
+    await deliver(w.deps, req, w.loaded);
+    w.setNow('2026-01-08T10:15:00Z');
+    expect(await deliver(w.deps, req, w.loaded)).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES send rate reached') });
+    expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'claimed', attempt: 1, attemptedAt: THURSDAY.replace('Z', '.000Z') });
+    w.setNow('2026-01-08T10:20:00Z');
+    expect(await deliver(w.deps, req, w.loaded)).toMatchObject({ outcome: 'sent', messageId: 'm3' });
+    expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'sent', attempt: 2 });
+  });
+
   it('defers every send for an hour while sending is paused, claiming nothing', async () => {
     const w = world();
     w.email.pause.state = { paused: true, bounceRate: 0.045, complaintRate: 0, sent: 1000, reason: 'sending paused: bounce rate 4.50%' };

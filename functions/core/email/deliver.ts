@@ -199,6 +199,8 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
     attemptedAt: at,
   });
   let attempt = 1;
+  /** When the attempt before this one was made: a retry that SES surely did not take goes back to it. */
+  let previousAttemptAt: string | undefined;
   let detail: string | undefined = zone.detail;
   if (!claimed) {
     const previous = await deps.ledger.get(account.id, sendKey);
@@ -233,6 +235,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
             reason: 'another attempt of this send is under way',
           };
         attempt = decision.attempt;
+        previousAttemptAt = previous.attemptedAt ?? previous.claimedAt;
         detail = [detail, decision.reason].filter(Boolean).join('; ');
     }
   }
@@ -280,8 +283,10 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
       await deps.cap.release(address, sendKey);
       return { outcome: 'skipped', reason, detail: `${address} is now suppressed` };
     }
-    // Surely not sent: the claim (and the cap slot) are given back, so a later attempt can send.
-    await Promise.all([deps.ledger.release(account.id, sendKey), deps.cap.release(address, sendKey)]);
+    // Surely not sent: the claim (and the cap slot) are given back, so a later attempt can send. A
+    // retry goes back to the attempt before it instead, so only attempts that may have reached SES count.
+    if (attempt > 1 && previousAttemptAt) await deps.ledger.rewind(account.id, sendKey, attempt, previousAttemptAt);
+    else await Promise.all([deps.ledger.release(account.id, sendKey), deps.cap.release(address, sendKey)]);
     // Any other 4xx: the same request would be refused again; the state machine's Retry, then its Catch, make it visible.
     if (outcome.reason === 'refused') throw err;
     const wait = NOT_SENT_WAIT[outcome.reason];
