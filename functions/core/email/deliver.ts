@@ -106,6 +106,49 @@ function timeZoneOf(candidates: [string, string | undefined][], fallback: string
 }
 
 /**
+ * A send an earlier attempt claimed: done (sent, skipped, failed), still unclear (wait for SES's
+ * events), or to be tried again (the attempt it moves to). See reconcile.ts and docs/email.md.
+ */
+async function settleEarlierClaim(
+  deps: DeliveryDeps,
+  c: { accountId: string; sendKey: string; sendId: string; address: string; priority: EmailPriority; now: Date },
+): Promise<DeliveryResult | { attempt: number; previousAttemptAt: string; reason: string }> {
+  const previous = await deps.ledger.get(c.accountId, c.sendKey);
+  if (previous?.status === 'skipped' || previous?.status === 'failed') return { outcome: 'skipped', reason: previous.error ?? previous.status };
+  if (previous?.status === 'sent') return { outcome: 'duplicate', previous: 'sent', messageId: previous.messageId ?? null };
+  // Given back between our claim and our read (a not-sent answer elsewhere): ask again shortly.
+  if (!previous)
+    return {
+      outcome: 'deferred',
+      until: new Date(c.now.getTime() + throttleBackoffMs(c.sendKey, c.now)).toISOString(),
+      reason: 'the send was given back meanwhile',
+    };
+  const decision = reconcileDecision({ ...previous, status: 'claimed' }, await deps.confirmations.get(previous.sendId ?? c.sendId), c.priority, c.now);
+  switch (decision.action) {
+    case 'confirmed':
+      await deps.ledger.markSent(c.accountId, c.sendKey, decision.messageId, c.now);
+      await deps.engagement.record(c.accountId, dayOf(new Date(previous.attemptedAt ?? previous.claimedAt)), 'sent', decision.messageId);
+      return { outcome: 'duplicate', previous: 'sent', messageId: decision.messageId };
+    case 'wait':
+      return { outcome: 'deferred', until: decision.until, reason: previous.unclear ? `${previous.unclear}; ${decision.reason}` : decision.reason };
+    case 'rejected':
+    case 'give-up':
+      if (deps.ledger.close) await deps.ledger.close(c.accountId, c.sendKey, 'failed', decision.reason, c.now);
+      await deps.cap.release(c.address, c.sendKey);
+      return { outcome: 'skipped', reason: decision.reason };
+    case 'retry':
+      // Two retries of the step race here: one moves the attempt on, the other waits for its events.
+      if (!(await deps.ledger.reattempt(c.accountId, c.sendKey, decision.attempt, c.now)))
+        return {
+          outcome: 'deferred',
+          until: new Date(c.now.getTime() + RECONCILE_WINDOW_MS).toISOString(),
+          reason: 'another attempt of this send is under way',
+        };
+      return { attempt: decision.attempt, previousAttemptAt: previous.attemptedAt ?? previous.claimedAt, reason: decision.reason };
+  }
+}
+
+/**
  * Sends one step's email at most once, to a contact who may receive it, when they may receive it.
  * In order: a suppressed address or an opted-out category is skipped; outside the contact's send
  * window the step is deferred (nothing claimed); the template is rendered (an error fails the
@@ -203,41 +246,10 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   let previousAttemptAt: string | undefined;
   let detail: string | undefined = zone.detail;
   if (!claimed) {
-    const previous = await deps.ledger.get(account.id, sendKey);
-    if (previous?.status === 'skipped' || previous?.status === 'failed') return { outcome: 'skipped', reason: previous.error ?? previous.status };
-    if (previous?.status === 'sent') return { outcome: 'duplicate', previous: 'sent', messageId: previous.messageId ?? null };
-    // Given back between our claim and our read (a not-sent answer elsewhere): ask again shortly.
-    if (!previous)
-      return {
-        outcome: 'deferred',
-        until: new Date(now.getTime() + throttleBackoffMs(sendKey, now)).toISOString(),
-        reason: 'the send was given back meanwhile',
-      };
-    const decision = reconcileDecision({ ...previous, status: 'claimed' }, await deps.confirmations.get(previous.sendId ?? sendId), priority, now);
-    switch (decision.action) {
-      case 'confirmed':
-        await deps.ledger.markSent(account.id, sendKey, decision.messageId, now);
-        await deps.engagement.record(account.id, dayOf(new Date(previous.attemptedAt ?? previous.claimedAt)), 'sent', decision.messageId);
-        return { outcome: 'duplicate', previous: 'sent', messageId: decision.messageId };
-      case 'wait':
-        return { outcome: 'deferred', until: decision.until, reason: previous.unclear ? `${previous.unclear}; ${decision.reason}` : decision.reason };
-      case 'rejected':
-      case 'give-up':
-        if (deps.ledger.close) await deps.ledger.close(account.id, sendKey, 'failed', decision.reason, now);
-        await deps.cap.release(address, sendKey);
-        return { outcome: 'skipped', reason: decision.reason };
-      case 'retry':
-        // Two retries of the step race here: one moves the attempt on, the other waits for its events.
-        if (!(await deps.ledger.reattempt(account.id, sendKey, decision.attempt, now)))
-          return {
-            outcome: 'deferred',
-            until: new Date(now.getTime() + RECONCILE_WINDOW_MS).toISOString(),
-            reason: 'another attempt of this send is under way',
-          };
-        attempt = decision.attempt;
-        previousAttemptAt = previous.attemptedAt ?? previous.claimedAt;
-        detail = [detail, decision.reason].filter(Boolean).join('; ');
-    }
+    const settled = await settleEarlierClaim(deps, { accountId: account.id, sendKey, sendId, address, priority, now });
+    if ('outcome' in settled) return settled;
+    ({ attempt, previousAttemptAt } = settled);
+    detail = [detail, settled.reason].filter(Boolean).join('; ');
   }
 
   const cap = email.frequencyCap;
