@@ -40,6 +40,12 @@ describe('classifySesError: what an SES failure says about the email', () => {
     ['socket hang up', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'maybe-sent', 'connection-lost'],
     ['broken pipe', net('EPIPE', 'write EPIPE'), 'maybe-sent', 'connection-lost'],
     [
+      'a reset the SDK names TimeoutError',
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
+      'maybe-sent',
+      'connection-lost',
+    ],
+    [
       'requestTimeout',
       Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 20000 ms requestTimeout.'), {
         name: 'TimeoutError',

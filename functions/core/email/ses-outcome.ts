@@ -64,8 +64,9 @@ export function classifySesError(err: unknown): SesOutcome {
   if (e.$fault === 'client' && status === undefined && name !== 'TimeoutError' && !CONNECTION_LOST.includes(code)) return notSent('refused');
 
   if (status !== undefined && status >= 500) return { kind: 'maybe-sent', reason: 'server-error', message };
-  if (name === 'TimeoutError' || code === 'ETIMEDOUT' || /timed? ?out/i.test(message)) return { kind: 'maybe-sent', reason: 'timeout', message };
+  // Before timeouts: the SDK names a reset connection TimeoutError too.
   if (CONNECTION_LOST.includes(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) return { kind: 'maybe-sent', reason: 'connection-lost', message };
+  if (name === 'TimeoutError' || code === 'ETIMEDOUT' || /timed? ?out/i.test(message)) return { kind: 'maybe-sent', reason: 'timeout', message };
   // Whatever else (a parse error of the answer, a bug): assume it may have gone out; the events decide.
   return { kind: 'maybe-sent', reason: 'unrecognised', message };
 }
