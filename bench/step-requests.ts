@@ -12,10 +12,11 @@ import { modelResolver } from '../functions/core/score/presets/index.ts';
 import { sourceLibrary } from '../functions/core/templates/compile.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
 import { contactRepo } from '../functions/data/contacts.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, suppressionList } from '../functions/data/email.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../functions/data/email.ts';
 import { runRepo } from '../functions/data/runs.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
-import { sendLedger } from '../functions/data/sends.ts';
+import { sendConfirmations, sendLedger } from '../functions/data/sends.ts';
+import { DEFAULT_PAUSE_POLICY, sendingPause } from '../functions/core/email/reputation.ts';
 import { taskRepo } from '../functions/data/tasks.ts';
 import { usageRepo } from '../functions/data/usage.ts';
 import { config } from '../functions/shared/config.ts';
@@ -61,6 +62,8 @@ export async function stepRequests(client: DynamoDBClient, table: string, now: D
     runs: runRepo(db, table),
     tasks: taskRepo(db, table),
     ledger: sendLedger(db, table),
+    confirmations: sendConfirmations(db, table),
+    pause: sendingPause(reputationRepo(db, table), DEFAULT_PAUSE_POLICY),
     contacts: contactRepo(db, table),
     suppressions: suppressionList(db, table),
     preferences: preferenceRepo(db, table),

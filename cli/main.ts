@@ -84,6 +84,19 @@ tableOptions(
     .option('--rotate', 'replace it with a new one'),
 ).action(async (options) => (await import('./keys/command.ts')).segmentSecretCommand(options));
 
+const email = program.command('email').description('tech-touch email: the sending reputation and its automatic pause (docs/email.md)');
+tableOptions(email.command('status').description('bounce and complaint rates over the window, and whether sending is paused and why')).action(async (options) =>
+  (await import('./email/command.ts')).statusCommand(options),
+);
+tableOptions(
+  email
+    .command('resume')
+    .description('resume tech-touch sending that paused itself, for some hours, whatever the rates (recorded with who did it)')
+    .option('--hours <n>', 'how long the resume holds', int('--hours', 1, 168), 24)
+    .option('--by <name>', 'who resumes (default: the OS user)')
+    .option('--cancel', 'end an earlier resume: the rates decide again'),
+).action(async (options) => (await import('./email/command.ts')).resumeCommand(options));
+
 program
   .command('import')
   .description('import accounts or contacts from a CSV file through the HTTP API (validated row by row first; re-running changes nothing)')

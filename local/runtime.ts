@@ -85,6 +85,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventsEndpoint,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // CloudWatch metrics (EMF lines) mean nothing on this machine.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       // Lambda runs Node 22; this machine may run Node 20, where the SDK warns at every cold start.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // The unsubscribe links' key: Secrets Manager on AWS, a local file (or this run's memory) here.
@@ -104,6 +106,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   sfnServer.on('request', stepFunctionsApi(sfn));
   const events = new LocalEventBridge(assembly, lambdas, sfn, clock, (err) => log(`event delivery failed: ${String(err)}`));
   eventsServer.on('request', events.api());
+  // SES's sending events (the configuration set's destination) reach the same bus, on the same clock.
+  ses.now = () => clock.now();
+  ses.onEvent = (detailType, detail) => void events.put([{ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) }]);
 
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);

@@ -3,11 +3,41 @@ import { clearStore, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** SES v2 on aws-ses-v2-local: the handlers send through the SDK as on AWS; the outbox keeps every message. */
+/**
+ * What the stand-in can be told to do to the next SendEmail calls, as SES and the network do:
+ * refuse them (`throttle`, `daily-quota`), store the email and then fail to answer
+ * (`error-after-store`: a 500; `drop-after-store`: the connection is cut; `hang-after-store`: no
+ * answer until the stand-in stops, a crash's view), or take the request and never store it
+ * (`error-before-store`: a 500; `hang-before-store`: no answer). Closing the port is `closePort()`.
+ */
+export type SesFault = 'throttle' | 'daily-quota' | 'error-after-store' | 'drop-after-store' | 'hang-after-store' | 'error-before-store' | 'hang-before-store';
+
+/** An SES sending event as EventBridge delivers it from a configuration set (`source: aws.ses`). */
+export type SesEventSink = (detailType: string, detail: Record<string, unknown>) => void;
+
+interface SendEmailBody {
+  ConfigurationSetName?: string;
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[] };
+  EmailTags?: { Name: string; Value: string }[];
+}
+
+/**
+ * SES v2 on aws-ses-v2-local: the handlers send through the SDK as on AWS; the outbox keeps every
+ * message. Like SES with a configuration set's event destination, each stored email produces a
+ * Send and a Delivery event (a Bounce for bounce@simulator.amazonses.com, a Complaint after the
+ * Delivery for complaint@simulator.amazonses.com, as SES's mailbox simulator does), with the
+ * message's tags, into `onEvent` (the runtime's local EventBridge).
+ */
 export class LocalSes {
   private server?: Server;
   endpoint = '';
-  private throttled = 0;
+  private port = 0;
+  private readonly faults: SesFault[] = [];
+  private readonly hung = new Set<ServerResponse>();
+  onEvent?: SesEventSink;
+  /** The virtual clock's time, for the events' timestamps. */
+  now: () => Date = () => new Date();
 
   async start(port = 0) {
     clearStore();
@@ -16,24 +46,118 @@ export class LocalSes {
     const start = typeof m.default === 'function' ? m.default : m.default.default;
     this.server = await start({ host: '127.0.0.1', port });
     if (!this.server.listening) await new Promise((resolve) => this.server!.once('listening', resolve));
-    // In front of the stand-in: answer SendEmail as SES does when the account's send rate is exceeded.
     const handlers = this.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
     this.server.removeAllListeners('request');
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (this.throttled > 0 && req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails')) {
-        this.throttled--;
-        req.resume();
-        res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
-        return void res.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
-      }
-      for (const handle of handlers) handle.call(this.server, req, res);
+      const handle = () => {
+        for (const h of handlers) h.call(this.server, req, res);
+      };
+      if (req.method !== 'POST' || !req.url?.startsWith('/v2/email/outbound-emails')) return handle();
+      this.sendEmail(req, res, this.faults.shift(), handle);
     });
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.port = (this.server.address() as AddressInfo).port;
+    this.endpoint = `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The next `count` SendEmail calls meet `fault` (queued after faults already set). */
+  faultNext(fault: SesFault, count = 1) {
+    for (let i = 0; i < count; i++) this.faults.push(fault);
   }
 
   /** The next `requests` SendEmail calls are refused with 429 TooManyRequestsException (SES's throttling). */
   throttleNext(requests: number) {
-    this.throttled = requests;
+    this.faultNext('throttle', requests);
+  }
+
+  /** Faults not yet met. */
+  get pendingFaults(): number {
+    return this.faults.length;
+  }
+
+  /** Nothing listens on the port any more: connections are refused (open ones are cut) until `openPort`. */
+  async closePort() {
+    const server = this.server!;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  async openPort() {
+    await new Promise<void>((resolve, reject) => this.server!.listen(this.port, '127.0.0.1', resolve).once('error', reject));
+  }
+
+  private sendEmail(req: IncomingMessage, res: ServerResponse, fault: SesFault | undefined, handle: () => void) {
+    if (fault === 'throttle' || fault === 'daily-quota') {
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
+      return void res.end(JSON.stringify({ message: fault === 'throttle' ? 'Maximum sending rate exceeded.' : 'Daily message quota exceeded.' }));
+    }
+    if (fault === 'error-before-store') {
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
+      return void res.end(JSON.stringify({ message: 'Internal Failure' }));
+    }
+    if (fault === 'hang-before-store') {
+      req.resume();
+      return void this.hung.add(res);
+    }
+    // The package answers with res.send -> res.end; what it stored is known there (express parsed the body into req.body).
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const chunk = args[0];
+      const messageId = res.statusCode === 200 && chunk ? (JSON.parse(String(chunk)) as { MessageId?: string }).MessageId : undefined;
+      if (!messageId) return end(...args);
+      this.emitEvents(messageId, (req as IncomingMessage & { body?: SendEmailBody }).body ?? {});
+      if (fault === 'error-after-store') {
+        const body = JSON.stringify({ message: 'Internal Failure' });
+        res.statusCode = 500;
+        res.setHeader('x-amzn-errortype', 'InternalFailure');
+        res.setHeader('content-length', Buffer.byteLength(body));
+        return end(body);
+      }
+      if (fault === 'drop-after-store') {
+        res.socket?.destroy();
+        return res;
+      }
+      if (fault === 'hang-after-store') {
+        this.hung.add(res);
+        return res;
+      }
+      return end(...args);
+    }) as typeof res.end;
+    handle();
+  }
+
+  private emitEvents(messageId: string, body: SendEmailBody) {
+    if (!this.onEvent) return;
+    const timestamp = this.now().toISOString();
+    const destination = body.Destination?.ToAddresses ?? [];
+    const tags: Record<string, string[]> = {};
+    for (const t of body.EmailTags ?? []) tags[t.Name] = [t.Value];
+    if (body.ConfigurationSetName) tags['ses:configuration-set'] = [body.ConfigurationSetName];
+    const mail = { timestamp, source: body.FromEmailAddress, messageId, destination, tags };
+    const to = destination.map((d) => (d.match(/<([^>]+)>/)?.[1] ?? d).trim().toLowerCase());
+    this.onEvent('Email Sent', { eventType: 'Send', mail, send: {} });
+    if (to.includes('bounce@simulator.amazonses.com')) {
+      this.onEvent('Email Bounced', {
+        eventType: 'Bounce',
+        mail,
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: [{ emailAddress: 'bounce@simulator.amazonses.com', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+          timestamp,
+        },
+      });
+      return;
+    }
+    this.onEvent('Email Delivered', { eventType: 'Delivery', mail, delivery: { timestamp, recipients: to, smtpResponse: '250 2.6.0 Message received' } });
+    if (to.includes('complaint@simulator.amazonses.com'))
+      this.onEvent('Email Complaint Received', {
+        eventType: 'Complaint',
+        mail,
+        complaint: { complainedRecipients: [{ emailAddress: 'complaint@simulator.amazonses.com' }], timestamp },
+      });
   }
 
   /** Every email sent so far, oldest first (headers as sent, Simple content). */
@@ -42,6 +166,13 @@ export class LocalSes {
   }
 
   async stop() {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Requests left hanging end with the process: their callers see the connection cut.
+    for (const res of this.hung) res.socket?.destroy();
+    this.hung.clear();
+    const server = this.server;
+    if (!server?.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
   }
 }

@@ -3,10 +3,20 @@ import type { Mailer } from '../core/ports.ts';
 
 /** SES v2 SendEmail with Simple content (so custom headers ride along), the configuration set and message tags. */
 export function sesMailer(configurationSet: string): Mailer {
-  // Adaptive retry: backs off on SES's send-rate throttling (TooManyRequests) and paces the next calls
-  // instead of failing the step; what is still throttled after that goes back to the state machine's Retry.
+  // One attempt per call: the SDK's own retries re-send after a 5xx or a dropped connection, when
+  // SES may already have stored the email (a duplicate). Tend retries itself, only what SES surely
+  // did not send (classifySesError in core/email/ses-outcome.ts): throttling and quota as deferrals,
+  // 5xx / reset / timeout through SES's events (core/email/reconcile.ts). A custom retry strategy
+  // could retry the not-sent cases in-process, but would hold the Lambda while it backs off; the
+  // state machine's Hold waits for free. `adaptive` stays: with one attempt its client-side rate
+  // limiter still learns from 429s and paces this container's next sends.
   // Made here, not at module scope, so a bundle that imports this module without calling it drops the client.
-  const ses = new SESv2Client({ retryMode: 'adaptive', maxAttempts: 6 });
+  const ses = new SESv2Client({
+    retryMode: 'adaptive',
+    maxAttempts: 1,
+    // A connection not made in 3 s was never used (not sent); an answer not back in 20 s is unclear (maybe sent).
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
+  });
   return {
     async send(email) {
       const out = await ses.send(

@@ -57,6 +57,17 @@ export const emailConfigSchema = z._default(
      * email's Reply-To beside the human one, and SES hands what arrives to Tend (docs/email.md).
      */
     replies: z.optional(z.object({ address: z.email() })),
+    /**
+     * Sending pauses itself at `fraction` of SES's review thresholds (bounce 5%, complaint 0.1%)
+     * over the last `days` days, once at least `minSends` were sent (docs/email.md); defaults 0.8, 7, 500.
+     */
+    autoPause: z.optional(
+      z.object({
+        fraction: z.optional(z.number().check(z.gt(0), z.lte(1))),
+        days: z.optional(z.int().check(z.gte(1), z.lte(30))),
+        minSends: z.optional(z.int().check(z.gte(1))),
+      }),
+    ),
   }),
   {
     frequencyCap: { max: 3, days: 7 },

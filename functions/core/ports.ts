@@ -16,6 +16,8 @@ import type {
 } from './types.ts';
 
 import type { AccountWrite } from './account-diff.ts';
+import type { SendConfirmation } from './email/reconcile.ts';
+import type { ReputationDay, SendingOverride } from './email/reputation.ts';
 
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
@@ -147,6 +149,29 @@ export interface SendLedger {
   release(accountId: string, sendKey: string): Promise<void>;
   /** Closes a claim that will never be sent (capped, rejected for good), so a retry repeats the decision. */
   close?(accountId: string, sendKey: string, status: 'skipped' | 'failed', reason: string, at: Date): Promise<void>;
+  /** Notes why the attempt under way has no clear outcome (kept claimed until SES's events settle it). */
+  noteUnclear(accountId: string, sendKey: string, reason: string): Promise<void>;
+  /** Moves a still-claimed send to `attempt` (from `attempt - 1`): true when this call won the attempt. */
+  reattempt(accountId: string, sendKey: string, attempt: number, at: Date): Promise<boolean>;
+  /** Takes back `attempt` (SES surely did not get it): the send returns to the attempt before, made at `previousAt`. */
+  rewind(accountId: string, sendKey: string, attempt: number, previousAt: string): Promise<void>;
+}
+
+/** The sending reputation's daily counters (from SES's events) and an operator's override of the automatic pause. */
+export interface ReputationRepo {
+  /** Counts one SES event on its day; false (and nothing counted) when this message's event of this type was counted before. */
+  count(messageId: string, kind: 'sent' | 'bounced' | 'complained', at: Date): Promise<boolean>;
+  /** The counters of these days (missing days have none). */
+  days(days: string[]): Promise<ReputationDay[]>;
+  override(): Promise<SendingOverride | undefined>;
+  setOverride(override: SendingOverride | undefined): Promise<void>;
+}
+
+/** What SES's event stream confirmed, by the send id each message is tagged with. */
+export interface SendConfirmations {
+  /** Records the first event seen for a send id; later ones change nothing. */
+  record(confirmation: SendConfirmation): Promise<void>;
+  get(sendId: string): Promise<SendConfirmation | undefined>;
 }
 
 export interface OutgoingEmail {

@@ -160,4 +160,11 @@ export interface SendRecord {
   sentAt?: string;
   messageId?: string;
   error?: string;
+  /** The message tag SES's events carry back (core/email/reconcile.ts sendIdOf). */
+  sendId?: string;
+  /** Which attempt is under way or was last made, and when it was claimed (absent on records older than attempts: 1, claimedAt). */
+  attempt?: number;
+  attemptedAt?: string;
+  /** Why the last attempt's outcome is unclear (SES answered 500, the connection dropped...), until SES's events settle it. */
+  unclear?: string;
 }

@@ -1,5 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EngagementRepo, FrequencyCap, PreferenceRepo, SuppressionList } from '../core/ports.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EngagementRepo, FrequencyCap, PreferenceRepo, ReputationRepo, SuppressionList } from '../core/ports.ts';
+import type { SendingOverride } from '../core/email/reputation.ts';
+import { dayOf } from '../core/clock.ts';
 import { DAY_MS } from '../core/clock.ts';
 import { putIfAbsent, ttlIn, writeIf } from './items.ts';
 import { keys } from './keys.ts';
@@ -109,6 +111,50 @@ export function engagementRepo(db: DynamoDBDocumentClient, table: string): Engag
           ExpressionAttributeValues: { ':m': new Set([messageId]), ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), 400) },
         }),
       );
+    },
+  };
+}
+
+/**
+ * The sending reputation: one counter item per day under one partition (`EMAILREP / DAY#...`),
+ * updated once per SES Send, hard Bounce or Complaint event. A marker item per (message, event
+ * type) makes a replayed event count once. The day items take one write per event: far below a
+ * partition's 1,000 writes a second at SES's send rates (docs/email.md).
+ */
+export function reputationRepo(db: DynamoDBDocumentClient, table: string): ReputationRepo {
+  return {
+    async count(messageId, kind, at) {
+      const first = await putIfAbsent(db, table, { ...keys.reputationEvent(messageId, kind), expiresAt: ttlIn(at, 40) });
+      if (!first) return false;
+      const day = dayOf(at);
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.reputationDay(day),
+          UpdateExpression: 'ADD #k :one SET #day = :day, expiresAt = if_not_exists(expiresAt, :exp)',
+          ExpressionAttributeNames: { '#k': kind, '#day': 'day' },
+          ExpressionAttributeValues: { ':one': 1, ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), 40) },
+        }),
+      );
+      return true;
+    },
+    async days(days) {
+      if (!days.length) return [];
+      const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: days.map((d) => keys.reputationDay(d)) } } }));
+      return (out.Responses?.[table] ?? []).map((i) => ({
+        day: String(i.day),
+        sent: Number(i.sent ?? 0),
+        bounced: Number(i.bounced ?? 0),
+        complained: Number(i.complained ?? 0),
+      }));
+    },
+    async override() {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.sendingOverride() }));
+      return out.Item ? { until: String(out.Item.until), by: String(out.Item.by), at: String(out.Item.at) } : undefined;
+    },
+    async setOverride(override: SendingOverride | undefined) {
+      if (!override) await db.send(new DeleteCommand({ TableName: table, Key: keys.sendingOverride() }));
+      else await db.send(new PutCommand({ TableName: table, Item: { ...keys.sendingOverride(), ...override } }));
     },
   };
 }

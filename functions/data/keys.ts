@@ -73,6 +73,15 @@ export const keys = {
   sendPrefix: 'SEND#',
   /** A sent email in gsi1 under its SES message id: a reply's In-Reply-To finds its send. */
   sentMessage: (messageId: string) => ({ gsi1pk: `MESSAGE#${messageId}`, gsi1sk: 'SEND' }),
+  /** What SES's events confirmed about one send id (core/email/reconcile.ts): the first event wins; expires after 30 days. */
+  sendConfirmation: (sendId: string) => ({ pk: `SENDCONF#${sendId}`, sk: 'CONF' }),
+  /** The account's sending reputation, one counter item per day (sends, bounces, complaints from SES's events). */
+  reputationDay: (day: string) => ({ pk: 'EMAILREP', sk: `DAY#${day}` }),
+  reputationPartition: 'EMAILREP',
+  /** One SES event counted towards the reputation (a replayed event is not counted twice); expires after 8 days. */
+  reputationEvent: (messageId: string, eventType: string) => ({ pk: `EMAILREPEVT#${messageId}`, sk: eventType }),
+  /** An operator's resume of automatically paused sending, until it expires. */
+  sendingOverride: () => ({ pk: 'EMAILREP', sk: 'OVERRIDE' }),
   /** An address Tend must not email: one item per address, whatever the account (a bounce is a bounce). */
   suppression: (email: string) => ({ pk: `SUPPRESSED#${email.toLowerCase()}`, sk: 'SUPPRESSED' }),
   /** A contact's email opt-outs by category, under the account the unsubscribe link named. */

@@ -1,8 +1,9 @@
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SendLedger } from '../core/ports.ts';
+import type { SendConfirmations, SendLedger } from '../core/ports.ts';
+import type { SendConfirmation } from '../core/email/reconcile.ts';
 import type { SendRecord } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { putIfAbsent, stripKeys, writeIf } from './items.ts';
+import { putIfAbsent, stripKeys, ttlIn, writeIf } from './items.ts';
 
 /** The send ledger: one item per (run, step, contact), claimed before SES is called. */
 export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
@@ -17,7 +18,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         new UpdateCommand({
           TableName: table,
           Key: keys.send(accountId, sendKey),
-          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t, gsi1pk = :gpk, gsi1sk = :gsk',
+          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t, gsi1pk = :gpk, gsi1sk = :gsk REMOVE unclear',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':sent': 'sent',
@@ -55,6 +56,47 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         }),
       );
     },
+    async noteUnclear(accountId, sendKey, reason) {
+      // Only on a claim: a send that SES's events confirmed meanwhile keeps its status.
+      await writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET unclear = :u',
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':u': reason, ':claimed': 'claimed' },
+        }),
+      );
+    },
+    reattempt(accountId, sendKey, attempt, at) {
+      // From the previous attempt only, so two retries of one step cannot both send.
+      return writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET attempt = :next, attemptedAt = :t REMOVE unclear',
+          ConditionExpression: '#status = :claimed AND (attempt = :previous OR (attribute_not_exists(attempt) AND :previous = :one))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':next': attempt, ':previous': attempt - 1, ':one': 1, ':t': at.toISOString(), ':claimed': 'claimed' },
+        }),
+      );
+    },
+    async rewind(accountId, sendKey, attempt, previousAt) {
+      await writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET attempt = :previous, attemptedAt = :t REMOVE unclear',
+          ConditionExpression: '#status = :claimed AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':previous': attempt - 1, ':attempt': attempt, ':t': previousAt, ':claimed': 'claimed' },
+        }),
+      );
+    },
     async close(accountId, sendKey, status, reason, at) {
       await db.send(
         new UpdateCommand({
@@ -65,6 +107,21 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
           ExpressionAttributeValues: { ':s': status, ':e': reason, ':t': at.toISOString() },
         }),
       );
+    },
+  };
+}
+
+/** SES's events by send id: the first one recorded stands (a replay or a later Delivery changes nothing). */
+export function sendConfirmations(db: DynamoDBDocumentClient, table: string): SendConfirmations {
+  return {
+    async record(c) {
+      await putIfAbsent(db, table, { ...keys.sendConfirmation(c.sendId), ...c, expiresAt: ttlIn(new Date(c.at), 30) });
+    },
+    async get(sendId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.sendConfirmation(sendId), ConsistentRead: true }));
+      if (!out.Item) return undefined;
+      const { sendId: id, messageId, event, at } = out.Item as SendConfirmation;
+      return { sendId: id, messageId, event, at };
     },
   };
 }

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import type { DeliveryDeps } from '../core/email/deliver.ts';
 import type { AccountRepo, UsageRepo } from '../core/ports.ts';
 import { unsubscribeLinks } from '../core/email/links.ts';
+import { pausePolicy, sendingPause } from '../core/email/reputation.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
@@ -38,6 +39,8 @@ export function emailDeps(clock: Clock = systemClock): DeliveryDeps & { accounts
     accounts: root.accounts(),
     usage: root.usage(),
     ledger: root.ledger(),
+    confirmations: root.confirmations(),
+    pause: sendingPause(root.reputation(), pausePolicy(config.email)),
     mailer: root.mailer(),
     contacts: root.contacts(),
     suppressions: root.suppressions(),

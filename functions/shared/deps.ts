@@ -8,7 +8,7 @@ import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
 import { contactRepo } from '../data/contacts.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, suppressionList } from '../data/email.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../data/email.ts';
 import { eventClaims } from '../data/event-claims.ts';
 import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
@@ -19,7 +19,7 @@ import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { config } from './config.ts';
 import { segmentSecretStore } from '../data/segment-secret.ts';
-import { sendLedger } from '../data/sends.ts';
+import { sendConfirmations, sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
@@ -70,6 +70,8 @@ export const suppressions = /* @__PURE__ */ lazy(() => suppressionList(documentC
 export const preferences = /* @__PURE__ */ lazy(() => preferenceRepo(documentClient, table()));
 export const cap = /* @__PURE__ */ lazy(() => frequencyCap(documentClient, table()));
 export const engagement = /* @__PURE__ */ lazy(() => engagementRepo(documentClient, table()));
+export const confirmations = /* @__PURE__ */ lazy(() => sendConfirmations(documentClient, table()));
+export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
 
 /** Tend's events, on the bus in EVENT_BUS_NAME. */
 export const events = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EVENT_BUS_NAME')));

@@ -14,12 +14,12 @@ export class EmailEvents extends Construct {
     super(scope, id);
     this.handler = new TendFunction(this, 'Handler', {
       entry: 'functions/email-events/handler.ts',
-      description: 'Tend SES events: suppress bounces and complaints, count opens and clicks',
+      description: 'Tend SES events: settle unclear sends, suppress bounces and complaints, count the reputation, opens and clicks',
       memorySize: 256,
     });
     props.table.bind(this.handler);
     this.rule = new Rule(this, 'SesEvents', {
-      description: 'Tend: SES bounces, complaints, deliveries, opens and clicks',
+      description: 'Tend: SES sends, deliveries, rejects, bounces, complaints, opens and clicks',
       eventPattern: { source: ['aws.ses'], detailType: [...SES_DETAIL_TYPES] },
       targets: [props.deadLetters.ruleTarget('email-events', this.handler)],
     });

@@ -30,10 +30,22 @@ export class EmailSending extends Construct {
       sendingEnabled: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
-    // Bounces and complaints suppress at once; deliveries, opens and clicks feed email engagement.
+    // Bounces and complaints suppress at once; opens and clicks feed email engagement; every event
+    // carries the message's `send` tag and settles a send whose SES answer was lost (docs/email.md);
+    // sends, bounces and complaints feed the automatic pause.
     this.configurationSet.addEventDestination('ToEventBridge', {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.OPEN, EmailSendingEvent.CLICK],
+      events: [
+        EmailSendingEvent.SEND,
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.DELIVERY_DELAY,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.RENDERING_FAILURE,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.OPEN,
+        EmailSendingEvent.CLICK,
+      ],
     });
     this.signingKeyName = `tend/${Stack.of(this).stackName}/unsubscribe-signing-key`;
     this.signingKey = new Secret(this, 'UnsubscribeKey', {

@@ -24,7 +24,7 @@ describe('email resources', () => {
     data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery', 'open', 'click']),
+        MatchingEventTypes: Match.arrayWith(['send', 'delivery', 'reject', 'bounce', 'complaint', 'open', 'click']),
         EventBridgeDestination: { EventBusArn: Match.anyValue() },
       }),
     });

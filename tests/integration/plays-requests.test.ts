@@ -10,11 +10,12 @@ import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { unsubscribeLinks } from '../../functions/core/email/links.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { contactRepo } from '../../functions/data/contacts.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, suppressionList } from '../../functions/data/email.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../../functions/data/email.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { runRepo } from '../../functions/data/runs.ts';
 import { scoreRepo } from '../../functions/data/scores.ts';
-import { sendLedger } from '../../functions/data/sends.ts';
+import { sendConfirmations, sendLedger } from '../../functions/data/sends.ts';
+import { DEFAULT_PAUSE_POLICY, sendingPause } from '../../functions/core/email/reputation.ts';
 import { taskRepo } from '../../functions/data/tasks.ts';
 import { usageRepo } from '../../functions/data/usage.ts';
 import userConfig from '../../tend.config.ts';
@@ -137,6 +138,8 @@ describe("a play step's DynamoDB requests", () => {
       runs: runRepo(db, rt.tableName),
       tasks: taskRepo(db, rt.tableName),
       ledger: sendLedger(db, rt.tableName),
+      confirmations: sendConfirmations(db, rt.tableName),
+      pause: sendingPause(reputationRepo(db, rt.tableName), DEFAULT_PAUSE_POLICY),
       contacts: contactRepo(db, rt.tableName),
       suppressions: suppressionList(db, rt.tableName),
       preferences: preferenceRepo(db, rt.tableName),

@@ -4,10 +4,11 @@ import { fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { deliver, throttleBackoffMs, type DeliveryDeps, type DeliveryRequest, type LoadedAccount } from '../../functions/core/email/deliver.ts';
 import { verifyToken } from '../../functions/core/email/token.ts';
+import { sendIdOf } from '../../functions/core/email/reconcile.ts';
 import type { OutgoingEmail, SendLedger } from '../../functions/core/ports.ts';
 import type { Account, Contact, SendRecord } from '../../functions/core/types.ts';
 import userConfig from '../../tend.config.ts';
-import { memoryEmailDeps, TEST_KEY } from '../support/email.ts';
+import { memoryEmailDeps, memoryLedger, TEST_KEY } from '../support/email.ts';
 
 // Thursday 8 January 2026, 10:00 UTC: inside the default window (Mon-Fri 09-17, UTC).
 const THURSDAY = '2026-01-08T10:00:00Z';
@@ -28,13 +29,7 @@ function world(
   } as Account;
   const ledger = new Map<string, SendRecord>();
   const sent: OutgoingEmail[] = [];
-  const ledgerRepo: SendLedger = {
-    claim: async (r) => (ledger.has(r.sendKey) ? false : (ledger.set(r.sendKey, r), true)),
-    get: async (_, k) => ledger.get(k),
-    markSent: async (_, k, messageId) => void ledger.set(k, { ...ledger.get(k)!, status: 'sent', messageId }),
-    release: async (_, k) => void (ledger.get(k)?.status === 'claimed' && ledger.delete(k)),
-    close: async (_, k, status, reason) => void ledger.set(k, { ...ledger.get(k)!, status, error: reason }),
-  };
+  const ledgerRepo: SendLedger = memoryLedger(ledger);
   const email = memoryEmailDeps((options.contacts ?? []).map((c) => ({ accountId: 'acme', updatedAt: THURSDAY, ...c }) as Contact));
   let clock = fixedClock(options.at ?? THURSDAY);
   let n = 0;
@@ -84,7 +79,13 @@ describe('deliver', () => {
     const token = email!.headers[0]!.value.match(/token=([^>]+)/)![1]!;
     expect(verifyToken(TEST_KEY, token, new Date(THURSDAY))).toMatchObject({ contact: 'ana@acme.example', accountId: 'acme', category: 'tips' });
     expect(email!.html).toContain(token);
-    expect(email!.tags).toEqual({ play: 'adoption', step: 'spotlight', account: 'acme', category: 'tips' });
+    expect(email!.tags).toEqual({
+      play: 'adoption',
+      step: 'spotlight',
+      account: 'acme',
+      category: 'tips',
+      send: sendIdOf('acme', 'run-1#spotlight#ana@acme.example'),
+    });
     expect(email!.from).toBe('Acme Customer Success <success@acme.example>');
     expect(w.email.engagement).toEqual([{ accountId: 'acme', day: '2026-01-08', kind: 'sent', messageId: 'm1' }]);
   });
@@ -225,9 +226,110 @@ describe('deliver', () => {
     expect(wait).toBeLessThan(7_200_000);
   });
 
-  it('a refusal other than throttling still gives the claim back and throws, for the state machine to retry', async () => {
-    const w = world({ mailer: async () => Promise.reject(Object.assign(new Error('sending paused'), { name: 'SendingPausedException' })) });
-    await expect(deliver(w.deps, w.req(), w.loaded)).rejects.toThrow('sending paused');
+  it('a 4xx other than throttling, quota or the recipient gives the claim back and throws, for the state machine to retry', async () => {
+    const w = world({
+      mailer: async () =>
+        Promise.reject(Object.assign(new Error('no such configuration set'), { name: 'NotFoundException', $metadata: { httpStatusCode: 404 } })),
+    });
+    await expect(deliver(w.deps, w.req(), w.loaded)).rejects.toThrow('no such configuration set');
+    expect(w.ledger.size).toBe(0);
+  });
+
+  it.each([
+    ['sending paused for the account', { name: 'SendingPausedException', message: 'sending paused' }, 'SES sending is paused', 3_600_000],
+    ['connection refused', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:4566' }, 'SES could not be reached', 60_000],
+  ])('%s: surely not sent, so the claim is given back and the step deferred', async (_, error, reason, minWait) => {
+    const w = world({ mailer: async () => Promise.reject(Object.assign(new Error(error.message ?? 'x'), error)) });
+    const result = await deliver(w.deps, w.req(), w.loaded);
+    expect(result).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining(reason) });
+    expect(Date.parse((result as { until: string }).until) - Date.parse(THURSDAY)).toBeGreaterThanOrEqual(minWait);
+    expect(w.ledger.size).toBe(0);
+  });
+
+  describe('a send whose SES answer is unclear (500, dropped connection, timeout, crash)', () => {
+    const failing = (times: number) => {
+      let calls = 0;
+      return async () =>
+        ++calls <= times
+          ? Promise.reject(Object.assign(new Error('Internal Failure'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } }))
+          : { messageId: `m${calls}` };
+    };
+    const sendId = sendIdOf('acme', 'run-1#spotlight#ana@acme.example');
+
+    it('keeps the claim and waits for the window; a confirming SES event makes it sent without sending again', async () => {
+      const w = world({ mailer: failing(1), at: THURSDAY });
+      const first = await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
+      expect(first).toMatchObject({ outcome: 'deferred', until: '2026-01-08T10:15:00.000Z', reason: expect.stringContaining('unclear (server-error') });
+      expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({
+        status: 'claimed',
+        attempt: 1,
+        unclear: expect.stringContaining('Internal Failure'),
+      });
+      // Asked again too early: still waiting.
+      w.setNow('2026-01-08T10:05:00Z');
+      expect(await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded)).toMatchObject({ outcome: 'deferred', until: '2026-01-08T10:15:00.000Z' });
+      w.email.confirmed.set(sendId, { sendId, messageId: 'ses-1', event: 'Send', at: '2026-01-08T10:00:01Z' });
+      w.setNow('2026-01-08T10:15:00Z');
+      expect(await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded)).toEqual({ outcome: 'duplicate', previous: 'sent', messageId: 'ses-1' });
+      expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'sent', messageId: 'ses-1' });
+      expect(w.email.engagement).toEqual([{ accountId: 'acme', day: '2026-01-08', kind: 'sent', messageId: 'ses-1' }]);
+    });
+
+    it('no SES event within the window: an onboarding email is sent once more, then given up with a reason', async () => {
+      const w = world({ mailer: failing(2) });
+      await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
+      w.setNow('2026-01-08T10:15:00Z');
+      expect(await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded)).toMatchObject({ outcome: 'deferred', until: '2026-01-08T10:30:00.000Z' });
+      expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'claimed', attempt: 2 });
+      w.setNow('2026-01-08T10:30:00Z');
+      const last = await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
+      expect(last).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('given up: no SES event within 15 min of attempt 2 of 2') });
+      expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'failed', error: expect.stringContaining('given up') });
+      expect(w.email.slots.get('ana@acme.example')!.filter(Boolean)).toHaveLength(0);
+    });
+
+    it('a retry that SES answers is sent; a tip is given up after one unclear attempt', async () => {
+      const w = world({ mailer: failing(1) });
+      await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
+      w.setNow('2026-01-08T10:16:00Z');
+      expect(await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded)).toMatchObject({ outcome: 'sent', messageId: 'm2' });
+      const tips = world({ mailer: failing(1) });
+      await deliver(tips.deps, tips.req({ category: 'tips' }), tips.loaded);
+      tips.setNow('2026-01-08T10:16:00Z');
+      expect(await deliver(tips.deps, tips.req({ category: 'tips' }), tips.loaded)).toMatchObject({
+        outcome: 'skipped',
+        reason: expect.stringContaining('attempt 1 of 1 (low priority)'),
+      });
+    });
+  });
+
+  it('a retry SES surely did not get (throttled) goes back to the attempt before it, so it does not count', async () => {
+    let calls = 0;
+    const answers = [
+      () => Promise.reject(Object.assign(new Error('Internal Failure'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } })),
+      () =>
+        Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })),
+      async () => ({ messageId: 'm3' }),
+    ];
+    const w = world({ mailer: async () => answers[calls++]!() });
+    const req = w.req({ category: 'onboarding' });
+    await deliver(w.deps, req, w.loaded);
+    w.setNow('2026-01-08T10:15:00Z');
+    expect(await deliver(w.deps, req, w.loaded)).toMatchObject({ outcome: 'deferred', reason: expect.stringContaining('SES send rate reached') });
+    expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'claimed', attempt: 1, attemptedAt: THURSDAY.replace('Z', '.000Z') });
+    w.setNow('2026-01-08T10:20:00Z');
+    expect(await deliver(w.deps, req, w.loaded)).toMatchObject({ outcome: 'sent', messageId: 'm3' });
+    expect(w.ledger.get('run-1#spotlight#ana@acme.example')).toMatchObject({ status: 'sent', attempt: 2 });
+  });
+
+  it('defers every send for an hour while sending is paused, claiming nothing', async () => {
+    const w = world();
+    w.email.pause.state = { paused: true, bounceRate: 0.045, complaintRate: 0, sent: 1000, reason: 'sending paused: bounce rate 4.50%' };
+    expect(await deliver(w.deps, w.req(), w.loaded)).toEqual({
+      outcome: 'deferred',
+      until: '2026-01-08T11:00:00.000Z',
+      reason: 'sending paused: bounce rate 4.50%',
+    });
     expect(w.ledger.size).toBe(0);
   });
 

@@ -26,7 +26,7 @@ describe('SES events', () => {
       mail: mail(),
       bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Ana@Acme.example', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] },
     });
-    expect(await run()).toEqual({ suppressed: ['ana@acme.example'] });
+    expect(await run()).toEqual({ suppressed: ['ana@acme.example'], counted: 'bounced' });
     expect(mem.suppressed.get('ana@acme.example')).toEqual({ reason: 'hard bounce: smtp; 550 5.1.1 user unknown', source: 'ses-bounce', at: at.toISOString() });
   });
 
@@ -42,9 +42,20 @@ describe('SES events', () => {
 
   it('a complaint suppresses the complainant, or the destination when SES names nobody', async () => {
     const named = apply({ eventType: 'Complaint', mail: mail(), complaint: { complainedRecipients: [{ emailAddress: 'bob@acme.example' }] } });
-    expect(await named.run()).toEqual({ suppressed: ['bob@acme.example'] });
+    expect(await named.run()).toEqual({ suppressed: ['bob@acme.example'], counted: 'complained' });
     const anonymous = apply({ eventType: 'Complaint', mail: mail(), complaint: {} });
-    expect(await anonymous.run()).toEqual({ suppressed: ['ana@acme.example'] });
+    expect(await anonymous.run()).toEqual({ suppressed: ['ana@acme.example'], counted: 'complained' });
+  });
+
+  it('an event tagged with a send id settles that send (the first event stands) and a Send counts once towards the reputation', async () => {
+    const mem = memoryEmailDeps();
+    const send = sesEventDetailSchema.parse({ eventType: 'Send', mail: mail({ tags: { account: ['acme'], send: ['abc_-123'] } }) });
+    expect(await applySesEvent(mem.deps, send, at)).toEqual({ suppressed: [], confirmed: 'abc_-123', counted: 'sent' });
+    expect(await applySesEvent(mem.deps, send, at)).toEqual({ suppressed: [], confirmed: 'abc_-123' });
+    const delivery = sesEventDetailSchema.parse({ eventType: 'Delivery', mail: mail({ tags: { send: ['abc_-123'] } }) });
+    expect(await applySesEvent(mem.deps, delivery, at)).toEqual({ suppressed: [], confirmed: 'abc_-123' });
+    expect(mem.confirmed.get('abc_-123')).toEqual({ sendId: 'abc_-123', messageId: 'msg-1', event: 'Send', at: '2026-02-02T10:00:00Z' });
+    expect(mem.reputationDays.get('2026-02-02')).toEqual({ day: '2026-02-02', sent: 1, bounced: 0, complained: 0 });
   });
 
   it('an open or a click counts for the account in the tag, on the day the email was sent', async () => {

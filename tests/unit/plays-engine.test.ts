@@ -172,19 +172,16 @@ describe('runStep: doing a step', () => {
     expect(run().steps.welcome!.actions![0]).toEqual({ kind: 'email', template: 'welcome', outcome: 'sent', messageId: 'msg-1' });
   });
 
-  it('a retry after an unconfirmed send records the email as unknown, not sent', async () => {
+  it('an unclear SES answer holds the step until the reconciliation window ends; no SES event means it is sent once more', async () => {
     const { w, step, run } = await onboarding();
     w.clock.set('2026-01-02T00:00:00.000Z');
-    w.mailerFailures.push(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
-    await expect(step('welcome')).rejects.toThrow('socket hang up');
-    expect(await step('welcome')).toEqual({ route: 'next' });
+    w.mailerFailures.push(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    expect(await step('welcome')).toMatchObject({ route: 'wait', until: '2026-01-02T00:15:00.000Z', reason: expect.stringContaining('connection-lost') });
     expect(w.sent).toEqual([]);
-    expect(run().steps.welcome!.actions![0]).toEqual({
-      kind: 'email',
-      template: 'welcome',
-      outcome: 'unknown',
-      detail: 'an earlier attempt claimed this send and did not confirm it',
-    });
+    w.clock.set('2026-01-02T00:15:00.000Z');
+    expect(await step('welcome')).toEqual({ route: 'next' });
+    expect(w.sent).toHaveLength(1);
+    expect(run().steps.welcome!.actions![0]).toMatchObject({ kind: 'email', template: 'welcome', outcome: 'sent' });
   });
 
   it('skips a late step whose catch-up policy is skip, saying how late it was', async () => {

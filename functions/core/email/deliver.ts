@@ -1,7 +1,7 @@
 import { dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
 import { fnv1a } from '../hash.ts';
-import type { ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendLedger, SuppressionList } from '../ports.ts';
+import type { ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendConfirmations, SendLedger, SuppressionList } from '../ports.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
 import type { Account } from '../types.ts';
@@ -9,6 +9,9 @@ import { emailUsage, templateContext, type LoadedUsage } from './context.ts';
 import { unsubscribeHeaders, type UnsubscribeLinks } from './links.ts';
 import { CATEGORY_PRIORITY, capSlots, encodeTag, OPTIONAL_CATEGORIES, type EmailCategory, type EmailPriority } from './policy.ts';
 import { nextSendTime } from './window.ts';
+import { classifySesError, type NotSentReason } from './ses-outcome.ts';
+import { reconcileDecision, RECONCILE_WINDOW_MS, sendIdOf } from './reconcile.ts';
+import { PAUSE_RECHECK_MS, type SendingPause } from './reputation.ts';
 
 export type { EmailCategory, EmailPriority } from './policy.ts';
 
@@ -22,6 +25,10 @@ export interface DeliveryDeps {
   /** The templates it may send: precompiled in a Lambda, compiled from source in the CLI and tests. */
   templates: TemplateLibrary;
   ledger: SendLedger;
+  /** SES's events by send id: what settles a send whose SES answer was unclear. */
+  confirmations: Pick<SendConfirmations, 'get'>;
+  /** The automatic pause before SES's review thresholds. */
+  pause: SendingPause;
   mailer: Mailer;
   /** The account's other contacts (roles, time zones, who left). */
   contacts: Pick<ContactRepo, 'list'>;
@@ -63,48 +70,30 @@ export interface DeliveryRequest {
 
 export type DeliveryResult =
   | { outcome: 'sent'; messageId: string; to: string; detail?: string }
-  /** Claimed by an earlier attempt: `sent` when it confirmed, `unknown` when it never did. */
+  /** Sent by an earlier attempt (SES answered it, or SES's events confirmed it). Never `unknown` any more: an unclear send is deferred until reconciled. */
   | { outcome: 'duplicate'; previous: 'sent' | 'unknown'; messageId: string | null }
   | { outcome: 'skipped'; reason: string; detail?: string }
   /** Not now (outside the contact's send window, or SES's send rate reached): the play waits until `until` and asks again. */
   | { outcome: 'deferred'; until: string; reason: string; detail?: string };
 
-const THROTTLED = ['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException'];
-
 /**
- * How long a send SES throttled waits before it asks again: 1 to 5 minutes, spread by the send
- * and the moment, so a thousand steps that fell due at once (a bulk import's welcome) drain at
- * the account's send rate instead of retrying together and failing their runs.
+ * How long a send SES refused for now waits before it asks again: 1 to 5 minutes, spread by the
+ * send and the moment, so a thousand steps that fell due at once (a bulk import's welcome) drain
+ * at the account's send rate instead of retrying together and failing their runs.
  */
 export function throttleBackoffMs(sendKey: string, now: Date, dailyQuota = false): number {
   const spread = fnv1a(`${sendKey}@${now.toISOString()}`);
-  // The 24-hour quota frees up over hours, not seconds: ask again in 1 to 2 hours.
+  // The 24-hour quota (and a paused account) frees up over hours, not seconds: ask again in 1 to 2 hours.
   if (dailyQuota) return 3_600_000 + (spread % 3600) * 1000;
   return 60_000 + (spread % 240) * 1000;
 }
 
-/**
- * Whether SES clearly refused an email (it was not sent): only then may a claim be given back.
- * Anything else (a timeout, a 5xx, a reset connection) may have sent it, and keeps the claim.
- */
-export function refusedBySes(err: unknown): boolean {
-  const name = (err as { name?: string } | undefined)?.name ?? '';
-  return [
-    'MessageRejected',
-    'BadRequestException',
-    'MailFromDomainNotVerifiedException',
-    ...THROTTLED,
-    'SendingPausedException',
-    'AccountSuspendedException',
-  ].includes(name);
-}
-
-/** A refusal about this recipient, which no retry will change: the address is suppressed and the send recorded as failed. */
-export function permanentForRecipient(err: unknown): boolean {
-  const e = err as { name?: string; message?: string } | undefined;
-  if (e?.name === 'MessageRejected') return true;
-  return e?.name === 'BadRequestException' && /address|recipient|destination/i.test(e.message ?? '');
-}
+const NOT_SENT_WAIT: Record<Exclude<NotSentReason, 'recipient' | 'refused'>, { hours: boolean; what: string }> = {
+  throttled: { hours: false, what: 'SES send rate reached' },
+  'daily-quota': { hours: true, what: 'SES daily sending quota reached' },
+  paused: { hours: true, what: 'SES sending is paused for the account' },
+  unreachable: { hours: false, what: 'SES could not be reached (nothing was sent)' },
+};
 
 /** The contact's time zone: theirs, else the account's, else the configured default; a bad stored one is reported. */
 function timeZoneOf(candidates: [string, string | undefined][], fallback: string): { tz: string; detail?: string } {
@@ -117,13 +106,58 @@ function timeZoneOf(candidates: [string, string | undefined][], fallback: string
 }
 
 /**
+ * A send an earlier attempt claimed: done (sent, skipped, failed), still unclear (wait for SES's
+ * events), or to be tried again (the attempt it moves to). See reconcile.ts and docs/email.md.
+ */
+async function settleEarlierClaim(
+  deps: DeliveryDeps,
+  c: { accountId: string; sendKey: string; sendId: string; address: string; priority: EmailPriority; now: Date },
+): Promise<DeliveryResult | { attempt: number; previousAttemptAt: string; reason: string }> {
+  const previous = await deps.ledger.get(c.accountId, c.sendKey);
+  if (previous?.status === 'skipped' || previous?.status === 'failed') return { outcome: 'skipped', reason: previous.error ?? previous.status };
+  if (previous?.status === 'sent') return { outcome: 'duplicate', previous: 'sent', messageId: previous.messageId ?? null };
+  // Given back between our claim and our read (a not-sent answer elsewhere): ask again shortly.
+  if (!previous)
+    return {
+      outcome: 'deferred',
+      until: new Date(c.now.getTime() + throttleBackoffMs(c.sendKey, c.now)).toISOString(),
+      reason: 'the send was given back meanwhile',
+    };
+  const decision = reconcileDecision({ ...previous, status: 'claimed' }, await deps.confirmations.get(previous.sendId ?? c.sendId), c.priority, c.now);
+  switch (decision.action) {
+    case 'confirmed':
+      await deps.ledger.markSent(c.accountId, c.sendKey, decision.messageId, c.now);
+      await deps.engagement.record(c.accountId, dayOf(new Date(previous.attemptedAt ?? previous.claimedAt)), 'sent', decision.messageId);
+      return { outcome: 'duplicate', previous: 'sent', messageId: decision.messageId };
+    case 'wait':
+      return { outcome: 'deferred', until: decision.until, reason: previous.unclear ? `${previous.unclear}; ${decision.reason}` : decision.reason };
+    case 'rejected':
+    case 'give-up':
+      if (deps.ledger.close) await deps.ledger.close(c.accountId, c.sendKey, 'failed', decision.reason, c.now);
+      await deps.cap.release(c.address, c.sendKey);
+      return { outcome: 'skipped', reason: decision.reason };
+    case 'retry':
+      // Two retries of the step race here: one moves the attempt on, the other waits for its events.
+      if (!(await deps.ledger.reattempt(c.accountId, c.sendKey, decision.attempt, c.now)))
+        return {
+          outcome: 'deferred',
+          until: new Date(c.now.getTime() + RECONCILE_WINDOW_MS).toISOString(),
+          reason: 'another attempt of this send is under way',
+        };
+      return { attempt: decision.attempt, previousAttemptAt: previous.attemptedAt ?? previous.claimedAt, reason: decision.reason };
+  }
+}
+
+/**
  * Sends one step's email at most once, to a contact who may receive it, when they may receive it.
  * In order: a suppressed address or an opted-out category is skipped; outside the contact's send
  * window the step is deferred (nothing claimed); the template is rendered (an error fails the
  * step visibly, nothing claimed); the ledger entry is claimed with a conditional put, so a retried
  * task or a redriven run finds it and sends nothing; the frequency cap takes a slot; SES is called.
- * A crash (or an unclear SES error) between the claim and SES's answer loses that one email
- * rather than risk sending it twice; the step is then reported as `unknown`, not as sent.
+ * What SES surely did not send (throttling, quota, unreachable) gives the claim back and defers.
+ * An unclear answer (5xx, a dropped connection, a timeout, or a crash before the answer) keeps the
+ * claim and defers until SES's events settle it: a later run of the step confirms it as sent, or
+ * after the window retries once or gives up per category (reconcile.ts, docs/email.md).
  * The account and its usage are the step's (`loaded`): delivery reads neither itself.
  */
 export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: LoadedAccount): Promise<DeliveryResult> {
@@ -187,29 +221,40 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   );
 
   const sendKey = `${req.runKey}#${req.step}#${address}`;
+  const sendId = sendIdOf(account.id, sendKey);
+  const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
   const at = now.toISOString();
+
+  const paused = await deps.pause.state(now);
+  if (paused.paused) return { outcome: 'deferred', until: new Date(now.getTime() + PAUSE_RECHECK_MS).toISOString(), reason: paused.reason };
+
   const claimed = await deps.ledger.claim({
     accountId: account.id,
     sendKey,
+    sendId,
     contact: address,
     template: req.template,
     play: req.play,
     step: req.step,
     status: 'claimed',
     claimedAt: at,
+    attempt: 1,
+    attemptedAt: at,
   });
+  let attempt = 1;
+  /** When the attempt before this one was made: a retry that SES surely did not take goes back to it. */
+  let previousAttemptAt: string | undefined;
+  let detail: string | undefined = zone.detail;
   if (!claimed) {
-    const previous = await deps.ledger.get(account.id, sendKey);
-    if (previous?.status === 'skipped' || previous?.status === 'failed') return { outcome: 'skipped', reason: previous.error ?? previous.status };
-    return previous?.status === 'sent'
-      ? { outcome: 'duplicate', previous: 'sent', messageId: previous.messageId ?? null }
-      : { outcome: 'duplicate', previous: 'unknown', messageId: null };
+    const settled = await settleEarlierClaim(deps, { accountId: account.id, sendKey, sendId, address, priority, now });
+    if ('outcome' in settled) return settled;
+    ({ attempt, previousAttemptAt } = settled);
+    detail = [detail, settled.reason].filter(Boolean).join('; ');
   }
 
-  const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
   const cap = email.frequencyCap;
-  let detail: string | undefined = zone.detail;
-  if (!(await deps.cap.take(address, sendKey, capSlots(priority, cap.max), now, cap.days))) {
+  // A retried attempt keeps the slot its first attempt took.
+  if (attempt === 1 && !(await deps.cap.take(address, sendKey, capSlots(priority, cap.max), now, cap.days))) {
     if (priority !== 'critical') {
       const reason = `frequency cap: ${address} already had ${capSlots(priority, cap.max)} emails in ${cap.days} days that ${priority} email may use`;
       if (deps.ledger.close) await deps.ledger.close(account.id, sendKey, 'skipped', reason, now);
@@ -232,29 +277,33 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
       to: address,
       ...rendered,
       headers: unsubscribeHeaders(links),
-      tags: { play: encodeTag(req.play), step: encodeTag(req.step), account: encodeTag(account.id), category: req.category },
+      tags: { play: encodeTag(req.play), step: encodeTag(req.step), account: encodeTag(account.id), category: req.category, send: sendId },
     }));
   } catch (err) {
-    if (permanentForRecipient(err)) {
-      const reason = `rejected by SES: ${(err as Error).message}`;
+    const outcome = classifySesError(err);
+    if (outcome.kind === 'maybe-sent') {
+      // SES may have stored it: keep the claim (and the cap slot); its events decide after the window.
+      const reason = `SES's answer to attempt ${attempt} was unclear (${outcome.reason}: ${outcome.message})`;
+      await deps.ledger.noteUnclear(account.id, sendKey, reason);
+      const until = new Date(now.getTime() + RECONCILE_WINDOW_MS).toISOString();
+      return { outcome: 'deferred', until, reason: `${reason}: waiting for SES's events until ${until}` };
+    }
+    if (outcome.reason === 'recipient') {
+      const reason = `rejected by SES: ${outcome.message}`;
       await deps.suppressions.suppress(address, { reason, source: 'ses-send' }, now);
       if (deps.ledger.close) await deps.ledger.close(account.id, sendKey, 'failed', reason, now);
       await deps.cap.release(address, sendKey);
       return { outcome: 'skipped', reason, detail: `${address} is now suppressed` };
     }
-    // Only a clear refusal gives the claim (and the cap slot) back, so a later attempt can send.
-    if (refusedBySes(err)) await Promise.all([deps.ledger.release(account.id, sendKey), deps.cap.release(address, sendKey)]);
-    // Throttled even after the client's adaptive retries: wait like a closed send window, never fail the run.
-    if (THROTTLED.includes((err as { name?: string }).name ?? '')) {
-      const daily = /daily/i.test((err as Error).message ?? '');
-      const until = new Date(now.getTime() + throttleBackoffMs(sendKey, now, daily));
-      return {
-        outcome: 'deferred',
-        until: until.toISOString(),
-        reason: `SES ${daily ? 'daily sending quota' : 'send rate'} reached (${(err as Error).message}): trying again at ${until.toISOString()}`,
-      };
-    }
-    throw err;
+    // Surely not sent: the claim (and the cap slot) are given back, so a later attempt can send. A
+    // retry goes back to the attempt before it instead, so only attempts that may have reached SES count.
+    if (attempt > 1 && previousAttemptAt) await deps.ledger.rewind(account.id, sendKey, attempt, previousAttemptAt);
+    else await Promise.all([deps.ledger.release(account.id, sendKey), deps.cap.release(address, sendKey)]);
+    // Any other 4xx: the same request would be refused again; the state machine's Retry, then its Catch, make it visible.
+    if (outcome.reason === 'refused') throw err;
+    const wait = NOT_SENT_WAIT[outcome.reason];
+    const until = new Date(now.getTime() + throttleBackoffMs(sendKey, now, wait.hours));
+    return { outcome: 'deferred', until: until.toISOString(), reason: `${wait.what} (${outcome.message}): trying again at ${until.toISOString()}` };
   }
   await deps.ledger.markSent(account.id, sendKey, messageId, now);
   // What the engagement signal divides by; after markSent, so a failure here never resends.

@@ -1,13 +1,23 @@
 import * as z from '../zod.ts';
 import { dayOf } from '../clock.ts';
-import type { EngagementRepo, SuppressionList } from '../ports.ts';
+import type { EngagementRepo, ReputationRepo, SendConfirmations, SuppressionList } from '../ports.ts';
 import { decodeTag } from './policy.ts';
 
 /**
  * SES sending events as EventBridge delivers them from the configuration set's event destination
  * (`source: aws.ses`); `detail` is SES's event record (eventType, mail, bounce / complaint / ...).
  */
-export const SES_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received', 'Email Delivered', 'Email Opened', 'Email Clicked'] as const;
+export const SES_DETAIL_TYPES = [
+  'Email Sent',
+  'Email Delivered',
+  'Email Delivery Delayed',
+  'Email Rejected',
+  'Email Rendering Failed',
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Opened',
+  'Email Clicked',
+] as const;
 
 const recipients = (key: string) => z.optional(z.looseObject({ [key]: z.optional(z.array(z.looseObject({ emailAddress: z.string() }))) }));
 export const sesEventDetailSchema = z.looseObject({
@@ -34,6 +44,17 @@ export type SesEventDetail = z.output<typeof sesEventDetailSchema>;
 export interface FeedbackDeps {
   suppressions: SuppressionList;
   engagement: EngagementRepo;
+  confirmations: Pick<SendConfirmations, 'record'>;
+  reputation: Pick<ReputationRepo, 'count'>;
+}
+
+export interface FeedbackResult {
+  suppressed: string[];
+  engagement?: 'opened' | 'clicked';
+  /** The send id this event settled (any SES event about a Tend message says whether SES took it). */
+  confirmed?: string;
+  /** What it added to the sending reputation's counters (not when a replay was counted before). */
+  counted?: 'sent' | 'bounced' | 'complained';
 }
 
 /** A bare address from `Name <a@b>` or `a@b`. */
@@ -44,12 +65,25 @@ const bare = (address: string) => (address.match(/<([^>]+)>/)?.[1] ?? address).t
  * bounce does not: the mailbox may be full today); opens and clicks count towards the account's
  * email engagement, on the day the email was sent, by message id (a replay counts once).
  */
-export async function applySesEvent(
-  deps: FeedbackDeps,
-  detail: SesEventDetail,
-  at: Date,
-): Promise<{ suppressed: string[]; engagement?: 'opened' | 'clicked' }> {
+export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, at: Date): Promise<FeedbackResult> {
   const suppressed: string[] = [];
+  const result: FeedbackResult = { suppressed };
+  // The send tag ties the event to Tend's ledger: it settles a send whose SES answer was lost.
+  const sendId = detail.mail.tags?.send?.[0];
+  if (sendId) {
+    await deps.confirmations.record({ sendId, messageId: detail.mail.messageId, event: detail.eventType, at: detail.mail.timestamp ?? at.toISOString() });
+    result.confirmed = sendId;
+  }
+  const kindOfCount =
+    detail.eventType === 'Send'
+      ? 'sent'
+      : detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent'
+        ? 'bounced'
+        : detail.eventType === 'Complaint'
+          ? 'complained'
+          : undefined;
+  // Counted on the day SES sent it, as SES's reputation dashboard does.
+  if (kindOfCount && (await deps.reputation.count(detail.mail.messageId, kindOfCount, new Date(detail.mail.timestamp ?? at)))) result.counted = kindOfCount;
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
     for (const r of detail.bounce.bouncedRecipients ?? []) {
       await deps.suppressions.suppress(
@@ -73,7 +107,7 @@ export async function applySesEvent(
   const account = detail.mail.tags?.account?.[0];
   if (kind && account) {
     await deps.engagement.record(decodeTag(account), dayOf(new Date(detail.mail.timestamp ?? at)), kind, detail.mail.messageId);
-    return { suppressed, engagement: kind };
+    result.engagement = kind;
   }
-  return { suppressed };
+  return result;
 }

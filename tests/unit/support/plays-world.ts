@@ -1,6 +1,6 @@
 import { sourceLibrary } from '../../../functions/core/templates/compile.ts';
 import { DAY_MS, type Clock } from '../../../functions/core/clock.ts';
-import { memoryEmailDeps } from '../../support/email.ts';
+import { memoryEmailDeps, memoryLedger } from '../../support/email.ts';
 import { parseConfig, type TendConfig } from '../../../functions/core/config.ts';
 import { beginRun, type PlayDeps } from '../../../functions/core/plays/engine.ts';
 import type { PlayDefinition } from '../../../functions/core/plays/definition.ts';
@@ -236,12 +236,8 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     },
     forAccount: async (id) => [...tasksMap.values()].filter((t) => t.accountId === id),
   };
-  const ledger: SendLedger = {
-    claim: async (r) => (ledgerMap.has(r.sendKey) ? false : (ledgerMap.set(r.sendKey, structuredClone(r)), true)),
-    get: async (_, k) => structuredClone(ledgerMap.get(k)),
-    markSent: async (_, k, messageId, at) => void ledgerMap.set(k, { ...ledgerMap.get(k)!, status: 'sent', messageId, sentAt: at.toISOString() }),
-    release: async (_, k) => void (ledgerMap.get(k)?.status === 'claimed' && ledgerMap.delete(k)),
-  };
+  // Without `close`: a capped send is given back, not closed.
+  const { close: _close, ...ledger }: SendLedger = memoryLedger(ledgerMap);
   const mailer: Mailer = {
     async send(email) {
       const failure = mailerFailures.shift();
