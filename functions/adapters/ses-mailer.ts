@@ -1,5 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer } from '../core/ports.ts';
+import { correlationId } from '../shared/correlation.ts';
+import { traced } from '../shared/tracer.ts';
 
 /** SES v2 SendEmail with Simple content (so custom headers ride along), the configuration set and message tags. */
 export function sesMailer(configurationSet: string): Mailer {
@@ -11,12 +13,14 @@ export function sesMailer(configurationSet: string): Mailer {
   // state machine's Hold waits for free. `adaptive` stays: with one attempt its client-side rate
   // limiter still learns from 429s and paces this container's next sends.
   // Made here, not at module scope, so a bundle that imports this module without calling it drops the client.
-  const ses = new SESv2Client({
-    retryMode: 'adaptive',
-    maxAttempts: 1,
-    // A connection not made in 3 s was never used (not sent); an answer not back in 20 s is unclear (maybe sent).
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
-  });
+  const ses = traced(
+    new SESv2Client({
+      retryMode: 'adaptive',
+      maxAttempts: 1,
+      // A connection not made in 3 s was never used (not sent); an answer not back in 20 s is unclear (maybe sent).
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
+    }),
+  );
   return {
     async send(email) {
       const out = await ses.send(
@@ -25,7 +29,11 @@ export function sesMailer(configurationSet: string): Mailer {
           ReplyToAddresses: email.replyTo?.length ? email.replyTo : undefined,
           Destination: { ToAddresses: [email.to] },
           ConfigurationSetName: configurationSet,
-          EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })),
+          // The correlation id of the run rides along, so SES's events lead back to the request that started it.
+          EmailTags: Object.entries({ ...email.tags, correlation: correlationId() ?? 'none' }).map(([Name, Value]) => ({
+            Name,
+            Value: Value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256),
+          })),
           Content: {
             Simple: {
               Subject: { Data: email.subject, Charset: 'UTF-8' },

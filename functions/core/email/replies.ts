@@ -32,7 +32,7 @@ export type SesReceiptEvent = z.output<typeof sesReceiptEventSchema>;
  */
 export function repliedMessageIds(headers: readonly { name: string; value: string }[]): string[] {
   const values = headers.filter((h) => /^(in-reply-to|references)$/i.test(h.name)).map((h) => h.value);
-  const ids = values.flatMap((v) => [...v.matchAll(/<([^<>@\s]+)@(?:[a-z0-9-]+\.)?amazonses\.com>/gi)].map((m) => m[1]!));
+  const ids = values.flatMap((v) => [...v.matchAll(/<([^<>@\s]{1,200})@(?:[a-z0-9-]+\.)?amazonses\.com>/gi)].map((m) => m[1]!));
   return [...new Set(ids)];
 }
 
