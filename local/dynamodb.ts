@@ -7,6 +7,7 @@ import { localName } from './assembly.ts';
 import { askForCapacity, READ_OPERATIONS, takeCapacity, WRITE_OPERATIONS, type Units } from './capacity-meter.ts';
 import { localCredentials } from './credentials.ts';
 import { callDynalite, type WireRequest, type WireResponse } from './dynalite-call.ts';
+import { memoizeDynaliteExpressions } from './dynalite-expressions.ts';
 import { inProcessHandler, type InProcessHandler } from './in-process-handler.ts';
 import { TtlIndex } from './ttl-index.ts';
 
@@ -65,6 +66,7 @@ export class LocalDynamo {
   private readonly sweeping = new Map<string, Promise<void>>();
 
   async start(options: { path?: string; port?: number }) {
+    memoizeDynaliteExpressions();
     this.server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
     // dynalite's own listener answers; requests from other processes go through `serve` like ours.
     this.dynalite = this.server.listeners('request')[0] as RequestListener;
