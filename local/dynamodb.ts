@@ -9,6 +9,7 @@ import { localCredentials } from './credentials.ts';
 import { callDynalite, type WireRequest, type WireResponse } from './dynalite-call.ts';
 import { memoizeDynaliteExpressions } from './dynalite-expressions.ts';
 import { inProcessHandler, type InProcessHandler } from './in-process-handler.ts';
+import { assignedTtlValue } from './ttl-assignment.ts';
 import { TtlIndex } from './ttl-index.ts';
 
 export interface LocalTable {
@@ -194,26 +195,33 @@ export class LocalDynamo {
 
   /** The writes of a request to tables with a TTL: the key, and the item's new expiry when the request says it. */
   private ttlWritesOf(op: string, body: string): TtlWrite[] {
+    // An update whose body never spells a TTL attribute's name (nor escapes characters) cannot touch it: no need to parse it.
+    if (op === 'UpdateItem' && !body.includes('\\u') && !this.tables.some((t) => t.ttlAttribute && body.includes(t.ttlAttribute))) return [];
     const input = JSON.parse(body) as Record<string, unknown>;
     const writes: TtlWrite[] = [];
-    const add = (tableName: unknown, kind: TtlWrite['kind'], item: Item | undefined) => {
+    const add = (tableName: unknown, kind: TtlWrite['kind'], item: Item | undefined, expiry?: number) => {
       const table = typeof tableName === 'string' ? this.table(tableName) : undefined;
       if (!table?.ttlAttribute || !item) return;
       const key = this.keyOf(table, item);
-      writes.push({ table, key, id: `${table.name}\n${key}`, kind, expiry: kind === 'put' ? this.expiryOf(table, item) : undefined });
+      writes.push({ table, key, id: `${table.name}\n${key}`, kind, expiry: kind === 'put' ? this.expiryOf(table, item) : expiry });
     };
     if (op === 'PutItem') add(input.TableName, 'put', input.Item as Item);
     if (op === 'DeleteItem') add(input.TableName, 'delete', input.Key as Item);
     if (op === 'UpdateItem') {
       const table = typeof input.TableName === 'string' ? this.table(input.TableName) : undefined;
       const ttl = table?.ttlAttribute;
+      const expression = input.UpdateExpression as string | undefined;
+      const names = input.ExpressionAttributeNames as Record<string, string> | undefined;
       // An update that does not name the TTL attribute leaves the item's expiry as it was.
       const touches =
         ttl &&
-        ((input.UpdateExpression as string | undefined)?.includes(ttl) ||
-          Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {}).includes(ttl) ||
-          (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
-      if (touches) add(input.TableName, 'update', input.Key as Item);
+        (expression?.includes(ttl) || Object.values(names ?? {}).includes(ttl) || (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
+      if (touches) {
+        // `SET <ttl> = :v` says the new expiry; anything else is read back after the write.
+        const assigned = expression && !input.AttributeUpdates ? assignedTtlValue(expression, names, input.ExpressionAttributeValues as Item, ttl) : undefined;
+        if (assigned) add(input.TableName, 'set', input.Key as Item, this.expiryOf(table, { [ttl]: assigned.value as AttributeValue }));
+        else add(input.TableName, 'update', input.Key as Item);
+      }
     }
     if (op === 'BatchWriteItem') {
       for (const [tableName, requests] of Object.entries(
@@ -231,7 +239,7 @@ export class LocalDynamo {
   private async indexWrites(writes: TtlWrite[]) {
     for (const w of writes) {
       const index = this.ttl.get(w.table.name)!;
-      if (w.kind === 'put') index.set(w.key, w.expiry);
+      if (w.kind === 'put' || w.kind === 'set') index.set(w.key, w.expiry);
       if (w.kind === 'delete') index.delete(w.key);
       if (w.kind === 'update') {
         // What the update expression made of the TTL is read back (one in-process look-up).
@@ -355,6 +363,7 @@ interface TtlWrite {
   key: string;
   /** Table and key, unique across tables. */
   id: string;
-  kind: 'put' | 'update' | 'delete';
+  /** put: the item's expiry; set: an update's `SET <ttl> = :v`; update: read back after the write; delete. */
+  kind: 'put' | 'set' | 'update' | 'delete';
   expiry?: number;
 }
