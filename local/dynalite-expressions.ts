@@ -37,6 +37,8 @@ interface Entry {
   usedVals: string[];
   /** The expression has BETWEEN: a hit re-checks its bounds' order (dynalite compares the values themselves). */
   between: boolean;
+  /** The tree holds a node twice (the update parser lists its paths twice): copies keep it shared. */
+  shared: boolean;
 }
 
 /** dynalite's own test for an AttributeValue's type (getImmediateType in its parsers). */
@@ -79,7 +81,7 @@ export function memoized(parse: Parse): Parse {
       return parse(input, options);
     }
     const hit = entries.get(key);
-    const filled = hit ? fill(hit.template, context.attrVals ?? {}, new Map()) : undefined;
+    const filled = hit ? fill(hit.template, context.attrVals ?? {}, hit.shared ? new Map() : undefined) : undefined;
     if (hit && (!hit.between || boundsInOrder(filled, context))) {
       expressionMemoStats.hits++;
       for (const n of hit.usedNames) if (context.unusedAttrNames) delete context.unusedAttrNames[n];
@@ -103,21 +105,38 @@ export function memoized(parse: Parse): Parse {
         entries.clear();
         keyChars = 0;
       }
-      entries.set(key, { template: carve(result, holes, new Map()), usedNames, usedVals, between: /between/i.test(input) });
+      const carving = { seen: new Map<unknown, unknown>(), shared: false };
+      const template = carve(result, holes, carving);
+      entries.set(key, { template, usedNames, usedVals, between: /between/i.test(input), shared: carving.shared });
       keyChars += key.length;
     }
     return result;
   };
 }
 
-/** The memo's key, or undefined when this parse must not come from it. */
+/** A placeholder in an expression (dynalite accepts no other `#name` or `:value` keys). */
+const PLACEHOLDER = /[#:][0-9A-Za-z_]+/g;
+
+/**
+ * The memo's key, or undefined when this parse must not come from it: the expression, then for each
+ * placeholder it uses, the name it stands for or the type of its value (nothing else in the
+ * request changes the parse: the values themselves only fill the holes).
+ */
 function keyOf(input: string, context: ParseContext): string | undefined {
-  let types = '';
-  for (const [name, value] of Object.entries(context.attrVals ?? {})) {
-    if (!value || typeof value !== 'object' || 'attrType' in value) return undefined;
-    types += `${name}=${TYPES.find((t) => value[t] != null) ?? ''};`;
+  const names = context.attrNames ?? {};
+  const values = context.attrVals ?? {};
+  let key = input;
+  for (const token of new Set(input.match(PLACEHOLDER))) {
+    if (token.startsWith('#')) {
+      key += `\u0000${token}=${JSON.stringify(Object.hasOwn(names, token) ? names[token] : null)}`;
+      continue;
+    }
+    const value = Object.hasOwn(values, token) ? values[token] : undefined;
+    if (value === undefined) key += `\u0000${token}`;
+    else if (!value || typeof value !== 'object' || 'attrType' in value) return undefined;
+    else key += `\u0000${token}=${TYPES.find((t) => value[t] != null) ?? ''}`;
   }
-  return `${input}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${types}`;
+  return key;
 }
 
 /** dynalite's getImmediateType: the AttributeValue's type, or null for a path, a function or a typed operand. */
@@ -152,32 +171,33 @@ function marks(keys: string[]): Record<string, boolean> {
   return out;
 }
 
-/** A copy of the parsed tree with a Hole for each of the request's values (shared nodes stay shared; prototypes kept). */
-function carve(node: unknown, holes: Map<unknown, Hole>, seen: Map<unknown, unknown>): unknown {
+/** A copy of the parsed tree with a Hole for each of the request's values (shared nodes stay shared, and say so; prototypes kept). */
+function carve(node: unknown, holes: Map<unknown, Hole>, carving: { seen: Map<unknown, unknown>; shared: boolean }): unknown {
   if (node === null || typeof node !== 'object') return node;
   const hole = holes.get(node);
   if (hole) return hole;
-  return copy(node, seen, (child) => carve(child, holes, seen));
+  if (carving.seen.has(node)) carving.shared = true;
+  return copy(node, carving.seen, (child) => carve(child, holes, carving));
 }
 
-/** A fresh tree from a template, each Hole replaced by this request's value. */
-function fill(node: unknown, values: Record<string, unknown>, seen: Map<unknown, unknown>): unknown {
+/** A fresh tree from a template, each Hole replaced by this request's value (`seen` when the template shares nodes). */
+function fill(node: unknown, values: Record<string, unknown>, seen: Map<unknown, unknown> | undefined): unknown {
   if (node === null || typeof node !== 'object') return node;
   if (node instanceof Hole) return values[node.name];
   return copy(node, seen, (child) => fill(child, values, seen));
 }
 
-function copy(node: object, seen: Map<unknown, unknown>, child: (value: unknown) => unknown): unknown {
-  const done = seen.get(node);
+function copy(node: object, seen: Map<unknown, unknown> | undefined, child: (value: unknown) => unknown): unknown {
+  const done = seen?.get(node);
   if (done) return done;
   if (Array.isArray(node)) {
     const out: unknown[] = [];
-    seen.set(node, out);
+    seen?.set(node, out);
     for (const x of node) out.push(child(x));
     return out;
   }
   const out = Object.create(Object.getPrototypeOf(node) as object | null) as Record<string, unknown>;
-  seen.set(node, out);
+  seen?.set(node, out);
   for (const [k, v] of Object.entries(node)) out[k] = child(v);
   return out;
 }

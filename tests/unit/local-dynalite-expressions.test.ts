@@ -171,6 +171,22 @@ describe('the memo of dynalite expression parses', () => {
     expect(JSON.stringify(second._condition)).not.toContain('"a"');
   });
 
+  it('keeps the nodes dynalite shares shared (an update lists each path in its section and in `paths`)', () => {
+    const update = (v: string): Request => ({
+      UpdateExpression: 'SET #a = :a REMOVE b',
+      ExpressionAttributeNames: { '#a': 'a' },
+      ExpressionAttributeValues: { ':a': s(v) },
+    });
+    const [plain] = validate([update('x')], false);
+    const [, hit] = validate([update('x'), update('y')], true);
+    const sharing = (parsed: unknown) => {
+      const { sections, paths } = parsed as { sections: { path: unknown }[]; paths: unknown[] };
+      return sections.map((section, i) => section.path === paths[i]);
+    };
+    expect(sharing(hit!.parsed[0])).toEqual(sharing(plain!.parsed[0]));
+    expect(sharing(plain!.parsed[0])).toContain(true);
+  });
+
   it('answers BETWEEN as dynalite does for any bounds', () => {
     const bound = fc.oneof(
       fc
