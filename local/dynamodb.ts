@@ -1,13 +1,14 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, type AttributeValue, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import type { CloudAssembly } from './assembly.ts';
 import { localName } from './assembly.ts';
 import { askForCapacity, READ_OPERATIONS, takeCapacity, WRITE_OPERATIONS, type Units } from './capacity-meter.ts';
 import { localCredentials } from './credentials.ts';
-import { callDynalite, type WireRequest, type WireResponse } from './dynalite-call.ts';
+import type { WireRequest, WireResponse } from './dynalite-call.ts';
 import { inProcessHandler, type InProcessHandler } from './in-process-handler.ts';
+import { assignedTtlValue } from './ttl-assignment.ts';
 import { TtlIndex } from './ttl-index.ts';
 
 export interface LocalTable {
@@ -17,7 +18,6 @@ export interface LocalTable {
 }
 
 type Item = Record<string, AttributeValue>;
-type RequestListener = (req: unknown, res: unknown) => void;
 
 /** What the local runtime's own requests (TTL sweeps and look-ups) carry: dynalite checks that a signature is there, not what it says. */
 const INTERNAL_HEADERS = {
@@ -32,10 +32,11 @@ const SWEEP_BATCH = 25;
  * DynamoDB on dynalite: in memory, or on disk under a folder. Tables are created from the
  * template's AWS::DynamoDB::Table resources.
  *
- * Requests reach dynalite in this process: `requestHandler` (for SDK clients: `client`, and the
- * bundles through functions/data/client.ts) hands each serialized request to dynalite's request
- * listener; the HTTP `endpoint` stays for other processes (`tend` commands next to `tend dev`).
- * Every request passes `serve`, which counts it (`operations`, `capacity`) and keeps the TTL index.
+ * Requests reach dynalite in this process, on a thread of its own (local/dynalite-thread.ts:
+ * dynalite's validation, parsing and store use a second core): `requestHandler` (for SDK clients:
+ * `client`, and the bundles through functions/data/client.ts) hands each serialized request to it
+ * without a socket; the HTTP `endpoint` stays for other processes (`tend` commands next to `tend dev`).
+ * Every request passes `serve`, on this thread, which counts it (`operations`, `capacity`) and keeps the TTL index.
  *
  * dynalite has no TTL expiry: `sweep()` deletes what expired, as DynamoDB's TTL process would,
  * from an index of the items that carry a TTL (kept from the writes served; rebuilt by one scan
@@ -43,7 +44,10 @@ const SWEEP_BATCH = 25;
  */
 export class LocalDynamo {
   private server?: Server;
-  private dynalite?: RequestListener;
+  /** dynalite's thread (local/dynalite-thread.ts), and the answers it owes by request id. */
+  private thread?: Worker;
+  private readonly pending = new Map<number, (response: WireResponse) => void>();
+  private nextId = 0;
   private stopped = false;
   endpoint = '';
   client!: DynamoDBClient;
@@ -65,14 +69,31 @@ export class LocalDynamo {
   private readonly sweeping = new Map<string, Promise<void>>();
 
   async start(options: { path?: string; port?: number }) {
-    this.server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-    // dynalite's own listener answers; requests from other processes go through `serve` like ours.
-    this.dynalite = this.server.listeners('request')[0] as RequestListener;
-    this.server.removeAllListeners('request');
-    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => this.serveHttp(req, res));
+    const thread = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: options.path } });
+    this.thread = thread;
+    thread.on('message', (message: { id: number; response: WireResponse } | string) => {
+      if (typeof message === 'string') return;
+      this.pending.get(message.id)?.(message.response);
+      this.pending.delete(message.id);
+    });
+    thread.on('error', (err) => this.failPending(err));
+    thread.on('exit', () => this.failPending(new Error('the local DynamoDB thread exited')));
+    await new Promise<void>((resolve, reject) => {
+      thread.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`local DynamoDB thread: ${String(m)}`))));
+      thread.once('error', reject);
+    });
+    // Requests from other processes go through `serve` like ours.
+    this.server = createServer((req, res) => this.serveHttp(req, res));
     await new Promise<void>((resolve, reject) => this.server!.listen(options.port ?? 0, '127.0.0.1', resolve).once('error', reject));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: localCredentials, requestHandler: this.requestHandler });
+  }
+
+  /** Requests whose answer can no longer come get DynamoDB's 500, as a dropped connection would give the SDK an error. */
+  private failPending(err: unknown) {
+    const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(err) });
+    for (const answer of this.pending.values()) answer({ statusCode: 500, headers: { 'content-type': 'application/x-amz-json-1.0' }, body });
+    this.pending.clear();
   }
 
   async createTables(assembly: CloudAssembly) {
@@ -146,8 +167,11 @@ export class LocalDynamo {
   }
 
   private call(request: WireRequest): Promise<WireResponse> {
-    if (this.stopped || !this.dynalite) return Promise.reject(new Error('the local DynamoDB is stopped'));
-    return callDynalite(this.dynalite, request);
+    if (this.stopped || !this.thread) return Promise.reject(new Error('the local DynamoDB is stopped'));
+    const id = this.nextId++;
+    const answered = new Promise<WireResponse>((resolve) => this.pending.set(id, resolve));
+    this.thread.postMessage({ id, request });
+    return answered;
   }
 
   private meter(op: string, response: WireResponse, strip: boolean): WireResponse {
@@ -192,26 +216,33 @@ export class LocalDynamo {
 
   /** The writes of a request to tables with a TTL: the key, and the item's new expiry when the request says it. */
   private ttlWritesOf(op: string, body: string): TtlWrite[] {
+    // An update whose body never spells a TTL attribute's name (nor escapes characters) cannot touch it: no need to parse it.
+    if (op === 'UpdateItem' && !body.includes('\\u') && !this.tables.some((t) => t.ttlAttribute && body.includes(t.ttlAttribute))) return [];
     const input = JSON.parse(body) as Record<string, unknown>;
     const writes: TtlWrite[] = [];
-    const add = (tableName: unknown, kind: TtlWrite['kind'], item: Item | undefined) => {
+    const add = (tableName: unknown, kind: TtlWrite['kind'], item: Item | undefined, expiry?: number) => {
       const table = typeof tableName === 'string' ? this.table(tableName) : undefined;
       if (!table?.ttlAttribute || !item) return;
       const key = this.keyOf(table, item);
-      writes.push({ table, key, id: `${table.name}\n${key}`, kind, expiry: kind === 'put' ? this.expiryOf(table, item) : undefined });
+      writes.push({ table, key, id: `${table.name}\n${key}`, kind, expiry: kind === 'put' ? this.expiryOf(table, item) : expiry });
     };
     if (op === 'PutItem') add(input.TableName, 'put', input.Item as Item);
     if (op === 'DeleteItem') add(input.TableName, 'delete', input.Key as Item);
     if (op === 'UpdateItem') {
       const table = typeof input.TableName === 'string' ? this.table(input.TableName) : undefined;
       const ttl = table?.ttlAttribute;
+      const expression = input.UpdateExpression as string | undefined;
+      const names = input.ExpressionAttributeNames as Record<string, string> | undefined;
       // An update that does not name the TTL attribute leaves the item's expiry as it was.
       const touches =
         ttl &&
-        ((input.UpdateExpression as string | undefined)?.includes(ttl) ||
-          Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {}).includes(ttl) ||
-          (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
-      if (touches) add(input.TableName, 'update', input.Key as Item);
+        (expression?.includes(ttl) || Object.values(names ?? {}).includes(ttl) || (input.AttributeUpdates as Record<string, unknown> | undefined)?.[ttl]);
+      if (touches) {
+        // `SET <ttl> = :v` says the new expiry; anything else is read back after the write.
+        const assigned = expression && !input.AttributeUpdates ? assignedTtlValue(expression, names, input.ExpressionAttributeValues as Item, ttl) : undefined;
+        if (assigned) add(input.TableName, 'set', input.Key as Item, this.expiryOf(table, { [ttl]: assigned.value as AttributeValue }));
+        else add(input.TableName, 'update', input.Key as Item);
+      }
     }
     if (op === 'BatchWriteItem') {
       for (const [tableName, requests] of Object.entries(
@@ -229,7 +260,7 @@ export class LocalDynamo {
   private async indexWrites(writes: TtlWrite[]) {
     for (const w of writes) {
       const index = this.ttl.get(w.table.name)!;
-      if (w.kind === 'put') index.set(w.key, w.expiry);
+      if (w.kind === 'put' || w.kind === 'set') index.set(w.key, w.expiry);
       if (w.kind === 'delete') index.delete(w.key);
       if (w.kind === 'update') {
         // What the update expression made of the TTL is read back (one in-process look-up).
@@ -340,11 +371,21 @@ export class LocalDynamo {
     });
   }
 
-  /** Refuses new requests, lets dynalite finish the ones under way, then closes it. */
+  /** Refuses new requests, lets dynalite finish the ones under way, then closes it and its thread. */
   async stop() {
     this.stopped = true;
     this.client?.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const thread = this.thread;
+    if (!thread) return;
+    // Answers under way still arrive; then dynalite closes its store (a write cut off would surface inside dynalite).
+    for (const until = Date.now() + 5_000; this.pending.size > 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 5));
+    await new Promise<void>((resolve) => {
+      thread.on('message', (m) => m === 'stopped' && resolve());
+      thread.once('exit', () => resolve());
+      thread.postMessage('stop');
+    });
+    await thread.terminate();
   }
 }
 
@@ -353,6 +394,7 @@ interface TtlWrite {
   key: string;
   /** Table and key, unique across tables. */
   id: string;
-  kind: 'put' | 'update' | 'delete';
+  /** put: the item's expiry; set: an update's `SET <ttl> = :v`; update: read back after the write; delete. */
+  kind: 'put' | 'set' | 'update' | 'delete';
   expiry?: number;
 }

@@ -5,6 +5,7 @@ import type { VirtualClock } from '../clock.ts';
 import type { LambdaHost } from '../lambdas.ts';
 import { ClockedStateMachine, type RunEvent } from './clocked-machine.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoints.ts';
+import { ValidatedDefinitions } from './validated-definitions.ts';
 
 type States = Record<string, Record<string, unknown>>;
 interface Definition {
@@ -115,6 +116,7 @@ export class LocalStepFunctions {
     /** Executions on disk (tend dev): saved at start, at every Wait and at the end; see restore(). */
     private readonly store?: CheckpointStore,
   ) {
+    const validated = new ValidatedDefinitions(assembly.dir);
     for (const { stack, logicalId, resource } of assembly.resources('AWS::StepFunctions::StateMachine')) {
       const arn = assembly.arnOf(stack, logicalId);
       const p = resource.Properties ?? {};
@@ -128,7 +130,8 @@ export class LocalStepFunctions {
         bindings: this.bind(arn, definition),
         segments: new Map(),
       };
-      this.segment(machine, definition.StartAt);
+      this.segment(machine, definition.StartAt, !validated.has(definition));
+      validated.add(definition);
       this.machines.set(arn, machine);
     }
   }
@@ -297,15 +300,14 @@ export class LocalStepFunctions {
     });
   }
 
-  private segment(machine: LocalMachine, startAt: string): ClockedStateMachine {
+  private segment(machine: LocalMachine, startAt: string, validate = false): ClockedStateMachine {
     let sm = machine.segments.get(startAt);
     if (!sm) {
       // The run's timeout is kept on the local clock (see start); the library would set a raw
       // timer for it, and a timeout past 24.8 days (Tend's are a year) would fire at once.
       const { TimeoutSeconds: _timeout, ...definition } = machine.definition;
-      // The whole definition is validated once, at load; a segment starting at a Wait leaves the
-      // states before it unreachable, which the validator would reject.
-      const validate = startAt === machine.definition.StartAt;
+      // The whole definition is validated once, at load (unless validated by an earlier start); a
+      // segment starting at a Wait leaves the states before it unreachable, which the validator would reject.
       sm = new ClockedStateMachine({ ...definition, StartAt: startAt } as never, { validationOptions: validate ? { checkArn: false } : { noValidate: true } });
       machine.segments.set(startAt, sm);
     }

@@ -44,8 +44,30 @@ describe('local runtime stand-ins', () => {
     await rt.db.send(
       new UpdateCommand({ TableName: rt.tableName, Key: { pk: 'ACCOUNT#ttl2', sk: 'D#removed-by-update' }, UpdateExpression: 'REMOVE expiresAt' }),
     );
-    expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(1);
-    expect((await rt.items('ttl2')).map((i) => i.sk)).toEqual(['B#moved-later', 'C#rewritten-without-ttl', 'D#removed-by-update']);
+    // Updates shaped like ingest's claims and the rate counter (the expiry read off the request), and if_not_exists (read back).
+    const update = (sk: string, UpdateExpression: string, values: Record<string, unknown>) =>
+      rt.db.send(
+        new UpdateCommand({
+          TableName: rt.tableName,
+          Key: { pk: 'ACCOUNT#ttl2', sk },
+          UpdateExpression,
+          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    await update('E#claim-expired', 'ADD #n :one SET expiresAt = :exp', { ':one': 1, ':exp': now - 5 });
+    await update('F#claim-later', 'SET expiresAt = :exp ADD #n :one', { ':one': 1, ':exp': now + 3600 });
+    await put('G#kept-by-if-not-exists', { expiresAt: now + 3600 });
+    await update('G#kept-by-if-not-exists', 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)', { ':one': 1, ':exp': now - 5 });
+    await update('H#set-by-if-not-exists', 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)', { ':one': 1, ':exp': now - 5 });
+    expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(3);
+    expect((await rt.items('ttl2')).map((i) => i.sk)).toEqual([
+      'B#moved-later',
+      'C#rewritten-without-ttl',
+      'D#removed-by-update',
+      'F#claim-later',
+      'G#kept-by-if-not-exists',
+    ]);
     // Nothing left to sweep, and the sweeps themselves are not counted as requests (TTL deletes are free).
     expect(await rt.dynamo.sweep(rt.clock.nowMs())).toBe(0);
     expect(rt.dynamo.operations.BatchWriteItem ?? 0).toBe(0);
