@@ -41,6 +41,10 @@ export const ALARM_KINDS = {
     fires: "the account's SES complaint rate reached 0.08% (SES reviews an account at 0.1%)",
     action: 'Someone marked Tend email as spam: check which template and play, lower its frequency (email.frequencyCap), and check the unsubscribe links work.',
   },
+  'email-sending-paused': {
+    fires: "Tend paused tech-touch sending itself: its own 7-day bounce or complaint rate reached 80% of SES's review threshold",
+    action: 'Read the reason (`tend email status`), find the play and template behind the bounces or complaints, fix them, then `tend email resume` or wait for the rate to fall.',
+  },
 } as const;
 
 export type AlarmKind = keyof typeof ALARM_KINDS;

@@ -2,6 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { withCorrelationId } from '../../functions/shared/correlation.ts';
 
 const ses = mockClient(SESv2Client);
 afterEach(() => ses.reset());
@@ -31,6 +32,8 @@ describe('sesMailer', () => {
       EmailTags: [
         { Name: 'play', Value: 'onboarding' },
         { Name: 'account', Value: 'acme_2ecom' },
+        // Outside a correlated invocation there is none to carry.
+        { Name: 'correlation', Value: 'none' },
       ],
       Content: {
         Simple: {
@@ -43,5 +46,12 @@ describe('sesMailer', () => {
         },
       },
     });
+  });
+
+  it("tags a send with the correlation id of the invocation it runs in (what SES's events then carry)", async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
+    const email = { from: 'a@x.example', to: 'b@y.example', subject: 's', html: 'h', text: 't', headers: [], tags: { play: 'save' } };
+    await withCorrelationId('req-42.a', 'fallback', () => sesMailer('set').send(email));
+    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.EmailTags).toContainEqual({ Name: 'correlation', Value: 'req-42_a' });
   });
 });
