@@ -77,7 +77,13 @@ export class OperationsAlarms extends Construct {
 
   /** Tend's own gauge (functions/email-events/handler.ts): 1 while its automatic sending pause holds. */
   static sendingPausedMetric = () =>
-    new Metric({ namespace: 'Tend', metricName: 'EmailSendingPaused', dimensionsMap: { service: 'tend-email-events' }, statistic: 'Maximum', period: FIVE_MINUTES });
+    new Metric({
+      namespace: 'Tend',
+      metricName: 'EmailSendingPaused',
+      dimensionsMap: { service: 'tend-email-events' },
+      statistic: 'Maximum',
+      period: FIVE_MINUTES,
+    });
 
   private add(kind: AlarmKind, subject: string, metric: IMetric, threshold: number, comparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD): void {
     const { fires, action } = ALARM_KINDS[kind];

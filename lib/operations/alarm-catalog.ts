@@ -43,7 +43,8 @@ export const ALARM_KINDS = {
   },
   'email-sending-paused': {
     fires: "Tend paused tech-touch sending itself: its own 7-day bounce or complaint rate reached 80% of SES's review threshold",
-    action: 'Read the reason (`tend email status`), find the play and template behind the bounces or complaints, fix them, then `tend email resume` or wait for the rate to fall.',
+    action:
+      'Read the reason (`tend email status`), find the play and template behind the bounces or complaints, fix them, then `tend email resume` or wait for the rate to fall.',
   },
 } as const;
 
