@@ -130,8 +130,9 @@ export class LocalStepFunctions {
         bindings: this.bind(arn, definition),
         segments: new Map(),
       };
-      this.segment(machine, definition.StartAt, !validated.has(definition));
-      validated.add(definition);
+      const key = validated.keyOf(definition);
+      this.segment(machine, definition.StartAt, !validated.has(key));
+      validated.add(key);
       this.machines.set(arn, machine);
     }
   }

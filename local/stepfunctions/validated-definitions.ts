@@ -21,24 +21,24 @@ export class ValidatedDefinitions {
     this.hashes = new Set(existsSync(this.file) ? readFileSync(this.file, 'utf8').split('\n').filter(Boolean) : []);
   }
 
-  has(definition: unknown): boolean {
-    return this.hashes.has(this.hash(definition));
+  /** The key of a definition as loaded (take it before the library sees the definition: it may add to it). */
+  keyOf(definition: unknown): string {
+    return createHash('sha256').update(this.version).update(JSON.stringify(definition)).digest('hex');
+  }
+
+  has(key: string): boolean {
+    return this.hashes.has(key);
   }
 
   /** Records a definition that loaded (a machine that fails validation throws before it gets here). */
-  add(definition: unknown): void {
-    const hash = this.hash(definition);
-    if (this.hashes.has(hash)) return;
-    this.hashes.add(hash);
+  add(key: string): void {
+    if (this.hashes.has(key)) return;
+    this.hashes.add(key);
     try {
       writeFileSync(this.file, [...this.hashes].join('\n') + '\n');
     } catch {
       // A read-only assembly: validated again at the next start.
     }
-  }
-
-  private hash(definition: unknown): string {
-    return createHash('sha256').update(this.version).update(JSON.stringify(definition)).digest('hex');
   }
 }
 

@@ -57,6 +57,8 @@ describe('HTTP API on the local runtime', () => {
     expect(again.status).toBe(200);
     expect(again.body?.outcome).toBe('changed');
     expect(again.body?.account.seats).toBe(9);
+    // The run is started by the plays' starter, behind the event: wait for it as the race test below does.
+    await rt.idle();
     const runs = [...rt.sfn.executions.values()].filter((e) => JSON.parse(e.input).accountId === 'solo');
     expect(runs).toHaveLength(1);
     const view = await rt.request('GET', '/v1/accounts/solo');

@@ -10,18 +10,19 @@ describe('ValidatedDefinitions', () => {
   it('remembers a validated definition across starts, and only that definition', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tend-validated-'));
     const first = new ValidatedDefinitions(dir);
-    expect(first.has(definition)).toBe(false);
-    first.add(definition);
+    expect(first.has(first.keyOf(definition))).toBe(false);
+    first.add(first.keyOf(definition));
     const next = new ValidatedDefinitions(dir);
-    expect(next.has(structuredClone(definition))).toBe(true);
-    expect(next.has({ ...definition, StartAt: 'B' })).toBe(false);
-    expect(next.has({ StartAt: 'A', States: { A: { Type: 'Fail' } } })).toBe(false);
+    expect(next.has(next.keyOf(structuredClone(definition)))).toBe(true);
+    expect(next.has(next.keyOf({ ...definition, StartAt: 'B' }))).toBe(false);
+    expect(next.has(next.keyOf({ StartAt: 'A', States: { A: { Type: 'Fail' } } }))).toBe(false);
   });
 
   it('works without a writable folder (validates again next time)', () => {
     const validated = new ValidatedDefinitions(join(tmpdir(), 'tend-no-such-folder', 'cdk.out'));
-    validated.add(definition);
-    expect(validated.has(definition)).toBe(true);
-    expect(new ValidatedDefinitions(join(tmpdir(), 'tend-no-such-folder', 'cdk.out')).has(definition)).toBe(false);
+    validated.add(validated.keyOf(definition));
+    expect(validated.has(validated.keyOf(definition))).toBe(true);
+    const next = new ValidatedDefinitions(join(tmpdir(), 'tend-no-such-folder', 'cdk.out'));
+    expect(next.has(next.keyOf(definition))).toBe(false);
   });
 });
