@@ -1,31 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/core/metrics/period.ts';
-import { movementsOf, retention, type ArrHistory, type ArrPoint } from '../../functions/core/metrics/revenue.ts';
+import { movementsOf, retention, type ArrPoint } from '../../functions/core/metrics/revenue.ts';
+import { BOOK } from './support/metrics-book.ts';
 import { csat, nps } from '../../functions/core/metrics/sentiment.ts';
 import { median, nearestRank, timeToValue } from '../../functions/core/metrics/onboarding.ts';
 import { byBand, renewalsDue, type BookEntry } from '../../functions/core/metrics/health.ts';
 import type { Survey } from '../../functions/core/types.ts';
-
-/**
- * The hand-computed fixture of docs/metrics.md: 12 accounts over the first three quarters of 2026
- * (ARR in thousands). Every expected figure below was worked out by hand from this table.
- */
-const p = (at: string, arr: number, status: ArrPoint['status'] = 'active'): ArrPoint => ({ at, arr, status });
-const BOOK: ArrHistory[] = [
-  { accountId: 'a01', points: [p('2025-06-01', 100)] },
-  { accountId: 'a02', points: [p('2025-03-01', 200), p('2026-02-10', 260)] },
-  { accountId: 'a03', points: [p('2025-01-01', 150), p('2026-03-05', 120)] },
-  { accountId: 'a04', points: [p('2025-09-01', 80), p('2026-02-20', 80, 'churned')] },
-  { accountId: 'a05', points: [p('2026-01-15', 50)] },
-  { accountId: 'a06', points: [p('2025-05-01', 60), p('2025-11-01', 60, 'churned'), p('2026-05-10', 70)] },
-  { accountId: 'a07', points: [p('2026-01-05', 0, 'trial'), p('2026-02-01', 40)] },
-  { accountId: 'a08', points: [p('2024-12-01', 300), p('2026-01-20', 350), p('2026-03-10', 320)] },
-  { accountId: 'a09', points: [p('2025-07-01', 90), p('2026-05-01', 90, 'churned')] },
-  { accountId: 'a10', points: [p('2025-02-01', 120), p('2026-08-01', 180)] },
-  { accountId: 'a11', points: [p('2025-10-01', 70), p('2026-03-15', 70, 'churned'), p('2026-03-25', 70)] },
-  { accountId: 'a12', points: [p('2026-02-01', 0, 'trial')] },
-];
 
 describe('retention on the hand-computed book', () => {
   it.each([
