@@ -1,18 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { usageEvent } from './support/usage-event.ts';
 import { CLAIMS_PER_WRITE, eventHash } from '../../functions/data/usage-claims.ts';
 import { bodyPrint, childOf, claimInNode, NODE_CLAIMS } from '../../functions/data/usage-overflow.ts';
 import type { UsageEvent } from '../../functions/core/types.ts';
 
-const ev = (id: string, over: Partial<UsageEvent> = {}): UsageEvent => ({
-  id,
-  accountId: 'acme',
-  userId: 'u1',
-  name: 'feature_used',
-  timestamp: '2026-03-02T10:00:00Z',
-  properties: { feature: 'reports', sessionId: 's1' },
-  ...over,
-});
+const ev = (id: string, over: Partial<UsageEvent> = {}) => usageEvent(id, { properties: { feature: 'reports', sessionId: 's1' }, ...over });
 
 describe("a busy day's claim tree", () => {
   it.each([

@@ -1,18 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { usageEvent } from './support/usage-event.ts';
 import { CLAIMS_PER_WRITE, chunksOf, claimAndRecord, distinctIds, eventHash, noneClaimed, unclaimed } from '../../functions/data/usage-claims.ts';
 import { rollupOf } from '../../functions/data/usage-rollup.ts';
-import type { UsageEvent } from '../../functions/core/types.ts';
 
-const ev = (id: string, over: Partial<UsageEvent> = {}): UsageEvent => ({
-  id,
-  accountId: 'acme',
-  userId: 'u1',
-  name: 'feature_used',
-  timestamp: '2026-03-02T10:00:00Z',
-  properties: { feature: 'reports' },
-  ...over,
-});
+const ev = usageEvent;
 
 describe('event-id claims in the account-day rollup', () => {
   it('hashes an id to 11 url-safe characters, the same each time, different for different ids', () => {
