@@ -9,7 +9,13 @@ import { traced } from '../shared/tracer.ts';
  */
 const localRequestHandler = (globalThis as { [k: symbol]: DynamoDBClientConfig['requestHandler'] })[Symbol.for('tend.local.dynamodb')];
 
+const client = new DynamoDBClient(localRequestHandler ? { requestHandler: localRequestHandler } : {});
+// The SDK's logger middleware copies every input and output through the sensitive-data filter
+// before handing it to the logger, even the no-op one Tend's clients have: CPU and garbage on
+// every request, for a log nobody writes. Tend logs with Powertools instead.
+client.middlewareStack.remove('loggerMiddleware');
+
 /** One client per process: created at cold start, reused by every invocation; traced (the document client shares its middleware). */
-export const documentClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient(localRequestHandler ? { requestHandler: localRequestHandler } : {})), {
+export const documentClient = DynamoDBDocumentClient.from(traced(client), {
   marshallOptions: { removeUndefinedValues: true },
 });
