@@ -15,6 +15,7 @@ import { playsCostBench } from './plays-cost.ts';
 import { ingestBench } from './ingest.ts';
 import { emailSendBench } from './email-send.ts';
 import { templatesBench } from './templates.ts';
+import { reviewsBench } from './reviews.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -90,6 +91,7 @@ const sections: [string, () => unknown][] = [
     },
   ],
   ['scoring-run', scoringBatchBench],
+  ['reviews', reviewsBench],
   ['plays', playsCostBench],
   ['ingest', ingestBench],
   ['email', emailSendBench],
