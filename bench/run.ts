@@ -4,6 +4,7 @@
  *    process next to a bundle of its SDK clients alone (bench/bundles.ts).
  * 2. Pure scoring throughput (signals derived from 60 days of usage, then scored), accounts a second.
  * 3. Each play's typical run: state transitions and Lambda calls, and its cost per 1,000 accounts.
+ * 4. The portfolio reviews (GET /v1/renewals, GET /v1/changes): requests and read units (bench/reviews.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -15,6 +16,7 @@ import { playsCostBench } from './plays-cost.ts';
 import { ingestBench } from './ingest.ts';
 import { emailSendBench } from './email-send.ts';
 import { templatesBench } from './templates.ts';
+import { reviewsBench } from './reviews.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -90,6 +92,7 @@ const sections: [string, () => unknown][] = [
     },
   ],
   ['scoring-run', scoringBatchBench],
+  ['reviews', reviewsBench],
   ['plays', playsCostBench],
   ['ingest', ingestBench],
   ['email', emailSendBench],

@@ -31,7 +31,7 @@ const DAY = 86_400_000;
 const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
 
 // us-east-1 list prices (2026): DynamoDB on-demand, Lambda arm64, Step Functions Standard, EventBridge custom events.
-const PRICE = { rru: 0.125 / 1e6, wru: 0.625 / 1e6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2 / 1e6, transition: 0.025 / 1000, event: 1 / 1e6 };
+export const PRICE = { rru: 0.125 / 1e6, wru: 0.625 / 1e6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2 / 1e6, transition: 0.025 / 1000, event: 1 / 1e6 };
 
 interface Meter {
   requests: Record<string, number>;
@@ -40,7 +40,7 @@ interface Meter {
 }
 
 /** A document client whose every request returns (and adds up) its consumed capacity. */
-function metered(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; meter: Meter; reset(): void } {
+export function metered(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; meter: Meter; reset(): void } {
   const meter: Meter = { requests: {}, rru: 0, wru: 0 };
   const wrapped = Object.create(db) as DynamoDBDocumentClient;
   const send = async (command: { input: Record<string, unknown>; constructor: { name: string } }) => {

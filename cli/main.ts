@@ -97,6 +97,33 @@ tableOptions(
     .option('--cancel', 'end an earlier resume: the rates decide again'),
 ).action(async (options) => (await import('./email/command.ts')).resumeCommand(options));
 
+const metrics = program.command('metrics').description('portfolio reviews (docs/metrics.md): renewals due with their health, and what changed since a day');
+const metricsOptions = (c: Command) =>
+  c
+    .option('--url <url>', 'the Tend API (default: TEND_URL, else the running tend dev)')
+    .option('--key <key>', 'an API key with the read scope (default: TEND_API_KEY, else the key of tend dev)')
+    .option('--data <dir>', 'local data folder (tend dev; read directly when it is not running)', '.tend')
+    .option('--table <name>', 'read a deployed table directly instead (AWS credentials from the environment)')
+    .option('--region <region>', 'AWS region of --table')
+    .option('--at <time>', 'reading the table directly: the time to report as of (default: now)')
+    .option('--json', 'print the report as JSON')
+    .option('--csv', 'print the rows as CSV');
+metricsOptions(
+  metrics
+    .command('renewals')
+    .description('renewals due in a window (default: the next 90 days), soonest first, with health, trend, flags and churn risk, and ARR by band')
+    .option('--from <day>', 'first day of the window, yyyy-mm-dd (default: today)')
+    .option('--to <day>', 'day after the window, yyyy-mm-dd (default: from + 90 days)')
+    .option('--band <band>', 'only the renewals in this band: green, yellow, red or unscored'),
+).action(async (options) => (await import('./metrics/command.ts')).renewalsCommand(options));
+metricsOptions(
+  metrics
+    .command('changes')
+    .description('the weekly at-risk review: turned red, tier drops, flags raised and cleared, top movers, renewals entering the 90-day window')
+    .requiredOption('--since <time>', 'from when: an ISO date or time, at most 34 days back')
+    .option('--top <n>', 'movers listed each way', int('--top', 1, 100), 10),
+).action(async (options) => (await import('./metrics/command.ts')).changesCommand(options));
+
 program
   .command('import')
   .description('import accounts or contacts from a CSV file through the HTTP API (validated row by row first; re-running changes nothing)')

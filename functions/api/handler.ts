@@ -15,6 +15,8 @@ import { httpErrors, json, parseBody, rawBody, type HttpEvent, type HttpResult }
 import { listAccounts } from '../core/account-list.ts';
 import { accountCard, cardText } from '../core/card.ts';
 import { ingestSegment } from '../core/segment.ts';
+import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
+import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
@@ -39,6 +41,8 @@ const deps = {
   claims: root.claims(),
   links: root.links(),
   catalog: root.catalog(),
+  scoreFacts: root.scoreFacts(),
+  modelFor: modelResolver(config.scoreModel),
 };
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;
@@ -59,6 +63,17 @@ type BodyRoute = { [K in ApiRouteKey]: (typeof ROUTES)[K] extends { body: z.ZodM
 /** The body of a request, parsed with the schema the route list declares for its route (and OpenAPI documents). */
 const body = <K extends BodyRoute>(event: HttpEvent, route: K) =>
   parseBody(event, ROUTES[route].body, config.api.maxBodyBytes) as z.output<(typeof ROUTES)[K]['body']>;
+type QueryRoute = { [K in ApiRouteKey]: (typeof ROUTES)[K] extends { query: z.ZodMiniType } ? K : never }[ApiRouteKey];
+/** The query string, parsed with the schema the route list declares for its route: a 400 naming each bad field. */
+const query = <K extends QueryRoute>(event: HttpEvent, route: K) => {
+  const parsed = (ROUTES[route].query as z.ZodMiniType).safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success)
+    throw new ValidationError(
+      parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '),
+      parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })),
+    );
+  return parsed.data as z.output<(typeof ROUTES)[K]['query']>;
+};
 const accountIdOf = (event: HttpEvent) => {
   const id = idSchema.safeParse(event.pathParameters?.id);
   if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
@@ -110,6 +125,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     const id = accountIdOf(event);
     return json(200, await recordMilestone({ ...deps, checklist: config.milestones.checklist }, id, body(event, 'POST /v1/accounts/{id}/milestones')));
   },
+  'GET /v1/renewals': async (event) => json(200, await renewalsReport(deps, query(event, 'GET /v1/renewals'), deps.clock.now())),
+  'GET /v1/changes': async (event) => json(200, await changesReport(deps, query(event, 'GET /v1/changes'), deps.clock.now())),
   ...playRoutes(deps),
 };
 

@@ -1,6 +1,7 @@
 import * as z from '../core/zod.ts';
 import type { Scope } from '../core/api-keys.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
+import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
@@ -141,6 +142,21 @@ export const ROUTES = {
     body: playControlSchema,
     ok: { 200: 'the run as it is now', 202: 'started' },
     errors: { 404: 'no such account, play, action or live run', 409: 'not possible now (already started, live, cooling down, not failed)' },
+  },
+  // Portfolio reviews (issue 13, docs/metrics.md): each figure carries the accounts behind it.
+  'GET /v1/renewals': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'Renewals due from `from` up to `to` (default: the next 90 days), soonest first, with health, and accounts and ARR by band',
+    query: renewalsQuerySchema,
+    ok: { 200: 'totals by band, with the query that lists each, and a page of renewals with the cursor of the next' },
+  },
+  'GET /v1/changes': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'The weekly at-risk review: turned red, tier drops, flags raised and cleared, top movers and renewals entering the 90-day window since `since`',
+    query: changesQuerySchema,
+    ok: { 200: 'each change with the accounts behind it' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

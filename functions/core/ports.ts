@@ -61,6 +61,11 @@ export interface ScoreRepo {
   put(score: StoredScore, options: { previousComputedAt: string | undefined }): Promise<boolean>;
 }
 
+/** Many accounts' stored score facts at once (the portfolio reports): no reasons rebuilt. */
+export interface ScoreFactsReader {
+  many(accountIds: string[]): Promise<Map<string, import('./score/explain.ts').ScoreFacts>>;
+}
+
 /** Everything the scorer reads about an account, in one request (docs/data-model.md). */
 export interface ScoringInputs {
   /** The account's usage days from `fromDay` on, and its profile, people, score and feedback. */

@@ -3,6 +3,7 @@ import type { accountUpsertSchema, contactUpsertSchema, surveySchema, ticketSche
 import type { ScoreResult } from './score/compute.ts';
 import type { DailyScore, Trend } from './score/trend.ts';
 import type { ActiveFlag } from './flags/rules.ts';
+import type { ClearedFlag } from './flags/cleared.ts';
 
 export type AccountUpsert = z.output<typeof accountUpsertSchema>;
 export type UsageEvent = z.output<typeof usageEventSchema>;
@@ -77,6 +78,8 @@ export interface StoredScore extends ScoreResult {
   recent: DailyScore[];
   /** At-risk and expansion flags that hold now, with when they started. */
   flags: Record<string, ActiveFlag>;
+  /** Flags cleared in the last 35 days (the latest clearing of each), with their start: absent on items scored before it was kept. */
+  clearedFlags?: Record<string, ClearedFlag>;
   signals: Record<string, number | string>;
 }
 

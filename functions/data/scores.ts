@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ScoreRepo } from '../core/ports.ts';
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ScoreFactsReader, ScoreRepo } from '../core/ports.ts';
 import type { StoredScore } from '../core/types.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
 import type { DailyScore } from '../core/score/trend.ts';
@@ -54,6 +54,44 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string, modelFor: (
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
+    },
+  };
+}
+
+/** Batches of score items read together: BatchGetItem's limit. */
+const BATCH = 100;
+/** Batches in flight at once: enough to hide latency, few enough not to throttle a small table. */
+const IN_FLIGHT = 8;
+
+/**
+ * The stored facts of many accounts' scores (no reasons rebuilt: reports read scores, history and
+ * flags only), eventually consistent: half a read unit per item of up to 4 KB.
+ */
+export function scoreFactsReader(db: DynamoDBDocumentClient, table: string): ScoreFactsReader {
+  async function batch(ids: string[], into: Map<string, ScoreFacts>) {
+    const idOf = new Map(ids.map((id) => [keys.score(id).pk, id]));
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table]: { Keys: ids.map((id) => keys.score(id)) } };
+    while (request && Object.keys(request).length > 0) {
+      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[table] ?? []) {
+        const accountId = idOf.get(String(item.pk));
+        if (accountId) into.set(accountId, scoreFactsOf(item, accountId));
+      }
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return {
+    async many(accountIds) {
+      const found = new Map<string, ScoreFacts>();
+      const batches: string[][] = [];
+      for (let i = 0; i < accountIds.length; i += BATCH) batches.push(accountIds.slice(i, i + BATCH));
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, async () => {
+          while (next < batches.length) await batch(batches[next++]!, found);
+        }),
+      );
+      return found;
     },
   };
 }

@@ -14,7 +14,7 @@ import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
 import { rateCounter } from '../data/rate-counter.ts';
 import { runRepo } from '../data/runs.ts';
-import { scoreRepo } from '../data/scores.ts';
+import { scoreFactsReader, scoreRepo } from '../data/scores.ts';
 import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { config } from './config.ts';
@@ -51,6 +51,8 @@ export const accounts = /* @__PURE__ */ lazy(() => accountRepo(documentClient, t
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), modelResolver(config.scoreModel)));
+/** Many accounts' stored scores at once, for the portfolio reports. */
+export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentClient, table()));
 /** Everything scoring reads for an account, in one Query. */
 export const scoringInputs = /* @__PURE__ */ lazy(() => scoringInputsRepo(documentClient, table()));
 export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));

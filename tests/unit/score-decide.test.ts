@@ -82,3 +82,36 @@ describe('the score item', () => {
     );
   });
 });
+
+describe('cleared flags (a flag cleared is told from one never raised)', () => {
+  const at = (days: number) => new Date(now.getTime() + days * DAY);
+  const run = (previous: StoredScore | undefined, paymentStatus: string | undefined, when: Date) => {
+    const d = decideScore(policy, input({ account: account({ paymentStatus } as Partial<Account>), previous: previous && factsOf(previous) }), when);
+    if (d.kind !== 'score') throw new Error(d.kind);
+    return d.stored;
+  };
+
+  it('records the start and the clearing of a flag the scorer drops, and nothing for a flag that never held', () => {
+    const raised = run(undefined, 'failed', at(0));
+    expect(raised.flags['payment-trouble']?.since).toBe(at(0).toISOString());
+    expect(raised.clearedFlags).toEqual({});
+    const cleared = run(raised, 'current', at(1));
+    expect(cleared.flags['payment-trouble']).toBeUndefined();
+    expect(cleared.clearedFlags?.['payment-trouble']).toEqual({ kind: 'risk', since: at(0).toISOString(), clearedAt: at(1).toISOString() });
+    expect(cleared.clearedFlags?.['champion-left']).toBeUndefined();
+  });
+
+  it.each([
+    ['kept 35 days', 35, true],
+    ['dropped after 35 days', 36, false],
+  ])('a clearing is %s', (_, days, kept) => {
+    const cleared = run(run(undefined, 'failed', at(0)), 'current', at(1));
+    const later = run(cleared, 'current', at(1 + days));
+    expect(Boolean(later.clearedFlags?.['payment-trouble'])).toBe(kept);
+  });
+
+  it('survives the round trip through the stored item', () => {
+    const cleared = run(run(undefined, 'failed', at(0)), 'current', at(1));
+    expect(scoreFactsOf(scoreItem(cleared), 'acme').clearedFlags).toEqual(cleared.clearedFlags);
+  });
+});

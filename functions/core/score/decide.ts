@@ -1,6 +1,7 @@
 import { DAY_MS, dayOf } from '../clock.ts';
 import { bandOf, computeScore, tierRank } from './compute.ts';
 import { DEFAULT_WINDOWS, deriveUsage, type UsageSummary, type UsageWindows } from './derive.ts';
+import { recordCleared } from '../flags/cleared.ts';
 import { DEFAULT_FLAG_THRESHOLDS, evaluateFlags, FLAG_RULES, type FlagThresholds } from '../flags/rules.ts';
 import type { ScoreModel, SignalValue, SignalValues } from './model.ts';
 import { recordDaily, trendOf } from './trend.ts';
@@ -138,6 +139,7 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
     trend,
     recent,
     flags: flags.active,
+    clearedFlags: recordCleared(previous?.clearedFlags, previous?.flags, flags.changes, now),
     signals: Object.fromEntries(Object.entries(signals).filter((e): e is [string, number | string] => e[1] !== undefined)),
   };
   // Write only what changed: the first score of a day (the day's history entry), or a score that

@@ -1,0 +1,95 @@
+/**
+ * The portfolio reviews' cost (GET /v1/renewals, GET /v1/changes) over N accounts
+ * (BENCH_ACCOUNTS, default 10,000): each report run in process over a client that asks every
+ * request for its consumed capacity (bench/scoring-batch.ts), with its requests, read units and
+ * wall time, and the read units per 1,000 and 100,000 accounts at the same item sizes.
+ */
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolve } from 'node:path';
+import { parseConfig } from '../functions/core/config.ts';
+import { changesReport, renewalsReport } from '../functions/core/metrics/reports.ts';
+import { decideScore } from '../functions/core/score/decide.ts';
+import { scoringPolicy } from '../functions/core/score/policy.ts';
+import type { Account } from '../functions/core/types.ts';
+import { accountRepo } from '../functions/data/accounts.ts';
+import { keys } from '../functions/data/keys.ts';
+import { scoreFactsReader, scoreItem } from '../functions/data/scores.ts';
+import { startLocalRuntime } from '../local/runtime.ts';
+import { synthesize } from '../local/synth.ts';
+import userConfig from '../tend.config.ts';
+import { metered, PRICE } from './scoring-batch.ts';
+
+const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
+const DAY = 86_400_000;
+
+export async function reviewsBench() {
+  const outdir = resolve('.tend/cdk.out');
+  await synthesize(outdir);
+  const now = new Date('2026-05-11T07:00:00Z');
+  const rt = await startLocalRuntime({ assemblyDir: outdir, start: now, paused: true, schedules: false });
+  try {
+    const config = parseConfig(userConfig);
+    const policy = scoringPolicy(config);
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < N; i++) {
+      const id = `bench-${i}`;
+      const account = {
+        id,
+        name: id,
+        seats: 5 + (i % 30),
+        arr: (5 + (i % 30)) * 600,
+        status: 'active',
+        segment: 'tech-touch',
+        startDate: '2025-09-01T00:00:00.000Z',
+        renewalDate: new Date(now.getTime() + (i % 365) * DAY).toISOString().slice(0, 10),
+        createdAt: '2025-09-01T00:00:00.000Z',
+        updatedAt: '2025-09-01T00:00:00.000Z',
+        primaryContact: { email: `cs@${id}.example` },
+      } as Account;
+      items.push({ ...keys.account(id), ...keys.accountIndex(id), ...account });
+      const decided = decideScore(policy, { account, days: [], surveys: [], tickets: [], contacts: [] }, now);
+      if (decided.kind !== 'score') continue;
+      // A full history: 35 daily scores drifting by account, as the items hold after five weeks.
+      const recent = Array.from({ length: 35 }, (_, d) => ({
+        day: new Date(now.getTime() - (34 - d) * DAY).toISOString().slice(0, 10),
+        score: Math.max(0, Math.min(100, 50 + ((i * 13 + d * (i % 7) - 3 * d) % 50))),
+      }));
+      items.push(scoreItem({ ...decided.stored, recent, score: recent[34]!.score }));
+    }
+    const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          await db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: batch.map((Item) => ({ PutRequest: { Item } })) } }));
+        }
+      }),
+    );
+    const { db: reads, meter, reset } = metered(db);
+    const deps = { accounts: accountRepo(reads, rt.tableName), scoreFacts: scoreFactsReader(reads, rt.tableName), modelFor: policy.modelFor };
+    console.log(`\nPortfolio reviews over ${N.toLocaleString('en-US')} accounts (local dynalite, consumed capacity as DynamoDB counts it):`);
+    const runs: [string, () => Promise<unknown>][] = [
+      ['GET /v1/renewals (next 90 days)', () => renewalsReport(deps, { limit: 100 }, now)],
+      ['GET /v1/changes (since 7 days)', () => changesReport(deps, { since: new Date(now.getTime() - 7 * DAY).toISOString(), top: 10 }, now)],
+    ];
+    for (const [name, run] of runs) {
+      reset();
+      const began = performance.now();
+      await run();
+      const seconds = (performance.now() - began) / 1000;
+      const requests = Object.entries(meter.requests)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      const per1k = (meter.rru / N) * 1000;
+      console.log(
+        `  ${name}: ${requests}; ${meter.rru.toFixed(0)} RRU in ${seconds.toFixed(2)} s; ` +
+          `${per1k.toFixed(0)} RRU per 1,000 accounts, ${(per1k * 100).toLocaleString('en-US', { maximumFractionDigits: 0 })} per 100,000 ($${(per1k * 100 * PRICE.rru).toFixed(4)} on demand)`,
+      );
+    }
+  } finally {
+    await rt.stop();
+  }
+}

@@ -1,0 +1,142 @@
+import { SHARD_COUNT } from '../account-list.ts';
+import { DAY_MS, dayOf } from '../clock.ts';
+import { ValidationError } from '../errors.ts';
+import type { AccountRepo, ScoreFactsReader } from '../ports.ts';
+import type { ScoreFacts } from '../score/explain.ts';
+import type { ScoreModel } from '../score/model.ts';
+import type { Account } from '../types.ts';
+import * as z from '../zod.ts';
+import { changesSince, CHANGES_MAX_DAYS, type Changes } from './changes.ts';
+import { renewalsDue, type Band, type BandFigures, type BookEntry } from './health.ts';
+
+/** The renewal window of the review and the renewals list's default: the next 90 days. */
+export const RENEWAL_WINDOW_DAYS = 90;
+const MAX_SPAN_DAYS = 731;
+
+// Built on first use, like the request schemas of schemas.ts (see there).
+export const renewalsQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    /** First day of the window (default today), `yyyy-mm-dd`. */
+    from: z.optional(z.iso.date()),
+    /** Day after the window (default from + 90 days). */
+    to: z.optional(z.iso.date()),
+    band: z.optional(z.enum(['green', 'yellow', 'red', 'unscored'])),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+    cursor: z.optional(z.string().check(z.regex(/^[1-9]\d{0,6}$/, 'not a cursor this API returned'))),
+  }),
+);
+export const changesQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    /** From when (its UTC day's start): an ISO time or date, at most 34 days back. */
+    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+    top: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
+  }),
+);
+export type RenewalsQuery = z.output<typeof renewalsQuerySchema>;
+export type ChangesQuery = z.output<typeof changesQuerySchema>;
+
+export interface ReportDeps {
+  accounts: Pick<AccountRepo, 'list'>;
+  scoreFacts: ScoreFactsReader;
+  modelFor: (segment: string) => ScoreModel;
+}
+
+const addDays = (day: string, n: number) => dayOf(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
+const invalid = (field: string, message: string) => new ValidationError(`${field}: ${message}`, [{ field, message }]);
+/** ARR as the metrics count it: trials pay nothing (docs/metrics.md). */
+const paidArr = (a: Account) => (a.status === 'trial' ? 0 : (a.arr ?? 0));
+
+/**
+ * The book: every account not churned, from the account index, one paged Query per shard (the 16
+ * run together). The index projects whole account items, so this is the one read of the catalog.
+ */
+async function readBook(deps: ReportDeps): Promise<Account[]> {
+  const shards = await Promise.all(
+    Array.from({ length: SHARD_COUNT }, async (_, shard) => {
+      const out: Account[] = [];
+      for await (const page of deps.accounts.list(shard)) out.push(...page.filter((a) => a.status !== 'churned'));
+      return out;
+    }),
+  );
+  return shards.flat();
+}
+
+export interface RenewalRow {
+  accountId: string;
+  name: string;
+  renewalDate: string;
+  arr: number;
+  band: Band;
+  score: number | null;
+  tier: string | null;
+  trend: ScoreFacts['trend'] | null;
+  flags: string[];
+  churnRisk: number | null;
+}
+
+export interface RenewalsReport {
+  from: string;
+  to: string;
+  asOf: string;
+  /** All renewals in the window, and by band, each with the query that lists its accounts. */
+  total: { accounts: number; arr: number; query: string };
+  byBand: Record<Band, BandFigures & { query: string }>;
+  /** This page of the renewals (of `band` when filtered), soonest first. */
+  renewals: RenewalRow[];
+  cursor: string | null;
+}
+
+/** Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band. */
+export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now: Date): Promise<RenewalsReport> {
+  const from = query.from ?? dayOf(now);
+  const to = query.to ?? addDays(from, RENEWAL_WINDOW_DAYS);
+  if (to <= from) throw invalid('to', 'must be after from');
+  if (to > addDays(from, MAX_SPAN_DAYS)) throw invalid('to', `at most ${MAX_SPAN_DAYS} days after from`);
+  const inWindow = (await readBook(deps)).filter((a) => a.renewalDate && a.renewalDate.slice(0, 10) >= from && a.renewalDate.slice(0, 10) < to);
+  // Scores of the accounts due only: one item each, read in batches of 100.
+  const scores = await deps.scoreFacts.many(inWindow.map((a) => a.id));
+  const byId = new Map(inWindow.map((a) => [a.id, a]));
+  const book: BookEntry[] = inWindow.map((a) => ({ accountId: a.id, arr: paidArr(a), band: scores.get(a.id)?.band ?? 'unscored', renewalDate: a.renewalDate }));
+  const due = renewalsDue(book, { from, to });
+  const link = (band?: Band) => `/v1/renewals?from=${from}&to=${to}${band ? `&band=${band}` : ''}`;
+  const listed = due.due.filter((d) => !query.band || d.band === query.band);
+  const offset = query.cursor ? Number(query.cursor) : 0;
+  const page = listed.slice(offset, offset + query.limit);
+  return {
+    from,
+    to,
+    asOf: now.toISOString(),
+    total: { accounts: due.due.length, arr: due.due.reduce((t, d) => t + d.arr, 0), query: link() },
+    byBand: Object.fromEntries(Object.entries(due.byBand).map(([band, f]) => [band, { ...f, query: link(band as Band) }])) as RenewalsReport['byBand'],
+    renewals: page.map((d) => {
+      const s = scores.get(d.accountId);
+      return {
+        accountId: d.accountId,
+        name: byId.get(d.accountId)!.name,
+        renewalDate: d.renewalDate,
+        arr: d.arr,
+        band: d.band,
+        score: s?.score ?? null,
+        tier: s?.tier ?? null,
+        trend: s?.trend ?? null,
+        flags: Object.keys(s?.flags ?? {}).sort(),
+        churnRisk: s?.churnRisk ?? null,
+      };
+    }),
+    cursor: offset + query.limit < listed.length ? String(offset + query.limit) : null,
+  };
+}
+
+/** The weekly at-risk review since a time (docs/metrics.md): the whole book's score items, read in batches of 100. */
+export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes> {
+  const since = new Date(query.since);
+  if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
+  if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
+    throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
+  const book = await readBook(deps);
+  const scores = await deps.scoreFacts.many(book.map((a) => a.id));
+  return changesSince(
+    book.map((a) => ({ accountId: a.id, arr: paidArr(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(a.id) })),
+    { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor },
+  );
+}
