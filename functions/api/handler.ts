@@ -16,6 +16,7 @@ import { listAccounts } from '../core/account-list.ts';
 import { accountCard, cardText } from '../core/card.ts';
 import { ingestSegment } from '../core/segment.ts';
 import { apiAuth } from './auth.ts';
+import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { openApiDocument } from './openapi.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 
@@ -26,6 +27,7 @@ const deps = {
   counters,
   segments: config.segments,
   accounts: root.accounts(),
+  revenue: root.revenue(),
   usage: root.usage(),
   scores: root.scores(),
   runs: root.runs(),
@@ -110,6 +112,14 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     const id = accountIdOf(event);
     return json(200, await recordMilestone({ ...deps, checklist: config.milestones.checklist }, id, body(event, 'POST /v1/accounts/{id}/milestones')));
   },
+  'POST /v1/accounts/{id}/renewals': async (event) => {
+    const id = accountIdOf(event);
+    const input = body(event, 'POST /v1/accounts/{id}/renewals');
+    // A replay answers exactly as the first request did: the outcome as recorded.
+    const { outcome } = await recordRenewalOutcome({ ...deps, churnReasons: config.revenue.churnReasons }, id, input);
+    return json(200, { outcome });
+  },
+  'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
   ...playRoutes(deps),
 };
 
