@@ -96,7 +96,12 @@ export async function recordRenewalOutcome(
   const { name, primaryContact } = account;
   const change =
     outcome.outcome === 'renewed'
-      ? { renewalDate: outcome.nextRenewalDate, ...(outcome.newArr !== undefined ? { arr: outcome.newArr } : {}) }
+      ? {
+          renewalDate: outcome.nextRenewalDate,
+          ...(outcome.newArr !== undefined ? { arr: outcome.newArr } : {}),
+          // A renewal signed by an account marked churned brings it back (a reactivation).
+          ...(account.status === 'churned' ? { status: 'active' as const } : {}),
+        }
       : { status: 'churned' as const };
   await upsertAccount(
     deps,

@@ -5,16 +5,13 @@ import type { Account } from '../core/types.ts';
 import type { RevenuePoint } from '../core/revenue-history.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { indexPartition, writeIf } from './items.ts';
-import { accountFromItem, milestoneAttribute } from './account-item.ts';
+import { accountFromItem, LAST_POINT, milestoneAttribute } from './account-item.ts';
 
 /** The revision each upsert bumps: an upsert writes only if the account is still as it read it. */
 const REV = 'rev';
-/** The revenue history point of the account's last change of ARR, plan or status, written with that change. */
-const LAST_POINT = 'arrLast';
-
 /** The account as the domain sees it: without the storage keys, the upsert revision and its last revenue point. */
 function toAccount(item: Record<string, unknown>): Account {
-  const { [REV]: _rev, [LAST_POINT]: _last, ...account } = item;
+  const { [REV]: _rev, ...account } = item;
   return accountFromItem(account);
 }
 

@@ -51,6 +51,8 @@ describe('revenue history and renewal outcomes through the API', () => {
       ['expansion', 200, 260],
     ]);
     expect((await revenue('r11')).movements.map((m: any) => m.kind)).toEqual(['new', 'churn', 'reactivation']);
+    // The copy of the last point on the account item is storage, not the account.
+    expect((await rt.request('GET', '/v1/accounts/r02')).body?.account).not.toHaveProperty('arrLast');
     // The point's own item and the copy on the account item agree.
     expect((await rt.items('r02', 'ARR#')).map((i) => i.sk)).toEqual(['ARR#2025-03-01#0000000001', 'ARR#2026-02-10#0000000002']);
   });

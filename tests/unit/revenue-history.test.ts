@@ -228,6 +228,15 @@ describe('renewal outcomes', () => {
     await expect(recordRenewalOutcome(deps, 'a', { ...renewed, newArr: 140 })).rejects.toMatchObject({ code: 'RenewalOutcomeConflict' });
   });
 
+  it('brings back an account marked churned that renews: a reactivation', async () => {
+    const { t, revenue, deps } = setup();
+    Object.assign(t.current()!.account, { status: 'churned' });
+    t.current()!.lastPoint = { ...originPoints(account({ arr: 100 }))[0]!, status: 'churned', kind: 'churn', rev: 3, arrAfter: 0 };
+    await recordRenewalOutcome(deps, 'a', renewed);
+    expect(t.current()!.account.status).toBe('active');
+    expect([...revenue.points.values()].at(-1)).toMatchObject({ kind: 'reactivation', arrAfter: 130, source: 'renewal' });
+  });
+
   it('churns with the reason on the churn point', async () => {
     const { t, revenue, deps } = setup();
     await recordRenewalOutcome(deps, 'a', { outcome: 'churned', renewalDate: '2026-03-01', reason: 'competitor' });
