@@ -17,6 +17,7 @@ import { ingestBench } from './ingest.ts';
 import { emailSendBench } from './email-send.ts';
 import { templatesBench } from './templates.ts';
 import { reviewsBench } from './reviews.ts';
+import { revenueCostBench } from './revenue-cost.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -97,5 +98,6 @@ const sections: [string, () => unknown][] = [
   ['ingest', ingestBench],
   ['email', emailSendBench],
   ['templates', templatesBench],
+  ['revenue', revenueCostBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

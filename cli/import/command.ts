@@ -99,7 +99,8 @@ export async function importCommand(kind: ImportKind, file: string, options: Imp
     bar?.start(valid.length, 0);
     if (kind === 'accounts') {
       await inParallel(valid, options.concurrency, async (row) => {
-        const res = await call(api, '/v1/accounts', row.input);
+        // Marked as an import on the revenue history; a row's effectiveDate dates a past change.
+        const res = await call(api, '/v1/accounts', { ...row.input, source: 'import' });
         if (res.status === 201) row.report.status = 'created';
         else if (res.status === 200) row.report.status = res.body.unchanged ? 'unchanged' : 'updated';
         else Object.assign(row.report, { status: 'rejected', error: res.body.message ?? `HTTP ${res.status}` });

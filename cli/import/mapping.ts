@@ -8,6 +8,7 @@ const ACCOUNT_ALIASES: Record<string, string[]> = {
   startDate: ['startdate', 'start', 'contractstart', 'customersince'],
   renewalDate: ['renewaldate', 'renewal', 'contractend', 'renewsat', 'renewson'],
   status: ['status'],
+  effectiveDate: ['effectivedate', 'effective', 'effectiveon', 'asof', 'changedate'],
   paymentStatus: ['paymentstatus', 'payment'],
   strategicImportance: ['strategicimportance', 'importance'],
   segment: ['segment', 'touchmodel', 'coveragemodel'],

@@ -18,6 +18,7 @@ import { ingestSegment } from '../core/segment.ts';
 import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
+import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { openApiDocument } from './openapi.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 
@@ -28,6 +29,7 @@ const deps = {
   counters,
   segments: config.segments,
   accounts: root.accounts(),
+  revenue: root.revenue(),
   usage: root.usage(),
   scores: root.scores(),
   runs: root.runs(),
@@ -127,6 +129,14 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   },
   'GET /v1/renewals': async (event) => json(200, await renewalsReport(deps, query(event, 'GET /v1/renewals'), deps.clock.now())),
   'GET /v1/changes': async (event) => json(200, await changesReport(deps, query(event, 'GET /v1/changes'), deps.clock.now())),
+  'POST /v1/accounts/{id}/renewals': async (event) => {
+    const id = accountIdOf(event);
+    const input = body(event, 'POST /v1/accounts/{id}/renewals');
+    // A replay answers exactly as the first request did: the outcome as recorded.
+    const { outcome } = await recordRenewalOutcome({ ...deps, churnReasons: config.revenue.churnReasons }, id, input);
+    return json(200, { outcome });
+  },
+  'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
   ...playRoutes(deps),
 };
 

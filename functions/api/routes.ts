@@ -5,6 +5,7 @@ import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
+import { renewalOutcomeSchema } from '../core/renewals.ts';
 
 /**
  * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because
@@ -124,6 +125,22 @@ export const ROUTES = {
     summary: 'Record a checklist milestone of the account (tend.config.ts milestones.checklist); the first date stands',
     body: milestoneSchema,
     ok: { 200: "the account's milestones, and whether this call recorded it" },
+    errors: { 404: 'no such account' },
+  },
+  // Revenue history and renewal outcomes (functions/core/renewals.ts, docs/metrics.md).
+  'POST /v1/accounts/{id}/renewals': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Record the outcome of one renewal: renewed (new ARR, next renewal date) or churned (a configured reason); once per renewal date',
+    body: renewalOutcomeSchema,
+    ok: { 200: 'the outcome as recorded and applied to the account (a replay answers the same)' },
+    errors: { 404: 'no such account', 409: '`RenewalOutcomeConflict`: that renewal already has a different outcome' },
+  },
+  'GET /v1/accounts/{id}/revenue': {
+    auth: 'read',
+    serve: 'api',
+    summary: "The account's revenue history (dated ARR, plan and status points with their source), its movements and its renewal outcomes",
+    ok: { 200: 'history, movements and renewals' },
     errors: { 404: 'no such account' },
   },
   'GET /v1/plays': { auth: 'read', serve: 'api', summary: 'The configured plays: trigger, anchor, cool-down and steps', ok: { 200: 'the plays' } },

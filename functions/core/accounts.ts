@@ -1,7 +1,9 @@
 import type { Clock } from './clock.ts';
 import type { TendConfig } from './config.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import type { AccountRepo, EventPublisher, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
+import { dayOf } from './clock.ts';
+import type { AccountRepo, EventPublisher, RevenueRepo, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
+import { originPoints, revenuePointOf, type RevenueSource } from './revenue-history.ts';
 import type { Account, AccountUpsert } from './types.ts';
 import { FLAG_RULES } from './flags/rules.ts';
 import { decideAccountWrite, type AccountOutcome } from './account-diff.ts';
@@ -11,8 +13,18 @@ export { segmentOf } from './account-diff.ts';
 export interface AccountDeps {
   clock: Clock;
   accounts: AccountRepo;
+  revenue: RevenueRepo;
   events: EventPublisher;
   segments: TendConfig['segments'];
+}
+
+/** Where an upsert comes from, for its revenue history point (the API's body says `api` or `import`). */
+export interface UpsertOrigin {
+  source?: RevenueSource;
+  /** A churned renewal's reason, kept on the churn point. */
+  reason?: string;
+  /** A renewal's date: its change takes effect then, even when recorded ahead of it. */
+  effectiveAt?: string;
 }
 
 /** Writes that may land between this upsert's read and its write before it gives up with a 409. */
@@ -25,13 +37,46 @@ const MAX_ATTEMPTS = 8;
  * it decide again on what that write left. Then it announces what plays react to:
  * `account.created` once (recorded after it went out, so a retried upsert announces it then) and
  * `account.churned` when the status moves to churned.
+ *
+ * A change of ARR, plan or status records a revenue history point (revenue-history.ts) keyed by
+ * its effective day and the revision this write gives the account. The point rides on the
+ * account item in the same conditional write, so there is no account change without its point
+ * and a write that lost a race records nothing; its own item is written next (and again with the
+ * account's next point, should this process stop in between). A replay changes nothing, so it
+ * records nothing. (One conditional UpdateItem rather than TransactWriteItems: half the write
+ * units, and the local runtime's DynamoDB stand-in has no transactions.)
  */
-export async function upsertAccount(deps: AccountDeps, input: AccountUpsert): Promise<{ outcome: AccountOutcome; account: Account }> {
+export async function upsertAccount(
+  deps: AccountDeps,
+  request: AccountUpsert,
+  origin: UpsertOrigin = {},
+): Promise<{ outcome: AccountOutcome; account: Account }> {
+  const { effectiveDate, source, ...input } = request;
+  if (effectiveDate && dayOf(new Date(effectiveDate)) > dayOf(deps.clock.now()))
+    throw new ValidationError(`effectiveDate: ${effectiveDate} is in the future; a change is recorded when it has happened`, [
+      { field: 'effectiveDate', message: 'in the future' },
+    ]);
+  const effectiveAt = origin.effectiveAt ?? effectiveDate;
+  const effective = effectiveAt ? new Date(effectiveAt) : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const stored = await deps.accounts.read(input.id);
     const decision = decideAccountWrite(stored?.account, input, now, deps.segments);
-    if (decision.write && !(await deps.accounts.write(input.id, decision.write, stored?.rev))) continue;
+    if (decision.write) {
+      const origins = stored && !stored.lastPoint ? originPoints(stored.account) : [];
+      const point = revenuePointOf(stored?.account, decision.account, stored?.lastPoint ?? origins.at(-1), {
+        // A new account's first point is its start date unless the request says otherwise.
+        at: (effective ?? (stored ? now : new Date(decision.account.startDate))).toISOString(),
+        rev: (stored?.rev ?? 0) + 1,
+        source: origin.source ?? source ?? 'api',
+        recordedAt: now.toISOString(),
+        ...(origin.reason ? { reason: origin.reason } : {}),
+      });
+      // An account older than its history: its origin first (the same items whoever writes them).
+      if (point && origins.length) await deps.revenue.record(origins);
+      if (!(await deps.accounts.write(input.id, decision.write, stored?.rev, point ?? undefined))) continue;
+      if (point) await deps.revenue.record(stored?.lastPoint ? [stored.lastPoint, point] : [point]);
+    }
     const { account } = decision;
     if (decision.announce) {
       await deps.events.publish([

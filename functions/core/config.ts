@@ -10,6 +10,9 @@ import { formatPath } from './format-path.ts';
 export { formatPath };
 
 /** seed-004's 60-day onboarding checklist (first value is measured, not ticked). */
+/** Why a renewal churned, unless tend.config.ts `revenue.churnReasons` says otherwise. */
+export const DEFAULT_CHURN_REASONS = ['price', 'product-fit', 'champion-left', 'budget', 'competitor', 'acquired', 'other'] as const;
+
 export const DEFAULT_CHECKLIST = [
   'kickoff-held',
   'requirements-verified',
@@ -184,6 +187,15 @@ export const configSchema = z
         checklist: z._default(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -'))), [...DEFAULT_CHECKLIST]),
       }),
       { firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] },
+    ),
+    /** Revenue: the reasons a churned renewal may give (POST /v1/accounts/{id}/renewals). */
+    revenue: z._default(
+      z.object({
+        churnReasons: z._default(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -'))).check(z.minLength(1)), [
+          ...DEFAULT_CHURN_REASONS,
+        ]),
+      }),
+      { churnReasons: [...DEFAULT_CHURN_REASONS] },
     ),
     /**
      * Plays: the built-in ones (functions/core/plays/builtin.ts) run unless turned off with

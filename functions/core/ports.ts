@@ -16,18 +16,23 @@ import type {
 } from './types.ts';
 
 import type { AccountWrite } from './account-diff.ts';
+import type { RenewalOutcome } from './renewals.ts';
+import type { RevenuePoint } from './revenue-history.ts';
 import type { SendConfirmation } from './email/reconcile.ts';
 import type { ReputationDay, SendingOverride } from './email/reputation.ts';
 
 /** What the domain needs from storage. Implemented over DynamoDB in functions/data. */
 export interface AccountRepo {
   /** The account with the revision its last upsert left (0 before revisions), strongly consistent. */
-  read(accountId: string): Promise<{ account: Account; rev: number } | undefined>;
+  read(accountId: string): Promise<{ account: Account; rev: number; lastPoint?: RevenuePoint } | undefined>;
   /**
    * Applies an upsert's decided write only if no other upsert landed since `rev` was read
-   * (`undefined`: only if the account does not exist yet); false when refused.
+   * (`undefined`: only if the account does not exist yet); false when refused. `point`, the
+   * revenue history point the change records, is kept on the account item by the same write.
    */
-  write(accountId: string, write: AccountWrite, rev: number | undefined): Promise<boolean>;
+  write(accountId: string, write: AccountWrite, rev: number | undefined, point?: RevenuePoint): Promise<boolean>;
+  /** Keeps the latest renewal outcome on the account, where play conditions read it. */
+  setLastRenewal(accountId: string, lastRenewal: NonNullable<Account['lastRenewal']>): Promise<void>;
   get(accountId: string): Promise<Account | undefined>;
   existing(accountIds: string[]): Promise<Set<string>>;
   /** Records that `account.created` went out, so a retried upsert does not announce it again. */
@@ -39,6 +44,19 @@ export interface AccountRepo {
   listIds(shard: number): AsyncIterable<string[]>;
   /** Whole accounts of one shard, page by page (the daily sweep). */
   list(shard: number): AsyncIterable<Account[]>;
+}
+
+/** An account's revenue history points and renewal outcomes (docs/data-model.md). */
+export interface RevenueRepo {
+  /** Writes points at their keys: writing one again writes the same item. */
+  record(points: RevenuePoint[]): Promise<void>;
+  points(accountId: string): Promise<RevenuePoint[]>;
+  outcome(accountId: string, renewalDay: string): Promise<RenewalOutcome | undefined>;
+  /** Records an outcome unless one is recorded for that renewal: false when there is one. */
+  recordOutcome(outcome: RenewalOutcome): Promise<boolean>;
+  /** Marks an outcome as applied to the account, so a replay does not apply it again. */
+  markApplied(accountId: string, renewalDay: string, at: string): Promise<void>;
+  outcomes(accountId: string): Promise<RenewalOutcome[]>;
 }
 
 export interface UsageRepo {

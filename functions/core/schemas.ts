@@ -58,6 +58,10 @@ export const accountUpsertSchema = /* @__PURE__ */ z.lazy(() =>
     /** The account's time zone, for contacts without their own. */
     timezone: z.optional(timeZone()),
     primaryContact: contactSchema,
+    /** The day a change of ARR, plan or status took effect (an import of past changes); default: today. Not stored on the account. */
+    effectiveDate: z.optional(isoDate()),
+    /** Where the change comes from, kept on its revenue history point: `import` for `tend import`; default `api`. */
+    source: z.optional(z.enum(['api', 'import'])),
   }),
 );
 

@@ -41,7 +41,7 @@ export async function ingestGroup(deps: GroupDeps, call: GroupCall, now: Date): 
     // Segment's retries and duplicates change nothing: nothing is written, not even updatedAt.
     const nothingNew = !!stored?.announcedAt && upsertChangesNothing(stored, wanted.input);
     const replay = !nothingNew && !!stored && (await deps.claims.claimed(call.groupId, call.messageId));
-    if (!nothingNew && !replay) await upsertAccount(deps, wanted.input);
+    if (!nothingNew && !replay) await upsertAccount(deps, wanted.input, { source: 'segment' });
     account = nothingNew || replay ? 'unchanged' : stored ? 'updated' : 'created';
   }
   await deps.links.link(call.user, call.groupId, call.at);

@@ -4,7 +4,7 @@ import type { Clock } from './clock.ts';
 import type { TendConfig } from './config.ts';
 import { formatPath } from './format-path.ts';
 import { ingestContacts, ingestEvents } from './ingest.ts';
-import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, EventPublisher, UsageRepo, UserLinks } from './ports.ts';
+import type { AccountRepo, ContactRepo, DirtyAccounts, EventClaims, EventPublisher, RevenueRepo, UsageRepo, UserLinks } from './ports.ts';
 import { ingestGroup } from './segment-group.ts';
 import { KEY_LIMITS, maxBytes } from './limits.ts';
 import { contactUpsertSchema, idSchema, usageEventSchema } from './schemas.ts';
@@ -76,6 +76,7 @@ export interface SegmentOutcome {
 type Deps = {
   clock: Clock;
   accounts: AccountRepo;
+  revenue: RevenueRepo;
   usage: UsageRepo;
   dirty: DirtyAccounts;
   claims: EventClaims;

@@ -18,7 +18,7 @@ export interface Contact extends Omit<ContactUpsert, 'left'> {
 
 export type Segment = 'high-touch' | 'medium-touch' | 'tech-touch';
 
-export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status' | 'segment'> {
+export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate' | 'status' | 'segment' | 'effectiveDate' | 'source'> {
   status: NonNullable<AccountUpsert['status']>;
   startDate: string;
   renewalDate?: string;
@@ -39,6 +39,8 @@ export interface Account extends Omit<AccountUpsert, 'startDate' | 'renewalDate'
   stageSince?: string;
   /** Milestones reached, by name (firstValue...), with when. */
   milestones?: Record<string, string>;
+  /** The latest renewal outcome recorded (POST /v1/accounts/{id}/renewals): plays exit on it. */
+  lastRenewal?: { renewalDate: string; outcome: 'renewed' | 'churned'; reason?: string; recordedAt: string };
 }
 
 /** One account's activity on one UTC day, as sets so a replayed event changes nothing. */

@@ -2,14 +2,14 @@ import { BatchGetCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoD
 import type { AccountRepo } from '../core/ports.ts';
 import type { AccountWrite } from '../core/account-diff.ts';
 import type { Account } from '../core/types.ts';
+import type { RevenuePoint } from '../core/revenue-history.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { indexPartition, writeIf } from './items.ts';
-import { accountFromItem, milestoneAttribute } from './account-item.ts';
+import { accountFromItem, LAST_POINT, milestoneAttribute } from './account-item.ts';
 
 /** The revision each upsert bumps: an upsert writes only if the account is still as it read it. */
 const REV = 'rev';
-
-/** The account as the domain sees it: without the storage keys and the upsert revision. */
+/** The account as the domain sees it: without the storage keys, the upsert revision and its last revenue point. */
 function toAccount(item: Record<string, unknown>): Account {
   const { [REV]: _rev, ...account } = item;
   return accountFromItem(account);
@@ -21,15 +21,18 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
   // earlier in the same batch, an upsert just announced) must be found by the next read.
   const read: AccountRepo['read'] = async (accountId) => {
     const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId), ConsistentRead: true }));
-    return out.Item ? { account: toAccount(out.Item), rev: Number(out.Item[REV] ?? 0) } : undefined;
+    if (!out.Item) return undefined;
+    const lastPoint = out.Item[LAST_POINT] as RevenuePoint | undefined;
+    return { account: toAccount(out.Item), rev: Number(out.Item[REV] ?? 0), ...(lastPoint ? { lastPoint } : {}) };
   };
   return {
     read,
-    async write(accountId, write: AccountWrite, rev) {
+    async write(accountId, write: AccountWrite, rev, point) {
       const names: Record<string, string> = { '#rev': REV };
       const values: Record<string, unknown> = { ':next': (rev ?? 0) + 1 };
       const sets = ['#rev = :next'];
-      for (const [i, [name, value]] of Object.entries({ ...write.set, ...keys.accountIndex(accountId) }).entries()) {
+      const set = { ...write.set, ...keys.accountIndex(accountId), ...(point ? { [LAST_POINT]: point } : {}) };
+      for (const [i, [name, value]] of Object.entries(set).entries()) {
         names[`#a${i}`] = name;
         values[`:a${i}`] = value;
         sets.push(`#a${i} = :a${i}`);
@@ -82,6 +85,18 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
         }
       }
       return found;
+    },
+    async setLastRenewal(accountId, lastRenewal) {
+      await writeIf(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.account(accountId),
+          UpdateExpression: 'SET lastRenewal = :r',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':r': lastRenewal },
+        }),
+      );
     },
     async markAnnounced(accountId, now) {
       await db.send(

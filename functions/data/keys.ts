@@ -57,6 +57,15 @@ export const keys = {
   ticketPrefix: `${SCORED}TICKET#`,
   /** Sorts after every TICKET# key: with surveysFrom, one Query reads recent surveys and all tickets. */
   ticketsEnd: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}TICKET#\uffff` }),
+  /**
+   * One recorded state of the account's revenue (ARR, plan, status), by effective day then by the
+   * account revision the change wrote: a replayed upsert writes the same key. Outside `S#`.
+   */
+  arrPoint: (accountId: string, day: string, rev: number) => ({ pk: accountPk(accountId), sk: `ARR#${day}#${String(rev).padStart(10, '0')}` }),
+  arrPrefix: 'ARR#',
+  /** The recorded outcome of one renewal of the account, by its renewal day: one per renewal. */
+  renewalOutcome: (accountId: string, renewalDay: string) => ({ pk: accountPk(accountId), sk: `RENEWAL#${renewalDay}` }),
+  renewalPrefix: 'RENEWAL#',
   /** One run of a play for a cycle; in gsi1 under the play, newest first, so runs list per play. */
   run: (accountId: string, play: string, cycle: string) => ({ pk: accountPk(accountId), sk: `RUN#${play}#${cycle}` }),
   runIndex: (play: string, startedAt: string, accountId: string) => ({ gsi1pk: `RUNS#${play}`, gsi1sk: `${startedAt}#${accountId}` }),

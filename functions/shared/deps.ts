@@ -4,6 +4,7 @@ import { sesMailer } from '../adapters/ses-mailer.ts';
 import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { accountCatalog } from '../data/account-catalog.ts';
 import { accountRepo } from '../data/accounts.ts';
+import { revenueRepo } from '../data/revenue.ts';
 import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
 import { contactRepo } from '../data/contacts.ts';
@@ -48,6 +49,8 @@ export function lazy<T>(build: () => T): () => T {
 }
 
 export const accounts = /* @__PURE__ */ lazy(() => accountRepo(documentClient, table()));
+/** Revenue history points and renewal outcomes. */
+export const revenue = /* @__PURE__ */ lazy(() => revenueRepo(documentClient, table()));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), modelResolver(config.scoreModel)));

@@ -223,6 +223,8 @@ describe('POST /v1/segment', () => {
       expect(outcomes((await res.json()) as Body)).toEqual([['group', 'accepted', 'updated']]);
       const account = (await rt.request('GET', '/v1/accounts/initech')).body?.account;
       expect(account).toMatchObject({ plan: 'scale', arr: 60_000 });
+      // Recorded in the revenue history as coming from Segment.
+      expect((await rt.request('GET', '/v1/accounts/initech/revenue')).body?.history.at(-1)).toMatchObject({ arr: 60_000, plan: 'scale', source: 'segment' });
       expect(account.primaryContact).toEqual({ email: 'bill@initech.example' });
       // The first test's group (plan enterprise) delivered again: it must not bring its plan back.
       const replay = (await (await post(group, basic(writeKey))).json()) as Body;

@@ -3,6 +3,7 @@ import { decideAccountWrite, upsertChangesNothing, type AccountOutcome } from '.
 import { upsertAccount } from '../../functions/core/accounts.ts';
 import type { AccountRepo, TendEvent } from '../../functions/core/ports.ts';
 import type { Account, AccountUpsert } from '../../functions/core/types.ts';
+import { fakeRevenue } from './support/revenue-fake.ts';
 
 const SEGMENTS = { highTouchArr: 50_000, mediumTouchArr: 10_000 };
 const NOW = new Date('2026-03-02T08:00:00.000Z');
@@ -201,6 +202,7 @@ describe('upsertAccount', () => {
   const deps = (accounts: AccountRepo, published: TendEvent[]) => ({
     clock: { now: () => NOW },
     accounts,
+    revenue: fakeRevenue().repo,
     events: { publish: async (e: TendEvent[]) => void published.push(...e) },
     segments: SEGMENTS,
   });

@@ -67,6 +67,23 @@ describe('holds, clause by clause', () => {
     ['renewal date still the cycle', { renewed: true }, { account: makeAccount({ renewalDate: '2026-03-01T00:00:00.000Z' }), cycle: '2026-03-01' }, false],
     ['renewal date later the same day', { renewed: true }, { account: makeAccount({ renewalDate: '2026-03-01T18:00:00.000Z' }), cycle: '2026-03-01' }, false],
     ['no renewal date', { renewed: true }, { account: makeAccount(), cycle: '2026-03-01' }, false],
+    ...(
+      [
+        // The renewal play's cycle is the renewal date; the save play's, the day the account turned red.
+        ['outcome for the cycle', 'renewed', '2026-03-01', '2026-02-20T10:00:00.000Z', ['renewed'], true],
+        ['outcome for a later renewal', 'renewed', '2027-03-01', '2026-02-20T10:00:00.000Z', ['renewed'], true],
+        ['an earlier renewal, recorded since the cycle', 'renewed', '2026-02-15', '2026-03-02T10:00:00.000Z', ['renewed'], true],
+        ['an earlier renewal, recorded before the cycle', 'renewed', '2025-03-01', '2025-02-20T10:00:00.000Z', ['renewed'], false],
+        ['churned, when renewed is asked', 'churned', '2026-03-01', '2026-02-20T10:00:00.000Z', ['renewed'], false],
+        ['churned, either asked', 'churned', '2026-03-01', '2026-02-20T10:00:00.000Z', ['renewed', 'churned'], true],
+        ['no outcome recorded', undefined, '', '', ['renewed'], false],
+      ] as const
+    ).map(([name, outcome, renewalDate, recordedAt, wanted, expected]): [string, Condition, Partial<AccountSnapshot>, boolean] => [
+      `renewalOutcome: ${name}`,
+      { renewalOutcome: [...wanted] },
+      { account: makeAccount(outcome ? { lastRenewal: { outcome, renewalDate, recordedAt } } : {}), cycle: '2026-03-01' },
+      expected,
+    ]),
     ['every field must hold (AND): one fails', { tier: ['green'], active: true, flag: 'promoter' }, { flags: [] }, false],
     ['every field must hold (AND): all hold', { tier: ['green'], active: true, flag: 'promoter' }, { flags: ['promoter'] }, true],
   ])('%s', (_name, condition, over, expected) => {
@@ -134,6 +151,7 @@ describe('describeCondition', () => {
     [{ adoptionAtLeast: 70 }, 'adoption at least 70%'],
     [{ notRedForDays: 7 }, 'not red for 7 days'],
     [{ renewed: true }, 'renewal date moved on'],
+    [{ renewalOutcome: ['renewed', 'churned'] }, 'renewal outcome renewed or churned recorded'],
     [{ tier: ['red'], active: false }, 'health red and not active in the last 7 days'],
     [{ tier: undefined, flag: 'promoter' }, 'flag promoter'],
   ])('%j -> %s', (condition, text) => {

@@ -47,7 +47,10 @@ describe('built-in plays', () => {
     expect(p.renewal!.steps.map((s) => s.day)).toEqual([-90, -60, -30, -14]);
     expect(p.renewal!.trigger).toEqual({ on: 'date', field: 'renewalDate', daysBefore: 90 });
     expect(p.save!.trigger).toEqual({ on: 'tier.changed', to: ['red'] });
-    expect(p.save!.exitWhen).toEqual([{ reason: 'recovered', when: { notRedForDays: 7 } }]);
+    expect(p.save!.exitWhen).toEqual([
+      { reason: 'recovered', when: { notRedForDays: 7 } },
+      { reason: 'renewed', when: { renewalOutcome: ['renewed'] } },
+    ]);
     expect(p.save!.steps.at(-1)!.watch).toMatchObject({ everyDays: 1, escalateAfterDays: 14, giveUpAfterDays: 60 });
     expect(p.save!.steps.map((s) => [s.day, s.hour])).toEqual([
       [0, 0],

@@ -281,6 +281,18 @@ describe("runStep: the renewal's approach follows the health band (first matchin
     expect(await runStep(w.deps, { play: 'renewal', accountId: 'acme', cycle, executionName, step: 'notice' })).toEqual({ route: 'exit', reason: 'renewed' });
     expect(w.sent).toEqual([]);
   });
+
+  it.each([
+    ['renewed', 'renewed'],
+    ['churned', 'churned'],
+  ] as const)('exits "%s" once a %s outcome is recorded for the cycle', async (outcome, reason) => {
+    const w = playsWorld({ now: '2026-12-01T00:00:00.000Z' });
+    w.addAccount({ renewalDate: '2026-12-31T00:00:00.000Z' });
+    const { executionName, cycle } = await w.begin('renewal', 'acme', '2026-12-31T00:00:00.000Z');
+    w.accounts.get('acme')!.lastRenewal = { outcome, renewalDate: '2026-12-31', recordedAt: '2026-12-01T00:00:00.000Z' };
+    expect(await runStep(w.deps, { play: 'renewal', accountId: 'acme', cycle, executionName, step: 'notice' })).toEqual({ route: 'exit', reason });
+    expect(w.sent).toEqual([]);
+  });
 });
 
 describe('runStep: repeated, in any order, at any time', () => {
@@ -396,7 +408,12 @@ describe("the save play's watch", () => {
     expect(titles(w)).toEqual(['Urgent review: diagnose (days 1-3), plan (days 4-7), execute (days 8-30)']);
     expect(w.events.map((e) => e.type)).toEqual(['task.created', 'play.save-started']);
     expect(await step('watch')).toEqual({ route: 'wait', until: at(T0, 2), reason: 'watching' });
-    expect(run().steps.watch).toMatchObject({ outcome: 'watching', at: at(T0, 1), checks: 1, detail: 'check 1: recovered when not red for 7 days' });
+    expect(run().steps.watch).toMatchObject({
+      outcome: 'watching',
+      at: at(T0, 1),
+      checks: 1,
+      detail: 'check 1: recovered when not red for 7 days; renewed when renewal outcome renewed recorded',
+    });
     expect(run().next).toEqual({ step: 'watch', at: at(T0, 2) });
   });
 

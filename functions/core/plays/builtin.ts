@@ -69,7 +69,12 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
     description: 'From 90 days before the renewal date: health review, value review, notice and close; the approach follows the health tier.',
     trigger: { on: 'date', field: 'renewalDate', daysBefore: 90 },
     anchor: 'renewalDate',
-    exitWhen: [{ reason: 'renewed', when: { renewed: true } }],
+    // A recorded outcome ends the run at once; without one, a renewal date moved on says renewed.
+    exitWhen: [
+      { reason: 'renewed', when: { renewalOutcome: ['renewed'] } },
+      { reason: 'churned', when: { renewalOutcome: ['churned'] } },
+      { reason: 'renewed', when: { renewed: true } },
+    ],
     steps: [
       {
         id: 'health-review',
@@ -140,7 +145,11 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
     trigger: { on: 'tier.changed', to: ['red'] },
     anchor: 'trigger',
     cooldownDays: 7,
-    exitWhen: [{ reason: 'recovered', when: { notRedForDays: 7 } }],
+    exitWhen: [
+      { reason: 'recovered', when: { notRedForDays: 7 } },
+      // Saved where it counts: the renewal was signed while the play ran.
+      { reason: 'renewed', when: { renewalOutcome: ['renewed'] } },
+    ],
     steps: [
       {
         id: 'outreach',

@@ -40,6 +40,13 @@ const CLAUSES: {
     describe: (v) => `not red for ${v} days`,
   },
   renewed: { holds: (s) => !!s.account.renewalDate && dayOf(new Date(s.account.renewalDate)) > s.cycle, describe: () => 'renewal date moved on' },
+  renewalOutcome: {
+    holds: (s, v) => {
+      const last = s.account.lastRenewal;
+      return !!last && v.includes(last.outcome) && (last.renewalDate >= s.cycle || dayOf(new Date(last.recordedAt)) >= s.cycle);
+    },
+    describe: (v) => `renewal outcome ${v.join(' or ')} recorded`,
+  },
   milestone: { holds: (s, v) => !!s.account.milestones?.[v], describe: (v) => `milestone ${v} reached` },
   noMilestone: { holds: (s, v) => !s.account.milestones?.[v], describe: (v) => `milestone ${v} not reached` },
 };

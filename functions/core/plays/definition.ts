@@ -37,6 +37,11 @@ export const conditionSchema = z.object({
   notRedForDays: z.optional(z.int().check(z.positive(), z.lte(30))),
   /** The account's renewal date moved past the date this run was started for. */
   renewed: z.optional(z.literal(true)),
+  /**
+   * The account's latest renewal outcome (POST /v1/accounts/{id}/renewals) is one of these, for
+   * this run: its renewal date is on or after the run's cycle, or it was recorded on or after it.
+   */
+  renewalOutcome: z.optional(z.array(z.enum(['renewed', 'churned'])).check(z.minLength(1))),
   /** A checklist milestone (config `milestones.checklist`) has been recorded, or not yet. */
   milestone: z.optional(z.string().check(z.minLength(1))),
   noMilestone: z.optional(z.string().check(z.minLength(1))),

@@ -129,6 +129,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     get: async (id) => structuredClone(accountsMap.get(id)),
     existing: async (ids) => new Set(ids.filter((i) => accountsMap.has(i))),
     markAnnounced: async (id, now) => void (accountsMap.get(id)!.announcedAt = now.toISOString()),
+    setLastRenewal: async (id, lastRenewal) => void (accountsMap.get(id)!.lastRenewal = lastRenewal),
     async setStage(id, stage, now) {
       const a = accountsMap.get(id)!;
       if (a.stage !== stage) Object.assign(a, { stage, stageSince: now.toISOString() });
