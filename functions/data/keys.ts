@@ -73,6 +73,12 @@ export const keys = {
   sendPrefix: 'SEND#',
   /** A sent email in gsi1 under its SES message id: a reply's In-Reply-To finds its send. */
   sentMessage: (messageId: string) => ({ gsi1pk: `MESSAGE#${messageId}`, gsi1sk: 'SEND' }),
+  /**
+   * A claimed send in gsi1 under its account's shard, by claim time (sparse: markSent moves the entry
+   * to MESSAGE#, close and release drop it), so the sweep of held sends reads only those.
+   */
+  heldSend: (accountId: string, claimedAt: string, sendId: string) => ({ gsi1pk: `HELD#${shardOf(accountId)}`, gsi1sk: `${claimedAt}#${sendId}` }),
+  heldShard: (shard: number) => `HELD#${shard}`,
   /** What SES's events confirmed about one send id (core/email/reconcile.ts): the first event wins; expires after 30 days. */
   sendConfirmation: (sendId: string) => ({ pk: `SENDCONF#${sendId}`, sk: 'CONF' }),
   /** The account's sending reputation, one counter item per day (sends, bounces, complaints from SES's events). */
