@@ -75,7 +75,8 @@ describe("the run's correlation id in every step", () => {
       const input = {
         accountId: 'by-hand',
         play: 'onboarding',
-        cycle: '2026-03-01',
+        // A cycle of its own: the cancelled run's record stays as it was.
+        cycle: '2026-03-02',
         anchor: new Date(START.getTime() - DAY + 10 * 60_000).toISOString(),
         trigger: { on: 'manual', at: START.toISOString() },
       };
@@ -83,7 +84,8 @@ describe("the run's correlation id in every step", () => {
       await runUntil(rt, START.getTime() + 62 * DAY);
       expect({ status: execution.status, error: execution.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
       const sends = events.filter((e) => e.type === 'Send' && e.tags.account?.[0] === 'by-hand');
-      expect(sends.length).toBeGreaterThan(0);
+      const run = (await rt.items('by-hand', 'RUN#onboarding#2026-03-02'))[0];
+      expect(sends.length, JSON.stringify(run)).toBeGreaterThan(0);
       for (const s of sends) expect(s.tags.correlation).toEqual(['onboarding-by-hand-manual']);
     } finally {
       await rt.stop();
