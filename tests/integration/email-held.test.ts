@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -136,7 +137,7 @@ describe('held sends whose run is gone', () => {
       expect(welcomes(rt, String(failed[0]!.contact))).toHaveLength(0);
       // Settled sends leave the held index: the next sweep finds nothing.
       const index = await rt.db.send(
-        new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({
+        new ScanCommand({
           TableName: rt.tableName,
           FilterExpression: 'begins_with(gsi1pk, :h)',
           ExpressionAttributeValues: { ':h': 'HELD#' },
