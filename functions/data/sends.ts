@@ -3,7 +3,7 @@ import type { SendConfirmations, SendLedger } from '../core/ports.ts';
 import type { HeldSends } from '../core/email/held-sweep.ts';
 import { sendIdOf, type SendConfirmation } from '../core/email/reconcile.ts';
 import type { SendRecord } from '../core/types.ts';
-import { ACCOUNT_SHARDS, keys, TABLE_KEYS } from './keys.ts';
+import { HELD_SHARDS, keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys, ttlIn, writeIf } from './items.ts';
 
 /**
@@ -125,7 +125,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
 /** Held sends by shard from the sparse `HELD#` entries of gsi1, oldest claim first, a page at a time. */
 export function heldSends(db: DynamoDBDocumentClient, table: string): HeldSends {
   return {
-    shards: ACCOUNT_SHARDS,
+    shards: HELD_SHARDS,
     async *claimedBefore(shard, before) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
