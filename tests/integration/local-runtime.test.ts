@@ -109,12 +109,13 @@ describe('local runtime stand-ins', () => {
   });
 
   it('loads every Lambda, route, schedule and state machine of the assembly', () => {
-    // API, scoring, play steps, play starter, unsubscribe, SES events.
-    expect(rt.lambdas.functions.size).toBe(6);
+    // API, scoring, play steps, play starter, unsubscribe, SES events, the held-send sweep.
+    expect(rt.lambdas.functions.size).toBe(7);
     expect(rt.routes.map((r) => r.routeKey).sort()).toEqual([
       'GET /v1/accounts',
       'GET /v1/accounts/{id}',
       'GET /v1/accounts/{id}/card',
+      'GET /v1/email/pause',
       'GET /v1/openapi.json',
       'GET /v1/plays',
       'GET /v1/plays/{play}/runs',
@@ -123,14 +124,15 @@ describe('local runtime stand-ins', () => {
       'POST /v1/accounts/{id}/milestones',
       'POST /v1/accounts/{id}/plays/{play}/{action}',
       'POST /v1/contacts',
+      'POST /v1/email/pause',
       'POST /v1/events',
       'POST /v1/segment',
       'POST /v1/surveys',
       'POST /v1/tickets',
       'POST /v1/unsubscribe',
     ]);
-    // The daily scoring run and the plays' daily sweep, and rescoring.
-    expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'cron(0 6 * * ? *)', 'rate(1 hour)']);
+    // The daily scoring run and the plays' daily sweep, rescoring, and the sweep of held sends.
+    expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'cron(0 6 * * ? *)', 'rate(1 hour)', 'rate(1 hour)']);
     // The daily scoring run and one machine per play.
     expect(rt.sfn.machines.size).toBe(8);
   });
