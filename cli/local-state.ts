@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { CloudAssembly } from '../local/assembly.ts';
 import { localCredentials } from '../local/credentials.ts';
 import { LocalDynamo } from '../local/dynamodb.ts';
+import { tablesActive } from '../local/tables-active.ts';
 import { localAssembly } from './assembly.ts';
 
 /** What a running `tend dev` leaves in its data folder, so other commands can reach it. */
@@ -46,6 +47,8 @@ export async function openTable(options: {
   data: string;
   table?: string;
   region?: string;
+  /** A synthesized assembly to use instead of synthesizing into the data folder (tests). */
+  assemblyDir?: string;
 }): Promise<{ client: DynamoDBClient; table: string; where: string; close(): Promise<void> }> {
   if (options.table) {
     const client = new DynamoDBClient({ region: options.region });
@@ -57,10 +60,14 @@ export async function openTable(options: {
     return { client, table: running.tableName, where: `the running tend dev (${running.url})`, close: async () => client.destroy() };
   }
   const dataDir = resolve(options.data);
-  const assembly = new CloudAssembly(await localAssembly(dataDir, () => {}));
+  const assembly = new CloudAssembly(options.assemblyDir ?? (await localAssembly(dataDir, () => {})));
   const dynamo = new LocalDynamo();
   mkdirSync(join(dataDir, 'state', 'dynamodb'), { recursive: true });
   await dynamo.start({ path: join(dataDir, 'state', 'dynamodb') });
   await dynamo.createTables(assembly);
+  await tablesActive(
+    dynamo.client,
+    dynamo.tables.map((t) => t.name),
+  );
   return { client: dynamo.client, table: dynamo.tables[0]!.name, where: `local data in ${dataDir}`, close: () => dynamo.stop() };
 }

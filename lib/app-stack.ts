@@ -4,6 +4,7 @@ import type { TendConfig } from '../functions/core/config.ts';
 import { DeadLetters } from './constructs/dead-letters.ts';
 import { EmailEvents } from './constructs/email-events.ts';
 import { EmailReplies } from './constructs/email-replies.ts';
+import { EmailSweep } from './constructs/email-sweep.ts';
 import { IngestApi } from './constructs/ingest-api.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
@@ -49,6 +50,7 @@ export class AppStack extends Stack {
     // Tech-touch email: the public unsubscribe routes and the SES events (docs/email.md).
     const unsubscribe = new UnsubscribeRoutes(this, 'Unsubscribe', { api: api.api, table, email });
     const emailEvents = new EmailEvents(this, 'EmailEvents', { table, deadLetters });
+    const emailSweep = new EmailSweep(this, 'EmailSweep', { table, deadLetters });
     const replies = props.config.email.replies;
     const emailReplies = replies ? new EmailReplies(this, 'EmailReplies', { table, address: replies.address, deadLetters }) : undefined;
 
@@ -61,6 +63,7 @@ export class AppStack extends Stack {
         'plays-steps': plays.handler,
         'plays-starter': plays.starter,
         'email-events': emailEvents.handler,
+        'email-sweep': emailSweep.handler,
         ...(emailReplies ? { 'email-replies': emailReplies.handler } : {}),
       },
       machines: {

@@ -12,6 +12,7 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { tablesActive } from './tables-active.ts';
 import { LocalSes } from './ses.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { createApiKey } from './api-keys.ts';
@@ -68,6 +69,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
   await dynamo.start({ path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined });
   await dynamo.createTables(assembly);
+  await tablesActive(
+    dynamo.client,
+    dynamo.tables.map((t) => t.name),
+  );
   const ses = new LocalSes();
   await ses.start();
   const unsubscribeKey = localSigningKey(options.dataDir);

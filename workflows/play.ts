@@ -14,7 +14,12 @@ import { scheduleKey } from '../functions/core/plays/schedule.ts';
  *     (send window, pause, a watch's next check);  exit: Exited (the run was ended for a reason).
  *
  * Every Run retries a failed task and then is caught by Record failure, which marks the step
- * failed on the run record before the machine fails. JSONPath only (no QueryLanguage, Assign,
+ * failed on the run record before the machine fails.
+ *
+ * The run's correlation id is settled first, into $.correlation.id, and passed to every task: the
+ * input's `correlationId`, else its trigger's, else the execution name. A Choice picks the one
+ * present, so an input without any (started by hand, by an older starter, redriven) cannot fail
+ * on a missing JSONPath. JSONPath only (no QueryLanguage, Assign,
  * Output or Arguments) so the local runner can run exactly this definition.
  */
 export function playDefinition(scope: Construct, fn: IFunction, play: PlayDefinition): sfn.IChainable {
@@ -23,6 +28,8 @@ export function playDefinition(scope: Construct, fn: IFunction, play: PlayDefini
     accountId: sfn.JsonPath.stringAt('$.accountId'),
     cycle: sfn.JsonPath.stringAt('$.cycle'),
     executionName: sfn.JsonPath.executionName,
+    // Set by "Correlated?" before any task runs, so every task (Record failure included) can read it.
+    correlationId: sfn.JsonPath.stringAt('$.correlation.id'),
   };
   const task = (id: string, payload: Record<string, unknown>, resultSelector?: Record<string, string>, resultPath?: string) =>
     new LambdaInvoke(scope, id, {
@@ -71,11 +78,18 @@ export function playDefinition(scope: Construct, fn: IFunction, play: PlayDefini
       .otherwise(following);
     following = new sfn.Wait(scope, `Wait for ${step.id}`, { time: sfn.WaitTime.timestampPath(`$.run.at.${scheduleKey(step.id)}`) }).next(runStep).next(after);
   }
-  return begin.next(
+  const correlateBy = (id: string, path: string) => new sfn.Pass(scope, id, { parameters: { 'id.$': path }, resultPath: '$.correlation' }).next(begin);
+  const stringAt = (path: string) => sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.isString(path));
+  const correlated = new sfn.Choice(scope, 'Correlated?')
+    .when(stringAt('$.correlationId'), correlateBy('Carry correlation id', '$.correlationId'))
+    .when(stringAt('$.trigger.detail.correlationId'), correlateBy("Carry trigger's correlation id", '$.trigger.detail.correlationId'))
+    .otherwise(correlateBy('Correlate by execution name', '$$.Execution.Name'));
+  begin.next(
     new sfn.Choice(scope, 'Started?')
       .when(sfn.Condition.stringEquals('$.run.route', 'exit'), new sfn.Succeed(scope, 'Not started', { comment: 'another run of this play is live' }))
       .otherwise(following),
   );
+  return correlated;
 }
 
 /** The longest a run can last: its span of days plus slack for pauses and watches (Standard allows a year). */

@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { userInfo } from 'node:os';
-import { operatorOverride, pausePolicy, pauseState, windowDays } from '../../functions/core/email/reputation.ts';
+import { changePause, pauseStatus, type PauseControlDeps } from '../../functions/core/email/pause-control.ts';
+import { pausePolicy } from '../../functions/core/email/reputation.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { reputationRepo } from '../../functions/data/email.ts';
 import userConfig from '../../tend.config.ts';
@@ -13,10 +14,11 @@ interface TableOptions {
   json?: boolean;
 }
 
-async function withReputation<T>(options: TableOptions, fn: (repo: ReturnType<typeof reputationRepo>) => Promise<T>): Promise<T> {
+/** The same core as `GET|POST /v1/email/pause` (functions/core/email/pause-control.ts), over the command's table. */
+async function withPauseControl<T>(options: TableOptions, fn: (deps: PauseControlDeps) => Promise<T>): Promise<T> {
   const t = await openTable(options);
   try {
-    return await fn(reputationRepo(DynamoDBDocumentClient.from(t.client), t.table));
+    return await fn({ reputation: reputationRepo(DynamoDBDocumentClient.from(t.client), t.table), policy: pausePolicy(parseConfig(userConfig).email) });
   } finally {
     await t.close();
   }
@@ -26,12 +28,7 @@ const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
 
 /** `tend email status`: the rates over the window, and whether tech-touch sending is paused and why. */
 export async function statusCommand(options: TableOptions) {
-  const policy = pausePolicy(parseConfig(userConfig).email);
-  const now = new Date();
-  const { state, override } = await withReputation(options, async (repo) => {
-    const [days, override] = await Promise.all([repo.days(windowDays(now, policy.days)), repo.override()]);
-    return { state: pauseState(days, override, now, policy), override };
-  });
+  const { state, override, policy } = await withPauseControl(options, (deps) => pauseStatus(deps, new Date()));
   if (options.json) return console.log(JSON.stringify({ ...state, override, policy }));
   console.log(
     `Last ${policy.days} days: ${state.sent} sent, bounce rate ${pct(state.bounceRate)}, complaint rate ${pct(state.complaintRate)} ` +
@@ -42,8 +39,8 @@ export async function statusCommand(options: TableOptions) {
 
 /** `tend email resume`: an operator lets tech-touch sending go on for some hours although the rates paused it; `--cancel` ends that. */
 export async function resumeCommand(options: TableOptions & { hours: number; by?: string; cancel?: boolean }) {
-  const override = options.cancel ? undefined : operatorOverride(options.by ?? userInfo().username, options.hours, new Date());
-  await withReputation(options, (repo) => repo.setOverride(override));
+  const action = options.cancel ? { action: 'cancel-resume' as const } : { action: 'resume' as const, hours: options.hours, by: options.by };
+  const override = await withPauseControl(options, (deps) => changePause(deps, action, userInfo().username, new Date()));
   if (options.json) return console.log(JSON.stringify({ override: override ?? null }));
   console.log(
     override

@@ -7,6 +7,8 @@ import { formatPath } from '../core/format-path.ts';
 import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
 import { idSchema } from '../core/schemas.ts';
 import { playRoutes } from './play-routes.ts';
+import { emailRoutes } from './email-routes.ts';
+import { pausePolicy } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
 import { observability } from '../shared/observability.ts';
@@ -138,6 +140,7 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   },
   'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
   ...playRoutes(deps),
+  ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
 };
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */

@@ -3,6 +3,7 @@ import type { Scope } from '../core/api-keys.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
 import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
+import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
 import { renewalOutcomeSchema } from '../core/renewals.ts';
@@ -174,6 +175,19 @@ export const ROUTES = {
     summary: 'The weekly at-risk review: turned red, tier drops, flags raised and cleared, top movers and renewals entering the 90-day window since `since`',
     query: changesQuerySchema,
     ok: { 200: 'each change with the accounts behind it' },
+  },
+  'GET /v1/email/pause': {
+    auth: 'read',
+    serve: 'api',
+    summary: "Tech-touch sending's automatic pause: the bounce and complaint rates over the window, whether sending is paused and why, any operator resume",
+    ok: { 200: '{ paused, reason | detail, bounceRate, complaintRate, sent, override, policy }' },
+  },
+  'POST /v1/email/pause': {
+    auth: 'admin',
+    serve: 'api',
+    summary: "Resume paused sending for `hours` (1-168, default 24) whatever the rates, recorded with `by` (default: the key's id), or `cancel-resume`",
+    body: pauseActionSchema,
+    ok: { 200: 'the pause as it is now, with the override set (null after cancel-resume)' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

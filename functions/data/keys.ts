@@ -16,6 +16,12 @@ export const ACCOUNT_SHARDS = 16;
 
 const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
 
+/**
+ * Held sends are spread over this many gsi1 partitions: 4 take ~4,000 claims a second (above SES's
+ * send rates), and the hourly sweep reads 4 partitions instead of 16.
+ */
+export const HELD_SHARDS = 4;
+
 export function shardOf(accountId: string): number {
   return fnv1a(accountId) % ACCOUNT_SHARDS;
 }
@@ -82,6 +88,15 @@ export const keys = {
   sendPrefix: 'SEND#',
   /** A sent email in gsi1 under its SES message id: a reply's In-Reply-To finds its send. */
   sentMessage: (messageId: string) => ({ gsi1pk: `MESSAGE#${messageId}`, gsi1sk: 'SEND' }),
+  /**
+   * A claimed send in gsi1 under its account's shard, by claim time (sparse: markSent moves the entry
+   * to MESSAGE#, close and release drop it), so the sweep of held sends reads only those.
+   */
+  heldSend: (accountId: string, claimedAt: string, sendId: string) => ({
+    gsi1pk: `HELD#${shardOf(accountId) % HELD_SHARDS}`,
+    gsi1sk: `${claimedAt}#${sendId}`,
+  }),
+  heldShard: (shard: number) => `HELD#${shard}`,
   /** What SES's events confirmed about one send id (core/email/reconcile.ts): the first event wins; expires after 30 days. */
   sendConfirmation: (sendId: string) => ({ pk: `SENDCONF#${sendId}`, sk: 'CONF' }),
   /** The account's sending reputation, one counter item per day (sends, bounces, complaints from SES's events). */

@@ -1,14 +1,24 @@
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendConfirmations, SendLedger } from '../core/ports.ts';
-import type { SendConfirmation } from '../core/email/reconcile.ts';
+import type { HeldSends } from '../core/email/held-sweep.ts';
+import { sendIdOf, type SendConfirmation } from '../core/email/reconcile.ts';
 import type { SendRecord } from '../core/types.ts';
-import { keys, TABLE_KEYS } from './keys.ts';
+import { HELD_SHARDS, keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys, ttlIn, writeIf } from './items.ts';
 
-/** The send ledger: one item per (run, step, contact), claimed before SES is called. */
-export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
+/**
+ * The send ledger: one item per (run, step, contact), claimed before SES is called. A claim is in
+ * gsi1 under `HELD#<shard>` until it is settled (markSent moves it to `MESSAGE#`, close removes it,
+ * release deletes the item), so held sends are found without a scan (docs/data-model.md).
+ */
+export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger & Required<Pick<SendLedger, 'close'>> {
   return {
-    claim: (record) => putIfAbsent(db, table, { ...keys.send(record.accountId, record.sendKey), ...record }),
+    claim: (record) =>
+      putIfAbsent(db, table, {
+        ...keys.send(record.accountId, record.sendKey),
+        ...keys.heldSend(record.accountId, record.claimedAt, record.sendId ?? sendIdOf(record.accountId, record.sendKey)),
+        ...record,
+      }),
     async get(accountId, sendKey) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.send(accountId, sendKey) }));
       return out.Item ? (stripKeys(out.Item) as unknown as SendRecord) : undefined;
@@ -102,11 +112,35 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         new UpdateCommand({
           TableName: table,
           Key: keys.send(accountId, sendKey),
-          UpdateExpression: 'SET #status = :s, #error = :e, closedAt = :t',
+          // Out of the held index: a closed send is settled.
+          UpdateExpression: 'SET #status = :s, #error = :e, closedAt = :t REMOVE gsi1pk, gsi1sk',
           ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
           ExpressionAttributeValues: { ':s': status, ':e': reason, ':t': at.toISOString() },
         }),
       );
+    },
+  };
+}
+
+/** Held sends by shard from the sparse `HELD#` entries of gsi1, oldest claim first, a page at a time. */
+export function heldSends(db: DynamoDBDocumentClient, table: string): HeldSends {
+  return {
+    shards: HELD_SHARDS,
+    async *claimedBefore(shard, before) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: TABLE_KEYS.gsi1.name,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+            ExpressionAttributeValues: { ':pk': keys.heldShard(shard), ':before': before },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of out.Items ?? []) if (item.status === 'claimed') yield stripKeys(item) as unknown as SendRecord;
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
     },
   };
 }

@@ -23,7 +23,8 @@ const deps = {
   counters,
 };
 
-const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string() };
+// `correlationId` is optional: executions started before the machine passed it on still run.
+const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string(), correlationId: z.optional(z.string()) };
 const task = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('begin'),
@@ -38,15 +39,16 @@ const task = z.discriminatedUnion('action', [
 
 /**
  * The tasks of every play's state machine: the machine decides when, this decides what, one step
- * at a time. A task's `correlationId` (the execution input's, when the machine passes it on, or
- * the begin task's trigger's) names the request that started the run; else the execution name does.
+ * at a time. A task's `correlationId` (the machine settles it before the first task: the execution
+ * input's, its trigger's, or the execution name) names the request that started the run. A task of
+ * an execution started before that (no `correlationId`) falls back to the trigger's, then the name.
  */
 export const handler = middy<unknown, unknown>()
   .use(middlewares)
   .handler((event) => {
     const input = task.parse(event);
-    const sent = event as { correlationId?: unknown; trigger?: { detail?: { correlationId?: unknown } } };
-    return correlated(sent.correlationId ?? sent.trigger?.detail?.correlationId, input.executionName, () => perform(input));
+    const trigger = event as { trigger?: { detail?: { correlationId?: unknown } } };
+    return correlated(input.correlationId ?? trigger.trigger?.detail?.correlationId, input.executionName, () => perform(input));
   });
 
 async function perform(input: z.output<typeof task>) {

@@ -20,7 +20,7 @@ import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { config } from './config.ts';
 import { segmentSecretStore } from '../data/segment-secret.ts';
-import { sendConfirmations, sendLedger } from '../data/sends.ts';
+import { heldSends, sendConfirmations, sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
@@ -76,6 +76,7 @@ export const preferences = /* @__PURE__ */ lazy(() => preferenceRepo(documentCli
 export const cap = /* @__PURE__ */ lazy(() => frequencyCap(documentClient, table()));
 export const engagement = /* @__PURE__ */ lazy(() => engagementRepo(documentClient, table()));
 export const confirmations = /* @__PURE__ */ lazy(() => sendConfirmations(documentClient, table()));
+export const held = /* @__PURE__ */ lazy(() => heldSends(documentClient, table()));
 export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
 
 /** Tend's events, on the bus in EVENT_BUS_NAME. */

@@ -9,6 +9,7 @@ const FUNCTIONS = [
   '/Tend/Plays/Starter/Resource',
   '/Tend/Unsubscribe/Handler/Resource',
   '/Tend/EmailEvents/Handler/Resource',
+  '/Tend/EmailSweep/Handler/Resource',
 ];
 const ssmClient = /serviceTarget:"AmazonSSM"/;
 
@@ -60,6 +61,7 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       'Plays/Starter': { scoreModel: false, requestIds: false },
       'Unsubscribe/Handler': { scoreModel: false, requestIds: false },
       'EmailEvents/Handler': { scoreModel: false, requestIds: false },
+      'EmailSweep/Handler': { scoreModel: false, requestIds: false },
     });
   });
 });

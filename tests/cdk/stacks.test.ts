@@ -110,7 +110,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     }
   });
 
-  it("gives each Tend handler its own function: Api, Scoring, the plays' Steps and Starter, Unsubscribe, EmailEvents", () => {
+  it("gives each Tend handler its own function: Api, Scoring, the plays' Steps and Starter, Unsubscribe, EmailEvents, EmailSweep", () => {
     const paths = [
       '/Tend/Api/Handler/Resource',
       '/Tend/Scoring/Handler/Resource',
@@ -118,10 +118,11 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
       '/Tend/Plays/Starter/Resource',
       '/Tend/Unsubscribe/Handler/Resource',
       '/Tend/EmailEvents/Handler/Resource',
+      '/Tend/EmailSweep/Handler/Resource',
     ];
     const ids = paths.map((path) => logicalIdOf(STACK.app, path));
     for (const [i, id] of ids.entries()) expect(raw.Resources[id]?.Type, paths[i]).toBe('AWS::Lambda::Function');
-    expect(new Set(ids).size).toBe(6);
+    expect(new Set(ids).size).toBe(7);
     // No function is left over from the hard-wired onboarding journey.
     expect(
       resourcesOfType(raw, 'AWS::Lambda::Function')
@@ -154,7 +155,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
 
   it('starts the daily scoring run over every shard on the configured schedule', () => {
     const runId = logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource');
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.rescoreSchedule,
       Target: Match.objectLike({

@@ -99,7 +99,7 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
     expect(props()['StateMachineType']).toBe('STANDARD');
     expect('Definition' in props() || 'DefinitionSubstitutions' in props()).toBe(false);
     expect(forbiddenKeys(definition())).toEqual([]);
-    expect(definition()['StartAt']).toBe('Begin');
+    expect(definition()['StartAt']).toBe('Correlated?');
     expect(definition()['TimeoutSeconds']).toBe(playTimeout(play).toSeconds());
   });
 
@@ -128,6 +128,7 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
         'accountId.$': '$.accountId',
         'cycle.$': '$.cycle',
         'executionName.$': '$$.Execution.Name',
+        'correlationId.$': '$.correlation.id',
         action: 'step',
         step: step.id,
       });
@@ -143,6 +144,32 @@ describe.each(plays.map((p) => [p.id, p] as const))('the %s play state machine',
         .map(([n]) => n)
         .sort(),
     ).toEqual(['Begin', 'Complete', 'Record failure', ...play.steps.map((s) => `Run ${s.id}`)].sort());
+  });
+
+  it('settles the correlation id before any task, from whichever source is present, and passes it to every task', () => {
+    const stringAt = (path: string) => ({
+      And: [
+        { Variable: path, IsPresent: true },
+        { Variable: path, IsString: true },
+      ],
+    });
+    expect(state('Correlated?')).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { ...stringAt('$.correlationId'), Next: 'Carry correlation id' },
+        { ...stringAt('$.trigger.detail.correlationId'), Next: "Carry trigger's correlation id" },
+      ],
+      Default: 'Correlate by execution name',
+    });
+    const sources = {
+      'Carry correlation id': '$.correlationId',
+      "Carry trigger's correlation id": '$.trigger.detail.correlationId',
+      'Correlate by execution name': '$$.Execution.Name',
+    };
+    for (const [name, path] of Object.entries(sources))
+      expect(state(name), name).toEqual({ Type: 'Pass', Parameters: { 'id.$': path }, ResultPath: '$.correlation', Next: 'Begin' });
+    for (const [name, task] of ofType('Task'))
+      expect(isObject(task['Parameters']) && (task['Parameters'] as JsonObject)['Payload'], name).toMatchObject({ 'correlationId.$': '$.correlation.id' });
   });
 
   it('catches every error of every Task into the failure path, and retries a failed step', () => {

@@ -82,3 +82,26 @@ export function reconcileDecision(
     reason: `given up: no SES event within ${minutes} min of attempt ${attempt} of ${maxAttempts(priority)} (${priority} priority), so it was not sent`,
   };
 }
+
+/**
+ * The same decision for a held send whose run is gone (stopped, cancelled, failed): no step will
+ * come back for it, so nothing may send it again. Confirmed by SES's events means sent; inside the
+ * window it waits; after the window without an event it is given up whatever its priority (the
+ * retry a live run would have made is not made: a lost email beats one sent outside its run).
+ */
+export function orphanDecision(
+  record: UnclearSend,
+  confirmation: SendConfirmation | undefined,
+  runGone: string,
+  now: Date,
+  windowMs = RECONCILE_WINDOW_MS,
+): Exclude<ReconcileDecision, { action: 'retry' }> {
+  // `low` allows one attempt: past the window the live decision is give-up, never retry.
+  const decision = reconcileDecision(record, confirmation, 'low', now, windowMs);
+  if (decision.action !== 'give-up' && decision.action !== 'retry') return decision;
+  const attempt = record.attempt ?? 1;
+  return {
+    action: 'give-up',
+    reason: `given up: no SES event within ${Math.round(windowMs / 60_000)} min of attempt ${attempt}, so it was not sent, and ${runGone}: not sent again`,
+  };
+}

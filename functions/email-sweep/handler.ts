@@ -1,0 +1,30 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { systemClock } from '../core/clock.ts';
+import { sweepHeldSends } from '../core/email/held-sweep.ts';
+import * as root from '../shared/deps.ts';
+import { observability } from '../shared/observability.ts';
+
+const { logger, middlewares, correlated } = observability('tend-email-sweep');
+const deps = {
+  held: root.held(),
+  ledger: root.ledger(),
+  confirmations: root.confirmations(),
+  engagement: root.engagement(),
+  cap: root.cap(),
+  runs: root.runs(),
+};
+
+/**
+ * The periodic sweep of held sends whose run is gone (docs/email.md, "Orphaned held sends"): each
+ * is settled as sent or failed by SES's events, never sent again. The schedule's input is ignored.
+ */
+export const handler = middy<unknown, unknown>()
+  .use(middlewares)
+  .handler((_event, context: Context) =>
+    correlated(undefined, context.awsRequestId, async () => {
+      const result = await sweepHeldSends(deps, systemClock.now());
+      if (result.sent || result.failed) logger.info('settled orphaned held sends', { ...result });
+      return result;
+    }),
+  );
