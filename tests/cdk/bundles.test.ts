@@ -62,4 +62,29 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       'EmailEvents/Handler': { scoreModel: false, requestIds: false },
     });
   });
+
+  it('loads the email templates and the Handlebars runtime on the first email, not at cold start', () => {
+    const { loaded, lazy } = bundleOf('/Tend/Plays/Steps/Resource');
+    const specs = /"renewal-notice":\{subject:/;
+    const runtime = /Template was precompiled with an? (older|newer) version of Handlebars/;
+    for (const marker of [specs, runtime]) {
+      expect(
+        [...loaded.values()].some((text) => marker.test(text)),
+        String(marker),
+      ).toBe(false);
+      expect(
+        [...lazy.values()].some((text) => marker.test(text)),
+        String(marker),
+      ).toBe(true);
+    }
+  });
+
+  it("serves the OpenAPI document synth generated, from a lazy chunk, without zod's JSON Schema generator", () => {
+    const { loaded, lazy } = bundleOf('/Tend/Api/Handler/Resource');
+    const generator = 'https://json-schema.org/draft/2020-12/schema';
+    const document = '"openapi":"3.1.0"';
+    expect([...loaded.values(), ...lazy.values()].some((text) => text.includes(generator))).toBe(false);
+    expect([...loaded.values()].some((text) => text.includes(document))).toBe(false);
+    expect([...lazy.values()].some((text) => text.includes(document))).toBe(true);
+  });
 });
