@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { TendConfig } from '../functions/core/config.ts';
@@ -8,14 +9,24 @@ import { PART_OPTIONS, partSources, type Part } from '../functions/core/template
 
 const PARTS: Part[] = ['subject', 'html', 'text'];
 
-/** The JavaScript of a module exporting every template (built-in and configured) precompiled. */
+/**
+ * The JavaScript of a module exporting every template (built-in and configured) precompiled, and
+ * `wrap`, Handlebars' runtime making one ready to render. The runtime is imported here, by its
+ * resolved path (the module is written outside the project in tests), so that the first email
+ * loads it and the templates as one chunk.
+ */
 export function templatesModuleSource(templates: TendConfig['templates']): string {
+  const runtime = createRequire(import.meta.url).resolve('handlebars/runtime');
   const entries = Object.entries(templateSources(templates)).map(([id, source]) => {
     const parts = partSources(source);
     const specs = PARTS.map((p) => `${p}: ${Handlebars.precompile(parts[p], PART_OPTIONS[p])}`);
     return `  ${JSON.stringify(id)}: { ${specs.join(', ')} }`;
   });
-  return `// Written at synth by lib/templates-module.ts from the built-in templates and tend.config.ts.\nexport const specs = {\n${entries.join(',\n')}\n};\n`;
+  return (
+    `// Written at synth by lib/templates-module.ts from the built-in templates and tend.config.ts.\n` +
+    `import Handlebars from ${JSON.stringify(runtime)};\nexport const wrap = (spec) => Handlebars.template(spec);\n` +
+    `export const specs = {\n${entries.join(',\n')}\n};\n`
+  );
 }
 
 /** The module esbuild injects: each template's needs, and the specs module behind a dynamic import (a chunk loaded by the first email). */

@@ -1,5 +1,4 @@
-import type Handlebars from 'handlebars/runtime';
-import { loaded, type LoadedTemplate, type Part, type TemplateLibrary } from './render.ts';
+import { loaded, type LoadedTemplate, type Part, type TemplateContext, type TemplateLibrary } from './render.ts';
 
 /** One template as `lib/templates-module.ts` writes it at synth: a Handlebars spec per part. */
 export type PrecompiledTemplate = Record<Part, TemplateSpecification>;
@@ -10,7 +9,8 @@ export type PrecompiledTemplate = Record<Part, TemplateSpecification>;
  */
 export interface BundledTemplates {
   needs: Record<string, LoadedTemplate['needs']>;
-  load(): Promise<{ specs: Record<string, PrecompiledTemplate> }>;
+  /** The specs, with Handlebars' runtime to wrap one (in the same chunk). */
+  load(): Promise<{ specs: Record<string, PrecompiledTemplate>; wrap: (spec: TemplateSpecification) => (context: TemplateContext) => string }>;
 }
 
 // Bound by esbuild's `inject` to the module synth writes (TendFunction `templates`); absent elsewhere.
@@ -18,15 +18,15 @@ declare const __TEND_TEMPLATES__: BundledTemplates | undefined;
 
 /**
  * The templates precompiled into this bundle at synth, run on Handlebars' 18 KB runtime. Only
- * their needs are read at cold start; the specs (~70 KB for the built-in ones) and the runtime are
- * chunks of their own (esbuild splitting), loaded by the first email, so a step that sends none
- * never parses them. Each template is wrapped on first use. A bundle built without them fails the
- * send visibly (the step records the error), never silently.
+ * their needs are read at cold start; the specs (~70 KB for the built-in ones) with the runtime
+ * are a chunk of their own (esbuild splitting), loaded by the first email, so a step that sends
+ * none never parses them. Each template is wrapped on first use. A bundle built without them
+ * fails the send visibly (the step records the error), never silently.
  */
 export function precompiledLibrary(bundled = typeof __TEND_TEMPLATES__ === 'undefined' ? undefined : __TEND_TEMPLATES__): TemplateLibrary {
   const cache = new Map<string, LoadedTemplate>();
   // Loaded together, once, by the first template asked for.
-  let loading: Promise<{ runtime: typeof Handlebars; specs: Record<string, PrecompiledTemplate> }> | undefined;
+  let loading: ReturnType<BundledTemplates['load']> | undefined;
   const all = () => {
     if (!bundled) throw new Error('this bundle has no precompiled templates: give its TendFunction `templates` (lib/templates-module.ts)');
     return bundled;
@@ -37,12 +37,12 @@ export function precompiledLibrary(bundled = typeof __TEND_TEMPLATES__ === 'unde
     async load(id) {
       const known = get(id);
       if (!known) return undefined;
-      loading ??= Promise.all([import('handlebars/runtime'), all().load()]).then(([m, { specs }]) => ({ runtime: m.default, specs }));
-      const { runtime, specs } = await loading;
+      loading ??= all().load();
+      const { specs, wrap } = await loading;
       let t = cache.get(id);
       if (!t) {
         const spec = specs[id]!;
-        t = loaded(known.needs, { subject: runtime.template(spec.subject), html: runtime.template(spec.html), text: runtime.template(spec.text) });
+        t = loaded(known.needs, { subject: wrap(spec.subject), html: wrap(spec.html), text: wrap(spec.text) });
         cache.set(id, t);
       }
       return t;
