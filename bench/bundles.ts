@@ -3,9 +3,13 @@
  * statically; lazily imported chunks apart) and the time to import it in a fresh Node process,
  * side by side with a reference bundle built by esbuild with the same options from a module that
  * only imports and instantiates the SDK clients the function's static part contains. A second
- * reference adds the Powertools utilities the function carries (Logger; Tracer and Metrics when a
- * handler has them), so the reader sees what the function's own code costs over what it cannot do
- * without.
+ * reference adds the Powertools utilities the function loads at cold start (Logger, Metrics), so the
+ * reader sees what the function's own code costs over what it cannot do without.
+ *
+ * Tracing: the functions import the Tracer (and the X-Ray SDK under it) only when they trace
+ * (functions/shared/tracer.ts): on Lambda, unless `operations.tracing` is false. The ratio is taken
+ * with tracing off, as the local runtime runs them; a second import of each function, in Lambda's
+ * environment with tracing on, gives what tracing adds to its cold start.
  *
  * Timing: each import runs in a fresh Node process (nothing cached), the function and its
  * references interleaved run by run so they share the machine's load, after one discarded warm-up
@@ -49,11 +53,11 @@ function importTime(file: string, env: Record<string, string>): ImportTime {
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as ImportTime;
 }
 
-/** Median wall and CPU times of `RUNS` imports of each file, interleaved, after one warm-up import each. */
-function importTimes(files: string[], env: Record<string, string>): ImportTime[] {
-  for (const f of files) importTime(f, env);
+/** Median wall and CPU times of `RUNS` imports of each file (in its environment), interleaved, after one warm-up import each. */
+function importTimes(files: { file: string; env: Record<string, string> }[]): ImportTime[] {
+  for (const f of files) importTime(f.file, f.env);
   const runs = files.map(() => [] as ImportTime[]);
-  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f, env)));
+  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f.file, f.env)));
   return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)) }));
 }
 
@@ -72,27 +76,38 @@ const POWERTOOLS: Record<string, { name: string; make: string }> = {
   metrics: { name: 'Metrics', make: `new Metrics({ namespace: 'reference', serviceName: 'reference' })` },
 };
 
-/** The SDK packages (and `powertools/<utility>`) in the statically loaded part of an entry's bundle, from esbuild's metafile. */
-async function sdkPackagesOf(entry: string, outdir: string): Promise<string[]> {
+/**
+ * From esbuild's metafile of an entry: the SDK packages (and `powertools/<utility>`) in its statically
+ * loaded part, and the bytes of the chunks tracing adds (the X-Ray SDK's, loaded when the function traces).
+ */
+async function analyse(entry: string, outdir: string): Promise<{ packages: string[]; tracingBytes: number }> {
   const { metafile } = await build({ ...bundleOptions({ entry: join(projectRoot, entry), outdir }), write: false, metafile: true });
   const outputs = metafile.outputs;
-  const main = Object.keys(outputs).find((o) => outputs[o]!.entryPoint);
-  const loaded = new Set<string>();
-  const visit = (o: string) => {
-    if (loaded.has(o)) return;
-    loaded.add(o);
-    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+  const closure = (from: string[]) => {
+    const seen = new Set<string>();
+    const visit = (o: string) => {
+      if (seen.has(o)) return;
+      seen.add(o);
+      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+    };
+    from.forEach(visit);
+    return seen;
   };
-  visit(main!);
+  const loaded = closure([Object.keys(outputs).find((o) => outputs[o]!.entryPoint)!]);
   const packages = new Set<string>();
   for (const o of loaded)
     for (const input of Object.keys(outputs[o]!.inputs)) {
       const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
       if (m) packages.add(m[1]!);
-      const p = /node_modules\/@aws-lambda-powertools\/([a-z]+)\//.exec(input);
+      // The utility itself, not a middleware that only takes one (tracer/middleware without the Tracer).
+      const p = /node_modules\/@aws-lambda-powertools\/([a-z]+)\/lib\/esm\/(Logger|Metrics|Tracer)\.js$/.exec(input);
       if (p && POWERTOOLS[p[1]!]) packages.add(`powertools/${p[1]}`);
     }
-  return [...packages].sort();
+  const tracerChunks = Object.keys(outputs).filter((o) =>
+    Object.keys(outputs[o]!.inputs).some((i) => /@aws-lambda-powertools\/tracer\/lib\/esm\/Tracer\.js$/.test(i)),
+  );
+  const tracingBytes = [...closure(tracerChunks)].filter((o) => !loaded.has(o)).reduce((n, o) => n + outputs[o]!.bytes, 0);
+  return { packages: [...packages].sort(), tracingBytes };
 }
 
 /** The reference: the same SDK clients, instantiated, bundled with the same esbuild options (and the given Powertools utilities). */
@@ -128,7 +143,7 @@ export async function bundlesBench() {
   // Each function's own environment from the template (resolved to local names), as at a cold start.
   const host = new LambdaHost(assembly, { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
   const env = { AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const baseline = importTimes([empty], env)[0]!;
+  const baseline = importTimes([{ file: empty, env }])[0]!;
   console.log(
     `\nLambda bundles (ESM, minified, split). Import time: median of ${RUNS} imports, each in a fresh Node ${process.version} process, the function and its references interleaved;`,
   );
@@ -137,9 +152,17 @@ export async function bundlesBench() {
   );
   console.log(`  "loaded" = the entry and the chunks it imports statically; "lazy" = chunks loaded on first use only.`);
   console.log(`  "SDK alone" = esbuild, same options, of a module that only instantiates the function's SDK clients; ratio = function / SDK alone.`);
-  console.log(`  "SDK alone + Powertools": that reference with the Powertools utilities the function has (Logger...), so what remains is the function's own.`);
   console.log(
-    `  ${'function'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)}  ${'wall ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  ${'CPU ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  SDK clients`,
+    `  "SDK alone + Powertools": that reference with the Powertools utilities the function loads (Logger, Metrics), so what remains is the function's own.`,
+  );
+  console.log(
+    `  Tracing off (operations.tracing: false; the local runtime): the ratio, the target (<= 1.3). "tracing on": the same function imported in Lambda's`,
+  );
+  console.log(
+    `  environment with tracing on (the default on AWS): the Tracer and the X-Ray SDK under it are then loaded too, "+ KB" and "+ ms" over tracing off.`,
+  );
+  console.log(
+    `  ${'function (tracing off)'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)}  ${'wall ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  ${'CPU ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  SDK clients`,
   );
   const row = (label: string, loaded: string, lazy: string, a: ImportTime, b: ImportTime, tail: string) =>
     `  ${label.padEnd(28)} ${loaded.padStart(8)} ${lazy.padStart(8)}  ${a.wall.toFixed(1).padStart(8)} ${b.wall.toFixed(1).padStart(9)} ${(a.wall / b.wall).toFixed(2).padStart(5)}  ${a.cpu.toFixed(1).padStart(8)} ${b.cpu.toFixed(1).padStart(9)} ${(a.cpu / b.cpu).toFixed(2).padStart(5)}  ${tail}`;
@@ -149,7 +172,7 @@ export async function bundlesBench() {
     const fn = host.byLogicalId(logicalId);
     const dir = join(work, logicalId);
     mkdirSync(dir, { recursive: true });
-    const found = await sdkPackagesOf(entry, join(dir, 'probe'));
+    const { packages: found, tracingBytes } = await analyse(entry, join(dir, 'probe'));
     const packages = found.filter((p) => !p.startsWith('powertools/'));
     const powertools = found.filter((p) => p.startsWith('powertools/')).map((p) => p.slice('powertools/'.length));
     const reference = await referenceBundle(packages, dir);
@@ -160,8 +183,15 @@ export async function bundlesBench() {
       .map((f) => join(dirname(fn.bundle), f));
     const loadedBytes = [...loaded].reduce((n, f) => n + statSync(f).size, 0);
     const lazyBytes = assetFiles.filter((f) => !loaded.has(f)).reduce((n, f) => n + statSync(f).size, 0);
+    const off = { ...fn.environment, POWERTOOLS_TRACE_ENABLED: 'false' };
+    const on = { ...fn.environment, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'true' };
     // Interleaved, so all of them see the same load on a shared machine.
-    const [own, ref, refPowertools] = importTimes([fn.bundle, reference, ...(withPowertools ? [withPowertools] : [])], fn.environment);
+    const [own, ref, traced, refPowertools] = importTimes([
+      { file: fn.bundle, env: off },
+      { file: reference, env: off },
+      { file: fn.bundle, env: on },
+      ...(withPowertools ? [{ file: withPowertools, env: off }] : []),
+    ]);
     console.log(row(logicalId, kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
     const over = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
     if (refPowertools)
@@ -175,5 +205,15 @@ export async function bundlesBench() {
           `the function over it: ${over(own!.wall, refPowertools.wall)} ms wall, ${over(own!.cpu, refPowertools.cpu)} ms CPU`,
         ),
       );
+    console.log(
+      row(
+        '  tracing on',
+        `+${kb(tracingBytes)}`,
+        '',
+        traced!,
+        ref!,
+        `tracing adds ${over(traced!.wall, own!.wall)} ms wall, ${over(traced!.cpu, own!.cpu)} ms CPU to the cold start`,
+      ),
+    );
   }
 }

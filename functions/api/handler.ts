@@ -21,7 +21,7 @@ import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
-import { openApiDocument } from './openapi.ts';
+import { servedOpenApi } from './openapi-served.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 
 const ONBOARDING = 'onboarding';
@@ -121,7 +121,7 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     const text = event.queryStringParameters?.format === 'text' || /^text\/plain/i.test(event.headers?.accept ?? '');
     return text ? { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: cardText(card) } : json(200, card);
   },
-  'GET /v1/openapi.json': async () => json(200, openApiDocument(ROUTES, { title: `Tend API (${config.product.name})`, version: '1' })),
+  'GET /v1/openapi.json': async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: await servedOpenApi(config.product.name) }),
   'GET /v1/accounts/{id}': async (event) => {
     return json(200, await accountView({ ...deps, checklist: config.milestones.checklist }, accountIdOf(event)));
   },

@@ -1,5 +1,5 @@
 import * as z from '../core/zod.ts';
-import type { RouteSpec } from './routes.ts';
+import { ROUTES, type RouteSpec } from './routes.ts';
 
 const COMMON_ERRORS: Record<number, string> = {
   400: 'bad input: the message names the field and the rule',
@@ -74,3 +74,6 @@ export function openApiDocument(routes: Record<string, RouteSpec>, info: { title
     },
   };
 }
+
+/** Tend's API document: the route list's, titled with the product's name (served by functions/api/openapi-served.ts). */
+export const tendOpenApiDocument = (productName: string) => openApiDocument(ROUTES, { title: `Tend API (${productName})`, version: '1' });

@@ -126,8 +126,11 @@ export const configSchema = z
       }),
       {},
     ),
-    /** Operations: where the CloudWatch alarms are emailed (docs/operations.md); without it, subscribe to the alarm topic yourself. */
-    operations: z._default(z.object({ alarmEmail: z.optional(z.email()) }), {}),
+    /**
+     * Operations: where the CloudWatch alarms are emailed (docs/operations.md); without it, subscribe to the alarm topic yourself.
+     * `tracing`: X-Ray traces of every function (docs/observability.md: what it adds to a cold start); false turns them off.
+     */
+    operations: z._default(z.object({ alarmEmail: z.optional(z.email()), tracing: z._default(z.boolean(), true) }), { tracing: true }),
     /** A preset name, a model of your own, or a default with other models for some segments. */
     scoreModel: z.union([
       modelChoice,

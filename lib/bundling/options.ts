@@ -1,6 +1,7 @@
 import type { BuildOptions } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundledOpenApi } from '../bundled-openapi.ts';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,7 +15,8 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
  *
  * `config`: the JSON of the config synth validated (lib/bundled-config.ts), defined as
  * `__TEND_CONFIG__` so the bundle uses it as is instead of parsing tend.config.ts at cold start
- * (functions/shared/config.ts). Without it the bundle parses tend.config.ts when loaded.
+ * (functions/shared/config.ts). Without it the bundle parses tend.config.ts when loaded. With it
+ * the API's OpenAPI document is generated here too, `__TEND_OPENAPI__` (functions/api/openapi.ts).
  */
 export function bundleOptions(options: { entry: string; outdir: string; templates?: string; config?: string }): BuildOptions {
   return {
@@ -38,7 +40,10 @@ export function bundleOptions(options: { entry: string; outdir: string; template
     // Binds `__TEND_TEMPLATES__` in functions/core/templates/precompiled.ts to the synth's templates.
     inject: options.templates ? [options.templates] : [],
     // A JSON string literal: `typeof` of it folds, so the parsing branch is dropped from the bundle.
-    define: options.config ? { __TEND_CONFIG__: JSON.stringify(readFileSync(options.config, 'utf8')) } : {},
+    // `__TEND_OPENAPI__` likewise: the API's document generated from the same config (lib/bundled-openapi.ts).
+    define: options.config
+      ? { __TEND_CONFIG__: JSON.stringify(readFileSync(options.config, 'utf8')), __TEND_OPENAPI__: JSON.stringify(bundledOpenApi(options.config)) }
+      : {},
     logLevel: 'warning',
   };
 }

@@ -3,6 +3,8 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type 
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import type { TendConfig } from '../../functions/core/config.ts';
 import { BUNDLED_CONFIG_CONTEXT } from '../bundled-config.ts';
 import { bundleOptions, projectRoot } from '../bundling/options.ts';
 
@@ -43,7 +45,7 @@ class LocalEsbuild implements BundlingOptions {
 
 /**
  * Every Tend Lambda: Node.js 22 on arm64, bundled locally by esbuild (no Docker) with
- * lib/bundling/options.ts, a log group with a retention, X-Ray tracing.
+ * lib/bundling/options.ts, a log group with a retention, X-Ray tracing (unless `operations.tracing` is false).
  *
  * esbuild is run here rather than through NodejsFunction, which writes one file (`--outfile`) and
  * so cannot split a lazily imported client into its own chunk.
@@ -51,11 +53,14 @@ class LocalEsbuild implements BundlingOptions {
 export class TendFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: TendFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const config = props.config ?? (scope.node.tryGetContext(BUNDLED_CONFIG_CONTEXT) as string | undefined);
+    // `operations.tracing` (default true): off, the function neither traces nor loads the Tracer (functions/shared/tracer.ts).
+    const tracing = !config || (JSON.parse(readFileSync(config, 'utf8')) as TendConfig).operations.tracing !== false;
     super(scope, id, {
       code: Code.fromAsset(projectRoot, {
         // The asset is identified by the bundle, not by the project's files.
         assetHashType: AssetHashType.OUTPUT,
-        bundling: new LocalEsbuild(props.entry, props.templates, props.config ?? (scope.node.tryGetContext(BUNDLED_CONFIG_CONTEXT) as string | undefined)),
+        bundling: new LocalEsbuild(props.entry, props.templates, config),
       }),
       handler: 'index.handler',
       description: props.description,
@@ -63,7 +68,8 @@ export class TendFunction extends LambdaFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      tracing: Tracing.ACTIVE,
+      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      environment: tracing ? {} : { POWERTOOLS_TRACE_ENABLED: 'false' },
       logGroup,
     });
     // Which module the bundle was built from (the bench rebuilds it to see what it contains).

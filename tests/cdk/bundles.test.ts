@@ -1,5 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTemplate, logicalIdOf, resourcesOfType, STACK } from './assembly.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { buildApp } from '../../lib/app.ts';
+import userConfig from '../../tend.config.ts';
+import { loadTemplate, logicalIdOf, resourcesOfType, STACK, STACK_NAME, type CfnTemplate } from './assembly.ts';
 import { bundleOf, loadedText } from './bundle-files.ts';
 
 const FUNCTIONS = [
@@ -63,5 +69,51 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       'EmailEvents/Handler': { scoreModel: false, requestIds: false },
       'EmailSweep/Handler': { scoreModel: false, requestIds: false },
     });
+  });
+
+  it('loads the email templates and the Handlebars runtime on the first email, not at cold start', () => {
+    const { loaded, lazy } = bundleOf('/Tend/Plays/Steps/Resource');
+    const specs = /"renewal-notice":\{subject:/;
+    const runtime = /Template was precompiled with an? (older|newer) version of Handlebars/;
+    for (const marker of [specs, runtime]) {
+      expect(
+        [...loaded.values()].some((text) => marker.test(text)),
+        String(marker),
+      ).toBe(false);
+      expect(
+        [...lazy.values()].some((text) => marker.test(text)),
+        String(marker),
+      ).toBe(true);
+    }
+  });
+
+  it("serves the OpenAPI document synth generated, from a lazy chunk, without zod's JSON Schema generator", () => {
+    const { loaded, lazy } = bundleOf('/Tend/Api/Handler/Resource');
+    const generator = 'https://json-schema.org/draft/2020-12/schema';
+    const document = '"openapi":"3.1.0"';
+    expect([...loaded.values(), ...lazy.values()].some((text) => text.includes(generator))).toBe(false);
+    expect([...loaded.values()].some((text) => text.includes(document))).toBe(false);
+    expect([...lazy.values()].some((text) => text.includes(document))).toBe(true);
+  });
+});
+
+describe('operations.tracing (tend.config.ts)', () => {
+  const functionsOf = (tracing: boolean) => {
+    const config = parseConfig({ ...userConfig, operations: { ...userConfig.operations, tracing } });
+    const app = buildApp({ outdir: join(mkdtempSync(join(tmpdir(), 'tend-tracing-')), 'cdk.out'), config, bundling: false }).synth();
+    const template = app.getStackByName(STACK_NAME.app).template as CfnTemplate;
+    return resourcesOfType(template, 'AWS::Lambda::Function').map(
+      ([, props]) => props as Record<string, { Mode?: string; Variables?: Record<string, string> }>,
+    );
+  };
+
+  // The default (active tracing on every function) is asserted on the test assembly in stacks.test.ts.
+  it('when false, traces no function and tells each not to load the Tracer', () => {
+    const off = functionsOf(false);
+    expect(off.length).toBe(FUNCTIONS.length);
+    for (const props of off) {
+      expect(props['TracingConfig']).toBeUndefined();
+      expect(props['Environment']?.Variables?.['POWERTOOLS_TRACE_ENABLED']).toBe('false');
+    }
   });
 });

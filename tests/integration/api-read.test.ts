@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tendOpenApiDocument } from '../../functions/api/openapi.ts';
 import { ROUTES, routeParts, type RouteSpec } from '../../functions/api/routes.ts';
+import { config } from '../../functions/shared/config.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const account = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -97,6 +99,8 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
     expect(doc.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties.events.maxItems).toBe(500);
     expect(doc.paths['/v1/accounts/{id}/plays/{play}/{action}'].post.requestBody.required).toBe(false);
     expect(doc.paths['/v1/accounts'].post.requestBody.required).toBe(true);
+    // The bundle serves the document synth generated (lib/bundled-openapi.ts): the one the route list gives.
+    expect(doc).toEqual(tendOpenApiDocument(config.product.name));
   });
 
   it('loses and double-counts nothing when 100 posts for one account race, half of them replays', async () => {

@@ -8,7 +8,10 @@ describe('API keys', () => {
     expect(key).toMatch(/^tend_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
     expect(keyIdOf(key)).toBe(record.id);
     expect(record.hash).toBe(hashKey(key));
-    expect(JSON.stringify(record)).not.toContain(key.split('_')[2]);
+    // The secret is everything after the id: it may itself hold `_` (base64url), so not split('_').
+    const secret = key.slice('tend_'.length + 12 + 1);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(record)).not.toContain(secret);
     expect(keyMatches(key, record)).toBe(true);
     expect(keyMatches(key, { ...record, revokedAt: '2026-01-02T00:00:00Z' })).toBe(false);
   });

@@ -199,7 +199,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
 
   // A named CSM signs high-touch email (from our verified address, replies to the CSM).
   const csm = account.segment === 'high-touch' ? account.csm : undefined;
-  const template = deps.templates.get(req.template);
+  const template = await deps.templates.load(req.template);
   // The config refuses a play naming an unknown template; this guards hand-made calls.
   if (!template) throw new Error(`unknown template "${req.template}"`);
   const withYear = template.needs.includes('year');

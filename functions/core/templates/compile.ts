@@ -32,6 +32,10 @@ export function sourceLibrary(custom: Record<string, TemplateSource> = {}): Temp
   return {
     get: (id) => {
       const source = templateSource(custom, id);
+      return source && { needs: source.needs ?? [] };
+    },
+    load: async (id) => {
+      const source = templateSource(custom, id);
       return source && compileTemplate(source);
     },
     ids: () => Object.keys(templateSources(custom)),

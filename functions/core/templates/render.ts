@@ -66,7 +66,10 @@ export interface LoadedTemplate {
 
 /** The templates a function can send, by id: built-in ones and those of tend.config.ts. */
 export interface TemplateLibrary {
-  get(id: string): LoadedTemplate | undefined;
+  /** What a template reads, known without loading it: a step plans its usage Query with it before any email. */
+  get(id: string): Pick<LoadedTemplate, 'needs'> | undefined;
+  /** The template ready to render (a Lambda loads its precompiled templates on its first email: precompiled.ts). */
+  load(id: string): Promise<LoadedTemplate | undefined>;
   ids(): string[];
 }
 
