@@ -4,7 +4,7 @@
  * request for its consumed capacity (bench/scoring-batch.ts), with its requests, read units and
  * wall time, and the read units per 1,000 and 100,000 accounts at the same item sizes.
  */
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
 import { parseConfig } from '../functions/core/config.ts';
 import { changesReport, renewalsReport } from '../functions/core/metrics/reports.ts';
@@ -15,6 +15,7 @@ import { accountRepo } from '../functions/data/accounts.ts';
 import { keys } from '../functions/data/keys.ts';
 import { scoreFactsReader, scoreItem } from '../functions/data/scores.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { seedItems } from './seed-items.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { metered, PRICE } from './scoring-batch.ts';
@@ -57,17 +58,7 @@ export async function reviewsBench() {
       items.push(scoreItem({ ...decided.stored, recent, score: recent[34]!.score }));
     }
     const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
-    const batches: Record<string, unknown>[][] = [];
-    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          await db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: batch.map((Item) => ({ PutRequest: { Item } })) } }));
-        }
-      }),
-    );
+    await seedItems(db, rt.tableName, items);
     const { db: reads, meter, reset } = metered(db);
     const deps = { accounts: accountRepo(reads, rt.tableName), scoreFacts: scoreFactsReader(reads, rt.tableName), modelFor: policy.modelFor };
     console.log(`\nPortfolio reviews over ${N.toLocaleString('en-US')} accounts (local dynalite, consumed capacity as DynamoDB counts it):`);

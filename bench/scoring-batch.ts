@@ -8,7 +8,7 @@
  *    daily run again (what the rescoring already scored), an hourly rescoring with nothing marked
  *    and one after 10% of the accounts got data. Then the AWS cost on paper from those units.
  */
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
 import { parseConfig } from '../functions/core/config.ts';
 import { modelResolver } from '../functions/core/score/presets/index.ts';
@@ -21,6 +21,7 @@ import { scoringPolicy } from '../functions/core/score/policy.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
 import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { seedItems } from './seed-items.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
@@ -108,17 +109,7 @@ export async function scoringBatchBench() {
     }
     const seeded = Date.now();
     const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
-    const batches: Record<string, unknown>[][] = [];
-    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          await db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: batch.map((Item) => ({ PutRequest: { Item } })) } }));
-        }
-      }),
-    );
+    await seedItems(db, rt.tableName, items);
     const seedSeconds = (Date.now() - seeded) / 1000;
 
     // 1. The first daily run, as deployed.
