@@ -157,4 +157,26 @@ describe('a busy account-day (claims past the day item) on the local runtime', (
     const [frozen] = await rt.items('stale', keys.usageFrozenClaims('stale', '2026-03-05').sk);
     expect((frozen!.ids as Set<string>).size).toBe(10);
   });
+
+  it('past the first level of nodes: full nodes close and hand their ids to their children, each id still counted once', async () => {
+    const usage = usageRepo(rt.db, rt.tableName);
+    const day = '2026-03-06';
+    const many = Array.from({ length: 700 }, (_, i) => ({ ...original('stale')[i % EVENTS]!, id: `deep-${i}`, timestamp: `${day}T10:00:00Z` }));
+    const firsts = await Promise.all(Array.from({ length: 7 }, (_, b) => usage.record('stale', day, many.slice(b * 100, b * 100 + 100))));
+    expect(firsts.flat().sort()).toEqual(many.map((e) => e.id).sort());
+    // The whole day again, racing itself: nothing counts twice.
+    const replays = await Promise.all([usage.record('stale', day, many), usageRepo(rt.db, rt.tableName).record('stale', day, many.slice(300))]);
+    expect(replays.flat()).toEqual([]);
+    const nodes = await rt.items('stale', `CLAIMS#${day}#`);
+    const paths = nodes.map((n) => String(n.sk).slice(`CLAIMS#${day}#`.length)).filter((p) => p !== 'frozen');
+    expect(paths.some((p) => p.includes('.'))).toBe(true);
+    for (const node of nodes) {
+      const claims = Object.keys(node).filter((k) => /^c[A-Za-z0-9_-]{11}$/.test(k)).length;
+      expect(claims).toBeLessThanOrEqual(NODE_CLAIMS);
+      // A node with children is closed: ids pass through it only when it was full.
+      const path = String(node.sk).slice(`CLAIMS#${day}#`.length);
+      if (paths.some((p) => p.startsWith(`${path}.`))) expect(node.closed).toBe(true);
+    }
+    expect(await claimCount('stale', day)).toBe(700);
+  });
 });
