@@ -45,6 +45,13 @@ describe('send windows', () => {
     expect(nextSendTime(new Date('2026-03-27T05:00:00Z'), 'Europe/Paris', WORKDAYS).toISOString()).toBe('2026-03-27T08:00:00.000Z');
   });
 
+  it('a wall-clock time that occurs twice (fall-back) is its first occurrence, and the window opens then', () => {
+    // 28 October 2029, Paris goes from 03:00 CEST back to 02:00 CET: 02:00 local is 00:00Z, then again 01:00Z.
+    expect(new Date(zonedInstant(2029, 10, 28, 2, 'Europe/Paris')).toISOString()).toBe('2029-10-28T00:00:00.000Z');
+    const sunday2am = { days: ['sun' as const], startHour: 2, endHour: 3 };
+    expect(nextSendTime(new Date(1887238800000), 'Europe/Paris', sunday2am).toISOString()).toBe('2029-10-28T00:00:00.000Z');
+  });
+
   it('a wall-clock time that does not exist lands just after the gap', () => {
     // New York skips 02:00-03:00 on 8 March 2026.
     const at = zonedInstant(2026, 3, 8, 2, 'America/New_York');

@@ -69,15 +69,19 @@ function offsetAt(ms: number, timeZone: string): number {
 }
 
 /**
- * The instant a wall-clock time occurs in `timeZone`. Two passes settle the offset around a DST
- * change; a time that does not exist (skipped by spring-forward) lands just after the gap.
+ * The instant a wall-clock time first occurs in `timeZone`. Two passes settle the offset around a
+ * DST change; a time that does not exist (skipped by spring-forward) lands just after the gap, and
+ * one that occurs twice (fall-back) is its first occurrence.
  */
 export function zonedInstant(year: number, month: number, day: number, hour: number, timeZone: string): number {
   const wall = Date.UTC(year, month - 1, day, hour);
   const first = wall - offsetAt(wall, timeZone);
   const second = wall - offsetAt(first, timeZone);
-  if (localTime(second, timeZone).hour === hour) return second;
-  if (localTime(first, timeZone).hour === hour) return first;
+  // A time that occurs twice (the hour repeated by fall-back) is first met under the offset in
+  // force before the change: try the offsets half a day either side too, and take the earliest.
+  const candidates = [first, second, wall - offsetAt(wall - 43_200_000, timeZone), wall - offsetAt(wall + 43_200_000, timeZone)];
+  const occurring = candidates.filter((c) => localTime(c, timeZone).hour === hour);
+  if (occurring.length) return Math.min(...occurring);
   return Math.max(first, second);
 }
 
