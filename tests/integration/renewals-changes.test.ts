@@ -5,6 +5,7 @@ import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import userConfig from '../../tend.config.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { dailyUsage } from '../support/daily-usage.ts';
 
 const DAY = 86_400_000;
 const start = Date.parse('2026-04-06T00:00:00Z');
@@ -42,20 +43,7 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
       primaryContact: { email: `cs@${id}.example` },
       ...over,
     });
-  const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
-  const use = (id: string, fromDay: number, toDay: number) =>
-    rt.request('POST', '/v1/events', {
-      events: Array.from({ length: toDay - fromDay + 1 }, (_, i) => fromDay + i).flatMap((d) =>
-        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({
-          id: `${id}-${d}-${u}`,
-          accountId: id,
-          userId: u,
-          name: 'used',
-          timestamp: new Date(start + d * DAY + 3_600_000 * (1 + k)).toISOString(),
-          properties: { feature: features[(d + k) % features.length] },
-        })),
-      ),
-    });
+  const use = (id: string, fromDay: number, toDay: number) => rt.request('POST', '/v1/events', { events: dailyUsage(id, start, fromDay, toDay) });
 
   /** Every raw item of the table, by kind: the brute force reads nothing else. */
   async function rawItems() {

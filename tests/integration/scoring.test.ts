@@ -3,6 +3,7 @@ import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 import { readHistory } from '../../cli/score/history.ts';
 import { backtest } from '../../functions/core/score/backtest.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
+import { dailyUsage } from '../support/daily-usage.ts';
 
 const DAY = 86_400_000;
 const start = Date.parse('2026-04-06T00:00:00Z');
@@ -35,18 +36,7 @@ describe('daily scoring on the local runtime', () => {
         primaryContact: { email: `cs@${id}.example` },
       });
     }
-    const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
-    const events = (id: string, fromDay: number, toDay: number) =>
-      Array.from({ length: toDay - fromDay + 1 }, (_, i) => fromDay + i).flatMap((d) =>
-        ['u1', 'u2', 'u3', 'u4'].map((u, k) => ({
-          id: `${id}-${d}-${u}`,
-          accountId: id,
-          userId: u,
-          name: 'used',
-          timestamp: new Date(start + d * DAY + 3_600_000 * (1 + k)).toISOString(),
-          properties: { feature: features[(d + k) % features.length] },
-        })),
-      );
+    const events = (id: string, fromDay: number, toDay: number) => dailyUsage(id, start, fromDay, toDay);
     // Both accounts use the product fully for two weeks; then one stops.
     await rt.request('POST', '/v1/events', { events: [...events('busy', 0, 27), ...events('quitting', 0, 13)] });
 
