@@ -57,6 +57,9 @@ export async function loadOutcomeFigures(db: DynamoDBDocumentClient, table: stri
   return outcomeFigures(period, months, { plays: read.map((r) => r.plays), email: read.map((r) => r.email) });
 }
 
+/** The loader bound to a table: what the API's composition root hands the route. */
+export const outcomeFiguresReader = (db: DynamoDBDocumentClient, table: string) => ({ load: (period: string) => loadOutcomeFigures(db, table, period) });
+
 /** What the counters are computed from: every run, send and task item, and the counter items themselves. */
 export interface OutcomeSources {
   runs: RunFacts[];
