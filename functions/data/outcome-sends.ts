@@ -1,7 +1,7 @@
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { outcomeField, type SendOutcomes } from '../core/metrics/email-outcomes.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { writeIf } from './items.ts';
+import { updateIfReturning, writeIf } from './items.ts';
 import { countSendOutcome } from './outcome-counters.ts';
 
 /**
@@ -40,6 +40,22 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
       );
       if (recorded) await countSendOutcome(db, table, { template: String(send.template), sentAt: String(send.sentAt) }, outcome);
       return recorded;
+    },
+    async recordOnSend(accountId, sendKey, outcome, at) {
+      const send = await updateIfReturning(
+        db,
+        new UpdateCommand({
+          TableName: table,
+          Key: keys.send(accountId, sendKey),
+          UpdateExpression: 'SET #at = :t',
+          ConditionExpression: 'attribute_exists(sentAt) AND attribute_not_exists(#at)',
+          ExpressionAttributeNames: { '#at': outcomeField(outcome) },
+          ExpressionAttributeValues: { ':t': at.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (send?.template) await countSendOutcome(db, table, { template: String(send.template), sentAt: String(send.sentAt) }, outcome);
+      return !!send;
     },
   };
 }

@@ -105,6 +105,17 @@ describe('outcome counters on the local runtime', () => {
     expect(await recordReply(replyDeps, headers)).toBeDefined();
     expect(await recordReply(replyDeps, headers)).toBeDefined();
 
+    // An unsubscribe through the welcome's one-click link, posted twice (a mail provider retrying).
+    const header = rt.ses
+      .outbox()
+      .find((e) => e.destination.to.includes('pat@oc-a1.example'))!
+      .headers!.find((h) => h.name === 'List-Unsubscribe')!.value;
+    const link = header.match(/^<(https?:[^>]+)>/)![1]!;
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect(res.status).toBe(200);
+    }
+
     // Retries: the step and the run's begin again (a redrive), a confirmation of a send already sent.
     const steps = rt.lambdas.byLogicalId('PlaysSteps');
     const exec = [...rt.sfn.executions.values()].find((e) => e.name.startsWith('onboarding-oc-a1-'))!;
@@ -115,7 +126,14 @@ describe('outcome counters on the local runtime', () => {
 
     // A churn ends a2's onboarding early; a save run for a5, cancelled by its CSM.
     await rt.request('POST', '/v1/accounts', { id: 'oc-a2', name: 'oc-a2 Inc', status: 'churned', primaryContact: { email: 'pat@oc-a2.example' } });
-    rt.events.put([{ EventBusName: bus, Source: 'tend', DetailType: 'tier.changed', Detail: JSON.stringify({ accountId: 'oc-a5', at: iso(rt.clock.nowMs()), band: 'red', fromBand: 'yellow' }) }]);
+    rt.events.put([
+      {
+        EventBusName: bus,
+        Source: 'tend',
+        DetailType: 'tier.changed',
+        Detail: JSON.stringify({ accountId: 'oc-a5', at: iso(rt.clock.nowMs()), band: 'red', fromBand: 'yellow' }),
+      },
+    ]);
     await rt.idle();
     await advance(rt.clock.nowMs() + 2 * 3_600_000);
     expect((await rt.request('POST', '/v1/accounts/oc-a5/plays/save/cancel')).status).toBe(200);
@@ -153,10 +171,10 @@ describe('outcome counters on the local runtime', () => {
     expect(play('save')).toMatchObject({ started: 1, cancelled: 1, tasksDone: 1, tasksOnTime: 1, save: { saved: 0, lost: 0, rate: null } });
     expect(counted.onboarding).toMatchObject({ started: 5, completed: 4, endedEarly: 1, pending: 0, rate: 0.8 });
     const email = (t: string) => counted.email.find((e) => e.template === t);
-    expect(email('welcome')).toMatchObject({ sent: 5, opened: 2, clicked: 1, replied: 1, bounced: 1, complained: 1, unsubscribed: 0 });
+    expect(email('welcome')).toMatchObject({ sent: 5, opened: 2, clicked: 1, replied: 1, bounced: 1, complained: 1, unsubscribed: 1 });
     expect(email('welcome')!.rates.opened).toBe(2 / 5);
-    // The check-ins and the review went to the three not suppressed or churned.
-    expect(email('onboarding-review')).toMatchObject({ sent: 2 });
+    // The review went to a5 alone: a1 unsubscribed from onboarding email, a2 churned, a3 and a4 are suppressed.
+    expect(email('onboarding-review')).toMatchObject({ sent: 1 });
 
     // A rebuild from the items gives the same counters; it also repairs drifted ones.
     await rt.db.send(new DeleteCommand({ TableName: rt.tableName, Key: keys.outcomeTemplate('2026-01', 'welcome') }));

@@ -45,4 +45,6 @@ export function emailFigures(template: string, c: EmailCounts): EmailFigures {
 /** Where a send's outcome is recorded (functions/data/outcome-sends.ts): true when this call recorded it, false when it was already known or the send is not Tend's. */
 export interface SendOutcomes {
   record(messageId: string, outcome: EmailOutcome, at: Date): Promise<boolean>;
+  /** The same, for a send known by its ledger key (an unsubscribe link names it). */
+  recordOnSend(accountId: string, sendKey: string, outcome: EmailOutcome, at: Date): Promise<boolean>;
 }
