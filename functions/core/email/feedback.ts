@@ -114,8 +114,8 @@ export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, 
         : kindOfCount === 'bounced' || kindOfCount === 'complained'
           ? kindOfCount
           : undefined;
-  // Only Tend's sends (the send tag): the ledger item records it once, and that write counts it.
-  if (outcome && sendId && deps.outcomes) await deps.outcomes.record(detail.mail.messageId, outcome, at);
+  // The ledger item of the message records it once, and that write counts it (a message Tend did not send finds none).
+  if (outcome && deps.outcomes) await deps.outcomes.record(detail.mail.messageId, outcome, at);
   const kind = detail.eventType === 'Open' ? 'opened' : detail.eventType === 'Click' ? 'clicked' : undefined;
   const account = detail.mail.tags?.account?.[0];
   if (kind && account) {
