@@ -12,6 +12,7 @@ import { countTaskDone } from '../../functions/data/outcome-counters.ts';
 import { loadOutcomeFigures, readOutcomeSources, rebuildOutcomeCounters } from '../../functions/data/outcome-figures.ts';
 import { sendOutcomes } from '../../functions/data/outcome-sends.ts';
 import { sendLedger } from '../../functions/data/sends.ts';
+import { runRepo } from '../../functions/data/runs.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const DAY = 86_400_000;
@@ -183,6 +184,33 @@ describe('outcome counters on the local runtime', () => {
     const rebuilt = await rebuildOutcomeCounters(rt.db, rt.tableName);
     expect(rebuilt.deleted).toBe(1);
     expect(await loadOutcomeFigures(rt.db, rt.tableName, '2026-Q1')).toEqual(counted);
+  });
+
+  it('a failed run retried counts by how it ends next; a run that failed before it began counts once it begins', async () => {
+    const runs = runRepo(rt.db, rt.tableName);
+    const begin = (accountId: string, startedAt: string) =>
+      runs.begin({
+        accountId,
+        play: 'adoption',
+        cycle: '2026-05-04',
+        executionName: `adoption-${accountId}`,
+        schedule: {},
+        startedAt,
+        trigger: { on: 'flag.started', at: startedAt },
+      });
+    const ref = (accountId: string) => ({ accountId, play: 'adoption', cycle: '2026-05-04' });
+    await begin('rr-1', '2026-05-04T10:00:00Z');
+    await runs.finish(ref('rr-1'), 'failed', new Date('2026-05-05T10:00:00Z'), 'States.TaskFailed');
+    expect(await runs.reopen(ref('rr-1'), 'adoption-rr-1-r2', 2)).toBe(true);
+    expect(await runs.reopen(ref('rr-1'), 'adoption-rr-1-r2', 2)).toBe(false);
+    await runs.finish(ref('rr-1'), 'exited', new Date('2026-06-10T10:00:00Z'), 'adopted');
+    // Failed before its begin (the execution's first task failed), then begun by a redrive.
+    await runs.finish(ref('rr-2'), 'failed', new Date('2026-05-06T10:00:00Z'), 'boom');
+    await begin('rr-2', '2026-05-06T11:00:00Z');
+    await begin('rr-2', '2026-05-06T12:00:00Z');
+    const may = await loadOutcomeFigures(rt.db, rt.tableName, '2026-05');
+    expect(may.plays.find((p) => p.play === 'adoption')).toMatchObject({ started: 2, failed: 1, exited: 1, exits: { adopted: 1 }, live: 0 });
+    expect({ ...may, months: [] }).toEqual(await bruteForce('2026-05'));
   });
 
   it('refuses a period that is not whole months, naming the field', async () => {
