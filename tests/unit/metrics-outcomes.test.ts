@@ -203,8 +203,7 @@ describe('properties', () => {
         for (const [p, c] of Object.entries(quarter)) {
           const f = playFigures(p, c);
           expect(f.ended + f.live).toBe(f.started);
-          for (const r of [f.completionRate, f.onTimeRate, f.save?.rate ?? null])
-            if (r !== null) (expect(r).toBeGreaterThanOrEqual(0), expect(r).toBeLessThanOrEqual(1));
+          for (const r of [f.completionRate, f.onTimeRate, f.save?.rate ?? null]) expect(r === null || (r >= 0 && r <= 1)).toBe(true);
         }
       }),
     );
@@ -235,7 +234,7 @@ describe('properties', () => {
         (contacts, usage, days) => {
           const a = userActivation({ contacts, usage, asOf: '2026-03-31', days });
           expect(a.active).toBeLessThanOrEqual(a.known);
-          if (a.rate !== null) (expect(a.rate).toBeGreaterThanOrEqual(0), expect(a.rate).toBeLessThanOrEqual(1));
+          expect(a.rate === null || (a.rate >= 0 && a.rate <= 1)).toBe(true);
         },
       ),
     );
