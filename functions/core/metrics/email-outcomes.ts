@@ -21,7 +21,8 @@ export type SendFacts = { template: string; sentAt?: string } & Partial<Record<`
 export function countSends(sends: SendFacts[], period: Period): Record<string, EmailCounts> {
   const out: Record<string, EmailCounts> = {};
   for (const s of sends) {
-    if (!s.sentAt || !within(s.sentAt, period)) continue;
+    // A ledger item always names its template; anything else under SEND# is not an email Tend sent.
+    if (!s.template || !s.sentAt || !within(s.sentAt, period)) continue;
     const c = (out[s.template] ??= noEmailCounts());
     c.sent++;
     for (const o of EMAIL_OUTCOMES) if (s[outcomeField(o)]) c[o]++;
