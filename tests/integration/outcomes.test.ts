@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordReply } from '../../functions/core/email/replies.ts';
 import { countSends } from '../../functions/core/metrics/email-outcomes.ts';
 import { outcomeFigures } from '../../functions/core/metrics/outcomes.ts';
@@ -14,6 +14,7 @@ import { sendOutcomes } from '../../functions/data/outcome-sends.ts';
 import { sendLedger } from '../../functions/data/sends.ts';
 import { runRepo } from '../../functions/data/runs.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { outcomesCommand } from '../../cli/metrics/outcomes.ts';
 
 const DAY = 86_400_000;
 // Monday 5 January 2026, 09:00 UTC.
@@ -165,6 +166,16 @@ describe('outcome counters on the local runtime', () => {
     const brute = await bruteForce('2026-Q1');
     expect({ ...counted, months: [] }).toEqual(brute);
     expect(await api('2026-Q1')).toEqual(JSON.parse(JSON.stringify(counted)));
+
+    // `tend metrics outcomes` asks the same route.
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      await outcomesCommand({ url: rt.url, key: rt.adminKey, data: '.tend-none', period: '2026-Q1', json: true });
+    } finally {
+      log.mockRestore();
+    }
+    expect(JSON.parse(printed.join('\n'))).toEqual(JSON.parse(JSON.stringify(counted)));
 
     // The figures, worked out by hand from the scene above.
     const play = (id: string) => counted.plays.find((p) => p.play === id);

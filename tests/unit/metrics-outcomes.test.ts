@@ -42,7 +42,8 @@ describe('play outcomes on the hand-computed fixture', () => {
   });
 
   it.each([
-    ['save', '2026-Q1', { ended: 4, live: 0, completionRate: 0, onTimeRate: 1, save: { saved: 2, lost: 1, rate: 2 / 3 } }],
+    ['save', '2026-Q1', { ended: 4, live: 0, completionRate: 0, onTimeRate: 1, save: { saved: 2, lost: 1, rate: 2 / 3 }, query: '/v1/plays/save/runs' }],
+    ['(none)', '2026-Q1', { ended: 0, live: 0, completionRate: null, onTimeRate: 1 }],
     ['save', '2026-Q2', { ended: 1, live: 0, onTimeRate: null, save: { saved: 0, lost: 1, rate: 0 } }],
     ['onboarding', '2026-Q1', { ended: 3, live: 1, completionRate: 2 / 3, onTimeRate: null }],
     ['renewal', '2026-Q1', { ended: 1, live: 0, completionRate: 0, onTimeRate: 0 }],
@@ -51,6 +52,8 @@ describe('play outcomes on the hand-computed fixture', () => {
     const figures = playFigures(play, countPlays(RUNS, TASKS, periodOf(name))[play]!);
     expect(figures).toMatchObject(expected);
     if (play !== 'save') expect(figures.save).toBeUndefined();
+    // Tasks made by hand have no runs to list.
+    if (play === '(none)') expect('query' in figures).toBe(false);
   });
 
   it('onboarding completion of the accounts that began onboarding in the period', () => {

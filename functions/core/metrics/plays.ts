@@ -105,6 +105,8 @@ export interface PlayFigures extends PlayCounts {
   save?: { saved: number; lost: number; rate: number | null };
   /** Tasks done on time ÷ tasks done. */
   onTimeRate: number | null;
+  /** The API query that lists the play's runs behind the figures (newest start first; add `status=`); none for tasks without a play. */
+  query?: string;
 }
 
 const sum = (exits: Record<string, number>, reasons: readonly string[]) => reasons.reduce((t, r) => t + (exits[r] ?? 0), 0);
@@ -118,6 +120,7 @@ export function playFigures(play: string, c: PlayCounts): PlayFigures {
     live: Math.max(0, c.started - ended),
     completionRate: ratio(c.completed, ended),
     onTimeRate: ratio(c.tasksOnTime, c.tasksDone),
+    ...(play === NO_PLAY ? {} : { query: `/v1/plays/${encodeURIComponent(play)}/runs` }),
   };
   if (play === SAVE_OUTCOMES.play) {
     const saved = sum(c.exits, SAVE_OUTCOMES.saved);
