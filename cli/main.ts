@@ -124,6 +124,14 @@ metricsOptions(
     .option('--top <n>', 'movers listed each way', int('--top', 1, 100), 10),
 ).action(async (options) => (await import('./metrics/command.ts')).changesCommand(options));
 
+metricsOptions(
+  metrics
+    .command('outcomes')
+    .description('play outcomes (runs, exit reasons, save rate, tasks on time), email outcomes per template and onboarding completion for a period')
+    .requiredOption('--period <period>', 'whole months: 2026-Q1, 2026-03 or 2026-01-01..2026-07-01')
+    .option('--rebuild', 'first recompute the outcome counters from the run, send and task items (reads the table directly; a full scan)'),
+).action(async (options) => (await import('./metrics/outcomes.ts')).outcomesCommand(options));
+
 program
   .command('import')
   .description('import accounts or contacts from a CSV file through the HTTP API (validated row by row first; re-running changes nothing)')

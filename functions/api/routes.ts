@@ -2,6 +2,7 @@ import * as z from '../core/zod.ts';
 import type { Scope } from '../core/api-keys.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
 import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
+import { outcomesQuerySchema } from '../core/metrics/outcomes.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
@@ -175,6 +176,15 @@ export const ROUTES = {
     summary: 'The weekly at-risk review: turned red, tier drops, flags raised and cleared, top movers and renewals entering the 90-day window since `since`',
     query: changesQuerySchema,
     ok: { 200: 'each change with the accounts behind it' },
+  },
+  // Outcome figures (issue 13, docs/metrics.md "Play and email outcomes"): to fold into GET /v1/metrics.
+  'GET /v1/metrics/outcomes': {
+    auth: 'read',
+    serve: 'api',
+    summary:
+      'Play outcomes (runs started, ended and how, exit reasons, save rate, tasks done on time), email outcomes per template and onboarding completion for `period` (2026-Q1, 2026-03, or whole months 2026-01-01..2026-07-01), from counters kept by month',
+    query: outcomesQuerySchema,
+    ok: { 200: '{ period, months, plays, email, onboarding }' },
   },
   'GET /v1/email/pause': {
     auth: 'read',

@@ -46,3 +46,17 @@ export async function writeIf(db: DynamoDBDocumentClient, command: PutCommand | 
     throw err;
   }
 }
+
+/**
+ * writeIf for an update whose result the caller needs (its ReturnValues, e.g. ALL_NEW to learn the
+ * run's start month after a transition): the returned attributes when the condition held, undefined
+ * when DynamoDB refused it on the condition. Any other error is thrown.
+ */
+export async function updateIfReturning(db: DynamoDBDocumentClient, command: UpdateCommand): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await db.send(command)).Attributes ?? {};
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return undefined;
+    throw err;
+  }
+}

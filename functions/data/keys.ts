@@ -113,6 +113,14 @@ export const keys = {
   /** The frequency cap's slots of one address (docs/email.md). */
   capSlot: (email: string, slot: number) => ({ pk: `CAP#${email.toLowerCase()}`, sk: `SLOT#${slot}` }),
   capSlots: (email: string) => `CAP#${email.toLowerCase()}`,
+  // Outcome counters (issue 13, functions/data/outcome-counters.ts): one partition per month, read whole for a period.
+  /** A play's outcome counts for one month (runs by start month, tasks by the month they were done). */
+  outcomePlay: (month: string, play: string) => ({ pk: `OUTCOMES#${month}`, sk: `PLAY#${play}` }),
+  /** A template's email outcome counts for the sends of one month. */
+  outcomeTemplate: (month: string, template: string) => ({ pk: `OUTCOMES#${month}`, sk: `TEMPLATE#${template}` }),
+  outcomeMonth: (month: string) => `OUTCOMES#${month}`,
+  outcomePlayPrefix: 'PLAY#',
+  outcomeTemplatePrefix: 'TEMPLATE#',
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

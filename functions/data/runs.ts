@@ -4,7 +4,8 @@ import type { RunRecord } from '../core/types.ts';
 import { ValidationError } from '../core/errors.ts';
 import { ID_PATTERN } from '../core/limits.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
-import { stripKeys, writeIf } from './items.ts';
+import { stripKeys, updateIfReturning, writeIf } from './items.ts';
+import { runOutcomeCounters } from './outcome-counters.ts';
 
 const badCursor = () =>
   new ValidationError('cursor: not a cursor this API returned for this play', [{ field: 'cursor', message: 'not a cursor this API returned for this play' }]);
@@ -82,6 +83,28 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         ExpressionAttributeValues: values,
       }),
     );
+  /** The same update, returning the record as it was (`ALL_OLD`) or is (`ALL_NEW`) when it happened: the outcome counters need its start. */
+  const transition = (
+    ref: { accountId: string; play: string; cycle: string },
+    returnValues: 'ALL_OLD' | 'ALL_NEW',
+    expression: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+    condition?: string,
+  ) =>
+    updateIfReturning(
+      db,
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.run(ref.accountId, ref.play, ref.cycle),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: returnValues,
+      }),
+    );
+  const outcomes = runOutcomeCounters(db, table);
 
   return {
     async get(ref) {
@@ -116,8 +139,9 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     },
     async begin(run) {
       // A redrive re-runs the first task: keep the steps and status already recorded.
-      await update(
+      const before = await transition(
         run,
+        'ALL_OLD',
         'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, anchor = :anchor, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
         {
           ':a': run.accountId,
@@ -136,14 +160,23 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         },
         { '#status': 'status', '#trigger': 'trigger', '#next': 'next', '#cycle': 'cycle' },
       );
+      // The first begin gives the run its start (a redrive's keeps it): the start is counted once.
+      if (before && !before.startedAt)
+        await outcomes.started({
+          play: run.play,
+          startedAt: run.startedAt,
+          status: before.status as RunRecord['status'] | undefined,
+          reason: before.reason as string | undefined,
+        });
     },
     async stepDone(ref, stepId, step, next) {
       await update(ref, 'SET steps.#id = :step, #next = :next', { ':step': step, ':next': next ?? null }, { '#id': stepId, '#next': 'next' });
     },
     async finish(ref, status, at, reason) {
       // The first ending stands: a late "completed" does not overwrite a cancellation (refused, nothing to do).
-      await update(
+      const ended = await transition(
         ref,
+        'ALL_NEW',
         // A run that failed before it began still gets a record that says so.
         'SET #status = :s, finishedAt = :t, #next = :null, accountId = if_not_exists(accountId, :a), play = if_not_exists(play, :p), #cycle = if_not_exists(#cycle, :c)' +
           (reason ? ', reason = :r' : ''),
@@ -161,15 +194,20 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         { '#status': 'status', '#next': 'next', '#cycle': 'cycle' },
         'attribute_not_exists(#status) OR #status IN (:running, :paused)',
       );
+      if (ended) await outcomes.ended({ play: ref.play, startedAt: ended.startedAt as string | undefined, status, reason });
     },
-    reopen: (ref, executionName, attempt) =>
-      update(
+    async reopen(ref, executionName, attempt) {
+      const reopened = await transition(
         ref,
+        'ALL_NEW',
         'SET #status = :running, executionName = :e, attempt = :n REMOVE finishedAt, reason',
         { ':running': 'running', ':e': executionName, ':n': attempt, ':failed': 'failed' },
         { '#status': 'status' },
         '#status = :failed',
-      ),
+      );
+      if (reopened) await outcomes.reopened({ play: ref.play, startedAt: reopened.startedAt as string | undefined });
+      return !!reopened;
+    },
     setPaused: (ref, paused, at, by) =>
       update(
         ref,

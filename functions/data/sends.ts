@@ -5,6 +5,7 @@ import { sendIdOf, type SendConfirmation } from '../core/email/reconcile.ts';
 import type { SendRecord } from '../core/types.ts';
 import { HELD_SHARDS, keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys, ttlIn, writeIf } from './items.ts';
+import { countSendOutcome } from './outcome-counters.ts';
 
 /**
  * The send ledger: one item per (run, step, contact), claimed before SES is called. A claim is in
@@ -24,11 +25,14 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
       return out.Item ? (stripKeys(out.Item) as unknown as SendRecord) : undefined;
     },
     async markSent(accountId, sendKey, messageId, at) {
-      await db.send(
+      // The old image tells the one call that moved the send to sent (a second confirmation of it sees `sent`):
+      // that call counts it, in the month of the first `sentAt`, which a later confirmation keeps.
+      const { Attributes: before } = await db.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.send(accountId, sendKey),
-          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :t, gsi1pk = :gpk, gsi1sk = :gsk REMOVE unclear',
+          ReturnValues: 'ALL_OLD',
+          UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = if_not_exists(sentAt, :t), gsi1pk = :gpk, gsi1sk = :gsk REMOVE unclear',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':sent': 'sent',
@@ -39,6 +43,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
           },
         }),
       );
+      if (before?.template && !before.sentAt) await countSendOutcome(db, table, { template: String(before.template), sentAt: at.toISOString() }, 'sent');
     },
     async byMessageId(messageId) {
       const k = keys.sentMessage(messageId);

@@ -10,7 +10,13 @@ import * as root from '../shared/deps.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, metrics, middlewares, correlated } = observability('tend-email-events');
-const deps = { suppressions: root.suppressions(), engagement: root.engagement(), confirmations: root.confirmations(), reputation: root.reputation() };
+const deps = {
+  suppressions: root.suppressions(),
+  engagement: root.engagement(),
+  confirmations: root.confirmations(),
+  reputation: root.reputation(),
+  outcomes: root.sendOutcomes(),
+};
 // Read fresh after each bounce or complaint: no cache, the gauge must follow the counters.
 const pause = sendingPause(root.reputation(), pausePolicy(config.email), 0);
 

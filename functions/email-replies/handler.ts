@@ -1,11 +1,12 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { notAReply, recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
+import { systemClock } from '../core/clock.ts';
 import * as root from '../shared/deps.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, middlewares, correlated } = observability('tend-email-replies');
-const deps = { ledger: root.ledger(), engagement: root.engagement() };
+const deps = { ledger: root.ledger(), engagement: root.engagement(), outcomes: root.sendOutcomes(), now: () => systemClock.now() };
 
 /** Mail SES received at `email.replies.address` (a receipt rule's Lambda action): replies count as engagement. */
 export const handler = middy<unknown, unknown>()

@@ -22,6 +22,8 @@ import { config } from './config.ts';
 import { segmentSecretStore } from '../data/segment-secret.ts';
 import { heldSends, sendConfirmations, sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
+import { sendOutcomes as sendOutcomesRepo } from '../data/outcome-sends.ts';
+import { outcomeFiguresReader } from '../data/outcome-figures.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
 import { parseEnv } from './env.ts';
@@ -76,6 +78,10 @@ export const preferences = /* @__PURE__ */ lazy(() => preferenceRepo(documentCli
 export const cap = /* @__PURE__ */ lazy(() => frequencyCap(documentClient, table()));
 export const engagement = /* @__PURE__ */ lazy(() => engagementRepo(documentClient, table()));
 export const confirmations = /* @__PURE__ */ lazy(() => sendConfirmations(documentClient, table()));
+/** Sends' outcomes (opened, replied...) recorded once on the ledger and counted per template (issue 13). */
+export const sendOutcomes = /* @__PURE__ */ lazy(() => sendOutcomesRepo(documentClient, table()));
+/** The outcome figures of a period, from the month counters (GET /v1/metrics/outcomes). */
+export const outcomeFigures = /* @__PURE__ */ lazy(() => outcomeFiguresReader(documentClient, table()));
 export const held = /* @__PURE__ */ lazy(() => heldSends(documentClient, table()));
 export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
 

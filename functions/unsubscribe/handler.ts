@@ -9,7 +9,7 @@ import { observability } from '../shared/observability.ts';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 
 const { logger, middlewares, correlated } = observability('tend-unsubscribe');
-const deps = { clock: systemClock, preferences: root.preferences(), key: signingKey() };
+const deps = { clock: systemClock, preferences: root.preferences(), key: signingKey(), outcomes: root.sendOutcomes() };
 
 const product = config.product.name;
 const page = (statusCode: number, title: string, message: string, form?: { token: string }): HttpResult => ({

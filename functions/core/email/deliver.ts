@@ -204,7 +204,9 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   if (!template) throw new Error(`unknown template "${req.template}"`);
   const withYear = template.needs.includes('year');
   const days = emailUsage(loaded.usage, now, withYear);
-  const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category }, now);
+  const sendKey = `${req.runKey}#${req.step}#${address}`;
+  // The link names its send, so an unsubscribe through it counts towards the template (docs/metrics.md).
+  const links = await deps.unsubscribe.linksFor({ contact: address, accountId: account.id, category: req.category, sendKey }, now);
   // Rendered before the claim: a template error fails the step visibly and claims nothing.
   const rendered = template.render(
     templateContext({
@@ -220,7 +222,6 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
     }),
   );
 
-  const sendKey = `${req.runKey}#${req.step}#${address}`;
   const sendId = sendIdOf(account.id, sendKey);
   const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
   const at = now.toISOString();

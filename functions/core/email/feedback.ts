@@ -2,6 +2,7 @@ import * as z from '../zod.ts';
 import { dayOf } from '../clock.ts';
 import type { EngagementRepo, ReputationRepo, SendConfirmations, SuppressionList } from '../ports.ts';
 import { decodeTag } from './policy.ts';
+import type { EmailOutcome, SendOutcomes } from '../metrics/email-outcomes.ts';
 
 /**
  * SES sending events as EventBridge delivers them from the configuration set's event destination
@@ -46,6 +47,8 @@ export interface FeedbackDeps {
   engagement: EngagementRepo;
   confirmations: Pick<SendConfirmations, 'record'>;
   reputation: Pick<ReputationRepo, 'count'>;
+  /** Where the send's outcome is recorded for the per-template figures (docs/metrics.md). */
+  outcomes?: SendOutcomes;
 }
 
 export interface FeedbackResult {
@@ -103,6 +106,16 @@ export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, 
       suppressed.push(bare(r.emailAddress));
     }
   }
+  const outcome: EmailOutcome | undefined =
+    detail.eventType === 'Open'
+      ? 'opened'
+      : detail.eventType === 'Click'
+        ? 'clicked'
+        : kindOfCount === 'bounced' || kindOfCount === 'complained'
+          ? kindOfCount
+          : undefined;
+  // The ledger item of the message records it once, and that write counts it (a message Tend did not send finds none).
+  if (outcome && deps.outcomes) await deps.outcomes.record(detail.mail.messageId, outcome, at);
   const kind = detail.eventType === 'Open' ? 'opened' : detail.eventType === 'Click' ? 'clicked' : undefined;
   const account = detail.mail.tags?.account?.[0];
   if (kind && account) {

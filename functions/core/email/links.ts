@@ -2,7 +2,7 @@ import { signToken } from './token.ts';
 
 /** The unsubscribe links of one email: the https URL (List-Unsubscribe lists it first) and an optional mailto. */
 export interface UnsubscribeLinks {
-  linksFor(target: { contact: string; accountId: string; category: string }, now: Date): Promise<{ url: string; mailto?: string }>;
+  linksFor(target: { contact: string; accountId: string; category: string; sendKey?: string }, now: Date): Promise<{ url: string; mailto?: string }>;
 }
 
 export interface LinkOptions {

@@ -1,6 +1,7 @@
 import * as z from '../zod.ts';
 import { dayOf } from '../clock.ts';
 import type { EngagementRepo, SendLedger } from '../ports.ts';
+import type { SendOutcomes } from '../metrics/email-outcomes.ts';
 
 /**
  * What SES hands a Lambda receipt action (https://docs.aws.amazon.com/ses/latest/dg/receiving-email-notifications-contents.html):
@@ -66,7 +67,7 @@ export function notAReply(headers: readonly Header[], verdicts: { spam?: string;
  * A mail that answers nothing Tend sent is ignored.
  */
 export async function recordReply(
-  deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo },
+  deps: { ledger: Pick<SendLedger, 'byMessageId'>; engagement: EngagementRepo; outcomes?: SendOutcomes; now?: () => Date },
   headers: readonly Header[],
   verdicts?: { spam?: string; virus?: string },
 ): Promise<{ accountId: string; messageId: string } | undefined> {
@@ -75,6 +76,8 @@ export async function recordReply(
     const send = await deps.ledger.byMessageId!(messageId);
     if (!send) continue;
     await deps.engagement.record(send.accountId, dayOf(new Date(send.sentAt ?? send.claimedAt)), 'replied', messageId);
+    // Recorded once on the send, for its template's reply count.
+    await deps.outcomes?.record(messageId, 'replied', deps.now?.() ?? new Date());
     return { accountId: send.accountId, messageId };
   }
   return undefined;

@@ -13,6 +13,8 @@ export interface UnsubscribeClaims {
   category: string;
   /** Epoch seconds after which the link no longer works. */
   expires: number;
+  /** The send whose link it is (its ledger key), so the unsubscribe counts towards its template; absent on older links. */
+  sendKey?: string;
 }
 
 /** A token that does not verify: the unsubscribe route answers with its status and message and changes nothing. */
@@ -26,7 +28,9 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const sign = (key: string, payload: string) => createHmac('sha256', key).update(payload).digest();
 
 export function signToken(key: string, claims: UnsubscribeClaims): string {
-  const payload = b64url(JSON.stringify({ c: claims.contact, a: claims.accountId, k: claims.category, e: claims.expires }));
+  const payload = b64url(
+    JSON.stringify({ c: claims.contact, a: claims.accountId, k: claims.category, e: claims.expires, ...(claims.sendKey ? { s: claims.sendKey } : {}) }),
+  );
   return `${payload}.${b64url(sign(key, payload))}`;
 }
 
@@ -39,7 +43,7 @@ export function verifyToken(key: string, token: string | undefined, now: Date): 
   // Constant-time compare, so the signature cannot be guessed byte by byte.
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new TokenError('this unsubscribe link is not valid (it was changed or not issued by us)', 403);
-  let raw: { c?: unknown; a?: unknown; k?: unknown; e?: unknown };
+  let raw: { c?: unknown; a?: unknown; k?: unknown; e?: unknown; s?: unknown };
   try {
     raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof raw;
   } catch {
@@ -49,5 +53,5 @@ export function verifyToken(key: string, token: string | undefined, now: Date): 
     throw new TokenError('the unsubscribe link is malformed', 400);
   if (raw.e * 1000 < now.getTime())
     throw new TokenError('this unsubscribe link has expired: use the link in a more recent email, or reply to it and we will unsubscribe you', 410);
-  return { contact: raw.c, accountId: raw.a, category: raw.k, expires: raw.e };
+  return { contact: raw.c, accountId: raw.a, category: raw.k, expires: raw.e, ...(typeof raw.s === 'string' ? { sendKey: raw.s } : {}) };
 }

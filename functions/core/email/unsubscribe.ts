@@ -2,11 +2,14 @@ import type { Clock } from '../clock.ts';
 import type { PreferenceRepo } from '../ports.ts';
 import { optOutCategories } from './policy.ts';
 import { verifyToken, type UnsubscribeClaims } from './token.ts';
+import type { SendOutcomes } from '../metrics/email-outcomes.ts';
 
 export interface UnsubscribeDeps {
   clock: Clock;
   preferences: Pick<PreferenceRepo, 'optOut'>;
   key: () => Promise<string>;
+  /** Where the unsubscribe is recorded on the send the link came from, for its template's count. */
+  outcomes?: Pick<SendOutcomes, 'recordOnSend'>;
 }
 
 /** Checks a link's token without changing anything (the confirmation page); throws TokenError. */
@@ -19,6 +22,7 @@ export async function unsubscribe(deps: UnsubscribeDeps, token: string | undefin
   const claims = await checkUnsubscribe(deps, token);
   const categories = optOutCategories(claims.category);
   await deps.preferences.optOut(claims.accountId, claims.contact, categories, deps.clock.now());
+  if (claims.sendKey) await deps.outcomes?.recordOnSend(claims.accountId, claims.sendKey, 'unsubscribed', deps.clock.now());
   return { contact: claims.contact, categories };
 }
 
