@@ -11,7 +11,7 @@ import type { PlayAction, PlayStep } from './definition.ts';
 
 export interface ActionDeps extends DeliveryDeps {
   accounts: Pick<AccountRepo, 'setStage'>;
-  tasks: TaskRepo;
+  tasks: Pick<TaskRepo, 'create' | 'forAccount'>;
   events: EventPublisher;
   counters?: Counters;
 }
@@ -125,7 +125,8 @@ export async function perform(
         status: 'open' as const,
         dueAt: new Date(now.getTime() + action.task.dueDays * DAY_MS).toISOString(),
         createdAt: now.toISOString(),
-        owner: snapshot.account.csm?.email,
+        // The account's owner's queue, or the team's (`unassigned`) when it has none.
+        owner: snapshot.account.owner,
         play: ctx.play,
         step: ctx.step,
         executionName: ctx.executionName,
