@@ -1,6 +1,6 @@
 import { DAY_MS } from './clock.ts';
 import { FLAG_RULES } from './flags/rules.ts';
-import type { Account, CsmTask, RunRecord, StoredScore } from './types.ts';
+import type { Account, AccountNote, CsmTask, RunRecord, StoredScore } from './types.ts';
 
 /** The brief's account card (§8). */
 export interface AccountCard {
@@ -89,13 +89,25 @@ export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], accou
   }
 }
 
+/** A note as one short line of the card. */
+const oneLine = (text: string) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+};
+
 const PRIORITY_ORDER: AccountCard['priority'][] = ['low', 'medium', 'high', 'urgent'];
 
 /**
  * How soon the account needs a person: from its stage, health and renewal, raised by overdue open
  * tasks: an overdue urgent task makes it urgent, an overdue high one at least high, any other overdue task at least medium.
  */
-export function priorityOf(stage: AccountCard['stage'], score: StoredScore | undefined, account: Account, now: Date, tasks: CsmTask[] = []): AccountCard['priority'] {
+export function priorityOf(
+  stage: AccountCard['stage'],
+  score: StoredScore | undefined,
+  account: Account,
+  now: Date,
+  tasks: CsmTask[] = [],
+): AccountCard['priority'] {
   const renewal = daysUntil(account.renewalDate, now);
   const renewsSoon = renewal !== undefined && renewal >= 0 && renewal <= 30;
   let base: AccountCard['priority'];
@@ -122,6 +134,8 @@ export function accountCard(input: {
   runs: RunRecord[];
   /** The account's tasks: the earliest open one can be the next action, overdue ones raise the priority. */
   tasks?: CsmTask[];
+  /** Pinned notes lead the card's NOTES (the latest first). */
+  pinnedNotes?: AccountNote[];
   now: Date;
   thresholds: CardThresholds;
   onboardingPlay: string;
@@ -135,6 +149,7 @@ export function accountCard(input: {
     input.thresholds,
   );
   const notes = [
+    ...(input.pinnedNotes ?? []).map((n) => `pinned: ${oneLine(n.text)} (${n.author})`),
     ...Object.keys(score?.flags ?? {}).map((f) => FLAG_RULES[f]?.describe ?? f),
     ...(score?.driversDown ?? []).slice(0, 2).map((d) => d.text),
     ...(score ? [] : ['not scored yet']),

@@ -16,7 +16,7 @@ export const noteCreateSchema = /* @__PURE__ */ z.lazy(() =>
     pinned: z.optional(z.boolean()),
   }),
 );
-export const noteListQuerySchema = /* @__PURE__ */ z.lazy(() =>
+export const pageQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
     cursor: z.optional(z.string().check(z.maxLength(2000))),
