@@ -14,7 +14,7 @@ export interface OwnerDeps {
 }
 
 /** Attempts at taking a slot before an assignment gives up (leaving the account to the team's queue). */
-const MAX_RESERVE_ATTEMPTS = 8;
+const MAX_RESERVE_ATTEMPTS = 16;
 
 /** The CSM a value names: their id, or their email (any case); undefined when none does. */
 export function csmNamed(csms: readonly Csm[], value: string): Csm | undefined {
@@ -41,22 +41,20 @@ export function ruleFor(rules: readonly AssignmentRule[], segment: Segment): Ass
 const ruleKey = (rule: AssignmentRule) => fnv1a(`${rule.strategy}|${rule.pool.join(',')}`).toString(36);
 
 /**
- * The CSM a rule picks among those under their capacity: in turn from `turn` (round-robin), or
- * the one with the fewest accounts, the pool's order breaking ties. Pure: the caller reserves it.
+ * The CSMs a rule would pick, best first, among those under their capacity: in turn from `turn`
+ * (round-robin), or by fewest accounts, the pool's order breaking ties. Pure: the caller reserves one.
  */
-export function pickFromPool(rule: AssignmentRule, csms: readonly Csm[], counts: Record<string, number>, turn: number): string | undefined {
+export function candidatesFromPool(rule: AssignmentRule, csms: readonly Csm[], counts: Record<string, number>, turn: number): string[] {
   const capacityOf = (id: string) => csms.find((c) => c.id === id)?.capacity ?? Infinity;
   const open = (id: string) => (counts[id] ?? 0) < capacityOf(id);
-  if (rule.strategy === 'fewest-accounts') {
-    const candidates = rule.pool.filter(open);
-    return candidates.sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || rule.pool.indexOf(a) - rule.pool.indexOf(b))[0];
-  }
-  for (let i = 0; i < rule.pool.length; i++) {
-    const id = rule.pool[(turn - 1 + i) % rule.pool.length]!;
-    if (open(id)) return id;
-  }
-  return undefined;
+  if (rule.strategy === 'fewest-accounts')
+    return rule.pool.filter(open).sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || rule.pool.indexOf(a) - rule.pool.indexOf(b));
+  return rule.pool.map((_, i) => rule.pool[(turn - 1 + i) % rule.pool.length]!).filter(open);
 }
+
+/** The CSM a rule picks (the first candidate), or undefined when every one is at capacity. */
+export const pickFromPool = (rule: AssignmentRule, csms: readonly Csm[], counts: Record<string, number>, turn: number) =>
+  candidatesFromPool(rule, csms, counts, turn)[0];
 
 /**
  * The owner assignment gives a new account of this segment, or undefined (no rule, or every CSM
@@ -73,9 +71,17 @@ export async function assignOwner(deps: OwnerDeps, accountId: string, segment: S
   const turn = rule.strategy === 'round-robin' ? await deps.owners.nextTurn(ruleKey(rule)) : 1;
   for (let attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
     const counts = await deps.owners.counts();
-    const pick = pickFromPool(rule, deps.csms, counts, turn);
-    if (!pick) return undefined;
-    if (!(await deps.owners.reserve(pick, counts[pick] ?? 0))) continue;
+    const candidates = candidatesFromPool(rule, deps.csms, counts, turn);
+    if (candidates.length === 0) return undefined;
+    // A slot another create took since the read: the next candidate, before reading the counts again.
+    let pick: string | undefined;
+    for (const candidate of candidates) {
+      if (await deps.owners.reserve(candidate, counts[candidate] ?? 0)) {
+        pick = candidate;
+        break;
+      }
+    }
+    if (!pick) continue;
     if (await deps.owners.claim(accountId, pick, at)) return { owner: pick, reserved: true };
     // A concurrent create of the same account claimed first: its choice stands, this slot goes back.
     await deps.owners.release(pick);
