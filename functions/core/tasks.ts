@@ -1,5 +1,5 @@
 import * as z from './zod.ts';
-import { ConflictError, NotFoundError, TendError, ValidationError } from './errors.ts';
+import { NotFoundError, TendError, ValidationError } from './errors.ts';
 import { resolveOwner, type Csm } from './owners.ts';
 import type { TaskRepo } from './ports.ts';
 import type { CsmTask } from './types.ts';
