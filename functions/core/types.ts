@@ -152,6 +152,8 @@ export interface CsmTask {
   play: string;
   step: string;
   executionName: string;
+  /** The cycle of the run that created it (tasks from before it was kept have none). */
+  cycle?: string;
   snoozedUntil?: string;
   doneAt?: string;
   doneBy?: string;

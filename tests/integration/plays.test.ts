@@ -323,7 +323,7 @@ describe('built-in plays on the local runtime', () => {
     await advance(rt.clock.nowMs() + 1 * DAY);
     const again = await runOf('broken', 'save');
     expect(again.steps.review).toMatchObject({ outcome: 'done' });
-    expect(again.steps.watch).toMatchObject({ outcome: 'watching' });
+    expect(again.steps['review-check']).toMatchObject({ outcome: 'waiting' });
     expect(await mail('broken')).toEqual(['save-outreach']);
     expect((await rt.request('GET', '/v1/accounts/broken')).body?.tasks.filter((t: { title: string }) => t.title.startsWith('Urgent review'))).toHaveLength(1);
     // Retried again while it is live: refused, nothing started.

@@ -200,6 +200,23 @@ describe('owners, tasks and notes on the local runtime', () => {
     expect((await rt.request('GET', '/v1/csms/nobody/accounts')).status).toBe(404);
   });
 
+  it('owners from Segment group traits: traits.owner, an unknown one rejects that message alone', async () => {
+    const groupCall = (groupId: string, owner: string) => ({
+      type: 'group',
+      groupId,
+      userId: `u-${groupId}`,
+      messageId: `grp-${groupId}`,
+      timestamp: iso(rt.clock.nowMs()),
+      traits: { name: `${groupId} Inc`, email: `it@${groupId}.example`, owner },
+    });
+    const res = await rt.request('POST', '/v1/segment', { batch: [groupCall('seg-ok', 'alex@acme.example'), groupCall('seg-bad', 'nobody')] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body!.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected']);
+    expect(res.body!.results[1].reason).toMatch(/^traits\.owner: "nobody" is not a CSM/);
+    expect((await rt.request('GET', '/v1/accounts/seg-ok')).body!.account.owner).toBe('alex');
+    expect((await rt.request('GET', '/v1/accounts/seg-bad')).status).toBe(404);
+  });
+
   it('notes: created once per id, listed newest first, pinned on the card; a note over the limit is a 413 and writes nothing', async () => {
     const first = await rt.request('POST', '/v1/accounts/kept/notes', { noteId: 'n1', author: 'sam', text: 'Champion is leaving in May' });
     expect(first.status).toBe(201);

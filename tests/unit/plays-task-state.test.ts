@@ -104,6 +104,17 @@ describe("the save play's review check: waits for the CSM's task, then branches 
     expect([...w.tasks.values()].filter((t) => t.step === 'review-check')).toEqual([]);
   });
 
+  it("a retried run (a new execution of the same cycle) still sees the first execution's review", async () => {
+    const { w, run, review } = await save();
+    w.tasks.set(review.id, { ...review, status: 'done', doneAt: at(T0, 0, 1) });
+    const { cycle, executionName } = run();
+    expect(review.cycle).toBe(cycle);
+    expect(await runStep(w.deps, { play: 'save', accountId: 'acme', cycle, executionName: `${executionName}-r2`, step: 'review-check' })).toEqual({
+      route: 'next',
+    });
+    expect(run().steps['review-check']).toMatchObject({ outcome: 'done', detail: 'option 1: the review task done' });
+  });
+
   it('escalates when the review is not done within 3 days, once, however often the step is retried', async () => {
     const { w, step, run } = await save();
     let route = await step('review-check');

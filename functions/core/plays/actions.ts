@@ -65,6 +65,8 @@ export interface ActionContext {
   step: string;
   day: number;
   executionName: string;
+  /** The run's cycle, kept on its tasks so a retried run (a new execution) still finds them. */
+  cycle?: string;
   /** Distinguishes repeated action lists of one step (a watch's escalation). */
   label?: string;
 }
@@ -130,6 +132,7 @@ export async function perform(
         play: ctx.play,
         step: ctx.step,
         executionName: ctx.executionName,
+        ...(ctx.cycle ? { cycle: ctx.cycle } : {}),
       };
       const created = await deps.tasks.create(task);
       // Announced once, when created: a CRM or Slack rule on the bus picks it up.

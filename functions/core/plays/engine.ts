@@ -100,7 +100,10 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   const { snapshot } = loaded;
   // Only a step (or exit) whose conditions read tasks pays for the Query of the account's tasks.
   if (stepReadsTasks(play, step))
-    snapshot.runTasks = (await deps.tasks.forAccount(input.accountId)).filter((t) => t.play === play.id && t.executionName === input.executionName);
+    // This run's: its cycle (a retried run's new execution still sees the tasks of the first), else its execution for older tasks.
+    snapshot.runTasks = (await deps.tasks.forAccount(input.accountId)).filter(
+      (t) => t.play === play.id && (t.cycle ? t.cycle === input.cycle : t.executionName === input.executionName),
+    );
   const now = snapshot.now;
   await recordFirstValue(deps, snapshot.account, snapshot.usage, now);
   if (snapshot.account.status === 'churned') return exit(deps, input, 'churned');
@@ -110,7 +113,7 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
 
   const prior = run.steps?.[step.id];
   const due = run.schedule[scheduleKey(step.id)] ?? now.toISOString();
-  const ctx = { accountId: input.accountId, play: play.id, step: step.id, day: step.day, executionName: input.executionName };
+  const ctx = { accountId: input.accountId, play: play.id, step: step.id, day: step.day, executionName: input.executionName, cycle: input.cycle };
   const record = (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next: RunRecord['next'] = nextAfter(play, run.schedule, step.id)) =>
     deps.runs.stepDone(ref, step.id, { at: now.toISOString(), due, ...s }, next);
 
