@@ -72,7 +72,12 @@ export async function upsertAccount(
     // A new account without an owner gets one from the assignment rules (the same one on a replay).
     let reserved = false;
     if (!stored && !decision.account.owner && deps.owners && deps.assignment?.length) {
-      const assigned = await assignOwner({ owners: deps.owners, csms: deps.csms ?? [], assignment: deps.assignment }, input.id, decision.account.segment, now.toISOString());
+      const assigned = await assignOwner(
+        { owners: deps.owners, csms: deps.csms ?? [], assignment: deps.assignment },
+        input.id,
+        decision.account.segment,
+        now.toISOString(),
+      );
       if (assigned) {
         reserved = assigned.reserved;
         decision = decideAccountWrite(undefined, withOwner(deps, requested, assigned.owner), now, deps.segments);

@@ -270,7 +270,12 @@ export const configSchema = z
       config.assignment.forEach((rule, r) =>
         rule.pool.forEach((id, i) => {
           if (!csmIds.includes(id))
-            ctx.addIssue({ code: 'custom', path: ['assignment', r, 'pool', i], message: `unknown CSM "${id}"; csms: ${csmIds.join(', ') || 'none'}`, input: id });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['assignment', r, 'pool', i],
+              message: `unknown CSM "${id}"; csms: ${csmIds.join(', ') || 'none'}`,
+              input: id,
+            });
         }),
       );
       const known = [...new Set([...templateIds, ...Object.keys(config.templates)])];

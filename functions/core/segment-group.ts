@@ -37,7 +37,10 @@ export async function ingestGroup(deps: GroupDeps, call: GroupCall, now: Date): 
   if (wanted.kind === 'rejected') return { status: 'rejected', reason: wanted.reason };
   const owner = wanted.kind === 'upsert' ? wanted.input.owner : undefined;
   if (owner !== undefined && !csmNamed(deps.csms ?? [], owner))
-    return { status: 'rejected', reason: `traits.owner: "${owner}" is not a CSM of tend.config.ts (csms: ${(deps.csms ?? []).map((c) => c.id).join(', ') || 'none'})` };
+    return {
+      status: 'rejected',
+      reason: `traits.owner: "${owner}" is not a CSM of tend.config.ts (csms: ${(deps.csms ?? []).map((c) => c.id).join(', ') || 'none'})`,
+    };
   if (!call.user) return { status: 'rejected', reason: 'userId or anonymousId: required to tie a user to the account' };
 
   let account: GroupOutcome['account'];

@@ -37,9 +37,7 @@ export const taskCompleteSchema = /* @__PURE__ */ z.lazy(() =>
   z.optional(z.object({ outcome: z.optional(z.string().check(z.minLength(1), z.maxLength(TASK_TEXT_MAX))), by: z.optional(who()) })),
 );
 export const taskSnoozeSchema = /* @__PURE__ */ z.lazy(() => z.object({ until: z.union([dateTime(), z.iso.date()]), by: z.optional(who()) }));
-export const taskReassignSchema = /* @__PURE__ */ z.lazy(() =>
-  z.object({ owner: z.string().check(z.minLength(1), z.maxLength(254)), by: z.optional(who()) }),
-);
+export const taskReassignSchema = /* @__PURE__ */ z.lazy(() => z.object({ owner: z.string().check(z.minLength(1), z.maxLength(254)), by: z.optional(who()) }));
 export const taskCommentSchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     /** Your id for the comment: the same id again adds nothing (a retried request). Default: derived from author and text. */
@@ -94,7 +92,8 @@ function decode<T>(cursor: string, check: (v: unknown) => v is T): T {
   }
   throw badCursor();
 }
-const isOffset = (v: unknown): v is { offset: number } => !!v && typeof (v as { offset?: unknown }).offset === 'number' && (v as { offset: number }).offset >= 0;
+const isOffset = (v: unknown): v is { offset: number } =>
+  !!v && typeof (v as { offset?: unknown }).offset === 'number' && (v as { offset: number }).offset >= 0;
 const isQueueCursors = (v: unknown): v is Record<string, string | null> =>
   !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((c) => c === null || typeof c === 'string');
 

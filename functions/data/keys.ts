@@ -118,7 +118,10 @@ export const keys = {
   /** A CSM's open queue (gsi1): `TASKS#<owner>` or `TASKS#unassigned`. */
   taskQueue: (owner: string | undefined) => `TASKS#${owner ?? 'unassigned'}`,
   /** Done tasks leave the open queue for this one, newest first, so a queue Query reads no finished work. */
-  doneTaskIndex: (owner: string | undefined, doneAt: string, taskId: string) => ({ gsi1pk: `TASKSDONE#${owner ?? 'unassigned'}`, gsi1sk: `${doneAt}#${taskId}` }),
+  doneTaskIndex: (owner: string | undefined, doneAt: string, taskId: string) => ({
+    gsi1pk: `TASKSDONE#${owner ?? 'unassigned'}`,
+    gsi1sk: `${doneAt}#${taskId}`,
+  }),
   doneTaskQueue: (owner: string | undefined) => `TASKSDONE#${owner ?? 'unassigned'}`,
   /** One entry per account in its owner's book (its own partition, no index): written only when the owner changes. */
   bookEntry: (csm: string, accountId: string) => ({ pk: `BOOK#${csm}`, sk: accountId }),

@@ -87,7 +87,11 @@ export function ownerRepo(db: DynamoDBDocumentClient, table: string): OwnerRepo 
           ExclusiveStartKey: cursor ? decodeCursor(cursor, ['pk', 'sk'], ['pk', keys.book(csm)], `the book of "${csm}"`) : undefined,
         }),
       );
-      const accounts = await bookAccounts(db, table, (out.Items ?? []).map((i) => String(i.accountId)));
+      const accounts = await bookAccounts(
+        db,
+        table,
+        (out.Items ?? []).map((i) => String(i.accountId)),
+      );
       return { accounts: accounts.filter((a) => a.owner === csm), cursor: encodeCursor(out.LastEvaluatedKey) };
     },
   };
@@ -98,13 +102,14 @@ async function bookAccounts(db: DynamoDBDocumentClient, table: string, accountId
   if (accountIds.length === 0) return [];
   const names = ['id', 'name', 'owner', 'segment', 'arr', 'status', 'renewalDate', 'stage', 'plan'];
   const found: BookAccount[] = [];
-  let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined = {
-    [table]: {
-      Keys: accountIds.map((id) => keys.account(id)),
-      ProjectionExpression: names.map((_, i) => `#n${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
-    },
-  };
+  let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined =
+    {
+      [table]: {
+        Keys: accountIds.map((id) => keys.account(id)),
+        ProjectionExpression: names.map((_, i) => `#n${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
+      },
+    };
   while (request && Object.keys(request).length > 0) {
     const out = await db.send(new BatchGetCommand({ RequestItems: request }));
     found.push(...((out.Responses?.[table] ?? []) as BookAccount[]));

@@ -1,6 +1,7 @@
 import { ValidationError } from '../core/errors.ts';
 
-const bad = (what: string) => new ValidationError(`cursor: not a cursor this API returned for ${what}`, [{ field: 'cursor', message: 'not a cursor this API returned' }]);
+const bad = (what: string) =>
+  new ValidationError(`cursor: not a cursor this API returned for ${what}`, [{ field: 'cursor', message: 'not a cursor this API returned' }]);
 
 /** A page's LastEvaluatedKey as the opaque cursor the API hands out. */
 export const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);

@@ -115,7 +115,11 @@ describe("the card's next action and priority from the account's tasks", () => {
       [task({ dueAt: '2026-05-31T00:00:00.000Z', owner: undefined })],
       'task: Call the champion (medium, overdue since 2026-05-31, unassigned)',
     ],
-    ['a snoozed task is not the next action', [task({ dueAt: '2026-05-31T00:00:00.000Z', status: 'snoozed', snoozedUntil: '2026-06-10T00:00:00.000Z' })], 'onboarding step day-14 on 2026-06-03'],
+    [
+      'a snoozed task is not the next action',
+      [task({ dueAt: '2026-05-31T00:00:00.000Z', status: 'snoozed', snoozedUntil: '2026-06-10T00:00:00.000Z' })],
+      'onboarding step day-14 on 2026-06-03',
+    ],
     [
       'a snooze that has ended makes it open again',
       [task({ dueAt: '2026-05-31T00:00:00.000Z', status: 'snoozed', snoozedUntil: '2026-06-01T00:00:00.000Z' })],
@@ -132,7 +136,9 @@ describe("the card's next action and priority from the account's tasks", () => {
   });
 
   it('with no play running, an open task is the next action rather than the stage advice', () => {
-    expect(nextAction([], 'Adoption', account(), now, [task({ dueAt: '2026-07-01T00:00:00.000Z' })])).toBe('task: Call the champion (medium, due 2026-07-01, alex)');
+    expect(nextAction([], 'Adoption', account(), now, [task({ dueAt: '2026-07-01T00:00:00.000Z' })])).toBe(
+      'task: Call the champion (medium, due 2026-07-01, alex)',
+    );
   });
 
   const overdue = '2026-05-31T00:00:00.000Z';
@@ -143,7 +149,12 @@ describe("the card's next action and priority from the account's tasks", () => {
     ['an overdue low task makes it at least medium', 'Adoption', [task({ priority: 'low', dueAt: overdue })], 'medium'],
     ['an urgent task not yet due changes nothing', 'Adoption', [task({ priority: 'urgent' })], 'low'],
     ['an overdue urgent task done changes nothing', 'Adoption', [task({ priority: 'urgent', dueAt: overdue, status: 'done' })], 'low'],
-    ['an overdue urgent task snoozed changes nothing', 'Adoption', [task({ priority: 'urgent', dueAt: overdue, status: 'snoozed', snoozedUntil: '2026-06-09T00:00:00.000Z' })], 'low'],
+    [
+      'an overdue urgent task snoozed changes nothing',
+      'Adoption',
+      [task({ priority: 'urgent', dueAt: overdue, status: 'snoozed', snoozedUntil: '2026-06-09T00:00:00.000Z' })],
+      'low',
+    ],
     ['never lowers the stage: at risk stays high', 'At-Risk', [task({ priority: 'low', dueAt: overdue })], 'high'],
   ] as const)('%s', (_, stage, tasks, expected) => {
     expect(priorityOf(stage, score({ score: 50 }), account(), now, [...tasks])).toBe(expected);
@@ -154,7 +165,17 @@ describe("the card's next action and priority from the account's tasks", () => {
       account: account(),
       score: score(),
       runs: [],
-      pinnedNotes: [{ id: 'n', accountId: 'acme', author: 'sam', text: 'Champion\nleaves in May', pinned: true, createdAt: '2026-05-01T00:00:00Z', at: '2026-05-01T00:00:00Z' }],
+      pinnedNotes: [
+        {
+          id: 'n',
+          accountId: 'acme',
+          author: 'sam',
+          text: 'Champion\nleaves in May',
+          pinned: true,
+          createdAt: '2026-05-01T00:00:00Z',
+          at: '2026-05-01T00:00:00Z',
+        },
+      ],
       now,
       thresholds,
       onboardingPlay: 'onboarding',

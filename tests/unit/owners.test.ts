@@ -60,9 +60,15 @@ describe('owners', () => {
       removeFromBook: async () => undefined,
       book: async () => ({ accounts: [] }),
     };
-    expect(await assignOwner({ owners: repo, csms, assignment: [rr] }, 'acme', 'tech-touch', '2026-01-01T00:00:00Z')).toEqual({ owner: 'kim', reserved: false });
+    expect(await assignOwner({ owners: repo, csms, assignment: [rr] }, 'acme', 'tech-touch', '2026-01-01T00:00:00Z')).toEqual({
+      owner: 'kim',
+      reserved: false,
+    });
     expect(calls).toEqual(['reserve alex', 'claim alex', 'release alex']);
-    expect(await assignOwner({ owners: repo, csms, assignment: [rr] }, 'acme', 'tech-touch', '2026-01-01T00:00:00Z')).toEqual({ owner: 'kim', reserved: false });
+    expect(await assignOwner({ owners: repo, csms, assignment: [rr] }, 'acme', 'tech-touch', '2026-01-01T00:00:00Z')).toEqual({
+      owner: 'kim',
+      reserved: false,
+    });
     expect(calls).toHaveLength(3);
   });
 
