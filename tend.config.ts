@@ -30,6 +30,13 @@ export default defineConfig({
   segments: { highTouchArr: 50_000, mediumTouchArr: 10_000 },
   // "First value": the onboarding milestone; nudges stop once it is reached.
   milestones: { firstValue: { activeUsers: 3, features: 2 } },
+  // Your CSMs: an account's `owner` names one (POST /v1/accounts `owner`, an `Owner` column, traits.owner).
+  csms: [
+    { id: 'alex', name: 'Alex Martin', email: 'alex@acme.example' },
+    { id: 'sam', name: 'Sam Lee', email: 'sam@acme.example', capacity: 40 },
+  ],
+  // Who owns a new account that arrives without an owner (docs/api.md, "Owners, tasks and notes"):
+  // assignment: [{ segments: ['high-touch', 'medium-touch'], pool: ['alex', 'sam'], strategy: 'fewest-accounts' }],
   // The built-in plays (onboarding, renewal, save, adoption, expansion, advocacy, re-engagement;
   // see docs/plays.md) all run. Turn one off with `false`, or replace it by giving it in full.
   plays: {

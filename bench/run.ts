@@ -6,6 +6,7 @@
  * 3. Each play's typical run: state transitions and Lambda calls, and its cost per 1,000 accounts.
  * 4. The portfolio reviews (GET /v1/renewals, GET /v1/changes): requests and read units (bench/reviews.ts).
  * 5. The outcome counters: write units per counted transition, reads of a period's figures (bench/outcomes-cost.ts).
+ * 6. Owners, tasks and notes: requests and units per account write, with and without an owner change (bench/owners-cost.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -20,6 +21,7 @@ import { templatesBench } from './templates.ts';
 import { reviewsBench } from './reviews.ts';
 import { revenueCostBench } from './revenue-cost.ts';
 import { outcomesCostBench } from './outcomes-cost.ts';
+import { ownersCostBench } from './owners-cost.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -102,5 +104,6 @@ const sections: [string, () => unknown][] = [
   ['templates', templatesBench],
   ['revenue', revenueCostBench],
   ['outcomes', outcomesCostBench],
+  ['owners', ownersCostBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

@@ -12,8 +12,10 @@ const ACCOUNT_ALIASES: Record<string, string[]> = {
   paymentStatus: ['paymentstatus', 'payment'],
   strategicImportance: ['strategicimportance', 'importance'],
   segment: ['segment', 'touchmodel', 'coveragemodel'],
-  'csm.name': ['csm', 'csmname', 'owner', 'ownername', 'accountowner'],
+  'csm.name': ['csm', 'csmname', 'ownername', 'accountowner'],
   'csm.email': ['csmemail', 'owneremail'],
+  /** A CSM id (or email) of tend.config.ts `csms`: the account's owner. */
+  owner: ['owner', 'ownerid', 'csmid'],
   'primaryContact.email': ['email', 'contactemail', 'primarycontactemail', 'primaryemail'],
   'primaryContact.name': ['contactname', 'primarycontactname', 'primarycontact'],
   'primaryContact.role': ['contactrole', 'primarycontactrole'],

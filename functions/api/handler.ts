@@ -8,6 +8,7 @@ import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../c
 import { idSchema } from '../core/schemas.ts';
 import { playRoutes } from './play-routes.ts';
 import { emailRoutes } from './email-routes.ts';
+import { taskRoutes } from './task-routes.ts';
 import { pausePolicy } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
@@ -47,6 +48,10 @@ const deps = {
   catalog: root.catalog(),
   scoreFacts: root.scoreFacts(),
   modelFor: modelResolver(config.scoreModel),
+  owners: root.owners(),
+  notes: root.notes(),
+  csms: config.csms,
+  assignment: config.assignment,
 };
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;
@@ -115,9 +120,24 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   },
   'GET /v1/accounts/{id}/card': async (event) => {
     const id = accountIdOf(event);
-    const [account, score, runs] = await Promise.all([deps.accounts.get(id), deps.scores.get(id), deps.runs.forAccount(id)]);
+    const [account, score, runs, tasks, notes] = await Promise.all([
+      deps.accounts.get(id),
+      deps.scores.get(id),
+      deps.runs.forAccount(id),
+      deps.tasks.forAccount(id),
+      deps.notes.list(id, { limit: 20 }),
+    ]);
     if (!account) throw new NotFoundError(`account "${id}" not found`);
-    const card = accountCard({ account, score, runs, now: deps.clock.now(), thresholds: cardThresholds, onboardingPlay: ONBOARDING });
+    const card = accountCard({
+      account,
+      score,
+      runs,
+      tasks,
+      pinnedNotes: notes.notes.filter((n) => n.pinned),
+      now: deps.clock.now(),
+      thresholds: cardThresholds,
+      onboardingPlay: ONBOARDING,
+    });
     const text = event.queryStringParameters?.format === 'text' || /^text\/plain/i.test(event.headers?.accept ?? '');
     return text ? { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: cardText(card) } : json(200, card);
   },
@@ -143,6 +163,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
   ...playRoutes(deps),
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
+  // Owners, the task queue and notes (issue 14).
+  ...taskRoutes({ ...deps, maxBodyBytes: config.api.maxBodyBytes }),
 };
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */

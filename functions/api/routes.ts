@@ -8,6 +8,8 @@ import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
 import { renewalOutcomeSchema } from '../core/renewals.ts';
+import { taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassignSchema, taskSnoozeSchema } from '../core/tasks.ts';
+import { noteCreateSchema, pageQuerySchema } from '../core/notes.ts';
 
 /**
  * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because
@@ -198,6 +200,91 @@ export const ROUTES = {
     summary: "Resume paused sending for `hours` (1-168, default 24) whatever the rates, recorded with `by` (default: the key's id), or `cancel-resume`",
     body: pauseActionSchema,
     ok: { 200: 'the pause as it is now, with the override set (null after cancel-resume)' },
+  },
+  // Owners, the task queue and notes (issue 14; docs/api.md "Owners, tasks and notes", functions/api/task-routes.ts).
+  'GET /v1/csms': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'The CSMs of tend.config.ts (`csms`) with the number of accounts each owns',
+    ok: { 200: '{ csms: [{ id, name, email, slackUserId?, capacity?, accounts }] }' },
+  },
+  'GET /v1/csms/{id}/accounts': {
+    auth: 'read',
+    serve: 'api',
+    summary: "A CSM's book of business, a page at a time (limit, cursor)",
+    query: pageQuerySchema,
+    ok: { 200: '{ csm, accounts: [{ id, name, segment, status, arr?, renewalDate?, stage?, plan?, owner }], cursor? }' },
+    errors: { 404: 'no such CSM' },
+  },
+  'GET /v1/tasks': {
+    auth: 'read',
+    serve: 'api',
+    summary:
+      'CSM tasks across accounts: filter by owner, status, dueBefore, overdue, priority, play or accountId; sort by due (default) or priority; a page at a time',
+    query: taskListQuerySchema,
+    ok: { 200: '{ tasks: [task with `overdue`], cursor? }' },
+  },
+  'POST /v1/tasks/{accountId}/{taskId}/complete': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Complete an open or snoozed task, with an optional outcome note and who did it ({ outcome?, by? })',
+    body: taskCompleteSchema,
+    ok: { 200: 'the task, done' },
+    errors: { 404: 'no such task on that account', 409: '`TaskAlreadyDone`: the task was completed before' },
+  },
+  'POST /v1/tasks/{accountId}/{taskId}/snooze': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Snooze a task until a future date ({ until }); it is open again from then',
+    body: taskSnoozeSchema,
+    ok: { 200: 'the task, snoozed' },
+    errors: { 404: 'no such task on that account', 409: '`TaskAlreadyDone`: a done task is not snoozed' },
+  },
+  'POST /v1/tasks/{accountId}/{taskId}/reassign': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: "Move a task to another CSM's queue ({ owner }: a CSM id or email, or `unassigned`)",
+    body: taskReassignSchema,
+    ok: { 200: 'the task in its new queue' },
+    errors: { 404: 'no such task on that account', 409: '`TaskAlreadyDone`: a done task stays where it is' },
+  },
+  'POST /v1/tasks/{accountId}/{taskId}/comments': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Comment on a task ({ id?, author, text }); the same comment id again adds nothing',
+    body: taskCommentSchema,
+    ok: { 200: '{ added, task }' },
+    errors: { 404: 'no such task on that account' },
+  },
+  'POST /v1/accounts/{id}/notes': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Add a note to an account ({ noteId?, author, text, pinned? }); text up to 8192 bytes; once per noteId or Idempotency-Key',
+    body: noteCreateSchema,
+    ok: { 201: 'the note, created', 200: 'the note an earlier request with the same id created' },
+    errors: { 404: 'no such account', 413: '`NoteTooLarge`: text above 8192 bytes (UTF-8)' },
+  },
+  'GET /v1/accounts/{id}/notes': {
+    auth: 'read',
+    serve: 'api',
+    summary: "The account's notes, newest first (limit, cursor)",
+    query: pageQuerySchema,
+    ok: { 200: '{ notes, cursor? }' },
+    errors: { 404: 'no such account' },
+  },
+  'POST /v1/accounts/{id}/notes/{noteId}/pin': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Pin a note: pinned notes are shown on the account card',
+    ok: { 200: 'the note' },
+    errors: { 404: 'no such note on that account' },
+  },
+  'POST /v1/accounts/{id}/notes/{noteId}/unpin': {
+    auth: 'ingest',
+    serve: 'api',
+    summary: 'Unpin a note',
+    ok: { 200: 'the note' },
+    errors: { 404: 'no such note on that account' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

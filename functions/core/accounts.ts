@@ -2,7 +2,8 @@ import type { Clock } from './clock.ts';
 import type { TendConfig } from './config.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { dayOf } from './clock.ts';
-import type { AccountRepo, EventPublisher, RevenueRepo, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
+import type { AccountRepo, EventPublisher, OwnerRepo, RevenueRepo, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
+import { assignOwner, csmNamed, resolveOwner, type AssignmentRule, type Csm } from './owners.ts';
 import { originPoints, revenuePointOf, type RevenueSource } from './revenue-history.ts';
 import type { Account, AccountUpsert } from './types.ts';
 import { FLAG_RULES } from './flags/rules.ts';
@@ -16,6 +17,10 @@ export interface AccountDeps {
   revenue: RevenueRepo;
   events: EventPublisher;
   segments: TendConfig['segments'];
+  /** Owners (functions/core/owners.ts): without them an `owner` is refused and no account is assigned one. */
+  owners?: OwnerRepo;
+  csms?: readonly Csm[];
+  assignment?: readonly AssignmentRule[];
 }
 
 /** Where an upsert comes from, for its revenue history point (the API's body says `api` or `import`). */
@@ -58,10 +63,32 @@ export async function upsertAccount(
     ]);
   const effectiveAt = origin.effectiveAt ?? effectiveDate;
   const effective = effectiveAt ? new Date(effectiveAt) : undefined;
+  // An unknown owner is refused before anything is read or written; a known one is kept as its id.
+  const requested = input.owner === undefined ? input : withOwner(deps, input, resolveOwner(deps.csms ?? [], input.owner));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const stored = await deps.accounts.read(input.id);
-    const decision = decideAccountWrite(stored?.account, input, now, deps.segments);
+    let decision = decideAccountWrite(stored?.account, requested, now, deps.segments);
+    // A new account without an owner gets one from the assignment rules (the same one on a replay).
+    let reserved = false;
+    if (!stored && !decision.account.owner && deps.owners && deps.assignment?.length) {
+      const assigned = await assignOwner(
+        { owners: deps.owners, csms: deps.csms ?? [], assignment: deps.assignment },
+        input.id,
+        decision.account.segment,
+        now.toISOString(),
+      );
+      if (assigned) {
+        reserved = assigned.reserved;
+        decision = decideAccountWrite(undefined, withOwner(deps, requested, assigned.owner), now, deps.segments);
+      }
+    }
+    // The book moves only with the owner: an account whose owner stays costs nothing more here.
+    const from = stored?.account.owner;
+    const to = decision.write ? decision.account.owner : from;
+    // The new book entry first, the old one gone after the write: a move cut short leaves an entry
+    // the book listing leaves out (its account names another owner), never an account missing from its owner's book.
+    if (to && to !== from) await deps.owners?.addToBook(to, input.id, now.toISOString(), reserved);
     if (decision.write) {
       const origins = stored && !stored.lastPoint ? originPoints(stored.account) : [];
       const point = revenuePointOf(stored?.account, decision.account, stored?.lastPoint ?? origins.at(-1), {
@@ -76,6 +103,7 @@ export async function upsertAccount(
       if (point && origins.length) await deps.revenue.record(origins);
       if (!(await deps.accounts.write(input.id, decision.write, stored?.rev, point ?? undefined))) continue;
       if (point) await deps.revenue.record(stored?.lastPoint ? [stored.lastPoint, point] : [point]);
+      if (from && from !== to) await deps.owners?.removeFromBook(from, input.id);
     }
     const { account } = decision;
     if (decision.announce) {
@@ -88,6 +116,12 @@ export async function upsertAccount(
     return { outcome: decision.outcome, account };
   }
   throw new ConflictError(`account "${input.id}" changed ${MAX_ATTEMPTS} times while this request was writing it; send it again`);
+}
+
+/** The request with its owner, and (unless it names one) the owner as the account's `csm`, who signs its high-touch emails. */
+function withOwner(deps: Pick<AccountDeps, 'csms'>, input: Omit<AccountUpsert, 'effectiveDate' | 'source'>, owner: string) {
+  const csm = csmNamed(deps.csms ?? [], owner);
+  return { ...input, owner, ...(input.csm || !csm ? {} : { csm: { name: csm.name, email: csm.email } }) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DAY_MS } from './clock.ts';
 import { FLAG_RULES } from './flags/rules.ts';
-import type { Account, RunRecord, StoredScore } from './types.ts';
+import type { Account, AccountNote, CsmTask, RunRecord, StoredScore } from './types.ts';
 
 /** The brief's account card (§8). */
 export interface AccountCard {
@@ -57,12 +57,21 @@ export function stageOf(
   return 'Adoption';
 }
 
+/** The card reads an open task's status as of now (a snoozed task whose date passed is open again). */
+const openNow = (t: CsmTask, now: Date) => t.status === 'open' || (t.status === 'snoozed' && (!t.snoozedUntil || Date.parse(t.snoozedUntil) <= now.getTime()));
+
 /**
- * What happens next for the account: the soonest next step of its live plays (from the run
- * records), else what its stage calls for. The one place that reads run records for the card.
+ * What happens next for the account: the earliest of its open tasks (a snoozed one waits) and
+ * the next steps of its live plays (from the run records); else what its stage calls for. The one
+ * place that reads run records and tasks for the card.
  */
-export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], account: Account, now: Date): string {
+export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], account: Account, now: Date, tasks: CsmTask[] = []): string {
   const next = runs.filter((r) => (r.status === 'running' || r.status === 'paused') && r.next).sort((a, b) => a.next!.at.localeCompare(b.next!.at))[0];
+  const task = tasks.filter((t) => openNow(t, now)).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id))[0];
+  if (task && (!next || task.dueAt <= next.next!.at)) {
+    const overdue = Date.parse(task.dueAt) < now.getTime();
+    return `task: ${task.title} (${task.priority}, ${overdue ? 'overdue since' : 'due'} ${task.dueAt.slice(0, 10)}${task.owner ? `, ${task.owner}` : ', unassigned'})`;
+  }
   if (next) return `${next.play} step ${next.next!.step} on ${next.next!.at.slice(0, 10)}${next.status === 'paused' ? ' (paused)' : ''}`;
   switch (stage) {
     case 'At-Risk':
@@ -80,12 +89,34 @@ export function nextAction(runs: RunRecord[], stage: AccountCard['stage'], accou
   }
 }
 
-export function priorityOf(stage: AccountCard['stage'], score: StoredScore | undefined, account: Account, now: Date): AccountCard['priority'] {
+/** A note as one short line of the card. */
+const oneLine = (text: string) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+};
+
+const PRIORITY_ORDER: AccountCard['priority'][] = ['low', 'medium', 'high', 'urgent'];
+
+/**
+ * How soon the account needs a person: from its stage, health and renewal, raised by overdue open
+ * tasks: an overdue urgent task makes it urgent, an overdue high one at least high, any other overdue task at least medium.
+ */
+export function priorityOf(
+  stage: AccountCard['stage'],
+  score: StoredScore | undefined,
+  account: Account,
+  now: Date,
+  tasks: CsmTask[] = [],
+): AccountCard['priority'] {
   const renewal = daysUntil(account.renewalDate, now);
   const renewsSoon = renewal !== undefined && renewal >= 0 && renewal <= 30;
-  if (stage === 'At-Risk') return renewsSoon || (score?.score ?? 100) < 30 || account.paymentStatus === 'failed' ? 'urgent' : 'high';
-  if (renewsSoon || score?.tier === 'yellow' || stage === 'Expansion') return 'medium';
-  return 'low';
+  let base: AccountCard['priority'];
+  if (stage === 'At-Risk') base = renewsSoon || (score?.score ?? 100) < 30 || account.paymentStatus === 'failed' ? 'urgent' : 'high';
+  else if (renewsSoon || score?.tier === 'yellow' || stage === 'Expansion') base = 'medium';
+  else base = 'low';
+  const overdue = tasks.filter((t) => openNow(t, now) && Date.parse(t.dueAt) < now.getTime());
+  const raised = overdue.map((t): AccountCard['priority'] => (t.priority === 'urgent' ? 'urgent' : t.priority === 'high' ? 'high' : 'medium'));
+  return [base, ...raised].reduce((a, b) => (PRIORITY_ORDER.indexOf(b) > PRIORITY_ORDER.indexOf(a) ? b : a));
 }
 
 /** The last time Tend reached the account: the latest step in which a play sent an email. */
@@ -101,11 +132,15 @@ export function accountCard(input: {
   account: Account;
   score: StoredScore | undefined;
   runs: RunRecord[];
+  /** The account's tasks: the earliest open one can be the next action, overdue ones raise the priority. */
+  tasks?: CsmTask[];
+  /** Pinned notes lead the card's NOTES (the latest first). */
+  pinnedNotes?: AccountNote[];
   now: Date;
   thresholds: CardThresholds;
   onboardingPlay: string;
 }): AccountCard {
-  const { account, score, runs, now } = input;
+  const { account, score, runs, now, tasks = [] } = input;
   const stage = stageOf(
     account,
     score,
@@ -114,6 +149,7 @@ export function accountCard(input: {
     input.thresholds,
   );
   const notes = [
+    ...(input.pinnedNotes ?? []).map((n) => `pinned: ${oneLine(n.text)} (${n.author})`),
     ...Object.keys(score?.flags ?? {}).map((f) => FLAG_RULES[f]?.describe ?? f),
     ...(score?.driversDown ?? []).slice(0, 2).map((d) => d.text),
     ...(score ? [] : ['not scored yet']),
@@ -124,8 +160,8 @@ export function accountCard(input: {
     healthScore: { score: score?.score ?? null, tier: score?.tier ?? null, color: score?.color ?? null },
     stage,
     lastContact: lastContactOf(runs),
-    nextAction: nextAction(runs, stage, account, now),
-    priority: priorityOf(stage, score, account, now),
+    nextAction: nextAction(runs, stage, account, now, tasks),
+    priority: priorityOf(stage, score, account, now, tasks),
     notes,
   };
 }

@@ -102,6 +102,23 @@ function emailActions(node: unknown, path: PropertyKey[]): { path: PropertyKey[]
   );
 }
 
+/** One CSM: `id` is what an account's `owner` names; `capacity` caps the accounts assignment gives them. */
+export const csmSchema = z.object({
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits and . _ - (at most 64)')),
+  name: nonEmpty().check(z.maxLength(200)),
+  email: z.email(),
+  /** Slack member id (U... or W...), for alerts sent to the person. */
+  slackUserId: z.optional(z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack member id such as U024BE7LH'))),
+  /** Most accounts assignment rules give this CSM. */
+  capacity: z.optional(z.int().check(z.positive())),
+});
+
+const assignmentRuleSchema = z.object({
+  segments: z.optional(z.array(z.enum(['high-touch', 'medium-touch', 'tech-touch'])).check(z.minLength(1))),
+  pool: z.array(z.string()).check(z.minLength(1)),
+  strategy: z._default(z.enum(['round-robin', 'fewest-accounts']), 'round-robin'),
+});
+
 export const configSchema = z
   .object({
     product: z.object({
@@ -229,6 +246,14 @@ export const configSchema = z
       { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
     ),
     email: emailConfigSchema,
+    /** The CSMs who own accounts (docs/api.md, "Owners and tasks"): an account's `owner` is one of these ids. */
+    csms: z._default(z.array(csmSchema), []),
+    /**
+     * Who owns a new account that arrives without an owner: the first rule whose `segments` include
+     * the account's (a rule without `segments` matches any) picks from its `pool`, in turn
+     * (`round-robin`) or the CSM with the fewest accounts (`fewest-accounts`); a CSM at `capacity` is passed over.
+     */
+    assignment: z._default(z.array(assignmentRuleSchema), []),
     /** Email templates: yours, and your words for built-in ones (docs/email.md). */
     templates: z._default(
       z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -')), templateSchema),
@@ -238,6 +263,21 @@ export const configSchema = z
   .check(
     // Plays may send the built-in templates and those of `templates`.
     z.superRefine((config, ctx) => {
+      const csmIds = config.csms.map((c) => c.id);
+      config.csms.forEach((c, i) => {
+        if (csmIds.indexOf(c.id) !== i) ctx.addIssue({ code: 'custom', path: ['csms', i, 'id'], message: `duplicate CSM id "${c.id}"`, input: c.id });
+      });
+      config.assignment.forEach((rule, r) =>
+        rule.pool.forEach((id, i) => {
+          if (!csmIds.includes(id))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['assignment', r, 'pool', i],
+              message: `unknown CSM "${id}"; csms: ${csmIds.join(', ') || 'none'}`,
+              input: id,
+            });
+        }),
+      );
       const known = [...new Set([...templateIds, ...Object.keys(config.templates)])];
       for (const [id, play] of Object.entries(config.plays)) {
         for (const action of emailActions(play.steps, ['plays', id, 'steps'])) {

@@ -7,6 +7,8 @@ import type {
   RunStatus,
   RunStep,
   CsmTask,
+  TaskComment,
+  AccountNote,
   SendRecord,
   UsageEvent,
   Survey,
@@ -144,6 +146,58 @@ export interface TaskRepo {
   /** Idempotent on the task id: false when it existed already. */
   create(task: CsmTask): Promise<boolean>;
   forAccount(accountId: string): Promise<CsmTask[]>;
+  get(accountId: string, taskId: string): Promise<CsmTask | undefined>;
+  /** Marks an open or snoozed task done, once: `already-done` when it was done before (functions/data/tasks.ts). */
+  complete(accountId: string, taskId: string, done: { at: string; by?: string; outcome?: string }): Promise<'completed' | 'already-done' | 'not-found'>;
+  /** Snoozes a task that is not done; false when it is done (or gone). */
+  snooze(accountId: string, taskId: string, until: string): Promise<boolean>;
+  /** Moves a task that is not done to another owner's queue; false when it is done (or gone). */
+  reassign(accountId: string, taskId: string, owner: string | undefined): Promise<boolean>;
+  /** Adds a comment once per comment id; false when that id was already added. */
+  comment(accountId: string, taskId: string, comment: TaskComment): Promise<boolean>;
+  /** One page of an owner's open queue (or done list), due soonest (done: newest) first; one Query. */
+  queue(
+    owner: string | undefined,
+    options: { done: boolean; dueBefore?: string; limit: number; cursor?: string },
+  ): Promise<{ tasks: CsmTask[]; cursor?: string }>;
+  /** The queue cursor that resumes right after this task (a listing merged over several queues stops mid-page). */
+  cursorAfter(task: CsmTask, done: boolean): string;
+}
+
+export type BookAccount = Pick<Account, 'id' | 'name' | 'segment' | 'status'> & Partial<Pick<Account, 'arr' | 'renewalDate' | 'stage' | 'plan' | 'owner'>>;
+
+/** Account owners: the CSMs' books, their account counts and the assignment's counters (functions/data/owners.ts). */
+export interface OwnerRepo {
+  /** The owner an earlier attempt's assignment chose for this account, if any. */
+  claimed(accountId: string): Promise<string | undefined>;
+  /** Records the chosen owner unless one was recorded first: false when it lost. */
+  claim(accountId: string, owner: string, at: string): Promise<boolean>;
+  /** Accounts per CSM. */
+  counts(): Promise<Record<string, number>>;
+  /** Takes one account slot of a CSM if they still have `seen` accounts (a race lost is false). */
+  reserve(csm: string, seen: number): Promise<boolean>;
+  /** Gives back a slot `reserve` took. */
+  release(csm: string): Promise<void>;
+  /** The next turn (1, 2, ...) of a round-robin rule. */
+  nextTurn(rule: string): Promise<number>;
+  /** Puts the account in the CSM's book; counts it unless `counted` (assignment reserved the slot). */
+  addToBook(csm: string, accountId: string, at: string, counted: boolean): Promise<void>;
+  removeFromBook(csm: string, accountId: string): Promise<void>;
+  /**
+   * One page of a CSM's book: one Query of the book, one BatchGetItem of its accounts (a few
+   * fields); an entry whose account has another owner now (a move cut short) is left out.
+   */
+  book(csm: string, options: { limit: number; cursor?: string }): Promise<{ accounts: BookAccount[]; cursor?: string }>;
+}
+
+/** Notes on an account (functions/data/notes.ts). */
+export interface NoteRepo {
+  /** Creates the note once per note id: a replay answers with the note the first call created. */
+  create(note: AccountNote): Promise<{ note: AccountNote; created: boolean }>;
+  get(accountId: string, noteId: string): Promise<AccountNote | undefined>;
+  /** Newest first, one Query a page. */
+  list(accountId: string, options: { limit: number; cursor?: string }): Promise<{ notes: AccountNote[]; cursor?: string }>;
+  setPinned(accountId: string, noteId: string, pinned: boolean, at: string): Promise<AccountNote | undefined>;
 }
 
 /** What Tend counts (CloudWatch metrics on AWS, docs/observability.md): the business side of its health. */

@@ -55,6 +55,8 @@ export const accountUpsertSchema = /* @__PURE__ */ z.lazy(() =>
     segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch', 'auto'])),
     /** The account's owner on your side; the email is optional (an import often has the name only). */
     csm: z.optional(z.object({ name: text(200), email: z.optional(emailSchema) })),
+    /** The CSM who owns the account: an id (or the email) of `csms` in tend.config.ts; an unknown one is a 400. */
+    owner: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
     /** The account's time zone, for contacts without their own. */
     timezone: z.optional(timeZone()),
     primaryContact: contactSchema,

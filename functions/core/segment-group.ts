@@ -2,6 +2,7 @@ import { upsertChangesNothing } from './account-diff.ts';
 import { upsertAccount, type AccountDeps } from './accounts.ts';
 import type { EventClaims, UserLinks } from './ports.ts';
 import { accountFromTraits } from './segment-traits.ts';
+import { csmNamed } from './owners.ts';
 
 export type GroupDeps = AccountDeps & { claims: EventClaims; links: UserLinks };
 
@@ -34,6 +35,12 @@ export async function ingestGroup(deps: GroupDeps, call: GroupCall, now: Date): 
   const traits = !stored && call.traits && call.traits.email == null && call.newAccountEmail ? { ...call.traits, email: call.newAccountEmail } : call.traits;
   const wanted = accountFromTraits(call.groupId, traits, stored);
   if (wanted.kind === 'rejected') return { status: 'rejected', reason: wanted.reason };
+  const owner = wanted.kind === 'upsert' ? wanted.input.owner : undefined;
+  if (owner !== undefined && !csmNamed(deps.csms ?? [], owner))
+    return {
+      status: 'rejected',
+      reason: `traits.owner: "${owner}" is not a CSM of tend.config.ts (csms: ${(deps.csms ?? []).map((c) => c.id).join(', ') || 'none'})`,
+    };
   if (!call.user) return { status: 'rejected', reason: 'userId or anonymousId: required to tie a user to the account' };
 
   let account: GroupOutcome['account'];

@@ -5,7 +5,8 @@ import type { Account, AccountUpsert } from './types.ts';
 /**
  * What a Segment `group` call's traits mean for its account (docs/api.md, "Segment"): Segment's
  * reserved `name`, `email` (the group's email: the primary contact), `plan`, `createdAt`, and
- * the custom `arr`/`mrr`, `seats`, `renewalDate`, `status`, `segment`, `csm`, `csmEmail`.
+ * the custom `arr`/`mrr`, `seats`, `renewalDate`, `status`, `segment`, `csm`, `csmEmail` and `owner`
+ * (a CSM id or email of tend.config.ts `csms`).
  * Other traits (`industry`, `employees`, `website`...) have no account field and are ignored.
  */
 export type GroupAccount =
@@ -20,8 +21,9 @@ const TRAIT_OF: Record<string, string> = {
   startDate: 'traits.createdAt',
   csm: 'traits.csm',
   'csm.email': 'traits.csmEmail',
+  owner: 'traits.owner',
 };
-const MAPPED = ['name', 'email', 'plan', 'arr', 'mrr', 'seats', 'renewalDate', 'status', 'segment', 'csm', 'csmEmail'];
+const MAPPED = ['name', 'email', 'plan', 'arr', 'mrr', 'seats', 'renewalDate', 'status', 'segment', 'csm', 'csmEmail', 'owner'];
 const CLEAN_NUMBER = /^-?\d+(\.\d+)?$/;
 const DATES = new Set(['startDate', 'renewalDate']);
 
@@ -105,6 +107,7 @@ export function accountFromTraits(groupId: string, traits: Record<string, unknow
     ...statusOf(t.status),
     segment: lower(t.segment),
     csm: csmOf(t, stored),
+    owner: t.owner,
   };
   const parsed = accountUpsertSchema.safeParse(Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)));
   if (parsed.success) return { kind: 'upsert', input: parsed.data };

@@ -143,14 +143,43 @@ export interface CsmTask {
   accountId: string;
   title: string;
   priority: 'low' | 'medium' | 'high' | 'urgent';
-  status: 'open' | 'done';
+  /** `snoozed` until `snoozedUntil`; read as `open` again once that passes (functions/core/tasks.ts `taskStatus`). */
+  status: 'open' | 'done' | 'snoozed';
   dueAt: string;
   createdAt: string;
-  /** The CSM who owns the account, if any; otherwise the team's queue. */
+  /** The CSM (a `csms` id of tend.config.ts) who owns the task; absent: the team's queue (`unassigned`). */
   owner?: string;
   play: string;
   step: string;
   executionName: string;
+  /** The cycle of the run that created it (tasks from before it was kept have none). */
+  cycle?: string;
+  snoozedUntil?: string;
+  doneAt?: string;
+  doneBy?: string;
+  /** What came of it, in the CSM's words (the completion's note). */
+  outcome?: string;
+  comments?: TaskComment[];
+}
+
+export interface TaskComment {
+  id: string;
+  at: string;
+  author: string;
+  text: string;
+}
+
+/** A note a person wrote on an account (functions/core/notes.ts). */
+export interface AccountNote {
+  id: string;
+  accountId: string;
+  author: string;
+  text: string;
+  pinned: boolean;
+  createdAt: string;
+  /** The note's time for the timeline (its creation). */
+  at: string;
+  pinnedAt?: string;
 }
 
 export interface SendRecord {

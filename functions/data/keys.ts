@@ -81,7 +81,7 @@ export const keys = {
   liveRun: (accountId: string, play: string) => ({ pk: accountPk(accountId), sk: `LIVE#${play}` }),
   livePrefix: 'LIVE#',
   task: (accountId: string, taskId: string) => ({ pk: accountPk(accountId), sk: `TASK#${taskId}` }),
-  /** Tasks by owner (or `unassigned`), due soonest first. */
+  /** Open (and snoozed) tasks by owner (or `unassigned`), due soonest first: a CSM's queue. */
   taskIndex: (owner: string | undefined, dueAt: string, taskId: string) => ({ gsi1pk: `TASKS#${owner ?? 'unassigned'}`, gsi1sk: `${dueAt}#${taskId}` }),
   taskPrefix: 'TASK#',
   send: (accountId: string, sendKey: string) => ({ pk: accountPk(accountId), sk: `SEND#${sendKey}` }),
@@ -121,6 +121,31 @@ export const keys = {
   outcomeMonth: (month: string) => `OUTCOMES#${month}`,
   outcomePlayPrefix: 'PLAY#',
   outcomeTemplatePrefix: 'TEMPLATE#',
+
+  // Owners, the task queue and notes (issue 14; docs/data-model.md "Owners, tasks and notes").
+  /** A CSM's open queue (gsi1): `TASKS#<owner>` or `TASKS#unassigned`. */
+  taskQueue: (owner: string | undefined) => `TASKS#${owner ?? 'unassigned'}`,
+  /** Done tasks leave the open queue for this one, newest first, so a queue Query reads no finished work. */
+  doneTaskIndex: (owner: string | undefined, doneAt: string, taskId: string) => ({
+    gsi1pk: `TASKSDONE#${owner ?? 'unassigned'}`,
+    gsi1sk: `${doneAt}#${taskId}`,
+  }),
+  doneTaskQueue: (owner: string | undefined) => `TASKSDONE#${owner ?? 'unassigned'}`,
+  /** One entry per account in its owner's book (its own partition, no index): written only when the owner changes. */
+  bookEntry: (csm: string, accountId: string) => ({ pk: `BOOK#${csm}`, sk: accountId }),
+  book: (csm: string) => `BOOK#${csm}`,
+  /** Accounts per CSM, one counter item each in one small partition: GET /v1/csms and fewest-accounts read it in one Query. */
+  csmCount: (csm: string) => ({ pk: 'CSMS', sk: csm }),
+  csmCounts: 'CSMS',
+  /** A round-robin rule's turn counter (its pool names it). */
+  assignmentTurn: (rule: string) => ({ pk: `ASSIGN#${rule}`, sk: 'TURN' }),
+  /** The owner assignment chose for a new account: a replayed create reads it instead of choosing again. Outside `S#`. */
+  ownerClaim: (accountId: string) => ({ pk: accountPk(accountId), sk: 'OWNERCLAIM' }),
+  /** A note on the account, by creation time (the timeline reads `NOTE#` with everything else of the account). */
+  note: (accountId: string, createdAt: string, noteId: string) => ({ pk: accountPk(accountId), sk: `NOTE#${createdAt}#${noteId}` }),
+  notePrefix: 'NOTE#',
+  /** A note id's claim, holding its creation time: a replayed create finds the note it made. */
+  noteClaim: (accountId: string, noteId: string) => ({ pk: accountPk(accountId), sk: `NOTEID#${noteId}` }),
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

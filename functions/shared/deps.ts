@@ -24,6 +24,8 @@ import { heldSends, sendConfirmations, sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
 import { sendOutcomes as sendOutcomesRepo } from '../data/outcome-sends.ts';
 import { outcomeFiguresReader } from '../data/outcome-figures.ts';
+import { ownerRepo } from '../data/owners.ts';
+import { noteRepo } from '../data/notes.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
 import { parseEnv } from './env.ts';
@@ -62,6 +64,9 @@ export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentCl
 export const scoringInputs = /* @__PURE__ */ lazy(() => scoringInputsRepo(documentClient, table()));
 export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));
 export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()));
+/** CSMs' books, account counts and assignment counters (issue 14). */
+export const owners = /* @__PURE__ */ lazy(() => ownerRepo(documentClient, table()));
+export const notes = /* @__PURE__ */ lazy(() => noteRepo(documentClient, table()));
 export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));
 export const feedback = /* @__PURE__ */ lazy(() => feedbackRepo(documentClient, table()));
 export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, table()));

@@ -34,10 +34,10 @@ describe('tend import through the HTTP API', () => {
 
   const accounts = csv(
     'accounts.csv',
-    'Account ID,Company,ARR,Seats,Renewal Date,Owner,Email,Region\n' +
-      'imp-1,One Ltd,"$12,000",10,2027-01-31,Dana,ana@one.example,EU\n' +
-      'imp-2,Two Ltd,60000,40,2026-12-01,Dana,bo@two.example,US\n' +
-      'imp-3,,100,ten,2026-12-01,Dana,not-an-email,US\n',
+    'Account ID,Company,ARR,Seats,Renewal Date,Owner,CSM,Email,Region\n' +
+      'imp-1,One Ltd,"$12,000",10,2027-01-31,alex,Dana,ana@one.example,EU\n' +
+      'imp-2,Two Ltd,60000,40,2026-12-01,sam@acme.example,,bo@two.example,US\n' +
+      'imp-3,,100,ten,2026-12-01,alex,Dana,not-an-email,US\n',
   );
 
   it('validates without sending on --dry-run, naming the line and the field', async () => {
@@ -59,10 +59,13 @@ describe('tend import through the HTTP API', () => {
     expect(view.body?.account).toMatchObject({
       arr: 12_000,
       seats: 10,
+      // The Owner column names a CSM of tend.config.ts (id or email); a CSM column stays the account's contact name.
+      owner: 'alex',
       csm: { name: 'Dana' },
       renewalDate: '2027-01-31T00:00:00.000Z',
       primaryContact: { email: 'ana@one.example' },
     });
+    expect((await rt.request('GET', '/v1/accounts/imp-2')).body?.account).toMatchObject({ owner: 'sam', csm: { name: 'Sam Lee', email: 'sam@acme.example' } });
     // A new account starts its onboarding run (through the bus): let that settle before comparing.
     await rt.idle();
     const before = await rt.items('imp-1');

@@ -164,7 +164,8 @@ describe('built-in plays on the local runtime', () => {
     const save = await runOf('wobbly', 'save');
     expect(save.steps.outreach!.outcome).toBe('done');
     expect(save.steps.review!.actions!.map((a) => a.kind)).toEqual(['task', 'event']);
-    expect(save.steps.watch).toMatchObject({ outcome: 'watching' });
+    // Nobody completed the review yet: the play waits for it (up to 3 days) before its watch.
+    expect(save.steps['review-check']).toMatchObject({ outcome: 'waiting' });
     // Seven healthy days in a row: recovered.
     await putScore('wobbly', [45, 60, 62, 65, 70, 72, 74, 78]);
     await advance(rt.clock.nowMs() + 2 * DAY);
@@ -322,7 +323,7 @@ describe('built-in plays on the local runtime', () => {
     await advance(rt.clock.nowMs() + 1 * DAY);
     const again = await runOf('broken', 'save');
     expect(again.steps.review).toMatchObject({ outcome: 'done' });
-    expect(again.steps.watch).toMatchObject({ outcome: 'watching' });
+    expect(again.steps['review-check']).toMatchObject({ outcome: 'waiting' });
     expect(await mail('broken')).toEqual(['save-outreach']);
     expect((await rt.request('GET', '/v1/accounts/broken')).body?.tasks.filter((t: { title: string }) => t.title.startsWith('Urgent review'))).toHaveLength(1);
     // Retried again while it is live: refused, nothing started.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountCard, cardText, cardTier, nextAction } from '../../functions/core/card.ts';
-import type { Account, RunRecord, StoredScore } from '../../functions/core/types.ts';
+import { accountCard, cardText, cardTier, nextAction, priorityOf } from '../../functions/core/card.ts';
+import type { Account, CsmTask, RunRecord, StoredScore } from '../../functions/core/types.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const account = (extra: Partial<Account> = {}): Account =>
@@ -86,5 +86,100 @@ describe('the account card', () => {
         .map((l) => l.split(':')[0]),
     ).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
     expect(text).toContain('HEALTH_SCORE: not scored yet');
+  });
+});
+
+const task = (extra: Partial<CsmTask> = {}): CsmTask => ({
+  id: 't1',
+  accountId: 'acme',
+  title: 'Call the champion',
+  priority: 'medium',
+  status: 'open',
+  dueAt: '2026-06-05T00:00:00.000Z',
+  createdAt: '2026-05-30T00:00:00.000Z',
+  owner: 'alex',
+  play: 'save',
+  step: 'review',
+  executionName: 'x',
+  ...extra,
+});
+
+describe("the card's next action and priority from the account's tasks", () => {
+  // run().next is day-14 on 2026-06-03; now is 2026-06-01T12:00.
+  it.each([
+    ['no task: the next play step', [], 'onboarding step day-14 on 2026-06-03'],
+    ['an open task due before the play step wins', [task({ dueAt: '2026-06-02T00:00:00.000Z' })], 'task: Call the champion (medium, due 2026-06-02, alex)'],
+    ['an open task due after the play step waits its turn', [task()], 'onboarding step day-14 on 2026-06-03'],
+    [
+      'an overdue task says so, and an unassigned one says that',
+      [task({ dueAt: '2026-05-31T00:00:00.000Z', owner: undefined })],
+      'task: Call the champion (medium, overdue since 2026-05-31, unassigned)',
+    ],
+    [
+      'a snoozed task is not the next action',
+      [task({ dueAt: '2026-05-31T00:00:00.000Z', status: 'snoozed', snoozedUntil: '2026-06-10T00:00:00.000Z' })],
+      'onboarding step day-14 on 2026-06-03',
+    ],
+    [
+      'a snooze that has ended makes it open again',
+      [task({ dueAt: '2026-05-31T00:00:00.000Z', status: 'snoozed', snoozedUntil: '2026-06-01T00:00:00.000Z' })],
+      'task: Call the champion (medium, overdue since 2026-05-31, alex)',
+    ],
+    ['a done task is not', [task({ dueAt: '2026-05-31T00:00:00.000Z', status: 'done' })], 'onboarding step day-14 on 2026-06-03'],
+    [
+      'the earliest of several',
+      [task({ id: 'b', title: 'Later', dueAt: '2026-06-02T06:00:00.000Z' }), task({ id: 'a', title: 'Sooner', dueAt: '2026-06-02T00:00:00.000Z' })],
+      'task: Sooner (medium, due 2026-06-02, alex)',
+    ],
+  ])('%s', (_, tasks, expected) => {
+    expect(nextAction([run()], 'Onboarding', account(), now, tasks)).toBe(expected);
+  });
+
+  it('with no play running, an open task is the next action rather than the stage advice', () => {
+    expect(nextAction([], 'Adoption', account(), now, [task({ dueAt: '2026-07-01T00:00:00.000Z' })])).toBe(
+      'task: Call the champion (medium, due 2026-07-01, alex)',
+    );
+  });
+
+  const overdue = '2026-05-31T00:00:00.000Z';
+  it.each([
+    ['no tasks: from the stage', 'Adoption', [], 'low'],
+    ['an overdue urgent task makes it urgent', 'Adoption', [task({ priority: 'urgent', dueAt: overdue })], 'urgent'],
+    ['an overdue high task makes it at least high', 'Adoption', [task({ priority: 'high', dueAt: overdue })], 'high'],
+    ['an overdue low task makes it at least medium', 'Adoption', [task({ priority: 'low', dueAt: overdue })], 'medium'],
+    ['an urgent task not yet due changes nothing', 'Adoption', [task({ priority: 'urgent' })], 'low'],
+    ['an overdue urgent task done changes nothing', 'Adoption', [task({ priority: 'urgent', dueAt: overdue, status: 'done' })], 'low'],
+    [
+      'an overdue urgent task snoozed changes nothing',
+      'Adoption',
+      [task({ priority: 'urgent', dueAt: overdue, status: 'snoozed', snoozedUntil: '2026-06-09T00:00:00.000Z' })],
+      'low',
+    ],
+    ['never lowers the stage: at risk stays high', 'At-Risk', [task({ priority: 'low', dueAt: overdue })], 'high'],
+  ] as const)('%s', (_, stage, tasks, expected) => {
+    expect(priorityOf(stage, score({ score: 50 }), account(), now, [...tasks])).toBe(expected);
+  });
+
+  it('leads its notes with the pinned ones, on one line', () => {
+    const card = accountCard({
+      account: account(),
+      score: score(),
+      runs: [],
+      pinnedNotes: [
+        {
+          id: 'n',
+          accountId: 'acme',
+          author: 'sam',
+          text: 'Champion\nleaves in May',
+          pinned: true,
+          createdAt: '2026-05-01T00:00:00Z',
+          at: '2026-05-01T00:00:00Z',
+        },
+      ],
+      now,
+      thresholds,
+      onboardingPlay: 'onboarding',
+    });
+    expect(card.notes[0]).toBe('pinned: Champion leaves in May (sam)');
   });
 });

@@ -55,8 +55,10 @@ describe('built-in plays', () => {
     expect(p.save!.steps.map((s) => [s.day, s.hour])).toEqual([
       [0, 0],
       [0, 1],
+      [0, 2],
       [1, 0],
     ]);
+    expect(p.save!.steps[2]).toMatchObject({ id: 'review-check', waitFor: { until: { taskDone: 'review' }, upToDays: 3 } });
     expect(p.adoption!.exitWhen).toEqual([{ reason: 'adopted', when: { adoptionAtLeast: 70 } }]);
     expect(p.advocacy!.cooldownDays).toBe(180);
     expect(p.reengagement!.trigger).toEqual({ on: 'flag.started', flags: ['no-login-7d'] });

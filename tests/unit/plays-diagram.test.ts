@@ -22,7 +22,8 @@ describe('play diagrams', () => {
 
   it('draws the save watch as a loop with its escalation and its graceful end', () => {
     const d = playDiagram(plays.save!);
-    expect(d).toContain('s2 -->|not yet| s2');
+    expect(d).toContain('s3 -->|not yet| s3');
+    expect(d).toContain('s2_wait -->|not yet, checked every 6 h| s2_wait');
     expect(d).toContain('after 14 days, once: urgent task: Not recovered after 14 days: executive escalation');
     expect(d).toContain('ends early before any step when: account churned; recovered: not red for 7 days');
   });

@@ -327,7 +327,8 @@ describe('runStep: repeated, in any order, at any time', () => {
 
 describe('runStep: high-touch accounts get tasks instead of emails', () => {
   it("uses the step's highTouch actions, keeping its other actions", async () => {
-    const { w, step, run, executionName } = await onboarding({ segment: 'high-touch', csm: { name: 'Cy', email: 'cy@tend.example' } });
+    // The task goes to the account's owner (a CSM id of tend.config.ts), not to its `csm` contact.
+    const { w, step, run, executionName } = await onboarding({ segment: 'high-touch', owner: 'cy', csm: { name: 'Cy', email: 'cy@tend.example' } });
     w.clock.set('2026-01-02T00:00:00.000Z');
     await step('welcome');
     expect(w.sent).toEqual([]);
@@ -340,7 +341,7 @@ describe('runStep: high-touch accounts get tasks instead of emails', () => {
         priority: 'high',
         status: 'open',
         dueAt: '2026-01-04T00:00:00.000Z',
-        owner: 'cy@tend.example',
+        owner: 'cy',
         play: 'onboarding',
         step: 'welcome',
         executionName,

@@ -27,10 +27,11 @@ describe('planRun: absolute times from the anchor', () => {
     });
   });
 
-  it('save counts from the trigger, with hours: outreach now, review an hour later, watch the next day', () => {
+  it('save counts from the trigger, with hours: outreach now, review an hour later and its check an hour after, watch the next day', () => {
     expect(planRun(plays.save!, '2026-05-04T13:25:00.000Z')).toEqual({
       outreach: '2026-05-04T13:25:00.000Z',
       review: '2026-05-04T14:25:00.000Z',
+      review_check: '2026-05-04T15:25:00.000Z',
       watch: '2026-05-05T13:25:00.000Z',
     });
   });

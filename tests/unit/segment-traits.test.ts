@@ -28,6 +28,7 @@ describe('accountFromTraits: creating an unknown account', () => {
     ],
     ['clean numbers as strings are numbers', { ...create, arr: '48000.50', seats: ' 25 ' }, { arr: 48_000.5, seats: 25 }],
     ['mrr alone is arr / 12, to the cent', { ...create, mrr: 99.99 }, { arr: 1199.88 }],
+    ['owner names the CSM who owns it (checked against tend.config.ts csms by the group call)', { ...create, owner: 'alex' }, { owner: 'alex' }],
     ['arr wins over mrr', { ...create, arr: 1000, mrr: 'junk' }, { arr: 1000 }],
     ['csm and csmEmail', { ...create, csm: 'Joanna', csmEmail: 'joanna@vendor.example' }, { csm: { name: 'Joanna', email: 'joanna@vendor.example' } }],
     ['createdAt as Unix seconds or milliseconds', { ...create, createdAt: 1730800800 }, { startDate: '2024-11-05T10:00:00.000Z' }],

@@ -11,7 +11,7 @@ import type { PlayAction, PlayStep } from './definition.ts';
 
 export interface ActionDeps extends DeliveryDeps {
   accounts: Pick<AccountRepo, 'setStage'>;
-  tasks: TaskRepo;
+  tasks: Pick<TaskRepo, 'create' | 'forAccount'>;
   events: EventPublisher;
   counters?: Counters;
 }
@@ -65,6 +65,8 @@ export interface ActionContext {
   step: string;
   day: number;
   executionName: string;
+  /** The run's cycle, kept on its tasks so a retried run (a new execution) still finds them. */
+  cycle?: string;
   /** Distinguishes repeated action lists of one step (a watch's escalation). */
   label?: string;
 }
@@ -125,10 +127,12 @@ export async function perform(
         status: 'open' as const,
         dueAt: new Date(now.getTime() + action.task.dueDays * DAY_MS).toISOString(),
         createdAt: now.toISOString(),
-        owner: snapshot.account.csm?.email,
+        // The account's owner's queue, or the team's (`unassigned`) when it has none.
+        owner: snapshot.account.owner,
         play: ctx.play,
         step: ctx.step,
         executionName: ctx.executionName,
+        ...(ctx.cycle ? { cycle: ctx.cycle } : {}),
       };
       const created = await deps.tasks.create(task);
       // Announced once, when created: a CRM or Slack rule on the bus picks it up.

@@ -141,7 +141,7 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
   save: {
     id: 'save',
     description:
-      'When an account turns red: champion outreach within 24 hours, an urgent review, then a daily watch until it has recovered for 7 days; escalation after 14 days, a graceful exit after 60.',
+      'When an account turns red: champion outreach within 24 hours, an urgent review (escalated to the CS lead when not done in 3 days), then a daily watch until it has recovered for 7 days; escalation after 14 days, a graceful exit after 60.',
     trigger: { on: 'tier.changed', to: ['red'] },
     anchor: 'trigger',
     cooldownDays: 7,
@@ -164,6 +164,22 @@ export const BUILTIN_PLAYS: Record<string, PlayInput> = {
         do: [
           { task: { title: 'Urgent review: diagnose (days 1-3), plan (days 4-7), execute (days 8-30)', priority: 'urgent', dueDays: 3 } },
           { event: 'save-started' },
+        ],
+      },
+      {
+        // Plays read task state: the review waits for its CSM, and escalates when not done in 3 days.
+        id: 'review-check',
+        day: 0,
+        hour: 2,
+        waitFor: { until: { taskDone: 'review' }, upToDays: 3 },
+        choose: [
+          { when: { taskDone: 'review' }, do: { event: 'save-review-done' } },
+          {
+            do: [
+              { task: { title: 'Save review not done in 3 days: escalate to the CS lead', priority: 'urgent', dueDays: 1 } },
+              { event: 'save-review-overdue' },
+            ],
+          },
         ],
       },
       {

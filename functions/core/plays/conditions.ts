@@ -1,7 +1,7 @@
 import { DAY_MS, dayOf } from '../clock.ts';
 import type { HealthBand } from '../score/compute.ts';
 import type { UsageSummary } from '../score/derive.ts';
-import type { Account } from '../types.ts';
+import type { Account, CsmTask } from '../types.ts';
 import type { Condition } from './definition.ts';
 
 /** What a step's condition is checked against: the account as it is when the step is due. */
@@ -16,6 +16,8 @@ export interface AccountSnapshot {
   activated: boolean;
   /** The date the run was started for (its renewal date, start date or trigger day). */
   cycle: string;
+  /** The tasks this run created, loaded only for a step whose conditions read them (`taskDone`, `taskNotDone`). */
+  runTasks?: CsmTask[];
 }
 
 /** Each clause of a condition, with how it reads in a run record and a diagram. */
@@ -49,7 +51,22 @@ const CLAUSES: {
   },
   milestone: { holds: (s, v) => !!s.account.milestones?.[v], describe: (v) => `milestone ${v} reached` },
   noMilestone: { holds: (s, v) => !s.account.milestones?.[v], describe: (v) => `milestone ${v} not reached` },
+  taskDone: {
+    holds: (s, step) => {
+      const mine = (s.runTasks ?? []).filter((t) => t.step === step);
+      return mine.length > 0 && mine.every((t) => t.status === 'done');
+    },
+    describe: (step) => `the ${step} task done`,
+  },
+  taskNotDone: {
+    holds: (s, { step, days }) =>
+      (s.runTasks ?? []).some((t) => t.step === step && t.status !== 'done' && s.now.getTime() - Date.parse(t.createdAt) >= days * DAY_MS),
+    describe: ({ step, days }) => (days ? `the ${step} task not done after ${days} days` : `the ${step} task not done`),
+  },
 };
+
+/** True when a condition reads the run's tasks (the step then loads them: one Query of the account's tasks). */
+export const readsTasks = (condition: Condition | undefined) => !!condition && (condition.taskDone !== undefined || condition.taskNotDone !== undefined);
 
 function adoption(s: AccountSnapshot): number {
   return s.usage.featuresAvailable.length === 0 ? 0 : (100 * s.usage.featuresUsed.length) / s.usage.featuresAvailable.length;

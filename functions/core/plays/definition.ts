@@ -45,6 +45,10 @@ export const conditionSchema = z.object({
   /** A checklist milestone (config `milestones.checklist`) has been recorded, or not yet. */
   milestone: z.optional(z.string().check(z.minLength(1))),
   noMilestone: z.optional(z.string().check(z.minLength(1))),
+  /** Every task the named step of this run created is done (POST /v1/tasks/{accountId}/{taskId}/complete). */
+  taskDone: z.optional(name('step id')),
+  /** A task the named step of this run created is not done yet, `days` (default 0) or more after it was created. */
+  taskNotDone: z.optional(z.object({ step: name('step id'), days: z._default(z.number().check(z.gte(0), z.lte(365)), 0) })),
 });
 
 export const actionSchema = z.union([
@@ -85,6 +89,18 @@ const stepSchema = z.object({
   choose: z.optional(z.array(z.object({ when: z.optional(conditionSchema), do: actions })).check(z.minLength(1))),
   /** For high-touch accounts: what replaces the step's emails (default: a CSM task to write it personally). */
   highTouch: z.optional(actions),
+  /**
+   * Waits, from its time, until `until` holds (checked every `everyHours`) or `upToDays` have
+   * passed, then goes on: its `when` and `choose` then see which it was (with `taskDone` and
+   * `taskNotDone`, a step can wait for a CSM's task and escalate when it was not done in time).
+   */
+  waitFor: z.optional(
+    z.object({
+      until: conditionSchema,
+      upToDays: z.number().check(z.gt(0), z.lte(90)),
+      everyHours: z._default(z.int().check(z.gte(1), z.lte(24)), 6),
+    }),
+  ),
   /** A step reached after its time (late start, redrive, outage): run it now, or skip it. */
   catchUp: z._default(z.enum(['run', 'skip']), 'run'),
   /** How late a step may be and still count as on time, in hours. */
@@ -133,6 +149,14 @@ export const playSchema = z
           ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"`, input: s.id });
         if (s.do && s.choose) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a step has `do` or `choose`, not both', input: s });
         if (!s.do && !s.choose && !s.watch) ctx.addIssue({ code: 'custom', path: ['steps', i], message: 'a step needs `do`, `choose` or `watch`', input: s });
+        // A task condition names a step before it (or itself): a later step's task cannot exist yet.
+        for (const [where, c] of conditionsOf(s)) {
+          const named = c.taskDone ?? c.taskNotDone?.step;
+          if (named !== undefined && play.steps.findIndex((t) => t.id === named) > i)
+            ctx.addIssue({ code: 'custom', path: ['steps', i, ...where], message: `names step "${named}", which does not come before this one`, input: named });
+          if (named !== undefined && !play.steps.some((t) => t.id === named))
+            ctx.addIssue({ code: 'custom', path: ['steps', i, ...where], message: `no step "${named}" in this play`, input: named });
+        }
         if (s.watch && i !== play.steps.length - 1)
           ctx.addIssue({ code: 'custom', path: ['steps', i, 'watch'], message: 'a watch must be the last step', input: s.watch });
       });
@@ -145,6 +169,15 @@ export const playSchema = z
         });
     }),
   );
+
+/** The conditions a step checks, each with where it sits in the step. */
+function conditionsOf(step: z.output<typeof stepSchema>): [PropertyKey[], z.output<typeof conditionSchema>][] {
+  const out: [PropertyKey[], z.output<typeof conditionSchema>][] = [];
+  if (step.when) out.push([['when'], step.when]);
+  step.choose?.forEach((o, i) => o.when && out.push([['choose', i, 'when'], o.when]));
+  if (step.waitFor) out.push([['waitFor', 'until'], step.waitFor.until]);
+  return out;
+}
 
 export type PlayDefinition = z.output<typeof playSchema>;
 export type PlayInput = z.input<typeof playSchema>;

@@ -24,7 +24,15 @@ export function playDiagram(play: PlayDefinition): string {
   let edge = '';
   for (const [i, step] of play.steps.entries()) {
     const id = `s${i}`;
-    const when = dayLabel(play, step);
+    let when = dayLabel(play, step);
+    if (step.waitFor) {
+      lines.push(`  ${id}_wait[/${q(`${when}: ${step.id} waits until ${describeCondition(step.waitFor.until)}, at most ${step.waitFor.upToDays} days`)}/]`);
+      lines.push(`  ${previous} -->${edge} ${id}_wait`);
+      lines.push(`  ${id}_wait -->|not yet, checked every ${step.waitFor.everyHours} h| ${id}_wait`);
+      previous = `${id}_wait`;
+      edge = '';
+      when = 'then';
+    }
     if (step.when) {
       lines.push(`  ${id}_if{${q(`${when}: ${describeCondition(step.when)}?`)}}`);
       lines.push(`  ${previous} -->${edge} ${id}_if`);

@@ -4,7 +4,7 @@ import { recordFirstValue } from '../first-value.ts';
 import type { RunRepo, RunRef } from '../ports.ts';
 import type { ActionOutcome, RunRecord, RunStep } from '../types.ts';
 import { perform, resolveActions, type ActionDeps } from './actions.ts';
-import { describeCondition, holds } from './conditions.ts';
+import { describeCondition, holds, readsTasks } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
@@ -98,6 +98,12 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   // One read of the account and one usage Query for the whole step, passed down to its emails.
   const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFromFor(step, deps.templates, deps.clock.now()));
   const { snapshot } = loaded;
+  // Only a step (or exit) whose conditions read tasks pays for the Query of the account's tasks.
+  if (stepReadsTasks(play, step))
+    // This run's: its cycle (a retried run's new execution still sees the tasks of the first), else its execution for older tasks.
+    snapshot.runTasks = (await deps.tasks.forAccount(input.accountId)).filter(
+      (t) => t.play === play.id && (t.cycle ? t.cycle === input.cycle : t.executionName === input.executionName),
+    );
   const now = snapshot.now;
   await recordFirstValue(deps, snapshot.account, snapshot.usage, now);
   if (snapshot.account.status === 'churned') return exit(deps, input, 'churned');
@@ -107,7 +113,7 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
 
   const prior = run.steps?.[step.id];
   const due = run.schedule[scheduleKey(step.id)] ?? now.toISOString();
-  const ctx = { accountId: input.accountId, play: play.id, step: step.id, day: step.day, executionName: input.executionName };
+  const ctx = { accountId: input.accountId, play: play.id, step: step.id, day: step.day, executionName: input.executionName, cycle: input.cycle };
   const record = (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next: RunRecord['next'] = nextAfter(play, run.schedule, step.id)) =>
     deps.runs.stepDone(ref, step.id, { at: now.toISOString(), due, ...s }, next);
 
@@ -122,6 +128,15 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
       detail: `reached ${Math.round((now.getTime() - new Date(due).getTime()) / 3_600_000)} hours after it was due; this step is skipped when late`,
     });
     return { route: 'next' };
+  }
+  if (step.waitFor && !holds(step.waitFor.until, snapshot)) {
+    const deadline = new Date(due).getTime() + step.waitFor.upToDays * DAY_MS;
+    if (now.getTime() < deadline) {
+      const until = new Date(Math.min(deadline, now.getTime() + step.waitFor.everyHours * 3_600_000)).toISOString();
+      const reason = `waiting until ${describeCondition(step.waitFor.until)} (at most until ${new Date(deadline).toISOString().slice(0, 16)}Z)`;
+      await record({ outcome: 'waiting', detail: reason }, { step: step.id, at: until });
+      return { route: 'wait', until, reason };
+    }
   }
   if (!holds(step.when, snapshot)) {
     await record({ outcome: 'skipped', detail: `condition not met: ${describeCondition(step.when)}` });
@@ -144,6 +159,10 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
     detail: option !== undefined && step.choose ? `option ${option + 1}: ${describeCondition(step.choose[option]!.when)}` : undefined,
   });
   return { route: 'next' };
+}
+
+function stepReadsTasks(play: PlayDefinition, step: PlayStep): boolean {
+  return [step.when, step.waitFor?.until, ...(step.choose ?? []).map((o) => o.when), ...play.exitWhen.map((e) => e.when)].some(readsTasks);
 }
 
 /** A watch step: checked every `everyDays`; escalates once after a while, gives up gracefully at the end. */

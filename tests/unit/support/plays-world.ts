@@ -229,7 +229,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
         .filter(([k]) => k.startsWith(`${accountId}|`))
         .map(([k, v]) => ({ play: k.slice(accountId.length + 1), executionName: v.executionName, cycle: v.cycle })),
   };
-  const tasks: TaskRepo = {
+  const tasks: Pick<TaskRepo, 'create' | 'forAccount'> = {
     async create(task) {
       if (tasksMap.has(task.id)) return false;
       tasksMap.set(task.id, structuredClone(task));
