@@ -7,6 +7,7 @@ import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
 import { renewalOutcomeSchema } from '../core/renewals.ts';
+import { timelineQuerySchema, TIMELINE_KINDS } from '../core/timeline.ts';
 
 /**
  * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because
@@ -188,6 +189,15 @@ export const ROUTES = {
     summary: "Resume paused sending for `hours` (1-168, default 24) whatever the rates, recorded with `by` (default: the key's id), or `cancel-resume`",
     body: pauseActionSchema,
     ok: { 200: 'the pause as it is now, with the override set (null after cancel-resume)' },
+  },
+  // The account timeline (issue 14, docs/api.md#account-timeline).
+  'GET /v1/accounts/{id}/timeline': {
+    auth: 'read',
+    serve: 'api',
+    summary: `What happened to the account, newest first, one Query a page (limit 1-100, cursor, kinds: a comma-separated list of ${TIMELINE_KINDS.join(', ')})`,
+    query: timelineQuerySchema,
+    ok: { 200: '{ items: [{ at, kind, ref, summary, detail }], nextCursor } (nextCursor absent on the last page)' },
+    errors: { 404: 'no such account' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

@@ -5,6 +5,8 @@ import { sendIdOf, type SendConfirmation } from '../core/email/reconcile.ts';
 import type { SendRecord } from '../core/types.ts';
 import { HELD_SHARDS, keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys, ttlIn, writeIf } from './items.ts';
+import { emailEntry } from '../core/timeline.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
 
 /**
  * The send ledger: one item per (run, step, contact), claimed before SES is called. A claim is in
@@ -24,7 +26,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
       return out.Item ? (stripKeys(out.Item) as unknown as SendRecord) : undefined;
     },
     async markSent(accountId, sendKey, messageId, at) {
-      await db.send(
+      const out = await db.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.send(accountId, sendKey),
@@ -37,8 +39,14 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
             ':gpk': keys.sentMessage(messageId).gsi1pk,
             ':gsk': keys.sentMessage(messageId).gsi1sk,
           },
+          // The send's template and contact for its timeline entry: returned values cost no read unit.
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      const send = out.Attributes as Partial<SendRecord> | undefined;
+      await putAll(db, table, [
+        timelineItemOf(emailEntry('email.sent', { accountId, at: at.toISOString(), ref: messageId, template: send?.template, contact: send?.contact })),
+      ]);
     },
     async byMessageId(messageId) {
       const k = keys.sentMessage(messageId);

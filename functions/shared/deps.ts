@@ -24,6 +24,8 @@ import { heldSends, sendConfirmations, sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
+import { timelineRepo } from '../data/timeline.ts';
+import { recordingTimeline } from '../core/timeline.ts';
 import { parseEnv } from './env.ts';
 
 /*
@@ -78,9 +80,11 @@ export const engagement = /* @__PURE__ */ lazy(() => engagementRepo(documentClie
 export const confirmations = /* @__PURE__ */ lazy(() => sendConfirmations(documentClient, table()));
 export const held = /* @__PURE__ */ lazy(() => heldSends(documentClient, table()));
 export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
+/** Accounts' timelines (entries written by the repositories and the publisher below). */
+export const timeline = /* @__PURE__ */ lazy(() => timelineRepo(documentClient, table()));
 
 /** Tend's events, on the bus in EVENT_BUS_NAME. */
-export const events = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EVENT_BUS_NAME')));
+export const events = /* @__PURE__ */ lazy(() => recordingTimeline(eventBridgePublisher(envVar('EVENT_BUS_NAME')), timeline()));
 /** Play runs, on the state machines in PLAY_STATE_MACHINES (a JSON map of play id to ARN). */
 export const runner = /* @__PURE__ */ lazy(() => stepFunctionsRunner(JSON.parse(envVar('PLAY_STATE_MACHINES')) as Record<string, string>));
 /** SES, through the configuration set in CONFIGURATION_SET. */
