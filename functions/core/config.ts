@@ -6,6 +6,7 @@ import { resolvePlays } from './plays/resolve.ts';
 import { isTimeZone } from './timezone.ts';
 import { templateIds } from './templates/catalogue.ts';
 import { formatPath } from './format-path.ts';
+import { alertsSchema, csmsSchema } from './alerts/config.ts';
 
 export { formatPath };
 
@@ -229,6 +230,10 @@ export const configSchema = z
       { rateLimitPerMinute: 1200, webhookRateLimitPerMinute: 6000, maxBodyBytes: 1024 * 1024 },
     ),
     email: emailConfigSchema,
+    /** The CSMs (id, name, email, Slack member id, capacity): owners of accounts, and who alerts and digests reach. */
+    csms: csmsSchema,
+    /** Alerts in Slack and the daily digest (docs/alerts.md). */
+    alerts: alertsSchema,
     /** Email templates: yours, and your words for built-in ones (docs/email.md). */
     templates: z._default(
       z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -')), templateSchema),

@@ -25,6 +25,7 @@ import { taskRepo } from '../data/tasks.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
 import { timelineRepo } from '../data/timeline.ts';
+import { alertClaims, digestStore } from '../data/alerts.ts';
 import { recordingTimeline } from '../core/timeline.ts';
 import { parseEnv } from './env.ts';
 
@@ -82,6 +83,9 @@ export const held = /* @__PURE__ */ lazy(() => heldSends(documentClient, table()
 export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
 /** Accounts' timelines (entries written by the repositories and the publisher below). */
 export const timeline = /* @__PURE__ */ lazy(() => timelineRepo(documentClient, table()));
+/** Alerts: claims (one post per alert and destination) and the digest's reads. */
+export const alerts = /* @__PURE__ */ lazy(() => alertClaims(documentClient, table()));
+export const digest = /* @__PURE__ */ lazy(() => digestStore(documentClient, table()));
 
 /** Tend's events, on the bus in EVENT_BUS_NAME. */
 export const events = /* @__PURE__ */ lazy(() => recordingTimeline(eventBridgePublisher(envVar('EVENT_BUS_NAME')), timeline()));
