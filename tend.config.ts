@@ -30,6 +30,18 @@ export default defineConfig({
   segments: { highTouchArr: 50_000, mediumTouchArr: 10_000 },
   // "First value": the onboarding milestone; nudges stop once it is reached.
   milestones: { firstValue: { activeUsers: 3, features: 2 } },
+  // The CSMs who own accounts: alerts and the daily digest reach them (docs/alerts.md).
+  csms: [
+    { id: 'dana', name: 'Dana Reyes', email: 'dana@acme.example', slackUserId: 'U0DANA01' },
+    { id: 'sam', name: 'Sam Ito', email: 'sam@acme.example' },
+  ],
+  // Alerts in Slack: the bot token goes in the secret tend/<stack>/slack-bot-token after deploying
+  // (docs/alerts.md); without `slack`, only the email digest goes out.
+  alerts: {
+    slack: {},
+    routes: { 'task.created': ['owner'], 'account.red': ['owner', '#cs-alerts'], 'renewal.at-risk': ['owner', '#renewals'] },
+    fallbackChannel: '#cs-alerts',
+  },
   // The built-in plays (onboarding, renewal, save, adoption, expansion, advocacy, re-engagement;
   // see docs/plays.md) all run. Turn one off with `false`, or replace it by giving it in full.
   plays: {

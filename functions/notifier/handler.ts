@@ -34,7 +34,8 @@ const deps: NotifyDeps = {
   mailer: config.alerts.digest.email && env.CONFIGURATION_SET ? root.mailer() : undefined,
   sender: config.sender,
   // The app's account page when configured; else the account's card on the API.
-  accountUrl: (id) => (base ? `${base}/accounts/${encodeURIComponent(id)}` : `${env.PUBLIC_API_URL.replace(/\/$/, '')}/v1/accounts/${encodeURIComponent(id)}/card?format=text`),
+  accountUrl: (id) =>
+    base ? `${base}/accounts/${encodeURIComponent(id)}` : `${env.PUBLIC_API_URL.replace(/\/$/, '')}/v1/accounts/${encodeURIComponent(id)}/card?format=text`,
 };
 
 /** One of Tend's events from its bus, or the daily digest's schedule (`{ "digest": true }`). */

@@ -20,9 +20,9 @@ export const ALERT_KINDS = ['task.created', 'account.red', 'renewal.at-risk', 'd
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Where an alert goes: `owner` (a direct message to the account's CSM), a channel by name (`#cs-alerts`) or by id (`C024BE91L`). */
-export const destinationSchema = z.string().check(
-  z.regex(/^(owner|#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{2,20})$/, 'owner, a channel name such as #cs-alerts, or a channel id such as C024BE91L'),
-);
+export const destinationSchema = z
+  .string()
+  .check(z.regex(/^(owner|#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{2,20})$/, 'owner, a channel name such as #cs-alerts, or a channel id such as C024BE91L'));
 
 const schedule = z.string().check(z.regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)'));
 

@@ -34,7 +34,9 @@ export function taskMessage(task: Pick<CsmTask, 'title' | 'priority' | 'dueAt' |
     text: `${task.priority} task on ${account.name}: ${task.title}`,
     blocks: [
       section(head),
-      context(`Due ${task.dueAt.slice(0, 10)} · play ${escapeSlack(task.play)}${ownerName ? ` · owner ${escapeSlack(ownerName)}` : ' · no owner'} · <${account.url}|Open the account>`),
+      context(
+        `Due ${task.dueAt.slice(0, 10)} · play ${escapeSlack(task.play)}${ownerName ? ` · owner ${escapeSlack(ownerName)}` : ' · no owner'} · <${account.url}|Open the account>`,
+      ),
     ],
   };
 }
@@ -43,7 +45,9 @@ export function turnedRedMessage(account: AccountRef, facts: { score: number | n
   return {
     text: `${account.name} turned red (score ${facts.score ?? 'n/a'})`,
     blocks: [
-      section(`:red_circle: ${link(account)} turned red: score ${facts.score ?? 'n/a'}, tier ${escapeSlack(facts.tier)}${facts.from ? ` (was ${escapeSlack(facts.from)})` : ''}`),
+      section(
+        `:red_circle: ${link(account)} turned red: score ${facts.score ?? 'n/a'}, tier ${escapeSlack(facts.tier)}${facts.from ? ` (was ${escapeSlack(facts.from)})` : ''}`,
+      ),
       context(`<${account.url}|Open the account>`),
     ],
   };
@@ -87,10 +91,12 @@ function lines<T>(items: T[], render: (item: T) => string): string {
 
 export const digestIsEmpty = (d: DigestContent) => !d.dueToday.length && !d.overdue.length && !d.changed.length;
 
-const digestTitle = (d: DigestContent) => `Your day, ${d.day}: ${d.dueToday.length} due today, ${d.overdue.length} overdue, ${d.changed.length} accounts changed`;
+const digestTitle = (d: DigestContent) =>
+  `Your day, ${d.day}: ${d.dueToday.length} due today, ${d.overdue.length} overdue, ${d.changed.length} accounts changed`;
 
 export function digestSlackMessage(d: DigestContent): SlackMessage {
-  const task = (t: DigestTask) => `• ${t.priority === 'urgent' ? ':rotating_light: ' : ''}${escapeSlack(t.title)} — ${link(t.account)} (due ${t.dueAt.slice(0, 10)})`;
+  const task = (t: DigestTask) =>
+    `• ${t.priority === 'urgent' ? ':rotating_light: ' : ''}${escapeSlack(t.title)} — ${link(t.account)} (due ${t.dueAt.slice(0, 10)})`;
   return {
     text: digestTitle(d),
     blocks: [
@@ -119,8 +125,9 @@ export function digestEmail(d: DigestContent): EmailMessage {
     'Accounts that changed:',
     lines(d.changed, changed).replace('_none_', 'none'),
   ].join('\n');
-  const li = (t: DigestTask) => `<li>${escapeHtml(t.title)} (${escapeHtml(t.priority)}), <a href="${escapeHtml(t.account.url)}">${escapeHtml(t.account.name)}</a>, due ${t.dueAt.slice(0, 10)}</li>`;
-  const list = <T,>(items: T[], render: (i: T) => string) => (items.length ? `<ul>${items.slice(0, DIGEST_LINES).map(render).join('')}</ul>` : '<p>none</p>');
+  const li = (t: DigestTask) =>
+    `<li>${escapeHtml(t.title)} (${escapeHtml(t.priority)}), <a href="${escapeHtml(t.account.url)}">${escapeHtml(t.account.name)}</a>, due ${t.dueAt.slice(0, 10)}</li>`;
+  const list = <T>(items: T[], render: (i: T) => string) => (items.length ? `<ul>${items.slice(0, DIGEST_LINES).map(render).join('')}</ul>` : '<p>none</p>');
   const html = [
     `<p>Hello ${escapeHtml(d.csmName)},</p>`,
     `<h2>${escapeHtml(digestTitle(d))}</h2>`,

@@ -93,7 +93,13 @@ function finish(result: Delivery): Delivery {
 
 const slackOutgoing = (deps: Pick<NotifyDeps, 'slack'>, alert: Alert): Outgoing[] =>
   deps.slack && alert.destination.via === 'slack'
-    ? [{ key: alert.key, destination: destinationKey(alert.destination), send: async () => (await deps.slack!.post((alert.destination as { channel: string }).channel, alert.slack)).ts }]
+    ? [
+        {
+          key: alert.key,
+          destination: destinationKey(alert.destination),
+          send: async () => (await deps.slack!.post((alert.destination as { channel: string }).channel, alert.slack)).ts,
+        },
+      ]
     : [];
 
 /**
@@ -107,7 +113,10 @@ export async function notifyEvent(deps: NotifyDeps, event: TendEvent): Promise<D
   const owner = ownerOf(account, deps.csms);
   if (change && owner) await deps.digest.noteChange(owner.id, dayOf(new Date(event.at)), account.id, change);
   const alerts = alertsForEvent(event, { account, csms: deps.csms, alerts: deps.alerts, accountUrl: deps.accountUrl });
-  const result = await deliverAll(deps, alerts.flatMap((a) => slackOutgoing(deps, a)));
+  const result = await deliverAll(
+    deps,
+    alerts.flatMap((a) => slackOutgoing(deps, a)),
+  );
   return { ...finish(result), alerts: alerts.length };
 }
 
@@ -128,7 +137,13 @@ export async function sendDigests(deps: NotifyDeps): Promise<Delivery & { digest
   };
   for (const csm of deps.csms) {
     const tasks = await deps.digest.openTasks(csm, endOfToday);
-    const line = async (t: (typeof tasks)[number]): Promise<DigestTask> => ({ id: t.id, title: t.title, priority: t.priority, dueAt: t.dueAt, account: await ref(t.accountId) });
+    const line = async (t: (typeof tasks)[number]): Promise<DigestTask> => ({
+      id: t.id,
+      title: t.title,
+      priority: t.priority,
+      dueAt: t.dueAt,
+      account: await ref(t.accountId),
+    });
     const changes = await deps.digest.changes(csm.id, [dayOf(now.getTime() - DAY_MS), today]);
     const content: DigestContent = {
       csmName: csm.name,

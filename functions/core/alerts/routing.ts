@@ -38,7 +38,11 @@ export function ownerOf(account: Pick<Account, 'csm'> & { owner?: string }, csms
  * Where one alert kind goes, from config `alerts.routes`: `owner` is the CSM's direct messages, or
  * the fallback channel when there is no owner or the owner has no Slack id. Each channel once.
  */
-export function destinationsFor(kind: Exclude<AlertKind, 'digest'>, owner: Csm | undefined, alerts: Pick<AlertsConfig, 'routes' | 'fallbackChannel'>): SlackDestination[] {
+export function destinationsFor(
+  kind: Exclude<AlertKind, 'digest'>,
+  owner: Csm | undefined,
+  alerts: Pick<AlertsConfig, 'routes' | 'fallbackChannel'>,
+): SlackDestination[] {
   const channels = alerts.routes[kind].map((d) => (d === 'owner' ? (owner?.slackUserId ?? alerts.fallbackChannel) : d)).filter((c): c is string => !!c);
   return [...new Set(channels)].map((channel) => ({ via: 'slack', channel }));
 }
@@ -83,7 +87,8 @@ export function alertsForEvent(event: TendEvent, ctx: RoutingContext): Alert[] {
     out.push(...to('account.red', `red#${account.id}#${event.at}`, turnedRedMessage(ref, facts)));
   }
   const atRisk =
-    (event.type === 'tier.changed' && (band === 'red' || band === 'yellow')) || (event.type === 'flag.started' && event.detail.flag === 'renewal-near-unhealthy');
+    (event.type === 'tier.changed' && (band === 'red' || band === 'yellow')) ||
+    (event.type === 'flag.started' && event.detail.flag === 'renewal-near-unhealthy');
   const daysLeft = atRisk ? renewalInWindow(account, event.at, alerts.renewalWindowDays) : undefined;
   if (daysLeft !== undefined) {
     const health = band ?? (typeof event.detail.tier === 'string' ? event.detail.tier : 'not healthy');
@@ -100,7 +105,8 @@ export function alertsForEvent(event: TendEvent, ctx: RoutingContext): Alert[] {
 
 /** What the digest lists of an event under "accounts that changed" (none: not a change a CSM reviews). */
 export function digestChangeOf(event: TendEvent): string | undefined {
-  if (event.type === 'tier.changed') return `tier ${String(event.detail.from ?? 'none')} → ${String(event.detail.to)}${event.detail.band ? ` (${String(event.detail.band)})` : ''}`;
+  if (event.type === 'tier.changed')
+    return `tier ${String(event.detail.from ?? 'none')} → ${String(event.detail.to)}${event.detail.band ? ` (${String(event.detail.band)})` : ''}`;
   if (event.type === 'flag.started') return `flag raised: ${String(event.detail.flag)}`;
   if (event.type === 'flag.stopped') return `flag cleared: ${String(event.detail.flag)}`;
   return undefined;
