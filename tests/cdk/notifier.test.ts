@@ -15,7 +15,7 @@ describe('notifier resources', () => {
   });
 
   it("reads task, tier and flag events from Tend's own bus, retried into the notifier's dead-letter queue", () => {
-    const [[, rule]] = resourcesOfType(raw, 'AWS::Events::Rule').filter(([id]) => id.startsWith('NotifierEvents'));
+    const rule = resourcesOfType(raw, 'AWS::Events::Rule').find(([id]) => id.startsWith('NotifierEvents'))![1];
     expect(rule['EventPattern']).toEqual({ source: ['tend'], 'detail-type': [...NOTIFIER_EVENTS] });
     expect(JSON.stringify(rule['EventBusName'])).toContain('EventsBus');
     const [target] = rule['Targets'] as Record<string, any>[];
@@ -38,7 +38,7 @@ describe('notifier resources', () => {
 
   it('reads the Slack token from its secret (only that one), never from its environment, and may send the email digest', () => {
     app.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `tend/${STACK_NAME.app}/slack-bot-token` });
-    const [[, lambda]] = resourcesOfType(raw, 'AWS::Lambda::Function').filter(([id]) => id === fn);
+    const lambda = resourcesOfType(raw, 'AWS::Lambda::Function').find(([id]) => id === fn)![1];
     const env = (lambda['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(env['SLACK_TOKEN_SECRET_NAME']).toBe(`tend/${STACK_NAME.app}/slack-bot-token`);
     expect(Object.keys(env)).not.toContain('SLACK_BOT_TOKEN');

@@ -18,22 +18,41 @@ const alerts = alertsSchema.parse({
   fallbackChannel: '#cs-alerts',
 });
 const account = (over: Partial<Account> & { owner?: string } = {}) =>
-  ({ id: 'acme', name: 'Acme <Corp> & Co', segment: 'tech-touch', renewalDate: '2026-04-02', csm: { name: 'Dana', email: 'DANA@acme.example' }, ...over }) as Account & {
+  ({
+    id: 'acme',
+    name: 'Acme <Corp> & Co',
+    segment: 'tech-touch',
+    renewalDate: '2026-04-02',
+    csm: { name: 'Dana', email: 'DANA@acme.example' },
+    ...over,
+  }) as Account & {
     owner?: string;
   };
 const task = (priority: string) => ({ id: 't1', accountId: 'acme', title: 'Call the champion', priority, dueAt: '2026-03-04T07:00:00Z', play: 'save' });
 const event = (type: TendEvent['type'], detail: Record<string, unknown>): TendEvent => ({ type, accountId: 'acme', at: NOW, detail });
 const url = (id: string) => `https://app.example/accounts/${id}`;
 const route = (e: TendEvent, a = account()) =>
-  alertsForEvent(e, { account: a, csms, alerts, accountUrl: url }).map((x) => `${x.kind} ${x.key} -> ${x.destination.via === 'slack' ? x.destination.channel : x.destination.to}`);
+  alertsForEvent(e, { account: a, csms, alerts, accountUrl: url }).map(
+    (x) => `${x.kind} ${x.key} -> ${x.destination.via === 'slack' ? x.destination.channel : x.destination.to}`,
+  );
 
 describe('alert routing', () => {
   it.each([
     ['an urgent task, to the owner', event('task.created', { task: task('urgent') }), account(), ['task.created task#acme#t1 -> U0DANA01']],
     ['a high task', event('task.created', { task: task('high') }), account(), ['task.created task#acme#t1 -> U0DANA01']],
     ['a medium task: nothing', event('task.created', { task: task('medium') }), account(), []],
-    ['an owner without Slack: the fallback channel', event('task.created', { task: task('urgent') }), account({ owner: 'sam' }), ['task.created task#acme#t1 -> #cs-alerts']],
-    ['no owner: the fallback channel', event('task.created', { task: task('urgent') }), account({ csm: undefined }), ['task.created task#acme#t1 -> #cs-alerts']],
+    [
+      'an owner without Slack: the fallback channel',
+      event('task.created', { task: task('urgent') }),
+      account({ owner: 'sam' }),
+      ['task.created task#acme#t1 -> #cs-alerts'],
+    ],
+    [
+      'no owner: the fallback channel',
+      event('task.created', { task: task('urgent') }),
+      account({ csm: undefined }),
+      ['task.created task#acme#t1 -> #cs-alerts'],
+    ],
     [
       'turning red far from the renewal: owner and channel, keyed by the move',
       event('tier.changed', { from: 'yellow', to: 'red', fromBand: 'yellow', band: 'red', score: 41 }),
@@ -51,7 +70,12 @@ describe('alert routing', () => {
         'renewal.at-risk renewal#acme#2026-04-02 -> C0RENEW1',
       ],
     ],
-    ['red to red (a tier inside red): nothing', event('tier.changed', { from: 'critical', to: 'bad', fromBand: 'red', band: 'red' }), account({ renewalDate: undefined }), []],
+    [
+      'red to red (a tier inside red): nothing',
+      event('tier.changed', { from: 'critical', to: 'bad', fromBand: 'red', band: 'red' }),
+      account({ renewalDate: undefined }),
+      [],
+    ],
     [
       'green to yellow inside the window: renewal at risk only',
       event('tier.changed', { from: 'green', to: 'yellow', fromBand: 'green', band: 'yellow' }),
@@ -59,7 +83,12 @@ describe('alert routing', () => {
       ['renewal.at-risk renewal#acme#2026-04-02 -> U0DANA01', 'renewal.at-risk renewal#acme#2026-04-02 -> C0RENEW1'],
     ],
     ['to green inside the window: nothing', event('tier.changed', { from: 'yellow', to: 'green', fromBand: 'yellow', band: 'green' }), account(), []],
-    ['a renewal already past: nothing', event('tier.changed', { from: 'green', to: 'yellow', fromBand: 'green', band: 'yellow' }), account({ renewalDate: '2026-03-01' }), []],
+    [
+      'a renewal already past: nothing',
+      event('tier.changed', { from: 'green', to: 'yellow', fromBand: 'green', band: 'yellow' }),
+      account({ renewalDate: '2026-03-01' }),
+      [],
+    ],
     [
       'the renewal-near-unhealthy flag',
       event('flag.started', { flag: 'renewal-near-unhealthy', tier: 'yellow' }),
@@ -110,7 +139,12 @@ describe('alert routing', () => {
 describe('alert messages', () => {
   it('escapes what people typed and links the account', () => {
     expect(escapeSlack('a <b> & c')).toBe('a &lt;b&gt; &amp; c');
-    const [alert] = alertsForEvent(event('task.created', { task: { ...task('urgent'), title: 'Fix <script>' } }), { account: account(), csms, alerts, accountUrl: url });
+    const [alert] = alertsForEvent(event('task.created', { task: { ...task('urgent'), title: 'Fix <script>' } }), {
+      account: account(),
+      csms,
+      alerts,
+      accountUrl: url,
+    });
     expect(alert!.slack.text).toBe('urgent task on Acme <Corp> & Co: Fix <script>');
     const shown = JSON.stringify(alert!.slack.blocks);
     expect(shown).toContain('<https://app.example/accounts/acme|Acme &lt;Corp&gt; &amp; Co>');
@@ -120,7 +154,13 @@ describe('alert messages', () => {
   const digest = (n: number): DigestContent => ({
     csmName: 'Dana',
     day: '2026-03-03',
-    dueToday: Array.from({ length: n }, (_, i) => ({ id: `t${i}`, title: `Task ${i}`, priority: 'high', dueAt: '2026-03-03T12:00:00Z', account: { id: 'a', name: 'A', url: url('a') } })),
+    dueToday: Array.from({ length: n }, (_, i) => ({
+      id: `t${i}`,
+      title: `Task ${i}`,
+      priority: 'high',
+      dueAt: '2026-03-03T12:00:00Z',
+      account: { id: 'a', name: 'A', url: url('a') },
+    })),
     overdue: [],
     changed: [{ account: { id: 'b', name: 'B & B', url: url('b') }, what: ['tier green → red (red)'] }],
   });

@@ -15,7 +15,18 @@ import type { TendEvent } from '../../functions/core/ports.ts';
 
 const AT = '2026-03-03T07:00:00.000Z';
 const event = (type: TendEvent['type'], detail: Record<string, unknown>): TendEvent => ({ type, accountId: 'acme', at: AT, detail });
-const task = { id: 't1', accountId: 'acme', title: 'Call', priority: 'urgent', status: 'open', dueAt: AT, createdAt: AT, play: 'save', step: 'review', executionName: 'x' };
+const task = {
+  id: 't1',
+  accountId: 'acme',
+  title: 'Call',
+  priority: 'urgent',
+  status: 'open',
+  dueAt: AT,
+  createdAt: AT,
+  play: 'save',
+  step: 'review',
+  executionName: 'x',
+};
 
 describe('timeline entries of published events', () => {
   it.each([
@@ -27,7 +38,12 @@ describe('timeline entries of published events', () => {
     [event('task.created', { task }), 'task.created', 't1', 'Task created: Call (urgent)'],
     [event('account.created', { segment: 'tech-touch' }), 'account.created', 'acme', 'Account created'],
     [event('account.churned', {}), 'account.churned', 'acme', 'Account churned'],
-    [event('play.save-started', { play: 'save', step: 'review', executionName: 'e1' }), 'play.step', 'e1#review#play.save-started', 'Play save: play.save-started'],
+    [
+      event('play.save-started', { play: 'save', step: 'review', executionName: 'e1' }),
+      'play.step',
+      'e1#review#play.save-started',
+      'Play save: play.save-started',
+    ],
   ])('%j is a %s entry', (e, kind, ref, summary) => {
     expect(timelineOfEvent(e)).toEqual([expect.objectContaining({ accountId: 'acme', kind, at: AT, ref, summary })]);
   });
@@ -68,7 +84,10 @@ describe('timeline items', () => {
 describe('GET /v1/accounts/{id}/timeline query', () => {
   it.each([
     [{}, { limit: 25 }],
-    [{ limit: '100', kinds: 'email.sent, survey' }, { limit: 100, kinds: ['email.sent', 'survey'] }],
+    [
+      { limit: '100', kinds: 'email.sent, survey' },
+      { limit: 100, kinds: ['email.sent', 'survey'] },
+    ],
   ])('takes %j', (q, out) => expect(timelineQuerySchema.parse(q)).toEqual(out));
 
   it.each([
