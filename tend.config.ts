@@ -40,7 +40,7 @@ export default defineConfig({
   alerts: {
     slack: {},
     routes: { 'task.created': ['owner'], 'account.red': ['owner', '#cs-alerts'], 'renewal.at-risk': ['owner', '#renewals'] },
-    fallbackChannel: '#cs-alerts',
+    // fallbackChannel: '#cs-alerts', // where owner alerts of accounts without an owner (or one without Slack) go
   },
   // The built-in plays (onboarding, renewal, save, adoption, expansion, advocacy, re-engagement;
   // see docs/plays.md) all run. Turn one off with `false`, or replace it by giving it in full.

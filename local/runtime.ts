@@ -138,6 +138,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       // The notifier talks to the Slack stand-in, with its token (on AWS: a Secrets Manager secret).
       SLACK_API_URL: slack.endpoint,
       SLACK_BOT_TOKEN: LOCAL_SLACK_TOKEN,
+      // Every function shares this thread: a busy moment (hundreds of play steps) must not time a post out.
+      SLACK_TIMEOUT_MS: '120000',
     },
     { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler },
   );

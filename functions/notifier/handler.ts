@@ -19,6 +19,8 @@ const env = parseEnv({
   SLACK_TOKEN_SECRET_NAME: optional,
   SLACK_BOT_TOKEN: optional,
   SLACK_API_URL: optional,
+  /** A request's timeout (default 5 s); the local runtime, where every function shares one thread, waits longer. */
+  SLACK_TIMEOUT_MS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   CONFIGURATION_SET: optional,
 });
 
@@ -30,7 +32,7 @@ const deps: NotifyDeps = {
   accounts: root.accounts(),
   claims: root.alerts(),
   digest: root.digest(),
-  slack: config.alerts.slack ? slackPoster(slackToken(env), { slackApiUrl: env.SLACK_API_URL }) : undefined,
+  slack: config.alerts.slack ? slackPoster(slackToken(env), { slackApiUrl: env.SLACK_API_URL, timeoutMs: env.SLACK_TIMEOUT_MS }) : undefined,
   mailer: config.alerts.digest.email && env.CONFIGURATION_SET ? root.mailer() : undefined,
   sender: config.sender,
   // The app's account page when configured; else the account's card on the API.

@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/data/keys.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const DAY = 86_400_000;
@@ -146,8 +148,10 @@ describe('the account timeline and Slack alerts on the local runtime', () => {
     expect(dana.some((m) => /Renewal at risk: tl-acme Inc/.test(m.text))).toBe(true);
     expect(to('#cs-alerts').some((m) => /tl-acme Inc turned red/.test(m.text))).toBe(true);
     expect(to('#renewals').some((m) => /Renewal at risk: tl-acme Inc/.test(m.text))).toBe(true);
-    // Sam has no Slack id: his alerts go to the fallback channel.
-    expect(to('#cs-alerts').some((m) => /task on tl-sam Inc/.test(m.text))).toBe(true);
+    // Sam has no Slack id and tend.config.ts no fallback channel: his task alerts are dropped (his digest lists them);
+    // his account's red turn still reaches the channel.
+    expect(messages().some((m) => /task on tl-sam Inc/.test(m.text))).toBe(false);
+    expect(to('#cs-alerts').some((m) => /tl-sam Inc turned red/.test(m.text))).toBe(true);
     expect(messages().some((m) => m.channel === 'U0DANA01' && /tl-sam/.test(m.text))).toBe(false);
     // Every message links to its account; none was posted twice (the first call failed with a 500 and was retried by the SDK).
     for (const m of messages()) expect(JSON.stringify(m.blocks), m.text).toMatch(/\/v1\/accounts\/tl-(acme|sam)\/card/);
@@ -210,17 +214,46 @@ describe('the account timeline and Slack alerts on the local runtime', () => {
 
   it('sends the daily digest at 07:00: a Slack message to a CSM with a Slack id, an email to one without, once', async () => {
     const outboxBefore = rt.ses.outbox().length;
-    await advance(Date.parse(`${dayOf(rt.clock.nowMs() + DAY)}T07:30:00Z`));
+    const day = dayOf(rt.clock.nowMs() + DAY);
+    // Dana's queue: one task due that day, one overdue, one overdue but done (the plays' own tasks are due later).
+    for (const [id, dueAt, status] of [
+      ['due-today', `${day}T15:00:00.000Z`, 'open'],
+      ['overdue', '2026-03-01T10:00:00.000Z', 'open'],
+      ['finished', '2026-03-01T09:00:00.000Z', 'done'],
+    ] as const)
+      await rt.db.send(
+        new PutCommand({
+          TableName: rt.tableName,
+          Item: {
+            ...keys.task('tl-acme', id),
+            ...keys.taskIndex('dana@acme.example', dueAt, id),
+            id,
+            accountId: 'tl-acme',
+            title: `Task ${id}`,
+            priority: 'high',
+            status,
+            dueAt,
+            createdAt: iso(T0),
+            owner: 'dana@acme.example',
+            play: 'save',
+            step: 'review',
+            executionName: 'x',
+          },
+        }),
+      );
+    await advance(Date.parse(`${day}T07:30:00Z`));
     const digest = to('U0DANA01').filter((m) => m.text.startsWith('Your day'));
-    expect(digest).toHaveLength(1);
-    expect(digest[0]!.text).toMatch(/\d+ due today, \d+ overdue, 1 accounts changed/);
-    expect(JSON.stringify(digest[0]!.blocks)).toContain('tl-acme Inc');
+    expect(digest.map((m) => m.text)).toEqual([`Your day, ${day}: 1 due today, 1 overdue, 1 accounts changed`]);
+    const shown = JSON.stringify(digest[0]!.blocks);
+    for (const text of ['Task due-today', 'Task overdue', 'tl-acme Inc', 'tier (first score) → red'])
+      expect(shown).toContain(text.replace('(first score)', 'none'));
+    expect(shown).not.toContain('Task finished');
     const emails = rt.ses
       .outbox()
       .slice(outboxBefore)
       .filter((e) => e.destination.to.includes('sam@acme.example'));
     expect(emails).toHaveLength(1);
-    expect(emails[0]!.subject).toMatch(/^Your day, .*: \d+ due today, \d+ overdue, 1 accounts changed$/);
+    expect(emails[0]!.subject).toBe(`Your day, ${day}: 0 due today, 0 overdue, 1 accounts changed`);
     // The schedule fired again (a retry): nothing goes out twice.
     await invokeNotifier({ digest: true });
     expect(to('U0DANA01').filter((m) => m.text.startsWith('Your day'))).toHaveLength(1);
