@@ -22,7 +22,7 @@ import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { servedOpenApi } from './openapi-served.ts';
-import { readTimeline } from '../core/timeline.ts';
+import { readTimeline } from '../core/timeline-query.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 
 const ONBOARDING = 'onboarding';

@@ -7,7 +7,8 @@ import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
 import { segmentBodySchema } from '../core/segment.ts';
 import { renewalOutcomeSchema } from '../core/renewals.ts';
-import { timelineQuerySchema, TIMELINE_KINDS } from '../core/timeline.ts';
+import { TIMELINE_KINDS } from '../core/timeline.ts';
+import { timelineQuerySchema } from '../core/timeline-query.ts';
 
 /**
  * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because

@@ -1,5 +1,6 @@
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TimelineEntry, TimelineItem, TimelineRepo } from '../core/timeline.ts';
+import type { TimelineEntry } from '../core/timeline.ts';
+import type { TimelineItem, TimelineRepo } from '../core/timeline-query.ts';
 import { keys } from './keys.ts';
 import { ttlIn } from './items.ts';
 

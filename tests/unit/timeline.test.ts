@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  noteEntry,
-  readTimeline,
-  recordingTimeline,
-  taskDoneEntry,
-  ticketEntry,
-  timelineOfEvent,
-  timelineQuerySchema,
-  type TimelineEntry,
-  type TimelineRepo,
-} from '../../functions/core/timeline.ts';
+import { noteEntry, recordingTimeline, taskDoneEntry, ticketEntry, timelineOfEvent, type TimelineEntry } from '../../functions/core/timeline.ts';
+import { readTimeline, timelineQuerySchema, type TimelineRepo } from '../../functions/core/timeline-query.ts';
 import { timelineItemOf } from '../../functions/data/timeline.ts';
 import type { TendEvent } from '../../functions/core/ports.ts';
 
