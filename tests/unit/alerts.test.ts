@@ -126,6 +126,11 @@ describe('alert routing', () => {
   it('refuses a CSM with a bad id or Slack id, naming the field', () => {
     expect(() => parseConfig({ ...userConfig, csms: [{ id: 'Dana!', name: 'D', email: 'd@x.example' }] })).toThrow(/csms\[0\]\.id/);
     expect(() => parseConfig({ ...userConfig, csms: [{ id: 'd', name: 'D', email: 'd@x.example', slackUserId: 'dana' }] })).toThrow(/csms\[0\]\.slackUserId/);
+    const twice = [
+      { id: 'd', name: 'D', email: 'd@x.example' },
+      { id: 'd', name: 'E', email: 'D@x.example' },
+    ];
+    expect(() => parseConfig({ ...userConfig, csms: twice })).toThrow(/csms\[1\]\.id: id d is given to two CSMs[\s\S]*csms\[1\]\.email/);
   });
 
   it.each([

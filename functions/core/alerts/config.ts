@@ -12,7 +12,22 @@ export const csmSchema = z.object({
   slackUserId: z.optional(z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack member id such as U024BE7LH'))),
   capacity: z.optional(z.int().check(z.positive())),
 });
-export const csmsSchema = z._default(z.array(csmSchema), []);
+export const csmsSchema = z._default(
+  z.array(csmSchema).check(
+    // An owner is named by id, and a task's owner may be an email: each names one CSM.
+    z.superRefine((csms, ctx) => {
+      for (const field of ['id', 'email'] as const) {
+        const seen = new Set<string>();
+        csms.forEach((c, i) => {
+          const value = c[field].toLowerCase();
+          if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [i, field], message: `${field} ${c[field]} is given to two CSMs`, input: c[field] });
+          seen.add(value);
+        });
+      }
+    }),
+  ),
+  [],
+);
 export type Csm = z.output<typeof csmSchema>;
 
 /** What an alert is about. */
