@@ -30,13 +30,22 @@ export default defineConfig({
   segments: { highTouchArr: 50_000, mediumTouchArr: 10_000 },
   // "First value": the onboarding milestone; nudges stop once it is reached.
   milestones: { firstValue: { activeUsers: 3, features: 2 } },
-  // Your CSMs: an account's `owner` names one (POST /v1/accounts `owner`, an `Owner` column, traits.owner).
+  // Your CSMs: an account's `owner` names one (POST /v1/accounts `owner`, an `Owner` column, traits.owner);
+  // alerts and the daily digest reach them (docs/alerts.md).
   csms: [
     { id: 'alex', name: 'Alex Martin', email: 'alex@acme.example' },
     { id: 'sam', name: 'Sam Lee', email: 'sam@acme.example', capacity: 40 },
+    { id: 'dana', name: 'Dana Reyes', email: 'dana@acme.example', slackUserId: 'U0DANA01' },
   ],
   // Who owns a new account that arrives without an owner (docs/api.md, "Owners, tasks and notes"):
   // assignment: [{ segments: ['high-touch', 'medium-touch'], pool: ['alex', 'sam'], strategy: 'fewest-accounts' }],
+  // Alerts in Slack: the bot token goes in the secret tend/<stack>/slack-bot-token after deploying
+  // (docs/alerts.md); without `slack`, only the email digest goes out.
+  alerts: {
+    slack: {},
+    routes: { 'task.created': ['owner'], 'account.red': ['owner', '#cs-alerts'], 'renewal.at-risk': ['owner', '#renewals'] },
+    // fallbackChannel: '#cs-alerts', // where owner alerts of accounts without an owner (or one without Slack) go
+  },
   // The built-in plays (onboarding, renewal, save, adoption, expansion, advocacy, re-engagement;
   // see docs/plays.md) all run. Turn one off with `false`, or replace it by giving it in full.
   plays: {

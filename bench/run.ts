@@ -7,6 +7,7 @@
  * 4. The portfolio reviews (GET /v1/renewals, GET /v1/changes): requests and read units (bench/reviews.ts).
  * 5. The outcome counters: write units per counted transition, reads of a period's figures (bench/outcomes-cost.ts).
  * 6. Owners, tasks and notes: requests and units per account write, with and without an owner change (bench/owners-cost.ts).
+ * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -22,6 +23,7 @@ import { reviewsBench } from './reviews.ts';
 import { revenueCostBench } from './revenue-cost.ts';
 import { outcomesCostBench } from './outcomes-cost.ts';
 import { ownersCostBench } from './owners-cost.ts';
+import { timelineBench } from './timeline.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -105,5 +107,6 @@ const sections: [string, () => unknown][] = [
   ['revenue', revenueCostBench],
   ['outcomes', outcomesCostBench],
   ['owners', ownersCostBench],
+  ['timeline', timelineBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

@@ -17,6 +17,7 @@ export async function dev(options: { port: number; speed: number; data: string }
   API key    ${key}   (admin; kept in ${join(dataDir, 'dev-key.json')})
              curl -H "Authorization: Bearer ${key}" ${rt.url}/v1/accounts
   Outbox     ${rt.url}/local/outbox   (viewer: ${rt.sesUrl})
+  Slack      ${rt.url}/local/slack   (the alerts a Slack stand-in received; tend slack)
   Plays      ${rt.url}/v1/plays   (runs waiting on the clock resume after a restart; tend plays list)
   Clock      ${rt.clock.now().toISOString()} at ${options.speed}x
   Data       ${dataDir}

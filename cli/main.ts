@@ -30,6 +30,17 @@ program
   .option('--json', 'print the summary as one JSON object')
   .action(async (options) => (await import('./demo/command.ts')).demo(options));
 
+program
+  .command('slack')
+  .description("list the messages the running tend dev's Slack stand-in received, or make its next calls fail (docs/alerts.md)")
+  .option('--data <dir>', 'folder of the running tend dev', '.tend')
+  .option('--fail <kind>', 'the next calls fail: 500 or ratelimited (429 with Retry-After)')
+  .option('--count <n>', 'how many calls fail', int('--count', 1, 100), 1)
+  .option('--retry-after <s>', 'Retry-After of ratelimited, in seconds', int('--retry-after', 0, 60), 1)
+  .option('--clear', 'forget the recorded messages')
+  .option('--json', 'print the messages as one JSON object')
+  .action(async (options) => (await import('./slack.ts')).slackCommand(options));
+
 const score = program.command('score').description('health scores: backtest a model change against stored history');
 score
   .command('backtest')

@@ -13,6 +13,7 @@ import { Scoring } from './constructs/scoring.ts';
 import { TendEvents } from './constructs/tend-events.ts';
 import { UnsubscribeRoutes } from './constructs/unsubscribe-routes.ts';
 import type { DataStack } from './data-stack.ts';
+import { Notifier } from './constructs/notifier.ts';
 import { BUNDLED_CONFIG_CONTEXT, writeBundledConfig } from './bundled-config.ts';
 import { writeTemplatesModule } from './templates-module.ts';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,15 @@ export class AppStack extends Stack {
     const emailSweep = new EmailSweep(this, 'EmailSweep', { table, deadLetters });
     const replies = props.config.email.replies;
     const emailReplies = replies ? new EmailReplies(this, 'EmailReplies', { table, address: replies.address, deadLetters }) : undefined;
+    // Alerts in Slack and the CSM digest (issue 14, docs/alerts.md).
+    const notifier = new Notifier(this, 'Notifier', {
+      alerts: props.config.alerts,
+      bus: events.bus,
+      table,
+      email,
+      deadLetters,
+      publicApiUrl: api.api.apiEndpoint,
+    });
 
     // What is watched, by the names the alarms carry (docs/operations.md).
     const alarms = new OperationsAlarms(this, 'Alarms', {
@@ -65,6 +75,7 @@ export class AppStack extends Stack {
         'email-events': emailEvents.handler,
         'email-sweep': emailSweep.handler,
         ...(emailReplies ? { 'email-replies': emailReplies.handler } : {}),
+        notifier: notifier.handler,
       },
       machines: {
         'scoring-daily-run': { machine: scoring.stateMachine, watchAborted: true },

@@ -14,6 +14,7 @@ import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { tablesActive } from './tables-active.ts';
 import { LocalSes } from './ses.ts';
+import { LOCAL_SLACK_TOKEN, LocalSlack, type SlackFault } from './slack.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { createApiKey } from './api-keys.ts';
 import type { Scope } from '../functions/core/api-keys.ts';
@@ -37,6 +38,37 @@ export interface LocalRuntimeOptions {
 }
 
 export type LocalRuntime = Awaited<ReturnType<typeof startLocalRuntime>>;
+
+/**
+ * `GET /local/slack`: the messages the Slack stand-in received (`tend slack`); `POST` with
+ * `{ "fail": "500" | "ratelimited", "count": n, "retryAfter": seconds }` makes its next calls fail.
+ */
+async function localSlackRoute(slack: LocalSlack, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
+  res.setHeader('content-type', 'application/json');
+  if (req.method === 'GET') return res.end(JSON.stringify({ messages: slack.messages, calls: slack.calls }));
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  let body: { fail?: string; count?: number; retryAfter?: number; clear?: boolean };
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof body;
+  } catch {
+    res.writeHead(400);
+    return res.end(JSON.stringify({ error: 'a JSON body: { fail, count, retryAfter } or { clear: true }' }));
+  }
+  if (body.clear) slack.clear();
+  if (body.fail !== undefined) {
+    const count = Number.isInteger(body.count) && body.count! > 0 && body.count! <= 100 ? body.count! : 1;
+    const retryAfter = Number.isInteger(body.retryAfter) && body.retryAfter! >= 0 && body.retryAfter! <= 60 ? body.retryAfter! : 1;
+    const fault: SlackFault | undefined =
+      body.fail === '500' ? { kind: '500' } : body.fail === 'ratelimited' ? { kind: 'ratelimited', retryAfterSeconds: retryAfter } : undefined;
+    if (!fault) {
+      res.writeHead(400);
+      return res.end(JSON.stringify({ error: 'fail: "500" or "ratelimited"' }));
+    }
+    slack.fail(fault, count);
+  }
+  return res.end(JSON.stringify({ ok: true }));
+}
 
 /** How long `idle()` looks again at every event-loop turn before it polls every millisecond. */
 const IDLE_SPIN_MS = 5;
@@ -75,6 +107,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   );
   const ses = new LocalSes();
   await ses.start();
+  // Slack's Web API for the notifier's WebClient (local/slack.ts), on the same clock.
+  const slack = new LocalSlack();
+  await slack.start();
+  slack.now = () => clock.now();
   const unsubscribeKey = localSigningKey(options.dataDir);
 
   const sfnServer = createServer();
@@ -99,6 +135,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // The unsubscribe links' key: Secrets Manager on AWS, a local file (or this run's memory) here.
       UNSUBSCRIBE_KEY: unsubscribeKey,
+      // The notifier talks to the Slack stand-in, with its token (on AWS: a Secrets Manager secret).
+      SLACK_API_URL: slack.endpoint,
+      SLACK_BOT_TOKEN: LOCAL_SLACK_TOKEN,
+      // Every function shares this thread: a busy moment (hundreds of play steps) must not time a post out.
+      SLACK_TIMEOUT_MS: '120000',
     },
     { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler },
   );
@@ -107,7 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     sfn = new LocalStepFunctions(assembly, lambdas, clock, options.dataDir ? new CheckpointStore(join(options.dataDir, 'executions')) : undefined);
   } catch (err) {
     // A machine the runtime cannot run: stop what was started, then say which.
-    await Promise.all([new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), dynamo.stop()]);
+    await Promise.all([new Promise((r) => sfnServer.close(r)), new Promise((r) => eventsServer.close(r)), ses.stop(), slack.stop(), dynamo.stop()]);
     clock.uninstall();
     throw err;
   }
@@ -130,6 +171,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(ses.outbox()));
     }
+    if (url.pathname === '/local/slack') return localSlackRoute(slack, req, res);
     void gateway(req, res, url);
   });
   const url = await listen(server, options.port);
@@ -157,6 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   return {
     url,
     sesUrl: ses.endpoint,
+    slack,
     clock,
     assembly,
     dynamo,
@@ -203,6 +246,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
         new Promise((r) => sfnServer.close(r)),
         new Promise((r) => eventsServer.close(r)),
         ses.stop(),
+        slack.stop(),
         dynamo.stop(),
       ]);
       if ((globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER] === dynamo.requestHandler)

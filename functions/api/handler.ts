@@ -23,6 +23,7 @@ import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { servedOpenApi } from './openapi-served.ts';
+import { readTimeline } from '../core/timeline-query.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 
 const ONBOARDING = 'onboarding';
@@ -161,6 +162,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     return json(200, { outcome });
   },
   'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
+  'GET /v1/accounts/{id}/timeline': async (event) =>
+    json(200, await readTimeline({ ...deps, timeline: root.timeline() }, accountIdOf(event), query(event, 'GET /v1/accounts/{id}/timeline'))),
   ...playRoutes(deps),
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
   // Owners, the task queue and notes (issue 14).

@@ -10,6 +10,8 @@ import { segmentBodySchema } from '../core/segment.ts';
 import { renewalOutcomeSchema } from '../core/renewals.ts';
 import { taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassignSchema, taskSnoozeSchema } from '../core/tasks.ts';
 import { noteCreateSchema, pageQuerySchema } from '../core/notes.ts';
+import { TIMELINE_KINDS } from '../core/timeline.ts';
+import { timelineQuerySchema } from '../core/timeline-query.ts';
 
 /**
  * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because
@@ -285,6 +287,15 @@ export const ROUTES = {
     summary: 'Unpin a note',
     ok: { 200: 'the note' },
     errors: { 404: 'no such note on that account' },
+  },
+  // The account timeline (issue 14, docs/api.md#account-timeline).
+  'GET /v1/accounts/{id}/timeline': {
+    auth: 'read',
+    serve: 'api',
+    summary: `What happened to the account, newest first, one Query a page (limit 1-100, cursor, kinds: a comma-separated list of ${TIMELINE_KINDS.join(', ')})`,
+    query: timelineQuerySchema,
+    ok: { 200: '{ items: [{ at, kind, ref, summary, detail }], nextCursor } (nextCursor absent on the last page)' },
+    errors: { 404: 'no such account' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

@@ -6,6 +6,7 @@ import { resolvePlays } from './plays/resolve.ts';
 import { isTimeZone } from './timezone.ts';
 import { templateIds } from './templates/catalogue.ts';
 import { formatPath } from './format-path.ts';
+import { alertsSchema } from './alerts/config.ts';
 
 export { formatPath };
 
@@ -254,6 +255,8 @@ export const configSchema = z
      * (`round-robin`) or the CSM with the fewest accounts (`fewest-accounts`); a CSM at `capacity` is passed over.
      */
     assignment: z._default(z.array(assignmentRuleSchema), []),
+    /** Alerts in Slack and the daily digest (docs/alerts.md). */
+    alerts: alertsSchema,
     /** Email templates: yours, and your words for built-in ones (docs/email.md). */
     templates: z._default(
       z.record(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a template id is lowercase letters, digits and -')), templateSchema),
@@ -266,6 +269,9 @@ export const configSchema = z
       const csmIds = config.csms.map((c) => c.id);
       config.csms.forEach((c, i) => {
         if (csmIds.indexOf(c.id) !== i) ctx.addIssue({ code: 'custom', path: ['csms', i, 'id'], message: `duplicate CSM id "${c.id}"`, input: c.id });
+        // An owner or a task's queue may be named by email too: each email names one CSM.
+        if (config.csms.findIndex((o) => o.email.toLowerCase() === c.email.toLowerCase()) !== i)
+          ctx.addIssue({ code: 'custom', path: ['csms', i, 'email'], message: `email ${c.email} is given to two CSMs`, input: c.email });
       });
       config.assignment.forEach((rule, r) =>
         rule.pool.forEach((id, i) => {

@@ -355,5 +355,6 @@ export interface FrequencyCap {
 
 /** Email engagement per account and day, as sets of SES message ids so a replayed event counts once. */
 export interface EngagementRepo {
-  record(accountId: string, day: string, kind: 'sent' | 'opened' | 'clicked' | 'replied', messageId: string): Promise<void>;
+  /** `at`: when it happened, the key of its timeline entry (a replayed event writes the same entry); a bounce is only on the timeline. */
+  record(accountId: string, day: string, kind: 'sent' | 'opened' | 'clicked' | 'replied' | 'bounced', messageId: string, at?: Date): Promise<void>;
 }

@@ -5,6 +5,8 @@ import { dayOf } from '../core/clock.ts';
 import { DAY_MS } from '../core/clock.ts';
 import { putIfAbsent, ttlIn, writeIf } from './items.ts';
 import { keys } from './keys.ts';
+import { emailEntry } from '../core/timeline.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
 
 /** Tend's own suppression list: one item per address, written once (the first reason stands). */
 export function suppressionList(db: DynamoDBDocumentClient, table: string): SuppressionList {
@@ -96,18 +98,25 @@ export function frequencyCap(db: DynamoDBDocumentClient, table: string): Frequen
   };
 }
 
-const ENGAGEMENT_FIELD = { sent: 'emailsSent', opened: 'emailsOpened', clicked: 'emailsClicked', replied: 'emailsReplied' } as const;
+const ENGAGEMENT_FIELD = { sent: 'emailsSent', opened: 'emailsOpened', clicked: 'emailsClicked', replied: 'emailsReplied', bounced: undefined } as const;
 
 /** Engagement on the account's usage-day item, as sets of message ids: a replayed SES event adds nothing. */
 export function engagementRepo(db: DynamoDBDocumentClient, table: string): EngagementRepo {
   return {
-    async record(accountId, day, kind, messageId) {
+    async record(accountId, day, kind, messageId, at) {
+      // Opens, clicks, replies and bounces are on the timeline (a sent email's entry is written by markSent, with its template).
+      const entry =
+        kind === 'sent'
+          ? undefined
+          : putAll(db, table, [timelineItemOf(emailEntry(`email.${kind}`, { accountId, at: (at ?? new Date()).toISOString(), ref: messageId }))]);
+      if (kind === 'bounced') return entry;
+      await entry;
       await db.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.usageDay(accountId, day),
           UpdateExpression: 'ADD #f :m SET #day = :day, expiresAt = if_not_exists(expiresAt, :exp)',
-          ExpressionAttributeNames: { '#f': ENGAGEMENT_FIELD[kind], '#day': 'day' },
+          ExpressionAttributeNames: { '#f': ENGAGEMENT_FIELD[kind]!, '#day': 'day' },
           ExpressionAttributeValues: { ':m': new Set([messageId]), ':day': day, ':exp': ttlIn(new Date(`${day}T00:00:00Z`), 400) },
         }),
       );

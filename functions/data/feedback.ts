@@ -3,6 +3,8 @@ import type { FeedbackRepo } from '../core/ports.ts';
 import type { Survey, Ticket } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { stripKeys, ttlIn } from './items.ts';
+import { surveyEntry, ticketEntry } from '../core/timeline.ts';
+import { timelineItemOf } from './timeline.ts';
 
 const FEEDBACK_TTL_DAYS = 400;
 
@@ -27,14 +29,21 @@ export function feedbackRepo(db: DynamoDBDocumentClient, table: string): Feedbac
       await writeAll(
         db,
         table,
-        surveys.map((s) => ({ ...keys.survey(s.accountId, s.answeredAt, s.id), ...s, expiresAt: ttlIn(new Date(s.answeredAt), FEEDBACK_TTL_DAYS) })),
+        // Each answer's timeline entry rides in the same batch (docs/data-model.md#timeline).
+        surveys.flatMap((s) => [
+          { ...keys.survey(s.accountId, s.answeredAt, s.id), ...s, expiresAt: ttlIn(new Date(s.answeredAt), FEEDBACK_TTL_DAYS) },
+          timelineItemOf(surveyEntry(s)),
+        ]),
       );
     },
     async putTickets(tickets) {
       await writeAll(
         db,
         table,
-        tickets.map((t) => ({ ...keys.ticket(t.accountId, t.id), ...t, expiresAt: ttlIn(new Date(t.openedAt), FEEDBACK_TTL_DAYS) })),
+        tickets.flatMap((t) => [
+          { ...keys.ticket(t.accountId, t.id), ...t, expiresAt: ttlIn(new Date(t.openedAt), FEEDBACK_TTL_DAYS) },
+          timelineItemOf(ticketEntry(t)),
+        ]),
       );
     },
     async recent(accountId, fromDay) {

@@ -146,6 +146,18 @@ export const keys = {
   notePrefix: 'NOTE#',
   /** A note id's claim, holding its creation time: a replayed create finds the note it made. */
   noteClaim: (accountId: string, noteId: string) => ({ pk: accountPk(accountId), sk: `NOTEID#${noteId}` }),
+  // --- issue 14 (slack): the account timeline and alert claims ---
+  /**
+   * One timeline entry of an account, newest last in key order: one Query `BETWEEN TL# AND TL#~`
+   * (descending) lists every kind in time order; outside `S#`, so the scorer never reads them.
+   */
+  timelineEntry: (accountId: string, at: string, kind: string, ref: string) => ({ pk: accountPk(accountId), sk: `TL#${at}#${kind}#${ref}` }),
+  timelinePrefix: 'TL#',
+  timelineEnd: 'TL#~',
+  /** An alert claimed for one destination before it is posted: posted once whatever the retries. */
+  alertClaim: (alertKey: string, destination: string) => ({ pk: `ALERT#${alertKey}`, sk: destination }),
+  /** A CSM's accounts that changed on a day (tier moves, flags, renewals at risk), for the daily digest. */
+  digestDay: (csmId: string, day: string) => ({ pk: `DIGEST#${csmId}`, sk: `DAY#${day}` }),
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

@@ -1,9 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NoteRepo } from '../core/ports.ts';
 import type { AccountNote } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { putIfAbsent, stripKeys, writeIf } from './items.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
+import { noteEntry } from '../core/timeline.ts';
 
 /**
  * Notes on the account's partition under `NOTE#<createdAt>#<noteId>` (the timeline lists them with
@@ -31,7 +33,8 @@ export function noteRepo(db: DynamoDBDocumentClient, table: string): NoteRepo {
         const createdAt = (await createdAtOf(note.accountId, note.id)) ?? note.createdAt;
         note = { ...note, createdAt, at: createdAt };
       }
-      await db.send(new PutCommand({ TableName: table, Item: { ...keys.note(note.accountId, note.createdAt, note.id), ...note } }));
+      // The note and its timeline entry in one request: the entry's key is the note's, so a replay rewrites the same two items.
+      await putAll(db, table, [{ ...keys.note(note.accountId, note.createdAt, note.id), ...note }, timelineItemOf(noteEntry({ ...note, at: note.createdAt }))]);
       return { note, created: claimed };
     },
     get,

@@ -1,9 +1,11 @@
-import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RevenueRepo } from '../core/ports.ts';
 import type { RenewalOutcome } from '../core/renewals.ts';
 import type { RevenuePoint } from '../core/revenue-history.ts';
 import { keys } from './keys.ts';
 import { stripKeys, writeIf } from './items.ts';
+import { arrEntry, renewalEntry } from '../core/timeline.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
 
 /** Every item of one account whose sort key starts with `prefix`, strongly consistent (a point written a moment ago is read back). */
 async function itemsWithPrefix(db: DynamoDBDocumentClient, table: string, accountId: string, prefix: string): Promise<Record<string, unknown>[]> {
@@ -26,35 +28,31 @@ async function itemsWithPrefix(db: DynamoDBDocumentClient, table: string, accoun
 export function revenueRepo(db: DynamoDBDocumentClient, table: string): RevenueRepo {
   return {
     async record(points) {
-      // A point's key is its effective day and revision, and its content is decided once: writing it again writes the same item.
-      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [table]: points.map((p) => ({ PutRequest: { Item: { ...keys.arrPoint(p.accountId, p.day, p.rev), ...p } } })),
-      };
-      if (points.length === 1) {
-        await db.send(new PutCommand({ TableName: table, Item: request[table]![0]!.PutRequest.Item }));
-        return;
-      }
-      // At most three points (the previous, the new one, or an origin pair): one batch, retried until written.
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
-        request = out.UnprocessedItems as typeof request;
-      }
+      // A point's key is its effective day and revision, and its content is decided once: writing it
+      // again writes the same item. Each point's timeline entry goes in the same batch.
+      await putAll(
+        db,
+        table,
+        points.flatMap((p) => [{ ...keys.arrPoint(p.accountId, p.day, p.rev), ...p }, timelineItemOf(arrEntry(p))]),
+      );
     },
     points: async (accountId) => (await itemsWithPrefix(db, table, accountId, keys.arrPrefix)) as unknown as RevenuePoint[],
     async outcome(accountId, renewalDay) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.renewalOutcome(accountId, renewalDay), ConsistentRead: true }));
       return out.Item ? (stripKeys(out.Item) as unknown as RenewalOutcome) : undefined;
     },
-    recordOutcome: (outcome) =>
-      writeIf(
+    async recordOutcome(outcome) {
+      const recorded = await writeIf(
         db,
         new PutCommand({
           TableName: table,
           Item: { ...keys.renewalOutcome(outcome.accountId, outcome.renewalDay), ...outcome },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      ),
+      );
+      if (recorded) await putAll(db, table, [timelineItemOf(renewalEntry(outcome))]);
+      return recorded;
+    },
     async markApplied(accountId, renewalDay, at) {
       // The first application's date stands.
       await db.send(

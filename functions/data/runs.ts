@@ -6,6 +6,8 @@ import { ID_PATTERN } from '../core/limits.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { stripKeys, updateIfReturning, writeIf } from './items.ts';
 import { runOutcomeCounters } from './outcome-counters.ts';
+import { playStepEntry } from '../core/timeline.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
 
 const badCursor = () =>
   new ValidationError('cursor: not a cursor this API returned for this play', [{ field: 'cursor', message: 'not a cursor this API returned for this play' }]);
@@ -171,6 +173,23 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     },
     async stepDone(ref, stepId, step, next) {
       await update(ref, 'SET steps.#id = :step, #next = :next', { ':step': step, ':next': next ?? null }, { '#id': stepId, '#next': 'next' });
+      // A step that waits (a send window, a watch) is on the timeline once it is settled.
+      if (step.outcome === 'done' || step.outcome === 'skipped' || step.outcome === 'failed') {
+        const what = step.actions?.map((a) => `${a.kind} ${a.outcome}`).join(', ') || step.detail;
+        await putAll(db, table, [
+          timelineItemOf(
+            playStepEntry({
+              accountId: ref.accountId,
+              play: ref.play,
+              step: stepId,
+              executionName: `${ref.play}#${ref.cycle}`,
+              at: step.at,
+              outcome: step.outcome,
+              detail: what,
+            }),
+          ),
+        ]);
+      }
     },
     async finish(ref, status, at, reason) {
       // The first ending stands: a late "completed" does not overwrite a cancellation (refused, nothing to do).

@@ -7,6 +7,8 @@ import { explainScore, factsOf, type ScoreFacts } from '../core/score/explain.ts
 import type { ScoreModel } from '../core/score/model.ts';
 import { keys } from './keys.ts';
 import { writeIf } from './items.ts';
+import { SCORE_CHANGE_POINTS, scoreEntry } from '../core/timeline.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
@@ -43,8 +45,8 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string, modelFor: (
       const facts = scoreFactsOf(out.Item, accountId);
       return explainScore(modelFor(facts.segment), facts);
     },
-    put(score, { previousComputedAt }) {
-      return writeIf(
+    async put(score, { previousComputedAt }) {
+      const written = await writeIf(
         db,
         new PutCommand({
           TableName: table,
@@ -54,8 +56,24 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string, modelFor: (
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
+      const moved = written && dailyMove(score, previousComputedAt);
+      if (moved) await putAll(db, table, [timelineItemOf(moved)]);
+      return written;
     },
   };
+}
+
+/**
+ * The day's first score, when it moved at least SCORE_CHANGE_POINTS from the last day scored
+ * before: a timeline entry. Rescorings later that day write none (their tier moves and flags are
+ * entries of their own), so an account has at most one score entry a day.
+ */
+function dailyMove(score: StoredScore, previousComputedAt: string | undefined) {
+  const day = dayOf(new Date(score.computedAt));
+  if (score.score === null || (previousComputedAt && dayOf(new Date(previousComputedAt)) === day)) return undefined;
+  const before = [...score.recent].filter((d) => d.day < day).sort((a, b) => b.day.localeCompare(a.day))[0];
+  if (!before || Math.abs(score.score - before.score) < SCORE_CHANGE_POINTS) return undefined;
+  return scoreEntry({ accountId: score.accountId, at: score.computedAt, day, score: score.score, previous: before.score, tier: score.tier });
 }
 
 /** Batches of score items read together: BatchGetItem's limit. */

@@ -6,6 +6,8 @@ import type { SendRecord } from '../core/types.ts';
 import { HELD_SHARDS, keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys, ttlIn, writeIf } from './items.ts';
 import { countSendOutcome } from './outcome-counters.ts';
+import { emailEntry } from '../core/timeline.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
 
 /**
  * The send ledger: one item per (run, step, contact), claimed before SES is called. A claim is in
@@ -44,6 +46,11 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         }),
       );
       if (before?.template && !before.sentAt) await countSendOutcome(db, table, { template: String(before.template), sentAt: at.toISOString() }, 'sent');
+      // Keyed by the first sentAt, so a second confirmation writes the same entry again.
+      const sentAt = typeof before?.sentAt === 'string' ? before.sentAt : at.toISOString();
+      await putAll(db, table, [
+        timelineItemOf(emailEntry('email.sent', { accountId, at: sentAt, ref: messageId, template: before?.template, contact: before?.contact })),
+      ]);
     },
     async byMessageId(messageId) {
       const k = keys.sentMessage(messageId);

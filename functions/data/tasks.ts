@@ -4,6 +4,8 @@ import type { CsmTask } from '../core/types.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { putIfAbsent, stripKeys, writeIf } from './items.ts';
 import { countTaskDone } from './outcome-counters.ts';
+import { putAll, timelineItemOf } from './timeline.ts';
+import { taskDoneEntry } from '../core/timeline.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 /** What `completeTask` did: the one place a completion happens (a counter hook of issue 13 goes here). */
@@ -174,6 +176,7 @@ export async function completeTask(
     if (completed) {
       // Counted after the write that made it done, so a second completion never counts (docs/metrics.md).
       await countTaskDone(db, table, { play: task.play, dueAt: task.dueAt, doneAt: done.at });
+      await putAll(db, table, [timelineItemOf(taskDoneEntry({ id: taskId, accountId, title: task.title, doneAt: done.at, outcome: done.outcome }))]);
       return 'completed';
     }
   }

@@ -28,6 +28,9 @@ import { ownerRepo } from '../data/owners.ts';
 import { noteRepo } from '../data/notes.ts';
 import { usageRepo } from '../data/usage.ts';
 import { userLinks } from '../data/user-links.ts';
+import { timelineRepo } from '../data/timeline.ts';
+import { alertClaims, digestStore } from '../data/alerts.ts';
+import { recordingTimeline } from '../core/timeline.ts';
 import { parseEnv } from './env.ts';
 
 /*
@@ -89,9 +92,14 @@ export const sendOutcomes = /* @__PURE__ */ lazy(() => sendOutcomesRepo(document
 export const outcomeFigures = /* @__PURE__ */ lazy(() => outcomeFiguresReader(documentClient, table()));
 export const held = /* @__PURE__ */ lazy(() => heldSends(documentClient, table()));
 export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
+/** Accounts' timelines (entries written by the repositories and the publisher below). */
+export const timeline = /* @__PURE__ */ lazy(() => timelineRepo(documentClient, table()));
+/** Alerts: claims (one post per alert and destination) and the digest's reads. */
+export const alerts = /* @__PURE__ */ lazy(() => alertClaims(documentClient, table()));
+export const digest = /* @__PURE__ */ lazy(() => digestStore(documentClient, table()));
 
 /** Tend's events, on the bus in EVENT_BUS_NAME. */
-export const events = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EVENT_BUS_NAME')));
+export const events = /* @__PURE__ */ lazy(() => recordingTimeline(eventBridgePublisher(envVar('EVENT_BUS_NAME')), timeline()));
 /** Play runs, on the state machines in PLAY_STATE_MACHINES (a JSON map of play id to ARN). */
 export const runner = /* @__PURE__ */ lazy(() => stepFunctionsRunner(JSON.parse(envVar('PLAY_STATE_MACHINES')) as Record<string, string>));
 /** SES, through the configuration set in CONFIGURATION_SET. */

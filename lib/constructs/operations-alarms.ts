@@ -73,7 +73,12 @@ export class OperationsAlarms extends Construct {
       ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     );
     this.add('email-sending-paused', 'tech-touch', OperationsAlarms.sendingPausedMetric(), 0);
+    this.add('alerts-failed', 'notifier', OperationsAlarms.alertsFailedMetric(), 0);
   }
+
+  /** The notifier's count of alerts it could not post (functions/notifier/handler.ts). */
+  static alertsFailedMetric = () =>
+    new Metric({ namespace: 'Tend', metricName: 'AlertsFailed', dimensionsMap: { service: 'tend-notifier' }, statistic: 'Sum', period: FIVE_MINUTES });
 
   /** Tend's own gauge (functions/email-events/handler.ts): 1 while its automatic sending pause holds. */
   static sendingPausedMetric = () =>

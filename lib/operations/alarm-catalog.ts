@@ -46,6 +46,11 @@ export const ALARM_KINDS = {
     action:
       'Read the reason (`tend email status`), find the play and template behind the bounces or complaints, fix them, then `tend email resume` or wait for the rate to fall.',
   },
+  'alerts-failed': {
+    fires: "the notifier could not post a Slack alert or digest (or send an email digest) after the Slack SDK's retries (`Tend / AlertsFailed`)",
+    action:
+      "Read the notifier's log for Slack's error: invalid_auth (put the bot token in its secret), channel_not_found or not_in_channel (invite the bot, fix alerts.routes). Lambda retries the event twice, then it waits in the notifier's dead letters: `tend redrive` posts it once.",
+  },
 } as const;
 
 export type AlarmKind = keyof typeof ALARM_KINDS;

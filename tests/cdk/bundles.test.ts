@@ -16,6 +16,7 @@ const FUNCTIONS = [
   '/Tend/Unsubscribe/Handler/Resource',
   '/Tend/EmailEvents/Handler/Resource',
   '/Tend/EmailSweep/Handler/Resource',
+  '/Tend/Notifier/Handler/Resource',
 ];
 const ssmClient = /serviceTarget:"AmazonSSM"/;
 
@@ -68,6 +69,7 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       'Unsubscribe/Handler': { scoreModel: false, requestIds: false },
       'EmailEvents/Handler': { scoreModel: false, requestIds: false },
       'EmailSweep/Handler': { scoreModel: false, requestIds: false },
+      'Notifier/Handler': { scoreModel: false, requestIds: false },
     });
   });
 

@@ -84,7 +84,7 @@ describe('operations: dead letters, alarms, dashboard, stages', () => {
 
   it('gives every schedule a dead-letter queue that feeds its target', () => {
     const schedules = resourcesOfType(app, 'AWS::Scheduler::Schedule');
-    expect(schedules.length).toBe(4);
+    expect(schedules.length).toBe(5);
     for (const [id, schedule] of schedules) {
       const target = schedule['Target'] as JsonObject;
       const queue = logicalIdIn((target['DeadLetterConfig'] as JsonObject | undefined)?.['Arn']);
@@ -99,7 +99,7 @@ describe('operations: dead letters, alarms, dashboard, stages', () => {
       const t = stage === 'dev' ? app : prod.app;
       const configs = new Map(resourcesOfType(t, 'AWS::Lambda::EventInvokeConfig').map(([, p]) => [logicalIdIn(p['FunctionName']), p]));
       const async = asyncInvokedFunctions(t);
-      expect(async.size).toBe(stage === 'dev' ? 4 : 5);
+      expect(async.size).toBe(stage === 'dev' ? 5 : 6);
       for (const fn of async) {
         const config = configs.get(fn);
         const queue = logicalIdIn(((config?.['DestinationConfig'] as JsonObject | undefined)?.['OnFailure'] as JsonObject | undefined)?.['Destination']);
@@ -112,7 +112,7 @@ describe('operations: dead letters, alarms, dashboard, stages', () => {
   it('encrypts every queue, refuses plain HTTP to it, keeps messages two weeks, and names it after the stage', () => {
     const queues = resourcesOfType(app, 'AWS::SQS::Queue');
     expect(queues.map(([, q]) => q['QueueName']).sort()).toEqual(
-      ['email-events', 'email-sweep', 'plays-starter', 'scoring', 'scoring-daily-run'].map((c) => `${STACK_NAME.app}-dlq-${c}`),
+      ['email-events', 'email-sweep', 'notifier', 'plays-starter', 'scoring', 'scoring-daily-run'].map((c) => `${STACK_NAME.app}-dlq-${c}`),
     );
     const policies = resourcesOfType(app, 'AWS::SQS::QueuePolicy');
     for (const [id, q] of queues) {
@@ -145,7 +145,7 @@ describe('operations: dead letters, alarms, dashboard, stages', () => {
         .filter((a) => a.kind === kind)
         .map((a) => a.subject)
         .sort();
-    const functions = ['api', 'email-events', 'email-sweep', 'plays-starter', 'plays-steps', 'scoring', 'unsubscribe'];
+    const functions = ['api', 'email-events', 'email-sweep', 'notifier', 'plays-starter', 'plays-steps', 'scoring', 'unsubscribe'];
     const machines = ['scoring-daily-run', ...Object.keys(parseConfig(userConfig).plays).map((p) => `play-${p}`)].sort();
     expect(subjects('dead-letters')).toEqual([...index.values()].map((e) => e.consumer).sort());
     expect(subjects('lambda-errors')).toEqual(functions);

@@ -110,7 +110,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
     }
   });
 
-  it("gives each Tend handler its own function: Api, Scoring, the plays' Steps and Starter, Unsubscribe, EmailEvents, EmailSweep", () => {
+  it("gives each Tend handler its own function: Api, Scoring, the plays' Steps and Starter, Unsubscribe, EmailEvents, EmailSweep, Notifier", () => {
     const paths = [
       '/Tend/Api/Handler/Resource',
       '/Tend/Scoring/Handler/Resource',
@@ -119,10 +119,11 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
       '/Tend/Unsubscribe/Handler/Resource',
       '/Tend/EmailEvents/Handler/Resource',
       '/Tend/EmailSweep/Handler/Resource',
+      '/Tend/Notifier/Handler/Resource',
     ];
     const ids = paths.map((path) => logicalIdOf(STACK.app, path));
     for (const [i, id] of ids.entries()) expect(raw.Resources[id]?.Type, paths[i]).toBe('AWS::Lambda::Function');
-    expect(new Set(ids).size).toBe(7);
+    expect(new Set(ids).size).toBe(8);
     // No function is left over from the hard-wired onboarding journey.
     expect(
       resourcesOfType(raw, 'AWS::Lambda::Function')
@@ -155,7 +156,7 @@ describe('Tend stack (functions, API, schedules, state machines, rules)', () => 
 
   it('starts the daily scoring run over every shard on the configured schedule', () => {
     const runId = logicalIdOf(STACK.app, '/Tend/Scoring/DailyRun/Resource');
-    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 5);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: config.scoring.rescoreSchedule,
       Target: Match.objectLike({
@@ -319,25 +320,26 @@ describe('IAM: least privilege', () => {
     expect(statements.filter((s) => 'NotAction' in s.raw || 'NotResource' in s.raw).map((s) => `${s.stack}/${s.policy}`)).toEqual([]);
   });
 
-  it("scopes ses:SendEmail to the sender identities from the config and the configuration set, for the plays' Steps function only", () => {
+  it("scopes ses:SendEmail to the sender identities from the config and the configuration set, for the plays' Steps function and the notifier's email digest only", () => {
     const ses = statements.filter((s) => s.actions.some((a) => a.startsWith('ses:')));
-    expect(ses).toHaveLength(1);
-    const [statement] = ses as [Statement];
-    expect(statement.actions).toEqual(['ses:SendEmail']);
-
+    expect(ses).toHaveLength(2);
     const stepsRole = logicalIdOf(STACK.app, '/Tend/Plays/Steps/ServiceRole/Resource');
-    expect(statement.roles).toEqual([`<${stepsRole}>`]);
+    const notifierRole = logicalIdOf(STACK.app, '/Tend/Notifier/Handler/ServiceRole/Resource');
+    expect(ses.flatMap((s) => s.roles).sort()).toEqual([`<${stepsRole}>`, `<${notifierRole}>`].sort());
+    for (const statement of ses) {
+      expect(statement.actions).toEqual(['ses:SendEmail']);
 
-    const dataTemplate = loadTemplate(STACK.data);
-    const [[configSetId]] = resourcesOfType(dataTemplate, 'AWS::SES::ConfigurationSet') as [[string, JsonObject]];
-    const exportName = Object.values(dataTemplate.Outputs ?? {}).find((o) => isObject(o.Value) && o.Value['Ref'] === configSetId)?.Export?.Name;
-    expect(exportName, 'TendData exports the configuration set name').toBeDefined();
+      const dataTemplate = loadTemplate(STACK.data);
+      const [[configSetId]] = resourcesOfType(dataTemplate, 'AWS::SES::ConfigurationSet') as [[string, JsonObject]];
+      const exportName = Object.values(dataTemplate.Outputs ?? {}).find((o) => isObject(o.Value) && o.Value['Ref'] === configSetId)?.Export?.Name;
+      expect(exportName, 'TendData exports the configuration set name').toBeDefined();
 
-    const arnPrefix = 'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:';
-    const domain = config.sender.from.split('@')[1];
-    expect(statement.resources.map(render).sort()).toEqual(
-      [`${arnPrefix}identity/${domain}`, `${arnPrefix}identity/${config.sender.from}`, `${arnPrefix}configuration-set/<import:${exportName}>`].sort(),
-    );
+      const arnPrefix = 'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:';
+      const domain = config.sender.from.split('@')[1];
+      expect(statement.resources.map(render).sort()).toEqual(
+        [`${arnPrefix}identity/${domain}`, `${arnPrefix}identity/${config.sender.from}`, `${arnPrefix}configuration-set/<import:${exportName}>`].sort(),
+      );
+    }
   });
 
   it('scopes states:StartExecution to one state machine per statement: the play machines for the Starter and the API, the daily run for the scheduler and its own map', () => {

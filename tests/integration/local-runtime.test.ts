@@ -110,13 +110,19 @@ describe('local runtime stand-ins', () => {
   });
 
   it('loads every Lambda, route, schedule and state machine of the assembly', () => {
-    // API, scoring, play steps, play starter, unsubscribe, SES events, the held-send sweep.
-    expect(rt.lambdas.functions.size).toBe(7);
+    // API, scoring, play steps, play starter, unsubscribe, SES events, the held-send sweep, the notifier.
+    expect(rt.lambdas.functions.size).toBe(8);
     // Every route of the one route list, served by the assembly (no list to keep in step here).
     expect(rt.routes.map((r) => r.routeKey).sort()).toEqual(Object.keys(ROUTES).sort());
     expect(rt.routes.length).toBeGreaterThan(15);
-    // The daily scoring run and the plays' daily sweep, rescoring, and the sweep of held sends.
-    expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual(['cron(0 6 * * ? *)', 'cron(0 6 * * ? *)', 'rate(1 hour)', 'rate(1 hour)']);
+    // The daily scoring run and the plays' daily sweep, the CSM digest, rescoring, and the sweep of held sends.
+    expect(rt.scheduler.schedules.map((s) => s.expression).sort()).toEqual([
+      'cron(0 6 * * ? *)',
+      'cron(0 6 * * ? *)',
+      'cron(0 7 * * ? *)',
+      'rate(1 hour)',
+      'rate(1 hour)',
+    ]);
     // The daily scoring run and one machine per play.
     expect(rt.sfn.machines.size).toBe(8);
   });

@@ -68,11 +68,13 @@ describe('replies', () => {
       },
       engagement: { record: async (...args: unknown[]) => void recorded.push(args) },
     };
-    expect(await recordReply(deps, [{ name: 'References', value: '<zz@email.amazonses.com> <m1@email.amazonses.com>' }])).toEqual({
-      accountId: 'acme',
-      messageId: 'm1',
-    });
-    expect(recorded).toEqual([['acme', '2026-01-05', 'replied', 'm1']]);
+    const headers = [
+      { name: 'References', value: '<zz@email.amazonses.com> <m1@email.amazonses.com>' },
+      { name: 'Date', value: 'Wed, 07 Jan 2026 08:30:00 +0000' },
+    ];
+    expect(await recordReply(deps, headers)).toEqual({ accountId: 'acme', messageId: 'm1' });
+    // The reply's own date keys its timeline entry: the same reply delivered twice is one entry.
+    expect(recorded).toEqual([['acme', '2026-01-05', 'replied', 'm1', new Date('2026-01-07T08:30:00Z')]]);
     expect(await recordReply(deps, [{ name: 'In-Reply-To', value: '<zz@email.amazonses.com>' }])).toBeUndefined();
   });
 

@@ -87,7 +87,9 @@ export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, 
           : undefined;
   // Counted on the day SES sent it, as SES's reputation dashboard does.
   if (kindOfCount && (await deps.reputation.count(detail.mail.messageId, kindOfCount, new Date(detail.mail.timestamp ?? at)))) result.counted = kindOfCount;
+  const account = detail.mail.tags?.account?.[0];
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
+    if (account) await deps.engagement.record(decodeTag(account), dayOf(at), 'bounced', detail.mail.messageId, at);
     for (const r of detail.bounce.bouncedRecipients ?? []) {
       await deps.suppressions.suppress(
         bare(r.emailAddress),
@@ -117,9 +119,8 @@ export async function applySesEvent(deps: FeedbackDeps, detail: SesEventDetail, 
   // The ledger item of the message records it once, and that write counts it (a message Tend did not send finds none).
   if (outcome && deps.outcomes) await deps.outcomes.record(detail.mail.messageId, outcome, at);
   const kind = detail.eventType === 'Open' ? 'opened' : detail.eventType === 'Click' ? 'clicked' : undefined;
-  const account = detail.mail.tags?.account?.[0];
   if (kind && account) {
-    await deps.engagement.record(decodeTag(account), dayOf(new Date(detail.mail.timestamp ?? at)), kind, detail.mail.messageId);
+    await deps.engagement.record(decodeTag(account), dayOf(new Date(detail.mail.timestamp ?? at)), kind, detail.mail.messageId, at);
     result.engagement = kind;
   }
   return result;

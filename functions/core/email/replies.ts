@@ -75,7 +75,15 @@ export async function recordReply(
   for (const messageId of repliedMessageIds(headers)) {
     const send = await deps.ledger.byMessageId!(messageId);
     if (!send) continue;
-    await deps.engagement.record(send.accountId, dayOf(new Date(send.sentAt ?? send.claimedAt)), 'replied', messageId);
+    // The reply's own Date keys its timeline entry, so the same reply delivered twice is one entry.
+    const date = Date.parse(headers.find((h) => h.name.toLowerCase() === 'date')?.value ?? '');
+    await deps.engagement.record(
+      send.accountId,
+      dayOf(new Date(send.sentAt ?? send.claimedAt)),
+      'replied',
+      messageId,
+      Number.isNaN(date) ? undefined : new Date(date),
+    );
     // Recorded once on the send, for its template's reply count.
     await deps.outcomes?.record(messageId, 'replied', deps.now?.() ?? new Date());
     return { accountId: send.accountId, messageId };

@@ -1,0 +1,182 @@
+import { dayOf, DAY_MS, type Clock } from '../clock.ts';
+import type { AccountRepo, Mailer, TendEvent } from '../ports.ts';
+import type { AlertsConfig, Csm } from './config.ts';
+import { digestEmail, digestIsEmpty, digestSlackMessage, type DigestContent, type DigestTask, type SlackMessage } from './messages.ts';
+import { alertsForEvent, destinationKey, digestChangeOf, ownerOf, type Alert } from './routing.ts';
+
+/**
+ * An alert claimed for a destination before it is posted. `claim` is true for the one caller that
+ * may post now: the first, or a retry after a failed post was released; false once posted (or
+ * while another attempt holds it).
+ */
+export interface AlertClaims {
+  claim(alertKey: string, destination: string, at: Date): Promise<boolean>;
+  /** Posted: the claim stays, so no retry posts it again. */
+  posted(alertKey: string, destination: string, ref: string): Promise<void>;
+  /** The post failed: the claim is given back for the retry. */
+  release(alertKey: string, destination: string): Promise<void>;
+}
+
+/** Slack's `chat.postMessage` (functions/notifier/slack.ts, over @slack/web-api). */
+export interface SlackPoster {
+  post(channel: string, message: SlackMessage): Promise<{ ts: string }>;
+}
+
+/** What the digest reads and what the notifier notes for it. */
+export interface DigestStore {
+  /** Open tasks of a CSM due before `before` (ISO), soonest first. */
+  openTasks(csm: Csm, before: string): Promise<{ id: string; accountId: string; title: string; priority: string; dueAt: string }[]>;
+  /** Notes that an account of the CSM changed (a digest line), on the day. */
+  noteChange(csmId: string, day: string, accountId: string, what: string): Promise<void>;
+  /** The changes noted on these days, by account. */
+  changes(csmId: string, days: string[]): Promise<Map<string, string[]>>;
+}
+
+export interface NotifyDeps {
+  clock: Clock;
+  alerts: AlertsConfig;
+  csms: readonly Csm[];
+  accounts: Pick<AccountRepo, 'get'>;
+  claims: AlertClaims;
+  digest: DigestStore;
+  /** Absent when Slack is not configured (`alerts.slack`): only the email digest goes out. */
+  slack?: SlackPoster;
+  /** SES, for the email digest. */
+  mailer?: Mailer;
+  sender: { name: string; from: string };
+  accountUrl: (accountId: string) => string;
+}
+
+export interface Delivery {
+  posted: number;
+  /** Claimed and posted before (a retry, a replayed event). */
+  duplicate: number;
+  failed: { key: string; destination: string; error: string }[];
+}
+
+/** Thrown after every alert was tried once: the invocation fails, and the retry posts only those that failed. */
+export class AlertDeliveryError extends Error {
+  override name = 'AlertDeliveryError';
+  constructor(readonly failed: Delivery['failed']) {
+    super(`${failed.length} alert(s) failed: ${failed.map((f) => `${f.key} to ${f.destination}: ${f.error}`).join('; ')}`);
+  }
+}
+
+type Outgoing = { key: string; destination: string; send: () => Promise<string> };
+
+/** Claim, post, then keep the claim; on a failed post give it back and go on with the others. */
+async function deliverAll(deps: Pick<NotifyDeps, 'claims' | 'clock'>, outgoing: Outgoing[]): Promise<Delivery> {
+  const result: Delivery = { posted: 0, duplicate: 0, failed: [] };
+  for (const o of outgoing) {
+    if (!(await deps.claims.claim(o.key, o.destination, deps.clock.now()))) {
+      result.duplicate++;
+      continue;
+    }
+    let ref: string;
+    try {
+      ref = await o.send();
+    } catch (err) {
+      await deps.claims.release(o.key, o.destination);
+      result.failed.push({ key: o.key, destination: o.destination, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    await deps.claims.posted(o.key, o.destination, ref);
+    result.posted++;
+  }
+  return result;
+}
+
+function finish(result: Delivery): Delivery {
+  if (result.failed.length) throw new AlertDeliveryError(result.failed);
+  return result;
+}
+
+const slackOutgoing = (deps: Pick<NotifyDeps, 'slack'>, alert: Alert): Outgoing[] =>
+  deps.slack && alert.destination.via === 'slack'
+    ? [
+        {
+          key: alert.key,
+          destination: destinationKey(alert.destination),
+          send: async () => (await deps.slack!.post((alert.destination as { channel: string }).channel, alert.slack)).ts,
+        },
+      ]
+    : [];
+
+/**
+ * One of Tend's events (from the bus): the alerts it calls for, each posted once per destination,
+ * and, for tier moves and flags, a line in the owner's next digest.
+ */
+export async function notifyEvent(deps: NotifyDeps, event: TendEvent): Promise<Delivery & { alerts: number }> {
+  const account = (await deps.accounts.get(event.accountId)) as (Awaited<ReturnType<AccountRepo['get']>> & { owner?: string }) | undefined;
+  if (!account) return { posted: 0, duplicate: 0, failed: [], alerts: 0 };
+  const change = digestChangeOf(event);
+  const owner = ownerOf(account, deps.csms);
+  if (change && owner) await deps.digest.noteChange(owner.id, dayOf(new Date(event.at)), account.id, change);
+  const alerts = alertsForEvent(event, { account, csms: deps.csms, alerts: deps.alerts, accountUrl: deps.accountUrl });
+  const result = await deliverAll(
+    deps,
+    alerts.flatMap((a) => slackOutgoing(deps, a)),
+  );
+  return { ...finish(result), alerts: alerts.length };
+}
+
+/**
+ * The daily digest of every CSM: tasks due today, overdue, and the accounts that changed since
+ * the day before. Slack when the CSM has a Slack id (and Slack is set up), else email (when
+ * `alerts.digest.email`). Keyed by CSM and day: a retried schedule sends nothing twice.
+ */
+export async function sendDigests(deps: NotifyDeps): Promise<Delivery & { digests: number }> {
+  const now = deps.clock.now();
+  const today = dayOf(now);
+  const endOfToday = new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString();
+  const outgoing: Outgoing[] = [];
+  const names = new Map<string, string>();
+  const ref = async (accountId: string) => {
+    if (!names.has(accountId)) names.set(accountId, (await deps.accounts.get(accountId))?.name ?? accountId);
+    return { id: accountId, name: names.get(accountId)!, url: deps.accountUrl(accountId) };
+  };
+  for (const csm of deps.csms) {
+    const tasks = await deps.digest.openTasks(csm, endOfToday);
+    const line = async (t: (typeof tasks)[number]): Promise<DigestTask> => ({
+      id: t.id,
+      title: t.title,
+      priority: t.priority,
+      dueAt: t.dueAt,
+      account: await ref(t.accountId),
+    });
+    const changes = await deps.digest.changes(csm.id, [dayOf(now.getTime() - DAY_MS), today]);
+    const content: DigestContent = {
+      csmName: csm.name,
+      day: today,
+      dueToday: await Promise.all(tasks.filter((t) => t.dueAt.slice(0, 10) === today).map(line)),
+      overdue: await Promise.all(tasks.filter((t) => t.dueAt.slice(0, 10) < today).map(line)),
+      changed: await Promise.all([...changes].map(async ([accountId, what]) => ({ account: await ref(accountId), what }))),
+    };
+    if (digestIsEmpty(content)) continue;
+    const key = `digest#${csm.id}#${today}`;
+    if (deps.slack && csm.slackUserId) {
+      const message = digestSlackMessage(content);
+      outgoing.push({ key, destination: `slack:${csm.slackUserId}`, send: async () => (await deps.slack!.post(csm.slackUserId!, message)).ts });
+    } else if (deps.alerts.digest.email && deps.mailer) {
+      const email = digestEmail(content);
+      outgoing.push({
+        key,
+        destination: `email:${csm.email}`,
+        send: async () =>
+          (
+            await deps.mailer!.send({
+              from: `${deps.sender.name} <${deps.sender.from}>`,
+              to: csm.email,
+              subject: email.subject,
+              html: email.html,
+              text: email.text,
+              headers: [],
+              tags: { kind: 'digest' },
+            })
+          ).messageId,
+      });
+    }
+  }
+  const result = await deliverAll(deps, outgoing);
+  return { ...finish(result), digests: outgoing.length };
+}
