@@ -189,8 +189,8 @@ export class LocalDynamo {
     return { ...response, headers, body: taken.body };
   }
 
-  /** A request of the local runtime's own (not counted, not metered). */
-  private async internal<T>(op: string, input: unknown): Promise<T> {
+  /** A request of the local runtime's own (TTL sweeps, schedule probes): not counted, not metered, no SDK. */
+  async internal<T>(op: string, input: unknown): Promise<T> {
     const response = await this.call({ path: '/', headers: { ...INTERNAL_HEADERS, 'x-amz-target': `DynamoDB_20120810.${op}` }, body: JSON.stringify(input) });
     if (response.statusCode !== 200) throw new Error(`local DynamoDB ${op} failed: ${response.body}`);
     return JSON.parse(response.body) as T;

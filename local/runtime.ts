@@ -12,6 +12,7 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { scheduleProbes } from './schedule-probes.ts';
 import { tablesActive } from './tables-active.ts';
 import { LocalSes } from './ses.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
@@ -140,7 +141,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const resumed = sfn.restore();
   if (resumed) log(`resumed ${resumed} executions from ${options.dataDir}`);
   if (!options.paused) clock.resume();
-  const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
+  const scheduler = new LocalScheduler(
+    assembly,
+    lambdas,
+    sfn,
+    clock,
+    (s, err) => log(`schedule ${s.name} failed: ${String(err)}`),
+    scheduleProbes(dynamo, dynamo.tables[0]!.name),
+  );
   if (options.schedules !== false) scheduler.start();
   // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s),
   // from the index of TTL items LocalDynamo keeps (no table scan).

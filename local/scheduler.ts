@@ -29,7 +29,15 @@ export interface LocalSchedule {
   targetArn: string;
   input: unknown;
   fired: number;
+  /** Times the schedule came due and was not fired because its probe found nothing to do. */
+  skipped: number;
 }
+
+/**
+ * Whether a schedule's target has anything to do now, when this can be told more cheaply than by
+ * running it (local/schedule-probes.ts). A schedule without a probe always fires.
+ */
+export type WorkProbe = (schedule: LocalSchedule) => Promise<boolean> | boolean;
 
 /** EventBridge Scheduler's schedules from the template, fired on the local clock. */
 export class LocalScheduler {
@@ -42,6 +50,7 @@ export class LocalScheduler {
     private readonly sfn: LocalStepFunctions,
     private readonly clock: VirtualClock,
     private readonly onError: (schedule: LocalSchedule, err: unknown) => void = () => {},
+    private readonly hasWork: WorkProbe = () => true,
   ) {
     for (const { stack, logicalId, resource } of assembly.resources('AWS::Scheduler::Schedule')) {
       const p = assembly.resolve(stack, resource.Properties) as { ScheduleExpression: string; State?: string; Target: { Arn: string; Input?: string } };
@@ -53,11 +62,12 @@ export class LocalScheduler {
         targetArn: p.Target.Arn,
         input: p.Target.Input ? JSON.parse(p.Target.Input) : {},
         fired: 0,
+        skipped: 0,
       });
     }
   }
 
-  /** Fires a schedule now and resolves when its target has finished (the invocation or the execution). */
+  /** Fires a schedule now (whatever its probe says) and resolves when its target has finished (the invocation or the execution). */
   async fire(schedule: LocalSchedule): Promise<void> {
     schedule.fired++;
     try {
@@ -71,12 +81,23 @@ export class LocalScheduler {
     }
   }
 
+  /** A probe that fails does not skip: the target runs and decides. */
+  private async probe(schedule: LocalSchedule): Promise<boolean> {
+    try {
+      return await this.hasWork(schedule);
+    } catch {
+      return true;
+    }
+  }
+
   start(): void {
     for (const s of this.schedules) {
       const loop = async () => {
         while (!this.stop.signal.aborted) {
           await this.clock.sleepUntil(nextFire(s.expression, this.clock.nowMs()), this.stop.signal);
-          if (!this.stop.signal.aborted) await this.fire(s);
+          if (this.stop.signal.aborted) continue;
+          if (await this.probe(s)) await this.fire(s);
+          else s.skipped++;
         }
       };
       void loop();

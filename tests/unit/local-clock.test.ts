@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../local/clock.ts';
-import { nextFire } from '../../local/scheduler.ts';
+import type { CloudAssembly } from '../../local/assembly.ts';
+import type { LambdaHost } from '../../local/lambdas.ts';
+import { LocalScheduler, nextFire, type LocalSchedule } from '../../local/scheduler.ts';
+import type { LocalStepFunctions } from '../../local/stepfunctions/runner.ts';
 
 const DAY = 86_400_000;
 
@@ -62,5 +65,56 @@ describe('local scheduler expressions', () => {
 
   it('refuses a cron form it cannot evaluate, naming it', () => {
     expect(() => nextFire('cron(0 6 ? * MON-FRI *)', at)).toThrow(/cron\(0 6 \? \* MON-FRI \*\) is not supported/);
+  });
+});
+
+describe('local scheduler probes (local/schedule-probes.ts)', () => {
+  const START = Date.parse('2026-01-05T00:00:00Z');
+  const HOUR = 3_600_000;
+  /** Two hourly schedules of a stand-in template: one with a probe, one without. */
+  const assembly = {
+    resources: () =>
+      ['Sweep', 'Other'].map((logicalId) => ({
+        stack: 'Tend',
+        logicalId,
+        resource: {
+          Properties: {
+            ScheduleExpression: 'rate(1 hour)',
+            Target: { Arn: `arn:aws:lambda:us-east-1:1:function:${logicalId}`, Input: JSON.stringify({ sweep: logicalId }) },
+          },
+        },
+      })),
+    resolve: (_stack: string, value: unknown) => value,
+  } as unknown as CloudAssembly;
+
+  it('fires a due schedule whose probe finds work, skips it when the probe finds none, and fires it when the probe fails; fire() ignores the probe', async () => {
+    const clock = new VirtualClock(new Date(START), 1);
+    clock.pause();
+    const t0 = clock.nowMs();
+    const invoked: string[] = [];
+    const lambdas = { invoke: async (arn: string) => void invoked.push(arn.split(':').pop()!) } as unknown as LambdaHost;
+    const answers: (boolean | Error)[] = [false, true, new Error('probe down')];
+    const probe = (s: LocalSchedule) => {
+      if ((s.input as { sweep: string }).sweep !== 'Sweep') return true;
+      const answer = answers.shift()!;
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    const scheduler = new LocalScheduler(assembly, lambdas, {} as LocalStepFunctions, clock, undefined, probe);
+    scheduler.start();
+    const [sweep, other] = scheduler.schedules;
+    for (let hour = 1; hour <= 3; hour++) {
+      clock.advanceTo(t0 + hour * HOUR);
+      // Both loops wake, probe and fire on the next turns; wait (bounded) until each has come due once more.
+      for (let i = 0; i < 500 && (other!.fired < hour || sweep!.fired + sweep!.skipped < hour); i++) await new Promise((r) => setTimeout(r, 1));
+      // Then a timer turn: each loop goes back to sleep until the next hour in microtasks, before the clock moves on.
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(invoked.filter((f) => f === 'Other')).toHaveLength(3);
+    expect({ fired: sweep!.fired, skipped: sweep!.skipped }).toEqual({ fired: 2, skipped: 1 });
+    expect(other!.skipped).toBe(0);
+    await scheduler.fire(sweep!);
+    expect(sweep!.fired).toBe(3);
+    scheduler.close();
   });
 });
