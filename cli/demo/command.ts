@@ -106,6 +106,7 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   );
   if (options.json) console.log(JSON.stringify(summary));
   else printSummary(summary);
+  reportFailedRuns(rt);
 
   if (options.exit) {
     await rt.stop();
@@ -116,4 +117,15 @@ export async function demo(options: { accounts: number; days: number; seed: numb
     `\nStill serving: API ${rt.url} · outbox ${rt.url}/local/outbox (viewer ${rt.sesUrl}) · clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop.`,
   );
   process.once('SIGINT', () => void rt.stop().then(() => process.exit(0)));
+}
+
+/** Runs that failed or timed out, one line per distinct error on stderr: a summary's `failed` count says how many, this says why. */
+function reportFailedRuns(rt: LocalRuntime) {
+  const reasons = new Map<string, number>();
+  for (const e of rt.sfn.executions.values()) {
+    if (e.status !== 'FAILED' && e.status !== 'TIMED_OUT') continue;
+    const reason = `${e.name.split('-')[0]}: ${e.status} ${e.error ?? ''} ${(e.cause ?? '').slice(0, 300)}`;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  for (const [reason, n] of reasons) console.error(`${n} run(s) ended ${reason}`);
 }

@@ -24,18 +24,21 @@ const deps = {
 };
 
 // `correlationId` is optional: executions started before the machine passed it on still run.
-const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string(), correlationId: z.optional(z.string()) };
-const task = z.discriminatedUnion('action', [
-  z.object({
-    action: z.literal('begin'),
-    ...run,
-    anchor: z.string(),
-    trigger: z.object({ on: z.string(), at: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) }),
-  }),
-  z.object({ action: z.literal('step'), ...run, step: z.string() }),
-  z.object({ action: z.literal('complete'), ...run }),
-  z.object({ action: z.literal('fail'), ...run, error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),
-]);
+// Built on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
+const task = /* @__PURE__ */ z.lazy(() => {
+  const run = { play: z.string(), accountId: z.string(), cycle: z.string(), executionName: z.string(), correlationId: z.optional(z.string()) };
+  return z.discriminatedUnion('action', [
+    z.object({
+      action: z.literal('begin'),
+      ...run,
+      anchor: z.string(),
+      trigger: z.object({ on: z.string(), at: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) }),
+    }),
+    z.object({ action: z.literal('step'), ...run, step: z.string() }),
+    z.object({ action: z.literal('complete'), ...run }),
+    z.object({ action: z.literal('fail'), ...run, error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }),
+  ]);
+});
 
 /**
  * The tasks of every play's state machine: the machine decides when, this decides what, one step

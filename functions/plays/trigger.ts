@@ -18,9 +18,14 @@ const deps = {
   runner: root.runner(),
 };
 
-/** An EventBridge event from Tend's bus (its detail carries the account), or the daily sweep. */
-const busEvent = z.looseObject({ 'detail-type': z.string(), time: z.string(), detail: z.looseObject({ accountId: z.string(), at: z.optional(z.string()) }) });
-const sweep = z.object({ sweep: z.literal(true), shards: z.optional(z.array(z.int().check(z.gte(0), z.lt(ACCOUNT_SHARDS)))) });
+/**
+ * An EventBridge event from Tend's bus (its detail carries the account), or the daily sweep. Built
+ * on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
+ */
+const busEvent = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({ 'detail-type': z.string(), time: z.string(), detail: z.looseObject({ accountId: z.string(), at: z.optional(z.string()) }) }),
+);
+const sweep = /* @__PURE__ */ z.lazy(() => z.object({ sweep: z.literal(true), shards: z.optional(z.array(z.int().check(z.gte(0), z.lt(ACCOUNT_SHARDS)))) }));
 
 /**
  * Starts plays: from events (account created, tier changed, flag started), and the daily sweep for

@@ -30,6 +30,18 @@ describe('correlation id', () => {
     expect(correlationId()).toBeUndefined();
   });
 
+  it('is one store per process: another copy of the module (another bundle in the local runtime) reads and nests the same ids', async () => {
+    vi.resetModules();
+    const other = await import('../../functions/shared/correlation.ts');
+    expect(other.correlationId).not.toBe(correlationId);
+    const seen = await withCorrelationId('outer', 'x', async () => [
+      other.correlationId(),
+      await other.withCorrelationId('inner', 'x', async () => [correlationId(), other.correlationId()].join('|')),
+      correlationId(),
+    ]);
+    expect(seen).toEqual(['outer', 'inner|inner', 'outer']);
+  });
+
   it.each([
     ['the client header when valid', { 'x-correlation-id': 'crm-sync-42' }, 'crm-sync-42'],
     ['the request id when the header is invalid', { 'x-correlation-id': '<script>' }, 'apigw-req'],
