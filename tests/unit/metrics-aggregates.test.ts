@@ -176,3 +176,14 @@ describe('aggregates from contributions give portfolio() exactly', () => {
       ).toBe(BOOK.length);
   });
 });
+
+describe('cohort table from the aggregates', () => {
+  it('equals cohortTable() on the hand-computed book, month by month', async () => {
+    const { cohortTable } = await import('../../functions/core/metrics/cohorts.ts');
+    const { cohortsFromAggregates } = await import('../../functions/core/metrics/figures.ts');
+    const sources = sourcesOf(BOOK, [], ['x'], () => undefined);
+    const all = summed(sources);
+    for (const asOf of ['2026-04-01', '2026-09-15'])
+      expect(cohortsFromAggregates(itemsOfCut(all, 'cohort'), asOf)).toEqual(cohortTable(BOOK, asOf).map(({ ids: _ids, ...row }) => row));
+  });
+});

@@ -190,3 +190,41 @@ export function aggregateReadOf(items: Iterable<[string, Counters]>, periodKey: 
   }
   return read;
 }
+
+const nextMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+};
+
+/**
+ * `cohortTable()` from the cohort cut's monthly items: a cohort's paid ARR and paying logos at a
+ * month's end are the sum of its monthly net flows up to that month (its accounts paid nothing
+ * before their cohort month). `accounts` is the group's book item.
+ */
+export function cohortsFromAggregates(items: Iterable<[string, Counters]>, asOf: string) {
+  const flows = new Map<string, Map<string, Counters>>();
+  const members = new Map<string, number>();
+  for (const [sk, c] of items) {
+    const group = groupOfSk(sk);
+    if (sk.startsWith('N#')) members.set(group, n(c, 'accounts'));
+    else if (sk.startsWith('P#M#')) flows.set(group, (flows.get(group) ?? new Map()).set(sk.slice(4, 11), c));
+  }
+  const cohorts = [...members].filter(([g, count]) => g !== 'none' && count > 0).map(([g]) => g);
+  return cohorts.sort().map((cohort) => {
+    const monthly = flows.get(cohort) ?? new Map<string, Counters>();
+    const accounts = members.get(cohort)!;
+    let [arr, logos] = [0, 0];
+    const logoRetention: number[] = [];
+    const revenueRetention: number[] = [];
+    // Its accounts paid nothing before their cohort month: their ARR at its end is that month's net flow.
+    const first = monthly.get(cohort);
+    const startingArr = first ? netArr(first) : 0;
+    for (let month = cohort; `${nextMonth(month)}-01` <= asOf.slice(0, 10); month = nextMonth(month)) {
+      const c = monthly.get(month);
+      if (c) [arr, logos] = [arr + netArr(c), logos + netLogos(c)];
+      logoRetention.push(logos / accounts);
+      revenueRetention.push(startingArr ? arr / startingArr : 0);
+    }
+    return { cohort, accounts, startingArr, logoRetention, revenueRetention };
+  });
+}
