@@ -5,6 +5,10 @@ import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { accountCatalog } from '../data/account-catalog.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { revenueRepo } from '../data/revenue.ts';
+import { metricAggregates } from '../data/metric-aggregates.ts';
+import { accountsWithMetrics, feedbackWithMetrics, revenueWithMetrics } from '../data/metric-hooks.ts';
+import { metricSources } from '../data/metric-sources.ts';
+import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
 import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
 import { contactRepo } from '../data/contacts.ts';
@@ -48,9 +52,16 @@ export function lazy<T>(build: () => T): () => T {
   return () => (built ??= { value: build() }).value;
 }
 
-export const accounts = /* @__PURE__ */ lazy(() => accountRepo(documentClient, table()));
+// Metrics (docs/metrics.md): the aggregates, and the upkeep hooked on the writes of their sources (data/metric-hooks.ts).
+export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
+export const metricSourceReader = /* @__PURE__ */ lazy(() => metricSources(documentClient, table()));
+export const metricUpkeep = /* @__PURE__ */ lazy(() => ({ sources: metricSourceReader(), aggregates: metricAggregateRepo() }));
+/** Brings one account's metric aggregates up to date (scoring calls it when a band changes). */
+export const refreshMetrics = (accountId: string) => refreshAccountMetrics(metricUpkeep(), accountId);
+
+export const accounts = /* @__PURE__ */ lazy(() => accountsWithMetrics(accountRepo(documentClient, table()), refreshMetrics));
 /** Revenue history points and renewal outcomes. */
-export const revenue = /* @__PURE__ */ lazy(() => revenueRepo(documentClient, table()));
+export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), modelResolver(config.scoreModel)));
@@ -61,7 +72,7 @@ export const scoringInputs = /* @__PURE__ */ lazy(() => scoringInputsRepo(docume
 export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));
 export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()));
 export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));
-export const feedback = /* @__PURE__ */ lazy(() => feedbackRepo(documentClient, table()));
+export const feedback = /* @__PURE__ */ lazy(() => feedbackWithMetrics(feedbackRepo(documentClient, table()), refreshMetrics));
 export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, table()));
 export const claims = /* @__PURE__ */ lazy(() => eventClaims(documentClient, table()));
 export const links = /* @__PURE__ */ lazy(() => userLinks(documentClient, table()));
