@@ -18,6 +18,7 @@ import { listAccounts } from '../core/account-list.ts';
 import { accountCard, cardText } from '../core/card.ts';
 import { ingestSegment } from '../core/segment.ts';
 import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
+import { metricAccounts, metricsReport } from '../core/metrics/metrics-report.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
@@ -47,6 +48,11 @@ const deps = {
   catalog: root.catalog(),
   scoreFacts: root.scoreFacts(),
   modelFor: modelResolver(config.scoreModel),
+};
+const metricsDeps = {
+  aggregates: root.metricAggregateRepo(),
+  sources: root.metricSourceReader(),
+  firstValueTargetDays: config.milestones.firstValueTargetDays,
 };
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;
@@ -139,6 +145,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     return json(200, { outcome });
   },
   'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
+  'GET /v1/metrics': async (event) => json(200, await metricsReport(metricsDeps, query(event, 'GET /v1/metrics'), deps.clock.now())),
+  'GET /v1/metrics/accounts': async (event) => json(200, await metricAccounts(metricsDeps, query(event, 'GET /v1/metrics/accounts'), deps.clock.now())),
   ...playRoutes(deps),
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
 };

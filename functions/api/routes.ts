@@ -2,6 +2,7 @@ import * as z from '../core/zod.ts';
 import type { Scope } from '../core/api-keys.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
 import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
+import { metricAccountsQuerySchema, metricsQuerySchema } from '../core/metrics/metrics-report.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
@@ -188,6 +189,22 @@ export const ROUTES = {
     summary: "Resume paused sending for `hours` (1-168, default 24) whatever the rates, recorded with `by` (default: the key's id), or `cancel-resume`",
     body: pauseActionSchema,
     ok: { 200: 'the pause as it is now, with the override set (null after cancel-resume)' },
+  },
+  // Portfolio metrics (issue 13, docs/metrics.md): served from the aggregates kept as data changes.
+  'GET /v1/metrics': {
+    auth: 'read',
+    serve: 'api',
+    summary:
+      'Retention, NPS, CSAT, time to first value and health by band for `period` (2026-03, 2026-Q1, 2026 or from..to; default the current quarter), for the whole book and each group of `cut` (segment, plan, owner, cohort; cohort adds the cohort retention table)',
+    query: metricsQuerySchema,
+    ok: { 200: 'the figures of the whole and of each group, each with the drill-down query that lists its accounts' },
+  },
+  'GET /v1/metrics/accounts': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'The accounts behind one figure of GET /v1/metrics (`figure`, `period`, and `cut` with `group`), computed from the source items',
+    query: metricAccountsQuerySchema,
+    ok: { 200: 'the figure and its account ids' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

@@ -44,7 +44,10 @@ export function revenueWithMetrics(repo: RevenueRepo, refresh: RefreshMetrics): 
     ...repo,
     async record(points) {
       await repo.record(points);
-      await refreshEach(points.map((p) => p.accountId), refresh);
+      await refreshEach(
+        points.map((p) => p.accountId),
+        refresh,
+      );
     },
   };
 }
@@ -55,7 +58,10 @@ export function feedbackWithMetrics(repo: FeedbackRepo, refresh: RefreshMetrics)
     ...repo,
     async putSurveys(surveys) {
       await repo.putSurveys(surveys);
-      await refreshEach(surveys.map((s) => s.accountId), refresh);
+      await refreshEach(
+        surveys.map((s) => s.accountId),
+        refresh,
+      );
     },
   };
 }

@@ -15,16 +15,7 @@ import { portfolio, type Cut, type PortfolioAccount } from '../../functions/core
 import type { ArrHistory, ArrPoint } from '../../functions/core/metrics/revenue.ts';
 import type { Survey } from '../../functions/core/types.ts';
 import { BOOK } from './support/metrics-book.ts';
-
-/** portfolio()'s figures without the account lists (the aggregates hold counts; drill-down lists the accounts). */
-export function withoutLists(figures: ReturnType<typeof portfolio>['whole']) {
-  const { accounts: _r, ...retention } = figures.retention;
-  const { accounts: _n, ...nps } = figures.nps;
-  const { accounts: _c, ...csat } = figures.csat;
-  const { accounts: _t, ...timeToValue } = figures.timeToValue;
-  const health = Object.fromEntries(Object.entries(figures.health).map(([b, { ids: _i, ...f }]) => [b, f]));
-  return { accounts: figures.accounts, retention, nps, csat, timeToValue, health };
-}
+import { withoutLists } from '../support/metric-figures.ts';
 
 const bands = ['green', 'yellow', 'red', 'unscored'] as const;
 const survey = (accountId: string, i: number, kind: 'nps' | 'csat', score: number, answeredAt: string, contactEmail?: string): Survey => ({

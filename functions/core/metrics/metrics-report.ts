@@ -28,7 +28,9 @@ export const DRILL_FIGURES = [
 ] as const;
 export type DrillFigure = (typeof DRILL_FIGURES)[number];
 
-const periodField = z.string().check(z.regex(/^(\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$/, 'use 2026-Q1, 2026-03, 2026 or 2026-01-01..2026-04-01'));
+const periodField = z
+  .string()
+  .check(z.regex(/^(\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$/, 'use 2026-Q1, 2026-03, 2026 or 2026-01-01..2026-04-01'));
 // Built on first use, like the request schemas of schemas.ts.
 export const metricsQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
@@ -38,7 +40,12 @@ export const metricsQuerySchema = /* @__PURE__ */ z.lazy(() =>
   }),
 );
 export const metricAccountsQuerySchema = /* @__PURE__ */ z.lazy(() =>
-  z.object({ figure: z.enum(DRILL_FIGURES), period: z.optional(periodField), cut: z.optional(z.enum(CUTS)), group: z.optional(z.string().check(z.maxLength(200))) }),
+  z.object({
+    figure: z.enum(DRILL_FIGURES),
+    period: z.optional(periodField),
+    cut: z.optional(z.enum(CUTS)),
+    group: z.optional(z.string().check(z.maxLength(200))),
+  }),
 );
 export type MetricsQuery = z.output<typeof metricsQuerySchema>;
 export type MetricAccountsQuery = z.output<typeof metricAccountsQuerySchema>;
@@ -168,5 +175,13 @@ export async function metricAccounts(deps: MetricsDeps, query: MetricAccountsQue
     red: f.health.red.ids,
     unscored: f.health.unscored.ids,
   };
-  return { period: name, from: period.from, to: period.to, asOf, figure: query.figure, ...(query.cut ? { cut: query.cut, group: query.group } : {}), accounts: lists[query.figure].sort() };
+  return {
+    period: name,
+    from: period.from,
+    to: period.to,
+    asOf,
+    figure: query.figure,
+    ...(query.cut ? { cut: query.cut, group: query.group } : {}),
+    accounts: lists[query.figure].sort(),
+  };
 }
