@@ -5,6 +5,7 @@
  * 2. Pure scoring throughput (signals derived from 60 days of usage, then scored), accounts a second.
  * 3. Each play's typical run: state transitions and Lambda calls, and its cost per 1,000 accounts.
  * 4. The portfolio reviews (GET /v1/renewals, GET /v1/changes): requests and read units (bench/reviews.ts).
+ * 5. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -18,6 +19,7 @@ import { emailSendBench } from './email-send.ts';
 import { templatesBench } from './templates.ts';
 import { reviewsBench } from './reviews.ts';
 import { revenueCostBench } from './revenue-cost.ts';
+import { metricsBench } from './metrics.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -99,5 +101,6 @@ const sections: [string, () => unknown][] = [
   ['email', emailSendBench],
   ['templates', templatesBench],
   ['revenue', revenueCostBench],
+  ['metrics', metricsBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();
