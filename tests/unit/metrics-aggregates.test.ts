@@ -77,7 +77,7 @@ function expectAggregatesEqualPortfolio(sources: MetricSources[], all: Map<strin
 }
 
 describe('aggregates from contributions give portfolio() exactly', () => {
-  const sources = sourcesOf(BOOK, SURVEYS, ['high-touch', 'tech-touch'], (i) => (i % 5 === 4 ? undefined : i * 3));
+  const sources = sourcesOf(BOOK, SURVEYS, ['high-touch', 'tech#touch'], (i) => (i % 5 === 4 ? undefined : i * 3));
   const all = summed(sources);
   it.each([
     ['2026-Q1', 'Q#2026-Q1', '2026-04-01', 'segment'],

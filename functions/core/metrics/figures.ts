@@ -51,7 +51,8 @@ export interface AggregateFigures {
   health: Record<Band, { accounts: number; arr: number; accountShare: number | null; arrShare: number | null }>;
 }
 
-const groupOfSk = (sk: string) => sk.slice(sk.lastIndexOf('#') + 1);
+/** The group of an aggregate item's sort key: what follows its fixed-width prefix (a group name may hold `#`). */
+const groupOfSk = (sk: string) => sk.slice(sk.startsWith('N#') ? 2 : sk.startsWith('T#') ? 13 : sk.startsWith('P#Y#') ? 9 : 12);
 const n = (c: Counters | undefined, f: string) => c?.[f] ?? 0;
 const DAY = 86_400_000;
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
