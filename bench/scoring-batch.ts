@@ -15,7 +15,7 @@ import { modelResolver } from '../functions/core/score/presets/index.ts';
 import { rescoreDirty, scoreShards, type ScoringDeps } from '../functions/core/scoring.ts';
 import { decideScore } from '../functions/core/score/decide.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
-import { refreshAccountMetrics } from '../functions/core/metrics/upkeep.ts';
+import { refreshAccountBand } from '../functions/core/metrics/upkeep.ts';
 import { metricAggregates } from '../functions/data/metric-aggregates.ts';
 import { metricSources } from '../functions/data/metric-sources.ts';
 import { dirtyAccounts } from '../functions/data/dirty.ts';
@@ -146,7 +146,7 @@ export async function scoringBatchBench() {
       accounts: accountRepo(m.db, rt.tableName),
       events: { publish: async (e) => void (published += e.length) },
       // As the scoring Lambda: the metric aggregates move on a band change only (docs/metrics.md).
-      refreshMetrics: (id) => refreshAccountMetrics({ sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) }, id),
+      bandChanged: (id, band) => refreshAccountBand({ sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) }, id, band),
     };
     // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
     const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];

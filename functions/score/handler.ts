@@ -18,7 +18,7 @@ const deps = {
   inputs: root.scoringInputs(),
   events: root.events(),
   dirty: root.dirty(),
-  refreshMetrics: root.refreshMetrics,
+  bandChanged: root.metricBandChanged,
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 

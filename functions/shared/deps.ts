@@ -8,7 +8,8 @@ import { revenueRepo } from '../data/revenue.ts';
 import { metricAggregates } from '../data/metric-aggregates.ts';
 import { accountsWithMetrics, feedbackWithMetrics, revenueWithMetrics } from '../data/metric-hooks.ts';
 import { metricSources } from '../data/metric-sources.ts';
-import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
+import { refreshAccountBand, refreshAccountMetrics } from '../core/metrics/upkeep.ts';
+import type { Band } from '../core/metrics/health.ts';
 import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
 import { contactRepo } from '../data/contacts.ts';
@@ -56,8 +57,9 @@ export function lazy<T>(build: () => T): () => T {
 export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
 export const metricSourceReader = /* @__PURE__ */ lazy(() => metricSources(documentClient, table()));
 export const metricUpkeep = /* @__PURE__ */ lazy(() => ({ sources: metricSourceReader(), aggregates: metricAggregateRepo() }));
-/** Brings one account's metric aggregates up to date (scoring calls it when a band changes). */
-export const refreshMetrics = (accountId: string) => refreshAccountMetrics(metricUpkeep(), accountId);
+const refreshMetrics = (accountId: string) => refreshAccountMetrics(metricUpkeep(), accountId);
+/** Moves an account to its new band in the metric aggregates (scoring calls it on a band change only). */
+export const metricBandChanged = (accountId: string, band: Band) => refreshAccountBand(metricUpkeep(), accountId, band);
 
 export const accounts = /* @__PURE__ */ lazy(() => accountsWithMetrics(accountRepo(documentClient, table()), refreshMetrics));
 /** Revenue history points and renewal outcomes. */

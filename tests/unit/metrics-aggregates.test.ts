@@ -178,3 +178,11 @@ describe('cohort table from the aggregates', () => {
       expect(cohortsFromAggregates(itemsOfCut(all, 'cohort'), asOf)).toEqual(cohortTable(BOOK, asOf).map(({ ids: _ids, ...row }) => row));
   });
 });
+
+describe('a band change from the stored contribution', () => {
+  it('moves the book exactly as recomputing from the sources does', async () => {
+    const { withBand } = await import('../../functions/core/metrics/contribution.ts');
+    for (const s of sourcesOf(BOOK, SURVEYS, ['x'], () => undefined))
+      for (const band of bands) expect(withBand(contributionOf(s), band)).toEqual(contributionOf({ ...s, account: { ...s.account, band } }));
+  });
+});

@@ -183,3 +183,14 @@ export const splitAddress = (key: string): AggregateAddress => {
   const i = key.indexOf('|');
   return { cut: key.slice(0, i) as AggregateCut, sk: key.slice(i + 1) };
 };
+
+/**
+ * The contribution with the account in another band: only the book moves (its band's account and
+ * ARR). What scoring's band change needs, without reading the account's sources again.
+ */
+export function withBand(c: Contribution, band: Band): Contribution {
+  const live = BANDS.find((b) => c.now[`${b}Accounts`]);
+  if (!live) return c;
+  const { [`${live}Accounts`]: _n, [`${live}Arr`]: arr, ...rest } = c.now;
+  return { ...c, now: { ...rest, [`${band}Accounts`]: 1, [`${band}Arr`]: arr ?? 0 } };
+}

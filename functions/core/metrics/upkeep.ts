@@ -1,5 +1,6 @@
 import { ConflictError } from '../errors.ts';
-import { addInto, contributionDiff, contributionOf, entriesOf, type Contribution, type Counters } from './contribution.ts';
+import { addInto, contributionDiff, contributionOf, entriesOf, withBand, type Contribution, type Counters } from './contribution.ts';
+import type { Band } from './health.ts';
 import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
 
 export interface MetricUpkeepDeps {
@@ -29,6 +30,24 @@ export async function refreshAccountMetrics(deps: MetricUpkeepDeps, accountId: s
     return diff.size;
   }
   throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while being brought up to date`);
+}
+
+/**
+ * A band change from scoring: only the account's book item moves, so the stored contribution is
+ * enough (1 read instead of 5); an account without one yet gets the full refresh.
+ */
+export async function refreshAccountBand(deps: MetricUpkeepDeps, accountId: string, band: Band): Promise<number> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.aggregates.contribution(accountId);
+    if (!stored.contribution) return refreshAccountMetrics(deps, accountId);
+    const next = withBand(stored.contribution, band);
+    const diff = contributionDiff(stored.contribution, next);
+    if (diff.size === 0) return 0;
+    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
+    await deps.aggregates.add(diff);
+    return diff.size;
+  }
+  throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while its band was being counted`);
 }
 
 /** Every aggregate recomputed from the source items (the sum of every account's contribution) and written over the old. */
