@@ -66,21 +66,22 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
       ),
     async add(diff) {
       // One UpdateItem per moved item: its counters are top-level numbers, added in place (ADD creates them at 0).
-      await Promise.all(
-        [...diff].map(([address, counters]) => {
-          const { cut, sk } = splitAddress(address);
-          const entries = Object.entries(counters);
-          return db.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: keys.metricAggregate(cut, sk),
-              UpdateExpression: `ADD ${entries.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
-              ExpressionAttributeNames: Object.fromEntries(entries.map(([f], i) => [`#f${i}`, f])),
-              ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-            }),
-          );
-        }),
-      );
+      const update = ([address, counters]: [string, Counters]) => {
+        const { cut, sk } = splitAddress(address);
+        const entries = Object.entries(counters);
+        return db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.metricAggregate(cut, sk),
+            UpdateExpression: `ADD ${entries.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(entries.map(([f], i) => [`#f${i}`, f])),
+            ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+          }),
+        );
+      };
+      // A few at a time: a change moves up to ~20 items, and many accounts may be refreshed at once.
+      const all = [...diff];
+      for (let i = 0; i < all.length; i += 5) await Promise.all(all.slice(i, i + 5).map(update));
     },
     async readPeriod(cut, periodKey, period) {
       const r = readRanges(periodKey, period);
