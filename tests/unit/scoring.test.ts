@@ -146,7 +146,10 @@ describe('scoreAccount and the metric aggregates', () => {
     await scoreAccount(w.deps, 'acme');
     expect(moves).toHaveLength(1);
     // No usage for weeks: the score falls and the band with it, counted once.
-    for (let d = 0; d < 40; d++) (w.nextDay(), await scoreAccount(w.deps, 'acme'));
+    for (let d = 0; d < 40; d++) {
+      w.nextDay();
+      await scoreAccount(w.deps, 'acme');
+    }
     const bands = [first, ...moves.slice(1).map((m) => m.split(':')[1])];
     expect(bands.at(-1)).toBe(w.stored.get('acme')!.band);
     expect(moves.length).toBeGreaterThan(1);
