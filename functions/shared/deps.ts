@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
@@ -57,7 +58,12 @@ export function lazy<T>(build: () => T): () => T {
 export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
 export const metricSourceReader = /* @__PURE__ */ lazy(() => metricSources(documentClient, table()));
 export const metricUpkeep = /* @__PURE__ */ lazy(() => ({ sources: metricSourceReader(), aggregates: metricAggregateRepo() }));
-const refreshMetrics = (accountId: string) => refreshAccountMetrics(metricUpkeep(), accountId);
+const metricsLogger = /* @__PURE__ */ lazy(() => new Logger({ serviceName: 'tend-metrics' }));
+// A source write stands whatever its upkeep does: a failure is logged, and the account's next change or `tend metrics rebuild` heals it.
+const refreshMetrics = (accountId: string) =>
+  refreshAccountMetrics(metricUpkeep(), accountId).catch((err: unknown) =>
+    metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
+  );
 /** Moves an account to its new band in the metric aggregates (scoring calls it on a band change only). */
 export const metricBandChanged = (accountId: string, band: Band) => refreshAccountBand(metricUpkeep(), accountId, band);
 
