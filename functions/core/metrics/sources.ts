@@ -1,4 +1,4 @@
-import type { Account, Survey } from '../types.ts';
+import type { Account } from '../types.ts';
 import type { Contribution, Counters, MetricSources } from './contribution.ts';
 import type { Band } from './health.ts';
 import type { PortfolioAccount } from './portfolio.ts';
@@ -26,7 +26,6 @@ export interface MetricSourceReader {
   all(): AsyncIterable<MetricSources[]>;
 }
 
-export type { Survey };
 
 /** The aggregate items and each account's last contribution (functions/data/metric-aggregates.ts). */
 export interface MetricAggregateRepo {
