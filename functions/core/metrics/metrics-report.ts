@@ -136,7 +136,9 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
     if (out.byGroup) groups = Object.fromEntries(Object.entries(out.byGroup).map(([g, f]) => [g, countsOnly(f)]));
   }
   const cohorts = cut === 'cohort' ? cohortsFromAggregates(await deps.aggregates.readMonths('cohort'), asOf) : undefined;
-  // Sections: the lead adds `outcomes` (plays, email per template, onboarding completion, activation) here at merge.
+  // ── MERGE POINT (outcomes, issue 13): the other sections of the answer. The lead adds here
+  // `outcomes: await loadOutcomeFigures(...)` (functions/data/outcome-figures.ts: plays, email per
+  // template, onboarding completion, activation) with its deps in MetricsDeps. Nothing else to change.
   const sections = {};
   return {
     period: name,
