@@ -113,7 +113,7 @@ export const keys = {
   /** The frequency cap's slots of one address (docs/email.md). */
   capSlot: (email: string, slot: number) => ({ pk: `CAP#${email.toLowerCase()}`, sk: `SLOT#${slot}` }),
   capSlots: (email: string) => `CAP#${email.toLowerCase()}`,
-  // Metrics aggregates (docs/data-model.md, "Metric aggregates"): one partition per cut, items by period, start day and group.
+  // Metric aggregates (docs/metrics.md, "How the figures are kept"): one partition per cut, items by period, start day and group.
   metricAggregate: (cut: string, sk: string) => ({ pk: `METRICS#${cut}`, sk }),
   metricPartition: (cut: string) => `METRICS#${cut}`,
   /** What the account last added to the aggregates, so the next change adds only the difference. */
