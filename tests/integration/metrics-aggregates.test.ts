@@ -167,6 +167,10 @@ describe('metrics: incremental aggregates, rebuild and portfolio() agree', () =>
     expect(out.accounts).toBe(6);
     expect(await aggregateItems()).toEqual(incremental);
     await expectApiEqualsBruteForce();
+    // Replays after the rebuild: the same answers and the same account again move nothing.
+    await surveys([{ id: 'n3', accountId: 'old-big', kind: 'nps', score: 6, contactEmail: 'ANN@old-big.example', answeredAt: iso(12) }]);
+    await upsert('comeback', { arr: 11_000, status: 'active' });
+    expect(await aggregateItems()).toEqual(incremental);
   });
 
   it('a figure’s query lists the accounts behind it', async () => {
