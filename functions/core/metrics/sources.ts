@@ -26,7 +26,6 @@ export interface MetricSourceReader {
   all(): AsyncIterable<MetricSources[]>;
 }
 
-
 /** The aggregate items and each account's last contribution (functions/data/metric-aggregates.ts). */
 export interface MetricAggregateRepo {
   contribution(accountId: string): Promise<{ contribution?: Contribution; version: number }>;
