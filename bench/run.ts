@@ -8,6 +8,7 @@
  * 5. The outcome counters: write units per counted transition, reads of a period's figures (bench/outcomes-cost.ts).
  * 6. Owners, tasks and notes: requests and units per account write, with and without an owner change (bench/owners-cost.ts).
  * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
+ * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -24,6 +25,7 @@ import { revenueCostBench } from './revenue-cost.ts';
 import { outcomesCostBench } from './outcomes-cost.ts';
 import { ownersCostBench } from './owners-cost.ts';
 import { timelineBench } from './timeline.ts';
+import { metricsBench } from './metrics.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -108,5 +110,6 @@ const sections: [string, () => unknown][] = [
   ['outcomes', outcomesCostBench],
   ['owners', ownersCostBench],
   ['timeline', timelineBench],
+  ['metrics', metricsBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

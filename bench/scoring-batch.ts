@@ -15,6 +15,9 @@ import { modelResolver } from '../functions/core/score/presets/index.ts';
 import { rescoreDirty, scoreShards, type ScoringDeps } from '../functions/core/scoring.ts';
 import { decideScore } from '../functions/core/score/decide.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
+import { refreshAccountBand } from '../functions/core/metrics/upkeep.ts';
+import { metricAggregates } from '../functions/data/metric-aggregates.ts';
+import { metricSources } from '../functions/data/metric-sources.ts';
 import { dirtyAccounts } from '../functions/data/dirty.ts';
 import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
 import { scoringPolicy } from '../functions/core/score/policy.ts';
@@ -142,6 +145,8 @@ export async function scoringBatchBench() {
       scores: scoreRepo(m.db, rt.tableName, modelResolver(config.scoreModel)),
       accounts: accountRepo(m.db, rt.tableName),
       events: { publish: async (e) => void (published += e.length) },
+      // As the scoring Lambda: the metric aggregates move on a band change only (docs/metrics.md).
+      bandChanged: (id, band) => refreshAccountBand({ sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) }, id, band),
     };
     // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
     const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];

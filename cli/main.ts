@@ -108,7 +108,9 @@ tableOptions(
     .option('--cancel', 'end an earlier resume: the rates decide again'),
 ).action(async (options) => (await import('./email/command.ts')).resumeCommand(options));
 
-const metrics = program.command('metrics').description('portfolio reviews (docs/metrics.md): renewals due with their health, and what changed since a day');
+const metrics = program
+  .command('metrics')
+  .description('portfolio metrics and reviews (docs/metrics.md): retention, sentiment, onboarding, cohorts, renewals due, what changed; rebuild');
 const metricsOptions = (c: Command) =>
   c
     .option('--url <url>', 'the Tend API (default: TEND_URL, else the running tend dev)')
@@ -142,6 +144,27 @@ metricsOptions(
     .requiredOption('--period <period>', 'whole months: 2026-Q1, 2026-03 or 2026-01-01..2026-07-01')
     .option('--rebuild', 'first recompute the outcome counters from the run, send and task items (reads the table directly; a full scan)'),
 ).action(async (options) => (await import('./metrics/outcomes.ts')).outcomesCommand(options));
+for (const [view, what] of [
+  ['retention', 'NRR, GRR, logo and revenue churn, expansion, contraction, new and reactivation ARR, ARR at risk'],
+  ['sentiment', 'NPS (one answer per person) and CSAT'],
+  ['onboarding', 'time to first value: median, p90, within target, overdue and pending'],
+  ['cohorts', 'the cohort retention table: logos and ARR still paying, month by month, by the month accounts first paid'],
+] as const)
+  metricsOptions(
+    metrics
+      .command(view)
+      .description(`${what}, for a period, the whole book and each group of a cut (served from the aggregates)`)
+      .option('--period <period>', 'a month 2026-03, a quarter 2026-Q1, a year 2026, or from..to days (default: the current quarter)')
+      .option('--cut <cut>', 'segment, plan, owner or cohort'),
+  ).action(async (options) => (await import('./metrics/command.ts')).metricsCommand(view, options));
+metrics
+  .command('rebuild')
+  .description('recompute every metric aggregate from the source items (accounts, revenue points, surveys, milestones, score bands) and write them')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .option('--table <name>', 'a deployed table instead (AWS credentials from the environment)')
+  .option('--region <region>', 'AWS region of --table')
+  .option('--json', 'print the counts as JSON')
+  .action(async (options) => (await import('./metrics/command.ts')).rebuildCommand(options));
 
 program
   .command('import')

@@ -5,9 +5,15 @@ import { changesQuerySchema, changesReport, renewalsQuerySchema, renewalsReport,
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { scoreFactsReader } from '../../functions/data/scores.ts';
+import { rebuildOutcomeCounters } from '../../functions/data/outcome-figures.ts';
 import userConfig from '../../tend.config.ts';
 import { devSession, openTable } from '../local-state.ts';
 import { changesCsv, changesText, renewalsCsv, renewalsText } from './format.ts';
+import { metricsQuerySchema, metricsReport, type MetricsDeps, type MetricsReport } from '../../functions/core/metrics/metrics-report.ts';
+import { rebuildMetrics } from '../../functions/core/metrics/upkeep.ts';
+import { metricAggregates } from '../../functions/data/metric-aggregates.ts';
+import { metricSources } from '../../functions/data/metric-sources.ts';
+import { metricsCsv, metricsText, type MetricsView } from './figures-format.ts';
 
 export interface MetricsOptions {
   data: string;
@@ -26,7 +32,8 @@ export interface MetricsOptions {
  * `tend dev`, whose clock is the one its data lives on), else the table read directly (local
  * data on disk, or --table) as of --at.
  */
-async function report<T>(options: MetricsOptions, path: string, direct: (deps: Parameters<typeof renewalsReport>[0], now: Date) => Promise<T>): Promise<T> {
+type DirectDeps = Parameters<typeof renewalsReport>[0] & MetricsDeps;
+async function report<T>(options: MetricsOptions, path: string, direct: (deps: DirectDeps, now: Date) => Promise<T>): Promise<T> {
   const dev = options.table ? undefined : devSession(options.data);
   const url = options.table ? undefined : (options.url ?? process.env.TEND_URL ?? dev?.url);
   if (url) {
@@ -40,7 +47,15 @@ async function report<T>(options: MetricsOptions, path: string, direct: (deps: P
   const t = await openTable(options);
   try {
     const db = DynamoDBDocumentClient.from(t.client);
-    const deps = { accounts: accountRepo(db, t.table), scoreFacts: scoreFactsReader(db, t.table), modelFor: modelResolver(parseConfig(userConfig).scoreModel) };
+    const config = parseConfig(userConfig);
+    const deps = {
+      accounts: accountRepo(db, t.table),
+      scoreFacts: scoreFactsReader(db, t.table),
+      modelFor: modelResolver(config.scoreModel),
+      aggregates: metricAggregates(db, t.table),
+      sources: metricSources(db, t.table),
+      firstValueTargetDays: config.milestones.firstValueTargetDays,
+    };
     return await direct(deps, options.at ? new Date(options.at) : new Date());
   } finally {
     await t.close();
@@ -76,4 +91,43 @@ export async function changesCommand(options: MetricsOptions & { since: string; 
     changesReport(deps, checked.data, now),
   );
   print(options, changes, changesCsv, changesText);
+}
+
+/** `tend metrics retention|sentiment|onboarding|cohorts`: one view of GET /v1/metrics (cohorts: the cohort cut and its table). */
+export async function metricsCommand(view: MetricsView, options: MetricsOptions & { period?: string; cut?: string }) {
+  const params = Object.fromEntries(
+    Object.entries({ period: options.period, cut: view === 'cohorts' ? 'cohort' : options.cut }).filter((e): e is [string, string] => !!e[1]),
+  );
+  const checked = metricsQuerySchema.safeParse(params);
+  if (!checked.success) throw new Error(checked.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+  const out: MetricsReport = await report(options, `/v1/metrics?${new URLSearchParams(params)}`, (deps, now) => metricsReport(deps, checked.data, now));
+  print(
+    options,
+    out,
+    (r) => metricsCsv(view, r),
+    (r) => metricsText(view, r),
+  );
+}
+
+/**
+ * `tend metrics rebuild`: every aggregate recomputed from the source items and written over the
+ * old ones, on the table itself (local data, or --table with AWS credentials). Run it after a
+ * restore, a bulk fix of source items, or an upkeep that stopped between its two writes.
+ */
+export async function rebuildCommand(options: Pick<MetricsOptions, 'data' | 'table' | 'region' | 'json'>) {
+  const t = await openTable(options);
+  try {
+    const db = DynamoDBDocumentClient.from(t.client);
+    const started = Date.now();
+    const out = await rebuildMetrics({ sources: metricSources(db, t.table), aggregates: metricAggregates(db, t.table) });
+    const outcomes = await rebuildOutcomeCounters(db, t.table);
+    const result = { ...out, outcomes, seconds: (Date.now() - started) / 1000 };
+    console.log(
+      options.json
+        ? JSON.stringify(result, null, 2)
+        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted (${result.seconds.toFixed(1)} s).`,
+    );
+  } finally {
+    await t.close();
+  }
 }

@@ -19,6 +19,7 @@ import { listAccounts } from '../core/account-list.ts';
 import { accountCard, cardText } from '../core/card.ts';
 import { ingestSegment } from '../core/segment.ts';
 import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
+import { metricAccounts, metricsReport } from '../core/metrics/metrics-report.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { apiAuth } from './auth.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
@@ -53,6 +54,12 @@ const deps = {
   notes: root.notes(),
   csms: config.csms,
   assignment: config.assignment,
+};
+const metricsDeps = {
+  aggregates: root.metricAggregateRepo(),
+  sources: root.metricSourceReader(),
+  firstValueTargetDays: config.milestones.firstValueTargetDays,
+  outcomes: root.outcomeFigures(),
 };
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;
@@ -164,6 +171,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
   'GET /v1/accounts/{id}/timeline': async (event) =>
     json(200, await readTimeline({ ...deps, timeline: root.timeline() }, accountIdOf(event), query(event, 'GET /v1/accounts/{id}/timeline'))),
+  'GET /v1/metrics': async (event) => json(200, await metricsReport(metricsDeps, query(event, 'GET /v1/metrics'), deps.clock.now())),
+  'GET /v1/metrics/accounts': async (event) => json(200, await metricAccounts(metricsDeps, query(event, 'GET /v1/metrics/accounts'), deps.clock.now())),
   ...playRoutes(deps),
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
   // Owners, the task queue and notes (issue 14).

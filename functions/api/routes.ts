@@ -3,6 +3,7 @@ import type { Scope } from '../core/api-keys.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
 import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
 import { outcomesQuerySchema } from '../core/metrics/outcomes.ts';
+import { metricAccountsQuerySchema, metricsQuerySchema } from '../core/metrics/metrics-report.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
@@ -296,6 +297,22 @@ export const ROUTES = {
     query: timelineQuerySchema,
     ok: { 200: '{ items: [{ at, kind, ref, summary, detail }], nextCursor } (nextCursor absent on the last page)' },
     errors: { 404: 'no such account' },
+  },
+  // Portfolio metrics (issue 13, docs/metrics.md): served from the aggregates kept as data changes.
+  'GET /v1/metrics': {
+    auth: 'read',
+    serve: 'api',
+    summary:
+      'Retention, NPS, CSAT, time to first value and health by band for `period` (2026-03, 2026-Q1, 2026 or from..to; default the current quarter), for the whole book and each group of `cut` (segment, plan, owner, cohort; cohort adds the cohort retention table)',
+    query: metricsQuerySchema,
+    ok: { 200: 'the figures of the whole and of each group, each with the drill-down query that lists its accounts' },
+  },
+  'GET /v1/metrics/accounts': {
+    auth: 'read',
+    serve: 'api',
+    summary: 'The accounts behind one figure of GET /v1/metrics (`figure`, `period`, and `cut` with `group`), computed from the source items',
+    query: metricAccountsQuerySchema,
+    ok: { 200: 'the figure and its account ids' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

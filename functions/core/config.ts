@@ -206,8 +206,10 @@ export const configSchema = z
         firstValue: z.object({ activeUsers: z.int().check(z.positive()), features: z.int().check(z.positive()) }),
         /** The onboarding checklist: milestones your team records (POST /v1/accounts/{id}/milestones); plays can wait on them. */
         checklist: z._default(z.array(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -'))), [...DEFAULT_CHECKLIST]),
+        /** Time to first value's target (docs/metrics.md): reached within this many days counts as on time. */
+        firstValueTargetDays: z._default(z.int().check(z.positive(), z.lte(365)), 14),
       }),
-      { firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] },
+      { firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST], firstValueTargetDays: 14 },
     ),
     /** Revenue: the reasons a churned renewal may give (POST /v1/accounts/{id}/renewals). */
     revenue: z._default(

@@ -13,6 +13,8 @@ export interface ScoringDeps extends ScoringPolicy {
   scores: ScoreRepo;
   accounts: Pick<AccountRepo, 'reachMilestone' | 'listIds'>;
   events: EventPublisher;
+  /** Moves the account in the metric aggregates when its band changes (never per score: docs/metrics.md). */
+  bandChanged?: (accountId: string, band: 'green' | 'yellow' | 'red' | 'unscored') => Promise<unknown>;
   onError?: (accountId: string, err: unknown) => void;
 }
 
@@ -37,6 +39,13 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
     const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt });
     if (!won) return { ...stored, written: false };
     if (decision.events.length) await deps.events.publish(decision.events);
+    // The score stands whatever the metrics' upkeep does: a failure is logged, and `tend metrics rebuild` heals it.
+    if ((stored.band ?? null) !== (input.previous?.band ?? null))
+      await deps
+        .bandChanged?.(accountId, stored.band ?? 'unscored')
+        .catch((err: unknown) =>
+          deps.onError?.(accountId, new Error('metrics upkeep after a band change failed (tend metrics rebuild heals it)', { cause: err })),
+        );
   }
   // First value has one owner (first-value.ts): recorded once, announced by the call that recorded
   // it; also by a rescoring that stores nothing new, so time to first value is not a day late.

@@ -158,6 +158,11 @@ export const keys = {
   alertClaim: (alertKey: string, destination: string) => ({ pk: `ALERT#${alertKey}`, sk: destination }),
   /** A CSM's accounts that changed on a day (tier moves, flags, renewals at risk), for the daily digest. */
   digestDay: (csmId: string, day: string) => ({ pk: `DIGEST#${csmId}`, sk: `DAY#${day}` }),
+  // Metric aggregates (docs/metrics.md, "How the figures are kept"): one partition per cut, items by period, start day and group.
+  metricAggregate: (cut: string, sk: string) => ({ pk: `METRICS#${cut}`, sk }),
+  metricPartition: (cut: string) => `METRICS#${cut}`,
+  /** What the account last added to the aggregates, so the next change adds only the difference. */
+  metricContribution: (accountId: string) => ({ pk: accountPk(accountId), sk: 'METRICS#CONTRIBUTION' }),
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

@@ -18,6 +18,7 @@ const deps = {
   inputs: root.scoringInputs(),
   events: root.events(),
   dirty: root.dirty(),
+  bandChanged: root.metricBandChanged,
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 

@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from '../core/zod.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
@@ -5,6 +6,11 @@ import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { accountCatalog } from '../data/account-catalog.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { revenueRepo } from '../data/revenue.ts';
+import { metricAggregates } from '../data/metric-aggregates.ts';
+import { accountsWithMetrics, feedbackWithMetrics, revenueWithMetrics } from '../data/metric-hooks.ts';
+import { metricSources } from '../data/metric-sources.ts';
+import { refreshAccountBand, refreshAccountMetrics } from '../core/metrics/upkeep.ts';
+import type { Band } from '../core/metrics/health.ts';
 import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
 import { contactRepo } from '../data/contacts.ts';
@@ -55,9 +61,22 @@ export function lazy<T>(build: () => T): () => T {
   return () => (built ??= { value: build() }).value;
 }
 
-export const accounts = /* @__PURE__ */ lazy(() => accountRepo(documentClient, table()));
+// Metrics (docs/metrics.md): the aggregates, and the upkeep hooked on the writes of their sources (data/metric-hooks.ts).
+export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
+export const metricSourceReader = /* @__PURE__ */ lazy(() => metricSources(documentClient, table()));
+export const metricUpkeep = /* @__PURE__ */ lazy(() => ({ sources: metricSourceReader(), aggregates: metricAggregateRepo() }));
+const metricsLogger = /* @__PURE__ */ lazy(() => new Logger({ serviceName: 'tend-metrics' }));
+// A source write stands whatever its upkeep does: a failure is logged, and the account's next change or `tend metrics rebuild` heals it.
+const refreshMetrics = (accountId: string) =>
+  refreshAccountMetrics(metricUpkeep(), accountId).catch((err: unknown) =>
+    metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
+  );
+/** Moves an account to its new band in the metric aggregates (scoring calls it on a band change only). */
+export const metricBandChanged = (accountId: string, band: Band) => refreshAccountBand(metricUpkeep(), accountId, band);
+
+export const accounts = /* @__PURE__ */ lazy(() => accountsWithMetrics(accountRepo(documentClient, table()), refreshMetrics));
 /** Revenue history points and renewal outcomes. */
-export const revenue = /* @__PURE__ */ lazy(() => revenueRepo(documentClient, table()));
+export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), modelResolver(config.scoreModel)));
@@ -71,7 +90,7 @@ export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()
 export const owners = /* @__PURE__ */ lazy(() => ownerRepo(documentClient, table()));
 export const notes = /* @__PURE__ */ lazy(() => noteRepo(documentClient, table()));
 export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));
-export const feedback = /* @__PURE__ */ lazy(() => feedbackRepo(documentClient, table()));
+export const feedback = /* @__PURE__ */ lazy(() => feedbackWithMetrics(feedbackRepo(documentClient, table()), refreshMetrics));
 export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, table()));
 export const claims = /* @__PURE__ */ lazy(() => eventClaims(documentClient, table()));
 export const links = /* @__PURE__ */ lazy(() => userLinks(documentClient, table()));

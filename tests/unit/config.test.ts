@@ -49,7 +49,7 @@ describe('parseConfig on the shipped tend.config.ts', () => {
       ['day-30', 30],
       ['review', 60],
     ]);
-    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] });
+    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST], firstValueTargetDays: 14 });
   });
 
   it('every template the shipped plays name exists', () => {
@@ -76,7 +76,7 @@ describe('parseConfig on the shipped tend.config.ts', () => {
         delete c.plays;
       }),
     );
-    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST] });
+    expect(parsed.milestones).toEqual({ firstValue: { activeUsers: 3, features: 2 }, checklist: [...DEFAULT_CHECKLIST], firstValueTargetDays: 14 });
     expect(Object.keys(parsed.plays)).toHaveLength(Object.keys(BUILTIN_PLAYS).length);
     expect(parsed.aws).toEqual({});
     expect(parsed.scoring).toEqual({

@@ -131,6 +131,45 @@ describe('scoreAccount', () => {
   });
 });
 
+describe('scoreAccount and the metric aggregates', () => {
+  it('moves the account in the aggregates when its band changes, never for a score that keeps it', async () => {
+    const w = world();
+    const moves: string[] = [];
+    w.deps.bandChanged = async (id, band) => void moves.push(`${id}:${band}`);
+    w.use(4, 3);
+    await scoreAccount(w.deps, 'acme');
+    const first = w.stored.get('acme')!.band;
+    expect(moves).toEqual([`acme:${first}`]);
+    w.nextDay();
+    await scoreAccount(w.deps, 'acme');
+    w.nextDay();
+    await scoreAccount(w.deps, 'acme');
+    expect(moves).toHaveLength(1);
+    // No usage for weeks: the score falls and the band with it, counted once.
+    for (let d = 0; d < 40; d++) {
+      w.nextDay();
+      await scoreAccount(w.deps, 'acme');
+    }
+    const bands = [first, ...moves.slice(1).map((m) => m.split(':')[1])];
+    expect(bands.at(-1)).toBe(w.stored.get('acme')!.band);
+    expect(moves.length).toBeGreaterThan(1);
+    expect(new Set(moves).size).toBe(moves.length);
+  });
+
+  it('keeps the score when the upkeep fails, and reports the failure', async () => {
+    const w = world();
+    const errors: unknown[] = [];
+    w.deps.bandChanged = async () => {
+      throw new Error('table unavailable');
+    };
+    w.deps.onError = (_id, err) => errors.push(err);
+    w.use(4);
+    expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: true });
+    expect(w.stored.has('acme')).toBe(true);
+    expect(String((errors[0] as Error).message)).toMatch(/rebuild/);
+  });
+});
+
 describe('scoreAccount races and failures', () => {
   it('publishes nothing when another run wrote the score first', async () => {
     const w = world(async () => false);

@@ -1,0 +1,192 @@
+import { dayOf } from '../clock.ts';
+import { ValidationError } from '../errors.ts';
+import * as z from '../zod.ts';
+import { WHOLE_GROUP } from './contribution.ts';
+import { aggregateReadOf, cohortsFromAggregates, figuresFromAggregates, groupFigures, type AggregateFigures } from './figures.ts';
+import { periodOf, type Period } from './period.ts';
+import { groupOf, portfolio, type Cut, type PortfolioInput } from './portfolio.ts';
+import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
+
+const CUTS = ['segment', 'plan', 'owner', 'cohort'] as const;
+/** The figures whose accounts the drill-down lists, and the lists of `portfolio()` behind each. */
+export const DRILL_FIGURES = [
+  'starting',
+  'expanded',
+  'contracted',
+  'churned',
+  'new',
+  'reactivated',
+  'promoters',
+  'detractors',
+  'dissatisfied',
+  'overdue',
+  'slowest',
+  'green',
+  'yellow',
+  'red',
+  'unscored',
+] as const;
+export type DrillFigure = (typeof DRILL_FIGURES)[number];
+
+const periodField = () =>
+  z
+    .string()
+    .check(z.regex(/^(\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$/, 'use 2026-Q1, 2026-03, 2026 or 2026-01-01..2026-04-01'));
+// Built on first use, like the request schemas of schemas.ts.
+export const metricsQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    /** A month (`2026-03`), quarter (`2026-Q1`), year (`2026`) or span (`2026-01-01..2026-02-15`); default: the current quarter. */
+    period: z.optional(periodField()),
+    cut: z.optional(z.enum(CUTS)),
+  }),
+);
+export const metricAccountsQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    figure: z.enum(DRILL_FIGURES),
+    period: z.optional(periodField()),
+    cut: z.optional(z.enum(CUTS)),
+    group: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
+export type MetricsQuery = z.output<typeof metricsQuerySchema>;
+export type MetricAccountsQuery = z.output<typeof metricAccountsQuerySchema>;
+
+export interface MetricsDeps {
+  aggregates: MetricAggregateRepo;
+  sources: MetricSourceReader;
+  firstValueTargetDays: number;
+  /** The outcome counters' figures for a period of whole months (`from..to`). */
+  outcomes?: { load(period: string): Promise<unknown> };
+}
+
+const invalid = (field: string, message: string) => new ValidationError(`${field}: ${message}`, [{ field, message }]);
+
+/** The current quarter's name. */
+export const quarterOf = (day: string) => `${day.slice(0, 4)}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`;
+
+/** A period's name to its span and, when it is a named period (or a span equal to one), its aggregate key. */
+export function resolvePeriod(name: string): { name: string; period: Period; key?: string } {
+  let period: Period;
+  try {
+    period = periodOf(name);
+  } catch (err) {
+    throw invalid('period', (err as Error).message);
+  }
+  const y = period.from.slice(0, 4);
+  const candidates = [`M#${period.from.slice(0, 7)}`, `Q#${quarterOf(period.from)}`, `Y#${y}`];
+  const key = candidates.find((k) => {
+    const p = periodOf(k.slice(2));
+    return p.from === period.from && p.to === period.to;
+  });
+  return { name, period, ...(key ? { key } : {}) };
+}
+
+/** The drill-down of a figure: the route that lists its accounts (docs/metrics.md). */
+export function drillQuery(name: string, figure: DrillFigure, cut?: Cut, group?: string) {
+  const q = new URLSearchParams({ figure, period: name, ...(cut && group !== undefined ? { cut, group } : {}) });
+  return `/v1/metrics/accounts?${q}`;
+}
+const withQueries = (figures: AggregateFigures, name: string, cut?: Cut, group?: string) => ({
+  ...figures,
+  accountsQuery: Object.fromEntries(DRILL_FIGURES.map((f) => [f, drillQuery(name, f, cut, group)])) as Record<DrillFigure, string>,
+});
+
+/** portfolio()'s figures without its account lists (a span read from the source items answers as the aggregates do). */
+function countsOnly(f: ReturnType<typeof portfolio>['whole']): AggregateFigures {
+  const { accounts: _r, ...retention } = f.retention;
+  const { accounts: _n, ...nps } = f.nps;
+  const { accounts: _c, ...csat } = f.csat;
+  const { accounts: _t, ...timeToValue } = f.timeToValue;
+  const health = Object.fromEntries(Object.entries(f.health).map(([b, { ids: _i, ...rest }]) => [b, rest])) as AggregateFigures['health'];
+  return { accounts: f.accounts, retention, nps, csat, timeToValue, health };
+}
+
+/** Every account's sources, as `portfolio()` reads them: a read of the whole book (drill-down and custom spans only). */
+async function readAll(sources: MetricSourceReader): Promise<PortfolioInput> {
+  const input: PortfolioInput = { accounts: [], histories: [], surveys: [] };
+  for await (const page of sources.all())
+    for (const s of page) {
+      input.accounts.push(s.account);
+      input.histories.push(s.history);
+      input.surveys.push(...s.surveys);
+    }
+  return input;
+}
+
+/**
+ * `GET /v1/metrics`: retention, sentiment, onboarding and health for the whole book and each group
+ * of a cut. A named period (month, quarter, year) is read from the aggregates: a few Queries per
+ * cut, whatever the number of accounts. Any other span is computed from the source items (a read
+ * of every account), and says so in `source`.
+ */
+export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now: Date) {
+  const asOf = dayOf(now);
+  const { name, period, key } = resolvePeriod(query.period ?? quarterOf(asOf));
+  const cut = query.cut;
+  let whole: AggregateFigures;
+  let groups: Record<string, AggregateFigures> | undefined;
+  if (key) {
+    const [w, c] = await Promise.all([
+      deps.aggregates.readPeriod('whole', key, period),
+      cut ? deps.aggregates.readPeriod(cut, key, period) : Promise.resolve(undefined),
+    ]);
+    whole = groupFigures(WHOLE_GROUP, aggregateReadOf(w, key, period), key, period, asOf, deps.firstValueTargetDays);
+    if (c) groups = figuresFromAggregates(aggregateReadOf(c, key, period), key, period, asOf, deps.firstValueTargetDays);
+  } else {
+    const out = portfolio(await readAll(deps.sources), { period, asOf, firstValueTargetDays: deps.firstValueTargetDays }, cut);
+    whole = countsOnly(out.whole);
+    if (out.byGroup) groups = Object.fromEntries(Object.entries(out.byGroup).map(([g, f]) => [g, countsOnly(f)]));
+  }
+  const cohorts = cut === 'cohort' ? cohortsFromAggregates(await deps.aggregates.readMonths('cohort'), asOf) : undefined;
+  // Play, email and onboarding-completion outcomes are counted by month (functions/data/outcome-figures.ts):
+  // served for periods of whole months, for the whole book (they have no cut), else null.
+  const wholeMonths = period.from.endsWith('-01') && period.to.endsWith('-01');
+  const sections = deps.outcomes ? { outcomes: wholeMonths ? await deps.outcomes.load(`${period.from}..${period.to}`) : null } : {};
+  return {
+    period: name,
+    from: period.from,
+    to: period.to,
+    asOf,
+    source: key ? ('aggregates' as const) : ('items' as const),
+    firstValueTargetDays: deps.firstValueTargetDays,
+    whole: withQueries(whole, name),
+    ...(cut && groups ? { cut, groups: Object.fromEntries(Object.entries(groups).map(([g, f]) => [g, withQueries(f, name, cut, g)])) } : {}),
+    ...(cohorts ? { cohorts } : {}),
+    ...sections,
+  };
+}
+export type MetricsReport = Awaited<ReturnType<typeof metricsReport>>;
+
+/** `GET /v1/metrics/accounts`: the accounts behind one figure, from the source items (a read of every account). */
+export async function metricAccounts(deps: MetricsDeps, query: MetricAccountsQuery, now: Date) {
+  const asOf = dayOf(now);
+  const { name, period } = resolvePeriod(query.period ?? quarterOf(asOf));
+  if ((query.cut === undefined) !== (query.group === undefined)) throw invalid(query.cut ? 'group' : 'cut', 'cut and group go together');
+  const input = await readAll(deps.sources);
+  if (query.cut) {
+    const histories = new Map(input.histories.map((h) => [h.accountId, h]));
+    input.accounts = input.accounts.filter((a) => groupOf(a, histories.get(a.accountId), query.cut!) === query.group);
+  }
+  const { whole: f } = portfolio(input, { period, asOf, firstValueTargetDays: deps.firstValueTargetDays });
+  const lists: Record<DrillFigure, string[]> = {
+    ...f.retention.accounts,
+    promoters: f.nps.accounts.promoters,
+    detractors: f.nps.accounts.detractors,
+    dissatisfied: f.csat.accounts.dissatisfied,
+    overdue: f.timeToValue.accounts.overdue,
+    slowest: f.timeToValue.accounts.slowest,
+    green: f.health.green.ids,
+    yellow: f.health.yellow.ids,
+    red: f.health.red.ids,
+    unscored: f.health.unscored.ids,
+  };
+  return {
+    period: name,
+    from: period.from,
+    to: period.to,
+    asOf,
+    figure: query.figure,
+    ...(query.cut ? { cut: query.cut, group: query.group } : {}),
+    accounts: lists[query.figure].sort(),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Account } from '../types.ts';
+import type { Contribution, Counters, MetricSources } from './contribution.ts';
+import type { Band } from './health.ts';
+import type { PortfolioAccount } from './portfolio.ts';
+
+/** What the metrics read of an account item and its score's band: the same for upkeep, rebuild and the brute-force check. */
+export function portfolioAccountOf(account: Account & { owner?: string }, band: Band | null | undefined): PortfolioAccount {
+  return {
+    accountId: account.id,
+    segment: account.segment,
+    ...(account.plan !== undefined ? { plan: account.plan } : {}),
+    ...(account.owner ? { owner: account.owner } : {}),
+    status: account.status,
+    // Trials pay nothing (docs/metrics.md).
+    arr: account.status === 'trial' ? 0 : (account.arr ?? 0),
+    band: band ?? 'unscored',
+    startDate: account.startDate,
+    ...(account.milestones?.firstValue ? { firstValueAt: account.milestones.firstValue } : {}),
+  };
+}
+
+/** An account's metric sources: the account item, its revenue points, its surveys and its score's band. */
+export interface MetricSourceReader {
+  load(accountId: string): Promise<MetricSources | undefined>;
+  /** Every account's sources, page by page (rebuild and the drill-down read every account). */
+  all(): AsyncIterable<MetricSources[]>;
+}
+
+/** The aggregate items and each account's last contribution (functions/data/metric-aggregates.ts). */
+export interface MetricAggregateRepo {
+  contribution(accountId: string): Promise<{ contribution?: Contribution; version: number }>;
+  /** Stores the account's new contribution if it is still at `version`: false when another upkeep stored one since. */
+  saveContribution(accountId: string, contribution: Contribution | undefined, version: number): Promise<boolean>;
+  /** Adds each item's counters (`cut|sk` → counters). */
+  add(diff: Map<string, Counters>): Promise<void>;
+  /** One cut's items a named period's figures read (figures.ts `readRanges`). */
+  readPeriod(cut: string, periodKey: string, period: { from: string; to: string }): Promise<[string, Counters][]>;
+  /** One cut's monthly period items and book items (the cohort table). */
+  readMonths(cut: string): Promise<[string, Counters][]>;
+  /** Rebuild: every aggregate item replaced by these, those not among them deleted; each account's contribution stored. */
+  replaceAll(items: Map<string, Counters>, contributions: [string, Contribution][]): Promise<{ written: number; deleted: number }>;
+}

@@ -1,0 +1,65 @@
+import { ConflictError } from '../errors.ts';
+import { addInto, contributionDiff, contributionOf, entriesOf, withBand, type Contribution, type Counters } from './contribution.ts';
+import type { Band } from './health.ts';
+import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
+
+export interface MetricUpkeepDeps {
+  sources: MetricSourceReader;
+  aggregates: MetricAggregateRepo;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Brings the aggregates up to date with one account's sources, after a write to them: its new
+ * contribution minus the one last stored is added to the items that move. Idempotent: a replayed
+ * or repeated call finds no difference and writes nothing. The contribution is read before the
+ * sources and stored only if still at the version read, so of two racing upkeeps the later
+ * retries on what the first stored. Between storing the contribution and adding its difference
+ * a crash loses the difference: `tend metrics rebuild` heals it (docs/metrics.md).
+ */
+export async function refreshAccountMetrics(deps: MetricUpkeepDeps, accountId: string): Promise<number> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.aggregates.contribution(accountId);
+    const sources = await deps.sources.load(accountId);
+    const next = sources && contributionOf(sources);
+    const diff = contributionDiff(stored.contribution, next);
+    if (diff.size === 0) return 0;
+    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
+    await deps.aggregates.add(diff);
+    return diff.size;
+  }
+  throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while being brought up to date`);
+}
+
+/**
+ * A band change from scoring: only the account's book item moves, so the stored contribution is
+ * enough (1 read instead of 5); an account without one yet gets the full refresh.
+ */
+export async function refreshAccountBand(deps: MetricUpkeepDeps, accountId: string, band: Band): Promise<number> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.aggregates.contribution(accountId);
+    if (!stored.contribution) return refreshAccountMetrics(deps, accountId);
+    const next = withBand(stored.contribution, band);
+    const diff = contributionDiff(stored.contribution, next);
+    if (diff.size === 0) return 0;
+    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
+    await deps.aggregates.add(diff);
+    return diff.size;
+  }
+  throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while its band was being counted`);
+}
+
+/** Every aggregate recomputed from the source items (the sum of every account's contribution) and written over the old. */
+export async function rebuildMetrics(deps: MetricUpkeepDeps) {
+  const items = new Map<string, Counters>();
+  const contributions: [string, Contribution][] = [];
+  for await (const page of deps.sources.all())
+    for (const s of page) {
+      const c = contributionOf(s);
+      addInto(items, entriesOf(c));
+      contributions.push([s.account.accountId, c]);
+    }
+  const { written, deleted } = await deps.aggregates.replaceAll(items, contributions);
+  return { accounts: contributions.length, items: written, deleted };
+}

@@ -1,0 +1,67 @@
+import type { AccountRepo, FeedbackRepo, RevenueRepo } from '../core/ports.ts';
+
+/** Brings one account's metric aggregates up to date (core/metrics/upkeep.ts `refreshAccountMetrics`). */
+export type RefreshMetrics = (accountId: string) => Promise<unknown>;
+
+/** Refreshes each account once, a few at a time (a survey batch may name many). */
+async function refreshEach(ids: Iterable<string>, refresh: RefreshMetrics) {
+  const all = [...new Set(ids)];
+  for (let i = 0; i < all.length; i += 8) await Promise.all(all.slice(i, i + 8).map(refresh));
+}
+
+/** Account fields the metrics group or count by; a write that sets or removes one moves the account's contribution. */
+const METRIC_FIELDS = ['segment', 'plan', 'owner', 'status', 'arr', 'startDate'];
+
+/*
+ * The upkeep hooks: each source write the metrics read is followed, once it has landed, by the
+ * account's refresh. Wrapping the repositories at the composition root (functions/shared/deps.ts)
+ * puts the hook on every path that writes (API, Segment, import, renewals, scoring's first value)
+ * without each caller knowing. A write refused on its condition (a replay, a lost race) refreshes
+ * nothing. Score bands are hooked in core/scoring.ts, where the previous band is known.
+ */
+
+/** Accounts: a write of a grouping or counted field (its revenue point is hooked on `record`), and first value. */
+export function accountsWithMetrics(repo: AccountRepo, refresh: RefreshMetrics): AccountRepo {
+  return {
+    ...repo,
+    async write(accountId, write, rev, point) {
+      const written = await repo.write(accountId, write, rev, point);
+      // A change with a revenue point is refreshed once the point's item is written (below), so the history read is whole.
+      if (written && !point && METRIC_FIELDS.some((f) => f in write.set || write.remove.includes(f))) await refresh(accountId);
+      return written;
+    },
+    async reachMilestone(accountId, milestone, at) {
+      const reached = await repo.reachMilestone(accountId, milestone, at);
+      if (reached && milestone === 'firstValue') await refresh(accountId);
+      return reached;
+    },
+  };
+}
+
+/** Revenue points: once written, their accounts' retention flows are refreshed (a replayed point finds no difference). */
+export function revenueWithMetrics(repo: RevenueRepo, refresh: RefreshMetrics): RevenueRepo {
+  return {
+    ...repo,
+    async record(points) {
+      await repo.record(points);
+      await refreshEach(
+        points.map((p) => p.accountId),
+        refresh,
+      );
+    },
+  };
+}
+
+/** Survey answers: their accounts' NPS and CSAT counts. */
+export function feedbackWithMetrics(repo: FeedbackRepo, refresh: RefreshMetrics): FeedbackRepo {
+  return {
+    ...repo,
+    async putSurveys(surveys) {
+      await repo.putSurveys(surveys);
+      await refreshEach(
+        surveys.map((s) => s.accountId),
+        refresh,
+      );
+    },
+  };
+}
