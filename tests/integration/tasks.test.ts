@@ -184,19 +184,19 @@ describe('owners, tasks and notes on the local runtime', () => {
     const csms = async () =>
       Object.fromEntries(((await rt.request('GET', '/v1/csms')).body!.csms as { id: string; accounts: number }[]).map((c) => [c.id, c.accounts]));
     const book = async (csm: string) => ((await rt.request('GET', `/v1/csms/${csm}/accounts`)).body!.accounts as { id: string }[]).map((a) => a.id);
-    expect(await csms()).toEqual({ alex: 1, sam: 0 });
+    expect(await csms()).toEqual({ alex: 1, sam: 0, dana: 0 });
     expect(await book('alex')).toEqual(['kept']);
     // The owner's email names them too; the account's csm follows (high-touch emails are signed by them).
     const moved = await rt.request('POST', '/v1/accounts', account('kept', { owner: 'SAM@acme.example' }));
     expect(moved.body!.account).toMatchObject({ owner: 'sam', csm: { name: 'Sam Lee', email: 'sam@acme.example' } });
     expect(await book('alex')).toEqual([]);
     expect(await book('sam')).toEqual(['kept']);
-    expect(await csms()).toEqual({ alex: 0, sam: 1 });
+    expect(await csms()).toEqual({ alex: 0, sam: 1, dana: 0 });
     // A replay moves nothing and counts nothing.
     expect(
       (await rt.request('POST', '/v1/accounts', account('kept', { owner: 'sam', csm: { name: 'Sam Lee', email: 'sam@acme.example' } }))).body!.outcome,
     ).toBe('unchanged');
-    expect(await csms()).toEqual({ alex: 0, sam: 1 });
+    expect(await csms()).toEqual({ alex: 0, sam: 1, dana: 0 });
     expect((await rt.request('GET', '/v1/csms/nobody/accounts')).status).toBe(404);
   });
 

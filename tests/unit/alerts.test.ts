@@ -130,7 +130,7 @@ describe('alert routing', () => {
       { id: 'd', name: 'D', email: 'd@x.example' },
       { id: 'd', name: 'E', email: 'D@x.example' },
     ];
-    expect(() => parseConfig({ ...userConfig, csms: twice })).toThrow(/csms\[1\]\.id: id d is given to two CSMs[\s\S]*csms\[1\]\.email/);
+    expect(() => parseConfig({ ...userConfig, csms: twice })).toThrow(/csms\[1\]\.id: duplicate CSM id "d"[\s\S]*csms\[1\]\.email/);
   });
 
   it.each([
