@@ -107,6 +107,10 @@ describe('owners, tasks and notes on the local runtime', () => {
     expect(done.body!.task).toMatchObject({ status: 'done', outcome: 'Called the champion; plan agreed', doneBy: 'alex' });
     expect((await tasks('owner=alex&status=done')).map((t) => t.id)).toEqual([review!.id]);
     expect((await tasks('owner=alex')).filter((t) => t.play === 'save')).toEqual([]);
+    // On the account's timeline once, however often it is completed.
+    await rt.request('POST', `/v1/tasks/kept/${review!.id}/complete`, {});
+    const doneEntries = (await rt.request('GET', '/v1/accounts/kept/timeline?kinds=task.done')).body!.items as { ref: string }[];
+    expect(doneEntries.map((e) => e.ref)).toEqual([review!.id]);
 
     await advance(T0 + 4 * DAY);
     const kept = await saveRun('kept');
@@ -245,6 +249,9 @@ describe('owners, tasks and notes on the local runtime', () => {
     const items = await rt.items('kept', 'NOTE#');
     expect(items.map((i) => String(i.sk))).toEqual([`NOTE#${first.body!.note.createdAt}#n1`, `NOTE#${k1.body!.note.createdAt}#${k1.body!.note.id}`]);
     expect(items.every((i) => typeof i.at === 'string')).toBe(true);
+    // And on the timeline, newest first, once each (the replays wrote the same entries again).
+    const timeline = (await rt.request('GET', '/v1/accounts/kept/timeline?kinds=note')).body!.items as { ref: string }[];
+    expect(timeline.map((e) => e.ref)).toEqual([k1.body!.note.id, 'n1']);
   });
 });
 
