@@ -1,16 +1,12 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portfolioAccountOf } from '../../functions/core/metrics/sources.ts';
-import { portfolio, type Cut, type PortfolioInput } from '../../functions/core/metrics/portfolio.ts';
+import { portfolio, type Cut } from '../../functions/core/metrics/portfolio.ts';
 import { rebuildMetrics } from '../../functions/core/metrics/upkeep.ts';
-import { arrHistoryOf, revenueHistory, type RevenuePoint } from '../../functions/core/revenue-history.ts';
-import type { Account, Survey } from '../../functions/core/types.ts';
-import { accountFromItem } from '../../functions/data/account-item.ts';
+import type { Survey } from '../../functions/core/types.ts';
 import { metricAggregates } from '../../functions/data/metric-aggregates.ts';
 import { metricSources } from '../../functions/data/metric-sources.ts';
 import { dailyUsage } from '../support/daily-usage.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
-import { withoutLists } from '../support/metric-figures.ts';
+import { portfolioInputOf, scanTable, withoutLists } from '../support/metric-figures.ts';
 
 const DAY = 86_400_000;
 const start = Date.parse('2026-01-05T00:00:00Z');
@@ -82,30 +78,8 @@ describe('metrics: incremental aggregates, rebuild and portfolio() agree', () =>
     await morningOf(41, 48);
   }, 900_000);
 
-  /** Every item of the table (one Scan): the brute force reads nothing else. */
-  async function scan() {
-    const items: Record<string, any>[] = [];
-    let after: Record<string, unknown> | undefined;
-    do {
-      const out = await rt.db.send(new ScanCommand({ TableName: rt.tableName, ExclusiveStartKey: after }));
-      items.push(...(out.Items ?? []));
-      after = out.LastEvaluatedKey;
-    } while (after);
-    return items;
-  }
-  async function bruteForceInput(): Promise<PortfolioInput> {
-    const items = await scan();
-    const under = (id: string, prefix: string) => items.filter((i) => i.pk === `ACCOUNT#${id}` && String(i.sk).startsWith(prefix));
-    const input: PortfolioInput = { accounts: [], histories: [], surveys: [] };
-    for (const item of items.filter((i) => i.sk === 'S#PROFILE')) {
-      const account: Account = accountFromItem(item);
-      const score = items.find((i) => i.pk === item.pk && i.sk === 'S#SCORE');
-      input.accounts.push(portfolioAccountOf(account, score?.band));
-      input.histories.push(arrHistoryOf(account.id, revenueHistory(account, under(account.id, 'ARR#') as RevenuePoint[], item.arrLast)));
-      input.surveys.push(...(under(account.id, 'S#SURVEY#') as Survey[]));
-    }
-    return input;
-  }
+  const scan = () => scanTable(rt.db, rt.tableName);
+  const bruteForceInput = async () => portfolioInputOf(await scan());
   const aggregateItems = async () =>
     new Map(
       (await scan())

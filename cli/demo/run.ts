@@ -1,0 +1,93 @@
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { demoAuth } from './api-key.ts';
+import { openNewEmails } from './opens.ts';
+import type { Random } from './random.ts';
+import { usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthetic.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function post(rt: LocalRuntime, path: string, body: unknown) {
+  const res = await fetch(`${rt.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) },
+    body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+}
+
+function signup(rt: LocalRuntime, a: SyntheticAccount, at: Date) {
+  return post(rt, '/v1/accounts', {
+    id: a.id,
+    name: a.name,
+    seats: a.seats,
+    arr: a.arr,
+    paymentStatus: a.paymentStatus,
+    startDate: at.toISOString(),
+    primaryContact: a.contact,
+  });
+}
+
+async function postEvents(rt: LocalRuntime, events: SyntheticEvent[]) {
+  const batches: SyntheticEvent[][] = [];
+  for (let i = 0; i < events.length; i += 500) batches.push(events.slice(i, i + 500));
+  await inParallel(batches, 4, (events) => post(rt, '/v1/events', { events }));
+}
+
+export interface DemoRun {
+  r: Random;
+  accounts: SyntheticAccount[];
+  days: number;
+  start: Date;
+  product: { features: string[]; trainingCourses?: string[] };
+  /** After each day's 23 hours (a test adds its own requests here). */
+  afterDay?: (day: number, totals: { eventsPosted: number }) => Promise<void> | void;
+}
+
+/**
+ * The demo's days on a paused local runtime: each night yesterday's usage is posted, each
+ * morning the day's signups, then the clock steps an hour at a time as soon as the previous
+ * hour's work is done; customers open some of their email. Ends with a last scoring run.
+ * Shared by `tend demo` and the tests that check figures on the demo's population.
+ */
+export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eventsPosted: number }> {
+  const { r, accounts, days, start } = run;
+  const totals = { eventsPosted: 0 };
+  let opened = 0;
+  const usageOf = (day: number) => accounts.flatMap((a) => usageOnDay(r, a, day, start, run.product.features, run.product.trainingCourses));
+
+  for (let day = 0; day <= days; day++) {
+    const dayStart = start.getTime() + day * DAY;
+    rt.clock.advanceTo(dayStart);
+    await rt.idle();
+    if (day > 0) {
+      const events = usageOf(day - 1);
+      await postEvents(rt, events);
+      totals.eventsPosted += events.length;
+    }
+    if (day === days) break;
+    await inParallel(
+      accounts.filter((a) => a.signupDay === day),
+      8,
+      (a) => signup(rt, a, new Date(dayStart + 9 * HOUR)),
+    );
+    for (let hour = 1; hour <= 23; hour++) {
+      rt.clock.advanceTo(dayStart + hour * HOUR);
+      await rt.idle();
+    }
+    opened = openNewEmails(rt, accounts, opened, day);
+    await run.afterDay?.(day, totals);
+  }
+  for (const s of rt.scheduler.schedules) await rt.scheduler.fire(s);
+  await rt.idle();
+  return totals;
+}
