@@ -53,6 +53,9 @@ describe('metrics on the demo population equal a brute force over the raw items'
       await upsert(old('old-pro'), { arr: 60_000, seats: 20, plan: 'pro', owner: 'alex', startDate: '2025-06-01', renewalDate: '2026-06-01' });
       await upsert(old('old-basic'), { arr: 20_000, seats: 8, plan: 'basic', owner: 'sam', startDate: '2025-09-01', renewalDate: '2026-01-15' });
       await upsert(old('old-shrinking'), { arr: 30_000, seats: 10, plan: 'pro', owner: 'dana', startDate: '2025-04-01' });
+      // Churned before the run (a change dated back), back during it: a reactivation.
+      await upsert(old('old-comeback'), { arr: 12_000, seats: 4, startDate: '2025-05-01' });
+      await upsert(old('old-comeback'), { status: 'churned', effectiveDate: '2025-12-01' });
       await upsert(old('old-leaving'), { arr: 15_000, seats: 5, plan: 'basic', startDate: '2025-10-01', renewalDate: '2026-01-15' });
       for (let i = 0; i < 10; i++) await upsert(demoAccount(i), { plan: i % 2 ? 'basic' : 'pro', owner: ['alex', 'sam', 'dana'][i % 3] });
     }
@@ -80,7 +83,10 @@ describe('metrics on the demo population equal a brute force over the raw items'
         { id: 'dm-c2', accountId: 'old-basic', kind: 'csat', score: 2, answeredAt: at },
       ]);
     }
-    if (day === 14) await upsert(demoAccount(4), { status: 'active', arr: demoAccount(4).arr + 1_000 });
+    if (day === 14) {
+      await upsert(demoAccount(4), { status: 'active', arr: demoAccount(4).arr + 1_000 });
+      await upsert(old('old-comeback'), { status: 'active', arr: 13_000 });
+    }
   }
 
   beforeAll(async () => {
@@ -98,7 +104,7 @@ describe('metrics on the demo population equal a brute force over the raw items'
   it('the run moved every kind of figure', async () => {
     const jan = await metrics('2026-01');
     expect(jan.source).toBe('aggregates');
-    expect(jan.whole.accounts).toBe(ACCOUNTS + 4);
+    expect(jan.whole.accounts).toBe(ACCOUNTS + 5);
     const retention = jan.whole.retention;
     for (const figure of ['startingArr', 'expansionArr', 'contractionArr', 'churnedArr', 'churnedLogos', 'newArr', 'reactivationArr'])
       expect(retention[figure], figure).toBeGreaterThan(0);
@@ -124,7 +130,7 @@ describe('metrics on the demo population equal a brute force over the raw items'
   it('every figure of GET /v1/metrics, for each period and cut, equals portfolio() over the raw items', async () => {
     const input = portfolioInputOf(await scanTable(rt.db, rt.tableName));
     const strip = ({ accountsQuery: _q, ...f }: Record<string, unknown>) => f;
-    for (const period of ['2026-01', '2026-Q1', '2026'])
+    for (const period of ['2026-01', '2026-Q1', '2026', '2026-01-08..2026-01-20'])
       for (const cut of [undefined, 'segment', 'plan', 'owner', 'cohort'] as const) {
         const body = await metrics(period, cut);
         const expected = portfolio(input, { period: { from: body.from, to: body.to }, asOf: body.asOf, firstValueTargetDays: body.firstValueTargetDays }, cut);
