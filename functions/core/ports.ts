@@ -114,6 +114,8 @@ export interface RunRef {
 
 export interface RunRepo {
   get(ref: RunRef): Promise<RunRecord | undefined>;
+  /** Many runs at once, in the order of `refs` (undefined where there is none). */
+  getMany(refs: RunRef[]): Promise<(RunRecord | undefined)[]>;
   /** Every run of an account, newest first per play. */
   forAccount(accountId: string): Promise<RunRecord[]>;
   /** The most recent run of a play for an account. */

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunRepo } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -112,6 +112,24 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     async get(ref) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.run(ref.accountId, ref.play, ref.cycle) }));
       return out.Item ? (stripKeys(out.Item) as unknown as RunRecord) : undefined;
+    },
+    async getMany(refs) {
+      const found = new Map<string, RunRecord>();
+      // BatchGetItem reads up to 100 keys; what it leaves unprocessed (throttling) is asked again.
+      for (let i = 0; i < refs.length; i += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+          [table]: { Keys: refs.slice(i, i + 100).map((r) => keys.run(r.accountId, r.play, r.cycle)) },
+        };
+        while (request && Object.keys(request).length > 0) {
+          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, stripKeys(item) as unknown as RunRecord);
+          request = out.UnprocessedKeys as typeof request;
+        }
+      }
+      return refs.map((r) => {
+        const k = keys.run(r.accountId, r.play, r.cycle);
+        return found.get(`${k.pk}|${k.sk}`);
+      });
     },
     async forAccount(accountId) {
       return (await queryAccount(accountId, keys.runPrefix(), true)).map((i) => stripKeys(i) as unknown as RunRecord);

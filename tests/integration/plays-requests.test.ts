@@ -116,6 +116,30 @@ describe("a play step's DynamoDB requests", () => {
     });
   });
 
+  describe('runs.getMany', () => {
+    it('reads many runs in one BatchGetItem, in the order asked, undefined where there is none', async () => {
+      const runs = runRepo(db, rt.tableName);
+      const run = (accountId: string) => ({
+        accountId,
+        play: 'onboarding',
+        cycle: '2026-03-01',
+        executionName: `onboarding-${accountId}`,
+        schedule: {},
+        startedAt: '2026-03-01T08:00:00.000Z',
+        trigger: { on: 'sweep' as const, at: '2026-03-01T08:00:00.000Z' },
+        next: null,
+        anchor: '2026-03-01T00:00:00.000Z',
+      });
+      await runs.begin(run('many-a'));
+      await runs.begin(run('many-c'));
+      requests = [];
+      const refs = ['many-c', 'many-b', 'many-a'].map((accountId) => ({ accountId, play: 'onboarding', cycle: '2026-03-01' }));
+      const got = await runs.getMany(refs);
+      expect(got.map((r) => r?.executionName)).toEqual(['onboarding-many-c', undefined, 'onboarding-many-a']);
+      expect(requests.map((r) => r.command)).toEqual(['BatchGetCommand']);
+    });
+  });
+
   describe('runStep', () => {
     const NOW = '2026-03-02T10:00:00.000Z';
     const config = parseConfig({

@@ -270,6 +270,22 @@ describe('sweepShard', () => {
     });
     expect(w.started).toHaveLength(2);
   });
+
+  it("reads the due accounts' runs in one batch per page, not one read each", async () => {
+    const w = playsWorld({ now: T0 });
+    for (const id of ['a', 'b', 'c']) w.addAccount({ id, startDate: at(T0, -3) });
+    const reads = { get: 0, getMany: 0 };
+    const runs = w.deps.runs;
+    w.deps.runs = {
+      ...runs,
+      get: (ref) => (reads.get++, runs.get(ref)),
+      getMany: (refs) => (reads.getMany++, runs.getMany(refs)),
+    };
+    expect(await sweepShard(w.deps, 0)).toEqual({ 'onboarding:started': 3 });
+    w.clock.set(at(T0, 1));
+    expect(await sweepShard(w.deps, 0)).toEqual({ 'onboarding:already-started': 3 });
+    expect(reads).toEqual({ get: 0, getMany: 2 });
+  });
 });
 
 describe('onEvent', () => {

@@ -24,6 +24,23 @@ export type StartOutcome =
  * second run of the play from starting while one is live.
  */
 export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account: Account, trigger: RunRecord['trigger']): Promise<StartOutcome> {
+  const plan = planStart(play, account, trigger);
+  return 'outcome' in plan ? plan : startPlanned(deps, plan, await deps.runs.get(plan.ref));
+}
+
+/** A start that passed the checks needing no reads: the run it would be. */
+interface PlannedStart {
+  play: PlayDefinition;
+  account: Account;
+  trigger: RunRecord['trigger'];
+  anchor: string;
+  cycle: string;
+  name: string;
+  ref: { accountId: string; play: string; cycle: string };
+}
+
+/** The checks of `startPlay` that read nothing (eligibility, anchor, the play not all past), and the run's cycle. */
+function planStart(play: PlayDefinition, account: Account, trigger: RunRecord['trigger']): PlannedStart | StartOutcome {
   const no = (outcome: Exclude<StartOutcome['outcome'], 'started'>, detail: string): StartOutcome => ({ play: play.id, outcome, detail });
   if (account.status === 'churned') return no('not-eligible', 'account churned');
   if (play.segments && !play.segments.includes(account.segment)) return no('not-eligible', `segment ${account.segment}`);
@@ -36,8 +53,14 @@ export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account
   if (lastAt < new Date(trigger.at).getTime()) return no('not-eligible', `every step of the play is past (its ${play.anchor} is ${anchor})`);
   const cycle = cycleOf(anchor);
   const name = executionName(play.id, account.id, cycle);
-  const ref = { accountId: account.id, play: play.id, cycle };
-  if (await deps.runs.get(ref)) return no('already-started', `cycle ${cycle} has a run`);
+  return { play, account, trigger, anchor, cycle, name, ref: { accountId: account.id, play: play.id, cycle } };
+}
+
+/** The rest of `startPlay`, given the run of the cycle as read (`existing`). */
+async function startPlanned(deps: TriggerDeps, planned: PlannedStart, existing: RunRecord | undefined): Promise<StartOutcome> {
+  const { play, account, trigger, anchor, cycle, name } = planned;
+  const no = (outcome: Exclude<StartOutcome['outcome'], 'started'>, detail: string): StartOutcome => ({ play: play.id, outcome, detail });
+  if (existing) return no('already-started', `cycle ${cycle} has a run`);
   const previous = await deps.runs.latest(account.id, play.id);
   if (
     previous &&
@@ -136,14 +159,20 @@ export async function sweepShard(deps: TriggerDeps, shard: number): Promise<Reco
   const now = deps.clock.now();
   const swept = Object.values(deps.plays).filter((p) => p.trigger.on === 'date' || p.anchor === 'startDate');
   const counts: Record<string, number> = {};
+  const count = (r: StartOutcome) => (counts[`${r.play}:${r.outcome}`] = (counts[`${r.play}:${r.outcome}`] ?? 0) + 1);
   for await (const page of deps.accounts.list(shard)) {
+    const planned: PlannedStart[] = [];
     for (const account of page) {
       for (const play of swept) {
         if (!sweepDue(play, account, now)) continue;
-        const r = await startPlay(deps, play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
-        counts[`${play.id}:${r.outcome}`] = (counts[`${play.id}:${r.outcome}`] ?? 0) + 1;
+        const plan = planStart(play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
+        if ('outcome' in plan) count(plan);
+        else planned.push(plan);
       }
     }
+    // Most due accounts already have their cycle's run: one batch read per page, not one read each.
+    const existing = await deps.runs.getMany(planned.map((p) => p.ref));
+    for (const [i, plan] of planned.entries()) count(await startPlanned(deps, plan, existing[i]));
   }
   return counts;
 }

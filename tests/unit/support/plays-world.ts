@@ -158,6 +158,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
   const live = (s: RunRecord['status']) => s === 'running' || s === 'paused';
   const runs: RunRepo = {
     get: async (ref) => structuredClone(runsMap.get(runKey(ref))),
+    getMany: async (refs) => refs.map((ref) => structuredClone(runsMap.get(runKey(ref)))),
     forAccount: async (id) => [...runsMap.values()].filter((r) => r.accountId === id).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
     latest: async (id, play) =>
       structuredClone([...runsMap.values()].filter((r) => r.accountId === id && r.play === play).sort((a, b) => b.cycle.localeCompare(a.cycle))[0]),
