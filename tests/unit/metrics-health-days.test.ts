@@ -34,7 +34,7 @@ describe('monthsOf', () => {
     { period: { from: '2026-01-01', to: '2026-04-01' }, months: ['2026-01', '2026-02', '2026-03'] },
     { period: { from: '2025-12-15', to: '2026-01-02' }, months: ['2025-12', '2026-01'] },
     { period: { from: '2026-02-03', to: '2026-02-04' }, months: ['2026-02'] },
-  ])('$period.from..$period.to', ({ period, months }) => {
+  ])('$months', ({ period, months }) => {
     expect(monthsOf(period)).toEqual(months);
   });
 });

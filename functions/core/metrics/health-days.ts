@@ -36,7 +36,7 @@ export function tallyAccount(tally: Counters, a: ScoredAccount): Counters {
 /** The months (`yyyy-mm`, one item partition each) a period spans: one Query each. */
 export function monthsOf(period: Period): string[] {
   const out: string[] = [];
-  for (let m = period.from.slice(0, 7); m < period.to;) {
+  for (let m = period.from.slice(0, 7); `${m}-01` < period.to;) {
     out.push(m);
     const [y, mm] = [Number(m.slice(0, 4)), Number(m.slice(5, 7))];
     m = mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
