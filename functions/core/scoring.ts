@@ -5,6 +5,8 @@ import type { Account, StoredScore } from './types.ts';
 import { tallyAccount, type HealthDayRepo } from './metrics/health-days.ts';
 import type { Counters } from './metrics/contribution.ts';
 import { decideScore, oldestUsageDay, type ScoringPolicy } from './score/decide.ts';
+import { DEFAULT_WINDOWS } from './score/derive.ts';
+import { userActivation } from './metrics/activation.ts';
 
 export type { ScoringPolicy } from './score/decide.ts';
 
@@ -22,9 +24,10 @@ export interface ScoringDeps extends ScoringPolicy {
   healthDays?: Pick<HealthDayRepo, 'put'>;
 }
 
-/** `arr`: the account's paid ARR (trials 0), for the daily run's health tally. */
+/** `arr` (paid ARR, trials 0) and `activation` (known and active people): for the daily run's health tally. */
+type Tallied = { arr: number; activation: { known: number; active: number } };
 export type ScoringOutcome =
-  (StoredScore & { written: boolean; arr: number }) | { skipped: true; tier: string | null; band: StoredScore['band']; score: number | null; arr: number };
+  (StoredScore & { written: boolean } & Tallied) | ({ skipped: true; tier: string | null; band: StoredScore['band']; score: number | null } & Tallied);
 
 const paidArr = (account: Account | undefined) => (account?.status === 'trial' ? 0 : (account?.arr ?? 0));
 
@@ -38,15 +41,22 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   const input = await deps.inputs.load(accountId, oldestUsageDay(deps, now));
   const decision = decideScore(deps, input, now, options);
   if (decision.kind === 'none') return undefined;
-  const arr = paidArr(input.account);
-  if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, arr };
+  // User activation over the usage window, from what was read anyway (docs/metrics.md, "User activation").
+  const { known, active } = userActivation({
+    contacts: input.contacts,
+    usage: input.days,
+    asOf: dayOf(now),
+    days: (deps.windows ?? DEFAULT_WINDOWS).usageDays,
+  });
+  const tallied: Tallied = { arr: paidArr(input.account), activation: { known, active } };
+  if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, ...tallied };
   const { stored, write } = decision;
   if (write) {
     // Events go out only after the score (with its flags) is stored: a crash in between re-raises
     // nothing on the next run, because the stored flags already hold the change.
     // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
     const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt });
-    if (!won) return { ...stored, written: false, arr };
+    if (!won) return { ...stored, written: false, ...tallied };
     if (decision.events.length) await deps.events.publish(decision.events);
     // The score stands whatever the metrics' upkeep does: a failure is logged, and `tend metrics rebuild` heals it.
     if ((stored.band ?? null) !== (input.previous?.band ?? null))
@@ -60,7 +70,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   // it; also by a rescoring that stores nothing new, so time to first value is not a day late.
   if (decision.firstValue && deps.firstValue)
     await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
-  return { ...stored, written: write, arr };
+  return { ...stored, written: write, ...tallied };
 }
 
 /**

@@ -106,6 +106,12 @@ describe('metrics: health over time', () => {
       });
       expect(d.accounts - (d.bands.unscored?.accounts ?? 0)).toBe(e.n);
     }
+    // User activation is served as of the period's last counted day: every known person of the busy accounts is active.
+    const last = series.at(-1)! as unknown as { activation: { known: number; active: number; pooled: number } };
+    expect(res.body!.whole.activation).toEqual(last.activation);
+    expect(last.activation.active).toBeGreaterThanOrEqual(3 * 4);
+    expect(last.activation.known).toBeGreaterThan(last.activation.active);
+    expect(last.activation.pooled).toBeCloseTo(last.activation.active / last.activation.known, 4);
     // The leaver is counted while it was live, and not after it churned.
     expect(series[0]!.accounts).toBe(7);
     expect(series.at(-1)!.accounts).toBe(6);

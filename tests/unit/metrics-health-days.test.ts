@@ -4,6 +4,7 @@ import type { Counters } from '../../functions/core/metrics/contribution.ts';
 
 const tallyOf = (accounts: ScoredAccount[]) => accounts.reduce<Counters>((t, a) => tallyAccount(t, a), {});
 const none = { accounts: 0, arr: 0 };
+const noActivation = { known: 0, active: 0, pooled: null, meanOfAccounts: null };
 
 describe('tallyAccount', () => {
   it.each([
@@ -13,6 +14,24 @@ describe('tallyAccount', () => {
       name: 'no score yet: unscored, out of the average',
       accounts: [{ band: null, score: null, arr: 5 }],
       tally: { accounts: 1, unscoredAccounts: 1, unscoredArr: 5 },
+    },
+    {
+      name: 'activation: people pooled, and the rate of each account with people',
+      accounts: [
+        { band: 'green', score: 80, arr: 0, activation: { known: 4, active: 1 } },
+        { band: 'green', score: 80, arr: 0, activation: { known: 0, active: 0 } },
+      ],
+      tally: {
+        accounts: 2,
+        greenAccounts: 2,
+        greenArr: 0,
+        scored: 2,
+        scoreSum: 160,
+        knownPeople: 4,
+        activePeople: 1,
+        activationRated: 1,
+        activationRateSum: 0.25,
+      },
     },
     {
       name: 'bands add up',
@@ -46,8 +65,8 @@ describe('healthSeries', () => {
     {
       name: 'shards of a day are summed; the average is over scored accounts',
       items: [
-        ['2026-03-02#00', tallyOf([{ band: 'green', score: 90, arr: 100 }])],
-        ['2026-03-02#01', tallyOf([{ band: 'red', score: 20, arr: 50 }, { arr: 1 }])],
+        ['2026-03-02#00', tallyOf([{ band: 'green', score: 90, arr: 100, activation: { known: 1, active: 1 } }])],
+        ['2026-03-02#01', tallyOf([{ band: 'red', score: 20, arr: 50, activation: { known: 4, active: 2 } }, { arr: 1 }])],
       ],
       series: [
         {
@@ -55,6 +74,7 @@ describe('healthSeries', () => {
           accounts: 3,
           bands: { green: { accounts: 1, arr: 100 }, yellow: none, red: { accounts: 1, arr: 50 }, unscored: { accounts: 1, arr: 1 } },
           averageScore: 55,
+          activation: { known: 5, active: 3, pooled: 0.6, meanOfAccounts: 0.75 },
         },
       ],
     },
@@ -73,8 +93,20 @@ describe('healthSeries', () => {
         ],
       ],
       series: [
-        { day: '2026-03-04', accounts: 2, bands: { green: none, yellow: { accounts: 2, arr: 10 }, red: none, unscored: none }, averageScore: 61.5 },
-        { day: '2026-03-05', accounts: 1, bands: { green: none, yellow: none, red: none, unscored: { accounts: 1, arr: 0 } }, averageScore: null },
+        {
+          day: '2026-03-04',
+          accounts: 2,
+          bands: { green: none, yellow: { accounts: 2, arr: 10 }, red: none, unscored: none },
+          averageScore: 61.5,
+          activation: noActivation,
+        },
+        {
+          day: '2026-03-05',
+          accounts: 1,
+          bands: { green: none, yellow: none, red: none, unscored: { accounts: 1, arr: 0 } },
+          averageScore: null,
+          activation: noActivation,
+        },
       ],
     },
   ] as { name: string; items: [string, Counters][]; series: unknown[] }[])('$name', ({ items, series }) => {

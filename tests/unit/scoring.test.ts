@@ -110,6 +110,7 @@ describe('scoreAccount', () => {
       band: w.stored.get('acme')!.band,
       score: w.stored.get('acme')!.score,
       arr: 60_000,
+      activation: { known: expect.any(Number), active: expect.any(Number) },
     });
     w.nextDay();
     expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toMatchObject({ written: true });

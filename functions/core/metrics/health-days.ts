@@ -17,6 +17,8 @@ export interface ScoredAccount {
   score?: number | null;
   /** Paid ARR: trials count 0, as in the book (sources.ts). */
   arr: number;
+  /** Its known and active people (activation.ts `userActivation`), when known. */
+  activation?: { known: number; active: number };
 }
 
 /** Adds one account to a shard's tally: its band's account and ARR, and its score to the sum when it has one. */
@@ -29,6 +31,15 @@ export function tallyAccount(tally: Counters, a: ScoredAccount): Counters {
   if (typeof a.score === 'number') {
     add('scored', 1);
     add('scoreSum', a.score);
+  }
+  if (a.activation) {
+    add('knownPeople', a.activation.known);
+    add('activePeople', a.activation.active);
+    // The mean of the accounts' rates needs the rates' sum and how many accounts have one.
+    if (a.activation.known > 0) {
+      add('activationRated', 1);
+      add('activationRateSum', a.activation.active / a.activation.known);
+    }
   }
   return tally;
 }
@@ -50,6 +61,8 @@ export interface HealthDay {
   bands: Record<Band, { accounts: number; arr: number }>;
   /** Mean score of the accounts with one; null when none had a score. */
   averageScore: number | null;
+  /** User activation that day (activation.ts `bookActivation`): pooled Σ active ÷ Σ known, and the mean of the accounts' rates. */
+  activation: { known: number; active: number; pooled: number | null; meanOfAccounts: number | null };
 }
 
 /**
@@ -70,7 +83,15 @@ export function healthSeries(items: [string, Counters][], period: Period): Healt
     const t = days.get(day)!;
     const bands = Object.fromEntries(BANDS.map((b) => [b, { accounts: t[`${b}Accounts`] ?? 0, arr: t[`${b}Arr`] ?? 0 }])) as HealthDay['bands'];
     const avg = ratio(t.scoreSum ?? 0, t.scored ?? 0);
-    return { day, accounts: t.accounts ?? 0, bands, averageScore: avg === null ? null : Math.round(avg * 10) / 10 };
+    const round = (x: number | null, places: number) => (x === null ? null : Math.round(x * 10 ** places) / 10 ** places);
+    const [known, active] = [t.knownPeople ?? 0, t.activePeople ?? 0];
+    const activation = {
+      known,
+      active,
+      pooled: round(ratio(active, known), 4),
+      meanOfAccounts: round(ratio(t.activationRateSum ?? 0, t.activationRated ?? 0), 4),
+    };
+    return { day, accounts: t.accounts ?? 0, bands, averageScore: round(avg, 1), activation };
   });
 }
 

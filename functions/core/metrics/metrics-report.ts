@@ -154,7 +154,8 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
     asOf,
     source: key ? ('aggregates' as const) : ('items' as const),
     firstValueTargetDays: deps.firstValueTargetDays,
-    whole: { ...withQueries(whole, name), ...(healthOverTime ? { healthOverTime } : {}) },
+    // User activation as of the period's last counted day (the daily run counts it with health).
+    whole: { ...withQueries(whole, name), ...(healthOverTime ? { healthOverTime, activation: healthOverTime.at(-1)?.activation ?? null } : {}) },
     ...(cut && groups ? { cut, groups: Object.fromEntries(Object.entries(groups).map(([g, f]) => [g, withQueries(f, name, cut, g)])) } : {}),
     ...(cohorts ? { cohorts } : {}),
     ...sections,
