@@ -28,6 +28,7 @@ import { seedItems } from './seed-items.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
+import { healthDays } from '../functions/data/health-days.ts';
 
 const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const DAYS = 14;
@@ -147,6 +148,8 @@ export async function scoringBatchBench() {
       events: { publish: async (e) => void (published += e.length) },
       // As the scoring Lambda: the metric aggregates move on a band change only (docs/metrics.md).
       bandChanged: (id, band) => refreshAccountBand({ sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) }, id, band),
+      // As the scoring Lambda: one health tally per shard and day (health over time, docs/metrics.md).
+      healthDays: healthDays(m.db, rt.tableName),
     };
     // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
     const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];

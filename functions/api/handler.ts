@@ -60,6 +60,7 @@ const metricsDeps = {
   sources: root.metricSourceReader(),
   firstValueTargetDays: config.milestones.firstValueTargetDays,
   outcomes: root.outcomeFigures(),
+  healthDays: root.healthDays(),
 };
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;

@@ -1,8 +1,12 @@
-import type { Clock } from './clock.ts';
+import { dayOf, type Clock } from './clock.ts';
 import { recordFirstValue } from './first-value.ts';
 import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, ScoringInputs } from './ports.ts';
-import type { StoredScore } from './types.ts';
+import type { Account, StoredScore } from './types.ts';
+import { tallyAccount, type HealthDayRepo } from './metrics/health-days.ts';
+import type { Counters } from './metrics/contribution.ts';
 import { decideScore, oldestUsageDay, type ScoringPolicy } from './score/decide.ts';
+import { DEFAULT_WINDOWS } from './score/derive.ts';
+import { userActivation } from './metrics/activation.ts';
 
 export type { ScoringPolicy } from './score/decide.ts';
 
@@ -16,9 +20,16 @@ export interface ScoringDeps extends ScoringPolicy {
   /** Moves the account in the metric aggregates when its band changes (never per score: docs/metrics.md). */
   bandChanged?: (accountId: string, band: 'green' | 'yellow' | 'red' | 'unscored') => Promise<unknown>;
   onError?: (accountId: string, err: unknown) => void;
+  /** The daily run's per-shard health tallies (health over time, docs/metrics.md). */
+  healthDays?: Pick<HealthDayRepo, 'put'>;
 }
 
-export type ScoringOutcome = (StoredScore & { written: boolean }) | { skipped: true; tier: string | null };
+/** `arr` (paid ARR, trials 0) and `activation` (known and active people): for the daily run's health tally. */
+type Tallied = { arr: number; activation: { known: number; active: number } };
+export type ScoringOutcome =
+  (StoredScore & { written: boolean } & Tallied) | ({ skipped: true; tier: string | null; band: StoredScore['band']; score: number | null } & Tallied);
+
+const paidArr = (account: Account | undefined) => (account?.status === 'trial' ? 0 : (account?.arr ?? 0));
 
 /**
  * Scores one account: one read, the pure decision (score/decide.ts), then at most one write and
@@ -30,14 +41,22 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   const input = await deps.inputs.load(accountId, oldestUsageDay(deps, now));
   const decision = decideScore(deps, input, now, options);
   if (decision.kind === 'none') return undefined;
-  if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier };
+  // User activation over the usage window, from what was read anyway (docs/metrics.md, "User activation").
+  const { known, active } = userActivation({
+    contacts: input.contacts,
+    usage: input.days,
+    asOf: dayOf(now),
+    days: (deps.windows ?? DEFAULT_WINDOWS).usageDays,
+  });
+  const tallied: Tallied = { arr: paidArr(input.account), activation: { known, active } };
+  if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, ...tallied };
   const { stored, write } = decision;
   if (write) {
     // Events go out only after the score (with its flags) is stored: a crash in between re-raises
     // nothing on the next run, because the stored flags already hold the change.
     // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
     const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt });
-    if (!won) return { ...stored, written: false };
+    if (!won) return { ...stored, written: false, ...tallied };
     if (decision.events.length) await deps.events.publish(decision.events);
     // The score stands whatever the metrics' upkeep does: a failure is logged, and `tend metrics rebuild` heals it.
     if ((stored.band ?? null) !== (input.previous?.band ?? null))
@@ -51,7 +70,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   // it; also by a rescoring that stores nothing new, so time to first value is not a day late.
   if (decision.firstValue && deps.firstValue)
     await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
-  return { ...stored, written: write };
+  return { ...stored, written: write, ...tallied };
 }
 
 /**
@@ -107,7 +126,9 @@ export async function scoreShards(
   let scored = 0;
   let failed = 0;
   let skipped = 0;
+  const day = dayOf(deps.clock.now());
   for (const shard of shards) {
+    const health: Counters = {};
     for await (const ids of deps.accounts.listIds(shard)) {
       for (let i = 0; i < ids.length; i += concurrency) {
         // One account's failure is logged and counted; the rest of the shard is still scored.
@@ -119,11 +140,14 @@ export async function scoreShards(
         for (const s of batch) {
           if (!s) continue;
           scored++;
+          tallyAccount(health, s);
           if ('skipped' in s) skipped++;
           tiers[s.tier ?? 'unscored'] = (tiers[s.tier ?? 'unscored'] ?? 0) + 1;
         }
       }
     }
+    // Set, not added: a retried batch overwrites its shards' items rather than counting them twice.
+    if (deps.healthDays && Object.keys(health).length) await deps.healthDays.put(day, shard, health);
   }
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
   return { scored, failed, skipped, tiers };

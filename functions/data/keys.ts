@@ -163,6 +163,9 @@ export const keys = {
   metricPartition: (cut: string) => `METRICS#${cut}`,
   /** What the account last added to the aggregates, so the next change adds only the difference. */
   metricContribution: (accountId: string) => ({ pk: accountPk(accountId), sk: 'METRICS#CONTRIBUTION' }),
+  // Health over time (docs/metrics.md): one partition per month, one item per day and shard, set by the daily scoring run.
+  healthDay: (day: string, shard: number) => ({ pk: `HEALTHDAY#${day.slice(0, 7)}`, sk: `${day}#${String(shard).padStart(2, '0')}` }),
+  healthDayPartition: (month: string) => `HEALTHDAY#${month}`,
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

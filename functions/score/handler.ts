@@ -19,6 +19,7 @@ const deps = {
   events: root.events(),
   dirty: root.dirty(),
   bandChanged: root.metricBandChanged,
+  healthDays: root.healthDays(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 

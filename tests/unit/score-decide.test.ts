@@ -42,7 +42,12 @@ describe('decideScore (pure: loaded data in, the score to store and the events o
   it('the once-a-day run skips an account scored earlier that UTC day, and only that run', () => {
     const first = scored(input()).stored;
     const earlier = { ...factsOf(first), computedAt: '2026-05-04T01:00:00.000Z' };
-    expect(decideScore(policy, input({ previous: earlier }), now, { oncePerDay: true })).toEqual({ kind: 'scored-today', tier: first.tier });
+    expect(decideScore(policy, input({ previous: earlier }), now, { oncePerDay: true })).toEqual({
+      kind: 'scored-today',
+      tier: first.tier,
+      band: first.band,
+      score: first.score,
+    });
     expect(decideScore(policy, input({ previous: earlier }), now).kind).toBe('score');
     expect(decideScore(policy, input({ previous: { ...earlier, computedAt: '2026-05-03T06:00:00.000Z' } }), now, { oncePerDay: true }).kind).toBe('score');
   });

@@ -104,7 +104,14 @@ describe('scoreAccount', () => {
     expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: true });
     w.later(3_600_000);
     expect(await scoreAccount(w.deps, 'acme')).toMatchObject({ written: false });
-    expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toEqual({ skipped: true, tier: w.stored.get('acme')!.tier });
+    expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toEqual({
+      skipped: true,
+      tier: w.stored.get('acme')!.tier,
+      band: w.stored.get('acme')!.band,
+      score: w.stored.get('acme')!.score,
+      arr: 60_000,
+      activation: { known: expect.any(Number), active: expect.any(Number) },
+    });
     w.nextDay();
     expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toMatchObject({ written: true });
   });
@@ -194,6 +201,31 @@ describe('scoreAccount races and failures', () => {
     };
     expect(await scoreShards(deps, [0])).toMatchObject({ scored: 2, failed: 1 });
     expect(errors).toEqual(['bad']);
+  });
+
+  it('sets one health tally per shard and day, so a retried batch overwrites its items', async () => {
+    const w = world();
+    w.use(4);
+    const puts = new Map<string, Record<string, number>>();
+    const deps = {
+      ...w.deps,
+      accounts: {
+        ...w.deps.accounts,
+        listIds: async function* (shard: number) {
+          yield shard === 0 ? ['a', 'b'] : ['c'];
+        },
+      },
+      healthDays: { put: async (day: string, shard: number, tally: Record<string, number>) => void puts.set(`${day}#${shard}`, { ...tally }) },
+    };
+    await scoreShards(deps, [0, 1]);
+    const first = new Map(puts);
+    // The retry finds the accounts scored today: the same tallies, set again.
+    await scoreShards(deps, [0, 1]);
+    expect([...puts.keys()]).toEqual(['2026-03-02#0', '2026-03-02#1']);
+    expect(puts).toEqual(first);
+    const band = w.stored.get('a')!.band ?? 'unscored';
+    expect(puts.get('2026-03-02#0')).toMatchObject({ accounts: 2, [`${band}Accounts`]: 2, [`${band}Arr`]: 120_000 });
+    expect(puts.get('2026-03-02#0')!.scoreSum).toBe(2 * (w.stored.get('a')!.score ?? 0));
   });
 });
 

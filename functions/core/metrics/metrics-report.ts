@@ -6,6 +6,7 @@ import { aggregateReadOf, cohortsFromAggregates, figuresFromAggregates, groupFig
 import { periodOf, type Period } from './period.ts';
 import { groupOf, portfolio, type Cut, type PortfolioInput } from './portfolio.ts';
 import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
+import { healthSeries, type HealthDayRepo } from './health-days.ts';
 
 const CUTS = ['segment', 'plan', 'owner', 'cohort'] as const;
 /** The figures whose accounts the drill-down lists, and the lists of `portfolio()` behind each. */
@@ -57,6 +58,8 @@ export interface MetricsDeps {
   firstValueTargetDays: number;
   /** The outcome counters' figures for a period of whole months (`from..to`). */
   outcomes?: { load(period: string): Promise<unknown> };
+  /** The daily run's health tallies: the whole book's `healthOverTime`. */
+  healthDays?: Pick<HealthDayRepo, 'read'>;
 }
 
 const invalid = (field: string, message: string) => new ValidationError(`${field}: ${message}`, [{ field, message }]);
@@ -141,6 +144,8 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
   // Play, email and onboarding-completion outcomes are counted by month (functions/data/outcome-figures.ts):
   // served for periods of whole months, for the whole book (they have no cut), else null.
   const wholeMonths = period.from.endsWith('-01') && period.to.endsWith('-01');
+  // One Query per month of the period, whatever the number of accounts (health-days.ts).
+  const healthOverTime = deps.healthDays ? healthSeries(await deps.healthDays.read(period), period) : undefined;
   const sections = deps.outcomes ? { outcomes: wholeMonths ? await deps.outcomes.load(`${period.from}..${period.to}`) : null } : {};
   return {
     period: name,
@@ -149,7 +154,8 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
     asOf,
     source: key ? ('aggregates' as const) : ('items' as const),
     firstValueTargetDays: deps.firstValueTargetDays,
-    whole: withQueries(whole, name),
+    // User activation as of the period's last counted day (the daily run counts it with health).
+    whole: { ...withQueries(whole, name), ...(healthOverTime ? { healthOverTime, activation: healthOverTime.at(-1)?.activation ?? null } : {}) },
     ...(cut && groups ? { cut, groups: Object.fromEntries(Object.entries(groups).map(([g, f]) => [g, withQueries(f, name, cut, g)])) } : {}),
     ...(cohorts ? { cohorts } : {}),
     ...sections,

@@ -40,7 +40,7 @@ export type ScoringDecision =
   /** No account, or a churned one: nothing to score. */
   | { kind: 'none' }
   /** Scored today already (the once-a-day run after a rescoring): nothing read twice, nothing written. */
-  | { kind: 'scored-today'; tier: string | null }
+  | { kind: 'scored-today'; tier: string | null; band: StoredScore['band']; score: number | null }
   | {
       kind: 'score';
       stored: StoredScore;
@@ -65,7 +65,7 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   const { account, days, previous } = input;
   if (!account || account.status === 'churned') return { kind: 'none' };
   const today = dayOf(now);
-  if (options.oncePerDay && previous && dayOf(new Date(previous.computedAt)) === today) return { kind: 'scored-today', tier: previous.tier };
+  if (options.oncePerDay && previous && dayOf(new Date(previous.computedAt)) === today) return { kind: 'scored-today', tier: previous.tier, band: previous.band, score: previous.score };
   const said = feedbackFacts(input.surveys, input.tickets, now);
   const people = relationshipFacts(account, input.contacts, now);
   const usage = deriveUsage(account, days, policy.features, now, {

@@ -1,0 +1,117 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bandOf } from '../../functions/core/score/compute.ts';
+import { modelResolver } from '../../functions/core/score/presets/index.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import userConfig from '../../tend.config.ts';
+import { dailyUsage } from '../support/daily-usage.ts';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const DAY = 86_400_000;
+const start = Date.parse('2026-04-06T00:00:00Z');
+const modelFor = modelResolver(parseConfig(userConfig).scoreModel);
+const dayAt = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * A small book scored daily for two weeks on the local runtime (busy, fading, idle, trial and
+ * churned accounts). `whole.healthOverTime` of GET /v1/metrics, kept from the daily run's
+ * per-shard tallies, equals a brute-force recomputation from the score items' daily history
+ * (one Scan): per day, the accounts and ARR of each band and the average score.
+ */
+describe('metrics: health over time', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date(start), paused: true, schedules: true });
+    const accounts: [string, Record<string, unknown>, number][] = [
+      ['busy-1', { arr: 40_000 }, 13],
+      ['busy-2', { arr: 25_000, segment: 'high-touch' }, 13],
+      ['fading-1', { arr: 12_000 }, 4],
+      ['fading-2', { arr: 9_000 }, 7],
+      ['idle', { arr: 6_000 }, -1],
+      ['trial', { arr: 0, status: 'trial' }, 13],
+      ['leaver', { arr: 15_000 }, 13],
+    ];
+    for (const [id, over, lastDay] of accounts) {
+      const res = await rt.request('POST', '/v1/accounts', {
+        id,
+        name: `${id} Inc`,
+        seats: 4,
+        primaryContact: { email: `cs@${id}.example` },
+        startDate: '2025-10-01T00:00:00Z',
+        ...over,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      if (lastDay >= 0) await rt.request('POST', '/v1/events', { events: dailyUsage(id, start - 14 * DAY, 0, 14 + lastDay) });
+    }
+    for (let d = 0; d <= 13; d++) {
+      if (d === 6)
+        await rt.request('POST', '/v1/accounts', {
+          id: 'leaver',
+          name: 'leaver Inc',
+          seats: 4,
+          primaryContact: { email: 'cs@leaver.example' },
+          status: 'churned',
+          arr: 15_000,
+        });
+      rt.clock.advanceTo(start + d * DAY + 7 * 3_600_000);
+      await rt.idle();
+    }
+  }, 600_000);
+  afterAll(() => rt?.stop());
+
+  it('equals a recomputation from the score items, day by day', async () => {
+    const items: Record<string, unknown>[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const out = await rt.db.send(new ScanCommand({ TableName: rt.tableName, ExclusiveStartKey: after }));
+      items.push(...(out.Items ?? []));
+      after = out.LastEvaluatedKey;
+    } while (after);
+    const profiles = new Map(items.filter((i) => i.sk === 'S#PROFILE').map((i) => [i.pk, i]));
+    const expected = new Map<string, { bands: Record<string, { accounts: number; arr: number }>; sum: number; n: number }>();
+    for (const s of items.filter((i) => i.sk === 'S#SCORE')) {
+      const p = profiles.get(s.pk)!;
+      const arr = p.status === 'trial' ? 0 : Number(p.arr ?? 0);
+      const today = Date.parse(`${String(s.computedAt).slice(0, 10)}T00:00:00Z`);
+      (s.history as (number | null)[]).forEach((score, i) => {
+        if (score === null) return;
+        const day = dayAt(today - i * DAY);
+        const band = bandOf(modelFor(String(s.segment)), score) ?? 'unscored';
+        const e = expected.get(day) ?? { bands: {}, sum: 0, n: 0 };
+        const b = (e.bands[band] ??= { accounts: 0, arr: 0 });
+        b.accounts++;
+        b.arr += arr;
+        e.sum += score;
+        e.n++;
+        expected.set(day, e);
+      });
+    }
+    const res = await rt.request('GET', '/v1/metrics?period=2026-04');
+    expect(res.status).toBe(200);
+    const series = res.body!.whole.healthOverTime as {
+      day: string;
+      accounts: number;
+      bands: Record<string, { accounts: number; arr: number }>;
+      averageScore: number | null;
+    }[];
+    expect(series.map((d) => d.day)).toEqual([...expected.keys()].filter((d) => d >= '2026-04-01').sort());
+    expect(series.length).toBe(14);
+    for (const d of series) {
+      const e = expected.get(d.day)!;
+      const scoredBands = Object.fromEntries(Object.entries(d.bands).filter(([b, v]) => b !== 'unscored' && v.accounts > 0));
+      expect({ day: d.day, bands: scoredBands, averageScore: d.averageScore }).toEqual({
+        day: d.day,
+        bands: e.bands,
+        averageScore: Math.round((e.sum / e.n) * 10) / 10,
+      });
+      expect(d.accounts - (d.bands.unscored?.accounts ?? 0)).toBe(e.n);
+    }
+    // User activation as of the period's last counted day: the five live accounts with usage have four users each,
+    // all seen within the 30-day window (the idle account knows nobody, the leaver is not counted).
+    expect(res.body!.whole.activation).toEqual({ known: 20, active: 20, pooled: 1, meanOfAccounts: 1 });
+    expect(res.body!.whole.activation).toEqual((series.at(-1) as unknown as { activation: unknown }).activation);
+    // The leaver is counted while it was live, and not after it churned.
+    expect(series[0]!.accounts).toBe(7);
+    expect(series.at(-1)!.accounts).toBe(6);
+  });
+});
