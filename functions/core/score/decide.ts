@@ -65,7 +65,8 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   const { account, days, previous } = input;
   if (!account || account.status === 'churned') return { kind: 'none' };
   const today = dayOf(now);
-  if (options.oncePerDay && previous && dayOf(new Date(previous.computedAt)) === today) return { kind: 'scored-today', tier: previous.tier, band: previous.band, score: previous.score };
+  if (options.oncePerDay && previous && dayOf(new Date(previous.computedAt)) === today)
+    return { kind: 'scored-today', tier: previous.tier, band: previous.band, score: previous.score };
   const said = feedbackFacts(input.surveys, input.tickets, now);
   const people = relationshipFacts(account, input.contacts, now);
   const usage = deriveUsage(account, days, policy.features, now, {
