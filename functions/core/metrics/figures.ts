@@ -1,6 +1,7 @@
 import { aggregateSk, BANDS, type Counters } from './contribution.ts';
 import type { Band } from './health.ts';
 import { ratio, type Period } from './period.ts';
+import type { RetentionFigures } from './revenue.ts';
 
 /**
  * The figures of `portfolio()` read back from the aggregate items of one cut (contribution.ts):
@@ -21,22 +22,7 @@ export interface AggregateRead {
 
 export interface AggregateFigures {
   accounts: number;
-  retention: {
-    startingArr: number;
-    startingLogos: number;
-    retainedArr: number;
-    expansionArr: number;
-    contractionArr: number;
-    churnedArr: number;
-    churnedLogos: number;
-    newArr: number;
-    reactivationArr: number;
-    nrr: number | null;
-    grr: number | null;
-    logoChurn: number | null;
-    revenueChurn: number | null;
-    expansionShare: number | null;
-  };
+  retention: Omit<RetentionFigures, 'accounts'>;
   nps: { nps: number | null; responses: number; promoters: number; passives: number; detractors: number };
   csat: { average: number | null; satisfied: number | null; responses: number };
   timeToValue: {
