@@ -1,5 +1,6 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { demoAuth } from './api-key.ts';
+import { emptyLifeTotals, importCustomers, liveDay, type LifeTotals } from './life.ts';
 import { openNewEmails } from './opens.ts';
 import type { Random } from './random.ts';
 import { usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthetic.ts';
@@ -48,22 +49,39 @@ export interface DemoRun {
   accounts: SyntheticAccount[];
   days: number;
   start: Date;
-  product: { features: string[]; trainingCourses?: string[] };
+  product: { features: string[]; trainingCourses?: string[]; premiumFeatures?: string[] };
   /** After each day's 23 hours (a test adds its own requests here). */
   afterDay?: (day: number, totals: { eventsPosted: number }) => Promise<void> | void;
 }
 
+/** Days of usage the existing customers bring with them: a month, what scoring reads and what `tend model fit` looks back. */
+export const HISTORY_DAYS = 30;
+
 /**
- * The demo's days on a paused local runtime: each night yesterday's usage is posted, each
- * morning the day's signups, then the clock steps an hour at a time as soon as the previous
- * hour's work is done; customers open some of their email. Ends with a last scoring run.
+ * The demo's days on a paused local runtime. On the first morning, before the first scoring run,
+ * the existing customers (cli/demo/book.ts) are imported with their past and their last
+ * HISTORY_DAYS of usage. Then each night yesterday's usage is posted, each morning the day's
+ * signups, then the clock steps an hour at a time as soon as the previous hour's work is done;
+ * each evening the customers' happenings (answers, tickets, ARR changes, renewals) are recorded,
+ * and customers open some of their email. Ends with a last scoring run.
  * Shared by `tend demo` and the tests that check figures on the demo's population.
  */
-export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eventsPosted: number }> {
+export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eventsPosted: number } & LifeTotals> {
   const { r, accounts, days, start } = run;
-  const totals = { eventsPosted: 0 };
+  const totals = { eventsPosted: 0, ...emptyLifeTotals() };
   let opened = 0;
-  const usageOf = (day: number) => accounts.flatMap((a) => usageOnDay(r, a, day, start, run.product.features, run.product.trainingCourses));
+  const { features, trainingCourses, premiumFeatures } = run.product;
+  const usageOf = (day: number, of = accounts) => of.flatMap((a) => usageOnDay(r, a, day, start, features, trainingCourses, premiumFeatures));
+  const customers = accounts.filter((a) => a.customer);
+  if (customers.length) {
+    rt.clock.advanceTo(start.getTime());
+    await importCustomers(rt, customers, start);
+    for (let day = -HISTORY_DAYS; day < 0; day++) {
+      const events = usageOf(day, customers);
+      await postEvents(rt, events);
+      totals.eventsPosted += events.length;
+    }
+  }
 
   for (let day = 0; day <= days; day++) {
     const dayStart = start.getTime() + day * DAY;
@@ -84,6 +102,7 @@ export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eve
       rt.clock.advanceTo(dayStart + hour * HOUR);
       await rt.idle();
     }
+    if (customers.length) await liveDay(rt, customers, day, start, totals);
     opened = openNewEmails(rt, accounts, opened, day);
     await run.afterDay?.(day, totals);
   }

@@ -20,7 +20,7 @@ function configuredPolicy(): SignalPolicy {
 
 /**
  * Accounts whose outcome is known, from the table: churned (status churned, on the day it was
- * marked) or renewed (active past its renewal date). Each brings its signals as of HORIZON_DAYS
+ * marked) or renewed (active past its renewal date, or its last recorded renewal outcome renewed). Each brings its signals as of HORIZON_DAYS
  * before that outcome (or its start, if it is younger), re-derived from the usage rollups (kept
  * 400 days) and feedback with the same code as scoring: one scan for the accounts, then one
  * Query per labelled account. Accounts with no usage at all by then are left out.
@@ -51,12 +51,16 @@ export async function labelledAccounts(
       while (next < accounts.length) {
         const a = accounts[next++]!;
         const renewal = typeof a.renewalDate === 'string' ? Date.parse(a.renewalDate) : NaN;
+        // A renewal recorded with POST /v1/accounts/{id}/renewals moves the renewal date on: its outcome says it renewed.
+        const last = a.lastRenewal as { outcome?: string; renewalDate?: string } | undefined;
         const outcome =
           a.status === 'churned'
             ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) }
             : a.status === 'active' && renewal < now.getTime()
               ? { churned: false, at: renewal }
-              : undefined;
+              : a.status === 'active' && last?.outcome === 'renewed' && last.renewalDate
+                ? { churned: false, at: Date.parse(last.renewalDate) }
+                : undefined;
         if (!outcome) continue;
         const at = Math.max(outcome.at - HORIZON_DAYS * DAY_MS, Date.parse(String(a.startDate)));
         if (!(at <= outcome.at)) continue;
