@@ -26,7 +26,7 @@ program
   .option('-d, --days <n>', 'days to simulate', int('--days', 1, 3650), 35)
   .option('--seed <n>', 'random seed (same seed, same demo)', int('--seed', 0, 2 ** 31 - 1), 42)
   .option('-p, --port <port>', 'port of the local API afterwards', int('--port', 0, 65535), 4010)
-  .option('--data <dir>', 'folder for the demo\'s data (kept for tend dev)', '.tend')
+  .option('--data <dir>', "folder for the demo's data (kept for tend dev)", '.tend')
   .option('--fresh', 'replace the data the folder already holds (else the demo refuses it)')
   .option('--exit', 'stop after the summary instead of serving the API')
   .option('--json', 'print the summary as one JSON object')

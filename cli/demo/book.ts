@@ -103,9 +103,11 @@ export function makeCustomers(r: Random, accounts: SyntheticAccount[], days: num
     a.paymentStatus = profile === 'troubled' ? 'late' : 'current';
     const ageDays = r.int(120, 900);
     a.signupDay = -ageDays;
-    // Renewals: the first of each profile, and about half the rest, in the demo's weeks (after its first day); others over the coming year.
-    const inWindow = days > 2 && (k < PROFILE_CYCLE.length || r.chance(0.5));
-    const renewalDay = inWindow ? r.int(1, days - 1) : r.int(days, 365);
+    // Renewals: three in five in the demo's weeks (calendar-year contracts renew in January), one in
+    // five in the quarter after (the renewal play at work), the rest over the year.
+    const slot = k % 5;
+    const renewalDay =
+      slot < 3 && days > 2 ? r.int(1, days - 1) : slot === 3 ? r.int(Math.max(days, 20), Math.max(days, 20) + 60) : r.int(Math.max(days, 100), 365);
     const fadeDay = r.int(-4, Math.min(3, days - 1));
     const earlier = r.chance(0.4) ? { arr: Math.round((a.arr * r.pick([0.7, 0.8, 1.25])) / 100) * 100, effectiveDate: isoDay(start, -ageDays) } : undefined;
     const happenings: Customer['happenings'] = [];
@@ -121,12 +123,21 @@ export function makeCustomers(r: Random, accounts: SyntheticAccount[], days: num
       const d = r.int(0, days - 1);
       happenings.push({
         day: d,
-        what: { kind: 'ticket', id: `${a.id}-t1`, priority: 'normal', sentiment: r.pick([-0.2, 0.3, 0.6]), subject: 'How do I share a dashboard?', closeDay: d + 2, csat: r.int(3, 5) },
+        what: {
+          kind: 'ticket',
+          id: `${a.id}-t1`,
+          priority: 'normal',
+          sentiment: r.pick([-0.2, 0.3, 0.6]),
+          subject: 'How do I share a dashboard?',
+          closeDay: d + 2,
+          csat: r.int(3, 5),
+        },
       });
     }
     if (profile === 'thriving' && k % 4 === 0)
       happenings.push({ day: within(days, 0.5), what: { kind: 'arr', arr: Math.round((a.arr * 1.25) / 100) * 100, seats: Math.round(a.seats * 1.25) } });
-    if (profile === 'declining' && k % 3 === 2) happenings.push({ day: within(days, 0.4), what: { kind: 'arr', arr: Math.round((a.arr * 0.7) / 100) * 100, seats: a.seats } });
+    if (profile === 'declining' && k % 3 === 2)
+      happenings.push({ day: within(days, 0.4), what: { kind: 'arr', arr: Math.round((a.arr * 0.7) / 100) * 100, seats: a.seats } });
     if (profile === 'declining' && size !== 'small') happenings.push({ day: within(days, 0.2), what: { kind: 'left', role: 'executive-sponsor' } });
     if (profile === 'steady' && k % 4 === 2) {
       happenings.push({ day: within(days, 0.2), what: { kind: 'payment', status: 'late' } });

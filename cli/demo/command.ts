@@ -10,7 +10,16 @@ export { DEMO_START } from './start.ts';
  * README "The demo"), then the runtime keeps serving the API on the same data until Ctrl-C (or
  * stops with `--exit`). The data stays in `--data` (default `.tend`) for `tend dev`.
  */
-export async function demo(options: { accounts: number; days: number; seed: number; port: number; data: string; fresh?: boolean; exit?: boolean; json?: boolean }) {
+export async function demo(options: {
+  accounts: number;
+  days: number;
+  seed: number;
+  port: number;
+  data: string;
+  fresh?: boolean;
+  exit?: boolean;
+  json?: boolean;
+}) {
   const progress = (line: string) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
   let result;
   try {
@@ -41,7 +50,9 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   const rt = result.runtime;
   rt.clock.resume();
   if (options.json && result.summary.lookAround) printLookAround(result.summary.lookAround);
-  console.error(`\nStill serving on the same data, the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`);
+  console.error(
+    `\nStill serving on the same data, the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`,
+  );
   const stop = () => void result.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -58,7 +58,9 @@ export async function importCustomers(rt: LocalRuntime, accounts: SyntheticAccou
   const contacts = customers.flatMap((a) => (a.customer.sponsor ? [{ accountId: a.id, ...a.customer.sponsor, role: 'executive-sponsor' }] : []));
   const surveys = customers.flatMap((a) => {
     const nps = a.customer.past.nps;
-    return nps ? [{ id: `${a.id}-nps-past`, accountId: a.id, kind: 'nps', score: nps.score, answeredAt: at(start, -nps.daysAgo, 14), contactEmail: a.contact.email }] : [];
+    return nps
+      ? [{ id: `${a.id}-nps-past`, accountId: a.id, kind: 'nps', score: nps.score, answeredAt: at(start, -nps.daysAgo, 14), contactEmail: a.contact.email }]
+      : [];
   });
   const tickets = customers.flatMap((a) =>
     a.customer.past.tickets.map((t, i) => ({
@@ -92,7 +94,8 @@ export async function liveDay(rt: LocalRuntime, accounts: SyntheticAccount[], da
       if (h.what.kind === 'ticket' && h.what.closeDay === day) {
         const t = h.what;
         tickets.push({ ...ticketOf(a.id, t, h.day, start), status: 'closed', closedAt: at(start, day, 16) });
-        if (t.csat) surveys.push({ id: `${t.id}-csat`, accountId: a.id, kind: 'csat', score: t.csat, answeredAt: at(start, day, 17), contactEmail: a.contact.email });
+        if (t.csat)
+          surveys.push({ id: `${t.id}-csat`, accountId: a.id, kind: 'csat', score: t.csat, answeredAt: at(start, day, 17), contactEmail: a.contact.email });
       }
     }
   }
@@ -122,7 +125,14 @@ async function happen(
   const account = { id: a.id, name: a.name, primaryContact: a.contact };
   switch (what.kind) {
     case 'nps':
-      batch.surveys.push({ id: `${a.id}-nps-d${day}`, accountId: a.id, kind: 'nps', score: what.score, answeredAt: at(start, day, 14), contactEmail: a.contact.email });
+      batch.surveys.push({
+        id: `${a.id}-nps-d${day}`,
+        accountId: a.id,
+        kind: 'nps',
+        score: what.score,
+        answeredAt: at(start, day, 14),
+        contactEmail: a.contact.email,
+      });
       return;
     case 'ticket':
       batch.tickets.push(ticketOf(a.id, what, day, start));

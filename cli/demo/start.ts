@@ -57,11 +57,14 @@ export class DemoRefused extends Error {}
  */
 export function prepareDataDir(dataDir: string, fresh: boolean | undefined) {
   const running = devSession(dataDir);
-  if (running) throw new DemoRefused(`tend dev (pid ${running.pid}) is running on ${dataDir}: stop it first, or give the demo another folder with --data <dir>`);
+  if (running)
+    throw new DemoRefused(`tend dev (pid ${running.pid}) is running on ${dataDir}: stop it first, or give the demo another folder with --data <dir>`);
   const state = join(dataDir, 'state');
   const held = existsSync(state) && readdirSync(state).length > 0;
   if (held && !fresh)
-    throw new DemoRefused(`${dataDir} already holds Tend data (from tend dev or an earlier demo): run with --fresh to replace it, or use --data <dir> for another folder`);
+    throw new DemoRefused(
+      `${dataDir} already holds Tend data (from tend dev or an earlier demo): run with --fresh to replace it, or use --data <dir> for another folder`,
+    );
   if (fresh) for (const p of [state, join(dataDir, 'dev-key.json'), join(dataDir, 'dev.json')]) rmSync(p, { recursive: true, force: true });
 }
 

@@ -112,18 +112,12 @@ export function usageOnDay(
   const events: SyntheticEvent[] = [];
   const firstUser = account.users[0]!;
   courses.forEach((course, i) => {
-    if (account.customer) return; // a customer's training is in its past
-    // Course i is taken on day 2 + 3i of the account's life, by accounts engaged enough to.
-    if (age === 2 + 3 * i && r.chance(a.training)) {
-      events.push({
-        id: `${firstUser}-training-${course}`,
-        accountId: account.id,
-        userId: firstUser,
-        name: 'training.completed',
-        timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(),
-        properties: { course },
-      });
+    // A new account takes course i on day 2 + 3i of its life; a customer took them at the start of its imported month.
+    if (account.customer) {
+      if (day === 1 + i - 30 && r.chance(a.training)) events.push(training(account, firstUser, course, start, day));
+      return;
     }
+    if (age === 2 + 3 * i && r.chance(a.training)) events.push(training(account, firstUser, course, start, day));
   });
   account.users.forEach((user, u) => {
     if (!r.chance(share)) return;
@@ -144,3 +138,12 @@ export function usageOnDay(
   });
   return events;
 }
+
+const training = (account: SyntheticAccount, user: string, course: string, start: Date, day: number): SyntheticEvent => ({
+  id: `${user}-training-${course}`,
+  accountId: account.id,
+  userId: user,
+  name: 'training.completed',
+  timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(),
+  properties: { course },
+});
