@@ -55,11 +55,15 @@ export async function labelledAccounts(
         const last = a.lastRenewal as { outcome?: string; renewalDate?: string } | undefined;
         const outcome =
           a.status === 'churned'
-            ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) }
+            ? // A churn recorded as a renewal's outcome dates from that renewal, as a renewal recorded renewed does.
+              {
+                churned: true,
+                at: last?.outcome === 'churned' && last.renewalDate ? Date.parse(last.renewalDate) : Date.parse(String(a.churnedAt ?? a.updatedAt)),
+              }
             : a.status === 'active' && renewal < now.getTime()
               ? { churned: false, at: renewal }
               : a.status === 'active' && last?.outcome === 'renewed' && last.renewalDate
-                ? { churned: false, at: Date.parse(last.renewalDate) }
+                ? { churned: false, at: Date.parse(last.renewalDate), renewalDate: last.renewalDate }
                 : undefined;
         if (!outcome) continue;
         const at = Math.max(outcome.at - HORIZON_DAYS * DAY_MS, Date.parse(String(a.startDate)));
@@ -70,7 +74,12 @@ export async function labelledAccounts(
         labelled.push({
           accountId: String(a.id),
           churned: outcome.churned,
-          signals: signalsAt(policy, { ...input, account: input.account, days }, new Date(at)),
+          // Its renewal date as it was before the renewal moved it on (else the days to renewal would give the outcome away).
+          signals: signalsAt(
+            policy,
+            { ...input, account: 'renewalDate' in outcome ? { ...input.account, renewalDate: outcome.renewalDate } : input.account, days },
+            new Date(at),
+          ),
         });
       }
     }),
