@@ -93,11 +93,11 @@ export function makeCustomers(r: Random, accounts: SyntheticAccount[], days: num
     const a = accounts[k]!;
     const profile = PROFILE_CYCLE[k % PROFILE_CYCLE.length]!;
     const p = PROFILES[profile];
-    // A tenth are large (high touch, over $50k), a third medium: the brief's segmentation.
-    const size = k % 10 === 0 ? 'large' : k % 3 === 0 ? 'medium' : 'small';
-    a.seats = size === 'large' ? r.int(45, 90) : size === 'medium' ? r.int(12, 30) : r.int(3, 12);
+    // One in seven is large (high touch, over $50k), about a third medium: the brief's segmentation.
+    const size = k % 7 === 0 ? 'large' : k % 3 === 0 ? 'medium' : 'small';
+    a.seats = size === 'large' ? r.int(40, 70) : size === 'medium' ? r.int(15, 30) : r.int(3, 12);
     a.users = Array.from({ length: a.seats }, (_, u) => `${a.id}-u${u + 1}`);
-    const perSeat = size === 'large' ? r.int(1000, 1500) : size === 'medium' ? r.int(700, 1100) : r.int(300, 800);
+    const perSeat = size === 'large' ? r.int(1300, 1800) : size === 'medium' ? r.int(700, 1100) : r.int(300, 800);
     a.arr = Math.round((a.seats * perSeat) / 100) * 100;
     a.archetype = p.archetype;
     a.paymentStatus = profile === 'troubled' ? 'late' : 'current';

@@ -121,7 +121,8 @@ export function usageOnDay(
   });
   account.users.forEach((user, u) => {
     if (!r.chance(share)) return;
-    const n = r.int(1, 4);
+    // A customer's users come in for a task or two a day (fewer events to post for a month of its past).
+    const n = r.int(1, account.customer ? 3 : 4);
     for (let k = 0; k < n; k++) {
       const at = start.getTime() + day * DAY + r.int(8, 18) * 3_600_000 + r.int(0, 3_599_999);
       // A customer's power users try the premium features now and then; its users name their team.
