@@ -21,7 +21,8 @@ export const PROFILES = {
   troubled: { archetype: 'fading', breadth: 0.35, activity: () => 0.25 },
 } as const satisfies Record<string, { archetype: Archetype; breadth: number; activity: (day: number, fadeDay: number) => number }>;
 export type Profile = keyof typeof PROFILES;
-const PROFILE_CYCLE: Profile[] = ['thriving', 'dormant', 'steady', 'narrow', 'declining', 'troubled', 'thriving', 'steady', 'declining', 'narrow'];
+// Six in ten healthy, four at risk: a book whose retention is near the brief's targets (GRR 90%, NRR 110%).
+const PROFILE_CYCLE: Profile[] = ['thriving', 'dormant', 'steady', 'narrow', 'declining', 'troubled', 'thriving', 'steady', 'steady', 'thriving'];
 
 /** What the demo records on a day of its weeks, through the public API (cli/demo/life.ts). */
 export type Happening =
@@ -69,7 +70,7 @@ function renewalOutcome(r: Random, profile: Profile, arr: number): Happening {
     case 'narrow':
       return r.chance(0.5) ? renew(0.8) : churn('product-fit');
     case 'declining':
-      return r.chance(0.3) ? renew(0.7) : churn(r.pick(['budget', 'competitor']));
+      return r.chance(0.4) ? renew(0.7) : churn(r.pick(['budget', 'competitor']));
     case 'dormant':
       return churn(r.pick(['product-fit', 'other']));
     case 'troubled':

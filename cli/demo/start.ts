@@ -63,7 +63,7 @@ export function prepareDataDir(dataDir: string, fresh: boolean | undefined) {
   const held = existsSync(state) && readdirSync(state).length > 0;
   if (held && !fresh)
     throw new DemoRefused(
-      `${dataDir} already holds Tend data (from tend dev or an earlier demo): run with --fresh to replace it, or use --data <dir> for another folder`,
+      `${dataDir} already holds Tend data (from tend dev or an earlier demo): run with --fresh to replace it (npm start -- --fresh), or use --data <dir> for another folder`,
     );
   if (fresh) for (const p of [state, join(dataDir, 'dev-key.json'), join(dataDir, 'dev.json')]) rmSync(p, { recursive: true, force: true });
 }
