@@ -1,5 +1,5 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { demoAuth } from './api-key.ts';
+import { post } from './post.ts';
 import type { Customer, Happening } from './book.ts';
 import type { SyntheticAccount } from './synthetic.ts';
 
@@ -12,16 +12,6 @@ export interface LifeTotals {
 }
 
 export const emptyLifeTotals = (): LifeTotals => ({ renewals: { won: 0, lost: 0, reasons: {}, wonArr: 0, lostArr: 0 } });
-
-async function post(rt: LocalRuntime, path: string, body: unknown) {
-  const res = await fetch(`${rt.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
 
 const at = (start: Date, day: number, hour: number) => new Date(start.getTime() + day * DAY + hour * HOUR).toISOString();
 const customersOf = (accounts: SyntheticAccount[]) => accounts.filter((a): a is SyntheticAccount & { customer: Customer } => !!a.customer);

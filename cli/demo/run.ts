@@ -1,5 +1,5 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { demoAuth } from './api-key.ts';
+import { post } from './post.ts';
 import { emptyLifeTotals, importCustomers, liveDay, type LifeTotals } from './life.ts';
 import { openNewEmails } from './opens.ts';
 import type { Random } from './random.ts';
@@ -8,22 +8,13 @@ import { usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthe
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>) {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) await fn(items[next++]!);
     }),
   );
-}
-
-async function post(rt: LocalRuntime, path: string, body: unknown) {
-  const res = await fetch(`${rt.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
 }
 
 function signup(rt: LocalRuntime, a: SyntheticAccount, at: Date) {
