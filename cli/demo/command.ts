@@ -1,7 +1,7 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { clearDevSession } from '../local-state.ts';
 import { DemoRefused, runDemo } from './start.ts';
-import { printLookAround, printSummary } from './summary.ts';
+import { printSummary } from './summary.ts';
 
 export { DEMO_START } from './start.ts';
 
@@ -49,7 +49,6 @@ export async function demo(options: {
   }
   const rt = result.runtime;
   rt.clock.resume();
-  if (options.json && result.summary.lookAround) printLookAround(result.summary.lookAround);
   console.error(
     `\nStill serving on the same data, the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`,
   );
