@@ -66,15 +66,15 @@ function renewalOutcome(r: Random, profile: Profile, arr: number): Happening {
     case 'thriving':
       return renew(r.chance(0.5) ? 1.2 : 1);
     case 'steady':
-      return r.chance(0.85) ? renew(1) : churn('budget');
+      return r.chance(0.95) ? renew(1) : churn('budget');
     case 'narrow':
-      return r.chance(0.5) ? renew(0.8) : churn('product-fit');
+      return r.chance(0.7) ? renew(0.8) : churn('product-fit');
     case 'declining':
-      return r.chance(0.4) ? renew(0.7) : churn(r.pick(['budget', 'competitor']));
+      return r.chance(0.55) ? renew(0.7) : churn(r.pick(['budget', 'competitor']));
     case 'dormant':
       return churn(r.pick(['product-fit', 'other']));
     case 'troubled':
-      return r.chance(0.2) ? renew(0.9) : churn(r.pick(['price', 'champion-left', 'competitor']));
+      return r.chance(0.4) ? renew(0.9) : churn(r.pick(['price', 'champion-left', 'competitor']));
   }
 }
 
@@ -104,11 +104,16 @@ export function makeCustomers(r: Random, accounts: SyntheticAccount[], days: num
     a.paymentStatus = profile === 'troubled' ? 'late' : 'current';
     const ageDays = r.int(120, 900);
     a.signupDay = -ageDays;
-    // Renewals: three in five in the demo's weeks (calendar-year contracts renew in January), one in
-    // five in the quarter after (the renewal play at work), the rest over the year.
-    const slot = k % 5;
+    // Renewals: two in three in the demo's weeks (calendar-year contracts renew in January), one in
+    // six in the quarter after (the renewal play at work), the rest over the year. (k % 3 and the
+    // profile cycle of 10 are independent: each profile renews in the weeks as often.)
+    const slot = k % 3 < 2 ? 'weeks' : k % 6 === 2 ? 'quarter' : 'year';
     const renewalDay =
-      slot < 3 && days > 2 ? r.int(1, days - 1) : slot === 3 ? r.int(Math.max(days, 20), Math.max(days, 20) + 60) : r.int(Math.max(days, 100), 365);
+      slot === 'weeks' && days > 2
+        ? r.int(1, days - 1)
+        : slot === 'quarter'
+          ? r.int(Math.max(days, 20), Math.max(days, 20) + 60)
+          : r.int(Math.max(days, 100), 365);
     const fadeDay = r.int(-4, Math.min(3, days - 1));
     const earlier = r.chance(0.4) ? { arr: Math.round((a.arr * r.pick([0.7, 0.8, 1.25])) / 100) * 100, effectiveDate: isoDay(start, -ageDays) } : undefined;
     const happenings: Customer['happenings'] = [];
