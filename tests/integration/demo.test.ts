@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { devKey } from '../../cli/dev-key.ts';
+import { labelledAccounts } from '../../cli/model/labelled.ts';
 import { DEMO_START, DemoRefused, prepareDataDir, runDemo, type DemoResult } from '../../cli/demo/start.ts';
 import { startLocalRuntime } from '../../local/runtime.ts';
 
@@ -75,6 +76,10 @@ describe('the demo: a small book of customers, its data kept for tend dev', () =
       expect(after.account).toEqual(before.account);
       expect(after.health.score).toBe(before.health.score);
       expect(after.plays.length).toBe(before.plays.length);
+      // tend model fit learns from the demo's own outcomes: each renewal won or lost labels its account.
+      const { labelled } = await labelledAccounts(rt.dynamo.client, rt.tableName, rt.clock.now());
+      expect(labelled.filter((l) => l.churned).length).toBe(demo.summary.renewals.lost);
+      expect(labelled.filter((l) => !l.churned).length).toBe(demo.summary.renewals.won);
     } finally {
       await rt.stop();
     }
