@@ -106,7 +106,7 @@ export async function summarise(
     sentiment: {
       nps: whole?.nps.nps === null || whole === undefined ? null : Math.round(whole.nps.nps),
       npsResponses: whole?.nps.responses ?? 0,
-      csat: whole?.csat.average ?? null,
+      csat: typeof whole?.csat.average === 'number' ? Math.round(whole.csat.average * 100) / 100 : null,
       csatResponses: whole?.csat.responses ?? 0,
       nrr: pct(whole?.retention.nrr),
       grr: pct(whole?.retention.grr),
