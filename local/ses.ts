@@ -1,6 +1,6 @@
 import * as sesModule from 'aws-ses-v2-local';
 import { clearStore, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeTag } from '../functions/core/email/policy.ts';
 
@@ -15,6 +15,13 @@ export type SesFault = 'throttle' | 'daily-quota' | 'error-after-store' | 'drop-
 
 /** An email of the outbox as `GET /local/outbox` shows it: sent at the virtual clock's time, with what its tags say. */
 export type SentEmail = Omit<Email, 'at'> & { at: string; accountId?: string; play?: string; step?: string; category?: string };
+
+/** Resolves when `port` can be listened on (then frees it), rejects with the listen error (EADDRINUSE) when not. */
+async function portFree(port: number) {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+  await new Promise((resolve) => probe.close(resolve));
+}
 
 /** The address inside `Name <address>`, lower-cased. */
 const addressOf = (to: string) => (to.match(/<([^>]+)>/)?.[1] ?? to).trim().toLowerCase();
@@ -50,6 +57,8 @@ export class LocalSes {
 
   async start(port = 0) {
     clearStore();
+    // The package's start never settles when its port is taken: find that out first, as an EADDRINUSE error.
+    if (port) await portFree(port);
     // A CommonJS module: its default export arrives one level deeper depending on the loader.
     const m = sesModule as unknown as { default: typeof sesModule.default | { default: typeof sesModule.default } };
     const start = typeof m.default === 'function' ? m.default : m.default.default;

@@ -33,6 +33,7 @@ describe('every CLI command with tend dev running (through the running instance)
   let dir: string;
   let dev: ChildProcess;
   let session: { url: string; key: string };
+  let ports: { '--port': string; '--ses-port': string };
   const api = async (method: string, path: string, body?: unknown, key = session.key) => {
     const res = await fetch(`${session.url}${path}`, {
       method,
@@ -66,6 +67,7 @@ describe('every CLI command with tend dev running (through the running instance)
       dev.once('exit', (code) => reject(new Error(`tend dev exited (${code}): ${output}`)));
     });
     session = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8')) as typeof session;
+    ports = { '--port': new URL(session.url).port, '--ses-port': output.match(/viewer: http:\/\/127\.0\.0\.1:(\d+)/)![1]! };
     const created = await api('POST', '/v1/accounts', {
       id: 'acme',
       name: 'Acme Corp',
@@ -146,6 +148,16 @@ describe('every CLI command with tend dev running (through the running instance)
     expect(out.code).toBe(1);
     expect(out.stderr.trim().split('\n').at(-1)).toMatch(/^tend: tend dev already runs on .* \(pid \d+, http:\/\/127\.0\.0\.1:\d+\)/);
     expect(out.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it.each(['--port', '--ses-port'] as const)('a tend dev on another folder but the same %s says in one line which port to change', async (flag) => {
+    const other = dataFolder(dirs);
+    const out = await tend(['dev', '--data', other, '--port', '0', '--ses-port', '0', flag, ports[flag]]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).not.toMatch(STACK_LINE);
+    expect(out.stderr.trim().split('\n').at(-1)).toBe(
+      `tend: port ${ports[flag]} is in use (another tend dev or tend demo?): stop it, or pass ${flag} <another port> (0: any free port)`,
+    );
   });
 });
 
