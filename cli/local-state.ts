@@ -72,6 +72,8 @@ export interface OpenedTable {
   where: string;
   /** The time the data lives in: the running tend dev's clock, the clock it saved on stopping, or now (a deployed table). */
   now(): Promise<Date>;
+  /** Whose clock `now()` reads, for a command to print. */
+  clock: string;
   /** The running tend dev's API, for links a command renders (unsubscribe links in a preview). */
   apiUrl?: string;
   close(): Promise<void>;
@@ -93,7 +95,7 @@ export async function openTable(options: {
 }): Promise<OpenedTable> {
   if (options.table) {
     const client = new DynamoDBClient({ region: options.region });
-    return { client, table: options.table, where: `table ${options.table}`, now: async () => new Date(), close: async () => client.destroy() };
+    return { client, table: options.table, where: `table ${options.table}`, now: async () => new Date(), clock: 'now', close: async () => client.destroy() };
   }
   const running = devSession(options.data);
   if (running) {
@@ -103,6 +105,7 @@ export async function openTable(options: {
       table: running.tableName,
       where: `the running tend dev (${running.url})`,
       now: async () => (await devClock(running)).time,
+      clock: `the clock of the running tend dev, ${running.url}`,
       apiUrl: running.url,
       close: async () => client.destroy(),
     };
@@ -131,6 +134,7 @@ export async function openTable(options: {
     table: dynamo.tables[0]!.name,
     where: `local data in ${dataDir}`,
     now: async () => savedClock(stateDir) ?? new Date(),
+    clock: savedClock(stateDir) ? 'the clock tend dev saved when it stopped' : 'now (no clock saved)',
     close: () => dynamo.stop(),
   };
 }

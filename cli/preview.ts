@@ -116,7 +116,7 @@ export async function previewCommand(template: string, options: PreviewOptions) 
     if (options.json) console.log(JSON.stringify({ ...preview, htmlFile: file, at: now.toISOString(), source: t.where }));
     else
       console.log(
-        `From:    ${preview.from}\nTo:      ${preview.to}\nSubject: ${preview.subject}\nAs of:   ${now.toISOString()} (the clock of ${t.where})\nHTML:    ${file}\n\n${preview.text}`,
+        `From:    ${preview.from}\nTo:      ${preview.to}\nSubject: ${preview.subject}\nAs of:   ${now.toISOString()} (${t.clock})\nHTML:    ${file}\n\n${preview.text}`,
       );
   } finally {
     await t.close();
