@@ -40,6 +40,8 @@ export interface StepReport {
   to: string;
   /** How many times each schedule fired during the step, by name (only those that did). */
   fired: Record<string, number>;
+  /** The due moments the step stopped at (and waited for the work of). */
+  moments: number;
 }
 
 /** A client's request the clock cannot honour (a 4xx naming the field). */
@@ -102,10 +104,11 @@ export class ClockControl {
     const wasRunning = !this.clock.paused;
     const before = new Map(this.scheduler.schedules.map((s) => [s.name, s.fired]));
     this.stepping = true;
+    let moments = 1;
     this.clock.pause();
     try {
       await this.idle();
-      for (;;) {
+      for (; ; moments++) {
         const due = this.clock.nextWake();
         const next = due === undefined ? target : Math.min(target, Math.max(due, this.clock.nowMs()));
         this.clock.advanceTo(next);
@@ -118,6 +121,6 @@ export class ClockControl {
     }
     const fired: Record<string, number> = {};
     for (const s of this.scheduler.schedules) if (s.fired > before.get(s.name)!) fired[s.name] = s.fired - before.get(s.name)!;
-    return { from: new Date(from).toISOString(), to: new Date(target).toISOString(), fired };
+    return { from: new Date(from).toISOString(), to: new Date(target).toISOString(), fired, moments };
   }
 }
