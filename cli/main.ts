@@ -56,11 +56,13 @@ clockCommand('speed', 'virtual seconds per real second from now on')
 
 program
   .command('demo')
-  .description('seed synthetic accounts, run days of usage, scoring and onboarding in seconds, and print a summary')
-  .option('-a, --accounts <n>', 'synthetic accounts', int('--accounts', 1, 100_000), 200)
+  .description('a book of synthetic customers lives some weeks (every play, renewals, NPS) in about a minute; the data stays for tend dev')
+  .option('-a, --accounts <n>', 'synthetic accounts (most of them existing customers, the rest new signups)', int('--accounts', 1, 100_000), 100)
   .option('-d, --days <n>', 'days to simulate', int('--days', 1, 3650), 35)
   .option('--seed <n>', 'random seed (same seed, same demo)', int('--seed', 0, 2 ** 31 - 1), 42)
   .option('-p, --port <port>', 'port of the local API afterwards', int('--port', 0, 65535), 4010)
+  .option('--data <dir>', "folder for the demo's data (kept for tend dev)", '.tend')
+  .option('--fresh', 'replace the data the folder already holds (else the demo refuses it)')
   .option('--exit', 'stop after the summary instead of serving the API')
   .option('--json', 'print the summary as one JSON object')
   .action(async (options) => (await import('./demo/command.ts')).demo(options));

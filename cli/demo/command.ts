@@ -1,63 +1,61 @@
-import { resolve } from 'node:path';
-import { parseConfig } from '../../functions/core/config.ts';
-import userConfig from '../../tend.config.ts';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
-import { localAssembly } from '../assembly.ts';
-import { seededRandom } from './random.ts';
-import { syntheticAccounts } from './synthetic.ts';
-import { runDemoDays } from './run.ts';
-import { summarise, printSummary } from './summary.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { clearDevSession } from '../local-state.ts';
+import { DemoRefused, runDemo } from './start.ts';
+import { printSummary } from './summary.ts';
 
-/** A fixed Monday: the same seed gives the same demo on any day it is run. */
-export const DEMO_START = new Date('2026-01-05T00:00:00Z');
+export { DEMO_START } from './start.ts';
 
 /**
- * `tend demo`: the main job on this machine. Synthetic accounts sign up, use the product day by
- * day, get scored every morning and go through onboarding, on a clock that steps an hour at a
- * time as soon as the work of the previous hour is done.
+ * `tend demo`: a book of synthetic customers lives some weeks on this machine (cli/demo/start.ts,
+ * README "The demo"), then the runtime keeps serving the API on the same data until Ctrl-C (or
+ * stops with `--exit`). The data stays in `--data` (default `.tend`) for `tend dev`.
  */
-export async function demo(options: { accounts: number; days: number; seed: number; port: number; exit?: boolean; json?: boolean }) {
-  const began = Date.now();
-  const config = parseConfig(userConfig);
+export async function demo(options: {
+  accounts: number;
+  days: number;
+  seed: number;
+  port: number;
+  data: string;
+  fresh?: boolean;
+  exit?: boolean;
+  json?: boolean;
+}) {
   const progress = (line: string) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
-  const assemblyDir = await localAssembly(resolve('.tend'), (l) => console.error(l));
-  const rt = await startLocalRuntime({ assemblyDir, start: DEMO_START, paused: true, port: options.port, log: (l) => console.error(l) });
-
-  const r = seededRandom(options.seed);
-  const accounts = syntheticAccounts(r, options.accounts, options.days);
-  const { eventsPosted } = await runDemoDays(rt, {
-    r,
-    accounts,
-    days: options.days,
-    start: DEMO_START,
-    product: config.product,
-    afterDay: (day, totals) => {
-      const sent = rt.ses.outbox().length;
-      const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING' && e.name.split('-')[0]! in config.plays).length;
-      progress(`day ${day + 1}/${options.days} · ${totals.eventsPosted.toLocaleString('en-US')} events · ${sent} emails sent · ${live} plays running`);
-    },
-  });
+  let result;
+  try {
+    result = await runDemo({
+      accounts: options.accounts,
+      days: options.days,
+      seed: options.seed,
+      dataDir: options.data,
+      fresh: options.fresh,
+      port: options.port,
+      log: (l) => console.error(l),
+      onDay: (_, line) => progress(line),
+    });
+  } catch (err) {
+    if (!(err instanceof DemoRefused)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
   if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
-
-  const summary = await summarise(
-    rt,
-    accounts,
-    { days: options.days, seed: options.seed, eventsPosted, seconds: (Date.now() - began) / 1000 },
-    Object.keys(config.plays),
-  );
-  if (options.json) console.log(JSON.stringify(summary));
-  else printSummary(summary);
-  reportFailedRuns(rt);
+  if (options.json) console.log(JSON.stringify(result.summary));
+  else printSummary(result.summary);
+  reportFailedRuns(result.runtime);
 
   if (options.exit) {
-    await rt.stop();
+    await result.stop();
     process.exit(0);
   }
+  const rt = result.runtime;
   rt.clock.resume();
   console.error(
-    `\nStill serving: API ${rt.url} · outbox ${rt.url}/local/outbox (viewer ${rt.sesUrl}) · clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop.`,
+    `\nStill serving on the same data, the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`,
   );
-  process.once('SIGINT', () => void rt.stop().then(() => process.exit(0)));
+  const stop = () => void result.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.once('exit', () => clearDevSession(result.dataDir));
 }
 
 /** Runs that failed or timed out, one line per distinct error on stderr: a summary's `failed` count says how many, this says why. */

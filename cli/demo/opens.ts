@@ -1,6 +1,7 @@
 import { fnv1a } from '../../functions/core/hash.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { ARCHETYPES, type SyntheticAccount } from './synthetic.ts';
+import { engagementOn } from './book.ts';
+import type { SyntheticAccount } from './synthetic.ts';
 
 /**
  * The demo's customers read some of their email: each new email in the outbox is opened with
@@ -14,7 +15,7 @@ export function openNewEmails(rt: LocalRuntime, accounts: SyntheticAccount[], se
   for (const email of outbox.slice(seen)) {
     const account = email.destination.to.map((t) => byContact.get(t.toLowerCase())).find(Boolean);
     if (!account) continue;
-    const chance = ARCHETYPES[account.archetype].activity(day - account.signupDay);
+    const chance = engagementOn(account, day);
     if ((fnv1a(`${account.id}|${email.subject}|${day}`) % 1000) / 1000 >= chance) continue;
     const mail = { timestamp: rt.clock.now().toISOString(), messageId: email.messageId, destination: email.destination.to, tags: { account: [account.id] } };
     rt.events.put([

@@ -1,5 +1,6 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { demoAuth } from './api-key.ts';
+import { post } from './post.ts';
+import { emptyLifeTotals, importCustomers, liveDay, type LifeTotals } from './life.ts';
 import { openNewEmails } from './opens.ts';
 import type { Random } from './random.ts';
 import { usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthetic.ts';
@@ -7,22 +8,13 @@ import { usageOnDay, type SyntheticAccount, type SyntheticEvent } from './synthe
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>) {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
       while (next < items.length) await fn(items[next++]!);
     }),
   );
-}
-
-async function post(rt: LocalRuntime, path: string, body: unknown) {
-  const res = await fetch(`${rt.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await demoAuth(rt)) },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
 }
 
 function signup(rt: LocalRuntime, a: SyntheticAccount, at: Date) {
@@ -48,22 +40,39 @@ export interface DemoRun {
   accounts: SyntheticAccount[];
   days: number;
   start: Date;
-  product: { features: string[]; trainingCourses?: string[] };
+  product: { features: string[]; trainingCourses?: string[]; premiumFeatures?: string[] };
   /** After each day's 23 hours (a test adds its own requests here). */
   afterDay?: (day: number, totals: { eventsPosted: number }) => Promise<void> | void;
 }
 
+/** Days of usage the existing customers bring with them: a month, what scoring reads and what `tend model fit` looks back. */
+export const HISTORY_DAYS = 30;
+
 /**
- * The demo's days on a paused local runtime: each night yesterday's usage is posted, each
- * morning the day's signups, then the clock steps an hour at a time as soon as the previous
- * hour's work is done; customers open some of their email. Ends with a last scoring run.
+ * The demo's days on a paused local runtime. On the first morning, before the first scoring run,
+ * the existing customers (cli/demo/book.ts) are imported with their past and their last
+ * HISTORY_DAYS of usage. Then each night yesterday's usage is posted, each morning the day's
+ * signups, then the clock steps an hour at a time as soon as the previous hour's work is done;
+ * each evening the customers' happenings (answers, tickets, ARR changes, renewals) are recorded,
+ * and customers open some of their email. Ends with a last scoring run.
  * Shared by `tend demo` and the tests that check figures on the demo's population.
  */
-export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eventsPosted: number }> {
+export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eventsPosted: number } & LifeTotals> {
   const { r, accounts, days, start } = run;
-  const totals = { eventsPosted: 0 };
+  const totals = { eventsPosted: 0, ...emptyLifeTotals() };
   let opened = 0;
-  const usageOf = (day: number) => accounts.flatMap((a) => usageOnDay(r, a, day, start, run.product.features, run.product.trainingCourses));
+  const { features, trainingCourses, premiumFeatures } = run.product;
+  const usageOf = (day: number, of = accounts) => of.flatMap((a) => usageOnDay(r, a, day, start, features, trainingCourses, premiumFeatures));
+  const customers = accounts.filter((a) => a.customer);
+  if (customers.length) {
+    rt.clock.advanceTo(start.getTime());
+    await importCustomers(rt, customers, start);
+    for (let day = -HISTORY_DAYS; day < 0; day++) {
+      const events = usageOf(day, customers);
+      await postEvents(rt, events);
+      totals.eventsPosted += events.length;
+    }
+  }
 
   for (let day = 0; day <= days; day++) {
     const dayStart = start.getTime() + day * DAY;
@@ -84,6 +93,7 @@ export async function runDemoDays(rt: LocalRuntime, run: DemoRun): Promise<{ eve
       rt.clock.advanceTo(dayStart + hour * HOUR);
       await rt.idle();
     }
+    if (customers.length) await liveDay(rt, customers, day, start, totals);
     opened = openNewEmails(rt, accounts, opened, day);
     await run.afterDay?.(day, totals);
   }

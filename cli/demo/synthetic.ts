@@ -1,4 +1,5 @@
 import type { Random } from './random.ts';
+import { customerActivity, type Customer } from './book.ts';
 
 const DAY = 86_400_000;
 const PREFIXES = [
@@ -45,6 +46,8 @@ export interface SyntheticAccount {
   paymentStatus: 'current' | 'late';
   contact: { email: string; name: string };
   users: string[];
+  /** An existing customer (cli/demo/book.ts), imported with its past; absent for a new signup. */
+  customer?: Customer;
 }
 
 function archetypeOf(r: Random): Archetype {
@@ -84,46 +87,64 @@ export interface SyntheticEvent {
   userId: string;
   name: string;
   timestamp: string;
-  properties: { feature?: string; course?: string };
+  properties: { feature?: string; course?: string; department?: string };
 }
 
 /** One day of an account's product usage (day counted from the demo's start); engaged accounts take the training courses in their first weeks. */
-export function usageOnDay(r: Random, account: SyntheticAccount, day: number, start: Date, features: string[], courses: string[] = []): SyntheticEvent[] {
+export function usageOnDay(
+  r: Random,
+  account: SyntheticAccount,
+  day: number,
+  start: Date,
+  features: string[],
+  courses: string[] = [],
+  premiumFeatures: string[] = [],
+): SyntheticEvent[] {
   const age = day - account.signupDay;
   if (age < 0) return [];
   const a = ARCHETYPES[account.archetype];
+  const customer = account.customer && customerActivity(account.customer, day);
   const weekend = new Date(start.getTime() + day * DAY).getUTCDay() % 6 === 0;
-  const share = a.activity(age) * (weekend ? 0.3 : 1);
-  const reach = Math.max(1, Math.round(features.length * a.breadth));
+  const share = (customer ? customer.share : a.activity(age)) * (weekend ? 0.3 : 1);
+  const reach = Math.max(1, Math.round(features.length * (customer ? customer.breadth : a.breadth)));
+  const departments = account.customer?.departments;
+  const premium = account.customer?.premium && premiumFeatures.length ? premiumFeatures : undefined;
   const events: SyntheticEvent[] = [];
   const firstUser = account.users[0]!;
   courses.forEach((course, i) => {
-    // Course i is taken on day 2 + 3i of the account's life, by accounts engaged enough to.
-    if (age === 2 + 3 * i && r.chance(a.training)) {
-      events.push({
-        id: `${firstUser}-training-${course}`,
-        accountId: account.id,
-        userId: firstUser,
-        name: 'training.completed',
-        timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(),
-        properties: { course },
-      });
+    // A new account takes course i on day 2 + 3i of its life; a customer took them at the start of its imported month.
+    if (account.customer) {
+      if (day === 1 + i - 30 && r.chance(a.training)) events.push(training(account, firstUser, course, start, day));
+      return;
     }
+    if (age === 2 + 3 * i && r.chance(a.training)) events.push(training(account, firstUser, course, start, day));
   });
-  for (const user of account.users) {
-    if (!r.chance(share)) continue;
-    const n = r.int(1, 4);
+  account.users.forEach((user, u) => {
+    if (!r.chance(share)) return;
+    // A customer's users come in for a task or two a day (fewer events to post for a month of its past).
+    const n = r.int(1, account.customer ? 3 : 4);
     for (let k = 0; k < n; k++) {
       const at = start.getTime() + day * DAY + r.int(8, 18) * 3_600_000 + r.int(0, 3_599_999);
+      // A customer's power users try the premium features now and then; its users name their team.
+      const feature = premium && k === 0 && r.chance(0.1) ? r.pick(premium) : features[r.int(0, reach - 1)]!;
       events.push({
         id: `${user}-d${day}-${k}`,
         accountId: account.id,
         userId: user,
         name: 'feature_used',
         timestamp: new Date(at).toISOString(),
-        properties: { feature: features[r.int(0, reach - 1)]! },
+        properties: { feature, ...(departments ? { department: departments[u % departments.length]! } : {}) },
       });
     }
-  }
+  });
   return events;
 }
+
+const training = (account: SyntheticAccount, user: string, course: string, start: Date, day: number): SyntheticEvent => ({
+  id: `${user}-training-${course}`,
+  accountId: account.id,
+  userId: user,
+  name: 'training.completed',
+  timestamp: new Date(start.getTime() + day * DAY + 15 * 3_600_000).toISOString(),
+  properties: { course },
+});

@@ -20,7 +20,7 @@ function configuredPolicy(): SignalPolicy {
 
 /**
  * Accounts whose outcome is known, from the table: churned (status churned, on the day it was
- * marked) or renewed (active past its renewal date). Each brings its signals as of HORIZON_DAYS
+ * marked) or renewed (active past its renewal date, or its last recorded renewal outcome renewed). Each brings its signals as of HORIZON_DAYS
  * before that outcome (or its start, if it is younger), re-derived from the usage rollups (kept
  * 400 days) and feedback with the same code as scoring: one scan for the accounts, then one
  * Query per labelled account. Accounts with no usage at all by then are left out.
@@ -51,12 +51,20 @@ export async function labelledAccounts(
       while (next < accounts.length) {
         const a = accounts[next++]!;
         const renewal = typeof a.renewalDate === 'string' ? Date.parse(a.renewalDate) : NaN;
+        // A renewal recorded with POST /v1/accounts/{id}/renewals moves the renewal date on: its outcome says it renewed.
+        const last = a.lastRenewal as { outcome?: string; renewalDate?: string } | undefined;
         const outcome =
           a.status === 'churned'
-            ? { churned: true, at: Date.parse(String(a.churnedAt ?? a.updatedAt)) }
+            ? // A churn recorded as a renewal's outcome dates from that renewal, as a renewal recorded renewed does.
+              {
+                churned: true,
+                at: last?.outcome === 'churned' && last.renewalDate ? Date.parse(last.renewalDate) : Date.parse(String(a.churnedAt ?? a.updatedAt)),
+              }
             : a.status === 'active' && renewal < now.getTime()
               ? { churned: false, at: renewal }
-              : undefined;
+              : a.status === 'active' && last?.outcome === 'renewed' && last.renewalDate
+                ? { churned: false, at: Date.parse(last.renewalDate), renewalDate: last.renewalDate }
+                : undefined;
         if (!outcome) continue;
         const at = Math.max(outcome.at - HORIZON_DAYS * DAY_MS, Date.parse(String(a.startDate)));
         if (!(at <= outcome.at)) continue;
@@ -66,7 +74,12 @@ export async function labelledAccounts(
         labelled.push({
           accountId: String(a.id),
           churned: outcome.churned,
-          signals: signalsAt(policy, { ...input, account: input.account, days }, new Date(at)),
+          // Its renewal date as it was before the renewal moved it on (else the days to renewal would give the outcome away).
+          signals: signalsAt(
+            policy,
+            { ...input, account: 'renewalDate' in outcome ? { ...input.account, renewalDate: outcome.renewalDate } : input.account, days },
+            new Date(at),
+          ),
         });
       }
     }),

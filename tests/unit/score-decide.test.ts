@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideScore, type ScoringPolicy } from '../../functions/core/score/decide.ts';
+import { decideScore, entersRedAfterGrace, type ScoringPolicy } from '../../functions/core/score/decide.ts';
 import { factsOf } from '../../functions/core/score/explain.ts';
 import type { ScoringInput } from '../../functions/core/score/input.ts';
 import { presetModel } from '../../functions/core/score/presets/index.ts';
@@ -59,6 +59,36 @@ describe('decideScore (pure: loaded data in, the score to store and the events o
     const d = scored(input({ account: account({ startDate }) }));
     expect(d.stored.band).toBe('red');
     expect(d.events.filter((e) => e.type === 'tier.changed')).toHaveLength(announced);
+  });
+
+  // Accounts that start red (docs/plays.md): the score before, its time, and whether this red score enters red for the plays.
+  const graceEnd = new Date('2026-04-04T06:00:00Z').getTime(); // start + 30 days; `now` is 30 days past it
+  it.each([
+    ['first score, past the grace (an import)', undefined, true],
+    ['red inside the grace, first score past it', { band: 'red', at: graceEnd - DAY }, true],
+    ['red at the very end of the grace, first score past it', { band: 'red', at: graceEnd }, true],
+    ['red past the grace already (announced then)', { band: 'red', at: graceEnd + DAY }, false],
+    ['yellow inside the grace (a turn to red is a tier change)', { band: 'yellow', at: graceEnd - DAY }, false],
+  ] as const)('entersRedAfterGrace: %s -> %s', (_, before, enters) => {
+    const previous = before && { tier: before.band, band: before.band, computedAt: new Date(before.at).toISOString() };
+    expect(entersRedAfterGrace('2026-03-05T06:00:00Z', previous, now)).toBe(enters);
+    // Inside the grace, nothing enters red whatever came before.
+    expect(entersRedAfterGrace('2026-03-05T06:00:00Z', previous, new Date(graceEnd))).toBe(false);
+  });
+
+  it('an account red through its onboarding grace announces red (for save) on its first score past it, once', () => {
+    const startDate = new Date(now.getTime() - 31 * DAY).toISOString();
+    const first = decideScore(policy, input({ account: account({ startDate }) }), new Date(now.getTime() - 2 * DAY));
+    if (first.kind !== 'score') throw new Error(first.kind);
+    expect(first.stored.band).toBe('red');
+    expect(first.events.filter((e) => e.type === 'tier.changed')).toHaveLength(0);
+    const past = scored(input({ account: account({ startDate }), previous: factsOf(first.stored) }));
+    expect(past.events.filter((e) => e.type === 'tier.changed').map((e) => e.detail)).toEqual([
+      { from: null, to: past.stored.tier, fromBand: null, band: 'red', score: past.stored.score },
+    ]);
+    expect(past.write).toBe(true);
+    const again = scored(input({ account: account({ startDate }), previous: factsOf(past.stored) }));
+    expect(again.events.filter((e) => e.type === 'tier.changed')).toHaveLength(0);
   });
 
   it('writes the first score of a day, and a same-day rescore only when something moved', () => {

@@ -14,8 +14,12 @@ import type { Account, StoredScore } from '../types.ts';
 import { firstValueDue, type FirstValueCriteria } from '../first-value.ts';
 import type { ScoringInput } from './input.ts';
 
-/** A first score in red announces a tier change only for accounts older than this. */
-const FIRST_SCORE_GRACE_DAYS = 30;
+/**
+ * The onboarding grace: a red score inside an account's first 30 days is onboarding's (no usage
+ * yet), not save's. A first score in red announces entering red only past it, and an account red
+ * throughout its grace announces it on its first score past it (docs/plays.md, "Accounts that start red").
+ */
+export const FIRST_SCORE_GRACE_DAYS = 30;
 
 /** Signals whose week-earlier value needs usage older than the scorer reads (their windows reach back 2 x usageDays). */
 const NOT_COMPARED_WEEKLY = ['usageGrowth', 'apiUsageTrend'];
@@ -120,9 +124,9 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
       at: now.toISOString(),
       detail: { from: previous.tier, to: result.tier, fromBand: previous.band ?? null, band, score: result.score },
     });
-  } else if (!previous?.tier && band === 'red' && now.getTime() - new Date(account.startDate).getTime() > FIRST_SCORE_GRACE_DAYS * DAY_MS) {
-    // An existing customer scored for the first time (just imported) and already red is entering
-    // red as far as the plays know; a brand-new account with no usage yet is onboarding's, not save's.
+  } else if (band === 'red' && entersRedAfterGrace(account.startDate, previous, now)) {
+    // Red from its first score: an existing customer just imported, or a new account that stayed red
+    // through its onboarding grace, enters red now as far as the plays (save) and alerts know.
     events.push({
       type: 'tier.changed',
       accountId,
@@ -148,6 +152,7 @@ export function decideScore(policy: ScoringPolicy, input: ScoringInput, now: Dat
   const firstToday = !previous || dayOf(new Date(previous.computedAt)) !== today;
   const changed =
     !previous ||
+    events.some((e) => e.type === 'tier.changed') ||
     previous.score !== stored.score ||
     previous.tier !== stored.tier ||
     previous.coverage !== stored.coverage ||
@@ -183,4 +188,16 @@ function weekBefore(policy: ScoringPolicy, input: ScoringInput, now: Date): Sign
   };
   for (const s of NOT_COMPARED_WEEKLY) delete usage[s];
   return { ...usage, ...feedbackFacts(input.surveys, input.tickets, then).signals };
+}
+
+/**
+ * Whether a red score with no tier change behind it enters red for the plays: the account's first
+ * score, past the onboarding grace (an import); or the first score past the grace of an account
+ * whose previous score, inside the grace, was red too (it never left red while onboarding).
+ */
+export function entersRedAfterGrace(startDate: string, previous: Pick<StoredScore, 'tier' | 'band' | 'computedAt'> | undefined, now: Date): boolean {
+  const graceEnds = new Date(startDate).getTime() + FIRST_SCORE_GRACE_DAYS * DAY_MS;
+  if (now.getTime() <= graceEnds) return false;
+  if (!previous?.tier) return true;
+  return previous.band === 'red' && new Date(previous.computedAt).getTime() <= graceEnds;
 }
