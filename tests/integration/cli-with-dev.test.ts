@@ -186,6 +186,15 @@ describe('CLI commands without a running tend dev: one line saying what to do, n
     oneLine(await tend([...args, '--data', dir]), /tend dev/);
   });
 
+  it('tend clock set with tend dev stopped saves where its clock starts next; show reads it back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-cli-empty-'));
+    dirs.push(dir);
+    const set = await tend(['clock', 'set', '2026-05-04', '--data', dir]);
+    expect(set).toMatchObject({ code: 0, stdout: `Saved: the next tend dev on ${dir} starts its clock at 2026-05-04T00:00:00.000Z.\n` });
+    expect(JSON.parse((await tend(['clock', '--json', '--data', dir])).stdout)).toEqual({ time: '2026-05-04T00:00:00.000Z', running: false });
+    oneLine(await tend(['clock', 'set', 'soon', '--data', dir]), /^tend: <time>: a day \(2026-03-01\) or an ISO time/);
+  });
+
   it('a data folder another process holds open (no tend dev session to go through) is named, in one line', async () => {
     const dir = dataFolder(dirs);
     mkdirSync(join(dir, 'state', 'dynamodb'), { recursive: true });
