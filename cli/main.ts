@@ -7,6 +7,14 @@ const int = (name: string, min: number, max: number) => (value: string) => {
   return n;
 };
 
+/** A day (midnight UTC) or an ISO time with its offset. */
+const clockTime = (name: string) => (value: string) => {
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
+  if (!at || Number.isNaN(at.getTime()))
+    throw new InvalidArgumentError(`${name} must be a day (2026-03-01) or an ISO time with its offset (2026-03-01T09:00:00Z)`);
+  return at;
+};
+
 const program = new Command('tend')
   .description('Tend: customer-success automation you own. Health scores, playbooks and tech-touch email on AWS, or on this machine.')
   .showHelpAfterError();
@@ -14,10 +22,37 @@ const program = new Command('tend')
 program
   .command('dev')
   .description('run Tend locally: the HTTP API, schedules, state machines and an email outbox, with data under .tend/')
-  .option('-p, --port <port>', 'port of the local API', int('--port', 0, 65535), 4010)
+  .option('-p, --port <port>', 'port of the local API (0: any free port)', int('--port', 0, 65535), 4010)
+  .option('--ses-port <port>', 'port of the email outbox viewer (0: any free port)', int('--ses-port', 0, 65535), 4011)
   .option('-s, --speed <factor>', 'virtual seconds per real second (86400: a day a second)', int('--speed', 1, 10_000_000), 1)
+  .option('--from <time>', 'start the clock at this day (2026-03-01) or ISO time, instead of where the last session left it', clockTime('--from'))
   .option('--data <dir>', 'folder for local data', '.tend')
   .action(async (options) => (await import('./dev.ts')).dev(options));
+
+// localdev: the local clock of a running tend dev (local/clock-control.ts).
+const clock = program
+  .command('clock')
+  .description('the local clock of tend dev: show it, set it forward, pause, resume or step it (the schedules and waits due on the way run, in order)');
+const clockCommand = (name: string, description: string, isDefault = false) =>
+  clock
+    .command(name, { isDefault })
+    .description(description)
+    .option('--data <dir>', 'folder of the running tend dev', '.tend')
+    .option('--json', 'print the clock as JSON');
+const runClock = async (request: Record<string, unknown> | undefined, options: { data: string; json?: boolean }) =>
+  (await import('./clock.ts')).clockCommand(request, options);
+clockCommand('show', 'the time, the speed and whether the clock is paused', true).action((options) => runClock(undefined, options));
+clockCommand('set', 'move the clock forward to a day or ISO time (tend dev stopped: where its clock starts next)')
+  .argument('<time>', '2026-03-01 or 2026-03-01T09:00:00Z')
+  .action((time: string, options) => runClock({ set: time }, options));
+clockCommand('pause', 'stop time: plays and schedules wait').action((options) => runClock({ pause: true }, options));
+clockCommand('resume', 'let time run again at its speed').action((options) => runClock({ resume: true }, options));
+clockCommand('step', 'move the clock forward by a duration now: every schedule and wait due meanwhile runs, in order')
+  .argument('<duration>', 'a number and a unit, m h d or w: 90m, 6h, 1d, 2w')
+  .action((by: string, options) => runClock({ step: by }, options));
+clockCommand('speed', 'virtual seconds per real second from now on')
+  .argument('<factor>', '1 (real time) to 10000000', int('<factor>', 1, 10_000_000))
+  .action((speed: number, options) => runClock({ speed }, options));
 
 program
   .command('demo')

@@ -1,4 +1,3 @@
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,11 +14,12 @@ import type { RenderedEmail } from '../functions/core/templates/render.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
 import { contactRepo } from '../functions/data/contacts.ts';
 import { usageRepo } from '../functions/data/usage.ts';
-import { CloudAssembly } from '../local/assembly.ts';
-import { LocalDynamo } from '../local/dynamodb.ts';
 import { localSigningKey } from '../local/signing-key.ts';
 import userConfig from '../tend.config.ts';
-import { localAssembly } from './assembly.ts';
+import { openTable } from './local-state.ts';
+
+/** Where `tend dev` serves by default: the links of a preview made while it is stopped. */
+const LOCAL_API_DEFAULT = 'http://127.0.0.1:4010';
 
 export interface PreviewDeps {
   config: TendConfig;
@@ -91,36 +91,20 @@ export async function previewCommand(template: string, options: PreviewOptions) 
   const config = parseConfig(userConfig);
   assertTemplates(config);
   const dataDir = resolve(options.data);
-  let dynamo: LocalDynamo | undefined;
-  let client: DynamoDBClient;
-  let table: string;
-  if (options.table) {
-    client = new DynamoDBClient({ region: options.region });
-    table = options.table;
-  } else {
-    // The local table of `tend dev` (stop it first: dynalite keeps one writer per folder).
-    const assembly = new CloudAssembly(await localAssembly(dataDir, () => {}));
-    dynamo = new LocalDynamo();
-    mkdirSync(join(dataDir, 'state', 'dynamodb'), { recursive: true });
-    await dynamo.start({ path: join(dataDir, 'state', 'dynamodb') });
-    await dynamo.createTables(assembly);
-    client = dynamo.client;
-    table = dynamo.tables[0]!.name;
-    // A table dynalite has just created is ACTIVE a tick later (the first run on a fresh folder).
-    for (let i = 0; i < 100 && (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus !== 'ACTIVE'; i++)
-      await new Promise((r) => setTimeout(r, 20));
-  }
+  // The running tend dev's table and clock when there is one (links to its port), else the data on disk at its saved clock.
+  const t = await openTable({ ...options, mustExist: true });
   try {
-    const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const db = DynamoDBDocumentClient.from(t.client, { marshallOptions: { removeUndefinedValues: true } });
+    const now = await t.now();
     const preview = await previewEmail(
       {
         config,
-        accounts: accountRepo(db, table),
-        usage: usageRepo(db, table),
-        contacts: contactRepo(db, table),
-        now: new Date(),
+        accounts: accountRepo(db, t.table),
+        usage: usageRepo(db, t.table),
+        contacts: contactRepo(db, t.table),
+        now,
         key: options.table ? 'preview-only-links-do-not-work' : localSigningKey(join(dataDir, 'state')),
-        baseUrl: config.email.unsubscribe.baseUrl ?? 'http://127.0.0.1:4010',
+        baseUrl: config.email.unsubscribe.baseUrl ?? t.apiUrl ?? LOCAL_API_DEFAULT,
       },
       template,
       options.account,
@@ -129,9 +113,12 @@ export async function previewCommand(template: string, options: PreviewOptions) 
     const file = resolve(options.out ?? join(dataDir, 'preview', `${preview.template}-${options.account.replace(/[^\w.-]/g, '_')}.html`));
     mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(file, preview.html);
-    if (options.json) console.log(JSON.stringify({ ...preview, htmlFile: file }));
-    else console.log(`From:    ${preview.from}\nTo:      ${preview.to}\nSubject: ${preview.subject}\nHTML:    ${file}\n\n${preview.text}`);
+    if (options.json) console.log(JSON.stringify({ ...preview, htmlFile: file, at: now.toISOString(), source: t.where }));
+    else
+      console.log(
+        `From:    ${preview.from}\nTo:      ${preview.to}\nSubject: ${preview.subject}\nAs of:   ${now.toISOString()} (${t.clock})\nHTML:    ${file}\n\n${preview.text}`,
+      );
   } finally {
-    await dynamo?.stop();
+    await t.close();
   }
 }

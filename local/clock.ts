@@ -13,6 +13,8 @@ export class VirtualClock {
   private readonly onResume = new Set<() => void>();
   /** Sleepers waiting on a real timer, so pause() can park them and advanceTo() can wake them. */
   private readonly armed = new Map<() => void, NodeJS.Timeout>();
+  /** When each sleeper wakes (virtual ms), so a step can stop at every moment something is due. */
+  private readonly wakes = new Map<() => void, number>();
 
   constructor(
     start: Date = new Date(),
@@ -71,6 +73,13 @@ export class VirtualClock {
     return new Date(this.nowMs());
   }
 
+  /** The earliest moment a sleeper waits for (a schedule's next fire, a state machine's Wait, a retry), if any. */
+  nextWake(): number | undefined {
+    let next: number | undefined;
+    for (const at of this.wakes.values()) if (next === undefined || at < next) next = at;
+    return next;
+  }
+
   setSpeed(speed: number): void {
     if (!(speed > 0)) throw new Error('speed must be above 0; use pause() to stop time');
     this.baseVirtual = this.nowMs();
@@ -102,14 +111,17 @@ export class VirtualClock {
         clearTimeout(timer);
         this.armed.delete(tick);
         this.onResume.delete(tick);
+        this.wakes.delete(tick);
         resolve();
       };
       const tick = () => {
         this.armed.delete(tick);
         if (virtualMs <= this.nowMs()) {
+          this.wakes.delete(tick);
           signal?.removeEventListener('abort', onAbort);
           return resolve();
         }
+        this.wakes.set(tick, virtualMs);
         if (this.paused) return void this.onResume.add(tick);
         const delay = this.realDelayUntil(virtualMs);
         timer = setTimeout(tick, Math.min(Math.ceil(delay), MAX_TIMER_MS));

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { localSigningKey } from './signing-key.ts';
 import { join } from 'node:path';
 import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
 import { VirtualClock } from './clock.ts';
+import { savedClock, saveClock as saveClockFile } from './clock-file.ts';
 import { localCredentials } from './credentials.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LOCAL_DYNAMODB_HANDLER } from './in-process-handler.ts';
@@ -12,6 +13,8 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { ClockControl } from './clock-control.ts';
+import { clockRoute, outboxRoute } from './local-routes.ts';
 import { tablesActive } from './tables-active.ts';
 import { LocalSes } from './ses.ts';
 import { LOCAL_SLACK_TOKEN, LocalSlack, type SlackFault } from './slack.ts';
@@ -27,6 +30,8 @@ export interface LocalRuntimeOptions {
   /** Keep DynamoDB on disk under this folder; in memory when absent. */
   dataDir?: string;
   port?: number;
+  /** Port of the SES stand-in's viewer (default: any free port). */
+  sesPort?: number;
   /** Virtual seconds per real second (86400: a day a second). */
   speed?: number;
   start?: Date;
@@ -87,11 +92,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const log = options.log ?? (() => {});
   const assembly = new CloudAssembly(options.assemblyDir);
   // With data on disk, the clock goes on from where the last session left it (unless told a start).
-  const clockFile = options.dataDir ? join(options.dataDir, 'clock.json') : undefined;
-  const saved = clockFile && existsSync(clockFile) ? new Date((JSON.parse(readFileSync(clockFile, 'utf8')) as { now: string }).now) : undefined;
-  const clock = new VirtualClock(options.start ?? saved ?? new Date(), options.speed ?? 1);
+  const dataDir = options.dataDir;
+  const clock = new VirtualClock(options.start ?? (dataDir ? savedClock(dataDir) : undefined) ?? new Date(), options.speed ?? 1);
   const saveClock = () => {
-    if (clockFile) writeFileSync(clockFile, JSON.stringify({ now: clock.now().toISOString() }));
+    if (dataDir) saveClockFile(dataDir, clock.now());
   };
   // Time stands still while the stand-ins start and the bundles load (a second of start-up is days at speed).
   clock.pause();
@@ -106,7 +110,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     dynamo.tables.map((t) => t.name),
   );
   const ses = new LocalSes();
-  await ses.start();
+  await ses.start(options.sesPort);
   // Slack's Web API for the notifier's WebClient (local/slack.ts), on the same clock.
   const slack = new LocalSlack();
   await slack.start();
@@ -159,18 +163,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   ses.now = () => clock.now();
   ses.onEvent = (detailType, detail) => void events.put([{ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) }]);
 
+  /** Resolves once no handler runs and every live execution waits on the clock. */
+  const idle = async (): Promise<void> => {
+    const busy = () => {
+      if (lambdas.inFlight > 0) return true;
+      for (const e of sfn.executions.values()) if (e.status === 'RUNNING' && !e.waitingUntil) return true;
+      return false;
+    };
+    // Work under way is mostly a few event-loop turns from done (the demo steps its clock ~900
+    // times): look again at the next turn for a few milliseconds, then every millisecond.
+    for (const since = performance.now(); busy();) await new Promise((r) => (performance.now() - since < IDLE_SPIN_MS ? setImmediate(r) : setTimeout(r, 1)));
+    await new Promise((r) => setImmediate(r));
+    if (busy()) return idle();
+  };
+  const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
+  const clockControl = new ClockControl(clock, scheduler, idle);
+
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ status: 'ok', time: clock.now().toISOString(), speed: clock.speed }));
+      return res.end(JSON.stringify({ status: 'ok', ...clockControl.state() }));
     }
-    if (req.method === 'GET' && url.pathname === '/local/outbox') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify(ses.outbox()));
-    }
+    if (req.method === 'GET' && url.pathname === '/local/outbox') return outboxRoute(ses, () => clockControl.state(), url, res);
+    if (url.pathname === '/local/clock') return void clockRoute(clockControl, req, res).catch(() => res.headersSent || (res.writeHead(500), res.end()));
     if (url.pathname === '/local/slack') return localSlackRoute(slack, req, res);
     void gateway(req, res, url);
   });
@@ -182,7 +200,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const resumed = sfn.restore();
   if (resumed) log(`resumed ${resumed} executions from ${options.dataDir}`);
   if (!options.paused) clock.resume();
-  const scheduler = new LocalScheduler(assembly, lambdas, sfn, clock, (s, err) => log(`schedule ${s.name} failed: ${String(err)}`));
   if (options.schedules !== false) scheduler.start();
   // dynalite keeps expired items; sweep them as DynamoDB's TTL would (within the hour, here within 10 s),
   // from the index of TTL items LocalDynamo keeps (no table scan).
@@ -193,7 +210,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const sweeper = setInterval(() => void sweepExpired().catch(() => {}), 10_000);
   sweeper.unref();
   saveClock();
-  const clockSaver = clockFile ? setInterval(saveClock, 1000) : undefined;
+  const clockSaver = dataDir ? setInterval(saveClock, 1000) : undefined;
   clockSaver?.unref();
 
   return {
@@ -217,19 +234,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     unsubscribeKey,
     /** Deletes items whose TTL has passed on the local clock (also every 10 s); one sweep at a time. */
     sweepExpired,
-    /** Resolves once no handler runs and every live execution waits on the clock. */
-    async idle(): Promise<void> {
-      const busy = () => {
-        if (lambdas.inFlight > 0) return true;
-        for (const e of sfn.executions.values()) if (e.status === 'RUNNING' && !e.waitingUntil) return true;
-        return false;
-      };
-      // Work under way is mostly a few event-loop turns from done (the demo steps its clock ~900
-      // times): look again at the next turn for a few milliseconds, then every millisecond.
-      for (const since = performance.now(); busy();) await new Promise((r) => (performance.now() - since < IDLE_SPIN_MS ? setImmediate(r) : setTimeout(r, 1)));
-      await new Promise((r) => setImmediate(r));
-      if (busy()) return this.idle();
-    },
+    /** Set, pause, resume and step the clock, firing what is due on the way (also `/local/clock`, `tend clock`). */
+    clockControl,
+    idle,
     async stop() {
       clearInterval(sweeper);
       clearInterval(clockSaver);

@@ -1,7 +1,8 @@
 import * as sesModule from 'aws-ses-v2-local';
 import { clearStore, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTag } from '../functions/core/email/policy.ts';
 
 /**
  * What the stand-in can be told to do to the next SendEmail calls, as SES and the network do:
@@ -11,6 +12,19 @@ import type { AddressInfo } from 'node:net';
  * (`error-before-store`: a 500; `hang-before-store`: no answer). Closing the port is `closePort()`.
  */
 export type SesFault = 'throttle' | 'daily-quota' | 'error-after-store' | 'drop-after-store' | 'hang-after-store' | 'error-before-store' | 'hang-before-store';
+
+/** An email of the outbox as `GET /local/outbox` shows it: sent at the virtual clock's time, with what its tags say. */
+export type SentEmail = Omit<Email, 'at'> & { at: string; accountId?: string; play?: string; step?: string; category?: string };
+
+/** Resolves when `port` can be listened on (then frees it), rejects with the listen error (EADDRINUSE) when not. */
+async function portFree(port: number) {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+  await new Promise((resolve) => probe.close(resolve));
+}
+
+/** The address inside `Name <address>`, lower-cased. */
+const addressOf = (to: string) => (to.match(/<([^>]+)>/)?.[1] ?? to).trim().toLowerCase();
 
 /** An SES sending event as EventBridge delivers it from a configuration set (`source: aws.ses`). */
 export type SesEventSink = (detailType: string, detail: Record<string, unknown>) => void;
@@ -38,9 +52,13 @@ export class LocalSes {
   onEvent?: SesEventSink;
   /** The virtual clock's time, for the events' timestamps. */
   now: () => Date = () => new Date();
+  /** What each stored message's request said that the store forgets: the virtual time and the tags. */
+  private readonly sentMeta = new Map<string, { at: string; tags: Record<string, string> }>();
 
   async start(port = 0) {
     clearStore();
+    // The package's start never settles when its port is taken: find that out first, as an EADDRINUSE error.
+    if (port) await portFree(port);
     // A CommonJS module: its default export arrives one level deeper depending on the loader.
     const m = sesModule as unknown as { default: typeof sesModule.default | { default: typeof sesModule.default } };
     const start = typeof m.default === 'function' ? m.default : m.default.default;
@@ -107,7 +125,9 @@ export class LocalSes {
       const chunk = args[0];
       const messageId = res.statusCode === 200 && chunk ? (JSON.parse(String(chunk)) as { MessageId?: string }).MessageId : undefined;
       if (!messageId) return end(...args);
-      this.emitEvents(messageId, (req as IncomingMessage & { body?: SendEmailBody }).body ?? {});
+      const body = (req as IncomingMessage & { body?: SendEmailBody }).body ?? {};
+      this.sentMeta.set(messageId, { at: this.now().toISOString(), tags: Object.fromEntries((body.EmailTags ?? []).map((t) => [t.Name, t.Value])) });
+      this.emitEvents(messageId, body);
       if (fault === 'error-after-store') {
         const body = JSON.stringify({ message: 'Internal Failure' });
         res.statusCode = 500;
@@ -136,7 +156,7 @@ export class LocalSes {
     for (const t of body.EmailTags ?? []) tags[t.Name] = [t.Value];
     if (body.ConfigurationSetName) tags['ses:configuration-set'] = [body.ConfigurationSetName];
     const mail = { timestamp, source: body.FromEmailAddress, messageId, destination, tags };
-    const to = destination.map((d) => (d.match(/<([^>]+)>/)?.[1] ?? d).trim().toLowerCase());
+    const to = destination.map(addressOf);
     this.onEvent('Email Sent', { eventType: 'Send', mail, send: {} });
     if (to.includes('bounce@simulator.amazonses.com')) {
       this.onEvent('Email Bounced', {
@@ -163,6 +183,25 @@ export class LocalSes {
   /** Every email sent so far, oldest first (headers as sent, Simple content). */
   outbox(): readonly Email[] {
     return getStoreReadonly().emails;
+  }
+
+  /** The outbox at the virtual clock's times, with the account, play and step each email was for; `to` and `account` filter it. */
+  sent(filter: { to?: string; account?: string } = {}): SentEmail[] {
+    const to = filter.to ? addressOf(filter.to) : undefined;
+    return this.outbox()
+      .map((email) => {
+        const meta = this.sentMeta.get(email.messageId);
+        const tag = (name: string) => (meta?.tags[name] !== undefined ? decodeTag(meta.tags[name]) : undefined);
+        return {
+          ...email,
+          at: meta?.at ?? new Date(email.at).toISOString(),
+          accountId: tag('account'),
+          play: tag('play'),
+          step: tag('step'),
+          category: meta?.tags.category,
+        };
+      })
+      .filter((e) => (!to || e.destination.to.some((d) => addressOf(d) === to)) && (!filter.account || e.accountId === filter.account));
   }
 
   async stop() {

@@ -15,10 +15,14 @@ interface TableOptions {
 }
 
 /** The same core as `GET|POST /v1/email/pause` (functions/core/email/pause-control.ts), over the command's table. */
-async function withPauseControl<T>(options: TableOptions, fn: (deps: PauseControlDeps) => Promise<T>): Promise<T> {
+async function withPauseControl<T>(options: TableOptions, fn: (deps: PauseControlDeps, now: Date) => Promise<T>): Promise<T> {
   const t = await openTable(options);
   try {
-    return await fn({ reputation: reputationRepo(DynamoDBDocumentClient.from(t.client), t.table), policy: pausePolicy(parseConfig(userConfig).email) });
+    // At the time the data lives in: the local clock (tend dev's, or the one it saved), else now.
+    return await fn(
+      { reputation: reputationRepo(DynamoDBDocumentClient.from(t.client), t.table), policy: pausePolicy(parseConfig(userConfig).email) },
+      await t.now(),
+    );
   } finally {
     await t.close();
   }
@@ -28,7 +32,7 @@ const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
 
 /** `tend email status`: the rates over the window, and whether tech-touch sending is paused and why. */
 export async function statusCommand(options: TableOptions) {
-  const { state, override, policy } = await withPauseControl(options, (deps) => pauseStatus(deps, new Date()));
+  const { state, override, policy } = await withPauseControl(options, (deps, now) => pauseStatus(deps, now));
   if (options.json) return console.log(JSON.stringify({ ...state, override, policy }));
   console.log(
     `Last ${policy.days} days: ${state.sent} sent, bounce rate ${pct(state.bounceRate)}, complaint rate ${pct(state.complaintRate)} ` +
@@ -40,7 +44,7 @@ export async function statusCommand(options: TableOptions) {
 /** `tend email resume`: an operator lets tech-touch sending go on for some hours although the rates paused it; `--cancel` ends that. */
 export async function resumeCommand(options: TableOptions & { hours: number; by?: string; cancel?: boolean }) {
   const action = options.cancel ? { action: 'cancel-resume' as const } : { action: 'resume' as const, hours: options.hours, by: options.by };
-  const override = await withPauseControl(options, (deps) => changePause(deps, action, userInfo().username, new Date()));
+  const override = await withPauseControl(options, (deps, now) => changePause(deps, action, userInfo().username, now));
   if (options.json) return console.log(JSON.stringify({ override: override ?? null }));
   console.log(
     override

@@ -36,8 +36,8 @@ async function withTable<T>(options: TableOptions, fn: (t: Awaited<ReturnType<ty
 /** `tend keys create`: the key is printed once; only its hash is stored. */
 export async function createKeyCommand(options: TableOptions & { scope: string[]; name?: string; rate?: number }) {
   const scopes = parseScopes(options.scope);
-  const { key, record } = await withTable(options, (t) =>
-    createApiKey(t.client, t.table, { scopes, name: options.name ?? scopes.join('+'), rateLimit: options.rate }),
+  const { key, record } = await withTable(options, async (t) =>
+    createApiKey(t.client, t.table, { scopes, name: options.name ?? scopes.join('+'), rateLimit: options.rate, now: await t.now() }),
   );
   if (options.json) return console.log(JSON.stringify({ key, id: record.id, name: record.name, scopes: record.scopes }));
   console.log(`${key}\n\nKey ${record.id} (${record.scopes.join(', ')}) created. It is shown only now: Tend keeps its hash.`);
@@ -57,7 +57,7 @@ export async function listKeysCommand(options: TableOptions) {
 }
 
 export async function revokeKeyCommand(id: string, options: TableOptions) {
-  const found = await withTable(options, (t) => apiKeyRepo(DynamoDBDocumentClient.from(t.client), t.table).revoke(id, new Date()));
+  const found = await withTable(options, async (t) => apiKeyRepo(DynamoDBDocumentClient.from(t.client), t.table).revoke(id, await t.now()));
   if (!found) throw new Error(`no API key with id "${id}" (see \`tend keys list\`)`);
   if (options.json) return console.log(JSON.stringify({ id, revoked: true }));
   console.log(`Key ${id} revoked. Running functions stop accepting it within 30 seconds.`);
@@ -70,7 +70,7 @@ export async function segmentSecretCommand(options: TableOptions & { rotate?: bo
     const current = options.rotate ? undefined : await store.get();
     if (current) return current;
     const fresh = randomBytes(24).toString('base64url');
-    await store.put(fresh, new Date());
+    await store.put(fresh, await t.now());
     return fresh;
   });
   if (options.json) return console.log(JSON.stringify({ secret }));

@@ -44,7 +44,7 @@ async function report<T>(options: MetricsOptions, path: string, direct: (deps: D
     if (!res.ok) throw new Error(`${res.status}: ${body.message ?? JSON.stringify(body)}`);
     return body;
   }
-  const t = await openTable(options);
+  const t = await openTable({ ...options, mustExist: true });
   try {
     const db = DynamoDBDocumentClient.from(t.client);
     const config = parseConfig(userConfig);
@@ -56,7 +56,7 @@ async function report<T>(options: MetricsOptions, path: string, direct: (deps: D
       sources: metricSources(db, t.table),
       firstValueTargetDays: config.milestones.firstValueTargetDays,
     };
-    return await direct(deps, options.at ? new Date(options.at) : new Date());
+    return await direct(deps, options.at ? new Date(options.at) : await t.now());
   } finally {
     await t.close();
   }
@@ -115,7 +115,7 @@ export async function metricsCommand(view: MetricsView, options: MetricsOptions 
  * restore, a bulk fix of source items, or an upkeep that stopped between its two writes.
  */
 export async function rebuildCommand(options: Pick<MetricsOptions, 'data' | 'table' | 'region' | 'json'>) {
-  const t = await openTable(options);
+  const t = await openTable({ ...options, mustExist: true });
   try {
     const db = DynamoDBDocumentClient.from(t.client);
     const started = Date.now();

@@ -19,8 +19,9 @@ export async function outcomesCommand(options: MetricsOptions & { period: string
 
 async function load(options: MetricsOptions & { rebuild?: boolean }, period: string): Promise<OutcomeFigures> {
   const dev = options.table ? undefined : devSession(options.data);
-  if (options.rebuild && (options.url || (!options.table && dev))) throw new Error('--rebuild reads the table directly: stop `tend dev`, or pass --table');
-  const url = options.table ? undefined : (options.url ?? process.env.TEND_URL ?? dev?.url);
+  if (options.rebuild && options.url) throw new Error('--rebuild reads the table directly: leave out --url (the running tend dev, or --table)');
+  // A rebuild reads the table itself: the running tend dev's through its DynamoDB endpoint (openTable).
+  const url = options.table || options.rebuild ? undefined : (options.url ?? process.env.TEND_URL ?? dev?.url);
   if (url) {
     const key = options.key ?? process.env.TEND_API_KEY ?? (url === dev?.url ? dev?.key : undefined);
     if (!key) throw new Error(`no API key for ${url}: pass --key (a read key from \`tend keys create --scope read\`) or set TEND_API_KEY`);
@@ -29,7 +30,7 @@ async function load(options: MetricsOptions & { rebuild?: boolean }, period: str
     if (!res.ok) throw new Error(`${res.status}: ${body.message ?? JSON.stringify(body)}`);
     return body;
   }
-  const t = await openTable(options);
+  const t = await openTable({ ...options, mustExist: true });
   try {
     const db = DynamoDBDocumentClient.from(t.client);
     if (options.rebuild) {

@@ -1,10 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { join, resolve } from 'node:path';
 import { fitChurnModel, type FitResult } from '../../functions/core/churn/fit.ts';
 import { churnModelRepo } from '../../functions/data/models.ts';
-import { startLocalRuntime } from '../../local/runtime.ts';
-import { localAssembly } from '../assembly.ts';
+import { openTable } from '../local-state.ts';
 import { labelledAccounts } from './labelled.ts';
 
 export interface FitOptions {
@@ -33,17 +31,12 @@ export async function fitCommand(options: FitOptions) {
   let result;
   if (options.table) result = await fitFromTable(new DynamoDBClient({ region: options.region }), options.table, new Date(), !options.dryRun);
   else {
-    const dataDir = resolve(options.data);
-    const rt = await startLocalRuntime({
-      assemblyDir: await localAssembly(dataDir, () => {}),
-      dataDir: join(dataDir, 'state'),
-      paused: true,
-      schedules: false,
-    });
+    // The running tend dev's table and clock when there is one, else the data on disk at its saved clock.
+    const t = await openTable({ ...options, mustExist: true });
     try {
-      result = await fitFromTable(rt.dynamo.client, rt.tableName, rt.clock.now(), !options.dryRun);
+      result = await fitFromTable(t.client, t.table, await t.now(), !options.dryRun);
     } finally {
-      await rt.stop();
+      await t.close();
     }
   }
   if (options.json) return console.log(JSON.stringify(result));

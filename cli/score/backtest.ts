@@ -1,11 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { join, resolve } from 'node:path';
 import { parseConfig } from '../../functions/core/config.ts';
 import { backtest, type BacktestReport } from '../../functions/core/score/backtest.ts';
 import { modelResolver, presetNames, type PresetName } from '../../functions/core/score/presets/index.ts';
 import userConfig from '../../tend.config.ts';
-import { startLocalRuntime } from '../../local/runtime.ts';
-import { localAssembly } from '../assembly.ts';
+import { openTable } from '../local-state.ts';
 import { readHistory } from './history.ts';
 
 export interface BacktestOptions {
@@ -26,17 +24,12 @@ export async function backtestCommand(options: BacktestOptions) {
   if (options.table) {
     history = await readHistory(new DynamoDBClient({ region: options.region }), options.table, progress);
   } else {
-    const dataDir = resolve(options.data);
-    const rt = await startLocalRuntime({
-      assemblyDir: await localAssembly(dataDir, () => {}),
-      dataDir: join(dataDir, 'state'),
-      paused: true,
-      schedules: false,
-    });
+    // The running tend dev's table when there is one, else the data on disk.
+    const t = await openTable({ ...options, mustExist: true });
     try {
-      history = await readHistory(rt.dynamo.client, rt.tableName, progress);
+      history = await readHistory(t.client, t.table, progress);
     } finally {
-      await rt.stop();
+      await t.close();
     }
   }
   if (!options.json && process.stderr.isTTY) process.stderr.write('\n');

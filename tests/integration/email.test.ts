@@ -70,12 +70,14 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     // A retried task, or a second start of the same run, finds the step done and the ledger claim: nothing more is sent.
     expect(await send('globex', 'welcome')).toMatchObject({ outcome: 'sent' });
     const outbox = (await (await fetch(`${rt.url}/local/outbox`)).json()) as {
-      destination: { to: string[] };
-      headers?: { name: string; value: string }[];
-      subject: string;
-    }[];
-    const mine = outbox.filter((e) => e.destination.to.includes('ana@globex.example'));
+      time: string;
+      emails: { destination: { to: string[] }; headers?: { name: string; value: string }[]; subject: string; at: string; accountId?: string }[];
+    };
+    const mine = outbox.emails.filter((e) => e.destination.to.includes('ana@globex.example'));
     expect(mine).toHaveLength(1);
+    // At the local clock's time (paused at NOW), for its account.
+    expect(outbox.time).toBe(NOW.toISOString());
+    expect(mine[0]).toMatchObject({ at: NOW.toISOString(), accountId: 'globex' });
     const headers = mine[0]!.headers ?? [];
     expect(headers.map((h) => h.name)).toEqual(['List-Unsubscribe', 'List-Unsubscribe-Post']);
     expect(headers[0]!.value).toMatch(new RegExp(`^<${rt.url}/v1/unsubscribe\\?token=[\\w-]+\\.[\\w-]+>$`));
