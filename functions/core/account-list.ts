@@ -3,16 +3,19 @@ import { ValidationError } from './errors.ts';
 import type { AccountCatalog, RunRepo, ScoreRepo } from './ports.ts';
 import { idSchema } from './schemas.ts';
 import * as z from './zod.ts';
+import { PLANS } from './plan.ts';
 
 export const SHARD_COUNT = 16;
 
 /** Built on first use, like the request schemas of schemas.ts (see there). */
 export const accountListQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
-    tier: z.optional(z.enum(['Starter', 'Pro', 'Enterprise'])),
+    /** The plan as the card shows it (plan.ts). */
+    plan: z.optional(z.enum(PLANS)),
     segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch'])),
     stage: z.optional(z.enum(['Onboarding', 'Adoption', 'Retention', 'Expansion', 'At-Risk'])),
-    health: z.optional(z.enum(['green', 'yellow', 'red'])),
+    /** The health band, as GET /v1/renewals filters it; `unscored` for accounts without a score yet. */
+    band: z.optional(z.enum(['green', 'yellow', 'red', 'unscored'])),
     /** An active flag by name (at-risk and expansion signals, e.g. `champion-left`). */
     flag: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'a flag name such as champion-left'))),
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
@@ -39,7 +42,7 @@ function decodeCursor(cursor: string | undefined): { shard: number; after?: stri
 const encodeCursor = (shard: number, after: string) => Buffer.from(`${shard}:${after}`, 'utf8').toString('base64url');
 
 /**
- * Accounts shard by shard, filtered on their card (tier, stage), segment, health and flags.
+ * Accounts shard by shard, filtered on their card (plan, stage, health band), segment and flags.
  * Filters are applied as pages are read, so a filtered page may take several reads of the index.
  */
 export async function listAccounts(
@@ -61,10 +64,10 @@ export async function listAccounts(
     for (const item of enriched) {
       after = item.customer.id;
       const keep =
-        (!query.tier || item.tier === query.tier) &&
+        (!query.plan || item.plan === query.plan) &&
         (!query.segment || item.segment === query.segment) &&
         (!query.stage || item.stage === query.stage) &&
-        (!query.health || item.healthScore.tier === query.health) &&
+        (!query.band || (item.healthScore.band ?? 'unscored') === query.band) &&
         (!query.flag || item.flags.includes(query.flag));
       if (keep) out.push(item);
       if (out.length === query.limit) return { accounts: out, cursor: encodeCursor(shard, after) };

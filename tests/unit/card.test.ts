@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { accountCard, cardText, cardTier, nextAction, priorityOf } from '../../functions/core/card.ts';
+import { accountCard, cardText, nextAction, priorityOf } from '../../functions/core/card.ts';
+import { planOf } from '../../functions/core/plan.ts';
+import { FLAG_RULES } from '../../functions/core/flags/rules.ts';
+import { signalInfo } from '../../functions/core/score/signals.ts';
 import type { Account, CsmTask, RunRecord, StoredScore } from '../../functions/core/types.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
@@ -36,12 +39,12 @@ const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
 });
 
 describe('the account card', () => {
-  it('takes the tier from the plan name, else the ARR segment', () => {
-    expect(cardTier({ plan: 'Enterprise annual', segment: 'tech-touch' })).toBe('Enterprise');
-    expect(cardTier({ plan: 'Pro', segment: 'tech-touch' })).toBe('Pro');
-    expect(cardTier({ plan: 'Free trial', segment: 'high-touch' })).toBe('Starter');
-    expect(cardTier({ segment: 'medium-touch' })).toBe('Pro');
-    expect(cardTier({ plan: 'Custom', segment: 'high-touch' })).toBe('Enterprise');
+  it('takes the plan from the plan name, else the ARR segment', () => {
+    expect(planOf({ plan: 'Enterprise annual', segment: 'tech-touch' })).toBe('Enterprise');
+    expect(planOf({ plan: 'Pro', segment: 'tech-touch' })).toBe('Pro');
+    expect(planOf({ plan: 'Free trial', segment: 'high-touch' })).toBe('Starter');
+    expect(planOf({ segment: 'medium-touch' })).toBe('Pro');
+    expect(planOf({ plan: 'Custom', segment: 'high-touch' })).toBe('Enterprise');
   });
 
   it('names the soonest next step of the live plays', () => {
@@ -84,8 +87,50 @@ describe('the account card', () => {
         .trim()
         .split('\n')
         .map((l) => l.split(':')[0]),
-    ).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
+    ).toEqual(['CUSTOMER', 'PLAN', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
     expect(text).toContain('HEALTH_SCORE: not scored yet');
+  });
+
+  // "payment is late or failed; ... payment status late": a flag's note says what the reasons for its signals would.
+  it.each(Object.entries(FLAG_RULES).flatMap(([flag, rule]) => (rule.covers ?? []).map((signal) => [flag, signal] as const)))(
+    'with %s active, leaves out the reason for %s and keeps the others',
+    (flag, signal) => {
+      const reason = (sig: string, value: string | number) => ({
+        signal: sig,
+        value,
+        score: 0,
+        points: 0,
+        pointsLost: 10,
+        text: signalInfo(sig).describe(value),
+      });
+      const s = score({
+        flags: { [flag]: { kind: FLAG_RULES[flag]!.kind, since: '2026-05-01' } } as never,
+        driversDown: [reason(signal, signal === 'paymentStatus' ? 'late' : 3), reason('csat', 2.5)],
+      });
+      const notes = accountCard({ account: account(), score: s, runs: [], now, thresholds, onboardingPlay: 'onboarding' }).notes;
+      expect(notes).toEqual([FLAG_RULES[flag]!.describe, 'CSAT averages 2.5 of 5 over the last 90 days']);
+    },
+  );
+
+  it('says each note once', () => {
+    const pinned = [
+      { text: 'Call Pat', author: 'sam', pinned: true },
+      { text: 'Call Pat', author: 'sam', pinned: true },
+    ] as never;
+    const card = accountCard({ account: account(), score: score(), runs: [], pinnedNotes: pinned, now, thresholds, onboardingPlay: 'onboarding' });
+    expect(card.notes).toEqual(['pinned: Call Pat (sam)']);
+  });
+
+  // One meaning per word (docs/api.md "Names"): plan is Starter/Pro/Enterprise, tier the model's level, band green/yellow/red.
+  it.each([
+    ['a model whose levels are the bands', { score: 62, tier: 'yellow', band: 'yellow' as const }, 'HEALTH_SCORE: 62 (yellow)'],
+    ['a model with its own level names', { score: 55, tier: 'at risk', band: 'yellow' as const }, 'HEALTH_SCORE: 55 (at risk, yellow)'],
+  ])('shows the health of %s with its level and band, and the plan as PLAN', (_, s, line) => {
+    const card = accountCard({ account: account({ plan: 'Pro annual' }), score: score(s), runs: [], now, thresholds, onboardingPlay: 'onboarding' });
+    expect(card).toMatchObject({ plan: 'Pro', healthScore: { score: s.score, tier: s.tier, band: s.band } });
+    expect(card).not.toHaveProperty('tier');
+    expect(cardText(card)).toContain(line);
+    expect(cardText(card)).toContain('PLAN: Pro');
   });
 });
 
