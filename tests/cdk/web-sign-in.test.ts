@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
 import { ROLES } from '../../functions/core/roles.ts';
+import { bundleOf } from './bundle-files.ts';
 import { isObject, loadTemplate, logicalIdOf, render, resourcesOfType, STACK, type CfnTemplate, type JsonObject } from './assembly.ts';
 
 /** AWS's managed CloudFront policies (their ids are fixed). */
@@ -145,6 +146,13 @@ describe('web app hosting and sign-in (lib/constructs/web-hosting.ts, lib/constr
         .map(([k]) => k)
         .sort(),
     ).toEqual(['GET /v1/unsubscribe', 'POST /v1/unsubscribe']);
+  });
+
+  it('loads jose (the token check) on the first access token only: API-key traffic does not pay for it at cold start', () => {
+    const { loaded, lazy } = bundleOf('/Tend/Api/Handler/Resource');
+    const jose = /ERR_JWT_EXPIRED/;
+    expect([...loaded.values()].some((text) => jose.test(text))).toBe(false);
+    expect([...lazy.values()].some((text) => jose.test(text))).toBe(true);
   });
 
   it('writes app-config.json at deploy with the pool as authority and the app client, sent no-cache', () => {
