@@ -89,7 +89,9 @@ describe('a held-out run', () => {
       'held-out: would publish play.save-started',
     ]);
     // No task was created, so the review is "not done" after 3 days: the escalation is rehearsed too.
-    expect(run().steps['review-check']!.actions!.map((a) => a.detail)).toContain('held-out: would create task "Save review not done in 3 days: escalate to the CS lead"');
+    expect(run().steps['review-check']!.actions!.map((a) => a.detail)).toContain(
+      'held-out: would create task "Save review not done in 3 days: escalate to the CS lead"',
+    );
     expect(run().steps.watch!.actions!.every((a) => a.outcome === 'held-out')).toBe(true);
   });
 
