@@ -9,6 +9,7 @@ import { idSchema } from '../core/schemas.ts';
 import { playRoutes } from './play-routes.ts';
 import { emailRoutes } from './email-routes.ts';
 import { taskRoutes } from './task-routes.ts';
+import { holdoutRoutes } from './holdout-routes.ts';
 import { pausePolicy } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
@@ -178,6 +179,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
   // Owners, the task queue and notes (issue 14).
   ...taskRoutes({ ...deps, maxBodyBytes: config.api.maxBodyBytes }),
+  // Holdouts and lift (issue 17).
+  ...holdoutRoutes({ ...deps, holdouts: root.holdouts(), variantEmail: root.variantEmailCounts(), maxBodyBytes: config.api.maxBodyBytes }),
 };
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */

@@ -7,6 +7,7 @@ import type { AccountRepo, Counters, PlayRunner, RunRepo } from '../core/ports.t
 import { idSchema } from '../core/schemas.ts';
 import { json, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { playControlSchema, playListQuerySchema, type ApiRouteKey } from './routes.ts';
+import type { HoldoutRouteKey } from './holdout-routes.ts';
 
 export interface PlayRouteDeps {
   clock: Clock;
@@ -17,7 +18,7 @@ export interface PlayRouteDeps {
   counters?: Counters;
 }
 
-type PlayRouteKey = Extract<ApiRouteKey, `${string}/plays${string}`>;
+type PlayRouteKey = Exclude<Extract<ApiRouteKey, `${string}/plays${string}`>, HoldoutRouteKey>;
 
 function param(event: HttpEvent, name: string): string {
   const value = idSchema.safeParse(event.pathParameters?.[name]);

@@ -380,3 +380,8 @@ export interface HoldoutRepo {
   /** Records the end unless one is recorded: the first stands (its record is returned either way). */
   end(record: HoldoutEnd): Promise<{ ended: boolean; record: HoldoutEnd }>;
 }
+
+/** Email outcome counts of a play's variant sends, by `<step>/<template>`, summed over months (functions/data/variant-counts.ts). */
+export interface VariantEmailCounts {
+  read(play: string, months: string[]): Promise<Record<string, import('./metrics/email-outcomes.ts').EmailCounts>>;
+}
