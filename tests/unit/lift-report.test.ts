@@ -64,7 +64,7 @@ describe('a rate outcome', () => {
     ...Array.from({ length: pending }, () => ({ group: 'held-out' as const, value: null })),
   ];
 
-  it('12/100 treated against 25/100 held out, 3 pending: Newcombe [−0.2356, −0.022], not enough for 10 points (294 a group)', () => {
+  it('12/100 treated against 25/100 held out, 3 pending: Newcombe [−0.2356, −0.022], a difference found, though short of the runs planned for 10 points', () => {
     const lift = rateLift('churned-within-30d', 'churned within 30 days', values(12, 100, 25, 100, 3), holdout);
     expect(lift).toMatchObject({
       kind: 'rate',
@@ -73,7 +73,7 @@ describe('a rate outcome', () => {
       difference: -0.13,
       interval: { low: -0.2356, high: -0.022 },
       enoughData: false,
-      verdict: 'not-enough-data',
+      verdict: 'treated-lower',
     });
     // From the held-out rate 25% against 35%: Fleiss gives 329 a group; 229 more held-out runs at 50% is 458 more runs.
     expect(lift.stillNeeded).toEqual({ minimumEffect: 0.1, heldOut: 329, treated: 329, moreRuns: 458 });
@@ -86,6 +86,10 @@ describe('a rate outcome', () => {
 
   it('with enough runs and no difference: no detectable difference', () => {
     expect(rateLift('x', 'x', values(80, 400, 81, 400), holdout).verdict).toBe('no-detectable-difference');
+  });
+
+  it('an interval holding zero before the planned runs: not enough data', () => {
+    expect(rateLift('x', 'x', values(20, 100, 25, 100), holdout)).toMatchObject({ enoughData: false, verdict: 'not-enough-data' });
   });
 
   it('with fewer than 2 known runs in a group: no interval', () => {

@@ -60,11 +60,16 @@ export const MIN_PER_GROUP = 2;
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const roundInterval = (i: Interval | null) => (i ? { low: round(i.low), high: round(i.high) } : null);
 
+/**
+ * An interval clear of zero is a difference found, however few the runs; one that holds zero says
+ * "no detectable difference" only once both groups have the runs the minimum effect needs, and
+ * "not enough data" before (docs/holdouts.md: decide at the planned size, not at every look).
+ */
 function verdictOf(interval: Interval | null, enough: boolean): Verdict {
-  if (!interval || !enough) return 'not-enough-data';
+  if (!interval) return 'not-enough-data';
   if (interval.low > 0) return 'treated-higher';
   if (interval.high < 0) return 'treated-lower';
-  return 'no-detectable-difference';
+  return enough ? 'no-detectable-difference' : 'not-enough-data';
 }
 
 function needed(runs: { heldOut: number; treated: number }, have: { heldOut: number; treated: number }, share: number, minimumEffect: number): Needed {
