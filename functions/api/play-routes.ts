@@ -58,6 +58,8 @@ export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: Ht
           anchor: p.anchor,
           cooldownDays: p.cooldownDays,
           steps: p.steps.map((s) => ({ id: s.id, day: s.day })),
+          // Its holdout, if it declares one (docs/holdouts.md): its lift is at /v1/plays/{play}/lift.
+          holdout: p.holdout ?? null,
         })),
       }),
     'GET /v1/plays/{play}/runs': async (event) => {
