@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assign, excludedBy, holdoutSchema, pickVariant, uniformOf } from '../../functions/core/plays/holdout.ts';
+import { assign, excludedBy, pickVariant, uniformOf } from '../../functions/core/plays/holdout.ts';
+import { holdoutSchema } from '../../functions/core/plays/holdout-schema.ts';
 import * as z from '../../functions/core/zod.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { playLift, type LiftDeps } from '../../functions/core/lift/play-lift.ts';
-import { holdoutSchema } from '../../functions/core/plays/holdout.ts';
+import { holdoutSchema } from '../../functions/core/plays/holdout-schema.ts';
 import type { PlayDefinition } from '../../functions/core/plays/definition.ts';
 import type { RevenuePoint } from '../../functions/core/revenue-history.ts';
 import type { Account, RunRecord, StoredScore } from '../../functions/core/types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { liftOutcomes, rateLift } from '../../functions/core/lift/report.ts';
 import { observe, type RunFacts } from '../../functions/core/lift/observations.ts';
-import { holdoutSchema } from '../../functions/core/plays/holdout.ts';
+import { holdoutSchema } from '../../functions/core/plays/holdout-schema.ts';
 
 const holdout = holdoutSchema.parse({ share: 50, days: 30, minimumEffect: 10 });
 const START = '2026-01-01T00:00:00.000Z';

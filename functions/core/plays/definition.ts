@@ -1,6 +1,6 @@
 import * as z from '../zod.ts';
 import { FLAG_RULES } from '../flags/rules.ts';
-import { holdoutSchema, variantSchema } from './holdout.ts';
+import { holdoutSchema, variantSchema } from './holdout-schema.ts';
 
 /**
  * A play as configuration: what starts it, the date its steps count from, its steps (each with
