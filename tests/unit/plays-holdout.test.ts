@@ -148,3 +148,31 @@ describe('a held-out run', () => {
     expect(w.ledger.size).toBe(0);
   });
 });
+
+describe('holdout and variants in tend.config.ts', () => {
+  const withSave = (over: object) => ({ ...userConfig, plays: { save: { ...builtinSave, ...over } } });
+
+  it('names an unknown variant template and a bad share by their path', () => {
+    const steps = [
+      {
+        id: 'outreach',
+        day: 0,
+        do: {
+          email: 'save-outreach',
+          variants: [
+            { template: 'save-outreach', share: 1 },
+            { template: 'no-such-template', share: 1 },
+          ],
+        },
+      },
+    ];
+    expect(() => parseConfig(withSave({ steps }))).toThrow(/plays\.save\.steps\[0\]\.do\.variants\[1\]\.template: unknown template "no-such-template"/);
+    expect(() => parseConfig(withSave({ holdout: { share: 75 } }))).toThrow(/plays\.save\.holdout\.share/);
+    expect(() => parseConfig(withSave({ holdout: { share: 10, exclude: [{ segment: ['vip'] }] } }))).toThrow(/plays\.save\.holdout\.exclude\[0\]/);
+  });
+
+  it('accepts a holdout with its defaults and variants of known templates', () => {
+    const config = parseConfig(withSave({ holdout: { share: 10, exclude: [{ renewalWithinDays: 30 }] } }));
+    expect(config.plays.save!.holdout).toEqual({ share: 10, salt: '', exclude: [{ renewalWithinDays: 30 }], days: 90, minimumEffect: 10 });
+  });
+});
