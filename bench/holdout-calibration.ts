@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
 import { observe } from '../functions/core/lift/observations.ts';
@@ -7,6 +7,14 @@ import { rateLift } from '../functions/core/lift/report.ts';
 import { assign, type Assignment } from '../functions/core/plays/holdout.ts';
 import { holdoutSchema } from '../functions/core/plays/holdout-schema.ts';
 import { holdoutRepo } from '../functions/data/holdouts.ts';
+import { playLift } from '../functions/core/lift/play-lift.ts';
+import type { PlayDefinition } from '../functions/core/plays/definition.ts';
+import { modelResolver } from '../functions/core/score/presets/index.ts';
+import { accountRepo } from '../functions/data/accounts.ts';
+import { keys } from '../functions/data/keys.ts';
+import { revenueRepo } from '../functions/data/revenue.ts';
+import { scoreRepo } from '../functions/data/scores.ts';
+import { variantCounts } from '../functions/data/variant-counts.ts';
 import { runRepo } from '../functions/data/runs.ts';
 import { sendLedger } from '../functions/data/sends.ts';
 import { sendOutcomes } from '../functions/data/outcome-sends.ts';
@@ -121,6 +129,44 @@ async function costs() {
       }),
     );
     await measure('the reads a holdout adds at begin: its end record', () => holdouts.ended('save'));
+    // One lift request over those 100 runs, their accounts in the table (no score or revenue items: the reads are made, and find little).
+    for (let i = 0; i < N; i++)
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...keys.account(`acc-${i}`),
+            id: `acc-${i}`,
+            name: 'x',
+            status: 'active',
+            segment: 'tech-touch',
+            startDate: '2025-01-01T00:00:00.000Z',
+            arr: 12000,
+            createdAt: START,
+            updatedAt: START,
+            primaryContact: { email: `pat@acc${i}.example` },
+          },
+        }),
+      );
+    const before = rt.dynamo.totals();
+    const plays = { save: { id: 'save', exitWhen: [], holdout } as unknown as PlayDefinition };
+    await playLift(
+      {
+        clock: { now: () => new Date('2026-06-01T00:00:00.000Z') },
+        plays,
+        runs,
+        holdouts,
+        accounts: accountRepo(db, table),
+        revenue: revenueRepo(db, table),
+        scores: scoreRepo(db, table, modelResolver('seed-002')),
+        variantEmail: variantCounts(db, table),
+      },
+      'save',
+    );
+    const after = rt.dynamo.totals();
+    console.log(
+      `  ${`GET /v1/plays/{play}/lift over ${N} runs of ${N} accounts (one request)`.padEnd(72)} ${String(after.requests - before.requests).padStart(8)} ${(after.readUnits - before.readUnits).toFixed(1).padStart(10)} ${(after.writeUnits - before.writeUnits).toFixed(1).padStart(11)}`,
+    );
     const send = (i: number, variant: boolean) => ({
       accountId: `acc-${i}`,
       sendKey: `save-acc-${i}#outreach#${variant ? 'v' : 'p'}`,
