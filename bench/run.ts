@@ -10,6 +10,7 @@
  * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
  * 9. `tend clock step 7d` on the local runtime: real seconds per stepped day, for 2 and 100 accounts (bench/clock-step.ts).
+ * 10. Holdouts: the calibration of the lift's interval over many simulated populations, and what recording groups and variants costs (bench/holdout-calibration.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -28,6 +29,7 @@ import { ownersCostBench } from './owners-cost.ts';
 import { timelineBench } from './timeline.ts';
 import { metricsBench } from './metrics.ts';
 import { clockStepBench } from './clock-step.ts';
+import { holdoutCalibrationBench } from './holdout-calibration.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -114,5 +116,6 @@ const sections: [string, () => unknown][] = [
   ['timeline', timelineBench],
   ['metrics', metricsBench],
   ['clock-step', clockStepBench],
+  ['holdouts', holdoutCalibrationBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

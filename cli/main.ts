@@ -259,6 +259,19 @@ plays
   .option('--out <dir>', 'write <play>.mmd files into this folder')
   .option('--json', 'print { play: diagram } as JSON')
   .action(async (options) => (await import('./plays/diagram.ts')).diagramCommand(options));
+// Holdouts and lift (issue 17, docs/holdouts.md).
+plays
+  .command('lift')
+  .description("a play's lift: treated against held-out runs for each outcome, the difference with its 95% interval, and the runs still needed")
+  .argument('<play>', 'the play id')
+  .option('--url <url>', 'the Tend API (default: TEND_URL, else the running tend dev)')
+  .option('--key <key>', 'an API key with the read scope (default: TEND_API_KEY, else the key of tend dev)')
+  .option('--data <dir>', 'local data folder (tend dev; read directly when it is not running)', '.tend')
+  .option('--table <name>', 'read a deployed table directly instead (AWS credentials from the environment)')
+  .option('--region <region>', 'AWS region of --table')
+  .option('--at <time>', 'reading the table directly: the time to report as of (default: now)')
+  .option('--json', 'print the lift as JSON (the shape of GET /v1/plays/{play}/lift)')
+  .action(async (play: string, options) => (await import('./plays/lift.ts')).liftCommand(play, options));
 
 program
   .command('preview')

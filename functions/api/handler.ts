@@ -9,6 +9,7 @@ import { idSchema } from '../core/schemas.ts';
 import { playRoutes } from './play-routes.ts';
 import { emailRoutes } from './email-routes.ts';
 import { taskRoutes } from './task-routes.ts';
+import { holdoutRoutes } from './holdout-routes.ts';
 import { pausePolicy } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
@@ -177,6 +178,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   ...taskRoutes({ ...deps, maxBodyBytes: config.api.maxBodyBytes }),
   // Sign-in (issue 16): apiAuth has authenticated the caller of every non-public route.
   'GET /v1/me': async (event) => json(200, describeCaller(principalOf(event)!, config.csms)),
+  // Holdouts and lift (issue 17).
+  ...holdoutRoutes({ ...deps, holdouts: root.holdouts(), variantEmail: root.variantEmailCounts(), maxBodyBytes: config.api.maxBodyBytes }),
 };
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */

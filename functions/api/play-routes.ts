@@ -7,6 +7,7 @@ import type { AccountRepo, Counters, PlayRunner, RunRepo } from '../core/ports.t
 import { idSchema } from '../core/schemas.ts';
 import { json, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { playControlSchema, playListQuerySchema, type ApiRouteKey } from './routes.ts';
+import type { HoldoutRouteKey } from './holdout-routes.ts';
 
 export interface PlayRouteDeps {
   clock: Clock;
@@ -17,7 +18,7 @@ export interface PlayRouteDeps {
   counters?: Counters;
 }
 
-type PlayRouteKey = Extract<ApiRouteKey, `${string}/plays${string}`>;
+type PlayRouteKey = Exclude<Extract<ApiRouteKey, `${string}/plays${string}`>, HoldoutRouteKey>;
 
 function param(event: HttpEvent, name: string): string {
   const value = idSchema.safeParse(event.pathParameters?.[name]);
@@ -57,6 +58,8 @@ export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: Ht
           anchor: p.anchor,
           cooldownDays: p.cooldownDays,
           steps: p.steps.map((s) => ({ id: s.id, day: s.day })),
+          // Its holdout, if it declares one (docs/holdouts.md): its lift is at /v1/plays/{play}/lift.
+          holdout: p.holdout ?? null,
         })),
       }),
     'GET /v1/plays/{play}/runs': async (event) => {

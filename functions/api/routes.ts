@@ -13,6 +13,7 @@ import { taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassig
 import { noteCreateSchema, pageQuerySchema } from '../core/notes.ts';
 import { TIMELINE_KINDS } from '../core/timeline.ts';
 import { timelineQuerySchema } from '../core/timeline-query.ts';
+import { holdoutEndSchema } from '../core/plays/holdout-end.ts';
 
 /**
  * What a route needs: a scope (held by an API key, or by a signed-in person's role: functions/core/roles.ts),
@@ -342,6 +343,23 @@ export const ROUTES = {
     contentType: 'text/html',
     ok: { 200: 'unsubscribed (an HTML page)' },
     errors: unsubscribeErrors,
+  },
+  // Holdouts and lift (issue 17, docs/holdouts.md; functions/api/holdout-routes.ts).
+  'GET /v1/plays/{play}/lift': {
+    auth: 'read',
+    serve: 'api',
+    summary:
+      "A play's lift: for each outcome (each ending, churn, renewal and first value within N days, health change after N days, NRR), the treated and held-out figures, the difference with its 95% interval, and the runs still needed; per email variant, the play's outcome and the sends' opens, clicks and replies",
+    ok: { 200: '{ play, asOf, holdout, runs, outcomes, variants } (docs/api.md, "Plays: holdouts and lift")' },
+    errors: { 404: 'no such play' },
+  },
+  'POST /v1/plays/{play}/holdout/end': {
+    auth: 'admin',
+    serve: 'api',
+    summary: "End a play's holdout early ({ reason, by? }): runs that begin from now on are all treated; the first end stands",
+    body: holdoutEndSchema,
+    ok: { 200: '{ ended, end: { play, endedAt, by, reason } } (`ended` false: it was already ended, the recorded end)' },
+    errors: { 404: 'no such play', 409: '`ConflictError`: the play has no holdout' },
   },
 } as const satisfies Record<string, RouteSpec>;
 

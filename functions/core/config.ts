@@ -99,7 +99,12 @@ function emailActions(node: unknown, path: PropertyKey[]): { path: PropertyKey[]
   if (Array.isArray(node)) return node.flatMap((n, i) => emailActions(n, [...path, i]));
   if (!node || typeof node !== 'object') return [];
   return Object.entries(node).flatMap(([k, v]) =>
-    k === 'email' && typeof v === 'string' ? [{ path: [...path, k], template: v }] : emailActions(v, [...path, k]),
+    k === 'email' && typeof v === 'string'
+      ? [{ path: [...path, k], template: v }]
+      : // An email step's variants (docs/holdouts.md) name templates too.
+        k === 'template' && typeof v === 'string' && path.includes('variants')
+        ? [{ path: [...path, k], template: v }]
+        : emailActions(v, [...path, k]),
   );
 }
 

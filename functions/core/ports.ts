@@ -123,7 +123,12 @@ export interface RunRepo {
   /** Runs of one play, newest first, a page at a time. */
   listByPlay(play: string, options: { status?: RunStatus; limit: number; cursor?: string }): Promise<{ runs: RunRecord[]; cursor?: string }>;
   /** Writes the run when it starts; a redrive of the first task keeps the steps already done. */
-  begin(run: Pick<RunRecord, 'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor'>): Promise<void>;
+  begin(
+    run: Pick<
+      RunRecord,
+      'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor' | 'assignment' | 'variants'
+    >,
+  ): Promise<void>;
   /** A failed run goes on under a new execution: running again, the steps done kept. False unless it was failed. */
   reopen(ref: RunRef, executionName: string, attempt: number): Promise<boolean>;
   stepDone(ref: RunRef, stepId: string, step: RunStep, next: RunRecord['next']): Promise<void>;
@@ -359,4 +364,24 @@ export interface FrequencyCap {
 export interface EngagementRepo {
   /** `at`: when it happened, the key of its timeline entry (a replayed event writes the same entry); a bounce is only on the timeline. */
   record(accountId: string, day: string, kind: 'sent' | 'opened' | 'clicked' | 'replied' | 'bounced', messageId: string, at?: Date): Promise<void>;
+}
+
+/** An admin ended a play's holdout early (docs/holdouts.md): runs that begin after `endedAt` are all treated. */
+export interface HoldoutEnd {
+  play: string;
+  endedAt: string;
+  by: string;
+  reason?: string;
+}
+
+export interface HoldoutRepo {
+  /** The play's holdout end, if an admin ended it. */
+  ended(play: string): Promise<HoldoutEnd | undefined>;
+  /** Records the end unless one is recorded: the first stands (its record is returned either way). */
+  end(record: HoldoutEnd): Promise<{ ended: boolean; record: HoldoutEnd }>;
+}
+
+/** Email outcome counts of a play's variant sends, by `<step>/<template>`, summed over months (functions/data/variant-counts.ts). */
+export interface VariantEmailCounts {
+  read(play: string, months: string[]): Promise<Record<string, import('./metrics/email-outcomes.ts').EmailCounts>>;
 }

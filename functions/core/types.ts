@@ -135,6 +135,10 @@ export interface RunRecord {
   next?: { step: string; at: string } | null;
   pausedAt?: string;
   pausedBy?: string;
+  /** Plays with a holdout (docs/holdouts.md): the run's group, drawn when it began. */
+  assignment?: import('./plays/holdout.ts').Assignment;
+  /** Email steps with variants: the template each step sends to this account in this run, chosen when it began. */
+  variants?: Record<string, string>;
 }
 
 /** A to-do for a person: high-touch accounts get these where tech-touch accounts get email. */
@@ -189,6 +193,8 @@ export interface SendRecord {
   template: string;
   play: string;
   step: string;
+  /** Sent by an email step with variants: `<play>/<step>` (docs/holdouts.md); `template` is the variant. */
+  variantOf?: string;
   status: 'claimed' | 'sent' | 'failed' | 'skipped';
   claimedAt: string;
   sentAt?: string;

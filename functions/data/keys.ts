@@ -166,6 +166,12 @@ export const keys = {
   // Health over time (docs/metrics.md): one partition per month, one item per day and shard, set by the daily scoring run.
   healthDay: (day: string, shard: number) => ({ pk: `HEALTHDAY#${day.slice(0, 7)}`, sk: `${day}#${String(shard).padStart(2, '0')}` }),
   healthDayPartition: (month: string) => `HEALTHDAY#${month}`,
+  // Holdouts and variants (issue 17, docs/holdouts.md).
+  /** An admin ended a play's holdout early: one item per play. */
+  holdoutEnd: (play: string) => ({ pk: `HOLDOUT#${play}`, sk: 'END' }),
+  /** A play's email step variant's outcome counts for one month, beside the play and template counters. */
+  outcomeVariant: (month: string, play: string, step: string, template: string) => ({ pk: `OUTCOMES#${month}`, sk: `VARIANT#${play}#${step}#${template}` }),
+  outcomeVariantPrefix: 'VARIANT#',
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

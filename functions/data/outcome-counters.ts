@@ -52,9 +52,28 @@ export function runOutcomeCounters(db: DynamoDBDocumentClient, table: string) {
   };
 }
 
-/** A send moved to sent, or an outcome was first recorded on a sent send: counted in the month it was sent. */
-export const countSendOutcome = (db: DynamoDBDocumentClient, table: string, send: { template: string; sentAt: string }, what: 'sent' | EmailOutcome) =>
-  add(db, table, keys.outcomeTemplate(monthOf(send.sentAt), send.template), { [what]: 1 });
+/**
+ * A send moved to sent, or an outcome was first recorded on a sent send: counted in the month it was
+ * sent, under its template, and for a variant send (`variantOf` <play>/<step>, docs/holdouts.md) also
+ * under its variant: one more ADD only for sends of email steps with variants.
+ */
+export async function countSendOutcome(
+  db: DynamoDBDocumentClient,
+  table: string,
+  send: { template: string; sentAt: string; variantOf?: string },
+  what: 'sent' | EmailOutcome,
+) {
+  await add(db, table, keys.outcomeTemplate(monthOf(send.sentAt), send.template), { [what]: 1 });
+  const variant = variantOfSend(send);
+  if (variant) await add(db, table, keys.outcomeVariant(monthOf(send.sentAt), variant.play, variant.step, send.template), { [what]: 1 });
+}
+
+/** A send's `variantOf` (<play>/<step>) read back; undefined for a send without variants. */
+export function variantOfSend(send: { variantOf?: unknown }): { play: string; step: string } | undefined {
+  if (typeof send.variantOf !== 'string') return undefined;
+  const [play, step] = send.variantOf.split('/');
+  return play && step ? { play, step } : undefined;
+}
 
 /**
  * TASK COMPLETION HOOK (issue 13, tasks done on time). Call this once per real completion of a

@@ -3,7 +3,7 @@ import { countSends, EMAIL_OUTCOMES, noEmailCounts, type EmailCounts, type SendF
 import { outcomeFigures, wholeMonths, type OutcomeFigures } from '../core/metrics/outcomes.ts';
 import { countPlays, noPlayCounts, RUN_ENDINGS, type PlayCounts, type RunFacts, type TaskFacts } from '../core/metrics/plays.ts';
 import { keys } from './keys.ts';
-import { EXIT_PREFIX } from './outcome-counters.ts';
+import { EXIT_PREFIX, variantOfSend } from './outcome-counters.ts';
 
 const PLAY_FIELDS = ['started', ...RUN_ENDINGS, 'tasksDone', 'tasksOnTime'] as const;
 const EMAIL_FIELDS = ['sent', ...EMAIL_OUTCOMES] as const;
@@ -119,6 +119,15 @@ export function countersFromSources(sources: Omit<OutcomeSources, 'counters'>): 
     }
     for (const [template, c] of Object.entries(countSends(sources.sends, period)))
       items.push({ ...keys.outcomeTemplate(month, template), ...Object.fromEntries(EMAIL_FIELDS.map((f) => [f, c[f]])) });
+    // Variant sends (docs/holdouts.md) also count under <play>/<step>/<template>.
+    const variantSends = sources.sends.flatMap((s) => {
+      const v = variantOfSend(s as { variantOf?: unknown });
+      return v ? [{ ...s, template: `${v.play}/${v.step}/${s.template}` }] : [];
+    });
+    for (const [key, c] of Object.entries(countSends(variantSends, period))) {
+      const [play, step, template] = key.split('/') as [string, string, string];
+      items.push({ ...keys.outcomeVariant(month, play, step, template), ...Object.fromEntries(EMAIL_FIELDS.map((f) => [f, c[f]])) });
+    }
   }
   return items;
 }

@@ -21,7 +21,7 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
           IndexName: TABLE_KEYS.gsi1.name,
           KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
           ExpressionAttributeValues: { ':pk': k.gsi1pk, ':sk': k.gsi1sk },
-          ProjectionExpression: 'pk, sk, template, sentAt',
+          ProjectionExpression: 'pk, sk, template, sentAt, variantOf',
           Limit: 1,
         }),
       );
@@ -38,7 +38,13 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
           ExpressionAttributeValues: { ':t': at.toISOString() },
         }),
       );
-      if (recorded) await countSendOutcome(db, table, { template: String(send.template), sentAt: String(send.sentAt) }, outcome);
+      if (recorded)
+        await countSendOutcome(
+          db,
+          table,
+          { template: String(send.template), sentAt: String(send.sentAt), variantOf: send.variantOf as string | undefined },
+          outcome,
+        );
       return recorded;
     },
     async recordOnSend(accountId, sendKey, outcome, at) {
@@ -54,7 +60,13 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (send?.template) await countSendOutcome(db, table, { template: String(send.template), sentAt: String(send.sentAt) }, outcome);
+      if (send?.template)
+        await countSendOutcome(
+          db,
+          table,
+          { template: String(send.template), sentAt: String(send.sentAt), variantOf: send.variantOf as string | undefined },
+          outcome,
+        );
       return !!send;
     },
   };

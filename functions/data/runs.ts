@@ -162,7 +162,10 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       const before = await transition(
         run,
         'ALL_OLD',
-        'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, anchor = :anchor, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)',
+        'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, anchor = :anchor, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)' +
+          // The group and variants drawn first stand: a redrive or a retry never moves a run to the other group.
+          (run.assignment ? ', assignment = if_not_exists(assignment, :asg)' : '') +
+          (run.variants ? ', variants = if_not_exists(variants, :var)' : ''),
         {
           ':a': run.accountId,
           ':p': run.play,
@@ -177,6 +180,8 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
           ':next': run.next ?? null,
           ':gpk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1pk,
           ':gsk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1sk,
+          ...(run.assignment ? { ':asg': run.assignment } : {}),
+          ...(run.variants ? { ':var': run.variants } : {}),
         },
         { '#status': 'status', '#trigger': 'trigger', '#next': 'next', '#cycle': 'cycle' },
       );

@@ -45,7 +45,13 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
           },
         }),
       );
-      if (before?.template && !before.sentAt) await countSendOutcome(db, table, { template: String(before.template), sentAt: at.toISOString() }, 'sent');
+      if (before?.template && !before.sentAt)
+        await countSendOutcome(
+          db,
+          table,
+          { template: String(before.template), sentAt: at.toISOString(), variantOf: before.variantOf as string | undefined },
+          'sent',
+        );
       // Keyed by the first sentAt, so a second confirmation writes the same entry again.
       const sentAt = typeof before?.sentAt === 'string' ? before.sentAt : at.toISOString();
       await putAll(db, table, [

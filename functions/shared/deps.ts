@@ -22,6 +22,8 @@ import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
 import { rateCounter } from '../data/rate-counter.ts';
 import { runRepo } from '../data/runs.ts';
+import { holdoutRepo } from '../data/holdouts.ts';
+import { variantCounts } from '../data/variant-counts.ts';
 import { scoreFactsReader, scoreRepo } from '../data/scores.ts';
 import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
@@ -88,6 +90,9 @@ export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentCl
 /** Everything scoring reads for an account, in one Query. */
 export const scoringInputs = /* @__PURE__ */ lazy(() => scoringInputsRepo(documentClient, table()));
 export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));
+/** Holdout ends (issue 17, docs/holdouts.md). */
+export const holdouts = /* @__PURE__ */ lazy(() => holdoutRepo(documentClient, table()));
+export const variantEmailCounts = /* @__PURE__ */ lazy(() => variantCounts(documentClient, table()));
 export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()));
 /** CSMs' books, account counts and assignment counters (issue 14). */
 export const owners = /* @__PURE__ */ lazy(() => ownerRepo(documentClient, table()));

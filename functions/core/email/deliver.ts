@@ -12,6 +12,7 @@ import { nextSendTime } from './window.ts';
 import { classifySesError, type NotSentReason } from './ses-outcome.ts';
 import { reconcileDecision, RECONCILE_WINDOW_MS, sendIdOf } from './reconcile.ts';
 import { PAUSE_RECHECK_MS, type SendingPause } from './reputation.ts';
+import { HeldOutLeakError } from '../plays/held-out.ts';
 
 export type { EmailCategory, EmailPriority } from './policy.ts';
 
@@ -66,6 +67,10 @@ export interface DeliveryRequest {
   /** Order under the frequency cap; from the category when absent (save outreach passes `critical`). */
   priority?: EmailPriority;
   contactRole?: ContactRole;
+  /** An email step with variants (docs/holdouts.md): `<play>/<step>`, recorded on the send so its outcomes count per variant. */
+  variantOf?: string;
+  /** A held-out run's request: refused here, whatever called (docs/holdouts.md, "Nothing leaks"). */
+  heldOut?: boolean;
 }
 
 export type DeliveryResult =
@@ -162,6 +167,8 @@ async function settleEarlierClaim(
  */
 export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: LoadedAccount): Promise<DeliveryResult> {
   const { account } = loaded;
+  // The side-effect boundary of holdouts: a held-out run's email is never sent, whichever path asks.
+  if (req.heldOut) throw new HeldOutLeakError(`a held-out ${req.play} run asked to send "${req.template}" to ${req.accountId}`);
   if (account.id !== req.accountId) throw new Error(`delivery for "${req.accountId}" was given the account "${account.id}"`);
   if (account.status === 'churned') return { outcome: 'skipped', reason: 'account churned' };
   const now = deps.clock.now();
@@ -237,6 +244,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
     template: req.template,
     play: req.play,
     step: req.step,
+    ...(req.variantOf ? { variantOf: req.variantOf } : {}),
     status: 'claimed',
     claimedAt: at,
     attempt: 1,

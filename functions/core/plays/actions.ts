@@ -8,6 +8,8 @@ import { holds } from './conditions.ts';
 import type { LoadedStep } from './snapshot.ts';
 import { asList } from './as-list.ts';
 import type { PlayAction, PlayStep } from './definition.ts';
+import { HeldOutLeakError, rehearse } from './held-out.ts';
+import { pickVariant } from './holdout.ts';
 
 export interface ActionDeps extends DeliveryDeps {
   accounts: Pick<AccountRepo, 'setStage'>;
@@ -69,6 +71,19 @@ export interface ActionContext {
   cycle?: string;
   /** Distinguishes repeated action lists of one step (a watch's escalation). */
   label?: string;
+  /** The run is held out (docs/holdouts.md): read from the run record, never from the machine's input. */
+  heldOut?: boolean;
+  /** The run's variant of each email step that has variants (`RunRecord.variants`). */
+  variants?: Record<string, string>;
+}
+
+/** The key of an email action's variant on the run: its step and the email it stands for. */
+export const variantKey = (step: string, email: string) => `${step}:${email}`;
+
+/** The template an email action sends in this run: its variant when it has variants, else its template. */
+export function templateFor(ctx: Pick<ActionContext, 'accountId' | 'play' | 'step' | 'cycle' | 'variants'>, action: EmailAction): string {
+  if (!action.variants) return action.email;
+  return ctx.variants?.[variantKey(ctx.step, action.email)] ?? pickVariant(action.variants, { ...ctx, cycle: ctx.cycle ?? '' });
 }
 
 /**
@@ -83,10 +98,13 @@ export async function perform(
   ctx: ActionContext,
   actions: PlayAction[],
 ): Promise<{ outcomes: ActionOutcome[]; deferred?: { until: string; reason: string } }> {
+  // A held-out run records what it would have done; `rehearse` is given no port to do it with.
+  if (ctx.heldOut) return { outcomes: rehearse(actions, (a) => templateFor(ctx, a)) };
   const { snapshot } = loaded;
   const outcomes: ActionOutcome[] = [];
   const now = deps.clock.now();
   for (const action of actions.filter(isEmail)) {
+    const template = templateFor(ctx, action);
     const r = await deliverCounted(
       deps,
       {
@@ -95,29 +113,33 @@ export async function perform(
         play: ctx.play,
         step: ctx.step,
         day: ctx.day,
-        template: action.email,
+        template,
         category: action.category,
         contactRole: action.to,
         priority: action.priority,
+        ...(action.variants ? { variantOf: `${ctx.play}/${ctx.step}` } : {}),
+        heldOut: ctx.heldOut,
       },
       { account: snapshot.account, usage: loaded.usage },
     );
     if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
-    if (r.outcome === 'sent') outcomes.push({ kind: 'email', template: action.email, outcome: 'sent', messageId: r.messageId });
+    if (r.outcome === 'sent') outcomes.push({ kind: 'email', template, outcome: 'sent', messageId: r.messageId });
     else if (r.outcome === 'duplicate')
       outcomes.push({
         kind: 'email',
-        template: action.email,
+        template,
         outcome: r.previous === 'sent' ? 'sent' : 'unknown',
         messageId: r.messageId ?? undefined,
         detail: r.previous === 'sent' ? undefined : 'an earlier attempt claimed this send and did not confirm it',
       });
-    else outcomes.push({ kind: 'email', template: action.email, outcome: 'skipped', detail: r.reason });
+    else outcomes.push({ kind: 'email', template, outcome: 'skipped', detail: r.reason });
   }
   let i = 0;
   for (const action of actions) {
     i++;
     if ('task' in action) {
+      // The other side-effect boundary of holdouts (the send's is in deliver): never a task for a held-out run.
+      if (ctx.heldOut) throw new HeldOutLeakError(`a held-out ${ctx.play} run asked to create the task "${action.task.title}"`);
       const id = `${ctx.play}-${ctx.step}-${fnv1a(`${ctx.executionName}#${ctx.step}#${ctx.label ?? ''}#${i}`).toString(36)}`;
       const task = {
         id,

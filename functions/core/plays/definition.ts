@@ -1,5 +1,6 @@
 import * as z from '../zod.ts';
 import { FLAG_RULES } from '../flags/rules.ts';
+import { holdoutSchema, variantSchema } from './holdout-schema.ts';
 
 /**
  * A play as configuration: what starts it, the date its steps count from, its steps (each with
@@ -60,6 +61,8 @@ export const actionSchema = z.union([
     to: z.optional(z.enum(['primary', 'champion', 'executive-sponsor', 'admin'])),
     /** Under the frequency cap: `critical` is never held back (default: from the category). */
     priority: z.optional(z.enum(['critical', 'normal', 'low'])),
+    /** An A/B test: the template sent is one of these, chosen per account and run in proportion to the shares (docs/holdouts.md). */
+    variants: z.optional(z.array(variantSchema).check(z.minLength(2))),
   }),
   z.object({
     task: z.object({
@@ -139,6 +142,8 @@ export const playSchema = z
     /** The run ends, before any further step, when one of these holds (a churned account always ends it). */
     exitWhen: z._default(z.array(z.object({ reason: name('exit reason'), when: conditionSchema })), []),
     steps: z.array(stepSchema).check(z.minLength(1), z.maxLength(20)),
+    /** Hold out a share of runs to measure the play's lift (docs/holdouts.md). */
+    holdout: z.optional(holdoutSchema),
   })
   .check(
     z.superRefine((play, ctx) => {

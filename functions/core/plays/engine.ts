@@ -1,9 +1,10 @@
 import { DAY_MS } from '../clock.ts';
 import { NotFoundError } from '../errors.ts';
 import { recordFirstValue } from '../first-value.ts';
-import type { RunRepo, RunRef } from '../ports.ts';
-import type { ActionOutcome, RunRecord, RunStep } from '../types.ts';
-import { perform, resolveActions, type ActionDeps } from './actions.ts';
+import type { HoldoutRepo, RunRepo, RunRef } from '../ports.ts';
+import type { Account, ActionOutcome, RunRecord, RunStep } from '../types.ts';
+import { perform, resolveActions, variantKey, type ActionDeps } from './actions.ts';
+import { assign, pickVariant, type Assignment } from './holdout.ts';
 import { describeCondition, holds, readsTasks } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
@@ -13,6 +14,8 @@ import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps } from '
 export interface PlayDeps extends Omit<ActionDeps, 'accounts'>, SnapshotDeps {
   plays: Record<string, PlayDefinition>;
   runs: RunRepo;
+  /** Plays with a holdout read whether an admin ended it (docs/holdouts.md); absent: never ended. */
+  holdouts?: Pick<HoldoutRepo, 'ended'>;
 }
 
 /** How often a paused run looks again whether it was resumed. */
@@ -57,9 +60,13 @@ export async function beginRun(
   input: RunInput & { anchor: string; trigger: RunRecord['trigger'] },
 ): Promise<{ route: 'next' | 'exit'; reason?: string; at: Record<string, string> }> {
   const play = playOf(deps, input.play);
-  if (!(await deps.accounts.get(input.accountId))) throw new NotFoundError(`account "${input.accountId}" not found`);
+  const account = await deps.accounts.get(input.accountId);
+  if (!account) throw new NotFoundError(`account "${input.accountId}" not found`);
   const at = planRun(play, input.anchor);
   const now = deps.clock.now().toISOString();
+  // Only a play with a holdout pays for its reads (the end record, the score for the baseline).
+  const assignment = play.holdout ? await assignmentOf(deps, play, input, account) : undefined;
+  const variants = variantsOf(play, input);
   const lock = await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
   if (!lock.held) return { route: 'exit', reason: `another ${input.play} run is live (${lock.by.executionName})`, at };
   await deps.runs.begin({
@@ -72,8 +79,35 @@ export async function beginRun(
     trigger: input.trigger,
     anchor: input.anchor,
     next: nextAfter(play, at, undefined),
+    ...(assignment ? { assignment } : {}),
+    ...(variants ? { variants } : {}),
   });
   return { route: 'next', at };
+}
+
+async function assignmentOf(deps: PlayDeps, play: PlayDefinition, input: RunInput, account: Account): Promise<Assignment> {
+  const [ended, score] = await Promise.all([deps.holdouts?.ended(play.id), deps.scores.get(input.accountId)]);
+  return {
+    ...assign(play.holdout!, input, account, deps.clock.now(), ended?.endedAt),
+    baseline: { ...(typeof score?.score === 'number' ? { score: score.score } : {}), ...(account.arr !== undefined ? { arr: account.arr } : {}) },
+  };
+}
+
+/** The variant of every email action with variants, chosen when the run begins (so its outcome counts per variant from its start). */
+function variantsOf(play: PlayDefinition, input: RunInput): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const step of play.steps) {
+    const lists = [step.do, ...(step.choose ?? []).map((o) => o.do), step.highTouch, step.watch?.escalate, step.watch?.giveUp];
+    for (const action of lists.flatMap((l) => (l ? asList(l) : [])))
+      if ('email' in action && action.variants)
+        out[variantKey(step.id, action.email)] ??= pickVariant(action.variants, {
+          accountId: input.accountId,
+          play: play.id,
+          cycle: input.cycle,
+          step: step.id,
+        });
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 async function exit(deps: PlayDeps, input: RunInput, reason: string): Promise<Route> {
@@ -113,7 +147,17 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
 
   const prior = run.steps?.[step.id];
   const due = run.schedule[scheduleKey(step.id)] ?? now.toISOString();
-  const ctx = { accountId: input.accountId, play: play.id, step: step.id, day: step.day, executionName: input.executionName, cycle: input.cycle };
+  const ctx = {
+    accountId: input.accountId,
+    play: play.id,
+    step: step.id,
+    day: step.day,
+    executionName: input.executionName,
+    cycle: input.cycle,
+    // From the run record, whatever the execution's input says (docs/holdouts.md, "Nothing leaks").
+    heldOut: run.assignment?.group === 'held-out',
+    variants: run.variants,
+  };
   const record = (s: Omit<RunStep, 'at' | 'due'> & { at?: string }, next: RunRecord['next'] = nextAfter(play, run.schedule, step.id)) =>
     deps.runs.stepDone(ref, step.id, { at: now.toISOString(), due, ...s }, next);
 

@@ -170,6 +170,8 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
       runsMap.set(runKey(run), {
         ...run,
         trigger: existing?.trigger ?? run.trigger,
+        ...((existing?.assignment ?? run.assignment) ? { assignment: existing?.assignment ?? run.assignment } : {}),
+        ...((existing?.variants ?? run.variants) ? { variants: existing?.variants ?? run.variants } : {}),
         status: existing?.status ?? 'running',
         startedAt: existing?.startedAt ?? run.startedAt,
         steps: existing?.steps ?? {},
