@@ -9,6 +9,7 @@
  * 6. Owners, tasks and notes: requests and units per account write, with and without an owner change (bench/owners-cost.ts).
  * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
+ * 9. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -26,6 +27,7 @@ import { outcomesCostBench } from './outcomes-cost.ts';
 import { ownersCostBench } from './owners-cost.ts';
 import { timelineBench } from './timeline.ts';
 import { metricsBench } from './metrics.ts';
+import { webBundleBench } from './web-bundle.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -111,5 +113,6 @@ const sections: [string, () => unknown][] = [
   ['owners', ownersCostBench],
   ['timeline', timelineBench],
   ['metrics', metricsBench],
+  ['web-bundle', webBundleBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

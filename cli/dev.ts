@@ -3,16 +3,19 @@ import { startLocalRuntime } from '../local/runtime.ts';
 import { localAssembly } from './assembly.ts';
 import { clearDevSession, writeDevSession } from './local-state.ts';
 import { devKey } from './dev-key.ts';
+import { ensureWebApp, WEB_DIST } from '../web/build.ts';
 
 /** `tend dev`: the local runtime with data on disk, until Ctrl-C. */
 export async function dev(options: { port: number; speed: number; data: string }) {
   const dataDir = resolve(options.data);
   const log = (line: string) => console.error(line);
   const assemblyDir = await localAssembly(dataDir, log);
-  const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), port: options.port, speed: options.speed, log });
+  await ensureWebApp(log);
+  const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), port: options.port, speed: options.speed, log, webDir: WEB_DIST });
   const key = await devKey(rt, dataDir);
   writeDevSession(dataDir, { url: rt.url, key, dynamoEndpoint: rt.dynamo.endpoint, tableName: rt.tableName, pid: process.pid });
   console.log(`Tend is running locally.
+  Web app    ${rt.url}/
   API        ${rt.url}   (GET /health, POST /v1/accounts, POST /v1/events, GET /v1/accounts/{id}; GET /v1/openapi.json lists all)
   API key    ${key}   (admin; kept in ${join(dataDir, 'dev-key.json')})
              curl -H "Authorization: Bearer ${key}" ${rt.url}/v1/accounts

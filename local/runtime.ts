@@ -19,6 +19,7 @@ import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { createApiKey } from './api-keys.ts';
 import type { Scope } from '../functions/core/api-keys.ts';
 import { LocalStepFunctions } from './stepfunctions/runner.ts';
+import { webAppHandler } from './web-app.ts';
 import { CheckpointStore } from './stepfunctions/checkpoints.ts';
 
 export interface LocalRuntimeOptions {
@@ -35,6 +36,8 @@ export interface LocalRuntimeOptions {
   /** Leave the clock paused once started, for a caller that sets up a scene first (then `clock.resume()`). */
   paused?: boolean;
   log?: (line: string) => void;
+  /** Serve the built web app from this folder at `/` (web/dist; tend dev and the demo build it). */
+  webDir?: string;
 }
 
 export type LocalRuntime = Awaited<ReturnType<typeof startLocalRuntime>>;
@@ -161,6 +164,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
 
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);
+  const webApp = options.webDir ? webAppHandler(options.webDir) : undefined;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/health') {
@@ -172,6 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       return res.end(JSON.stringify(ses.outbox()));
     }
     if (url.pathname === '/local/slack') return localSlackRoute(slack, req, res);
+    if (webApp?.(req, res, url)) return;
     void gateway(req, res, url);
   });
   const url = await listen(server, options.port);

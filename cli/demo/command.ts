@@ -7,6 +7,7 @@ import { seededRandom } from './random.ts';
 import { syntheticAccounts } from './synthetic.ts';
 import { runDemoDays } from './run.ts';
 import { summarise, printSummary } from './summary.ts';
+import { ensureWebApp, WEB_DIST } from '../../web/build.ts';
 
 /** A fixed Monday: the same seed gives the same demo on any day it is run. */
 export const DEMO_START = new Date('2026-01-05T00:00:00Z');
@@ -21,7 +22,15 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   const config = parseConfig(userConfig);
   const progress = (line: string) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
   const assemblyDir = await localAssembly(resolve('.tend'), (l) => console.error(l));
-  const rt = await startLocalRuntime({ assemblyDir, start: DEMO_START, paused: true, port: options.port, log: (l) => console.error(l) });
+  if (!options.exit) await ensureWebApp((l) => console.error(l));
+  const rt = await startLocalRuntime({
+    assemblyDir,
+    start: DEMO_START,
+    paused: true,
+    port: options.port,
+    log: (l) => console.error(l),
+    ...(options.exit ? {} : { webDir: WEB_DIST }),
+  });
 
   const r = seededRandom(options.seed);
   const accounts = syntheticAccounts(r, options.accounts, options.days);
@@ -55,7 +64,7 @@ export async function demo(options: { accounts: number; days: number; seed: numb
   }
   rt.clock.resume();
   console.error(
-    `\nStill serving: API ${rt.url} · outbox ${rt.url}/local/outbox (viewer ${rt.sesUrl}) · clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop.`,
+    `\nStill serving: web app ${rt.url}/ · API ${rt.url} · outbox ${rt.url}/local/outbox (viewer ${rt.sesUrl}) · clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop.`,
   );
   process.once('SIGINT', () => void rt.stop().then(() => process.exit(0)));
 }

@@ -1,0 +1,75 @@
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+
+/** An answer of the API other than 2xx: its status and the error body (`{ error, message, details }`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error?: string; message?: string } | undefined,
+  ) {
+    super(body?.message ?? `HTTP ${status}`);
+  }
+}
+
+export type TokenGetter = () => Promise<string | null>;
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** The one place the app talks to Tend's HTTP API: every request carries the token the getter gives. */
+export function createApi(getToken: TokenGetter, base = '') {
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const url = new URL(base + path, window.location.origin);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+    const token = await getToken();
+    const res = await fetch(url, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) throw new ApiError(res.status, parsed as ApiError['body']);
+    return parsed as T;
+  }
+  return {
+    get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+    post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+    /** A text answer (CSV export builds on JSON pages; this is for `Accept: text/plain` routes). */
+    base,
+  };
+}
+export type Api = ReturnType<typeof createApi>;
+
+export const ApiContext = createContext<Api | null>(null);
+export function useApi(): Api {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error('useApi outside <ApiContext>');
+  return api;
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | Error | undefined;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** GET `path` with `query` on mount and whenever either changes. */
+export function useGet<T>(path: string | null, query?: Query): Loaded<T> {
+  const api = useApi();
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [nonce, setNonce] = useState(0);
+  const key = JSON.stringify(query ?? {});
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    api.get<T>(path, JSON.parse(key) as Query).then(
+      (data) => live && setState({ data, loading: false }),
+      (error: Error) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, path, key, nonce]);
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}

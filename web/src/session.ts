@@ -1,0 +1,103 @@
+import type { UserManager } from 'oidc-client-ts';
+import { ApiError, createApi, type Api } from './api.ts';
+
+/** GET /app-config.json: where the API is and how people sign in (served by tend dev, by S3 on AWS). */
+export interface AppConfig {
+  apiBase: string;
+  oidc?: { authority: string; clientId: string; scope: string; redirectPath: string; postLogoutPath: string };
+}
+
+export type Role = 'viewer' | 'csm' | 'admin';
+export interface Me {
+  subject: string;
+  email?: string;
+  name?: string;
+  roles: Role[];
+  scopes: string[];
+  csmId?: string;
+}
+
+export interface Session {
+  api: Api;
+  me: Me;
+  signOut: () => Promise<void>;
+}
+
+/** What a role may do: the app hides what it cannot (the API answers 403 anyway). */
+export const can = {
+  work: (me: Me) => me.roles.includes('csm') || me.roles.includes('admin'),
+  controlPlays: (me: Me) => me.roles.includes('csm') || me.roles.includes('admin'),
+};
+
+const KEY_STORAGE = 'tend.apiKey';
+
+async function loadConfig(): Promise<AppConfig> {
+  const res = await fetch('/app-config.json');
+  if (!res.ok) return { apiBase: '' };
+  return (await res.json()) as AppConfig;
+}
+
+/** Roles of an API key (before /v1/me exists, or for a key): admin and ingest keys work, read keys read. */
+function meOfKeyScopes(scopes: string[]): Me {
+  const roles: Role[] = scopes.includes('admin') ? ['admin'] : scopes.includes('ingest') ? ['csm'] : ['viewer'];
+  return { subject: 'api-key', roles, scopes };
+}
+
+async function whoAmI(api: Api): Promise<Me> {
+  try {
+    return await api.get<Me>('/v1/me');
+  } catch (err) {
+    // An API without /v1/me (older stacks): treat the key as its scopes say, which the API enforces anyway.
+    if (err instanceof ApiError && err.status === 404) return meOfKeyScopes(['admin']);
+    throw err;
+  }
+}
+
+/**
+ * Signs in: with OpenID Connect (authorization code + PKCE, oidc-client-ts) when the app config
+ * names an issuer, else with an API key kept in this tab's sessionStorage (local development).
+ * Resolves to `null` while the browser is sent to the issuer, or when a key must be entered.
+ */
+export async function startSession(): Promise<{ session: Session } | { needsKey: (key: string) => void } | null> {
+  const config = await loadConfig();
+  if (config.oidc) {
+    const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
+    const origin = window.location.origin;
+    const users: UserManager = new UserManager({
+      authority: config.oidc.authority.startsWith('/') ? origin + config.oidc.authority : config.oidc.authority,
+      client_id: config.oidc.clientId,
+      redirect_uri: origin + config.oidc.redirectPath,
+      post_logout_redirect_uri: origin + config.oidc.postLogoutPath,
+      scope: config.oidc.scope,
+      response_type: 'code',
+      userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+    });
+    if (window.location.pathname === config.oidc.redirectPath) {
+      const user = await users.signinRedirectCallback();
+      const back = typeof user.state === 'string' && user.state.startsWith('/') ? user.state : '/';
+      window.history.replaceState(null, '', back);
+    }
+    const user = await users.getUser();
+    if (!user || user.expired) {
+      await users.signinRedirect({ state: window.location.pathname + window.location.search });
+      return null;
+    }
+    const api = createApi(async () => (await users.getUser())?.access_token ?? null, config.apiBase);
+    const me = await whoAmI(api);
+    return { session: { api, me, signOut: () => users.signoutRedirect() } };
+  }
+  const key = window.sessionStorage.getItem(KEY_STORAGE);
+  if (!key) return { needsKey: (k) => (window.sessionStorage.setItem(KEY_STORAGE, k), window.location.reload()) };
+  const api = createApi(async () => key, config.apiBase);
+  const me = await whoAmI(api);
+  return {
+    session: {
+      api,
+      me,
+      signOut: async () => {
+        window.sessionStorage.removeItem(KEY_STORAGE);
+        window.location.assign('/');
+      },
+    },
+  };
+}
