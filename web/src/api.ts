@@ -52,24 +52,24 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** GET `path` with `query` on mount and whenever either changes. */
+/** GET `path` with `query` on mount and whenever either changes; `loading` from the render that changed them. */
 export function useGet<T>(path: string | null, query?: Query): Loaded<T> {
   const api = useApi();
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: Error; forKey?: string }>({});
   const [nonce, setNonce] = useState(0);
   const key = JSON.stringify(query ?? {});
+  const want = `${path}|${key}|${nonce}`;
   useEffect(() => {
     if (!path) return;
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
     api.get<T>(path, JSON.parse(key) as Query).then(
-      (data) => live && setState({ data, loading: false }),
-      (error: Error) => live && setState({ error, loading: false }),
+      (data) => live && setState({ data, forKey: want }),
+      (error: Error) => live && setState({ error, forKey: want }),
     );
     return () => {
       live = false;
     };
-  }, [api, path, key, nonce]);
+  }, [api, path, key, want]);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  return { data: state.data, error: state.forKey === want ? state.error : undefined, loading: state.forKey !== want, reload };
 }

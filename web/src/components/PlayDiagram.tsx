@@ -17,7 +17,7 @@ const HEIGHT = 86;
 function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
   return (
     <div className="node-step" style={data.picked ? { borderColor: '#0b57d0', borderWidth: 2 } : undefined}>
-      <Handle type="target" position={Position.Top} />
+      <Handle type="target" position={Position.Left} />
       {data.onPick ? (
         <button type="button" className="secondary" style={{ padding: 0, border: 0, textAlign: 'left' }} onClick={data.onPick}>
           <strong>{data.title}</strong>
@@ -28,7 +28,7 @@ function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
       {data.lines.map((l) => (
         <div key={l}>{l}</div>
       ))}
-      <Handle type="source" position={Position.Bottom} />
+      <Handle type="source" position={Position.Right} />
     </div>
   );
 }
@@ -37,7 +37,7 @@ const nodeTypes = { step: StepNode };
 /**
  * A play drawn from its definition (GET /v1/plays): the trigger, each step in order with the runs at
  * it now and what was done or skipped there, and how runs end (completed, or exits by reason).
- * Laid out top to bottom by dagre; React Flow draws it (pan, zoom, keyboard-focusable nodes).
+ * Laid out left to right by dagre; React Flow draws it (pan, zoom, keyboard-focusable nodes).
  */
 export function PlayDiagram({
   play,
@@ -54,7 +54,7 @@ export function PlayDiagram({
 }) {
   const { nodes, edges } = useMemo(() => {
     const g = new Graph();
-    g.setGraph({ rankdir: 'TB', nodesep: 30, ranksep: 40 });
+    g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 36 });
     g.setDefaultEdgeLabel(() => ({}));
     const trigger = Object.entries(play.trigger)
       .map(([k, v]) => (k === 'on' ? String(v) : `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`))

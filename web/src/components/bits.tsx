@@ -33,7 +33,8 @@ export function Async<T>({ loaded, children, what }: { loaded: Loaded<T>; childr
       </p>
     );
   if (loaded.data === undefined) return <p className="muted">Loading {what}…</p>;
-  return <>{children(loaded.data)}</>;
+  // Busy while a new read replaces what is shown (a filter changed): screen readers and tests wait for it.
+  return <div aria-busy={loaded.loading}>{children(loaded.data)}</div>;
 }
 
 /** The link that lists the accounts behind a figure of the API (its `query`). */

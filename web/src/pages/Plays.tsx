@@ -135,7 +135,8 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
         if (!f) continue;
         if (rec.outcome === 'skipped') f.skipped++;
         else f.done++;
-        const why = rec.detail ?? rec.outcome;
+        // Reasons differ by their figures ("reached 222 hours after it was due"): counted by their words.
+        const why = (rec.detail ?? rec.outcome).replace(/\d+/g, 'N');
         reasons[step]!.set(why, (reasons[step]!.get(why) ?? 0) + 1);
       }
     }
@@ -149,7 +150,7 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
       {runs ? <PlayDiagram play={def} figures={figures} ends={ends} picked={picked} onPick={onPick} /> : <p className="muted">Counting runs…</p>}
       {runs?.more && <p className="muted">Counted the newest {fmtInt(runs.runs.length)} runs.</p>}
       <div className="grid" style={{ marginTop: 16 }}>
-        <section className="panel" aria-labelledby="h-steps">
+        <section className="panel" aria-labelledby="h-steps" style={{ gridColumn: '1 / -1' }}>
           <h2 id="h-steps">Steps</h2>
           <table data-testid="steps-table">
             <thead>
