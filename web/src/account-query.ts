@@ -5,7 +5,8 @@
 export const ACCOUNT_VIEW_KEYS = ['band', 'segment', 'plan', 'owner', 'stage', 'flag', 'q', 'sort', 'cursor'] as const;
 export type AccountView = Partial<Record<(typeof ACCOUNT_VIEW_KEYS)[number], string>>;
 
-const API_NAME: Record<string, string> = { band: 'band', plan: 'plan' };
+// Until the API's filters take these names (issue 15, `names`): GET /v1/accounts says `health` and `tier`.
+const API_NAME: Record<string, string> = { band: 'health', plan: 'tier' };
 
 export function viewOf(params: URLSearchParams): AccountView {
   const view: AccountView = {};

@@ -1,7 +1,7 @@
 import { SHARD_COUNT } from '../account-list.ts';
 import { DAY_MS, dayOf } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
-import type { AccountRepo, ScoreFactsReader } from '../ports.ts';
+import type { AccountRepo, RunRepo, ScoreFactsReader } from '../ports.ts';
 import type { ScoreFacts } from '../score/explain.ts';
 import type { ScoreModel } from '../score/model.ts';
 import type { Account } from '../types.ts';
@@ -38,6 +38,8 @@ export type ChangesQuery = z.output<typeof changesQuerySchema>;
 export interface ReportDeps {
   accounts: Pick<AccountRepo, 'list'>;
   scoreFacts: ScoreFactsReader;
+  /** When given, each listed renewal says its open plays (one Query per listed account; the web app's Renewals page). */
+  runs?: Pick<RunRepo, 'forAccount'>;
   modelFor: (segment: string) => ScoreModel;
 }
 
@@ -72,6 +74,10 @@ export interface RenewalRow {
   trend: ScoreFacts['trend'] | null;
   flags: string[];
   churnRisk: number | null;
+  /** The owning CSM's id, null when unassigned. */
+  owner: string | null;
+  /** Plays running or paused for the account (when the caller reads runs). */
+  openPlays?: string[];
 }
 
 export interface RenewalsReport {
@@ -102,6 +108,17 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
   const listed = due.due.filter((d) => !query.band || d.band === query.band);
   const offset = query.cursor ? Number(query.cursor) : 0;
   const page = listed.slice(offset, offset + query.limit);
+  const runs = deps.runs;
+  const openPlays = runs
+    ? new Map(
+        await Promise.all(
+          page.map(
+            async (d) =>
+              [d.accountId, (await runs.forAccount(d.accountId)).filter((r) => r.status === 'running' || r.status === 'paused').map((r) => r.play)] as const,
+          ),
+        ),
+      )
+    : undefined;
   return {
     from,
     to,
@@ -121,6 +138,8 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
         trend: s?.trend ?? null,
         flags: Object.keys(s?.flags ?? {}).sort(),
         churnRisk: s?.churnRisk ?? null,
+        owner: byId.get(d.accountId)!.owner ?? null,
+        ...(openPlays ? { openPlays: openPlays.get(d.accountId) ?? [] } : {}),
       };
     }),
     cursor: offset + query.limit < listed.length ? String(offset + query.limit) : null,
