@@ -75,4 +75,17 @@ describe('accounts and renewals as the web app reads them', () => {
     // Onboarding starts with every new account.
     expect(rows.every((r) => r.openPlays.includes('onboarding'))).toBe(true);
   });
+
+  it('gives the window by month, each cut to it, adding up to the totals', async () => {
+    const { body } = await rt.request('GET', '/v1/renewals?from=2026-03-20&to=2026-05-15&limit=1');
+    const months = body!.byMonth as { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<string, { accounts: number }> }[];
+    expect(months.map((m) => [m.month, m.from, m.to])).toEqual([
+      ['2026-03', '2026-03-20', '2026-04-01'],
+      ['2026-04', '2026-04-01', '2026-05-01'],
+      ['2026-05', '2026-05-01', '2026-05-15'],
+    ]);
+    expect(months.map((m) => m.accounts)).toEqual([0, ids.length, 0]);
+    expect(months.reduce((t, m) => t + m.arr, 0)).toBe(body!.total.arr);
+    expect(Object.values(months[1]!.byBand).reduce((t, b) => t + b.accounts, 0)).toBe(ids.length);
+  });
 });

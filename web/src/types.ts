@@ -59,6 +59,7 @@ export interface Renewals {
   asOf: string;
   total: { accounts: number; arr: number; query: string };
   byBand: Record<Band, BandFigure & { ids: string[]; query: string }>;
+  byMonth: { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<Band, BandFigure>; query: string }[];
   renewals: RenewalRow[];
   cursor: string | null;
 }

@@ -87,9 +87,23 @@ export interface RenewalsReport {
   /** All renewals in the window, and by band, each with the query that lists its accounts. */
   total: { accounts: number; arr: number; query: string };
   byBand: Record<Band, BandFigures & { query: string }>;
+  /** The window by calendar month (the first and last cut to the window): accounts and ARR by band, and the query listing each month. */
+  byMonth: { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<Band, BandFigures>; query: string }[];
   /** This page of the renewals (of `band` when filtered), soonest first. */
   renewals: RenewalRow[];
   cursor: string | null;
+}
+
+/** The calendar months `[from, to)` spans, each cut to it (the web app's renewals by month: one read of the book for all). */
+function monthsOf(from: string, to: string): { from: string; to: string }[] {
+  const out: { from: string; to: string }[] = [];
+  for (let start = from; start < to;) {
+    const [y, m] = start.split('-').map(Number) as [number, number];
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    out.push({ from: start, to: next < to ? next : to });
+    start = next;
+  }
+  return out;
 }
 
 /** Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band. */
@@ -125,6 +139,11 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
     asOf: now.toISOString(),
     total: { accounts: due.due.length, arr: due.due.reduce((t, d) => t + d.arr, 0), query: link() },
     byBand: Object.fromEntries(Object.entries(due.byBand).map(([band, f]) => [band, { ...f, query: link(band as Band) }])) as RenewalsReport['byBand'],
+    byMonth: monthsOf(from, to).map((m) => {
+      const inMonth = renewalsDue(book, m);
+      const arr = inMonth.due.reduce((t, d) => t + d.arr, 0);
+      return { month: m.from.slice(0, 7), ...m, accounts: inMonth.due.length, arr, byBand: inMonth.byBand, query: `/v1/renewals?from=${m.from}&to=${m.to}` };
+    }),
     renewals: page.map((d) => {
       const s = scores.get(d.accountId);
       return {

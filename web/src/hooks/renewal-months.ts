@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { useApi, useGet } from '../api.ts';
+import { useGet, type Api } from '../api.ts';
 import { monthWindows } from '../dates.ts';
 import type { Metrics, Renewals } from '../types.ts';
 
@@ -8,29 +7,16 @@ export function useToday(): string | undefined {
   return useGet<Metrics>('/v1/metrics').data?.asOf.slice(0, 10);
 }
 
-/** Renewals due in each of the next `count` months, by band (one read each; `limit=1`: the totals are what counts). */
+/** Renewals due in each of the next `count` months, by band: one read (`byMonth`; `limit=1`, the totals are what counts). */
 export function useRenewalMonths(today: string | undefined, count = 6) {
-  const api = useApi();
-  const [data, setData] = useState<(Renewals & { month: string })[] | undefined>();
-  useEffect(() => {
-    if (!today) return;
-    let live = true;
-    Promise.all(
-      monthWindows(today, count).map(async (w) => ({ ...(await api.get<Renewals>('/v1/renewals', { from: w.from, to: w.to, limit: 1 })), month: w.month })),
-    ).then(
-      (d) => live && setData(d),
-      () => live && setData([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, today, count]);
-  return data;
+  const windows = today ? monthWindows(today, count) : [];
+  const answer = useGet<Renewals>(today ? '/v1/renewals' : null, { from: today, to: windows[windows.length - 1]?.to, limit: 1 });
+  return answer.error ? [] : answer.data?.byMonth;
 }
 
 const todays = new WeakMap<object, Promise<string>>();
 /** Today on the API's clock, read once per session (for a snooze: "tomorrow" is the API's tomorrow). */
-export function apiToday(api: ReturnType<typeof useApi>): Promise<string> {
+export function apiToday(api: Api): Promise<string> {
   let t = todays.get(api);
   if (!t) todays.set(api, (t = api.get<Metrics>('/v1/metrics').then((m) => m.asOf.slice(0, 10))));
   return t;

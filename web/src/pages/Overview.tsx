@@ -181,7 +181,7 @@ export default function Overview() {
   );
 }
 
-function RenewalsPanel({ renewals }: { renewals: (Renewals & { month: string })[] | undefined }) {
+function RenewalsPanel({ renewals }: { renewals: Renewals['byMonth'] | undefined }) {
   const navigate = useNavigate();
   return (
     <section className="panel" aria-labelledby="h-renewals">
@@ -220,8 +220,8 @@ function RenewalsPanel({ renewals }: { renewals: (Renewals & { month: string })[
                   <td>
                     <Link to={`/renewals?month=${r.month}`}>{r.month}</Link>
                   </td>
-                  <td className="num">{fmtInt(r.total.accounts)}</td>
-                  <td className="num">{fmtMoney(r.total.arr)}</td>
+                  <td className="num">{fmtInt(r.accounts)}</td>
+                  <td className="num">{fmtMoney(r.arr)}</td>
                   <td className="num">
                     <Link to={`/renewals?month=${r.month}&band=red`}>{fmtMoney(r.byBand.red.arr)}</Link>
                   </td>
