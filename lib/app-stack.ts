@@ -14,6 +14,8 @@ import { TendEvents } from './constructs/tend-events.ts';
 import { UnsubscribeRoutes } from './constructs/unsubscribe-routes.ts';
 import type { DataStack } from './data-stack.ts';
 import { Notifier } from './constructs/notifier.ts';
+import { POST_LOGOUT_PATH, REDIRECT_PATH, SignIn, WEB_SCOPES } from './constructs/sign-in.ts';
+import { WebHosting } from './constructs/web-hosting.ts';
 import { BUNDLED_CONFIG_CONTEXT, writeBundledConfig } from './bundled-config.ts';
 import { writeTemplatesModule } from './templates-module.ts';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +65,20 @@ export class AppStack extends Stack {
       deadLetters,
       publicApiUrl: api.api.apiEndpoint,
     });
+    // The web app and sign-in (issue 16, docs/auth.md): the API checks the user pool's access tokens besides API keys.
+    const web = new WebHosting(this, 'Web', { api: api.api });
+    const signIn = new SignIn(this, 'SignIn', { appOrigin: web.origin });
+    for (const [name, value] of Object.entries(signIn.tokenCheckEnv)) api.handler.addEnvironment(name, value);
+    web.deploy({
+      apiBase: '',
+      oidc: {
+        authority: signIn.issuer,
+        clientId: signIn.client.userPoolClientId,
+        scope: WEB_SCOPES.map((s) => s.scopeName).join(' '),
+        redirectPath: REDIRECT_PATH,
+        postLogoutPath: POST_LOGOUT_PATH,
+      },
+    });
 
     // What is watched, by the names the alarms carry (docs/operations.md).
     const alarms = new OperationsAlarms(this, 'Alarms', {
@@ -76,6 +92,7 @@ export class AppStack extends Stack {
         'email-sweep': emailSweep.handler,
         ...(emailReplies ? { 'email-replies': emailReplies.handler } : {}),
         notifier: notifier.handler,
+        'sign-in-tokens': signIn.tokenTrigger,
       },
       machines: {
         'scoring-daily-run': { machine: scoring.stateMachine, watchAborted: true },

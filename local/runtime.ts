@@ -21,6 +21,7 @@ import type { Scope } from '../functions/core/api-keys.ts';
 import { LocalStepFunctions } from './stepfunctions/runner.ts';
 import { webAppHandler } from './web-app.ts';
 import { CheckpointStore } from './stepfunctions/checkpoints.ts';
+import { localIssuer, signInRoutes } from './oidc-issuer.ts';
 
 export interface LocalRuntimeOptions {
   /** The synthesized assembly (cdk.out) to run. */
@@ -38,6 +39,8 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Serve the built web app from this folder at `/` (web/dist; tend dev and the demo build it). */
   webDir?: string;
+  /** The CSMs who can sign in (role csm) besides the built-in admin and viewer; tend.config.ts's `csms` by default. */
+  csms?: readonly { email: string; name: string }[];
 }
 
 export type LocalRuntime = Awaited<ReturnType<typeof startLocalRuntime>>;
@@ -165,8 +168,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);
   const webApp = options.webDir ? webAppHandler(options.webDir) : undefined;
+  // Sign-in (docs/auth.md): the embedded OpenID Connect issuer, made once the address is known.
+  const signIn: { route?: ReturnType<typeof signInRoutes> } = {};
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (signIn.route?.(req, res, url)) return;
     if (req.method === 'GET' && url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ status: 'ok', time: clock.now().toISOString(), speed: clock.speed }));
@@ -182,6 +188,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const url = await listen(server, options.port);
   // Unsubscribe links point at this gateway (the template's value is the deployed API's URL).
   for (const f of lambdas.functions.values()) if ('PUBLIC_API_URL' in f.environment) f.environment.PUBLIC_API_URL = url;
+  const oidcIssuer = localIssuer({ baseUrl: url, dataDir: options.dataDir });
+  signIn.route = signInRoutes(oidcIssuer);
+  const newUsers = oidcIssuer.users.seed(options.csms ?? (await import('../functions/shared/config.ts')).config.csms);
+  // The API checks tokens against this issuer, as on AWS against the user pool (the template names the variables).
+  for (const f of lambdas.functions.values())
+    if ('TEND_OIDC_ISSUER' in f.environment)
+      Object.assign(f.environment, { TEND_OIDC_ISSUER: oidcIssuer.issuer, TEND_OIDC_JWKS_URL: oidcIssuer.jwksUrl, TEND_OIDC_CLIENT_ID: oidcIssuer.clientId });
 
   await lambdas.warm();
   const resumed = sfn.restore();
@@ -220,6 +233,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now() })).key;
     },
     unsubscribeKey,
+    /** Sign-in: the embedded issuer (its users, the web app's config) and the people this start created, with their passwords (shown once). */
+    oidc: { issuer: oidcIssuer, newUsers },
     /** Deletes items whose TTL has passed on the local clock (also every 10 s); one sweep at a time. */
     sweepExpired,
     /** Resolves once no handler runs and every live execution waits on the clock. */

@@ -21,7 +21,8 @@ import { ingestSegment } from '../core/segment.ts';
 import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
 import { metricAccounts, metricsReport } from '../core/metrics/metrics-report.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
-import { apiAuth } from './auth.ts';
+import { apiAuth, principalOf, tokenIssuerFromEnv } from './auth.ts';
+import { describeCaller } from '../core/me.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { servedOpenApi } from './openapi-served.ts';
 import { readTimeline } from '../core/timeline-query.ts';
@@ -71,6 +72,7 @@ const auth = apiAuth({
   rateLimitPerMinute: config.api.rateLimitPerMinute,
   webhookRateLimitPerMinute: config.api.webhookRateLimitPerMinute,
   maxBodyBytes: config.api.maxBodyBytes,
+  tokens: tokenIssuerFromEnv(),
   segmentSecret: async () => {
     // Read at most every 30 s, like the keys: a rotated secret applies within 30 s.
     if (!segmentSecret || Date.now() - segmentSecret.at > 30_000) segmentSecret = { value: await segmentSecrets.get(), at: Date.now() };
@@ -178,6 +180,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
   // Owners, the task queue and notes (issue 14).
   ...taskRoutes({ ...deps, maxBodyBytes: config.api.maxBodyBytes }),
+  // Sign-in (issue 16): apiAuth has authenticated the caller of every non-public route.
+  'GET /v1/me': async (event) => json(200, describeCaller(principalOf(event)!, config.csms)),
 };
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */

@@ -15,8 +15,9 @@ import { TIMELINE_KINDS } from '../core/timeline.ts';
 import { timelineQuerySchema } from '../core/timeline-query.ts';
 
 /**
- * What a route needs: a key with a scope, `any` valid key, or (`public`) no key at all, because
- * something else is the authorisation (the signed token of an unsubscribe link).
+ * What a route needs: a scope (held by an API key, or by a signed-in person's role: functions/core/roles.ts),
+ * `any` valid key or sign-in, or (`public`) neither, because something else is the authorisation
+ * (the signed token of an unsubscribe link).
  */
 export type RouteAuth = Scope | 'any' | 'public';
 
@@ -160,7 +161,7 @@ export const ROUTES = {
     errors: { 404: 'no such play' },
   },
   'POST /v1/accounts/{id}/plays/{play}/{action}': {
-    auth: 'admin',
+    auth: 'work',
     serve: 'api',
     summary: 'start, pause, resume, cancel or retry (a failed run) a play for an account; body { by } optional',
     body: playControlSchema,
@@ -228,7 +229,7 @@ export const ROUTES = {
     ok: { 200: '{ tasks: [task with `overdue`], cursor? }' },
   },
   'POST /v1/tasks/{accountId}/{taskId}/complete': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: 'Complete an open or snoozed task, with an optional outcome note and who did it ({ outcome?, by? })',
     body: taskCompleteSchema,
@@ -236,7 +237,7 @@ export const ROUTES = {
     errors: { 404: 'no such task on that account', 409: '`TaskAlreadyDone`: the task was completed before' },
   },
   'POST /v1/tasks/{accountId}/{taskId}/snooze': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: 'Snooze a task until a future date ({ until }); it is open again from then',
     body: taskSnoozeSchema,
@@ -244,7 +245,7 @@ export const ROUTES = {
     errors: { 404: 'no such task on that account', 409: '`TaskAlreadyDone`: a done task is not snoozed' },
   },
   'POST /v1/tasks/{accountId}/{taskId}/reassign': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: "Move a task to another CSM's queue ({ owner }: a CSM id or email, or `unassigned`)",
     body: taskReassignSchema,
@@ -252,7 +253,7 @@ export const ROUTES = {
     errors: { 404: 'no such task on that account', 409: '`TaskAlreadyDone`: a done task stays where it is' },
   },
   'POST /v1/tasks/{accountId}/{taskId}/comments': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: 'Comment on a task ({ id?, author, text }); the same comment id again adds nothing',
     body: taskCommentSchema,
@@ -260,7 +261,7 @@ export const ROUTES = {
     errors: { 404: 'no such task on that account' },
   },
   'POST /v1/accounts/{id}/notes': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: 'Add a note to an account ({ noteId?, author, text, pinned? }); text up to 8192 bytes; once per noteId or Idempotency-Key',
     body: noteCreateSchema,
@@ -276,14 +277,14 @@ export const ROUTES = {
     errors: { 404: 'no such account' },
   },
   'POST /v1/accounts/{id}/notes/{noteId}/pin': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: 'Pin a note: pinned notes are shown on the account card',
     ok: { 200: 'the note' },
     errors: { 404: 'no such note on that account' },
   },
   'POST /v1/accounts/{id}/notes/{noteId}/unpin': {
-    auth: 'ingest',
+    auth: 'work',
     serve: 'api',
     summary: 'Unpin a note',
     ok: { 200: 'the note' },
@@ -313,6 +314,14 @@ export const ROUTES = {
     summary: 'The accounts behind one figure of GET /v1/metrics (`figure`, `period`, and `cut` with `group`), computed from the source items',
     query: metricAccountsQuerySchema,
     ok: { 200: 'the figure and its account ids' },
+  },
+  // Sign-in (issue 16, docs/auth.md): who the caller is, for the web app.
+  'GET /v1/me': {
+    auth: 'any',
+    serve: 'api',
+    summary:
+      'Who is calling: a signed-in person (subject, email, name, roles, their CSM id) or an API key (subject = the key id, no roles), with the scopes they hold',
+    ok: { 200: '{ subject, email?, name?, roles, scopes, csmId? }' },
   },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',

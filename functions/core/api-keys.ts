@@ -1,7 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** What a key may do. `admin` may do everything; `read` reads accounts; `ingest` writes data. */
-export const SCOPES = ['ingest', 'read', 'admin'] as const;
+/**
+ * What a key (or a signed-in person's role, functions/core/roles.ts) may do: `ingest` writes data,
+ * `read` reads it, `work` works the CSM queue (tasks, notes, play runs), `admin` everything.
+ */
+export const SCOPES = ['ingest', 'read', 'work', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKeyRecord {
@@ -39,6 +42,11 @@ export function keyMatches(key: string, record: ApiKeyRecord): boolean {
   return presented.length === stored.length && timingSafeEqual(presented, stored) && !record.revokedAt;
 }
 
+/** Whether scopes held grant the one a route needs: `admin` grants every scope. */
+export function grants(held: readonly Scope[], needed: Scope): boolean {
+  return held.includes('admin') || held.includes(needed);
+}
+
 export function allows(record: ApiKeyRecord, scope: Scope): boolean {
-  return record.scopes.includes('admin') || record.scopes.includes(scope);
+  return grants(record.scopes, scope);
 }

@@ -1,0 +1,43 @@
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { UnauthorizedError } from '../core/errors.ts';
+import { rolesOf, type Role } from '../core/roles.ts';
+
+/** Where access tokens come from: the user pool on AWS, the embedded issuer of `tend dev` (local/oidc-issuer.ts). */
+export interface TokenIssuer {
+  issuer: string;
+  jwksUrl: string;
+  clientId: string;
+}
+
+export interface SignedInPerson {
+  subject: string;
+  email?: string;
+  name?: string;
+  roles: Role[];
+}
+
+// Module scope: the key set is fetched once per container and refetched only for an unknown key id (jose's cooldown).
+let keySet: { url: string; get: ReturnType<typeof createRemoteJWKSet> } | undefined;
+
+/**
+ * Verifies a Cognito-shaped access token: RS256 signature by a key of the issuer's JWKS, `iss`,
+ * `exp`, `token_use` "access" and the web app's `client_id` (Cognito access tokens carry no `aud`).
+ * Loaded by functions/api/auth.ts only when a request brings a JWT, so API-key traffic never loads jose.
+ */
+export async function verifyAccessToken(token: string, issuer: TokenIssuer): Promise<SignedInPerson> {
+  if (keySet?.url !== issuer.jwksUrl) keySet = { url: issuer.jwksUrl, get: createRemoteJWKSet(new URL(issuer.jwksUrl)) };
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, keySet.get, { issuer: issuer.issuer, algorithms: ['RS256'], clockTolerance: 5 }));
+  } catch (err) {
+    throw new UnauthorizedError(`the access token was refused: ${(err as Error).message}`);
+  }
+  if (payload.token_use !== 'access') throw new UnauthorizedError('the token is not an access token (token_use is not "access")');
+  if (payload.client_id !== issuer.clientId) throw new UnauthorizedError("the access token was not issued to Tend's web app (client_id)");
+  if (!payload.sub) throw new UnauthorizedError('the access token names no subject (sub)');
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  // Cognito's access token has no email of its own: the pre-token-generation trigger adds it (lib/constructs/sign-in.ts).
+  const email = text(payload.email) ?? (text(payload.username)?.includes('@') ? text(payload.username) : undefined);
+  const name = text(payload.name);
+  return { subject: payload.sub, ...(email ? { email } : {}), ...(name ? { name } : {}), roles: rolesOf(payload['cognito:groups']) };
+}
