@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -10,16 +10,32 @@ export interface OpenedPage {
   errors: string[];
 }
 
-/** A new tab signed in with an API key (the app keeps it in sessionStorage), collecting console errors. */
-export async function openWithKey(context: BrowserContext, key: string): Promise<OpenedPage> {
+/** A new tab of a signed-in context, collecting console errors. */
+export async function openTab(context: BrowserContext): Promise<OpenedPage> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.addInitScript((k) => window.sessionStorage.setItem('tend.apiKey', k), key);
   return { page, errors };
+}
+
+/**
+ * A browser session signed in as a person, the way people sign in: the app sends the browser to
+ * the local issuer's login page, the form is filled and sent, the issuer sends it back with a code.
+ * The issuer's session cookie then signs the context's further tabs in without the form.
+ */
+export async function signedInContext(browser: Browser, baseUrl: string, email: string, password: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  const { page } = await openTab(context);
+  await page.goto(`${baseUrl}/`);
+  await page.locator('input[name=login]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit], input[type=submit]').first().click();
+  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+  await page.close();
+  return context;
 }
 
 /** axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A and AA rules). */

@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -25,13 +23,15 @@ export function ensureChromium(log: (line: string) => void = (l) => console.erro
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is not there`);
 }
 
-/** Headless Chromium with a fresh profile (playwright passes it as --user-data-dir), nothing of its own on the network. */
-export async function launchChromium(): Promise<BrowserContext> {
+/**
+ * Headless Chromium, nothing of its own on the network. Playwright starts it on a fresh profile of
+ * its own (a new temporary --user-data-dir) and each test context is a separate session.
+ */
+export async function launchChromium(): Promise<Browser> {
   ensureChromium();
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tend-chromium-')), {
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1360, height: 900 },
     args: [
       '--headless',
       '--no-sandbox',

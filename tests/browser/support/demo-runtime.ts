@@ -18,6 +18,8 @@ export interface DemoRuntime {
   readKey: string;
   accountIds: string[];
   csms: string[];
+  /** Passwords of the people the local issuer made (admin@tend.local, viewer@tend.local, each CSM), by email. */
+  passwords: Record<string, string>;
 }
 
 /**
@@ -85,5 +87,6 @@ export async function demoRuntime(options: {
       });
     },
   });
-  return { rt, url: rt.url, adminKey, readKey, accountIds: accounts.map((a) => a.id), csms };
+  const passwords = Object.fromEntries(rt.oidc.newUsers.map((u) => [u.email, u.password]));
+  return { rt, url: rt.url, adminKey, readKey, accountIds: accounts.map((a) => a.id), csms, passwords };
 }
