@@ -27,6 +27,7 @@ import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { servedOpenApi } from './openapi-served.ts';
 import { readTimeline } from '../core/timeline-query.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
+import { assertKnownQuery } from './query-check.ts';
 
 const ONBOARDING = 'onboarding';
 const { logger, counters, middlewares, correlated } = observability('tend-api');
@@ -120,15 +121,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     counters.count('EventsIngested', out.results.filter((r) => r.status === 'accepted' && (r.type === 'track' || r.type === 'page')).length);
     return json(200, out);
   },
-  'GET /v1/accounts': async (event) => {
-    const query = ROUTES['GET /v1/accounts'].query.safeParse(event.queryStringParameters ?? {});
-    if (!query.success)
-      throw new ValidationError(
-        query.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '),
-        query.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })),
-      );
-    return json(200, await listAccounts(deps, query.data, { now: deps.clock.now(), thresholds: cardThresholds, onboardingPlay: ONBOARDING }));
-  },
+  'GET /v1/accounts': async (event) =>
+    json(200, await listAccounts(deps, query(event, 'GET /v1/accounts'), { now: deps.clock.now(), thresholds: cardThresholds, onboardingPlay: ONBOARDING })),
   'GET /v1/accounts/{id}/card': async (event) => {
     const id = accountIdOf(event);
     const [account, score, runs, tasks, notes] = await Promise.all([
@@ -149,7 +143,8 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
       thresholds: cardThresholds,
       onboardingPlay: ONBOARDING,
     });
-    const text = event.queryStringParameters?.format === 'text' || /^text\/plain/i.test(event.headers?.accept ?? '');
+    const { format } = query(event, 'GET /v1/accounts/{id}/card');
+    const text = format === 'text' || (format === undefined && /^text\/plain/i.test(event.headers?.accept ?? ''));
     return text ? { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: cardText(card) } : json(200, card);
   },
   'GET /v1/openapi.json': async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: await servedOpenApi(config.product.name) }),
@@ -194,5 +189,6 @@ export const handler = middy<HttpEvent, HttpResult>()
   .handler(async (event) => {
     const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey as ApiRouteKey] : undefined;
     if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
+    assertKnownQuery(ROUTES[event.routeKey as ApiRouteKey], event.queryStringParameters);
     return correlated(requestCorrelationId(event), event.requestContext.requestId, () => route(event));
   });

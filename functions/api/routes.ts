@@ -47,6 +47,7 @@ export const playListQuerySchema = /* @__PURE__ */ z.lazy(() =>
   }),
 );
 export const playControlSchema = /* @__PURE__ */ z.lazy(() => z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) })));
+const cardQuerySchema = /* @__PURE__ */ z.lazy(() => z.object({ format: z.optional(z.enum(['json', 'text'])) }));
 const unsubscribeQuerySchema = /* @__PURE__ */ z.lazy(() => z.object({ token: z.optional(z.string()) }));
 const unsubscribeErrors = {
   400: 'the link is incomplete or malformed (an HTML page)',
@@ -123,6 +124,7 @@ export const ROUTES = {
     auth: 'read',
     serve: 'api',
     summary: 'The account card, as JSON or (Accept: text/plain or ?format=text) as text',
+    query: cardQuerySchema,
     ok: { 200: 'the card' },
     errors: { 404: 'no such account' },
   },

@@ -11,7 +11,6 @@ export interface AccountListItem extends AccountCard {
   segment: string;
   flags: string[];
   arr?: number;
-  plan?: string;
   /** The owning CSM's id, null when unassigned. */
   owner: string | null;
   renewalDate?: string;
@@ -55,7 +54,6 @@ export async function listItemOf(deps: ListDeps, account: Account, context: List
     segment: account.segment,
     flags: Object.keys(score?.flags ?? {}),
     ...(account.arr !== undefined ? { arr: account.arr } : {}),
-    ...(account.plan ? { plan: account.plan } : {}),
     owner: account.owner ?? null,
     ...(account.renewalDate ? { renewalDate: account.renewalDate } : {}),
   };
@@ -96,21 +94,21 @@ async function readMatching(catalog: AccountCatalog, shards: number, f: AccountF
  */
 export async function sortedAccountList(
   deps: ListDeps,
-  query: AccountFieldFilters & { sort: AccountSort; health?: string; flag?: string; stage?: string; tier?: string; limit: number; cursor?: string },
+  query: AccountFieldFilters & { sort: AccountSort; band?: string; flag?: string; stage?: string; plan?: string; limit: number; cursor?: string },
   context: ListContext,
   shards: number,
 ): Promise<{ accounts: AccountListItem[]; cursor: string | null }> {
   const offset = offsetOf(query.cursor);
   let candidates = await readMatching(deps.catalog, shards, query);
   const key = query.sort.replace(/^-/, '');
-  const facts = key === 'score' || query.health || query.flag ? await deps.scoreFacts.many(candidates.map((a) => a.id)) : undefined;
-  if (query.health) candidates = candidates.filter((a) => facts!.get(a.id)?.tier === query.health);
+  const facts = key === 'score' || query.band || query.flag ? await deps.scoreFacts.many(candidates.map((a) => a.id)) : undefined;
+  if (query.band) candidates = candidates.filter((a) => (facts!.get(a.id)?.band ?? 'unscored') === query.band);
   if (query.flag) candidates = candidates.filter((a) => Object.hasOwn(facts!.get(a.id)?.flags ?? {}, query.flag!));
   let cards: Map<string, AccountListItem> | undefined;
-  if (query.stage || query.tier) {
+  if (query.stage || query.plan) {
     const items = await Promise.all(candidates.map((a) => listItemOf(deps, a, context)));
     cards = new Map(items.map((i) => [i.customer.id, i]));
-    candidates = candidates.filter((a) => (!query.stage || cards!.get(a.id)!.stage === query.stage) && (!query.tier || cards!.get(a.id)!.tier === query.tier));
+    candidates = candidates.filter((a) => (!query.stage || cards!.get(a.id)!.stage === query.stage) && (!query.plan || cards!.get(a.id)!.plan === query.plan));
   }
   const value = (a: Account): string | number | undefined =>
     key === 'name' ? a.name.toLowerCase() : key === 'arr' ? a.arr : key === 'score' ? (facts!.get(a.id)?.score ?? undefined) : a.renewalDate;

@@ -10,16 +10,19 @@ import {
 } from './account-list-view.ts';
 import { idSchema } from './schemas.ts';
 import * as z from './zod.ts';
+import { PLANS } from './plan.ts';
 
 export const SHARD_COUNT = 16;
 
 /** Built on first use, like the request schemas of schemas.ts (see there). */
 export const accountListQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
-    tier: z.optional(z.enum(['Starter', 'Pro', 'Enterprise'])),
+    /** The plan as the card shows it (plan.ts). */
+    plan: z.optional(z.enum(PLANS)),
     segment: z.optional(z.enum(['high-touch', 'medium-touch', 'tech-touch'])),
     stage: z.optional(z.enum(['Onboarding', 'Adoption', 'Retention', 'Expansion', 'At-Risk'])),
-    health: z.optional(z.enum(['green', 'yellow', 'red'])),
+    /** The health band, as GET /v1/renewals filters it; `unscored` for accounts without a score yet. */
+    band: z.optional(z.enum(['green', 'yellow', 'red', 'unscored'])),
     /** An active flag by name (at-risk and expansion signals, e.g. `champion-left`). */
     flag: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'a flag name such as champion-left'))),
     // The web app's view (issue 16, account-list-view.ts): owner, search, and an order that holds across pages.
@@ -48,9 +51,9 @@ const encodeCursor = (shard: number, after: string) => Buffer.from(`${shard}:${a
 
 /**
  * Accounts shard by shard, filtered on their own fields (segment, owner, search) first, then on
- * their card (tier, stage), health and flags. Filters are applied as pages are read, so a filtered
- * page may take several reads of the index. With `sort`, the whole list is read and sorted
- * (account-list-view.ts).
+ * their card (plan, stage, health band) and flags. Filters are applied as pages are read, so a
+ * filtered page may take several reads of the index. With `sort`, the whole list is read and
+ * sorted (account-list-view.ts).
  */
 export async function listAccounts(
   deps: ListDeps,
@@ -71,9 +74,9 @@ export async function listAccounts(
       const item = enriched.get(account.id);
       const keep =
         item &&
-        (!query.tier || item.tier === query.tier) &&
+        (!query.plan || item.plan === query.plan) &&
         (!query.stage || item.stage === query.stage) &&
-        (!query.health || item.healthScore.tier === query.health) &&
+        (!query.band || (item.healthScore.band ?? 'unscored') === query.band) &&
         (!query.flag || item.flags.includes(query.flag));
       if (keep) out.push(item);
       if (out.length === query.limit) return { accounts: out, cursor: encodeCursor(shard, after) };

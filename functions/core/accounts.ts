@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import { planOf } from './plan.ts';
 import type { TendConfig } from './config.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { dayOf } from './clock.ts';
@@ -168,10 +169,13 @@ export async function accountView(
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   return {
     account,
+    /** Starter, Pro or Enterprise, as the card shows it (`account.plan` is the name it was sent with). */
+    plan: planOf(account),
     health: score
       ? {
           score: score.score,
           tier: score.tier,
+          band: score.band ?? null,
           color: score.color,
           coverage: score.coverage,
           trend: score.trend ?? null,

@@ -1,12 +1,18 @@
 import { DAY_MS } from './clock.ts';
 import { FLAG_RULES } from './flags/rules.ts';
+import { planOf, type Plan } from './plan.ts';
 import type { Account, AccountNote, CsmTask, RunRecord, StoredScore } from './types.ts';
 
-/** The brief's account card (§8). */
+type HealthBand = 'green' | 'yellow' | 'red';
+
+/**
+ * The brief's account card (§8). Its TIER is the plan (`plan`); `tier` is only ever the health
+ * model's named level, and `band` the health band green, yellow or red (docs/api.md "Names").
+ */
 export interface AccountCard {
   customer: { id: string; name: string };
-  tier: 'Starter' | 'Pro' | 'Enterprise';
-  healthScore: { score: number | null; tier: string | null; color: string | null };
+  plan: Plan;
+  healthScore: { score: number | null; tier: string | null; band: HealthBand | null; color: string | null };
   stage: 'Onboarding' | 'Adoption' | 'Retention' | 'Expansion' | 'At-Risk';
   lastContact: string | null;
   nextAction: string;
@@ -21,15 +27,6 @@ export interface CardThresholds {
 
 const flagsOf = (score: StoredScore | undefined, kind: string) => Object.keys(score?.flags ?? {}).filter((f) => FLAG_RULES[f]?.kind === kind);
 const daysUntil = (iso: string | undefined, now: Date) => (iso ? (Date.parse(iso) - now.getTime()) / DAY_MS : undefined);
-
-/** Plan names win when they say it; otherwise the ARR segment (high-touch is Enterprise, medium Pro). */
-export function cardTier(account: Pick<Account, 'plan' | 'segment'>): AccountCard['tier'] {
-  const plan = account.plan?.toLowerCase() ?? '';
-  if (/enterprise/.test(plan)) return 'Enterprise';
-  if (/\bpro\b|professional|business|growth|team/.test(plan)) return 'Pro';
-  if (/starter|free|basic|trial/.test(plan)) return 'Starter';
-  return account.segment === 'high-touch' ? 'Enterprise' : account.segment === 'medium-touch' ? 'Pro' : 'Starter';
-}
 
 const STAGE_NAMES: Record<NonNullable<Account['stage']>, AccountCard['stage']> = {
   onboarding: 'Onboarding',
@@ -156,8 +153,8 @@ export function accountCard(input: {
   ];
   return {
     customer: { id: account.id, name: account.name },
-    tier: cardTier(account),
-    healthScore: { score: score?.score ?? null, tier: score?.tier ?? null, color: score?.color ?? null },
+    plan: planOf(account),
+    healthScore: { score: score?.score ?? null, tier: score?.tier ?? null, band: score?.band ?? null, color: score?.color ?? null },
     stage,
     lastContact: lastContactOf(runs),
     nextAction: nextAction(runs, stage, account, now, tasks),
@@ -168,14 +165,13 @@ export function accountCard(input: {
 
 /** The card as the brief writes it: one `FIELD: value` line each. */
 export function cardText(card: AccountCard): string {
-  const health =
-    card.healthScore.score === null
-      ? 'not scored yet'
-      : `${card.healthScore.score} (${card.healthScore.tier}${card.healthScore.color ? `, ${card.healthScore.color}` : ''})`;
+  const { score, tier, band } = card.healthScore;
+  // The model's level, and the band when it says something the level does not (`at risk, yellow`).
+  const health = score === null ? 'not scored yet' : `${score} (${[tier, band !== tier ? band : null].filter(Boolean).join(', ')})`;
   return (
     [
       `CUSTOMER: ${card.customer.name} (${card.customer.id})`,
-      `TIER: ${card.tier}`,
+      `PLAN: ${card.plan}`,
       `HEALTH_SCORE: ${health}`,
       `STAGE: ${card.stage}`,
       `LAST_CONTACT: ${card.lastContact?.slice(0, 10) ?? 'none yet'}`,

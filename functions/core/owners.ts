@@ -1,4 +1,5 @@
 import type { TendConfig } from './config.ts';
+import { planOf } from './plan.ts';
 import { fnv1a } from './hash.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { OwnerRepo } from './ports.ts';
@@ -102,5 +103,6 @@ export async function csmBook(deps: Pick<OwnerDeps, 'owners' | 'csms'>, csmId: s
   const csm = deps.csms.find((c) => c.id === csmId);
   if (!csm) throw new NotFoundError(`CSM "${csmId}" is not in tend.config.ts csms`);
   const { accounts, cursor } = await deps.owners.book(csm.id, page);
-  return { csm: { id: csm.id, name: csm.name }, accounts, ...(cursor ? { cursor } : {}) };
+  // `plan` is Starter, Pro or Enterprise wherever Tend lists accounts, as on their cards (plan.ts).
+  return { csm: { id: csm.id, name: csm.name }, accounts: accounts.map((a) => ({ ...a, plan: planOf(a) })), ...(cursor ? { cursor } : {}) };
 }

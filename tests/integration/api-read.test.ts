@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tendOpenApiDocument } from '../../functions/api/openapi.ts';
-import { ROUTES, routeParts, type RouteSpec } from '../../functions/api/routes.ts';
+import { ROUTES, routeParts, routesServedBy, type RouteSpec } from '../../functions/api/routes.ts';
+import { queryParameterNames } from '../../functions/api/query-check.ts';
 import { config } from '../../functions/shared/config.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -41,17 +42,33 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('filters by tier, segment and stage, and names a bad filter', async () => {
-    const enterprise = await rt.request('GET', '/v1/accounts?tier=Enterprise&limit=200');
+  it('filters by plan, segment, stage and band, and names a bad filter', async () => {
+    const enterprise = await rt.request('GET', '/v1/accounts?plan=Enterprise&limit=200');
     expect(enterprise.body?.accounts).toHaveLength(10);
     expect(enterprise.body?.cursor).toBeNull();
     const medium = await rt.request('GET', '/v1/accounts?segment=medium-touch&limit=200');
-    expect(medium.body?.accounts.every((a: { tier: string; segment: string }) => a.tier === 'Pro' && a.segment === 'medium-touch')).toBe(true);
+    expect(medium.body?.accounts.every((a: { plan: string; segment: string }) => a.plan === 'Pro' && a.segment === 'medium-touch')).toBe(true);
     expect((await rt.request('GET', '/v1/accounts?stage=Onboarding&limit=200')).body?.accounts.length).toBeGreaterThanOrEqual(30);
     expect((await rt.request('GET', '/v1/accounts?flag=champion-left')).body?.accounts).toEqual([]);
-    const bad = await rt.request('GET', '/v1/accounts?tier=Gold');
+    const bad = await rt.request('GET', '/v1/accounts?plan=Gold');
     expect(bad.status).toBe(400);
-    expect(bad.body?.message).toContain('tier:');
+    expect(bad.body?.message).toContain('plan:');
+    // The issue's request: `tier` is not a filter (plan and band are), and the 400 says where each went.
+    const renamed = await rt.request('GET', '/v1/accounts?tier=red');
+    expect(renamed.status).toBe(400);
+    expect(renamed.body?.details).toEqual([{ field: 'tier', message: expect.stringMatching(/`plan`.*`band`/) }]);
+    const urgent = await rt.request('GET', '/v1/accounts?priority=urgent');
+    expect([urgent.status, urgent.body?.message]).toEqual([
+      400,
+      expect.stringMatching(/^priority: unknown query parameter; this route takes plan, segment, stage, band, flag, limit, cursor$/),
+    ]);
+    const unscored = await rt.request('GET', '/v1/accounts?band=unscored&limit=200');
+    const all = await rt.request('GET', '/v1/accounts?limit=200');
+    const bands = ['green', 'yellow', 'red', 'unscored'];
+    const counts = await Promise.all(bands.map(async (b) => (await rt.request('GET', `/v1/accounts?band=${b}&limit=200`)).body?.accounts.length as number));
+    // Every account is in exactly one band, as its card says.
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(all.body?.accounts.length);
+    expect(unscored.body?.accounts.every((a: { healthScore: { band: string | null } }) => a.healthScore.band === null)).toBe(true);
     expect((await rt.request('GET', '/v1/accounts?cursor=bm9wZQ')).status).toBe(400);
   });
 
@@ -61,7 +78,7 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
     expect(card.status).toBe(200);
     expect(card.body).toMatchObject({
       customer: { id: 'list-00', name: 'list-00 Inc' },
-      tier: 'Enterprise',
+      plan: 'Enterprise',
       stage: 'Onboarding',
       priority: expect.stringMatching(/^(low|medium|high|urgent)$/),
     });
@@ -72,9 +89,23 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
       .trim()
       .split('\n')
       .map((l) => l.split(':')[0]);
-    expect(lines).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
-    expect((await rt.request('GET', '/v1/accounts/list-00/card?format=text')).body?.text).toContain('TIER: Enterprise');
+    expect(lines).toEqual(['CUSTOMER', 'PLAN', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
+    expect((await rt.request('GET', '/v1/accounts/list-00/card?format=text')).body?.text).toContain('PLAN: Enterprise');
     expect((await rt.request('GET', '/v1/accounts/nobody/card')).status).toBe(404);
+  });
+
+  // Every route the API function serves, present and future: an unknown query parameter is a 400 naming it, before the route runs.
+  it.each(routesServedBy('api').map((r) => [r.key, r] as const))('%s answers an unknown query parameter with a 400 naming it', async (_, r) => {
+    const path = r.path.replace(/\{(\w+)\}/g, 'list-00');
+    const res = await rt.request(r.method, `${path}?not-a-filter=1&colour=blue`, r.method === 'POST' ? {} : undefined);
+    expect(res.status).toBe(400);
+    expect(res.body?.details).toEqual([
+      { field: 'not-a-filter', message: expect.stringContaining('unknown query parameter') },
+      { field: 'colour', message: expect.stringContaining('unknown query parameter') },
+    ]);
+    // The message says which parameters the route does take.
+    const names = queryParameterNames(r.spec.query);
+    expect(res.body?.message).toContain(names.length ? `this route takes ${names.join(', ')}` : 'takes no query parameters');
   });
 
   it('publishes an OpenAPI 3.1 document listing exactly the routes of the route list, with their auth and errors', async () => {

@@ -7,7 +7,7 @@ const account = (id: string, over: Partial<Account> = {}): Account =>
   ({ id, name: `${id} Inc`, segment: 'tech-touch', status: 'active', primaryContact: { email: `cs@${id}.example` }, ...over }) as Account;
 
 /** A catalog of `shards` shards (an account's shard: its index modulo), scores by id, no runs. */
-function fakeDeps(accounts: Account[], scores: Record<string, { score: number; tier: string; flags?: Record<string, unknown> }>, shards: number) {
+function fakeDeps(accounts: Account[], scores: Record<string, { score: number; band: string; flags?: Record<string, unknown> }>, shards: number) {
   const sorted = [...accounts].sort((a, b) => a.id.localeCompare(b.id));
   const shardOf = (a: Account) => accounts.indexOf(a) % shards;
   const reads = { pages: 0, cards: 0, facts: 0 };
@@ -65,16 +65,16 @@ describe('account list view', () => {
       account('c', { arr: 300, renewalDate: '2026-04-01' }),
       account('none', { name: 'zzz' }),
     ];
-    const { deps } = fakeDeps(accounts, { a: { score: 10, tier: 'red' }, b: { score: 90, tier: 'green' }, c: { score: 50, tier: 'yellow' } }, 3);
+    const { deps } = fakeDeps(accounts, { a: { score: 10, band: 'red' }, b: { score: 90, band: 'green' }, c: { score: 50, band: 'yellow' } }, 3);
     const { accounts: out } = await sortedAccountList(deps, { sort, limit: 10 }, context, 3);
     expect(out.map((x) => x.customer.id)).toEqual(ids);
   });
 
-  it('filters on health and flags from the score facts; builds cards for the page only', async () => {
+  it('filters on the health band and flags from the score facts; builds cards for the page only', async () => {
     const accounts = Array.from({ length: 30 }, (_, i) => account(`a${String(i).padStart(2, '0')}`, { arr: i * 10 }));
-    const scores = Object.fromEntries(accounts.map((a, i) => [a.id, { score: i, tier: i % 2 ? 'red' : 'green', flags: i % 3 ? {} : { 'no-login-7d': {} } }]));
+    const scores = Object.fromEntries(accounts.map((a, i) => [a.id, { score: i, band: i % 2 ? 'red' : 'green', flags: i % 3 ? {} : { 'no-login-7d': {} } }]));
     const { deps, reads } = fakeDeps(accounts, scores, 4);
-    const red = await sortedAccountList(deps, { sort: '-arr', health: 'red', limit: 5 }, context, 4);
+    const red = await sortedAccountList(deps, { sort: '-arr', band: 'red', limit: 5 }, context, 4);
     expect(red.accounts.map((a) => a.customer.id)).toEqual(['a29', 'a27', 'a25', 'a23', 'a21']);
     expect(reads.cards).toBe(5);
     const flagged = await sortedAccountList(deps, { sort: 'arr', flag: 'no-login-7d', limit: 100 }, context, 4);

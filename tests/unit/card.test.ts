@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountCard, cardText, cardTier, nextAction, priorityOf } from '../../functions/core/card.ts';
+import { accountCard, cardText, nextAction, priorityOf } from '../../functions/core/card.ts';
+import { planOf } from '../../functions/core/plan.ts';
 import type { Account, CsmTask, RunRecord, StoredScore } from '../../functions/core/types.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
@@ -36,12 +37,12 @@ const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
 });
 
 describe('the account card', () => {
-  it('takes the tier from the plan name, else the ARR segment', () => {
-    expect(cardTier({ plan: 'Enterprise annual', segment: 'tech-touch' })).toBe('Enterprise');
-    expect(cardTier({ plan: 'Pro', segment: 'tech-touch' })).toBe('Pro');
-    expect(cardTier({ plan: 'Free trial', segment: 'high-touch' })).toBe('Starter');
-    expect(cardTier({ segment: 'medium-touch' })).toBe('Pro');
-    expect(cardTier({ plan: 'Custom', segment: 'high-touch' })).toBe('Enterprise');
+  it('takes the plan from the plan name, else the ARR segment', () => {
+    expect(planOf({ plan: 'Enterprise annual', segment: 'tech-touch' })).toBe('Enterprise');
+    expect(planOf({ plan: 'Pro', segment: 'tech-touch' })).toBe('Pro');
+    expect(planOf({ plan: 'Free trial', segment: 'high-touch' })).toBe('Starter');
+    expect(planOf({ segment: 'medium-touch' })).toBe('Pro');
+    expect(planOf({ plan: 'Custom', segment: 'high-touch' })).toBe('Enterprise');
   });
 
   it('names the soonest next step of the live plays', () => {
@@ -84,8 +85,20 @@ describe('the account card', () => {
         .trim()
         .split('\n')
         .map((l) => l.split(':')[0]),
-    ).toEqual(['CUSTOMER', 'TIER', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
+    ).toEqual(['CUSTOMER', 'PLAN', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
     expect(text).toContain('HEALTH_SCORE: not scored yet');
+  });
+
+  // One meaning per word (docs/api.md "Names"): plan is Starter/Pro/Enterprise, tier the model's level, band green/yellow/red.
+  it.each([
+    ['a model whose levels are the bands', { score: 62, tier: 'yellow', band: 'yellow' as const }, 'HEALTH_SCORE: 62 (yellow)'],
+    ['a model with its own level names', { score: 55, tier: 'at risk', band: 'yellow' as const }, 'HEALTH_SCORE: 55 (at risk, yellow)'],
+  ])('shows the health of %s with its level and band, and the plan as PLAN', (_, s, line) => {
+    const card = accountCard({ account: account({ plan: 'Pro annual' }), score: score(s), runs: [], now, thresholds, onboardingPlay: 'onboarding' });
+    expect(card).toMatchObject({ plan: 'Pro', healthScore: { score: s.score, tier: s.tier, band: s.band } });
+    expect(card).not.toHaveProperty('tier');
+    expect(cardText(card)).toContain(line);
+    expect(cardText(card)).toContain('PLAN: Pro');
   });
 });
 

@@ -1,12 +1,11 @@
 /**
  * The Accounts page's view (kept in the URL) and how GET /v1/accounts names it. The app says `band`
- * for health and `plan` for Starter/Pro/Enterprise; this is the one place that maps them to the API's names.
+ * for health and `plan` for Starter/Pro/Enterprise, as the API does (API_NAME would map a difference).
  */
 export const ACCOUNT_VIEW_KEYS = ['band', 'segment', 'plan', 'owner', 'stage', 'flag', 'q', 'sort', 'cursor'] as const;
 export type AccountView = Partial<Record<(typeof ACCOUNT_VIEW_KEYS)[number], string>>;
 
-// Until the API's filters take these names (issue 15, `names`): GET /v1/accounts says `health` and `tier`.
-const API_NAME: Record<string, string> = { band: 'health', plan: 'tier' };
+const API_NAME: Record<string, string> = {};
 
 export function viewOf(params: URLSearchParams): AccountView {
   const view: AccountView = {};

@@ -1,3 +1,4 @@
+import { planOf } from '../plan.ts';
 import type { Account } from '../types.ts';
 import type { Contribution, Counters, MetricSources } from './contribution.ts';
 import type { Band } from './health.ts';
@@ -8,7 +9,8 @@ export function portfolioAccountOf(account: Account & { owner?: string }, band: 
   return {
     accountId: account.id,
     segment: account.segment,
-    ...(account.plan !== undefined ? { plan: account.plan } : {}),
+    // The plan as cards and the account list show it (Starter, Pro or Enterprise), not the name sent.
+    plan: planOf(account),
     ...(account.owner ? { owner: account.owner } : {}),
     status: account.status,
     // Trials pay nothing (docs/metrics.md).

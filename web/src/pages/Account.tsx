@@ -28,6 +28,7 @@ interface AccountAnswer {
   health: {
     score: number;
     tier: string;
+    band?: string | null;
     trend: { change7d: number | null; change30d: number | null; fallingFast: boolean };
     components: { id: string; label: string; weight: number; score: number | null; coverage: number }[];
     driversDown: string[];
@@ -73,7 +74,7 @@ export default function Account() {
             <div className="kpi">
               <div className="label">Health</div>
               <div className="value" data-testid="account-score">
-                {v.health ? v.health.score : '—'} <BandBadge band={v.health?.tier ?? 'unscored'} />
+                {v.health ? v.health.score : '—'} <BandBadge band={v.health?.band ?? 'unscored'} />
               </div>
             </div>
             <div className="kpi">

@@ -9,9 +9,8 @@ import type { Csm } from '../types.ts';
 
 export interface AccountRow {
   customer: { id: string; name: string };
-  tier: string;
-  plan?: string;
-  healthScore: { score: number | null; tier: string | null };
+  plan: string;
+  healthScore: { score: number | null; tier: string | null; band: string | null };
   stage: string;
   priority: string;
   nextAction?: string;
@@ -36,12 +35,12 @@ const columns = helper.columns([
     header: 'Health',
     cell: (c) => (
       <>
-        <BandBadge band={c.row.original.healthScore.tier} /> {c.getValue() ?? ''}
+        <BandBadge band={c.row.original.healthScore.band} /> {c.getValue() ?? ''}
       </>
     ),
   }),
   helper.accessor((r) => r.arr, { id: 'arr', header: 'ARR', cell: (c) => fmtMoney(c.getValue()) }),
-  helper.accessor((r) => r.plan ?? r.tier, { id: 'plan', header: 'Plan' }),
+  helper.accessor('plan', { header: 'Plan' }),
   helper.accessor('segment', { header: 'Segment' }),
   helper.accessor((r) => r.owner ?? '', { id: 'owner', header: 'Owner' }),
   helper.accessor('stage', { header: 'Stage' }),
@@ -68,10 +67,10 @@ function csvOf(rows: AccountRow[]): string {
     [
       r.customer.id,
       r.customer.name,
-      r.healthScore.tier,
+      r.healthScore.band,
       r.healthScore.score,
       r.arr,
-      r.plan ?? r.tier,
+      r.plan,
       r.segment,
       r.owner,
       r.stage,
