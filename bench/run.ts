@@ -10,6 +10,7 @@
  * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
  * 9. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
+ * 10. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -28,6 +29,7 @@ import { ownersCostBench } from './owners-cost.ts';
 import { timelineBench } from './timeline.ts';
 import { metricsBench } from './metrics.ts';
 import { webBundleBench } from './web-bundle.ts';
+import { webOverviewBench } from './web-overview.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -114,5 +116,6 @@ const sections: [string, () => unknown][] = [
   ['timeline', timelineBench],
   ['metrics', metricsBench],
   ['web-bundle', webBundleBench],
+  ['web-overview', webOverviewBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();
