@@ -100,6 +100,18 @@ describe('web app in a browser', () => {
     expect(await renewals.page.getByTestId('renewals-total').textContent()).toContain(`${due.total.accounts} accounts, ${money.format(due.total.arr)}`);
   });
 
+  it('Plays shows the API figures at each step, and drills down to the accounts waiting at one', async () => {
+    const { page } = await open('/plays/onboarding');
+    await page.getByTestId('play-runs').waitFor();
+    const { body } = await api('/v1/plays/onboarding/steps');
+    for (const s of body.steps as { step: string; waiting: number }[]) expect(await page.getByTestId(`waiting-${s.step}`).textContent()).toBe(String(s.waiting));
+    const busiest = (body.steps as { step: string; waiting: number; accounts: string[] }[]).sort((a, b) => b.waiting - a.waiting)[0]!;
+    expect(busiest.waiting).toBeGreaterThan(0);
+    await page.locator(`[data-step="${busiest.step}"] button`).click();
+    const listed = await page.locator('[data-testid=step-accounts] a').allTextContents();
+    expect(listed).toEqual(busiest.accounts);
+  });
+
   it('a drill-down from the renewals chart reaches an account', async () => {
     const { page } = await open('/renewals');
     await page.locator('[data-testid=renewals-list]').waitFor();

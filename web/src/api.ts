@@ -29,10 +29,21 @@ export function createApi(getToken: TokenGetter, base = '') {
     if (!res.ok) throw new ApiError(res.status, parsed as ApiError['body']);
     return parsed as T;
   }
+  // Reads started before the page asks for them (the first page's figures, while sign-in finishes): each is used once.
+  const early = new Map<string, Promise<unknown>>();
+  const keyOf = (path: string, query?: Query) => `${path}?${JSON.stringify(query ?? {})}`;
   return {
-    get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+    get: <T>(path: string, query?: Query): Promise<T> => {
+      const started = early.get(keyOf(path, query));
+      early.delete(keyOf(path, query));
+      return (started as Promise<T> | undefined) ?? request<T>('GET', path, undefined, query);
+    },
+    prefetch: (path: string, query?: Query) => {
+      const p = request('GET', path, undefined, query);
+      p.catch(() => {});
+      early.set(keyOf(path, query), p);
+    },
     post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
-    /** A text answer (CSV export builds on JSON pages; this is for `Accept: text/plain` routes). */
     base,
   };
 }

@@ -43,6 +43,11 @@ function meOfKeyScopes(scopes: string[]): Me {
   return { subject: 'api-key', roles, scopes };
 }
 
+/** The Overview's first read starts with the sign-in's own (`/v1/me`), not after it: the figures show a round trip sooner. */
+function prefetchFirstPage(api: Api) {
+  if (window.location.pathname === '/') api.prefetch('/v1/metrics', {});
+}
+
 async function whoAmI(api: Api): Promise<Me> {
   try {
     return await api.get<Me>('/v1/me');
@@ -83,12 +88,14 @@ export async function startSession(): Promise<{ session: Session } | { needsKey:
       return null;
     }
     const api = createApi(async () => (await users.getUser())?.access_token ?? null, config.apiBase);
+    prefetchFirstPage(api);
     const me = await whoAmI(api);
     return { session: { api, me, signOut: () => users.signoutRedirect() } };
   }
   const key = window.sessionStorage.getItem(KEY_STORAGE);
   if (!key) return { needsKey: (k) => (window.sessionStorage.setItem(KEY_STORAGE, k), window.location.reload()) };
   const api = createApi(async () => key, config.apiBase);
+  prefetchFirstPage(api);
   const me = await whoAmI(api);
   return {
     session: {

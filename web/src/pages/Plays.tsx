@@ -1,39 +1,12 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useApi, useGet } from '../api.ts';
+import { useGet } from '../api.ts';
 import { AccountLink, Async } from '../components/bits.tsx';
-import { PlayDiagram, type StepFigures } from '../components/PlayDiagram.tsx';
+import { PlayDiagram } from '../components/PlayDiagram.tsx';
 import { fmtInt, fmtPct } from '../format.ts';
 import { useToday } from '../hooks/renewal-months.ts';
 import { quarterOf } from '../dates.ts';
-import type { Outcomes, PlayDef, Run } from '../types.ts';
-
-/** How many runs the page reads to count steps (newest first); the figures say when there were more. */
-const MAX_RUNS = 1000;
-
-function useRuns(play: string | undefined) {
-  const api = useApi();
-  const [state, setState] = useState<{ runs: Run[]; more: boolean } | undefined>();
-  useEffect(() => {
-    if (!play) return;
-    let live = true;
-    setState(undefined);
-    (async () => {
-      const runs: Run[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.get<{ runs: Run[]; cursor: string | null }>(`/v1/plays/${encodeURIComponent(play)}/runs`, { limit: 100, cursor });
-        runs.push(...page.runs);
-        cursor = page.cursor ?? undefined;
-      } while (cursor && runs.length < MAX_RUNS && live);
-      if (live) setState({ runs, more: !!cursor });
-    })().catch(() => live && setState({ runs: [], more: false }));
-    return () => {
-      live = false;
-    };
-  }, [api, play]);
-  return state;
-}
+import type { Outcomes, PlayDef } from '../types.ts';
 
 export default function Plays() {
   const { play } = useParams();
@@ -115,40 +88,52 @@ function PlayList({ defs, outcomes, period }: { defs: PlayDef[]; outcomes: Outco
   );
 }
 
+interface StepFigures {
+  play: string;
+  runs: number;
+  live: number;
+  steps: {
+    step: string;
+    day: number;
+    waiting: number;
+    done: number;
+    skipped: number;
+    reasons: { reason: string; outcome: string; count: number }[];
+    accounts: string[];
+  }[];
+  ended: { completed: number; cancelled: number; failed: number; exited: Record<string, number> };
+}
+
 function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcomes | undefined; period: string | undefined }) {
-  const runs = useRuns(def.id);
+  const figures = useGet<StepFigures>(`/v1/plays/${encodeURIComponent(def.id)}/steps`);
   const [params, setParams] = useSearchParams();
   const picked = params.get('step') ?? undefined;
   const onPick = useCallback((step: string) => setParams({ step }), [setParams]);
   const o = outcomes?.plays.find((x) => x.play === def.id);
-  const { figures, reasons } = useMemo(() => {
-    const figures: Record<string, StepFigures> = {};
-    const reasons: Record<string, Map<string, number>> = {};
-    for (const s of def.steps) {
-      figures[s.id] = { at: 0, done: 0, skipped: 0 };
-      reasons[s.id] = new Map();
-    }
-    for (const r of runs?.runs ?? []) {
-      if ((r.status === 'running' || r.status === 'paused') && r.next && figures[r.next.step]) figures[r.next.step]!.at++;
-      for (const [step, rec] of Object.entries(r.steps)) {
-        const f = figures[step];
-        if (!f) continue;
-        if (rec.outcome === 'skipped') f.skipped++;
-        else f.done++;
-        // Reasons differ by their figures ("reached 222 hours after it was due"): counted by their words.
-        const why = (rec.detail ?? rec.outcome).replace(/\d+/g, 'N');
-        reasons[step]!.set(why, (reasons[step]!.get(why) ?? 0) + 1);
-      }
-    }
-    return { figures, reasons };
-  }, [def, runs]);
-  const ends = useMemo(() => ({ completed: o?.completed ?? 0, ...(o?.exits ?? {}), ...(o?.cancelled ? { cancelled: o.cancelled } : {}) }), [o]);
-  const atStep = (runs?.runs ?? []).filter((r) => picked && (r.steps[picked] || r.next?.step === picked));
+  const f = figures.data;
+  const byStep = useMemo(() => Object.fromEntries((f?.steps ?? []).map((s) => [s.step, { at: s.waiting, done: s.done, skipped: s.skipped }])), [f]);
+  const ends = useMemo(
+    () =>
+      f
+        ? {
+            completed: f.ended.completed,
+            ...f.ended.exited,
+            ...(f.ended.cancelled ? { cancelled: f.ended.cancelled } : {}),
+            ...(f.ended.failed ? { failed: f.ended.failed } : {}),
+          }
+        : {},
+    [f],
+  );
+  const pickedStep = f?.steps.find((s) => s.step === picked);
   return (
     <>
       <p>{def.description}</p>
-      {runs ? <PlayDiagram play={def} figures={figures} ends={ends} picked={picked} onPick={onPick} /> : <p className="muted">Counting runs…</p>}
-      {runs?.more && <p className="muted">Counted the newest {fmtInt(runs.runs.length)} runs.</p>}
+      {f ? <PlayDiagram play={def} figures={byStep} ends={ends} picked={picked} onPick={onPick} /> : <p className="muted">Counting runs…</p>}
+      {f && (
+        <p className="muted" data-testid="play-runs">
+          {fmtInt(f.runs)} runs, {fmtInt(f.live)} live
+        </p>
+      )}
       <div className="grid" style={{ marginTop: 16 }}>
         <section className="panel" aria-labelledby="h-steps" style={{ gridColumn: '1 / -1' }}>
           <h2 id="h-steps">Steps</h2>
@@ -169,20 +154,22 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
               </tr>
             </thead>
             <tbody>
-              {def.steps.map((s) => (
-                <tr key={s.id} data-step={s.id}>
+              {(f?.steps ?? []).map((s) => (
+                <tr key={s.step} data-step={s.step}>
                   <td>
-                    <button type="button" className="secondary" onClick={() => onPick(s.id)}>
-                      {s.id}
+                    <button type="button" className="secondary" onClick={() => onPick(s.step)}>
+                      {s.step}
                     </button>
                   </td>
-                  <td className="num">{figures[s.id]!.at}</td>
-                  <td className="num">{figures[s.id]!.done}</td>
-                  <td className="num">{figures[s.id]!.skipped}</td>
+                  <td className="num" data-testid={`waiting-${s.step}`}>
+                    {s.waiting}
+                  </td>
+                  <td className="num">{s.done}</td>
+                  <td className="num">{s.skipped}</td>
                   <td>
-                    {[...reasons[s.id]!].map(([why, n]) => (
-                      <div key={why}>
-                        {n} × {why}
+                    {s.reasons.map((r) => (
+                      <div key={`${r.outcome}-${r.reason}`}>
+                        {r.count} × {r.outcome}: {r.reason}
                       </div>
                     ))}
                   </td>
@@ -220,17 +207,20 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
             <p className="muted">No run in this period.</p>
           )}
         </section>
-        {picked && (
+        {pickedStep && (
           <section className="panel" aria-labelledby="h-at-step">
-            <h2 id="h-at-step">Accounts at or through {picked}</h2>
-            <ul className="plain" data-testid="step-accounts">
-              {atStep.map((r) => (
-                <li key={`${r.accountId}-${r.cycle}`}>
-                  <AccountLink id={r.accountId} /> · {r.status} · {r.steps[picked]?.outcome ?? 'waiting'}
-                  {r.steps[picked]?.detail ? ` (${r.steps[picked]!.detail})` : ''}
-                </li>
-              ))}
-            </ul>
+            <h2 id="h-at-step">Accounts waiting at {pickedStep.step}</h2>
+            {pickedStep.accounts.length === 0 ? (
+              <p className="muted">None now.</p>
+            ) : (
+              <ul className="plain" data-testid="step-accounts">
+                {pickedStep.accounts.map((id) => (
+                  <li key={id}>
+                    <AccountLink id={id} />
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         )}
         <section className="panel" aria-labelledby="h-email" style={{ gridColumn: '1 / -1' }}>
