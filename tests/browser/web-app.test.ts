@@ -104,7 +104,8 @@ describe('web app in a browser', () => {
     const { page } = await open('/plays/onboarding');
     await page.getByTestId('play-runs').waitFor();
     const { body } = await api('/v1/plays/onboarding/steps');
-    for (const s of body.steps as { step: string; waiting: number }[]) expect(await page.getByTestId(`waiting-${s.step}`).textContent()).toBe(String(s.waiting));
+    for (const s of body.steps as { step: string; waiting: number }[])
+      expect(await page.getByTestId(`waiting-${s.step}`).textContent()).toBe(String(s.waiting));
     const busiest = (body.steps as { step: string; waiting: number; accounts: string[] }[]).sort((a, b) => b.waiting - a.waiting)[0]!;
     expect(busiest.waiting).toBeGreaterThan(0);
     await page.locator(`[data-step="${busiest.step}"] button`).click();
