@@ -334,6 +334,14 @@ export const ROUTES = {
     ok: { 200: '{ play, runs, live, steps: [{ step, day, waiting, done, skipped, reasons, accounts }], ended }' },
     errors: { 404: 'no such play' },
   },
+  // The web app's Account page (issue 16): the account's people.
+  'GET /v1/accounts/{id}/contacts': {
+    auth: 'read',
+    serve: 'api',
+    summary: "The account's contacts (POST /v1/contacts, Segment identify calls): email, name, role, timezone, and when one left",
+    ok: { 200: '{ contacts: [{ accountId, email, name?, role?, timezone?, leftAt?, updatedAt }] }' },
+    errors: { 404: 'no such account' },
+  },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',
     serve: 'unsubscribe',

@@ -76,6 +76,23 @@ describe('accounts and renewals as the web app reads them', () => {
     expect(rows.every((r) => r.openPlays.includes('onboarding'))).toBe(true);
   });
 
+  it("lists an account's contacts; 404 for an account that does not exist", async () => {
+    const posted = await rt.request('POST', '/v1/contacts', {
+      contacts: [
+        { accountId: 'view-01', email: 'pat@view-01.example', name: 'Pat Lee', role: 'champion' },
+        { accountId: 'view-01', email: 'sam@view-01.example', left: true },
+      ],
+    });
+    expect(posted.status).toBe(202);
+    const res = await rt.request('GET', '/v1/accounts/view-01/contacts');
+    expect(res.status).toBe(200);
+    const contacts = res.body!.contacts as { email: string; role?: string; leftAt?: string }[];
+    expect(contacts.map((c) => c.email).sort()).toEqual(['pat@view-01.example', 'sam@view-01.example']);
+    expect(contacts.find((c) => c.email === 'pat@view-01.example')?.role).toBe('champion');
+    expect(contacts.find((c) => c.email === 'sam@view-01.example')?.leftAt).toBeDefined();
+    expect((await rt.request('GET', '/v1/accounts/nobody/contacts')).status).toBe(404);
+  });
+
   it('gives the window by month, each cut to it, adding up to the totals', async () => {
     const { body } = await rt.request('GET', '/v1/renewals?from=2026-03-20&to=2026-05-15&limit=1');
     const months = body!.byMonth as { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<string, { accounts: number }> }[];

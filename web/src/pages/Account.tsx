@@ -63,6 +63,7 @@ export default function Account() {
   const timeline = useGet<{ items: TimelineItem[] }>(`${path}/timeline`, { limit: 100 });
   const notes = useGet<{ notes: Note[] }>(`${path}/notes`, { limit: 20 });
   const plays = useGet<{ plays: PlayDef[] }>('/v1/plays');
+  const contacts = useGet<{ contacts: { email: string; name?: string; role?: string; leftAt?: string }[] }>(`${path}/contacts`);
   return (
     <Async loaded={view} what="the account">
       {(v) => (
@@ -104,11 +105,20 @@ export default function Account() {
             <PlaysPanel accountId={v.account.id} runs={v.plays} defs={plays.data?.plays ?? []} onChange={view.reload} />
             <section className="panel" aria-labelledby="h-contacts">
               <h2 id="h-contacts">Contacts</h2>
-              <ul className="plain">
+              <ul className="plain" data-testid="contacts">
                 <li>
                   {v.account.primaryContact.name ?? v.account.primaryContact.email} &lt;{v.account.primaryContact.email}&gt; · primary
                   {v.account.primaryContact.role ? ` · ${v.account.primaryContact.role}` : ''}
                 </li>
+                {(contacts.data?.contacts ?? [])
+                  .filter((c) => c.email.toLowerCase() !== v.account.primaryContact.email.toLowerCase())
+                  .map((c) => (
+                    <li key={c.email}>
+                      {c.name ?? c.email} &lt;{c.email}&gt;
+                      {c.role ? ` · ${c.role}` : ''}
+                      {c.leftAt ? ` · left ${fmtDay(c.leftAt)}` : ''}
+                    </li>
+                  ))}
                 {v.account.csm && (
                   <li>
                     CSM: {v.account.csm.name}

@@ -115,6 +115,7 @@ export default function Overview() {
                       labels={w.healthOverTime.map((d) => d.day)}
                       datasets={BANDS.map((b) => ({ label: b, data: w.healthOverTime!.map((d) => d.bands[b].arr), color: BAND_COLOURS[b], fill: true }))}
                       yFormat={(n) => fmtMoney(n)}
+                      onPick={(_i, d) => navigate(`/accounts?band=${BANDS[d]}`)}
                     />
                   ) : (
                     <p className="muted">No daily scoring runs counted in this period yet.</p>
@@ -381,9 +382,15 @@ function SentimentPanel({ monthly }: { monthly: Metrics[] | undefined }) {
               {monthly.map((m) => (
                 <tr key={m.period}>
                   <td>{m.period}</td>
-                  <td className="num">{fmtNum(m.whole.nps.nps, 0)}</td>
-                  <td className="num">{fmtInt(m.whole.nps.responses)}</td>
-                  <td className="num">{fmtNum(m.whole.csat.average, 2)}</td>
+                  <td className="num">
+                    <Link to={figureLink(m.whole.accountsQuery.detractors ?? '')}>{fmtNum(m.whole.nps.nps, 0)}</Link>
+                  </td>
+                  <td className="num">
+                    <Link to={figureLink(m.whole.accountsQuery.promoters ?? '')}>{fmtInt(m.whole.nps.responses)}</Link>
+                  </td>
+                  <td className="num">
+                    <Link to={figureLink(m.whole.accountsQuery.dissatisfied ?? '')}>{fmtNum(m.whole.csat.average, 2)}</Link>
+                  </td>
                   <td className="num">{fmtInt(m.whole.csat.responses)}</td>
                 </tr>
               ))}
