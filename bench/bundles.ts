@@ -93,7 +93,8 @@ async function analyse(entry: string, outdir: string): Promise<{ packages: strin
     from.forEach(visit);
     return seen;
   };
-  const loaded = closure([Object.keys(outputs).find((o) => outputs[o]!.entryPoint)!]);
+  // The entry is index.mjs: a lazily imported module's chunk is an entry point to esbuild too.
+  const loaded = closure([Object.keys(outputs).find((o) => outputs[o]!.entryPoint && /(^|\/)index\.mjs$/.test(o))!]);
   const packages = new Set<string>();
   for (const o of loaded)
     for (const input of Object.keys(outputs[o]!.inputs)) {

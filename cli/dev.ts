@@ -14,11 +14,14 @@ export async function dev(options: { port: number; speed: number; data: string }
   const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), port: options.port, speed: options.speed, log, webDir: WEB_DIST });
   const key = await devKey(rt, dataDir);
   writeDevSession(dataDir, { url: rt.url, key, dynamoEndpoint: rt.dynamo.endpoint, tableName: rt.tableName, pid: process.pid });
+  // Sign-in (docs/auth.md): the people made at this start, with their passwords (shown only now).
+  const people = rt.oidc.newUsers.map((u) => `\n             ${u.email} (${u.role})  password ${u.password}`).join('');
   console.log(`Tend is running locally.
   Web app    ${rt.url}/
   API        ${rt.url}   (GET /health, POST /v1/accounts, POST /v1/events, GET /v1/accounts/{id}; GET /v1/openapi.json lists all)
   API key    ${key}   (admin; kept in ${join(dataDir, 'dev-key.json')})
              curl -H "Authorization: Bearer ${key}" ${rt.url}/v1/accounts
+  Sign-in    ${rt.oidc.issuer.issuer}   (tend users list | add | set-password)${people}
   Outbox     ${rt.url}/local/outbox   (viewer: ${rt.sesUrl})
   Slack      ${rt.url}/local/slack   (the alerts a Slack stand-in received; tend slack)
   Plays      ${rt.url}/v1/plays   (runs waiting on the clock resume after a restart; tend plays list)

@@ -77,8 +77,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 tableOptions(
   keys
     .command('create')
-    .description('create a key with scopes (ingest, read, admin); the key is printed once and stored hashed')
-    .option('--scope <scope>', 'ingest, read or admin; repeat or comma-separate for several', collect)
+    .description('create a key with scopes (ingest, read, work, admin); the key is printed once and stored hashed')
+    .option('--scope <scope>', 'ingest, read, work (tasks, notes, plays) or admin; repeat or comma-separate for several', collect)
     .option('--name <name>', 'a label to recognise the key by')
     .option('--rate <n>', 'requests a minute for this key (default: api.rateLimitPerMinute of tend.config.ts)', int('--rate', 1, 1_000_000)),
 ).action(async (options) => (await import('./keys/command.ts')).createKeyCommand({ ...options, scope: options.scope ?? ['ingest'] }));
@@ -94,6 +94,31 @@ tableOptions(
     .description("print (or create) the shared secret of a Segment webhook destination; Tend checks each delivery's X-Signature with it")
     .option('--rotate', 'replace it with a new one'),
 ).action(async (options) => (await import('./keys/command.ts')).segmentSecretCommand(options));
+
+// Sign-in of tend dev (issue 16, docs/auth.md): the local issuer's people.
+const users = program.command('users').description("the people who sign in to tend dev's web app (on AWS: the Cognito user pool, docs/auth.md)");
+users
+  .command('list')
+  .description('list the local users: email, role, name')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .option('--json', 'print them as JSON')
+  .action(async (options) => (await import('./users.ts')).listUsersCommand(options));
+users
+  .command('add')
+  .description('let someone sign in to tend dev; prints their password once (stored hashed)')
+  .argument('<email>', 'their email, the sign-in name')
+  .requiredOption('--role <role>', 'viewer, csm or admin')
+  .option('--name <name>', 'their name')
+  .option('--password <password>', 'their password (default: a new random one)')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .action(async (email: string, options) => (await import('./users.ts')).addUserCommand(email, options));
+users
+  .command('set-password')
+  .description("set (or generate) a local user's password and print it")
+  .argument('<email>', 'the user')
+  .option('--password <password>', 'the new password (default: a new random one)')
+  .option('--data <dir>', 'local data folder (tend dev)', '.tend')
+  .action(async (email: string, options) => (await import('./users.ts')).setPasswordCommand(email, options));
 
 const email = program.command('email').description('tech-touch email: the sending reputation and its automatic pause (docs/email.md)');
 tableOptions(email.command('status').description('bounce and complaint rates over the window, and whether sending is paused and why')).action(async (options) =>

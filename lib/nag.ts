@@ -54,6 +54,69 @@ export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): v
     ],
     true,
   );
+  // The web app and sign-in (lib/constructs/web-hosting.ts, lib/constructs/sign-in.ts; docs/auth.md).
+  NagSuppressions.addResourceSuppressionsByPath(stacks.app, `/${stacks.app.node.id}/Web/Files/Resource`, [
+    {
+      id: 'AwsSolutions-S1',
+      reason:
+        'The bucket holds only the built web app, written by the deployment; CloudFront is its one reader, so S3 access logs would record nothing but CloudFront.',
+    },
+  ]);
+  NagSuppressions.addResourceSuppressionsByPath(stacks.app, `/${stacks.app.node.id}/Web/Distribution/Resource`, [
+    {
+      id: 'AwsSolutions-CFR1',
+      reason: "Tend's users are the company's own staff, wherever they travel: no country is refused (add geoRestriction if policy asks).",
+    },
+    {
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'Every API request is authenticated (an API key or a Cognito access token) and rate-limited per caller in the function, and API Gateway throttles the whole API; a WAF web ACL (~$5/month plus per request) is an option (docs/auth.md).',
+    },
+    {
+      id: 'AwsSolutions-CFR3',
+      reason:
+        'The API behind /v1/* keeps its own access log (the HTTP API stage) and the function logs each request; the static files carry no data. CloudFront standard logs need an ACL-enabled bucket, which S3 now discourages.',
+    },
+    {
+      id: 'AwsSolutions-CFR4',
+      reason:
+        "The distribution uses CloudFront's default *.cloudfront.net certificate, which cannot set a minimum TLS version; with a custom domain and an ACM certificate, set minimumProtocolVersion TLSv1.2_2021 (docs/auth.md).",
+    },
+  ]);
+  NagSuppressions.addResourceSuppressionsByPath(stacks.app, `/${stacks.app.node.id}/SignIn/Users/Resource`, [
+    {
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP), not required: people who sign in through the company identity provider get MFA there, and an admin can require it for the pool (docs/auth.md).',
+    },
+    {
+      id: 'AwsSolutions-COG8',
+      reason:
+        "The Essentials plan gives managed login and the access-token email claim; the Plus plan's threat protection costs per monthly active user and is one setting away (featurePlan PLUS, docs/auth.md).",
+    },
+  ]);
+  // CDK's BucketDeployment helper (one singleton function for the stack) copies the built files from the CDK assets bucket.
+  for (const child of stacks.app.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment')))
+    NagSuppressions.addResourceSuppressions(
+      child,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "CDK's BucketDeployment reads the deployment's zip from the CDK assets bucket and writes the web app's bucket: CDK grants s3:GetObject*/List*/DeleteObject*/Abort* on those two buckets' objects only.",
+          appliesTo: [
+            'Action::s3:GetObject*',
+            'Action::s3:GetBucket*',
+            'Action::s3:List*',
+            'Action::s3:DeleteObject*',
+            'Action::s3:Abort*',
+            'Resource::<WebFiles2DFCF39E.Arn>/*',
+            { regex: '/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-<AWS::AccountId>-<AWS::Region>\\/\\*$/' },
+          ],
+        },
+      ],
+      true,
+    );
   NagSuppressions.addStackSuppressions(stacks.data, [
     {
       id: 'AwsSolutions-SMG4',

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type Role } from '../functions/core/roles.ts';
 
@@ -52,6 +52,7 @@ export class LocalUsers {
 
   private save(users: LocalUser[]) {
     if (!this.file) return void (this.memory = users);
+    mkdirSync(this.dataDir!, { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.file);

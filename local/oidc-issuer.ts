@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey } from 'n
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import { LocalUsers, type LocalUser } from './local-users.ts';
 
 /** Where the embedded issuer is mounted on the local HTTP server: the authority is `<url>/local/oidc`. */
@@ -122,78 +122,90 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
  * RS256 JWT access tokens shaped like Cognito's (`token_use`, `client_id`, `cognito:groups`,
  * `scope`, plus `email`), so the API checks them with the same code as on AWS (functions/api/access-token.ts).
  */
-export function localIssuer(options: { baseUrl: string; dataDir?: string; users?: LocalUsers }) {
-  const users = options.users ?? new LocalUsers(options.dataDir);
+export function localIssuer(options: { baseUrl: string; dataDir?: string; csms?: readonly { email: string; name: string }[] }) {
+  const users = new LocalUsers(options.dataDir);
   const issuer = `${options.baseUrl}${OIDC_MOUNT}`;
-  const { signingKey, cookieKeys } = issuerSecrets(options.dataDir);
-  // The page may be opened as 127.0.0.1 or as localhost: both are the web app's addresses.
-  const origins = [options.baseUrl, options.baseUrl.replace('//127.0.0.1:', '//localhost:')];
-  const claimsOf = (user: LocalUser) => ({
-    sub: user.id,
-    email: user.email,
-    email_verified: true,
-    name: user.name ?? user.email,
-    'cognito:groups': [user.role],
-  });
+  // The people are made on first need (a sign-in, or tend dev printing them): scrypt and an RSA key
+  // cost a second or more on a busy machine, which a runtime that nobody signs in to should not pay.
+  let created: ReturnType<LocalUsers['seed']> | undefined;
+  const seeded = () => (created ??= users.seed(options.csms ?? []));
+  let started: Promise<{ provider: Provider; callback: ReturnType<Provider['callback']> }> | undefined;
+  const ready = () => (started ??= start());
 
-  const provider = new Provider(issuer, {
-    adapter: memoryAdapter(),
-    jwks: { keys: [signingKey] },
-    cookies: { keys: cookieKeys },
-    clients: [
-      {
-        client_id: WEB_CLIENT_ID,
-        token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        redirect_uris: origins.map((o) => `${o}${REDIRECT_PATH}`),
-        post_logout_redirect_uris: origins.map((o) => `${o}${POST_LOGOUT_PATH}`),
+  async function start() {
+    const { default: Provider } = await import('oidc-provider');
+    const { signingKey, cookieKeys } = issuerSecrets(options.dataDir);
+    // The page may be opened as 127.0.0.1 or as localhost: both are the web app's addresses.
+    const origins = [options.baseUrl, options.baseUrl.replace('//127.0.0.1:', '//localhost:')];
+    const claimsOf = (user: LocalUser) => ({
+      sub: user.id,
+      email: user.email,
+      email_verified: true,
+      name: user.name ?? user.email,
+      'cognito:groups': [user.role],
+    });
+
+    const provider = new Provider(issuer, {
+      adapter: memoryAdapter(),
+      jwks: { keys: [signingKey] },
+      cookies: { keys: cookieKeys },
+      clients: [
+        {
+          client_id: WEB_CLIENT_ID,
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          redirect_uris: origins.map((o) => `${o}${REDIRECT_PATH}`),
+          post_logout_redirect_uris: origins.map((o) => `${o}${POST_LOGOUT_PATH}`),
+        },
+      ],
+      pkce: { required: () => true, methods: ['S256'] },
+      scopes: ['openid', 'email', 'profile'],
+      claims: { openid: ['sub', 'cognito:groups'], email: ['email', 'email_verified'], profile: ['name'] },
+      // The ID token carries the profile claims (the web app shows the name), as Cognito's does.
+      conformIdTokenClaims: false,
+      findAccount: (_ctx: unknown, id: string) => {
+        const user = users.byId(id);
+        return user ? { accountId: id, claims: () => claimsOf(user) } : undefined;
       },
-    ],
-    pkce: { required: () => true, methods: ['S256'] },
-    scopes: ['openid', 'email', 'profile'],
-    claims: { openid: ['sub', 'cognito:groups'], email: ['email', 'email_verified'], profile: ['name'] },
-    // The ID token carries the profile claims (the web app shows the name), as Cognito's does.
-    conformIdTokenClaims: false,
-    findAccount: (_ctx: unknown, id: string) => {
-      const user = users.byId(id);
-      return user ? { accountId: id, claims: () => claimsOf(user) } : undefined;
-    },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OIDC_MOUNT}/interaction/${interaction.uid}` },
-    features: {
-      devInteractions: { enabled: false },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource: (ctx: { body: string }, form: string) => {
-          ctx.body = page('Sign out', `<h1>Signing out…</h1>${form}<script>document.forms[0].submit()</script>`);
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OIDC_MOUNT}/interaction/${interaction.uid}` },
+      features: {
+        devInteractions: { enabled: false },
+        rpInitiatedLogout: {
+          enabled: true,
+          logoutSource: (ctx: { body: string }, form: string) => {
+            ctx.body = page('Sign out', `<h1>Signing out…</h1>${form}<script>document.forms[0].submit()</script>`);
+          },
+        },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => API_RESOURCE,
+          useGrantedResource: () => true,
+          getResourceServerInfo: () => ({ scope: WEB_SCOPE, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'RS256' } } }),
         },
       },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => API_RESOURCE,
-        useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: WEB_SCOPE, accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg: 'RS256' } } }),
+      extraTokenClaims: (_ctx: unknown, token: { kind: string; accountId?: string }) => {
+        const user = token.kind === 'AccessToken' && token.accountId ? users.byId(token.accountId) : undefined;
+        // Cognito's access token shape (token_use, cognito:groups, username), plus the email and name its pre-token trigger adds.
+        return user
+          ? { token_use: 'access', 'cognito:groups': [user.role], username: user.email, email: user.email, name: user.name ?? user.email }
+          : undefined;
       },
-    },
-    extraTokenClaims: (_ctx: unknown, token: { kind: string; accountId?: string }) => {
-      const user = token.kind === 'AccessToken' && token.accountId ? users.byId(token.accountId) : undefined;
-      // Cognito's access token shape (token_use, cognito:groups, username), plus the email and name its pre-token trigger adds.
-      return user ? { token_use: 'access', 'cognito:groups': [user.role], username: user.email, email: user.email, name: user.name ?? user.email } : undefined;
-    },
-    clientBasedCORS: (_ctx: unknown, origin: string) => origins.includes(origin),
-    ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, Interaction: 1800, Session: 86_400, Grant: 86_400 },
-    renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
-      ctx.type = 'html';
-      ctx.body = page(
-        'Sign-in error',
-        `<h1>Sign-in failed</h1><p class="error">${escapeHtml(out.error ?? '')}: ${escapeHtml(out.error_description ?? '')}</p>`,
-      );
-    },
-  });
-  const callback = provider.callback();
+      clientBasedCORS: (_ctx: unknown, origin: string) => origins.includes(origin),
+      ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, Interaction: 1800, Session: 86_400, Grant: 86_400 },
+      renderError: (ctx: { type: string; body: string }, out: Record<string, string>) => {
+        ctx.type = 'html';
+        ctx.body = page(
+          'Sign-in error',
+          `<h1>Sign-in failed</h1><p class="error">${escapeHtml(out.error ?? '')}: ${escapeHtml(out.error_description ?? '')}</p>`,
+        );
+      },
+    });
+    return { provider, callback: provider.callback() };
+  }
 
   /** The login form's answer, and the consent a first-party app does not ask for (Cognito's managed login asks none either). */
-  async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined) {
+  async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined) {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (details.prompt.name === 'login') {
@@ -202,6 +214,7 @@ export function localIssuer(options: { baseUrl: string; dataDir?: string; users?
         return res.end(loginPage(uid));
       }
       const form = await formBody(req);
+      seeded();
       const user = users.verify(form.get('login') ?? '', form.get('password') ?? '');
       if (!user) {
         res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -227,6 +240,10 @@ export function localIssuer(options: { baseUrl: string; dataDir?: string; users?
     jwksUrl: `${issuer}/jwks`,
     clientId: WEB_CLIENT_ID,
     users,
+    /** The people this start created, with their passwords (shown once: only hashes are kept); creates them on first call. */
+    get newUsers() {
+      return seeded();
+    },
     appConfig: (): AppConfig => ({
       apiBase: '',
       oidc: { authority: issuer, clientId: WEB_CLIENT_ID, scope: WEB_SCOPE, redirectPath: REDIRECT_PATH, postLogoutPath: POST_LOGOUT_PATH },
@@ -234,8 +251,10 @@ export function localIssuer(options: { baseUrl: string; dataDir?: string; users?
     /** Serves a request under /local/oidc (the caller checks the prefix). */
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
       const step = new RegExp(`^${OIDC_MOUNT}/interaction/([\\w-]+)(?:/(login))?$`).exec(url.pathname);
+      let provider: Provider, callback: ReturnType<Provider['callback']>;
       try {
-        if (step) return void (await interaction(req, res, step[1]!, step[2]));
+        ({ provider, callback } = await ready());
+        if (step) return void (await interaction(provider, req, res, step[1]!, step[2]));
       } catch (err) {
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
         return void res.end(

@@ -188,9 +188,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const url = await listen(server, options.port);
   // Unsubscribe links point at this gateway (the template's value is the deployed API's URL).
   for (const f of lambdas.functions.values()) if ('PUBLIC_API_URL' in f.environment) f.environment.PUBLIC_API_URL = url;
-  const oidcIssuer = localIssuer({ baseUrl: url, dataDir: options.dataDir });
+  const oidcIssuer = localIssuer({ baseUrl: url, dataDir: options.dataDir, csms: options.csms ?? (await import('../functions/shared/config.ts')).config.csms });
   signIn.route = signInRoutes(oidcIssuer);
-  const newUsers = oidcIssuer.users.seed(options.csms ?? (await import('../functions/shared/config.ts')).config.csms);
   // The API checks tokens against this issuer, as on AWS against the user pool (the template names the variables).
   for (const f of lambdas.functions.values())
     if ('TEND_OIDC_ISSUER' in f.environment)
@@ -233,8 +232,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now() })).key;
     },
     unsubscribeKey,
-    /** Sign-in: the embedded issuer (its users, the web app's config) and the people this start created, with their passwords (shown once). */
-    oidc: { issuer: oidcIssuer, newUsers },
+    /** Sign-in: the embedded issuer (its users, the web app's config) and the people this start created, with their passwords. */
+    oidc: {
+      issuer: oidcIssuer,
+      /** Made on first read (or first sign-in): each CSM, admin@tend.local and viewer@tend.local, with the password shown only now. */
+      get newUsers() {
+        return oidcIssuer.newUsers;
+      },
+    },
     /** Deletes items whose TTL has passed on the local clock (also every 10 s); one sweep at a time. */
     sweepExpired,
     /** Resolves once no handler runs and every live execution waits on the clock. */

@@ -3,8 +3,8 @@ import { ROUTES, type RouteSpec } from './routes.ts';
 
 const COMMON_ERRORS: Record<number, string> = {
   400: 'bad input: the message names the field and the rule',
-  401: 'no API key, or an unknown or revoked one',
-  403: 'the key lacks the scope this route needs',
+  401: 'no API key or access token, or one Tend refuses (unknown, revoked, forged, expired)',
+  403: "the key's scopes or the person's role lack the scope this route needs",
   413: 'body over the size limit',
   415: 'body is not application/json',
   429: 'the key exceeded its requests a minute; see Retry-After',
@@ -67,7 +67,11 @@ export function openApiDocument(routes: Record<string, RouteSpec>, info: { title
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer tend_<id>_<secret> (tend keys create)' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "Authorization: Bearer tend_<id>_<secret> (tend keys create), or a signed-in person's access token (a JWT; docs/auth.md)",
+        },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
         segmentWriteKey: { type: 'http', scheme: 'basic', description: 'Segment SDKs: the Tend key as the Basic user, empty password' },
       },

@@ -19,7 +19,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,17 +130,27 @@ export class WebHosting extends Construct {
   }
 
   /**
-   * Uploads the built web app (web/dist, when it exists at synth: otherwise only the config, and
-   * `npm run build:web` before `cdk deploy` puts the pages there) and writes /app-config.json.
-   * Files are not pruned: a page open during a deploy still finds its older chunks.
+   * Uploads the built web app (web/dist, when it has an index.html at synth; without one only the
+   * config is written, and `npm run build:web` before `cdk deploy` puts the pages there) and writes
+   * /app-config.json. The entry points (index.html, app-config.json) are sent `no-cache`, so
+   * CloudFront asks S3 again within a second and no invalidation (and no cloudfront:* on every
+   * distribution) is needed; the build's other files are named by their content and kept a year.
+   * Nothing is pruned: a page open during a deploy still finds its older chunks.
    */
-  deploy(config: WebAppConfig): BucketDeployment {
+  deploy(config: WebAppConfig): void {
     const built = existsSync(join(WEB_DIST, 'index.html'));
-    return new BucketDeployment(this, 'Deploy', {
-      sources: [...(built ? [Source.asset(WEB_DIST)] : []), Source.jsonData('app-config.json', config)],
+    if (built)
+      new BucketDeployment(this, 'Assets', {
+        sources: [Source.asset(WEB_DIST, { exclude: ['index.html'] })],
+        destinationBucket: this.bucket,
+        cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
+        prune: false,
+        memoryLimit: 512,
+      });
+    new BucketDeployment(this, 'EntryPoints', {
+      sources: [...(built ? [Source.asset(WEB_DIST, { exclude: ['*', '!index.html'] })] : []), Source.jsonData('app-config.json', config)],
       destinationBucket: this.bucket,
-      distribution: this.distribution,
-      distributionPaths: ['/index.html', '/app-config.json'],
+      cacheControl: [CacheControl.noCache()],
       prune: false,
       memoryLimit: 512,
     });
