@@ -174,6 +174,7 @@ for (const [view, what] of [
   ['sentiment', 'NPS (one answer per person) and CSAT'],
   ['onboarding', 'time to first value: median, p90, within target, overdue and pending'],
   ['cohorts', 'the cohort retention table: logos and ARR still paying, month by month, by the month accounts first paid'],
+  ['health', 'health over time: accounts and ARR by band, average score and user activation, day by day'],
 ] as const)
   metricsOptions(
     metrics

@@ -3,7 +3,7 @@ import { csv, textTable } from './format.ts';
 
 type Cell = string | number | null | undefined;
 type Figures = MetricsReport['whole'];
-export type MetricsView = 'retention' | 'sentiment' | 'onboarding' | 'cohorts';
+export type MetricsView = 'retention' | 'sentiment' | 'onboarding' | 'cohorts' | 'health';
 
 const money = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (r: number | null) => (r === null ? null : `${(r * 100).toFixed(1)}%`);
@@ -15,7 +15,10 @@ const rowsOf = (r: MetricsReport, row: (f: Figures) => Cell[]): Cell[][] => [
   ...Object.entries(r.groups ?? {}).map(([g, f]) => [g, ...row(f)]),
 ];
 
-const VIEWS: Record<Exclude<MetricsView, 'cohorts'>, { header: string[]; text: (f: Figures) => Cell[]; csv: (f: Figures) => Cell[]; note: string }> = {
+const VIEWS: Record<
+  Exclude<MetricsView, 'cohorts' | 'health'>,
+  { header: string[]; text: (f: Figures) => Cell[]; csv: (f: Figures) => Cell[]; note: string }
+> = {
   retention: {
     header: [
       'group',
@@ -78,15 +81,83 @@ const VIEWS: Record<Exclude<MetricsView, 'cohorts'>, { header: string[]; text: (
     note: 'detractors',
   },
   onboarding: {
-    header: ['group', 'started', 'reached', 'median days', 'p90 days', 'within target', 'overdue', 'pending'],
-    text: ({ timeToValue: t }) => [t.started, t.reached, num(t.medianDays), t.p90Days, pct(t.withinTarget), t.overdue, t.pending],
-    csv: ({ timeToValue: t }) => [t.started, t.reached, t.medianDays, t.p90Days, t.withinTarget, t.overdue, t.pending],
+    // User activation as of the period's last day the daily run counted (docs/metrics.md, "User activation").
+    header: ['group', 'started', 'reached', 'median days', 'p90 days', 'within target', 'overdue', 'pending', 'activation', 'active people', 'known people'],
+    text: ({ timeToValue: t, activation: a }) => [
+      t.started,
+      t.reached,
+      num(t.medianDays),
+      t.p90Days,
+      pct(t.withinTarget),
+      t.overdue,
+      t.pending,
+      pct(a?.pooled ?? null),
+      a?.active,
+      a?.known,
+    ],
+    csv: ({ timeToValue: t, activation: a }) => [
+      t.started,
+      t.reached,
+      t.medianDays,
+      t.p90Days,
+      t.withinTarget,
+      t.overdue,
+      t.pending,
+      a?.pooled,
+      a?.active,
+      a?.known,
+    ],
     note: 'overdue',
   },
 };
 
+type HealthDay = NonNullable<Figures['healthOverTime']>[number];
+const HEALTH_HEADER = ['group', 'day', 'accounts', 'green', 'yellow', 'red', 'unscored', 'red ARR', 'yellow ARR', 'avg score', 'activation', 'mean activation'];
+const HEALTH_CSV_HEADER = [
+  'group',
+  'day',
+  'accounts',
+  'green',
+  'yellow',
+  'red',
+  'unscored',
+  'greenArr',
+  'yellowArr',
+  'redArr',
+  'unscoredArr',
+  'averageScore',
+  'activationPooled',
+  'activationMeanOfAccounts',
+  'activePeople',
+  'knownPeople',
+];
+/** Every day of the whole book's series, then of each group's (a cut by cohort has none: the daily run does not know cohorts). */
+const healthRows = (r: MetricsReport, row: (d: HealthDay) => Cell[]): Cell[][] =>
+  [['(whole)', r.whole] as const, ...Object.entries(r.groups ?? {})].flatMap(([g, f]) => (f.healthOverTime ?? []).map((d) => [g, ...row(d)]));
+
 /** One view of GET /v1/metrics as CSV: a row for the whole and per group. */
 export function metricsCsv(view: MetricsView, r: MetricsReport): string {
+  if (view === 'health')
+    return csv(
+      HEALTH_CSV_HEADER,
+      healthRows(r, (d) => [
+        d.day,
+        d.accounts,
+        d.bands.green.accounts,
+        d.bands.yellow.accounts,
+        d.bands.red.accounts,
+        d.bands.unscored.accounts,
+        d.bands.green.arr,
+        d.bands.yellow.arr,
+        d.bands.red.arr,
+        d.bands.unscored.arr,
+        d.averageScore,
+        d.activation.pooled,
+        d.activation.meanOfAccounts,
+        d.activation.active,
+        d.activation.known,
+      ]),
+    );
   if (view === 'cohorts') {
     const months = Math.max(0, ...(r.cohorts ?? []).map((c) => c.logoRetention.length));
     const m = Array.from({ length: months }, (_, i) => i);
@@ -119,6 +190,28 @@ export function metricsText(view: MetricsView, r: MetricsReport): string {
       '',
       'ARR paid, of the first month’s',
       rows.length ? table((c) => c.revenueRetention) : '',
+    ].join('\n');
+  }
+  if (view === 'health') {
+    const rows = healthRows(r, (d) => [
+      d.day,
+      d.accounts,
+      d.bands.green.accounts,
+      d.bands.yellow.accounts,
+      d.bands.red.accounts,
+      d.bands.unscored.accounts,
+      money(d.bands.red.arr),
+      money(d.bands.yellow.arr),
+      num(d.averageScore),
+      pct(d.activation.pooled),
+      pct(d.activation.meanOfAccounts),
+    ]);
+    return [
+      `Health over time ${r.period} (${r.from} to ${r.to}, up to, not including)${r.cut ? ` by ${r.cut}` : ''}, as of ${r.asOf}: accounts by band, day by day, from the daily scoring run`,
+      rows.length ? textTable(HEALTH_HEADER, rows) : 'No day of the period was counted by the daily scoring run yet.',
+      ...(r.cut === 'cohort' ? ['(the daily run counts segment, plan and owner groups, not cohorts: only the whole book is shown)'] : []),
+      '',
+      `The accounts of a band now: GET ${r.whole.accountsQuery.red}`,
     ].join('\n');
   }
   const v = VIEWS[view];

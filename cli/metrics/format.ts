@@ -1,3 +1,4 @@
+import { plural } from '../../functions/core/plural.ts';
 import type { Changes } from '../../functions/core/metrics/changes.ts';
 import type { RenewalsReport } from '../../functions/core/metrics/reports.ts';
 
@@ -55,7 +56,7 @@ export function renewalsText(r: RenewalsReport): string {
   const bands = (['green', 'yellow', 'red', 'unscored'] as const).map((b) => [b, r.byBand[b].accounts, money(r.byBand[b].arr), pct(r.byBand[b].arrShare)]);
   const rows = renewalRows(r).map((row) => [row[0], row[1], money(row[3] as number), row[4], row[5], signed(row[7] as number | null), row[9], row[10]]);
   return [
-    `Renewals due ${r.from} to ${r.to} (up to, not including): ${r.total.accounts} accounts, ARR ${money(r.total.arr)} (as of ${r.asOf})`,
+    `Renewals due ${r.from} to ${r.to} (up to, not including): ${plural(r.total.accounts, 'account')}, ARR ${money(r.total.arr)} (as of ${r.asOf})`,
     '',
     textTable(['band', 'accounts', 'ARR', 'ARR share'], [...bands, ['total', r.total.accounts, money(r.total.arr), null]]),
     '',

@@ -1,3 +1,4 @@
+import { plural } from '../../functions/core/plural.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../functions/core/config.ts';
@@ -63,8 +64,8 @@ function print(r: BacktestReport, candidate: string, limit: number) {
           .join(', ')}`,
       );
   }
-  console.log(`  ${r.changes.length} accounts would change tier on at least one day${r.changes.length ? ':' : '.'}`);
+  console.log(`  ${plural(r.changes.length, 'account')} would change tier on at least one day${r.changes.length ? ':' : '.'}`);
   for (const c of r.changes.slice(0, limit))
-    console.log(`    ${c.accountId.padEnd(24)} from ${c.firstDay}: ${c.was ?? 'unscored'} -> ${c.wouldBe ?? 'unscored'} (${c.daysDifferent} days)`);
+    console.log(`    ${c.accountId.padEnd(24)} from ${c.firstDay}: ${c.was ?? 'unscored'} -> ${c.wouldBe ?? 'unscored'} (${plural(c.daysDifferent, 'day')})`);
   if (r.changes.length > limit) console.log(`    ... ${r.changes.length - limit} more (--limit, or --json for all)`);
 }

@@ -145,11 +145,20 @@ export function accountCard(input: {
     now,
     input.thresholds,
   );
+  const flags = Object.keys(score?.flags ?? {});
+  // A reason the score gives for a signal an active flag already says is left out ("payment is
+  // late or failed" says what "payment status late" would), and each line is said once.
+  const covered = new Set(flags.flatMap((f) => FLAG_RULES[f]?.covers ?? []));
   const notes = [
-    ...(input.pinnedNotes ?? []).map((n) => `pinned: ${oneLine(n.text)} (${n.author})`),
-    ...Object.keys(score?.flags ?? {}).map((f) => FLAG_RULES[f]?.describe ?? f),
-    ...(score?.driversDown ?? []).slice(0, 2).map((d) => d.text),
-    ...(score ? [] : ['not scored yet']),
+    ...new Set([
+      ...(input.pinnedNotes ?? []).map((n) => `pinned: ${oneLine(n.text)} (${n.author})`),
+      ...flags.map((f) => FLAG_RULES[f]?.describe ?? f),
+      ...(score?.driversDown ?? [])
+        .filter((d) => !covered.has(d.signal))
+        .slice(0, 2)
+        .map((d) => d.text),
+      ...(score ? [] : ['not scored yet']),
+    ]),
   ];
   return {
     customer: { id: account.id, name: account.name },

@@ -2,7 +2,8 @@ import { dayOf, type Clock } from './clock.ts';
 import { recordFirstValue } from './first-value.ts';
 import type { AccountRepo, DirtyAccounts, EventPublisher, ScoreRepo, ScoringInputs } from './ports.ts';
 import type { Account, StoredScore } from './types.ts';
-import { tallyAccount, type HealthDayRepo } from './metrics/health-days.ts';
+import { tallyAccount, type HealthDayRepo, type ScoredAccount } from './metrics/health-days.ts';
+import { planOf } from './plan.ts';
 import type { Counters } from './metrics/contribution.ts';
 import { decideScore, oldestUsageDay, type ScoringPolicy } from './score/decide.ts';
 import { DEFAULT_WINDOWS } from './score/derive.ts';
@@ -25,10 +26,12 @@ export interface ScoringDeps extends ScoringPolicy {
 }
 
 /** `arr` (paid ARR, trials 0) and `activation` (known and active people): for the daily run's health tally. */
-type Tallied = { arr: number; activation: { known: number; active: number } };
+type Tallied = { arr: number; activation: { known: number; active: number }; groups?: ScoredAccount['groups'] };
 export type ScoringOutcome =
   (StoredScore & { written: boolean } & Tallied) | ({ skipped: true; tier: string | null; band: StoredScore['band']; score: number | null } & Tallied);
 
+/** The account's groups in the health series' cuts: as the metric aggregates group it (sources.ts). */
+const healthGroupsOf = (account: Account & { owner?: string }) => ({ segment: account.segment, plan: planOf(account), owner: account.owner || 'none' });
 const paidArr = (account: Account | undefined) => (account?.status === 'trial' ? 0 : (account?.arr ?? 0));
 
 /**
@@ -48,7 +51,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
     asOf: dayOf(now),
     days: (deps.windows ?? DEFAULT_WINDOWS).usageDays,
   });
-  const tallied: Tallied = { arr: paidArr(input.account), activation: { known, active } };
+  const tallied: Tallied = { arr: paidArr(input.account), activation: { known, active }, ...(input.account ? { groups: healthGroupsOf(input.account) } : {}) };
   if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, ...tallied };
   const { stored, write } = decision;
   if (write) {

@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bandOf } from '../../functions/core/score/compute.ts';
+import { planOf } from '../../functions/core/plan.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import userConfig from '../../tend.config.ts';
@@ -68,23 +69,63 @@ describe('metrics: health over time', () => {
       after = out.LastEvaluatedKey;
     } while (after);
     const profiles = new Map(items.filter((i) => i.sk === 'S#PROFILE').map((i) => [i.pk, i]));
-    const expected = new Map<string, { bands: Record<string, { accounts: number; arr: number }>; sum: number; n: number }>();
-    for (const s of items.filter((i) => i.sk === 'S#SCORE')) {
-      const p = profiles.get(s.pk)!;
-      const arr = p.status === 'trial' ? 0 : Number(p.arr ?? 0);
-      const today = Date.parse(`${String(s.computedAt).slice(0, 10)}T00:00:00Z`);
-      (s.history as (number | null)[]).forEach((score, i) => {
-        if (score === null) return;
-        const day = dayAt(today - i * DAY);
-        const band = bandOf(modelFor(String(s.segment)), score) ?? 'unscored';
-        const e = expected.get(day) ?? { bands: {}, sum: 0, n: 0 };
-        const b = (e.bands[band] ??= { accounts: 0, arr: 0 });
-        b.accounts++;
-        b.arr += arr;
-        e.sum += score;
-        e.n++;
-        expected.set(day, e);
-      });
+    /** The brute-force series of the accounts `keep` selects (all by default), from the score items' daily history. */
+    const expectedOf = (keep: (profile: Record<string, unknown>, score: Record<string, unknown>) => boolean = () => true) => {
+      const expected = new Map<string, { bands: Record<string, { accounts: number; arr: number }>; sum: number; n: number }>();
+      for (const s of items.filter((i) => i.sk === 'S#SCORE')) {
+        const p = profiles.get(s.pk)!;
+        if (!keep(p, s)) continue;
+        const arr = p.status === 'trial' ? 0 : Number(p.arr ?? 0);
+        const today = Date.parse(`${String(s.computedAt).slice(0, 10)}T00:00:00Z`);
+        (s.history as (number | null)[]).forEach((score, i) => {
+          if (score === null) return;
+          const day = dayAt(today - i * DAY);
+          const band = bandOf(modelFor(String(s.segment)), score) ?? 'unscored';
+          const e = expected.get(day) ?? { bands: {}, sum: 0, n: 0 };
+          const b = (e.bands[band] ??= { accounts: 0, arr: 0 });
+          b.accounts++;
+          b.arr += arr;
+          e.sum += score;
+          e.n++;
+          expected.set(day, e);
+        });
+      }
+      return expected;
+    };
+    type Day = { day: string; accounts: number; bands: Record<string, { accounts: number; arr: number }>; averageScore: number | null };
+    const sameAs = (series: Day[], expected: ReturnType<typeof expectedOf>) => {
+      for (const d of series) {
+        const e = expected.get(d.day)!;
+        const scoredBands = Object.fromEntries(Object.entries(d.bands).filter(([b, v]) => b !== 'unscored' && v.accounts > 0));
+        expect({ day: d.day, bands: scoredBands, averageScore: d.averageScore }).toEqual({
+          day: d.day,
+          bands: e.bands,
+          averageScore: Math.round((e.sum / e.n) * 10) / 10,
+        });
+        expect(d.accounts - (d.bands.unscored?.accounts ?? 0)).toBe(e.n);
+      }
+    };
+    const expected = expectedOf();
+    // Each group of each cut the daily run counts (segment, plan, owner) against the same recomputation over its accounts alone.
+    const groupOf: Record<string, (p: Record<string, unknown>, s: Record<string, unknown>) => string> = {
+      segment: (_, s) => String(s.segment),
+      plan: (p) => planOf(p as never),
+      owner: (p) => String(p.owner || 'none'),
+    };
+    for (const [cut, group] of Object.entries(groupOf)) {
+      const byCut = await rt.request('GET', `/v1/metrics?period=2026-04&cut=${cut}`);
+      expect(byCut.status).toBe(200);
+      const groups = byCut.body!.groups as Record<string, { healthOverTime: Day[]; activation: unknown }>;
+      expect(Object.keys(groups).length, cut).toBeGreaterThan(0);
+      for (const [g, f] of Object.entries(groups)) {
+        const mine = expectedOf((p, s) => group(p, s) === g);
+        expect(
+          f.healthOverTime.map((d) => d.day),
+          `${cut} ${g}`,
+        ).toEqual([...mine.keys()].filter((d) => d >= '2026-04-01').sort());
+        sameAs(f.healthOverTime, mine);
+        expect(f.activation).toEqual((f.healthOverTime.at(-1) as unknown as { activation: unknown } | undefined)?.activation ?? null);
+      }
     }
     const res = await rt.request('GET', '/v1/metrics?period=2026-04');
     expect(res.status).toBe(200);
@@ -96,16 +137,7 @@ describe('metrics: health over time', () => {
     }[];
     expect(series.map((d) => d.day)).toEqual([...expected.keys()].filter((d) => d >= '2026-04-01').sort());
     expect(series.length).toBe(14);
-    for (const d of series) {
-      const e = expected.get(d.day)!;
-      const scoredBands = Object.fromEntries(Object.entries(d.bands).filter(([b, v]) => b !== 'unscored' && v.accounts > 0));
-      expect({ day: d.day, bands: scoredBands, averageScore: d.averageScore }).toEqual({
-        day: d.day,
-        bands: e.bands,
-        averageScore: Math.round((e.sum / e.n) * 10) / 10,
-      });
-      expect(d.accounts - (d.bands.unscored?.accounts ?? 0)).toBe(e.n);
-    }
+    sameAs(series, expected);
     // User activation as of the period's last counted day: the five live accounts with usage have four users each,
     // all seen within the 30-day window (the idle account knows nobody, the leaver is not counted).
     expect(res.body!.whole.activation).toEqual({ known: 20, active: 20, pooled: 1, meanOfAccounts: 1 });

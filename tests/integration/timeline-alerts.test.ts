@@ -243,7 +243,7 @@ describe('the account timeline and Slack alerts on the local runtime', () => {
       );
     await advance(Date.parse(`${day}T07:30:00Z`));
     const digest = to('U0DANA01').filter((m) => m.text.startsWith('Your day'));
-    expect(digest.map((m) => m.text)).toEqual([`Your day, ${day}: 1 due today, 1 overdue, 1 accounts changed`]);
+    expect(digest.map((m) => m.text)).toEqual([`Your day, ${day}: 1 due today, 1 overdue, 1 account changed`]);
     const shown = JSON.stringify(digest[0]!.blocks);
     for (const text of ['Task due-today', 'Task overdue', 'tl-acme Inc', 'tier (first score) → red'])
       expect(shown).toContain(text.replace('(first score)', 'none'));
@@ -253,7 +253,7 @@ describe('the account timeline and Slack alerts on the local runtime', () => {
       .slice(outboxBefore)
       .filter((e) => e.destination.to.includes('sam@acme.example'));
     expect(emails).toHaveLength(1);
-    expect(emails[0]!.subject).toBe(`Your day, ${day}: 0 due today, 0 overdue, 1 accounts changed`);
+    expect(emails[0]!.subject).toBe(`Your day, ${day}: 0 due today, 0 overdue, 1 account changed`);
     // The schedule fired again (a retry): nothing goes out twice.
     await invokeNotifier({ digest: true });
     expect(to('U0DANA01').filter((m) => m.text.startsWith('Your day'))).toHaveLength(1);

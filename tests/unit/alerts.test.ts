@@ -170,8 +170,8 @@ describe('alert messages', () => {
     changed: [{ account: { id: 'b', name: 'B & B', url: url('b') }, what: ['tier green → red (red)'] }],
   });
   it.each([
-    [2, 'Your day, 2026-03-03: 2 due today, 0 overdue, 1 accounts changed', 2],
-    [20, 'Your day, 2026-03-03: 20 due today, 0 overdue, 1 accounts changed', 15],
+    [2, 'Your day, 2026-03-03: 2 due today, 0 overdue, 1 account changed', 2],
+    [20, 'Your day, 2026-03-03: 20 due today, 0 overdue, 1 account changed', 15],
   ])('builds the digest of %i tasks (at most 15 lines a section)', (n, title, lines) => {
     const slack = digestSlackMessage(digest(n));
     expect(slack.text).toBe(title);

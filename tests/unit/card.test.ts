@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { accountCard, cardText, nextAction, priorityOf } from '../../functions/core/card.ts';
 import { planOf } from '../../functions/core/plan.ts';
+import { FLAG_RULES } from '../../functions/core/flags/rules.ts';
+import { signalInfo } from '../../functions/core/score/signals.ts';
 import type { Account, CsmTask, RunRecord, StoredScore } from '../../functions/core/types.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
@@ -87,6 +89,36 @@ describe('the account card', () => {
         .map((l) => l.split(':')[0]),
     ).toEqual(['CUSTOMER', 'PLAN', 'HEALTH_SCORE', 'STAGE', 'LAST_CONTACT', 'NEXT_ACTION', 'PRIORITY', 'NOTES']);
     expect(text).toContain('HEALTH_SCORE: not scored yet');
+  });
+
+  // "payment is late or failed; ... payment status late": a flag's note says what the reasons for its signals would.
+  it.each(Object.entries(FLAG_RULES).flatMap(([flag, rule]) => (rule.covers ?? []).map((signal) => [flag, signal] as const)))(
+    'with %s active, leaves out the reason for %s and keeps the others',
+    (flag, signal) => {
+      const reason = (sig: string, value: string | number) => ({
+        signal: sig,
+        value,
+        score: 0,
+        points: 0,
+        pointsLost: 10,
+        text: signalInfo(sig).describe(value),
+      });
+      const s = score({
+        flags: { [flag]: { kind: FLAG_RULES[flag]!.kind, since: '2026-05-01' } } as never,
+        driversDown: [reason(signal, signal === 'paymentStatus' ? 'late' : 3), reason('csat', 2.5)],
+      });
+      const notes = accountCard({ account: account(), score: s, runs: [], now, thresholds, onboardingPlay: 'onboarding' }).notes;
+      expect(notes).toEqual([FLAG_RULES[flag]!.describe, 'CSAT averages 2.5 of 5 over the last 90 days']);
+    },
+  );
+
+  it('says each note once', () => {
+    const pinned = [
+      { text: 'Call Pat', author: 'sam', pinned: true },
+      { text: 'Call Pat', author: 'sam', pinned: true },
+    ] as never;
+    const card = accountCard({ account: account(), score: score(), runs: [], pinnedNotes: pinned, now, thresholds, onboardingPlay: 'onboarding' });
+    expect(card.notes).toEqual(['pinned: Call Pat (sam)']);
   });
 
   // One meaning per word (docs/api.md "Names"): plan is Starter/Pro/Enterprise, tier the model's level, band green/yellow/red.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { healthSeries, monthsOf, tallyAccount, type ScoredAccount } from '../../functions/core/metrics/health-days.ts';
+import fc from 'fast-check';
+import { HEALTH_CUTS, healthSeries, healthSeriesByGroup, monthsOf, tallyAccount, type ScoredAccount } from '../../functions/core/metrics/health-days.ts';
 import type { Counters } from '../../functions/core/metrics/contribution.ts';
 
 const tallyOf = (accounts: ScoredAccount[]) => accounts.reduce<Counters>((t, a) => tallyAccount(t, a), {});
@@ -111,5 +112,62 @@ describe('healthSeries', () => {
     },
   ] as { name: string; items: [string, Counters][]; series: unknown[] }[])('$name', ({ items, series }) => {
     expect(healthSeries(items, period)).toEqual(series);
+  });
+});
+
+describe('healthSeriesByGroup: each group of a cut, from the same items', () => {
+  const period = { from: '2026-03-01', to: '2026-04-01' };
+  const scored = fc.record({
+    band: fc.constantFrom('green', 'yellow', 'red', null),
+    score: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
+    arr: fc.integer({ min: 0, max: 100_000 }),
+    activation: fc.option(
+      fc.integer({ min: 0, max: 9 }).chain((known) => fc.record({ known: fc.constant(known), active: fc.integer({ min: 0, max: known }) })),
+      { nil: undefined },
+    ),
+    groups: fc.record({
+      segment: fc.constantFrom('high-touch', 'tech-touch'),
+      plan: fc.constantFrom('Starter', 'Pro', 'Enterprise'),
+      owner: fc.constantFrom('alex', 'sam', 'none'),
+    }),
+    day: fc.constantFrom('2026-02-28', '2026-03-02', '2026-03-03', '2026-03-31', '2026-04-01'),
+    shard: fc.integer({ min: 0, max: 3 }),
+  }) as fc.Arbitrary<ScoredAccount & { day: string; shard: number; groups: NonNullable<ScoredAccount['groups']> }>;
+  /** The items the daily run writes: one tally per (day, shard). */
+  const itemsOf = (accounts: (ScoredAccount & { day: string; shard: number })[]) => {
+    const items = new Map<string, Counters>();
+    for (const a of accounts) {
+      const sk = `${a.day}#${String(a.shard).padStart(2, '0')}`;
+      items.set(sk, tallyAccount(items.get(sk) ?? {}, a));
+    }
+    return [...items];
+  };
+
+  it('equals, for every group, the series of the items tallied from its accounts alone (brute force), and leaves the whole as it was', () => {
+    fc.assert(
+      fc.property(fc.array(scored, { maxLength: 40 }), fc.constantFrom(...HEALTH_CUTS), (accounts, cut) => {
+        const items = itemsOf(accounts);
+        const byGroup = healthSeriesByGroup(items, period, cut);
+        const inPeriod = accounts.filter((a) => a.day >= period.from && a.day < period.to);
+        const groups = [...new Set(inPeriod.map((a) => a.groups[cut]))].sort();
+        expect(Object.keys(byGroup)).toEqual(groups);
+        for (const g of groups) {
+          const alone = itemsOf(accounts.filter((a) => a.groups[cut] === g).map(({ groups: _g, ...a }) => a));
+          expect(byGroup[g]).toEqual(healthSeries(alone, period));
+        }
+        const ungrouped = itemsOf(accounts.map(({ groups: _g, ...a }) => a));
+        expect(healthSeries(items, period)).toEqual(healthSeries(ungrouped, period));
+        // Disjoint groups cover the book: each day's accounts and ARR add up to the whole's.
+        for (const day of healthSeries(items, period)) {
+          const sum = Object.values(byGroup).flatMap((series) => series.filter((d) => d.day === day.day));
+          expect(sum.reduce((n, d) => n + d.accounts, 0)).toBe(day.accounts);
+          expect(sum.reduce((n, d) => n + d.bands.red.arr + d.bands.green.arr + d.bands.yellow.arr + d.bands.unscored.arr, 0)).toBe(
+            day.bands.red.arr + day.bands.green.arr + day.bands.yellow.arr + day.bands.unscored.arr,
+          );
+          expect(sum.reduce((n, d) => n + d.activation.known, 0)).toBe(day.activation.known);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -111,6 +111,8 @@ describe('scoreAccount', () => {
       score: w.stored.get('acme')!.score,
       arr: 60_000,
       activation: { known: expect.any(Number), active: expect.any(Number) },
+      // Its groups in the health series' cuts (health-days.ts): as the metric aggregates group it.
+      groups: { segment: expect.any(String), plan: expect.stringMatching(/^(Starter|Pro|Enterprise)$/), owner: 'none' },
     });
     w.nextDay();
     expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toMatchObject({ written: true });

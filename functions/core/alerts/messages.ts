@@ -1,3 +1,4 @@
+import { plural } from '../plural.ts';
 import type { CsmTask } from '../types.ts';
 
 /** A Slack message: `text` is the notification and fallback, `blocks` what the client shows (Block Kit). */
@@ -57,7 +58,9 @@ export function renewalAtRiskMessage(account: AccountRef, facts: { renewalDate: 
   return {
     text: `Renewal at risk: ${account.name} renews on ${facts.renewalDate.slice(0, 10)} and is ${facts.health}`,
     blocks: [
-      section(`:warning: Renewal at risk: ${link(account)} renews on ${facts.renewalDate.slice(0, 10)} (in ${facts.daysLeft} days) and is ${facts.health}`),
+      section(
+        `:warning: Renewal at risk: ${link(account)} renews on ${facts.renewalDate.slice(0, 10)} (in ${plural(facts.daysLeft, 'day')}) and is ${facts.health}`,
+      ),
       context(`<${account.url}|Open the account>`),
     ],
   };
@@ -92,7 +95,7 @@ function lines<T>(items: T[], render: (item: T) => string): string {
 export const digestIsEmpty = (d: DigestContent) => !d.dueToday.length && !d.overdue.length && !d.changed.length;
 
 const digestTitle = (d: DigestContent) =>
-  `Your day, ${d.day}: ${d.dueToday.length} due today, ${d.overdue.length} overdue, ${d.changed.length} accounts changed`;
+  `Your day, ${d.day}: ${d.dueToday.length} due today, ${d.overdue.length} overdue, ${plural(d.changed.length, 'account')} changed`;
 
 export function digestSlackMessage(d: DigestContent): SlackMessage {
   const task = (t: DigestTask) =>

@@ -73,6 +73,10 @@ function yearFigures(days: UsageDay[], now: Date, features: string[]) {
   };
 }
 
+/** What `Hi {{contact.firstName}},` greets a contact without a name with (never the address's local part: "Hi ops,"). */
+export const GREETING_FALLBACK = 'there';
+export const firstNameOf = (name: string | undefined) => name?.trim().split(/\s+/)[0] || GREETING_FALLBACK;
+
 export interface ContextInput {
   config: TendConfig;
   account: Account;
@@ -96,7 +100,7 @@ export function templateContext(input: ContextInput): TemplateContext {
     product: { name: config.product.name, url: config.product.url },
     sender: { name: input.senderName },
     account: { id: account.id, name: account.name },
-    contact: { firstName: (input.contact.name ?? input.contact.email).split(/[\s@]/)[0]!, email: input.contact.email },
+    contact: { firstName: firstNameOf(input.contact.name), email: input.contact.email },
     step: input.step,
     usage: {
       seats: usage.seats,

@@ -58,6 +58,8 @@ export type FlagKind = 'risk' | 'expansion' | 'advocacy';
 interface Rule {
   kind: FlagKind;
   describe: string;
+  /** Score signals this flag already says (the card leaves their reasons out while it is active). */
+  covers?: readonly string[];
   holds(f: FlagFacts, t: FlagThresholds): boolean;
 }
 
@@ -76,7 +78,12 @@ export function upsellBlocked(f: FlagFacts, t: FlagThresholds): string | undefin
 }
 
 export const FLAG_RULES: Record<string, Rule> = {
-  'no-login-7d': { kind: 'risk', describe: 'nobody used the product in the last 7 days', holds: (f) => ageDays(f) >= 7 && !f.activeInLast7Days },
+  'no-login-7d': {
+    kind: 'risk',
+    describe: 'nobody used the product in the last 7 days',
+    covers: ['daysSinceLastActivity'],
+    holds: (f) => ageDays(f) >= 7 && !f.activeInLast7Days,
+  },
   'usage-drop': {
     kind: 'risk',
     describe: 'usage fell by half or more against the week before',
@@ -99,13 +106,19 @@ export const FLAG_RULES: Record<string, Rule> = {
   'low-adoption': {
     kind: 'risk',
     describe: 'under 30% of the features used after 60 days',
+    covers: ['featureAdoption'],
     holds: (f) => ageDays(f) >= 60 && f.featureAdoption !== undefined && f.featureAdoption < 0.3,
   },
-  'payment-trouble': { kind: 'risk', describe: 'payment is late or failed', holds: paymentTrouble },
+  'payment-trouble': { kind: 'risk', describe: 'payment is late or failed', covers: ['paymentStatus'], holds: paymentTrouble },
   'champion-left': { kind: 'risk', describe: 'the champion left and nobody has taken the role', holds: (f) => f.championLeft },
   'sponsor-left': { kind: 'risk', describe: 'the executive sponsor left and nobody has taken the role', holds: (f) => f.sponsorLeft },
   'ticket-spike': { kind: 'risk', describe: 'two or more support tickets in the last 7 days', holds: (f) => f.ticketsLast7Days >= 2 },
-  'nps-detractor': { kind: 'risk', describe: 'the latest NPS answer is a detractor (0-6)', holds: (f) => f.latestNps !== undefined && f.latestNps <= 6 },
+  'nps-detractor': {
+    kind: 'risk',
+    describe: 'the latest NPS answer is a detractor (0-6)',
+    covers: ['nps'],
+    holds: (f) => f.latestNps !== undefined && f.latestNps <= 6,
+  },
   promoter: {
     kind: 'advocacy',
     describe: 'the latest NPS answer is a promoter (9-10) and the account is healthy',

@@ -8,7 +8,16 @@ import { ratio, type Period } from './period.ts';
  * per-day item (functions/data/health-days.ts). A retried batch writes the same shard's item again,
  * so it overwrites rather than double-counts; a day's figure is the sum of its shards' items.
  * No per-account read per request and no extra write per account.
+ *
+ * The same item keeps each group's tally beside the whole book's, under `<cut>|<group>|<counter>`
+ * for the cuts the daily run knows of an account (segment, plan, owner: HEALTH_CUTS): the series
+ * of a group costs no more writes, only a larger item (bench/scoring-batch.ts measures it).
+ * Cohorts are left out: an account's first paid month is in its revenue history, which the daily
+ * run does not read.
  */
+export const HEALTH_CUTS = ['segment', 'plan', 'owner'] as const;
+export type HealthCut = (typeof HEALTH_CUTS)[number];
+const SEPARATOR = '|';
 const BANDS: Band[] = ['green', 'yellow', 'red', 'unscored'];
 
 /** What the daily run knows of one account it scored (or found scored today). */
@@ -19,11 +28,22 @@ export interface ScoredAccount {
   arr: number;
   /** Its known and active people (activation.ts `userActivation`), when known. */
   activation?: { known: number; active: number };
+  /** Its group in each cut (`none` without an owner): its tally is added to each group's too. */
+  groups?: Record<HealthCut, string>;
 }
 
-/** Adds one account to a shard's tally: its band's account and ARR, and its score to the sum when it has one. */
+/**
+ * Adds one account to a shard's tally: its band's account and ARR, and its score to the sum when
+ * it has one; the same again under each of its groups.
+ */
 export function tallyAccount(tally: Counters, a: ScoredAccount): Counters {
-  const add = (k: string, v: number) => (tally[k] = (tally[k] ?? 0) + v);
+  tallyInto(tally, '', a);
+  if (a.groups) for (const cut of HEALTH_CUTS) tallyInto(tally, `${cut}${SEPARATOR}${a.groups[cut]}${SEPARATOR}`, a);
+  return tally;
+}
+
+function tallyInto(tally: Counters, prefix: string, a: ScoredAccount): void {
+  const add = (k: string, v: number) => (tally[prefix + k] = (tally[prefix + k] ?? 0) + v);
   const band = a.band ?? 'unscored';
   add('accounts', 1);
   add(`${band}Accounts`, 1);
@@ -41,7 +61,6 @@ export function tallyAccount(tally: Counters, a: ScoredAccount): Counters {
       add('activationRateSum', a.activation.active / a.activation.known);
     }
   }
-  return tally;
 }
 
 /** The months (`yyyy-mm`, one item partition each) a period spans: one Query each. */
@@ -71,14 +90,42 @@ export interface HealthDay {
  * run) has no entry rather than a false zero.
  */
 export function healthSeries(items: [string, Counters][], period: Period): HealthDay[] {
-  const days = new Map<string, Counters>();
+  return seriesOf(sumDays(items, period, (field) => (field.includes(SEPARATOR) ? undefined : ['', field])).get('') ?? new Map());
+}
+
+/**
+ * Each group's daily series for one cut, from the same items: a group appears from the first day
+ * the daily run counted an account in it; on other days of the period it has no entry.
+ */
+export function healthSeriesByGroup(items: [string, Counters][], period: Period, cut: HealthCut): Record<string, HealthDay[]> {
+  const prefix = `${cut}${SEPARATOR}`;
+  const byGroup = sumDays(items, period, (field) => {
+    if (!field.startsWith(prefix)) return undefined;
+    const end = field.lastIndexOf(SEPARATOR);
+    return [field.slice(prefix.length, end), field.slice(end + 1)];
+  });
+  return Object.fromEntries([...byGroup.keys()].sort().map((group) => [group, seriesOf(byGroup.get(group)!)]));
+}
+
+/** Sums the shard items of each day of the period, by group (`split` names a counter's group and field, or drops it). */
+function sumDays(items: [string, Counters][], period: Period, split: (field: string) => [string, string] | undefined) {
+  const groups = new Map<string, Map<string, Counters>>();
   for (const [sk, counters] of items) {
     const day = sk.slice(0, 10);
     if (day < period.from || day >= period.to) continue;
-    const t = days.get(day) ?? {};
-    for (const [f, v] of Object.entries(counters)) if (typeof v === 'number') t[f] = (t[f] ?? 0) + v;
-    days.set(day, t);
+    for (const [name, v] of Object.entries(counters)) {
+      const at = typeof v === 'number' ? split(name) : undefined;
+      if (!at) continue;
+      const [group, field] = at;
+      const days = groups.get(group) ?? groups.set(group, new Map()).get(group)!;
+      const t = days.get(day) ?? days.set(day, {}).get(day)!;
+      t[field] = (t[field] ?? 0) + (v as number);
+    }
   }
+  return groups;
+}
+
+function seriesOf(days: Map<string, Counters>): HealthDay[] {
   return [...days.keys()].sort().map((day) => {
     const t = days.get(day)!;
     const bands = Object.fromEntries(BANDS.map((b) => [b, { accounts: t[`${b}Accounts`] ?? 0, arr: t[`${b}Arr`] ?? 0 }])) as HealthDay['bands'];

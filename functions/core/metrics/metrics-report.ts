@@ -6,7 +6,9 @@ import { aggregateReadOf, cohortsFromAggregates, figuresFromAggregates, groupFig
 import { periodOf, type Period } from './period.ts';
 import { groupOf, portfolio, type Cut, type PortfolioInput } from './portfolio.ts';
 import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
-import { healthSeries, type HealthDayRepo } from './health-days.ts';
+import { HEALTH_CUTS, healthSeries, healthSeriesByGroup, type HealthCut, type HealthDay, type HealthDayRepo } from './health-days.ts';
+
+const isHealthCut = (cut: string): cut is HealthCut => (HEALTH_CUTS as readonly string[]).includes(cut);
 
 const CUTS = ['segment', 'plan', 'owner', 'cohort'] as const;
 /** The figures whose accounts the drill-down lists, and the lists of `portfolio()` behind each. */
@@ -145,7 +147,11 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
   // served for periods of whole months, for the whole book (they have no cut), else null.
   const wholeMonths = period.from.endsWith('-01') && period.to.endsWith('-01');
   // One Query per month of the period, whatever the number of accounts (health-days.ts).
-  const healthOverTime = deps.healthDays ? healthSeries(await deps.healthDays.read(period), period) : undefined;
+  const healthItems = deps.healthDays ? await deps.healthDays.read(period) : undefined;
+  const healthOverTime = healthItems ? healthSeries(healthItems, period) : undefined;
+  // Each group's series from the same items (segment, plan and owner; not cohort: health-days.ts).
+  const groupHealth = healthItems && cut && isHealthCut(cut) ? healthSeriesByGroup(healthItems, period, cut) : undefined;
+  const health = (series: HealthDay[] | undefined) => (series ? { healthOverTime: series, activation: series.at(-1)?.activation ?? null } : {});
   const sections = deps.outcomes ? { outcomes: wholeMonths ? await deps.outcomes.load(`${period.from}..${period.to}`) : null } : {};
   return {
     period: name,
@@ -155,8 +161,16 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
     source: key ? ('aggregates' as const) : ('items' as const),
     firstValueTargetDays: deps.firstValueTargetDays,
     // User activation as of the period's last counted day (the daily run counts it with health).
-    whole: { ...withQueries(whole, name), ...(healthOverTime ? { healthOverTime, activation: healthOverTime.at(-1)?.activation ?? null } : {}) },
-    ...(cut && groups ? { cut, groups: Object.fromEntries(Object.entries(groups).map(([g, f]) => [g, withQueries(f, name, cut, g)])) } : {}),
+    whole: { ...withQueries(whole, name), ...health(healthOverTime) },
+    // A group the daily run has not counted in the period (or a cohort) has an empty series.
+    ...(cut && groups
+      ? {
+          cut,
+          groups: Object.fromEntries(
+            Object.entries(groups).map(([g, f]) => [g, { ...withQueries(f, name, cut, g), ...health(groupHealth ? (groupHealth[g] ?? []) : undefined) }]),
+          ),
+        }
+      : {}),
     ...(cohorts ? { cohorts } : {}),
     ...sections,
   };

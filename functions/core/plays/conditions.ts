@@ -1,3 +1,4 @@
+import { plural } from '../plural.ts';
 import { DAY_MS, dayOf } from '../clock.ts';
 import type { HealthBand } from '../score/compute.ts';
 import type { UsageSummary } from '../score/derive.ts';
@@ -39,7 +40,7 @@ const CLAUSES: {
       const window = s.recentBands.filter((d) => d.day >= from);
       return window.length >= days && window.every((d) => d.band !== null && d.band !== 'red');
     },
-    describe: (v) => `not red for ${v} days`,
+    describe: (v) => `not red for ${plural(v, 'day')}`,
   },
   renewed: { holds: (s) => !!s.account.renewalDate && dayOf(new Date(s.account.renewalDate)) > s.cycle, describe: () => 'renewal date moved on' },
   renewalOutcome: {
@@ -61,7 +62,7 @@ const CLAUSES: {
   taskNotDone: {
     holds: (s, { step, days }) =>
       (s.runTasks ?? []).some((t) => t.step === step && t.status !== 'done' && s.now.getTime() - Date.parse(t.createdAt) >= days * DAY_MS),
-    describe: ({ step, days }) => (days ? `the ${step} task not done after ${days} days` : `the ${step} task not done`),
+    describe: ({ step, days }) => (days ? `the ${step} task not done after ${plural(days, 'day')}` : `the ${step} task not done`),
   },
 };
 

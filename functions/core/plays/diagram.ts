@@ -1,3 +1,4 @@
+import { plural } from '../plural.ts';
 import { describeCondition } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayAction, PlayDefinition, PlayStep } from './definition.ts';
@@ -50,7 +51,7 @@ export function playDiagram(play: PlayDefinition): string {
       });
     } else if (step.watch) {
       const w = step.watch;
-      lines.push(`  ${id}[${q(`${when}: ${step.id}, every ${w.everyDays} day(s)`)}]`);
+      lines.push(`  ${id}[${q(`${when}: ${step.id}, every ${plural(w.everyDays, 'day')}`)}]`);
       lines.push(`  ${previous} -->${edge} ${id}`);
       lines.push(`  ${id} -->|not yet| ${id}`);
       if (w.escalate) {

@@ -1,3 +1,4 @@
+import { plural } from '../plural.ts';
 import type { SignalValue } from './model.ts';
 
 /** What a signal means, in words a CSM reads on the account card. */
@@ -8,13 +9,15 @@ export interface SignalInfo {
 
 const pct = (v: SignalValue) => `${Math.round(Number(v) * 100)}%`;
 const num = (digits: number) => (v: SignalValue) => Number(v).toFixed(digits).replace(/\.0+$/, '');
+/** `1 day`, `2.5 days`: the count as `num(digits)` writes it, with its noun (plural.ts). */
+const count = (digits: number, one: string, many?: string) => (v: SignalValue) => plural(Number(v), one, many, (n) => num(digits)(n));
 
 export const signalCatalogue: Record<string, SignalInfo> = {
-  loginDaysPerWeek: { label: 'login frequency', describe: (v) => `active users logged in ${num(1)(v)} days a week over the last 2 weeks` },
+  loginDaysPerWeek: { label: 'login frequency', describe: (v) => `active users logged in ${count(1, 'day')(v)} a week over the last 2 weeks` },
   featureAdoption: { label: 'feature adoption', describe: (v) => `${pct(v)} of the product's features used in the last 30 days` },
   activeSeatRatio: { label: 'active users vs licensed seats', describe: (v) => `${pct(v)} of licensed seats active in the last 30 days` },
-  usageDepth: { label: 'depth of usage', describe: (v) => `each active user uses ${num(1)(v)} features a day` },
-  daysSinceLastActivity: { label: 'days since last activity', describe: (v) => `last activity ${num(0)(v)} days ago` },
+  usageDepth: { label: 'depth of usage', describe: (v) => `each active user uses ${count(1, 'feature')(v)} a day` },
+  daysSinceLastActivity: { label: 'days since last activity', describe: (v) => `last activity ${count(0, 'day')(v)} ago` },
   supportQuality: { label: 'support interactions', describe: (v) => `support interaction quality ${pct(v)}` },
   trainingCompletion: { label: 'training', describe: (v) => `${pct(v)} of training completed` },
   communityParticipation: { label: 'community participation', describe: (v) => `community participation ${pct(v)}` },
@@ -31,10 +34,10 @@ export const signalCatalogue: Record<string, SignalInfo> = {
   strategicImportance: { label: 'strategic importance', describe: (v) => `strategic importance ${String(v)}` },
   paymentStatus: { label: 'payment status', describe: (v) => `payment status ${String(v)}` },
   weeklyActiveSeatRatio: { label: 'weekly active users', describe: (v) => `${pct(v)} of licensed seats active in the last 7 days` },
-  sessionsPerUserWeek: { label: 'sessions per user', describe: (v) => `${num(1)(v)} sessions per active user a week` },
-  minutesPerUserWeek: { label: 'time in product', describe: (v) => `${num(0)(v)} minutes per active user a week` },
-  daysToRenewal: { label: 'renewal proximity', describe: (v) => `renews in ${num(0)(v)} days` },
-  ticketsLast30Days: { label: 'support tickets', describe: (v) => `${num(0)(v)} support tickets in the last 30 days` },
+  sessionsPerUserWeek: { label: 'sessions per user', describe: (v) => `${count(1, 'session')(v)} per active user a week` },
+  minutesPerUserWeek: { label: 'time in product', describe: (v) => `${count(0, 'minute')(v)} per active user a week` },
+  daysToRenewal: { label: 'renewal proximity', describe: (v) => `renews in ${count(0, 'day')(v)}` },
+  ticketsLast30Days: { label: 'support tickets', describe: (v) => `${count(0, 'support ticket')(v)} in the last 30 days` },
   outreachResponse: { label: 'response to outreach', describe: (v) => `${pct(v)} of outreach answered` },
   executiveSponsor: { label: 'executive sponsor', describe: (v) => (v === 'yes' ? 'has an executive sponsor' : 'no executive sponsor') },
   roiRealized: { label: 'ROI', describe: (v) => `${pct(v)} of the expected ROI realized` },
@@ -43,7 +46,7 @@ export const signalCatalogue: Record<string, SignalInfo> = {
     label: 'API usage trend',
     describe: (v) => `days with API calls ${Number(v) >= 1 ? 'up' : 'down'} ${Math.abs(Math.round((Number(v) - 1) * 100))}% on the prior period`,
   },
-  stakeholders: { label: 'multi-threading', describe: (v) => `${num(0)(v)} people known at the account` },
+  stakeholders: { label: 'multi-threading', describe: (v) => `${count(0, 'person', 'people')(v)} known at the account` },
 };
 
 export function signalInfo(id: string): SignalInfo {

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { ConfigError, formatPath, type TendConfig } from '../config.ts';
+import { BLOCK_TEMPLATE_HELPERS, INLINE_TEMPLATE_HELPERS } from './helpers.ts';
 import { OPTIONAL_GROUPS, TEMPLATE_FIELDS, TOP_LEVEL_FIELDS, type OptionalGroup } from './fields.ts';
 
 type Node = hbs.AST.Node;
@@ -9,8 +10,8 @@ export interface TemplateIssue {
   message: string;
 }
 
-const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
-const INLINE_HELPERS = new Set(['lookup', 'log']);
+const BLOCK_HELPERS = new Set<string>(['if', 'unless', 'each', 'with', ...BLOCK_TEMPLATE_HELPERS]);
+const INLINE_HELPERS = new Set<string>(['lookup', 'log', ...INLINE_TEMPLATE_HELPERS]);
 const groups = TEMPLATE_FIELDS as Record<string, Record<string, string>>;
 
 /**

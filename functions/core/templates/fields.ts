@@ -11,7 +11,7 @@ export const TEMPLATE_FIELDS = {
   product: { name: 'your product (config `product.name`)', url: 'its URL (config `product.url`)' },
   sender: { name: "who signs: config `sender.name`, or the CSM's name for a high-touch account" },
   account: { id: "the account's id", name: "the account's name" },
-  contact: { firstName: "the contact's first name (else the part of the address before @)", email: 'their address' },
+  contact: { firstName: "the contact's first name, or `there` when the contact has no name (`Hi there,`)", email: 'their address' },
   step: { id: 'the play step sending it', day: 'its day in the play' },
   usage: {
     seats: 'seats on the plan',

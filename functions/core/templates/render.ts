@@ -1,4 +1,5 @@
 import type { TemplateSource } from './catalogue.ts';
+import { TEMPLATE_HELPERS } from './helpers.ts';
 import { layout } from './layout.ts';
 
 export interface TemplateContext {
@@ -73,10 +74,21 @@ export interface TemplateLibrary {
   ids(): string[];
 }
 
-type Delegate = (context: TemplateContext) => string;
+type Delegate = (context: TemplateContext, options?: { helpers: Record<string, (...args: never[]) => unknown> }) => string;
+/** Templates run with Tend's helpers (helpers.ts), however they were compiled. */
+const RUNTIME = { helpers: TEMPLATE_HELPERS };
 export function loaded(needs: LoadedTemplate['needs'] | undefined, parts: Record<Part, Delegate>): LoadedTemplate {
   return {
     needs: needs ?? [],
-    render: (context) => ({ subject: parts.subject(context).replace(/\s+/g, ' ').trim(), html: parts.html(context), text: parts.text(context) }),
+    render: (context) => {
+      // A group the template needs and the context lacks is named, wherever the template reads it (a helper's argument too).
+      for (const group of needs ?? []) if (context[group] === undefined) throw new Error(`"${group}" not defined: the template needs it`);
+      return {
+        subject: parts.subject(context, RUNTIME).replace(/\s+/g, ' ').trim(),
+        html: parts.html(context, RUNTIME),
+        // A sentence a template left out leaves no run of blank lines behind.
+        text: parts.text(context, RUNTIME).replace(/\n{3,}/g, '\n\n'),
+      };
+    },
   };
 }
