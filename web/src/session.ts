@@ -1,5 +1,5 @@
 import type { UserManager } from 'oidc-client-ts';
-import { ApiError, createApi, type Api } from './api.ts';
+import { createApi, type Api } from './api.ts';
 
 /** GET /app-config.json: where the API is and how people sign in (served by tend dev, by S3 on AWS). */
 export interface AppConfig {
@@ -37,10 +37,9 @@ async function loadConfig(): Promise<AppConfig> {
   return (await res.json()) as AppConfig;
 }
 
-/** Roles of an API key (before /v1/me exists, or for a key): admin and ingest keys work, read keys read. */
-function meOfKeyScopes(scopes: string[]): Me {
-  const roles: Role[] = scopes.includes('admin') ? ['admin'] : scopes.includes('ingest') ? ['csm'] : ['viewer'];
-  return { subject: 'api-key', roles, scopes };
+/** What an API key may do, from its scopes (GET /v1/me gives a key no roles): admin, work (a CSM's), else read. */
+function rolesOfScopes(scopes: string[]): Role[] {
+  return scopes.includes('admin') ? ['admin'] : scopes.includes('work') ? ['csm'] : ['viewer'];
 }
 
 /** The Overview's first read starts with the sign-in's own (`/v1/me`), not after it: the figures show a round trip sooner. */
@@ -49,13 +48,8 @@ function prefetchFirstPage(api: Api) {
 }
 
 async function whoAmI(api: Api): Promise<Me> {
-  try {
-    return await api.get<Me>('/v1/me');
-  } catch (err) {
-    // An API without /v1/me (older stacks): treat the key as its scopes say, which the API enforces anyway.
-    if (err instanceof ApiError && err.status === 404) return meOfKeyScopes(['admin']);
-    throw err;
-  }
+  const me = await api.get<Me>('/v1/me');
+  return me.roles.length ? me : { ...me, roles: rolesOfScopes(me.scopes) };
 }
 
 /**
