@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.tend/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.tend/', 'coverage/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,4 +32,19 @@ export default tseslint.config(
     },
   },
   { files: ['tests/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  // The web app runs in the browser (web/src); its tests drive one (tests/browser).
+  {
+    files: ['web/src/**', 'tests/browser/**'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLCanvasElement: 'readonly',
+        Blob: 'readonly',
+        URLSearchParams: 'readonly',
+        RequestInit: 'readonly',
+      },
+    },
+  },
 );

@@ -11,6 +11,8 @@
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
  * 9. `tend clock step 7d` on the local runtime: real seconds per stepped day, for 2 and 100 accounts (bench/clock-step.ts).
  * 10. Holdouts: the calibration of the lift's interval over many simulated populations, and what recording groups and variants costs (bench/holdout-calibration.ts).
+ * 11. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
+ * 12. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
  */
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
@@ -30,6 +32,8 @@ import { timelineBench } from './timeline.ts';
 import { metricsBench } from './metrics.ts';
 import { clockStepBench } from './clock-step.ts';
 import { holdoutCalibrationBench } from './holdout-calibration.ts';
+import { webBundleBench } from './web-bundle.ts';
+import { webOverviewBench } from './web-overview.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -117,5 +121,7 @@ const sections: [string, () => unknown][] = [
   ['metrics', metricsBench],
   ['clock-step', clockStepBench],
   ['holdouts', holdoutCalibrationBench],
+  ['web-bundle', webBundleBench],
+  ['web-overview', webOverviewBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

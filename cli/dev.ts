@@ -3,6 +3,7 @@ import { startLocalRuntime } from '../local/runtime.ts';
 import { localAssembly } from './assembly.ts';
 import { clearDevSession, devSession, writeDevSession } from './local-state.ts';
 import { devKey } from './dev-key.ts';
+import { ensureWebApp, WEB_DIST } from '../web/build.ts';
 
 export interface DevOptions {
   port: number;
@@ -20,6 +21,7 @@ export async function dev(options: DevOptions) {
   if (running) throw new Error(`tend dev already runs on ${dataDir} (pid ${running.pid}, ${running.url}): use that one, or stop it first`);
   const log = (line: string) => console.error(line);
   const assemblyDir = await localAssembly(dataDir, log);
+  await ensureWebApp(log);
   const rt = await startLocalRuntime({
     assemblyDir,
     dataDir: join(dataDir, 'state'),
@@ -28,6 +30,7 @@ export async function dev(options: DevOptions) {
     speed: options.speed,
     start: options.from,
     log,
+    webDir: WEB_DIST,
   }).catch((err: unknown) => {
     const inUse = String(err).match(/EADDRINUSE.*:(\d+)/);
     if (!inUse) throw err;
@@ -39,6 +42,7 @@ export async function dev(options: DevOptions) {
   // Sign-in (docs/auth.md): the people made at this start, with their passwords (shown only now).
   const people = rt.oidc.newUsers.map((u) => `\n             ${u.email} (${u.role})  password ${u.password}`).join('');
   console.log(`Tend is running locally.
+  Web app    ${rt.url}/
   API        ${rt.url}   (GET /health, POST /v1/accounts, POST /v1/events, GET /v1/accounts/{id}; GET /v1/openapi.json lists all)
   API key    ${key}   (admin; kept in ${join(dataDir, 'dev-key.json')})
              curl -H "Authorization: Bearer ${key}" ${rt.url}/v1/accounts

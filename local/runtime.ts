@@ -22,6 +22,7 @@ import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { createApiKey } from './api-keys.ts';
 import type { Scope } from '../functions/core/api-keys.ts';
 import { LocalStepFunctions } from './stepfunctions/runner.ts';
+import { webAppHandler } from './web-app.ts';
 import { CheckpointStore } from './stepfunctions/checkpoints.ts';
 import { localIssuer, signInRoutes } from './oidc-issuer.ts';
 
@@ -41,6 +42,8 @@ export interface LocalRuntimeOptions {
   /** Leave the clock paused once started, for a caller that sets up a scene first (then `clock.resume()`). */
   paused?: boolean;
   log?: (line: string) => void;
+  /** Serve the built web app from this folder at `/` (web/dist; tend dev and the demo build it). */
+  webDir?: string;
   /** The CSMs who can sign in (role csm) besides the built-in admin and viewer; tend.config.ts's `csms` by default. */
   csms?: readonly { email: string; name: string }[];
 }
@@ -184,6 +187,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
 
   const routes = routesOf(assembly);
   const gateway = httpApi(routes, lambdas, clock);
+  const webApp = options.webDir ? webAppHandler(options.webDir) : undefined;
   // Sign-in (docs/auth.md): the embedded OpenID Connect issuer, made once the address is known.
   const signIn: { route?: ReturnType<typeof signInRoutes> } = {};
   const server = createServer((req, res) => {
@@ -196,6 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     if (req.method === 'GET' && url.pathname === '/local/outbox') return outboxRoute(ses, () => clockControl.state(), url, res);
     if (url.pathname === '/local/clock') return void clockRoute(clockControl, req, res).catch(() => res.headersSent || (res.writeHead(500), res.end()));
     if (url.pathname === '/local/slack') return localSlackRoute(slack, req, res);
+    if (webApp?.(req, res, url)) return;
     void gateway(req, res, url);
   });
   const url = await listen(server, options.port);

@@ -2,6 +2,7 @@ import type { LocalRuntime } from '../../local/runtime.ts';
 import { clearDevSession } from '../local-state.ts';
 import { DemoRefused, runDemo } from './start.ts';
 import { printSummary } from './summary.ts';
+import { ensureWebApp, WEB_DIST } from '../../web/build.ts';
 
 export { DEMO_START } from './start.ts';
 
@@ -21,6 +22,7 @@ export async function demo(options: {
   json?: boolean;
 }) {
   const progress = (line: string) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+  if (!options.exit) await ensureWebApp((l) => console.error(l));
   let result;
   try {
     result = await runDemo({
@@ -30,6 +32,7 @@ export async function demo(options: {
       dataDir: options.data,
       fresh: options.fresh,
       port: options.port,
+      ...(options.exit ? {} : { webDir: WEB_DIST }),
       log: (l) => console.error(l),
       onDay: (_, line) => progress(line),
     });
@@ -50,7 +53,7 @@ export async function demo(options: {
   const rt = result.runtime;
   rt.clock.resume();
   console.error(
-    `\nStill serving on the same data, the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`,
+    `\nStill serving on the same data: web app ${rt.url}/ · API ${rt.url} · outbox ${rt.url}/local/outbox · the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`,
   );
   const stop = () => void result.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

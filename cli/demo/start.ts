@@ -27,6 +27,8 @@ export interface DemoOptions {
   /** Replace what the data folder holds (else a folder with data is refused). */
   fresh?: boolean;
   port?: number;
+  /** The built web app, served at `/` (the CLI passes it unless --exit). */
+  webDir?: string;
   /** A synthesized assembly to run instead of synthesizing into the data folder (tests). */
   assemblyDir?: string;
   log?: (line: string) => void;
@@ -81,7 +83,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   prepareDataDir(dataDir, options.fresh);
   const config = parseConfig(userConfig);
   const assemblyDir = options.assemblyDir ?? (await localAssembly(dataDir, log));
-  const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), start: DEMO_START, paused: true, port: options.port, log });
+  const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), start: DEMO_START, paused: true, port: options.port, webDir: options.webDir, log });
   try {
     const key = await devKey(rt, dataDir);
     useDemoKey(rt, key);

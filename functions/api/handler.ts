@@ -172,6 +172,13 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
     json(200, await readTimeline({ ...deps, timeline: root.timeline() }, accountIdOf(event), query(event, 'GET /v1/accounts/{id}/timeline'))),
   'GET /v1/metrics': async (event) => json(200, await metricsReport(metricsDeps, query(event, 'GET /v1/metrics'), deps.clock.now())),
   'GET /v1/metrics/accounts': async (event) => json(200, await metricAccounts(metricsDeps, query(event, 'GET /v1/metrics/accounts'), deps.clock.now())),
+  // The web app's Account page (issue 16): one Query of the account's contacts.
+  'GET /v1/accounts/{id}/contacts': async (event) => {
+    const id = accountIdOf(event);
+    const [account, contacts] = await Promise.all([deps.accounts.get(id), deps.contacts.list(id)]);
+    if (!account) throw new NotFoundError(`account "${id}" not found`);
+    return json(200, { contacts });
+  },
   ...playRoutes(deps),
   ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
   // Owners, the task queue and notes (issue 14).

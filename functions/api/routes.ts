@@ -326,6 +326,23 @@ export const ROUTES = {
       'Who is calling: a signed-in person (subject, email, name, roles, their CSM id) or an API key (subject = the key id, no roles), with the scopes they hold',
     ok: { 200: '{ subject, email?, name?, roles, scopes, csmId? }' },
   },
+  // The web app's Plays page (issue 16, docs/web-app.md): a play's diagram figures from its runs.
+  'GET /v1/plays/{play}/steps': {
+    auth: 'read',
+    serve: 'api',
+    summary:
+      "A play's figures by step, from all its runs: runs waiting at each step now (with the first 100 accounts), done and skipped, the reasons in words, and how runs ended (completed, cancelled, failed, exits by reason)",
+    ok: { 200: '{ play, runs, live, steps: [{ step, day, waiting, done, skipped, reasons, accounts }], ended }' },
+    errors: { 404: 'no such play' },
+  },
+  // The web app's Account page (issue 16): the account's people.
+  'GET /v1/accounts/{id}/contacts': {
+    auth: 'read',
+    serve: 'api',
+    summary: "The account's contacts (POST /v1/contacts, Segment identify calls): email, name, role, timezone, and when one left",
+    ok: { 200: '{ contacts: [{ accountId, email, name?, role?, timezone?, leftAt?, updatedAt }] }' },
+    errors: { 404: 'no such account' },
+  },
   [`GET ${UNSUBSCRIBE_PATH}`]: {
     auth: 'public',
     serve: 'unsubscribe',

@@ -1,6 +1,13 @@
-import { accountCard, type AccountCard, type CardThresholds } from './card.ts';
 import { ValidationError } from './errors.ts';
-import type { AccountCatalog, RunRepo, ScoreRepo } from './ports.ts';
+import {
+  ACCOUNT_SORTS,
+  listItemOf,
+  matchesAccountFields,
+  sortedAccountList,
+  type AccountListItem,
+  type ListContext,
+  type ListDeps,
+} from './account-list-view.ts';
 import { idSchema } from './schemas.ts';
 import * as z from './zod.ts';
 import { PLANS } from './plan.ts';
@@ -18,16 +25,17 @@ export const accountListQuerySchema = /* @__PURE__ */ z.lazy(() =>
     band: z.optional(z.enum(['green', 'yellow', 'red', 'unscored'])),
     /** An active flag by name (at-risk and expansion signals, e.g. `champion-left`). */
     flag: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'a flag name such as champion-left'))),
+    // The web app's view (issue 16, account-list-view.ts): owner, search, and an order that holds across pages.
+    owner: z.optional(z.string().check(z.regex(/^[a-z0-9._-]{1,64}$/, 'a CSM id, or unassigned'))),
+    q: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    sort: z.optional(z.enum(ACCOUNT_SORTS)),
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
     cursor: z.optional(z.string().check(z.maxLength(400))),
   }),
 );
 export type AccountListQuery = z.output<typeof accountListQuerySchema>;
 
-export interface AccountListItem extends AccountCard {
-  segment: string;
-  flags: string[];
-}
+export type { AccountListItem } from './account-list-view.ts';
 
 /** Where the next page starts: opaque to clients (base64url of shard and last id). */
 function decodeCursor(cursor: string | undefined): { shard: number; after?: string } {
@@ -42,30 +50,31 @@ function decodeCursor(cursor: string | undefined): { shard: number; after?: stri
 const encodeCursor = (shard: number, after: string) => Buffer.from(`${shard}:${after}`, 'utf8').toString('base64url');
 
 /**
- * Accounts shard by shard, filtered on their card (plan, stage, health band), segment and flags.
- * Filters are applied as pages are read, so a filtered page may take several reads of the index.
+ * Accounts shard by shard, filtered on their own fields (segment, owner, search) first, then on
+ * their card (plan, stage, health band) and flags. Filters are applied as pages are read, so a
+ * filtered page may take several reads of the index. With `sort`, the whole list is read and
+ * sorted (account-list-view.ts).
  */
 export async function listAccounts(
-  deps: { catalog: AccountCatalog; scores: ScoreRepo; runs: RunRepo },
+  deps: ListDeps,
   query: AccountListQuery,
-  context: { now: Date; thresholds: CardThresholds; onboardingPlay: string },
+  context: ListContext,
 ): Promise<{ accounts: AccountListItem[]; cursor: string | null }> {
+  if (query.sort) return sortedAccountList(deps, { ...query, sort: query.sort }, context, SHARD_COUNT);
   let { shard, after } = decodeCursor(query.cursor);
   const out: AccountListItem[] = [];
   while (shard < SHARD_COUNT) {
     const page = await deps.catalog.page(shard, after, 100);
-    const enriched = await Promise.all(
-      page.accounts.map(async (account) => {
-        const [score, runs] = await Promise.all([deps.scores.get(account.id), deps.runs.forAccount(account.id)]);
-        const card = accountCard({ account, score, runs, now: context.now, thresholds: context.thresholds, onboardingPlay: context.onboardingPlay });
-        return { ...card, segment: account.segment, flags: Object.keys(score?.flags ?? {}) };
-      }),
+    // Cards (a score and a runs read each) only for the accounts whose own fields pass.
+    const enriched = new Map(
+      (await Promise.all(page.accounts.filter((a) => matchesAccountFields(a, query)).map((a) => listItemOf(deps, a, context)))).map((i) => [i.customer.id, i]),
     );
-    for (const item of enriched) {
-      after = item.customer.id;
+    for (const account of page.accounts) {
+      after = account.id;
+      const item = enriched.get(account.id);
       const keep =
+        item &&
         (!query.plan || item.plan === query.plan) &&
-        (!query.segment || item.segment === query.segment) &&
         (!query.stage || item.stage === query.stage) &&
         (!query.band || (item.healthScore.band ?? 'unscored') === query.band) &&
         (!query.flag || item.flags.includes(query.flag));

@@ -60,7 +60,7 @@ describe('reading accounts: list, card, OpenAPI; racing writes', () => {
     const urgent = await rt.request('GET', '/v1/accounts?priority=urgent');
     expect([urgent.status, urgent.body?.message]).toEqual([
       400,
-      expect.stringMatching(/^priority: unknown query parameter; this route takes plan, segment, stage, band, flag, limit, cursor$/),
+      expect.stringMatching(/^priority: unknown query parameter; this route takes plan, segment, stage, band, flag, owner, q, sort, limit, cursor$/),
     ]);
     const unscored = await rt.request('GET', '/v1/accounts?band=unscored&limit=200');
     const all = await rt.request('GET', '/v1/accounts?limit=200');

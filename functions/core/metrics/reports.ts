@@ -1,7 +1,7 @@
 import { SHARD_COUNT } from '../account-list.ts';
 import { DAY_MS, dayOf } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
-import type { AccountRepo, ScoreFactsReader } from '../ports.ts';
+import type { AccountRepo, RunRepo, ScoreFactsReader } from '../ports.ts';
 import type { ScoreFacts } from '../score/explain.ts';
 import type { ScoreModel } from '../score/model.ts';
 import type { Account } from '../types.ts';
@@ -38,6 +38,8 @@ export type ChangesQuery = z.output<typeof changesQuerySchema>;
 export interface ReportDeps {
   accounts: Pick<AccountRepo, 'list'>;
   scoreFacts: ScoreFactsReader;
+  /** When given, each listed renewal says its open plays (one Query per listed account; the web app's Renewals page). */
+  runs?: Pick<RunRepo, 'forAccount'>;
   modelFor: (segment: string) => ScoreModel;
 }
 
@@ -72,6 +74,10 @@ export interface RenewalRow {
   trend: ScoreFacts['trend'] | null;
   flags: string[];
   churnRisk: number | null;
+  /** The owning CSM's id, null when unassigned. */
+  owner: string | null;
+  /** Plays running or paused for the account (when the caller reads runs). */
+  openPlays?: string[];
 }
 
 export interface RenewalsReport {
@@ -81,9 +87,23 @@ export interface RenewalsReport {
   /** All renewals in the window, and by band, each with the query that lists its accounts. */
   total: { accounts: number; arr: number; query: string };
   byBand: Record<Band, BandFigures & { query: string }>;
+  /** The window by calendar month (the first and last cut to the window): accounts and ARR by band, and the query listing each month. */
+  byMonth: { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<Band, BandFigures>; query: string }[];
   /** This page of the renewals (of `band` when filtered), soonest first. */
   renewals: RenewalRow[];
   cursor: string | null;
+}
+
+/** The calendar months `[from, to)` spans, each cut to it (the web app's renewals by month: one read of the book for all). */
+function monthsOf(from: string, to: string): { from: string; to: string }[] {
+  const out: { from: string; to: string }[] = [];
+  for (let start = from; start < to;) {
+    const [y, m] = start.split('-').map(Number) as [number, number];
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    out.push({ from: start, to: next < to ? next : to });
+    start = next;
+  }
+  return out;
 }
 
 /** Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band. */
@@ -102,12 +122,28 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
   const listed = due.due.filter((d) => !query.band || d.band === query.band);
   const offset = query.cursor ? Number(query.cursor) : 0;
   const page = listed.slice(offset, offset + query.limit);
+  const runs = deps.runs;
+  const openPlays = runs
+    ? new Map(
+        await Promise.all(
+          page.map(
+            async (d) =>
+              [d.accountId, (await runs.forAccount(d.accountId)).filter((r) => r.status === 'running' || r.status === 'paused').map((r) => r.play)] as const,
+          ),
+        ),
+      )
+    : undefined;
   return {
     from,
     to,
     asOf: now.toISOString(),
     total: { accounts: due.due.length, arr: due.due.reduce((t, d) => t + d.arr, 0), query: link() },
     byBand: Object.fromEntries(Object.entries(due.byBand).map(([band, f]) => [band, { ...f, query: link(band as Band) }])) as RenewalsReport['byBand'],
+    byMonth: monthsOf(from, to).map((m) => {
+      const inMonth = renewalsDue(book, m);
+      const arr = inMonth.due.reduce((t, d) => t + d.arr, 0);
+      return { month: m.from.slice(0, 7), ...m, accounts: inMonth.due.length, arr, byBand: inMonth.byBand, query: `/v1/renewals?from=${m.from}&to=${m.to}` };
+    }),
     renewals: page.map((d) => {
       const s = scores.get(d.accountId);
       return {
@@ -121,6 +157,8 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
         trend: s?.trend ?? null,
         flags: Object.keys(s?.flags ?? {}).sort(),
         churnRisk: s?.churnRisk ?? null,
+        owner: byId.get(d.accountId)!.owner ?? null,
+        ...(openPlays ? { openPlays: openPlays.get(d.accountId) ?? [] } : {}),
       };
     }),
     cursor: offset + query.limit < listed.length ? String(offset + query.limit) : null,

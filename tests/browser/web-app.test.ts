@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ensureWebApp, WEB_DIST } from '../../web/build.ts';
+import { launchChromium } from './support/chromium.ts';
+import { demoRuntime, type DemoRuntime } from './support/demo-runtime.ts';
+import { axeViolations, clickBar, openTab, signedInContext, type OpenedPage } from './support/app-session.ts';
+import { signIn } from '../support/sign-in.ts';
+
+const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const DAY = 86_400_000;
+
+/**
+ * The web app in headless Chromium (Debian's package, installed when missing) against one local
+ * runtime with the demo's population, shared by every test of the file: each page loads without
+ * console errors and without serious or critical axe-core violations, shows the API's figures,
+ * and lets a CSM work while a viewer only reads. People sign in on the local issuer's login page,
+ * as on AWS on Cognito's. Screenshots of each page go to docs/screenshots.
+ */
+describe('web app in a browser', () => {
+  let demo: DemoRuntime;
+  let browser: Browser;
+  /** A signed-in session per person: the head of CS (admin), a CSM (alex) and a viewer. */
+  const as: Record<'admin' | 'csm' | 'viewer', BrowserContext> = {} as never;
+  const opened: Page[] = [];
+
+  const api = async (path: string, key: string | null = demo.adminKey, init: RequestInit = {}) => {
+    const res = await fetch(demo.url + path, { ...init, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.headers ?? {}) } });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const open = async (path: string, who: keyof typeof as = 'admin'): Promise<OpenedPage> => {
+    const o = await openTab(as[who]);
+    opened.push(o.page);
+    await o.page.goto(demo.url + path);
+    return o;
+  };
+  const CSM = 'alex@acme.example';
+
+  beforeAll(async () => {
+    await ensureWebApp();
+    browser = await launchChromium();
+    demo = await demoRuntime({ assemblyDir: inject('assemblyDir'), webDir: WEB_DIST });
+    as.admin = await signedInContext(browser, demo.url, 'admin@tend.local', demo.passwords['admin@tend.local']!);
+    as.csm = await signedInContext(browser, demo.url, CSM, demo.passwords[CSM]!);
+    as.viewer = await signedInContext(browser, demo.url, 'viewer@tend.local', demo.passwords['viewer@tend.local']!);
+    mkdirSync(SHOTS, { recursive: true });
+  }, 600_000);
+  afterAll(async () => {
+    for (const p of opened) await p.close().catch(() => {});
+    await browser?.close();
+    await demo?.rt.stop();
+  });
+
+  const PAGES = [
+    { name: 'overview', path: '/', ready: '[data-testid=health-table]' },
+    { name: 'renewals', path: '/renewals', ready: '[data-testid=renewals-list]' },
+    { name: 'accounts', path: '/accounts', ready: '[data-testid=accounts-table] tbody tr' },
+    { name: 'account', path: '/accounts/acct-0001', ready: '[data-testid=account-score]' },
+    { name: 'my-day', path: '/my-day', ready: '#h-changed + *', who: 'csm' as const },
+    { name: 'plays', path: '/plays/renewal', ready: '[data-testid=steps-table]' },
+  ];
+  for (const p of PAGES)
+    it(`${p.name}: loads without console errors or serious axe violations; screenshot`, async () => {
+      const { page, errors } = await open(p.path, p.who);
+      await page.locator(p.ready).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(errors).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `${p.name}.png`), fullPage: p.name !== 'account' && p.name !== 'accounts' });
+    });
+
+  it('Overview shows the API figures: accounts and ARR by band', async () => {
+    const { page } = await open('/');
+    await page.locator('[data-testid=health-table]').waitFor();
+    const { body } = await api('/v1/metrics');
+    for (const band of ['green', 'yellow', 'red', 'unscored']) {
+      expect(await page.getByTestId(`health-${band}-accounts`).textContent()).toBe(body.whole.health[band].accounts.toLocaleString('en-US'));
+      expect(await page.getByTestId(`health-${band}-arr`).textContent()).toBe(money.format(body.whole.health[band].arr));
+    }
+    expect(await page.getByTestId('kpi-accounts').textContent()).toBe(String(body.whole.accounts));
+  });
+
+  it('Accounts lists the API page in its order; Renewals lists what the API lists', async () => {
+    const { page } = await open('/accounts');
+    await page.locator('[data-testid=accounts-table] tbody tr').first().waitFor();
+    const listed = await page.locator('[data-testid=accounts-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-account')));
+    const { body } = await api('/v1/accounts?limit=50');
+    expect(listed).toEqual(body.accounts.map((a: { customer: { id: string } }) => a.customer.id));
+
+    const renewals = await open('/renewals');
+    await renewals.page.locator('[data-testid=renewals-list]').waitFor();
+    const asOf = (await api('/v1/metrics')).body.asOf as string;
+    const to = new Date(Date.parse(asOf) + 180 * DAY).toISOString().slice(0, 10);
+    const due = (await api(`/v1/renewals?from=${asOf}&to=${to}&limit=500`)).body;
+    const rows = await renewals.page.locator('[data-testid=renewals-list] tbody tr').evaluateAll((r) => r.map((x) => x.getAttribute('data-account')));
+    expect(rows).toEqual(due.renewals.map((r: { accountId: string }) => r.accountId));
+    expect(await renewals.page.getByTestId('renewals-total').textContent()).toContain(`${due.total.accounts} accounts, ${money.format(due.total.arr)}`);
+  });
+
+  it('Plays shows the API figures at each step, and drills down to the accounts waiting at one', async () => {
+    const { page } = await open('/plays/onboarding');
+    await page.getByTestId('play-runs').waitFor();
+    const { body } = await api('/v1/plays/onboarding/steps');
+    for (const s of body.steps as { step: string; waiting: number }[])
+      expect(await page.getByTestId(`waiting-${s.step}`).textContent()).toBe(String(s.waiting));
+    const busiest = (body.steps as { step: string; waiting: number; accounts: string[] }[]).sort((a, b) => b.waiting - a.waiting)[0]!;
+    expect(busiest.waiting).toBeGreaterThan(0);
+    await page.locator(`[data-step="${busiest.step}"] button`).click();
+    const listed = await page.locator('[data-testid=step-accounts] a').allTextContents();
+    expect(listed).toEqual(busiest.accounts);
+  });
+
+  it('a drill-down from the renewals chart reaches an account', async () => {
+    const { page } = await open('/renewals');
+    await page.locator('[data-testid=renewals-list]').waitFor();
+    // The first month with red ARR renewing: its red bar.
+    const asOf = (await api('/v1/metrics')).body.asOf as string;
+    let month = -1;
+    for (let i = 0; i < 6 && month < 0; i++) {
+      const from = i === 0 ? asOf : new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 1 + i, 1)).toISOString().slice(0, 10);
+      const to = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) + i, 1)).toISOString().slice(0, 10);
+      if ((await api(`/v1/renewals?from=${from}&to=${to}&limit=1`)).body.byBand.red.accounts > 0) month = i;
+    }
+    expect(month).toBeGreaterThanOrEqual(0);
+    await clickBar(page, 'canvas[aria-label^="ARR renewing"]', 2, month);
+    await page.waitForURL(/band=red/);
+    await page.locator('[aria-busy=false] [data-testid=renewals-list]').waitFor();
+    const first = page.locator('[data-testid=renewals-list] tbody tr a').first();
+    const id = await page.locator('[data-testid=renewals-list] tbody tr').first().getAttribute('data-account');
+    await first.click();
+    await page.waitForURL(new RegExp(`/accounts/${id}$`));
+    await expect.poll(() => page.getByTestId('account-score').textContent()).toMatch(/\d/);
+  });
+
+  it('a CSM completes a task and pauses a play', async () => {
+    const tasks = (await api('/v1/tasks?status=open&limit=100')).body.tasks as { id: string; accountId: string }[];
+    let target: { accountId: string; taskId: string; play: string } | undefined;
+    for (const t of tasks) {
+      const view = (await api(`/v1/accounts/${t.accountId}`)).body;
+      const running = (view.plays as { play: string; status: string }[]).find((r) => r.status === 'running');
+      if (running) target = { accountId: t.accountId, taskId: t.id, play: running.play };
+      if (target) break;
+    }
+    expect(target).toBeDefined();
+    const { page, errors } = await open(`/accounts/${target!.accountId}`, 'csm');
+    await page.locator(`[data-task="${target!.taskId}"] button`, { hasText: 'Complete' }).click();
+    await expect
+      .poll(async () => (await api(`/v1/accounts/${target!.accountId}`)).body.tasks.find((t: { id: string }) => t.id === target!.taskId)?.status)
+      .toBe('done');
+    await page.locator(`[data-task="${target!.taskId}"]`).waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: `Pause ${target!.play}` }).click();
+    await expect
+      .poll(async () => (await api(`/v1/accounts/${target!.accountId}`)).body.plays.find((r: { play: string }) => r.play === target!.play)?.status)
+      .toBe('paused');
+    await page.getByTestId(`play-status-${target!.play}`).filter({ hasText: 'paused' }).first().waitFor();
+    await page.getByRole('button', { name: `Resume ${target!.play}` }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('a viewer cannot pause a play: the button is absent and the API answers 403', async () => {
+    const running = ((await api('/v1/plays/onboarding/runs?status=running&limit=100')).body.runs as { accountId: string }[])[0]!;
+    const { page } = await open(`/accounts/${running.accountId}`, 'viewer');
+    await page.getByTestId('play-status-onboarding').first().waitFor();
+    expect(await page.getByRole('button', { name: /^(Pause|Cancel|Resume) / }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(Complete|Snooze)/ }).count()).toBe(0);
+    const { accessToken } = await signIn(demo.url, 'viewer@tend.local', demo.passwords['viewer@tend.local']!);
+    const res = await api(`/v1/accounts/${running.accountId}/plays/onboarding/pause`, accessToken, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+    expect((await api(`/v1/plays/onboarding/runs?status=running&limit=100`, accessToken)).status).toBe(200);
+  });
+
+  it('a request without a token gets 401', async () => {
+    expect((await api('/v1/accounts', null)).status).toBe(401);
+    expect((await api('/v1/metrics', null)).status).toBe(401);
+  });
+});

@@ -1,0 +1,104 @@
+import type { UserManager } from 'oidc-client-ts';
+import { createApi, type Api } from './api.ts';
+
+/** GET /app-config.json: where the API is and how people sign in (served by tend dev, by S3 on AWS). */
+export interface AppConfig {
+  apiBase: string;
+  oidc?: { authority: string; clientId: string; scope: string; redirectPath: string; postLogoutPath: string };
+}
+
+export type Role = 'viewer' | 'csm' | 'admin';
+export interface Me {
+  subject: string;
+  email?: string;
+  name?: string;
+  roles: Role[];
+  scopes: string[];
+  csmId?: string;
+}
+
+export interface Session {
+  api: Api;
+  me: Me;
+  signOut: () => Promise<void>;
+}
+
+/** What a role may do: the app hides what it cannot (the API answers 403 anyway). */
+export const can = {
+  work: (me: Me) => me.roles.includes('csm') || me.roles.includes('admin'),
+  controlPlays: (me: Me) => me.roles.includes('csm') || me.roles.includes('admin'),
+};
+
+const KEY_STORAGE = 'tend.apiKey';
+
+async function loadConfig(): Promise<AppConfig> {
+  const res = await fetch('/app-config.json');
+  if (!res.ok) return { apiBase: '' };
+  return (await res.json()) as AppConfig;
+}
+
+/** What an API key may do, from its scopes (GET /v1/me gives a key no roles): admin, work (a CSM's), else read. */
+function rolesOfScopes(scopes: string[]): Role[] {
+  return scopes.includes('admin') ? ['admin'] : scopes.includes('work') ? ['csm'] : ['viewer'];
+}
+
+/** The Overview's first read starts with the sign-in's own (`/v1/me`), not after it: the figures show a round trip sooner. */
+function prefetchFirstPage(api: Api) {
+  if (window.location.pathname === '/') api.prefetch('/v1/metrics', {});
+}
+
+async function whoAmI(api: Api): Promise<Me> {
+  const me = await api.get<Me>('/v1/me');
+  return me.roles.length ? me : { ...me, roles: rolesOfScopes(me.scopes) };
+}
+
+/**
+ * Signs in: with OpenID Connect (authorization code + PKCE, oidc-client-ts) when the app config
+ * names an issuer, else with an API key kept in this tab's sessionStorage (local development).
+ * Resolves to `null` while the browser is sent to the issuer, or when a key must be entered.
+ */
+export async function startSession(): Promise<{ session: Session } | { needsKey: (key: string) => void } | null> {
+  const config = await loadConfig();
+  if (config.oidc) {
+    const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
+    const origin = window.location.origin;
+    const users: UserManager = new UserManager({
+      authority: config.oidc.authority.startsWith('/') ? origin + config.oidc.authority : config.oidc.authority,
+      client_id: config.oidc.clientId,
+      redirect_uri: origin + config.oidc.redirectPath,
+      post_logout_redirect_uri: origin + config.oidc.postLogoutPath,
+      scope: config.oidc.scope,
+      response_type: 'code',
+      userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+    });
+    if (window.location.pathname === config.oidc.redirectPath) {
+      const user = await users.signinRedirectCallback();
+      const back = typeof user.state === 'string' && user.state.startsWith('/') ? user.state : '/';
+      window.history.replaceState(null, '', back);
+    }
+    const user = await users.getUser();
+    if (!user || user.expired) {
+      await users.signinRedirect({ state: window.location.pathname + window.location.search });
+      return null;
+    }
+    const api = createApi(async () => (await users.getUser())?.access_token ?? null, config.apiBase);
+    prefetchFirstPage(api);
+    const me = await whoAmI(api);
+    return { session: { api, me, signOut: () => users.signoutRedirect() } };
+  }
+  const key = window.sessionStorage.getItem(KEY_STORAGE);
+  if (!key) return { needsKey: (k) => (window.sessionStorage.setItem(KEY_STORAGE, k), window.location.reload()) };
+  const api = createApi(async () => key, config.apiBase);
+  prefetchFirstPage(api);
+  const me = await whoAmI(api);
+  return {
+    session: {
+      api,
+      me,
+      signOut: async () => {
+        window.sessionStorage.removeItem(KEY_STORAGE);
+        window.location.assign('/');
+      },
+    },
+  };
+}
