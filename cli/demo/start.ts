@@ -83,7 +83,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   prepareDataDir(dataDir, options.fresh);
   const config = parseConfig(userConfig);
   const assemblyDir = options.assemblyDir ?? (await localAssembly(dataDir, log));
-  const rt = await startLocalRuntime({ assemblyDir, dataDir: join(dataDir, 'state'), start: DEMO_START, paused: true, port: options.port, webDir: options.webDir, log });
+  const rt = await startLocalRuntime({
+    assemblyDir,
+    dataDir: join(dataDir, 'state'),
+    start: DEMO_START,
+    paused: true,
+    port: options.port,
+    webDir: options.webDir,
+    log,
+  });
   try {
     const key = await devKey(rt, dataDir);
     useDemoKey(rt, key);
