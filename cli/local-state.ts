@@ -61,7 +61,7 @@ export class NoLocalDataError extends Error {
 export class LocalDataBusyError extends Error {
   constructor(dataDir: string) {
     super(
-      `the local data in ${dataDir} is open in another process (a tend demo still serving, or another command): stop it, or run this again when it is done`,
+      `the local data in ${dataDir} is open in another process (a tend demo still simulating its days, or another command): run this again when it is done`,
     );
   }
 }

@@ -3,8 +3,11 @@ import type { VirtualClock } from './clock.ts';
 import type { LocalScheduler } from './scheduler.ts';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
-/** The longest step or forward set: ten years of days, as `tend demo --days` allows. */
-const MAX_STEP_MS = 3650 * UNIT_MS.d;
+/**
+ * The longest step or forward set: a year. A step lives every due moment on the way (about 50 a
+ * day) and holds the clock meanwhile; a longer jump is `tend dev --from` on stopped data.
+ */
+const MAX_STEP_MS = 366 * UNIT_MS.d;
 
 /** `90m`, `6h`, `1d`, `2w` (one unit; `1d12h` is two steps). */
 export function parseDuration(text: string): number | undefined {

@@ -110,6 +110,7 @@ describe('the local clock: set, pause, resume and step, with the schedules and w
   it.each([
     ['{"jump":"1d"}', 'jump'],
     ['{"step":"1y"}', 'step'],
+    ['{"step":"367d"}', 'step'],
     ['{"step":"1d","pause":true}', 'body'],
     ['not json', 'body'],
   ])('refuses the body %s with a 400 naming %s, and the clock does not move', async (raw, field) => {
