@@ -9,7 +9,9 @@
  * 6. Owners, tasks and notes: requests and units per account write, with and without an owner change (bench/owners-cost.ts).
  * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
+ * 9. The daily health tallies' write units, whole book only and with the segment, plan and owner cuts (bench/health-tallies.ts).
  */
+import { healthTalliesBench } from './health-tallies.ts';
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
@@ -111,5 +113,6 @@ const sections: [string, () => unknown][] = [
   ['owners', ownersCostBench],
   ['timeline', timelineBench],
   ['metrics', metricsBench],
+  ['health-tallies', healthTalliesBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();
