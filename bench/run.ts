@@ -9,9 +9,11 @@
  * 6. Owners, tasks and notes: requests and units per account write, with and without an owner change (bench/owners-cost.ts).
  * 7. The account timeline: the write units each source write adds, and a page read back (bench/timeline.ts).
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
- * 9. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
- * 10. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
+ * 9. The daily health tallies' write units, whole book only and with the segment, plan and owner cuts (bench/health-tallies.ts).
+ * 10. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
+ * 11. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
  */
+import { healthTalliesBench } from './health-tallies.ts';
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
@@ -115,6 +117,7 @@ const sections: [string, () => unknown][] = [
   ['owners', ownersCostBench],
   ['timeline', timelineBench],
   ['metrics', metricsBench],
+  ['health-tallies', healthTalliesBench],
   ['web-bundle', webBundleBench],
   ['web-overview', webOverviewBench],
 ];

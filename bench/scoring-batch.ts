@@ -151,6 +151,10 @@ export async function scoringBatchBench() {
       // As the scoring Lambda: one health tally per shard and day (health over time, docs/metrics.md).
       healthDays: healthDays(m.db, rt.tableName),
     };
+    // The health tallies' own write units (counted in the totals too): one item per shard and day,
+    // holding the whole book's counters and each segment, plan and owner group's (health-days.ts).
+    const tallies = metered(m.db);
+    deps.healthDays = healthDays(tallies.db, rt.tableName);
     // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
     const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];
     const load = deps.inputs.load;
@@ -179,6 +183,11 @@ export async function scoringBatchBench() {
     console.log(`\nScoring's own DynamoDB cost, measured (ReturnConsumedCapacity TOTAL on every request; eventually consistent reads)`);
     rt.clock.advanceTo(start + DAY + 6 * 3_600_000);
     const nextDay = await measure('daily run, the next day (one write each)', N, () => scoreShards(deps, shards));
+    const tallyWru = tallies.meter.wru;
+    tallies.reset();
+    console.log(
+      `  ${'of which health tallies (16 shard items/day)'.padEnd(44)} ${tallyWru} WRU a day = ${(tallyWru / N).toFixed(4)} WRU per account per day (${(tallyWru / 16).toFixed(1)} WRU an item)`,
+    );
     await measure('daily run again that day (scored today: skipped)', N, () => scoreShards(deps, shards));
     await measure('hourly rescoring, nothing marked (total)', 1, () => rescoreDirty({ ...deps, dirty }, shards));
     const marked = Array.from({ length: Math.ceil(N / 10) }, (_, i) => `bench-${i * 10}`);

@@ -4,6 +4,7 @@ import { readRanges } from '../../functions/core/metrics/figures.ts';
 import { metricsReport, resolvePeriod } from '../../functions/core/metrics/metrics-report.ts';
 import type { MetricAggregateRepo } from '../../functions/core/metrics/sources.ts';
 import { metricsCsv, metricsText } from '../../cli/metrics/figures-format.ts';
+import { tallyAccount } from '../../functions/core/metrics/health-days.ts';
 import { BOOK } from './support/metrics-book.ts';
 
 const sources: MetricSources[] = BOOK.map((history, i) => {
@@ -100,5 +101,51 @@ describe('GET /v1/metrics report', () => {
     const cohorts = await metricsReport(deps, { period: '2026-Q1', cut: 'cohort' }, new Date('2026-04-01T00:00:00Z'));
     expect(metricsText('cohorts', cohorts)).toMatch(/2026-01\s+1\s+50\s+100.0%/);
     expect(metricsCsv('cohorts', cohorts).split('\n')[0]).toMatch(/^cohort,accounts,startingArr,logo_m0/);
+  });
+
+  it('prints health over time and activation, for the whole book and each group of a cut the daily run counts', async () => {
+    // Two days of the daily run's shard items: a tech-touch Pro account owned by alex, a high-touch Enterprise one without an owner.
+    const tech = {
+      band: 'green' as const,
+      score: 90,
+      arr: 100,
+      activation: { known: 4, active: 3 },
+      groups: { segment: 'tech-touch', plan: 'Pro', owner: 'alex' },
+    };
+    const high = {
+      band: 'red' as const,
+      score: 30,
+      arr: 900,
+      activation: { known: 2, active: 0 },
+      groups: { segment: 'high-touch', plan: 'Enterprise', owner: 'none' },
+    };
+    const items: [string, Counters][] = [
+      ['2026-03-02#00', tallyAccount(tallyAccount({}, tech), high)],
+      ['2026-03-03#00', tallyAccount({}, tech)],
+      ['2026-03-03#01', tallyAccount({}, { ...high, band: 'yellow', score: 60 })],
+    ];
+    const withHealth = { ...deps, healthDays: { read: async () => items } };
+    const now = new Date('2026-04-01T00:00:00Z');
+    const bySegment = await metricsReport(withHealth, { period: '2026-03', cut: 'segment' }, now);
+    expect(bySegment.whole.healthOverTime!.map((d) => [d.day, d.accounts, d.averageScore])).toEqual([
+      ['2026-03-02', 2, 60],
+      ['2026-03-03', 2, 75],
+    ]);
+    expect(bySegment.groups!['tech-touch']!.activation).toEqual({ known: 4, active: 3, pooled: 0.75, meanOfAccounts: 0.75 });
+    expect(bySegment.groups!['high-touch']!.healthOverTime!.map((d) => d.bands.red.arr)).toEqual([900, 0]);
+    const text = metricsText('health', bySegment);
+    expect(text).toMatch(/^Health over time 2026-03 .* by segment/);
+    expect(text).toMatch(/\(whole\)\s+2026-03-03\s+2\s+1\s+1\s+0\s+0\s+0\s+900\s+75\s+50\.0%\s+37\.5%/);
+    expect(text).toMatch(/tech-touch\s+2026-03-02\s+1\s+1\s+0\s+0\s+0/);
+    const rows = metricsCsv('health', bySegment).split('\n');
+    expect(rows[0]).toBe(
+      'group,day,accounts,green,yellow,red,unscored,greenArr,yellowArr,redArr,unscoredArr,averageScore,activationPooled,activationMeanOfAccounts,activePeople,knownPeople',
+    );
+    expect(rows).toContain('high-touch,2026-03-02,1,0,0,1,0,0,0,900,0,30,0,0,0,2');
+    expect(metricsText('onboarding', bySegment)).toMatch(/tech-touch\s.*75\.0%\s+3\s+4$/m);
+    // Cohorts are not counted by the daily run: the whole book only, and it says so.
+    const byCohort = await metricsReport(withHealth, { period: '2026-03', cut: 'cohort' }, now);
+    expect(metricsText('health', byCohort)).toContain('not cohorts');
+    expect(Object.values(byCohort.groups ?? {}).every((g) => g.healthOverTime === undefined)).toBe(true);
   });
 });
