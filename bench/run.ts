@@ -11,9 +11,11 @@
  * 8. GET /v1/metrics at 10,000 and 100,000 accounts, and the aggregate upkeep's cost on paper (bench/metrics.ts).
  * 9. `tend clock step 7d` on the local runtime: real seconds per stepped day, for 2 and 100 accounts (bench/clock-step.ts).
  * 10. Holdouts: the calibration of the lift's interval over many simulated populations, and what recording groups and variants costs (bench/holdout-calibration.ts).
- * 11. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
- * 12. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
+ * 11. The daily health tallies' write units, whole book only and with the segment, plan and owner cuts (bench/health-tallies.ts).
+ * 12. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
+ * 13. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
  */
+import { healthTalliesBench } from './health-tallies.ts';
 import { bundlesBench } from './bundles.ts';
 import { computeScore } from '../functions/core/score/compute.ts';
 import { deriveSignals } from '../functions/core/score/derive.ts';
@@ -121,6 +123,7 @@ const sections: [string, () => unknown][] = [
   ['metrics', metricsBench],
   ['clock-step', clockStepBench],
   ['holdouts', holdoutCalibrationBench],
+  ['health-tallies', healthTalliesBench],
   ['web-bundle', webBundleBench],
   ['web-overview', webOverviewBench],
 ];

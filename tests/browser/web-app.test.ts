@@ -100,6 +100,23 @@ describe('web app in a browser', () => {
     expect(await renewals.page.getByTestId('renewals-total').textContent()).toContain(`${due.total.accounts} accounts, ${money.format(due.total.arr)}`);
   });
 
+  it('Accounts keeps its view in the URL: filtered and sorted by the API, exported as CSV', async () => {
+    const { page } = await open('/accounts?band=red&sort=-arr');
+    await page.locator('[aria-busy=false] [data-testid=accounts-table] tbody tr').first().waitFor();
+    const listed = await page.locator('[data-testid=accounts-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-account')));
+    const { body } = await api('/v1/accounts?band=red&sort=-arr&limit=50');
+    expect(listed).toEqual(body.accounts.map((a: { customer: { id: string } }) => a.customer.id));
+    expect(listed.length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: /^Arr|^ARR/ }).click();
+    await page.waitForURL(/sort=arr/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('id,name,band,score,arr,plan,segment,owner,stage,renewalDate,flags');
+    const ascending = (await api('/v1/accounts?band=red&sort=arr&limit=200')).body.accounts.map((a: { customer: { id: string } }) => a.customer.id);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(ascending);
+  });
+
   it('Plays shows the API figures at each step, and drills down to the accounts waiting at one', async () => {
     const { page } = await open('/plays/onboarding');
     await page.getByTestId('play-runs').waitFor();
