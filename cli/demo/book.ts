@@ -43,8 +43,8 @@ export interface Customer {
   startDate: string;
   /** Its renewal date, in days from the demo's start (the day its outcome is recorded). */
   renewalDay: number;
-  /** The ARR it had before its last change (recorded, dated, in its revenue history). */
-  earlier?: { arr: number; effectiveDate: string };
+  /** The ARR it started with, before a change halfway to the demo (both in its revenue history, dated). */
+  earlier?: { arr: number };
   sponsor?: { email: string; name: string };
   /** For a declining customer, the demo day its usage falls off. */
   fadeDay: number;
@@ -115,7 +115,7 @@ export function makeCustomers(r: Random, accounts: SyntheticAccount[], days: num
           ? r.int(Math.max(days, 20), Math.max(days, 20) + 60)
           : r.int(Math.max(days, 100), 365);
     const fadeDay = r.int(-4, Math.min(3, days - 1));
-    const earlier = r.chance(0.4) ? { arr: Math.round((a.arr * r.pick([0.7, 0.8, 1.25])) / 100) * 100, effectiveDate: isoDay(start, -ageDays) } : undefined;
+    const earlier = r.chance(0.4) ? { arr: Math.round((a.arr * r.pick([0.7, 0.8, 1.25])) / 100) * 100 } : undefined;
     const happenings: Customer['happenings'] = [];
     const answers = profile !== 'dormant' && r.chance(0.7);
     const npsScore = { thriving: r.int(9, 10), steady: r.int(7, 9), narrow: r.int(6, 8), declining: r.int(4, 7), dormant: 3, troubled: r.int(1, 5) }[profile];
