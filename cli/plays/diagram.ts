@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { parseConfig } from '../../functions/core/config.ts';
 import { playDiagram } from '../../functions/core/plays/diagram.ts';
 import userConfig from '../../tend.config.ts';
+import { playById } from '../../functions/core/plays/play-by-id.ts';
 
 /** `tend plays diagram`: a Mermaid flowchart of each configured play, to stdout or as .mmd files. */
 export function diagramCommand(options: { play?: string; out?: string; json?: boolean }) {
   const plays = parseConfig(userConfig).plays;
-  const chosen = options.play ? [plays[options.play]] : Object.values(plays);
+  const chosen = options.play ? [playById(plays, options.play)] : Object.values(plays);
   if (chosen.some((p) => !p)) throw new Error(`no play "${options.play}"; plays: ${Object.keys(plays).join(', ')}`);
   const diagrams = Object.fromEntries(chosen.map((p) => [p!.id, playDiagram(p!)]));
   if (options.out) {

@@ -47,7 +47,8 @@ async function load(play: string, options: LiftOptions): Promise<PlayLift> {
   const t = await openTable(options);
   try {
     const db = DynamoDBDocumentClient.from(t.client);
-    const at = options.at ? new Date(options.at) : new Date();
+    // The data's own clock (a running or saved local clock; AWS: now), as every other command reads it.
+    const at = options.at ? new Date(options.at) : await t.now();
     if (Number.isNaN(at.getTime())) throw new Error(`--at: not a time: ${options.at}`);
     return await playLift(
       {

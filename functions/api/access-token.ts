@@ -30,6 +30,9 @@ export async function verifyAccessToken(token: string, issuer: TokenIssuer): Pro
   try {
     ({ payload } = await jwtVerify(token, keySet.get, { issuer: issuer.issuer, algorithms: ['RS256'], clockTolerance: 5 }));
   } catch (err) {
+    // The issuer's key set out of reach is the server's fault (a 500, alarmed), not the caller's: only jose's verdicts on the token are 401s.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_') || code === 'ERR_JWKS_TIMEOUT') throw err;
     throw new UnauthorizedError(`the access token was refused: ${(err as Error).message}`);
   }
   if (payload.token_use !== 'access') throw new UnauthorizedError('the token is not an access token (token_use is not "access")');

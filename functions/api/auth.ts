@@ -38,6 +38,13 @@ const principals = new WeakMap<HttpEvent, Principal>();
 /** The principal apiAuth authenticated for this request (none on public routes). */
 export const principalOf = (event: HttpEvent): Principal | undefined => principals.get(event);
 
+/** Who asked, as recorded when a request does not say `by`: a person's email (else subject), or `api key <id>`. */
+export function callerName(event: HttpEvent): string | undefined {
+  const caller = principalOf(event);
+  if (!caller) return undefined;
+  return caller.kind === 'person' ? (caller.email ?? caller.subject) : `api key ${caller.subject}`;
+}
+
 /** The token issuer the environment names (set by CDK from the user pool, by `tend dev` from its embedded issuer), if any. */
 export function tokenIssuerFromEnv(env: NodeJS.ProcessEnv = process.env): TokenIssuer | undefined {
   const { TEND_OIDC_ISSUER: issuer, TEND_OIDC_JWKS_URL: jwksUrl, TEND_OIDC_CLIENT_ID: clientId } = env;

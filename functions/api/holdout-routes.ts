@@ -1,9 +1,8 @@
-import { keyIdOf } from '../core/api-keys.ts';
 import { playLift, type LiftDeps } from '../core/lift/play-lift.ts';
 import { endHoldout } from '../core/plays/holdout-end.ts';
 import type { HoldoutRepo } from '../core/ports.ts';
 import { json, parseBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
-import { presentedKey } from './auth.ts';
+import { callerName } from './auth.ts';
 import { ROUTES, type ApiRouteKey } from './routes.ts';
 
 export type HoldoutRouteKey = 'GET /v1/plays/{play}/lift' | 'POST /v1/plays/{play}/holdout/end';
@@ -16,9 +15,8 @@ export function holdoutRoutes(
     'GET /v1/plays/{play}/lift': async (event) => json(200, await playLift(deps, event.pathParameters?.play ?? '')),
     'POST /v1/plays/{play}/holdout/end': async (event) => {
       const input = parseBody(event, ROUTES['POST /v1/plays/{play}/holdout/end'].body, deps.maxBodyBytes);
-      // Without `by`, the API key that asked (an admin key: the route's scope) is recorded as who ended it.
-      const key = presentedKey(event);
-      const by = input.by ?? `api key ${(key && keyIdOf(key)) ?? 'unknown'}`;
+      // Without `by`, whoever asked (an admin: the route's scope) is recorded as who ended it.
+      const by = input.by ?? callerName(event) ?? 'unknown';
       const out = await endHoldout(deps, event.pathParameters?.play ?? '', { reason: input.reason, by });
       return json(200, out);
     },

@@ -10,6 +10,8 @@ import { idSchema } from '../core/schemas.ts';
 import { json, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { playControlSchema, playListQuerySchema, type ApiRouteKey } from './routes.ts';
 import type { HoldoutRouteKey } from './holdout-routes.ts';
+import { playById } from '../core/plays/play-by-id.ts';
+import { callerName } from './auth.ts';
 
 export interface PlayRouteDeps {
   clock: Clock;
@@ -30,7 +32,7 @@ function param(event: HttpEvent, name: string): string {
 
 function playParam(deps: PlayRouteDeps, event: HttpEvent): PlayDefinition {
   const id = event.pathParameters?.play ?? '';
-  const play = deps.plays[id];
+  const play = playById(deps.plays, id);
   if (!play) throw new NotFoundError(`play "${id}" is not configured; plays: ${Object.keys(deps.plays).join(', ')}`);
   return play;
 }
@@ -86,7 +88,7 @@ export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: Ht
       const accountId = param(event, 'id');
       const play = playParam(deps, event);
       const action = event.pathParameters?.action;
-      const by = body(event)?.by;
+      const by = body(event)?.by ?? callerName(event);
       if (action === 'start') {
         const account = await deps.accounts.get(accountId);
         if (!account) throw new NotFoundError(`account "${accountId}" not found`);

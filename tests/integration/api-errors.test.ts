@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, routeParts } from '../../functions/api/routes.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -28,6 +29,20 @@ describe('errors of the bundled API keep their names', () => {
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ error, message: expect.any(String) });
   });
+
+  // Every route naming a play, with the names every object has: a play lookup that is not an
+  // own-property check finds Object's `constructor` and answered 500 (or 409) instead of 404.
+  const playRoutes = Object.keys(ROUTES)
+    .filter((key) => key.includes('{play}'))
+    .map((key) => routeParts(key));
+  it.each(playRoutes.flatMap(({ method, path }) => ['constructor', '__proto__', 'toString'].map((play) => [method, path, play] as const)))(
+    '%s %s with play %s: 404 NotFoundError',
+    async (method, path, play) => {
+      const url = path.replace('{play}', play).replace('{id}', 'errs').replace('{action}', 'pause');
+      const res = await rt.request(method, url, method === 'POST' ? { reason: 'a test' } : undefined);
+      expect({ url, status: res.status, error: res.body?.error }).toEqual({ url, status: 404, error: 'NotFoundError' });
+    },
+  );
 
   it('a body that is not JSON: 415 UnsupportedMediaTypeError', async () => {
     const res = await rt.request('POST', '/v1/events', undefined, 'events=1', { headers: { 'content-type': 'text/plain' } });

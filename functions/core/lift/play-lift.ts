@@ -8,6 +8,7 @@ import { arrHistoryOf, revenueHistory } from '../revenue-history.ts';
 import type { RunRecord } from '../types.ts';
 import { observe, type Observation, type RunFacts } from './observations.ts';
 import { liftOutcomes, type OutcomeLift } from './report.ts';
+import { playById } from '../plays/play-by-id.ts';
 
 export interface LiftDeps {
   clock: { now(): Date };
@@ -69,7 +70,7 @@ function runFacts(run: RunRecord, loaded: Awaited<ReturnType<typeof factsOf>>, d
  * each account once (its item, score and revenue history), and the variant counters.
  */
 export async function playLift(deps: LiftDeps, playId: string): Promise<PlayLift> {
-  const play = deps.plays[playId];
+  const play = playById(deps.plays, playId);
   if (!play) throw new NotFoundError(`play "${playId}" is not configured; plays: ${Object.keys(deps.plays).join(', ')}`);
   const now = deps.clock.now();
   const days = play.holdout?.days ?? DEFAULT_DAYS;

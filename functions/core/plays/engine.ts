@@ -10,6 +10,7 @@ import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
 import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps } from './snapshot.ts';
+import { playById } from './play-by-id.ts';
 
 export interface PlayDeps extends Omit<ActionDeps, 'accounts'>, SnapshotDeps {
   plays: Record<string, PlayDefinition>;
@@ -32,7 +33,7 @@ export interface RunInput {
 }
 
 function playOf(deps: PlayDeps, id: string): PlayDefinition {
-  const play = deps.plays[id];
+  const play = playById(deps.plays, id);
   if (!play) throw new NotFoundError(`play "${id}" is not in the configuration`);
   return play;
 }

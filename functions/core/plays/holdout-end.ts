@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import * as z from '../zod.ts';
 import type { HoldoutEnd, HoldoutRepo } from '../ports.ts';
 import type { PlayDefinition } from './definition.ts';
+import { playById } from './play-by-id.ts';
 
 /** `POST /v1/plays/{play}/holdout/end`: why (required: it is the experiment's record) and who (default: the API key). Built on first use. */
 export const holdoutEndSchema = /* @__PURE__ */ z.lazy(() =>
@@ -21,7 +22,7 @@ export async function endHoldout(
   playId: string,
   input: { reason: string; by: string },
 ): Promise<{ ended: boolean; end: HoldoutEnd }> {
-  const play = deps.plays[playId];
+  const play = playById(deps.plays, playId);
   if (!play) throw new NotFoundError(`play "${playId}" is not configured; plays: ${Object.keys(deps.plays).join(', ')}`);
   if (!play.holdout) throw new ConflictError(`play "${playId}" has no holdout (tend.config.ts plays.${playId}.holdout)`);
   const { ended, record } = await deps.holdouts.end({ play: play.id, endedAt: deps.clock.now().toISOString(), by: input.by, reason: input.reason });

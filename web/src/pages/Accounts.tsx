@@ -59,7 +59,9 @@ const FILTERS: { key: keyof AccountView; label: string; options: string[] }[] = 
 
 function csvOf(rows: AccountRow[]): string {
   const cell = (v: unknown) => {
-    const s = v === undefined || v === null ? '' : String(v);
+    const raw = v === undefined || v === null ? '' : String(v);
+    // A cell a spreadsheet would run as a formula (=, +, -, @ first: an account name is customer data) is kept as text.
+    const s = /^[=+\-@\t\r]/.test(raw) && !/^-?\d/.test(raw) ? `'${raw}` : raw;
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const head = ['id', 'name', 'band', 'score', 'arr', 'plan', 'segment', 'owner', 'stage', 'renewalDate', 'flags'];
