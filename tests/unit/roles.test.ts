@@ -45,8 +45,16 @@ describe('roles and the route list', () => {
     [['viewer'], ['viewer'], ['read']],
     [['csm'], ['csm'], ['read', 'work']],
     [['admin'], ['admin'], ['ingest', 'read', 'work', 'admin']],
-    [['viewer', 'csm'], ['csm', 'viewer'], ['read', 'work']],
-    [['csm', 'admin', 'viewer'], ['admin', 'csm', 'viewer'], ['ingest', 'read', 'work', 'admin']],
+    [
+      ['viewer', 'csm'],
+      ['csm', 'viewer'],
+      ['read', 'work'],
+    ],
+    [
+      ['csm', 'admin', 'viewer'],
+      ['admin', 'csm', 'viewer'],
+      ['ingest', 'read', 'work', 'admin'],
+    ],
     [['us-east-1_abc_Okta', 'csm'], ['csm'], ['read', 'work']],
     [['Admin', 'ADMIN'], [], []],
     [[], [], []],
