@@ -77,6 +77,7 @@ export class AppStack extends Stack {
         scope: WEB_SCOPES.map((s) => s.scopeName).join(' '),
         redirectPath: REDIRECT_PATH,
         postLogoutPath: POST_LOGOUT_PATH,
+        endSessionEndpoint: signIn.signOutUrl(`${web.origin}${POST_LOGOUT_PATH}`),
       },
     });
 

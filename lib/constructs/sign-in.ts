@@ -122,6 +122,11 @@ export class SignIn extends Construct {
     return `https://cognito-idp.${Stack.of(this).region}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
   }
 
+  /** Managed login's sign-out, back to `logoutUri` (one of the app client's logout URLs). */
+  signOutUrl(logoutUri: string): string {
+    return `${this.domain.baseUrl()}/logout?client_id=${this.client.userPoolClientId}&logout_uri=${logoutUri}`;
+  }
+
   /** What the API function needs to check the pool's access tokens (functions/api/auth.ts tokenIssuerFromEnv). */
   get tokenCheckEnv(): Record<string, string> {
     return { TEND_OIDC_ISSUER: this.issuer, TEND_OIDC_JWKS_URL: `${this.issuer}/.well-known/jwks.json`, TEND_OIDC_CLIENT_ID: this.client.userPoolClientId };

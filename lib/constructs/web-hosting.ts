@@ -44,7 +44,18 @@ const SPA_ROUTING = `function handler(event) {
 /** The web app's runtime config (`/app-config.json`, as `tend dev` serves it: local/oidc-issuer.ts AppConfig). */
 export interface WebAppConfig {
   apiBase: string;
-  oidc: { authority: string; clientId: string; scope: string; redirectPath: string; postLogoutPath: string };
+  oidc: {
+    authority: string;
+    clientId: string;
+    scope: string;
+    redirectPath: string;
+    postLogoutPath: string;
+    /**
+     * Cognito's discovery document names no end_session_endpoint: its managed login's /logout, for
+     * the web app to seed oidc-client-ts with (`metadataSeed`). Absent locally (oidc-provider's discovery has one).
+     */
+    endSessionEndpoint?: string;
+  };
 }
 
 /**

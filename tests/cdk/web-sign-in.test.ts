@@ -166,6 +166,6 @@ describe('web app hosting and sign-in (lib/constructs/web-hosting.ts, lib/constr
     expect(props['DestinationBucketName']).toEqual({ Ref: bucketId });
     expect(props['SystemMetadata']).toEqual({ 'cache-control': 'no-cache' });
     const markers = Object.values((props['SourceMarkers'] as JsonObject[])[0]!).map((v) => (isObject(v) ? render(v) : v));
-    expect(markers).toEqual(expect.arrayContaining([`<${poolId}>`, `<${clientId}>`]));
+    expect(markers).toEqual(expect.arrayContaining([`<${poolId}>`, `<${clientId}>`, `<${one('AWS::Cognito::UserPoolDomain')[0]}>`]));
   });
 });
