@@ -52,6 +52,11 @@ export async function demo(options: {
   }
   const rt = result.runtime;
   rt.clock.resume();
+  // The web app's people (docs/auth.md): made now, their passwords shown only this once (only hashes are kept).
+  const people = rt.oidc.newUsers.map((u) => `\n             ${u.email} (${u.role})  password ${u.password}`).join('');
+  (options.json ? console.error : console.log)(
+    `  Web app    ${rt.url}/   sign in as${people || ' one of `tend users list` (tend users set-password <email> sets a password)'}`,
+  );
   console.error(
     `\nStill serving on the same data: web app ${rt.url}/ · API ${rt.url} · outbox ${rt.url}/local/outbox · the clock running at 1x from ${rt.clock.now().toISOString()}. Ctrl-C to stop (then \`npx tend dev\` goes on from here).`,
   );

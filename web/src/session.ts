@@ -4,7 +4,15 @@ import { createApi, type Api } from './api.ts';
 /** GET /app-config.json: where the API is and how people sign in (served by tend dev, by S3 on AWS). */
 export interface AppConfig {
   apiBase: string;
-  oidc?: { authority: string; clientId: string; scope: string; redirectPath: string; postLogoutPath: string };
+  oidc?: {
+    authority: string;
+    clientId: string;
+    scope: string;
+    redirectPath: string;
+    postLogoutPath: string;
+    /** Cognito's managed-login logout URL (its discovery document names none), with its client and return address. */
+    endSessionEndpoint?: string;
+  };
 }
 
 export type Role = 'viewer' | 'csm' | 'admin';
@@ -84,7 +92,9 @@ export async function startSession(): Promise<{ session: Session } | { needsKey:
     const api = createApi(async () => (await users.getUser())?.access_token ?? null, config.apiBase);
     prefetchFirstPage(api);
     const me = await whoAmI(api);
-    return { session: { api, me, signOut: () => users.signoutRedirect() } };
+    const endSession = config.oidc.endSessionEndpoint;
+    const signOut = endSession ? () => users.removeUser().then(() => window.location.assign(endSession)) : () => users.signoutRedirect();
+    return { session: { api, me, signOut } };
   }
   const key = window.sessionStorage.getItem(KEY_STORAGE);
   if (!key) return { needsKey: (k) => (window.sessionStorage.setItem(KEY_STORAGE, k), window.location.reload()) };
