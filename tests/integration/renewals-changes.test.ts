@@ -184,6 +184,28 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     expect(res.body!.renewalsEntering.arr).toBe(accounts.filter((a) => entering.includes(a.id)).reduce((t, a) => t + a.paid, 0));
   });
 
+  it("keeps to one CSM's accounts with owner", async () => {
+    const since = new Date(start + 9 * DAY + 5 * 3_600_000).toISOString();
+    // The same accounts as posted above, now with alex as their owner.
+    expect((await account('quitting', 60, { owner: 'alex' })).status).toBe(200);
+    expect((await account('payment', 100, { owner: 'alex' })).status).toBe(200);
+    const whole = (await rt.request('GET', `/v1/changes?since=${since}&top=100`)).body!;
+    const owned = await rt.request('GET', `/v1/changes?since=${since}&top=100&owner=alex`);
+    expect(owned.status).toBe(200);
+    const { accounts } = await rawItems();
+    const alexs = new Set(accounts.filter((a) => a.owner === 'alex').map((a) => a.id));
+    expect([...alexs].sort()).toEqual(['payment', 'quitting']);
+    const keep = (list: { accountId: string }[]) =>
+      list
+        .filter((x) => alexs.has(x.accountId))
+        .map((x) => x.accountId)
+        .sort();
+    for (const part of ['turnedRed', 'tierDrops', 'flagsRaised', 'flagsCleared', 'renewalsEntering'] as const)
+      expect(owned.body![part].accounts.map((x: { accountId: string }) => x.accountId).sort()).toEqual(keep(whole[part].accounts));
+    const nobody = (await rt.request('GET', `/v1/changes?since=${since}&owner=nobody`)).body!;
+    expect(nobody.turnedRed).toMatchObject({ count: 0, accounts: [] });
+  });
+
   it.each([
     ['/v1/changes', 'since'],
     ['/v1/changes?since=yesterday', 'since'],

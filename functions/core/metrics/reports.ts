@@ -30,6 +30,8 @@ export const changesQuerySchema = /* @__PURE__ */ z.lazy(() =>
     /** From when (its UTC day's start): an ISO time or date, at most 34 days back. */
     since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
     top: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
+    /** One CSM's accounts only (a CSM id of tend.config.ts): their day's review reads their book's score items alone. */
+    owner: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
   }),
 );
 export type RenewalsQuery = z.output<typeof renewalsQuerySchema>;
@@ -171,7 +173,7 @@ export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: 
   if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
   if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
-  const book = await readBook(deps);
+  const book = (await readBook(deps)).filter((a) => query.owner === undefined || a.owner === query.owner);
   const scores = await deps.scoreFacts.many(book.map((a) => a.id));
   return changesSince(
     book.map((a) => ({ accountId: a.id, arr: paidArr(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(a.id) })),

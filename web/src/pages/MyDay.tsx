@@ -17,10 +17,11 @@ export default function MyDay() {
   const today = useToday();
   const tasks = useGet<{ tasks: Task[] }>(csm ? '/v1/tasks' : null, { owner: csm, sort: 'due', limit: 100 });
   const book = useGet<{ accounts: { id: string; name: string }[] }>(csm ? `/v1/csms/${encodeURIComponent(csm)}/accounts` : null, { limit: 100 });
-  const changes = useGet<Changes>(today ? '/v1/changes' : null, { since: today ? addDays(today, -7) : undefined, top: 100 });
+  // The server keeps to this CSM's accounts (however many): the book below only names them.
+  const changes = useGet<Changes>(today && csm ? '/v1/changes' : null, { since: today ? addDays(today, -7) : undefined, top: 100, owner: csm });
   const mine = new Map((book.data?.accounts ?? []).map((a) => [a.id, a.name]));
   const changed = new Map<string, string[]>();
-  const note = (id: string, what: string) => mine.has(id) && changed.set(id, [...(changed.get(id) ?? []), what]);
+  const note = (id: string, what: string) => changed.set(id, [...(changed.get(id) ?? []), what]);
   for (const a of changes.data?.turnedRed.accounts ?? []) note(a.accountId, `turned red (${a.scoreThen} → ${a.score})`);
   for (const f of changes.data?.flagsRaised.accounts ?? []) note(f.accountId, `flag ${f.flag}${f.clearedAt ? ' (cleared since)' : ''}`);
   for (const m of [...(changes.data?.movers.down ?? []), ...(changes.data?.movers.up ?? [])]) note(m.accountId, `score ${m.scoreThen} → ${m.score}`);
