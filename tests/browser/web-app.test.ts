@@ -144,6 +144,9 @@ describe('web app in a browser', () => {
     await page.locator(`[data-step="${busiest.step}"] button`).click();
     const listed = await page.locator('[data-testid=step-accounts] a').allTextContents();
     expect(listed).toEqual(busiest.accounts);
+    // The lift panel says what the API says: tend.config.ts gives onboarding no holdout.
+    expect((await api('/v1/plays/onboarding/lift')).body.holdout).toBeNull();
+    await page.getByTestId('lift-none').waitFor();
   });
 
   it('a drill-down from the renewals chart reaches an account', async () => {

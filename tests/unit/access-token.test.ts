@@ -21,7 +21,13 @@ describe('verifyAccessToken', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
     sign = (claims, key = privateKey) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setSubject('person-1').setIssuedAt().setExpirationTime('5m').sign(key);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(issuer)
+        .setSubject('person-1')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(key);
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

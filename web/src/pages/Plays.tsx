@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useGet } from '../api.ts';
 import { AccountLink, Async } from '../components/bits.tsx';
 import { PlayDiagram } from '../components/PlayDiagram.tsx';
+import { PlayLift } from '../components/PlayLift.tsx';
 import { fmtInt, fmtPct } from '../format.ts';
 import { useToday } from '../hooks/renewal-months.ts';
 import { quarterOf } from '../dates.ts';
@@ -207,6 +208,7 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
             <p className="muted">No run in this period.</p>
           )}
         </section>
+        <PlayLift play={def.id} />
         {pickedStep && (
           <section className="panel" aria-labelledby="h-at-step">
             <h2 id="h-at-step">Accounts waiting at {pickedStep.step}</h2>
