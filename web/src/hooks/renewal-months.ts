@@ -1,5 +1,5 @@
 import { useGet, type Api } from '../api.ts';
-import { monthWindows } from '../dates.ts';
+import { addDays, monthWindows } from '../dates.ts';
 import type { Metrics, Renewals } from '../types.ts';
 
 /** Today on the API's clock (the local runtime's clock is virtual): the metrics' `asOf`, read from the aggregates. */
@@ -7,10 +7,20 @@ export function useToday(): string | undefined {
   return useGet<Metrics>('/v1/metrics').data?.asOf.slice(0, 10);
 }
 
-/** Renewals due in each of the next `count` months, by band: one read (`byMonth`; `limit=1`, the totals are what counts). */
-export function useRenewalMonths(today: string | undefined, count = 6) {
-  const windows = today ? monthWindows(today, count) : [];
-  const answer = useGet<Renewals>(today ? '/v1/renewals' : null, { from: today, to: windows[windows.length - 1]?.to, limit: 1 });
+/** The renewal pages' horizon: the next 180 days. */
+export const RENEWAL_DAYS = 180;
+
+/** The months of the next 180 days: the first from today, the last up to day 180 (so the chart and the list cover the same days). */
+export function renewalWindows(today: string): { month: string; from: string; to: string }[] {
+  const end = addDays(today, RENEWAL_DAYS);
+  return monthWindows(today, 7)
+    .filter((w) => w.from < end)
+    .map((w) => ({ ...w, to: w.to < end ? w.to : end }));
+}
+
+/** Renewals due in each month of the next 180 days, by band: one read (`byMonth`; `limit=1`, the totals are what counts). */
+export function useRenewalMonths(today: string | undefined) {
+  const answer = useGet<Renewals>(today ? '/v1/renewals' : null, { from: today, to: today ? addDays(today, RENEWAL_DAYS) : undefined, limit: 1 });
   return answer.error ? [] : answer.data?.byMonth;
 }
 

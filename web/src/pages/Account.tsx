@@ -187,9 +187,12 @@ function ScorePanel({ v, timeline }: { v: AccountAnswer; timeline: TimelineItem[
             {v.health.driversDown.map((d) => (
               <li key={d}>▼ {d}</li>
             ))}
-            {v.health.driversUp.map((d) => (
-              <li key={d}>▲ {d}</li>
-            ))}
+            {/* A signal partly met both costs and earns points: it is listed once, with what it costs. */}
+            {v.health.driversUp
+              .filter((d) => !v.health?.driversDown.includes(d))
+              .map((d) => (
+                <li key={d}>▲ {d}</li>
+              ))}
           </ul>
           <h3>Components</h3>
           <table>
@@ -288,7 +291,7 @@ function TasksPanel({ tasks, onChange }: { accountId: string; tasks: Task[]; onC
             <li key={t.id} data-task={t.id}>
               <strong>{t.title}</strong>
               <div className="muted">
-                {t.priority} · due {fmtDay(t.dueAt)} · {t.owner} · {t.status}
+                {[t.priority, `due ${fmtDay(t.dueAt)}`, t.owner || 'team queue', t.status].filter(Boolean).join(' · ')}
                 {t.snoozedUntil ? ` until ${fmtDay(t.snoozedUntil)}` : ''}
               </div>
               <TaskActions task={t} onChange={onChange} />

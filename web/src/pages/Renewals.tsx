@@ -2,9 +2,9 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useGet } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
 import { AccountLink, Async, BandBadge } from '../components/bits.tsx';
-import { addDays, monthWindows } from '../dates.ts';
+import { addDays } from '../dates.ts';
 import { BAND_COLOURS, BANDS, fmtDay, fmtInt, fmtMoney } from '../format.ts';
-import { useRenewalMonths, useToday } from '../hooks/renewal-months.ts';
+import { RENEWAL_DAYS, renewalWindows, useRenewalMonths, useToday } from '../hooks/renewal-months.ts';
 import type { Renewals as RenewalsAnswer } from '../types.ts';
 
 /** The next 180 days of renewals by month and band; the list of one month (or all) and one band (or all). */
@@ -15,7 +15,7 @@ export default function Renewals() {
   const months = useRenewalMonths(today);
   const month = params.get('month') ?? '';
   const band = params.get('band') ?? '';
-  const span = today ? (monthWindows(today, 6).find((w) => w.month === month) ?? { from: today, to: addDays(today, 180) }) : undefined;
+  const span = today ? (renewalWindows(today).find((w) => w.month === month) ?? { from: today, to: addDays(today, RENEWAL_DAYS) }) : undefined;
   const list = useGet<RenewalsAnswer>(span ? '/v1/renewals' : null, { from: span?.from, to: span?.to, band: band || undefined, limit: 500 });
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
