@@ -4,13 +4,13 @@ import { controlRun } from '../core/plays/control.ts';
 import type { PlayDefinition } from '../core/plays/definition.ts';
 import { startPlay } from '../core/plays/triggers.ts';
 import { stepFigures } from '../core/plays/step-figures.ts';
-import type { RunRecord } from '../core/types.ts';
 import type { AccountRepo, Counters, PlayRunner, RunRepo } from '../core/ports.ts';
 import { idSchema } from '../core/schemas.ts';
 import { json, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { playControlSchema, playListQuerySchema, type ApiRouteKey } from './routes.ts';
 import type { HoldoutRouteKey } from './holdout-routes.ts';
 import { playById } from '../core/plays/play-by-id.ts';
+import { newestRuns } from '../core/plays/newest-runs.ts';
 import { callerName } from './auth.ts';
 
 export interface PlayRouteDeps {
@@ -72,17 +72,11 @@ export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: Ht
       if (!q.success) throw new ValidationError(q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       return json(200, await deps.runs.listByPlay(play.id, { status: q.data.status, cursor: q.data.cursor, limit: Number(q.data.limit ?? 50) }));
     },
-    // Every run of the play, 1,000 a Query (docs/data-model.md pattern 41).
+    // The play's newest runs, at most MAX_RUNS_READ, 500 a Query (docs/data-model.md pattern 41).
     'GET /v1/plays/{play}/steps': async (event) => {
       const play = playParam(deps, event);
-      const runs: RunRecord[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await deps.runs.listByPlay(play.id, { limit: 1000, cursor });
-        runs.push(...page.runs);
-        cursor = page.cursor;
-      } while (cursor);
-      return json(200, stepFigures(play, runs));
+      const { runs, truncated } = await newestRuns(deps.runs, play.id);
+      return json(200, { ...stepFigures(play, runs), truncated });
     },
     'POST /v1/accounts/{id}/plays/{play}/{action}': async (event) => {
       const accountId = param(event, 'id');

@@ -9,6 +9,7 @@ import type { RunRecord } from '../types.ts';
 import { observe, type Observation, type RunFacts } from './observations.ts';
 import { liftOutcomes, type OutcomeLift } from './report.ts';
 import { playById } from '../plays/play-by-id.ts';
+import { MAX_RUNS_READ, newestRuns } from '../plays/newest-runs.ts';
 
 export interface LiftDeps {
   clock: { now(): Date };
@@ -22,7 +23,7 @@ export interface LiftDeps {
 }
 
 /** Runs read for one answer at most: the route answers within API Gateway's 30 s (docs/holdouts.md, "Cost"). */
-export const MAX_RUNS = 5000;
+export const MAX_RUNS = MAX_RUNS_READ;
 /** Without a holdout, per-variant churn still needs a window. */
 const DEFAULT_DAYS = 90;
 
@@ -74,13 +75,7 @@ export async function playLift(deps: LiftDeps, playId: string): Promise<PlayLift
   if (!play) throw new NotFoundError(`play "${playId}" is not configured; plays: ${Object.keys(deps.plays).join(', ')}`);
   const now = deps.clock.now();
   const days = play.holdout?.days ?? DEFAULT_DAYS;
-  const runs: RunRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.runs.listByPlay(play.id, { limit: Math.min(500, MAX_RUNS - runs.length), cursor });
-    runs.push(...page.runs);
-    cursor = page.cursor;
-  } while (cursor && runs.length < MAX_RUNS);
+  const { runs, truncated } = await newestRuns(deps.runs, play.id, MAX_RUNS);
 
   const accounts = new Map<string, Awaited<ReturnType<typeof factsOf>>>();
   const ids = [...new Set(runs.map((r) => r.accountId))];
@@ -102,7 +97,7 @@ export async function playLift(deps: LiftDeps, playId: string): Promise<PlayLift
     holdout: play.holdout ? { ...play.holdout, ended } : null,
     runs: {
       read: runs.length,
-      truncated: !!cursor,
+      truncated,
       treated: observations.filter((o) => o.group === 'treated').length,
       heldOut: observations.filter((o) => o.group === 'held-out').length,
       notRandomized: runs.length - observations.length,

@@ -93,6 +93,8 @@ interface StepFigures {
   play: string;
   runs: number;
   live: number;
+  /** The figures count the newest runs only (the API reads at most 5,000). */
+  truncated: boolean;
   steps: {
     step: string;
     day: number;
@@ -132,7 +134,7 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
       {f ? <PlayDiagram play={def} figures={byStep} ends={ends} picked={picked} onPick={onPick} /> : <p className="muted">Counting runs…</p>}
       {f && (
         <p className="muted" data-testid="play-runs">
-          {fmtInt(f.runs)} runs, {fmtInt(f.live)} live
+          {fmtInt(f.runs)} {f.truncated ? 'newest runs' : 'runs'}, {fmtInt(f.live)} live
         </p>
       )}
       <div className="grid" style={{ marginTop: 16 }}>
