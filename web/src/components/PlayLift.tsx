@@ -1,4 +1,5 @@
 import { useGet } from '../api.ts';
+import { TableHead } from './bits.tsx';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 
 /** GET /v1/plays/{play}/lift, as docs/api.md "Plays: holdouts and lift" gives it (the parts shown here). */
@@ -60,21 +61,15 @@ export function PlayLift({ play }: { play: string }) {
             {fmtInt(l.runs.heldOut)} held out{l.runs.truncated ? ' (the newest runs only)' : ''}
           </p>
           <table data-testid="lift-table">
-            <thead>
-              <tr>
-                <th scope="col">Outcome</th>
-                <th scope="col" className="num">
-                  With the play
-                </th>
-                <th scope="col" className="num">
-                  Held out
-                </th>
-                <th scope="col" className="num">
-                  Difference (95% interval)
-                </th>
-                <th scope="col">Verdict</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Outcome',
+                { label: 'With the play', num: true },
+                { label: 'Held out', num: true },
+                { label: 'Difference (95% interval)', num: true },
+                'Verdict',
+              ]}
+            />
             <tbody>
               {(l.outcomes ?? []).map((o) => (
                 <tr key={o.id}>

@@ -39,3 +39,24 @@ export function Async<T>({ loaded, children, what }: { loaded: Loaded<T>; childr
 
 /** The link that lists the accounts behind a figure of the API (its `query`). */
 export const figureLink = (apiQuery: string) => `/figure?q=${encodeURIComponent(apiQuery)}`;
+
+/** A table's header row: column labels, `num` ones right-aligned like their figures. */
+export function TableHead({ columns }: { columns: (string | { label: string; num: true })[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) =>
+          typeof c === 'string' ? (
+            <th key={i} scope="col">
+              {c}
+            </th>
+          ) : (
+            <th key={i} scope="col" className="num">
+              {c.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, useApi, useGet } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
-import { Async, BandBadge } from '../components/bits.tsx';
+import { Async, BandBadge, TableHead } from '../components/bits.tsx';
 import { addDays } from '../dates.ts';
 import { apiToday } from '../hooks/renewal-months.ts';
 import { fmtDay, fmtMoney } from '../format.ts';
@@ -196,20 +196,7 @@ function ScorePanel({ v, timeline }: { v: AccountAnswer; timeline: TimelineItem[
           </ul>
           <h3>Components</h3>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Component</th>
-                <th scope="col" className="num">
-                  Weight
-                </th>
-                <th scope="col" className="num">
-                  Score
-                </th>
-                <th scope="col" className="num">
-                  Coverage
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Component', { label: 'Weight', num: true }, { label: 'Score', num: true }, { label: 'Coverage', num: true }]} />
             <tbody>
               {v.health.components.map((c) => (
                 <tr key={c.id}>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useApi, useGet } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
-import { AccountLink, Async, BandBadge, figureLink, Kpi } from '../components/bits.tsx';
+import { AccountLink, Async, BandBadge, figureLink, Kpi, TableHead } from '../components/bits.tsx';
 import { addDays, addMonths, addQuarters, monthOf, quarterOf } from '../dates.ts';
 import { useRenewalMonths } from '../hooks/renewal-months.ts';
 import { BAND_COLOURS, BANDS, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
@@ -75,17 +75,7 @@ export default function Overview() {
                     onPick={(i) => navigate(`/accounts?band=${BANDS[i]}`)}
                   />
                   <table data-testid="health-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Band</th>
-                        <th scope="col" className="num">
-                          Accounts
-                        </th>
-                        <th scope="col" className="num">
-                          ARR
-                        </th>
-                      </tr>
-                    </thead>
+                    <TableHead columns={['Band', { label: 'Accounts', num: true }, { label: 'ARR', num: true }]} />
                     <tbody>
                       {BANDS.map((b) => (
                         <tr key={b} data-band={b}>
@@ -138,23 +128,15 @@ export default function Overview() {
                   <h2 id="h-plays">Play outcomes ({m.period})</h2>
                   {outcomes.data ? (
                     <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Play</th>
-                          <th scope="col" className="num">
-                            Started
-                          </th>
-                          <th scope="col" className="num">
-                            Live
-                          </th>
-                          <th scope="col" className="num">
-                            Completed
-                          </th>
-                          <th scope="col" className="num">
-                            Exited
-                          </th>
-                        </tr>
-                      </thead>
+                      <TableHead
+                        columns={[
+                          'Play',
+                          { label: 'Started', num: true },
+                          { label: 'Live', num: true },
+                          { label: 'Completed', num: true },
+                          { label: 'Exited', num: true },
+                        ]}
+                      />
                       <tbody>
                         {outcomes.data.plays.map((p) => (
                           <tr key={p.play}>
@@ -201,20 +183,7 @@ function RenewalsPanel({ renewals }: { renewals: Renewals['byMonth'] | undefined
             onPick={(i, d) => navigate(`/renewals?month=${renewals[i]!.month}&band=${BANDS[d]}`)}
           />
           <table data-testid="renewals-table">
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" className="num">
-                  Accounts
-                </th>
-                <th scope="col" className="num">
-                  ARR
-                </th>
-                <th scope="col" className="num">
-                  ARR at risk (red)
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Month', { label: 'Accounts', num: true }, { label: 'ARR', num: true }, { label: 'ARR at risk (red)', num: true }]} />
             <tbody>
               {renewals.map((r) => (
                 <tr key={r.month} data-month={r.month}>
@@ -258,23 +227,15 @@ function RetentionPanel({ monthly, quarterly }: { monthly: Metrics[] | undefined
             onPick={(i) => navigate(figureLink(monthly[i]!.whole.accountsQuery.starting ?? ''))}
           />
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col" className="num">
-                  Starting ARR
-                </th>
-                <th scope="col" className="num">
-                  NRR
-                </th>
-                <th scope="col" className="num">
-                  GRR
-                </th>
-                <th scope="col" className="num">
-                  Churned ARR
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Period',
+                { label: 'Starting ARR', num: true },
+                { label: 'NRR', num: true },
+                { label: 'GRR', num: true },
+                { label: 'Churned ARR', num: true },
+              ]}
+            />
             <tbody>
               {rows.map((m) => (
                 <tr key={m.period}>
@@ -361,23 +322,9 @@ function SentimentPanel({ monthly }: { monthly: Metrics[] | undefined }) {
             datasets={[{ label: 'NPS', data: monthly.map((m) => m.whole.nps.nps), color: '#0b57d0', fill: false }]}
           />
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" className="num">
-                  NPS
-                </th>
-                <th scope="col" className="num">
-                  Answers
-                </th>
-                <th scope="col" className="num">
-                  CSAT
-                </th>
-                <th scope="col" className="num">
-                  Answers
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Month', { label: 'NPS', num: true }, { label: 'Answers', num: true }, { label: 'CSAT', num: true }, { label: 'Answers', num: true }]}
+            />
             <tbody>
               {monthly.map((m) => (
                 <tr key={m.period}>

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useGet } from '../api.ts';
-import { AccountLink, Async } from '../components/bits.tsx';
+import { AccountLink, Async, TableHead } from '../components/bits.tsx';
 import { PlayDiagram } from '../components/PlayDiagram.tsx';
 import { PlayLift } from '../components/PlayLift.tsx';
 import { fmtInt, fmtPct } from '../format.ts';
@@ -49,24 +49,16 @@ function PlayList({ defs, outcomes, period }: { defs: PlayDef[]; outcomes: Outco
     <section className="panel">
       <h2>Every play, {period}</h2>
       <table data-testid="plays-table">
-        <thead>
-          <tr>
-            <th scope="col">Play</th>
-            <th scope="col">What it does</th>
-            <th scope="col" className="num">
-              Started
-            </th>
-            <th scope="col" className="num">
-              Live
-            </th>
-            <th scope="col" className="num">
-              Completed
-            </th>
-            <th scope="col" className="num">
-              Exited
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Play',
+            'What it does',
+            { label: 'Started', num: true },
+            { label: 'Live', num: true },
+            { label: 'Completed', num: true },
+            { label: 'Exited', num: true },
+          ]}
+        />
         <tbody>
           {defs.map((d) => {
             const o = outcomes?.plays.find((x) => x.play === d.id);
@@ -141,21 +133,7 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
         <section className="panel" aria-labelledby="h-steps" style={{ gridColumn: '1 / -1' }}>
           <h2 id="h-steps">Steps</h2>
           <table data-testid="steps-table">
-            <thead>
-              <tr>
-                <th scope="col">Step</th>
-                <th scope="col" className="num">
-                  Here now
-                </th>
-                <th scope="col" className="num">
-                  Done
-                </th>
-                <th scope="col" className="num">
-                  Skipped
-                </th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Step', { label: 'Here now', num: true }, { label: 'Done', num: true }, { label: 'Skipped', num: true }, 'Why']} />
             <tbody>
               {(f?.steps ?? []).map((s) => (
                 <tr key={s.step} data-step={s.step}>
@@ -230,29 +208,17 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcome
         <section className="panel" aria-labelledby="h-email" style={{ gridColumn: '1 / -1' }}>
           <h2 id="h-email">Email performance per template, {period}</h2>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Template</th>
-                <th scope="col" className="num">
-                  Sent
-                </th>
-                <th scope="col" className="num">
-                  Opened
-                </th>
-                <th scope="col" className="num">
-                  Clicked
-                </th>
-                <th scope="col" className="num">
-                  Replied
-                </th>
-                <th scope="col" className="num">
-                  Bounced
-                </th>
-                <th scope="col" className="num">
-                  Unsubscribed
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Template',
+                { label: 'Sent', num: true },
+                { label: 'Opened', num: true },
+                { label: 'Clicked', num: true },
+                { label: 'Replied', num: true },
+                { label: 'Bounced', num: true },
+                { label: 'Unsubscribed', num: true },
+              ]}
+            />
             <tbody>
               {(outcomes?.email ?? []).map((e) => (
                 <tr key={e.template}>

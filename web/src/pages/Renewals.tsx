@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { useGet } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
-import { AccountLink, Async, BandBadge } from '../components/bits.tsx';
+import { AccountLink, Async, BandBadge, TableHead } from '../components/bits.tsx';
 import { addDays } from '../dates.ts';
 import { BAND_COLOURS, BANDS, fmtDay, fmtInt, fmtMoney } from '../format.ts';
 import { RENEWAL_DAYS, renewalWindows, useRenewalMonths, useToday } from '../hooks/renewal-months.ts';
@@ -79,21 +79,7 @@ export default function Renewals() {
                 {band ? `; ${fmtInt(r.byBand[band as keyof typeof r.byBand]?.accounts)} ${band}` : ''}
               </p>
               <table data-testid="renewals-list">
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Renews</th>
-                    <th scope="col">Band</th>
-                    <th scope="col" className="num">
-                      Score
-                    </th>
-                    <th scope="col" className="num">
-                      ARR
-                    </th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Open plays</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Account', 'Renews', 'Band', { label: 'Score', num: true }, { label: 'ARR', num: true }, 'Owner', 'Open plays']} />
                 <tbody>
                   {r.renewals.map((row) => (
                     <tr key={row.accountId} data-account={row.accountId}>
