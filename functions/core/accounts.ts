@@ -4,6 +4,7 @@ import type { TendConfig } from './config.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { dayOf } from './clock.ts';
 import type { AccountRepo, EventPublisher, OwnerRepo, RevenueRepo, RunRepo, ScoreRepo, TaskRepo } from './ports.ts';
+import { handOverTasks } from './task-handover.ts';
 import { assignOwner, csmNamed, resolveOwner, type AssignmentRule, type Csm } from './owners.ts';
 import { originPoints, revenuePointOf, type RevenueSource } from './revenue-history.ts';
 import type { Account, AccountUpsert } from './types.ts';
@@ -22,6 +23,8 @@ export interface AccountDeps {
   owners?: OwnerRepo;
   csms?: readonly Csm[];
   assignment?: readonly AssignmentRule[];
+  /** When given, an owner change hands the previous owner's open tasks on the account to the new owner (task-handover.ts). */
+  tasks?: Pick<TaskRepo, 'forAccount' | 'reassign'>;
 }
 
 /** Where an upsert comes from, for its revenue history point (the API's body says `api` or `import`). */
@@ -105,6 +108,7 @@ export async function upsertAccount(
       if (!(await deps.accounts.write(input.id, decision.write, stored?.rev, point ?? undefined))) continue;
       if (point) await deps.revenue.record(stored?.lastPoint ? [stored.lastPoint, point] : [point]);
       if (from && from !== to) await deps.owners?.removeFromBook(from, input.id);
+      if (stored && from !== to && deps.tasks) await handOverTasks(deps.tasks, input.id, from, to);
     }
     const { account } = decision;
     if (decision.announce) {

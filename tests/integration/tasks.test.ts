@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 import { scoreItem } from '../../functions/data/scores.ts';
+import { taskRepo } from '../../functions/data/tasks.ts';
 import type { CsmTask, StoredScore } from '../../functions/core/types.ts';
 
 const DAY = 86_400_000;
@@ -190,12 +191,36 @@ describe('owners, tasks and notes on the local runtime', () => {
     const book = async (csm: string) => ((await rt.request('GET', `/v1/csms/${csm}/accounts`)).body!.accounts as { id: string }[]).map((a) => a.id);
     expect(await csms()).toEqual({ alex: 1, sam: 0, dana: 0 });
     expect(await book('alex')).toEqual(['kept']);
+    // Open work on the account: one task with alex, one handed to dana by hand (the done review stays alex's).
+    const repo = taskRepo(rt.db, rt.tableName);
+    const openTask = (id: string, owner: string): CsmTask => ({
+      id,
+      accountId: 'kept',
+      title: `call ${id}`,
+      priority: 'high',
+      status: 'open',
+      dueAt: iso(rt.clock.nowMs() + 2 * DAY),
+      createdAt: iso(rt.clock.nowMs()),
+      owner,
+      play: 'save',
+      step: 'review',
+      executionName: `handover-${id}`,
+    });
+    await repo.create(openTask('follow-up', 'alex'));
+    await repo.create(openTask('dana-call', 'dana'));
     // The owner's email names them too; the account's csm follows (high-touch emails are signed by them).
     const moved = await rt.request('POST', '/v1/accounts', account('kept', { owner: 'SAM@acme.example' }));
     expect(moved.body!.account).toMatchObject({ owner: 'sam', csm: { name: 'Sam Lee', email: 'sam@acme.example' } });
     expect(await book('alex')).toEqual([]);
     expect(await book('sam')).toEqual(['kept']);
     expect(await csms()).toEqual({ alex: 0, sam: 1, dana: 0 });
+    // The work follows the account: alex's open task is now sam's; dana's and the done review stay.
+    const owners = Object.fromEntries((await repo.forAccount('kept')).map((t) => [t.id, `${t.owner}:${t.status}`]));
+    expect(owners['follow-up']).toBe('sam:open');
+    expect(owners['dana-call']).toBe('dana:open');
+    expect(Object.entries(owners).filter(([, o]) => o === 'alex:done')).toHaveLength(1);
+    expect((await tasks('owner=sam')).map((t) => t.id)).toContain('follow-up');
+    expect((await tasks('owner=alex')).map((t) => t.id)).not.toContain('follow-up');
     // A replay moves nothing and counts nothing.
     expect(
       (await rt.request('POST', '/v1/accounts', account('kept', { owner: 'sam', csm: { name: 'Sam Lee', email: 'sam@acme.example' } }))).body!.outcome,
