@@ -188,11 +188,12 @@ describe('computeScore(seed-002): worked examples', () => {
       ['featureAdoption', 5.33],
       ['trainingCompletion', 5],
     ]);
-    // points = score * share: activeSeatRatio 75*0.1333 = 10, featureAdoption 60*0.1333 = 8, supportQuality 90*0.0833 = 7.5
+    // points = score * share: activeSeatRatio 75*0.1333 = 10, featureAdoption 60*0.1333 = 8 (named among the costs
+    // already, so not again), supportQuality 90*0.0833 = 7.5, renewalProbability 90*0.05 = 4.5
     expect(r.driversUp.map((d) => [d.signal, d.points])).toEqual([
       ['activeSeatRatio', 10],
-      ['featureAdoption', 8],
       ['supportQuality', 7.5],
+      ['renewalProbability', 4.5],
     ]);
     expect(r.driversDown[0]!.text).toBe('active users logged in 2 days a week over the last 2 weeks');
     expect(r.driversDown[1]!.text).toBe("42% of the product's features used in the last 30 days");
@@ -428,6 +429,9 @@ describe('computeScore: properties', () => {
           expect(r.tier).toBe(tierOf(seed, r.score).name);
           expect(r.coverage).toBeGreaterThan(0);
         }
+        // A signal is named once: never both a cost and a gain.
+        const down = new Set(r.driversDown.map((d) => d.signal));
+        expect(r.driversUp.filter((d) => down.has(d.signal))).toEqual([]);
         for (const c of r.components) {
           if (c.score !== null) {
             expect(c.score).toBeGreaterThanOrEqual(0);

@@ -116,8 +116,10 @@ export function computeScore(model: ScoreModel, values: SignalValues, weekBefore
     .filter((s) => s.pointsLost > 0)
     .sort((a, b) => b.pointsLost - a.pointsLost)
     .slice(0, 3);
+  // A partly met signal both costs and earns points: it is named once, as a cost when it is among the
+  // top costs (what would raise the score most), so the two lists never say the same thing.
   const driversUp = all
-    .filter((s) => s.points > 0)
+    .filter((s) => s.points > 0 && !driversDown.includes(s))
     .sort((a, b) => b.points - a.points)
     .slice(0, 3);
   return { modelId: model.id, modelVersion: model.version, score, tier: tier.name, color: tier.color, coverage, components, driversDown, driversUp };

@@ -187,12 +187,9 @@ function ScorePanel({ v, timeline }: { v: AccountAnswer; timeline: TimelineItem[
             {v.health.driversDown.map((d) => (
               <li key={d}>▼ {d}</li>
             ))}
-            {/* A signal partly met both costs and earns points: it is listed once, with what it costs. */}
-            {v.health.driversUp
-              .filter((d) => !v.health?.driversDown.includes(d))
-              .map((d) => (
-                <li key={d}>▲ {d}</li>
-              ))}
+            {v.health.driversUp.map((d) => (
+              <li key={d}>▲ {d}</li>
+            ))}
           </ul>
           <h3>Components</h3>
           <table>
