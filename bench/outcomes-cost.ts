@@ -57,7 +57,7 @@ export async function outcomesCostBench() {
     const ref = (i: number) => ({ accountId: `acc-${i}`, play: PLAYS[i % 7]!, cycle: '2026-02-02' });
 
     await measure('the counter ADD alone (what each counted transition adds)', (i) =>
-      countSendOutcome(db, table, { template: `template-${i % TEMPLATES}`, sentAt: at.toISOString() }, 'sent'),
+      countSendOutcome(db, table, { accountId: `acc-${i}`, template: `template-${i % TEMPLATES}`, sentAt: at.toISOString() }, 'sent'),
     );
     for (let i = 0; i < N; i++) await ledger.claim(send(i));
     await measure('markSent: claimed -> sent (the update, and the sent count)', (i) => ledger.markSent(`acc-${i}`, send(i).sendKey, `msg-${i}`, at));
@@ -85,7 +85,7 @@ export async function outcomesCostBench() {
     await measure('run finish: running -> exited with its reason (and the counts)', (i) => runs.finish(ref(i), 'exited', at, 'recovered'));
     await measure('run finish again (refused: nothing counted)', (i) => runs.finish(ref(i), 'completed', at));
     await measure('task done hook (countTaskDone, after the task’s own write)', (i) =>
-      countTaskDone(db, table, { play: PLAYS[i % 8], dueAt: '2026-02-03T09:00:00Z', doneAt: at.toISOString() }),
+      countTaskDone(db, table, { accountId: `acc-${i}`, play: PLAYS[i % 8], dueAt: '2026-02-03T09:00:00Z', doneAt: at.toISOString() }),
     );
 
     // A year of counters: every play and TEMPLATES templates in every month.

@@ -191,9 +191,9 @@ export const ROUTES = {
     auth: 'read',
     serve: 'api',
     summary:
-      'Play outcomes (runs started, ended and how, exit reasons, save rate, tasks done on time), email outcomes per template and onboarding completion for `period` (2026-Q1, 2026-03, or whole months 2026-01-01..2026-07-01), from counters kept by month',
+      'Play outcomes (runs started, ended and how, exit reasons, save rate, tasks done on time), email outcomes per template and onboarding completion for `period` (2026-Q1, 2026-03, or whole months 2026-01-01..2026-07-01), from counters kept by month; with `cut` (segment, plan, owner) also each group, by the groups a run recorded when it began and a send when it was claimed',
     query: outcomesQuerySchema,
-    ok: { 200: '{ period, months, plays, email, onboarding }' },
+    ok: { 200: '{ period, months, plays, email, onboarding } and with `cut`: { cut, groups: { <group>: { plays, email, onboarding } } }' },
   },
   'GET /v1/email/pause': {
     auth: 'read',

@@ -126,7 +126,7 @@ export interface RunRepo {
   begin(
     run: Pick<
       RunRecord,
-      'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor' | 'assignment' | 'variants'
+      'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor' | 'assignment' | 'variants' | 'groups'
     >,
   ): Promise<void>;
   /** A failed run goes on under a new execution: running again, the steps done kept. False unless it was failed. */
