@@ -65,7 +65,7 @@ export async function outcomesCostBench() {
     await measure('the counter ADDs alone (the whole book’s item and the combination’s)', (i) =>
       countSendOutcome(db, table, { accountId: `acc-${i}`, template: `template-${i % TEMPLATES}`, sentAt: at.toISOString(), groups: groupsOf(i) }, 'sent'),
     );
-    await measure('the same, an older item without groups (+ its account's read)', (i) =>
+    await measure('the same, an older item without groups (+ its account’s read)', (i) =>
       countSendOutcome(db, table, { accountId: `acc-${i}`, template: `template-${i % TEMPLATES}`, sentAt: at.toISOString() }, 'sent'),
     );
     for (let i = 0; i < N; i++) await ledger.claim(send(i));
