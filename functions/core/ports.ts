@@ -121,7 +121,11 @@ export interface RunRepo {
   /** The most recent run of a play for an account. */
   latest(accountId: string, play: string): Promise<RunRecord | undefined>;
   /** Runs of one play, newest first, a page at a time. */
-  listByPlay(play: string, options: { status?: RunStatus; limit: number; cursor?: string }): Promise<{ runs: RunRecord[]; cursor?: string }>;
+  /** `group`: only the runs that recorded that group of the cut when they began (older runs recorded none). */
+  listByPlay(
+    play: string,
+    options: { status?: RunStatus; limit: number; cursor?: string; group?: { cut: import('./metrics/outcome-cuts.ts').OutcomeCut; group: string } },
+  ): Promise<{ runs: RunRecord[]; cursor?: string }>;
   /** Writes the run when it starts; a redrive of the first task keeps the steps already done. */
   begin(
     run: Pick<

@@ -105,6 +105,7 @@ export async function loadOutcomeFigures(db: DynamoDBDocumentClient, table: stri
     groups: groupOutcomeFigures(
       period,
       months,
+      cut,
       combos.map((c) => groupsOfCut(c, cut)),
     ),
   };

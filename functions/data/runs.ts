@@ -138,15 +138,20 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       const [item] = await queryAccount(accountId, keys.runPrefix(play), true, 1);
       return item ? (stripKeys(item) as unknown as RunRecord) : undefined;
     },
-    async listByPlay(play, { status, limit, cursor }) {
+    async listByPlay(play, { status, limit, cursor, group }) {
+      const filters = [...(status ? ['#status = :status'] : []), ...(group ? ['#groups.#cut = :group'] : [])];
       const out = await db.send(
         new QueryCommand({
           TableName: table,
           IndexName: TABLE_KEYS.gsi1.name,
           KeyConditionExpression: '#pk = :pk',
-          FilterExpression: status ? '#status = :status' : undefined,
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey, ...(status ? { '#status': 'status' } : {}) },
-          ExpressionAttributeValues: { ':pk': keys.runsOfPlay(play), ...(status ? { ':status': status } : {}) },
+          FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: {
+            '#pk': TABLE_KEYS.gsi1.partitionKey,
+            ...(status ? { '#status': 'status' } : {}),
+            ...(group ? { '#groups': 'groups', '#cut': group.cut } : {}),
+          },
+          ExpressionAttributeValues: { ':pk': keys.runsOfPlay(play), ...(status ? { ':status': status } : {}), ...(group ? { ':group': group.group } : {}) },
           ScanIndexForward: false,
           Limit: limit,
           ExclusiveStartKey: cursor ? decodeRunsCursor(play, cursor) : undefined,

@@ -62,7 +62,8 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
     for (const g of [...names].sort()) {
       const mine = <T extends { accountId: string; groups?: unknown }>(items: T[]) => items.filter((i) => groupOf(i) === g);
       const f = outcomeFigures(p, [], { plays: [countPlays(mine(sources.runs), mine(sources.tasks), p)], email: [countSends(mine(sources.sends), p)] });
-      if (f.plays.length || f.email.length) out[g] = { plays: f.plays.map(({ query: _q, ...rest }) => rest), email: f.email, onboarding: f.onboarding };
+      const plays = f.plays.map((x) => (x.query ? { ...x, query: `${x.query}?cut=${cut}&group=${encodeURIComponent(g)}` } : x));
+      if (f.plays.length || f.email.length) out[g] = { plays, email: f.email, onboarding: f.onboarding };
     }
     return out;
   };
@@ -160,6 +161,16 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       expect(byOwner[NO_GROUP]!.email.find((e) => e.template === 'welcome')).toMatchObject({ sent: 1, opened: 1 });
       expect(counted.segment!.groups!['high-touch']!.email).toEqual([]);
       expect(Object.keys(counted.plan!.groups!)).toEqual(['enterprise', NO_GROUP, 'pro', 'starter']);
+
+      // Each group's play figures list its runs: the runs that began in it (a5's older run recorded no group: listed by none).
+      const alexRuns = await rt.request('GET', byOwner.alex!.plays.find((p) => p.play === 'onboarding')!.query!);
+      expect(alexRuns.status).toBe(200);
+      expect((alexRuns.body as { runs: { accountId: string }[] }).runs.map((r) => r.accountId)).toEqual(['cu-a1']);
+      const samRuns = await rt.request('GET', '/v1/plays/onboarding/runs?cut=owner&group=sam&status=completed');
+      expect((samRuns.body as { runs: { accountId: string }[] }).runs.map((r) => r.accountId)).toEqual(['cu-a3']);
+      const half = await rt.request('GET', '/v1/plays/onboarding/runs?cut=owner');
+      expect(half.status).toBe(400);
+      expect(half.body).toMatchObject({ details: [expect.objectContaining({ field: 'group' })] });
 
       // The route and `tend metrics outcomes --cut` serve the same.
       const res = await rt.request('GET', '/v1/metrics/outcomes?period=2026-Q1&cut=owner');

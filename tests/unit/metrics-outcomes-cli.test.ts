@@ -39,7 +39,7 @@ describe('tend metrics outcomes output', () => {
     const byOwner = {
       ...q1,
       cut: 'owner' as const,
-      groups: groupOutcomeFigures(q1.period, q1.months, [groupsOfCut(countByCombo(grouped, periodOf('2026-Q1')), 'owner')]),
+      groups: groupOutcomeFigures(q1.period, q1.months, 'owner', [groupsOfCut(countByCombo(grouped, periodOf('2026-Q1')), 'owner')]),
     };
     const rows = outcomesCsv(byOwner).split('\n');
     expect(rows[0]).toBe('group,section,name,figure,value');

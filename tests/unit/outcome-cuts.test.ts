@@ -53,7 +53,7 @@ describe('an account’s groups', () => {
 function cutFigures(cut: (typeof OUTCOME_CUTS)[number]) {
   const grouped = { runs: withGroups(RUNS, ACCOUNT_GROUPS), tasks: withGroups(TASKS, ACCOUNT_GROUPS), sends: withGroups(SENDS, ACCOUNT_GROUPS) };
   const byMonth = Q1.map((m) => groupsOfCut(countByCombo(grouped, periodOf(m)), cut));
-  return groupOutcomeFigures(periodOf('2026-Q1'), Q1, byMonth);
+  return groupOutcomeFigures(periodOf('2026-Q1'), Q1, cut, byMonth);
 }
 
 describe('the fixture by owner over Q1 (worked out by hand, tests/unit/support/outcomes-book.ts)', () => {
@@ -92,8 +92,9 @@ describe('the fixture by owner over Q1 (worked out by hand, tests/unit/support/o
     expect(byOwner.bea!.onboarding).toMatchObject({ started: 2, completed: 1, endedEarly: 1, rate: 0.5 });
   });
 
-  it('a group’s play figures carry no run list query (it would list every group’s runs)', () => {
-    expect(play('bea', 'save')).not.toHaveProperty('query');
+  it('a group’s play figures list the group’s runs; tasks without a play have no runs to list', () => {
+    expect(play('bea', 'save')!.query).toBe('/v1/plays/save/runs?cut=owner&group=bea');
+    expect(play('none', '(none)')).not.toHaveProperty('query');
   });
 
   it('by segment, sam and alex’s acme is one group', () => {
@@ -282,6 +283,7 @@ describe('properties', () => {
             groupOutcomeFigures(
               period,
               months,
+              cut,
               combos.map((c) => groupsOfCut(c, cut)),
             ),
           );

@@ -51,9 +51,9 @@ export interface OutcomeFigures {
   groups?: Record<string, GroupOutcomeFigures>;
 }
 
-/** One group's figures: the whole book's, without the run list query (it lists every group's runs). */
+/** One group's figures: the whole book's, each play's `query` listing the group's runs. */
 export interface GroupOutcomeFigures {
-  plays: Omit<PlayFigures, 'query'>[];
+  plays: PlayFigures[];
   email: EmailFigures[];
   onboarding: OnboardingCompletion;
 }
@@ -79,12 +79,19 @@ export function outcomeFigures(
 }
 
 /** Each group's figures for the period, from its counts month by month (`byMonth[i][group]`). */
-export function groupOutcomeFigures(period: Period, months: string[], byMonth: Record<string, OutcomeCounts>[]): Record<string, GroupOutcomeFigures> {
+export function groupOutcomeFigures(
+  period: Period,
+  months: string[],
+  cut: OutcomeCut,
+  byMonth: Record<string, OutcomeCounts>[],
+): Record<string, GroupOutcomeFigures> {
   const names = [...new Set(byMonth.flatMap((m) => Object.keys(m)))].sort((a, b) => a.localeCompare(b));
   return Object.fromEntries(
     names.map((g) => {
       const f = outcomeFigures(period, months, { plays: byMonth.map((m) => m[g]?.plays ?? {}), email: byMonth.map((m) => m[g]?.email ?? {}) });
-      return [g, { plays: f.plays.map(({ query: _q, ...p }) => p), email: f.email, onboarding: f.onboarding }];
+      // The runs that began in the group (runs from before groups were recorded are not listed: docs/metrics.md).
+      const plays = f.plays.map((p) => (p.query ? { ...p, query: `${p.query}?${new URLSearchParams({ cut, group: g })}` } : p));
+      return [g, { plays, email: f.email, onboarding: f.onboarding }];
     }),
   );
 }
