@@ -100,6 +100,14 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       // a1 changes hands (alex to dana); its run and its email stay alex's.
       const moved = await rt.request('POST', '/v1/accounts', { id: 'cu-a1', name: 'cu-a1 Inc', owner: 'dana', primaryContact: { email: 'pat@cu-a1.example' } });
       expect(moved.status).toBe(200);
+      // A redrive of a1's begin and a retry of its welcome step, now that dana owns it: the groups recorded first stand.
+      const steps = rt.lambdas.byLogicalId('PlaysSteps');
+      const exec = [...rt.sfn.executions.values()].find((e) => e.name.startsWith('onboarding-cu-a1-'))!;
+      const input = JSON.parse(exec.input) as Record<string, unknown>;
+      await rt.lambdas.invoke(steps.arn, { action: 'begin', ...input, executionName: exec.name });
+      await rt.lambdas.invoke(steps.arn, { action: 'step', ...input, executionName: exec.name, step: 'welcome' });
+      expect((await rt.items('cu-a1', 'RUN#onboarding'))[0]).toMatchObject({ groups: { owner: 'alex' } });
+      expect(await welcomeOf('cu-a1')).toMatchObject({ groups: { owner: 'alex' } });
       // a5's run and email lose their groups, as items written before groups were kept.
       const [run5] = await rt.items('cu-a5', 'RUN#onboarding');
       for (const item of [run5!, welcome['cu-a5']!])
