@@ -204,6 +204,7 @@ metricsOptions(
     .command('outcomes')
     .description('play outcomes (runs, exit reasons, save rate, tasks on time), email outcomes per template and onboarding completion for a period')
     .requiredOption('--period <period>', 'whole months: 2026-Q1, 2026-03 or 2026-01-01..2026-07-01')
+    .option('--cut <cut>', 'segment, plan or owner: also each group (by the groups a run had when it began, a send when it was claimed)')
     .option('--rebuild', 'first recompute the outcome counters from the run, send and task items (reads the table directly; a full scan)'),
 ).action(async (options) => (await import('./metrics/outcomes.ts')).outcomesCommand(options));
 for (const [view, what] of [

@@ -1,4 +1,4 @@
-import type { OutcomeFigures } from '../../functions/core/metrics/outcomes.ts';
+import type { GroupOutcomeFigures, OutcomeFigures } from '../../functions/core/metrics/outcomes.ts';
 import { EMAIL_OUTCOMES } from '../../functions/core/metrics/email-outcomes.ts';
 import { csv, textTable } from './format.ts';
 
@@ -9,8 +9,8 @@ const reasons = (exits: Record<string, number>) =>
     .map(([r, n]) => `${r} ${n}`)
     .join(', ');
 
-/** Long CSV (one figure a row: section, name, figure, value): every count and rate, easy to pivot. */
-export function outcomesCsv(f: OutcomeFigures): string {
+/** Every count and rate of one book (the whole, or a group) as rows of section, name, figure, value. */
+function figureRows(f: GroupOutcomeFigures): (string | number | null)[][] {
   const rows: (string | number | null)[][] = [];
   for (const p of f.plays) {
     for (const k of [
@@ -35,11 +35,21 @@ export function outcomesCsv(f: OutcomeFigures): string {
     for (const o of EMAIL_OUTCOMES) rows.push(['email', e.template, o, e[o]], ['email', e.template, `${o}Rate`, e.rates[o]]);
   }
   for (const k of ['started', 'completed', 'endedEarly', 'pending', 'rate'] as const) rows.push(['onboarding', 'onboarding', k, f.onboarding[k]]);
-  return csv(['section', 'name', 'figure', 'value'], rows);
+  return rows;
 }
 
-/** Readable tables: plays, email per template, and the onboarding line. */
-export function outcomesText(f: OutcomeFigures): string {
+/**
+ * Long CSV (one figure a row: section, name, figure, value): every count and rate, easy to pivot.
+ * With a cut, a first `group` column: `all` for the whole book, then each group's rows.
+ */
+export function outcomesCsv(f: OutcomeFigures): string {
+  if (!f.groups) return csv(['section', 'name', 'figure', 'value'], figureRows(f));
+  const rows = [['all', f], ...Object.entries(f.groups)].flatMap(([g, figures]) => figureRows(figures as GroupOutcomeFigures).map((r) => [g as string, ...r]));
+  return csv(['group', 'section', 'name', 'figure', 'value'], rows);
+}
+
+/** The play and template tables and the onboarding line of one book (the whole, or a group). */
+function tables(f: GroupOutcomeFigures): string[] {
   const o = f.onboarding;
   const plays = f.plays.map((p) => [
     p.play,
@@ -71,8 +81,6 @@ export function outcomesText(f: OutcomeFigures): string {
     pct(e.rates.complained),
   ]);
   return [
-    `Outcomes ${f.period.from} to ${f.period.to} (up to, not including; months ${f.months.join(', ')})`,
-    '',
     'Plays (runs started in the period and how they ended so far; tasks done in the period)',
     textTable(
       ['play', 'started', 'live', 'completed', 'exited', 'cancelled', 'failed', 'completion', 'save rate', 'tasks done', 'on time', 'exit reasons'],
@@ -86,5 +94,16 @@ export function outcomesText(f: OutcomeFigures): string {
     ),
     '',
     `Onboarding: ${o.started} started, ${o.completed} completed, ${o.endedEarly} ended early${Object.keys(o.exits).length ? ` (${reasons(o.exits)})` : ''}, ${o.pending} under way: completion ${pct(o.rate) ?? '-'}`,
-  ].join('\n');
+  ];
+}
+
+/** Readable tables: plays, email per template, and the onboarding line; with a cut, the same for each group after the whole book. */
+export function outcomesText(f: OutcomeFigures): string {
+  const groups = Object.entries(f.groups ?? {}).flatMap(([g, figures]) => [
+    '',
+    `── ${f.cut} ${g} (runs that began, emails claimed, tasks created while the account was in it) ──`,
+    '',
+    ...tables(figures),
+  ]);
+  return [`Outcomes ${f.period.from} to ${f.period.to} (up to, not including; months ${f.months.join(', ')})`, '', ...tables(f), ...groups].join('\n');
 }

@@ -159,7 +159,10 @@ const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /v1/renewals': async (event) => json(200, await renewalsReport(deps, query(event, 'GET /v1/renewals'), deps.clock.now())),
   'GET /v1/changes': async (event) => json(200, await changesReport(deps, query(event, 'GET /v1/changes'), deps.clock.now())),
   // Outcome figures (issue 13): read from the month counters, never from the accounts' items.
-  'GET /v1/metrics/outcomes': async (event) => json(200, await root.outcomeFigures().load(query(event, 'GET /v1/metrics/outcomes').period)),
+  'GET /v1/metrics/outcomes': async (event) => {
+    const q = query(event, 'GET /v1/metrics/outcomes');
+    return json(200, await root.outcomeFigures().load(q.period, q.cut));
+  },
   'POST /v1/accounts/{id}/renewals': async (event) => {
     const id = accountIdOf(event);
     const input = body(event, 'POST /v1/accounts/{id}/renewals');

@@ -70,7 +70,20 @@ export function playRoutes(deps: PlayRouteDeps): Record<PlayRouteKey, (event: Ht
       const play = playParam(deps, event);
       const q = playListQuerySchema.safeParse(event.queryStringParameters ?? {});
       if (!q.success) throw new ValidationError(q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return json(200, await deps.runs.listByPlay(play.id, { status: q.data.status, cursor: q.data.cursor, limit: Number(q.data.limit ?? 50) }));
+      const { cut, group } = q.data;
+      if ((cut === undefined) !== (group === undefined)) {
+        const field = cut ? 'group' : 'cut';
+        throw new ValidationError(`${field}: cut and group go together`, [{ field, message: 'cut and group go together' }]);
+      }
+      return json(
+        200,
+        await deps.runs.listByPlay(play.id, {
+          status: q.data.status,
+          cursor: q.data.cursor,
+          limit: Number(q.data.limit ?? 50),
+          ...(cut && group ? { group: { cut, group } } : {}),
+        }),
+      );
     },
     // The play's newest runs, at most MAX_RUNS_READ, 500 a Query (docs/data-model.md pattern 41).
     'GET /v1/plays/{play}/steps': async (event) => {

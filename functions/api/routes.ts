@@ -3,6 +3,7 @@ import type { Scope } from '../core/api-keys.ts';
 import { accountListQuerySchema } from '../core/account-list.ts';
 import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
 import { outcomesQuerySchema } from '../core/metrics/outcomes.ts';
+import { OUTCOME_CUTS } from '../core/metrics/outcome-cuts.ts';
 import { metricAccountsQuerySchema, metricsQuerySchema } from '../core/metrics/metrics-report.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { pauseActionSchema } from '../core/email/pause-control.ts';
@@ -45,6 +46,9 @@ export const playListQuerySchema = /* @__PURE__ */ z.lazy(() =>
     status: z.optional(z.enum(['running', 'paused', 'completed', 'exited', 'failed', 'cancelled'])),
     limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
     cursor: z.optional(z.string().check(z.maxLength(2000))),
+    /** The runs of one group (`cut` segment, plan or owner, and `group`): by the groups a run recorded when it began. */
+    cut: z.optional(z.enum(OUTCOME_CUTS)),
+    group: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
   }),
 );
 export const playControlSchema = /* @__PURE__ */ z.lazy(() => z.optional(z.object({ by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) })));
@@ -158,7 +162,7 @@ export const ROUTES = {
   'GET /v1/plays/{play}/runs': {
     auth: 'read',
     serve: 'api',
-    summary: 'Runs of one play, newest first (status filter, limit, cursor)',
+    summary: 'Runs of one play, newest first (status filter, limit, cursor; `cut` and `group`: the runs that began in that segment, plan or owner)',
     query: playListQuerySchema,
     ok: { 200: 'a page of runs and the cursor of the next' },
     errors: { 404: 'no such play' },
@@ -191,9 +195,9 @@ export const ROUTES = {
     auth: 'read',
     serve: 'api',
     summary:
-      'Play outcomes (runs started, ended and how, exit reasons, save rate, tasks done on time), email outcomes per template and onboarding completion for `period` (2026-Q1, 2026-03, or whole months 2026-01-01..2026-07-01), from counters kept by month',
+      'Play outcomes (runs started, ended and how, exit reasons, save rate, tasks done on time), email outcomes per template and onboarding completion for `period` (2026-Q1, 2026-03, or whole months 2026-01-01..2026-07-01), from counters kept by month; with `cut` (segment, plan, owner) also each group, by the groups a run recorded when it began and a send when it was claimed',
     query: outcomesQuerySchema,
-    ok: { 200: '{ period, months, plays, email, onboarding }' },
+    ok: { 200: '{ period, months, plays, email, onboarding } and with `cut`: { cut, groups: { <group>: { plays, email, onboarding } } }' },
   },
   'GET /v1/email/pause': {
     auth: 'read',

@@ -121,12 +121,16 @@ export interface RunRepo {
   /** The most recent run of a play for an account. */
   latest(accountId: string, play: string): Promise<RunRecord | undefined>;
   /** Runs of one play, newest first, a page at a time. */
-  listByPlay(play: string, options: { status?: RunStatus; limit: number; cursor?: string }): Promise<{ runs: RunRecord[]; cursor?: string }>;
+  /** `group`: only the runs that recorded that group of the cut when they began (older runs recorded none). */
+  listByPlay(
+    play: string,
+    options: { status?: RunStatus; limit: number; cursor?: string; group?: { cut: import('./metrics/outcome-cuts.ts').OutcomeCut; group: string } },
+  ): Promise<{ runs: RunRecord[]; cursor?: string }>;
   /** Writes the run when it starts; a redrive of the first task keeps the steps already done. */
   begin(
     run: Pick<
       RunRecord,
-      'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor' | 'assignment' | 'variants'
+      'accountId' | 'play' | 'cycle' | 'executionName' | 'schedule' | 'startedAt' | 'trigger' | 'next' | 'anchor' | 'assignment' | 'variants' | 'groups'
     >,
   ): Promise<void>;
   /** A failed run goes on under a new execution: running again, the steps done kept. False unless it was failed. */

@@ -139,6 +139,8 @@ export interface RunRecord {
   assignment?: import('./plays/holdout.ts').Assignment;
   /** Email steps with variants: the template each step sends to this account in this run, chosen when it began. */
   variants?: Record<string, string>;
+  /** The account's segment, plan and owner when the run began: its outcomes count under them (docs/metrics.md); absent on older runs. */
+  groups?: import('./metrics/outcome-cuts.ts').OutcomeGroups;
 }
 
 /** A to-do for a person: high-touch accounts get these where tech-touch accounts get email. */
@@ -158,6 +160,8 @@ export interface CsmTask {
   executionName: string;
   /** The cycle of the run that created it (tasks from before it was kept have none). */
   cycle?: string;
+  /** A play's task: its account's segment, plan and owner when it was created (docs/metrics.md, outcomes by group). */
+  groups?: import('./metrics/outcome-cuts.ts').OutcomeGroups;
   snoozedUntil?: string;
   doneAt?: string;
   doneBy?: string;
@@ -207,4 +211,6 @@ export interface SendRecord {
   attemptedAt?: string;
   /** Why the last attempt's outcome is unclear (SES answered 500, the connection dropped...), until SES's events settle it. */
   unclear?: string;
+  /** The account's segment, plan and owner when the send was claimed: its outcomes count under them (docs/metrics.md). */
+  groups?: import('./metrics/outcome-cuts.ts').OutcomeGroups;
 }

@@ -172,6 +172,11 @@ export const keys = {
   /** A play's email step variant's outcome counts for one month, beside the play and template counters. */
   outcomeVariant: (month: string, play: string, step: string, template: string) => ({ pk: `OUTCOMES#${month}`, sk: `VARIANT#${play}#${step}#${template}` }),
   outcomeVariantPrefix: 'VARIANT#',
+  // Outcome counters by segment, plan and owner (issue 13, functions/data/outcome-counters.ts): one partition per month,
+  // one item per play or template and combination of groups (`comboKey`: encoded, so it holds no `#`).
+  outcomeCutPlay: (month: string, play: string, combo: string) => ({ pk: `OUTCOMECUTS#${month}`, sk: `PLAY#${play}#${combo}` }),
+  outcomeCutTemplate: (month: string, template: string, combo: string) => ({ pk: `OUTCOMECUTS#${month}`, sk: `TEMPLATE#${template}#${combo}` }),
+  outcomeCutMonth: (month: string) => `OUTCOMECUTS#${month}`,
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

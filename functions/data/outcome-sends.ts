@@ -21,7 +21,8 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
           IndexName: TABLE_KEYS.gsi1.name,
           KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
           ExpressionAttributeValues: { ':pk': k.gsi1pk, ':sk': k.gsi1sk },
-          ProjectionExpression: 'pk, sk, template, sentAt, variantOf',
+          ProjectionExpression: 'pk, sk, accountId, template, sentAt, variantOf, #groups',
+          ExpressionAttributeNames: { '#groups': 'groups' },
           Limit: 1,
         }),
       );
@@ -42,7 +43,13 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
         await countSendOutcome(
           db,
           table,
-          { template: String(send.template), sentAt: String(send.sentAt), variantOf: send.variantOf as string | undefined },
+          {
+            accountId: String(send.accountId),
+            template: String(send.template),
+            sentAt: String(send.sentAt),
+            variantOf: send.variantOf as string | undefined,
+            groups: send.groups,
+          },
           outcome,
         );
       return recorded;
@@ -64,7 +71,13 @@ export function sendOutcomes(db: DynamoDBDocumentClient, table: string): SendOut
         await countSendOutcome(
           db,
           table,
-          { template: String(send.template), sentAt: String(send.sentAt), variantOf: send.variantOf as string | undefined },
+          {
+            accountId,
+            template: String(send.template),
+            sentAt: String(send.sentAt),
+            variantOf: send.variantOf as string | undefined,
+            groups: send.groups,
+          },
           outcome,
         );
       return !!send;

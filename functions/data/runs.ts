@@ -138,15 +138,20 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
       const [item] = await queryAccount(accountId, keys.runPrefix(play), true, 1);
       return item ? (stripKeys(item) as unknown as RunRecord) : undefined;
     },
-    async listByPlay(play, { status, limit, cursor }) {
+    async listByPlay(play, { status, limit, cursor, group }) {
+      const filters = [...(status ? ['#status = :status'] : []), ...(group ? ['#groups.#cut = :group'] : [])];
       const out = await db.send(
         new QueryCommand({
           TableName: table,
           IndexName: TABLE_KEYS.gsi1.name,
           KeyConditionExpression: '#pk = :pk',
-          FilterExpression: status ? '#status = :status' : undefined,
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.partitionKey, ...(status ? { '#status': 'status' } : {}) },
-          ExpressionAttributeValues: { ':pk': keys.runsOfPlay(play), ...(status ? { ':status': status } : {}) },
+          FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: {
+            '#pk': TABLE_KEYS.gsi1.partitionKey,
+            ...(status ? { '#status': 'status' } : {}),
+            ...(group ? { '#groups': 'groups', '#cut': group.cut } : {}),
+          },
+          ExpressionAttributeValues: { ':pk': keys.runsOfPlay(play), ...(status ? { ':status': status } : {}), ...(group ? { ':group': group.group } : {}) },
           ScanIndexForward: false,
           Limit: limit,
           ExclusiveStartKey: cursor ? decodeRunsCursor(play, cursor) : undefined,
@@ -165,7 +170,9 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         'SET accountId = :a, play = :p, #cycle = :c, executionName = :e, schedule = :s, anchor = :anchor, #trigger = if_not_exists(#trigger, :trigger), #status = if_not_exists(#status, :running), startedAt = if_not_exists(startedAt, :t), steps = if_not_exists(steps, :empty), #next = if_not_exists(#next, :next), gsi1pk = :gpk, gsi1sk = if_not_exists(gsi1sk, :gsk)' +
           // The group and variants drawn first stand: a redrive or a retry never moves a run to the other group.
           (run.assignment ? ', assignment = if_not_exists(assignment, :asg)' : '') +
-          (run.variants ? ', variants = if_not_exists(variants, :var)' : ''),
+          (run.variants ? ', variants = if_not_exists(variants, :var)' : '') +
+          // Like the group: the account's segment, plan and owner at the first begin are the ones its outcomes count under.
+          (run.groups ? ', groups = if_not_exists(groups, :grp)' : ''),
         {
           ':a': run.accountId,
           ':p': run.play,
@@ -182,12 +189,15 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
           ':gsk': keys.runIndex(run.play, run.startedAt, run.accountId).gsi1sk,
           ...(run.assignment ? { ':asg': run.assignment } : {}),
           ...(run.variants ? { ':var': run.variants } : {}),
+          ...(run.groups ? { ':grp': run.groups } : {}),
         },
         { '#status': 'status', '#trigger': 'trigger', '#next': 'next', '#cycle': 'cycle' },
       );
       // The first begin gives the run its start (a redrive's keeps it): the start is counted once.
       if (before && !before.startedAt)
         await outcomes.started({
+          accountId: run.accountId,
+          groups: before.groups ?? run.groups,
           play: run.play,
           startedAt: run.startedAt,
           status: before.status as RunRecord['status'] | undefined,
@@ -236,7 +246,15 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         { '#status': 'status', '#next': 'next', '#cycle': 'cycle' },
         'attribute_not_exists(#status) OR #status IN (:running, :paused)',
       );
-      if (ended) await outcomes.ended({ play: ref.play, startedAt: ended.startedAt as string | undefined, status, reason });
+      if (ended)
+        await outcomes.ended({
+          accountId: ref.accountId,
+          play: ref.play,
+          startedAt: ended.startedAt as string | undefined,
+          groups: ended.groups,
+          status,
+          reason,
+        });
     },
     async reopen(ref, executionName, attempt) {
       const reopened = await transition(
@@ -247,7 +265,8 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
         { '#status': 'status' },
         '#status = :failed',
       );
-      if (reopened) await outcomes.reopened({ play: ref.play, startedAt: reopened.startedAt as string | undefined });
+      if (reopened)
+        await outcomes.reopened({ accountId: ref.accountId, play: ref.play, startedAt: reopened.startedAt as string | undefined, groups: reopened.groups });
       return !!reopened;
     },
     setPaused: (ref, paused, at, by) =>

@@ -49,7 +49,7 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
         await countSendOutcome(
           db,
           table,
-          { template: String(before.template), sentAt: at.toISOString(), variantOf: before.variantOf as string | undefined },
+          { accountId, template: String(before.template), sentAt: at.toISOString(), variantOf: before.variantOf as string | undefined, groups: before.groups },
           'sent',
         );
       // Keyed by the first sentAt, so a second confirmation writes the same entry again.

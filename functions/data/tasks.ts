@@ -175,7 +175,7 @@ export async function completeTask(
     );
     if (completed) {
       // Counted after the write that made it done, so a second completion never counts (docs/metrics.md).
-      await countTaskDone(db, table, { play: task.play, dueAt: task.dueAt, doneAt: done.at });
+      await countTaskDone(db, table, { accountId, play: task.play, dueAt: task.dueAt, doneAt: done.at, groups: task.groups });
       await putAll(db, table, [timelineItemOf(taskDoneEntry({ id: taskId, accountId, title: task.title, doneAt: done.at, outcome: done.outcome }))]);
       return 'completed';
     }

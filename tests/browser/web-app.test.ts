@@ -133,6 +133,25 @@ describe('web app in a browser', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(ascending);
   });
 
+  it('Plays cuts the outcomes by segment, plan or owner: a group shows the API’s figures for it', async () => {
+    const { page } = await open('/plays');
+    await page.getByTestId('plays-table').waitFor();
+    const period = (await page.locator('h2', { hasText: 'Every play, ' }).textContent())!.replace('Every play, ', '');
+    await page.locator('select[name=cut]').selectOption('segment');
+    const { body } = await api(`/v1/metrics/outcomes?period=${period}&cut=segment`);
+    const groups = body.groups as Record<string, { plays: { play: string; started: number; completed: number }[] }>;
+    const [group, figures] = Object.entries(groups).find(([, g]) => g.plays.some((p) => p.play === 'onboarding' && p.started > 0))!;
+    await page.locator('select[name=group]').selectOption(group);
+    await page.locator('h2', { hasText: `Every play, ${period} · segment ${group}` }).waitFor();
+    const onboarding = figures.plays.find((p) => p.play === 'onboarding')!;
+    const cells = page.locator('[data-play=onboarding] td.num');
+    expect(await cells.nth(0).textContent()).toBe(onboarding.started.toLocaleString('en-US'));
+    expect(await cells.nth(2).textContent()).toBe(onboarding.completed.toLocaleString('en-US'));
+    // The cut and group follow to a play's page.
+    await page.locator('nav[aria-label=Plays] a', { hasText: 'onboarding' }).click();
+    await page.locator('h2', { hasText: `Outcomes, ${period} · segment ${group}` }).waitFor();
+  });
+
   it('Plays shows the API figures at each step, and drills down to the accounts waiting at one', async () => {
     const { page } = await open('/plays/onboarding');
     await page.getByTestId('play-runs').waitFor();

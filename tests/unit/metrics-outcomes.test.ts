@@ -6,7 +6,7 @@ import { outcomeFigures, wholeMonths } from '../../functions/core/metrics/outcom
 import { periodOf } from '../../functions/core/metrics/period.ts';
 import { addPlayCounts, countPlays, noPlayCounts, playFigures, type RunFacts, type TaskFacts } from '../../functions/core/metrics/plays.ts';
 import { countersFromSources } from '../../functions/data/outcome-figures.ts';
-import { RUNS, SENDS, TASKS } from './support/outcomes-book.ts';
+import { ACCOUNT_GROUPS, RUNS, SENDS, TASKS } from './support/outcomes-book.ts';
 
 const counts = (c: Partial<ReturnType<typeof noPlayCounts>>) => ({ ...noPlayCounts(), ...c });
 const mail = (c: Partial<ReturnType<typeof noEmailCounts>>) => ({ ...noEmailCounts(), ...c });
@@ -139,7 +139,7 @@ describe('outcome periods are whole months', () => {
 
 describe('the counters of the fixture, summed by month, give the period figures', () => {
   it('countersFromSources month by month, summed over Q1, equals the definition over Q1', () => {
-    const items = countersFromSources({ runs: RUNS, sends: SENDS, tasks: TASKS });
+    const items = countersFromSources({ runs: RUNS, sends: SENDS, tasks: TASKS, accounts: ACCOUNT_GROUPS });
     const q1 = items.filter((i) => ['OUTCOMES#2026-01', 'OUTCOMES#2026-02', 'OUTCOMES#2026-03'].includes(String(i.pk)));
     expect(q1.find((i) => i.sk === 'PLAY#save' && i.pk === 'OUTCOMES#2026-02')).toMatchObject({
       started: 2,

@@ -103,11 +103,16 @@ export interface EmailOutcome {
   complained: number;
   rates: Record<string, number>;
 }
-export interface Outcomes {
-  period: { from: string; to: string };
+export interface GroupOutcomes {
   plays: PlayOutcome[];
   email: EmailOutcome[];
   onboarding: { started: number; completed: number; endedEarly: number; pending: number; rate: number | null; exits: Record<string, number> };
+}
+export interface Outcomes extends GroupOutcomes {
+  period: { from: string; to: string };
+  /** With `cut=` (segment, plan, owner): each group's figures, by the groups a run had when it began. */
+  cut?: string;
+  groups?: Record<string, GroupOutcomes>;
 }
 export interface StepRecord {
   at?: string;

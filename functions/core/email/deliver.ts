@@ -13,6 +13,7 @@ import { classifySesError, type NotSentReason } from './ses-outcome.ts';
 import { reconcileDecision, RECONCILE_WINDOW_MS, sendIdOf } from './reconcile.ts';
 import { PAUSE_RECHECK_MS, type SendingPause } from './reputation.ts';
 import { HeldOutLeakError } from '../plays/held-out.ts';
+import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
 export type { EmailCategory, EmailPriority } from './policy.ts';
 
@@ -249,6 +250,8 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
     claimedAt: at,
     attempt: 1,
     attemptedAt: at,
+    // Its outcomes count under the account's segment, plan and owner at the claim (docs/metrics.md).
+    groups: outcomeGroupsOf(account),
   });
   let attempt = 1;
   /** When the attempt before this one was made: a retry that SES surely did not take goes back to it. */

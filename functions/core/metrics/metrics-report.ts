@@ -144,7 +144,7 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
   }
   const cohorts = cut === 'cohort' ? cohortsFromAggregates(await deps.aggregates.readMonths('cohort'), asOf) : undefined;
   // Play, email and onboarding-completion outcomes are counted by month (functions/data/outcome-figures.ts):
-  // served for periods of whole months, for the whole book (they have no cut), else null.
+  // served for periods of whole months, for the whole book (by group: GET /v1/metrics/outcomes?cut=), else null.
   const wholeMonths = period.from.endsWith('-01') && period.to.endsWith('-01');
   // One Query per month of the period, whatever the number of accounts (health-days.ts).
   const healthItems = deps.healthDays ? await deps.healthDays.read(period) : undefined;

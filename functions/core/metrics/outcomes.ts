@@ -3,6 +3,7 @@ import * as z from '../zod.ts';
 import { onboardingCompletion, ONBOARDING_PLAY, type OnboardingCompletion } from './activation.ts';
 import { addEmailCounts, emailFigures, type EmailCounts, type EmailFigures } from './email-outcomes.ts';
 import { periodOf, type Period } from './period.ts';
+import { OUTCOME_CUTS, type OutcomeCounts, type OutcomeCut } from './outcome-cuts.ts';
 import { addPlayCounts, playFigures, type PlayCounts, type PlayFigures } from './plays.ts';
 
 // Built on first use, like the request schemas of schemas.ts (see there).
@@ -10,6 +11,8 @@ export const outcomesQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     /** A month (`2026-03`), a quarter (`2026-Q1`) or whole months `2026-01-01..2026-07-01`. */
     period: z.string().check(z.maxLength(40)),
+    /** Also each group of the cut: the groups a run recorded when it began, a send when it was claimed (docs/metrics.md). */
+    cut: z.optional(z.enum(OUTCOME_CUTS)),
   }),
 );
 export type OutcomesQuery = z.output<typeof outcomesQuerySchema>;
@@ -43,6 +46,16 @@ export interface OutcomeFigures {
   plays: PlayFigures[];
   email: EmailFigures[];
   onboarding: OnboardingCompletion;
+  /** With `cut`: the cut, and each group's figures (they add up to the whole, count by count). */
+  cut?: OutcomeCut;
+  groups?: Record<string, GroupOutcomeFigures>;
+}
+
+/** One group's figures: the whole book's, each play's `query` listing the group's runs. */
+export interface GroupOutcomeFigures {
+  plays: PlayFigures[];
+  email: EmailFigures[];
+  onboarding: OnboardingCompletion;
 }
 
 /** Months of counts, summed (every count is additive by month), into the period's figures. */
@@ -63,4 +76,22 @@ export function outcomeFigures(
     email: byName(email).map(([t, c]) => emailFigures(t, c)),
     onboarding: onboardingCompletion(plays[ONBOARDING_PLAY]),
   };
+}
+
+/** Each group's figures for the period, from its counts month by month (`byMonth[i][group]`). */
+export function groupOutcomeFigures(
+  period: Period,
+  months: string[],
+  cut: OutcomeCut,
+  byMonth: Record<string, OutcomeCounts>[],
+): Record<string, GroupOutcomeFigures> {
+  const names = [...new Set(byMonth.flatMap((m) => Object.keys(m)))].sort((a, b) => a.localeCompare(b));
+  return Object.fromEntries(
+    names.map((g) => {
+      const f = outcomeFigures(period, months, { plays: byMonth.map((m) => m[g]?.plays ?? {}), email: byMonth.map((m) => m[g]?.email ?? {}) });
+      // The runs that began in the group (runs from before groups were recorded are not listed: docs/metrics.md).
+      const plays = f.plays.map((p) => (p.query ? { ...p, query: `${p.query}?${new URLSearchParams({ cut, group: g })}` } : p));
+      return [g, { plays, email: f.email, onboarding: f.onboarding }];
+    }),
+  );
 }

@@ -10,6 +10,7 @@ import { asList } from './as-list.ts';
 import type { PlayAction, PlayStep } from './definition.ts';
 import { HeldOutLeakError, rehearse } from './held-out.ts';
 import { pickVariant } from './holdout.ts';
+import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
 export interface ActionDeps extends DeliveryDeps {
   accounts: Pick<AccountRepo, 'setStage'>;
@@ -155,6 +156,8 @@ export async function perform(
         step: ctx.step,
         executionName: ctx.executionName,
         ...(ctx.cycle ? { cycle: ctx.cycle } : {}),
+        // Counted when done under the account's groups now (docs/metrics.md, outcomes by group).
+        groups: outcomeGroupsOf(snapshot.account),
       };
       const created = await deps.tasks.create(task);
       // Announced once, when created: a CRM or Slack rule on the bus picks it up.

@@ -11,6 +11,7 @@ import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
 import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps } from './snapshot.ts';
 import { playById } from './play-by-id.ts';
+import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
 export interface PlayDeps extends Omit<ActionDeps, 'accounts'>, SnapshotDeps {
   plays: Record<string, PlayDefinition>;
@@ -80,6 +81,8 @@ export async function beginRun(
     trigger: input.trigger,
     anchor: input.anchor,
     next: nextAfter(play, at, undefined),
+    // Its outcomes count under the account's groups now, whatever they become (docs/metrics.md).
+    groups: outcomeGroupsOf(account),
     ...(assignment ? { assignment } : {}),
     ...(variants ? { variants } : {}),
   });

@@ -7,14 +7,30 @@ import { PlayLift } from '../components/PlayLift.tsx';
 import { fmtInt, fmtPct } from '../format.ts';
 import { useToday } from '../hooks/renewal-months.ts';
 import { quarterOf } from '../dates.ts';
-import type { Outcomes, PlayDef } from '../types.ts';
+import type { GroupOutcomes, Outcomes, PlayDef } from '../types.ts';
+
+/** The cuts of the outcomes (GET /v1/metrics/outcomes `cut`): a run counts under the groups its account had when it began. */
+const CUTS = ['segment', 'plan', 'owner'] as const;
 
 export default function Plays() {
   const { play } = useParams();
   const plays = useGet<{ plays: PlayDef[] }>('/v1/plays');
   const today = useToday();
   const period = today ? quarterOf(today.slice(0, 7)) : undefined;
-  const outcomes = useGet<Outcomes>(period ? '/v1/metrics/outcomes' : null, { period });
+  const [params, setParams] = useSearchParams();
+  const cut = CUTS.find((c) => c === params.get('cut'));
+  const group = cut ? (params.get('group') ?? undefined) : undefined;
+  const outcomes = useGet<Outcomes>(period ? '/v1/metrics/outcomes' : null, { period, ...(cut ? { cut } : {}) });
+  // The whole book, or the chosen group's figures (a group with nothing counted in the period has none).
+  const shown: GroupOutcomes | undefined = group ? outcomes.data?.groups?.[group] : outcomes.data;
+  const label = group ? `${period} · ${cut} ${group}` : period;
+  const pick = (next: { cut?: string; group?: string }) =>
+    setParams((p) => {
+      for (const [k, v] of Object.entries(next))
+        if (v) p.set(k, v);
+        else p.delete(k);
+      return p;
+    });
   return (
     <>
       <h1>Plays{play ? `: ${play}` : ''}</h1>
@@ -23,19 +39,49 @@ export default function Plays() {
           <>
             <nav aria-label="Plays" className="actions" style={{ marginBottom: 12 }}>
               {p.plays.map((d) => (
-                <Link key={d.id} to={`/plays/${d.id}`} aria-current={d.id === play ? 'page' : undefined}>
+                <Link
+                  key={d.id}
+                  to={{ pathname: `/plays/${d.id}`, search: cut ? `?${new URLSearchParams({ cut, ...(group ? { group } : {}) })}` : '' }}
+                  aria-current={d.id === play ? 'page' : undefined}
+                >
                   {d.id}
                 </Link>
               ))}
             </nav>
+            <div className="filters" data-testid="outcomes-cut">
+              <label>
+                Outcomes by
+                <select name="cut" value={cut ?? ''} onChange={(e) => pick({ cut: e.target.value, group: undefined })}>
+                  <option value="">the whole book</option>
+                  {CUTS.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {cut && (
+                <label>
+                  Group
+                  <select name="group" value={group ?? ''} onChange={(e) => pick({ group: e.target.value })}>
+                    <option value="">all</option>
+                    {Object.keys(outcomes.data?.groups ?? {}).map((g) => (
+                      <option key={g} value={g}>
+                        {g}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </div>
             {play ? (
               p.plays.find((d) => d.id === play) ? (
-                <PlayDetail def={p.plays.find((d) => d.id === play)!} outcomes={outcomes.data} period={period} />
+                <PlayDetail def={p.plays.find((d) => d.id === play)!} outcomes={shown} period={label} />
               ) : (
                 <p className="error">No play {play}.</p>
               )
             ) : (
-              <PlayList defs={p.plays} outcomes={outcomes.data} period={period} />
+              <PlayList defs={p.plays} outcomes={shown} period={label} />
             )}
           </>
         )}
@@ -44,7 +90,7 @@ export default function Plays() {
   );
 }
 
-function PlayList({ defs, outcomes, period }: { defs: PlayDef[]; outcomes: Outcomes | undefined; period: string | undefined }) {
+function PlayList({ defs, outcomes, period }: { defs: PlayDef[]; outcomes: GroupOutcomes | undefined; period: string | undefined }) {
   return (
     <section className="panel">
       <h2>Every play, {period}</h2>
@@ -99,11 +145,19 @@ interface StepFigures {
   ended: { completed: number; cancelled: number; failed: number; exited: Record<string, number> };
 }
 
-function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: Outcomes | undefined; period: string | undefined }) {
+function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: GroupOutcomes | undefined; period: string | undefined }) {
   const figures = useGet<StepFigures>(`/v1/plays/${encodeURIComponent(def.id)}/steps`);
   const [params, setParams] = useSearchParams();
   const picked = params.get('step') ?? undefined;
-  const onPick = useCallback((step: string) => setParams({ step }), [setParams]);
+  // Keeps the outcomes' cut and group in the address.
+  const onPick = useCallback(
+    (step: string) =>
+      setParams((p) => {
+        p.set('step', step);
+        return p;
+      }),
+    [setParams],
+  );
   const o = outcomes?.plays.find((x) => x.play === def.id);
   const f = figures.data;
   const byStep = useMemo(() => Object.fromEntries((f?.steps ?? []).map((s) => [s.step, { at: s.waiting, done: s.done, skipped: s.skipped }])), [f]);

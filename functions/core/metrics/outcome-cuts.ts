@@ -1,0 +1,84 @@
+import { countSends, addEmailCounts, type EmailCounts, type SendFacts } from './email-outcomes.ts';
+import type { Period } from './period.ts';
+import { addPlayCounts, countPlays, type PlayCounts, type RunFacts, type TaskFacts } from './plays.ts';
+
+/**
+ * Play, email and onboarding outcomes by segment, plan and owner (docs/metrics.md, "Outcomes by
+ * segment, plan and owner"). A run records its account's groups when it begins, a send when it is
+ * claimed, a play's task when it is created: the first record stands, and everything that happens
+ * to it later (its end, an open, a task done) counts under those groups, not the account's current
+ * ones. Counts are kept per combination of the three groups, so one more counter write per event
+ * serves every cut, and a cut's groups are sums of combinations.
+ */
+export const OUTCOME_CUTS = ['segment', 'plan', 'owner'] as const;
+export type OutcomeCut = (typeof OUTCOME_CUTS)[number];
+export type OutcomeGroups = Record<OutcomeCut, string>;
+
+/** The group of an account without a value for a cut (no plan, no owner), as `GET /v1/metrics` names it. */
+export const NO_GROUP = 'none';
+
+/** An account's groups now: what a run or send records, and what an item recorded without them is counted under. */
+export function outcomeGroupsOf(account: { segment?: unknown; plan?: unknown; owner?: unknown } | undefined): OutcomeGroups {
+  const value = (v: unknown) => (typeof v === 'string' && v ? v : NO_GROUP);
+  return { segment: value(account?.segment), plan: value(account?.plan), owner: value(account?.owner) };
+}
+
+/** The groups an item recorded, if it did (items from before groups were recorded have none). */
+export function recordedGroups(item: { groups?: unknown } | undefined): OutcomeGroups | undefined {
+  const g = item?.groups as Partial<Record<OutcomeCut, unknown>> | undefined;
+  if (!g || typeof g !== 'object') return undefined;
+  return OUTCOME_CUTS.every((c) => typeof g[c] === 'string') ? (g as OutcomeGroups) : undefined;
+}
+
+/** A combination of groups as one key part: each group URI-encoded, so `#` and `|` inside a plan or owner stay apart. */
+export const comboKey = (g: OutcomeGroups) => OUTCOME_CUTS.map((c) => encodeURIComponent(g[c])).join('|');
+export function comboOf(key: string): OutcomeGroups {
+  const parts = key.split('|').map(decodeURIComponent);
+  return Object.fromEntries(OUTCOME_CUTS.map((c, i) => [c, parts[i] ?? NO_GROUP])) as OutcomeGroups;
+}
+
+/** Counts of plays and templates (one month, or a period) for one combination or group. */
+export interface OutcomeCounts {
+  plays: Record<string, PlayCounts>;
+  email: Record<string, EmailCounts>;
+}
+
+export type Grouped<T> = T & { groups: OutcomeGroups };
+
+/** The definition by combination: the items of each combination of groups, counted as the whole book is (countPlays, countSends). */
+export function countByCombo(
+  sources: { runs: Grouped<RunFacts>[]; tasks: Grouped<TaskFacts>[]; sends: Grouped<SendFacts>[] },
+  period: Period,
+): Record<string, OutcomeCounts> {
+  const split = <T extends { groups: OutcomeGroups }>(items: T[]) => {
+    const out = new Map<string, T[]>();
+    for (const i of items) out.set(comboKey(i.groups), [...(out.get(comboKey(i.groups)) ?? []), i]);
+    return out;
+  };
+  const [runs, tasks, sends] = [split(sources.runs), split(sources.tasks), split(sources.sends)];
+  const out: Record<string, OutcomeCounts> = {};
+  for (const combo of new Set([...runs.keys(), ...tasks.keys(), ...sends.keys()])) {
+    const c: OutcomeCounts = { plays: countPlays(runs.get(combo) ?? [], tasks.get(combo) ?? [], period), email: countSends(sends.get(combo) ?? [], period) };
+    if (Object.keys(c.plays).length || Object.keys(c.email).length) out[combo] = c;
+  }
+  return out;
+}
+
+/** Counts added name by name (disjoint months or disjoint combinations add up). */
+export function addOutcomeCounts(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
+  const plays = { ...a.plays };
+  for (const [p, c] of Object.entries(b.plays)) plays[p] = plays[p] ? addPlayCounts(plays[p], c) : c;
+  const email = { ...a.email };
+  for (const [t, c] of Object.entries(b.email)) email[t] = email[t] ? addEmailCounts(email[t], c) : c;
+  return { plays, email };
+}
+
+/** A cut's groups from the combinations: each group the sum of the combinations that have it. */
+export function groupsOfCut(byCombo: Record<string, OutcomeCounts>, cut: OutcomeCut): Record<string, OutcomeCounts> {
+  const out: Record<string, OutcomeCounts> = {};
+  for (const [combo, c] of Object.entries(byCombo)) {
+    const g = comboOf(combo)[cut];
+    out[g] = addOutcomeCounts(out[g] ?? { plays: {}, email: {} }, c);
+  }
+  return out;
+}
