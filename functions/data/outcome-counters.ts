@@ -146,7 +146,7 @@ export function variantOfSend(send: { variantOf?: unknown }): { play: string; st
  * task: right after the conditional write that moved the task from open to done succeeded (never
  * on a replay that found it done). Counts `tasksDone` (and `tasksOnTime` when done no later than
  * due) under the task's play for the month of `doneAt`, and under the groups the task recorded when
- * a play created it (a task made by hand, or from before groups were kept: its account's groups
+ * a play created it (a task from before groups were kept: its account's groups
  * now). `rebuildOutcomeCounters` counts the same from the task items' `status`, `doneAt`, `dueAt`,
  * `play` and `groups`.
  */

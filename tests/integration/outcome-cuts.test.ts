@@ -13,11 +13,11 @@ const DAY = 86_400_000;
 // Monday 5 January 2026, 09:00 UTC.
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Tech-touch (email), medium-touch and high-touch (tasks instead of email) accounts over three plans and owners, one with neither. */
+/** Tech-touch (email), medium-touch and high-touch (tasks instead of email) accounts over three plans and owners, one with neither (its plan follows from its segment). */
 const ACCOUNTS = [
   { id: 'cu-a1', arr: 6000, plan: 'starter', owner: 'alex' },
   { id: 'cu-a2', arr: 6000, plan: 'starter', owner: 'sam' },
-  { id: 'cu-a3', arr: 20_000, plan: 'pro', owner: 'sam' },
+  { id: 'cu-a3', arr: 20_000, plan: 'Pro annual', owner: 'sam' },
   { id: 'cu-a4', arr: 80_000, plan: 'enterprise', owner: 'dana' },
   { id: 'cu-a5', arr: 6000 },
 ];
@@ -93,9 +93,9 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       await rt.idle();
       await advance(T0 + 2 * DAY);
       const welcome = Object.fromEntries(await Promise.all(['cu-a1', 'cu-a2', 'cu-a3', 'cu-a5'].map(async (id) => [id, await welcomeOf(id)] as const)));
-      expect(welcome['cu-a1']).toMatchObject({ status: 'sent', groups: { segment: 'tech-touch', plan: 'starter', owner: 'alex' } });
+      expect(welcome['cu-a1']).toMatchObject({ status: 'sent', groups: { segment: 'tech-touch', plan: 'Starter', owner: 'alex' } });
       const [run1] = await rt.items('cu-a1', 'RUN#onboarding');
-      expect(run1).toMatchObject({ groups: { segment: 'tech-touch', plan: 'starter', owner: 'alex' } });
+      expect(run1).toMatchObject({ groups: { segment: 'tech-touch', plan: 'Starter', owner: 'alex' } });
 
       // a1 changes hands (alex to dana); its run and its email stay alex's.
       const moved = await rt.request('POST', '/v1/accounts', { id: 'cu-a1', name: 'cu-a1 Inc', owner: 'dana', primaryContact: { email: 'pat@cu-a1.example' } });
@@ -136,7 +136,7 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
 
       // a4 (high-touch) got a task instead of the welcome: done by dana.
       const [task] = await rt.items('cu-a4', 'TASK#');
-      expect(task).toMatchObject({ play: 'onboarding', groups: { segment: 'high-touch', plan: 'enterprise', owner: 'dana' } });
+      expect(task).toMatchObject({ play: 'onboarding', groups: { segment: 'high-touch', plan: 'Enterprise', owner: 'dana' } });
       expect((await rt.request('POST', `/v1/tasks/cu-a4/${String(task!.id)}/complete`, {})).status).toBe(200);
 
       // a2 churns: its onboarding exits, under sam.
@@ -168,7 +168,8 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       expect(byOwner.sam!.email.find((e) => e.template === 'welcome')).toMatchObject({ sent: 2, opened: 1, bounced: 1 });
       expect(byOwner[NO_GROUP]!.email.find((e) => e.template === 'welcome')).toMatchObject({ sent: 1, opened: 1 });
       expect(counted.segment!.groups!['high-touch']!.email).toEqual([]);
-      expect(Object.keys(counted.plan!.groups!)).toEqual(['enterprise', NO_GROUP, 'pro', 'starter']);
+      // Plans as every figure names them (plan.ts): 'Pro annual' is Pro, cu-a5 without a plan is a tech-touch Starter.
+      expect(Object.keys(counted.plan!.groups!)).toEqual(['Enterprise', 'Pro', 'Starter']);
 
       // Each group's play figures list its runs: the runs that began in it (a5's older run recorded no group: listed by none).
       const alexRuns = await rt.request('GET', byOwner.alex!.plays.find((p) => p.play === 'onboarding')!.query!);

@@ -22,13 +22,22 @@ import { countersFromSources, withGroups } from '../../functions/data/outcome-fi
 import { ACCOUNT_GROUPS, RUNS, SENDS, TASKS } from './support/outcomes-book.ts';
 
 const Q1 = ['2026-01', '2026-02', '2026-03'];
-const SAM: OutcomeGroups = { segment: 'tech-touch', plan: 'starter', owner: 'sam' };
+const SAM: OutcomeGroups = { segment: 'tech-touch', plan: 'Starter', owner: 'sam' };
 
 describe('an account’s groups', () => {
   it.each([
-    ['all three', { segment: 'tech-touch', plan: 'pro', owner: 'alex' }, { segment: 'tech-touch', plan: 'pro', owner: 'alex' }],
-    ['no plan, no owner', { segment: 'high-touch' }, { segment: 'high-touch', plan: NO_GROUP, owner: NO_GROUP }],
-    ['empty strings and non-strings', { segment: '', plan: 7, owner: null }, { segment: NO_GROUP, plan: NO_GROUP, owner: NO_GROUP }],
+    [
+      'all three (the plan named as every figure names it)',
+      { segment: 'tech-touch', plan: 'pro', owner: 'alex' },
+      { segment: 'tech-touch', plan: 'Pro', owner: 'alex' },
+    ],
+    [
+      'a plan in its own words',
+      { segment: 'tech-touch', plan: 'Enterprise annual 2026', owner: 'alex' },
+      { segment: 'tech-touch', plan: 'Enterprise', owner: 'alex' },
+    ],
+    ['no plan (from the segment), no owner', { segment: 'high-touch' }, { segment: 'high-touch', plan: 'Enterprise', owner: NO_GROUP }],
+    ['empty strings and non-strings', { segment: '', plan: 7, owner: null }, { segment: NO_GROUP, plan: 'Starter', owner: NO_GROUP }],
     ['no account (deleted)', undefined, { segment: NO_GROUP, plan: NO_GROUP, owner: NO_GROUP }],
   ])('%s', (_, account, expected) => expect(outcomeGroupsOf(account as never)).toEqual(expected));
 
@@ -138,7 +147,7 @@ function recordingDb(accounts: Record<string, Record<string, unknown>> = {}) {
   return { db, sent, adds };
 }
 
-const ALEX = { segment: 'tech-touch', plan: 'pro', owner: 'alex' };
+const ALEX = { segment: 'tech-touch', plan: 'Pro', owner: 'alex' };
 const combo = (g: OutcomeGroups) => comboKey(g);
 const NONE = { segment: NO_GROUP, plan: NO_GROUP, owner: NO_GROUP };
 
@@ -219,7 +228,7 @@ describe('each counted event adds to the whole book’s item and to its combinat
       0,
     ],
     [
-      'a task made by hand, done on time: (none), its account’s groups now',
+      'a task without a play or groups, done on time: (none), its account’s groups now',
       (db: DynamoDBDocumentClient) => countTaskDone(db, 't', { accountId: 'a2', dueAt: '2026-03-01T00:00:00Z', doneAt: at }),
       [
         ['OUTCOMES#2026-02 PLAY#(none)', { tasksDone: 1, tasksOnTime: 1 }],

@@ -1,5 +1,7 @@
 import { countSends, addEmailCounts, type EmailCounts, type SendFacts } from './email-outcomes.ts';
 import type { Period } from './period.ts';
+import { planOf } from '../plan.ts';
+import type { Segment } from '../types.ts';
 import { addPlayCounts, countPlays, type PlayCounts, type RunFacts, type TaskFacts } from './plays.ts';
 
 /**
@@ -20,7 +22,10 @@ export const NO_GROUP = 'none';
 /** An account's groups now: what a run or send records, and what an item recorded without them is counted under. */
 export function outcomeGroupsOf(account: { segment?: unknown; plan?: unknown; owner?: unknown } | undefined): OutcomeGroups {
   const value = (v: unknown) => (typeof v === 'string' && v ? v : NO_GROUP);
-  return { segment: value(account?.segment), plan: value(account?.plan), owner: value(account?.owner) };
+  // The plan as every other figure names it (Starter, Pro, Enterprise: plan.ts), never the raw plan text,
+  // so a group here is the same group as in GET /v1/metrics and the account list, and there are three of them.
+  const plan = account ? planOf({ plan: typeof account.plan === 'string' ? account.plan : undefined, segment: account.segment as Segment }) : NO_GROUP;
+  return { segment: value(account?.segment), plan, owner: value(account?.owner) };
 }
 
 /** The groups an item recorded, if it did (items from before groups were recorded have none). */

@@ -17,7 +17,7 @@ export const RUNS: Fixture<RunFacts>[] = [
   {
     id: 'r1',
     accountId: 'acme',
-    groups: { segment: 'tech-touch', plan: 'starter', owner: 'sam' },
+    groups: { segment: 'tech-touch', plan: 'Starter', owner: 'sam' },
     play: 'onboarding',
     status: 'completed',
     startedAt: '2026-01-15T09:00:00Z',
@@ -29,7 +29,7 @@ export const RUNS: Fixture<RunFacts>[] = [
   {
     id: 'r5',
     accountId: 'acme',
-    groups: { segment: 'tech-touch', plan: 'starter', owner: 'sam' },
+    groups: { segment: 'tech-touch', plan: 'Starter', owner: 'sam' },
     play: 'save',
     status: 'exited',
     reason: 'churned',
@@ -49,7 +49,7 @@ export const TASKS: Fixture<TaskFacts>[] = [
   {
     id: 't1',
     accountId: 'acme',
-    groups: { segment: 'tech-touch', plan: 'starter', owner: 'sam' },
+    groups: { segment: 'tech-touch', plan: 'Starter', owner: 'sam' },
     play: 'save',
     status: 'done',
     dueAt: '2026-02-03T10:00:00Z',
@@ -69,7 +69,7 @@ export const SENDS: Fixture<SendFacts>[] = [
   {
     id: 's1',
     accountId: 'acme',
-    groups: { segment: 'tech-touch', plan: 'starter', owner: 'sam' },
+    groups: { segment: 'tech-touch', plan: 'Starter', owner: 'sam' },
     template: 'welcome',
     sentAt: '2026-01-15T10:00:00Z',
     openedAt: '2026-01-15T11:00:00Z',
@@ -102,6 +102,6 @@ export const SENDS: Fixture<SendFacts>[] = [
 
 /** The accounts' groups now: acme is alex's since sam handed it over, beta is bea's. */
 export const ACCOUNT_GROUPS: Record<string, OutcomeGroups> = {
-  acme: { segment: 'tech-touch', plan: 'starter', owner: 'alex' },
-  beta: { segment: 'high-touch', plan: 'enterprise', owner: 'bea' },
+  acme: { segment: 'tech-touch', plan: 'Starter', owner: 'alex' },
+  beta: { segment: 'high-touch', plan: 'Enterprise', owner: 'bea' },
 };
