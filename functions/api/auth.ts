@@ -11,7 +11,7 @@ import { authOf, SEGMENT_ROUTE } from './routes.ts';
 
 export interface AuthDeps {
   clock: Clock;
-  keys: Pick<ApiKeyRepo, 'get'>;
+  keys: ApiKeyRepo;
   rate: RateCounter;
   rateLimitPerMinute: number;
   /** Signed webhook deliveries share one counter; Segment sends one message a request. */

@@ -1,3 +1,4 @@
+import middy from '@middy/core';
 import type * as z from '../core/zod.ts';
 import { accountView, recordMilestone, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
@@ -12,23 +13,25 @@ import { holdoutRoutes } from './holdout-routes.ts';
 import { pausePolicy } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
 import * as root from '../shared/deps.ts';
-import { api } from './observed.ts';
-import { json, parseBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
+import { observability } from '../shared/observability.ts';
+import { correlationHeader, requestCorrelationId } from '../shared/http-correlation.ts';
+import { httpErrors, json, parseBody, rawBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
 import { listAccounts } from '../core/account-list.ts';
 import { accountCard, cardText } from '../core/card.ts';
 import { ingestSegment } from '../core/segment.ts';
 import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
 import { metricAccounts, metricsReport } from '../core/metrics/metrics-report.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
-import { principalOf } from './auth.ts';
+import { apiAuth, principalOf, tokenIssuerFromEnv } from './auth.ts';
 import { describeCaller } from '../core/me.ts';
 import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
 import { servedOpenApi } from './openapi-served.ts';
 import { readTimeline } from '../core/timeline-query.ts';
 import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
+import { assertKnownQuery } from './query-check.ts';
 
 const ONBOARDING = 'onboarding';
-const { counters } = api;
+const { logger, counters, middlewares, correlated } = observability('tend-api');
 const deps = {
   clock: systemClock,
   counters,
@@ -62,6 +65,22 @@ const metricsDeps = {
   outcomes: root.outcomeFigures(),
   healthDays: root.healthDays(),
 };
+const segmentSecrets = root.segmentSecrets();
+let segmentSecret: { value: string | undefined; at: number } | undefined;
+const auth = apiAuth({
+  clock: systemClock,
+  keys: root.apiKeys(),
+  rate: root.rate(),
+  rateLimitPerMinute: config.api.rateLimitPerMinute,
+  webhookRateLimitPerMinute: config.api.webhookRateLimitPerMinute,
+  maxBodyBytes: config.api.maxBodyBytes,
+  tokens: tokenIssuerFromEnv(),
+  segmentSecret: async () => {
+    // Read at most every 30 s, like the keys: a rotated secret applies within 30 s.
+    if (!segmentSecret || Date.now() - segmentSecret.at > 30_000) segmentSecret = { value: await segmentSecrets.get(), at: Date.now() };
+    return segmentSecret.value;
+  },
+});
 type BodyRoute = { [K in ApiRouteKey]: (typeof ROUTES)[K] extends { body: z.ZodMiniType } ? K : never }[ApiRouteKey];
 /** The body of a request, parsed with the schema the route list declares for its route (and OpenAPI documents). */
 const body = <K extends BodyRoute>(event: HttpEvent, route: K) =>
@@ -84,12 +103,8 @@ const accountIdOf = (event: HttpEvent) => {
 };
 const cardThresholds = { newAccountDays: config.scoring.flags.newAccountDays, renewalWithinDays: config.scoring.flags.renewalWithinDays };
 
-/**
- * A handler for every route the list gives the API function: a route without one does not compile.
- * This module (the use cases and the composition root under it) is loaded on the API's first
- * request, in a chunk of its own (lambda.ts): a cold start parses the router and the auth only.
- */
-export const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
+/** A handler for every route the list gives the API function: a route without one does not compile. */
+const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
   'POST /v1/accounts': async (event) => {
     const { outcome, account } = await upsertAccount(deps, body(event, 'POST /v1/accounts'));
     return json(outcome === 'created' ? 201 : 200, { account, outcome, ...(outcome === 'unchanged' ? { unchanged: true } : {}) });
@@ -173,3 +188,17 @@ export const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResul
   // Holdouts and lift (issue 17).
   ...holdoutRoutes({ ...deps, holdouts: root.holdouts(), variantEmail: root.variantEmailCounts(), maxBodyBytes: config.api.maxBodyBytes }),
 };
+
+/** The public HTTP API: one function, routed by API Gateway's route key. */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(middlewares)
+  .use(correlationHeader)
+  .use(httpErrors((message, err) => logger.error(message, err as Error)))
+  .use({ before: (request) => void rawBody(request.event, config.api.maxBodyBytes) })
+  .use(auth)
+  .handler(async (event) => {
+    const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey as ApiRouteKey] : undefined;
+    if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
+    assertKnownQuery(ROUTES[event.routeKey as ApiRouteKey], event.queryStringParameters);
+    return correlated(requestCorrelationId(event), event.requestContext.requestId, () => route(event));
+  });

@@ -13,7 +13,7 @@ export class IngestApi extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.handler = new TendFunction(this, 'Handler', { entry: 'functions/api/lambda.ts', description: 'Tend HTTP API: accounts, events, account view' });
+    this.handler = new TendFunction(this, 'Handler', { entry: 'functions/api/handler.ts', description: 'Tend HTTP API: accounts, events, account view' });
     this.api = new HttpApi(this, 'HttpApi', { description: 'Tend ingest and read API', createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.api.addStage('DefaultStage', {

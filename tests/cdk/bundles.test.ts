@@ -70,8 +70,7 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       ]),
     );
     expect(carries).toEqual({
-      // The API's route handlers (and the score model under them) load on the first request (functions/api/lambda.ts).
-      'Api/Handler': { scoreModel: false, requestIds: true },
+      'Api/Handler': { scoreModel: true, requestIds: true },
       'Scoring/Handler': { scoreModel: true, requestIds: false },
       'Plays/Steps': { scoreModel: true, requestIds: false },
       'Plays/Starter': { scoreModel: false, requestIds: false },
@@ -81,17 +80,6 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
       'Notifier/Handler': { scoreModel: false, requestIds: false },
       'SignIn/TokenTrigger': { scoreModel: false, requestIds: false },
     });
-  });
-
-  it("loads the API's route handlers and the composition root on the first request, not at cold start", () => {
-    const { loaded, lazy } = bundleOf('/Tend/Api/Handler/Resource');
-    // A route handler's own text, the score model's schema under them, and the composition root's.
-    const markers = ['one tier must start at 0 so every score has a tier', 'no route ', 'PLAY_STATE_MACHINES'];
-    const where = (text: string) => ({ loaded: [...loaded.values()].some((t) => t.includes(text)), lazy: [...lazy.values()].some((t) => t.includes(text)) });
-    expect(where(markers[0]!)).toEqual({ loaded: false, lazy: true });
-    expect(where(markers[2]!)).toEqual({ loaded: false, lazy: true });
-    // The router itself (its unknown-route answer) is loaded at cold start.
-    expect(where(markers[1]!).loaded).toBe(true);
   });
 
   it('loads the email templates and the Handlebars runtime on the first email, not at cold start', () => {
