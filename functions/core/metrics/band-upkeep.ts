@@ -1,6 +1,6 @@
 import { addInto, contributionDiff, withBand, type Counters } from './contribution.ts';
 import type { Band } from './health.ts';
-import { refreshAccountBand, type MetricUpkeepDeps } from './upkeep.ts';
+import { refreshAccountBand, refreshAccountMetrics, type MetricUpkeepDeps } from './upkeep.ts';
 
 /** Contributions read together: BatchGetItem's limit. */
 export const BAND_BATCH = 100;
@@ -27,9 +27,10 @@ export async function refreshAccountBands(deps: MetricUpkeepDeps, changes: Map<s
     : new Map(await Promise.all(ids.map(async (id) => [id, await deps.aggregates.contribution(id)] as const)));
   const total = new Map<string, Counters>();
   const alone: string[] = [];
+  const uncounted: string[] = [];
   const save = async (id: string) => {
     const { contribution, version } = stored.get(id) ?? { version: 0 };
-    if (!contribution) return void alone.push(id);
+    if (!contribution) return void uncounted.push(id);
     const diff = contributionDiff(contribution, withBand(contribution, changes.get(id)!));
     if (diff.size === 0) return;
     if (await deps.aggregates.saveContribution(id, withBand(contribution, changes.get(id)!), version)) addInto(total, diff);
@@ -37,6 +38,8 @@ export async function refreshAccountBands(deps: MetricUpkeepDeps, changes: Map<s
   };
   for (let i = 0; i < ids.length; i += IN_FLIGHT) await Promise.all(ids.slice(i, i + IN_FLIGHT).map(save));
   if (total.size) await deps.aggregates.add(total);
+  // Counted from its sources (which hold the score's band); raced: again from what the other upkeep stored.
+  for (const id of uncounted) await refreshAccountMetrics(deps, id);
   for (const id of alone) await refreshAccountBand(deps, id, changes.get(id)!);
   return total.size;
 }
