@@ -13,7 +13,9 @@
  *
  * Timing: each import runs in a fresh Node process (nothing cached), the function and its
  * references interleaved run by run so they share the machine's load, after one discarded warm-up
- * run each (the OS file cache); the figure is the median of the runs. Two clocks: wall time, and
+ * run each (the OS file cache); the figure is the median of the runs, and the CPU ratio is also
+ * taken run by run (a function and its reference imported back to back), with its quartiles, to
+ * show how much of a difference is noise. Two clocks: wall time, and
  * the CPU time (user + system, all threads) the process spent in the import. On a shared machine
  * the wall time also counts waiting for a core; the CPU time is the work, and the steadier figure.
  */
@@ -43,6 +45,15 @@ const SDK_CLIENTS: Record<string, string> = {
 interface ImportTime {
   wall: number;
   cpu: number;
+  /** Every run's figures, in the order run (interleaved with the other files'). */
+  runs?: { wall: number; cpu: number }[];
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * q)]!;
+/** The CPU ratio of two files run by run (each pair imported back to back, so under the same load): median, quartiles. */
+function pairedCpuRatio(a: ImportTime, b: ImportTime) {
+  const r = a.runs!.map((x, i) => x.cpu / b.runs![i]!.cpu);
+  return { median: quantile(r, 0.5), p25: quantile(r, 0.25), p75: quantile(r, 0.75) };
 }
 
 /** Imports `file` in a fresh Node process: wall and CPU milliseconds from just before the import to just after. */
@@ -58,7 +69,7 @@ function importTimes(files: { file: string; env: Record<string, string> }[]): Im
   for (const f of files) importTime(f.file, f.env);
   const runs = files.map(() => [] as ImportTime[]);
   for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f.file, f.env)));
-  return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)) }));
+  return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)), runs: r }));
 }
 
 /** A bundle file and the files it imports statically (`import ... from "./x.mjs"`, not `import("./x.mjs")`). */
@@ -193,7 +204,12 @@ export async function bundlesBench() {
       { file: fn.bundle, env: on },
       ...(withPowertools ? [{ file: withPowertools, env: off }] : []),
     ]);
+    const paired = pairedCpuRatio(own!, ref!);
+    const spread = (xs: number[]) => `${quantile(xs, 0.25).toFixed(1)}-${quantile(xs, 0.75).toFixed(1)}`;
     console.log(row(logicalId, kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
+    console.log(
+      `  ${''.padEnd(28)} CPU ratio run by run: median ${paired.median.toFixed(2)}, quartiles ${paired.p25.toFixed(2)}-${paired.p75.toFixed(2)}; CPU ms quartiles: function ${spread(own!.runs!.map((x) => x.cpu))}, SDK alone ${spread(ref!.runs!.map((x) => x.cpu))}`,
+    );
     const over = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
     if (refPowertools)
       console.log(

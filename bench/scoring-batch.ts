@@ -15,20 +15,25 @@ import { modelResolver } from '../functions/core/score/presets/index.ts';
 import { rescoreDirty, scoreShards, type ScoringDeps } from '../functions/core/scoring.ts';
 import { decideScore } from '../functions/core/score/decide.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
-import { refreshAccountBand } from '../functions/core/metrics/upkeep.ts';
 import { metricAggregates } from '../functions/data/metric-aggregates.ts';
 import { metricSources } from '../functions/data/metric-sources.ts';
 import { dirtyAccounts } from '../functions/data/dirty.ts';
 import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
 import { scoringPolicy } from '../functions/core/score/policy.ts';
+import { scoringWrites } from '../functions/data/scoring-writes.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
+import { timelineRepo } from '../functions/data/timeline.ts';
+import { healthDays } from '../functions/data/health-days.ts';
+import { refreshAccountBand } from '../functions/core/metrics/upkeep.ts';
+import { recordingTimeline, timelineOfEvent } from '../functions/core/timeline.ts';
+import type { Band } from '../functions/core/metrics/health.ts';
+import type { TendEvent } from '../functions/core/ports.ts';
 import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { seedItems } from './seed-items.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
-import { healthDays } from '../functions/data/health-days.ts';
 
 const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const DAYS = 14;
@@ -116,45 +121,80 @@ export async function scoringBatchBench() {
     await seedItems(db, rt.tableName, items);
     const seedSeconds = (Date.now() - seeded) / 1000;
 
-    // 1. The first daily run, as deployed.
+    // 1. The first daily run, as deployed (BENCH_SCORING_LOCAL=0 skips it: the in-process figures below do not depend on it).
     rt.clock.advanceTo(start + 6 * 3_600_000);
-    for (const k of Object.keys(rt.dynamo.operations)) delete rt.dynamo.operations[k];
-    const daily = rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!;
-    const began = performance.now();
-    await rt.scheduler.fire(daily);
-    const seconds = (performance.now() - began) / 1000;
-    // The local TTL sweeper's scans are not part of the run.
-    const { Scan: _sweeps, ...ops } = rt.dynamo.operations;
-    const run = [...rt.sfn.executions.values()].find((e) => e.machineArn.includes('Scoring'))!;
-    console.log(`\nDaily scoring run on the local runtime (Distributed Map over 16 shards, ${SHARDS_PER_BATCH} shards a batch), first scores of every account`);
-    console.log(`  accounts ${N.toLocaleString('en-US')} (seeded with ${DAYS} days of usage in ${seedSeconds.toFixed(1)} s)`);
-    console.log(`  run ${run.status} in ${seconds.toFixed(1)} s wall = ${Math.round(N / seconds).toLocaleString('en-US')} accounts/s`);
-    console.log(
-      `  DynamoDB requests per account, the plays its events started included: ${Object.entries(ops)
-        .map(([k, v]) => `${k} ${(v / N).toFixed(2)}`)
-        .join(', ')}`,
-    );
+    if (process.env.BENCH_SCORING_LOCAL !== '0') await localRun();
+    async function localRun() {
+      for (const k of Object.keys(rt.dynamo.operations)) delete rt.dynamo.operations[k];
+      const daily = rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!;
+      const began = performance.now();
+      await rt.scheduler.fire(daily);
+      const seconds = (performance.now() - began) / 1000;
+      // The local TTL sweeper's scans are not part of the run.
+      const { Scan: _sweeps, ...ops } = rt.dynamo.operations;
+      const run = [...rt.sfn.executions.values()].find((e) => e.machineArn.includes('Scoring'))!;
+      console.log(
+        `\nDaily scoring run on the local runtime (Distributed Map over 16 shards, ${SHARDS_PER_BATCH} shards a batch), first scores of every account`,
+      );
+      console.log(`  accounts ${N.toLocaleString('en-US')} (seeded with ${DAYS} days of usage in ${seedSeconds.toFixed(1)} s)`);
+      console.log(`  run ${run.status} in ${seconds.toFixed(1)} s wall = ${Math.round(N / seconds).toLocaleString('en-US')} accounts/s`);
+      console.log(
+        `  DynamoDB requests per account, the plays its events started included: ${Object.entries(ops)
+          .map(([k, v]) => `${k} ${(v / N).toFixed(2)}`)
+          .join(', ')}`,
+      );
+    }
 
     // 2. Scoring's own requests and capacity units, in process.
     const config = parseConfig(userConfig);
     const m = metered(db);
     let published = 0;
+    // The account index's pages (listIds): a per-shard cost, counted apart to give the per-account cost at any size.
+    const listing = metered(m.db);
+    // As the scoring Lambda, one run's writes (data/scoring-writes.ts): the score, the timeline entries of
+    // the score moves and of the events published (the bus itself is not DynamoDB: counted only), the
+    // metric aggregates moved on band changes only (docs/metrics.md), one health tally per shard and day.
+    // BENCH_SCORING_WRITES=unbuffered: as before the run's writes were buffered (each timeline entry and
+    // each band change written on its own), to compare the two in the same conditions.
+    const counts = { bandChanges: 0, entries: 0 };
+    const options = {
+      modelFor: modelResolver(config.scoreModel),
+      publisher: {
+        publish: async (e: TendEvent[]) => {
+          published += e.length;
+          counts.entries += e.flatMap(timelineOfEvent).length;
+        },
+      },
+      upkeep: { sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) },
+    };
+    const unbuffered = process.env.BENCH_SCORING_WRITES === 'unbuffered';
+    const writes = unbuffered
+      ? {
+          scores: scoreRepo(m.db, rt.tableName, options.modelFor),
+          events: recordingTimeline(options.publisher, timelineRepo(m.db, rt.tableName)),
+          bandChanged: (id: string, band: Band) => refreshAccountBand(options.upkeep, id, band),
+          healthDays: healthDays(m.db, rt.tableName),
+        }
+      : scoringWrites(m.db, rt.tableName, options);
     const deps: ScoringDeps = {
       clock: { now: () => new Date(rt.clock.nowMs()) },
       ...scoringPolicy(config),
       inputs: scoringInputs(m.db, rt.tableName),
-      scores: scoreRepo(m.db, rt.tableName, modelResolver(config.scoreModel)),
-      accounts: accountRepo(m.db, rt.tableName),
-      events: { publish: async (e) => void (published += e.length) },
-      // As the scoring Lambda: the metric aggregates move on a band change only (docs/metrics.md).
-      bandChanged: (id, band) => refreshAccountBand({ sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) }, id, band),
-      // As the scoring Lambda: one health tally per shard and day (health over time, docs/metrics.md).
-      healthDays: healthDays(m.db, rt.tableName),
+      accounts: accountRepo(listing.db, rt.tableName),
+      ...writes,
+      bandChanged: (id, band) => (counts.bandChanges++, writes.bandChanged(id, band)),
     };
-    // The health tallies' own write units (counted in the totals too): one item per shard and day,
-    // holding the whole book's counters and each segment, plan and owner group's (health-days.ts).
-    const tallies = metered(m.db);
-    deps.healthDays = healthDays(tallies.db, rt.tableName);
+    // The health tallies' own size: one item per shard and day, holding the whole book's counters and
+    // each segment, plan and owner group's (health-days.ts); written with the shard's last timeline entries.
+    const tallies = { items: 0, wru: 0 };
+    const put = deps.healthDays!.put;
+    deps.healthDays = {
+      put: (day, shard, tally) => {
+        tallies.items++;
+        tallies.wru += Math.ceil(Buffer.byteLength(JSON.stringify(tally)) / 1024);
+        return put(day, shard, tally);
+      },
+    };
     // What the run loaded, to time the pure decision alone afterwards (the Lambda's own CPU).
     const loaded: { input: Awaited<ReturnType<ScoringDeps['inputs']['load']>>; at: Date }[] = [];
     const load = deps.inputs.load;
@@ -181,13 +221,31 @@ export async function scoringBatchBench() {
       return p;
     };
     console.log(`\nScoring's own DynamoDB cost, measured (ReturnConsumedCapacity TOTAL on every request; eventually consistent reads)`);
+    // Without the local run, the same first scores in process, unmeasured: the measured run is the next day's.
+    if (process.env.BENCH_SCORING_LOCAL === '0') await scoreShards(deps, shards);
     rt.clock.advanceTo(start + DAY + 6 * 3_600_000);
+    listing.reset();
+    tallies.items = 0;
+    tallies.wru = 0;
+    counts.bandChanges = 0;
+    counts.entries = 0;
+    console.log(`  the run's writes: ${unbuffered ? 'unbuffered (BENCH_SCORING_WRITES=unbuffered: as before)' : 'buffered per run (data/scoring-writes.ts)'}`);
     const nextDay = await measure('daily run, the next day (one write each)', N, () => scoreShards(deps, shards));
-    const tallyWru = tallies.meter.wru;
-    tallies.reset();
+    // Per run, whatever the number of accounts: the account index's pages and one tally write per shard.
+    const fixedRequests = Object.values(listing.meter.requests).reduce((a, b) => a + b, 0) + tallies.items;
+    const fixed = { requests: fixedRequests, rru: listing.meter.rru, wru: tallies.wru };
+    const marginal = { requests: nextDay.requests - fixed.requests / N, rru: nextDay.rru - fixed.rru / N, wru: nextDay.wru - fixed.wru / N };
     console.log(
-      `  ${'of which health tallies (16 shard items/day)'.padEnd(44)} ${tallyWru} WRU a day = ${(tallyWru / N).toFixed(4)} WRU per account per day (${(tallyWru / 16).toFixed(1)} WRU an item)`,
+      `  ${'of which per run, not per account'.padEnd(44)} ${fixed.requests} requests (index pages, ${tallies.items} health tallies), ${fixed.rru.toFixed(1)} RRU, ~${fixed.wru} WRU (tallies, ~${(fixed.wru / Math.max(1, tallies.items)).toFixed(1)} WRU an item)`,
     );
+    console.log(
+      `  ${'of which band changes, timeline entries'.padEnd(44)} ${counts.bandChanges} accounts changed band (${((100 * counts.bandChanges) / N).toFixed(1)}%); ${counts.entries} timeline entries of the events published (${(counts.entries / N).toFixed(3)} per account), score moves apart`,
+    );
+    console.log(
+      `  ${'per account, without the per-run part'.padEnd(44)} ${marginal.requests.toFixed(3).padStart(5)} req ${marginal.rru.toFixed(3).padStart(5)} RRU ${marginal.wru.toFixed(3).padStart(5)} WRU (what each more account costs)`,
+    );
+    tallies.items = 0;
+    tallies.wru = 0;
     await measure('daily run again that day (scored today: skipped)', N, () => scoreShards(deps, shards));
     await measure('hourly rescoring, nothing marked (total)', 1, () => rescoreDirty({ ...deps, dirty }, shards));
     const marked = Array.from({ length: Math.ceil(N / 10) }, (_, i) => `bench-${i * 10}`);
@@ -209,7 +267,7 @@ export async function scoringBatchBench() {
     );
     console.log(`\nAWS cost of one daily run, on paper (us-east-1 list prices, on-demand, arm64), from the measured units of the next day's run:`);
     for (const accounts of [10_000, 1_000_000]) {
-      const dynamo = accounts * (nextDay.wru * PRICE.wru + nextDay.rru * PRICE.rru);
+      const dynamo = accounts * (marginal.wru * PRICE.wru + marginal.rru * PRICE.rru) + fixed.wru * PRICE.wru + fixed.rru * PRICE.rru;
       const lambda = accounts * lambdaGbSeconds * PRICE.lambdaGbSecond + Math.ceil(16 / SHARDS_PER_BATCH) * PRICE.lambdaRequest;
       const sfn = transitionsPerRun * PRICE.transition;
       const total = dynamo + lambda + sfn;

@@ -23,7 +23,17 @@ export interface ScoringDeps extends ScoringPolicy {
   onError?: (accountId: string, err: unknown) => void;
   /** The daily run's per-shard health tallies (health over time, docs/metrics.md). */
   healthDays?: Pick<HealthDayRepo, 'put'>;
+  /** Writes what the repositories above buffered (band moves, timeline entries): called at the end of a run. */
+  flush?: () => Promise<unknown>;
 }
+
+/** The run's buffered writes: a failure is logged and the scores stand (`tend metrics rebuild` heals the aggregates). */
+const flushBuffered = (deps: ScoringDeps) =>
+  deps
+    .flush?.()
+    .catch((err: unknown) =>
+      deps.onError?.('(batch)', new Error('buffered writes after scoring failed (tend metrics rebuild heals the metrics)', { cause: err })),
+    );
 
 /** `arr` (paid ARR, trials 0) and `activation` (known and active people): for the daily run's health tally. */
 type Tallied = { arr: number; activation: { known: number; active: number }; groups?: ScoredAccount['groups'] };
@@ -112,6 +122,7 @@ export async function rescoreDirty(
       );
     }
   }
+  await flushBuffered(deps);
   if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
   return { rescored, written };
 }
@@ -152,6 +163,7 @@ export async function scoreShards(
     // Set, not added: a retried batch overwrites its shards' items rather than counting them twice.
     if (deps.healthDays && Object.keys(health).length) await deps.healthDays.put(day, shard, health);
   }
+  await flushBuffered(deps);
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
   return { scored, failed, skipped, tiers };
 }

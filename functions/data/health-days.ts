@@ -3,11 +3,14 @@ import type { Counters } from '../core/metrics/contribution.ts';
 import { monthsOf, type HealthDayRepo } from '../core/metrics/health-days.ts';
 import { keys } from './keys.ts';
 
+/** A shard's tally of a day as stored: its counters under the day's key. */
+export const healthDayItem = (day: string, shard: number, tally: Counters): Record<string, unknown> => ({ ...tally, ...keys.healthDay(day, shard) });
+
 /** The daily health tallies: `HEALTHDAY#<yyyy-mm>` / `<day>#<shard>`, set (never added) by the daily scoring run. */
 export function healthDays(db: DynamoDBDocumentClient, table: string): HealthDayRepo {
   return {
     async put(day, shard, tally) {
-      await db.send(new PutCommand({ TableName: table, Item: { ...tally, ...keys.healthDay(day, shard) } }));
+      await db.send(new PutCommand({ TableName: table, Item: healthDayItem(day, shard, tally) }));
     },
     async read(period) {
       const months = await Promise.all(

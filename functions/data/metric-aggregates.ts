@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AGGREGATE_CUTS, splitAddress, type Contribution, type Counters } from '../core/metrics/contribution.ts';
 import { readRanges } from '../core/metrics/figures.ts';
 import type { MetricAggregateRepo } from '../core/metrics/sources.ts';
@@ -53,6 +53,26 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
     async contribution(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.metricContribution(accountId), ConsistentRead: true }));
       return { ...(out.Item?.[CONTRIBUTION] ? { contribution: out.Item[CONTRIBUTION] as Contribution } : {}), version: Number(out.Item?.[VERSION] ?? 0) };
+    },
+    async contributions(accountIds) {
+      // Strongly consistent, as `contribution`: the version read is the one a save is conditioned on.
+      const stored = (item: Record<string, unknown> | undefined) => ({
+        ...(item?.[CONTRIBUTION] ? { contribution: item[CONTRIBUTION] as Contribution } : {}),
+        version: Number(item?.[VERSION] ?? 0),
+      });
+      const byPk = new Map<string, Record<string, unknown>>();
+      for (let i = 0; i < accountIds.length; i += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.metricContribution(id)), ConsistentRead: true },
+        };
+        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of out.Responses?.[table] ?? []) byPk.set(String(item.pk), item);
+          request = out.UnprocessedKeys as typeof request;
+        }
+      }
+      return new Map(accountIds.map((id) => [id, stored(byPk.get(keys.metricContribution(id).pk))]));
     },
     saveContribution: (accountId, contribution, version) =>
       writeIf(

@@ -7,7 +7,7 @@ import { explainScore, factsOf, type ScoreFacts } from '../core/score/explain.ts
 import type { ScoreModel } from '../core/score/model.ts';
 import { keys } from './keys.ts';
 import { writeIf } from './items.ts';
-import { SCORE_CHANGE_POINTS, scoreEntry } from '../core/timeline.ts';
+import { SCORE_CHANGE_POINTS, scoreEntry, type TimelineEntry } from '../core/timeline.ts';
 import { putAll, timelineItemOf } from './timeline.ts';
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -36,8 +36,17 @@ export function scoreFactsOf(item: Record<string, unknown>, accountId: string): 
   return { ...(facts as Omit<ScoreFacts, 'accountId' | 'recent'>), weekBefore: (facts.weekBefore ?? {}) as ScoreFacts['weekBefore'], accountId, recent };
 }
 
-/** The current score: one item per account, written at most once a day unless the score moves. */
-export function scoreRepo(db: DynamoDBDocumentClient, table: string, modelFor: (segment: string) => ScoreModel): ScoreRepo {
+/**
+ * The current score: one item per account, written at most once a day unless the score moves.
+ * `timeline`: where a score move's entry goes (a run's buffer, data/timeline.ts); without it, a
+ * request of its own right after the score.
+ */
+export function scoreRepo(
+  db: DynamoDBDocumentClient,
+  table: string,
+  modelFor: (segment: string) => ScoreModel,
+  timeline?: { record(entries: TimelineEntry[]): Promise<void> },
+): ScoreRepo {
   return {
     async get(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
@@ -57,7 +66,7 @@ export function scoreRepo(db: DynamoDBDocumentClient, table: string, modelFor: (
         }),
       );
       const moved = written && dailyMove(score, previousComputedAt);
-      if (moved) await putAll(db, table, [timelineItemOf(moved)]);
+      if (moved) await (timeline ? timeline.record([moved]) : putAll(db, table, [timelineItemOf(moved)]));
       return written;
     },
   };

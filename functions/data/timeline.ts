@@ -39,6 +39,33 @@ export async function putAll(db: DynamoDBDocumentClient, table: string, items: R
   }
 }
 
+/** Items a BatchWriteItem takes. */
+const BATCH = 25;
+
+/**
+ * Timeline entries buffered for a run (the scoring Lambda's): written 25 a request as they fill a
+ * batch, the rest by `flush`, with any other items the run writes at that point unconditionally
+ * (the shard's health tally), so a scoring's entries cost no request of their own. A run that dies
+ * before flushing loses what it buffered: the entries are a view of changes kept elsewhere (the
+ * score item's history and flags), and at most 24 of them.
+ */
+export function bufferedTimeline(db: DynamoDBDocumentClient, table: string) {
+  let pending: Record<string, unknown>[] = [];
+  return {
+    async record(entries: TimelineEntry[]) {
+      pending.push(...entries.map(timelineItemOf));
+      if (pending.length < BATCH) return;
+      const full = pending.splice(0, pending.length - (pending.length % BATCH));
+      await putAll(db, table, full);
+    },
+    async flush(items: Record<string, unknown>[] = []) {
+      const all = [...pending, ...items];
+      pending = [];
+      if (all.length) await putAll(db, table, all);
+    },
+  };
+}
+
 export function timelineRepo(db: DynamoDBDocumentClient, table: string): TimelineRepo {
   return {
     record: (entries) => putAll(db, table, entries.map(timelineItemOf)),

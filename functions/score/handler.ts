@@ -14,12 +14,8 @@ const deps = {
   clock: systemClock,
   ...scoringPolicy(config),
   accounts: root.accounts(),
-  scores: root.scores(),
   inputs: root.scoringInputs(),
-  events: root.events(),
   dirty: root.dirty(),
-  bandChanged: root.metricBandChanged,
-  healthDays: root.healthDays(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
@@ -36,8 +32,9 @@ export const handler = middy<unknown, unknown>()
     correlated(undefined, context.awsRequestId, async () => {
       const { Items, shards, dirty } = input.parse(event ?? {});
       const chosen = Items ?? shards ?? allShards;
-      // Read once per batch: a newly fitted model applies from the next run on.
-      const batchDeps = { ...deps, churnModel: await churnModels.get() };
+      // Read once per batch: a newly fitted model applies from the next run on. The writes are
+      // buffered per invocation (score, timeline entries, band moves, tallies: data/scoring-writes.ts).
+      const batchDeps = { ...deps, ...root.scoringRunWrites(), churnModel: await churnModels.get() };
       const result = dirty ? await rescoreDirty(batchDeps, chosen) : await scoreShards(batchDeps, chosen);
       counters.count('ScoresWritten', 'written' in result ? result.written : result.scored);
       logger.info('scored', result);

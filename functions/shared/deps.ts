@@ -10,8 +10,8 @@ import { metricAggregates } from '../data/metric-aggregates.ts';
 import { accountsWithMetrics, feedbackWithMetrics, revenueWithMetrics } from '../data/metric-hooks.ts';
 import { metricSources } from '../data/metric-sources.ts';
 import { healthDays as healthDayRepo } from '../data/health-days.ts';
-import { refreshAccountBand, refreshAccountMetrics } from '../core/metrics/upkeep.ts';
-import type { Band } from '../core/metrics/health.ts';
+import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
+import { scoringWrites } from '../data/scoring-writes.ts';
 import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
 import { contactRepo } from '../data/contacts.ts';
@@ -76,15 +76,16 @@ const refreshMetrics = (accountId: string) =>
   refreshAccountMetrics(metricUpkeep(), accountId).catch((err: unknown) =>
     metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
   );
-/** Moves an account to its new band in the metric aggregates (scoring calls it on a band change only). */
-export const metricBandChanged = (accountId: string, band: Band) => refreshAccountBand(metricUpkeep(), accountId, band);
+/** One scoring run's writes, buffered (score, its timeline entries, band moves, health tallies): made per invocation. */
+export const scoringRunWrites = () => scoringWrites(documentClient, table(), { modelFor: scoreModels(), publisher: eventBus(), upkeep: metricUpkeep() });
 
 export const accounts = /* @__PURE__ */ lazy(() => accountsWithMetrics(accountRepo(documentClient, table()), refreshMetrics));
 /** Revenue history points and renewal outcomes. */
 export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
-export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), modelResolver(config.scoreModel)));
+const scoreModels = /* @__PURE__ */ lazy(() => modelResolver(config.scoreModel));
+export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), scoreModels()));
 /** Many accounts' stored scores at once, for the portfolio reports. */
 export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentClient, table()));
 /** Everything scoring reads for an account, in one Query. */
@@ -126,7 +127,8 @@ export const alerts = /* @__PURE__ */ lazy(() => alertClaims(documentClient, tab
 export const digest = /* @__PURE__ */ lazy(() => digestStore(documentClient, table()));
 
 /** Tend's events, on the bus in EVENT_BUS_NAME. */
-export const events = /* @__PURE__ */ lazy(() => recordingTimeline(eventBridgePublisher(envVar('EVENT_BUS_NAME')), timeline()));
+const eventBus = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EVENT_BUS_NAME')));
+export const events = /* @__PURE__ */ lazy(() => recordingTimeline(eventBus(), timeline()));
 /** Play runs, on the state machines in PLAY_STATE_MACHINES (a JSON map of play id to ARN). */
 export const runner = /* @__PURE__ */ lazy(() => stepFunctionsRunner(JSON.parse(envVar('PLAY_STATE_MACHINES')) as Record<string, string>));
 /** SES, through the configuration set in CONFIGURATION_SET. */

@@ -289,3 +289,39 @@ it('a stored score keeps no text: its facts rebuild the same reasons', async () 
   }).toEqual({ components: s.components, driversDown: s.driversDown, driversUp: s.driversUp, color: s.color });
   expect(driversDown.every((d) => d.text.length > 0)).toBe(true);
 });
+
+describe('a run flushes what its repositories buffered', () => {
+  it('once at the end of the daily run and of a rescoring, after every account', async () => {
+    const w = world();
+    const log: string[] = [];
+    w.deps.flush = async () => void log.push('flush');
+    const load = w.deps.inputs.load;
+    w.deps.inputs = { load: (id, from) => (log.push(`load ${id}`), load(id, from)) };
+    w.use(4);
+    await scoreShards(w.deps, [0, 1]);
+    expect(log).toEqual(['load acme', 'load acme', 'flush']);
+    log.length = 0;
+    const dirty: DirtyAccounts = {
+      mark: async () => {},
+      claimShards: async (shards: number[]) => shards,
+      list: async () => [{ accountId: 'acme', markedAt: '2026-03-02T06:00:00Z' }],
+      clear: async () => {},
+      remarkShards: async () => {},
+    } as unknown as DirtyAccounts;
+    await rescoreDirty({ ...w.deps, dirty }, [3]);
+    expect(log).toEqual(['load acme', 'flush']);
+  });
+
+  it('keeps the scores when the flush fails, and reports it', async () => {
+    const w = world();
+    const errors: unknown[] = [];
+    w.deps.onError = (_id, err) => errors.push(err);
+    w.deps.flush = async () => {
+      throw new Error('table unavailable');
+    };
+    w.use(4);
+    expect(await scoreShards(w.deps, [0])).toMatchObject({ scored: 1, failed: 0 });
+    expect(w.stored.has('acme')).toBe(true);
+    expect(String((errors[0] as Error).message)).toMatch(/rebuild/);
+  });
+});

@@ -31,6 +31,8 @@ export interface MetricSourceReader {
 /** The aggregate items and each account's last contribution (functions/data/metric-aggregates.ts). */
 export interface MetricAggregateRepo {
   contribution(accountId: string): Promise<{ contribution?: Contribution; version: number }>;
+  /** Many accounts' contributions in one batch read (band-upkeep.ts); absent: one `contribution` each. */
+  contributions?(accountIds: string[]): Promise<Map<string, { contribution?: Contribution; version: number }>>;
   /** Stores the account's new contribution if it is still at `version`: false when another upkeep stored one since. */
   saveContribution(accountId: string, contribution: Contribution | undefined, version: number): Promise<boolean>;
   /** Adds each item's counters (`cut|sk` → counters). */

@@ -1,0 +1,38 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Counters } from '../core/metrics/contribution.ts';
+import { bandChangeBatch } from '../core/metrics/band-upkeep.ts';
+import type { MetricUpkeepDeps } from '../core/metrics/upkeep.ts';
+import type { EventPublisher } from '../core/ports.ts';
+import type { ScoreModel } from '../core/score/model.ts';
+import { recordingTimeline } from '../core/timeline.ts';
+import { healthDayItem } from './health-days.ts';
+import { scoreRepo } from './scores.ts';
+import { bufferedTimeline } from './timeline.ts';
+
+/**
+ * The writes of one scoring run (an invocation of the scoring Lambda), buffered so that what is
+ * not the score itself rides on requests made anyway (core/scoring.ts `flush`):
+ * - timeline entries (score moves, and those of the events it publishes) go out 25 a BatchWriteItem,
+ *   the rest with the shard's health tally;
+ * - band changes are counted in the metric aggregates 100 at a time (core/metrics/band-upkeep.ts):
+ *   one update per aggregate item a batch instead of five a change.
+ * Made per run: what a run buffered is written by that run.
+ */
+export function scoringWrites(
+  db: DynamoDBDocumentClient,
+  table: string,
+  options: { modelFor: (segment: string) => ScoreModel; publisher: EventPublisher; upkeep: MetricUpkeepDeps },
+) {
+  const timeline = bufferedTimeline(db, table);
+  const bands = bandChangeBatch(options.upkeep);
+  return {
+    scores: scoreRepo(db, table, options.modelFor, timeline),
+    events: recordingTimeline(options.publisher, timeline),
+    bandChanged: bands.changed,
+    healthDays: { put: (day: string, shard: number, tally: Counters) => timeline.flush([healthDayItem(day, shard, tally)]) },
+    flush: async () => {
+      await bands.flush();
+      await timeline.flush();
+    },
+  };
+}
