@@ -5,6 +5,7 @@ import { changesQuerySchema, changesReport, renewalsQuerySchema, renewalsReport,
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { scoreFactsReader } from '../../functions/data/scores.ts';
+import { renewalIndex } from '../../functions/data/renewal-index.ts';
 import { rebuildOutcomeCounters } from '../../functions/data/outcome-figures.ts';
 import userConfig from '../../tend.config.ts';
 import { devSession, openTable } from '../local-state.ts';
@@ -51,6 +52,7 @@ async function report<T>(options: MetricsOptions, path: string, direct: (deps: D
     const deps = {
       accounts: accountRepo(db, t.table),
       scoreFacts: scoreFactsReader(db, t.table),
+      renewals: renewalIndex(db, t.table),
       modelFor: modelResolver(config.scoreModel),
       aggregates: metricAggregates(db, t.table),
       sources: metricSources(db, t.table),

@@ -52,6 +52,7 @@ const deps = {
   links: root.links(),
   catalog: root.catalog(),
   scoreFacts: root.scoreFacts(),
+  renewals: root.renewalIndexReader(),
   modelFor: modelResolver(config.scoreModel),
   owners: root.owners(),
   notes: root.notes(),

@@ -172,6 +172,9 @@ export const keys = {
   /** A play's email step variant's outcome counts for one month, beside the play and template counters. */
   outcomeVariant: (month: string, play: string, step: string, template: string) => ({ pk: `OUTCOMES#${month}`, sk: `VARIANT#${play}#${step}#${template}` }),
   outcomeVariantPrefix: 'VARIANT#',
+  // The renewal index (docs/metrics.md, "How the figures are kept"): one item per live account with a renewal date, by day.
+  renewalEntry: (day: string, accountId: string) => ({ pk: 'RENEWALS', sk: `${day}#${accountId}` }),
+  renewalPartition: 'RENEWALS',
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

@@ -8,6 +8,7 @@ import type { Account } from '../types.ts';
 import * as z from '../zod.ts';
 import { changesSince, CHANGES_MAX_DAYS, type Changes } from './changes.ts';
 import { renewalsDue, type Band, type BandFigures, type BookEntry } from './health.ts';
+import type { RenewalIndexReader } from './renewal-index.ts';
 
 /** The renewal window of the review and the renewals list's default: the next 90 days. */
 export const RENEWAL_WINDOW_DAYS = 90;
@@ -42,6 +43,8 @@ export interface ReportDeps {
   scoreFacts: ScoreFactsReader;
   /** When given, each listed renewal says its open plays (one Query per listed account; the web app's Renewals page). */
   runs?: Pick<RunRepo, 'forAccount'>;
+  /** The renewal index (renewal-index.ts): the renewals report's one read of the book. */
+  renewals: RenewalIndexReader;
   modelFor: (segment: string) => ScoreModel;
 }
 
@@ -108,22 +111,26 @@ function monthsOf(from: string, to: string): { from: string; to: string }[] {
   return out;
 }
 
-/** Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band. */
+/**
+ * Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band:
+ * one read of the renewal index's window (its entries carry band, ARR, owner and name, kept as the
+ * data changes), then the score items of the listed page only.
+ */
 export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now: Date): Promise<RenewalsReport> {
   const from = query.from ?? dayOf(now);
   const to = query.to ?? addDays(from, RENEWAL_WINDOW_DAYS);
   if (to <= from) throw invalid('to', 'must be after from');
   if (to > addDays(from, MAX_SPAN_DAYS)) throw invalid('to', `at most ${MAX_SPAN_DAYS} days after from`);
-  const inWindow = (await readBook(deps)).filter((a) => a.renewalDate && a.renewalDate.slice(0, 10) >= from && a.renewalDate.slice(0, 10) < to);
-  // Scores of the accounts due only: one item each, read in batches of 100.
-  const scores = await deps.scoreFacts.many(inWindow.map((a) => a.id));
-  const byId = new Map(inWindow.map((a) => [a.id, a]));
-  const book: BookEntry[] = inWindow.map((a) => ({ accountId: a.id, arr: paidArr(a), band: scores.get(a.id)?.band ?? 'unscored', renewalDate: a.renewalDate }));
+  const entries = await deps.renewals.between(from, to);
+  const byId = new Map(entries.map((e) => [e.accountId, e]));
+  const book: BookEntry[] = entries.map((e) => ({ accountId: e.accountId, arr: e.arr, band: e.band, renewalDate: e.renewalDate }));
   const due = renewalsDue(book, { from, to });
   const link = (band?: Band) => `/v1/renewals?from=${from}&to=${to}${band ? `&band=${band}` : ''}`;
   const listed = due.due.filter((d) => !query.band || d.band === query.band);
   const offset = query.cursor ? Number(query.cursor) : 0;
   const page = listed.slice(offset, offset + query.limit);
+  // Scores of the listed page only: one item each, read in batches of 100.
+  const scores = await deps.scoreFacts.many(page.map((d) => d.accountId));
   const runs = deps.runs;
   const openPlays = runs
     ? new Map(

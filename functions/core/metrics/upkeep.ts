@@ -1,6 +1,7 @@
 import { ConflictError } from '../errors.ts';
 import { addInto, contributionDiff, contributionOf, entriesOf, withBand, type Contribution, type Counters } from './contribution.ts';
 import type { Band } from './health.ts';
+import { sameRenewal } from './renewal-index.ts';
 import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
 
 export interface MetricUpkeepDeps {
@@ -9,6 +10,21 @@ export interface MetricUpkeepDeps {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/**
+ * Stores `next` if the stored contribution is still at the version read, then adds the difference
+ * to the aggregate items and moves the renewal index entry: how many aggregate items moved, or
+ * undefined when another upkeep stored one since (the caller retries). Nothing moved: nothing written.
+ */
+async function apply(deps: MetricUpkeepDeps, accountId: string, stored: { contribution?: Contribution; version: number }, next: Contribution | undefined) {
+  const diff = contributionDiff(stored.contribution, next);
+  const [before, after] = [stored.contribution?.renewal, next?.renewal];
+  if (diff.size === 0 && sameRenewal(before, after)) return 0;
+  if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) return undefined;
+  if (diff.size) await deps.aggregates.add(diff);
+  if (!sameRenewal(before, after)) await deps.aggregates.moveRenewal(before, after);
+  return diff.size;
+}
 
 /**
  * Brings the aggregates up to date with one account's sources, after a write to them: its new
@@ -23,11 +39,8 @@ export async function refreshAccountMetrics(deps: MetricUpkeepDeps, accountId: s
     const stored = await deps.aggregates.contribution(accountId);
     const sources = await deps.sources.load(accountId);
     const next = sources && contributionOf(sources);
-    const diff = contributionDiff(stored.contribution, next);
-    if (diff.size === 0) return 0;
-    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
-    await deps.aggregates.add(diff);
-    return diff.size;
+    const moved = await apply(deps, accountId, stored, next);
+    if (moved !== undefined) return moved;
   }
   throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while being brought up to date`);
 }
@@ -41,11 +54,8 @@ export async function refreshAccountBand(deps: MetricUpkeepDeps, accountId: stri
     const stored = await deps.aggregates.contribution(accountId);
     if (!stored.contribution) return refreshAccountMetrics(deps, accountId);
     const next = withBand(stored.contribution, band);
-    const diff = contributionDiff(stored.contribution, next);
-    if (diff.size === 0) return 0;
-    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
-    await deps.aggregates.add(diff);
-    return diff.size;
+    const moved = await apply(deps, accountId, stored, next);
+    if (moved !== undefined) return moved;
   }
   throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while its band was being counted`);
 }
@@ -60,6 +70,6 @@ export async function rebuildMetrics(deps: MetricUpkeepDeps) {
       addInto(items, entriesOf(c));
       contributions.push([s.account.accountId, c]);
     }
-  const { written, deleted } = await deps.aggregates.replaceAll(items, contributions);
-  return { accounts: contributions.length, items: written, deleted };
+  const { written, deleted, renewals } = await deps.aggregates.replaceAll(items, contributions);
+  return { accounts: contributions.length, items: written, deleted, renewals };
 }
