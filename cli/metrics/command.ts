@@ -6,6 +6,7 @@ import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { scoreFactsReader } from '../../functions/data/scores.ts';
 import { renewalIndex } from '../../functions/data/renewal-index.ts';
+import { scoreStates } from '../../functions/data/score-states.ts';
 import { rebuildOutcomeCounters } from '../../functions/data/outcome-figures.ts';
 import userConfig from '../../tend.config.ts';
 import { devSession, openTable } from '../local-state.ts';
@@ -53,6 +54,7 @@ async function report<T>(options: MetricsOptions, path: string, direct: (deps: D
       accounts: accountRepo(db, t.table),
       scoreFacts: scoreFactsReader(db, t.table),
       renewals: renewalIndex(db, t.table),
+      scoreStates: scoreStates(db, t.table),
       modelFor: modelResolver(config.scoreModel),
       aggregates: metricAggregates(db, t.table),
       sources: metricSources(db, t.table),

@@ -53,6 +53,7 @@ const deps = {
   catalog: root.catalog(),
   scoreFacts: root.scoreFacts(),
   renewals: root.renewalIndexReader(),
+  scoreStates: root.scoreStateRepo(),
   modelFor: modelResolver(config.scoreModel),
   owners: root.owners(),
   notes: root.notes(),

@@ -1,14 +1,16 @@
 import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DAY_MS, dayOf } from '../core/clock.ts';
 import type { Band } from '../core/metrics/health.ts';
-import { renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
+import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
 import { batchWrite } from './items.ts';
 import { keys } from './keys.ts';
 
 const itemOf = (e: RenewalEntry) => ({
-  ...keys.renewalEntry(e.renewalDate.slice(0, 10), e.accountId),
+  pk: keys.renewalPartition,
+  sk: renewalSk(e),
   accountId: e.accountId,
-  renewalDate: e.renewalDate,
+  ...(e.renewalDate ? { renewalDate: e.renewalDate } : {}),
+  segment: e.segment,
   arr: e.arr,
   band: e.band,
   name: e.name,
@@ -16,7 +18,8 @@ const itemOf = (e: RenewalEntry) => ({
 });
 const entryOf = (i: Record<string, unknown>): RenewalEntry => ({
   accountId: String(i.accountId),
-  renewalDate: String(i.renewalDate),
+  ...(i.renewalDate ? { renewalDate: String(i.renewalDate) } : {}),
+  segment: String(i.segment),
   arr: Number(i.arr ?? 0),
   band: (i.band ?? 'unscored') as Band,
   name: String(i.name ?? i.accountId),
@@ -43,9 +46,10 @@ async function queryRange(db: DynamoDBDocumentClient, table: string, from: strin
 }
 
 /**
- * The renewal index: one small item per live account with a renewal date, in one partition sorted
- * by day then account (docs/data-model.md), kept by the metric upkeep beside the account's
- * contribution. A window is a key range, read eventually consistent in month-long slices at once.
+ * The book index: one small item per live account, in one partition sorted by renewal day then
+ * account, those without a renewal date last (docs/data-model.md), kept by the metric upkeep
+ * beside the account's contribution. A renewal window is a key range, read eventually consistent
+ * in month-long slices at once.
  */
 export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
   return {
@@ -59,11 +63,16 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
       const parts = await Promise.all(slices.map(([a, b]) => queryRange(db, table, a, b)));
       return parts.flat().map(entryOf);
     },
+    async all() {
+      // The dated entries (every day sorts before `none`) and the undated ones, read at once.
+      const parts = await Promise.all([queryRange(db, table, '0', NO_RENEWAL), queryRange(db, table, NO_RENEWAL, `${NO_RENEWAL}~`)]);
+      return parts.flat().map(entryOf);
+    },
     async move(before: RenewalEntry | undefined, after: RenewalEntry | undefined) {
       // The new entry first: a reader in between sees the account twice at worst, never not at all.
       if (after) await db.send(new PutCommand({ TableName: table, Item: itemOf(after) }));
       if (before && (!after || renewalSk(before) !== renewalSk(after)))
-        await db.send(new DeleteCommand({ TableName: table, Key: keys.renewalEntry(before.renewalDate.slice(0, 10), before.accountId) }));
+        await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.renewalPartition, sk: renewalSk(before) } }));
     },
     /** Rebuild: these entries written, every other item of the index deleted. */
     async replaceAll(entries: RenewalEntry[]) {

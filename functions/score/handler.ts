@@ -20,6 +20,7 @@ const deps = {
   dirty: root.dirty(),
   bandChanged: root.metricBandChanged,
   healthDays: root.healthDays(),
+  scoreStates: root.scoreStateRepo(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 

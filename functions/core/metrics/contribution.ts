@@ -18,7 +18,7 @@ export interface MetricSources {
   account: PortfolioAccount;
   history: ArrHistory;
   surveys: Survey[];
-  /** What the renewal index shows of the account: its name and renewal day (renewal-index.ts). */
+  /** What the book index shows of the account beside the above: its name and renewal date (renewal-index.ts). */
   profile?: { name: string; renewalDate?: string };
 }
 
@@ -39,7 +39,7 @@ export interface Contribution {
   start: { day: string; counters: Counters };
   /** The current book: one account, and, when live, its band's account and ARR. */
   now: Counters;
-  /** Its renewal index entry: live and with a renewal date only. */
+  /** Its book index entry (renewal-index.ts): live accounts only. */
   renewal?: RenewalEntry;
 }
 
@@ -130,11 +130,12 @@ export function contributionOf({ account, history, surveys, profile }: MetricSou
     periods,
     start,
     now,
-    ...(account.status !== 'churned' && profile?.renewalDate
+    ...(account.status !== 'churned' && profile
       ? {
           renewal: {
             accountId: account.accountId,
-            renewalDate: profile.renewalDate,
+            ...(profile.renewalDate ? { renewalDate: profile.renewalDate } : {}),
+            segment: account.segment,
             arr: account.arr,
             band: account.band,
             name: profile.name,

@@ -9,6 +9,7 @@ import * as z from '../zod.ts';
 import { changesSince, CHANGES_MAX_DAYS, type Changes } from './changes.ts';
 import { renewalsDue, type Band, type BandFigures, type BookEntry } from './health.ts';
 import type { RenewalIndexReader } from './renewal-index.ts';
+import { entriesFromStates, scoreOfFacts, type ScoreStateRepo } from './score-states.ts';
 
 /** The renewal window of the review and the renewals list's default: the next 90 days. */
 export const RENEWAL_WINDOW_DAYS = 90;
@@ -43,8 +44,10 @@ export interface ReportDeps {
   scoreFacts: ScoreFactsReader;
   /** When given, each listed renewal says its open plays (one Query per listed account; the web app's Renewals page). */
   runs?: Pick<RunRepo, 'forAccount'>;
-  /** The renewal index (renewal-index.ts): the renewals report's one read of the book. */
+  /** The book index (renewal-index.ts): the reports' one read of the book. */
   renewals: RenewalIndexReader;
+  /** The score states the scoring runs keep (score-states.ts): the review's scores now and then. */
+  scoreStates: Pick<ScoreStateRepo, 'read'>;
   modelFor: (segment: string) => ScoreModel;
 }
 
@@ -174,16 +177,37 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
   };
 }
 
-/** The weekly at-risk review since a time (docs/metrics.md): the whole book's score items, read in batches of 100. */
-export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes> {
+/**
+ * The weekly at-risk review since a time (docs/metrics.md): the book from the book index (one
+ * read of small items), each account's score now and the day before `since` from the score
+ * states the scoring runs keep (a few items per day), the score items of the few accounts those
+ * cannot tell. Without the states of those days (before the first daily run that keeps them),
+ * the whole book's account and score items are read instead (`source: "items"`).
+ */
+export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes & { source: 'states' | 'items' }> {
   const since = new Date(query.since);
   if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
   if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
-  const book = (await readBook(deps)).filter((a) => query.owner === undefined || a.owner === query.owner);
-  const scores = await deps.scoreFacts.many(book.map((a) => a.id));
-  return changesSince(
-    book.map((a) => ({ accountId: a.id, arr: paidArr(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(a.id) })),
-    { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor },
+  const options = { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
+  const [today, fromDay] = [dayOf(now), dayOf(since)];
+  const days = [...new Set([today, addDays(today, -1), addDays(fromDay, -1)])];
+  const [book, states] = await Promise.all([deps.renewals.all(), Promise.all(days.map((d) => deps.scoreStates.read(d)))]);
+  const fromStates = entriesFromStates(
+    book.filter((b) => query.owner === undefined || b.owner === query.owner),
+    states,
+    { fromDay, today, shards: SHARD_COUNT },
   );
+  if (fromStates) {
+    const facts = await deps.scoreFacts.many(fromStates.unsure);
+    for (const e of fromStates.entries) {
+      const f = facts.get(e.accountId);
+      if (f) e.score = scoreOfFacts(f);
+    }
+    return { ...changesSince(fromStates.entries, options), source: 'states' };
+  }
+  const whole = (await readBook(deps)).filter((a) => query.owner === undefined || a.owner === query.owner);
+  const scores = await deps.scoreFacts.many(whole.map((a) => a.id));
+  const entries = whole.map((a) => ({ accountId: a.id, arr: paidArr(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(a.id) }));
+  return { ...changesSince(entries, options), source: 'items' };
 }
