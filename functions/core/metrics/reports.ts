@@ -191,8 +191,10 @@ export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: 
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
   const options = { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
   const [today, fromDay] = [dayOf(now), dayOf(since)];
-  const days = [...new Set([today, addDays(today, -1), addDays(fromDay, -1)])];
-  const [book, states] = await Promise.all([deps.renewals.all(), Promise.all(days.map((d) => deps.scoreStates.read(d)))]);
+  const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
+  const [book, states] = await Promise.all([deps.renewals.all(), read([today, addDays(fromDay, -1)])]);
+  // Yesterday's states only while today's run has not set every shard: a later run's states supersede them.
+  if (states[0]!.shards.size < SHARD_COUNT && addDays(fromDay, -1) !== addDays(today, -1)) states.push(...(await read([addDays(today, -1)])));
   const fromStates = entriesFromStates(
     book.filter((b) => query.owner === undefined || b.owner === query.owner),
     states,
