@@ -29,7 +29,16 @@ const entryOf = (i: Record<string, unknown>): RenewalEntry => ({
 /** Days a window's Queries each cover: a long window is read in slices at once rather than page after page. */
 const SLICE_DAYS = 31;
 
-async function queryRange(db: DynamoDBDocumentClient, table: string, from: string, to: string, keysOnly = false) {
+/** What the weekly review reads of the book (not the name or band): less to send and to decode. */
+const REVIEW_FIELDS = { ProjectionExpression: 'accountId, renewalDate, segment, arr, #owner', ExpressionAttributeNames: { '#owner': 'owner' } };
+
+async function queryRange(
+  db: DynamoDBDocumentClient,
+  table: string,
+  from: string,
+  to: string,
+  fields?: { ProjectionExpression: string; ExpressionAttributeNames?: Record<string, string> },
+) {
   const out: Record<string, unknown>[] = [];
   for await (const page of paginateQuery(
     { client: db },
@@ -38,7 +47,7 @@ async function queryRange(db: DynamoDBDocumentClient, table: string, from: strin
       // Sort keys are `<day>#<account>`: BETWEEN the two days takes every day from `from` up to, not including, `to`.
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.renewalPartition, ':from': from, ':to': to },
-      ...(keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
+      ...fields,
     },
   ))
     out.push(...(page.Items ?? []));
@@ -65,7 +74,10 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
     },
     async all() {
       // The dated entries (every day sorts before `none`) and the undated ones, read at once.
-      const parts = await Promise.all([queryRange(db, table, '0', NO_RENEWAL), queryRange(db, table, NO_RENEWAL, `${NO_RENEWAL}~`)]);
+      const parts = await Promise.all([
+        queryRange(db, table, '0', NO_RENEWAL, REVIEW_FIELDS),
+        queryRange(db, table, NO_RENEWAL, `${NO_RENEWAL}~`, REVIEW_FIELDS),
+      ]);
       return parts.flat().map(entryOf);
     },
     async move(before: RenewalEntry | undefined, after: RenewalEntry | undefined) {
@@ -76,7 +88,7 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
     },
     /** Rebuild: these entries written, every other item of the index deleted. */
     async replaceAll(entries: RenewalEntry[]) {
-      const stale = new Set((await queryRange(db, table, '0', '~', true)).map((i) => String(i.sk)));
+      const stale = new Set((await queryRange(db, table, '0', '~', { ProjectionExpression: 'pk, sk' })).map((i) => String(i.sk)));
       for (const e of entries) stale.delete(renewalSk(e));
       await batchWrite(db, table, [
         ...entries.map((e) => ({ PutRequest: { Item: itemOf(e) } })),

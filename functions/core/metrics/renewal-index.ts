@@ -41,6 +41,6 @@ export function sameRenewal(a: RenewalEntry | undefined, b: RenewalEntry | undef
 export interface RenewalIndexReader {
   /** The entries due in `[from, to)`, soonest first (by day, then account id). */
   between(from: string, to: string): Promise<RenewalEntry[]>;
-  /** Every live account's entry (the weekly review's book). */
+  /** Every live account's entry (the weekly review's book): without `name` and `band`. */
   all(): Promise<RenewalEntry[]>;
 }
