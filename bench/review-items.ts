@@ -16,6 +16,7 @@ export interface SeededAccount {
   stored?: StoredScore;
 }
 
+/** Seeds the items; returns the bytes of one day's states (their write units: 1 a KB) and of the book index. */
 export async function seedReviewItems(db: DynamoDBDocumentClient, table: string, accounts: SeededAccount[], days: string[]) {
   const entries: RenewalEntry[] = accounts
     .filter(({ account }) => account.status !== 'churned')
@@ -30,6 +31,7 @@ export async function seedReviewItems(db: DynamoDBDocumentClient, table: string,
     }));
   await renewalIndex(db, table).replaceAll(entries);
   const repo = scoreStates(db, table);
+  let stateBytes = 0;
   for (const day of days) {
     // The daily run of that day: each account's score item as it stood then (its daily score of that day).
     const byShard = Array.from({ length: ACCOUNT_SHARDS }, () => [] as ScoreState[]);
@@ -40,5 +42,7 @@ export async function seedReviewItems(db: DynamoDBDocumentClient, table: string,
       byShard[shardOf(stored.accountId)]!.push(stateOf({ ...stored, computedAt: `${day}T06:00:00.000Z`, score, recent }));
     }
     await Promise.all(byShard.map((states, shard) => repo.put(day, shard, states, [])));
+    stateBytes = byShard.reduce((t, states) => t + JSON.stringify(states.map((s) => Object.values(s))).length, 0);
   }
+  return { stateBytes, indexBytes: entries.reduce((t, e) => t + JSON.stringify(e).length + 20, 0) };
 }

@@ -71,7 +71,7 @@ export async function reviewsBench() {
     await seedItems(db, rt.tableName, items);
     const day = (n: number) => new Date(now.getTime() + n * DAY).toISOString().slice(0, 10);
     // The book index and the daily runs' score states a 7-day review reads: today, yesterday, the day before its first.
-    await seedReviewItems(db, rt.tableName, seeded, [day(-8), day(-1), day(0)]);
+    const sizes = await seedReviewItems(db, rt.tableName, seeded, [day(-8), day(-1), day(0)]);
     const { db: reads, meter, reset } = metered(db);
     const deps = {
       accounts: accountRepo(reads, rt.tableName),
@@ -84,6 +84,10 @@ export async function reviewsBench() {
     const noStates = { ...deps, scoreStates: { read: async (d: string) => ({ day: d, shards: new Set<number>(), states: [], failed: [] }) } };
     const week = new Date(now.getTime() - 7 * DAY).toISOString();
     console.log(`\nPortfolio reviews over ${N.toLocaleString('en-US')} accounts (local dynalite, consumed capacity as DynamoDB counts it):`);
+    console.log(
+      `  upkeep: the daily run's score states ~${(sizes.stateBytes / 1000).toFixed(0)} KB a day (~${(sizes.stateBytes / 1000 / N).toFixed(3)} WRU per account per day); ` +
+        `the book index ~${(sizes.indexBytes / N).toFixed(0)} bytes per account (1 WRU per entry written)`,
+    );
     const runs: [string, () => Promise<unknown>][] = [
       ['GET /v1/renewals (next 90 days, 100 listed)', () => renewalsReport(deps, { limit: 100 }, now)],
       ['GET /v1/renewals (next 180 days, 1 listed: the Overview)', () => renewalsReport(deps, { to: day(180), limit: 1 }, now)],
