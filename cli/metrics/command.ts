@@ -129,7 +129,7 @@ export async function rebuildCommand(options: Pick<MetricsOptions, 'data' | 'tab
     console.log(
       options.json
         ? JSON.stringify(result, null, 2)
-        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted (${result.seconds.toFixed(1)} s).`,
+        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted, ${out.renewals} book index entries; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted (${result.seconds.toFixed(1)} s).`,
     );
   } finally {
     await t.close();

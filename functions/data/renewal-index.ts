@@ -30,7 +30,11 @@ const entryOf = (i: Record<string, unknown>): RenewalEntry => ({
 const SLICE_DAYS = 31;
 
 /** What the weekly review reads of the book (not the name or band): less to send and to decode. */
-const REVIEW_FIELDS = { ProjectionExpression: 'accountId, renewalDate, segment, arr, #owner', ExpressionAttributeNames: { '#owner': 'owner' } };
+const REVIEW_FIELDS = {
+  ProjectionExpression: '#id, #date, #segment, #arr, #owner',
+  // Named, not written out: several are DynamoDB reserved words.
+  ExpressionAttributeNames: { '#id': 'accountId', '#date': 'renewalDate', '#segment': 'segment', '#arr': 'arr', '#owner': 'owner' },
+};
 
 async function queryRange(
   db: DynamoDBDocumentClient,

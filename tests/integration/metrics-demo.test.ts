@@ -63,7 +63,9 @@ describe('metrics on the demo population equal a brute force over the raw items'
       await upsert(old('old-comeback'), { arr: 12_000, seats: 4, startDate: '2025-05-01' });
       await upsert(old('old-comeback'), { status: 'churned', effectiveDate: '2025-12-01' });
       await upsert(old('old-leaving'), { arr: 15_000, seats: 5, plan: 'basic', startDate: '2025-10-01', renewalDate: '2026-01-15' });
-      for (let i = 0; i < 10; i++) await upsert(demoAccount(i), { plan: i % 2 ? 'basic' : 'pro', owner: ['alex', 'sam', 'dana'][i % 3] });
+      // Renewal dates over the coming months (the renewals report and the week's renewals entering their window).
+      for (let i = 0; i < 10; i++)
+        await upsert(demoAccount(i), { plan: i % 2 ? 'basic' : 'pro', owner: ['alex', 'sam', 'dana'][i % 3], renewalDate: dayOf(30 + 29 * i) });
     }
     if (day === 3) {
       await surveys([
@@ -78,6 +80,8 @@ describe('metrics on the demo population equal a brute force over the raw items'
       await upsert(old('old-shrinking'), { arr: 18_000 });
       // A new account's contraction in its first month lowers its new ARR, not the contraction figure.
       await upsert(demoAccount(3), { arr: Math.round(demoAccount(3).arr / 2) });
+      // A renewal moved: its index entry moves with it.
+      await upsert(demoAccount(6), { renewalDate: dayOf(95) });
       await upsert(demoAccount(4), { status: 'churned' });
     }
     if (day === 10) {
@@ -147,7 +151,7 @@ describe('metrics on the demo population equal a brute force over the raw items'
     const book = live.map((a) => ({ accountId: id(a), arr: paid(a), band: (scores.get(id(a))?.band ?? 'unscored') as Band, renewalDate: a.renewalDate }));
     const due = renewalsDue(book, { from, to });
     expect(body.total).toMatchObject({ accounts: due.due.length, arr: due.due.reduce((t, d) => t + d.arr, 0) });
-    expect(due.due.length).toBeGreaterThan(10);
+    expect(due.due.length).toBeGreaterThan(8);
     for (const band of ['green', 'yellow', 'red', 'unscored'] as const) expect(body.byBand[band]).toMatchObject(due.byBand[band]);
     for (const m of body.byMonth) expect(m.byBand, m.month).toEqual(renewalsDue(book, { from: m.from, to: m.to }).byBand);
     expect(body.renewals.map((r: { accountId: string; band: string; arr: number }) => [r.accountId, r.band, r.arr])).toEqual(
