@@ -168,7 +168,9 @@ describe('metrics on the demo population equal a brute force over the raw items'
         .filter((a) => !owner || a.owner === owner)
         .map((a) => ({ accountId: id(a), arr: paid(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(id(a)) }));
       const { source: _s, ...changes } = res;
-      expect(changes, owner ?? 'whole book').toEqual(changesSince(entries, { since: new Date(since), now, top: 5, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor }));
+      expect(changes, owner ?? 'whole book').toEqual(
+        changesSince(entries, { since: new Date(since), now, top: 5, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor }),
+      );
     }
   });
 
