@@ -3,11 +3,11 @@
  * the book index (one entry per live account) and the daily run's score states of the given days,
  * written through the same repositories the upkeep and the scoring run use.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RenewalEntry } from '../functions/core/metrics/renewal-index.ts';
 import { stateOf, type ScoreState } from '../functions/core/metrics/score-states.ts';
 import type { Account, StoredScore } from '../functions/core/types.ts';
-import { ACCOUNT_SHARDS, shardOf } from '../functions/data/keys.ts';
+import { ACCOUNT_SHARDS, keys, shardOf } from '../functions/data/keys.ts';
 import { renewalIndex } from '../functions/data/renewal-index.ts';
 import { scoreStates } from '../functions/data/score-states.ts';
 
@@ -42,7 +42,12 @@ export async function seedReviewItems(db: DynamoDBDocumentClient, table: string,
       byShard[shardOf(stored.accountId)]!.push(stateOf({ ...stored, computedAt: `${day}T06:00:00.000Z`, score, recent }));
     }
     await Promise.all(byShard.map((states, shard) => repo.put(day, shard, states, [])));
-    stateBytes = byShard.reduce((t, states) => t + JSON.stringify(states.map((s) => Object.values(s))).length, 0);
+    stateBytes = 0;
+    for await (const page of paginateQuery(
+      { client: db },
+      { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.scoreStatePartition(day) } },
+    ))
+      for (const item of page.Items ?? []) stateBytes += String(item.d).length;
   }
   return { stateBytes, indexBytes: entries.reduce((t, e) => t + JSON.stringify(e).length + 20, 0) };
 }

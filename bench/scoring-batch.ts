@@ -29,6 +29,7 @@ import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
 import { healthDays } from '../functions/data/health-days.ts';
+import { scoreStates } from '../functions/data/score-states.ts';
 
 const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const DAYS = 14;
@@ -150,6 +151,8 @@ export async function scoringBatchBench() {
       bandChanged: (id, band) => refreshAccountBand({ sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) }, id, band),
       // As the scoring Lambda: one health tally per shard and day (health over time, docs/metrics.md).
       healthDays: healthDays(m.db, rt.tableName),
+      // As the scoring Lambda: the weekly review's score states, per shard a day and per rescoring batch (docs/metrics.md).
+      scoreStates: scoreStates(m.db, rt.tableName),
     };
     // The health tallies' own write units (counted in the totals too): one item per shard and day,
     // holding the whole book's counters and each segment, plan and owner group's (health-days.ts).

@@ -2,6 +2,8 @@ import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { randomUUID } from 'node:crypto';
 import { dayOf } from '../core/clock.ts';
 import type { ScoreState, ScoreStateRepo } from '../core/metrics/score-states.ts';
+import type { ClearedFlag } from '../core/flags/cleared.ts';
+import type { ActiveFlag } from '../core/flags/rules.ts';
 import { batchWrite, ttlIn } from './items.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 
@@ -10,28 +12,53 @@ const KEEP_DAYS = 40;
 /** Characters of states per item: well under DynamoDB's 400 KB item. */
 const CHUNK_CHARS = 300_000;
 
-// A state as a short JSON tuple: the item's size is its write units, so no attribute names per account.
-type Tuple = [string, string, number | null, string | null, ScoreState['band'] | 0, string | 0, ScoreState['flags'] | 0, ScoreState['clearedFlags'] | 0];
-const tupleOf = (s: ScoreState): Tuple => [
-  s.accountId,
-  s.computedAt,
-  s.score,
-  s.tier,
-  s.band ?? (s.band === null ? null : 0),
-  s.firstDay ?? 0,
-  s.flags ?? 0,
-  s.clearedFlags ?? 0,
-];
-const stateOfTuple = ([accountId, computedAt, score, tier, band, firstDay, flags, clearedFlags]: Tuple): ScoreState => ({
-  accountId,
-  computedAt,
-  score,
-  tier,
-  ...(band !== 0 ? { band } : {}),
-  ...(firstDay ? { firstDay } : {}),
-  ...(flags ? { flags } : {}),
-  ...(clearedFlags ? { clearedFlags } : {}),
-});
+// A state as a short JSON tuple: the item's size is its write units (1 a KB), so no attribute
+// names per account, times as base-36 milliseconds, bands as a letter, flags as tuples.
+type Flag = [string, string, string] | [string, string, string, string];
+type Tuple = [string, string, number | null, string | null, string | 0, number | '', Flag[]?, Flag[]?];
+/** An ISO time as base-36 milliseconds, when it reads back the same; anything else kept as written (it has a `-`). */
+const time = (iso: string) => {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms.toString(36) : iso;
+};
+const isoOf = (t: string) => (t.includes('-') ? t : new Date(parseInt(t, 36)).toISOString());
+const BANDS: Record<string, ScoreState['band']> = { g: 'green', y: 'yellow', r: 'red', n: null };
+const DAY = 86_400_000;
+
+function tupleOf(s: ScoreState): Tuple {
+  const at = Date.parse(s.computedAt.slice(0, 10));
+  const out: Tuple = [
+    s.accountId,
+    time(s.computedAt),
+    s.score,
+    s.tier,
+    s.band === undefined ? 0 : s.band === null ? 'n' : s.band[0]!,
+    s.firstDay ? Math.round((at - Date.parse(s.firstDay)) / DAY) : '',
+  ];
+  if (s.flags || s.clearedFlags) out.push(Object.entries(s.flags ?? {}).map(([name, f]) => [name, f.kind, time(f.since)]));
+  if (s.clearedFlags) out.push(Object.entries(s.clearedFlags).map(([name, f]) => [name, f.kind, time(f.since), time(f.clearedAt)]));
+  return out;
+}
+
+function stateOfTuple([accountId, at, score, tier, band, firstDay, flags, cleared]: Tuple): ScoreState {
+  const computedAt = isoOf(at);
+  return {
+    accountId,
+    computedAt,
+    score,
+    tier,
+    ...(band !== 0 ? { band: BANDS[band] } : {}),
+    ...(firstDay !== '' ? { firstDay: new Date(Date.parse(computedAt.slice(0, 10)) - firstDay * DAY).toISOString().slice(0, 10) } : {}),
+    ...(flags?.length ? { flags: Object.fromEntries(flags.map(([name, kind, since]) => [name, { kind, since: isoOf(since) } as ActiveFlag])) } : {}),
+    ...(cleared?.length
+      ? {
+          clearedFlags: Object.fromEntries(
+            cleared.map(([name, kind, since, clearedAt]) => [name, { kind, since: isoOf(since), clearedAt: isoOf(clearedAt!) } as ClearedFlag]),
+          ),
+        }
+      : {}),
+  };
+}
 
 /** The states cut into chunks of at most CHUNK_CHARS characters of JSON. */
 function chunksOf(states: ScoreState[]): string[] {
