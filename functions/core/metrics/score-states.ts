@@ -105,7 +105,9 @@ export function entriesFromStates(
       ...(s.clearedFlags ? { clearedFlags: s.clearedFlags } : {}),
     };
   }
-  return { entries, unsure: [...unsure] };
+  // Only the book's: an owner's review reads none of another's items.
+  const inBook = new Set(book.map((b) => b.accountId));
+  return { entries, unsure: [...unsure].filter((id) => inBook.has(id)) };
 }
 
 /** An entry's score side from the score item itself (the accounts the states cannot tell). */
