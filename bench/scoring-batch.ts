@@ -34,6 +34,7 @@ import { seedItems } from './seed-items.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
+import { scoreStates } from '../functions/data/score-states.ts';
 
 const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const DAYS = 14;
@@ -183,6 +184,8 @@ export async function scoringBatchBench() {
       accounts: accountRepo(listing.db, rt.tableName),
       ...writes,
       bandChanged: (id, band) => (counts.bandChanges++, writes.bandChanged(id, band)),
+      // As the scoring Lambda: the weekly review's score states, per shard a day and per rescoring batch (docs/metrics.md).
+      scoreStates: scoreStates(listing.db, rt.tableName),
     };
     // The health tallies' own size: one item per shard and day, holding the whole book's counters and
     // each segment, plan and owner group's (health-days.ts); written with the shard's last timeline entries.

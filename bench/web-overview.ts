@@ -3,7 +3,8 @@
  * bench/reviews.ts seeds them, the metric aggregates as bench/metrics.ts computes them, the web
  * app served by the local runtime, and headless Chromium (tests/browser/support) signed in as the
  * admin. Timed from navigation: the headline figures and bands on screen (GET /v1/metrics, the
- * aggregates), then every panel (renewals by month and the week's changes read the book).
+ * aggregates), then every panel (renewals by month from the book index, the week's changes from
+ * the book index and the daily runs' score states, seeded as the upkeep and the scoring run write them).
  * Median of 3 loads after a warm-up; the API requests' own times from the browser's resource timing.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,6 +24,7 @@ import { openTab, signedInContext } from '../tests/browser/support/app-session.t
 import { ensureWebApp, WEB_DIST } from '../web/build.ts';
 import { syntheticAccount } from './metrics.ts';
 import { seedItems } from './seed-items.ts';
+import { seedReviewItems, type SeededAccount } from './review-items.ts';
 
 const N = Number(process.env.BENCH_WEB_ACCOUNTS ?? 10_000);
 const DAY = 86_400_000;
@@ -38,6 +40,7 @@ export async function webOverviewBench() {
   try {
     const policy = scoringPolicy(parseConfig(userConfig));
     const items: Record<string, unknown>[] = [];
+    const seeded: SeededAccount[] = [];
     const sums = new Map<string, Counters>();
     for (let i = 0; i < N; i++) {
       const id = `bench-${i}`;
@@ -62,15 +65,21 @@ export async function webOverviewBench() {
           day: new Date(now.getTime() - (34 - d) * DAY).toISOString().slice(0, 10),
           score: Math.max(0, Math.min(100, 50 + ((i * 13 + d * (i % 7) - 3 * d) % 50))),
         }));
-        items.push(scoreItem({ ...decided.stored, recent, score: recent[34]!.score }));
-      }
+        const stored = { ...decided.stored, recent, score: recent[34]!.score };
+        items.push(scoreItem(stored));
+        seeded.push({ account, stored });
+      } else seeded.push({ account });
       addInto(sums, entriesOf(contributionOf(syntheticAccount(i))));
     }
     for (const [address, counters] of sums) {
       const { cut, sk } = splitAddress(address);
       items.push({ ...counters, ...keys.metricAggregate(cut, sk) });
     }
-    await seedItems(DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), rt.tableName, items);
+    const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    await seedItems(db, rt.tableName, items);
+    // The book index the upkeep keeps and the score states of the daily runs a week's review reads (today, yesterday, 8 days ago).
+    const day = (n: number) => new Date(now.getTime() + n * DAY).toISOString().slice(0, 10);
+    await seedReviewItems(db, rt.tableName, seeded, [day(-8), day(-1), day(0)]);
     rt.clock.resume();
     const admin = rt.oidc.newUsers.find((u) => u.email === 'admin@tend.local')!;
     const context = await signedInContext(browser, rt.url, admin.email, admin.password);

@@ -5,6 +5,8 @@ import { changesQuerySchema, changesReport, renewalsQuerySchema, renewalsReport,
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { scoreFactsReader } from '../../functions/data/scores.ts';
+import { renewalIndex } from '../../functions/data/renewal-index.ts';
+import { scoreStates } from '../../functions/data/score-states.ts';
 import { rebuildOutcomeCounters } from '../../functions/data/outcome-figures.ts';
 import userConfig from '../../tend.config.ts';
 import { devSession, openTable } from '../local-state.ts';
@@ -51,6 +53,8 @@ async function report<T>(options: MetricsOptions, path: string, direct: (deps: D
     const deps = {
       accounts: accountRepo(db, t.table),
       scoreFacts: scoreFactsReader(db, t.table),
+      renewals: renewalIndex(db, t.table),
+      scoreStates: scoreStates(db, t.table),
       modelFor: modelResolver(config.scoreModel),
       aggregates: metricAggregates(db, t.table),
       sources: metricSources(db, t.table),
@@ -125,7 +129,7 @@ export async function rebuildCommand(options: Pick<MetricsOptions, 'data' | 'tab
     console.log(
       options.json
         ? JSON.stringify(result, null, 2)
-        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted (${result.seconds.toFixed(1)} s).`,
+        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted, ${out.renewals} book index entries; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted (${result.seconds.toFixed(1)} s).`,
     );
   } finally {
     await t.close();

@@ -52,6 +52,8 @@ const deps = {
   links: root.links(),
   catalog: root.catalog(),
   scoreFacts: root.scoreFacts(),
+  renewals: root.renewalIndexReader(),
+  scoreStates: root.scoreStateRepo(),
   modelFor: modelResolver(config.scoreModel),
   owners: root.owners(),
   notes: root.notes(),

@@ -8,6 +8,7 @@ import type { Counters } from './metrics/contribution.ts';
 import { decideScore, oldestUsageDay, type ScoringPolicy } from './score/decide.ts';
 import { DEFAULT_WINDOWS } from './score/derive.ts';
 import { userActivation } from './metrics/activation.ts';
+import { stateOf, type ScoreState, type ScoreStateRepo } from './metrics/score-states.ts';
 
 export type { ScoringPolicy } from './score/decide.ts';
 
@@ -25,6 +26,8 @@ export interface ScoringDeps extends ScoringPolicy {
   healthDays?: Pick<HealthDayRepo, 'put'>;
   /** Writes what the repositories above buffered (band moves, timeline entries): called at the end of a run. */
   flush?: () => Promise<unknown>;
+  /** The weekly review's score states: the daily run's per shard, the rescorings' per batch (docs/metrics.md). */
+  scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
 }
 
 /** The run's buffered writes: a failure is logged and the scores stand (`tend metrics rebuild` heals the aggregates). */
@@ -36,7 +39,7 @@ const flushBuffered = (deps: ScoringDeps) =>
     );
 
 /** `arr` (paid ARR, trials 0) and `activation` (known and active people): for the daily run's health tally. */
-type Tallied = { arr: number; activation: { known: number; active: number }; groups?: ScoredAccount['groups'] };
+type Tallied = { arr: number; activation: { known: number; active: number }; groups?: ScoredAccount['groups']; state?: ScoreState };
 export type ScoringOutcome =
   (StoredScore & { written: boolean } & Tallied) | ({ skipped: true; tier: string | null; band: StoredScore['band']; score: number | null } & Tallied);
 
@@ -62,7 +65,9 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
     days: (deps.windows ?? DEFAULT_WINDOWS).usageDays,
   });
   const tallied: Tallied = { arr: paidArr(input.account), activation: { known, active }, ...(input.account ? { groups: healthGroupsOf(input.account) } : {}) };
-  if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, ...tallied };
+  // The score item as it stands after this call, for the review's states (absent: this call cannot say, after a lost race).
+  const previousState = input.previous ? { state: stateOf(input.previous) } : {};
+  if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, ...tallied, ...previousState };
   const { stored, write } = decision;
   if (write) {
     // Events go out only after the score (with its flags) is stored: a crash in between re-raises
@@ -83,7 +88,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   // it; also by a rescoring that stores nothing new, so time to first value is not a day late.
   if (decision.firstValue && deps.firstValue)
     await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
-  return { ...stored, written: write, ...tallied };
+  return { ...stored, written: write, ...tallied, ...(write ? { state: stateOf(stored) } : previousState) };
 }
 
 /**
@@ -99,6 +104,7 @@ export async function rescoreDirty(
 ): Promise<{ rescored: number; written: number }> {
   let rescored = 0;
   let written = 0;
+  const states: ScoreState[] = [];
   const marked = await deps.dirty.claimShards(shards);
   const unfinished = new Set<number>();
   for (const shard of marked) {
@@ -116,7 +122,10 @@ export async function rescoreDirty(
             return;
           }
           rescored++;
-          if (outcome && 'written' in outcome && outcome.written) written++;
+          if (outcome && 'written' in outcome && outcome.written) {
+            written++;
+            if (outcome.state) states.push(outcome.state);
+          }
           await deps.dirty.clear(m.accountId, m.markedAt);
         }),
       );
@@ -124,6 +133,9 @@ export async function rescoreDirty(
   }
   await flushBuffered(deps);
   if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
+  // One log write per batch, not per account; a failure leaves the review on the daily states (docs/metrics.md).
+  if (states.length && deps.scoreStates)
+    await deps.scoreStates.log(states).catch((err: unknown) => deps.onError?.('*', new Error('logging the score states failed', { cause: err })));
   return { rescored, written };
 }
 
@@ -143,15 +155,21 @@ export async function scoreShards(
   const day = dayOf(deps.clock.now());
   for (const shard of shards) {
     const health: Counters = {};
+    const states: ScoreState[] = [];
+    const unknown: string[] = [];
     for await (const ids of deps.accounts.listIds(shard)) {
       for (let i = 0; i < ids.length; i += concurrency) {
         // One account's failure is logged and counted; the rest of the shard is still scored.
         const batch = await Promise.all(
           ids
             .slice(i, i + concurrency)
-            .map((id) => scoreAccount(deps, id, { oncePerDay: true }).catch((err: unknown) => (failed++, deps.onError?.(id, err), undefined))),
+            .map((id) =>
+              scoreAccount(deps, id, { oncePerDay: true }).catch((err: unknown) => (failed++, unknown.push(id), deps.onError?.(id, err), undefined)),
+            ),
         );
-        for (const s of batch) {
+        for (const [k, s] of batch.entries()) {
+          if (s?.state) states.push(s.state);
+          else if (s) unknown.push(ids[i + k]!);
           if (!s) continue;
           scored++;
           tallyAccount(health, s);
@@ -162,6 +180,7 @@ export async function scoreShards(
     }
     // Set, not added: a retried batch overwrites its shards' items rather than counting them twice.
     if (deps.healthDays && Object.keys(health).length) await deps.healthDays.put(day, shard, health);
+    await deps.scoreStates?.put(day, shard, states, unknown);
   }
   await flushBuffered(deps);
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);

@@ -177,6 +177,15 @@ export const keys = {
   outcomeCutPlay: (month: string, play: string, combo: string) => ({ pk: `OUTCOMECUTS#${month}`, sk: `PLAY#${play}#${combo}` }),
   outcomeCutTemplate: (month: string, template: string, combo: string) => ({ pk: `OUTCOMECUTS#${month}`, sk: `TEMPLATE#${template}#${combo}` }),
   outcomeCutMonth: (month: string) => `OUTCOMECUTS#${month}`,
+  // The book index (docs/metrics.md, "How the figures are kept"): one item per live account, sort key `<renewal day or none>#<account>`.
+  renewalPartition: 'RENEWALS',
+  // Score states for the weekly review (docs/metrics.md): one partition per day, the daily run's per shard and chunk, the rescorings' logs.
+  scoreStateRun: (day: string, shard: number, chunk: number) => ({
+    pk: `SCORESTATES#${day}`,
+    sk: `RUN#${String(shard).padStart(2, '0')}#${String(chunk).padStart(3, '0')}`,
+  }),
+  scoreStateLog: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `LOG#${at}#${id}` }),
+  scoreStatePartition: (day: string) => `SCORESTATES#${day}`,
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

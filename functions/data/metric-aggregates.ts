@@ -1,8 +1,9 @@
-import { BatchGetCommand, BatchWriteCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AGGREGATE_CUTS, splitAddress, type Contribution, type Counters } from '../core/metrics/contribution.ts';
 import { readRanges } from '../core/metrics/figures.ts';
 import type { MetricAggregateRepo } from '../core/metrics/sources.ts';
-import { writeIf } from './items.ts';
+import { batchWrite, writeIf } from './items.ts';
+import { renewalIndex } from './renewal-index.ts';
 import { keys } from './keys.ts';
 
 const CONTRIBUTION = 'contribution';
@@ -32,24 +33,15 @@ async function query(db: DynamoDBDocumentClient, table: string, cut: string, ran
   return between ? out.filter(([sk]) => sk < range.to) : out;
 }
 
-async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: Record<string, unknown>[]) {
-  for (let i = 0; i < requests.length; i += 25) {
-    let request: Record<string, Record<string, unknown>[]> | undefined = { [table]: requests.slice(i, i + 25) };
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: request as never }));
-      request = out.UnprocessedItems as typeof request;
-    }
-  }
-}
-
 /**
  * The metric aggregates: items of counters, one partition per cut (`METRICS#segment`…), sorted by
  * kind, period or day, and group (docs/data-model.md); and each account's last contribution,
  * versioned, under the account.
  */
 export function metricAggregates(db: DynamoDBDocumentClient, table: string): MetricAggregateRepo {
+  const renewals = renewalIndex(db, table);
   return {
+    moveRenewal: (before, after) => renewals.move(before, after),
     async contribution(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.metricContribution(accountId), ConsistentRead: true }));
       return { ...(out.Item?.[CONTRIBUTION] ? { contribution: out.Item[CONTRIBUTION] as Contribution } : {}), version: Number(out.Item?.[VERSION] ?? 0) };
@@ -145,7 +137,8 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
             ),
           ),
         );
-      return { written: puts.length, deleted: deletes.length };
+      const renewed = await renewals.replaceAll(contributions.flatMap(([, c]) => (c.renewal ? [c.renewal] : [])));
+      return { written: puts.length, deleted: deletes.length, renewals: renewed };
     },
   };
 }

@@ -9,8 +9,8 @@ async function refreshEach(ids: Iterable<string>, refresh: RefreshMetrics) {
   for (let i = 0; i < all.length; i += 8) await Promise.all(all.slice(i, i + 8).map(refresh));
 }
 
-/** Account fields the metrics group or count by; a write that sets or removes one moves the account's contribution. */
-const METRIC_FIELDS = ['segment', 'plan', 'owner', 'status', 'arr', 'startDate'];
+/** Account fields the metrics group or count by, or the renewal index shows; a write that sets or removes one moves the account's contribution. */
+const METRIC_FIELDS = ['segment', 'plan', 'owner', 'status', 'arr', 'startDate', 'renewalDate', 'name'];
 
 /*
  * The upkeep hooks: each source write the metrics read is followed, once it has landed, by the

@@ -39,6 +39,7 @@ export function metricSources(db: DynamoDBDocumentClient, table: string): Metric
       account: portfolioAccountOf(account, score.Item?.band as Band | null | undefined),
       history: arrHistoryOf(account.id, history),
       surveys: surveys as unknown as Survey[],
+      profile: { name: account.name, ...(account.renewalDate ? { renewalDate: account.renewalDate } : {}) },
     };
   }
   return {

@@ -16,6 +16,7 @@ const deps = {
   accounts: root.accounts(),
   inputs: root.scoringInputs(),
   dirty: root.dirty(),
+  scoreStates: root.scoreStateRepo(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 

@@ -9,6 +9,8 @@ import { revenueRepo } from '../data/revenue.ts';
 import { metricAggregates } from '../data/metric-aggregates.ts';
 import { accountsWithMetrics, feedbackWithMetrics, revenueWithMetrics } from '../data/metric-hooks.ts';
 import { metricSources } from '../data/metric-sources.ts';
+import { renewalIndex } from '../data/renewal-index.ts';
+import { scoreStates } from '../data/score-states.ts';
 import { healthDays as healthDayRepo } from '../data/health-days.ts';
 import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
 import { scoringWrites } from '../data/scoring-writes.ts';
@@ -67,6 +69,10 @@ export function lazy<T>(build: () => T): () => T {
 // Metrics (docs/metrics.md): the aggregates, and the upkeep hooked on the writes of their sources (data/metric-hooks.ts).
 export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
 export const metricSourceReader = /* @__PURE__ */ lazy(() => metricSources(documentClient, table()));
+/** The renewal index the upkeep keeps (renewals report, renewals entering the window). */
+export const renewalIndexReader = /* @__PURE__ */ lazy(() => renewalIndex(documentClient, table()));
+/** The score states the scoring runs keep for the weekly review. */
+export const scoreStateRepo = /* @__PURE__ */ lazy(() => scoreStates(documentClient, table()));
 /** The daily run's per-day health tallies (health over time, docs/metrics.md). */
 export const healthDays = /* @__PURE__ */ lazy(() => healthDayRepo(documentClient, table()));
 export const metricUpkeep = /* @__PURE__ */ lazy(() => ({ sources: metricSourceReader(), aggregates: metricAggregateRepo() }));

@@ -83,7 +83,8 @@ describe('metrics: incremental aggregates, rebuild and portfolio() agree', () =>
   const aggregateItems = async () =>
     new Map(
       (await scan())
-        .filter((i) => String(i.pk).startsWith('METRICS#'))
+        // The aggregates and the book index (one entry per live account, kept by the same upkeep).
+        .filter((i) => String(i.pk).startsWith('METRICS#') || i.pk === 'RENEWALS')
         .map(({ pk, sk, ...counters }) => [`${pk}|${sk}`, Object.fromEntries(Object.entries(counters).filter(([, v]) => v !== 0))] as const)
         .filter(([, c]) => Object.keys(c).length > 0),
     );
@@ -138,6 +139,7 @@ describe('metrics: incremental aggregates, rebuild and portfolio() agree', () =>
   it('rebuild from the source items writes exactly the aggregates kept incrementally, and the figures stay equal', async () => {
     const incremental = await aggregateItems();
     expect(incremental.size).toBeGreaterThan(20);
+    expect([...incremental.keys()].filter((k) => k.startsWith('RENEWALS|')).length).toBeGreaterThan(2);
     const out = await rebuildMetrics({ sources: metricSources(rt.db, rt.tableName), aggregates: metricAggregates(rt.db, rt.tableName) });
     expect(out.accounts).toBe(6);
     expect(await aggregateItems()).toEqual(incremental);
@@ -146,6 +148,28 @@ describe('metrics: incremental aggregates, rebuild and portfolio() agree', () =>
     await surveys([{ id: 'n3', accountId: 'old-big', kind: 'nps', score: 6, contactEmail: 'ANN@old-big.example', answeredAt: iso(12) }]);
     await upsert('comeback', { arr: 11_000, status: 'active' });
     expect(await aggregateItems()).toEqual(incremental);
+  });
+
+  it('the book index holds each live account as its items say: renewal date, segment, paid ARR, band, name, owner', async () => {
+    const items = await scan();
+    const id = (i: Record<string, any>) => String(i.pk).replace(/^ACCOUNT#/, '');
+    const bands = new Map(items.filter((i) => i.sk === 'S#SCORE').map((i) => [id(i), i.band ?? 'unscored']));
+    const expected = items
+      .filter((i) => i.sk === 'S#PROFILE' && i.status !== 'churned')
+      .map((a) => ({
+        pk: 'RENEWALS',
+        sk: `${a.renewalDate ? String(a.renewalDate).slice(0, 10) : 'none'}#${id(a)}`,
+        accountId: id(a),
+        ...(a.renewalDate ? { renewalDate: a.renewalDate } : {}),
+        segment: a.segment,
+        arr: a.status === 'trial' ? 0 : (a.arr ?? 0),
+        band: bands.get(id(a)) ?? 'unscored',
+        name: a.name,
+        ...(a.owner ? { owner: a.owner } : {}),
+      }));
+    const sorted = (xs: Record<string, any>[]) => [...xs].sort((a, b) => (a.sk < b.sk ? -1 : 1));
+    expect(sorted(items.filter((i) => i.pk === 'RENEWALS'))).toEqual(sorted(expected));
+    expect(expected.length).toBeGreaterThan(2);
   });
 
   it('a figure’s query lists the accounts behind it', async () => {

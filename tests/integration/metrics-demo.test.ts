@@ -6,6 +6,11 @@ import { syntheticAccounts, type SyntheticAccount } from '../../cli/demo/synthet
 import { parseConfig } from '../../functions/core/config.ts';
 import { cohortTable } from '../../functions/core/metrics/cohorts.ts';
 import { countSends } from '../../functions/core/metrics/email-outcomes.ts';
+import { changesSince } from '../../functions/core/metrics/changes.ts';
+import { renewalsDue, type Band } from '../../functions/core/metrics/health.ts';
+import { RENEWAL_WINDOW_DAYS } from '../../functions/core/metrics/reports.ts';
+import { modelResolver } from '../../functions/core/score/presets/index.ts';
+import { scoreFactsOf } from '../../functions/data/scores.ts';
 import { outcomeFigures } from '../../functions/core/metrics/outcomes.ts';
 import { periodOf } from '../../functions/core/metrics/period.ts';
 import { countPlays } from '../../functions/core/metrics/plays.ts';
@@ -26,8 +31,9 @@ const dayOf = (d: number) => new Date(DEMO_START.getTime() + d * DAY).toISOStrin
  * runs them) on the local runtime, with what the demo does not send added through the API as it
  * runs: older accounts, plans and owners, expansion, contraction, churn, reactivation, renewal
  * outcomes, NPS and CSAT answers. Then every figure of GET /v1/metrics (each period and cut) equals
- * portfolio() over the raw items of one Scan, and GET /v1/metrics/outcomes equals the count of the
- * run, send and task items.
+ * portfolio() over the raw items of one Scan, GET /v1/metrics/outcomes equals the count of the
+ * run, send and task items, and GET /v1/renewals and /v1/changes (from the book index and the score
+ * states) equal renewalsDue() and changesSince() over the account and score items.
  */
 describe('metrics on the demo population equal a brute force over the raw items', () => {
   let rt: TestRuntime;
@@ -57,7 +63,9 @@ describe('metrics on the demo population equal a brute force over the raw items'
       await upsert(old('old-comeback'), { arr: 12_000, seats: 4, startDate: '2025-05-01' });
       await upsert(old('old-comeback'), { status: 'churned', effectiveDate: '2025-12-01' });
       await upsert(old('old-leaving'), { arr: 15_000, seats: 5, plan: 'basic', startDate: '2025-10-01', renewalDate: '2026-01-15' });
-      for (let i = 0; i < 10; i++) await upsert(demoAccount(i), { plan: i % 2 ? 'basic' : 'pro', owner: ['alex', 'sam', 'dana'][i % 3] });
+      // Renewal dates over the coming months (the renewals report and the week's renewals entering their window).
+      for (let i = 0; i < 10; i++)
+        await upsert(demoAccount(i), { plan: i % 2 ? 'basic' : 'pro', owner: ['alex', 'sam', 'dana'][i % 3], renewalDate: dayOf(30 + 29 * i) });
     }
     if (day === 3) {
       await surveys([
@@ -72,6 +80,8 @@ describe('metrics on the demo population equal a brute force over the raw items'
       await upsert(old('old-shrinking'), { arr: 18_000 });
       // A new account's contraction in its first month lowers its new ARR, not the contraction figure.
       await upsert(demoAccount(3), { arr: Math.round(demoAccount(3).arr / 2) });
+      // A renewal moved: its index entry moves with it.
+      await upsert(demoAccount(6), { renewalDate: dayOf(95) });
       await upsert(demoAccount(4), { status: 'churned' });
     }
     if (day === 10) {
@@ -125,6 +135,43 @@ describe('metrics on the demo population equal a brute force over the raw items'
     const opened = outcomes.email.reduce((n: number, e: { opened: number }) => n + e.opened, 0);
     expect(sent).toBeGreaterThan(0);
     expect(opened).toBeGreaterThan(0);
+  });
+
+  it('GET /v1/renewals and GET /v1/changes (whole book and one owner) equal the same definitions over the raw items', async () => {
+    const items = await scanTable(rt.db, rt.tableName);
+    const id = (i: Record<string, any>) => String(i.pk).replace(/^ACCOUNT#/, '');
+    const live = items.filter((i) => i.sk === 'S#PROFILE' && i.status !== 'churned');
+    const scores = new Map(items.filter((i) => i.sk === 'S#SCORE').map((i) => [id(i), scoreFactsOf(i, id(i))]));
+    const paid = (a: Record<string, any>) => (a.status === 'trial' ? 0 : (a.arr ?? 0));
+    const now = rt.clock.now();
+
+    // Renewals over two years around the run: every figure, the ids behind each band and month, the list in order.
+    const [from, to] = ['2025-07-01', '2027-07-01'];
+    const body = await ok('GET', `/v1/renewals?from=${from}&to=${to}&limit=500`);
+    const book = live.map((a) => ({ accountId: id(a), arr: paid(a), band: (scores.get(id(a))?.band ?? 'unscored') as Band, renewalDate: a.renewalDate }));
+    const due = renewalsDue(book, { from, to });
+    expect(body.total).toMatchObject({ accounts: due.due.length, arr: due.due.reduce((t, d) => t + d.arr, 0) });
+    expect(due.due.length).toBeGreaterThan(8);
+    for (const band of ['green', 'yellow', 'red', 'unscored'] as const) expect(body.byBand[band]).toMatchObject(due.byBand[band]);
+    for (const m of body.byMonth) expect(m.byBand, m.month).toEqual(renewalsDue(book, { from: m.from, to: m.to }).byBand);
+    expect(body.renewals.map((r: { accountId: string; band: string; arr: number }) => [r.accountId, r.band, r.arr])).toEqual(
+      due.due.map((d) => [d.accountId, d.band, d.arr]),
+    );
+
+    // What changed in the last week, and one CSM's: from the score states, as changesSince() says over the score items.
+    const modelFor = modelResolver(config.scoreModel);
+    const since = new Date(now.getTime() - 7 * DAY).toISOString();
+    for (const owner of [undefined, 'alex']) {
+      const res = await ok('GET', `/v1/changes?since=${since}&top=5${owner ? `&owner=${owner}` : ''}`);
+      expect(res.source).toBe('states');
+      const entries = live
+        .filter((a) => !owner || a.owner === owner)
+        .map((a) => ({ accountId: id(a), arr: paid(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(id(a)) }));
+      const { source: _s, ...changes } = res;
+      expect(changes, owner ?? 'whole book').toEqual(
+        changesSince(entries, { since: new Date(since), now, top: 5, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor }),
+      );
+    }
   });
 
   it('every figure of GET /v1/metrics, for each period and cut, equals portfolio() over the raw items', async () => {

@@ -130,6 +130,8 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     const since = new Date(start + sinceDay * DAY + 5 * 3_600_000).toISOString();
     const res = await rt.request('GET', `/v1/changes?since=${since}&top=3`);
     expect(res.status).toBe(200);
+    // Served from the score states the daily runs and rescorings kept, not a read of every score item.
+    expect(res.body!.source).toBe('states');
     const from = `${dayOf(start + sinceDay * DAY)}T00:00:00.000Z`;
     expect(res.body!.from).toBe(from);
 

@@ -4,6 +4,7 @@ import { bandChangeBatch, refreshAccountBands } from '../../functions/core/metri
 import { addInto, contributionOf, entriesOf, type Contribution, type Counters, type MetricSources } from '../../functions/core/metrics/contribution.ts';
 import type { Band } from '../../functions/core/metrics/health.ts';
 import type { MetricAggregateRepo, MetricSourceReader } from '../../functions/core/metrics/sources.ts';
+import { renewalSk, type RenewalEntry } from '../../functions/core/metrics/renewal-index.ts';
 import { refreshAccountBand, type MetricUpkeepDeps } from '../../functions/core/metrics/upkeep.ts';
 
 const BANDS: Band[] = ['green', 'yellow', 'red', 'unscored'];
@@ -21,6 +22,8 @@ const sourcesOf = (i: number, band: Band): MetricSources => ({
   },
   history: { accountId: `a${i}`, points: [{ at: '2025-09-01T00:00:00.000Z', arr: 1000 * (1 + (i % 5)), status: 'active' }] },
   surveys: [],
+  // What the book index shows: every third account without a renewal date.
+  profile: { name: `Account ${i}`, ...(i % 3 ? { renewalDate: `2026-0${1 + (i % 9)}-15` } : {}) },
 });
 
 /**
@@ -30,6 +33,8 @@ const sourcesOf = (i: number, band: Band): MetricSources => ({
  */
 function world(accounts: number, startBand: (i: number) => Band, uncounted = new Set<number>()) {
   const items = new Map<string, Counters>();
+  // The renewal index, by sort key as the DynamoDB repository keeps it (put, then delete the old key).
+  const index = new Map<string, RenewalEntry>();
   const stored = new Map<string, { contribution?: Contribution; version: number }>();
   const bands = new Map<string, Band>();
   for (let i = 0; i < accounts; i++) {
@@ -38,6 +43,7 @@ function world(accounts: number, startBand: (i: number) => Band, uncounted = new
     const c = contributionOf(sourcesOf(i, startBand(i)));
     stored.set(`a${i}`, { contribution: c, version: 1 });
     addInto(items, entriesOf(c));
+    if (c.renewal) index.set(renewalSk(c.renewal), c.renewal);
   }
   const calls = { adds: 0, saves: 0, reads: 0, batchReads: 0 };
   const racing = new Set<string>();
@@ -65,9 +71,13 @@ function world(accounts: number, startBand: (i: number) => Band, uncounted = new
       calls.adds += diff.size;
       addInto(items, diff);
     },
+    async moveRenewal(before, after) {
+      if (after) index.set(renewalSk(after), after);
+      if (before && (!after || renewalSk(before) !== renewalSk(after))) index.delete(renewalSk(before));
+    },
     readPeriod: async () => [],
     readMonths: async () => [],
-    replaceAll: async () => ({ written: 0, deleted: 0 }),
+    replaceAll: async () => ({ written: 0, deleted: 0, renewals: 0 }),
   };
   const sources: MetricSourceReader = {
     load: async (id) => sourcesOf(Number(id.slice(1)), bands.get(id) ?? 'unscored'),
@@ -85,7 +95,14 @@ function world(accounts: number, startBand: (i: number) => Band, uncounted = new
     new Map(
       [...items].map(([k, c]) => [k, Object.fromEntries(Object.entries(c).filter(([, v]) => v !== 0))] as const).filter(([, c]) => Object.keys(c).length),
     );
-  return { deps, items, stored, bands, calls, racing, rebuilt, kept };
+  /** The renewal index a rebuild would write for the bands now. */
+  const rebuiltIndex = () =>
+    new Map(
+      Array.from({ length: accounts }, (_, i) => contributionOf(sourcesOf(i, bands.get(`a${i}`)!)).renewal)
+        .filter((e) => e !== undefined)
+        .map((e) => [renewalSk(e), e]),
+    );
+  return { deps, items, index, stored, bands, calls, racing, rebuilt, rebuiltIndex, kept };
 }
 
 describe('refreshAccountBands: a batch of band changes', () => {
@@ -100,6 +117,8 @@ describe('refreshAccountBands: a batch of band changes', () => {
         }
         await refreshAccountBands(w.deps, batch);
         expect(w.kept()).toEqual(w.rebuilt());
+        // The renewal index carries each live account's band too: moved with the batch, as a rebuild writes it.
+        expect(w.index).toEqual(w.rebuiltIndex());
         // Applied one by one, the same changes cost five updates each (the book item of each cut).
         expect(w.calls.adds).toBeLessThanOrEqual(5 * batch.size);
         expect(w.calls.reads).toBe(0);

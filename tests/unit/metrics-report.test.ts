@@ -42,7 +42,8 @@ function memoryAggregates(): MetricAggregateRepo {
         .map(([{ sk }, c]) => [sk, c]);
     },
     readMonths: async (cut) => ofCut(cut).map(([{ sk }, c]) => [sk, c]),
-    replaceAll: async () => ({ written: 0, deleted: 0 }),
+    moveRenewal: async () => undefined,
+    replaceAll: async () => ({ written: 0, deleted: 0, renewals: 0 }),
   };
 }
 const deps = {

@@ -4,6 +4,7 @@ import type { DirtyAccounts, EventPublisher, ScoreRepo, ScoringInputs, TendEvent
 import { presetModel } from '../../functions/core/score/presets/index.ts';
 import { explainScore, factsOf, type ScoreFacts } from '../../functions/core/score/explain.ts';
 import { rescoreDirty, scoreAccount, scoreShards, type ScoringDeps } from '../../functions/core/scoring.ts';
+import { stateOf } from '../../functions/core/metrics/score-states.ts';
 import type { Account, StoredScore, UsageDay } from '../../functions/core/types.ts';
 
 const DAY = 86_400_000;
@@ -113,6 +114,8 @@ describe('scoreAccount', () => {
       activation: { known: expect.any(Number), active: expect.any(Number) },
       // Its groups in the health series' cuts (health-days.ts): as the metric aggregates group it.
       groups: { segment: expect.any(String), plan: expect.stringMatching(/^(Starter|Pro|Enterprise)$/), owner: 'none' },
+      // The score item as it stands, for the weekly review's score states (score-states.ts).
+      state: stateOf(w.stored.get('acme')!),
     });
     w.nextDay();
     expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toMatchObject({ written: true });

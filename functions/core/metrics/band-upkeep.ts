@@ -1,6 +1,7 @@
 import { addInto, contributionDiff, withBand, type Counters } from './contribution.ts';
 import type { Band } from './health.ts';
-import { refreshAccountBand, refreshAccountMetrics, type MetricUpkeepDeps } from './upkeep.ts';
+import { moveRenewalEntry, refreshAccountBand, refreshAccountMetrics, type MetricUpkeepDeps } from './upkeep.ts';
+import { sameRenewal } from './renewal-index.ts';
 
 /** Contributions read together: BatchGetItem's limit. */
 export const BAND_BATCH = 100;
@@ -31,9 +32,12 @@ export async function refreshAccountBands(deps: MetricUpkeepDeps, changes: Map<s
   const save = async (id: string) => {
     const { contribution, version } = stored.get(id) ?? { version: 0 };
     if (!contribution) return void uncounted.push(id);
-    const diff = contributionDiff(contribution, withBand(contribution, changes.get(id)!));
-    if (diff.size === 0) return;
-    if (await deps.aggregates.saveContribution(id, withBand(contribution, changes.get(id)!), version)) addInto(total, diff);
+    const next = withBand(contribution, changes.get(id)!);
+    const diff = contributionDiff(contribution, next);
+    if (diff.size === 0 && sameRenewal(contribution.renewal, next.renewal)) return;
+    // The renewal index entry carries the band too: moved before the save, as the one-account path does (upkeep.ts).
+    await moveRenewalEntry(deps, contribution, next);
+    if (await deps.aggregates.saveContribution(id, next, version)) addInto(total, diff);
     else alone.push(id);
   };
   for (let i = 0; i < ids.length; i += IN_FLIGHT) await Promise.all(ids.slice(i, i + IN_FLIGHT).map(save));

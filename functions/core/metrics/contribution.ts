@@ -3,6 +3,7 @@ import { firstPaidDay } from './cohorts.ts';
 import type { Band } from './health.ts';
 import { periodOf, within, type Period } from './period.ts';
 import type { Cut, PortfolioAccount } from './portfolio.ts';
+import type { RenewalEntry } from './renewal-index.ts';
 import { stateAt, type ArrHistory } from './revenue.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface MetricSources {
   account: PortfolioAccount;
   history: ArrHistory;
   surveys: Survey[];
+  /** What the book index shows of the account beside the above: its name and renewal date (renewal-index.ts). */
+  profile?: { name: string; renewalDate?: string };
 }
 
 /** The cuts aggregates are kept for; `whole` is the whole book (one group, `all`). */
@@ -36,6 +39,8 @@ export interface Contribution {
   start: { day: string; counters: Counters };
   /** The current book: one account, and, when live, its band's account and ARR. */
   now: Counters;
+  /** Its book index entry (renewal-index.ts): live accounts only. */
+  renewal?: RenewalEntry;
 }
 
 export const BANDS: Band[] = ['green', 'yellow', 'red', 'unscored'];
@@ -102,7 +107,7 @@ const groupOf = (account: PortfolioAccount, history: ArrHistory, cut: Cut) =>
   cut === 'cohort' ? (firstPaidDay(history)?.slice(0, 7) ?? 'none') : (account[cut] ?? 'none');
 
 /** The account's whole contribution, from its sources. */
-export function contributionOf({ account, history, surveys }: MetricSources): Contribution {
+export function contributionOf({ account, history, surveys, profile }: MetricSources): Contribution {
   const periods: Record<string, Counters> = {};
   const keys = new Set([...history.points.map((p) => p.at.slice(0, 10)), ...surveys.map((s) => s.answeredAt.slice(0, 10))].flatMap(periodKeysOf));
   for (const key of [...keys].sort()) {
@@ -125,6 +130,19 @@ export function contributionOf({ account, history, surveys }: MetricSources): Co
     periods,
     start,
     now,
+    ...(account.status !== 'churned' && profile
+      ? {
+          renewal: {
+            accountId: account.accountId,
+            ...(profile.renewalDate ? { renewalDate: profile.renewalDate } : {}),
+            segment: account.segment,
+            arr: account.arr,
+            band: account.band,
+            name: profile.name,
+            ...(account.owner ? { owner: account.owner } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -186,11 +204,11 @@ export const splitAddress = (key: string): AggregateAddress => {
 
 /**
  * The contribution with the account in another band: only the book moves (its band's account and
- * ARR). What scoring's band change needs, without reading the account's sources again.
+ * ARR), and its renewal index entry's band. What scoring's band change needs, without reading the account's sources again.
  */
 export function withBand(c: Contribution, band: Band): Contribution {
   const live = BANDS.find((b) => c.now[`${b}Accounts`]);
   if (!live) return c;
   const { [`${live}Accounts`]: _n, [`${live}Arr`]: arr, ...rest } = c.now;
-  return { ...c, now: { ...rest, [`${band}Accounts`]: 1, [`${band}Arr`]: arr ?? 0 } };
+  return { ...c, now: { ...rest, [`${band}Accounts`]: 1, [`${band}Arr`]: arr ?? 0 }, ...(c.renewal ? { renewal: { ...c.renewal, band } } : {}) };
 }

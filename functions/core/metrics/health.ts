@@ -41,8 +41,10 @@ export function byBand(book: BookEntry[]): Record<Band, BandFigures> {
   ) as Record<Band, BandFigures>;
 }
 
-/** Renewals due in the period, soonest first, with their accounts and ARR by band. */
+/** Renewals due in the period, soonest first (then by account id), with their accounts and ARR by band. */
 export function renewalsDue(book: BookEntry[], period: Period) {
-  const due = book.filter((a) => a.renewalDate && within(a.renewalDate, period)).sort((a, b) => (a.renewalDate! < b.renewalDate! ? -1 : 1));
+  const due = book
+    .filter((a) => a.renewalDate && within(a.renewalDate, period))
+    .sort((a, b) => (a.renewalDate! < b.renewalDate! ? -1 : a.renewalDate! > b.renewalDate! ? 1 : a.accountId < b.accountId ? -1 : 1));
   return { due: due.map(({ accountId, arr, band, renewalDate }) => ({ accountId, arr, band, renewalDate: renewalDate! })), byBand: byBand(due) };
 }

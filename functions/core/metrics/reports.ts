@@ -8,6 +8,8 @@ import type { Account } from '../types.ts';
 import * as z from '../zod.ts';
 import { changesSince, CHANGES_MAX_DAYS, type Changes } from './changes.ts';
 import { renewalsDue, type Band, type BandFigures, type BookEntry } from './health.ts';
+import type { RenewalIndexReader } from './renewal-index.ts';
+import { entriesFromStates, scoreOfFacts, type ScoreStateRepo } from './score-states.ts';
 
 /** The renewal window of the review and the renewals list's default: the next 90 days. */
 export const RENEWAL_WINDOW_DAYS = 90;
@@ -42,6 +44,10 @@ export interface ReportDeps {
   scoreFacts: ScoreFactsReader;
   /** When given, each listed renewal says its open plays (one Query per listed account; the web app's Renewals page). */
   runs?: Pick<RunRepo, 'forAccount'>;
+  /** The book index (renewal-index.ts): the reports' one read of the book. */
+  renewals: RenewalIndexReader;
+  /** The score states the scoring runs keep (score-states.ts): the review's scores now and then. */
+  scoreStates: Pick<ScoreStateRepo, 'read'>;
   modelFor: (segment: string) => ScoreModel;
 }
 
@@ -108,22 +114,26 @@ function monthsOf(from: string, to: string): { from: string; to: string }[] {
   return out;
 }
 
-/** Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band. */
+/**
+ * Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band:
+ * one read of the renewal index's window (its entries carry band, ARR, owner and name, kept as the
+ * data changes), then the score items of the listed page only.
+ */
 export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now: Date): Promise<RenewalsReport> {
   const from = query.from ?? dayOf(now);
   const to = query.to ?? addDays(from, RENEWAL_WINDOW_DAYS);
   if (to <= from) throw invalid('to', 'must be after from');
   if (to > addDays(from, MAX_SPAN_DAYS)) throw invalid('to', `at most ${MAX_SPAN_DAYS} days after from`);
-  const inWindow = (await readBook(deps)).filter((a) => a.renewalDate && a.renewalDate.slice(0, 10) >= from && a.renewalDate.slice(0, 10) < to);
-  // Scores of the accounts due only: one item each, read in batches of 100.
-  const scores = await deps.scoreFacts.many(inWindow.map((a) => a.id));
-  const byId = new Map(inWindow.map((a) => [a.id, a]));
-  const book: BookEntry[] = inWindow.map((a) => ({ accountId: a.id, arr: paidArr(a), band: scores.get(a.id)?.band ?? 'unscored', renewalDate: a.renewalDate }));
+  const entries = await deps.renewals.between(from, to);
+  const byId = new Map(entries.map((e) => [e.accountId, e]));
+  const book: BookEntry[] = entries.map((e) => ({ accountId: e.accountId, arr: e.arr, band: e.band, renewalDate: e.renewalDate }));
   const due = renewalsDue(book, { from, to });
   const link = (band?: Band) => `/v1/renewals?from=${from}&to=${to}${band ? `&band=${band}` : ''}`;
   const listed = due.due.filter((d) => !query.band || d.band === query.band);
   const offset = query.cursor ? Number(query.cursor) : 0;
   const page = listed.slice(offset, offset + query.limit);
+  // Scores of the listed page only: one item each, read in batches of 100.
+  const scores = await deps.scoreFacts.many(page.map((d) => d.accountId));
   const runs = deps.runs;
   const openPlays = runs
     ? new Map(
@@ -167,16 +177,39 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
   };
 }
 
-/** The weekly at-risk review since a time (docs/metrics.md): the whole book's score items, read in batches of 100. */
-export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes> {
+/**
+ * The weekly at-risk review since a time (docs/metrics.md): the book from the book index (one
+ * read of small items), each account's score now and the day before `since` from the score
+ * states the scoring runs keep (a few items per day), the score items of the few accounts those
+ * cannot tell. Without the states of those days (before the first daily run that keeps them),
+ * the whole book's account and score items are read instead (`source: "items"`).
+ */
+export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes & { source: 'states' | 'items' }> {
   const since = new Date(query.since);
   if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
   if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
-  const book = (await readBook(deps)).filter((a) => query.owner === undefined || a.owner === query.owner);
-  const scores = await deps.scoreFacts.many(book.map((a) => a.id));
-  return changesSince(
-    book.map((a) => ({ accountId: a.id, arr: paidArr(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(a.id) })),
-    { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor },
+  const options = { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
+  const [today, fromDay] = [dayOf(now), dayOf(since)];
+  const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
+  const [book, states] = await Promise.all([deps.renewals.all(), read([today, addDays(fromDay, -1)])]);
+  // Yesterday's states only while today's run has not set every shard: a later run's states supersede them.
+  if (states[0]!.shards.size < SHARD_COUNT && addDays(fromDay, -1) !== addDays(today, -1)) states.push(...(await read([addDays(today, -1)])));
+  const fromStates = entriesFromStates(
+    book.filter((b) => query.owner === undefined || b.owner === query.owner),
+    states,
+    { fromDay, today, shards: SHARD_COUNT },
   );
+  if (fromStates) {
+    const facts = await deps.scoreFacts.many(fromStates.unsure);
+    for (const e of fromStates.entries) {
+      const f = facts.get(e.accountId);
+      if (f) e.score = scoreOfFacts(f);
+    }
+    return { ...changesSince(fromStates.entries, options), source: 'states' };
+  }
+  const whole = (await readBook(deps)).filter((a) => query.owner === undefined || a.owner === query.owner);
+  const scores = await deps.scoreFacts.many(whole.map((a) => a.id));
+  const entries = whole.map((a) => ({ accountId: a.id, arr: paidArr(a), segment: a.segment, renewalDate: a.renewalDate, score: scores.get(a.id) }));
+  return { ...changesSince(entries, options), source: 'items' };
 }

@@ -3,6 +3,7 @@ import type { Account } from '../types.ts';
 import type { Contribution, Counters, MetricSources } from './contribution.ts';
 import type { Band } from './health.ts';
 import type { PortfolioAccount } from './portfolio.ts';
+import type { RenewalEntry } from './renewal-index.ts';
 
 /** What the metrics read of an account item and its score's band: the same for upkeep, rebuild and the brute-force check. */
 export function portfolioAccountOf(account: Account & { owner?: string }, band: Band | null | undefined): PortfolioAccount {
@@ -41,6 +42,11 @@ export interface MetricAggregateRepo {
   readPeriod(cut: string, periodKey: string, period: { from: string; to: string }): Promise<[string, Counters][]>;
   /** One cut's monthly period items and book items (the cohort table). */
   readMonths(cut: string): Promise<[string, Counters][]>;
-  /** Rebuild: every aggregate item replaced by these, those not among them deleted; each account's contribution stored. */
-  replaceAll(items: Map<string, Counters>, contributions: [string, Contribution][]): Promise<{ written: number; deleted: number }>;
+  /** Moves an account's renewal index entry: `before` deleted when its key changes, `after` written. */
+  moveRenewal(before: RenewalEntry | undefined, after: RenewalEntry | undefined): Promise<void>;
+  /**
+   * Rebuild: every aggregate item replaced by these, those not among them deleted; each account's
+   * contribution stored; the renewal index replaced by the contributions' entries.
+   */
+  replaceAll(items: Map<string, Counters>, contributions: [string, Contribution][]): Promise<{ written: number; deleted: number; renewals: number }>;
 }

@@ -1,6 +1,7 @@
 import { ConflictError } from '../errors.ts';
 import { addInto, contributionDiff, contributionOf, entriesOf, withBand, type Contribution, type Counters } from './contribution.ts';
 import type { Band } from './health.ts';
+import { sameRenewal } from './renewal-index.ts';
 import type { MetricAggregateRepo, MetricSourceReader } from './sources.ts';
 
 export interface MetricUpkeepDeps {
@@ -9,6 +10,28 @@ export interface MetricUpkeepDeps {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/**
+ * Moves the renewal index entry, then stores `next` if the stored contribution is still at the
+ * version read, then adds the difference to the aggregate items: how many aggregate items moved,
+ * or undefined when another upkeep stored one since (the caller retries). Nothing moved: nothing written.
+ * The entry moves first: a failure there leaves the stored contribution as it was, so the next
+ * upkeep of the account sees the same move to make and makes it (put and delete are idempotent);
+ * moved after the save, a failure would leave the entry stale with nothing left to repair it.
+ */
+async function apply(deps: MetricUpkeepDeps, accountId: string, stored: { contribution?: Contribution; version: number }, next: Contribution | undefined) {
+  const diff = contributionDiff(stored.contribution, next);
+  if (diff.size === 0 && sameRenewal(stored.contribution?.renewal, next?.renewal)) return 0;
+  await moveRenewalEntry(deps, stored.contribution, next);
+  if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) return undefined;
+  if (diff.size) await deps.aggregates.add(diff);
+  return diff.size;
+}
+
+/** The renewal index entry moved from what `before` recorded to what `next` does (nothing when the same). */
+export async function moveRenewalEntry(deps: MetricUpkeepDeps, before: Contribution | undefined, next: Contribution | undefined) {
+  if (!sameRenewal(before?.renewal, next?.renewal)) await deps.aggregates.moveRenewal(before?.renewal, next?.renewal);
+}
 
 /**
  * Brings the aggregates up to date with one account's sources, after a write to them: its new
@@ -23,11 +46,8 @@ export async function refreshAccountMetrics(deps: MetricUpkeepDeps, accountId: s
     const stored = await deps.aggregates.contribution(accountId);
     const sources = await deps.sources.load(accountId);
     const next = sources && contributionOf(sources);
-    const diff = contributionDiff(stored.contribution, next);
-    if (diff.size === 0) return 0;
-    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
-    await deps.aggregates.add(diff);
-    return diff.size;
+    const moved = await apply(deps, accountId, stored, next);
+    if (moved !== undefined) return moved;
   }
   throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while being brought up to date`);
 }
@@ -41,11 +61,8 @@ export async function refreshAccountBand(deps: MetricUpkeepDeps, accountId: stri
     const stored = await deps.aggregates.contribution(accountId);
     if (!stored.contribution) return refreshAccountMetrics(deps, accountId);
     const next = withBand(stored.contribution, band);
-    const diff = contributionDiff(stored.contribution, next);
-    if (diff.size === 0) return 0;
-    if (!(await deps.aggregates.saveContribution(accountId, next, stored.version))) continue;
-    await deps.aggregates.add(diff);
-    return diff.size;
+    const moved = await apply(deps, accountId, stored, next);
+    if (moved !== undefined) return moved;
   }
   throw new ConflictError(`the metrics of account "${accountId}" changed ${MAX_ATTEMPTS} times while its band was being counted`);
 }
@@ -60,6 +77,6 @@ export async function rebuildMetrics(deps: MetricUpkeepDeps) {
       addInto(items, entriesOf(c));
       contributions.push([s.account.accountId, c]);
     }
-  const { written, deleted } = await deps.aggregates.replaceAll(items, contributions);
-  return { accounts: contributions.length, items: written, deleted };
+  const { written, deleted, renewals } = await deps.aggregates.replaceAll(items, contributions);
+  return { accounts: contributions.length, items: written, deleted, renewals };
 }

@@ -1,0 +1,104 @@
+import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DAY_MS, dayOf } from '../core/clock.ts';
+import type { Band } from '../core/metrics/health.ts';
+import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
+import { batchWrite } from './items.ts';
+import { keys } from './keys.ts';
+
+const itemOf = (e: RenewalEntry) => ({
+  pk: keys.renewalPartition,
+  sk: renewalSk(e),
+  accountId: e.accountId,
+  ...(e.renewalDate ? { renewalDate: e.renewalDate } : {}),
+  segment: e.segment,
+  arr: e.arr,
+  band: e.band,
+  name: e.name,
+  ...(e.owner ? { owner: e.owner } : {}),
+});
+const entryOf = (i: Record<string, unknown>): RenewalEntry => ({
+  accountId: String(i.accountId),
+  ...(i.renewalDate ? { renewalDate: String(i.renewalDate) } : {}),
+  segment: String(i.segment),
+  arr: Number(i.arr ?? 0),
+  band: (i.band ?? 'unscored') as Band,
+  name: String(i.name ?? i.accountId),
+  ...(i.owner ? { owner: String(i.owner) } : {}),
+});
+
+/** Days a window's Queries each cover: a long window is read in slices at once rather than page after page. */
+const SLICE_DAYS = 31;
+
+/** What the weekly review reads of the book (not the name or band): less to send and to decode. */
+const REVIEW_FIELDS = {
+  ProjectionExpression: '#id, #date, #segment, #arr, #owner',
+  // Named, not written out: several are DynamoDB reserved words.
+  ExpressionAttributeNames: { '#id': 'accountId', '#date': 'renewalDate', '#segment': 'segment', '#arr': 'arr', '#owner': 'owner' },
+};
+
+async function queryRange(
+  db: DynamoDBDocumentClient,
+  table: string,
+  from: string,
+  to: string,
+  fields?: { ProjectionExpression: string; ExpressionAttributeNames?: Record<string, string> },
+) {
+  const out: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery(
+    { client: db },
+    {
+      TableName: table,
+      // Sort keys are `<day>#<account>`: BETWEEN the two days takes every day from `from` up to, not including, `to`.
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.renewalPartition, ':from': from, ':to': to },
+      ...fields,
+    },
+  ))
+    out.push(...(page.Items ?? []));
+  return out;
+}
+
+/**
+ * The book index: one small item per live account, in one partition sorted by renewal day then
+ * account, those without a renewal date last (docs/data-model.md), kept by the metric upkeep
+ * beside the account's contribution. A renewal window is a key range, read eventually consistent
+ * in month-long slices at once.
+ */
+export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
+  return {
+    async between(from: string, to: string) {
+      const slices: [string, string][] = [];
+      for (let a = from; a < to;) {
+        const b = dayOf(Date.parse(`${a}T00:00:00Z`) + SLICE_DAYS * DAY_MS);
+        slices.push([a, b < to ? b : to]);
+        a = b;
+      }
+      const parts = await Promise.all(slices.map(([a, b]) => queryRange(db, table, a, b)));
+      return parts.flat().map(entryOf);
+    },
+    async all() {
+      // The dated entries (every day sorts before `none`) and the undated ones, read at once.
+      const parts = await Promise.all([
+        queryRange(db, table, '0', NO_RENEWAL, REVIEW_FIELDS),
+        queryRange(db, table, NO_RENEWAL, `${NO_RENEWAL}~`, REVIEW_FIELDS),
+      ]);
+      return parts.flat().map(entryOf);
+    },
+    async move(before: RenewalEntry | undefined, after: RenewalEntry | undefined) {
+      // The new entry first: a reader in between sees the account twice at worst, never not at all.
+      if (after) await db.send(new PutCommand({ TableName: table, Item: itemOf(after) }));
+      if (before && (!after || renewalSk(before) !== renewalSk(after)))
+        await db.send(new DeleteCommand({ TableName: table, Key: { pk: keys.renewalPartition, sk: renewalSk(before) } }));
+    },
+    /** Rebuild: these entries written, every other item of the index deleted. */
+    async replaceAll(entries: RenewalEntry[]) {
+      const stale = new Set((await queryRange(db, table, '0', '~', { ProjectionExpression: 'pk, sk' })).map((i) => String(i.sk)));
+      for (const e of entries) stale.delete(renewalSk(e));
+      await batchWrite(db, table, [
+        ...entries.map((e) => ({ PutRequest: { Item: itemOf(e) } })),
+        ...[...stale].map((sk) => ({ DeleteRequest: { Key: { pk: keys.renewalPartition, sk } } })),
+      ]);
+      return entries.length;
+    },
+  } satisfies RenewalIndexReader & Record<string, unknown>;
+}

@@ -1,0 +1,139 @@
+import { paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { dayOf } from '../core/clock.ts';
+import type { ScoreState, ScoreStateRepo } from '../core/metrics/score-states.ts';
+import type { ClearedFlag } from '../core/flags/cleared.ts';
+import type { ActiveFlag } from '../core/flags/rules.ts';
+import { batchWrite, ttlIn } from './items.ts';
+import { keys, TABLE_KEYS } from './keys.ts';
+
+/** Days the states are kept: the review goes back 34 days, and reads the day before. */
+const KEEP_DAYS = 40;
+/** Characters of states per item: well under DynamoDB's 400 KB item. */
+const CHUNK_CHARS = 300_000;
+
+// A state as a short JSON tuple: the item's size is its write units (1 a KB), so no attribute
+// names per account, times as base-36 milliseconds, bands as a letter, flags as tuples.
+type Flag = [string, string, string] | [string, string, string, string];
+type Tuple = [string, string, number | null, string | null, string | 0, number | '', Flag[]?, Flag[]?];
+/** An ISO time as base-36 milliseconds, when it reads back the same; anything else kept as written (it has a `-`). */
+const time = (iso: string) => {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === iso ? ms.toString(36) : iso;
+};
+const isoOf = (t: string) => (t.includes('-') ? t : new Date(parseInt(t, 36)).toISOString());
+const BANDS: Record<string, ScoreState['band']> = { g: 'green', y: 'yellow', r: 'red', n: null };
+const DAY = 86_400_000;
+
+function tupleOf(s: ScoreState): Tuple {
+  const at = Date.parse(s.computedAt.slice(0, 10));
+  const out: Tuple = [
+    s.accountId,
+    time(s.computedAt),
+    s.score,
+    s.tier,
+    s.band === undefined ? 0 : s.band === null ? 'n' : s.band[0]!,
+    s.firstDay ? Math.round((at - Date.parse(s.firstDay)) / DAY) : '',
+  ];
+  if (s.flags || s.clearedFlags) out.push(Object.entries(s.flags ?? {}).map(([name, f]) => [name, f.kind, time(f.since)]));
+  if (s.clearedFlags) out.push(Object.entries(s.clearedFlags).map(([name, f]) => [name, f.kind, time(f.since), time(f.clearedAt)]));
+  return out;
+}
+
+function stateOfTuple([accountId, at, score, tier, band, firstDay, flags, cleared]: Tuple): ScoreState {
+  const computedAt = isoOf(at);
+  return {
+    accountId,
+    computedAt,
+    score,
+    tier,
+    ...(band !== 0 ? { band: BANDS[band] } : {}),
+    ...(firstDay !== '' ? { firstDay: new Date(Date.parse(computedAt.slice(0, 10)) - firstDay * DAY).toISOString().slice(0, 10) } : {}),
+    ...(flags?.length ? { flags: Object.fromEntries(flags.map(([name, kind, since]) => [name, { kind, since: isoOf(since) } as ActiveFlag])) } : {}),
+    ...(cleared?.length
+      ? {
+          clearedFlags: Object.fromEntries(
+            cleared.map(([name, kind, since, clearedAt]) => [name, { kind, since: isoOf(since), clearedAt: isoOf(clearedAt!) } as ClearedFlag]),
+          ),
+        }
+      : {}),
+  };
+}
+
+/** The states cut into chunks of at most CHUNK_CHARS characters of JSON. */
+function chunksOf(states: ScoreState[]): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const s of states) {
+    const json = JSON.stringify(tupleOf(s));
+    if (size + json.length > CHUNK_CHARS && current.length) {
+      out.push(`[${current.join(',')}]`);
+      [current, size] = [[], 0];
+    }
+    current.push(json);
+    size += json.length + 1;
+  }
+  out.push(`[${current.join(',')}]`);
+  return out;
+}
+
+/**
+ * The score states (docs/data-model.md): one partition per day, `SCORESTATES#<day>`; the daily
+ * run's states of a shard as `RUN#<shard>#<chunk>` (each chunk names the run's write and the
+ * chunk count, so a retried write that shrank is told from its leftovers), a rescoring batch's
+ * writes as `LOG#<time>#<id>` under the day they were computed. They expire after 40 days.
+ */
+export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreStateRepo {
+  const expiry = () => ({ [TABLE_KEYS.ttl]: ttlIn(new Date(), KEEP_DAYS) });
+  return {
+    async put(day, shard, states, failed) {
+      const chunks = chunksOf(states);
+      const write = randomUUID();
+      await batchWrite(
+        db,
+        table,
+        chunks.map((d, i) => ({
+          PutRequest: { Item: { ...keys.scoreStateRun(day, shard, i), write, chunks: chunks.length, d, ...(i === 0 ? { failed } : {}), ...expiry() } },
+        })),
+      );
+    },
+    async log(states) {
+      const byDay = new Map<string, ScoreState[]>();
+      for (const s of states) {
+        const day = dayOf(new Date(s.computedAt));
+        byDay.set(day, [...(byDay.get(day) ?? []), s]);
+      }
+      for (const [day, ofDay] of byDay) {
+        const last = ofDay.reduce((m, s) => (s.computedAt > m ? s.computedAt : m), '');
+        for (const d of chunksOf(ofDay))
+          await db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreStateLog(day, last, randomUUID()), d, ...expiry() } }));
+      }
+    },
+    async read(day) {
+      const runs = new Map<number, Record<string, unknown>[]>();
+      const states: ScoreState[] = [];
+      const failed: string[] = [];
+      for await (const page of paginateQuery(
+        { client: db },
+        { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.scoreStatePartition(day) } },
+      ))
+        for (const item of page.Items ?? []) {
+          const run = /^RUN#(\d+)#/.exec(String(item.sk));
+          if (run) runs.set(Number(run[1]), [...(runs.get(Number(run[1])) ?? []), item]);
+          else states.push(...(JSON.parse(String(item.d)) as Tuple[]).map(stateOfTuple));
+        }
+      const shards = new Set<number>();
+      for (const [shard, items] of runs) {
+        // The chunks of the newest write (chunk 0 says which): complete when all of them are there.
+        const first = items.find((i) => String(i.sk).endsWith('#000'));
+        if (!first) continue;
+        const mine = items.filter((i) => i.write === first.write);
+        for (const i of mine) states.push(...(JSON.parse(String(i.d)) as Tuple[]).map(stateOfTuple));
+        failed.push(...((first.failed as string[] | undefined) ?? []));
+        if (mine.length === Number(first.chunks)) shards.add(shard);
+      }
+      return { day, shards, states, failed };
+    },
+  };
+}
