@@ -29,6 +29,8 @@ export class LambdaHost {
   private readonly tag = `host=${++instance}`;
   invocations = 0;
   inFlight = 0;
+  /** Called whenever an invocation ends (the runtime's `idle()` looks again then). */
+  onSettle: () => void = () => {};
 
   /**
    * `globals` are set on globalThis before each import, like the environment (e.g. the in-process
@@ -116,6 +118,7 @@ export class LambdaHost {
       return await handler(structuredClone(event), context);
     } finally {
       this.inFlight--;
+      this.onSettle();
     }
   }
 }

@@ -13,6 +13,7 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { LambdaHost } from './lambdas.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { SettlePulse } from './settle-pulse.ts';
 import { ClockControl } from './clock-control.ts';
 import { clockRoute, outboxRoute } from './local-routes.ts';
 import { tablesActive } from './tables-active.ts';
@@ -81,8 +82,8 @@ async function localSlackRoute(slack: LocalSlack, req: import('node:http').Incom
   return res.end(JSON.stringify({ ok: true }));
 }
 
-/** How long `idle()` looks again at every event-loop turn before it polls every millisecond. */
-const IDLE_SPIN_MS = 5;
+/** `idle()` looks again this often even without a settle pulse (a safety net: every way out of busy fires one). */
+const IDLE_RECHECK_MS = 5;
 
 async function listen(server: Server, port = 0): Promise<string> {
   await new Promise<void>((resolve, reject) => server.listen(port, '127.0.0.1', resolve).once('error', reject));
@@ -169,16 +170,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   ses.now = () => clock.now();
   ses.onEvent = (detailType, detail) => void events.put([{ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) }]);
 
+  const settle = new SettlePulse();
+  lambdas.onSettle = () => settle.fire();
+  sfn.onSettle = () => settle.fire();
   /** Resolves once no handler runs and every live execution waits on the clock. */
   const idle = async (): Promise<void> => {
     const busy = () => {
       if (lambdas.inFlight > 0) return true;
-      for (const e of sfn.executions.values()) if (e.status === 'RUNNING' && !e.waitingUntil) return true;
+      for (const e of sfn.live) if (e.status === 'RUNNING' && !e.waitingUntil) return true;
       return false;
     };
-    // Work under way is mostly a few event-loop turns from done (the demo steps its clock ~900
-    // times): look again at the next turn for a few milliseconds, then every millisecond.
-    for (const since = performance.now(); busy();) await new Promise((r) => (performance.now() - since < IDLE_SPIN_MS ? setImmediate(r) : setTimeout(r, 1)));
+    // Looked at again when a handler returns or a run ends or waits (the only ways out of busy),
+    // not at every event-loop turn: the demo steps its clock ~900 times and spinning took a core.
+    while (busy()) await settle.next(IDLE_RECHECK_MS);
+    // Work a finished handler set off (an event delivered, a run started) begins within a turn.
     await new Promise((r) => setImmediate(r));
     if (busy()) return idle();
   };
@@ -244,9 +249,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     scheduler,
     routes,
     tableName: dynamo.tables[0]!.name,
-    /** A new API key in the local table (the API refuses requests without one); returns the key. */
-    async createKey(scopes: Scope[] = ['admin'], name = 'local'): Promise<string> {
-      return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now() })).key;
+    /** A new API key in the local table (the API refuses requests without one); returns the key. `rateLimit`: requests a minute, the configured default when absent. */
+    async createKey(scopes: Scope[] = ['admin'], name = 'local', rateLimit?: number): Promise<string> {
+      return (await createApiKey(dynamo.client, dynamo.tables[0]!.name, { scopes, name, now: clock.now(), rateLimit })).key;
     },
     unsubscribeKey,
     /** Sign-in: the embedded issuer (its users, the web app's config) and the people this start created, with their passwords. */

@@ -64,9 +64,17 @@ export async function importCustomers(rt: LocalRuntime, accounts: SyntheticAccou
       closedAt: at(start, -t.daysAgo + 1, 10),
     })),
   );
-  for (let i = 0; i < contacts.length; i += 100) await post(rt, '/v1/contacts', { contacts: contacts.slice(i, i + 100) });
-  for (let i = 0; i < surveys.length; i += 100) await post(rt, '/v1/surveys', { surveys: surveys.slice(i, i + 100) });
-  for (let i = 0; i < tickets.length; i += 100) await post(rt, '/v1/tickets', { tickets: tickets.slice(i, i + 100) });
+  await postInBatches(rt, 'contacts', contacts);
+  await postInBatches(rt, 'surveys', surveys);
+  await postInBatches(rt, 'tickets', tickets);
+}
+
+/** The API takes at most this many contacts, surveys or tickets a request. */
+const BATCH = 100;
+
+/** Posts `items` to `/v1/<kind>` as `{ <kind>: [...] }`, BATCH at a time (a day of 1,000 accounts has more tickets than one request takes). */
+async function postInBatches(rt: LocalRuntime, kind: 'contacts' | 'surveys' | 'tickets', items: Record<string, unknown>[]) {
+  for (let i = 0; i < items.length; i += BATCH) await post(rt, `/v1/${kind}`, { [kind]: items.slice(i, i + BATCH) });
 }
 
 /**
@@ -89,8 +97,8 @@ export async function liveDay(rt: LocalRuntime, accounts: SyntheticAccount[], da
       }
     }
   }
-  if (surveys.length) await post(rt, '/v1/surveys', { surveys });
-  if (tickets.length) await post(rt, '/v1/tickets', { tickets });
+  await postInBatches(rt, 'surveys', surveys);
+  await postInBatches(rt, 'tickets', tickets);
 }
 
 const ticketOf = (accountId: string, t: Extract<Happening, { kind: 'ticket' }>, day: number, start: Date) => ({

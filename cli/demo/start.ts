@@ -6,7 +6,6 @@ import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
 import { localAssembly } from '../assembly.ts';
 import { devKey } from '../dev-key.ts';
 import { clearDevSession, devSession, writeDevSession } from '../local-state.ts';
-import { useDemoKey } from './api-key.ts';
 import { makeCustomers } from './book.ts';
 import { seededRandom } from './random.ts';
 import { syntheticAccounts } from './synthetic.ts';
@@ -94,7 +93,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   });
   try {
     const key = await devKey(rt, dataDir);
-    useDemoKey(rt, key);
     const r = seededRandom(options.seed);
     const accounts = syntheticAccounts(r, options.accounts, options.days);
     makeCustomers(r, accounts, options.days, DEMO_START);

@@ -107,6 +107,10 @@ function batchItems(state: Record<string, unknown>, input: unknown): void {
 export class LocalStepFunctions {
   readonly machines = new Map<string, LocalMachine>();
   readonly executions = new Map<string, LocalExecution>();
+  /** The runs not yet done: what `idle()` looks through (executions keeps every run ever started). */
+  readonly live = new Set<LocalExecution>();
+  /** Called when a run ends or starts waiting on the clock (the runtime's `idle()` looks again then). */
+  onSettle: () => void = () => {};
   transitions = 0;
 
   constructor(
@@ -197,11 +201,21 @@ export class LocalStepFunctions {
       stop: new AbortController(),
       done: new Promise<void>((resolve) => (finish = resolve)),
     };
-    this.executions.set(arn, exec);
+    this.track(exec);
     const startInput = JSON.parse(input) as unknown;
     this.save(exec, { state: machine.definition.StartAt, input: startInput });
     this.runSegment(machine, exec, machine.definition.StartAt, startInput, undefined, finish);
     return exec;
+  }
+
+  /** Registers a run; its end is a moment the runtime may have settled (onSettle). */
+  private track(exec: LocalExecution) {
+    this.executions.set(exec.arn, exec);
+    this.live.add(exec);
+    void exec.done.then(() => {
+      this.live.delete(exec);
+      this.onSettle();
+    });
   }
 
   private save(exec: LocalExecution, at?: Checkpoint['at']) {
@@ -248,7 +262,7 @@ export class LocalStepFunctions {
         stop: new AbortController(),
         done: new Promise<void>((resolve) => (finish = resolve)),
       };
-      this.executions.set(c.arn, exec);
+      this.track(exec);
       if (c.status !== 'RUNNING' || !c.at) {
         finish();
         continue;
@@ -289,6 +303,7 @@ export class LocalStepFunctions {
     const deadline = typeof timeout === 'number' ? exec.startDate.getTime() + timeout * 1000 : Infinity;
     const wake = Math.min(s.until, deadline);
     exec.waitingUntil = new Date(s.until);
+    this.onSettle();
     this.clock.sleepUntil(wake, exec.stop.signal).then(() => {
       exec.waitingUntil = undefined;
       if (exec.status === 'RUNNING' && !exec.stop.signal.aborted && wake < s.until) {
