@@ -85,7 +85,9 @@ function chunksOf(states: ScoreState[]): string[] {
  * writes as `LOG#<time>#<id>` under the day they were computed. They expire after 40 days.
  */
 export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreStateRepo {
-  const expiry = () => ({ [TABLE_KEYS.ttl]: ttlIn(new Date(), KEEP_DAYS) });
+  // From the day the states are of, not the machine's clock: on the local runtime's fast clock the
+  // two differ by weeks, and states kept by wall time would expire (or outlive) the days they cover.
+  const expiry = (day: string) => ({ [TABLE_KEYS.ttl]: ttlIn(new Date(`${day}T00:00:00Z`), KEEP_DAYS) });
   return {
     async put(day, shard, states, failed) {
       const chunks = chunksOf(states);
@@ -94,7 +96,7 @@ export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreSta
         db,
         table,
         chunks.map((d, i) => ({
-          PutRequest: { Item: { ...keys.scoreStateRun(day, shard, i), write, chunks: chunks.length, d, ...(i === 0 ? { failed } : {}), ...expiry() } },
+          PutRequest: { Item: { ...keys.scoreStateRun(day, shard, i), write, chunks: chunks.length, d, ...(i === 0 ? { failed } : {}), ...expiry(day) } },
         })),
       );
     },
@@ -107,7 +109,7 @@ export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreSta
       for (const [day, ofDay] of byDay) {
         const last = ofDay.reduce((m, s) => (s.computedAt > m ? s.computedAt : m), '');
         for (const d of chunksOf(ofDay))
-          await db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreStateLog(day, last, randomUUID()), d, ...expiry() } }));
+          await db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreStateLog(day, last, randomUUID()), d, ...expiry(day) } }));
       }
     },
     async read(day) {
