@@ -51,6 +51,7 @@ const deps = {
   claims: root.claims(),
   links: root.links(),
   catalog: root.catalog(),
+  listIndex: root.listIndex(),
   scoreFacts: root.scoreFacts(),
   modelFor: modelResolver(config.scoreModel),
   owners: root.owners(),

@@ -1,0 +1,287 @@
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  accountFields,
+  entryPlace,
+  LIST_ORDERS,
+  orderValue,
+  scoreFields,
+  stageInstants,
+  UNSCORED_FIELDS,
+  type ListFilters,
+  type ListOrder,
+  type ScoreFields,
+  type StageClock,
+} from '../core/account-list-entry.ts';
+import type { AccountListIndex } from '../core/indexed-account-list.ts';
+import type { AccountRepo, ScoreRepo } from '../core/ports.ts';
+import type { Account, StoredScore } from '../core/types.ts';
+import { accountFromItem } from './account-item.ts';
+import { accountRepo } from './accounts.ts';
+import { ACCOUNT_SHARDS, keys, shardOf, TABLE_KEYS } from './keys.ts';
+import { scoreFactsReader } from './scores.ts';
+
+const { name: INDEX, partitionKey: PK, sortKey: SK } = TABLE_KEYS.gsi2;
+
+/** An entry's gsi2 keys for its order's value. */
+export function entryKeys(order: ListOrder, accountId: string, value: string | undefined) {
+  const place = entryPlace(value, accountId);
+  return { [PK]: keys.listPartition(order, place.lane, shardOf(accountId)), [SK]: place.key };
+}
+
+/** The whole entry of an account for one order (the rebuild writes these). */
+export function listEntryItem(order: ListOrder, account: Account, score: StoredScoreLike | undefined): Record<string, unknown> {
+  return {
+    ...keys.listEntry(account.id, order),
+    ...entryKeys(order, account.id, orderValue(order, account, score)),
+    ...accountFields(account),
+    ...scoreFields(score),
+  };
+}
+type StoredScoreLike = Pick<StoredScore, 'score' | 'band' | 'tier' | 'flags'>;
+
+/**
+ * The FilterExpression of the list's filters over entries (account-list-entry.ts `entryMatches`
+ * says the same in code). The stage is the card's rule (card.ts `stageOf`) on stored fields and
+ * the request's clock.
+ */
+export function filterExpression(f: ListFilters, clock: StageClock) {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const field = (attr: string) => ((names[`#${attr}`] = attr), `#${attr}`);
+  const value = (id: string, v: unknown) => ((values[`:${id}`] = v), `:${id}`);
+  for (const [filter, attr] of [
+    ['band', 'band'],
+    ['segment', 'seg'],
+    ['plan', 'plan'],
+    ['owner', 'own'],
+  ] as const)
+    if (f[filter]) parts.push(`${field(attr)} = ${value(filter, f[filter])}`);
+  if (f.flag) parts.push(`contains(${field('flags')}, ${value('flag', f.flag)})`);
+  if (f.q) parts.push(`(contains(${field('nm')}, ${value('q', f.q.toLowerCase())}) OR begins_with(${field('idl')}, :q))`);
+  if (f.stage) {
+    const t = stageInstants(clock);
+    const [risk, stg, start, exp, renew] = ['risk', 'stg', 'start', 'exp', 'renew'].map(field) as [string, string, string, string, string];
+    if (f.stage === 'At-Risk') parts.push(`(${risk} = ${value('yes', true)} OR ${stg} = ${value('atRisk', 'at-risk')})`);
+    else {
+      const renewing = `${renew} BETWEEN ${value('now', t.now)} AND ${value('until', t.renewUntil)}`;
+      const old = `${start} <= ${value('newSince', t.newSince)}`;
+      const derived: Record<string, string> = {
+        Onboarding: `${start} > :newSince`,
+        Expansion: `${old} AND ${exp} = ${value('yes', true)}`,
+        Retention: `${old} AND ${exp} = ${value('no', false)} AND ${renewing}`,
+        Adoption: `${old} AND ${exp} = ${value('no', false)} AND NOT (${renewing})`,
+      };
+      if (f.stage === 'Onboarding') value('newSince', t.newSince);
+      parts.push(
+        `${risk} = ${value('no', false)} AND (${stg} = ${value('stage', f.stage.toLowerCase())} OR (${stg} = ${value('none', 'none')} AND ${derived[f.stage]}))`,
+      );
+    }
+  }
+  if (!parts.length) return undefined;
+  const expression = parts.join(' AND ');
+  // Names and values built for another stage's rule are left out: DynamoDB refuses unused ones.
+  const used = (token: string) => new RegExp(`${token}(?![A-Za-z0-9_])`).test(expression);
+  for (const k of Object.keys(values)) if (!used(k)) delete values[k];
+  for (const k of Object.keys(names)) if (!used(k)) delete names[k];
+  return { FilterExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/** Reads of the list's index, and the page's accounts. */
+export function accountListIndex(db: DynamoDBDocumentClient, table: string): AccountListIndex {
+  // Ready stays ready (entries are kept on every write from then on): asked until seen once per container.
+  let ready = false;
+  return {
+    async ready() {
+      if (!ready) ready = !!(await db.send(new GetCommand({ TableName: table, Key: keys.listReady }))).Item;
+      return ready;
+    },
+    async read(q, filters, clock) {
+      const filter = filterExpression(filters, clock);
+      const names = { '#pk': PK, '#sk': SK, '#id': 'id', ...filter?.ExpressionAttributeNames };
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX,
+          KeyConditionExpression: q.after === undefined ? '#pk = :pk' : `#pk = :pk AND #sk ${q.descending ? '<' : '>'} :after`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':pk': keys.listPartition(q.order, q.lane, q.shard),
+            ...(q.after !== undefined ? { ':after': q.after } : {}),
+            ...filter?.ExpressionAttributeValues,
+          },
+          ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
+          ProjectionExpression: '#sk, #id',
+          ScanIndexForward: !q.descending,
+          Limit: q.limit,
+        }),
+      );
+      const last = out.LastEvaluatedKey?.[SK];
+      return {
+        entries: (out.Items ?? []).map((i) => ({ key: String(i[SK]), id: String(i.id) })),
+        ...(last !== undefined ? { next: String(last) } : {}),
+        examined: out.ScannedCount ?? out.Items?.length ?? 0,
+      };
+    },
+    async accounts(ids) {
+      const found = new Map<string, Account>();
+      for (let i = 0; i < ids.length; i += 100) {
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+          [table]: { Keys: ids.slice(i, i + 100).map((id) => keys.account(id)) },
+        };
+        while (request && Object.keys(request).length) {
+          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of out.Responses?.[table] ?? []) {
+            const { rev: _rev, ...rest } = item;
+            const account = accountFromItem(rest);
+            found.set(account.id, account);
+          }
+          request = out.UnprocessedKeys as typeof request;
+        }
+      }
+      return found;
+    },
+  };
+}
+
+/** SET clauses for the given attributes, with their names and values (`ifAbsent`: only where the entry has none yet). */
+function setClauses(set: Record<string, unknown>, ifAbsent: Record<string, unknown> = {}) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses: string[] = [];
+  let i = 0;
+  for (const [attr, v] of Object.entries(set)) {
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = v;
+    clauses.push(`#a${i} = :a${i}`);
+    i++;
+  }
+  for (const [attr, v] of Object.entries(ifAbsent)) {
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = v;
+    clauses.push(`#a${i} = if_not_exists(#a${i}, :a${i})`);
+    i++;
+  }
+  return { UpdateExpression: `SET ${clauses.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/**
+ * Keeps the entries with the items they copy. The account's fields and the score's are set by
+ * separate updates that touch only their own attributes, so neither undoes the other; each write
+ * is one UpdateItem per entry (docs/data-model.md gives the units).
+ */
+export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
+  const update = (accountId: string, order: ListOrder, clauses: ReturnType<typeof setClauses>, returnOld = false) =>
+    db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.listEntry(accountId, order),
+        ...clauses,
+        ...(returnOld ? { ReturnValues: 'UPDATED_OLD' as const } : {}),
+      }),
+    );
+  const scoreDefaults = { ...UNSCORED_FIELDS } as Record<string, unknown>;
+  return {
+    /** The account's four entries after a write of a field they hold (creates them for a new account). */
+    async accountChanged(account: Account) {
+      const fields = accountFields(account);
+      await Promise.all(
+        LIST_ORDERS.map((order) =>
+          order === 'score'
+            ? // The score's place is the scorer's; an account not scored yet lists in lane 1.
+              update(account.id, order, setClauses({ ...fields }, { ...entryKeys('score', account.id, undefined), ...scoreDefaults }))
+            : update(account.id, order, setClauses({ ...fields, ...entryKeys(order, account.id, orderValue(order, account, undefined)) }, scoreDefaults)),
+        ),
+      );
+    },
+    /**
+     * After a score is stored: the score entry moves to its value, and when the band, flags or risk
+     * changed (the update's old values say), the three other entries take them too.
+     */
+    async scoreChanged(score: StoredScore) {
+      const fields = scoreFields(score);
+      const value = typeof score.score === 'number' ? orderValue('score', { id: score.accountId } as Account, score) : undefined;
+      const out = await update(score.accountId, 'score', setClauses({ ...fields, id: score.accountId, ...entryKeys('score', score.accountId, value) }), true);
+      const old = out.Attributes as Partial<ScoreFields> | undefined;
+      const same = old && old.band === fields.band && old.risk === fields.risk && old.exp === fields.exp && (old.flags ?? []).join() === fields.flags.join();
+      if (same) return;
+      await Promise.all(LIST_ORDERS.filter((o) => o !== 'score').map((order) => update(score.accountId, order, setClauses({ ...fields }))));
+    },
+  };
+}
+export type ListEntryWriter = ReturnType<typeof listEntryWriter>;
+
+/** Account fields the entries hold: a write that sets or removes one rewrites them. */
+const LIST_FIELDS = ['name', 'arr', 'renewalDate', 'owner', 'segment', 'plan', 'stage', 'startDate'];
+
+/**
+ * Accounts whose writes keep their list entries (wrapped at the composition root, like the metric
+ * hooks): after a write of a listed field or a stage a play set, the account is read again (one
+ * strongly consistent read) and its four entries updated.
+ */
+export function accountsWithListEntries(repo: AccountRepo, writer: ListEntryWriter): AccountRepo {
+  const refresh = async (accountId: string) => {
+    const account = await repo.get(accountId);
+    if (account) await writer.accountChanged(account);
+  };
+  return {
+    ...repo,
+    async write(accountId, write, rev, point) {
+      const written = await repo.write(accountId, write, rev, point);
+      if (written && LIST_FIELDS.some((f) => f in write.set || write.remove.includes(f))) await refresh(accountId);
+      return written;
+    },
+    async setStage(accountId, stage, now) {
+      await repo.setStage(accountId, stage, now);
+      await refresh(accountId);
+    },
+  };
+}
+
+/** Scores whose writes move the account's score entry (a lost race writes nothing, so moves nothing). */
+export function scoresWithListEntries(repo: ScoreRepo, writer: ListEntryWriter): ScoreRepo {
+  return {
+    ...repo,
+    async put(score, options) {
+      const written = await repo.put(score, options);
+      if (written) await writer.scoreChanged(score);
+      return written;
+    },
+  };
+}
+
+/** Says every account has its entries: the API reads lists from the index from then on. */
+export async function markListReady(db: DynamoDBDocumentClient, table: string, at: Date) {
+  await db.send(new PutCommand({ TableName: table, Item: { ...keys.listReady, at: at.toISOString() } }));
+}
+
+/**
+ * Writes every account's four entries from its account and score items, then says the list is
+ * ready (`tend metrics rebuild`; docs/data-model.md "Sorted account lists", backfill). A whole
+ * read of the book and 4 writes per account; safe to run again (each entry is put whole).
+ */
+export async function rebuildAccountList(db: DynamoDBDocumentClient, table: string, now: Date): Promise<{ accounts: number; entries: number }> {
+  const accounts = accountRepo(db, table);
+  const facts = scoreFactsReader(db, table);
+  let count = 0;
+  let entries = 0;
+  await Promise.all(
+    Array.from({ length: ACCOUNT_SHARDS }, async (_, shard) => {
+      for await (const page of accounts.list(shard)) {
+        const scores = await facts.many(page.map((a) => a.id));
+        const items = page.flatMap((a) => LIST_ORDERS.map((order) => listEntryItem(order, a, scores.get(a.id))));
+        for (let i = 0; i < items.length; i += 25) {
+          let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+            [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+          };
+          while (request && Object.keys(request).length)
+            request = (await db.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+        }
+        count += page.length;
+        entries += items.length;
+      }
+    }),
+  );
+  await markListReady(db, table, now);
+  return { accounts: count, entries };
+}
