@@ -72,6 +72,8 @@ interface ShardState {
  */
 export async function mergePage(read: ReadShard, o: MergeOptions): Promise<MergePage> {
   const out: MergeEntry[] = [];
+  // The lane of the last entry given out: the one after it (proof of a next page) may be in the next lane.
+  let lastLane = 0;
   let reads = 0;
   let examined = 0;
   let rounds = 0;
@@ -95,8 +97,9 @@ export async function mergePage(read: ReadShard, o: MergeOptions): Promise<Merge
         out.push(head.buffer.shift()!);
         if (out.length > o.limit) {
           out.pop();
-          return { entries: out, next: { lane, after: out[out.length - 1]!.key }, reads, examined };
+          return { entries: out, next: { lane: lastLane, after: out[out.length - 1]!.key }, reads, examined };
         }
+        lastLane = lane;
       }
       const waiting = shards.filter((s) => !s.done && !s.buffer.length);
       if (!waiting.length) break;
