@@ -122,14 +122,18 @@ export async function accountListBench() {
           for (let k = 1; k < (p.page ?? 1); k++) {
             const query = { ...p.query, limit: 50, ...(cursor ? { cursor } : {}) };
             const page =
-              label === 'before' ? await sortedAccountList(deps, { ...query, sort: query.sort as never }, context, 16) : await indexedAccountList(deps, query as never, context);
+              label === 'before'
+                ? await sortedAccountList(deps, { ...query, sort: query.sort as never }, context, 16)
+                : await indexedAccountList(deps, query as never, context);
             cursor = page.cursor ?? undefined;
           }
           reset();
           const began = performance.now();
           const query = { ...p.query, limit: 50, ...(cursor ? { cursor } : {}) };
           const page =
-            label === 'before' ? await sortedAccountList(deps, { ...query, sort: query.sort as never }, context, 16) : await indexedAccountList(deps, query as never, context);
+            label === 'before'
+              ? await sortedAccountList(deps, { ...query, sort: query.sort as never }, context, 16)
+              : await indexedAccountList(deps, query as never, context);
           const seconds = (performance.now() - began) / 1000;
           const requests = Object.values(meter.requests).reduce((a, b) => a + b, 0);
           results.push(`${label} ${requests} requests, ${meter.rru.toFixed(1)} RRU, ${seconds.toFixed(2)} s (${page.accounts.length} rows)`);
@@ -161,14 +165,25 @@ async function writeCosts(db: DynamoDBDocumentClient, table: string, now: Date) 
   console.log('  Keeping the entries (per account, 200 accounts):');
   const scoreOf = (id: string, delta: number, flags?: StoredScore['flags']) => {
     const s = stored.get(id)!;
-    return { ...s, score: s.score === null ? 50 : Math.min(100, s.score + delta), ...(flags ? { flags } : {}), accountId: id, computedAt: now.toISOString() } as unknown as StoredScore;
+    return {
+      ...s,
+      score: s.score === null ? 50 : Math.min(100, s.score + delta),
+      ...(flags ? { flags } : {}),
+      accountId: id,
+      computedAt: now.toISOString(),
+    } as unknown as StoredScore;
   };
   const same = await measure('a daily score that did not move', 0, (id) => writer.scoreChanged(scoreOf(id, 0)));
   const moved = await measure('a daily score that moved', 2, (id) => writer.scoreChanged(scoreOf(id, 1)));
-  await measure('a score whose flags changed (all four entries)', 2 + 3, (id) => writer.scoreChanged(scoreOf(id, 1, { 'usage-drop': { kind: 'risk', since: now.toISOString() } } as never)));
+  await measure('a score whose flags changed (all four entries)', 2 + 3, (id) =>
+    writer.scoreChanged(scoreOf(id, 1, { 'usage-drop': { kind: 'risk', since: now.toISOString() } } as never)),
+  );
   const accounts = new Map<string, Account>();
-  for (const id of sample) accounts.set(id, { id, name: `Renamed ${id}`, segment: 'tech-touch', startDate: '2025-09-01T00:00:00.000Z', owner: 'kim' } as Account);
-  await measure('an account write of a listed field (4 entries; the wrapper also reads the account: 1 RCU)', 4, (id) => writer.accountChanged(accounts.get(id)!));
+  for (const id of sample)
+    accounts.set(id, { id, name: `Renamed ${id}`, segment: 'tech-touch', startDate: '2025-09-01T00:00:00.000Z', owner: 'kim' } as Account);
+  await measure('an account write of a listed field (4 entries; the wrapper also reads the account: 1 RCU)', 4, (id) =>
+    writer.accountChanged(accounts.get(id)!),
+  );
   const perDay = (share: number) => share * moved + (1 - share) * same;
   console.log(
     `    per account per day (the daily scoring writes each score once): ${perDay(1).toFixed(2)} WRU if every score moves, ${perDay(0.5).toFixed(2)} if half do; ` +

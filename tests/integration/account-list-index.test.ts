@@ -27,7 +27,13 @@ function bruteForce(rows: Row[], sort: string): string[] {
   const key = sort.replace(/^-/, '');
   const sign = sort.startsWith('-') ? -1 : 1;
   const value = (r: Row): string | number | undefined =>
-    key === 'name' ? r.customer.name.toLowerCase() : key === 'arr' ? r.arr : key === 'score' ? (r.healthScore.score ?? undefined) : r.renewalDate && Date.parse(r.renewalDate);
+    key === 'name'
+      ? r.customer.name.toLowerCase()
+      : key === 'arr'
+        ? r.arr
+        : key === 'score'
+          ? (r.healthScore.score ?? undefined)
+          : r.renewalDate && Date.parse(r.renewalDate);
   const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
   return [...rows]
     .sort((x, y) => {
@@ -133,15 +139,22 @@ describe('sorted and filtered account lists from the index, page by page, agains
     expect(after.requests - before.requests).toBeLessThanOrEqual(2 * 8 * 16 + 1 + 3 * res.body!.accounts.length + 2);
   });
 
-  it('the rebuild writes every account\'s entries for a deployment from before them, and lists read the same from them', async () => {
+  it("the rebuild writes every account's entries for a deployment from before them, and lists read the same from them", async () => {
     // A deployment from before the index: no entries, no ready mark.
-    const entries = await rt.db.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'begins_with(sk, :l)', ExpressionAttributeValues: { ':l': 'LIST#' } }));
+    const entries = await rt.db.send(
+      new ScanCommand({ TableName: rt.tableName, FilterExpression: 'begins_with(sk, :l)', ExpressionAttributeValues: { ':l': 'LIST#' } }),
+    );
     for (const item of entries.Items ?? []) await rt.db.send(new DeleteCommand({ TableName: rt.tableName, Key: { pk: item.pk, sk: item.sk } }));
     await rt.db.send(new DeleteCommand({ TableName: rt.tableName, Key: keys.listReady }));
     const out = await rebuildAccountList(rt.db, rt.tableName, new Date(rt.clock.now()));
     expect(out).toEqual({ accounts: 45, entries: 180 });
     const gsi2 = await rt.db.send(
-      new QueryCommand({ TableName: rt.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': 'LIST#score#1#0' } }),
+      new QueryCommand({
+        TableName: rt.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': 'LIST#score#1#0' },
+      }),
     );
     expect(gsi2.Items!.every((i) => typeof i.id === 'string' && i.band === 'unscored')).toBe(true);
     await compareAll(['-score', 'renewalDate']);

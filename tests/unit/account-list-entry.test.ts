@@ -51,7 +51,12 @@ function toAccount(a: {
   } as unknown as Account;
 }
 const toScore = (s: { band: string | null; tier: string | null; flags: string[]; score: number | null }) =>
-  ({ band: s.band, tier: s.tier, score: s.score, flags: Object.fromEntries(s.flags.map((f) => [f, { kind: 'risk', since: '2026-05-01' }])) }) as unknown as StoredScore;
+  ({
+    band: s.band,
+    tier: s.tier,
+    score: s.score,
+    flags: Object.fromEntries(s.flags.map((f) => [f, { kind: 'risk', since: '2026-05-01' }])),
+  }) as unknown as StoredScore;
 
 describe('list entries', () => {
   it("say the card's stage (no onboarding run), and the filters pick what the card and account show", () => {
@@ -63,7 +68,13 @@ describe('list entries', () => {
         const stage = stageOf(account, score, undefined, now, thresholds);
         expect(entryStage(entry, clock)).toBe(stage);
         expect(entryMatches(entry, { stage }, clock)).toBe(true);
-        expect(entryMatches(entry, { plan: planOf(account), segment: account.segment, owner: account.owner ?? 'unassigned', band: score?.band ?? 'unscored' }, clock)).toBe(true);
+        expect(
+          entryMatches(
+            entry,
+            { plan: planOf(account), segment: account.segment, owner: account.owner ?? 'unassigned', band: score?.band ?? 'unscored' },
+            clock,
+          ),
+        ).toBe(true);
         expect(entryMatches(entry, { q: 'acme-' }, clock)).toBe(true);
         expect(entryMatches(entry, { owner: 'nobody' }, clock)).toBe(false);
       }),

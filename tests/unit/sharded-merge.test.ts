@@ -98,7 +98,13 @@ describe('mergePage over sharded sorted partitions', () => {
   });
 
   it('stops at its budget: a filter that keeps nothing reads a bounded amount per page and still moves on', async () => {
-    const entries: Entry[] = Array.from({ length: 16 * 400 }, (_, i) => ({ key: String(i).padStart(5, '0'), id: `a${i}`, lane: 0, shard: i % 16, keep: false }));
+    const entries: Entry[] = Array.from({ length: 16 * 400 }, (_, i) => ({
+      key: String(i).padStart(5, '0'),
+      id: `a${i}`,
+      lane: 0,
+      shard: i % 16,
+      keep: false,
+    }));
     const lanes = [{ descending: false }];
     const { read, reads } = memoryIndex(entries, lanes);
     const first = await mergePage(read, { shards: 16, lanes, limit: 50, budget: 2_000, maxRounds: 8, maxRead: 500 });
@@ -131,15 +137,22 @@ describe('the list cursor', () => {
   it('refuses, naming cursor, anything it did not make, and a cursor of another order', () => {
     expect(() => decodeListCursor(encodeListCursor('arr', { lane: 0, after: 'x' }), '-arr')).toThrow(ValidationError);
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.base64String(), fc.json().map((j) => Buffer.from(j).toString('base64url'))), (cursor) => {
-        fc.pre(cursor.length > 0);
-        try {
-          decodeListCursor(cursor, 'name');
-        } catch (err) {
-          expect(err).toBeInstanceOf(ValidationError);
-          expect((err as ValidationError).message).toMatch(/^cursor:/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.base64String(),
+          fc.json().map((j) => Buffer.from(j).toString('base64url')),
+        ),
+        (cursor) => {
+          fc.pre(cursor.length > 0);
+          try {
+            decodeListCursor(cursor, 'name');
+          } catch (err) {
+            expect(err).toBeInstanceOf(ValidationError);
+            expect((err as ValidationError).message).toMatch(/^cursor:/);
+          }
+        },
+      ),
     );
   });
 });
