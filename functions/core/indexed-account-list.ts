@@ -23,11 +23,11 @@ export interface AccountListIndex {
 }
 
 /**
- * How far one request reads (docs/data-model.md "Sorted account lists"): at most 2,000 entries
+ * How far one request reads (docs/data-model.md "Sorted account lists"): at most 5,000 entries
  * examined (about 250 bytes each) in at most 8 rounds of 16 Queries; a filter that matches fewer
  * gives a short page and a cursor, never a read of the whole book.
  */
-export const LIST_BUDGET = { budget: 2_000, maxRounds: 8, maxRead: 500 };
+export const LIST_BUDGET = { budget: 5_000, maxRounds: 8, maxRead: 500 };
 const SHARDS = 16;
 
 /** The cursor: the order it belongs to and a position in it (lane, last key), base64url JSON; opaque to clients. */

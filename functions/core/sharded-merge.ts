@@ -101,8 +101,8 @@ export async function mergePage(read: ReadShard, o: MergeOptions): Promise<Merge
         }
         lastLane = lane;
       }
-      const waiting = shards.filter((s) => !s.done && !s.buffer.length);
-      if (!waiting.length) break;
+      // Nothing left to wait for: every shard of the lane is read to its end and given out.
+      if (!shards.some((s) => !s.done && !s.buffer.length)) break;
       if (rounds > 0 && (examined >= o.budget || rounds >= o.maxRounds)) {
         // Out of budget: the position every shard of the lane has been read up to (each was read in it, so it moved on).
         if (!laneRounds) return { entries: out, next: { lane, ...(after === undefined ? {} : { after }) }, reads, examined };
@@ -110,13 +110,18 @@ export async function mergePage(read: ReadShard, o: MergeOptions): Promise<Merge
         for (const s of shards) if (!s.done && (position === undefined || cmp(s.frontier!, position) < 0)) position = s.frontier;
         return { entries: out, next: { lane, after: position! }, reads, examined };
       }
+      // A round reads every shard that is dry or running low (fewer than its share of what the page still
+      // needs), not only the one that blocks: otherwise the shards would run dry one round after another.
+      const active = shards.filter((s) => !s.done).length;
+      const low = Math.ceil((o.limit + 1 - out.length) / active);
+      const reading = shards.filter((s) => !s.done && s.buffer.length < low);
       // Later rounds share what is left of the budget, so one round cannot overrun it far.
-      const share = rounds > 0 ? Math.max(1, Math.floor((o.budget - examined) / waiting.length)) : o.maxRead;
+      const share = rounds > 0 ? Math.max(1, Math.floor((o.budget - examined) / reading.length)) : o.maxRead;
       rounds++;
       laneRounds++;
       await Promise.all(
         shards.map(async (s, shard) => {
-          if (s.done || s.buffer.length) return;
+          if (!reading.includes(s)) return;
           const page = await read(lane, shard, s.frontier, Math.min(s.nextLimit, share));
           reads++;
           examined += page.examined;
