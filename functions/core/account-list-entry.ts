@@ -14,7 +14,7 @@ export type ListOrder = (typeof LIST_ORDERS)[number];
 
 /** Between the value and the id in a sort key: below every character a name keeps (control characters are dropped). */
 export const KEY_SEPARATOR = '\u0001';
-/** A name sorts by its first 80 characters (lower case), then by id: a sort key and its cursor stay short. */
+/** A name sorts by its first 80 characters (code points, lower case), then by id: a sort key and its cursor stay short. */
 const NAME_KEY_LENGTH = 80;
 
 /** The fields of an entry that come from the account item. */
@@ -101,11 +101,12 @@ const numberKey = (n: number, width: number) => n.toFixed(2).padStart(width, '0'
 export function orderValue(order: ListOrder, account: Account, score: Pick<StoredScore, 'score'> | undefined): string | undefined {
   switch (order) {
     case 'name':
-      // eslint-disable-next-line no-control-regex
-      return account.name
-        .toLowerCase()
-        .replace(/[\u0000-\u001f]/g, '')
-        .slice(0, NAME_KEY_LENGTH);
+      // Control characters are dropped: the separator must sort below every character a key keeps.
+      // By code point, so a cut never splits a surrogate pair (DynamoDB takes valid UTF-8 only).
+      return [...account.name.toLowerCase()]
+        .filter((c) => c >= ' ')
+        .slice(0, NAME_KEY_LENGTH)
+        .join('');
     case 'arr':
       return account.arr === undefined ? undefined : numberKey(account.arr, 16);
     case 'score':
