@@ -182,7 +182,7 @@ async function writeCosts(db: DynamoDBDocumentClient, table: string, now: Date) 
   for (const id of sample)
     accounts.set(id, { id, name: `Renamed ${id}`, segment: 'tech-touch', startDate: '2025-09-01T00:00:00.000Z', owner: 'kim' } as Account);
   await measure('an account write of a listed field (4 entries; the wrapper also reads the account: 1 RCU)', 4, (id) =>
-    writer.accountChanged(accounts.get(id)!),
+    writer.accountChanged(accounts.get(id)!, 1),
   );
   const perDay = (share: number) => share * moved + (1 - share) * same;
   console.log(

@@ -17,10 +17,13 @@ import type { AccountRepo, ScoreRepo } from '../core/ports.ts';
 import type { Account, StoredScore } from '../core/types.ts';
 import { accountFromItem } from './account-item.ts';
 import { accountRepo } from './accounts.ts';
+import { writeIf } from './items.ts';
 import { ACCOUNT_SHARDS, keys, shardOf, TABLE_KEYS } from './keys.ts';
 import { scoreFactsReader } from './scores.ts';
 
 const { name: INDEX, partitionKey: PK, sortKey: SK } = TABLE_KEYS.gsi2;
+/** The account revision an entry's account fields were copied from (not projected). */
+const REV = 'arev';
 
 /** An entry's gsi2 keys for its order's value. */
 export function entryKeys(order: ListOrder, accountId: string, value: string | undefined) {
@@ -182,15 +185,32 @@ export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
     );
   const scoreDefaults = { ...UNSCORED_FIELDS } as Record<string, unknown>;
   return {
-    /** The account's four entries after a write of a field they hold (creates them for a new account). */
-    async accountChanged(account: Account) {
-      const fields = accountFields(account);
+    /**
+     * The account's four entries after a write of a field they hold (creates them for a new
+     * account), as of the account's revision `rev`: a refresh that read an older revision than the
+     * entry holds (two writes racing) is refused, so the entries never go back to an older account.
+     */
+    async accountChanged(account: Account, rev: number) {
+      const fields = { ...accountFields(account), [REV]: rev };
+      const newer = { ConditionExpression: `attribute_not_exists(#rev) OR #rev <= :rev` };
+      const conditional = (order: ListOrder, clauses: ReturnType<typeof setClauses>) =>
+        writeIf(
+          db,
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.listEntry(account.id, order),
+            ...clauses,
+            ...newer,
+            ExpressionAttributeNames: { ...clauses.ExpressionAttributeNames, '#rev': REV },
+            ExpressionAttributeValues: { ...clauses.ExpressionAttributeValues, ':rev': rev },
+          }),
+        );
       await Promise.all(
         LIST_ORDERS.map((order) =>
           order === 'score'
             ? // The score's place is the scorer's; an account not scored yet lists in lane 1.
-              update(account.id, order, setClauses({ ...fields }, { ...entryKeys('score', account.id, undefined), ...scoreDefaults }))
-            : update(account.id, order, setClauses({ ...fields, ...entryKeys(order, account.id, orderValue(order, account, undefined)) }, scoreDefaults)),
+              conditional(order, setClauses({ ...fields }, { ...entryKeys('score', account.id, undefined), ...scoreDefaults }))
+            : conditional(order, setClauses({ ...fields, ...entryKeys(order, account.id, orderValue(order, account, undefined)) }, scoreDefaults)),
         ),
       );
     },
@@ -221,8 +241,8 @@ const LIST_FIELDS = ['name', 'arr', 'renewalDate', 'owner', 'segment', 'plan', '
  */
 export function accountsWithListEntries(repo: AccountRepo, writer: ListEntryWriter): AccountRepo {
   const refresh = async (accountId: string) => {
-    const account = await repo.get(accountId);
-    if (account) await writer.accountChanged(account);
+    const read = await repo.read(accountId);
+    if (read) await writer.accountChanged(read.account, read.rev);
   };
   return {
     ...repo,

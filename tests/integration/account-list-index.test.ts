@@ -1,6 +1,7 @@
 import { DeleteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildAccountList } from '../../functions/data/account-list-index.ts';
+import { listEntryWriter, rebuildAccountList } from '../../functions/data/account-list-index.ts';
+import { accountFromItem } from '../../functions/data/account-item.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { dailyUsage } from '../support/daily-usage.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -159,4 +160,16 @@ describe('sorted and filtered account lists from the index, page by page, agains
     expect(gsi2.Items!.every((i) => typeof i.id === 'string' && i.band === 'unscored')).toBe(true);
     await compareAll(['-score', 'renewalDate']);
   }, 240_000);
+
+  it('keeps the newest revision of an account in its entries when two refreshes race', async () => {
+    const [item] = await rt.items('acme-0', keys.account('acme-0').sk);
+    const account = accountFromItem(item!);
+    const writer = listEntryWriter(rt.db, rt.tableName);
+    await writer.accountChanged(account, Number(item!.rev));
+    // A refresh that read the revision before the current one lands late: refused.
+    await writer.accountChanged({ ...account, name: 'Stale Name', owner: 'nobody' }, Number(item!.rev) - 1);
+    const entries = await rt.items('acme-0', 'LIST#');
+    expect(entries).toHaveLength(4);
+    for (const e of entries) expect(e).toMatchObject({ nm: account.name.toLowerCase(), own: account.owner ?? 'unassigned' });
+  });
 });
