@@ -231,24 +231,52 @@ export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
 }
 export type ListEntryWriter = ReturnType<typeof listEntryWriter>;
 
-/** Account fields the entries hold: a write that sets or removes one rewrites them. */
-const LIST_FIELDS = ['name', 'arr', 'renewalDate', 'owner', 'segment', 'plan', 'stage', 'startDate'];
+/** Account fields the entries hold: a write that changes one rewrites them. */
+const LIST_FIELDS = ['name', 'arr', 'renewalDate', 'owner', 'segment', 'plan', 'stage', 'startDate'] as const;
+/** Accounts read and not yet written, kept by a container at most (a write follows its read in the same request). */
+const SEEN_AT_MOST = 1_000;
 
 /**
  * Accounts whose writes keep their list entries (wrapped at the composition root, like the metric
- * hooks): after a write of a listed field or a stage a play set, the account is read again (one
- * strongly consistent read) and its four entries updated.
+ * hooks). An upsert sends every field it knows, so whether a listed field changed is decided
+ * against the account as the upsert read it: the wrapper keeps each account it reads until its
+ * write, which is conditional on that revision, so the account before and after the write are
+ * known without another read. Only a write of a changed listed field, or a stage a play set,
+ * updates the four entries; a write whose read it did not see reads the account again (1 RCU).
  */
 export function accountsWithListEntries(repo: AccountRepo, writer: ListEntryWriter): AccountRepo {
+  const seen = new Map<string, { rev: number; account: Account }>();
   const refresh = async (accountId: string) => {
     const read = await repo.read(accountId);
     if (read) await writer.accountChanged(read.account, read.rev);
   };
   return {
     ...repo,
+    async read(accountId) {
+      const read = await repo.read(accountId);
+      if (seen.size >= SEEN_AT_MOST) seen.clear();
+      if (read) seen.set(accountId, { rev: read.rev, account: read.account });
+      else seen.delete(accountId);
+      return read;
+    },
     async write(accountId, write, rev, point) {
+      const before = seen.get(accountId);
+      seen.delete(accountId);
       const written = await repo.write(accountId, write, rev, point);
-      if (written && LIST_FIELDS.some((f) => f in write.set || write.remove.includes(f))) await refresh(accountId);
+      if (!written) return written;
+      // The account this write replaced: none for a create, the one read at `rev` otherwise (when seen).
+      const old = rev === undefined ? undefined : before?.rev === rev ? before.account : null;
+      const touches = LIST_FIELDS.some((f) => f in write.set || write.remove.includes(f));
+      if (old === null) {
+        if (touches) await refresh(accountId);
+        return written;
+      }
+      const was = (old ?? {}) as Record<string, unknown>;
+      const changed = LIST_FIELDS.some((f) => (f in write.set && write.set[f] !== was[f]) || (write.remove.includes(f) && was[f] !== undefined));
+      if (!changed) return written;
+      const account = { ...was, ...write.set, id: accountId } as Record<string, unknown>;
+      for (const f of write.remove) delete account[f];
+      await writer.accountChanged(account as unknown as Account, (rev ?? 0) + 1);
       return written;
     },
     async setStage(accountId, stage, now) {
