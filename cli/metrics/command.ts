@@ -1,4 +1,4 @@
-import { rebuildAccountList } from '../../functions/data/account-list-index.ts';
+import { rebuildAccountList } from '../../functions/data/account-list-entries.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '../../functions/core/config.ts';
 import type { Changes } from '../../functions/core/metrics/changes.ts';

@@ -152,7 +152,7 @@ export function stageInstants(c: StageClock) {
 
 /**
  * The card's stage (card.ts `stageOf`) from an entry, without its one input an entry lacks: a
- * running onboarding play run. The list checks each row's card after (account-list-index.ts).
+ * running onboarding play run. The list checks each row's card after (indexed-account-list.ts).
  */
 export function entryStage(e: EntryFields, c: StageClock): string {
   const t = stageInstants(c);

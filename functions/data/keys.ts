@@ -8,7 +8,7 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** The account list's sorted entries (functions/data/account-list-index.ts); sparse: only LIST# entries carry its keys. */
+  /** The account list's sorted entries (functions/data/account-list-entries.ts); sparse: only LIST# entries carry its keys. */
   gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ttl: 'expiresAt',
 } as const;

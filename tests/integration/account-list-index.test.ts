@@ -1,6 +1,6 @@
 import { DeleteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listEntryWriter, rebuildAccountList } from '../../functions/data/account-list-index.ts';
+import { listEntryWriter, rebuildAccountList } from '../../functions/data/account-list-entries.ts';
 import { accountFromItem } from '../../functions/data/account-item.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { dailyUsage } from '../support/daily-usage.ts';

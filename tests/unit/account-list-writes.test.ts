@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountRepo } from '../../functions/core/ports.ts';
 import type { Account } from '../../functions/core/types.ts';
-import { accountsWithListEntries, type ListEntryWriter } from '../../functions/data/account-list-index.ts';
+import { accountsWithListEntries, type ListEntryWriter } from '../../functions/data/account-list-entries.ts';
 
 const stored: Account = { id: 'acme', name: 'Acme', segment: 'tech-touch', startDate: '2026-01-01T00:00:00.000Z', arr: 1000, seats: 5 } as Account;
 
