@@ -14,6 +14,7 @@
  * 11. The daily health tallies' write units, whole book only and with the segment, plan and owner cuts (bench/health-tallies.ts).
  * 12. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
  * 13. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
+ * 14. GET /v1/accounts sorted and filtered pages at 10,000 and 100,000 accounts, main's whole-book path and the list's index (bench/account-list.ts).
  */
 import { healthTalliesBench } from './health-tallies.ts';
 import { bundlesBench } from './bundles.ts';
@@ -36,6 +37,7 @@ import { clockStepBench } from './clock-step.ts';
 import { holdoutCalibrationBench } from './holdout-calibration.ts';
 import { webBundleBench } from './web-bundle.ts';
 import { webOverviewBench } from './web-overview.ts';
+import { accountListBench } from './account-list.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 function scoring(preset: PresetName) {
@@ -126,5 +128,6 @@ const sections: [string, () => unknown][] = [
   ['health-tallies', healthTalliesBench],
   ['web-bundle', webBundleBench],
   ['web-overview', webOverviewBench],
+  ['account-list', accountListBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

@@ -223,7 +223,9 @@ for (const [view, what] of [
   ).action(async (options) => (await import('./metrics/command.ts')).metricsCommand(view, options));
 metrics
   .command('rebuild')
-  .description('recompute every metric aggregate from the source items (accounts, revenue points, surveys, milestones, score bands) and write them')
+  .description(
+    "recompute every metric aggregate from the source items (accounts, revenue points, surveys, milestones, score bands) and write them, and the account list's sorted entries",
+  )
   .option('--data <dir>', 'local data folder (tend dev)', '.tend')
   .option('--table <name>', 'a deployed table instead (AWS credentials from the environment)')
   .option('--region <region>', 'AWS region of --table')

@@ -96,7 +96,9 @@ export class LocalDynamo {
     this.pending.clear();
   }
 
-  async createTables(assembly: CloudAssembly) {
+  /** Creates the template's tables that do not exist yet; the names of those it created. */
+  async createTables(assembly: CloudAssembly): Promise<string[]> {
+    const created: string[] = [];
     const existing = new Set((await this.client.send(new ListTablesCommand({}))).TableNames ?? []);
     for (const { stack, logicalId, resource } of assembly.resources('AWS::DynamoDB::Table')) {
       const p = resource.Properties as Record<string, unknown>;
@@ -119,7 +121,9 @@ export class LocalDynamo {
           GlobalSecondaryIndexes: (p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes']) ?? undefined,
         } as CreateTableCommandInput),
       );
+      created.push(name);
     }
+    return created;
   }
 
   /** Requests and capacity units so far, all operations together. */

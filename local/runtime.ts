@@ -1,3 +1,5 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markListReady } from '../functions/data/account-list-entries.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -111,11 +113,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const dynamo = new LocalDynamo();
   if (options.dataDir) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
   await dynamo.start({ path: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined });
-  await dynamo.createTables(assembly);
+  const created = await dynamo.createTables(assembly);
   await tablesActive(
     dynamo.client,
     dynamo.tables.map((t) => t.name),
   );
+  // A new table has no accounts, so every account's list entries exist: lists read the index from the start (issue 16).
+  if (created.includes(dynamo.tables[0]!.name)) await markListReady(DynamoDBDocumentClient.from(dynamo.client), dynamo.tables[0]!.name, clock.now());
   const ses = new LocalSes();
   await ses.start(options.sesPort);
   // Slack's Web API for the notifier's WebClient (local/slack.ts), on the same clock.

@@ -1,3 +1,4 @@
+import { rebuildAccountList } from '../../functions/data/account-list-entries.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '../../functions/core/config.ts';
 import type { Changes } from '../../functions/core/metrics/changes.ts';
@@ -125,11 +126,13 @@ export async function rebuildCommand(options: Pick<MetricsOptions, 'data' | 'tab
     const started = Date.now();
     const out = await rebuildMetrics({ sources: metricSources(db, t.table), aggregates: metricAggregates(db, t.table) });
     const outcomes = await rebuildOutcomeCounters(db, t.table);
-    const result = { ...out, outcomes, seconds: (Date.now() - started) / 1000 };
+    // The account list's sorted entries (issue 16): a deployment from before them lists from the index once this has run.
+    const accountList = await rebuildAccountList(db, t.table, new Date());
+    const result = { ...out, outcomes, accountList, seconds: (Date.now() - started) / 1000 };
     console.log(
       options.json
         ? JSON.stringify(result, null, 2)
-        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted, ${out.renewals} book index entries; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted (${result.seconds.toFixed(1)} s).`,
+        : `Rebuilt the metric aggregates from ${out.accounts} accounts: ${out.items} items written, ${out.deleted} stale ones deleted, ${out.renewals} book index entries; the outcome counters from ${outcomes.scanned} run, send and task items: ${outcomes.items} written, ${outcomes.deleted} deleted; the account list's ${accountList.entries} entries for ${accountList.accounts} accounts (${result.seconds.toFixed(1)} s).`,
     );
   } finally {
     await t.close();

@@ -51,6 +51,7 @@ const deps = {
   claims: root.claims(),
   links: root.links(),
   catalog: root.catalog(),
+  listIndex: root.listIndex(),
   scoreFacts: root.scoreFacts(),
   renewals: root.renewalIndexReader(),
   scoreStates: root.scoreStateRepo(),

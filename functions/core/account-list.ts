@@ -8,6 +8,7 @@ import {
   type ListContext,
   type ListDeps,
 } from './account-list-view.ts';
+import { indexedAccountList, type AccountListIndex } from './indexed-account-list.ts';
 import { idSchema } from './schemas.ts';
 import * as z from './zod.ts';
 import { PLANS } from './plan.ts';
@@ -30,7 +31,8 @@ export const accountListQuerySchema = /* @__PURE__ */ z.lazy(() =>
     q: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
     sort: z.optional(z.enum(ACCOUNT_SORTS)),
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
-    cursor: z.optional(z.string().check(z.maxLength(400))),
+    // A sort key's position (a name of up to 80 characters and an id) in base64url JSON.
+    cursor: z.optional(z.string().check(z.maxLength(800))),
   }),
 );
 export type AccountListQuery = z.output<typeof accountListQuerySchema>;
@@ -49,18 +51,33 @@ function decodeCursor(cursor: string | undefined): { shard: number; after?: stri
 }
 const encodeCursor = (shard: number, after: string) => Buffer.from(`${shard}:${after}`, 'utf8').toString('base64url');
 
+const FILTERS = ['band', 'segment', 'plan', 'owner', 'stage', 'flag', 'q'] as const;
+
 /**
- * Accounts shard by shard, filtered on their own fields (segment, owner, search) first, then on
- * their card (plan, stage, health band) and flags. Filters are applied as pages are read, so a
- * filtered page may take several reads of the index. With `sort`, the whole list is read and
- * sorted (account-list-view.ts).
+ * A page of accounts. Sorted or filtered: from the list's index once it is ready (a bounded read,
+ * indexed-account-list.ts); until then (a deployment whose entries the rebuild has not written
+ * yet) the whole book is read, as before, so a page is never wrong, only dear. Neither: shard by
+ * shard in id order, a card read for each account listed.
  */
 export async function listAccounts(
-  deps: ListDeps,
+  deps: ListDeps & { listIndex?: AccountListIndex },
   query: AccountListQuery,
   context: ListContext,
 ): Promise<{ accounts: AccountListItem[]; cursor: string | null }> {
+  const filtered = FILTERS.some((f) => query[f] !== undefined);
+  if ((query.sort || filtered) && deps.listIndex && (await deps.listIndex.ready()))
+    return indexedAccountList({ ...deps, listIndex: deps.listIndex }, query, context);
   if (query.sort) return sortedAccountList(deps, { ...query, sort: query.sort }, context, SHARD_COUNT);
+  return bookOrderList(deps, query, context);
+}
+
+/**
+ * Accounts shard by shard, filtered on their own fields (segment, owner, search) first, then on
+ * their card (plan, stage, health band) and flags. Filters are applied as pages are read, so a
+ * filtered page may take several reads of the index (a whole-book read for a rare filter: the
+ * list's index replaces it once ready).
+ */
+async function bookOrderList(deps: ListDeps, query: AccountListQuery, context: ListContext): Promise<{ accounts: AccountListItem[]; cursor: string | null }> {
   let { shard, after } = decodeCursor(query.cursor);
   const out: AccountListItem[] = [];
   while (shard < SHARD_COUNT) {

@@ -8,6 +8,8 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** The account list's sorted entries (functions/data/account-list-entries.ts); sparse: only LIST# entries carry its keys. */
+  gsi2: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ttl: 'expiresAt',
 } as const;
 
@@ -186,6 +188,13 @@ export const keys = {
   }),
   scoreStateLog: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `LOG#${at}#${id}` }),
   scoreStatePartition: (day: string) => `SCORESTATES#${day}`,
+  // Sorted account lists (issue 16, docs/data-model.md "Sorted account lists"): one entry per account and order, in gsi2.
+  /** The account's entry for one order (name, arr, score, renewalDate); outside `S#`, so the scorer never reads them. */
+  listEntry: (accountId: string, order: string) => ({ pk: accountPk(accountId), sk: `LIST#${order}` }),
+  /** A gsi2 partition of an order: lane 0 holds the accounts with a value (by value), lane 1 those without (by id). */
+  listPartition: (order: string, lane: number, shard: number) => `LIST#${order}#${lane}#${shard}`,
+  /** Says every account has its entries (written by the rebuild, or when the table is created empty): until then lists read the book. */
+  listReady: { pk: 'ACCOUNTLIST', sk: 'READY' },
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

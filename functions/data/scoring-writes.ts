@@ -7,6 +7,7 @@ import type { ScoreModel } from '../core/score/model.ts';
 import { recordingTimeline } from '../core/timeline.ts';
 import { healthDayItem } from './health-days.ts';
 import { scoreRepo } from './scores.ts';
+import { scoresWithListEntries, type ListEntryWriter } from './account-list-entries.ts';
 import { bufferedTimeline } from './timeline.ts';
 
 /**
@@ -21,12 +22,20 @@ import { bufferedTimeline } from './timeline.ts';
 export function scoringWrites(
   db: DynamoDBDocumentClient,
   table: string,
-  options: { modelFor: (segment: string) => ScoreModel; publisher: EventPublisher; upkeep: MetricUpkeepDeps },
+  options: {
+    modelFor: (segment: string) => ScoreModel;
+    publisher: EventPublisher;
+    upkeep: MetricUpkeepDeps;
+    /** The account list's entries follow each score written (account-list-entries.ts). */
+    listEntries?: ListEntryWriter;
+  },
 ) {
   const timeline = bufferedTimeline(db, table);
   const bands = bandChangeBatch(options.upkeep);
   return {
-    scores: scoreRepo(db, table, options.modelFor, timeline),
+    scores: options.listEntries
+      ? scoresWithListEntries(scoreRepo(db, table, options.modelFor, timeline), options.listEntries)
+      : scoreRepo(db, table, options.modelFor, timeline),
     events: recordingTimeline(options.publisher, timeline),
     bandChanged: bands.changed,
     healthDays: { put: (day: string, shard: number, tally: Counters) => timeline.flush([healthDayItem(day, shard, tally)]) },

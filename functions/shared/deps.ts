@@ -4,6 +4,8 @@ import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { accountCatalog } from '../data/account-catalog.ts';
+import { accountListIndex } from '../data/account-list-index.ts';
+import { accountsWithListEntries, listEntryWriter, scoresWithListEntries } from '../data/account-list-entries.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { revenueRepo } from '../data/revenue.ts';
 import { metricAggregates } from '../data/metric-aggregates.ts';
@@ -83,15 +85,18 @@ const refreshMetrics = (accountId: string) =>
     metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
   );
 /** One scoring run's writes, buffered (score, its timeline entries, band moves, health tallies): made per invocation. */
-export const scoringRunWrites = () => scoringWrites(documentClient, table(), { modelFor: scoreModels(), publisher: eventBus(), upkeep: metricUpkeep() });
+export const scoringRunWrites = () =>
+  scoringWrites(documentClient, table(), { modelFor: scoreModels(), publisher: eventBus(), upkeep: metricUpkeep(), listEntries: listEntries() });
 
-export const accounts = /* @__PURE__ */ lazy(() => accountsWithMetrics(accountRepo(documentClient, table()), refreshMetrics));
+export const accounts = /* @__PURE__ */ lazy(() =>
+  accountsWithMetrics(accountsWithListEntries(accountRepo(documentClient, table()), listEntries()), refreshMetrics),
+);
 /** Revenue history points and renewal outcomes. */
 export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 const scoreModels = /* @__PURE__ */ lazy(() => modelResolver(config.scoreModel));
-export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), scoreModels()));
+export const scores = /* @__PURE__ */ lazy(() => scoresWithListEntries(scoreRepo(documentClient, table(), scoreModels()), listEntries()));
 /** Many accounts' stored scores at once, for the portfolio reports. */
 export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentClient, table()));
 /** Everything scoring reads for an account, in one Query. */
@@ -110,6 +115,9 @@ export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, t
 export const claims = /* @__PURE__ */ lazy(() => eventClaims(documentClient, table()));
 export const links = /* @__PURE__ */ lazy(() => userLinks(documentClient, table()));
 export const catalog = /* @__PURE__ */ lazy(() => accountCatalog(documentClient, table()));
+/** The account list's sorted entries (issue 16): kept by the account and score writes above, read by GET /v1/accounts. */
+export const listEntries = /* @__PURE__ */ lazy(() => listEntryWriter(documentClient, table()));
+export const listIndex = /* @__PURE__ */ lazy(() => accountListIndex(documentClient, table()));
 export const apiKeys = /* @__PURE__ */ lazy(() => apiKeyRepo(documentClient, table()));
 export const rate = /* @__PURE__ */ lazy(() => rateCounter(documentClient, table()));
 export const segmentSecrets = /* @__PURE__ */ lazy(() => segmentSecretStore(documentClient, table()));

@@ -1,8 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../functions/data/keys.ts';
+import { LIST_ENTRY_ATTRIBUTES } from '../../functions/core/account-list-entry.ts';
 
 /** The one table: accounts, usage rollups, scores, runs and sends over generic keys (docs/data-model.md). */
 export class AccountTable extends Construct {
@@ -23,6 +24,15 @@ export class AccountTable extends Construct {
       indexName: TABLE_KEYS.gsi1.name,
       partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: AttributeType.STRING },
+    });
+    // The account list's sorted entries (docs/data-model.md "Sorted account lists"): sparse, and
+    // projecting only what the filters read keeps each entry small (a write unit, 250 bytes read).
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_KEYS.gsi2.name,
+      partitionKey: { name: TABLE_KEYS.gsi2.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.gsi2.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LIST_ENTRY_ATTRIBUTES],
     });
   }
 

@@ -1,3 +1,4 @@
+import { LIST_ENTRY_ATTRIBUTES } from '../../functions/core/account-list-entry.ts';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteSpec } from '../../functions/api/routes.ts';
@@ -64,9 +65,25 @@ describe('TendData stack (stateful resources)', () => {
             { AttributeName: TABLE_KEYS.gsi1.sortKey, KeyType: 'RANGE' },
           ],
         }),
+        // The account list's sorted entries (issue 16): the second and last index a stack update can add at once.
+        {
+          IndexName: TABLE_KEYS.gsi2.name,
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.gsi2.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.gsi2.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_ENTRY_ATTRIBUTES] },
+        },
       ],
       AttributeDefinitions: Match.arrayWith(
-        [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey].map((name) => ({
+        [
+          TABLE_KEYS.partitionKey,
+          TABLE_KEYS.sortKey,
+          TABLE_KEYS.gsi1.partitionKey,
+          TABLE_KEYS.gsi1.sortKey,
+          TABLE_KEYS.gsi2.partitionKey,
+          TABLE_KEYS.gsi2.sortKey,
+        ].map((name) => ({
           AttributeName: name,
           AttributeType: 'S',
         })),

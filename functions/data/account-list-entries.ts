@@ -1,0 +1,226 @@
+import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  accountFields,
+  entryPlace,
+  LIST_ORDERS,
+  orderValue,
+  scoreFields,
+  UNSCORED_FIELDS,
+  type ListOrder,
+  type ScoreFields,
+} from '../core/account-list-entry.ts';
+import type { AccountRepo, ScoreRepo } from '../core/ports.ts';
+import type { Account, StoredScore } from '../core/types.ts';
+import { accountRepo } from './accounts.ts';
+import { writeIf } from './items.ts';
+import { ACCOUNT_SHARDS, keys, shardOf, TABLE_KEYS } from './keys.ts';
+import { scoreFactsReader } from './scores.ts';
+
+/** The account list's entries (docs/data-model.md "Sorted account lists"): written with the items they copy, read by account-list-index.ts. */
+const { partitionKey: PK, sortKey: SK } = TABLE_KEYS.gsi2;
+/** The account revision an entry's account fields were copied from (not projected). */
+const REV = 'arev';
+
+/** An entry's gsi2 keys for its order's value. */
+export function entryKeys(order: ListOrder, accountId: string, value: string | undefined) {
+  const place = entryPlace(value, accountId);
+  return { [PK]: keys.listPartition(order, place.lane, shardOf(accountId)), [SK]: place.key };
+}
+
+/** The whole entry of an account for one order (the rebuild writes these). */
+export function listEntryItem(order: ListOrder, account: Account, score: StoredScoreLike | undefined): Record<string, unknown> {
+  return {
+    ...keys.listEntry(account.id, order),
+    ...entryKeys(order, account.id, orderValue(order, account, score)),
+    ...accountFields(account),
+    ...scoreFields(score),
+  };
+}
+type StoredScoreLike = Pick<StoredScore, 'score' | 'band' | 'tier' | 'flags'>;
+
+/** SET clauses for the given attributes, with their names and values (`ifAbsent`: only where the entry has none yet). */
+function setClauses(set: Record<string, unknown>, ifAbsent: Record<string, unknown> = {}) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses: string[] = [];
+  let i = 0;
+  for (const [attr, v] of Object.entries(set)) {
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = v;
+    clauses.push(`#a${i} = :a${i}`);
+    i++;
+  }
+  for (const [attr, v] of Object.entries(ifAbsent)) {
+    names[`#a${i}`] = attr;
+    values[`:a${i}`] = v;
+    clauses.push(`#a${i} = if_not_exists(#a${i}, :a${i})`);
+    i++;
+  }
+  return { UpdateExpression: `SET ${clauses.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/**
+ * Keeps the entries with the items they copy. The account's fields and the score's are set by
+ * separate updates that touch only their own attributes, so neither undoes the other; each write
+ * is one UpdateItem per entry (docs/data-model.md gives the units).
+ */
+export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
+  const update = (accountId: string, order: ListOrder, clauses: ReturnType<typeof setClauses>, returnOld = false) =>
+    db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.listEntry(accountId, order),
+        ...clauses,
+        ...(returnOld ? { ReturnValues: 'UPDATED_OLD' as const } : {}),
+      }),
+    );
+  const scoreDefaults = { ...UNSCORED_FIELDS } as Record<string, unknown>;
+  return {
+    /**
+     * The account's four entries after a write of a field they hold (creates them for a new
+     * account), as of the account's revision `rev`: a refresh that read an older revision than the
+     * entry holds (two writes racing) is refused, so the entries never go back to an older account.
+     */
+    async accountChanged(account: Account, rev: number) {
+      const fields = { ...accountFields(account), [REV]: rev };
+      const newer = { ConditionExpression: `attribute_not_exists(#rev) OR #rev <= :rev` };
+      const conditional = (order: ListOrder, clauses: ReturnType<typeof setClauses>) =>
+        writeIf(
+          db,
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.listEntry(account.id, order),
+            ...clauses,
+            ...newer,
+            ExpressionAttributeNames: { ...clauses.ExpressionAttributeNames, '#rev': REV },
+            ExpressionAttributeValues: { ...clauses.ExpressionAttributeValues, ':rev': rev },
+          }),
+        );
+      await Promise.all(
+        LIST_ORDERS.map((order) =>
+          order === 'score'
+            ? // The score's place is the scorer's; an account not scored yet lists in lane 1.
+              conditional(order, setClauses({ ...fields }, { ...entryKeys('score', account.id, undefined), ...scoreDefaults }))
+            : conditional(order, setClauses({ ...fields, ...entryKeys(order, account.id, orderValue(order, account, undefined)) }, scoreDefaults)),
+        ),
+      );
+    },
+    /**
+     * After a score is stored: the score entry moves to its value, and when the band, flags or risk
+     * changed (the update's old values say), the three other entries take them too.
+     */
+    async scoreChanged(score: StoredScore) {
+      const fields = scoreFields(score);
+      const value = typeof score.score === 'number' ? orderValue('score', { id: score.accountId } as Account, score) : undefined;
+      const out = await update(score.accountId, 'score', setClauses({ ...fields, id: score.accountId, ...entryKeys('score', score.accountId, value) }), true);
+      const old = out.Attributes as Partial<ScoreFields> | undefined;
+      const same = old && old.band === fields.band && old.risk === fields.risk && old.exp === fields.exp && (old.flags ?? []).join() === fields.flags.join();
+      if (same) return;
+      await Promise.all(LIST_ORDERS.filter((o) => o !== 'score').map((order) => update(score.accountId, order, setClauses({ ...fields }))));
+    },
+  };
+}
+export type ListEntryWriter = ReturnType<typeof listEntryWriter>;
+
+/** Account fields the entries hold: a write that changes one rewrites them. */
+const LIST_FIELDS = ['name', 'arr', 'renewalDate', 'owner', 'segment', 'plan', 'stage', 'startDate'] as const;
+/** Accounts read and not yet written, kept by a container at most (a write follows its read in the same request). */
+const SEEN_AT_MOST = 1_000;
+
+/**
+ * Accounts whose writes keep their list entries (wrapped at the composition root, like the metric
+ * hooks). An upsert sends every field it knows, so whether a listed field changed is decided
+ * against the account as the upsert read it: the wrapper keeps each account it reads until its
+ * write, which is conditional on that revision, so the account before and after the write are
+ * known without another read. Only a write of a changed listed field, or a stage a play set,
+ * updates the four entries; a write whose read it did not see reads the account again (1 RCU).
+ */
+export function accountsWithListEntries(repo: AccountRepo, writer: ListEntryWriter): AccountRepo {
+  const seen = new Map<string, { rev: number; account: Account }>();
+  const refresh = async (accountId: string) => {
+    const read = await repo.read(accountId);
+    if (read) await writer.accountChanged(read.account, read.rev);
+  };
+  return {
+    ...repo,
+    async read(accountId) {
+      const read = await repo.read(accountId);
+      if (seen.size >= SEEN_AT_MOST) seen.clear();
+      if (read) seen.set(accountId, { rev: read.rev, account: read.account });
+      else seen.delete(accountId);
+      return read;
+    },
+    async write(accountId, write, rev, point) {
+      const before = seen.get(accountId);
+      seen.delete(accountId);
+      const written = await repo.write(accountId, write, rev, point);
+      if (!written) return written;
+      // The account this write replaced: none for a create, the one read at `rev` otherwise (when seen).
+      const old = rev === undefined ? undefined : before?.rev === rev ? before.account : null;
+      const touches = LIST_FIELDS.some((f) => f in write.set || write.remove.includes(f));
+      if (old === null) {
+        if (touches) await refresh(accountId);
+        return written;
+      }
+      const was = (old ?? {}) as Record<string, unknown>;
+      const changed = LIST_FIELDS.some((f) => (f in write.set && write.set[f] !== was[f]) || (write.remove.includes(f) && was[f] !== undefined));
+      if (!changed) return written;
+      const account = { ...was, ...write.set, id: accountId } as Record<string, unknown>;
+      for (const f of write.remove) delete account[f];
+      await writer.accountChanged(account as unknown as Account, (rev ?? 0) + 1);
+      return written;
+    },
+    async setStage(accountId, stage, now) {
+      await repo.setStage(accountId, stage, now);
+      await refresh(accountId);
+    },
+  };
+}
+
+/** Scores whose writes move the account's score entry (a lost race writes nothing, so moves nothing). */
+export function scoresWithListEntries(repo: ScoreRepo, writer: ListEntryWriter): ScoreRepo {
+  return {
+    ...repo,
+    async put(score, options) {
+      const written = await repo.put(score, options);
+      if (written) await writer.scoreChanged(score);
+      return written;
+    },
+  };
+}
+
+/** Says every account has its entries: the API reads lists from the index from then on. */
+export async function markListReady(db: DynamoDBDocumentClient, table: string, at: Date) {
+  await db.send(new PutCommand({ TableName: table, Item: { ...keys.listReady, at: at.toISOString() } }));
+}
+
+/**
+ * Writes every account's four entries from its account and score items, then says the list is
+ * ready (`tend metrics rebuild`; docs/data-model.md "Sorted account lists", backfill). A whole
+ * read of the book and 4 writes per account; safe to run again (each entry is put whole).
+ */
+export async function rebuildAccountList(db: DynamoDBDocumentClient, table: string, now: Date): Promise<{ accounts: number; entries: number }> {
+  const accounts = accountRepo(db, table);
+  const facts = scoreFactsReader(db, table);
+  let count = 0;
+  let entries = 0;
+  await Promise.all(
+    Array.from({ length: ACCOUNT_SHARDS }, async (_, shard) => {
+      for await (const page of accounts.list(shard)) {
+        const scores = await facts.many(page.map((a) => a.id));
+        const items = page.flatMap((a) => LIST_ORDERS.map((order) => listEntryItem(order, a, scores.get(a.id))));
+        for (let i = 0; i < items.length; i += 25) {
+          let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+            [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+          };
+          while (request && Object.keys(request).length)
+            request = (await db.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+        }
+        count += page.length;
+        entries += items.length;
+      }
+    }),
+  );
+  await markListReady(db, table, now);
+  return { accounts: count, entries };
+}
