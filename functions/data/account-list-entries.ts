@@ -1,3 +1,4 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   accountFields,
@@ -135,12 +136,30 @@ const SEEN_AT_MOST = 1_000;
  * known without another read. Only a write of a changed listed field, or a stage a play set,
  * updates the four entries; a write whose read it did not see reads the account again (1 RCU).
  */
-export function accountsWithListEntries(repo: AccountRepo, writer: ListEntryWriter): AccountRepo {
+export function accountsWithListEntries(
+  repo: AccountRepo,
+  writer: ListEntryWriter,
+  /**
+   * Where a failed entry update goes once the account write has landed: the write stands and its
+   * caller is answered as such (a 5xx would make the client retry a write that changes nothing
+   * now, so refreshes nothing either); `tend metrics rebuild` puts the entries right. Unset: thrown.
+   */
+  onError?: (accountId: string, err: unknown) => void,
+): AccountRepo {
   const seen = new Map<string, { rev: number; account: Account }>();
-  const refresh = async (accountId: string) => {
-    const read = await repo.read(accountId);
-    if (read) await writer.accountChanged(read.account, read.rev);
+  const guarded = async (accountId: string, update: () => Promise<unknown>) => {
+    try {
+      await update();
+    } catch (err) {
+      if (!onError) throw err;
+      onError(accountId, err);
+    }
   };
+  const refresh = (accountId: string) =>
+    guarded(accountId, async () => {
+      const read = await repo.read(accountId);
+      if (read) await writer.accountChanged(read.account, read.rev);
+    });
   return {
     ...repo,
     async read(accountId) {
@@ -167,7 +186,7 @@ export function accountsWithListEntries(repo: AccountRepo, writer: ListEntryWrit
       if (!changed) return written;
       const account = { ...was, ...write.set, id: accountId } as Record<string, unknown>;
       for (const f of write.remove) delete account[f];
-      await writer.accountChanged(account as unknown as Account, (rev ?? 0) + 1);
+      await guarded(accountId, () => writer.accountChanged(account as unknown as Account, (rev ?? 0) + 1));
       return written;
     },
     async setStage(accountId, stage, now) {
@@ -200,6 +219,13 @@ export async function markListReady(db: DynamoDBDocumentClient, table: string, a
  * read of the book and 4 writes per account; safe to run again (each entry is put whole).
  */
 export async function rebuildAccountList(db: DynamoDBDocumentClient, table: string, now: Date): Promise<{ accounts: number; entries: number }> {
+  // A table made before the index existed (an old local data folder: dynalite cannot add an index)
+  // would answer every indexed list with an error once marked ready: refuse here, in words.
+  const described = await db.send(new DescribeTableCommand({ TableName: table }));
+  if (!described.Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === TABLE_KEYS.gsi2.name))
+    throw new Error(
+      `the table ${table} has no ${TABLE_KEYS.gsi2.name} index, which sorted account lists read: deploy the data stack first (cdk deploy), or locally start from a fresh data folder (tend dev --fresh)`,
+    );
   const accounts = accountRepo(db, table);
   const facts = scoreFactsReader(db, table);
   let count = 0;

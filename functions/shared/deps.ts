@@ -89,7 +89,12 @@ export const scoringRunWrites = () =>
   scoringWrites(documentClient, table(), { modelFor: scoreModels(), publisher: eventBus(), upkeep: metricUpkeep(), listEntries: listEntries() });
 
 export const accounts = /* @__PURE__ */ lazy(() =>
-  accountsWithMetrics(accountsWithListEntries(accountRepo(documentClient, table()), listEntries()), refreshMetrics),
+  accountsWithMetrics(
+    accountsWithListEntries(accountRepo(documentClient, table()), listEntries(), (accountId, err) =>
+      metricsLogger().error('account list entries not updated (tend metrics rebuild puts them right)', { accountId, error: err as Error }),
+    ),
+    refreshMetrics,
+  ),
 );
 /** Revenue history points and renewal outcomes. */
 export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));

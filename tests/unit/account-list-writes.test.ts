@@ -52,4 +52,22 @@ describe('account writes keep the list entries', () => {
     await accounts.setStage('acme', 'adoption', new Date());
     expect(calls.changed).toHaveLength(1);
   });
+
+  it('a failed entry update after the account write landed: the write stands and the failure goes to onError (thrown without one)', async () => {
+    const repo = { read: async () => ({ account: stored, rev: 3 }), write: async () => true, setStage: async () => undefined } as unknown as AccountRepo;
+    const writer = {
+      accountChanged: async () => {
+        throw new Error('throttled');
+      },
+    } as unknown as ListEntryWriter;
+    const failures: string[] = [];
+    const guarded = accountsWithListEntries(repo, writer, (id, err) => failures.push(`${id}: ${(err as Error).message}`));
+    await guarded.read('acme');
+    expect(await guarded.write('acme', { set: { arr: 5000 }, remove: [] }, 3)).toBe(true);
+    await guarded.setStage('acme', 'adoption', new Date());
+    expect(failures).toEqual(['acme: throttled', 'acme: throttled']);
+    const bare = accountsWithListEntries(repo, writer);
+    await bare.read('acme');
+    await expect(bare.write('acme', { set: { arr: 5000 }, remove: [] }, 3)).rejects.toThrow('throttled');
+  });
 });

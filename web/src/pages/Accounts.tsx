@@ -222,7 +222,13 @@ export default function Accounts() {
                 ))}
               </tbody>
             </table>
-            {p.accounts.length === 0 && <p className="muted">No account matches.</p>}
+            {/* A narrow filter over a large book can fill a page short, even empty, with more to look through (the server bounds each page's reads). */}
+            {p.accounts.length === 0 &&
+              (p.cursor ? (
+                <p className="muted">No match in this stretch of the book: more accounts remain to look through (Next).</p>
+              ) : (
+                <p className="muted">No account matches.</p>
+              ))}
             <nav className="pager" aria-label="Pages of accounts">
               <button
                 type="button"
