@@ -8,6 +8,7 @@ import { periodOf } from '../../functions/core/metrics/period.ts';
 import { countPlays } from '../../functions/core/metrics/plays.ts';
 import { loadOutcomeFigures, readOutcomeSources, rebuildOutcomeCounters, type OutcomeSources } from '../../functions/data/outcome-figures.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { advanceTo, sesEvent, until, welcomeOf } from '../support/play-scene.ts';
 
 const DAY = 86_400_000;
 // Monday 5 January 2026, 09:00 UTC.
@@ -31,26 +32,7 @@ const ACCOUNTS = [
  */
 describe('outcomes by segment, plan and owner on the local runtime', () => {
   let rt: TestRuntime;
-  const advance = async (toMs: number) => {
-    while (rt.clock.nowMs() < toMs) {
-      rt.clock.advanceTo(Math.min(toMs, rt.clock.nowMs() + 6 * 3_600_000));
-      await rt.idle();
-    }
-  };
-  const until = async (what: () => Promise<boolean>) => {
-    for (let i = 0; i < 300 && !(await what()); i++) await new Promise((r) => setTimeout(r, 10));
-    return what();
-  };
-  const welcomeOf = async (id: string) => (await rt.items(id, 'SEND#')).find((s) => s.template === 'welcome' && s.messageId)!;
-  const sesEvent = (detailType: string, eventType: string, send: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    Source: 'aws.ses',
-    DetailType: detailType,
-    Detail: JSON.stringify({
-      eventType,
-      mail: { timestamp: send.sentAt, messageId: send.messageId, destination: [send.contact], tags: { account: [send.accountId], send: [send.sendId] } },
-      ...extra,
-    }),
-  });
+  const advance = (toMs: number) => advanceTo(rt, toMs);
 
   /** The brute force: the items of each group (recorded groups, else the account's now), counted by the whole book's definitions. */
   const bruteForce = (sources: OutcomeSources, period: string, cut: OutcomeCut): Record<string, GroupOutcomeFigures> => {
@@ -92,7 +74,7 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       }
       await rt.idle();
       await advance(T0 + 2 * DAY);
-      const welcome = Object.fromEntries(await Promise.all(['cu-a1', 'cu-a2', 'cu-a3', 'cu-a5'].map(async (id) => [id, await welcomeOf(id)] as const)));
+      const welcome = Object.fromEntries(await Promise.all(['cu-a1', 'cu-a2', 'cu-a3', 'cu-a5'].map(async (id) => [id, await welcomeOf(rt, id)] as const)));
       expect(welcome['cu-a1']).toMatchObject({ status: 'sent', groups: { segment: 'tech-touch', plan: 'Starter', owner: 'alex' } });
       const [run1] = await rt.items('cu-a1', 'RUN#onboarding');
       expect(run1).toMatchObject({ groups: { segment: 'tech-touch', plan: 'Starter', owner: 'alex' } });
@@ -107,7 +89,7 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       await rt.lambdas.invoke(steps.arn, { action: 'begin', ...input, executionName: exec.name });
       await rt.lambdas.invoke(steps.arn, { action: 'step', ...input, executionName: exec.name, step: 'welcome' });
       expect((await rt.items('cu-a1', 'RUN#onboarding'))[0]).toMatchObject({ groups: { owner: 'alex' } });
-      expect(await welcomeOf('cu-a1')).toMatchObject({ groups: { owner: 'alex' } });
+      expect(await welcomeOf(rt, 'cu-a1')).toMatchObject({ groups: { owner: 'alex' } });
       // a5's run and email lose their groups, as items written before groups were kept.
       const [run5] = await rt.items('cu-a5', 'RUN#onboarding');
       for (const item of [run5!, welcome['cu-a5']!])
@@ -131,8 +113,12 @@ describe('outcomes by segment, plan and owner on the local runtime', () => {
       rt.events.put(events);
       rt.events.put(events);
       await rt.idle();
-      expect(await until(async () => (await welcomeOf('cu-a1')).clickedAt !== undefined && (await welcomeOf('cu-a5')).openedAt !== undefined)).toBe(true);
-      expect(await until(async () => (await welcomeOf('cu-a2')).bouncedAt !== undefined && (await welcomeOf('cu-a3')).openedAt !== undefined)).toBe(true);
+      expect(await until(async () => (await welcomeOf(rt, 'cu-a1')).clickedAt !== undefined && (await welcomeOf(rt, 'cu-a5')).openedAt !== undefined)).toBe(
+        true,
+      );
+      expect(await until(async () => (await welcomeOf(rt, 'cu-a2')).bouncedAt !== undefined && (await welcomeOf(rt, 'cu-a3')).openedAt !== undefined)).toBe(
+        true,
+      );
 
       // a4 (high-touch) got a task instead of the welcome: done by dana.
       const [task] = await rt.items('cu-a4', 'TASK#');

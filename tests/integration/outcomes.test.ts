@@ -14,6 +14,7 @@ import { sendOutcomes } from '../../functions/data/outcome-sends.ts';
 import { sendLedger } from '../../functions/data/sends.ts';
 import { runRepo } from '../../functions/data/runs.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+import { advanceTo, sesEvent, until, welcomeOf } from '../support/play-scene.ts';
 import { outcomesCommand } from '../../cli/metrics/outcomes.ts';
 
 const DAY = 86_400_000;
@@ -31,26 +32,7 @@ const ACCOUNTS = ['oc-a1', 'oc-a2', 'oc-a3', 'oc-a4', 'oc-a5'];
 describe('outcome counters on the local runtime', () => {
   let rt: TestRuntime;
   let bus: string;
-  const advance = async (toMs: number) => {
-    while (rt.clock.nowMs() < toMs) {
-      rt.clock.advanceTo(Math.min(toMs, rt.clock.nowMs() + 6 * 3_600_000));
-      await rt.idle();
-    }
-  };
-  const until = async (what: () => Promise<boolean>) => {
-    for (let i = 0; i < 300 && !(await what()); i++) await new Promise((r) => setTimeout(r, 10));
-    return what();
-  };
-  const welcomeOf = async (id: string) => (await rt.items(id, 'SEND#')).find((s) => s.template === 'welcome' && s.messageId)!;
-  const sesEvent = (detailType: string, eventType: string, send: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    Source: 'aws.ses',
-    DetailType: detailType,
-    Detail: JSON.stringify({
-      eventType,
-      mail: { timestamp: send.sentAt, messageId: send.messageId, destination: [send.contact], tags: { account: [send.accountId], send: [send.sendId] } },
-      ...extra,
-    }),
-  });
+  const advance = (toMs: number) => advanceTo(rt, toMs);
   const bruteForce = async (period: string) => {
     const sources = await readOutcomeSources(rt.db, rt.tableName);
     const p = periodOf(period);
@@ -82,7 +64,7 @@ describe('outcome counters on the local runtime', () => {
     }
     await rt.idle();
     await advance(T0 + 2 * DAY);
-    const welcome = Object.fromEntries(await Promise.all(ACCOUNTS.map(async (id) => [id, await welcomeOf(id)] as const)));
+    const welcome = Object.fromEntries(await Promise.all(ACCOUNTS.map(async (id) => [id, await welcomeOf(rt, id)] as const)));
     for (const id of ACCOUNTS) expect(welcome[id], id).toMatchObject({ status: 'sent' });
 
     // SES's events, each sent twice (EventBridge delivers at least once).
@@ -98,8 +80,10 @@ describe('outcome counters on the local runtime', () => {
     rt.events.put(events);
     rt.events.put(events);
     await rt.idle();
-    expect(await until(async () => (await welcomeOf('oc-a4')).complainedAt !== undefined && (await welcomeOf('oc-a3')).bouncedAt !== undefined)).toBe(true);
-    expect(await until(async () => (await welcomeOf('oc-a2')).openedAt !== undefined && (await welcomeOf('oc-a1')).clickedAt !== undefined)).toBe(true);
+    expect(await until(async () => (await welcomeOf(rt, 'oc-a4')).complainedAt !== undefined && (await welcomeOf(rt, 'oc-a3')).bouncedAt !== undefined)).toBe(
+      true,
+    );
+    expect(await until(async () => (await welcomeOf(rt, 'oc-a2')).openedAt !== undefined && (await welcomeOf(rt, 'oc-a1')).clickedAt !== undefined)).toBe(true);
 
     // A reply, delivered twice.
     const replyDeps = { ledger: sendLedger(rt.db, rt.tableName), engagement: engagementRepo(rt.db, rt.tableName), outcomes: sendOutcomes(rt.db, rt.tableName) };
