@@ -21,6 +21,7 @@ import { dirtyAccounts } from '../functions/data/dirty.ts';
 import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
 import { scoringPolicy } from '../functions/core/score/policy.ts';
 import { scoringWrites } from '../functions/data/scoring-writes.ts';
+import { listEntryWriter, scoresWithListEntries } from '../functions/data/account-list-entries.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
 import { timelineRepo } from '../functions/data/timeline.ts';
 import { healthDays } from '../functions/data/health-days.ts';
@@ -167,11 +168,13 @@ export async function scoringBatchBench() {
         },
       },
       upkeep: { sources: metricSources(m.db, rt.tableName), aggregates: metricAggregates(m.db, rt.tableName) },
+      // As the scoring Lambda: each score written moves the account's sorted list entries (docs/data-model.md, "Sorted account lists").
+      listEntries: listEntryWriter(m.db, rt.tableName),
     };
     const unbuffered = process.env.BENCH_SCORING_WRITES === 'unbuffered';
     const writes = unbuffered
       ? {
-          scores: scoreRepo(m.db, rt.tableName, options.modelFor),
+          scores: scoresWithListEntries(scoreRepo(m.db, rt.tableName, options.modelFor), options.listEntries),
           events: recordingTimeline(options.publisher, timelineRepo(m.db, rt.tableName)),
           bandChanged: (id: string, band: Band) => refreshAccountBand(options.upkeep, id, band),
           healthDays: healthDays(m.db, rt.tableName),
