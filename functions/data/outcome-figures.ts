@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, paginateQuery, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countSends, EMAIL_OUTCOMES, noEmailCounts, type EmailCounts, type SendFacts } from '../core/metrics/email-outcomes.ts';
 import {
   countByCombo,
@@ -31,27 +31,20 @@ function emailCountsOf(item: Record<string, unknown>): EmailCounts {
   return c;
 }
 
+/** Every item of one partition, page by page (one Query a page). */
+const partition = (db: DynamoDBDocumentClient, table: string, pk: string) =>
+  paginateQuery({ client: db }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+
 /** One month's counter items: one Query of the month's partition (a page holds ~1 MB: thousands of plays and templates). */
 async function readMonth(db: DynamoDBDocumentClient, table: string, month: string) {
   const plays: Record<string, PlayCounts> = {};
   const email: Record<string, EmailCounts> = {};
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.outcomeMonth(month) },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
+  for await (const page of partition(db, table, keys.outcomeMonth(month)))
+    for (const item of page.Items ?? []) {
       const sk = String(item.sk);
       if (sk.startsWith(keys.outcomePlayPrefix)) plays[sk.slice(keys.outcomePlayPrefix.length)] = playCountsOf(item);
       else if (sk.startsWith(keys.outcomeTemplatePrefix)) email[sk.slice(keys.outcomeTemplatePrefix.length)] = emailCountsOf(item);
     }
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
   return { plays, email };
 }
 
@@ -61,16 +54,7 @@ async function readMonth(db: DynamoDBDocumentClient, table: string, month: strin
  */
 async function readMonthByCombo(db: DynamoDBDocumentClient, table: string, month: string): Promise<Record<string, OutcomeCounts>> {
   const out: Record<string, OutcomeCounts> = {};
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.outcomeCutMonth(month) },
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of partition(db, table, keys.outcomeCutMonth(month)))
     for (const item of page.Items ?? []) {
       const sk = String(item.sk);
       // `<PLAY#|TEMPLATE#><name>#<combo>`: the combination holds no `#` (comboKey encodes it).
@@ -80,8 +64,6 @@ async function readMonthByCombo(db: DynamoDBDocumentClient, table: string, month
       if (sk.startsWith(keys.outcomePlayPrefix)) c.plays[sk.slice(keys.outcomePlayPrefix.length, cut)] = playCountsOf(item);
       else if (sk.startsWith(keys.outcomeTemplatePrefix)) c.email[sk.slice(keys.outcomeTemplatePrefix.length, cut)] = emailCountsOf(item);
     }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
   return out;
 }
 
