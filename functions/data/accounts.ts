@@ -110,14 +110,17 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
     },
     async setStage(accountId, stage, now) {
       // Same stage again keeps its original date: a replayed step is refused and changes nothing.
+      // The revision moves too: an upsert that read the account before this write is refused and
+      // decides again, so the list entries it writes carry this stage, not the one it read.
       await writeIf(
         db,
         new UpdateCommand({
           TableName: table,
           Key: keys.account(accountId),
-          UpdateExpression: 'SET stage = :s, stageSince = :now',
+          UpdateExpression: 'SET stage = :s, stageSince = :now, #rev = if_not_exists(#rev, :zero) + :one',
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(stage) OR stage <> :s)',
-          ExpressionAttributeValues: { ':s': stage, ':now': now.toISOString() },
+          ExpressionAttributeNames: { '#rev': REV },
+          ExpressionAttributeValues: { ':s': stage, ':now': now.toISOString(), ':zero': 0, ':one': 1 },
         }),
       );
     },
