@@ -186,6 +186,23 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     expect(res.body!.renewalsEntering.arr).toBe(accounts.filter((a) => entering.includes(a.id)).reduce((t, a) => t + a.paid, 0));
   });
 
+  it('with list, names the first accounts of each figure and keeps its count, ARR and flags by kind of all', async () => {
+    const since = new Date(start + 9 * DAY + 5 * 3_600_000).toISOString();
+    const whole = (await rt.request('GET', `/v1/changes?since=${since}`)).body!;
+    const listed = (await rt.request('GET', `/v1/changes?since=${since}&list=1`)).body!;
+    expect(whole.flagsRaised.count).toBeGreaterThan(1);
+    for (const part of ['turnedRed', 'tierDrops', 'flagsRaised', 'flagsCleared', 'renewalsEntering'] as const) {
+      expect(listed[part], part).toMatchObject({ count: whole[part].count, arr: whole[part].arr, accounts: whole[part].accounts.slice(0, 1) });
+    }
+    for (const part of ['flagsRaised', 'flagsCleared'] as const) {
+      const byFlag: Record<string, number> = {};
+      for (const f of whole[part].accounts as { flag: string }[]) byFlag[f.flag] = (byFlag[f.flag] ?? 0) + 1;
+      expect(listed[part].byFlag, part).toEqual(byFlag);
+      expect(whole[part].byFlag, part).toEqual(byFlag);
+    }
+    expect((await rt.request('GET', `/v1/changes?since=${since}&list=-1`)).status).toBe(400);
+  });
+
   it("keeps to one CSM's accounts with owner", async () => {
     const since = new Date(start + 9 * DAY + 5 * 3_600_000).toISOString();
     // The same accounts as posted above, now with alex as their owner.

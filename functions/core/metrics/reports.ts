@@ -34,6 +34,8 @@ export const changesQuerySchema = /* @__PURE__ */ z.lazy(() =>
     /** From when (its UTC day's start): an ISO time or date, at most 34 days back. */
     since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
     top: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
+    /** Accounts listed in each figure, the first of each (its count, ARR and `byFlag` still of all): a summary's answer stays small. Absent: all. */
+    list: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000))),
     /** One CSM's accounts only (a CSM id of tend.config.ts): their day's review reads their book's score items alone. */
     owner: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
   }),
@@ -207,7 +209,7 @@ export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: 
   if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
   if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
-  const options = { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
+  const options = { since, now, top: query.top, list: query.list, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
   const [today, fromDay] = [dayOf(now), dayOf(since)];
   const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
   const [book, states] = await Promise.all([deps.renewals.all(), read([today, addDays(fromDay, -1)])]);

@@ -9,6 +9,8 @@ import { BAND_COLOURS, BANDS, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format
 import type { Changes, Metrics, Outcomes, Renewals } from '../types.ts';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
+/** Accounts named under "Turned red" (the count says how many in all). */
+const TURNED_RED_LISTED = 10;
 
 /** Figures of several periods (months or quarters), read in parallel: each is a few Queries of the aggregates. */
 function usePeriods(periods: string[]) {
@@ -39,7 +41,8 @@ export default function Overview() {
   const monthly = usePeriods(months);
   const quarterly = usePeriods(quarters);
   const renewals = useRenewalMonths(today);
-  const changes = useGet<Changes>(today ? '/v1/changes' : null, { since: today ? addDays(today, -7) : undefined, top: 5 });
+  // The first accounts of each figure only (counts, ARR and flags by kind are of all): a week's flags can be most of the book.
+  const changes = useGet<Changes>(today ? '/v1/changes' : null, { since: today ? addDays(today, -7) : undefined, top: 5, list: TURNED_RED_LISTED });
   const outcomes = useGet<Outcomes>(metrics.data ? '/v1/metrics/outcomes' : null, { period: metrics.data?.period });
 
   return (
@@ -259,8 +262,6 @@ function RetentionPanel({ monthly, quarterly }: { monthly: Metrics[] | undefined
 }
 
 function ChangesPanel({ changes }: { changes: Changes | undefined }) {
-  const flags = new Map<string, string[]>();
-  for (const f of changes?.flagsRaised.accounts ?? []) flags.set(f.flag, [...(flags.get(f.flag) ?? []), f.accountId]);
   return (
     <section className="panel" aria-labelledby="h-changes">
       <h2 id="h-changes">This week</h2>
@@ -282,6 +283,8 @@ function ChangesPanel({ changes }: { changes: Changes | undefined }) {
                   <AccountLink id={a.accountId} />
                 </span>
               ))}
+              {changes.turnedRed.count > changes.turnedRed.accounts.length &&
+                ` and ${fmtInt(changes.turnedRed.count - changes.turnedRed.accounts.length)} more`}
             </p>
           )}
           <h3>Biggest movers</h3>
@@ -295,9 +298,9 @@ function ChangesPanel({ changes }: { changes: Changes | undefined }) {
           </ul>
           <h3>New flags</h3>
           <ul className="plain">
-            {[...flags].map(([flag, ids]) => (
+            {Object.entries(changes.flagsRaised.byFlag).map(([flag, count]) => (
               <li key={flag}>
-                <Link to={`/accounts?flag=${flag}`}>{flag}</Link>: {ids.length}
+                <Link to={`/accounts?flag=${flag}`}>{flag}</Link>: {fmtInt(count)}
               </li>
             ))}
           </ul>
