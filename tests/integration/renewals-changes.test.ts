@@ -235,10 +235,25 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     ['/v1/renewals?from=01-05-2026', 'from'],
     ['/v1/renewals?band=purple', 'band'],
     ['/v1/renewals?cursor=abc', 'cursor'],
+    ['/v1/renewals?to=2026-09-01&days=30', 'days'],
+    ['/v1/renewals?days=0', 'days'],
+    ['/v1/changes?since=2026-04-20&days=7', 'since'],
+    ['/v1/changes?days=35', 'days'],
   ])('%s is a 400 naming %s', async (path, field) => {
     const res = await rt.request('GET', path);
     expect(res.status).toBe(400);
     expect(res.body!.message).toMatch(new RegExp(`^${field}`));
+  });
+
+  it("counts a window in days from the API's today: days=N is to = from + N, and since the start of the day N days back", async () => {
+    const now = dayOf(start + today * DAY);
+    const byDays = (await rt.request('GET', '/v1/renewals?days=180&limit=500')).body!;
+    const byTo = (await rt.request('GET', `/v1/renewals?from=${now}&to=${dayOf(start + (today + 180) * DAY)}&limit=500`)).body!;
+    expect({ ...byDays, asOf: undefined }).toEqual({ ...byTo, asOf: undefined });
+    const week = (await rt.request('GET', '/v1/changes?days=7')).body!;
+    const since = (await rt.request('GET', `/v1/changes?since=${dayOf(start + (today - 7) * DAY)}`)).body!;
+    expect({ ...week, asOf: undefined }).toEqual({ ...since, asOf: undefined });
+    expect(week.from).toBe(`${dayOf(start + (today - 7) * DAY)}T00:00:00.000Z`);
   });
 
   it('needs the read scope', async () => {

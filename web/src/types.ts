@@ -41,6 +41,8 @@ export interface Metrics {
   to: string;
   asOf: string;
   whole: MetricsFigures;
+  /** The period's play, email and onboarding outcomes (as GET /v1/metrics/outcomes): null unless the period is whole months. */
+  outcomes?: Outcomes | null;
 }
 export interface RenewalRow {
   accountId: string;

@@ -24,6 +24,8 @@ export const renewalsQuerySchema = /* @__PURE__ */ z.lazy(() =>
     from: z.optional(z.iso.date()),
     /** Day after the window (default from + 90 days). */
     to: z.optional(z.iso.date()),
+    /** The window's length instead of `to`: `to` is `from` + `days` (so a client need not know the API's today). */
+    days: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_SPAN_DAYS))),
     band: z.optional(z.enum(['green', 'yellow', 'red', 'unscored'])),
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
     cursor: z.optional(z.string().check(z.regex(/^[1-9]\d{0,6}$/, 'not a cursor this API returned'))),
@@ -32,7 +34,9 @@ export const renewalsQuerySchema = /* @__PURE__ */ z.lazy(() =>
 export const changesQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     /** From when (its UTC day's start): an ISO time or date, at most 34 days back. */
-    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+    since: z.optional(z.union([z.iso.datetime({ offset: true }), z.iso.date()])),
+    /** Instead of `since`: from the start of the day `days` days before today (the API's today). */
+    days: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(CHANGES_MAX_DAYS))),
     top: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
     /** Accounts listed in each figure, the first of each (its count, ARR and `byFlag` still of all): a summary's answer stays small. Absent: all. */
     list: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000))),
@@ -144,7 +148,8 @@ function figuresOfDays(days: [string, Counters][], from: string, to: string): { 
  */
 export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now: Date): Promise<RenewalsReport> {
   const from = query.from ?? dayOf(now);
-  const to = query.to ?? addDays(from, RENEWAL_WINDOW_DAYS);
+  if (query.to && query.days) throw invalid('days', 'give to or days, not both');
+  const to = query.to ?? addDays(from, query.days ?? RENEWAL_WINDOW_DAYS);
   if (to <= from) throw invalid('to', 'must be after from');
   if (to > addDays(from, MAX_SPAN_DAYS)) throw invalid('to', `at most ${MAX_SPAN_DAYS} days after from`);
   const offset = query.cursor ? Number(query.cursor) : 0;
@@ -205,7 +210,8 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
  * the whole book's account and score items are read instead (`source: "items"`).
  */
 export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes & { source: 'states' | 'items' }> {
-  const since = new Date(query.since);
+  if ((query.since === undefined) === (query.days === undefined)) throw invalid('since', 'give since or days, one of them');
+  const since = query.since ? new Date(query.since) : new Date(`${addDays(dayOf(now), -query.days!)}T00:00:00.000Z`);
   if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
   if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);

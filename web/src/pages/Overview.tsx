@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useApi, useGet } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
 import { AccountLink, Async, BandBadge, figureLink, Kpi, TableHead } from '../components/bits.tsx';
-import { addDays, addMonths, addQuarters, monthOf, quarterOf } from '../dates.ts';
+import { addMonths, addQuarters, monthOf, quarterOf } from '../dates.ts';
 import { useRenewalMonths } from '../hooks/renewal-months.ts';
 import { BAND_COLOURS, BANDS, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import type { Changes, Metrics, Outcomes, Renewals } from '../types.ts';
@@ -34,16 +34,22 @@ function usePeriods(periods: string[]) {
 export default function Overview() {
   const navigate = useNavigate();
   const metrics = useGet<Metrics>('/v1/metrics');
+  // Read at once, beside the headline figures: both count their windows from the API's today (`days`).
+  const renewals = useRenewalMonths();
+  // The first accounts of each figure only (counts, ARR and flags by kind are of all): a week's flags can be most of the book.
+  const changes = useGet<Changes>('/v1/changes', { days: 7, top: 5, list: TURNED_RED_LISTED });
   const today = metrics.data?.asOf.slice(0, 10);
   const thisMonth = today ? monthOf(today) : undefined;
   const months = thisMonth ? Array.from({ length: 6 }, (_, i) => addMonths(thisMonth, i - 5)) : [];
   const quarters = thisMonth ? Array.from({ length: 4 }, (_, i) => addQuarters(quarterOf(thisMonth), i - 3)) : [];
+  // The headline figures are the current quarter's: not read twice.
+  const current = metrics.data && metrics.data.period === quarters.at(-1) ? metrics.data : undefined;
   const monthly = usePeriods(months);
-  const quarterly = usePeriods(quarters);
-  const renewals = useRenewalMonths(today);
-  // The first accounts of each figure only (counts, ARR and flags by kind are of all): a week's flags can be most of the book.
-  const changes = useGet<Changes>(today ? '/v1/changes' : null, { since: today ? addDays(today, -7) : undefined, top: 5, list: TURNED_RED_LISTED });
-  const outcomes = useGet<Outcomes>(metrics.data ? '/v1/metrics/outcomes' : null, { period: metrics.data?.period });
+  const pastQuarters = usePeriods(current ? quarters.slice(0, -1) : quarters);
+  const quarterly = pastQuarters && current ? [...pastQuarters, current] : pastQuarters;
+  // The headline answer carries its period's outcomes; read apart only when it does not.
+  const outcomesRead = useGet<Outcomes>(metrics.data && !metrics.data.outcomes ? '/v1/metrics/outcomes' : null, { period: metrics.data?.period });
+  const outcomes = { data: metrics.data?.outcomes ?? outcomesRead.data };
 
   return (
     <>
