@@ -1,5 +1,6 @@
 import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Band } from '../core/metrics/health.ts';
+import { DAY_MS, dayOf } from '../core/clock.ts';
 import { aggregateSk } from '../core/metrics/contribution.ts';
 import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
 import { batchWrite } from './items.ts';
@@ -95,12 +96,12 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
           if (String(sk) < b) out.push([String(sk).slice(a.length - from.length), counters as Record<string, number>]);
       return out;
     },
-    async all() {
-      // The dated entries (every day sorts before `none`) and the undated ones, read at once.
-      const parts = await Promise.all([
-        queryRange(db, table, '0', NO_RENEWAL, REVIEW_FIELDS),
-        queryRange(db, table, NO_RENEWAL, `${NO_RENEWAL}~`, REVIEW_FIELDS),
-      ]);
+    async all(today?: string) {
+      // The dated entries (every day sorts before `none`) and the undated ones, read at once; around
+      // `today`, the dated ones in a few ranges too, so one range's page is decoded while the next is read.
+      const cuts = today ? [0, 60, 120, 180, 365].map((n) => dayOf(Date.parse(`${today}T00:00:00Z`) + n * DAY_MS)) : [];
+      const bounds = ['0', ...cuts, NO_RENEWAL, `${NO_RENEWAL}~`];
+      const parts = await Promise.all(bounds.slice(1).map((to, i) => queryRange(db, table, bounds[i]!, to, REVIEW_FIELDS)));
       return parts.flat().map(entryOf);
     },
     async move(before: RenewalEntry | undefined, after: RenewalEntry | undefined) {

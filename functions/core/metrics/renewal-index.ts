@@ -43,6 +43,6 @@ export interface RenewalIndexReader {
   first(from: string, to: string, limit: number, band?: Band): Promise<RenewalEntry[]>;
   /** The renewal day items in `[from, to)` (contribution.ts `renewalCounters`, summed): day → accounts and ARR by band. */
   days(from: string, to: string): Promise<[string, Record<string, number>][]>;
-  /** Every live account's entry (the weekly review's book): without `name` and `band`. */
-  all(): Promise<RenewalEntry[]>;
+  /** Every live account's entry (the weekly review's book): without `name` and `band`; around `today`, read in a few ranges at once. */
+  all(today?: string): Promise<RenewalEntry[]>;
 }

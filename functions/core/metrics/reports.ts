@@ -218,7 +218,7 @@ export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: 
   const options = { since, now, top: query.top, list: query.list, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
   const [today, fromDay] = [dayOf(now), dayOf(since)];
   const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
-  const [book, states] = await Promise.all([deps.renewals.all(), read([today, addDays(fromDay, -1)])]);
+  const [book, states] = await Promise.all([deps.renewals.all(today), read([today, addDays(fromDay, -1)])]);
   // Yesterday's states only while today's run has not set every shard: a later run's states supersede them.
   if (states[0]!.shards.size < SHARD_COUNT && addDays(fromDay, -1) !== addDays(today, -1)) states.push(...(await read([addDays(today, -1)])));
   const fromStates = entriesFromStates(
