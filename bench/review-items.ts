@@ -4,6 +4,8 @@
  * written through the same repositories the upkeep and the scoring run use.
  */
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { addInto, aggregateSk, renewalCounters, type Counters } from '../functions/core/metrics/contribution.ts';
+import { batchWrite } from '../functions/data/items.ts';
 import type { RenewalEntry } from '../functions/core/metrics/renewal-index.ts';
 import { stateOf, type ScoreState } from '../functions/core/metrics/score-states.ts';
 import type { Account, StoredScore } from '../functions/core/types.ts';
@@ -30,6 +32,14 @@ export async function seedReviewItems(db: DynamoDBDocumentClient, table: string,
       ...(account.owner ? { owner: account.owner } : {}),
     }));
   await renewalIndex(db, table).replaceAll(entries);
+  // The renewal day items the upkeep keeps beside the entries (contribution.ts): summed as rebuild sums them.
+  const renewalDays = new Map<string, Counters>();
+  for (const e of entries) if (e.renewalDate) addInto(renewalDays, new Map([[aggregateSk.renewalDay(e.renewalDate.slice(0, 10)), renewalCounters(e)]]));
+  await batchWrite(
+    db,
+    table,
+    [...renewalDays].map(([sk, counters]) => ({ PutRequest: { Item: { ...counters, ...keys.metricAggregate('whole', sk) } } })),
+  );
   const repo = scoreStates(db, table);
   let stateBytes = 0;
   for (const day of days) {

@@ -92,20 +92,22 @@ export async function reviewsBench() {
       ['GET /v1/renewals (next 90 days, 100 listed)', () => renewalsReport(deps, { limit: 100 }, now)],
       ['GET /v1/renewals (next 180 days, 1 listed: the Overview)', () => renewalsReport(deps, { to: day(180), limit: 1 }, now)],
       ['GET /v1/changes (since 7 days, from the states)', () => changesReport(deps, { since: week, top: 10 }, now)],
+      ['GET /v1/changes (days=7, 10 listed a figure: the Overview)', () => changesReport(deps, { days: 7, top: 5, list: 10 }, now)],
       ['GET /v1/changes (since 7 days, owner=alex: My day)', () => changesReport(deps, { since: week, top: 100, owner: 'alex' }, now)],
       ['GET /v1/changes (since 7 days, every item: as before)', () => changesReport(noStates, { since: week, top: 10 }, now)],
     ];
     for (const [name, run] of runs) {
       reset();
       const began = performance.now();
-      await run();
+      const answer = await run();
       const seconds = (performance.now() - began) / 1000;
+      const answerKb = JSON.stringify(answer).length / 1000;
       const requests = Object.entries(meter.requests)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       const per1k = (meter.rru / N) * 1000;
       console.log(
-        `  ${name}: ${requests}; ${meter.rru.toFixed(0)} RRU in ${seconds.toFixed(2)} s; ` +
+        `  ${name}: ${requests}; ${meter.rru.toFixed(0)} RRU in ${seconds.toFixed(2)} s, a ${answerKb.toFixed(0)} KB answer; ` +
           `${per1k.toFixed(0)} RRU per 1,000 accounts, ${(per1k * 100).toLocaleString('en-US', { maximumFractionDigits: 0 })} per 100,000 ($${(per1k * 100 * PRICE.rru).toFixed(4)} on demand)`,
       );
     }

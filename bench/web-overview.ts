@@ -3,9 +3,10 @@
  * bench/reviews.ts seeds them, the metric aggregates as bench/metrics.ts computes them, the web
  * app served by the local runtime, and headless Chromium (tests/browser/support) signed in as the
  * admin. Timed from navigation: the headline figures and bands on screen (GET /v1/metrics, the
- * aggregates), then every panel (renewals by month from the book index, the week's changes from
- * the book index and the daily runs' score states, seeded as the upkeep and the scoring run write them).
- * Median of 3 loads after a warm-up; the API requests' own times from the browser's resource timing.
+ * aggregates), then every panel (renewals by month from the renewal day items, the week's changes
+ * from the book index and the daily runs' score states, seeded as the upkeep and the scoring run write them).
+ * Median of 3 loads after a warm-up; the API requests' own times from the browser's resource timing;
+ * and, independent of the machine's load, a load's DynamoDB requests and read units and the runtime's CPU.
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
@@ -84,7 +85,14 @@ export async function webOverviewBench() {
     const admin = rt.oidc.newUsers.find((u) => u.email === 'admin@tend.local')!;
     const context = await signedInContext(browser, rt.url, admin.email, admin.password);
     const { page, errors } = await openTab(context);
+    // What a load costs the runtime, whatever the machine's load: DynamoDB requests and read units served, and this process's CPU (API handlers and dynalite's thread).
+    const snapshot = () => ({
+      ops: { ...rt.dynamo.operations },
+      rru: Object.values(rt.dynamo.capacity).reduce((t, u) => t + u.read, 0),
+      cpu: process.cpuUsage(),
+    });
     const load = async () => {
+      const before = snapshot();
       const began = performance.now();
       await page.goto(`${rt.url}/`);
       await page.getByTestId('health-table').waitFor({ timeout: 120_000 });
@@ -99,7 +107,14 @@ export async function webOverviewBench() {
           .filter((e) => e.name.includes('/v1/'))
           .map((e) => ({ path: new URL(e.name).pathname, ms: Math.round(e.duration) })),
       );
-      return { figures, all, api };
+      const after = snapshot();
+      const cpu = process.cpuUsage(before.cpu);
+      const requests = Object.fromEntries(
+        Object.entries(after.ops)
+          .map(([op, n]) => [op, n - (before.ops[op] ?? 0)] as const)
+          .filter(([, n]) => n > 0),
+      );
+      return { figures, all, api, requests, rru: after.rru - before.rru, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
     await load();
     const runs = [await load(), await load(), await load()];
@@ -111,6 +126,12 @@ export async function webOverviewBench() {
     const byPath = new Map<string, number[]>();
     for (const r of runs) for (const a of r.api) byPath.set(a.path, [...(byPath.get(a.path) ?? []), a.ms]);
     for (const [path, ms] of byPath) console.log(`  ${path}: ${ms.length / runs.length} request(s) a load, median ${median(ms)} ms`);
+    const last = runs.at(-1)!;
+    console.log(
+      `  a load's DynamoDB requests: ${Object.entries(last.requests)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ')}; ${last.rru.toFixed(0)} RRU; the runtime's CPU (API and dynalite) median ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms a load`,
+    );
     if (errors.length) console.log(`  console errors: ${errors.join('; ')}`);
   } finally {
     await browser.close();

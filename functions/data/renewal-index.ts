@@ -1,6 +1,7 @@
 import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DAY_MS, dayOf } from '../core/clock.ts';
 import type { Band } from '../core/metrics/health.ts';
+import { DAY_MS, dayOf } from '../core/clock.ts';
+import { aggregateSk } from '../core/metrics/contribution.ts';
 import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
 import { batchWrite } from './items.ts';
 import { keys } from './keys.ts';
@@ -25,9 +26,6 @@ const entryOf = (i: Record<string, unknown>): RenewalEntry => ({
   name: String(i.name ?? i.accountId),
   ...(i.owner ? { owner: String(i.owner) } : {}),
 });
-
-/** Days a window's Queries each cover: a long window is read in slices at once rather than page after page. */
-const SLICE_DAYS = 31;
 
 /** What the weekly review reads of the book (not the name or band): less to send and to decode. */
 const REVIEW_FIELDS = {
@@ -61,27 +59,49 @@ async function queryRange(
 /**
  * The book index: one small item per live account, in one partition sorted by renewal day then
  * account, those without a renewal date last (docs/data-model.md), kept by the metric upkeep
- * beside the account's contribution. A renewal window is a key range, read eventually consistent
- * in month-long slices at once.
+ * beside the account's contribution. A renewal window is a key range: its first page is read from
+ * it; its totals from the renewal day items the same upkeep keeps (`days`).
  */
 export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
   return {
-    async between(from: string, to: string) {
-      const slices: [string, string][] = [];
-      for (let a = from; a < to;) {
-        const b = dayOf(Date.parse(`${a}T00:00:00Z`) + SLICE_DAYS * DAY_MS);
-        slices.push([a, b < to ? b : to]);
-        a = b;
+    async first(from: string, to: string, limit: number, band?: Band) {
+      const out: RenewalEntry[] = [];
+      for await (const page of paginateQuery(
+        // Unfiltered, a page of `limit` items is the answer; filtered, the band's entries are looked for in bigger pages.
+        { client: db, pageSize: band ? Math.max(limit, 500) : limit },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ...(band ? { FilterExpression: '#band = :band', ExpressionAttributeNames: { '#band': 'band' } } : {}),
+          ExpressionAttributeValues: { ':pk': keys.renewalPartition, ':from': from, ':to': to, ...(band ? { ':band': band } : {}) },
+        },
+      )) {
+        out.push(...(page.Items ?? []).map(entryOf));
+        if (out.length >= limit) break;
       }
-      const parts = await Promise.all(slices.map(([a, b]) => queryRange(db, table, a, b)));
-      return parts.flat().map(entryOf);
+      return out.slice(0, limit);
     },
-    async all() {
-      // The dated entries (every day sorts before `none`) and the undated ones, read at once.
-      const parts = await Promise.all([
-        queryRange(db, table, '0', NO_RENEWAL, REVIEW_FIELDS),
-        queryRange(db, table, NO_RENEWAL, `${NO_RENEWAL}~`, REVIEW_FIELDS),
-      ]);
+    async days(from: string, to: string) {
+      const [a, b] = [aggregateSk.renewalDay(from), aggregateSk.renewalDay(to)];
+      const out: [string, Record<string, number>][] = [];
+      for await (const page of paginateQuery(
+        { client: db },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': keys.metricAggregate('whole', a).pk, ':a': a, ':b': b },
+        },
+      ))
+        for (const { pk: _pk, sk, ...counters } of page.Items ?? [])
+          if (String(sk) < b) out.push([String(sk).slice(a.length - from.length), counters as Record<string, number>]);
+      return out;
+    },
+    async all(today?: string) {
+      // The dated entries (every day sorts before `none`) and the undated ones, read at once; around
+      // `today`, the dated ones in a few ranges too, so one range's page is decoded while the next is read.
+      const cuts = today ? [0, 60, 120, 180, 365].map((n) => dayOf(Date.parse(`${today}T00:00:00Z`) + n * DAY_MS)) : [];
+      const bounds = ['0', ...cuts, NO_RENEWAL, `${NO_RENEWAL}~`];
+      const parts = await Promise.all(bounds.slice(1).map((to, i) => queryRange(db, table, bounds[i]!, to, REVIEW_FIELDS)));
       return parts.flat().map(entryOf);
     },
     async move(before: RenewalEntry | undefined, after: RenewalEntry | undefined) {

@@ -109,13 +109,13 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     }
     for (const band of ['green', 'yellow', 'red', 'unscored']) {
       const inBand = due.filter((a) => (scores.get(a.id)?.band ?? 'unscored') === band);
-      expect(res.body!.byBand[band]).toMatchObject({ accounts: inBand.length, arr: inBand.reduce((t, a) => t + a.paid, 0), ids: inBand.map((a) => a.id) });
+      expect(res.body!.byBand[band]).toMatchObject({ accounts: inBand.length, arr: inBand.reduce((t, a) => t + a.paid, 0) });
       // The query a figure carries lists exactly its accounts.
       const listed = await rt.request('GET', res.body!.byBand[band].query);
       expect(listed.body!.renewals.map((r: { accountId: string }) => r.accountId)).toEqual(inBand.map((a) => a.id));
     }
     expect(res.body!.total).toMatchObject({ accounts: due.length, arr: due.reduce((t, a) => t + a.paid, 0) });
-    expect(res.body!.byBand.red.ids).toContain('quitting');
+    expect((await rt.request('GET', res.body!.byBand.red.query)).body!.renewals.map((r: { accountId: string }) => r.accountId)).toContain('quitting');
 
     // A page at a time, and a window given by its days.
     const first = await rt.request('GET', '/v1/renewals?limit=2');
@@ -186,6 +186,23 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     expect(res.body!.renewalsEntering.arr).toBe(accounts.filter((a) => entering.includes(a.id)).reduce((t, a) => t + a.paid, 0));
   });
 
+  it('with list, names the first accounts of each figure and keeps its count, ARR and flags by kind of all', async () => {
+    const since = new Date(start + 9 * DAY + 5 * 3_600_000).toISOString();
+    const whole = (await rt.request('GET', `/v1/changes?since=${since}`)).body!;
+    const listed = (await rt.request('GET', `/v1/changes?since=${since}&list=1`)).body!;
+    expect(whole.flagsRaised.count).toBeGreaterThan(1);
+    for (const part of ['turnedRed', 'tierDrops', 'flagsRaised', 'flagsCleared', 'renewalsEntering'] as const) {
+      expect(listed[part], part).toMatchObject({ count: whole[part].count, arr: whole[part].arr, accounts: whole[part].accounts.slice(0, 1) });
+    }
+    for (const part of ['flagsRaised', 'flagsCleared'] as const) {
+      const byFlag: Record<string, number> = {};
+      for (const f of whole[part].accounts as { flag: string }[]) byFlag[f.flag] = (byFlag[f.flag] ?? 0) + 1;
+      expect(listed[part].byFlag, part).toEqual(byFlag);
+      expect(whole[part].byFlag, part).toEqual(byFlag);
+    }
+    expect((await rt.request('GET', `/v1/changes?since=${since}&list=-1`)).status).toBe(400);
+  });
+
   it("keeps to one CSM's accounts with owner", async () => {
     const since = new Date(start + 9 * DAY + 5 * 3_600_000).toISOString();
     // The same accounts as posted above, now with alex as their owner.
@@ -218,10 +235,25 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     ['/v1/renewals?from=01-05-2026', 'from'],
     ['/v1/renewals?band=purple', 'band'],
     ['/v1/renewals?cursor=abc', 'cursor'],
+    ['/v1/renewals?to=2026-09-01&days=30', 'days'],
+    ['/v1/renewals?days=0', 'days'],
+    ['/v1/changes?since=2026-04-20&days=7', 'since'],
+    ['/v1/changes?days=35', 'days'],
   ])('%s is a 400 naming %s', async (path, field) => {
     const res = await rt.request('GET', path);
     expect(res.status).toBe(400);
     expect(res.body!.message).toMatch(new RegExp(`^${field}`));
+  });
+
+  it("counts a window in days from the API's today: days=N is to = from + N, and since the start of the day N days back", async () => {
+    const now = dayOf(start + today * DAY);
+    const byDays = (await rt.request('GET', '/v1/renewals?days=180&limit=500')).body!;
+    const byTo = (await rt.request('GET', `/v1/renewals?from=${now}&to=${dayOf(start + (today + 180) * DAY)}&limit=500`)).body!;
+    expect({ ...byDays, asOf: undefined }).toEqual({ ...byTo, asOf: undefined });
+    const week = (await rt.request('GET', '/v1/changes?days=7')).body!;
+    const since = (await rt.request('GET', `/v1/changes?since=${dayOf(start + (today - 7) * DAY)}`)).body!;
+    expect({ ...week, asOf: undefined }).toEqual({ ...since, asOf: undefined });
+    expect(week.from).toBe(`${dayOf(start + (today - 7) * DAY)}T00:00:00.000Z`);
   });
 
   it('needs the read scope', async () => {

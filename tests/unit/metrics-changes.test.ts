@@ -138,8 +138,17 @@ describe('changesSince: the figures', () => {
       count: 1,
       arr: 1600,
       accounts: [{ accountId: 'a5', flag: 'usage-drop', kind: 'risk', since: '2026-05-05T06:00:00.000Z' }],
+      byFlag: { 'usage-drop': 1 },
     });
     expect(c.from).toBe('2026-05-04T00:00:00.000Z');
+  });
+
+  it('with list, names the first accounts of each figure; count, ARR and byFlag stay of all', () => {
+    const listed = changesSince(book, { ...options, top: 2, list: 1 });
+    expect(listed.tierDrops).toEqual({ count: 2, arr: 300, accounts: c.tierDrops.accounts.slice(0, 1) });
+    const none = changesSince(book, { ...options, top: 2, list: 0 });
+    expect(none.flagsRaised).toEqual({ count: 1, arr: 1600, accounts: [], byFlag: { 'usage-drop': 1 } });
+    expect(none.movers).toEqual(c.movers);
   });
 
   it('lists the top movers each way, biggest first, ties by account id', () => {

@@ -41,6 +41,8 @@ export interface Metrics {
   to: string;
   asOf: string;
   whole: MetricsFigures;
+  /** The period's play, email and onboarding outcomes (as GET /v1/metrics/outcomes): null unless the period is whole months. */
+  outcomes?: Outcomes | null;
 }
 export interface RenewalRow {
   accountId: string;
@@ -58,7 +60,7 @@ export interface Renewals {
   to: string;
   asOf: string;
   total: { accounts: number; arr: number; query: string };
-  byBand: Record<Band, BandFigure & { ids: string[]; query: string }>;
+  byBand: Record<Band, BandFigure & { query: string }>;
   byMonth: { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<Band, BandFigure>; query: string }[];
   renewals: RenewalRow[];
   cursor: string | null;
@@ -72,7 +74,7 @@ export interface Changes {
   from: string;
   asOf: string;
   turnedRed: ChangeList<{ accountId: string; arr: number; score: number; scoreThen: number }>;
-  flagsRaised: ChangeList<{ accountId: string; flag: string; kind: string; since: string; clearedAt?: string }>;
+  flagsRaised: ChangeList<{ accountId: string; flag: string; kind: string; since: string; clearedAt?: string }> & { byFlag: Record<string, number> };
   movers: {
     up: { accountId: string; change: number; score: number; scoreThen: number }[];
     down: { accountId: string; change: number; score: number; scoreThen: number }[];

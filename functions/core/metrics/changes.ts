@@ -28,6 +28,8 @@ export interface ChangeOptions {
   now: Date;
   /** Movers listed each way. */
   top: number;
+  /** Accounts listed in each figure (count and ARR are of them all); absent: every one. */
+  list?: number;
   /** The renewal window, in days from today: a renewal is in it when due on one of the next `renewalWindowDays` days, today included. */
   renewalWindowDays: number;
   /** The model that ranks a past score into its tier (the account's segment's). */
@@ -66,8 +68,12 @@ export interface Figure<T> {
   count: number;
   /** ARR of the accounts behind the figure (an account counted once). */
   arr: number;
-  /** The accounts behind the figure, each with what changed. */
+  /** The accounts behind the figure, each with what changed (the first `list` of them when the caller asked for fewer). */
   accounts: T[];
+}
+/** A flag figure also counts its episodes by flag: what a summary shows without listing every account. */
+export interface FlagFigure extends Figure<FlagEpisode> {
+  byFlag: Record<string, number>;
 }
 
 export interface Changes {
@@ -76,8 +82,8 @@ export interface Changes {
   asOf: string;
   turnedRed: Figure<BandChange>;
   tierDrops: Figure<BandChange>;
-  flagsRaised: Figure<FlagEpisode>;
-  flagsCleared: Figure<FlagEpisode>;
+  flagsRaised: FlagFigure;
+  flagsCleared: FlagFigure;
   movers: { up: Mover[]; down: Mover[] };
   renewalsEntering: Figure<EnteringRenewal>;
 }
@@ -98,9 +104,19 @@ export function scoreBefore(recent: DailyScore[], day: string): number | null {
 export const inRenewalWindow = (renewalDate: string, day: string, windowDays: number) =>
   renewalDate.slice(0, 10) >= day && renewalDate.slice(0, 10) < addDays(day, windowDays);
 
-function figure<T extends { accountId: string }>(accounts: T[], arrOf: Map<string, number>): Figure<T> {
+function figure<T extends { accountId: string }>(accounts: T[], arrOf: Map<string, number>, list?: number): Figure<T> {
   const ids = new Set(accounts.map((a) => a.accountId));
-  return { count: accounts.length, arr: [...ids].reduce((t, id) => t + (arrOf.get(id) ?? 0), 0), accounts };
+  return {
+    count: accounts.length,
+    arr: [...ids].reduce((t, id) => t + (arrOf.get(id) ?? 0), 0),
+    accounts: list === undefined ? accounts : accounts.slice(0, list),
+  };
+}
+
+function flagFigure(episodes: FlagEpisode[], arrOf: Map<string, number>, list?: number): FlagFigure {
+  const byFlag: Record<string, number> = {};
+  for (const e of episodes) byFlag[e.flag] = (byFlag[e.flag] ?? 0) + 1;
+  return { ...figure(episodes, arrOf, list), byFlag };
 }
 
 const byAccount = <T extends { accountId: string }>(a: T, b: T) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
@@ -160,12 +176,13 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
   return {
     from,
     asOf: options.now.toISOString(),
-    turnedRed: figure(turnedRed.sort(byAccount), arrOf),
-    tierDrops: figure(tierDrops.sort(byAccount), arrOf),
-    flagsRaised: figure(raised.sort(bySince), arrOf),
-    flagsCleared: figure(
+    turnedRed: figure(turnedRed.sort(byAccount), arrOf, options.list),
+    tierDrops: figure(tierDrops.sort(byAccount), arrOf, options.list),
+    flagsRaised: flagFigure(raised.sort(bySince), arrOf, options.list),
+    flagsCleared: flagFigure(
       cleared.sort((a, b) => (a.clearedAt! < b.clearedAt! ? -1 : a.clearedAt! > b.clearedAt! ? 1 : bySince(a, b))),
       arrOf,
+      options.list,
     ),
     movers: {
       up: movers
@@ -180,6 +197,7 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
     renewalsEntering: figure(
       entering.sort((a, b) => (a.renewalDate < b.renewalDate ? -1 : a.renewalDate > b.renewalDate ? 1 : byAccount(a, b))),
       arrOf,
+      options.list,
     ),
   };
 }

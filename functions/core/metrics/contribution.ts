@@ -157,7 +157,12 @@ export const aggregateSk = {
   period: (periodKey: string, group: string) => `P#${periodKey}#${group}`,
   start: (day: string, group: string) => `T#${day}#${group}`,
   now: (group: string) => `N#${group}`,
+  /** The live accounts renewing on a day, by band (the `whole` cut only): the renewals report's counters. */
+  renewalDay: (day: string) => `R#${day}`,
 };
+
+/** What a live account adds to its renewal day's item: one account and its paid ARR in its band. */
+export const renewalCounters = (r: Pick<RenewalEntry, 'band' | 'arr'>): Counters => ({ [`${r.band}Accounts`]: 1, [`${r.band}Arr`]: r.arr });
 
 /** The aggregate items a contribution adds to, with what it adds to each (`cut|sk` → counters). */
 export function entriesOf(c: Contribution | undefined): Map<string, Counters> {
@@ -169,6 +174,8 @@ export function entriesOf(c: Contribution | undefined): Map<string, Counters> {
     out.set(`${cut}|${aggregateSk.start(c.start.day, g)}`, c.start.counters);
     out.set(`${cut}|${aggregateSk.now(g)}`, c.now);
   }
+  // Beside the book index entry, so the same difference moves both and rebuild sums both (a renewal window's totals read no entry).
+  if (c.renewal?.renewalDate) out.set(`whole|${aggregateSk.renewalDay(c.renewal.renewalDate.slice(0, 10))}`, renewalCounters(c.renewal));
   return out;
 }
 

@@ -39,8 +39,10 @@ export function sameRenewal(a: RenewalEntry | undefined, b: RenewalEntry | undef
 
 /** The index's port (functions/data/renewal-index.ts). */
 export interface RenewalIndexReader {
-  /** The entries due in `[from, to)`, soonest first (by day, then account id). */
-  between(from: string, to: string): Promise<RenewalEntry[]>;
-  /** Every live account's entry (the weekly review's book): without `name` and `band`. */
-  all(): Promise<RenewalEntry[]>;
+  /** The first `limit` entries due in `[from, to)` (of `band` when given), soonest first: reads no further than the page. */
+  first(from: string, to: string, limit: number, band?: Band): Promise<RenewalEntry[]>;
+  /** The renewal day items in `[from, to)` (contribution.ts `renewalCounters`, summed): day → accounts and ARR by band. */
+  days(from: string, to: string): Promise<[string, Record<string, number>][]>;
+  /** Every live account's entry (the weekly review's book): without `name` and `band`; around `today`, read in a few ranges at once. */
+  all(today?: string): Promise<RenewalEntry[]>;
 }

@@ -7,7 +7,9 @@ import type { ScoreModel } from '../score/model.ts';
 import type { Account } from '../types.ts';
 import * as z from '../zod.ts';
 import { changesSince, CHANGES_MAX_DAYS, type Changes } from './changes.ts';
-import { renewalsDue, type Band, type BandFigures, type BookEntry } from './health.ts';
+import type { Counters } from './contribution.ts';
+import { BANDS } from './contribution.ts';
+import type { Band, BandFigures } from './health.ts';
 import type { RenewalIndexReader } from './renewal-index.ts';
 import { entriesFromStates, scoreOfFacts, type ScoreStateRepo } from './score-states.ts';
 
@@ -22,6 +24,8 @@ export const renewalsQuerySchema = /* @__PURE__ */ z.lazy(() =>
     from: z.optional(z.iso.date()),
     /** Day after the window (default from + 90 days). */
     to: z.optional(z.iso.date()),
+    /** The window's length instead of `to`: `to` is `from` + `days` (so a client need not know the API's today). */
+    days: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_SPAN_DAYS))),
     band: z.optional(z.enum(['green', 'yellow', 'red', 'unscored'])),
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
     cursor: z.optional(z.string().check(z.regex(/^[1-9]\d{0,6}$/, 'not a cursor this API returned'))),
@@ -30,8 +34,12 @@ export const renewalsQuerySchema = /* @__PURE__ */ z.lazy(() =>
 export const changesQuerySchema = /* @__PURE__ */ z.lazy(() =>
   z.object({
     /** From when (its UTC day's start): an ISO time or date, at most 34 days back. */
-    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+    since: z.optional(z.union([z.iso.datetime({ offset: true }), z.iso.date()])),
+    /** Instead of `since`: from the start of the day `days` days before today (the API's today). */
+    days: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(CHANGES_MAX_DAYS))),
     top: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 10),
+    /** Accounts listed in each figure, the first of each (its count, ARR and `byFlag` still of all): a summary's answer stays small. Absent: all. */
+    list: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000))),
     /** One CSM's accounts only (a CSM id of tend.config.ts): their day's review reads their book's score items alone. */
     owner: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
   }),
@@ -88,15 +96,18 @@ export interface RenewalRow {
   openPlays?: string[];
 }
 
+/** A band's renewals: accounts and ARR, and their shares of the window's (the accounts themselves: the band's `query`). */
+export type RenewalFigures = Omit<BandFigures, 'ids'>;
+
 export interface RenewalsReport {
   from: string;
   to: string;
   asOf: string;
   /** All renewals in the window, and by band, each with the query that lists its accounts. */
   total: { accounts: number; arr: number; query: string };
-  byBand: Record<Band, BandFigures & { query: string }>;
+  byBand: Record<Band, RenewalFigures & { query: string }>;
   /** The window by calendar month (the first and last cut to the window): accounts and ARR by band, and the query listing each month. */
-  byMonth: { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<Band, BandFigures>; query: string }[];
+  byMonth: { month: string; from: string; to: string; accounts: number; arr: number; byBand: Record<Band, RenewalFigures>; query: string }[];
   /** This page of the renewals (of `band` when filtered), soonest first. */
   renewals: RenewalRow[];
   cursor: string | null;
@@ -114,24 +125,39 @@ function monthsOf(from: string, to: string): { from: string; to: string }[] {
   return out;
 }
 
+/** Accounts and ARR by band of the renewal day items of `[from, to)` (their counters summed), as `byBand` counts a book. */
+function figuresOfDays(days: [string, Counters][], from: string, to: string): { accounts: number; arr: number; byBand: Record<Band, RenewalFigures> } {
+  const sum: Counters = {};
+  for (const [day, counters] of days) if (day >= from && day < to) for (const [f, v] of Object.entries(counters)) sum[f] = (sum[f] ?? 0) + v;
+  const accounts = BANDS.reduce((t, b) => t + (sum[`${b}Accounts`] ?? 0), 0);
+  const arr = BANDS.reduce((t, b) => t + (sum[`${b}Arr`] ?? 0), 0);
+  const byBand = Object.fromEntries(
+    BANDS.map((b) => {
+      const [n, a] = [sum[`${b}Accounts`] ?? 0, sum[`${b}Arr`] ?? 0];
+      return [b, { accounts: n, arr: a, accountShare: accounts ? n / accounts : null, arrShare: arr ? a / arr : null }];
+    }),
+  ) as Record<Band, RenewalFigures>;
+  return { accounts, arr, byBand };
+}
+
 /**
  * Renewals due in `[from, to)`, soonest first, with their health, and accounts and ARR by band:
- * one read of the renewal index's window (its entries carry band, ARR, owner and name, kept as the
- * data changes), then the score items of the listed page only.
+ * the totals from the renewal day items (one small item per day, kept with the book index by the
+ * same upkeep), the listed page from the index's first entries of the window, then the score items
+ * of that page only. Nothing read grows with the book.
  */
 export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now: Date): Promise<RenewalsReport> {
   const from = query.from ?? dayOf(now);
-  const to = query.to ?? addDays(from, RENEWAL_WINDOW_DAYS);
+  if (query.to && query.days) throw invalid('days', 'give to or days, not both');
+  const to = query.to ?? addDays(from, query.days ?? RENEWAL_WINDOW_DAYS);
   if (to <= from) throw invalid('to', 'must be after from');
   if (to > addDays(from, MAX_SPAN_DAYS)) throw invalid('to', `at most ${MAX_SPAN_DAYS} days after from`);
-  const entries = await deps.renewals.between(from, to);
-  const byId = new Map(entries.map((e) => [e.accountId, e]));
-  const book: BookEntry[] = entries.map((e) => ({ accountId: e.accountId, arr: e.arr, band: e.band, renewalDate: e.renewalDate }));
-  const due = renewalsDue(book, { from, to });
-  const link = (band?: Band) => `/v1/renewals?from=${from}&to=${to}${band ? `&band=${band}` : ''}`;
-  const listed = due.due.filter((d) => !query.band || d.band === query.band);
   const offset = query.cursor ? Number(query.cursor) : 0;
-  const page = listed.slice(offset, offset + query.limit);
+  // One entry past the page: whether there is a next one.
+  const [days, entries] = await Promise.all([deps.renewals.days(from, to), deps.renewals.first(from, to, offset + query.limit + 1, query.band)]);
+  const link = (band?: Band) => `/v1/renewals?from=${from}&to=${to}${band ? `&band=${band}` : ''}`;
+  const window = figuresOfDays(days, from, to);
+  const page = entries.slice(offset, offset + query.limit);
   // Scores of the listed page only: one item each, read in batches of 100.
   const scores = await deps.scoreFacts.many(page.map((d) => d.accountId));
   const runs = deps.runs;
@@ -149,19 +175,18 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
     from,
     to,
     asOf: now.toISOString(),
-    total: { accounts: due.due.length, arr: due.due.reduce((t, d) => t + d.arr, 0), query: link() },
-    byBand: Object.fromEntries(Object.entries(due.byBand).map(([band, f]) => [band, { ...f, query: link(band as Band) }])) as RenewalsReport['byBand'],
+    total: { accounts: window.accounts, arr: window.arr, query: link() },
+    byBand: Object.fromEntries(BANDS.map((band) => [band, { ...window.byBand[band], query: link(band) }])) as RenewalsReport['byBand'],
     byMonth: monthsOf(from, to).map((m) => {
-      const inMonth = renewalsDue(book, m);
-      const arr = inMonth.due.reduce((t, d) => t + d.arr, 0);
-      return { month: m.from.slice(0, 7), ...m, accounts: inMonth.due.length, arr, byBand: inMonth.byBand, query: `/v1/renewals?from=${m.from}&to=${m.to}` };
+      const inMonth = figuresOfDays(days, m.from, m.to);
+      return { month: m.from.slice(0, 7), ...m, ...inMonth, query: `/v1/renewals?from=${m.from}&to=${m.to}` };
     }),
     renewals: page.map((d) => {
       const s = scores.get(d.accountId);
       return {
         accountId: d.accountId,
-        name: byId.get(d.accountId)!.name,
-        renewalDate: d.renewalDate,
+        name: d.name,
+        renewalDate: d.renewalDate!,
         arr: d.arr,
         band: d.band,
         score: s?.score ?? null,
@@ -169,11 +194,11 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
         trend: s?.trend ?? null,
         flags: Object.keys(s?.flags ?? {}).sort(),
         churnRisk: s?.churnRisk ?? null,
-        owner: byId.get(d.accountId)!.owner ?? null,
+        owner: d.owner ?? null,
         ...(openPlays ? { openPlays: openPlays.get(d.accountId) ?? [] } : {}),
       };
     }),
-    cursor: offset + query.limit < listed.length ? String(offset + query.limit) : null,
+    cursor: entries.length > offset + query.limit ? String(offset + query.limit) : null,
   };
 }
 
@@ -185,14 +210,15 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
  * the whole book's account and score items are read instead (`source: "items"`).
  */
 export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes & { source: 'states' | 'items' }> {
-  const since = new Date(query.since);
+  if ((query.since === undefined) === (query.days === undefined)) throw invalid('since', 'give since or days, one of them');
+  const since = query.since ? new Date(query.since) : new Date(`${addDays(dayOf(now), -query.days!)}T00:00:00.000Z`);
   if (since.getTime() > now.getTime()) throw invalid('since', 'must not be in the future');
   if (dayOf(since) < addDays(dayOf(now), -CHANGES_MAX_DAYS))
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
-  const options = { since, now, top: query.top, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
+  const options = { since, now, top: query.top, list: query.list, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
   const [today, fromDay] = [dayOf(now), dayOf(since)];
   const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
-  const [book, states] = await Promise.all([deps.renewals.all(), read([today, addDays(fromDay, -1)])]);
+  const [book, states] = await Promise.all([deps.renewals.all(today), read([today, addDays(fromDay, -1)])]);
   // Yesterday's states only while today's run has not set every shard: a later run's states supersede them.
   if (states[0]!.shards.size < SHARD_COUNT && addDays(fromDay, -1) !== addDays(today, -1)) states.push(...(await read([addDays(today, -1)])));
   const fromStates = entriesFromStates(

@@ -18,9 +18,12 @@ export function renewalWindows(today: string): { month: string; from: string; to
     .map((w) => ({ ...w, to: w.to < end ? w.to : end }));
 }
 
-/** Renewals due in each month of the next 180 days, by band: one read (`byMonth`; `limit=1`, the totals are what counts). */
-export function useRenewalMonths(today: string | undefined) {
-  const answer = useGet<Renewals>(today ? '/v1/renewals' : null, { from: today, to: today ? addDays(today, RENEWAL_DAYS) : undefined, limit: 1 });
+/**
+ * Renewals due in each month of the next 180 days, by band: one read (`byMonth`; `limit=1`, the totals are what counts).
+ * `days`, not `to`: the window is counted from the API's today, so the read need not wait for it.
+ */
+export function useRenewalMonths() {
+  const answer = useGet<Renewals>('/v1/renewals', { days: RENEWAL_DAYS, limit: 1 });
   return answer.error ? [] : answer.data?.byMonth;
 }
 

@@ -3,12 +3,14 @@ import { Link, useNavigate } from 'react-router';
 import { useApi, useGet } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
 import { AccountLink, Async, BandBadge, figureLink, Kpi, TableHead } from '../components/bits.tsx';
-import { addDays, addMonths, addQuarters, monthOf, quarterOf } from '../dates.ts';
+import { addMonths, addQuarters, monthOf, quarterOf } from '../dates.ts';
 import { useRenewalMonths } from '../hooks/renewal-months.ts';
 import { BAND_COLOURS, BANDS, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import type { Changes, Metrics, Outcomes, Renewals } from '../types.ts';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
+/** Accounts named under "Turned red" (the count says how many in all). */
+const TURNED_RED_LISTED = 10;
 
 /** Figures of several periods (months or quarters), read in parallel: each is a few Queries of the aggregates. */
 function usePeriods(periods: string[]) {
@@ -32,15 +34,22 @@ function usePeriods(periods: string[]) {
 export default function Overview() {
   const navigate = useNavigate();
   const metrics = useGet<Metrics>('/v1/metrics');
+  // Read at once, beside the headline figures: both count their windows from the API's today (`days`).
+  const renewals = useRenewalMonths();
+  // The first accounts of each figure only (counts, ARR and flags by kind are of all): a week's flags can be most of the book.
+  const changes = useGet<Changes>('/v1/changes', { days: 7, top: 5, list: TURNED_RED_LISTED });
   const today = metrics.data?.asOf.slice(0, 10);
   const thisMonth = today ? monthOf(today) : undefined;
   const months = thisMonth ? Array.from({ length: 6 }, (_, i) => addMonths(thisMonth, i - 5)) : [];
   const quarters = thisMonth ? Array.from({ length: 4 }, (_, i) => addQuarters(quarterOf(thisMonth), i - 3)) : [];
+  // The headline figures are the current quarter's: not read twice.
+  const current = metrics.data && metrics.data.period === quarters.at(-1) ? metrics.data : undefined;
   const monthly = usePeriods(months);
-  const quarterly = usePeriods(quarters);
-  const renewals = useRenewalMonths(today);
-  const changes = useGet<Changes>(today ? '/v1/changes' : null, { since: today ? addDays(today, -7) : undefined, top: 5 });
-  const outcomes = useGet<Outcomes>(metrics.data ? '/v1/metrics/outcomes' : null, { period: metrics.data?.period });
+  const pastQuarters = usePeriods(current ? quarters.slice(0, -1) : quarters);
+  const quarterly = pastQuarters && current ? [...pastQuarters, current] : pastQuarters;
+  // The headline answer carries its period's outcomes; read apart only when it does not.
+  const outcomesRead = useGet<Outcomes>(metrics.data && !metrics.data.outcomes ? '/v1/metrics/outcomes' : null, { period: metrics.data?.period });
+  const outcomes = { data: metrics.data?.outcomes ?? outcomesRead.data };
 
   return (
     <>
@@ -259,8 +268,6 @@ function RetentionPanel({ monthly, quarterly }: { monthly: Metrics[] | undefined
 }
 
 function ChangesPanel({ changes }: { changes: Changes | undefined }) {
-  const flags = new Map<string, string[]>();
-  for (const f of changes?.flagsRaised.accounts ?? []) flags.set(f.flag, [...(flags.get(f.flag) ?? []), f.accountId]);
   return (
     <section className="panel" aria-labelledby="h-changes">
       <h2 id="h-changes">This week</h2>
@@ -282,6 +289,8 @@ function ChangesPanel({ changes }: { changes: Changes | undefined }) {
                   <AccountLink id={a.accountId} />
                 </span>
               ))}
+              {changes.turnedRed.count > changes.turnedRed.accounts.length &&
+                ` and ${fmtInt(changes.turnedRed.count - changes.turnedRed.accounts.length)} more`}
             </p>
           )}
           <h3>Biggest movers</h3>
@@ -295,9 +304,9 @@ function ChangesPanel({ changes }: { changes: Changes | undefined }) {
           </ul>
           <h3>New flags</h3>
           <ul className="plain">
-            {[...flags].map(([flag, ids]) => (
+            {Object.entries(changes.flagsRaised.byFlag).map(([flag, count]) => (
               <li key={flag}>
-                <Link to={`/accounts?flag=${flag}`}>{flag}</Link>: {ids.length}
+                <Link to={`/accounts?flag=${flag}`}>{flag}</Link>: {fmtInt(count)}
               </li>
             ))}
           </ul>

@@ -12,7 +12,7 @@ export default function Renewals() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const today = useToday();
-  const months = useRenewalMonths(today);
+  const months = useRenewalMonths();
   const month = params.get('month') ?? '';
   const band = params.get('band') ?? '';
   const span = today ? (renewalWindows(today).find((w) => w.month === month) ?? { from: today, to: addDays(today, RENEWAL_DAYS) }) : undefined;
