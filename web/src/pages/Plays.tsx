@@ -93,7 +93,7 @@ export default function Plays() {
 function PlayList({ defs, outcomes, period }: { defs: PlayDef[]; outcomes: GroupOutcomes | undefined; period: string | undefined }) {
   return (
     <section className="panel">
-      <h2>Every play, {period}</h2>
+      <h2>Every play{period ? `, ${period}` : ''}</h2>
       <table data-testid="plays-table">
         <TableHead
           columns={[
@@ -214,7 +214,7 @@ function PlayDetail({ def, outcomes, period }: { def: PlayDef; outcomes: GroupOu
           </table>
         </section>
         <section className="panel" aria-labelledby="h-outcomes">
-          <h2 id="h-outcomes">Outcomes, {period}</h2>
+          <h2 id="h-outcomes">Outcomes{period ? `, ${period}` : ''}</h2>
           {o ? (
             <ul className="plain">
               <li>
