@@ -30,7 +30,7 @@ describe('a stage set between an upsert read and its write', () => {
 
   it('refuses a write conditional on the revision read before the stage moved', async () => {
     const accounts = listed();
-    await upsertAccount(deps(accounts), { id: 'stage-a', name: 'Stage A', arr: 12_000 });
+    await upsertAccount(deps(accounts), { id: 'stage-a', name: 'Stage A', arr: 12_000, primaryContact: { email: 'a@stage.example' } });
     const read = await accounts.read('stage-a');
     await accounts.setStage('stage-a', 'adoption', new Date(rt.clock.nowMs()));
     expect(await accounts.write('stage-a', { set: { owner: 'sam' }, remove: [] }, read!.rev)).toBe(false);
@@ -38,7 +38,7 @@ describe('a stage set between an upsert read and its write', () => {
 
   it('an upsert racing a play ends with the play stage on the account and in every list entry', async () => {
     const accounts = listed();
-    await upsertAccount(deps(accounts), { id: 'stage-b', name: 'Stage B', arr: 12_000 });
+    await upsertAccount(deps(accounts), { id: 'stage-b', name: 'Stage B', arr: 12_000, primaryContact: { email: 'b@stage.example' } });
     let raced = false;
     const racing: AccountRepo = {
       ...accounts,
@@ -47,16 +47,16 @@ describe('a stage set between an upsert read and its write', () => {
         // The play's step lands once, just after the upsert's first read.
         if (!raced) {
           raced = true;
-          await accounts.setStage(id, 'renewal', new Date(rt.clock.nowMs()));
+          await accounts.setStage(id, 'retention', new Date(rt.clock.nowMs()));
         }
         return read;
       },
     };
-    const out = await upsertAccount(deps(racing), { id: 'stage-b', name: 'Stage B', arr: 12_000, owner: 'sam' });
+    const out = await upsertAccount(deps(racing), { id: 'stage-b', name: 'Stage B', arr: 12_000, owner: 'sam', primaryContact: { email: 'b@stage.example' } });
     expect(out.outcome).toBe('changed');
-    expect(out.account).toMatchObject({ owner: 'sam', stage: 'renewal' });
+    expect(out.account).toMatchObject({ owner: 'sam', stage: 'retention' });
     const entries = await rt.items('stage-b', 'LIST#');
     expect(entries).toHaveLength(4);
-    for (const e of entries) expect(e).toMatchObject({ own: 'sam', stg: 'renewal' });
+    for (const e of entries) expect(e).toMatchObject({ own: 'sam', stg: 'retention' });
   });
 });
