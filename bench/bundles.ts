@@ -11,6 +11,10 @@
  * with tracing off, as the local runtime runs them; a second import of each function, in Lambda's
  * environment with tracing on, gives what tracing adds to its cold start.
  *
+ * First use: lazy chunks move work from the cold start to the invocation that needs them. A third
+ * import of each function, then every lazy chunk of it (the X-Ray SDK's apart), in the same process,
+ * bounds what a first invocation can add: the row "+ every lazy chunk" sits under the import's.
+ *
  * Timing: each import runs in a fresh Node process (nothing cached), the function and its
  * references interleaved run by run so they share the machine's load, after one discarded warm-up
  * run each (the OS file cache); the figure is the median of the runs, and the CPU ratio is also
@@ -56,19 +60,23 @@ function pairedCpuRatio(a: ImportTime, b: ImportTime) {
   return { median: quantile(r, 0.5), p25: quantile(r, 0.25), p75: quantile(r, 0.75) };
 }
 
-/** Imports `file` in a fresh Node process: wall and CPU milliseconds from just before the import to just after. */
-function importTime(file: string, env: Record<string, string>): ImportTime {
+/**
+ * Imports `file` in a fresh Node process: wall and CPU milliseconds from just before the import to just after;
+ * with `then`, the files a first use would import after it (lazy chunks) are imported too, inside the time.
+ */
+function importTime(file: string, env: Record<string, string>, then: string[] = []): ImportTime {
   const script =
     `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)});` +
+    then.map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)});`).join('') +
     `const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ wall: w, cpu: (u.user + u.system) / 1000 }));`;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as ImportTime;
 }
 
 /** Median wall and CPU times of `RUNS` imports of each file (in its environment), interleaved, after one warm-up import each. */
-function importTimes(files: { file: string; env: Record<string, string> }[]): ImportTime[] {
-  for (const f of files) importTime(f.file, f.env);
+function importTimes(files: { file: string; env: Record<string, string>; then?: string[] }[]): ImportTime[] {
+  for (const f of files) importTime(f.file, f.env, f.then);
   const runs = files.map(() => [] as ImportTime[]);
-  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f.file, f.env)));
+  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f.file, f.env, f.then)));
   return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)), runs: r }));
 }
 
@@ -168,6 +176,9 @@ export async function bundlesBench() {
     `  "SDK alone + Powertools": that reference with the Powertools utilities the function loads (Logger, Metrics), so what remains is the function's own.`,
   );
   console.log(
+    `  "+ every lazy chunk": the import, then every chunk a first invocation could load lazily (tracing's apart): the cold start plus the most a first use adds.`,
+  );
+  console.log(
     `  Tracing off (operations.tracing: false; the local runtime): the ratio, the target (<= 1.3). "tracing on": the same function imported in Lambda's`,
   );
   console.log(
@@ -198,10 +209,19 @@ export async function bundlesBench() {
     const off = { ...fn.environment, POWERTOOLS_TRACE_ENABLED: 'false' };
     const on = { ...fn.environment, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'true' };
     // Interleaved, so all of them see the same load on a shared machine.
-    const [own, ref, traced, refPowertools] = importTimes([
+    // The most a first invocation can load on top of the import: every lazy chunk but tracing's (the X-Ray SDK's, off here).
+    const tracingFiles = new Set(
+      assetFiles
+        .filter((f) => !loaded.has(f) && readFileSync(f, 'utf8').includes('AWS_XRAY_DAEMON_ADDRESS'))
+        .flatMap((f) => [...staticFiles(f)])
+        .filter((f) => !loaded.has(f)),
+    );
+    const lazyFiles = assetFiles.filter((f) => !loaded.has(f) && !tracingFiles.has(f));
+    const [own, ref, traced, withLazy, refPowertools] = importTimes([
       { file: fn.bundle, env: off },
       { file: reference, env: off },
       { file: fn.bundle, env: on },
+      { file: fn.bundle, env: off, then: lazyFiles },
       ...(withPowertools ? [{ file: withPowertools, env: off }] : []),
     ]);
     const paired = pairedCpuRatio(own!, ref!);
@@ -222,6 +242,17 @@ export async function bundlesBench() {
           `the function over it: ${over(own!.wall, refPowertools.wall)} ms wall, ${over(own!.cpu, refPowertools.cpu)} ms CPU`,
         ),
       );
+    const lazyBytesLoaded = lazyFiles.reduce((n, f) => n + statSync(f).size, 0);
+    console.log(
+      row(
+        '  + every lazy chunk',
+        `+${kb(lazyBytesLoaded)}`,
+        '',
+        withLazy!,
+        ref!,
+        `the import then every lazy chunk (tracing's apart): the most a first invocation can add, ${over(withLazy!.cpu, own!.cpu)} ms CPU`,
+      ),
+    );
     console.log(
       row(
         '  tracing on',

@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
 import type { SlackMessage } from '../core/alerts/messages.ts';
 import type { SlackPoster } from '../core/alerts/notify.ts';
 
@@ -9,8 +9,18 @@ import type { SlackPoster } from '../core/alerts/notify.ts';
  */
 const MAX_RATE_LIMIT_WAIT_S = 10;
 
-const rateLimitedFor = (err: unknown): number | undefined =>
-  (err as { code?: string }).code === ErrorCode.RateLimitedError ? Number((err as { retryAfter?: number }).retryAfter ?? 1) : undefined;
+type SlackSdk = typeof import('@slack/web-api');
+
+const rateLimitedFor = (sdk: SlackSdk, err: unknown): number | undefined =>
+  (err as { code?: string }).code === sdk.ErrorCode.RateLimitedError ? Number((err as { retryAfter?: number }).retryAfter ?? 1) : undefined;
+
+/**
+ * The SDK (with axios under it, about a third of the notifier's cold start) is imported on the first
+ * post: the digest and the events no route sends to Slack never load it. It is CommonJS: imported
+ * from ESM, its exports are the namespace's `default` (in esbuild's chunk as in Node).
+ */
+let slackSdk: Promise<SlackSdk> | undefined;
+const loadSlackSdk = () => (slackSdk ??= import('@slack/web-api').then((m) => m.default));
 
 /**
  * `chat.postMessage` through Slack's official SDK. The SDK retries a 5xx or a dropped connection
@@ -27,12 +37,12 @@ export function slackPoster(
     web.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, unfurl_links: false });
   return {
     async post(channel, message) {
-      const current = await token();
+      const [current, sdk] = await Promise.all([token(), loadSlackSdk()]);
       // A rotated token (read again after the cache expires) gets a client of its own.
       if (client?.token !== current)
         client = {
           token: current,
-          web: new WebClient(current, {
+          web: new sdk.WebClient(current, {
             ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
             retryConfig: options.retryConfig ?? { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
             rejectRateLimitedCalls: true,
@@ -41,7 +51,7 @@ export function slackPoster(
         };
       const web = client.web;
       const out = await post(web, channel, message).catch(async (err: unknown) => {
-        const wait = rateLimitedFor(err);
+        const wait = rateLimitedFor(sdk, err);
         if (wait === undefined || wait > MAX_RATE_LIMIT_WAIT_S) throw err;
         await new Promise((r) => setTimeout(r, wait * 1000));
         return post(web, channel, message);

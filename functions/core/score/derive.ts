@@ -40,6 +40,8 @@ export interface ActivityFacts {
 /** Figures of one window ending today: [from, tomorrow). */
 interface WindowTotals {
   from: string;
+  /** `from`'s rank among the boundaries (see `boundaries`). */
+  fromRank: number;
   userDays: number;
   lastActiveDay?: string;
   /** Active on a day of the last 7 that is also in this window. */
@@ -64,7 +66,25 @@ function boundaries(t: number, usageDays: number, frequencyDays: number) {
   // The windows whose distinct users are counted, their first days newest first (deduplicated).
   const starts = [...new Set([b.usageFrom, b.monthFrom, b.recentFrom, b.weekFrom])].sort().reverse();
   const distinctFrom = [b.usageFrom, b.monthFrom, b.recentFrom, b.weekFrom, b.activityFrom].reduce((x, y) => (x < y ? x : y));
-  return { ...b, starts, distinctFrom };
+  // Every boundary, newest first. A day's rank is how many of them come after it: `day >= x` is
+  // `rank <= rankOf(x)`, so the scan compares one day string per boundary it crosses, not ~15 a day.
+  const ranked = [...new Set([...Object.values(b), distinctFrom])].sort().reverse();
+  const rankOf = (day: string) => ranked.indexOf(day);
+  const rank = {
+    end: rankOf(b.end),
+    usageFrom: rankOf(b.usageFrom),
+    monthFrom: rankOf(b.monthFrom),
+    priorFrom: rankOf(b.priorFrom),
+    recentFrom: rankOf(b.recentFrom),
+    weekFrom: rankOf(b.weekFrom),
+    priorWeekFrom: rankOf(b.priorWeekFrom),
+    activityFrom: rankOf(b.activityFrom),
+    apiNowFrom: rankOf(b.apiNowFrom),
+    apiBeforeFrom: rankOf(b.apiBeforeFrom),
+    distinctFrom: rankOf(distinctFrom),
+    starts: starts.map(rankOf),
+  };
+  return { ...b, starts, distinctFrom, ranked, rank };
 }
 
 // A batch scores every account on the same day (and a week before it): the day strings are
@@ -114,9 +134,9 @@ function addAll(set: Set<string> | undefined, ids: string[] | undefined): Set<st
  */
 function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: number) {
   const b = boundariesOf(now, usageDays, frequencyDays);
-  const { end, usageFrom, priorFrom, recentFrom, weekFrom, priorWeekFrom, activityFrom, apiNowFrom, apiBeforeFrom, starts, distinctFrom } = b;
-  const usage: WindowTotals = { from: usageFrom, userDays: 0, activeInLast7Days: false };
-  const month: WindowTotals = usageFrom === b.monthFrom ? usage : { from: b.monthFrom, userDays: 0, activeInLast7Days: false };
+  const { end, usageFrom, starts, ranked, rank } = b;
+  const usage: WindowTotals = { from: usageFrom, fromRank: rank.usageFrom, userDays: 0, activeInLast7Days: false };
+  const month: WindowTotals = usageFrom === b.monthFrom ? usage : { from: b.monthFrom, fromRank: rank.monthFrom, userDays: 0, activeInLast7Days: false };
   const seen = new Set<string>();
   // The distinct users seen from each of `starts` on (same index).
   const usersFrom: number[] = [];
@@ -138,36 +158,37 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
   let apiBefore = 0;
   const { list, backwards } = newestFirst(days);
   const n = list.length;
+  // The day's rank (see `boundaries`): newest first, it only grows.
+  let r = 0;
   for (let k = 0; k < n; k++) {
     const d = list[backwards ? n - 1 - k : k]!;
     const day = d.day;
-    if (day >= end) continue;
-    while (usersFrom.length < starts.length && day < starts[usersFrom.length]!) usersFrom.push(seen.size);
+    while (r < ranked.length && day < ranked[r]!) r++;
+    if (r <= rank.end) continue;
+    while (usersFrom.length < starts.length && r > rank.starts[usersFrom.length]!) usersFrom.push(seen.size);
     const users = d.users;
     const active = users.length;
     // Distinct users and features are only counted in windows that end today: older days (the
     // prior window of growth) need sums only, and skipping them halves the hashing.
-    if (day >= distinctFrom) {
+    if (r <= rank.distinctFrom) {
       for (let i = 0; i < active; i++) seen.add(users[i]!);
+      // Newest first: the first day a feature is met is the latest it was used.
       const features = d.features;
-      for (let i = 0; i < features.length; i++) {
-        const f = features[i]!;
-        if ((featureSeen.get(f) ?? '') < day) featureSeen.set(f, day);
-      }
+      for (let i = 0; i < features.length; i++) if (!featureSeen.has(features[i]!)) featureSeen.set(features[i]!, day);
     }
     const api = (d.apiUsers?.length ?? 0) > 0;
-    if (day >= priorFrom && day < usageFrom) priorUserDays += active;
-    if (api && day >= apiBeforeFrom && day < apiNowFrom) apiBefore++;
-    if (api && day >= apiNowFrom) apiNow++;
-    if (day >= recentFrom) recentUserDays += active;
-    if (day >= weekFrom) {
+    if (r <= rank.priorFrom && r > rank.usageFrom) priorUserDays += active;
+    if (api && r <= rank.apiBeforeFrom && r > rank.apiNowFrom) apiBefore++;
+    if (api && r <= rank.apiNowFrom) apiNow++;
+    if (r <= rank.recentFrom) recentUserDays += active;
+    if (r <= rank.weekFrom) {
       userDaysLast7 += active;
       if (active > 0) activeLast7 = true;
-    } else if (day >= priorWeekFrom) userDaysPrior7 += active;
-    if (day >= activityFrom) departments = addAll(departments, d.departments);
-    addTo(usage, day, active, weekFrom);
-    if (month !== usage) addTo(month, day, active, weekFrom);
-    if (day < usageFrom) continue;
+    } else if (r <= rank.priorWeekFrom) userDaysPrior7 += active;
+    if (r <= rank.activityFrom) departments = addAll(departments, d.departments);
+    addTo(usage, day, r, active, rank.weekFrom);
+    if (month !== usage) addTo(month, day, r, active, rank.weekFrom);
+    if (r > rank.usageFrom) continue;
     userFeatureDays += d.userFeatures.length;
     if (d.sessions !== undefined) {
       sessionDays++;
@@ -201,18 +222,18 @@ function scan(days: UsageDay[], now: Date, usageDays: number, frequencyDays: num
     engagedSent,
     usersSince: (from: string) => usersFrom[starts.indexOf(from)]!,
     featuresSince: (from: string, among: string[]) => among.filter((f) => (featureSeen.get(f) ?? '') >= from),
-    recentFrom,
-    weekFrom,
-    activityFrom,
+    recentFrom: b.recentFrom,
+    weekFrom: b.weekFrom,
+    activityFrom: b.activityFrom,
   };
 }
 
-/** Adds a day to a window's totals when it falls in the window. */
-function addTo(w: WindowTotals, day: string, active: number, weekFrom: string) {
-  if (day < w.from) return;
+/** Adds a day (of rank `r`) to a window's totals when it falls in the window. Newest first: the first active day is the latest. */
+function addTo(w: WindowTotals, day: string, r: number, active: number, weekRank: number) {
+  if (r > w.fromRank) return;
   w.userDays += active;
-  if (active > 0 && (w.lastActiveDay === undefined || day > w.lastActiveDay)) w.lastActiveDay = day;
-  if (active > 0 && day >= weekFrom) w.activeInLast7Days = true;
+  if (active > 0 && w.lastActiveDay === undefined) w.lastActiveDay = day;
+  if (active > 0 && r <= weekRank) w.activeInLast7Days = true;
 }
 
 /**
