@@ -175,7 +175,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   ses.onEvent = (detailType, detail) => void events.put([{ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) }]);
 
   const settle = new SettlePulse();
-  lambdas.onSettle = () => settle.fire();
+  lambdas.onSettle = () => {
+    settle.fire();
+    // Runs waiting for their turn go once no handler runs (local/stepfunctions/instant-order.ts).
+    sfn.order.look();
+  };
   sfn.onSettle = () => settle.fire();
   /** Resolves once no handler runs and every live execution waits on the clock. */
   const idle = async (): Promise<void> => {
