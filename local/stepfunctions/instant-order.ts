@@ -65,18 +65,21 @@ export class InstantOrder {
   }
 
   private release(): void {
-    const byOrder = (a: Segment, b: Segment) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
-    let wave: Segment[];
-    if (!this.ordered()) wave = this.waiting.splice(0);
-    else {
-      const whole = this.waiting.filter((s) => s.lane === undefined).sort(byOrder);
-      if (whole.length) wave = [whole[0]!];
-      else {
-        const first = new Map<string, Segment>();
-        for (const s of [...this.waiting].sort(byOrder)) if (!first.has(s.lane!)) first.set(s.lane!, s);
-        wave = [...first.values()];
+    const waiting = this.waiting.splice(0);
+    let wave: Segment[] = waiting;
+    if (this.ordered()) {
+      waiting.sort((a, b) =>
+        (a.lane === undefined) === (b.lane === undefined) ? (a.order < b.order ? -1 : a.order > b.order ? 1 : 0) : a.lane === undefined ? -1 : 1,
+      );
+      const lanes = new Set<string>();
+      wave = [];
+      for (const s of waiting) {
+        const goes = wave.length === 0 || (s.lane !== undefined && wave[0]!.lane !== undefined && !lanes.has(s.lane));
+        if (goes) {
+          wave.push(s);
+          if (s.lane !== undefined) lanes.add(s.lane);
+        } else this.waiting.push(s);
       }
-      for (const s of wave) this.waiting.splice(this.waiting.indexOf(s), 1);
     }
     this.running += wave.length;
     for (const s of wave) s.go();
