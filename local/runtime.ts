@@ -155,6 +155,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       SLACK_BOT_TOKEN: LOCAL_SLACK_TOKEN,
       // Every function shares this thread: a busy moment (hundreds of play steps) must not time a post out.
       SLACK_TIMEOUT_MS: '120000',
+      // The same for the SES stand-in's connections (functions/adapters/ses-mailer.ts).
+      SES_CONNECTION_TIMEOUT_MS: '120000',
     },
     { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler },
   );
