@@ -224,6 +224,8 @@ export class LocalStepFunctions {
   private track(exec: LocalExecution) {
     this.executions.set(exec.arn, exec);
     this.live.add(exec);
+    // A run stopped while its segment waits for its turn ends at the next look (instant-order.ts), not at some later moment.
+    exec.stop.signal.addEventListener('abort', () => this.order.look(), { once: true });
     void exec.done.then(() => {
       this.live.delete(exec);
       this.lanes.delete(exec);
