@@ -48,9 +48,19 @@ export function matchesPattern(pattern: Record<string, unknown>, event: Record<s
   });
 }
 
+/** Events `log` keeps at least (it is trimmed to these once it holds twice as many). */
+export const LOG_KEEP = 10_000;
+
 /** EventBridge on this machine: PutEvents from the handlers' SDK, the rules of the template, their targets. */
 export class LocalEventBridge {
+  /**
+   * The events put so far, oldest first: the newest LOG_KEEP at least (older ones are dropped, so a
+   * simulated year does not keep every event in memory); `logged` counts them all, `observe` sees each.
+   */
   readonly log: BusEvent[] = [];
+  /** Events put since the start, dropped ones included. */
+  logged = 0;
+  private readonly observers = new Set<(event: BusEvent) => void>();
   readonly rules: LocalRule[] = [];
 
   constructor(
@@ -84,6 +94,9 @@ export class LocalEventBridge {
         detail: JSON.parse(e.Detail) as Record<string, unknown>,
       };
       this.log.push(event);
+      this.logged++;
+      if (this.log.length >= 2 * LOG_KEEP) this.log.splice(0, this.log.length - LOG_KEEP);
+      for (const observe of this.observers) observe(event);
       for (const rule of this.rules) {
         if (rule.bus !== event.bus && !event.bus.endsWith(rule.bus)) continue;
         if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
@@ -91,6 +104,12 @@ export class LocalEventBridge {
       }
       return { EventId: event.id };
     });
+  }
+
+  /** Calls `fn` with every event put from now on (a count over a long run, which `log` may no longer hold); returns the unsubscribe. */
+  observe(fn: (event: BusEvent) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
   }
 
   private async deliver(target: string, event: BusEvent) {

@@ -155,6 +155,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
       SLACK_BOT_TOKEN: LOCAL_SLACK_TOKEN,
       // Every function shares this thread: a busy moment (hundreds of play steps) must not time a post out.
       SLACK_TIMEOUT_MS: '120000',
+      // The same for the SES stand-in's connections (functions/adapters/ses-mailer.ts).
+      SES_CONNECTION_TIMEOUT_MS: '120000',
     },
     { [LOCAL_DYNAMODB_HANDLER]: dynamo.requestHandler },
   );
@@ -175,7 +177,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   ses.onEvent = (detailType, detail) => void events.put([{ Source: 'aws.ses', DetailType: detailType, Detail: JSON.stringify(detail) }]);
 
   const settle = new SettlePulse();
-  lambdas.onSettle = () => settle.fire();
+  lambdas.onSettle = () => {
+    settle.fire();
+    // Runs waiting for their turn go once no handler runs (local/stepfunctions/instant-order.ts).
+    sfn.order.look();
+  };
   sfn.onSettle = () => settle.fire();
   /** Resolves once no handler runs and every live execution waits on the clock. */
   const idle = async (): Promise<void> => {

@@ -36,6 +36,9 @@ interface SendEmailBody {
   EmailTags?: { Name: string; Value: string }[];
 }
 
+/** Emails the outbox keeps at least (it is trimmed to these once it holds twice as many). */
+export const OUTBOX_KEEP = 10_000;
+
 /**
  * SES v2 on aws-ses-v2-local: the handlers send through the SDK as on AWS; the outbox keeps every
  * message. Like SES with a configuration set's event destination, each stored email produces a
@@ -54,9 +57,12 @@ export class LocalSes {
   now: () => Date = () => new Date();
   /** What each stored message's request said that the store forgets: the virtual time and the tags. */
   private readonly sentMeta = new Map<string, { at: string; tags: Record<string, string> }>();
+  /** Emails dropped from the front of the outbox (see outbox()). */
+  private dropped = 0;
 
   async start(port = 0) {
     clearStore();
+    this.dropped = 0;
     // The package's start never settles when its port is taken: find that out first, as an EADDRINUSE error.
     if (port) await portFree(port);
     // A CommonJS module: its default export arrives one level deeper depending on the loader.
@@ -128,6 +134,7 @@ export class LocalSes {
       const body = (req as IncomingMessage & { body?: SendEmailBody }).body ?? {};
       this.sentMeta.set(messageId, { at: this.now().toISOString(), tags: Object.fromEntries((body.EmailTags ?? []).map((t) => [t.Name, t.Value])) });
       this.emitEvents(messageId, body);
+      this.outbox(); // trims what a long run has sent
       if (fault === 'error-after-store') {
         const body = JSON.stringify({ message: 'Internal Failure' });
         res.statusCode = 500;
@@ -180,9 +187,30 @@ export class LocalSes {
       });
   }
 
-  /** Every email sent so far, oldest first (headers as sent, Simple content). */
+  /**
+   * The emails sent so far, oldest first (headers as sent, Simple content): the newest OUTBOX_KEEP
+   * at least (older ones are dropped, with what `sent` adds to them, so a simulated year does not
+   * keep every email in memory). `sentTotal` counts them all; `sentSince` reads on from a count.
+   */
   outbox(): readonly Email[] {
-    return getStoreReadonly().emails;
+    const store = getStoreReadonly();
+    if (store.emails.length >= 2 * OUTBOX_KEEP) {
+      const dropped = store.emails.splice(0, store.emails.length - OUTBOX_KEEP);
+      this.dropped += dropped.length;
+      for (const e of dropped) this.sentMeta.delete(e.messageId);
+    }
+    return store.emails;
+  }
+
+  /** Emails stored since the start, dropped ones included. */
+  get sentTotal(): number {
+    return this.dropped + getStoreReadonly().emails.length;
+  }
+
+  /** The emails stored after the first `count` (those the outbox still holds). */
+  sentSince(count: number): readonly Email[] {
+    const outbox = this.outbox();
+    return outbox.slice(Math.max(0, count - this.dropped));
   }
 
   /** The outbox at the virtual clock's times, with the account, play and step each email was for; `to` and `account` filter it. */

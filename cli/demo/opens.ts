@@ -11,8 +11,7 @@ import type { SyntheticAccount } from './synthetic.ts';
  */
 export function openNewEmails(rt: LocalRuntime, accounts: SyntheticAccount[], seen: number, day: number): number {
   const byContact = new Map(accounts.map((a) => [a.contact.email.toLowerCase(), a]));
-  const outbox = rt.ses.outbox();
-  for (const email of outbox.slice(seen)) {
+  for (const email of rt.ses.sentSince(seen)) {
     const account = email.destination.to.map((t) => byContact.get(t.toLowerCase())).find(Boolean);
     if (!account) continue;
     const chance = engagementOn(account, day);
@@ -22,5 +21,5 @@ export function openNewEmails(rt: LocalRuntime, accounts: SyntheticAccount[], se
       { Source: 'aws.ses', DetailType: 'Email Opened', Detail: JSON.stringify({ eventType: 'Open', mail, open: { timestamp: rt.clock.now().toISOString() } }) },
     ]);
   }
-  return outbox.length;
+  return rt.ses.sentTotal;
 }

@@ -92,6 +92,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     log,
   });
   try {
+    // Counted as they are raised: the bus's log keeps only the newest events of a long demo.
+    const flagsRaised: Record<string, number> = {};
+    rt.events.observe((e) => {
+      if (e['detail-type'] === 'flag.started') flagsRaised[String(e.detail.flag)] = (flagsRaised[String(e.detail.flag)] ?? 0) + 1;
+    });
     const key = await devKey(rt, dataDir);
     const r = seededRandom(options.seed);
     const accounts = syntheticAccounts(r, options.accounts, options.days);
@@ -104,8 +109,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       product: config.product,
       afterDay: (day, t) => {
         if (!options.onDay) return;
-        const sent = rt.ses.outbox().length;
-        const live = [...rt.sfn.executions.values()].filter((e) => e.status === 'RUNNING' && e.name.split('-')[0]! in config.plays).length;
+        const sent = rt.ses.sentTotal;
+        let live = 0;
+        for (const e of rt.sfn.live) if (e.status === 'RUNNING' && e.name.split('-')[0]! in config.plays) live++;
         options.onDay(day, `day ${day + 1}/${options.days} · ${t.eventsPosted.toLocaleString('en-US')} events · ${sent} emails sent · ${live} plays running`);
       },
     });
@@ -114,7 +120,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const summary = await summarise(
       rt,
       accounts,
-      { days: options.days, seed: options.seed, eventsPosted: totals.eventsPosted, seconds: (Date.now() - began) / 1000, renewals: totals.renewals, from, to },
+      {
+        days: options.days,
+        seed: options.seed,
+        eventsPosted: totals.eventsPosted,
+        seconds: (Date.now() - began) / 1000,
+        renewals: totals.renewals,
+        from,
+        to,
+        flagsRaised,
+      },
       Object.keys(config.plays),
     );
     const outboxUrl = `${rt.url}/local/outbox`;

@@ -43,7 +43,16 @@ const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 export async function summarise(
   rt: LocalRuntime,
   accounts: SyntheticAccount[],
-  run: { days: number; seed: number; eventsPosted: number; seconds: number; renewals: LifeTotals['renewals']; from: string; to: string },
+  run: {
+    days: number;
+    seed: number;
+    eventsPosted: number;
+    seconds: number;
+    renewals: LifeTotals['renewals'];
+    from: string;
+    to: string;
+    flagsRaised: Record<string, number>;
+  },
   playIds: string[],
 ): Promise<DemoSummary> {
   const dynamodb = rt.dynamo.totals();
@@ -85,8 +94,6 @@ export async function summarise(
     else if (e.status === 'RUNNING') p.running++;
     else if (e.status === 'FAILED' || e.status === 'TIMED_OUT') p.failed++;
   }
-  const flagsRaised: Record<string, number> = {};
-  for (const e of rt.events.log) if (e['detail-type'] === 'flag.started') bump(flagsRaised, String(e.detail.flag));
   const metrics = await fetch(`${rt.url}/v1/metrics?period=${run.from}..${run.to}`, { headers: await demoAuth(rt) });
   const whole = metrics.status === 200 ? ((await metrics.json()) as { whole: MetricsWhole }).whole : undefined;
   const pct = (x: number | null | undefined) => (typeof x === 'number' ? Math.round(x * 1000) / 10 : null);
@@ -97,7 +104,7 @@ export async function summarise(
     eventsPosted: run.eventsPosted,
     tiers,
     averageScore: scores.length ? Math.round((scores.reduce((s, x) => s + x, 0) / scores.length) * 10) / 10 : null,
-    emailsSent: rt.ses.outbox().length,
+    emailsSent: rt.ses.sentTotal,
     emailsByTemplate: byTemplate,
     emailsByStep: byStep,
     plays,
@@ -111,7 +118,7 @@ export async function summarise(
       nrr: pct(whole?.retention.nrr),
       grr: pct(whole?.retention.grr),
     },
-    flagsRaised,
+    flagsRaised: run.flagsRaised,
     playsNotRun: playIds.filter((p) => !plays[p]?.started),
     dynamodb: { requests: dynamodb.requests, readUnits: Math.round(dynamodb.readUnits), writeUnits: Math.round(dynamodb.writeUnits), byOperation },
     seconds: Math.round(run.seconds * 10) / 10,

@@ -18,7 +18,9 @@ export function sesMailer(configurationSet: string): Mailer {
       retryMode: 'adaptive',
       maxAttempts: 1,
       // A connection not made in 3 s was never used (not sent); an answer not back in 20 s is unclear (maybe sent).
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
+      // The local runtime waits longer to connect (SES_CONNECTION_TIMEOUT_MS): every function shares its one thread, and
+      // a busy moment would otherwise time out a loopback connection already made, so a seeded demo would vary with the load.
+      requestHandler: { connectionTimeout: Number(process.env.SES_CONNECTION_TIMEOUT_MS) || 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
     }),
   );
   return {

@@ -5,6 +5,8 @@ import type { VirtualClock } from '../clock.ts';
 import type { LambdaHost } from '../lambdas.ts';
 import { ClockedStateMachine, type RunEvent } from './clocked-machine.ts';
 import type { Checkpoint, CheckpointStore } from './checkpoints.ts';
+import { InstantOrder, laneOf } from './instant-order.ts';
+import { ClosedRuns } from './closed-runs.ts';
 import { ValidatedDefinitions } from './validated-definitions.ts';
 
 type States = Record<string, Record<string, unknown>>;
@@ -39,7 +41,7 @@ export interface LocalExecution {
   cause?: string;
   /** Virtual time the run is waiting until, while it waits. */
   waitingUntil?: Date;
-  /** State events, stamped with the local clock's time. */
+  /** State events, stamped with the local clock's time (emptied once the run is among the older closed ones: closed-runs.ts). */
   history: { type: string; state?: string; at: Date }[];
   stop: AbortController;
   done: Promise<void>;
@@ -107,11 +109,17 @@ function batchItems(state: Record<string, unknown>, input: unknown): void {
 export class LocalStepFunctions {
   readonly machines = new Map<string, LocalMachine>();
   readonly executions = new Map<string, LocalExecution>();
-  /** The runs not yet done: what `idle()` looks through (executions keeps every run ever started). */
+  /** The runs not yet done: what `idle()` looks through (executions keeps every run ever started, the older closed ones without their detail). */
   readonly live = new Set<LocalExecution>();
   /** Called when a run ends or starts waiting on the clock (the runtime's `idle()` looks again then). */
   onSettle: () => void = () => {};
   transitions = 0;
+  /** The turn of each run's next segment while the clock stands still (see instant-order.ts); told when a handler returns. */
+  readonly order: InstantOrder;
+  /** The account each run works on (its turn's lane), read once from its input. */
+  private readonly lanes = new WeakMap<LocalExecution, string | undefined>();
+  /** Closed runs: only the newest keep their history, input and output (closed-runs.ts). */
+  readonly closed = new ClosedRuns();
 
   constructor(
     assembly: CloudAssembly,
@@ -120,6 +128,10 @@ export class LocalStepFunctions {
     /** Executions on disk (tend dev): saved at start, at every Wait and at the end; see restore(). */
     private readonly store?: CheckpointStore,
   ) {
+    this.order = new InstantOrder(
+      () => clock.paused,
+      () => lambdas.inFlight === 0,
+    );
     const validated = new ValidatedDefinitions(assembly.dir);
     for (const { stack, logicalId, resource } of assembly.resources('AWS::StepFunctions::StateMachine')) {
       const arn = assembly.arnOf(stack, logicalId);
@@ -204,7 +216,7 @@ export class LocalStepFunctions {
     this.track(exec);
     const startInput = JSON.parse(input) as unknown;
     this.save(exec, { state: machine.definition.StartAt, input: startInput });
-    this.runSegment(machine, exec, machine.definition.StartAt, startInput, undefined, finish);
+    this.inTurn(machine, exec, machine.definition.StartAt, startInput, undefined, finish);
     return exec;
   }
 
@@ -212,8 +224,12 @@ export class LocalStepFunctions {
   private track(exec: LocalExecution) {
     this.executions.set(exec.arn, exec);
     this.live.add(exec);
+    // A run stopped while its segment waits for its turn ends at the next look (instant-order.ts), not at some later moment.
+    exec.stop.signal.addEventListener('abort', () => this.order.look(), { once: true });
     void exec.done.then(() => {
       this.live.delete(exec);
+      this.lanes.delete(exec);
+      this.closed.add(exec);
       this.onSettle();
     });
   }
@@ -281,7 +297,7 @@ export class LocalStepFunctions {
       }
       resumed++;
       if (c.at.until !== undefined) this.sleepThenResume(machine, exec, { state: c.at.state, input: c.at.input, until: c.at.until }, finish);
-      else this.runSegment(machine, exec, c.at.state, c.at.input, undefined, finish);
+      else this.inTurn(machine, exec, c.at.state, c.at.input, undefined, finish);
     }
     return resumed;
   }
@@ -311,7 +327,7 @@ export class LocalStepFunctions {
         this.save(exec);
         exec.stop.abort();
       }
-      if (exec.status === 'RUNNING' && !exec.stop.signal.aborted) this.runSegment(machine, exec, s.state, s.input, s.state, finish);
+      if (exec.status === 'RUNNING' && !exec.stop.signal.aborted) this.inTurn(machine, exec, s.state, s.input, s.state, finish);
       else finish();
     });
   }
@@ -343,8 +359,35 @@ export class LocalStepFunctions {
     throw new Error('Wait state without Seconds, Timestamp, SecondsPath or TimestampPath');
   }
 
-  /** Runs from `startAt` until the run ends or reaches a Wait; at a Wait, resumes there when the clock says so. */
-  private runSegment(machine: LocalMachine, exec: LocalExecution, startAt: string, input: unknown, resumedWait: string | undefined, finish: () => void) {
+  /** Runs the segment from `startAt` in its turn (instant-order.ts); a run stopped while it waited for its turn just ends. */
+  private inTurn(machine: LocalMachine, exec: LocalExecution, startAt: string, input: unknown, resumedWait: string | undefined, finish: () => void) {
+    if (!this.lanes.has(exec)) this.lanes.set(exec, laneOf(JSON.parse(exec.input)));
+    this.order.enter(this.lanes.get(exec), exec.name, () => {
+      const ended = () => {
+        this.order.ended();
+        finish();
+      };
+      if (exec.status !== 'RUNNING' || exec.stop.signal.aborted) return ended();
+      try {
+        this.runSegment(machine, exec, startAt, input, resumedWait, finish, () => this.order.ended());
+      } catch (err) {
+        Object.assign(exec, { status: 'FAILED', error: 'States.Runtime', cause: String(err), stopDate: this.clock.now() });
+        this.save(exec);
+        ended();
+      }
+    });
+  }
+
+  /** Runs from `startAt` until the run ends or reaches a Wait; at a Wait, resumes there when the clock says so. `ended`: the segment stopped. */
+  private runSegment(
+    machine: LocalMachine,
+    exec: LocalExecution,
+    startAt: string,
+    input: unknown,
+    resumedWait: string | undefined,
+    finish: () => void,
+    ended: () => void,
+  ) {
     const entered = new Map<string, unknown>();
     const retries = new Map<string, number>();
     let suspend: { state: string; input: unknown; until: number } | undefined;
@@ -420,6 +463,7 @@ export class LocalStepFunctions {
 
     run.result.then(
       (output) => {
+        ended();
         if (exec.status !== 'RUNNING') return finish();
         if (suspend) {
           this.save(exec, suspend);
@@ -431,6 +475,7 @@ export class LocalStepFunctions {
         finish();
       },
       (err: Error & { cause?: unknown }) => {
+        ended();
         if (exec.status === 'RUNNING') {
           const inner = (err.cause ?? err) as Error & { Error?: string; Cause?: string };
           Object.assign(exec, { status: 'FAILED', error: inner.Error ?? inner.name, cause: inner.Cause ?? inner.message, stopDate: this.clock.now() });
