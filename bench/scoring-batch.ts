@@ -3,8 +3,9 @@
  * 1. On the local runtime, as deployed (Distributed Map, Lambda bundle): wall time and every
  *    DynamoDB request the run caused (the plays its events start included).
  * 2. Scoring's own cost, measured: the same orchestrator in process over a client that asks
- *    every request for ReturnConsumedCapacity TOTAL (dynalite answers it) and counts requests,
- *    read and write units per account, for the runs of a day: the daily run the day after, the
+ *    every request for ReturnConsumedCapacity TOTAL (dynalite answers it for the table; the
+ *    indexes' write units, which DynamoDB's TOTAL includes, are counted by index-writes.ts) and
+ *    counts requests, read and write units per account, for the runs of a day: the daily run the day after, the
  *    daily run again (what the rescoring already scored), an hourly rescoring with nothing marked
  *    and one after 10% of the accounts got data. Then the AWS cost on paper from those units.
  */
