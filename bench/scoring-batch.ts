@@ -3,8 +3,9 @@
  * 1. On the local runtime, as deployed (Distributed Map, Lambda bundle): wall time and every
  *    DynamoDB request the run caused (the plays its events start included).
  * 2. Scoring's own cost, measured: the same orchestrator in process over a client that asks
- *    every request for ReturnConsumedCapacity TOTAL (dynalite answers it) and counts requests,
- *    read and write units per account, for the runs of a day: the daily run the day after, the
+ *    every request for ReturnConsumedCapacity TOTAL (dynalite answers it for the table; the
+ *    indexes' write units, which DynamoDB's TOTAL includes, are counted by index-writes.ts) and
+ *    counts requests, read and write units per account, for the runs of a day: the daily run the day after, the
  *    daily run again (what the rescoring already scored), an hourly rescoring with nothing marked
  *    and one after 10% of the accounts got data. Then the AWS cost on paper from those units.
  */
@@ -21,7 +22,9 @@ import { dirtyAccounts } from '../functions/data/dirty.ts';
 import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
 import { scoringPolicy } from '../functions/core/score/policy.ts';
 import { scoringWrites } from '../functions/data/scoring-writes.ts';
-import { listEntryWriter, scoresWithListEntries } from '../functions/data/account-list-entries.ts';
+import { listEntryItem, listEntryWriter } from '../functions/data/account-list-entries.ts';
+import { LIST_ORDERS } from '../functions/core/account-list-entry.ts';
+import { accountFromItem } from '../functions/data/account-item.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
 import { timelineRepo } from '../functions/data/timeline.ts';
 import { healthDays } from '../functions/data/health-days.ts';
@@ -32,6 +35,7 @@ import type { TendEvent } from '../functions/core/ports.ts';
 import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { seedItems } from './seed-items.ts';
+import { indexWriteMeter } from './index-writes.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
@@ -48,28 +52,46 @@ export const PRICE = { rru: 0.125 / 1e6, wru: 0.625 / 1e6, lambdaGbSecond: 0.000
 interface Meter {
   requests: Record<string, number>;
   rru: number;
+  /** Write units, the indexes' included when counted (`indexesOf`). */
   wru: number;
+  /** Of `wru`, each index's (on DynamoDB, TOTAL includes them; dynalite reports the table's only). */
+  indexWru: Record<string, number>;
 }
 
-/** A document client whose every request returns (and adds up) its consumed capacity. */
-export function metered(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; meter: Meter; reset(): void } {
-  const meter: Meter = { requests: {}, rru: 0, wru: 0 };
+/**
+ * A document client whose every request returns (and adds up) its consumed capacity. With
+ * `indexesOf` (the table), each write's index units are counted too (index-writes.ts), as
+ * DynamoDB's TOTAL counts them.
+ */
+export function metered(db: DynamoDBDocumentClient, indexesOf?: string): { db: DynamoDBDocumentClient; meter: Meter; reset(): void } {
+  const meter: Meter = { requests: {}, rru: 0, wru: 0, indexWru: {} };
   const wrapped = Object.create(db) as DynamoDBDocumentClient;
+  const indexes = indexesOf ? indexWriteMeter(db, indexesOf) : undefined;
   const send = async (command: { input: Record<string, unknown>; constructor: { name: string } }) => {
     command.input.ReturnConsumedCapacity = 'TOTAL';
-    const out = (await (db.send as (c: unknown) => Promise<Record<string, unknown>>)(command)) as { ConsumedCapacity?: unknown };
     const op = command.constructor.name.replace(/Command$/, '');
+    const reads = ['Get', 'Query', 'Scan', 'BatchGet'].includes(op);
+    const write = () => (db.send as (c: unknown) => Promise<Record<string, unknown>>)(command);
+    let out: { ConsumedCapacity?: unknown };
+    if (indexes && !reads) {
+      const counted = await indexes.around(command, write);
+      out = counted.out;
+      for (const [index, units] of Object.entries(counted.units)) {
+        meter.indexWru[index] = (meter.indexWru[index] ?? 0) + units;
+        meter.wru += units;
+      }
+    } else out = await write();
     meter.requests[op] = (meter.requests[op] ?? 0) + 1;
     const consumed = [out.ConsumedCapacity ?? []].flat() as { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }[];
     for (const c of consumed) {
       const units = c.CapacityUnits ?? 0;
-      if (['Get', 'Query', 'Scan', 'BatchGet'].includes(op)) meter.rru += units;
+      if (reads) meter.rru += units;
       else meter.wru += units;
     }
     return out;
   };
   (wrapped as unknown as { send: typeof send }).send = send;
-  return { db: wrapped, meter, reset: () => ((meter.requests = {}), (meter.rru = 0), (meter.wru = 0)) };
+  return { db: wrapped, meter, reset: () => ((meter.requests = {}), (meter.rru = 0), (meter.wru = 0), (meter.indexWru = {})) };
 }
 
 const perAccount = (m: Meter, n: number) => {
@@ -78,7 +100,12 @@ const perAccount = (m: Meter, n: number) => {
     Object.entries(m.requests)
       .map(([k, v]) => `${k} ${(v / n).toFixed(2)}`)
       .join(', ') || 'none';
-  return { requests: requests / n, rru: m.rru / n, wru: m.wru / n, ops };
+  const indexes =
+    Object.entries(m.indexWru)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${(v / n).toFixed(2)}`)
+      .join(', ') || 'none';
+  return { requests: requests / n, rru: m.rru / n, wru: m.wru / n, ops, indexes };
 };
 
 export async function scoringBatchBench() {
@@ -87,12 +114,27 @@ export async function scoringBatchBench() {
   const start = Date.parse('2026-03-02T00:00:00Z');
   const rt = await startLocalRuntime({ assemblyDir: outdir, start: new Date(start), paused: true, schedules: false });
   try {
-    // Seed accounts and two weeks of usage straight into the table (the API path is measured elsewhere).
+    // Seed accounts, their sorted list entries (as the account writes or `tend metrics rebuild` leave them)
+    // and two weeks of usage straight into the table (the API path is measured elsewhere).
+    const usageDay = (i: number, d: number) => {
+      const id = `bench-${i}`;
+      const seats = 5 + (i % 30);
+      const users = Array.from({ length: 1 + ((i + d) % seats) }, (_, u) => `u${u}`);
+      const used = features.slice(0, 1 + ((i * 7 + d) % features.length));
+      const day = new Date(start - d * DAY).toISOString().slice(0, 10);
+      return {
+        ...keys.usageDay(id, day),
+        day,
+        users: new Set(users),
+        features: new Set(used),
+        userFeatures: new Set(users.map((u, k) => `${u}|${used[k % used.length]}`)),
+      };
+    };
     const items: Record<string, unknown>[] = [];
     for (let i = 0; i < N; i++) {
       const id = `bench-${i}`;
       const seats = 5 + (i % 30);
-      items.push({
+      const account = {
         ...keys.account(id),
         ...keys.accountIndex(id),
         id,
@@ -104,19 +146,9 @@ export async function scoringBatchBench() {
         startDate: '2025-09-01T00:00:00.000Z',
         createdAt: '2025-09-01T00:00:00.000Z',
         primaryContact: { email: `cs@${id}.example` },
-      });
-      for (let d = 1; d <= DAYS; d++) {
-        const users = Array.from({ length: 1 + ((i + d) % seats) }, (_, u) => `u${u}`);
-        const used = features.slice(0, 1 + ((i * 7 + d) % features.length));
-        const day = new Date(start - d * DAY).toISOString().slice(0, 10);
-        items.push({
-          ...keys.usageDay(id, day),
-          day,
-          users: new Set(users),
-          features: new Set(used),
-          userFeatures: new Set(users.map((u, k) => `${u}|${used[k % used.length]}`)),
-        });
-      }
+      };
+      items.push(account, ...LIST_ORDERS.map((order) => listEntryItem(order, accountFromItem(account), undefined)));
+      for (let d = 1; d <= DAYS; d++) items.push(usageDay(i, d));
     }
     const seeded = Date.now();
     const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -149,7 +181,8 @@ export async function scoringBatchBench() {
 
     // 2. Scoring's own requests and capacity units, in process.
     const config = parseConfig(userConfig);
-    const m = metered(db);
+    // Index writes counted too: DynamoDB bills them (and TOTAL reports them), dynalite does not.
+    const m = metered(db, rt.tableName);
     let published = 0;
     // The account index's pages (listIds): a per-shard cost, counted apart to give the per-account cost at any size.
     const listing = metered(m.db);
@@ -174,7 +207,7 @@ export async function scoringBatchBench() {
     const unbuffered = process.env.BENCH_SCORING_WRITES === 'unbuffered';
     const writes = unbuffered
       ? {
-          scores: scoresWithListEntries(scoreRepo(m.db, rt.tableName, options.modelFor), options.listEntries),
+          scores: scoreRepo(m.db, rt.tableName, options.modelFor, { listEntries: options.listEntries }),
           events: recordingTimeline(options.publisher, timelineRepo(m.db, rt.tableName)),
           bandChanged: (id: string, band: Band) => refreshAccountBand(options.upkeep, id, band),
           healthDays: healthDays(m.db, rt.tableName),
@@ -222,19 +255,31 @@ export async function scoringBatchBench() {
       const p = perAccount(m.meter, n);
       rows.push({ label, n, seconds: s });
       console.log(
-        `  ${label.padEnd(44)} ${p.requests.toFixed(2).padStart(5)} req ${p.rru.toFixed(2).padStart(5)} RRU ${p.wru.toFixed(2).padStart(5)} WRU per account (${p.ops}; ${((s * 1000) / n).toFixed(2)} ms)`,
+        `  ${label.padEnd(44)} ${p.requests.toFixed(2).padStart(5)} req ${p.rru.toFixed(2).padStart(5)} RRU ${p.wru.toFixed(2).padStart(5)} WRU per account (${p.ops}; of the WRU, indexes: ${p.indexes}; ${((s * 1000) / n).toFixed(2)} ms)`,
       );
       return p;
     };
-    console.log(`\nScoring's own DynamoDB cost, measured (ReturnConsumedCapacity TOTAL on every request; eventually consistent reads)`);
+    console.log(
+      `\nScoring's own DynamoDB cost, measured (ReturnConsumedCapacity TOTAL on every request, index writes counted from the items; eventually consistent reads)`,
+    );
     // Without the local run, the same first scores in process, unmeasured: the measured run is the next day's.
     if (process.env.BENCH_SCORING_LOCAL === '0') await scoreShards(deps, shards);
+    // A day of usage arrives before the next run, as on any working day (BENCH_SCORING_DAY=idle: none, so
+    // every account's newest day is empty and most scores fall a point or two: the figures before 2026-11-28).
+    const idleDay = process.env.BENCH_SCORING_DAY === 'idle';
+    if (!idleDay)
+      await seedItems(
+        db,
+        rt.tableName,
+        Array.from({ length: N }, (_, i) => usageDay(i, 0)),
+      );
     rt.clock.advanceTo(start + DAY + 6 * 3_600_000);
     listing.reset();
     tallies.items = 0;
     tallies.wru = 0;
     counts.bandChanges = 0;
     counts.entries = 0;
+    console.log(`  the day before the run: ${idleDay ? 'no usage (BENCH_SCORING_DAY=idle)' : 'usage as on the days before'}`);
     console.log(`  the run's writes: ${unbuffered ? 'unbuffered (BENCH_SCORING_WRITES=unbuffered: as before)' : 'buffered per run (data/scoring-writes.ts)'}`);
     const nextDay = await measure('daily run, the next day (one write each)', N, () => scoreShards(deps, shards));
     // Per run, whatever the number of accounts: the account index's pages and one tally write per shard.

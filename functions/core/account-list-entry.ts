@@ -96,6 +96,8 @@ export function scoreFields(score: Pick<StoredScore, 'band' | 'tier' | 'flags'> 
 
 /** Fixed width, so string order is number order (ARR is 0 to 1e12 by the API's schema, a score 0 to 100). */
 const numberKey = (n: number, width: number) => n.toFixed(2).padStart(width, '0');
+/** The score order's value (scores are whole numbers: the key moves only when the score the list shows does). */
+const scoreValue = (score: Pick<StoredScore, 'score'> | undefined) => (typeof score?.score === 'number' ? numberKey(score.score, 6) : undefined);
 
 /** The order's value as a sort key piece; undefined when the account has none (it lists after the others, by id). */
 export function orderValue(order: ListOrder, account: Account, score: Pick<StoredScore, 'score'> | undefined): string | undefined {
@@ -110,12 +112,31 @@ export function orderValue(order: ListOrder, account: Account, score: Pick<Store
     case 'arr':
       return account.arr === undefined ? undefined : numberKey(account.arr, 16);
     case 'score':
-      return typeof score?.score === 'number' ? numberKey(score.score, 6) : undefined;
+      return scoreValue(score);
     case 'renewalDate': {
       const renew = isoOrNone(account.renewalDate, '');
       return renew || undefined;
     }
   }
+}
+
+/**
+ * What an account's four entries hold of its score, in one string: the score order's value, then
+ * the fields every entry copies. The score item keeps the listing its entries were last written
+ * with (functions/data/scores.ts), so a score write compares it with the new one and writes only
+ * the entries that differ: none when neither changed, the score entry alone when only the value did.
+ */
+export function scoreListing(score: Pick<StoredScore, 'score' | 'band' | 'tier' | 'flags'> | undefined): string {
+  const f = scoreFields(score);
+  return [scoreValue(score) ?? '', f.band, f.risk ? 1 : 0, f.exp ? 1 : 0, f.flags.join(',')].join('|');
+}
+
+/** Which entries a score moving from listing `before` (undefined: not known) to `after` must write. */
+export function listingChanges(before: string | undefined, after: string): { scoreEntry: boolean; otherEntries: boolean } {
+  if (before === undefined) return { scoreEntry: true, otherEntries: true };
+  const fields = (l: string) => l.slice(l.indexOf('|'));
+  const otherEntries = fields(before) !== fields(after);
+  return { scoreEntry: otherEntries || before !== after, otherEntries };
 }
 
 /** The entry's place: lane 0 by value then id, lane 1 (no value) by id. */

@@ -78,7 +78,14 @@ export interface ScoreRepo {
    * Writes the current score (its daily history inside it) unless another run wrote one since
    * `previousComputedAt`: false when this run lost that race and must not publish.
    */
-  put(score: StoredScore, options: { previousComputedAt: string | undefined }): Promise<boolean>;
+  put(
+    score: StoredScore,
+    options: {
+      previousComputedAt: string | undefined;
+      /** What the account's list entries hold of the previous score, as its item records it (ScoringInput `listing`). */
+      listing?: string;
+    },
+  ): Promise<boolean>;
 }
 
 /** Many accounts' stored score facts at once (the portfolio reports): no reasons rebuilt. */

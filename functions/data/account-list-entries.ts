@@ -4,13 +4,14 @@ import {
   accountFields,
   entryPlace,
   LIST_ORDERS,
+  listingChanges,
   orderValue,
   scoreFields,
+  scoreListing,
   UNSCORED_FIELDS,
   type ListOrder,
-  type ScoreFields,
 } from '../core/account-list-entry.ts';
-import type { AccountRepo, ScoreRepo } from '../core/ports.ts';
+import type { AccountRepo } from '../core/ports.ts';
 import type { Account, StoredScore } from '../core/types.ts';
 import { accountRepo } from './accounts.ts';
 import { writeIf } from './items.ts';
@@ -66,15 +67,8 @@ function setClauses(set: Record<string, unknown>, ifAbsent: Record<string, unkno
  * is one UpdateItem per entry (docs/data-model.md gives the units).
  */
 export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
-  const update = (accountId: string, order: ListOrder, clauses: ReturnType<typeof setClauses>, returnOld = false) =>
-    db.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: keys.listEntry(accountId, order),
-        ...clauses,
-        ...(returnOld ? { ReturnValues: 'UPDATED_OLD' as const } : {}),
-      }),
-    );
+  const update = (accountId: string, order: ListOrder, clauses: ReturnType<typeof setClauses>) =>
+    db.send(new UpdateCommand({ TableName: table, Key: keys.listEntry(accountId, order), ...clauses }));
   const scoreDefaults = { ...UNSCORED_FIELDS } as Record<string, unknown>;
   return {
     /**
@@ -107,17 +101,24 @@ export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
       );
     },
     /**
-     * After a score is stored: the score entry moves to its value, and when the band, flags or risk
-     * changed (the update's old values say), the three other entries take them too.
+     * Before a score is stored: the entries that must change for it, from `listing`, what they hold
+     * of the previous score as its item records it (undefined: not known, all four are written).
+     * The score entry moves when its value changed; all four take the band, flags and risk when
+     * those did; nothing is written when neither changed. Returns the new listing, for the score
+     * item to record.
      */
-    async scoreChanged(score: StoredScore) {
-      const fields = scoreFields(score);
-      const value = typeof score.score === 'number' ? orderValue('score', { id: score.accountId } as Account, score) : undefined;
-      const out = await update(score.accountId, 'score', setClauses({ ...fields, id: score.accountId, ...entryKeys('score', score.accountId, value) }), true);
-      const old = out.Attributes as Partial<ScoreFields> | undefined;
-      const same = old && old.band === fields.band && old.risk === fields.risk && old.exp === fields.exp && (old.flags ?? []).join() === fields.flags.join();
-      if (same) return;
-      await Promise.all(LIST_ORDERS.filter((o) => o !== 'score').map((order) => update(score.accountId, order, setClauses({ ...fields }))));
+    async scoreChanged(score: StoredScore, listing: string | undefined): Promise<string> {
+      const next = scoreListing(score);
+      const changes = listingChanges(listing, next);
+      const fields = { ...scoreFields(score) };
+      const value = orderValue('score', { id: score.accountId } as Account, score);
+      await Promise.all([
+        ...(changes.scoreEntry
+          ? [update(score.accountId, 'score', setClauses({ ...fields, id: score.accountId, ...entryKeys('score', score.accountId, value) }))]
+          : []),
+        ...(changes.otherEntries ? LIST_ORDERS.filter((o) => o !== 'score').map((order) => update(score.accountId, order, setClauses(fields))) : []),
+      ]);
+      return next;
     },
   };
 }
@@ -192,18 +193,6 @@ export function accountsWithListEntries(
     async setStage(accountId, stage, now) {
       await repo.setStage(accountId, stage, now);
       await refresh(accountId);
-    },
-  };
-}
-
-/** Scores whose writes move the account's score entry (a lost race writes nothing, so moves nothing). */
-export function scoresWithListEntries(repo: ScoreRepo, writer: ListEntryWriter): ScoreRepo {
-  return {
-    ...repo,
-    async put(score, options) {
-      const written = await repo.put(score, options);
-      if (written) await writer.scoreChanged(score);
-      return written;
     },
   };
 }

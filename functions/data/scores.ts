@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScoreFactsReader, ScoreRepo } from '../core/ports.ts';
 import type { StoredScore } from '../core/types.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
@@ -9,25 +9,30 @@ import { keys } from './keys.ts';
 import { writeIf } from './items.ts';
 import { SCORE_CHANGE_POINTS, scoreEntry, type TimelineEntry } from '../core/timeline.ts';
 import { putAll, timelineItemOf } from './timeline.ts';
+import type { ListEntryWriter } from './account-list-entries.ts';
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
+/** The score item's record of what the account's list entries hold of it (account-list-entry.ts `scoreListing`). */
+const LISTING = 'lst';
+
 /**
- * The score item: the facts of the current score (no reasons: they are rebuilt on read) and its
+ * The score item: the facts of the current score (no reasons: they are rebuilt on read), its
  * daily history as a list of scores, newest first, `history[i]` being the score of i days before
- * `computedAt` (null: not scored that day). About 1 KB: one write unit.
+ * `computedAt` (null: not scored that day), and `lst`, what its list entries were written with
+ * (absent: not known). About 1 KB: one write unit.
  */
-export function scoreItem(score: StoredScore): Record<string, unknown> {
+export function scoreItem(score: StoredScore, listing?: string): Record<string, unknown> {
   const { recent, accountId, ...facts } = factsOf(score);
   const today = dayMs(dayOf(new Date(score.computedAt)));
   const history: (number | null)[] = [];
   for (const d of recent) history[Math.round((today - dayMs(d.day)) / DAY_MS)] = d.score;
-  return { ...keys.score(accountId), ...facts, history: Array.from(history, (s) => s ?? null) };
+  return { ...keys.score(accountId), ...facts, history: Array.from(history, (s) => s ?? null), ...(listing !== undefined ? { [LISTING]: listing } : {}) };
 }
 
 /** The stored facts of an item written by scoreItem. */
 export function scoreFactsOf(item: Record<string, unknown>, accountId: string): ScoreFacts {
-  const { pk: _pk, sk: _sk, history, ...facts } = item as Record<string, unknown> & { history?: (number | null)[] };
+  const { pk: _pk, sk: _sk, history, [LISTING]: _listing, ...facts } = item as Record<string, unknown> & { history?: (number | null)[] };
   const today = dayMs(dayOf(new Date(String(facts.computedAt))));
   const recent: DailyScore[] = [];
   (history ?? []).forEach((score, i) => {
@@ -36,17 +41,48 @@ export function scoreFactsOf(item: Record<string, unknown>, accountId: string): 
   return { ...(facts as Omit<ScoreFacts, 'accountId' | 'recent'>), weekBefore: (facts.weekBefore ?? {}) as ScoreFacts['weekBefore'], accountId, recent };
 }
 
+/** What a score item says its list entries hold (undefined: not known). */
+export const listingOf = (item: Record<string, unknown>) => (typeof item[LISTING] === 'string' ? item[LISTING] : undefined);
+
 /**
  * The current score: one item per account, written at most once a day unless the score moves.
  * `timeline`: where a score move's entry goes (a run's buffer, data/timeline.ts); without it, a
- * request of its own right after the score.
+ * request of its own right after the score. `listEntries`: the account list's entries that must
+ * change with the score are written first (account-list-entries.ts), then the item records what
+ * they hold, so a score that changes nothing the list shows writes no entry.
  */
 export function scoreRepo(
   db: DynamoDBDocumentClient,
   table: string,
   modelFor: (segment: string) => ScoreModel,
-  timeline?: { record(entries: TimelineEntry[]): Promise<void> },
+  options: { timeline?: { record(entries: TimelineEntry[]): Promise<void> }; listEntries?: ListEntryWriter } = {},
 ): ScoreRepo {
+  const { timeline, listEntries } = options;
+  /**
+   * The item no longer vouches for its entries (the next score writes all four): after entries
+   * written for a score that was then not stored, which may differ from the item that stands.
+   * Best effort on a failure (`tend metrics rebuild` rewrites every entry).
+   */
+  const forgetListing = (accountId: string) =>
+    writeIf(
+      db,
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.score(accountId),
+        UpdateExpression: 'REMOVE #lst',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#lst': LISTING },
+      }),
+    );
+  /**
+   * A lost race (the daily run and a rescoring of the same account, a retried run): the entries
+   * may now hold this score's listing rather than the winner's. The same listing (both scored the
+   * same data, the usual case) leaves them right; otherwise the item stops vouching for them.
+   */
+  const afterLostRace = async (accountId: string, listed: string) => {
+    const winner = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId), ConsistentRead: true }));
+    if (!winner.Item || listingOf(winner.Item) !== listed) await forgetListing(accountId);
+  };
   return {
     async get(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
@@ -54,17 +90,28 @@ export function scoreRepo(
       const facts = scoreFactsOf(out.Item, accountId);
       return explainScore(modelFor(facts.segment), facts);
     },
-    async put(score, { previousComputedAt }) {
+    async put(score, { previousComputedAt, listing }) {
+      let listed: string | undefined;
+      if (listEntries) {
+        try {
+          listed = await listEntries.scoreChanged(score, listing);
+        } catch (err) {
+          // Some entries may have changed: the item must not vouch for them any more.
+          await forgetListing(score.accountId).catch(() => undefined);
+          throw err;
+        }
+      }
       const written = await writeIf(
         db,
         new PutCommand({
           TableName: table,
-          Item: scoreItem(score),
+          Item: scoreItem(score, listed),
           ...(previousComputedAt
             ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
+      if (!written && listed !== undefined) await afterLostRace(score.accountId, listed);
       const moved = written && dailyMove(score, previousComputedAt);
       if (moved) await (timeline ? timeline.record([moved]) : putAll(db, table, [timelineItemOf(moved)]));
       return written;

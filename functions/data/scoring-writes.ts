@@ -7,7 +7,7 @@ import type { ScoreModel } from '../core/score/model.ts';
 import { recordingTimeline } from '../core/timeline.ts';
 import { healthDayItem } from './health-days.ts';
 import { scoreRepo } from './scores.ts';
-import { scoresWithListEntries, type ListEntryWriter } from './account-list-entries.ts';
+import type { ListEntryWriter } from './account-list-entries.ts';
 import { bufferedTimeline } from './timeline.ts';
 
 /**
@@ -26,16 +26,14 @@ export function scoringWrites(
     modelFor: (segment: string) => ScoreModel;
     publisher: EventPublisher;
     upkeep: MetricUpkeepDeps;
-    /** The account list's entries follow each score written (account-list-entries.ts). */
+    /** The account list's entries that change with a score are written with it (account-list-entries.ts). */
     listEntries?: ListEntryWriter;
   },
 ) {
   const timeline = bufferedTimeline(db, table);
   const bands = bandChangeBatch(options.upkeep);
   return {
-    scores: options.listEntries
-      ? scoresWithListEntries(scoreRepo(db, table, options.modelFor, timeline), options.listEntries)
-      : scoreRepo(db, table, options.modelFor, timeline),
+    scores: scoreRepo(db, table, options.modelFor, { timeline, listEntries: options.listEntries }),
     events: recordingTimeline(options.publisher, timeline),
     bandChanged: bands.changed,
     healthDays: { put: (day: string, shard: number, tally: Counters) => timeline.flush([healthDayItem(day, shard, tally)]) },

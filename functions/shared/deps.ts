@@ -5,7 +5,7 @@ import { sesMailer } from '../adapters/ses-mailer.ts';
 import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
 import { accountCatalog } from '../data/account-catalog.ts';
 import { accountListIndex } from '../data/account-list-index.ts';
-import { accountsWithListEntries, listEntryWriter, scoresWithListEntries } from '../data/account-list-entries.ts';
+import { accountsWithListEntries, listEntryWriter } from '../data/account-list-entries.ts';
 import { accountRepo } from '../data/accounts.ts';
 import { revenueRepo } from '../data/revenue.ts';
 import { metricAggregates } from '../data/metric-aggregates.ts';
@@ -101,7 +101,7 @@ export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 const scoreModels = /* @__PURE__ */ lazy(() => modelResolver(config.scoreModel));
-export const scores = /* @__PURE__ */ lazy(() => scoresWithListEntries(scoreRepo(documentClient, table(), scoreModels()), listEntries()));
+export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), scoreModels(), { listEntries: listEntries() }));
 /** Many accounts' stored scores at once, for the portfolio reports. */
 export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentClient, table()));
 /** Everything scoring reads for an account, in one Query. */

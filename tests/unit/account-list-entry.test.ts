@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accountFields, entryMatches, entryPlace, entryStage, orderValue, scoreFields } from '../../functions/core/account-list-entry.ts';
+import {
+  accountFields,
+  entryMatches,
+  entryPlace,
+  entryStage,
+  listingChanges,
+  orderValue,
+  scoreFields,
+  scoreListing,
+} from '../../functions/core/account-list-entry.ts';
 import { stageOf } from '../../functions/core/card.ts';
 import { planOf } from '../../functions/core/plan.ts';
 import type { Account, StoredScore } from '../../functions/core/types.ts';
@@ -93,5 +102,32 @@ describe('list entries', () => {
     // A name with a space sorts before the same name with more after it, whatever the separator.
     const nameKey = (name: string) => entryPlace(orderValue('name', { id: 'z', name } as Account, undefined), 'z').key;
     expect(nameKey('ab') < nameKey('ab c')).toBe(true);
+  });
+
+  const listed = (score: number | null, band: string | null, flags: string[] = [], tier = band) =>
+    scoreListing({ score, band, tier, flags: Object.fromEntries(flags.map((f) => [f, { kind: 'risk', since: '2026-05-01' }])) } as unknown as StoredScore);
+  it.each([
+    ['nothing the list shows changed (other facts may have)', listed(50, 'yellow'), listed(50, 'yellow'), { scoreEntry: false, otherEntries: false }],
+    ['the score moved', listed(50, 'yellow'), listed(51, 'yellow'), { scoreEntry: true, otherEntries: false }],
+    ['the first score', listed(null, null), listed(51, 'yellow'), { scoreEntry: true, otherEntries: true }],
+    ['the band changed', listed(40, 'yellow'), listed(40, 'red'), { scoreEntry: true, otherEntries: true }],
+    ['a flag was raised', listed(40, 'yellow'), listed(40, 'yellow', ['usage-drop']), { scoreEntry: true, otherEntries: true }],
+    ['a red tier: at risk', listed(40, 'yellow', [], 'yellow'), listed(40, 'yellow', [], 'red'), { scoreEntry: true, otherEntries: true }],
+    ['the entries hold what is not known', undefined, listed(40, 'yellow'), { scoreEntry: true, otherEntries: true }],
+  ])('a score writes the entries its change needs: %s', (_, before, after, expected) => {
+    expect(listingChanges(before, after)).toEqual(expected);
+  });
+
+  it("a score's listing changes exactly when one of its four entries would change", () => {
+    fc.assert(
+      fc.property(accounts, scores, scores, (a, s1, s2) => {
+        const account = toAccount(a);
+        const [before, after] = [s1 ? toScore(s1) : undefined, s2 ? toScore(s2) : undefined];
+        const changes = listingChanges(scoreListing(before), scoreListing(after));
+        const scoreEntryMoves = orderValue('score', account, before) !== orderValue('score', account, after);
+        const fieldsChange = JSON.stringify(scoreFields(before)) !== JSON.stringify(scoreFields(after));
+        expect(changes).toEqual({ scoreEntry: scoreEntryMoves || fieldsChange, otherEntries: fieldsChange });
+      }),
+    );
   });
 });

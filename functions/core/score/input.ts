@@ -9,6 +9,8 @@ export interface ScoringInput {
   days: UsageDay[];
   /** The stored score, as stored: no reasons (they are rebuilt on read). */
   previous?: ScoreFacts;
+  /** What the account's list entries hold of `previous`, as its item records it (undefined: not known; account-list-entry.ts `scoreListing`). */
+  listing?: string;
   surveys: Survey[];
   tickets: Ticket[];
   contacts: Contact[];

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreListing } from '../../functions/core/account-list-entry.ts';
+import { parseConfig } from '../../functions/core/config.ts';
+import { modelResolver } from '../../functions/core/score/presets/index.ts';
+import type { StoredScore } from '../../functions/core/types.ts';
+import { listEntryWriter, type ListEntryWriter } from '../../functions/data/account-list-entries.ts';
+import { keys } from '../../functions/data/keys.ts';
+import { scoreRepo } from '../../functions/data/scores.ts';
+import userConfig from '../../tend.config.ts';
+import { dailyUsage } from '../support/daily-usage.ts';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const DAY = 86_400_000;
+const start = Date.parse('2026-04-06T00:00:00Z');
+const ID = 'listed-1';
+
+/**
+ * A score write writes the list entries its change needs, before the score, and the score item
+ * records what they hold (`lst`): nothing when the score the list shows did not change, the score
+ * entry alone when only the value moved, all four when band or flags did; a lost race or a failed
+ * entry write leaves the item vouching for nothing, so the next score writes all four.
+ */
+describe('score writes and the list entries they move', () => {
+  let rt: TestRuntime;
+  const modelFor = modelResolver(parseConfig(userConfig).scoreModel);
+  let writer: ListEntryWriter;
+  let scores: ReturnType<typeof scoreRepo>;
+  const scoreItem = async () => (await rt.items(ID, keys.score(ID).sk))[0]!;
+  const entries = async () => Object.fromEntries((await rt.items(ID, 'LIST#')).map((e) => [String(e.sk).slice(5), e]));
+  const updates = () => rt.dynamo.operations.UpdateItem ?? 0;
+  /** The stored score moved to `at`, with changes. */
+  const next = async (at: number, change: Partial<StoredScore>): Promise<StoredScore> => ({
+    ...(await scores.get(ID))!,
+    computedAt: new Date(at).toISOString(),
+    ...change,
+  });
+
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date(start), paused: true, schedules: true });
+    const res = await rt.request('POST', '/v1/accounts', {
+      id: ID,
+      name: 'Listed One',
+      seats: 4,
+      arr: 12_000,
+      startDate: new Date(start - 400 * DAY).toISOString(),
+      paymentStatus: 'current',
+      primaryContact: { email: 'cs@listed.example' },
+    });
+    expect(res.status).toBe(201);
+    expect((await rt.request('POST', '/v1/events', { events: dailyUsage(ID, start, 0, 3) })).status).toBe(202);
+    rt.clock.advanceTo(start + 7 * 3_600_000);
+    await rt.idle();
+    writer = listEntryWriter(rt.db, rt.tableName);
+    scores = scoreRepo(rt.db, rt.tableName, modelFor, { listEntries: writer });
+  }, 120_000);
+  afterAll(() => rt?.stop());
+
+  it('the scoring run records what the entries hold, and they hold it', async () => {
+    const item = await scoreItem();
+    const stored = (await scores.get(ID))!;
+    expect(item.lst).toBe(scoreListing(stored));
+    const e = await entries();
+    expect(e.score!.gsi2sk).toBe(`${stored.score!.toFixed(2).padStart(6, '0')}\u0001${ID}`);
+    for (const order of ['name', 'arr', 'score', 'renewalDate']) expect(e[order]).toMatchObject({ band: stored.band, risk: expect.any(Boolean) });
+  });
+
+  it('writes no entry when the score the list shows did not change, the score entry alone when only its value moved', async () => {
+    let item = await scoreItem();
+    const same = await next(start + DAY, {});
+    let before = updates();
+    expect(await scores.put(same, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).toBe(true);
+    expect(updates() - before).toBe(0);
+
+    item = await scoreItem();
+    const was = await entries();
+    const moved = await next(start + 2 * DAY, { score: (same.score ?? 0) + 1 });
+    before = updates();
+    expect(await scores.put(moved, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).toBe(true);
+    expect(updates() - before).toBe(1);
+    const now = await entries();
+    expect(now.score!.gsi2sk).toBe(`${moved.score!.toFixed(2).padStart(6, '0')}\u0001${ID}`);
+    expect(now.name).toEqual(was.name);
+    expect((await scoreItem()).lst).toBe(scoreListing(moved));
+
+    item = await scoreItem();
+    const flagged = await next(start + 3 * DAY, { flags: { ...moved.flags, 'usage-drop': { kind: 'risk', since: new Date(start).toISOString() } } as never });
+    before = updates();
+    expect(await scores.put(flagged, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).toBe(true);
+    expect(updates() - before).toBe(4);
+    for (const e of Object.values(await entries())) expect(e).toMatchObject({ flags: expect.arrayContaining(['usage-drop']), risk: true });
+  });
+
+  it('a lost race leaves the item vouching for nothing, and the next score writes all four entries', async () => {
+    const item = await scoreItem();
+    const loser = await next(start + 4 * DAY, { score: 3, flags: {} });
+    expect(await scores.put(loser, { previousComputedAt: 'an older score', listing: String(item.lst) })).toBe(false);
+    const after = await scoreItem();
+    expect(after.computedAt).toBe(item.computedAt);
+    expect(after.lst).toBeUndefined();
+    // The entries may hold the loser's score now; the next write (its listing unknown) puts all four right.
+    const winner = await next(start + 5 * DAY, {});
+    const before = updates();
+    expect(await scores.put(winner, { previousComputedAt: String(after.computedAt), listing: undefined })).toBe(true);
+    expect(updates() - before).toBe(4);
+    const e = await entries();
+    expect(e.score!.gsi2sk).toBe(`${winner.score!.toFixed(2).padStart(6, '0')}\u0001${ID}`);
+    for (const entry of Object.values(e)) expect(entry.flags).toEqual(Object.keys(winner.flags).sort());
+    expect((await scoreItem()).lst).toBe(scoreListing(winner));
+  });
+
+  it('a failed entry write stores no score and leaves the item vouching for nothing', async () => {
+    const item = await scoreItem();
+    const failing = scoreRepo(rt.db, rt.tableName, modelFor, {
+      listEntries: {
+        ...writer,
+        scoreChanged: async () => {
+          throw new Error('throttled');
+        },
+      },
+    });
+    const score = await next(start + 6 * DAY, { score: 1 });
+    await expect(failing.put(score, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).rejects.toThrow('throttled');
+    const after = await scoreItem();
+    expect(after.computedAt).toBe(item.computedAt);
+    expect(after.lst).toBeUndefined();
+  });
+
+  it('a retried write of a score that landed changes nothing the list shows', async () => {
+    let item = await scoreItem();
+    // The item vouches for nothing after the failure above: this write puts all four right.
+    const score = await next(start + 7 * DAY, { score: 42 });
+    const attempt = { previousComputedAt: String(item.computedAt), listing: item.lst === undefined ? undefined : String(item.lst) };
+    expect(await scores.put(score, attempt)).toBe(true);
+    const listed = await entries();
+    item = await scoreItem();
+    // The same write again (a retry that read the item before its first attempt landed): refused, the entries as they were.
+    expect(await scores.put(score, attempt)).toBe(false);
+    expect(await entries()).toEqual(listed);
+    expect((await scoreItem()).computedAt).toBe(item.computedAt);
+    expect(listed.score!.gsi2sk).toBe(`042.00\u0001${ID}`);
+  });
+});
