@@ -1,8 +1,9 @@
 /**
- * Messages to another thread, sent together: everything queued in one turn of this thread's
- * event loop (up to the end of its microtasks) goes in one postMessage. The play steps and
- * scoring batches issue their requests to the local DynamoDB's thread in bursts, and each
- * postMessage wakes the other thread (a system call, and a context switch on a busy machine).
+ * Messages to another thread, sent together: what is queued before the microtasks already
+ * pending have run goes in one postMessage. Concurrent SDK calls (a scoring batch, the play steps
+ * of an hour) step through their middleware in lockstep and reach the request handler within the
+ * same run of microtasks, and each postMessage wakes the other thread (a system call, and a
+ * context switch on a busy machine).
  */
 export function messageBatch<T>(post: (batch: T[]) => void): (message: T) => void {
   let queued: T[] | undefined;
