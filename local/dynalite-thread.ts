@@ -1,18 +1,16 @@
 import type { Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
-import { callDynalite, type WireRequest, type WireResponse } from './dynalite-call.ts';
+import { callDynalite, type WireRequest } from './dynalite-call.ts';
 import { memoizeDynaliteExpressions } from './dynalite-expressions.ts';
 import { readLevelInPlace } from './level-sync-reads.ts';
-import { messageBatch } from './message-batch.ts';
 
 /**
  * dynalite on a thread of its own (started by LocalDynamo): validation, expression parsing, the
  * store and their garbage run beside the functions' SDK work instead of between it, on a second
- * core. Messages: batches of `{ id, request }` answered by batches of `{ id, response }` (local/message-batch.ts);
- * `'stop'` closes the store, answered `'stopped'`.
+ * core. Messages: `{ id, request }` answered `{ id, response }`; `'stop'` closes the store, answered `'stopped'`.
  */
-type Message = { id: number; request: WireRequest }[] | 'stop';
+type Message = { id: number; request: WireRequest } | 'stop';
 
 memoizeDynaliteExpressions();
 readLevelInPlace();
@@ -21,8 +19,7 @@ const server = dynalite({ path: (workerData as { path?: string }).path, createTa
 const listener = server.listeners('request')[0] as (req: unknown, res: unknown) => void;
 // dynalite's close() closes its store after its HTTP server: that server listens on a port nobody uses.
 server.listen(0, '127.0.0.1', () => port.postMessage('ready'));
-const answer = messageBatch<{ id: number; response: WireResponse }>((batch) => port.postMessage(batch));
 port.on('message', (message: Message) => {
   if (message === 'stop') return void server.close(() => port.postMessage('stopped'));
-  for (const { id, request } of message) void callDynalite(listener, request).then((response) => answer({ id, response }));
+  void callDynalite(listener, message.request).then((response) => port.postMessage({ id: message.id, response }));
 });

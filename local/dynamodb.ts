@@ -8,7 +8,6 @@ import { askForCapacity, READ_OPERATIONS, takeCapacity, WRITE_OPERATIONS, type U
 import { localCredentials } from './credentials.ts';
 import type { WireRequest, WireResponse } from './dynalite-call.ts';
 import { inProcessHandler, type InProcessHandler } from './in-process-handler.ts';
-import { messageBatch } from './message-batch.ts';
 import { assignedTtlValue } from './ttl-assignment.ts';
 import { TtlIndex } from './ttl-index.ts';
 
@@ -48,8 +47,6 @@ export class LocalDynamo {
   /** dynalite's thread (local/dynalite-thread.ts), and the answers it owes by request id. */
   private thread?: Worker;
   private readonly pending = new Map<number, (response: WireResponse) => void>();
-  /** Requests to dynalite's thread, a batch per turn (local/message-batch.ts). */
-  private post: (message: { id: number; request: WireRequest }) => void = () => {};
   private nextId = 0;
   private stopped = false;
   endpoint = '';
@@ -74,14 +71,11 @@ export class LocalDynamo {
   async start(options: { path?: string; port?: number }) {
     const thread = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: options.path } });
     this.thread = thread;
-    thread.on('message', (message: { id: number; response: WireResponse }[] | string) => {
+    thread.on('message', (message: { id: number; response: WireResponse } | string) => {
       if (typeof message === 'string') return;
-      for (const { id, response } of message) {
-        this.pending.get(id)?.(response);
-        this.pending.delete(id);
-      }
+      this.pending.get(message.id)?.(message.response);
+      this.pending.delete(message.id);
     });
-    this.post = messageBatch((batch) => thread.postMessage(batch));
     thread.on('error', (err) => this.failPending(err));
     thread.on('exit', () => this.failPending(new Error('the local DynamoDB thread exited')));
     await new Promise<void>((resolve, reject) => {
@@ -186,7 +180,7 @@ export class LocalDynamo {
     if (this.stopped || !this.thread) return Promise.reject(new Error('the local DynamoDB is stopped'));
     const id = this.nextId++;
     const answered = new Promise<WireResponse>((resolve) => this.pending.set(id, resolve));
-    this.post({ id, request });
+    this.thread.postMessage({ id, request });
     return answered;
   }
 
