@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { callDynalite, type WireRequest } from './dynalite-call.ts';
 import { memoizeDynaliteExpressions } from './dynalite-expressions.ts';
+import { readLevelInPlace } from './level-sync-reads.ts';
 
 /**
  * dynalite on a thread of its own (started by LocalDynamo): validation, expression parsing, the
@@ -12,6 +13,7 @@ import { memoizeDynaliteExpressions } from './dynalite-expressions.ts';
 type Message = { id: number; request: WireRequest } | 'stop';
 
 memoizeDynaliteExpressions();
+readLevelInPlace();
 const port = parentPort!;
 const server = dynalite({ path: (workerData as { path?: string }).path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
 const listener = server.listeners('request')[0] as (req: unknown, res: unknown) => void;

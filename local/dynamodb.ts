@@ -86,7 +86,13 @@ export class LocalDynamo {
     this.server = createServer((req, res) => this.serveHttp(req, res));
     await new Promise<void>((resolve, reject) => this.server!.listen(options.port ?? 0, '127.0.0.1', resolve).once('error', reject));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'us-east-1', credentials: localCredentials, requestHandler: this.requestHandler });
+    this.client = new DynamoDBClient({
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      credentials: localCredentials,
+      requestHandler: this.requestHandler,
+      httpAuthSchemes: this.requestHandler.httpAuthSchemes,
+    });
   }
 
   /** Requests whose answer can no longer come get DynamoDB's 500, as a dropped connection would give the SDK an error. */

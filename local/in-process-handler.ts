@@ -1,4 +1,5 @@
 import type { WireRequest, WireResponse } from './dynalite-call.ts';
+import { localSigV4Scheme } from './local-signer.ts';
 
 /** The part of the SDK's HttpRequest a DynamoDB call fills (JSON protocol: the body is a string). */
 interface SdkHttpRequest {
@@ -18,11 +19,13 @@ export const LOCAL_DYNAMODB_HANDLER = Symbol.for('tend.local.dynamodb');
 /**
  * An SDK `requestHandler` that serves each serialized request in this process instead of sending
  * it over HTTP: the client's serialization, middleware (signing, retries) and error parsing run as
- * on AWS; only the socket is gone.
+ * on AWS; only the socket is gone. `httpAuthSchemes` is the auth its clients take (a signature
+ * nobody checks is not computed: local/local-signer.ts).
  */
 export function inProcessHandler(serve: (request: WireRequest) => Promise<WireResponse>) {
   return {
     metadata: { handlerProtocol: 'in-process' },
+    httpAuthSchemes: [localSigV4Scheme],
     async handle(request: SdkHttpRequest, options?: { abortSignal?: { aborted: boolean } }) {
       if (options?.abortSignal?.aborted) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
       const headers: Record<string, string> = {};

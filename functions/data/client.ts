@@ -7,9 +7,11 @@ import { traced } from '../shared/tracer.ts';
  * there: it leaves its SDK request handler under this well-known global before importing the
  * bundle. Nothing sets it on Lambda, where the client sends over HTTPS as usual.
  */
-const localRequestHandler = (globalThis as { [k: symbol]: DynamoDBClientConfig['requestHandler'] })[Symbol.for('tend.local.dynamodb')];
+const local = (globalThis as { [k: symbol]: LocalHandler | undefined })[Symbol.for('tend.local.dynamodb')];
+type LocalHandler = DynamoDBClientConfig['requestHandler'] & Pick<DynamoDBClientConfig, 'httpAuthSchemes'>;
 
-const client = new DynamoDBClient(localRequestHandler ? { requestHandler: localRequestHandler } : {});
+// Locally, its auth scheme too: the SDK's signing middleware runs, without an HMAC nobody checks (local/local-signer.ts).
+const client = new DynamoDBClient(local ? { requestHandler: local, httpAuthSchemes: local.httpAuthSchemes } : {});
 // The SDK's logger middleware copies every input and output through the sensitive-data filter
 // before handing it to the logger, even the no-op one Tend's clients have: CPU and garbage on
 // every request, for a log nobody writes. Tend logs with Powertools instead.
