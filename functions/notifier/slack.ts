@@ -15,12 +15,20 @@ const rateLimitedFor = (sdk: SlackSdk, err: unknown): number | undefined =>
   (err as { code?: string }).code === sdk.ErrorCode.RateLimitedError ? Number((err as { retryAfter?: number }).retryAfter ?? 1) : undefined;
 
 /**
+ * The exports of a CommonJS package imported from ESM: Node (and Lambda) give them as the
+ * namespace's `default`; a loader that lifts them onto the namespace itself (tsx, running the
+ * demo and `tend dev`) gives no `default`. Both are taken.
+ */
+export function commonJsExports<T extends object>(namespace: T | { default: T }, probe: keyof T): T {
+  return probe in namespace ? (namespace as T) : (namespace as { default: T }).default;
+}
+
+/**
  * The SDK (with axios under it, about a third of the notifier's cold start) is imported on the first
- * post: the digest and the events no route sends to Slack never load it. It is CommonJS: imported
- * from ESM, its exports are the namespace's `default` (in esbuild's chunk as in Node).
+ * post: the digest and the events no route sends to Slack never load it.
  */
 let slackSdk: Promise<SlackSdk> | undefined;
-const loadSlackSdk = () => (slackSdk ??= import('@slack/web-api').then((m) => m.default));
+const loadSlackSdk = () => (slackSdk ??= import('@slack/web-api').then((m) => commonJsExports<SlackSdk>(m, 'WebClient')));
 
 /**
  * `chat.postMessage` through Slack's official SDK. The SDK retries a 5xx or a dropped connection
