@@ -92,26 +92,32 @@ export function scoreRepo(
     },
     async put(score, { previousComputedAt, listing }) {
       let listed: string | undefined;
-      if (listEntries) {
-        try {
-          listed = await listEntries.scoreChanged(score, listing);
-        } catch (err) {
-          // Some entries may have changed: the item must not vouch for them any more.
-          await forgetListing(score.accountId).catch(() => undefined);
-          throw err;
-        }
+      let written: boolean;
+      try {
+        if (listEntries) listed = await listEntries.scoreChanged(score, listing);
+        written = await writeIf(
+          db,
+          new PutCommand({
+            TableName: table,
+            Item: scoreItem(score, listed),
+            ...(previousComputedAt
+              ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        );
+        if (!written && listed !== undefined) await afterLostRace(score.accountId, listed);
+      } catch (err) {
+        // Entries may have changed for a score that was not stored (the entry writes, the put or the
+        // lost race's read failed): the item that stands must not vouch for them any more, or a next
+        // score listed as the old one would leave them showing a score never stored.
+        if (listEntries)
+          await forgetListing(score.accountId).catch((cleared: unknown) => {
+            throw new Error(`score of ${score.accountId} not stored and its listing not cleared (tend metrics rebuild rewrites the entries)`, {
+              cause: [err, cleared],
+            });
+          });
+        throw err;
       }
-      const written = await writeIf(
-        db,
-        new PutCommand({
-          TableName: table,
-          Item: scoreItem(score, listed),
-          ...(previousComputedAt
-            ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      );
-      if (!written && listed !== undefined) await afterLostRace(score.accountId, listed);
       const moved = written && dailyMove(score, previousComputedAt);
       if (moved) await (timeline ? timeline.record([moved]) : putAll(db, table, [timelineItemOf(moved)]));
       return written;

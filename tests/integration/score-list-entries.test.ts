@@ -1,3 +1,4 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreListing } from '../../functions/core/account-list-entry.ts';
 import { parseConfig } from '../../functions/core/config.ts';
@@ -122,6 +123,28 @@ describe('score writes and the list entries they move', () => {
     await expect(failing.put(score, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).rejects.toThrow('throttled');
     const after = await scoreItem();
     expect(after.computedAt).toBe(item.computedAt);
+    expect(after.lst).toBeUndefined();
+  });
+
+  it('a score put that fails after its entries were written leaves the item vouching for nothing', async () => {
+    // Vouching again first: a write that lists everything afresh.
+    let item = await scoreItem();
+    await scores.put(await next(start + 6 * DAY + 3_600_000, { score: 7 }), { previousComputedAt: String(item.computedAt), listing: undefined });
+    item = await scoreItem();
+    expect(item.lst).toBeDefined();
+    // The entries move; then the score's PutItem times out (throttled past its retries, the Lambda killed...).
+    const failingPut = {
+      send: (command: unknown) => (command instanceof PutCommand ? Promise.reject(new Error('timed out')) : rt.db.send(command as never)),
+    } as unknown as DynamoDBDocumentClient;
+    const failing = scoreRepo(failingPut, rt.tableName, modelFor, { listEntries: listEntryWriter(failingPut, rt.tableName) });
+    const flagged = await next(start + 6 * DAY + 7_200_000, {
+      score: 2,
+      flags: { 'usage-drop': { kind: 'risk', since: new Date(start).toISOString() } } as never,
+    });
+    await expect(failing.put(flagged, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).rejects.toThrow('timed out');
+    const after = await scoreItem();
+    expect(after.computedAt).toBe(item.computedAt);
+    // Without this, a next score listed as the old one would write nothing and leave the flagged entries standing.
     expect(after.lst).toBeUndefined();
   });
 
