@@ -195,6 +195,8 @@ export const keys = {
   listPartition: (order: string, lane: number, shard: number) => `LIST#${order}#${lane}#${shard}`,
   /** Says every account has its entries (written by the rebuild, or when the table is created empty): until then lists read the book. */
   listReady: { pk: 'ACCOUNTLIST', sk: 'READY' },
+  /** Says the renewal day items hold every account (written by the rebuild, or when the table is created empty): until then renewal totals count the book index. */
+  renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

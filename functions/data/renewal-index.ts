@@ -1,7 +1,7 @@
-import { DeleteCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Band } from '../core/metrics/health.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
-import { aggregateSk } from '../core/metrics/contribution.ts';
+import { aggregateSk, type Counters } from '../core/metrics/contribution.ts';
 import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
 import { batchWrite } from './items.ts';
 import { keys } from './keys.ts';
@@ -34,6 +34,32 @@ const REVIEW_FIELDS = {
   ExpressionAttributeNames: { '#id': 'accountId', '#date': 'renewalDate', '#segment': 'segment', '#arr': 'arr', '#owner': 'owner' },
 };
 
+/** What counting a window's renewal days reads of each entry. */
+const DAY_FIELDS = {
+  ProjectionExpression: '#date, #arr, #band',
+  ExpressionAttributeNames: { '#date': 'renewalDate', '#arr': 'arr', '#band': 'band' },
+};
+
+/** Renewal day counters (`<band>Accounts`, `<band>Arr`) counted from index entries, as the day items hold them. */
+export function countDays(entries: Record<string, unknown>[]): [string, Counters][] {
+  const days = new Map<string, Counters>();
+  for (const e of entries) {
+    if (!e.renewalDate) continue;
+    const day = String(e.renewalDate).slice(0, 10);
+    const band = String(e.band ?? 'unscored');
+    const c = days.get(day) ?? {};
+    c[`${band}Accounts`] = (c[`${band}Accounts`] ?? 0) + 1;
+    c[`${band}Arr`] = (c[`${band}Arr`] ?? 0) + Number(e.arr ?? 0);
+    days.set(day, c);
+  }
+  return [...days];
+}
+
+/** Says the renewal day items hold every account: the rebuild wrote them, or the table was created empty. */
+export async function markRenewalDaysReady(db: DynamoDBDocumentClient, table: string) {
+  await db.send(new PutCommand({ TableName: table, Item: { ...keys.renewalDaysReady } }));
+}
+
 async function queryRange(
   db: DynamoDBDocumentClient,
   table: string,
@@ -63,6 +89,9 @@ async function queryRange(
  * it; its totals from the renewal day items the same upkeep keeps (`days`).
  */
 export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
+  // Once seen, the mark stays (it is never removed): one read per container.
+  let daysReady = false;
+  const ready = async () => (daysReady ||= !!(await db.send(new GetCommand({ TableName: table, Key: keys.renewalDaysReady }))).Item);
   return {
     async first(from: string, to: string, limit: number, band?: Band) {
       const out: RenewalEntry[] = [];
@@ -82,6 +111,9 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
       return out.slice(0, limit);
     },
     async days(from: string, to: string) {
+      // A table from before the day items (no rebuild since): upkeep has moved them from nothing, so
+      // they cannot be trusted; the window's index entries are counted instead (right, at the old cost).
+      if (!(await ready())) return countDays(await queryRange(db, table, from, to, DAY_FIELDS));
       const [a, b] = [aggregateSk.renewalDay(from), aggregateSk.renewalDay(to)];
       const out: [string, Record<string, number>][] = [];
       for await (const page of paginateQuery(
@@ -118,6 +150,7 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
         ...entries.map((e) => ({ PutRequest: { Item: itemOf(e) } })),
         ...[...stale].map((sk) => ({ DeleteRequest: { Key: { pk: keys.renewalPartition, sk } } })),
       ]);
+      await markRenewalDaysReady(db, table);
       return entries.length;
     },
   } satisfies RenewalIndexReader & Record<string, unknown>;
