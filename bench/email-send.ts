@@ -92,7 +92,7 @@ export async function emailSendBench() {
       }),
     );
     const seconds = (performance.now() - t) / 1000;
-    const sent = rt.ses.outbox().length;
+    const sent = rt.ses.sentTotal;
     const requests = Object.entries(rt.dynamo.operations)
       .map(([op, n]) => [op, n - (before[op] ?? 0)] as const)
       .filter(([, n]) => n > 0);

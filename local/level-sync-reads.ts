@@ -8,13 +8,16 @@ import { createRequire } from 'node:module';
  * is done in place with classic-level's own synchronous read (`_getSync`, the one behind its
  * `getSync()`): same store, same answer, same errors, without the hand-offs.
  */
-export function readLevelInPlace(): void {
+export function readLevelInPlace(): boolean {
   const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
   const { ClassicLevel } = require(require.resolve('classic-level', { paths: [require.resolve('level')] })) as {
     ClassicLevel: { prototype: { _get(key: unknown, options: unknown): Promise<unknown>; _getSync(key: unknown, options: unknown): unknown } };
   };
   const proto = ClassicLevel.prototype;
+  // Private methods of classic-level 3: another version without them keeps its own reads (slower, same answers).
+  if (typeof proto._getSync !== 'function' || typeof proto._get !== 'function') return false;
   proto._get = async function (key, options) {
     return this._getSync(key, options);
   };
+  return true;
 }

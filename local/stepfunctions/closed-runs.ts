@@ -1,13 +1,13 @@
 import type { LocalExecution } from './runner.ts';
 
-/** Closed runs whose detail (state history, input, output) is kept: enough for a person or a test to look at the last ones. */
+/** Closed runs whose detail (state history, output) is kept: enough for a person or a test to look at the last ones. */
 export const KEEP_CLOSED_DETAIL = 1_000;
 
 /**
  * Bounds what the runner keeps of closed runs. Every run stays known by its ARN, status, dates and
  * error (StartExecution refuses a used name, DescribeExecution answers `isRunning`, the demo counts
- * runs by play), but only the newest `keep` closed runs keep their state history, input and
- * output: a simulated year starts tens of thousands of runs, and their histories were most of
+ * runs by play, DescribeExecution gives its input), but only the newest `keep` closed runs keep
+ * their state history and output: a simulated year starts tens of thousands of runs, and their histories were most of
  * the runtime's memory growth per simulated day.
  */
 export class ClosedRuns {
@@ -24,8 +24,8 @@ export class ClosedRuns {
     while (this.detailed.length - this.head > this.keep) {
       const old = this.detailed[this.head]!;
       this.detailed[this.head++] = undefined as never;
+      // The input stays (small, and DescribeExecution answers it as given): history and output go.
       old.history = [];
-      old.input = '{}';
       old.output = undefined;
       this.released++;
     }

@@ -29,7 +29,7 @@ describe('ClosedRuns: what the runner keeps of closed runs is bounded by a count
     expect(closedRuns.released).toBe(released);
     runs.forEach((r, i) => {
       expect(r).toMatchObject({ name: `run-${i}`, status: 'SUCCEEDED', stopDate: new Date(1) });
-      if (i < released) expect(r).toMatchObject({ history: [], input: '{}', output: undefined });
+      if (i < released) expect(r).toMatchObject({ history: [], input: JSON.stringify({ accountId: `acct-${i}` }), output: undefined });
       else expect(r.history).toHaveLength(1);
     });
   });
