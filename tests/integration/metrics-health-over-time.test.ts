@@ -145,5 +145,14 @@ describe('metrics: health over time', () => {
     // The leaver is counted while it was live, and not after it churned.
     expect(series[0]!.accounts).toBe(7);
     expect(series.at(-1)!.accounts).toBe(6);
+    // The counts alone (a chart of several periods): the same figures, without the series and outcomes.
+    const counts = await rt.request('GET', '/v1/metrics?period=2026-04&figures=counts');
+    expect(counts.status).toBe(200);
+    const { healthOverTime: _h, activation: _a, ...figures } = res.body!.whole;
+    expect(counts.body!.whole).toEqual(figures);
+    expect(counts.body).not.toHaveProperty('outcomes');
+    const bad = await rt.request('GET', '/v1/metrics?period=2026-04&figures=all');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('figures');
   });
 });

@@ -41,6 +41,8 @@ export const metricsQuerySchema = /* @__PURE__ */ z.lazy(() =>
     /** A month (`2026-03`), quarter (`2026-Q1`), year (`2026`) or span (`2026-01-01..2026-02-15`); default: the current quarter. */
     period: z.optional(periodField()),
     cut: z.optional(z.enum(CUTS)),
+    /** `counts`: the period's figures alone, without health over time and outcomes (a chart of several periods needs no more). */
+    figures: z.optional(z.enum(['counts'])),
   }),
 );
 export const metricAccountsQuerySchema = /* @__PURE__ */ z.lazy(() =>
@@ -147,12 +149,13 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
   // served for periods of whole months, for the whole book (by group: GET /v1/metrics/outcomes?cut=), else null.
   const wholeMonths = period.from.endsWith('-01') && period.to.endsWith('-01');
   // One Query per month of the period, whatever the number of accounts (health-days.ts).
-  const healthItems = deps.healthDays ? await deps.healthDays.read(period) : undefined;
+  const countsOnlyAsked = query.figures === 'counts';
+  const healthItems = deps.healthDays && !countsOnlyAsked ? await deps.healthDays.read(period) : undefined;
   const healthOverTime = healthItems ? healthSeries(healthItems, period) : undefined;
   // Each group's series from the same items (segment, plan and owner; not cohort: health-days.ts).
   const groupHealth = healthItems && cut && isHealthCut(cut) ? healthSeriesByGroup(healthItems, period, cut) : undefined;
   const health = (series: HealthDay[] | undefined) => (series ? { healthOverTime: series, activation: series.at(-1)?.activation ?? null } : {});
-  const sections = deps.outcomes ? { outcomes: wholeMonths ? await deps.outcomes.load(`${period.from}..${period.to}`) : null } : {};
+  const sections = deps.outcomes && !countsOnlyAsked ? { outcomes: wholeMonths ? await deps.outcomes.load(`${period.from}..${period.to}`) : null } : {};
   return {
     period: name,
     from: period.from,

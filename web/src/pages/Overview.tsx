@@ -12,7 +12,7 @@ const pct = (n: number) => `${Math.round(n * 100)}%`;
 /** Accounts named under "Turned red" (the count says how many in all). */
 const TURNED_RED_LISTED = 10;
 
-/** Figures of several periods (months or quarters), read in parallel: each is a few Queries of the aggregates. */
+/** Figures of several periods (months or quarters), read in parallel: each is a few Queries of the aggregates (the counts alone: no health series or outcomes). */
 function usePeriods(periods: string[]) {
   const api = useApi();
   const [data, setData] = useState<Metrics[] | undefined>();
@@ -20,7 +20,7 @@ function usePeriods(periods: string[]) {
   useEffect(() => {
     if (!key) return;
     let live = true;
-    Promise.all(key.split(',').map((period) => api.get<Metrics>('/v1/metrics', { period }))).then(
+    Promise.all(key.split(',').map((period) => api.get<Metrics>('/v1/metrics', { period, figures: 'counts' }))).then(
       (d) => live && setData(d),
       () => live && setData([]),
     );
