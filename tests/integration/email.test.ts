@@ -238,6 +238,23 @@ describe('tech-touch email on the local runtime (bundled handlers, local SES, lo
     expect(capped).toMatchObject({ status: 'skipped' });
   });
 
+  it('holds the frequency cap when two steps race for its last slot (invoked at once: no stepped-clock ordering between them)', async () => {
+    await account('vandelay', 'pm@vandelay.example');
+    for (const step of ['welcome', 'day-7']) expect(await send('vandelay', step), step).toMatchObject({ outcome: 'sent' });
+    const steps = rt.lambdas.byLogicalId('PlaysSteps');
+    const exec = [...rt.sfn.executions.values()].find((e) => e.name.startsWith('onboarding-vandelay-'))!;
+    const { cycle } = JSON.parse(exec.input) as { cycle: string };
+    const invoke = (step: string) =>
+      rt.lambdas.invoke(steps.arn, { action: 'step', play: 'onboarding', accountId: 'vandelay', cycle, executionName: exec.name, step });
+    await Promise.all([invoke('day-14'), invoke('day-30')]);
+    const [run] = await rt.items('vandelay', 'RUN#onboarding#');
+    const outcomes = ['day-14', 'day-30'].map(
+      (step) => (run?.steps as Record<string, { actions?: { kind: string; outcome: string }[] }>)[step]?.actions?.find((a) => a.kind === 'email')?.outcome,
+    );
+    expect(outcomes.sort()).toEqual(['sent', 'skipped']);
+    expect(outboxTo('pm@vandelay.example')).toHaveLength(3);
+  });
+
   it('every built-in template renders for a realistic account from the local table (tend preview), with no empty field', async () => {
     const config = parseConfig(userConfig);
     await account('wayne', 'bruce@wayne.example', {
