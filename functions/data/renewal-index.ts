@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Band } from '../core/metrics/health.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
-import { aggregateSk, type Counters } from '../core/metrics/contribution.ts';
+import { addInto, aggregateSk, renewalCounters, type Counters } from '../core/metrics/contribution.ts';
 import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
 import { batchWrite } from './items.ts';
 import { keys } from './keys.ts';
@@ -36,22 +36,14 @@ const REVIEW_FIELDS = {
 
 /** What counting a window's renewal days reads of each entry. */
 const DAY_FIELDS = {
-  ProjectionExpression: '#date, #arr, #band',
-  ExpressionAttributeNames: { '#date': 'renewalDate', '#arr': 'arr', '#band': 'band' },
+  ProjectionExpression: '#id, #date, #segment, #arr, #band',
+  ExpressionAttributeNames: { '#id': 'accountId', '#date': 'renewalDate', '#segment': 'segment', '#arr': 'arr', '#band': 'band' },
 };
 
-/** Renewal day counters (`<band>Accounts`, `<band>Arr`) counted from index entries, as the day items hold them. */
-export function countDays(entries: Record<string, unknown>[]): [string, Counters][] {
+/** Renewal day counters counted from index entries: what each entry's contribution adds to its day's item (renewalCounters). */
+function countDays(items: Record<string, unknown>[]): [string, Counters][] {
   const days = new Map<string, Counters>();
-  for (const e of entries) {
-    if (!e.renewalDate) continue;
-    const day = String(e.renewalDate).slice(0, 10);
-    const band = String(e.band ?? 'unscored');
-    const c = days.get(day) ?? {};
-    c[`${band}Accounts`] = (c[`${band}Accounts`] ?? 0) + 1;
-    c[`${band}Arr`] = (c[`${band}Arr`] ?? 0) + Number(e.arr ?? 0);
-    days.set(day, c);
-  }
+  for (const e of items.map(entryOf)) if (e.renewalDate) addInto(days, new Map([[e.renewalDate.slice(0, 10), renewalCounters(e)]]));
   return [...days];
 }
 
