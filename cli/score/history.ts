@@ -9,7 +9,7 @@ import type { ScoreModel } from '../../functions/core/score/model.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { scoringInputs } from '../../functions/data/scoring-inputs.ts';
-import { scoreFactsOf } from '../../functions/data/scores.ts';
+import { isScored, scoreFactsOf } from '../../functions/data/scores.ts';
 import userConfig from '../../tend.config.ts';
 
 type HistoryPolicy = Pick<ScoringPolicy, 'features' | 'windows' | 'trainingCourses'> & { modelFor: (segment: string) => ScoreModel };
@@ -43,7 +43,7 @@ export async function readHistory(
     const page = await db.send(
       new ScanCommand({ TableName: table, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk }, ExclusiveStartKey: start }),
     );
-    for (const item of page.Items ?? []) scored.push({ accountId: String(item.pk).slice(String(item.pk).indexOf('#') + 1), item });
+    for (const item of (page.Items ?? []).filter(isScored)) scored.push({ accountId: String(item.pk).slice(String(item.pk).indexOf('#') + 1), item });
     start = page.LastEvaluatedKey;
   } while (start);
   const inputs = scoringInputs(db, table);

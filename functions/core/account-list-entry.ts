@@ -48,6 +48,9 @@ export interface ScoreFields {
 
 export type EntryFields = AccountFields & ScoreFields;
 
+/** The account revision an entry's account fields were copied from (not projected): an older copy never overwrites a newer. */
+export const ENTRY_REVISION = 'arev';
+
 /** The entry attributes gsi2 projects (lib/constructs/account-table.ts): the filters' fields and the id. */
 export const LIST_ENTRY_ATTRIBUTES = [
   'id',
@@ -130,6 +133,9 @@ export function scoreListing(score: Pick<StoredScore, 'score' | 'band' | 'tier' 
   const f = scoreFields(score);
   return [scoreValue(score) ?? '', f.band, f.risk ? 1 : 0, f.exp ? 1 : 0, f.flags.join(',')].join('|');
 }
+
+/** The score item's attribute holding the listing its entries were last written with (absent: not known). */
+export const SCORE_LISTING = 'lst';
 
 /** Which entries a score moving from listing `before` (undefined: not known) to `after` must write. */
 export function listingChanges(before: string | undefined, after: string): { scoreEntry: boolean; otherEntries: boolean } {

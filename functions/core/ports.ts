@@ -84,6 +84,8 @@ export interface ScoreRepo {
       previousComputedAt: string | undefined;
       /** What the account's list entries hold of the previous score, as its item records it (ScoringInput `listing`). */
       listing?: string;
+      /** The account as scored: its list fields go on a score item that has none yet (an account from before the list entries). */
+      account?: Account;
     },
   ): Promise<boolean>;
 }

@@ -73,7 +73,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
     // Events go out only after the score (with its flags) is stored: a crash in between re-raises
     // nothing on the next run, because the stored flags already hold the change.
     // A run that lost a race with another (a retried schedule) publishes nothing: the winner did.
-    const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt, listing: input.listing });
+    const won = await deps.scores.put(stored, { previousComputedAt: input.previous?.computedAt, listing: input.listing, account: input.account });
     if (!won) return { ...stored, written: false, ...tallied };
     if (decision.events.length) await deps.events.publish(decision.events);
     // The score stands whatever the metrics' upkeep does: a failure is logged, and `tend metrics rebuild` heals it.

@@ -2,6 +2,8 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   accountFields,
+  ENTRY_REVISION,
+  SCORE_LISTING,
   entryPlace,
   LIST_ORDERS,
   listingChanges,
@@ -20,8 +22,7 @@ import { scoreFactsReader } from './scores.ts';
 
 /** The account list's entries (docs/data-model.md "Sorted account lists"): written with the items they copy, read by account-list-index.ts. */
 const { partitionKey: PK, sortKey: SK } = TABLE_KEYS.gsi2;
-/** The account revision an entry's account fields were copied from (not projected). */
-const REV = 'arev';
+const REV = ENTRY_REVISION;
 
 /** An entry's gsi2 keys for its order's value. */
 export function entryKeys(order: ListOrder, accountId: string, value: string | undefined) {
@@ -29,7 +30,19 @@ export function entryKeys(order: ListOrder, accountId: string, value: string | u
   return { [PK]: keys.listPartition(order, place.lane, shardOf(accountId)), [SK]: place.key };
 }
 
-/** The whole entry of an account for one order (the rebuild writes these). */
+/**
+ * The score order's entry fields: the score item itself carries them (keys.listEntry(id, 'score')
+ * is the score item), so the daily score write moves the entry with no item or request of its own.
+ */
+export function scoreEntryFields(score: StoredScoreLike & { accountId: string }): Record<string, unknown> {
+  return {
+    id: score.accountId,
+    ...entryKeys('score', score.accountId, orderValue('score', { id: score.accountId } as Account, score)),
+    ...scoreFields(score),
+  };
+}
+
+/** The whole entry of an account for one order (for the score order: the fields of a score item not scored yet, as seeds put it). */
 export function listEntryItem(order: ListOrder, account: Account, score: StoredScoreLike | undefined): Record<string, unknown> {
   return {
     ...keys.listEntry(account.id, order),
@@ -40,25 +53,38 @@ export function listEntryItem(order: ListOrder, account: Account, score: StoredS
 }
 type StoredScoreLike = Pick<StoredScore, 'score' | 'band' | 'tier' | 'flags'>;
 
-/** SET clauses for the given attributes, with their names and values (`ifAbsent`: only where the entry has none yet). */
-function setClauses(set: Record<string, unknown>, ifAbsent: Record<string, unknown> = {}) {
+/**
+ * SET clauses for the given attributes (undefined ones left out), with their names and values
+ * (`ifAbsent`: only where the item has none yet; `remove`: attributes removed).
+ */
+export function setClauses(set: Record<string, unknown>, ifAbsent: Record<string, unknown> = {}, remove: readonly string[] = []) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const clauses: string[] = [];
   let i = 0;
   for (const [attr, v] of Object.entries(set)) {
+    if (v === undefined) continue;
     names[`#a${i}`] = attr;
     values[`:a${i}`] = v;
     clauses.push(`#a${i} = :a${i}`);
     i++;
   }
   for (const [attr, v] of Object.entries(ifAbsent)) {
+    if (attr in set) continue;
     names[`#a${i}`] = attr;
     values[`:a${i}`] = v;
     clauses.push(`#a${i} = if_not_exists(#a${i}, :a${i})`);
     i++;
   }
-  return { UpdateExpression: `SET ${clauses.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  const removed = remove.map((attr) => {
+    names[`#a${i}`] = attr;
+    return `#a${i++}`;
+  });
+  return {
+    UpdateExpression: `SET ${clauses.join(', ')}${removed.length ? ` REMOVE ${removed.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /**
@@ -101,23 +127,17 @@ export function listEntryWriter(db: DynamoDBDocumentClient, table: string) {
       );
     },
     /**
-     * Before a score is stored: the entries that must change for it, from `listing`, what they hold
-     * of the previous score as its item records it (undefined: not known, all four are written).
-     * The score entry moves when its value changed; all four take the band, flags and risk when
-     * those did; nothing is written when neither changed. Returns the new listing, for the score
-     * item to record.
+     * Before a score is stored: the other orders' entries, when they must change for it, from
+     * `listing`, what they hold of the previous score as its item records it (undefined: not known,
+     * the three are written). They take the band, flags and risk when those changed; nothing is
+     * written otherwise (the score order's entry is the score item: its write moves it). Returns
+     * the new listing, for the score item to record.
      */
     async scoreChanged(score: StoredScore, listing: string | undefined): Promise<string> {
       const next = scoreListing(score);
-      const changes = listingChanges(listing, next);
+      if (!listingChanges(listing, next).otherEntries) return next;
       const fields = { ...scoreFields(score) };
-      const value = orderValue('score', { id: score.accountId } as Account, score);
-      await Promise.all([
-        ...(changes.scoreEntry
-          ? [update(score.accountId, 'score', setClauses({ ...fields, id: score.accountId, ...entryKeys('score', score.accountId, value) }))]
-          : []),
-        ...(changes.otherEntries ? LIST_ORDERS.filter((o) => o !== 'score').map((order) => update(score.accountId, order, setClauses(fields))) : []),
-      ]);
+      await Promise.all(LIST_ORDERS.filter((o) => o !== 'score').map((order) => update(score.accountId, order, setClauses(fields))));
       return next;
     },
   };
@@ -197,6 +217,31 @@ export function accountsWithListEntries(
   };
 }
 
+/**
+ * The score order's entry on the account's score item, from the account and score as the rebuild
+ * read them: an UpdateItem, the score's own attributes untouched. A score stored since that read
+ * keeps its entry fields; its item then stops vouching for the other entries (`lst` removed), so
+ * its next score rewrites them. An account not scored yet gets the unscored entry's fields.
+ */
+async function rebuildScoreEntry(db: DynamoDBDocumentClient, table: string, account: Account, score: (StoredScoreLike & { computedAt: string }) | undefined) {
+  const Key = keys.score(account.id);
+  const defaults = { ...entryKeys('score', account.id, undefined), ...UNSCORED_FIELDS };
+  if (!score) return db.send(new UpdateCommand({ TableName: table, Key, ...setClauses({ ...accountFields(account) }, defaults) }));
+  const clauses = setClauses({ ...accountFields(account), ...scoreEntryFields({ ...score, accountId: account.id }), [SCORE_LISTING]: scoreListing(score) });
+  const written = await writeIf(
+    db,
+    new UpdateCommand({
+      TableName: table,
+      Key,
+      ...clauses,
+      ConditionExpression: '#computedAt = :computedAt',
+      ExpressionAttributeNames: { ...clauses.ExpressionAttributeNames, '#computedAt': 'computedAt' },
+      ExpressionAttributeValues: { ...clauses.ExpressionAttributeValues, ':computedAt': score.computedAt },
+    }),
+  );
+  if (!written) await db.send(new UpdateCommand({ TableName: table, Key, ...setClauses({ ...accountFields(account) }, {}, [SCORE_LISTING]) }));
+}
+
 /** Says every account has its entries: the API reads lists from the index from then on. */
 export async function markListReady(db: DynamoDBDocumentClient, table: string, at: Date) {
   await db.send(new PutCommand({ TableName: table, Item: { ...keys.listReady, at: at.toISOString() } }));
@@ -223,16 +268,19 @@ export async function rebuildAccountList(db: DynamoDBDocumentClient, table: stri
     Array.from({ length: ACCOUNT_SHARDS }, async (_, shard) => {
       for await (const page of accounts.list(shard)) {
         const scores = await facts.many(page.map((a) => a.id));
-        const items = page.flatMap((a) => LIST_ORDERS.map((order) => listEntryItem(order, a, scores.get(a.id))));
+        // The other orders' entries put whole, and the score order's former entry item deleted (it is the score item now).
+        const items = page.flatMap((a) => [
+          ...LIST_ORDERS.filter((o) => o !== 'score').map((order) => ({ PutRequest: { Item: listEntryItem(order, a, scores.get(a.id)) } })),
+          { DeleteRequest: { Key: keys.formerScoreListEntry(a.id) } },
+        ]);
         for (let i = 0; i < items.length; i += 25) {
-          let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-            [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-          };
+          let request: Record<string, unknown[]> | undefined = { [table]: items.slice(i, i + 25) };
           while (request && Object.keys(request).length)
-            request = (await db.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+            request = (await db.send(new BatchWriteCommand({ RequestItems: request as never }))).UnprocessedItems as typeof request;
         }
+        await Promise.all(page.map((a) => rebuildScoreEntry(db, table, a, scores.get(a.id))));
         count += page.length;
-        entries += items.length;
+        entries += page.length * LIST_ORDERS.length;
       }
     }),
   );

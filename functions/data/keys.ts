@@ -189,12 +189,18 @@ export const keys = {
   scoreStateLog: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `LOG#${at}#${id}` }),
   scoreStatePartition: (day: string) => `SCORESTATES#${day}`,
   // Sorted account lists (issue 16, docs/data-model.md "Sorted account lists"): one entry per account and order, in gsi2.
-  /** The account's entry for one order (name, arr, score, renewalDate); outside `S#`, so the scorer never reads them. */
-  listEntry: (accountId: string, order: string) => ({ pk: accountPk(accountId), sk: `LIST#${order}` }),
+  /**
+   * The account's entry for one order (name, arr, renewalDate), outside `S#`, so the scorer never
+   * reads them; the score order's entry is the score item itself (issue 11: its daily write moves it).
+   */
+  listEntry: (accountId: string, order: string) => ({ pk: accountPk(accountId), sk: order === 'score' ? `${SCORED}SCORE` : `LIST#${order}` }),
+  /** Where the score order's entry was before it moved onto the score item: the rebuild deletes it. */
+  formerScoreListEntry: (accountId: string) => ({ pk: accountPk(accountId), sk: 'LIST#score' }),
   /** A gsi2 partition of an order: lane 0 holds the accounts with a value (by value), lane 1 those without (by id). */
   listPartition: (order: string, lane: number, shard: number) => `LIST#${order}#${lane}#${shard}`,
   /** Says every account has its entries (written by the rebuild, or when the table is created empty): until then lists read the book. */
-  listReady: { pk: 'ACCOUNTLIST', sk: 'READY' },
+  /** (`READY#2`: the score entries on the score items; a table marked for the former layout reads the book until the rebuild.) */
+  listReady: { pk: 'ACCOUNTLIST', sk: 'READY#2' },
   /** Says the renewal day items hold every account (written by the rebuild, or when the table is created empty): until then renewal totals count the book index. */
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
 };

@@ -1,45 +1,79 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScoreFactsReader, ScoreRepo } from '../core/ports.ts';
 import type { StoredScore } from '../core/types.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
 import type { DailyScore } from '../core/score/trend.ts';
 import { explainScore, factsOf, type ScoreFacts } from '../core/score/explain.ts';
 import type { ScoreModel } from '../core/score/model.ts';
-import { keys } from './keys.ts';
+import { keys, TABLE_KEYS } from './keys.ts';
 import { writeIf } from './items.ts';
 import { SCORE_CHANGE_POINTS, scoreEntry, type TimelineEntry } from '../core/timeline.ts';
 import { putAll, timelineItemOf } from './timeline.ts';
-import type { ListEntryWriter } from './account-list-entries.ts';
+import { scoreEntryFields, setClauses, type ListEntryWriter } from './account-list-entries.ts';
+import { accountFields, ENTRY_REVISION, SCORE_LISTING, LIST_ENTRY_ATTRIBUTES, listingChanges, scoreListing } from '../core/account-list-entry.ts';
 
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /** The score item's record of what the account's list entries hold of it (account-list-entry.ts `scoreListing`). */
-const LISTING = 'lst';
+const LISTING = SCORE_LISTING;
+
+/** The score's own flags (name to when each started): `flags` on the item is its list entry's, a list of names. */
+const ACTIVE_FLAGS = 'activeFlags';
+/** The facts a score may lack: removed from the item when absent, as a put of the whole item would. */
+const OPTIONAL_FACTS = ['clearedFlags'] as const;
 
 /**
- * The score item: the facts of the current score (no reasons: they are rebuilt on read), its
- * daily history as a list of scores, newest first, `history[i]` being the score of i days before
- * `computedAt` (null: not scored that day), and `lst`, what its list entries were written with
- * (absent: not known). About 1 KB: one write unit.
+ * The score's own attributes on its item: the facts of the current score (no reasons: they are
+ * rebuilt on read), its daily history as a list of scores, newest first, `history[i]` being the
+ * score of i days before `computedAt` (null: not scored that day), its flags as `activeFlags`, and
+ * its band as the list shows it (`unscored` for none). The item is also the account's entry in the
+ * score-sorted list (account-list-entries.ts): those attributes are the list's.
  */
-export function scoreItem(score: StoredScore, listing?: string): Record<string, unknown> {
-  const { recent, accountId, ...facts } = factsOf(score);
+export function scoreAttributes(score: StoredScore): Record<string, unknown> {
+  const { recent, accountId: _id, flags, band, ...facts } = factsOf(score);
   const today = dayMs(dayOf(new Date(score.computedAt)));
   const history: (number | null)[] = [];
   for (const d of recent) history[Math.round((today - dayMs(d.day)) / DAY_MS)] = d.score;
-  return { ...keys.score(accountId), ...facts, history: Array.from(history, (s) => s ?? null), ...(listing !== undefined ? { [LISTING]: listing } : {}) };
+  return { ...facts, band: band ?? UNSCORED, [ACTIVE_FLAGS]: flags, history: Array.from(history, (s) => s ?? null) };
+}
+const UNSCORED = 'unscored';
+
+/** A whole score item (tests and seeds put one): its score, its list entry's fields and `lst` when given. */
+export function scoreItem(score: StoredScore, listing?: string): Record<string, unknown> {
+  return {
+    ...keys.score(score.accountId),
+    ...scoreEntryFields(score),
+    ...scoreAttributes(score),
+    ...(listing !== undefined ? { [LISTING]: listing } : {}),
+  };
 }
 
-/** The stored facts of an item written by scoreItem. */
+/** Whether a score item holds a score: the account's writes put its list entry's fields there before its first score. */
+export const isScored = (item: Record<string, unknown> | undefined): item is Record<string, unknown> => typeof item?.computedAt === 'string';
+
+/** The stored facts of a score item (one for which isScored holds); items written before issue 11's third pass read the same. */
 export function scoreFactsOf(item: Record<string, unknown>, accountId: string): ScoreFacts {
-  const { pk: _pk, sk: _sk, history, [LISTING]: _listing, ...facts } = item as Record<string, unknown> & { history?: (number | null)[] };
+  const facts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!NOT_FACTS.has(k)) facts[k] = v;
+  const history = item.history as (number | null)[] | undefined;
+  // Before the list entry moved onto the item, `flags` was the score's map.
+  const flags = item[ACTIVE_FLAGS] ?? (item.flags && !Array.isArray(item.flags) ? item.flags : {});
   const today = dayMs(dayOf(new Date(String(facts.computedAt))));
   const recent: DailyScore[] = [];
   (history ?? []).forEach((score, i) => {
     if (typeof score === 'number') recent.unshift({ day: dayOf(today - i * DAY_MS), score });
   });
-  return { ...(facts as Omit<ScoreFacts, 'accountId' | 'recent'>), weekBefore: (facts.weekBefore ?? {}) as ScoreFacts['weekBefore'], accountId, recent };
+  return {
+    ...(facts as Omit<ScoreFacts, 'accountId' | 'recent' | 'flags'>),
+    ...(item.band === UNSCORED ? { band: null } : {}),
+    flags: flags as ScoreFacts['flags'],
+    weekBefore: (facts.weekBefore ?? {}) as ScoreFacts['weekBefore'],
+    accountId,
+    recent,
+  };
 }
+/** Attributes of a score item that are not the score's facts: keys, history, the listing, the list entry's own fields. */
+const NOT_FACTS = new Set<string>(['pk', 'sk', 'history', LISTING, ACTIVE_FLAGS, 'flags', TABLE_KEYS.gsi2.partitionKey, TABLE_KEYS.gsi2.sortKey, ENTRY_REVISION, ...LIST_ENTRY_ATTRIBUTES.filter((a) => a !== 'band')]);
 
 /** What a score item says its list entries hold (undefined: not known). */
 export const listingOf = (item: Record<string, unknown>) => (typeof item[LISTING] === 'string' ? item[LISTING] : undefined);
@@ -86,23 +120,35 @@ export function scoreRepo(
   return {
     async get(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.score(accountId) }));
-      if (!out.Item) return undefined;
+      if (!isScored(out.Item)) return undefined;
       const facts = scoreFactsOf(out.Item, accountId);
       return explainScore(modelFor(facts.segment), facts);
     },
-    async put(score, { previousComputedAt, listing }) {
+    async put(score, { previousComputedAt, listing, account }) {
       let listed: string | undefined;
       let written: boolean;
       try {
+        // The other orders' entries first (band, flags, risk moved); the score order's entry is this item.
         if (listEntries) listed = await listEntries.scoreChanged(score, listing);
+        // One UpdateItem, not a put: the account's fields on the item are the account writes' (account-list-entries.ts).
+        const { scoreEntry } = listingChanges(listing, scoreListing(score));
+        const absent = OPTIONAL_FACTS.filter((f) => score[f] === undefined);
+        const clauses = setClauses(
+          { ...scoreAttributes(score), ...(scoreEntry ? scoreEntryFields(score) : {}), ...(listed !== undefined ? { [LISTING]: listed } : {}) },
+          // An account whose entry was never written (before the backfill): its fields as this run read them, unless an account write set them.
+          listing === undefined && account ? { ...accountFields(account) } : {},
+          listed === undefined ? [...absent, LISTING] : absent,
+        );
         written = await writeIf(
           db,
-          new PutCommand({
+          new UpdateCommand({
             TableName: table,
-            Item: scoreItem(score, listed),
-            ...(previousComputedAt
-              ? { ConditionExpression: 'computedAt = :previous', ExpressionAttributeValues: { ':previous': previousComputedAt } }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            Key: keys.score(score.accountId),
+            ...clauses,
+            // A score item without `computedAt` holds only the list entry's fields (written by an account write): no score yet.
+            ConditionExpression: previousComputedAt ? '#computedAt = :previous' : 'attribute_not_exists(#computedAt)',
+            ExpressionAttributeNames: { ...clauses.ExpressionAttributeNames, '#computedAt': 'computedAt' },
+            ExpressionAttributeValues: { ...clauses.ExpressionAttributeValues, ...(previousComputedAt ? { ':previous': previousComputedAt } : {}) },
           }),
         );
         if (!written && listed !== undefined) await afterLostRace(score.accountId, listed);
@@ -155,7 +201,7 @@ export function scoreFactsReader(db: DynamoDBDocumentClient, table: string): Sco
       const out = await db.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[table] ?? []) {
         const accountId = idOf.get(String(item.pk));
-        if (accountId) into.set(accountId, scoreFactsOf(item, accountId));
+        if (accountId && isScored(item)) into.set(accountId, scoreFactsOf(item, accountId));
       }
       request = out.UnprocessedKeys as typeof request;
     }

@@ -5,7 +5,7 @@ import type { Contact, Survey, Ticket, UsageDay } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { stripKeys } from './items.ts';
 import { accountFromItem } from './account-item.ts';
-import { listingOf, scoreFactsOf } from './scores.ts';
+import { listingOf, isScored, scoreFactsOf } from './scores.ts';
 
 const list = (v: unknown) => (v instanceof Set ? [...(v as Set<string>)] : undefined);
 
@@ -51,7 +51,8 @@ export function scoringInputs(db: DynamoDBDocumentClient, table: string): Scorin
           if (sk.startsWith(keys.usageDayPrefix)) input.days.push(usageDayOf(item));
           else if (sk === accountSk) input.account = accountFromItem(item);
           else if (sk === scoreSk) {
-            input.previous = scoreFactsOf(item, accountId);
+            // An item that is only the list entry (an account write made it) holds no score yet.
+            if (isScored(item)) input.previous = scoreFactsOf(item, accountId);
             input.listing = listingOf(item);
           } else if (sk.startsWith(keys.contactPrefix)) input.contacts.push(stripKeys(item) as unknown as Contact);
           else if (sk.startsWith(keys.surveyPrefix)) input.surveys.push(stripKeys(item) as unknown as Survey);

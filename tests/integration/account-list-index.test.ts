@@ -1,4 +1,4 @@
-import { DeleteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEntryWriter, rebuildAccountList } from '../../functions/data/account-list-entries.ts';
 import { accountFromItem } from '../../functions/data/account-item.ts';
@@ -146,9 +146,24 @@ describe('sorted and filtered account lists from the index, page by page, agains
       new ScanCommand({ TableName: rt.tableName, FilterExpression: 'begins_with(sk, :l)', ExpressionAttributeValues: { ':l': 'LIST#' } }),
     );
     for (const item of entries.Items ?? []) await rt.db.send(new DeleteCommand({ TableName: rt.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    // Score items without their entry's fields, and (as the former layout had) a score entry of its own for some accounts.
+    const scoreItems = await rt.db.send(
+      new ScanCommand({ TableName: rt.tableName, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk } }),
+    );
+    for (const item of scoreItems.Items ?? []) {
+      const Key = { pk: item.pk, sk: item.sk };
+      if (typeof item.computedAt !== 'string') await rt.db.send(new DeleteCommand({ TableName: rt.tableName, Key }));
+      else await rt.db.send(new UpdateCommand({ TableName: rt.tableName, Key, UpdateExpression: 'REMOVE gsi2pk, gsi2sk, id, nm, seg, own, lst' }));
+    }
+    const former = { ...keys.formerScoreListEntry('acme-0'), gsi2pk: 'LIST#score#0#0', gsi2sk: '099.00\u0001acme-0', id: 'acme-0', band: 'green' };
+    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: former }));
     await rt.db.send(new DeleteCommand({ TableName: rt.tableName, Key: keys.listReady }));
     const out = await rebuildAccountList(rt.db, rt.tableName, new Date(rt.clock.now()));
     expect(out).toEqual({ accounts: 45, entries: 180 });
+    expect(await rt.items('acme-0', 'LIST#score')).toEqual([]);
+    const rebuilt = (await rt.db.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk } }))).Items!;
+    expect(rebuilt).toHaveLength(45);
+    for (const item of rebuilt) expect(item).toMatchObject({ gsi2pk: expect.stringMatching(/^LIST#score#/), nm: expect.any(String), own: expect.any(String) });
     const gsi2 = await rt.db.send(
       new QueryCommand({
         TableName: rt.tableName,
@@ -168,7 +183,8 @@ describe('sorted and filtered account lists from the index, page by page, agains
     await writer.accountChanged(account, Number(item!.rev));
     // A refresh that read the revision before the current one lands late: refused.
     await writer.accountChanged({ ...account, name: 'Stale Name', owner: 'nobody' }, Number(item!.rev) - 1);
-    const entries = await rt.items('acme-0', 'LIST#');
+    // Three entries of their own and the score order's, on the score item.
+    const entries = [...(await rt.items('acme-0', 'LIST#')), ...(await rt.items('acme-0', keys.score('acme-0').sk))];
     expect(entries).toHaveLength(4);
     for (const e of entries) expect(e).toMatchObject({ nm: account.name.toLowerCase(), own: account.owner ?? 'unassigned' });
   });

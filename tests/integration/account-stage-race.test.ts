@@ -3,6 +3,7 @@ import { upsertAccount, type AccountDeps } from '../../functions/core/accounts.t
 import type { AccountRepo } from '../../functions/core/ports.ts';
 import { accountsWithListEntries, listEntryWriter } from '../../functions/data/account-list-entries.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
+import { keys } from '../../functions/data/keys.ts';
 import { revenueRepo } from '../../functions/data/revenue.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -55,7 +56,8 @@ describe('a stage set between an upsert read and its write', () => {
     const out = await upsertAccount(deps(racing), { id: 'stage-b', name: 'Stage B', arr: 12_000, owner: 'sam', primaryContact: { email: 'b@stage.example' } });
     expect(out.outcome).toBe('changed');
     expect(out.account).toMatchObject({ owner: 'sam', stage: 'retention' });
-    const entries = await rt.items('stage-b', 'LIST#');
+    // Three entries of their own and the score order's, on the score item.
+    const entries = [...(await rt.items('stage-b', 'LIST#')), ...(await rt.items('stage-b', keys.score('stage-b').sk))];
     expect(entries).toHaveLength(4);
     for (const e of entries) expect(e).toMatchObject({ own: 'sam', stg: 'retention' });
   });

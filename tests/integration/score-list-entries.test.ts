@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreListing } from '../../functions/core/account-list-entry.ts';
 import { parseConfig } from '../../functions/core/config.ts';
@@ -16,10 +16,10 @@ const start = Date.parse('2026-04-06T00:00:00Z');
 const ID = 'listed-1';
 
 /**
- * A score write writes the list entries its change needs, before the score, and the score item
- * records what they hold (`lst`): nothing when the score the list shows did not change, the score
- * entry alone when only the value moved, all four when band or flags did; a lost race or a failed
- * entry write leaves the item vouching for nothing, so the next score writes all four.
+ * The score order's entry is the score item itself: its one write moves it. The other three
+ * entries are written, before the score, only when band or flags changed, and the score item
+ * records what they hold (`lst`); a lost race or a failed entry write leaves the item vouching
+ * for nothing, so the next score writes all of them.
  */
 describe('score writes and the list entries they move', () => {
   let rt: TestRuntime;
@@ -27,7 +27,9 @@ describe('score writes and the list entries they move', () => {
   let writer: ListEntryWriter;
   let scores: ReturnType<typeof scoreRepo>;
   const scoreItem = async () => (await rt.items(ID, keys.score(ID).sk))[0]!;
-  const entries = async () => Object.fromEntries((await rt.items(ID, 'LIST#')).map((e) => [String(e.sk).slice(5), e]));
+  /** The account's four entries: three of their own, and the score item (the score order's). */
+  const entries = async () => ({ ...Object.fromEntries((await rt.items(ID, 'LIST#')).map((e) => [String(e.sk).slice(5), e])), score: await scoreItem() });
+  /** UpdateItems: the score item's write is one. */
   const updates = () => rt.dynamo.operations.UpdateItem ?? 0;
   /** The stored score moved to `at`, with changes. */
   const next = async (at: number, change: Partial<StoredScore>): Promise<StoredScore> => ({
@@ -65,12 +67,13 @@ describe('score writes and the list entries they move', () => {
     for (const order of ['name', 'arr', 'score', 'renewalDate']) expect(e[order]).toMatchObject({ band: stored.band, risk: expect.any(Boolean) });
   });
 
-  it('writes no entry when the score the list shows did not change, the score entry alone when only its value moved', async () => {
+  it('writes the score item alone when band and flags did not change, its entry keys moved with it when the score did', async () => {
     let item = await scoreItem();
     const same = await next(start + DAY, {});
     let before = updates();
     expect(await scores.put(same, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).toBe(true);
-    expect(updates() - before).toBe(0);
+    expect(updates() - before).toBe(1);
+    expect(await scoreItem()).toMatchObject({ gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk, computedAt: same.computedAt });
 
     item = await scoreItem();
     const was = await entries();
@@ -89,6 +92,8 @@ describe('score writes and the list entries they move', () => {
     expect(await scores.put(flagged, { previousComputedAt: String(item.computedAt), listing: String(item.lst) })).toBe(true);
     expect(updates() - before).toBe(4);
     for (const e of Object.values(await entries())) expect(e).toMatchObject({ flags: expect.arrayContaining(['usage-drop']), risk: true });
+    // The score's own flags, with when each started, stay on the item beside the list's names.
+    expect((await scores.get(ID))!.flags).toHaveProperty('usage-drop');
   });
 
   it('a lost race leaves the item vouching for nothing, and the next score writes all four entries', async () => {
@@ -132,9 +137,10 @@ describe('score writes and the list entries they move', () => {
     await scores.put(await next(start + 6 * DAY + 3_600_000, { score: 7 }), { previousComputedAt: String(item.computedAt), listing: undefined });
     item = await scoreItem();
     expect(item.lst).toBeDefined();
-    // The entries move; then the score's PutItem times out (throttled past its retries, the Lambda killed...).
+    // The entries move; then the score item's write times out (throttled past its retries, the Lambda killed...).
+    const scoreWrite = (command: unknown) => command instanceof UpdateCommand && String(command.input.ConditionExpression).includes('#computedAt');
     const failingPut = {
-      send: (command: unknown) => (command instanceof PutCommand ? Promise.reject(new Error('timed out')) : rt.db.send(command as never)),
+      send: (command: unknown) => (scoreWrite(command) ? Promise.reject(new Error('timed out')) : rt.db.send(command as never)),
     } as unknown as DynamoDBDocumentClient;
     const failing = scoreRepo(failingPut, rt.tableName, modelFor, { listEntries: listEntryWriter(failingPut, rt.tableName) });
     const flagged = await next(start + 6 * DAY + 7_200_000, {
@@ -146,6 +152,35 @@ describe('score writes and the list entries they move', () => {
     expect(after.computedAt).toBe(item.computedAt);
     // Without this, a next score listed as the old one would write nothing and leave the flagged entries standing.
     expect(after.lst).toBeUndefined();
+  });
+
+  it("an account's score item holds its list entry before its first score, and account writes change only the account's fields", async () => {
+    const res = await rt.request('POST', '/v1/accounts', {
+      id: 'listed-2',
+      name: 'Listed Two',
+      seats: 2,
+      startDate: new Date(start).toISOString(),
+      primaryContact: { email: 'cs@listed2.example' },
+    });
+    expect(res.status).toBe(201);
+    const [stub] = await rt.items('listed-2', keys.score('listed-2').sk);
+    expect(stub).toMatchObject({ gsi2pk: expect.stringMatching(/^LIST#score#1#/), gsi2sk: 'listed-2', band: 'unscored', nm: 'listed two' });
+    expect(stub!.computedAt).toBeUndefined();
+    expect(await scores.get('listed-2')).toBeUndefined();
+
+    const item = await scoreItem();
+    const renamed = await rt.request('POST', '/v1/accounts', {
+      id: ID,
+      name: 'Listed Renamed',
+      seats: 4,
+      arr: 12_000,
+      startDate: new Date(start - 400 * DAY).toISOString(),
+      paymentStatus: 'current',
+      primaryContact: { email: 'cs@listed.example' },
+    });
+    expect(renamed.status).toBe(200);
+    const after = await scoreItem();
+    expect(after).toMatchObject({ nm: 'listed renamed', score: item.score, computedAt: item.computedAt, gsi2sk: item.gsi2sk, lst: item.lst });
   });
 
   it('a retried write of a score that landed changes nothing the list shows', async () => {
