@@ -29,7 +29,8 @@ function valueSize(v: unknown): number {
   if (typeof v === 'object') return 3 + itemSize(v as Item) + Object.keys(v).length;
   return 1;
 }
-const itemSize = (item: Item) => Object.entries(item).reduce((s, [k, v]) => s + Buffer.byteLength(k) + valueSize(v), 0);
+/** An item's size as DynamoDB bills it (approximated as above). */
+export const itemSize = (item: Item) => Object.entries(item).reduce((s, [k, v]) => s + Buffer.byteLength(k) + valueSize(v), 0);
 
 export function indexWriteMeter(raw: DynamoDBDocumentClient, table: string) {
   let shapes: Promise<{ tableKeys: string[]; indexes: IndexShape[] }> | undefined;

@@ -9,7 +9,7 @@
  *    daily run again (what the rescoring already scored), an hourly rescoring with nothing marked
  *    and one after 10% of the accounts got data. Then the AWS cost on paper from those units.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
 import { parseConfig } from '../functions/core/config.ts';
 import { modelResolver } from '../functions/core/score/presets/index.ts';
@@ -35,7 +35,7 @@ import type { TendEvent } from '../functions/core/ports.ts';
 import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { seedItems } from './seed-items.ts';
-import { indexWriteMeter } from './index-writes.ts';
+import { indexWriteMeter, itemSize } from './index-writes.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
 import { SHARDS_PER_BATCH } from '../workflows/scoring.ts';
@@ -295,6 +295,19 @@ export async function scoringBatchBench() {
     console.log(
       `  ${'per account, without the per-run part'.padEnd(44)} ${marginal.requests.toFixed(3).padStart(5)} req ${marginal.rru.toFixed(3).padStart(5)} RRU ${marginal.wru.toFixed(3).padStart(5)} WRU (what each more account costs)`,
     );
+    // The score item's size: a write is billed per KB started, so it must stay under 1 KB (history, flags, signals and the list entry's fields included).
+    const sizes: number[] = [];
+    for (let shard = 0; shard < ACCOUNT_SHARDS; shard++)
+      for await (const ids of deps.accounts.listIds(shard))
+        for (const id of ids) {
+          const out = await db.send(new GetCommand({ TableName: rt.tableName, Key: keys.score(id) }));
+          if (out.Item) sizes.push(itemSize(out.Item));
+        }
+    sizes.sort((a, b) => a - b);
+    console.log(
+      `  ${'score item size (bytes)'.padEnd(44)} median ${sizes[sizes.length >> 1]}, max ${sizes.at(-1)}; over 1 KB: ${sizes.filter((b) => b > 1024).length} of ${sizes.length}`,
+    );
+    listing.reset();
     tallies.items = 0;
     tallies.wru = 0;
     await measure('daily run again that day (scored today: skipped)', N, () => scoreShards(deps, shards));

@@ -59,7 +59,8 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
     } while (after);
     const id = (i: Record<string, any>) => String(i.pk).replace(/^ACCOUNT#/, '');
     const accounts = items.filter((i) => i.sk === 'S#PROFILE' && i.status !== 'churned');
-    const scores = new Map(items.filter((i) => i.sk === 'S#SCORE').map((i) => [id(i), i]));
+    // Score items that hold a score (an account's writes put its list entry's fields there before its first score).
+    const scores = new Map(items.filter((i) => i.sk === 'S#SCORE' && typeof i.computedAt === 'string').map((i) => [id(i), i]));
     return { accounts: accounts.map((a): Record<string, any> => ({ ...a, id: id(a), paid: a.status === 'trial' ? 0 : (a.arr ?? 0) })), scores };
   }
 
@@ -106,7 +107,8 @@ describe('GET /v1/renewals and GET /v1/changes on the local runtime', () => {
         score: s?.score ?? null,
         tier: s?.tier ?? null,
         trend: s?.trend ?? null,
-        flags: Object.keys(s?.flags ?? {}).sort(),
+        // The score's flags with when each started (`flags` on the item is its list entry's names).
+        flags: Object.keys(s?.activeFlags ?? {}).sort(),
         churnRisk: s?.churnRisk ?? null,
       });
     }

@@ -28,7 +28,10 @@ describe('score writes and the list entries they move', () => {
   let scores: ReturnType<typeof scoreRepo>;
   const scoreItem = async () => (await rt.items(ID, keys.score(ID).sk))[0]!;
   /** The account's four entries: three of their own, and the score item (the score order's). */
-  const entries = async () => ({ ...Object.fromEntries((await rt.items(ID, 'LIST#')).map((e) => [String(e.sk).slice(5), e])), score: await scoreItem() });
+  const entries = async (): Promise<Record<string, Record<string, unknown>>> => ({
+    ...Object.fromEntries((await rt.items(ID, 'LIST#')).map((e) => [String(e.sk).slice(5), e])),
+    score: await scoreItem(),
+  });
   /** UpdateItems: the score item's write is one. */
   const updates = () => rt.dynamo.operations.UpdateItem ?? 0;
   /** The stored score moved to `at`, with changes. */
