@@ -73,7 +73,18 @@ export function scoreFactsOf(item: Record<string, unknown>, accountId: string): 
   };
 }
 /** Attributes of a score item that are not the score's facts: keys, history, the listing, the list entry's own fields. */
-const NOT_FACTS = new Set<string>(['pk', 'sk', 'history', LISTING, ACTIVE_FLAGS, 'flags', TABLE_KEYS.gsi2.partitionKey, TABLE_KEYS.gsi2.sortKey, ENTRY_REVISION, ...LIST_ENTRY_ATTRIBUTES.filter((a) => a !== 'band')]);
+const NOT_FACTS = new Set<string>([
+  'pk',
+  'sk',
+  'history',
+  LISTING,
+  ACTIVE_FLAGS,
+  'flags',
+  TABLE_KEYS.gsi2.partitionKey,
+  TABLE_KEYS.gsi2.sortKey,
+  ENTRY_REVISION,
+  ...LIST_ENTRY_ATTRIBUTES.filter((a) => a !== 'band'),
+]);
 
 /** What a score item says its list entries hold (undefined: not known). */
 export const listingOf = (item: Record<string, unknown>) => (typeof item[LISTING] === 'string' ? item[LISTING] : undefined);

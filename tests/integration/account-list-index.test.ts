@@ -161,7 +161,9 @@ describe('sorted and filtered account lists from the index, page by page, agains
     const out = await rebuildAccountList(rt.db, rt.tableName, new Date(rt.clock.now()));
     expect(out).toEqual({ accounts: 45, entries: 180 });
     expect(await rt.items('acme-0', 'LIST#score')).toEqual([]);
-    const rebuilt = (await rt.db.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk } }))).Items!;
+    const rebuilt = (
+      await rt.db.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk } }))
+    ).Items!;
     expect(rebuilt).toHaveLength(45);
     for (const item of rebuilt) expect(item).toMatchObject({ gsi2pk: expect.stringMatching(/^LIST#score#/), nm: expect.any(String), own: expect.any(String) });
     const gsi2 = await rt.db.send(
