@@ -21,6 +21,21 @@ const LISTING = SCORE_LISTING;
 const ACTIVE_FLAGS = 'activeFlags';
 /** The facts a score may lack: removed from the item when absent, as a put of the whole item would. */
 const OPTIONAL_FACTS = ['clearedFlags'] as const;
+/** The band the list shows for an account without one (the score item is its list entry). */
+const UNSCORED = 'unscored';
+/** Attributes of a score item that are not the score's facts: keys, history, the listing, the list entry's own fields. */
+const NOT_FACTS = new Set<string>([
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  'history',
+  LISTING,
+  ACTIVE_FLAGS,
+  'flags',
+  TABLE_KEYS.gsi2.partitionKey,
+  TABLE_KEYS.gsi2.sortKey,
+  ENTRY_REVISION,
+  ...LIST_ENTRY_ATTRIBUTES.filter((a) => a !== 'band'),
+]);
 
 /**
  * The score's own attributes on its item: the facts of the current score (no reasons: they are
@@ -36,7 +51,6 @@ export function scoreAttributes(score: StoredScore): Record<string, unknown> {
   for (const d of recent) history[Math.round((today - dayMs(d.day)) / DAY_MS)] = d.score;
   return { ...facts, band: band ?? UNSCORED, [ACTIVE_FLAGS]: flags, history: Array.from(history, (s) => s ?? null) };
 }
-const UNSCORED = 'unscored';
 
 /** A whole score item (tests and seeds put one): its score, its list entry's fields and `lst` when given. */
 export function scoreItem(score: StoredScore, listing?: string): Record<string, unknown> {
@@ -72,19 +86,6 @@ export function scoreFactsOf(item: Record<string, unknown>, accountId: string): 
     recent,
   };
 }
-/** Attributes of a score item that are not the score's facts: keys, history, the listing, the list entry's own fields. */
-const NOT_FACTS = new Set<string>([
-  'pk',
-  'sk',
-  'history',
-  LISTING,
-  ACTIVE_FLAGS,
-  'flags',
-  TABLE_KEYS.gsi2.partitionKey,
-  TABLE_KEYS.gsi2.sortKey,
-  ENTRY_REVISION,
-  ...LIST_ENTRY_ATTRIBUTES.filter((a) => a !== 'band'),
-]);
 
 /** What a score item says its list entries hold (undefined: not known). */
 export const listingOf = (item: Record<string, unknown>) => (typeof item[LISTING] === 'string' ? item[LISTING] : undefined);
