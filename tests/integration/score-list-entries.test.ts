@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreListing } from '../../functions/core/account-list-entry.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
-import type { StoredScore } from '../../functions/core/types.ts';
+import type { Account, StoredScore } from '../../functions/core/types.ts';
 import { listEntryWriter, type ListEntryWriter } from '../../functions/data/account-list-entries.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { scoreRepo } from '../../functions/data/scores.ts';
@@ -185,6 +185,18 @@ describe('score writes and the list entries they move', () => {
     const after = await scoreItem();
     expect(after).toMatchObject({ nm: 'listed renamed', score: item.score, computedAt: item.computedAt, gsi2sk: item.gsi2sk });
     expect(after.lst).toBe(item.lst);
+  });
+
+  it("a first score of an account whose entry was never written (before the backfill) lists it with the account's fields as read", async () => {
+    const id = 'listed-3';
+    const account = { id, name: 'Listed Three', segment: 'tech-touch', startDate: new Date(start).toISOString(), owner: 'kim' } as Account;
+    const first = { ...(await next(start + 8 * DAY, { score: 55 })), accountId: id };
+    expect(await scores.put(first, { previousComputedAt: undefined, listing: undefined, account })).toBe(true);
+    const [item] = await rt.items(id, keys.score(id).sk);
+    expect(item).toMatchObject({ nm: 'listed three', own: 'kim', gsi2sk: `055.00\u0001${id}`, computedAt: first.computedAt });
+    // A second first score (a retry that read no item) is refused: the item holds a score now.
+    expect(await scores.put({ ...first, score: 60 }, { previousComputedAt: undefined, listing: undefined, account })).toBe(false);
+    expect((await scores.get(id))!.score).toBe(55);
   });
 
   it('a retried write of a score that landed changes nothing the list shows', async () => {
