@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   accountFields,
   ENTRY_REVISION,
@@ -14,11 +14,12 @@ import {
   type ListOrder,
 } from '../core/account-list-entry.ts';
 import type { AccountRepo } from '../core/ports.ts';
+import type { ScoreFacts } from '../core/score/explain.ts';
 import type { Account, StoredScore } from '../core/types.ts';
 import { accountRepo } from './accounts.ts';
 import { writeIf } from './items.ts';
 import { ACCOUNT_SHARDS, keys, shardOf, TABLE_KEYS } from './keys.ts';
-import { scoreFactsReader } from './scores.ts';
+import { ACTIVE_FLAGS, isScored, scoreFactsOf, scoreFactsReader } from './scores.ts';
 
 /** The account list's entries (docs/data-model.md "Sorted account lists"): written with the items they copy, read by account-list-index.ts. */
 const { partitionKey: PK, sortKey: SK } = TABLE_KEYS.gsi2;
@@ -219,28 +220,45 @@ export function accountsWithListEntries(
 
 /**
  * The score order's entry on the account's score item, from the account and score as the rebuild
- * read them: an UpdateItem, the score's own attributes untouched. A score stored since that read
- * keeps its entry fields; its item then stops vouching for the other entries (`lst` removed), so
- * its next score rewrites them. An account not scored yet gets the unscored entry's fields.
+ * read them: an UpdateItem, the score's own attributes untouched but for its flag map, which an item
+ * of the former layout kept in `flags` (the list's attribute now) and is copied to `activeFlags`
+ * first. A score stored since that read fails the condition: the item is read again and the entry
+ * rebuilt from the newer score; if scores keep landing, the item stops vouching for the other
+ * entries (`lst` removed), so its next score rewrites them. An account not scored yet gets the
+ * unscored entry's fields.
  */
-async function rebuildScoreEntry(db: DynamoDBDocumentClient, table: string, account: Account, score: (StoredScoreLike & { computedAt: string }) | undefined) {
+async function rebuildScoreEntry(db: DynamoDBDocumentClient, table: string, account: Account, read: ScoreFacts | undefined) {
   const Key = keys.score(account.id);
   const defaults = { ...entryKeys('score', account.id, undefined), ...UNSCORED_FIELDS };
-  if (!score) return db.send(new UpdateCommand({ TableName: table, Key, ...setClauses({ ...accountFields(account) }, defaults) }));
-  const clauses = setClauses({ ...accountFields(account), ...scoreEntryFields({ ...score, accountId: account.id }), [SCORE_LISTING]: scoreListing(score) });
-  const written = await writeIf(
-    db,
-    new UpdateCommand({
-      TableName: table,
-      Key,
-      ...clauses,
-      ConditionExpression: '#computedAt = :computedAt',
-      ExpressionAttributeNames: { ...clauses.ExpressionAttributeNames, '#computedAt': 'computedAt' },
-      ExpressionAttributeValues: { ...clauses.ExpressionAttributeValues, ':computedAt': score.computedAt },
-    }),
-  );
-  if (!written) await db.send(new UpdateCommand({ TableName: table, Key, ...setClauses({ ...accountFields(account) }, {}, [SCORE_LISTING]) }));
+  let score = read;
+  for (let attempt = 0; attempt < REBUILD_ATTEMPTS; attempt++) {
+    if (!score) return db.send(new UpdateCommand({ TableName: table, Key, ...setClauses({ ...accountFields(account) }, defaults) }));
+    const clauses = setClauses({
+      ...accountFields(account),
+      ...scoreEntryFields({ ...score, accountId: account.id }),
+      [ACTIVE_FLAGS]: score.flags,
+      [SCORE_LISTING]: scoreListing(score),
+    });
+    const written = await writeIf(
+      db,
+      new UpdateCommand({
+        TableName: table,
+        Key,
+        ...clauses,
+        ConditionExpression: '#computedAt = :computedAt',
+        ExpressionAttributeNames: { ...clauses.ExpressionAttributeNames, '#computedAt': 'computedAt' },
+        ExpressionAttributeValues: { ...clauses.ExpressionAttributeValues, ':computedAt': score.computedAt },
+      }),
+    );
+    if (written) return;
+    const again = (await db.send(new GetCommand({ TableName: table, Key, ConsistentRead: true }))).Item;
+    score = isScored(again) ? scoreFactsOf(again, account.id) : undefined;
+  }
+  await db.send(new UpdateCommand({ TableName: table, Key, ...setClauses({ ...accountFields(account) }, {}, [SCORE_LISTING]) }));
 }
+
+/** Rebuild attempts of one score entry while scores land on it before the rebuild gives the item back to the scorer. */
+const REBUILD_ATTEMPTS = 3;
 
 /** Says every account has its entries: the API reads lists from the index from then on. */
 export async function markListReady(db: DynamoDBDocumentClient, table: string, at: Date) {

@@ -18,7 +18,7 @@ const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const LISTING = SCORE_LISTING;
 
 /** The score's own flags (name to when each started): `flags` on the item is its list entry's, a list of names. */
-const ACTIVE_FLAGS = 'activeFlags';
+export const ACTIVE_FLAGS = 'activeFlags';
 /** The facts a score may lack: removed from the item when absent, as a put of the whole item would. */
 const OPTIONAL_FACTS = ['clearedFlags'] as const;
 /** The band the list shows for an account without one (the score item is its list entry). */

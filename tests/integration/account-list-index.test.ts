@@ -1,8 +1,11 @@
 import { DeleteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listEntryWriter, rebuildAccountList } from '../../functions/data/account-list-entries.ts';
+import { orderValue } from '../../functions/core/account-list-entry.ts';
+import type { Account } from '../../functions/core/types.ts';
+import { entryKeys, listEntryWriter, rebuildAccountList } from '../../functions/data/account-list-entries.ts';
 import { accountFromItem } from '../../functions/data/account-item.ts';
 import { keys } from '../../functions/data/keys.ts';
+import { scoreFactsReader } from '../../functions/data/scores.ts';
 import { dailyUsage } from '../support/daily-usage.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -177,6 +180,54 @@ describe('sorted and filtered account lists from the index, page by page, agains
     expect(gsi2.Items!.every((i) => typeof i.id === 'string' && i.band === 'unscored')).toBe(true);
     await compareAll(['-score', 'renewalDate']);
   }, 240_000);
+
+  it("the rebuild keeps a former-layout score's flags and lists a score that lands while it runs", async () => {
+    const scored = (
+      await rt.db.send(new ScanCommand({ TableName: rt.tableName, FilterExpression: 'sk = :s', ExpressionAttributeValues: { ':s': keys.score('').sk } }))
+    ).Items!.filter((i) => typeof i.computedAt === 'string');
+    const [old, raced] = scored;
+    // The former layout: the score's flag map in `flags`, no `activeFlags`, no list entry fields.
+    const flags = { 'usage-drop': '2026-04-20T06:00:00.000Z' };
+    await rt.db.send(
+      new UpdateCommand({
+        TableName: rt.tableName,
+        Key: { pk: old!.pk, sk: old!.sk },
+        UpdateExpression: 'SET flags = :f REMOVE activeFlags, gsi2pk, gsi2sk, lst',
+        ExpressionAttributeValues: { ':f': flags },
+      }),
+    );
+    // A score of `raced` lands between the rebuild's read and its write: a new computedAt, a moved score.
+    let landed = false;
+    const racing = new Proxy(rt.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: { input: { Key?: { pk?: string }; ConditionExpression?: string } }) => {
+          if (!landed && command instanceof UpdateCommand && command.input.Key?.pk === raced!.pk && command.input.ConditionExpression) {
+            landed = true;
+            await target.send(
+              new UpdateCommand({
+                TableName: rt.tableName,
+                Key: { pk: raced!.pk, sk: raced!.sk },
+                UpdateExpression: 'SET computedAt = :c, score = :s REMOVE gsi2pk, gsi2sk',
+                ExpressionAttributeValues: { ':c': '2026-05-30T06:00:00.000Z', ':s': 3 },
+              }),
+            );
+          }
+          return target.send(command as never);
+        };
+      },
+    });
+    await rebuildAccountList(racing, rt.tableName, new Date(rt.clock.now()));
+    expect(landed).toBe(true);
+    const [oldId, racedId0] = [old!, raced!].map((i) => String(i.pk).replace(/^ACCOUNT#/, ''));
+    const facts = await scoreFactsReader(rt.db, rt.tableName).many([oldId!, racedId0!]);
+    const [afterOld, afterRaced] = [facts.get(oldId!), facts.get(racedId0!)];
+    expect(afterOld!.flags).toEqual(flags);
+    expect(afterRaced!.score).toBe(3);
+    const racedId = String(raced!.pk).replace(/^ACCOUNT#/, '');
+    const [item] = await rt.items(racedId, keys.score('').sk);
+    expect(item).toMatchObject(entryKeys('score', racedId, orderValue('score', { id: racedId } as Account, { score: 3 })));
+  });
 
   it('keeps the newest revision of an account in its entries when two refreshes race', async () => {
     const [item] = await rt.items('acme-0', keys.account('acme-0').sk);
