@@ -15,6 +15,10 @@ export interface WireResponse {
   body: string;
 }
 
+/** What LocalDynamo and dynalite's thread exchange: the requests (or answers) of one event-loop turn, in one message. */
+export type RequestBatch = { id: number; request: WireRequest }[];
+export type AnswerBatch = { id: number; response: WireResponse }[];
+
 type RequestListener = (req: unknown, res: unknown) => void;
 
 /**

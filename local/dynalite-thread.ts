@@ -1,16 +1,17 @@
 import type { Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
-import { callDynalite, type WireRequest } from './dynalite-call.ts';
+import { callDynalite, type AnswerBatch, type RequestBatch, type WireResponse } from './dynalite-call.ts';
 import { memoizeDynaliteExpressions } from './dynalite-expressions.ts';
 import { readLevelInPlace } from './level-sync-reads.ts';
 
 /**
  * dynalite on a thread of its own (started by LocalDynamo): validation, expression parsing, the
  * store and their garbage run beside the functions' SDK work instead of between it, on a second
- * core. Messages: `{ id, request }` answered `{ id, response }`; `'stop'` closes the store, answered `'stopped'`.
+ * core. Messages: a batch of `{ id, request }` answered by batches of `{ id, response }` (one message per
+ * event-loop turn each way); `'stop'` closes the store, answered `'stopped'`.
  */
-type Message = { id: number; request: WireRequest } | 'stop';
+type Message = RequestBatch | 'stop';
 
 memoizeDynaliteExpressions();
 readLevelInPlace();
@@ -21,5 +22,17 @@ const listener = server.listeners('request')[0] as (req: unknown, res: unknown) 
 server.listen(0, '127.0.0.1', () => port.postMessage('ready'));
 port.on('message', (message: Message) => {
   if (message === 'stop') return void server.close(() => port.postMessage('stopped'));
-  void callDynalite(listener, message.request).then((response) => port.postMessage({ id: message.id, response }));
+  for (const { id, request } of message) void callDynalite(listener, request).then((response) => answer(id, response));
 });
+
+// Answers leave in batches too: those ready within one event-loop turn, in one message.
+let answers: AnswerBatch = [];
+function answer(id: number, response: WireResponse) {
+  answers.push({ id, response });
+  if (answers.length === 1) setImmediate(sendAnswers);
+}
+function sendAnswers() {
+  const batch = answers;
+  answers = [];
+  port.postMessage(batch);
+}

@@ -6,7 +6,7 @@ import type { CloudAssembly } from './assembly.ts';
 import { localName } from './assembly.ts';
 import { askForCapacity, READ_OPERATIONS, takeCapacity, WRITE_OPERATIONS, type Units } from './capacity-meter.ts';
 import { localCredentials } from './credentials.ts';
-import type { WireRequest, WireResponse } from './dynalite-call.ts';
+import type { AnswerBatch, RequestBatch, WireRequest, WireResponse } from './dynalite-call.ts';
 import { inProcessHandler, type InProcessHandler } from './in-process-handler.ts';
 import { assignedTtlValue } from './ttl-assignment.ts';
 import { TtlIndex } from './ttl-index.ts';
@@ -48,6 +48,12 @@ export class LocalDynamo {
   private thread?: Worker;
   private readonly pending = new Map<number, (response: WireResponse) => void>();
   private nextId = 0;
+  /**
+   * Requests go to dynalite's thread in batches, one message per event-loop turn: each message
+   * wakes the thread (a system call and, on a busy machine, a context switch), and one message per
+   * request made postMessage the costliest native call of the demo's main thread.
+   */
+  private readonly outbox: RequestBatch = [];
   private stopped = false;
   endpoint = '';
   client!: DynamoDBClient;
@@ -71,10 +77,12 @@ export class LocalDynamo {
   async start(options: { path?: string; port?: number }) {
     const thread = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: options.path } });
     this.thread = thread;
-    thread.on('message', (message: { id: number; response: WireResponse } | string) => {
+    thread.on('message', (message: AnswerBatch | string) => {
       if (typeof message === 'string') return;
-      this.pending.get(message.id)?.(message.response);
-      this.pending.delete(message.id);
+      for (const { id, response } of message) {
+        this.pending.get(id)?.(response);
+        this.pending.delete(id);
+      }
     });
     thread.on('error', (err) => this.failPending(err));
     thread.on('exit', () => this.failPending(new Error('the local DynamoDB thread exited')));
@@ -180,9 +188,16 @@ export class LocalDynamo {
     if (this.stopped || !this.thread) return Promise.reject(new Error('the local DynamoDB is stopped'));
     const id = this.nextId++;
     const answered = new Promise<WireResponse>((resolve) => this.pending.set(id, resolve));
-    this.thread.postMessage({ id, request });
+    this.outbox.push({ id, request });
+    if (this.outbox.length === 1) setImmediate(this.flush);
     return answered;
   }
+
+  /** Sends the requests of this event-loop turn (see `outbox`); the thread, until stop() ends it, answers them. */
+  private readonly flush = () => {
+    const batch = this.outbox.splice(0);
+    if (batch.length > 0) this.thread?.postMessage(batch);
+  };
 
   private meter(op: string, response: WireResponse, strip: boolean): WireResponse {
     const units = (this.capacity[op] ??= { read: 0, write: 0 });

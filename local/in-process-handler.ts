@@ -30,9 +30,14 @@ export function inProcessHandler(serve: (request: WireRequest) => Promise<WireRe
       if (options?.abortSignal?.aborted) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-      const query = new URLSearchParams();
-      for (const [k, v] of Object.entries(request.query ?? {})) for (const x of Array.isArray(v) ? v : [v ?? '']) query.append(k, x);
-      const search = query.size > 0 ? `?${query}` : '';
+      let search = '';
+      // DynamoDB's JSON protocol sends no query string: the common case builds none.
+      const entries = request.query ? Object.entries(request.query) : [];
+      if (entries.length > 0) {
+        const query = new URLSearchParams();
+        for (const [k, v] of entries) for (const x of Array.isArray(v) ? v : [v ?? '']) query.append(k, x);
+        search = `?${query}`;
+      }
       const response = await serve({ path: `${request.path}${search}`, headers, body: bodyText(request.body) });
       // A Uint8Array body is what the SDK's body collector reads without a stream.
       return { response: { statusCode: response.statusCode, headers: response.headers, body: Buffer.from(response.body, 'utf8') } };

@@ -2,6 +2,14 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
 type AuthScheme = NonNullable<DynamoDBClientConfig['httpAuthSchemes']>[number];
 
+/** `YYYYMMDDTHHMMSSZ` of now, formatted once per second (requests come thousands a second). */
+let stamped = { second: -1, text: '' };
+function amzDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== stamped.second) stamped = { second, text: new Date(second * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '') };
+  return stamped.text;
+}
+
 /**
  * The SigV4 auth scheme of the DynamoDB clients the local runtime serves in process: the SDK
  * still resolves the credentials and runs its signing middleware (and retries, serialization,
@@ -14,7 +22,7 @@ export const localSigV4Scheme: AuthScheme = {
   identityProvider: (config) => config.getIdentityProvider('aws.auth#sigv4'),
   signer: {
     async sign(request, identity) {
-      const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+      const date = amzDate();
       const accessKeyId = (identity as { accessKeyId?: string }).accessKeyId ?? 'local';
       const headers = (request as { headers: Record<string, string> }).headers;
       headers['x-amz-date'] = date;

@@ -301,6 +301,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
         ses.stop(),
         slack.stop(),
         dynamo.stop(),
+        // The runs' last checkpoints reach the disk (written off the event loop: checkpoints.ts).
+        sfn.persisted().catch((err: unknown) => log(`saving the executions failed: ${String(err)}`)),
       ]);
       if ((globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER] === dynamo.requestHandler)
         delete (globalThis as Record<symbol, unknown>)[LOCAL_DYNAMODB_HANDLER];

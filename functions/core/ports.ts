@@ -37,6 +37,8 @@ export interface AccountRepo {
   setLastRenewal(accountId: string, lastRenewal: NonNullable<Account['lastRenewal']>): Promise<void>;
   get(accountId: string): Promise<Account | undefined>;
   existing(accountIds: string[]): Promise<Set<string>>;
+  /** The names of these accounts (those that exist), by id, in as few requests as the store allows. */
+  names(accountIds: string[]): Promise<Map<string, string>>;
   /** Records that `account.created` went out, so a retried upsert does not announce it again. */
   markAnnounced(accountId: string, now: Date): Promise<void>;
   setStage(accountId: string, stage: NonNullable<Account['stage']>, now: Date): Promise<void>;

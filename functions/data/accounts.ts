@@ -25,6 +25,32 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
     const lastPoint = out.Item[LAST_POINT] as RevenuePoint | undefined;
     return { account: toAccount(out.Item), rev: Number(out.Item[REV] ?? 0), ...(lastPoint ? { lastPoint } : {}) };
   };
+  /** These attributes of the accounts that exist, 100 to a BatchGetItem, strongly consistent like `read`. */
+  const batchRead = async (accountIds: string[], attributes: string[]) => {
+    const items: Record<string, unknown>[] = [];
+    const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
+    for (let i = 0; i < accountIds.length; i += 100) {
+      let request:
+        | Record<
+            string,
+            { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead?: boolean }
+          >
+        | undefined = {
+        [table]: {
+          Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)),
+          ProjectionExpression: Object.keys(names).join(', '),
+          ExpressionAttributeNames: names,
+          ConsistentRead: true,
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+        items.push(...(out.Responses?.[table] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return items;
+  };
   return {
     read,
     async write(accountId, write: AccountWrite, rev, point) {
@@ -63,28 +89,10 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
       return (await read(accountId))?.account;
     },
     async existing(accountIds) {
-      const found = new Set<string>();
-      for (let i = 0; i < accountIds.length; i += 100) {
-        let request:
-          | Record<
-              string,
-              { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead?: boolean }
-            >
-          | undefined = {
-          [table]: {
-            Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)),
-            ProjectionExpression: '#id',
-            ExpressionAttributeNames: { '#id': 'id' },
-            ConsistentRead: true,
-          },
-        };
-        while (request && Object.keys(request).length > 0) {
-          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of out.Responses?.[table] ?? []) found.add(String(item.id));
-          request = out.UnprocessedKeys as typeof request;
-        }
-      }
-      return found;
+      return new Set((await batchRead(accountIds, ['id'])).map((item) => String(item.id)));
+    },
+    async names(accountIds) {
+      return new Map((await batchRead(accountIds, ['id', 'name'])).map((item) => [String(item.id), String(item.name ?? item.id)]));
     },
     async setLastRenewal(accountId, lastRenewal) {
       await writeIf(

@@ -486,6 +486,11 @@ export class LocalStepFunctions {
     );
   }
 
+  /** Resolves once every run's checkpoint saved so far is on disk (checkpoints.ts). */
+  async persisted(): Promise<void> {
+    await this.store?.flush();
+  }
+
   /** Resolves when every execution has ended (used by tests and the demo's end). */
   async settled(): Promise<void> {
     await Promise.all([...this.executions.values()].map((e) => e.done));

@@ -194,7 +194,10 @@ describe('notify: claimed before posting, released when the post fails', () => {
       clock: { now: () => new Date(NOW) },
       alerts,
       csms,
-      accounts: { get: async (id) => (id === 'acme' ? account() : undefined) },
+      accounts: {
+        get: async (id) => (id === 'acme' ? account() : undefined),
+        names: async (ids) => new Map(ids.filter((id) => id === 'acme').map((id) => [id, account().name])),
+      },
       claims: {
         claim: async (k, d) => (claims.has(`${k}|${d}`) ? false : (claims.set(`${k}|${d}`, 'posting'), true)),
         posted: async (k, d) => void claims.set(`${k}|${d}`, 'posted'),

@@ -36,7 +36,7 @@ export interface NotifyDeps {
   clock: Clock;
   alerts: AlertsConfig;
   csms: readonly Csm[];
-  accounts: Pick<AccountRepo, 'get'>;
+  accounts: Pick<AccountRepo, 'get' | 'names'>;
   claims: AlertClaims;
   digest: DigestStore;
   /** Absent when Slack is not configured (`alerts.slack`): only the email digest goes out. */
@@ -130,27 +130,24 @@ export async function sendDigests(deps: NotifyDeps): Promise<Delivery & { digest
   const today = dayOf(now);
   const endOfToday = new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString();
   const outgoing: Outgoing[] = [];
+  // Account names, read in batches (a CSM's open tasks name most of the book): one look-up per account per run.
   const names = new Map<string, string>();
-  const ref = async (accountId: string) => {
-    if (!names.has(accountId)) names.set(accountId, (await deps.accounts.get(accountId))?.name ?? accountId);
-    return { id: accountId, name: names.get(accountId)!, url: deps.accountUrl(accountId) };
-  };
+  const ref = (accountId: string) => ({ id: accountId, name: names.get(accountId) ?? accountId, url: deps.accountUrl(accountId) });
   for (const csm of deps.csms) {
     const tasks = await deps.digest.openTasks(csm, endOfToday);
-    const line = async (t: (typeof tasks)[number]): Promise<DigestTask> => ({
-      id: t.id,
-      title: t.title,
-      priority: t.priority,
-      dueAt: t.dueAt,
-      account: await ref(t.accountId),
-    });
     const changes = await deps.digest.changes(csm.id, [dayOf(now.getTime() - DAY_MS), today]);
+    const unnamed = [...new Set([...tasks.map((t) => t.accountId), ...changes.keys()])].filter((id) => !names.has(id));
+    if (unnamed.length > 0) {
+      const found = await deps.accounts.names(unnamed);
+      for (const id of unnamed) names.set(id, found.get(id) ?? id);
+    }
+    const line = (t: (typeof tasks)[number]): DigestTask => ({ id: t.id, title: t.title, priority: t.priority, dueAt: t.dueAt, account: ref(t.accountId) });
     const content: DigestContent = {
       csmName: csm.name,
       day: today,
-      dueToday: await Promise.all(tasks.filter((t) => t.dueAt.slice(0, 10) === today).map(line)),
-      overdue: await Promise.all(tasks.filter((t) => t.dueAt.slice(0, 10) < today).map(line)),
-      changed: await Promise.all([...changes].map(async ([accountId, what]) => ({ account: await ref(accountId), what }))),
+      dueToday: tasks.filter((t) => t.dueAt.slice(0, 10) === today).map(line),
+      overdue: tasks.filter((t) => t.dueAt.slice(0, 10) < today).map(line),
+      changed: [...changes].map(([accountId, what]) => ({ account: ref(accountId), what })),
     };
     if (digestIsEmpty(content)) continue;
     const key = `digest#${csm.id}#${today}`;

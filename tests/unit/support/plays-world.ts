@@ -128,6 +128,7 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     },
     get: async (id) => structuredClone(accountsMap.get(id)),
     existing: async (ids) => new Set(ids.filter((i) => accountsMap.has(i))),
+    names: async (ids) => new Map(ids.filter((i) => accountsMap.has(i)).map((i) => [i, accountsMap.get(i)!.name])),
     markAnnounced: async (id, now) => void (accountsMap.get(id)!.announcedAt = now.toISOString()),
     setLastRenewal: async (id, lastRenewal) => void (accountsMap.get(id)!.lastRenewal = lastRenewal),
     async setStage(id, stage, now) {
