@@ -76,7 +76,8 @@ describe('the weekly review from the score states', () => {
         (accounts, back, today) => {
           const items = new Map<string, Item>();
           const days = new Map<string, ScoreStatesOfDay>();
-          const ofDay = (d: number) => days.get(dayOf(d)) ?? days.set(dayOf(d), { day: dayOf(d), shards: new Set([0]), states: [], failed: [] }).get(dayOf(d))!;
+          const ofDay = (d: number) =>
+            days.get(dayOf(d)) ?? days.set(dayOf(d), { day: dayOf(d), shards: new Set([0]), states: [], failed: [], notes: [] }).get(dayOf(d))!;
           for (let d = 0; d <= today; d++)
             accounts.forEach((a, i) => {
               const id = `a${i}`;
@@ -137,6 +138,7 @@ describe('the weekly review from the score states', () => {
     shards: new Set(shards),
     states,
     failed,
+    notes: [],
   });
 
   it.each([
