@@ -179,9 +179,16 @@ export function entriesFromStates(
   const then = new Map<string, ScoreState>();
   for (const s of before.states) if (s.computedAt.slice(0, 10) === thenDay) newest(then, s);
   const mine = (b: { owner?: string }) => options.owner === undefined || b.owner === options.owner;
-  const booked = book ? new Map(book.filter(mine).map((b) => [b.accountId, b as Booked])) : bookOfStates(now, days, mine);
-  if (booked === 'book-needed') return booked;
-  if (!book) for (const e of options.entering ?? []) if (mine(e)) booked.set(e.accountId, { ...e });
+  const fromStates = book
+    ? { booked: new Map(book.filter(mine).map((b) => [b.accountId, b as Booked])), unbooked: [] }
+    : bookOfStates(days, options.today, mine);
+  if (fromStates === 'book-needed') return fromStates;
+  const { booked, unbooked } = fromStates;
+  // The index's entries are current: they place (or, another's, remove) the accounts renewing on those days.
+  if (!book)
+    for (const e of options.entering ?? [])
+      if (mine(e)) booked.set(e.accountId, { ...e });
+      else booked.delete(e.accountId);
   const unsure = new Set(days.flatMap((d) => d.failed));
   const entries: ChangeEntry[] = [];
   for (const b of booked.values()) {
@@ -203,29 +210,40 @@ export function entriesFromStates(
       ...(s.clearedFlags ? { clearedFlags: s.clearedFlags } : {}),
     };
   }
-  // Only the book's: an owner's review reads none of another's items. A failed account without a
-  // newer state is in the book as far as the states know (its state is missing, not its account).
-  const unbooked = book ? [] : [...unsure].filter((id) => !booked.has(id) && !now.has(id));
-  return { entries, unsure: [...unsure].filter((id) => booked.has(id) || unbooked.includes(id)), unbooked };
+  // Only the book's: an owner's review reads none of another's items (the caller keeps the unbooked of its book).
+  const toRead = unbooked.filter((id) => !booked.has(id));
+  return { entries, unsure: [...unsure].filter((id) => booked.has(id) || toRead.includes(id)), unbooked: toRead };
 }
 
-/** Each account's book from its newest state, unless a note since says otherwise (changed, or left the book). */
-function bookOfStates(now: Map<string, ScoreState>, days: ScoreStatesOfDay[], mine: (b: { owner?: string }) => boolean): Map<string, Booked> | 'book-needed' {
+/**
+ * Each account's book from its newest state of today's or yesterday's run (every live account of a
+ * shard set in full has one; an account without one left the book, or failed), unless a note since
+ * says otherwise (changed, or left the book). The accounts that failed those days: `unbooked`, read by id.
+ */
+function bookOfStates(
+  days: ScoreStatesOfDay[],
+  today: string,
+  mine: (b: { owner?: string }) => boolean,
+): { booked: Map<string, Booked>; unbooked: string[] } | 'book-needed' {
+  const recent = days.filter((d) => d.day >= addDays(today, -1));
+  const failed = new Set(recent.flatMap((d) => d.failed));
   const latest = new Map<string, { at: string; book?: BookFields }>();
-  for (const s of now.values()) {
-    if (!s.book) return 'book-needed';
-    latest.set(s.accountId, { at: s.computedAt, book: s.book });
-  }
-  // Notes of accounts without a state are not needed: unscored (only a renewal entering the window tells of them, read from the index) or failed (read by id).
-  for (const d of days)
+  for (const d of recent)
+    for (const s of d.states) {
+      if (!s.book) return 'book-needed';
+      if (failed.has(s.accountId)) continue;
+      const seen = latest.get(s.accountId);
+      if (!seen || seen.at < s.computedAt) latest.set(s.accountId, { at: s.computedAt, book: s.book });
+    }
+  for (const d of recent)
     for (const n of d.notes) {
       const seen = latest.get(n.accountId);
       // At the same time (a paused clock), the note: a scoring that read the account after the change agrees with it anyway.
       if (seen && seen.at <= n.at) latest.set(n.accountId, n);
     }
-  const out = new Map<string, Booked>();
-  for (const [accountId, { book }] of latest) if (book && mine(book)) out.set(accountId, { accountId, ...book });
-  return out;
+  const booked = new Map<string, Booked>();
+  for (const [accountId, { book }] of latest) if (book && mine(book)) booked.set(accountId, { accountId, ...book });
+  return { booked, unbooked: [...failed] };
 }
 
 /** An entry's score side from the score item itself (the accounts the states cannot tell). */
