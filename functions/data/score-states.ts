@@ -49,25 +49,40 @@ function tupleOf(s: ScoreState): Tuple {
 const bookTuple = (b: BookFields): Book => (b.owner ? [b.arr, b.segment, b.owner] : [b.arr, b.segment]);
 const bookOfTuple = ([arr, segment, owner]: Book): BookFields => ({ arr, segment, ...(owner ? { owner } : {}) });
 
-function stateOfTuple([accountId, at, score, tier, band, firstDay, flags, cleared, book]: Tuple): ScoreState {
-  const computedAt = isoOf(at);
-  return {
-    accountId,
-    computedAt,
-    score,
-    tier,
-    ...(band !== 0 ? { band: BANDS[band] } : {}),
-    ...(firstDay !== '' ? { firstDay: new Date(Date.parse(computedAt.slice(0, 10)) - firstDay * DAY).toISOString().slice(0, 10) } : {}),
-    ...(flags && flags.length ? { flags: Object.fromEntries(flags.map(([name, kind, since]) => [name, { kind, since: isoOf(since) } as ActiveFlag])) } : {}),
-    ...(cleared && cleared.length
-      ? {
-          clearedFlags: Object.fromEntries(
-            cleared.map(([name, kind, since, clearedAt]) => [name, { kind, since: isoOf(since), clearedAt: isoOf(clearedAt!) } as ClearedFlag]),
-          ),
-        }
-      : {}),
-    ...(book ? { book: bookOfTuple(book) } : {}),
+/**
+ * A day's states decode to tens of thousands of objects per review: built field by field (no
+ * object spreads), with the times and first days met before taken from `seen` (a daily run's
+ * flags share their start times). `scoresOnly`: the account, time and score alone (the day before a review).
+ */
+function stateOfTuple(row: Tuple, seen: Map<string, string>, scoresOnly = false): ScoreState {
+  const [accountId, at, score, tier, band, firstDay, flags, cleared, book] = row;
+  const iso = (t: string) => {
+    let out = seen.get(t);
+    if (out === undefined) seen.set(t, (out = isoOf(t)));
+    return out;
   };
+  const computedAt = iso(at);
+  const state: ScoreState = { accountId, computedAt, score, tier: scoresOnly ? null : tier };
+  if (scoresOnly) return state;
+  if (band !== 0) state.band = BANDS[band];
+  if (firstDay !== '') {
+    const key = `${computedAt.slice(0, 10)}-${firstDay}`;
+    let day = seen.get(key);
+    if (day === undefined) seen.set(key, (day = new Date(Date.parse(computedAt.slice(0, 10)) - firstDay * DAY).toISOString().slice(0, 10)));
+    state.firstDay = day;
+  }
+  if (flags && flags.length) {
+    const out: Record<string, ActiveFlag> = {};
+    for (const [name, kind, since] of flags) out[name] = { kind, since: iso(since) } as ActiveFlag;
+    state.flags = out;
+  }
+  if (cleared && cleared.length) {
+    const out: Record<string, ClearedFlag> = {};
+    for (const [name, kind, since, clearedAt] of cleared) out[name] = { kind, since: iso(since), clearedAt: iso(clearedAt!) } as ClearedFlag;
+    state.clearedFlags = out;
+  }
+  if (book) state.book = bookOfTuple(book);
+  return state;
 }
 
 const noteTuple = (n: BookNote): NoteTuple => (n.book ? [n.accountId, time(n.at), ...bookTuple(n.book)] : [n.accountId, time(n.at)]);
@@ -139,7 +154,9 @@ export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreSta
           await db.send(new PutCommand({ TableName: table, Item: { ...keys.scoreStateNote(day, last, randomUUID()), d, ...expiry(day) } }));
       }
     },
-    async read(day) {
+    async read(day, options) {
+      const seen = new Map<string, string>();
+      const decode = (item: Record<string, unknown>) => (JSON.parse(String(item.d)) as Tuple[]).map((t) => stateOfTuple(t, seen, options?.scoresOnly));
       const runs = new Map<number, Record<string, unknown>[]>();
       const states: ScoreState[] = [];
       const failed: string[] = [];
@@ -152,7 +169,7 @@ export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreSta
           const run = /^RUN#(\d+)#/.exec(String(item.sk));
           if (run) runs.set(Number(run[1]), [...(runs.get(Number(run[1])) ?? []), item]);
           else if (String(item.sk).startsWith('NOTE#')) notes.push(...(JSON.parse(String(item.d)) as NoteTuple[]).map(noteOfTuple));
-          else states.push(...(JSON.parse(String(item.d)) as Tuple[]).map(stateOfTuple));
+          else states.push(...decode(item));
         }
       const shards = new Set<number>();
       for (const [shard, items] of runs) {
@@ -160,7 +177,7 @@ export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreSta
         const first = items.find((i) => String(i.sk).endsWith('#000'));
         if (!first) continue;
         const mine = items.filter((i) => i.write === first.write);
-        for (const i of mine) states.push(...(JSON.parse(String(i.d)) as Tuple[]).map(stateOfTuple));
+        for (const i of mine) states.push(...decode(i));
         failed.push(...((first.failed as string[] | undefined) ?? []));
         if (mine.length === Number(first.chunks)) shards.add(shard);
       }

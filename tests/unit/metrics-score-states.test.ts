@@ -211,7 +211,14 @@ describe('the weekly review from the score states', () => {
           // As the report reads them: the index's entries due from the later of today and the window's end the day before since, to today's window end.
           const enterFrom = [dayOf(today), addDays(fromDay, 89)].sort()[1]!;
           const entering = book.filter((b) => b.live && b.renewalDate && b.renewalDate >= enterFrom && b.renewalDate < addDays(dayOf(today), 90));
-          const read = [...new Set([today, ...(todayUnrun ? [today - 1] : []), today - back - 1])].map(ofDay);
+          // The day before since, unless yesterday, as the report reads it: the scores alone.
+          const scoresOnly = (d: ScoreStatesOfDay): ScoreStatesOfDay => ({
+            ...d,
+            states: d.states.map((x) => ({ accountId: x.accountId, computedAt: x.computedAt, score: x.score, tier: null })),
+          });
+          const read = [...new Set([today, ...(todayUnrun ? [today - 1] : []), today - back - 1])].map((d) =>
+            d < today - 1 && d === today - back - 1 ? scoresOnly(ofDay(d)) : ofDay(d),
+          );
           const out = entriesFromStates(undefined, read, { fromDay, today: dayOf(today), shards: 1, owner, entering });
           expect(out).toBeDefined();
           expect(out).not.toBe('book-needed');

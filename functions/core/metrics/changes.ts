@@ -121,6 +121,17 @@ function flagFigure(episodes: FlagEpisode[], arrOf: Map<string, number>, list?: 
 
 const byAccount = <T extends { accountId: string }>(a: T, b: T) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
 
+const byChange = (a: Mover, b: Mover) => Math.abs(b.change) - Math.abs(a.change) || byAccount(a, b);
+
+/** Inserts `item` into `top` (sorted by `order`, at most `n` long) if it belongs there. */
+function keepTop<T>(top: T[], n: number, item: T, order: (a: T, b: T) => number) {
+  if (top.length >= n && order(item, top[n - 1]!) >= 0) return;
+  let i = Math.min(top.length, n - 1);
+  while (i > 0 && order(item, top[i - 1]!) < 0) i--;
+  top.splice(i, 0, item);
+  if (top.length > n) top.length = n;
+}
+
 /**
  * The weekly at-risk review: what changed from the start of `since`'s day to now, read from the
  * score items alone (their 35 days of daily scores, flags that hold with their start, flags
@@ -136,7 +147,10 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
   const tierDrops: BandChange[] = [];
   const raised: FlagEpisode[] = [];
   const cleared: FlagEpisode[] = [];
-  const movers: Mover[] = [];
+  // The top movers each way, kept as the entries are read: a week moves most of the book, and only `top` are listed.
+  const up: Mover[] = [];
+  const down: Mover[] = [];
+  const models = new Map<string, ScoreModel>();
   const entering: EnteringRenewal[] = [];
   for (const e of entries) {
     const s = e.score;
@@ -154,24 +168,30 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
         score,
       });
     if (!s) continue;
-    const model = options.modelFor(e.segment);
+    const model = models.get(e.segment) ?? models.set(e.segment, options.modelFor(e.segment)).get(e.segment)!;
     const then = scoreBefore(s.recent, fromDay);
-    const moved = { accountId: e.accountId, arr: e.arr, scoreThen: then, score };
     const bandThen = bandOf(model, then);
-    if ((s.band ?? bandOf(model, score)) === 'red' && bandThen !== 'red') turnedRed.push({ ...moved, from: bandThen, to: 'red' });
+    const moved = () => ({ accountId: e.accountId, arr: e.arr, scoreThen: then, score });
+    if ((s.band ?? bandOf(model, score)) === 'red' && bandThen !== 'red') turnedRed.push({ ...moved(), from: bandThen, to: 'red' });
     const rankThen = tierRank(model, then);
     const rankNow = tierRank(model, score);
-    if (rankThen !== null && rankNow !== null && rankNow > rankThen) tierDrops.push({ ...moved, from: tierOf(model, then!).name, to: s.tier });
-    if (then !== null && score !== null && score !== then) movers.push({ ...moved, change: score - then });
-    for (const [flag, f] of Object.entries(s.flags)) if (f.since >= from) raised.push({ accountId: e.accountId, flag, kind: f.kind, since: f.since });
-    for (const [flag, f] of Object.entries(s.clearedFlags ?? {})) {
+    if (rankThen !== null && rankNow !== null && rankNow > rankThen) tierDrops.push({ ...moved(), from: tierOf(model, then!).name, to: s.tier });
+    if (then !== null && score !== null && score !== then) {
+      const change = score - then;
+      keepTop(change > 0 ? up : down, options.top, { ...moved(), change }, byChange);
+    }
+    for (const flag in s.flags) {
+      const f = s.flags[flag]!;
+      if (f.since >= from) raised.push({ accountId: e.accountId, flag, kind: f.kind, since: f.since });
+    }
+    for (const flag in s.clearedFlags) {
+      const f = s.clearedFlags[flag]!;
       if (f.clearedAt < from) continue;
       const episode = { accountId: e.accountId, flag, kind: f.kind, since: f.since, clearedAt: f.clearedAt };
       cleared.push(episode);
       if (f.since >= from) raised.push(episode);
     }
   }
-  const byChange = (a: Mover, b: Mover) => Math.abs(b.change) - Math.abs(a.change) || byAccount(a, b);
   const bySince = (a: FlagEpisode, b: FlagEpisode) => (a.since < b.since ? -1 : a.since > b.since ? 1 : byAccount(a, b) || (a.flag < b.flag ? -1 : 1));
   return {
     from,
@@ -184,16 +204,7 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
       arrOf,
       options.list,
     ),
-    movers: {
-      up: movers
-        .filter((m) => m.change > 0)
-        .sort(byChange)
-        .slice(0, options.top),
-      down: movers
-        .filter((m) => m.change < 0)
-        .sort(byChange)
-        .slice(0, options.top),
-    },
+    movers: { up, down },
     renewalsEntering: figure(
       entering.sort((a, b) => (a.renewalDate < b.renewalDate ? -1 : a.renewalDate > b.renewalDate ? 1 : byAccount(a, b))),
       arrOf,

@@ -219,7 +219,9 @@ export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: 
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
   const options = { since, now, top: query.top, list: query.list, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
   const [today, fromDay] = [dayOf(now), dayOf(since)];
-  const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
+  // Of the day before `since` (unless yesterday, whose states may be the newest), the scores alone: "then" is all the review reads of it.
+  const read = (days: string[]) =>
+    Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d, { scoresOnly: d < addDays(today, -1) && d === addDays(fromDay, -1) })));
   // Entering: due in the window today, not in it the day before `since`: due from the later of today and that window's end, to today's end.
   const [enterFrom, enterTo] = [[today, addDays(fromDay, RENEWAL_WINDOW_DAYS - 1)].sort()[1]!, addDays(today, RENEWAL_WINDOW_DAYS)];
   const [states, entering] = await Promise.all([read([today, addDays(fromDay, -1)]), enterFrom < enterTo ? deps.renewals.range(enterFrom, enterTo) : []]);

@@ -65,7 +65,8 @@ export interface ScoreStateRepo {
   log(states: ScoreState[]): Promise<void>;
   /** Book changes, logged under the day of their time. */
   note(notes: BookNote[]): Promise<void>;
-  read(day: string): Promise<ScoreStatesOfDay>;
+  /** `scoresOnly`: each state's account, time and score alone (tier null, no band, flags or book): what a review reads of the day before its first. */
+  read(day: string, options?: { scoresOnly?: boolean }): Promise<ScoreStatesOfDay>;
 }
 
 /** The book fields of an account item (paid ARR: trials pay nothing, as the metrics count it). */
@@ -190,6 +191,7 @@ export function entriesFromStates(
       if (mine(e)) booked.set(e.accountId, { ...e });
       else booked.delete(e.accountId);
   const unsure = new Set(days.flatMap((d) => d.failed));
+  const keptUntil = addDays(thenDay, 34);
   const entries: ChangeEntry[] = [];
   for (const b of booked.values()) {
     const s = now.get(b.accountId);
@@ -200,7 +202,7 @@ export function entriesFromStates(
     // Scored before the day without a score that day: the history may hold an older one.
     if (!t && s.firstDay && s.firstDay < options.fromDay) unsure.add(b.accountId);
     // The item keeps 35 days counted back from its last write: a score of the day before, older than that, is gone.
-    const kept = t && thenDay >= addDays(s.computedAt.slice(0, 10), -34);
+    const kept = t && s.computedAt.slice(0, 10) <= keptUntil;
     entry.score = {
       score: s.score,
       tier: s.tier,
