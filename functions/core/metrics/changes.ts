@@ -104,19 +104,29 @@ export function scoreBefore(recent: DailyScore[], day: string): number | null {
 export const inRenewalWindow = (renewalDate: string, day: string, windowDays: number) =>
   renewalDate.slice(0, 10) >= day && renewalDate.slice(0, 10) < addDays(day, windowDays);
 
-function figure<T extends { accountId: string }>(accounts: T[], arrOf: Map<string, number>, list?: number): Figure<T> {
-  const ids = new Set(accounts.map((a) => a.accountId));
-  return {
-    count: accounts.length,
-    arr: [...ids].reduce((t, id) => t + (arrOf.get(id) ?? 0), 0),
-    accounts: list === undefined ? accounts : accounts.slice(0, list),
-  };
+/** The first `n` of `items` in `order`: kept as read when few (an Overview lists 10 of a week's tens of thousands of flags), else sorted. */
+function firstOf<T>(items: T[], n: number, order: (a: T, b: T) => number): T[] {
+  if (n >= 64) return items.sort(order).slice(0, n);
+  const top: T[] = [];
+  if (n > 0) for (const item of items) keepTop(top, n, item, order);
+  return top;
 }
 
-function flagFigure(episodes: FlagEpisode[], arrOf: Map<string, number>, list?: number): FlagFigure {
+function figure<T extends { accountId: string }>(accounts: T[], order: (a: T, b: T) => number, arrOf: Map<string, number>, list?: number): Figure<T> {
+  const ids = new Set<string>();
+  let arr = 0;
+  for (const { accountId } of accounts)
+    if (!ids.has(accountId)) {
+      ids.add(accountId);
+      arr += arrOf.get(accountId) ?? 0;
+    }
+  return { count: accounts.length, arr, accounts: list === undefined ? accounts.sort(order) : firstOf(accounts, list, order) };
+}
+
+function flagFigure(episodes: FlagEpisode[], order: (a: FlagEpisode, b: FlagEpisode) => number, arrOf: Map<string, number>, list?: number): FlagFigure {
   const byFlag: Record<string, number> = {};
   for (const e of episodes) byFlag[e.flag] = (byFlag[e.flag] ?? 0) + 1;
-  return { ...figure(episodes, arrOf, list), byFlag };
+  return { ...figure(episodes, order, arrOf, list), byFlag };
 }
 
 const byAccount = <T extends { accountId: string }>(a: T, b: T) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
@@ -196,17 +206,14 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
   return {
     from,
     asOf: options.now.toISOString(),
-    turnedRed: figure(turnedRed.sort(byAccount), arrOf, options.list),
-    tierDrops: figure(tierDrops.sort(byAccount), arrOf, options.list),
-    flagsRaised: flagFigure(raised.sort(bySince), arrOf, options.list),
-    flagsCleared: flagFigure(
-      cleared.sort((a, b) => (a.clearedAt! < b.clearedAt! ? -1 : a.clearedAt! > b.clearedAt! ? 1 : bySince(a, b))),
-      arrOf,
-      options.list,
-    ),
+    turnedRed: figure(turnedRed, byAccount, arrOf, options.list),
+    tierDrops: figure(tierDrops, byAccount, arrOf, options.list),
+    flagsRaised: flagFigure(raised, bySince, arrOf, options.list),
+    flagsCleared: flagFigure(cleared, (a, b) => (a.clearedAt! < b.clearedAt! ? -1 : a.clearedAt! > b.clearedAt! ? 1 : bySince(a, b)), arrOf, options.list),
     movers: { up, down },
     renewalsEntering: figure(
-      entering.sort((a, b) => (a.renewalDate < b.renewalDate ? -1 : a.renewalDate > b.renewalDate ? 1 : byAccount(a, b))),
+      entering,
+      (a, b) => (a.renewalDate < b.renewalDate ? -1 : a.renewalDate > b.renewalDate ? 1 : byAccount(a, b)),
       arrOf,
       options.list,
     ),
