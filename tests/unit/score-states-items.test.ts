@@ -83,6 +83,14 @@ describe('score state items', () => {
     expect(day.notes).toEqual(notes);
   });
 
+  it('read the scores alone when asked (the day before a review): account, time and score', async () => {
+    const { db } = fakeTable();
+    const repo = scoreStates(db, 't');
+    await repo.put('2026-05-11', 0, states, []);
+    const day = await repo.read('2026-05-11', { scoresOnly: true });
+    expect(day.states).toEqual(states.map((s) => ({ accountId: s.accountId, computedAt: s.computedAt, score: s.score, tier: null })));
+  });
+
   it('log a rescoring batch under the day each score was computed', async () => {
     const { db, items } = fakeTable();
     await scoreStates(db, 't').log([states[0]!, { ...states[1]!, computedAt: '2026-05-10T23:59:00.000Z' }]);
