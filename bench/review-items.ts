@@ -45,11 +45,11 @@ export async function seedReviewItems(db: DynamoDBDocumentClient, table: string,
   for (const day of days) {
     // The daily run of that day: each account's score item as it stood then (its daily score of that day).
     const byShard = Array.from({ length: ACCOUNT_SHARDS }, () => [] as ScoreState[]);
-    for (const { stored } of accounts) {
+    for (const { account, stored } of accounts) {
       if (!stored) continue;
       const recent = stored.recent.filter((d) => d.day <= day);
       const score = recent.at(-1)?.score ?? stored.score;
-      byShard[shardOf(stored.accountId)]!.push(stateOf({ ...stored, computedAt: `${day}T06:00:00.000Z`, score, recent }));
+      byShard[shardOf(stored.accountId)]!.push(stateOf({ ...stored, computedAt: `${day}T06:00:00.000Z`, score, recent }, account));
     }
     await Promise.all(byShard.map((states, shard) => repo.put(day, shard, states, [])));
     stateBytes = 0;

@@ -81,7 +81,7 @@ export async function reviewsBench() {
       modelFor: policy.modelFor,
     };
     // As before the states: no states, so the review reads every account and score item.
-    const noStates = { ...deps, scoreStates: { read: async (d: string) => ({ day: d, shards: new Set<number>(), states: [], failed: [] }) } };
+    const noStates = { ...deps, scoreStates: { read: async (d: string) => ({ day: d, shards: new Set<number>(), states: [], failed: [], notes: [] }) } };
     const week = new Date(now.getTime() - 7 * DAY).toISOString();
     console.log(`\nPortfolio reviews over ${N.toLocaleString('en-US')} accounts (local dynalite, consumed capacity as DynamoDB counts it):`);
     console.log(

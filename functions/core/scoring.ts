@@ -66,7 +66,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   });
   const tallied: Tallied = { arr: paidArr(input.account), activation: { known, active }, ...(input.account ? { groups: healthGroupsOf(input.account) } : {}) };
   // The score item as it stands after this call, for the review's states (absent: this call cannot say, after a lost race).
-  const previousState = input.previous ? { state: stateOf(input.previous) } : {};
+  const previousState = input.previous ? { state: stateOf(input.previous, input.account) } : {};
   if (decision.kind === 'scored-today') return { skipped: true, tier: decision.tier, band: decision.band, score: decision.score, ...tallied, ...previousState };
   const { stored, write } = decision;
   if (write) {
@@ -88,7 +88,7 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   // it; also by a rescoring that stores nothing new, so time to first value is not a day late.
   if (decision.firstValue && deps.firstValue)
     await recordFirstValue({ accounts: deps.accounts, events: deps.events, firstValue: deps.firstValue }, input.account!, decision.firstValue, now);
-  return { ...stored, written: write, ...tallied, ...(write ? { state: stateOf(stored) } : previousState) };
+  return { ...stored, written: write, ...tallied, ...(write ? { state: stateOf(stored, input.account) } : previousState) };
 }
 
 /**

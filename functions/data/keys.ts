@@ -203,6 +203,8 @@ export const keys = {
   listReady: { pk: 'ACCOUNTLIST', sk: 'READY#2' },
   /** Says the renewal day items hold every account (written by the rebuild, or when the table is created empty): until then renewal totals count the book index. */
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
+  // The weekly review's book notes (docs/metrics.md): a change to an account's ARR, segment or owner, under the day's score states.
+  scoreStateNote: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `NOTE#${at}#${id}` }),
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Band } from '../core/metrics/health.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
 import { addInto, aggregateSk, renewalCounters, type Counters } from '../core/metrics/contribution.ts';
@@ -127,6 +127,30 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
       const bounds = ['0', ...cuts, NO_RENEWAL, `${NO_RENEWAL}~`];
       const parts = await Promise.all(bounds.slice(1).map((to, i) => queryRange(db, table, bounds[i]!, to, REVIEW_FIELDS)));
       return parts.flat().map(entryOf);
+    },
+    async range(from: string, to: string) {
+      return (await queryRange(db, table, from, to, REVIEW_FIELDS)).map(entryOf);
+    },
+    async entriesOf(accountIds: string[]) {
+      // Each account's entry as its last upkeep stored it beside its contribution (metric-aggregates.ts): by key, where the index is by day.
+      const out = new Map<string, RenewalEntry>();
+      for (let i = 0; i < accountIds.length; i += 100) {
+        let request: BatchGetCommand['input']['RequestItems'] = {
+          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.metricContribution(id)), ProjectionExpression: 'contribution' },
+        };
+        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+          const res: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: typeof request } = await db.send(
+            new BatchGetCommand({ RequestItems: request }),
+          );
+          for (const item of res.Responses?.[table] ?? []) {
+            const renewal = (item.contribution as { renewal?: Record<string, unknown> } | undefined)?.renewal;
+            if (renewal) out.set(String(renewal.accountId), entryOf(renewal));
+          }
+          request = res.UnprocessedKeys;
+        }
+      }
+      return out;
     },
     async move(before: RenewalEntry | undefined, after: RenewalEntry | undefined) {
       // The new entry first: a reader in between sees the account twice at worst, never not at all.

@@ -15,6 +15,8 @@ import { renewalIndex } from '../data/renewal-index.ts';
 import { scoreStates } from '../data/score-states.ts';
 import { healthDays as healthDayRepo } from '../data/health-days.ts';
 import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
+import { withBookNotes } from '../core/metrics/score-states.ts';
+import { systemClock } from '../core/clock.ts';
 import { scoringWrites } from '../data/scoring-writes.ts';
 import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
@@ -77,7 +79,11 @@ export const renewalIndexReader = /* @__PURE__ */ lazy(() => renewalIndex(docume
 export const scoreStateRepo = /* @__PURE__ */ lazy(() => scoreStates(documentClient, table()));
 /** The daily run's per-day health tallies (health over time, docs/metrics.md). */
 export const healthDays = /* @__PURE__ */ lazy(() => healthDayRepo(documentClient, table()));
-export const metricUpkeep = /* @__PURE__ */ lazy(() => ({ sources: metricSourceReader(), aggregates: metricAggregateRepo() }));
+// Book changes noted for the weekly review, which reads the book from the score states (docs/metrics.md).
+export const metricUpkeep = /* @__PURE__ */ lazy(() => ({
+  sources: metricSourceReader(),
+  aggregates: withBookNotes(metricAggregateRepo(), scoreStateRepo(), systemClock),
+}));
 const metricsLogger = /* @__PURE__ */ lazy(() => new Logger({ serviceName: 'tend-metrics' }));
 // A source write stands whatever its upkeep does: a failure is logged, and the account's next change or `tend metrics rebuild` heals it.
 const refreshMetrics = (accountId: string) =>

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyAccessToken } from '../../functions/api/access-token.ts';
 import { UnauthorizedError } from '../../functions/core/errors.ts';
 
@@ -11,10 +11,13 @@ describe('verifyAccessToken', () => {
   let jwksUrl: string;
   let sign: (claims: Record<string, unknown>, key?: CryptoKey) => Promise<string>;
   let strangerKey: CryptoKey;
+  let privateKey: CryptoKey;
   const issuer = 'https://issuer.example/pool';
 
   beforeAll(async () => {
-    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const pair = await generateKeyPair('RS256');
+    const publicKey = pair.publicKey;
+    privateKey = pair.privateKey;
     strangerKey = (await generateKeyPair('RS256')).privateKey;
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     server = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
@@ -47,6 +50,26 @@ describe('verifyAccessToken', () => {
 
   it('refuses a token signed by another key with a 401', async () => {
     await expect(verifyAccessToken(await sign(good, strangerKey), { issuer, jwksUrl, clientId: 'web' })).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('takes a token it verified again until it expires, then refuses it; another issuer or client is checked afresh', async () => {
+    const token = await new SignJWT(good)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(issuer)
+      .setSubject('person-2')
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .sign(privateKey);
+    const web = { issuer, jwksUrl, clientId: 'web' };
+    expect(await verifyAccessToken(token, web)).toMatchObject({ subject: 'person-2' });
+    expect(await verifyAccessToken(token, web)).toMatchObject({ subject: 'person-2' });
+    await expect(verifyAccessToken(token, { ...web, clientId: 'other' })).rejects.toBeInstanceOf(UnauthorizedError);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 70_000 });
+    try {
+      await expect(verifyAccessToken(token, web)).rejects.toBeInstanceOf(UnauthorizedError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a key set out of reach is a server fault, not a 401', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changesSince, inRenewalWindow, scoreBefore, type ChangeEntry, type ChangeOptions } from '../../functions/core/metrics/changes.ts';
 import { presetModel } from '../../functions/core/score/presets/index.ts';
@@ -149,6 +150,45 @@ describe('changesSince: the figures', () => {
     const none = changesSince(book, { ...options, top: 2, list: 0 });
     expect(none.flagsRaised).toEqual({ count: 1, arr: 1600, accounts: [], byFlag: { 'usage-drop': 1 } });
     expect(none.movers).toEqual(c.movers);
+  });
+
+  it('with any list and top, lists what sorting every account and cutting gives, in order (property)', () => {
+    const flag = fc.record({ day: fc.integer({ min: 1, max: 11 }), cleared: fc.option(fc.integer({ min: 1, max: 11 })) });
+    const account = fc.record({
+      then: fc.integer({ min: 0, max: 100 }),
+      now: fc.integer({ min: 0, max: 100 }),
+      arr: fc.nat(5000),
+      renewal: fc.option(fc.integer({ min: 0, max: 120 })),
+      flags: fc.dictionary(fc.constantFrom('usage-drop', 'no-login-7d', 'payment-trouble'), flag),
+    });
+    fc.assert(
+      fc.property(fc.array(account, { maxLength: 120 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 12 }), (accounts, list, top) => {
+        const at = (d: number) => `2026-05-${String(d).padStart(2, '0')}T06:00:00.000Z`;
+        const entries = accounts.map((a, i): ChangeEntry => {
+          const flags = Object.entries(a.flags);
+          return {
+            ...scored(
+              `a${String(i).padStart(3, '0')}`,
+              { 2: a.then, 11: a.now },
+              {
+                flags: Object.fromEntries(flags.filter(([, f]) => f.cleared === null).map(([n, f]) => [n, { kind: 'risk' as const, since: at(f.day) }])),
+                clearedFlags: Object.fromEntries(
+                  flags.filter(([, f]) => f.cleared !== null).map(([n, f]) => [n, { kind: 'risk' as const, since: at(f.day), clearedAt: at(f.cleared!) }]),
+                ) as never,
+              },
+              a.arr,
+            ),
+            ...(a.renewal !== null ? { renewalDate: new Date(Date.UTC(2026, 4, 11) + a.renewal * 86_400_000).toISOString().slice(0, 10) } : {}),
+          };
+        });
+        const whole = changesSince(entries, { ...options, top: 1000 });
+        const listed = changesSince(entries, { ...options, top, list });
+        for (const part of ['turnedRed', 'tierDrops', 'flagsRaised', 'flagsCleared', 'renewalsEntering'] as const)
+          expect(listed[part]).toEqual({ ...whole[part], accounts: whole[part].accounts.slice(0, list) });
+        expect(listed.movers).toEqual({ up: whole.movers.up.slice(0, top), down: whole.movers.down.slice(0, top) });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('lists the top movers each way, biggest first, ties by account id', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changesSince, type ChangeEntry } from '../../functions/core/metrics/changes.ts';
 import type { RenewalEntry } from '../../functions/core/metrics/renewal-index.ts';
-import { entriesFromStates, scoreOfFacts, stateOf, type ScoreState, type ScoreStatesOfDay } from '../../functions/core/metrics/score-states.ts';
+import { bookNoteOf, entriesFromStates, scoreOfFacts, stateOf, type ScoreState, type ScoreStatesOfDay } from '../../functions/core/metrics/score-states.ts';
 import type { ClearedFlag } from '../../functions/core/flags/cleared.ts';
 import type { ActiveFlag } from '../../functions/core/flags/rules.ts';
 import { presetModel } from '../../functions/core/score/presets/index.ts';
@@ -76,7 +76,8 @@ describe('the weekly review from the score states', () => {
         (accounts, back, today) => {
           const items = new Map<string, Item>();
           const days = new Map<string, ScoreStatesOfDay>();
-          const ofDay = (d: number) => days.get(dayOf(d)) ?? days.set(dayOf(d), { day: dayOf(d), shards: new Set([0]), states: [], failed: [] }).get(dayOf(d))!;
+          const ofDay = (d: number) =>
+            days.get(dayOf(d)) ?? days.set(dayOf(d), { day: dayOf(d), shards: new Set([0]), states: [], failed: [], notes: [] }).get(dayOf(d))!;
           for (let d = 0; d <= today; d++)
             accounts.forEach((a, i) => {
               const id = `a${i}`;
@@ -123,6 +124,140 @@ describe('the weekly review from the score states', () => {
     );
   });
 
+  it('gives what the score items and the book give with the book kept in the states: ARR, segment and owner changed, churns, renewals, one owner (property)', () => {
+    const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+    const owners = [undefined, 'alex', 'sam'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            startDay: fc.integer({ min: 0, max: 40 }),
+            steps: fc.array(step, { minLength: 45, maxLength: 45 }),
+            owner: fc.constantFrom(...owners),
+            renewal: fc.option(fc.integer({ min: 30, max: 140 })),
+            change: fc.option(fc.record({ day: fc.integer({ min: 0, max: 44 }), arr: fc.nat(5000), owner: fc.constantFrom(...owners), segment: fc.boolean() })),
+            churnDay: fc.option(fc.integer({ min: 0, max: 50 })),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.integer({ min: 0, max: 34 }),
+        fc.integer({ min: 36, max: 44 }),
+        fc.boolean(),
+        fc.constantFrom(undefined, 'alex'),
+        (accounts, back, today, todayUnrun, owner) => {
+          const items = new Map<string, Item>();
+          const days = new Map<string, ScoreStatesOfDay>();
+          const ofDay = (d: number) =>
+            days.get(dayOf(d)) ?? days.set(dayOf(d), { day: dayOf(d), shards: new Set(), states: [], failed: [], notes: [] }).get(dayOf(d))!;
+          // Each account's book as it stands, and whether live (not churned).
+          const book = accounts.map((a, i): RenewalEntry & { live: boolean } => ({
+            accountId: `a${i}`,
+            segment: 'tech-touch',
+            arr: 1000 * (i + 1),
+            band: 'unscored',
+            name: `a${i}`,
+            ...(a.owner ? { owner: a.owner } : {}),
+            ...(a.renewal !== null ? { renewalDate: dayOf(a.renewal) } : {}),
+            live: true,
+          }));
+          const account = (i: number) => ({ status: 'active' as const, arr: book[i]!.arr, segment: book[i]!.segment as 'tech-touch', owner: book[i]!.owner });
+          for (let d = 0; d <= today; d++) {
+            // The daily run at 06:00 sets the shard (not today's when it has not run yet).
+            const ran = !(d === today && todayUnrun);
+            if (ran) ofDay(d).shards.add(0);
+            else ofDay(d);
+            accounts.forEach((a, i) => {
+              const id = `a${i}`;
+              if (d < a.startDay || !book[i]!.live) return;
+              const s = a.steps[d]!;
+              if (ran) {
+                if (s.fails === 0 && items.has(id)) ofDay(d).failed.push(id);
+                else {
+                  items.set(id, write(items.get(id), id, at(d, 6), s.score, s.flagged));
+                  ofDay(d).states.push(stateOf(items.get(id)!, account(i)));
+                }
+              }
+              // The book changes at 10:00, noted by the upkeep; the account churns at noon.
+              const was = { ...book[i]! };
+              if (a.change?.day === d) {
+                Object.assign(book[i]!, { arr: a.change.arr, segment: a.change.segment ? 'high-touch' : 'tech-touch', owner: a.change.owner });
+                if (!a.change.owner) delete book[i]!.owner;
+                const note = bookNoteOf(was, book[i], at(d, 10));
+                if (note) ofDay(d).notes.push(note);
+              }
+              if (a.churnDay === d) {
+                book[i]!.live = false;
+                ofDay(d).notes.push(bookNoteOf(book[i], undefined, at(d, 12))!);
+                return;
+              }
+              if (s.rescore !== null && d < today) {
+                items.set(id, write(items.get(id), id, at(d, 15), s.rescore, !s.flagged));
+                ofDay(d).states.push(stateOf(items.get(id)!, account(i)));
+              }
+            });
+          }
+          const fromDay = dayOf(today - back);
+          const since = new Date(Date.parse(`${fromDay}T00:00:00Z`) + 5 * 3_600_000);
+          const now = new Date(Date.parse(`${dayOf(today)}T09:00:00Z`));
+          const options = { since, now, top: 3, renewalWindowDays: 90, modelFor: () => model };
+          const live = book.filter((b) => b.live && (owner === undefined || b.owner === owner));
+          const raw: ChangeEntry[] = live.map((b) => ({
+            accountId: b.accountId,
+            arr: b.arr,
+            segment: b.segment,
+            ...(b.renewalDate ? { renewalDate: b.renewalDate } : {}),
+            ...(items.has(b.accountId) ? { score: items.get(b.accountId)! } : {}),
+          }));
+          // As the report reads them: the index's entries due from the later of today and the window's end the day before since, to today's window end.
+          const enterFrom = [dayOf(today), addDays(fromDay, 89)].sort()[1]!;
+          const entering = book.filter((b) => b.live && b.renewalDate && b.renewalDate >= enterFrom && b.renewalDate < addDays(dayOf(today), 90));
+          // The day before since, unless yesterday, as the report reads it: the scores alone.
+          const scoresOnly = (d: ScoreStatesOfDay): ScoreStatesOfDay => ({
+            ...d,
+            states: d.states.map((x) => ({ accountId: x.accountId, computedAt: x.computedAt, score: x.score, tier: null })),
+          });
+          const read = [...new Set([today, ...(todayUnrun ? [today - 1] : []), today - back - 1])].map((d) =>
+            d < today - 1 && d === today - back - 1 ? scoresOnly(ofDay(d)) : ofDay(d),
+          );
+          const out = entriesFromStates(undefined, read, { fromDay, today: dayOf(today), shards: 1, owner, entering });
+          expect(out).toBeDefined();
+          expect(out).not.toBe('book-needed');
+          const { entries, unsure, unbooked } = out as Exclude<typeof out, 'book-needed' | undefined>;
+          for (const b of live.filter((x) => unbooked.includes(x.accountId)))
+            entries.push({ accountId: b.accountId, arr: b.arr, segment: b.segment, ...(b.renewalDate ? { renewalDate: b.renewalDate } : {}) });
+          for (const e of entries)
+            if (unsure.includes(e.accountId) && items.has(e.accountId)) e.score = scoreOfFacts({ ...items.get(e.accountId)!, weekBefore: {} } as never);
+          expect(changesSince(entries, options)).toEqual(changesSince(raw, options));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('asks for the book when a state was written before states kept it, and gives the same review from the book index then', () => {
+    const today = 10;
+    const old: ScoreState = { accountId: 'x', computedAt: at(today, 6), score: 30, tier: 'Critical', band: 'red' };
+    const days = [
+      { day: dayOf(today), shards: new Set([0]), states: [old], failed: [], notes: [] },
+      {
+        day: dayOf(7),
+        shards: new Set([0]),
+        states: [{ ...old, computedAt: at(7, 6), score: 70, tier: 'Stable', band: 'yellow' as const }],
+        failed: [],
+        notes: [],
+      },
+    ];
+    const within = { fromDay: dayOf(8), today: dayOf(today), shards: 1 };
+    expect(entriesFromStates(undefined, days, within)).toBe('book-needed');
+    const index: RenewalEntry[] = [{ accountId: 'x', segment: 'tech-touch', arr: 10, band: 'red', name: 'x', renewalDate: dayOf(60) }];
+    const fromIndex = entriesFromStates(index, days, within)!;
+    // With the book kept, the same entries.
+    const withBook = days.map((d) => ({ ...d, states: d.states.map((s) => ({ ...s, book: { arr: 10, segment: 'tech-touch' } })) }));
+    const fromStates = entriesFromStates(undefined, withBook, { ...within, entering: index })!;
+    expect(fromStates).toEqual(fromIndex);
+    expect(fromIndex.entries[0]).toMatchObject({ arr: 10, renewalDate: dayOf(60), score: { score: 30, recent: [{ day: dayOf(7), score: 70 }] } });
+  });
+
   const state = (accountId: string, computedAt: string, score: number, firstDay?: string): ScoreState => ({
     accountId,
     computedAt,
@@ -137,6 +272,7 @@ describe('the weekly review from the score states', () => {
     shards: new Set(shards),
     states,
     failed,
+    notes: [],
   });
 
   it.each([

@@ -64,6 +64,33 @@ describe('score state items', () => {
     expect(day.shards.has(0)).toBe(true);
   });
 
+  it('read back the book kept with each state, and the book notes, exactly as written', async () => {
+    const { db } = fakeTable();
+    const repo = scoreStates(db, 't');
+    const booked: ScoreState[] = [
+      { ...states[0]!, book: { arr: 12_000, segment: 'high-touch', owner: 'alex' } },
+      { ...states[1]!, book: { arr: 0, segment: 'tech-touch' } },
+      { ...states[2]!, book: { arr: 5, segment: 'tech-touch' } },
+    ];
+    await repo.put('2026-05-11', 0, booked, []);
+    const notes = [
+      { accountId: 'a', at: '2026-05-11T10:00:00.000Z', book: { arr: 9_000, segment: 'high-touch' } },
+      { accountId: 'b', at: '2026-05-11T11:30:00.000Z' },
+    ];
+    await repo.note(notes);
+    const day = await repo.read('2026-05-11');
+    expect(day.states).toEqual(booked);
+    expect(day.notes).toEqual(notes);
+  });
+
+  it('read the scores alone when asked (the day before a review): account, time and score', async () => {
+    const { db } = fakeTable();
+    const repo = scoreStates(db, 't');
+    await repo.put('2026-05-11', 0, states, []);
+    const day = await repo.read('2026-05-11', { scoresOnly: true });
+    expect(day.states).toEqual(states.map((s) => ({ accountId: s.accountId, computedAt: s.computedAt, score: s.score, tier: null })));
+  });
+
   it('log a rescoring batch under the day each score was computed', async () => {
     const { db, items } = fakeTable();
     await scoreStates(db, 't').log([states[0]!, { ...states[1]!, computedAt: '2026-05-10T23:59:00.000Z' }]);

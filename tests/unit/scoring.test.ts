@@ -115,7 +115,8 @@ describe('scoreAccount', () => {
       // Its groups in the health series' cuts (health-days.ts): as the metric aggregates group it.
       groups: { segment: expect.any(String), plan: expect.stringMatching(/^(Starter|Pro|Enterprise)$/), owner: 'none' },
       // The score item as it stands, for the weekly review's score states (score-states.ts).
-      state: stateOf(w.stored.get('acme')!),
+      // With the account's ARR, segment and owner as scoring read them (the review reads no book index).
+      state: { ...stateOf(w.stored.get('acme')!), book: { arr: 60_000, segment: expect.any(String) } },
     });
     w.nextDay();
     expect(await scoreAccount(w.deps, 'acme', { oncePerDay: true })).toMatchObject({ written: true });

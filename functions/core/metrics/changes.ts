@@ -104,22 +104,43 @@ export function scoreBefore(recent: DailyScore[], day: string): number | null {
 export const inRenewalWindow = (renewalDate: string, day: string, windowDays: number) =>
   renewalDate.slice(0, 10) >= day && renewalDate.slice(0, 10) < addDays(day, windowDays);
 
-function figure<T extends { accountId: string }>(accounts: T[], arrOf: Map<string, number>, list?: number): Figure<T> {
-  const ids = new Set(accounts.map((a) => a.accountId));
-  return {
-    count: accounts.length,
-    arr: [...ids].reduce((t, id) => t + (arrOf.get(id) ?? 0), 0),
-    accounts: list === undefined ? accounts : accounts.slice(0, list),
-  };
+/** The first `n` of `items` in `order`: kept as read when few (an Overview lists 10 of a week's tens of thousands of flags), else sorted. */
+function firstOf<T>(items: T[], n: number, order: (a: T, b: T) => number): T[] {
+  if (n >= 64) return items.sort(order).slice(0, n);
+  const top: T[] = [];
+  if (n > 0) for (const item of items) keepTop(top, n, item, order);
+  return top;
 }
 
-function flagFigure(episodes: FlagEpisode[], arrOf: Map<string, number>, list?: number): FlagFigure {
+function figure<T extends { accountId: string }>(accounts: T[], order: (a: T, b: T) => number, arrOf: Map<string, number>, list?: number): Figure<T> {
+  const ids = new Set<string>();
+  let arr = 0;
+  for (const { accountId } of accounts)
+    if (!ids.has(accountId)) {
+      ids.add(accountId);
+      arr += arrOf.get(accountId) ?? 0;
+    }
+  return { count: accounts.length, arr, accounts: list === undefined ? accounts.sort(order) : firstOf(accounts, list, order) };
+}
+
+function flagFigure(episodes: FlagEpisode[], order: (a: FlagEpisode, b: FlagEpisode) => number, arrOf: Map<string, number>, list?: number): FlagFigure {
   const byFlag: Record<string, number> = {};
   for (const e of episodes) byFlag[e.flag] = (byFlag[e.flag] ?? 0) + 1;
-  return { ...figure(episodes, arrOf, list), byFlag };
+  return { ...figure(episodes, order, arrOf, list), byFlag };
 }
 
 const byAccount = <T extends { accountId: string }>(a: T, b: T) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
+
+const byChange = (a: Mover, b: Mover) => Math.abs(b.change) - Math.abs(a.change) || byAccount(a, b);
+
+/** Inserts `item` into `top` (sorted by `order`, at most `n` long) if it belongs there. */
+function keepTop<T>(top: T[], n: number, item: T, order: (a: T, b: T) => number) {
+  if (top.length >= n && order(item, top[n - 1]!) >= 0) return;
+  let i = Math.min(top.length, n - 1);
+  while (i > 0 && order(item, top[i - 1]!) < 0) i--;
+  top.splice(i, 0, item);
+  if (top.length > n) top.length = n;
+}
 
 /**
  * The weekly at-risk review: what changed from the start of `since`'s day to now, read from the
@@ -136,7 +157,10 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
   const tierDrops: BandChange[] = [];
   const raised: FlagEpisode[] = [];
   const cleared: FlagEpisode[] = [];
-  const movers: Mover[] = [];
+  // The top movers each way, kept as the entries are read: a week moves most of the book, and only `top` are listed.
+  const up: Mover[] = [];
+  const down: Mover[] = [];
+  const models = new Map<string, ScoreModel>();
   const entering: EnteringRenewal[] = [];
   for (const e of entries) {
     const s = e.score;
@@ -154,48 +178,42 @@ export function changesSince(entries: ChangeEntry[], options: ChangeOptions): Ch
         score,
       });
     if (!s) continue;
-    const model = options.modelFor(e.segment);
+    const model = models.get(e.segment) ?? models.set(e.segment, options.modelFor(e.segment)).get(e.segment)!;
     const then = scoreBefore(s.recent, fromDay);
-    const moved = { accountId: e.accountId, arr: e.arr, scoreThen: then, score };
     const bandThen = bandOf(model, then);
-    if ((s.band ?? bandOf(model, score)) === 'red' && bandThen !== 'red') turnedRed.push({ ...moved, from: bandThen, to: 'red' });
+    const moved = () => ({ accountId: e.accountId, arr: e.arr, scoreThen: then, score });
+    if ((s.band ?? bandOf(model, score)) === 'red' && bandThen !== 'red') turnedRed.push({ ...moved(), from: bandThen, to: 'red' });
     const rankThen = tierRank(model, then);
     const rankNow = tierRank(model, score);
-    if (rankThen !== null && rankNow !== null && rankNow > rankThen) tierDrops.push({ ...moved, from: tierOf(model, then!).name, to: s.tier });
-    if (then !== null && score !== null && score !== then) movers.push({ ...moved, change: score - then });
-    for (const [flag, f] of Object.entries(s.flags)) if (f.since >= from) raised.push({ accountId: e.accountId, flag, kind: f.kind, since: f.since });
-    for (const [flag, f] of Object.entries(s.clearedFlags ?? {})) {
+    if (rankThen !== null && rankNow !== null && rankNow > rankThen) tierDrops.push({ ...moved(), from: tierOf(model, then!).name, to: s.tier });
+    if (then !== null && score !== null && score !== then) {
+      const change = score - then;
+      keepTop(change > 0 ? up : down, options.top, { ...moved(), change }, byChange);
+    }
+    for (const flag in s.flags) {
+      const f = s.flags[flag]!;
+      if (f.since >= from) raised.push({ accountId: e.accountId, flag, kind: f.kind, since: f.since });
+    }
+    for (const flag in s.clearedFlags) {
+      const f = s.clearedFlags[flag]!;
       if (f.clearedAt < from) continue;
       const episode = { accountId: e.accountId, flag, kind: f.kind, since: f.since, clearedAt: f.clearedAt };
       cleared.push(episode);
       if (f.since >= from) raised.push(episode);
     }
   }
-  const byChange = (a: Mover, b: Mover) => Math.abs(b.change) - Math.abs(a.change) || byAccount(a, b);
   const bySince = (a: FlagEpisode, b: FlagEpisode) => (a.since < b.since ? -1 : a.since > b.since ? 1 : byAccount(a, b) || (a.flag < b.flag ? -1 : 1));
   return {
     from,
     asOf: options.now.toISOString(),
-    turnedRed: figure(turnedRed.sort(byAccount), arrOf, options.list),
-    tierDrops: figure(tierDrops.sort(byAccount), arrOf, options.list),
-    flagsRaised: flagFigure(raised.sort(bySince), arrOf, options.list),
-    flagsCleared: flagFigure(
-      cleared.sort((a, b) => (a.clearedAt! < b.clearedAt! ? -1 : a.clearedAt! > b.clearedAt! ? 1 : bySince(a, b))),
-      arrOf,
-      options.list,
-    ),
-    movers: {
-      up: movers
-        .filter((m) => m.change > 0)
-        .sort(byChange)
-        .slice(0, options.top),
-      down: movers
-        .filter((m) => m.change < 0)
-        .sort(byChange)
-        .slice(0, options.top),
-    },
+    turnedRed: figure(turnedRed, byAccount, arrOf, options.list),
+    tierDrops: figure(tierDrops, byAccount, arrOf, options.list),
+    flagsRaised: flagFigure(raised, bySince, arrOf, options.list),
+    flagsCleared: flagFigure(cleared, (a, b) => (a.clearedAt! < b.clearedAt! ? -1 : a.clearedAt! > b.clearedAt! ? 1 : bySince(a, b)), arrOf, options.list),
+    movers: { up, down },
     renewalsEntering: figure(
-      entering.sort((a, b) => (a.renewalDate < b.renewalDate ? -1 : a.renewalDate > b.renewalDate ? 1 : byAccount(a, b))),
+      entering,
+      (a, b) => (a.renewalDate < b.renewalDate ? -1 : a.renewalDate > b.renewalDate ? 1 : byAccount(a, b)),
       arrOf,
       options.list,
     ),

@@ -41,7 +41,6 @@ export interface AggregateFigures {
 const groupOfSk = (sk: string) => sk.slice(sk.startsWith('N#') ? 2 : sk.startsWith('T#') ? 13 : sk.startsWith('P#Y#') ? 9 : 12);
 const n = (c: Counters | undefined, f: string) => c?.[f] ?? 0;
 const DAY = 86_400_000;
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.floor((Date.parse(to) - Date.parse(from)) / DAY);
 
 /** Net change of paid ARR and paying logos an item's flows say (end minus start, summed over its accounts). */
@@ -84,16 +83,19 @@ export function groupFigures(group: string, read: AggregateRead, periodKey: stri
     const day = sk.slice(2, 12);
     if (day < period.from || day >= period.to) continue;
     let reached = 0;
-    for (const [f, count] of Object.entries(c)) {
+    // Reached before today's day: `day` + days < today, counted in whole days once per item (not a date per field).
+    const age = daysBetween(day, today);
+    for (const f in c) {
+      const count = c[f];
       if (!f.startsWith('d') || !count) continue;
       const days = Number(f.slice(1));
-      if (addDays(day, days) >= today) continue;
+      if (days >= age) continue;
       hist.set(days, (hist.get(days) ?? 0) + count);
       reached += count;
     }
     started += n(c, 'started');
     const open = n(c, 'started') - reached;
-    if (daysBetween(day, today) > targetDays) overdue += open;
+    if (age > targetDays) overdue += open;
     else pending += open;
   }
   const sorted = [...hist].sort(([a], [b]) => a - b);

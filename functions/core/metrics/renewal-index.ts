@@ -45,4 +45,8 @@ export interface RenewalIndexReader {
   days(from: string, to: string): Promise<[string, Record<string, number>][]>;
   /** Every live account's entry (the weekly review's book): without `name` and `band`; around `today`, read in a few ranges at once. */
   all(today?: string): Promise<RenewalEntry[]>;
+  /** The entries due in `[from, to)`, without `name` and `band`: the renewals that may enter the review's window. */
+  range(from: string, to: string): Promise<RenewalEntry[]>;
+  /** Some accounts' entries by account (from their stored metric contribution): absent when not in the book. */
+  entriesOf(accountIds: string[]): Promise<Map<string, RenewalEntry>>;
 }

@@ -203,11 +203,13 @@ export async function renewalsReport(deps: ReportDeps, query: RenewalsQuery, now
 }
 
 /**
- * The weekly at-risk review since a time (docs/metrics.md): the book from the book index (one
- * read of small items), each account's score now and the day before `since` from the score
- * states the scoring runs keep (a few items per day), the score items of the few accounts those
- * cannot tell. Without the states of those days (before the first daily run that keeps them),
- * the whole book's account and score items are read instead (`source: "items"`).
+ * The weekly at-risk review since a time (docs/metrics.md): each account's score now and the day
+ * before `since`, and its ARR, segment and owner, from the score states the scoring runs keep (a
+ * few items per day, with the book notes made since); the renewals entering the window from the
+ * book index's entries due on the days that can enter it (one key range); the score items of the
+ * few accounts the states cannot tell. States from before they carried the book fall back on the
+ * whole book index. Without the states of those days (before the first daily run that keeps
+ * them), the whole book's account and score items are read instead (`source: "items"`).
  */
 export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: Date): Promise<Changes & { source: 'states' | 'items' }> {
   if ((query.since === undefined) === (query.days === undefined)) throw invalid('since', 'give since or days, one of them');
@@ -217,22 +219,31 @@ export async function changesReport(deps: ReportDeps, query: ChangesQuery, now: 
     throw invalid('since', `at most ${CHANGES_MAX_DAYS} days back: the score items keep ${CHANGES_MAX_DAYS + 1} days of daily scores`);
   const options = { since, now, top: query.top, list: query.list, renewalWindowDays: RENEWAL_WINDOW_DAYS, modelFor: deps.modelFor };
   const [today, fromDay] = [dayOf(now), dayOf(since)];
-  const read = (days: string[]) => Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d)));
-  const [book, states] = await Promise.all([deps.renewals.all(today), read([today, addDays(fromDay, -1)])]);
+  // Of the day before `since` (unless yesterday, whose states may be the newest), the scores alone: "then" is all the review reads of it.
+  const read = (days: string[]) =>
+    Promise.all([...new Set(days)].map((d) => deps.scoreStates.read(d, { scoresOnly: d < addDays(today, -1) && d === addDays(fromDay, -1) })));
+  // Entering: due in the window today, not in it the day before `since`: due from the later of today and that window's end, to today's end.
+  const [enterFrom, enterTo] = [[today, addDays(fromDay, RENEWAL_WINDOW_DAYS - 1)].sort()[1]!, addDays(today, RENEWAL_WINDOW_DAYS)];
+  const [states, entering] = await Promise.all([read([today, addDays(fromDay, -1)]), enterFrom < enterTo ? deps.renewals.range(enterFrom, enterTo) : []]);
   // Yesterday's states only while today's run has not set every shard: a later run's states supersede them.
   if (states[0]!.shards.size < SHARD_COUNT && addDays(fromDay, -1) !== addDays(today, -1)) states.push(...(await read([addDays(today, -1)])));
-  const fromStates = entriesFromStates(
-    book.filter((b) => query.owner === undefined || b.owner === query.owner),
-    states,
-    { fromDay, today, shards: SHARD_COUNT },
-  );
+  const within = { fromDay, today, shards: SHARD_COUNT, owner: query.owner, entering };
+  const booked = entriesFromStates(undefined, states, within);
+  // States written before they carried the book: the book from the index, as before.
+  const fromStates = booked === 'book-needed' ? entriesFromStates(await deps.renewals.all(today), states, within) : booked;
   if (fromStates) {
-    const facts = await deps.scoreFacts.many(fromStates.unsure);
-    for (const e of fromStates.entries) {
+    const { entries, unsure, unbooked } = fromStates;
+    if (unbooked.length)
+      for (const b of (await deps.renewals.entriesOf(unbooked)).values())
+        if (query.owner === undefined || b.owner === query.owner)
+          entries.push({ accountId: b.accountId, arr: b.arr, segment: b.segment, ...(b.renewalDate ? { renewalDate: b.renewalDate } : {}) });
+    const listed = new Set(entries.map((e) => e.accountId));
+    const facts = await deps.scoreFacts.many(unsure.filter((id) => listed.has(id)));
+    for (const e of entries) {
       const f = facts.get(e.accountId);
       if (f) e.score = scoreOfFacts(f);
     }
-    return { ...changesSince(fromStates.entries, options), source: 'states' };
+    return { ...changesSince(entries, options), source: 'states' };
   }
   const whole = (await readBook(deps)).filter((a) => query.owner === undefined || a.owner === query.owner);
   const scores = await deps.scoreFacts.many(whole.map((a) => a.id));
