@@ -82,7 +82,9 @@ export const healthDays = /* @__PURE__ */ lazy(() => healthDayRepo(documentClien
 // Book changes noted for the weekly review, which reads the book from the score states (docs/metrics.md).
 export const metricUpkeep = /* @__PURE__ */ lazy(() => ({
   sources: metricSourceReader(),
-  aggregates: withBookNotes(metricAggregateRepo(), scoreStateRepo(), systemClock),
+  aggregates: withBookNotes(metricAggregateRepo(), scoreStateRepo(), systemClock, (error) =>
+    metricsLogger().error('noting a book change for the weekly review failed (its next score state carries it)', { error: error as Error }),
+  ),
 }));
 const metricsLogger = /* @__PURE__ */ lazy(() => new Logger({ serviceName: 'tend-metrics' }));
 // A source write stands whatever its upkeep does: a failure is logged, and the account's next change or `tend metrics rebuild` heals it.

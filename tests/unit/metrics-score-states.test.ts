@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changesSince, type ChangeEntry } from '../../functions/core/metrics/changes.ts';
 import type { RenewalEntry } from '../../functions/core/metrics/renewal-index.ts';
-import { bookNoteOf, entriesFromStates, scoreOfFacts, stateOf, type ScoreState, type ScoreStatesOfDay } from '../../functions/core/metrics/score-states.ts';
+import {
+  bookNoteOf,
+  entriesFromStates,
+  scoreOfFacts,
+  stateOf,
+  withBookNotes,
+  type ScoreState,
+  type ScoreStatesOfDay,
+} from '../../functions/core/metrics/score-states.ts';
 import type { ClearedFlag } from '../../functions/core/flags/cleared.ts';
 import type { ActiveFlag } from '../../functions/core/flags/rules.ts';
 import { presetModel } from '../../functions/core/score/presets/index.ts';
@@ -304,5 +312,43 @@ describe('the weekly review from the score states', () => {
     const out = entriesFromStates(book, days, { fromDay: dayOf(8), today: dayOf(10), shards: 2 })!;
     expect(out.entries[0]!.score).toMatchObject({ score, recent });
     expect(out.unsure).toEqual(unsure);
+  });
+});
+
+describe('withBookNotes', () => {
+  const entry: RenewalEntry = { accountId: 'a1', segment: 'smb', arr: 10_000, band: 'green', name: 'A1', owner: 'sam' };
+  const clock = { now: () => new Date('2026-05-01T10:00:00Z') };
+  const moves: unknown[] = [];
+  const aggregates = { moveRenewal: async (before: RenewalEntry | undefined, after: RenewalEntry | undefined) => void moves.push([before, after]) };
+
+  it.each([
+    {
+      name: 'an ARR change is noted after the move',
+      after: { ...entry, arr: 12_000 },
+      notes: [{ accountId: 'a1', at: '2026-05-01T10:00:00.000Z', book: { arr: 12_000, segment: 'smb', owner: 'sam' } }],
+    },
+    { name: 'a band change alone is not', after: { ...entry, band: 'red' as const }, notes: [] },
+    { name: 'a churn (no entry after) is noted without a book', after: undefined, notes: [{ accountId: 'a1', at: '2026-05-01T10:00:00.000Z' }] },
+  ])('$name', async ({ after, notes }) => {
+    const noted: unknown[] = [];
+    const composed = withBookNotes(aggregates, { note: async (n) => void noted.push(...n) }, clock, (err) => {
+      throw err;
+    });
+    await composed.moveRenewal(entry, after);
+    expect(noted).toEqual(notes);
+  });
+
+  it('a failed note is reported and does not fail the upkeep', async () => {
+    moves.length = 0;
+    const reported: unknown[] = [];
+    const failing = {
+      note: async () => {
+        throw new Error('throttled');
+      },
+    };
+    const composed = withBookNotes(aggregates, failing, clock, (err) => reported.push(err));
+    await expect(composed.moveRenewal(entry, { ...entry, owner: 'alex' })).resolves.toBeUndefined();
+    expect(moves).toHaveLength(1);
+    expect(reported).toEqual([new Error('throttled')]);
   });
 });

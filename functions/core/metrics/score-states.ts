@@ -90,17 +90,22 @@ export function bookNoteOf(before: RenewalEntry | undefined, after: RenewalEntry
 
 /**
  * The metric upkeep's aggregates with each move of a book index entry that changes what the
- * review reads noted beside the score states (composed in functions/shared/deps.ts). Noted after
- * the move and before the upkeep stores the contribution: a failure leaves the move to be made
- * (and noted) again by the account's next upkeep.
+ * review reads noted beside the score states (composed in functions/shared/deps.ts). A failed note
+ * is reported and does not fail the upkeep: the aggregates stay right, and the review shows the
+ * account's former ARR, segment or owner only until its next score state carries the new ones.
  */
-export function withBookNotes<A extends Pick<MetricAggregateRepo, 'moveRenewal'>>(aggregates: A, states: Pick<ScoreStateRepo, 'note'>, clock: Clock): A {
+export function withBookNotes<A extends Pick<MetricAggregateRepo, 'moveRenewal'>>(
+  aggregates: A,
+  states: Pick<ScoreStateRepo, 'note'>,
+  clock: Clock,
+  onError: (err: unknown) => void,
+): A {
   return {
     ...aggregates,
     async moveRenewal(before, after) {
       await aggregates.moveRenewal(before, after);
       const note = bookNoteOf(before, after, clock.now().toISOString());
-      if (note) await states.note([note]);
+      if (note) await states.note([note]).catch(onError);
     },
   };
 }
