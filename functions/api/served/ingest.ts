@@ -21,6 +21,11 @@ const deps = {
   events: root.events(),
   claims: root.claims(),
   links: root.links(),
+  // A group's traits can name the account's owner (upsertAccount, as POST /v1/accounts does).
+  owners: root.owners(),
+  tasks: root.tasks(),
+  csms: config.csms,
+  assignment: config.assignment,
 };
 
 /** What the product sends in: usage events, contacts, survey answers, tickets, and Segment's webhook. */
