@@ -15,6 +15,13 @@
  * import of each function, then every lazy chunk of it (the X-Ray SDK's apart), in the same process,
  * bounds what a first invocation can add: the row "+ every lazy chunk" sits under the import's.
  *
+ * Routes: the API serves its routes from modules it imports on their first request (functions/api/served), so
+ * its cold start is the import and a first request also loads its route's module: a row per module,
+ * "+ first request: <module>", gives the import then that module's chunks (the code a first request of one
+ * of its routes parses; not its I/O). The reference keeps the clients those modules use (the API's
+ * EventBridge and Step Functions clients are in them), so it is the same bundle of clients as before
+ * the routes were split off.
+ *
  * Timing: each import runs in a fresh Node process (nothing cached), the function and its
  * references interleaved run by run so they share the machine's load, after one discarded warm-up
  * run each (the OS file cache); the figure is the median of the runs, and the CPU ratio is also
@@ -114,8 +121,10 @@ async function analyse(entry: string, outdir: string): Promise<{ packages: strin
   };
   // The entry is index.mjs: a lazily imported module's chunk is an entry point to esbuild too.
   const loaded = closure([Object.keys(outputs).find((o) => outputs[o]!.entryPoint && /(^|\/)index\.mjs$/.test(o))!]);
+  // The API's route modules: what they use counts as the function's clients (see the header).
+  const routes = closure(Object.keys(outputs).filter((o) => ROUTE_MODULE.test(outputs[o]!.entryPoint ?? '')));
   const packages = new Set<string>();
-  for (const o of loaded)
+  for (const o of new Set([...loaded, ...routes]))
     for (const input of Object.keys(outputs[o]!.inputs)) {
       const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\//.exec(input);
       if (m) packages.add(m[1]!);
@@ -129,6 +138,9 @@ async function analyse(entry: string, outdir: string): Promise<{ packages: strin
   const tracingBytes = [...closure(tracerChunks)].filter((o) => !loaded.has(o)).reduce((n, o) => n + outputs[o]!.bytes, 0);
   return { packages: [...packages].sort(), tracingBytes };
 }
+
+/** The modules the API imports on a route's first request (functions/api/handler.ts). */
+const ROUTE_MODULE = /functions\/api\/served\/(?!route-handler)[a-z-]+\.ts$/;
 
 /** The reference: the same SDK clients, instantiated, bundled with the same esbuild options (and the given Powertools utilities). */
 async function referenceBundle(packages: string[], dir: string, powertools: string[] = []): Promise<string> {
@@ -217,13 +229,22 @@ export async function bundlesBench() {
         .filter((f) => !loaded.has(f)),
     );
     const lazyFiles = assetFiles.filter((f) => !loaded.has(f) && !tracingFiles.has(f));
-    const [own, ref, traced, withLazy, refPowertools] = importTimes([
+    // A route module's chunk is named after it (chunks/<module>-<hash>.mjs): its first request loads it and what it imports.
+    const routeModules = readdirSync(join(projectRoot, 'functions/api/served')).filter((f) => ROUTE_MODULE.test(`functions/api/served/${f}`));
+    const firstRequests = routeModules.flatMap((m) => {
+      const chunk = assetFiles.find((f) => new RegExp(`/chunks/${m.replace(/\.ts$/, '')}-[A-Z0-9]+\\.mjs$`).test(f));
+      return chunk && !loaded.has(chunk) ? [{ module: m.replace(/\.ts$/, ''), files: [...staticFiles(chunk)].filter((f) => !loaded.has(f)) }] : [];
+    });
+    const [own, ref, traced, withLazy, ...rest] = importTimes([
       { file: fn.bundle, env: off },
       { file: reference, env: off },
       { file: fn.bundle, env: on },
       { file: fn.bundle, env: off, then: lazyFiles },
+      ...firstRequests.map((r) => ({ file: fn.bundle, env: off, then: r.files })),
       ...(withPowertools ? [{ file: withPowertools, env: off }] : []),
     ]);
+    const routeTimes = rest.slice(0, firstRequests.length);
+    const refPowertools = withPowertools ? rest[firstRequests.length] : undefined;
     const paired = pairedCpuRatio(own!, ref!);
     const spread = (xs: number[]) => `${quantile(xs, 0.25).toFixed(1)}-${quantile(xs, 0.75).toFixed(1)}`;
     console.log(row(logicalId, kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
@@ -253,6 +274,20 @@ export async function bundlesBench() {
         `the import then every lazy chunk (tracing's apart): the most a first invocation can add, ${over(withLazy!.cpu, own!.cpu)} ms CPU`,
       ),
     );
+    firstRequests.forEach((r, i) => {
+      const bytes = r.files.reduce((n, f) => n + statSync(f).size, 0);
+      const t = routeTimes[i]!;
+      console.log(
+        row(
+          `  + first request: ${r.module}`,
+          `+${kb(bytes)}`,
+          '',
+          t,
+          ref!,
+          `the import then the chunks of functions/api/served/${r.module}.ts: ${over(t.cpu, own!.cpu)} ms CPU; CPU ratio run by run ${pairedCpuRatio(t, ref!).median.toFixed(2)}`,
+        ),
+      );
+    });
     console.log(
       row(
         '  tracing on',

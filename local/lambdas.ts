@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hostBundle } from './host-bundles.ts';
 import { randomUUID } from 'node:crypto';
 import type { CloudAssembly } from './assembly.ts';
 
@@ -26,7 +27,8 @@ export class LambdaHost {
   readonly functions = new Map<string, LocalFunction>();
   private readonly loaded = new Map<string, Promise<Handler>>();
   /** Each host imports the bundles afresh, so two runtimes in one process do not share SDK clients. */
-  private readonly tag = `host=${++instance}`;
+  private readonly host = ++instance;
+  private readonly tag = `host=${this.host}`;
   invocations = 0;
   inFlight = 0;
   /** Called whenever an invocation ends (the runtime's `idle()` looks again then). */
@@ -82,7 +84,7 @@ export class LambdaHost {
       // process-wide before the first import (they agree: same table, same services).
       for (const f of this.functions.values()) Object.assign(process.env, f.environment);
       for (const symbol of Object.getOwnPropertySymbols(this.globals)) (globalThis as Record<symbol, unknown>)[symbol] = this.globals[symbol];
-      p = import(`${pathToFileURL(fn.bundle).href}?${this.tag}`).then((m: Record<string, unknown>) => {
+      p = import(`${pathToFileURL(hostBundle(fn.bundle, this.host)).href}?${this.tag}`).then((m: Record<string, unknown>) => {
         const h = m[fn.exportName];
         if (typeof h !== 'function') throw new Error(`${fn.bundle} exports no ${fn.exportName}`);
         return h as Handler;

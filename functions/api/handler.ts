@@ -1,73 +1,18 @@
 import middy from '@middy/core';
-import type * as z from '../core/zod.ts';
-import { accountView, recordMilestone, upsertAccount } from '../core/accounts.ts';
 import { systemClock } from '../core/clock.ts';
-import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { formatPath } from '../core/format-path.ts';
-import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../core/ingest.ts';
-import { idSchema } from '../core/schemas.ts';
-import { playRoutes } from './play-routes.ts';
-import { emailRoutes } from './email-routes.ts';
-import { taskRoutes } from './task-routes.ts';
-import { holdoutRoutes } from './holdout-routes.ts';
-import { pausePolicy } from '../core/email/reputation.ts';
-import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
-import { observability } from '../shared/observability.ts';
-import { correlationHeader, requestCorrelationId } from '../shared/http-correlation.ts';
-import { httpErrors, json, parseBody, rawBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
-import { listAccounts } from '../core/account-list.ts';
-import { accountCard, cardText } from '../core/card.ts';
-import { ingestSegment } from '../core/segment.ts';
-import { changesReport, renewalsReport } from '../core/metrics/reports.ts';
-import { metricAccounts, metricsReport } from '../core/metrics/metrics-report.ts';
-import { modelResolver } from '../core/score/presets/index.ts';
-import { apiAuth, principalOf, tokenIssuerFromEnv } from './auth.ts';
+import { NotFoundError } from '../core/errors.ts';
 import { describeCaller } from '../core/me.ts';
-import { accountRevenue, recordRenewalOutcome } from '../core/renewals.ts';
+import { config } from '../shared/config.ts';
+import * as root from '../shared/deps-base.ts';
+import { correlationHeader, requestCorrelationId } from '../shared/http-correlation.ts';
+import { httpErrors, json, rawBody, type HttpEvent, type HttpResult } from '../shared/http.ts';
+import { correlated, logger, middlewares } from './api-observability.ts';
+import { apiAuth, principalOf, tokenIssuerFromEnv } from './auth.ts';
 import { servedOpenApi } from './openapi-served.ts';
-import { readTimeline } from '../core/timeline-query.ts';
-import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
 import { assertKnownQuery } from './query-check.ts';
+import { ROUTES, SEGMENT_ROUTE, type ApiRouteKey } from './routes.ts';
+import type { RouteHandler, RoutesServed } from './served/route-handler.ts';
 
-const ONBOARDING = 'onboarding';
-const { logger, counters, middlewares, correlated } = observability('tend-api');
-const deps = {
-  clock: systemClock,
-  counters,
-  segments: config.segments,
-  accounts: root.accounts(),
-  revenue: root.revenue(),
-  usage: root.usage(),
-  scores: root.scores(),
-  runs: root.runs(),
-  dirty: root.dirty(),
-  feedback: root.feedback(),
-  contacts: root.contacts(),
-  tasks: root.tasks(),
-  events: root.events(),
-  runner: root.runner(),
-  plays: config.plays,
-  claims: root.claims(),
-  links: root.links(),
-  catalog: root.catalog(),
-  listIndex: root.listIndex(),
-  scoreFacts: root.scoreFacts(),
-  renewals: root.renewalIndexReader(),
-  scoreStates: root.scoreStateRepo(),
-  modelFor: modelResolver(config.scoreModel),
-  owners: root.owners(),
-  notes: root.notes(),
-  csms: config.csms,
-  assignment: config.assignment,
-};
-const metricsDeps = {
-  aggregates: root.metricAggregateRepo(),
-  sources: root.metricSourceReader(),
-  firstValueTargetDays: config.milestones.firstValueTargetDays,
-  outcomes: root.outcomeFigures(),
-  healthDays: root.healthDays(),
-};
 const segmentSecrets = root.segmentSecrets();
 let segmentSecret: { value: string | undefined; at: number } | undefined;
 const auth = apiAuth({
@@ -84,116 +29,76 @@ const auth = apiAuth({
     return segmentSecret.value;
   },
 });
-type BodyRoute = { [K in ApiRouteKey]: (typeof ROUTES)[K] extends { body: z.ZodMiniType } ? K : never }[ApiRouteKey];
-/** The body of a request, parsed with the schema the route list declares for its route (and OpenAPI documents). */
-const body = <K extends BodyRoute>(event: HttpEvent, route: K) =>
-  parseBody(event, ROUTES[route].body, config.api.maxBodyBytes) as z.output<(typeof ROUTES)[K]['body']>;
-type QueryRoute = { [K in ApiRouteKey]: (typeof ROUTES)[K] extends { query: z.ZodMiniType } ? K : never }[ApiRouteKey];
-/** The query string, parsed with the schema the route list declares for its route: a 400 naming each bad field. */
-const query = <K extends QueryRoute>(event: HttpEvent, route: K) => {
-  const parsed = (ROUTES[route].query as z.ZodMiniType).safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success)
-    throw new ValidationError(
-      parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '),
-      parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })),
-    );
-  return parsed.data as z.output<(typeof ROUTES)[K]['query']>;
-};
-const accountIdOf = (event: HttpEvent) => {
-  const id = idSchema.safeParse(event.pathParameters?.id);
-  if (!id.success) throw new NotFoundError(`account "${event.pathParameters?.id ?? ''}" not found`);
-  return id.data;
-};
-const cardThresholds = { newAccountDays: config.scoring.flags.newAccountDays, renewalWithinDays: config.scoring.flags.renewalWithinDays };
 
-/** A handler for every route the list gives the API function: a route without one does not compile. */
-const routes: Record<ApiRouteKey, (event: HttpEvent) => Promise<HttpResult>> = {
-  'POST /v1/accounts': async (event) => {
-    const { outcome, account } = await upsertAccount(deps, body(event, 'POST /v1/accounts'));
-    return json(outcome === 'created' ? 201 : 200, { account, outcome, ...(outcome === 'unchanged' ? { unchanged: true } : {}) });
-  },
-  'POST /v1/events': async (event) => {
-    const out = await ingestEvents(deps, body(event, 'POST /v1/events').events);
-    counters.count('EventsIngested', out.accepted);
-    return json(202, out);
-  },
-  'POST /v1/contacts': async (event) => json(202, await ingestContacts(deps, body(event, 'POST /v1/contacts').contacts)),
-  'POST /v1/surveys': async (event) => json(202, await ingestSurveys(deps, body(event, 'POST /v1/surveys').surveys)),
-  'POST /v1/tickets': async (event) => json(202, await ingestTickets(deps, body(event, 'POST /v1/tickets').tickets)),
-  [SEGMENT_ROUTE]: async (event) => {
-    const out = await ingestSegment(deps, body(event, SEGMENT_ROUTE));
-    counters.count('EventsIngested', out.results.filter((r) => r.status === 'accepted' && (r.type === 'track' || r.type === 'page')).length);
-    return json(200, out);
-  },
-  'GET /v1/accounts': async (event) =>
-    json(200, await listAccounts(deps, query(event, 'GET /v1/accounts'), { now: deps.clock.now(), thresholds: cardThresholds, onboardingPlay: ONBOARDING })),
-  'GET /v1/accounts/{id}/card': async (event) => {
-    const id = accountIdOf(event);
-    const [account, score, runs, tasks, notes] = await Promise.all([
-      deps.accounts.get(id),
-      deps.scores.get(id),
-      deps.runs.forAccount(id),
-      deps.tasks.forAccount(id),
-      deps.notes.list(id, { limit: 20 }),
-    ]);
-    if (!account) throw new NotFoundError(`account "${id}" not found`);
-    const card = accountCard({
-      account,
-      score,
-      runs,
-      tasks,
-      pinnedNotes: notes.notes.filter((n) => n.pinned),
-      now: deps.clock.now(),
-      thresholds: cardThresholds,
-      onboardingPlay: ONBOARDING,
-    });
-    const { format } = query(event, 'GET /v1/accounts/{id}/card');
-    const text = format === 'text' || (format === undefined && /^text\/plain/i.test(event.headers?.accept ?? ''));
-    return text ? { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: cardText(card) } : json(200, card);
-  },
+/**
+ * The modules that serve the routes (functions/api/served), each imported on the first request of
+ * one of its routes: a chunk of the bundle with the core and data code those routes use, so the
+ * cold start parses none of it and a first request parses only its own group's.
+ */
+const modules = {
+  accounts: () => import('./served/accounts.ts'),
+  ingest: () => import('./served/ingest.ts'),
+  reports: () => import('./served/reports.ts'),
+  plays: () => import('./served/plays.ts'),
+  email: () => import('./served/email.ts'),
+  tasks: () => import('./served/tasks.ts'),
+};
+type Module = keyof typeof modules;
+type ServedBy<M extends Module> = keyof Awaited<ReturnType<(typeof modules)[M]>>['routes'];
+/** Where each route is served: a module that serves it (checked by the compiler), or a handler here. A route with neither does not compile. */
+type Served = { [K in ApiRouteKey]: { [M in Module]: K extends ServedBy<M> ? M : never }[Module] | RouteHandler };
+
+const served: Served = {
+  'POST /v1/accounts': 'accounts',
+  'GET /v1/accounts/{id}': 'accounts',
+  'GET /v1/accounts/{id}/card': 'accounts',
+  'POST /v1/accounts/{id}/milestones': 'accounts',
+  'POST /v1/accounts/{id}/renewals': 'accounts',
+  'GET /v1/accounts/{id}/revenue': 'accounts',
+  'GET /v1/accounts/{id}/timeline': 'accounts',
+  'GET /v1/accounts/{id}/contacts': 'accounts',
+  'POST /v1/events': 'ingest',
+  'POST /v1/contacts': 'ingest',
+  'POST /v1/surveys': 'ingest',
+  'POST /v1/tickets': 'ingest',
+  [SEGMENT_ROUTE]: 'ingest',
+  'GET /v1/accounts': 'reports',
+  'GET /v1/renewals': 'reports',
+  'GET /v1/changes': 'reports',
+  'GET /v1/metrics': 'reports',
+  'GET /v1/metrics/accounts': 'reports',
+  'GET /v1/metrics/outcomes': 'reports',
+  'GET /v1/plays': 'plays',
+  'GET /v1/plays/{play}/runs': 'plays',
+  'GET /v1/plays/{play}/steps': 'plays',
+  'POST /v1/accounts/{id}/plays/{play}/{action}': 'plays',
+  'GET /v1/plays/{play}/lift': 'plays',
+  'POST /v1/plays/{play}/holdout/end': 'plays',
+  'GET /v1/email/pause': 'email',
+  'POST /v1/email/pause': 'email',
+  'GET /v1/csms': 'tasks',
+  'GET /v1/csms/{id}/accounts': 'tasks',
+  'GET /v1/tasks': 'tasks',
+  'POST /v1/tasks/{accountId}/{taskId}/complete': 'tasks',
+  'POST /v1/tasks/{accountId}/{taskId}/snooze': 'tasks',
+  'POST /v1/tasks/{accountId}/{taskId}/reassign': 'tasks',
+  'POST /v1/tasks/{accountId}/{taskId}/comments': 'tasks',
+  'GET /v1/accounts/{id}/notes': 'tasks',
+  'POST /v1/accounts/{id}/notes': 'tasks',
+  'POST /v1/accounts/{id}/notes/{noteId}/pin': 'tasks',
+  'POST /v1/accounts/{id}/notes/{noteId}/unpin': 'tasks',
   'GET /v1/openapi.json': async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: await servedOpenApi(config.product.name) }),
-  'GET /v1/accounts/{id}': async (event) => {
-    return json(200, await accountView({ ...deps, checklist: config.milestones.checklist }, accountIdOf(event)));
-  },
-  'POST /v1/accounts/{id}/milestones': async (event) => {
-    const id = accountIdOf(event);
-    return json(200, await recordMilestone({ ...deps, checklist: config.milestones.checklist }, id, body(event, 'POST /v1/accounts/{id}/milestones')));
-  },
-  'GET /v1/renewals': async (event) => json(200, await renewalsReport(deps, query(event, 'GET /v1/renewals'), deps.clock.now())),
-  'GET /v1/changes': async (event) => json(200, await changesReport(deps, query(event, 'GET /v1/changes'), deps.clock.now())),
-  // Outcome figures (issue 13): read from the month counters, never from the accounts' items.
-  'GET /v1/metrics/outcomes': async (event) => {
-    const q = query(event, 'GET /v1/metrics/outcomes');
-    return json(200, await root.outcomeFigures().load(q.period, q.cut));
-  },
-  'POST /v1/accounts/{id}/renewals': async (event) => {
-    const id = accountIdOf(event);
-    const input = body(event, 'POST /v1/accounts/{id}/renewals');
-    // A replay answers exactly as the first request did: the outcome as recorded.
-    const { outcome } = await recordRenewalOutcome({ ...deps, churnReasons: config.revenue.churnReasons }, id, input);
-    return json(200, { outcome });
-  },
-  'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
-  'GET /v1/accounts/{id}/timeline': async (event) =>
-    json(200, await readTimeline({ ...deps, timeline: root.timeline() }, accountIdOf(event), query(event, 'GET /v1/accounts/{id}/timeline'))),
-  'GET /v1/metrics': async (event) => json(200, await metricsReport(metricsDeps, query(event, 'GET /v1/metrics'), deps.clock.now())),
-  'GET /v1/metrics/accounts': async (event) => json(200, await metricAccounts(metricsDeps, query(event, 'GET /v1/metrics/accounts'), deps.clock.now())),
-  // The web app's Account page (issue 16): one Query of the account's contacts.
-  'GET /v1/accounts/{id}/contacts': async (event) => {
-    const id = accountIdOf(event);
-    const [account, contacts] = await Promise.all([deps.accounts.get(id), deps.contacts.list(id)]);
-    if (!account) throw new NotFoundError(`account "${id}" not found`);
-    return json(200, { contacts });
-  },
-  ...playRoutes(deps),
-  ...emailRoutes({ clock: systemClock, reputation: root.reputation(), policy: pausePolicy(config.email), maxBodyBytes: config.api.maxBodyBytes }),
-  // Owners, the task queue and notes (issue 14).
-  ...taskRoutes({ ...deps, maxBodyBytes: config.api.maxBodyBytes }),
   // Sign-in (issue 16): apiAuth has authenticated the caller of every non-public route.
   'GET /v1/me': async (event) => json(200, describeCaller(principalOf(event)!, config.csms)),
-  // Holdouts and lift (issue 17).
-  ...holdoutRoutes({ ...deps, holdouts: root.holdouts(), variantEmail: root.variantEmailCounts(), maxBodyBytes: config.api.maxBodyBytes }),
 };
+
+/** The handler of a route, its module imported on first use. */
+async function routeHandler(key: ApiRouteKey): Promise<RouteHandler> {
+  const where = served[key];
+  if (typeof where === 'function') return where;
+  const { routes } = (await modules[where]()) as { routes: RoutesServed };
+  return routes[key]!;
+}
 
 /** The public HTTP API: one function, routed by API Gateway's route key. */
 export const handler = middy<HttpEvent, HttpResult>()
@@ -203,8 +108,9 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use({ before: (request) => void rawBody(request.event, config.api.maxBodyBytes) })
   .use(auth)
   .handler(async (event) => {
-    const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey as ApiRouteKey] : undefined;
-    if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
-    assertKnownQuery(ROUTES[event.routeKey as ApiRouteKey], event.queryStringParameters);
+    if (!Object.hasOwn(served, event.routeKey)) throw new NotFoundError(`no route ${event.routeKey}`);
+    const key = event.routeKey as ApiRouteKey;
+    assertKnownQuery(ROUTES[key], event.queryStringParameters);
+    const route = await routeHandler(key);
     return correlated(requestCorrelationId(event), event.requestContext.requestId, () => route(event));
   });

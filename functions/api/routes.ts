@@ -1,19 +1,18 @@
 import * as z from '../core/zod.ts';
 import type { Scope } from '../core/api-keys.ts';
-import { accountListQuerySchema } from '../core/account-list.ts';
-import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/reports.ts';
-import { outcomesQuerySchema } from '../core/metrics/outcomes.ts';
-import { OUTCOME_CUTS } from '../core/metrics/outcome-cuts.ts';
-import { metricAccountsQuerySchema, metricsQuerySchema } from '../core/metrics/metrics-report.ts';
+import { accountListQuerySchema } from '../core/account-list-query.ts';
+import { changesQuerySchema, renewalsQuerySchema } from '../core/metrics/report-queries.ts';
+import { OUTCOME_CUTS, outcomesQuerySchema } from '../core/metrics/outcomes-query.ts';
+import { metricAccountsQuerySchema, metricsQuerySchema } from '../core/metrics/metrics-queries.ts';
 import { UNSUBSCRIBE_PATH } from '../core/email/links.ts';
 import { pauseActionSchema } from '../core/email/pause-control.ts';
 import { accountUpsertSchema, contactBatchSchema, eventBatchSchema, milestoneSchema, surveyBatchSchema, ticketBatchSchema } from '../core/schemas.ts';
-import { segmentBodySchema } from '../core/segment.ts';
-import { renewalOutcomeSchema } from '../core/renewals.ts';
-import { taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassignSchema, taskSnoozeSchema } from '../core/tasks.ts';
+import { segmentBodySchema } from '../core/segment-body.ts';
+import { renewalOutcomeSchema } from '../core/renewal-outcome.ts';
+import { taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassignSchema, taskSnoozeSchema } from '../core/task-inputs.ts';
 import { noteCreateSchema, pageQuerySchema } from '../core/notes.ts';
 import { TIMELINE_KINDS } from '../core/timeline.ts';
-import { timelineQuerySchema } from '../core/timeline-query.ts';
+import { timelineQuerySchema } from '../core/timeline-query-schema.ts';
 import { holdoutEndSchema } from '../core/plays/holdout-end.ts';
 
 /**

@@ -2,10 +2,8 @@ import { accountCard, type AccountCard, type CardThresholds } from './card.ts';
 import { ValidationError } from './errors.ts';
 import type { AccountCatalog, RunRepo, ScoreFactsReader, ScoreRepo } from './ports.ts';
 import type { Account } from './types.ts';
-
-/** The orders GET /v1/accounts sorts by (`-` first: descending). */
-export const ACCOUNT_SORTS = ['name', '-name', 'arr', '-arr', 'score', '-score', 'renewalDate', '-renewalDate'] as const;
-export type AccountSort = (typeof ACCOUNT_SORTS)[number];
+import { ACCOUNT_SORTS, type AccountSort } from './account-list-query.ts';
+export { ACCOUNT_SORTS, type AccountSort };
 
 export interface AccountListItem extends AccountCard {
   segment: string;

@@ -3,30 +3,8 @@ import { dayOf } from './clock.ts';
 import { NotFoundError, TendError, ValidationError } from './errors.ts';
 import { arrHistoryOf, revenueHistory } from './revenue-history.ts';
 import { movementsOf } from './metrics/revenue.ts';
-import * as z from './zod.ts';
-
-const isoDate = () => z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
-
-// Built on first use, like the request schemas of schemas.ts.
-export const renewalOutcomeSchema = /* @__PURE__ */ z.lazy(() =>
-  z.discriminatedUnion('outcome', [
-    z.object({
-      outcome: z.literal('renewed'),
-      renewalDate: isoDate(),
-      /** The ARR from the renewal on; absent: unchanged. */
-      newArr: z.optional(z.number().check(z.nonnegative(), z.lte(1e12))),
-      nextRenewalDate: isoDate(),
-    }),
-    z.object({
-      outcome: z.literal('churned'),
-      renewalDate: isoDate(),
-      /** One of tend.config.ts `revenue.churnReasons`. */
-      reason: z.string().check(z.minLength(1), z.maxLength(40)),
-      note: z.optional(z.string().check(z.maxLength(2000))),
-    }),
-  ]),
-);
-export type RenewalOutcomeInput = z.output<typeof renewalOutcomeSchema>;
+import { renewalOutcomeSchema, type RenewalOutcomeInput } from './renewal-outcome.ts';
+export { renewalOutcomeSchema, type RenewalOutcomeInput };
 
 /** A renewal's recorded outcome: one per account and renewal day. */
 export type RenewalOutcome = RenewalOutcomeInput & {

@@ -9,6 +9,8 @@ import { ingestGroup } from './segment-group.ts';
 import { KEY_LIMITS, maxBytes } from './limits.ts';
 import { contactUpsertSchema, idSchema, usageEventSchema } from './schemas.ts';
 import type { ContactUpsert, UsageEvent } from './types.ts';
+import { MAX_SEGMENT_BATCH, segmentBodySchema } from './segment-body.ts';
+export { MAX_SEGMENT_BATCH, segmentBodySchema };
 
 /** Segment's ids are free text; they become parts of keys (claims, user links), so they are bounded (limits.ts). */
 const segmentId = () => z.string().check(maxBytes(KEY_LIMITS.segmentIdBytes));
@@ -48,20 +50,6 @@ export const segmentMessageSchema = /* @__PURE__ */ z.lazy(() =>
   ]),
 );
 export type SegmentMessage = z.output<typeof segmentMessageSchema>;
-
-export const MAX_SEGMENT_BATCH = 500;
-/** A webhook delivery is one message; the tracking API and `batch` calls wrap several in `batch`. */
-export const segmentBodySchema = /* @__PURE__ */ z.lazy(() =>
-  z
-    .looseObject({
-      type: z.optional(z.string()),
-      batch: z.optional(z.array(z.looseObject({ type: z.string() })).check(z.minLength(1), z.maxLength(MAX_SEGMENT_BATCH))),
-      context: z.optional(z.looseObject({})),
-      sentAt: z.optional(z.string()),
-      writeKey: z.optional(z.string()),
-    })
-    .check(z.refine((b) => b.batch !== undefined || b.type !== undefined, { message: 'a Segment message (with type) or a batch of them', path: ['type'] })),
-);
 
 export interface SegmentOutcome {
   index: number;

@@ -3,49 +3,15 @@ import { NotFoundError, TendError, ValidationError } from './errors.ts';
 import { resolveOwner, type Csm } from './owners.ts';
 import type { TaskRepo } from './ports.ts';
 import type { CsmTask } from './types.ts';
+import { TASK_TEXT_MAX, taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassignSchema, taskSnoozeSchema } from './task-inputs.ts';
+export { TASK_TEXT_MAX, taskCommentSchema, taskCompleteSchema, taskListQuerySchema, taskReassignSchema, taskSnoozeSchema };
 
-/** Characters of a completion's outcome note or a comment. */
-export const TASK_TEXT_MAX = 2000;
 /** How many tasks a priority-sorted listing reads from its queues (an open queue is a CSM's to-do list, not an archive). */
 export const PRIORITY_SORT_MAX = 2000;
 
-const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export const PRIORITY_RANK: Record<CsmTask['priority'], number> = { low: 0, medium: 1, high: 2, urgent: 3 };
-const who = () => z.string().check(z.minLength(1), z.maxLength(200));
-const dateTime = () => z.iso.datetime({ offset: true }).check(z.maxLength(40));
 
-// Built on first use, like the request schemas of functions/core/schemas.ts.
-export const taskListQuerySchema = /* @__PURE__ */ z.lazy(() =>
-  z.object({
-    /** A CSM id, or `unassigned` for the team's queue; every queue when absent. */
-    owner: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-    /** open (not done; snoozed ones whose date has come are open again), snoozed, done; default: open and snoozed. */
-    status: z.optional(z.enum(['open', 'snoozed', 'done'])),
-    dueBefore: z.optional(dateTime()),
-    overdue: z.optional(z.enum(['true', 'false'])),
-    priority: z.optional(z.enum(PRIORITIES)),
-    play: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,24}$/, 'a play id'))),
-    accountId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-    sort: z.optional(z.enum(['due', 'priority'])),
-    limit: z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'a whole number from 1 to 100'))),
-    cursor: z.optional(z.string().check(z.maxLength(4000))),
-  }),
-);
 export type TaskListQuery = z.output<typeof taskListQuerySchema>;
-
-export const taskCompleteSchema = /* @__PURE__ */ z.lazy(() =>
-  z.optional(z.object({ outcome: z.optional(z.string().check(z.minLength(1), z.maxLength(TASK_TEXT_MAX))), by: z.optional(who()) })),
-);
-export const taskSnoozeSchema = /* @__PURE__ */ z.lazy(() => z.object({ until: z.union([dateTime(), z.iso.date()]), by: z.optional(who()) }));
-export const taskReassignSchema = /* @__PURE__ */ z.lazy(() => z.object({ owner: z.string().check(z.minLength(1), z.maxLength(254)), by: z.optional(who()) }));
-export const taskCommentSchema = /* @__PURE__ */ z.lazy(() =>
-  z.object({
-    /** Your id for the comment: the same id again adds nothing (a retried request). Default: derived from author and text. */
-    id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)'))),
-    author: who(),
-    text: z.string().check(z.minLength(1), z.maxLength(TASK_TEXT_MAX)),
-  }),
-);
 
 export interface TaskDeps {
   tasks: TaskRepo;

@@ -1,36 +1,12 @@
 import * as z from './zod.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import type { AccountRepo } from './ports.ts';
-import { TIMELINE_KINDS, type TimelineEntry, type TimelineKind } from './timeline.ts';
+import { type TimelineEntry, type TimelineKind } from './timeline.ts';
+import { TIMELINE_PAGE_MAX, timelineQuerySchema } from './timeline-query-schema.ts';
+export { TIMELINE_PAGE_MAX, timelineQuerySchema };
 
 /** Reading an account's timeline (`GET /v1/accounts/{id}/timeline`): the query, the storage port, a page. */
 
-export const TIMELINE_PAGE_MAX = 100;
-
-/** `GET /v1/accounts/{id}/timeline` query: `kinds` is a comma-separated list of TIMELINE_KINDS. Built on first use (schemas.ts). */
-export const timelineQuerySchema = /* @__PURE__ */ z.lazy(() =>
-  z.object({
-    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(TIMELINE_PAGE_MAX)), 25),
-    cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{4,600}$/, 'a cursor from a previous page'))),
-    kinds: z.optional(
-      z
-        .pipe(
-          z.string(),
-          z.transform((s) =>
-            s
-              .split(',')
-              .map((k) => k.trim())
-              .filter(Boolean),
-          ),
-        )
-        .check(
-          z.refine((ks: string[]) => ks.length > 0 && ks.every((k) => (TIMELINE_KINDS as readonly string[]).includes(k)), {
-            message: `a comma-separated list of: ${TIMELINE_KINDS.join(', ')}`,
-          }),
-        ),
-    ),
-  }),
-);
 export type TimelineQuery = z.output<typeof timelineQuerySchema>;
 
 export type TimelineItem = Omit<TimelineEntry, 'accountId'>;

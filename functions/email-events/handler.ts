@@ -20,7 +20,8 @@ const deps = {
 // Read fresh after each bounce or complaint: no cache, the gauge must follow the counters.
 const pause = sendingPause(root.reputation(), pausePolicy(config.email), 0);
 
-const event = z.looseObject({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: sesEventDetailSchema });
+// Built on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
+const event = /* @__PURE__ */ z.lazy(() => z.looseObject({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: sesEventDetailSchema }));
 
 /**
  * SES sending events from the configuration set, through EventBridge: suppress, count, and settle

@@ -41,14 +41,17 @@ const deps: NotifyDeps = {
 };
 
 /** One of Tend's events from its bus, or the daily digest's schedule (`{ "digest": true }`). */
-const input = z.union([
-  z.object({ digest: z.literal(true) }),
-  z.looseObject({
-    source: z.literal('tend'),
-    'detail-type': z.enum(['task.created', 'tier.changed', 'flag.started', 'flag.stopped']),
-    detail: z.looseObject({ accountId: z.string().check(z.minLength(1)), at: z.string().check(z.minLength(1)) }),
-  }),
-]);
+// Built on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
+const input = /* @__PURE__ */ z.lazy(() =>
+  z.union([
+    z.object({ digest: z.literal(true) }),
+    z.looseObject({
+      source: z.literal('tend'),
+      'detail-type': z.enum(['task.created', 'tier.changed', 'flag.started', 'flag.stopped']),
+      detail: z.looseObject({ accountId: z.string().check(z.minLength(1)), at: z.string().check(z.minLength(1)) }),
+    }),
+  ]),
+);
 
 /**
  * Alerts where CSMs work (docs/alerts.md): Tend's events become Slack messages, each claimed once

@@ -20,10 +20,13 @@ const deps = {
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
-const shard = z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1));
+// Built on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
+const shard = () => z.int().check(z.gte(0), z.lte(ACCOUNT_SHARDS - 1));
 /** A batch from the daily run's Distributed Map (`Items`), named shards, or nothing for every shard. */
 /** `dirty: true` rescores only the accounts with new data (the frequent schedule). */
-const input = z.looseObject({ Items: z.optional(z.array(shard)), shards: z.optional(z.array(shard)), dirty: z.optional(z.boolean()) });
+const input = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({ Items: z.optional(z.array(shard())), shards: z.optional(z.array(shard())), dirty: z.optional(z.boolean()) }),
+);
 const allShards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
 const churnModels = root.churnModels();
 

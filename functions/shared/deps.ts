@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import * as z from '../core/zod.ts';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
@@ -18,15 +17,14 @@ import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
 import { withBookNotes } from '../core/metrics/score-states.ts';
 import { systemClock } from '../core/clock.ts';
 import { scoringWrites } from '../data/scoring-writes.ts';
-import { apiKeyRepo } from '../data/api-keys.ts';
 import { documentClient } from '../data/client.ts';
+import { envVar, lazy, table } from './deps-base.ts';
 import { contactRepo } from '../data/contacts.ts';
 import { dirtyAccounts } from '../data/dirty.ts';
 import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../data/email.ts';
 import { eventClaims } from '../data/event-claims.ts';
 import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
-import { rateCounter } from '../data/rate-counter.ts';
 import { runRepo } from '../data/runs.ts';
 import { holdoutRepo } from '../data/holdouts.ts';
 import { variantCounts } from '../data/variant-counts.ts';
@@ -34,7 +32,6 @@ import { scoreFactsReader, scoreRepo } from '../data/scores.ts';
 import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
 import { config } from './config.ts';
-import { segmentSecretStore } from '../data/segment-secret.ts';
 import { heldSends, sendConfirmations, sendLedger } from '../data/sends.ts';
 import { taskRepo } from '../data/tasks.ts';
 import { sendOutcomes as sendOutcomesRepo } from '../data/outcome-sends.ts';
@@ -46,7 +43,6 @@ import { userLinks } from '../data/user-links.ts';
 import { timelineRepo } from '../data/timeline.ts';
 import { alertClaims, digestStore } from '../data/alerts.ts';
 import { recordingTimeline } from '../core/timeline.ts';
-import { parseEnv } from './env.ts';
 
 /*
  * The composition root: the one place the Lambdas' repositories and clients are built. Each is a
@@ -58,17 +54,7 @@ import { parseEnv } from './env.ts';
  * handlers call these at module scope).
  */
 
-const nonEmpty = z.string().check(z.minLength(1));
-const envVar = (name: string) => parseEnv({ [name]: nonEmpty })[name] as string;
-
-let tableName: string | undefined;
-const table = () => (tableName ??= envVar('TABLE_NAME'));
-
-/** Memoises one dependency in a module-scope slot. */
-export function lazy<T>(build: () => T): () => T {
-  let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
-}
+export { apiKeys, lazy, rate, segmentSecrets } from './deps-base.ts';
 
 // Metrics (docs/metrics.md): the aggregates, and the upkeep hooked on the writes of their sources (data/metric-hooks.ts).
 export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
@@ -131,9 +117,6 @@ export const catalog = /* @__PURE__ */ lazy(() => accountCatalog(documentClient,
 /** The account list's sorted entries (issue 16): kept by the account and score writes above, read by GET /v1/accounts. */
 export const listEntries = /* @__PURE__ */ lazy(() => listEntryWriter(documentClient, table()));
 export const listIndex = /* @__PURE__ */ lazy(() => accountListIndex(documentClient, table()));
-export const apiKeys = /* @__PURE__ */ lazy(() => apiKeyRepo(documentClient, table()));
-export const rate = /* @__PURE__ */ lazy(() => rateCounter(documentClient, table()));
-export const segmentSecrets = /* @__PURE__ */ lazy(() => segmentSecretStore(documentClient, table()));
 export const churnModels = /* @__PURE__ */ lazy(() => churnModelRepo(documentClient, table()));
 export const ledger = /* @__PURE__ */ lazy(() => sendLedger(documentClient, table()));
 export const suppressions = /* @__PURE__ */ lazy(() => suppressionList(documentClient, table()));

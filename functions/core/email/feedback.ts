@@ -21,25 +21,28 @@ export const SES_DETAIL_TYPES = [
 ] as const;
 
 const recipients = (key: string) => z.optional(z.looseObject({ [key]: z.optional(z.array(z.looseObject({ emailAddress: z.string() }))) }));
-export const sesEventDetailSchema = z.looseObject({
-  eventType: z.string(),
-  mail: z.looseObject({
-    messageId: z.string(),
-    timestamp: z.optional(z.string()),
-    destination: z.optional(z.array(z.string())),
-    tags: z.optional(z.record(z.string(), z.array(z.string()))),
-  }),
-  bounce: z.optional(
-    z.looseObject({
-      bounceType: z.string(),
-      bounceSubType: z.optional(z.string()),
-      bouncedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) }))),
+// Built on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
+export const sesEventDetailSchema = /* @__PURE__ */ z.lazy(() =>
+  z.looseObject({
+    eventType: z.string(),
+    mail: z.looseObject({
+      messageId: z.string(),
+      timestamp: z.optional(z.string()),
+      destination: z.optional(z.array(z.string())),
+      tags: z.optional(z.record(z.string(), z.array(z.string()))),
     }),
-  ),
-  complaint: recipients('complainedRecipients'),
-  open: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
-  click: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
-});
+    bounce: z.optional(
+      z.looseObject({
+        bounceType: z.string(),
+        bounceSubType: z.optional(z.string()),
+        bouncedRecipients: z.optional(z.array(z.looseObject({ emailAddress: z.string(), diagnosticCode: z.optional(z.string()) }))),
+      }),
+    ),
+    complaint: recipients('complainedRecipients'),
+    open: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+    click: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
+  }),
+);
 export type SesEventDetail = z.output<typeof sesEventDetailSchema>;
 
 export interface FeedbackDeps {

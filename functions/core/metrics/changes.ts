@@ -4,8 +4,9 @@ import type { ActiveFlag, FlagKind } from '../flags/rules.ts';
 import { bandOf, tierOf, tierRank } from '../score/compute.ts';
 import type { ScoreModel } from '../score/model.ts';
 import type { DailyScore } from '../score/trend.ts';
-import { TREND_DAYS } from '../score/trend.ts';
 import type { Band } from './health.ts';
+import { CHANGES_MAX_DAYS } from './report-queries.ts';
+export { CHANGES_MAX_DAYS };
 
 /** What the review reads of one account: its book entry and its score item as stored. */
 export interface ChangeEntry {
@@ -87,9 +88,6 @@ export interface Changes {
   movers: { up: Mover[]; down: Mover[] };
   renewalsEntering: Figure<EnteringRenewal>;
 }
-
-/** How far back `since` may go: the score item's daily history (TREND_DAYS, today included) is what a change is read from. */
-export const CHANGES_MAX_DAYS = TREND_DAYS - 1;
 
 const addDays = (day: string, n: number) => dayOf(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
 

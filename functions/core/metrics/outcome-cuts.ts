@@ -3,17 +3,9 @@ import type { Period } from './period.ts';
 import { planOf } from '../plan.ts';
 import type { Segment } from '../types.ts';
 import { addPlayCounts, countPlays, type PlayCounts, type RunFacts, type TaskFacts } from './plays.ts';
+import { OUTCOME_CUTS, type OutcomeCut } from './outcomes-query.ts';
+export { OUTCOME_CUTS, type OutcomeCut };
 
-/**
- * Play, email and onboarding outcomes by segment, plan and owner (docs/metrics.md, "Outcomes by
- * segment, plan and owner"). A run records its account's groups when it begins, a send when it is
- * claimed, a play's task when it is created: the first record stands, and everything that happens
- * to it later (its end, an open, a task done) counts under those groups, not the account's current
- * ones. Counts are kept per combination of the three groups, so one more counter write per event
- * serves every cut, and a cut's groups are sums of combinations.
- */
-export const OUTCOME_CUTS = ['segment', 'plan', 'owner'] as const;
-export type OutcomeCut = (typeof OUTCOME_CUTS)[number];
 export type OutcomeGroups = Record<OutcomeCut, string>;
 
 /** The group of an account without a value for a cut (no plan, no owner), as `GET /v1/metrics` names it. */

@@ -1,21 +1,11 @@
 import { ValidationError } from '../errors.ts';
-import * as z from '../zod.ts';
 import { onboardingCompletion, ONBOARDING_PLAY, type OnboardingCompletion } from './activation.ts';
 import { addEmailCounts, emailFigures, type EmailCounts, type EmailFigures } from './email-outcomes.ts';
 import { periodOf, type Period } from './period.ts';
-import { OUTCOME_CUTS, type OutcomeCounts, type OutcomeCut } from './outcome-cuts.ts';
+import { type OutcomeCounts, type OutcomeCut } from './outcome-cuts.ts';
 import { addPlayCounts, playFigures, type PlayCounts, type PlayFigures } from './plays.ts';
-
-// Built on first use, like the request schemas of schemas.ts (see there).
-export const outcomesQuerySchema = /* @__PURE__ */ z.lazy(() =>
-  z.object({
-    /** A month (`2026-03`), a quarter (`2026-Q1`) or whole months `2026-01-01..2026-07-01`. */
-    period: z.string().check(z.maxLength(40)),
-    /** Also each group of the cut: the groups a run recorded when it began, a send when it was claimed (docs/metrics.md). */
-    cut: z.optional(z.enum(OUTCOME_CUTS)),
-  }),
-);
-export type OutcomesQuery = z.output<typeof outcomesQuerySchema>;
+import { outcomesQuerySchema, type OutcomesQuery } from './outcomes-query.ts';
+export { outcomesQuerySchema, type OutcomesQuery };
 
 /** At most three years of months in one request (36 partition reads). */
 const MAX_MONTHS = 36;

@@ -1,0 +1,46 @@
+import { systemClock } from '../../core/clock.ts';
+import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../../core/ingest.ts';
+import { ingestSegment } from '../../core/segment.ts';
+import { config } from '../../shared/config.ts';
+import * as root from '../../shared/deps.ts';
+import { json } from '../../shared/http.ts';
+import { counters } from '../api-observability.ts';
+import { body } from '../route-input.ts';
+import { SEGMENT_ROUTE } from '../routes.ts';
+import type { RoutesServed } from './route-handler.ts';
+
+const deps = {
+  clock: systemClock,
+  segments: config.segments,
+  accounts: root.accounts(),
+  revenue: root.revenue(),
+  usage: root.usage(),
+  dirty: root.dirty(),
+  feedback: root.feedback(),
+  contacts: root.contacts(),
+  events: root.events(),
+  claims: root.claims(),
+  links: root.links(),
+  // A group's traits can name the account's owner (upsertAccount, as POST /v1/accounts does).
+  owners: root.owners(),
+  tasks: root.tasks(),
+  csms: config.csms,
+  assignment: config.assignment,
+};
+
+/** What the product sends in: usage events, contacts, survey answers, tickets, and Segment's webhook. */
+export const routes = {
+  'POST /v1/events': async (event) => {
+    const out = await ingestEvents(deps, body(event, 'POST /v1/events').events);
+    counters.count('EventsIngested', out.accepted);
+    return json(202, out);
+  },
+  'POST /v1/contacts': async (event) => json(202, await ingestContacts(deps, body(event, 'POST /v1/contacts').contacts)),
+  'POST /v1/surveys': async (event) => json(202, await ingestSurveys(deps, body(event, 'POST /v1/surveys').surveys)),
+  'POST /v1/tickets': async (event) => json(202, await ingestTickets(deps, body(event, 'POST /v1/tickets').tickets)),
+  [SEGMENT_ROUTE]: async (event) => {
+    const out = await ingestSegment(deps, body(event, SEGMENT_ROUTE));
+    counters.count('EventsIngested', out.results.filter((r) => r.status === 'accepted' && (r.type === 'track' || r.type === 'page')).length);
+    return json(200, out);
+  },
+} satisfies RoutesServed;
