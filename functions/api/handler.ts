@@ -89,7 +89,7 @@ const served: Served = {
   'POST /v1/accounts/{id}/notes/{noteId}/unpin': 'tasks',
   'GET /v1/openapi.json': async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: await servedOpenApi(config.product.name) }),
   // Sign-in (issue 16): apiAuth has authenticated the caller of every non-public route.
-  'GET /v1/me': async (event) => json(200, describeCaller(principalOf(event)!, config.csms)),
+  'GET /v1/me': async (event) => json(200, describeCaller(principalOf(event)!, config.csms, systemClock.now())),
 };
 
 /** The handler of a route, its module imported on first use. */

@@ -326,8 +326,8 @@ export const ROUTES = {
     auth: 'any',
     serve: 'api',
     summary:
-      'Who is calling: a signed-in person (subject, email, name, roles, their CSM id) or an API key (subject = the key id, no roles), with the scopes they hold',
-    ok: { 200: '{ subject, email?, name?, roles, scopes, csmId? }' },
+      "Who is calling: a signed-in person (subject, email, name, roles, their CSM id) or an API key (subject = the key id, no roles), with the scopes they hold, and today's date on the API's clock",
+    ok: { 200: '{ subject, email?, name?, roles, scopes, csmId?, today }' },
   },
   // The web app's Plays page (issue 16, docs/web-app.md): a play's diagram figures from its runs.
   'GET /v1/plays/{play}/steps': {

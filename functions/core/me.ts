@@ -1,4 +1,5 @@
 import type { Scope } from './api-keys.ts';
+import { dayOf } from './clock.ts';
 import type { Role } from './roles.ts';
 
 export interface Me {
@@ -8,10 +9,12 @@ export interface Me {
   roles: Role[];
   scopes: Scope[];
   csmId?: string;
+  /** Today (UTC) on the API's clock: the local runtime's clock is virtual, so the web app counts periods from this, not the browser's. */
+  today: string;
 }
 
 /** GET /v1/me: the caller as the web app needs it, with the CSM of tend.config.ts whose email is theirs (case-insensitive). */
-export function describeCaller(caller: Omit<Me, 'csmId'>, csms: readonly { id: string; email: string }[]): Me {
+export function describeCaller(caller: Omit<Me, 'csmId' | 'today'>, csms: readonly { id: string; email: string }[], now: Date): Me {
   const email = caller.email?.toLowerCase();
   const csm = email ? csms.find((c) => c.email.toLowerCase() === email) : undefined;
   return {
@@ -21,5 +24,6 @@ export function describeCaller(caller: Omit<Me, 'csmId'>, csms: readonly { id: s
     roles: caller.roles,
     scopes: caller.scopes,
     ...(csm ? { csmId: csm.id } : {}),
+    today: dayOf(now),
   };
 }

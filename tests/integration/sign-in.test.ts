@@ -153,6 +153,7 @@ describe('sign-in: access tokens and roles on the local runtime', () => {
     const readKey = await rt.createKey(['read'], 'reader');
     expect((await rt.request('POST', '/v1/tasks/acme/call-1/snooze', { until: '2030-01-01T00:00:00Z' }, undefined, { key: readKey })).status).toBe(403);
     const me = await rt.request('GET', '/v1/me', undefined, undefined, { key: readKey });
-    expect(me.body).toEqual({ subject: readKey.split('_')[1], roles: [], scopes: ['read'] });
+    // `today` on the runtime's virtual clock, not the machine's.
+    expect(me.body).toEqual({ subject: readKey.split('_')[1], roles: [], scopes: ['read'], today: new Date(rt.clock.now()).toISOString().slice(0, 10) });
   });
 });

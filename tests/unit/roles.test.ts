@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { grants } from '../../functions/core/api-keys.ts';
 import { describeCaller } from '../../functions/core/me.ts';
+
+/** Late on a UTC day: `today` is the UTC day, whatever the machine's zone. */
+const NOW = new Date('2026-05-04T23:30:00Z');
 import { rolesOf, scopesOf, type Role } from '../../functions/core/roles.ts';
 import { ROUTES, routeParts, type RouteAuth } from '../../functions/api/routes.ts';
 
@@ -71,14 +74,22 @@ describe('roles and the route list', () => {
       { id: 'alex', email: 'Alex@Acme.example' },
       { id: 'sam', email: 'sam@acme.example' },
     ];
-    expect(describeCaller({ subject: 's1', email: 'alex@acme.EXAMPLE', roles: ['csm'], scopes: ['read', 'work'] }, csms)).toEqual({
+    expect(describeCaller({ subject: 's1', email: 'alex@acme.EXAMPLE', roles: ['csm'], scopes: ['read', 'work'] }, csms, NOW)).toEqual({
       subject: 's1',
       email: 'alex@acme.EXAMPLE',
       roles: ['csm'],
       scopes: ['read', 'work'],
       csmId: 'alex',
+      today: '2026-05-04',
     });
-    expect(describeCaller({ subject: 'key1', roles: [], scopes: ['read'] }, csms)).toEqual({ subject: 'key1', roles: [], scopes: ['read'] });
-    expect(describeCaller({ subject: 's2', email: 'boss@acme.example', name: 'Boss', roles: ['admin'], scopes: ['admin'] }, csms)).not.toHaveProperty('csmId');
+    expect(describeCaller({ subject: 'key1', roles: [], scopes: ['read'] }, csms, NOW)).toEqual({
+      subject: 'key1',
+      roles: [],
+      scopes: ['read'],
+      today: '2026-05-04',
+    });
+    expect(describeCaller({ subject: 's2', email: 'boss@acme.example', name: 'Boss', roles: ['admin'], scopes: ['admin'] }, csms, NOW)).not.toHaveProperty(
+      'csmId',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { UserManager } from 'oidc-client-ts';
 import { createApi, type Api } from './api.ts';
+import { RENEWAL_MONTHS_READ, WEEK_CHANGES_READ } from './overview-reads.ts';
 
 /** GET /app-config.json: where the API is and how people sign in (served by tend dev, by S3 on AWS). */
 export interface AppConfig {
@@ -23,6 +24,8 @@ export interface Me {
   roles: Role[];
   scopes: string[];
   csmId?: string;
+  /** Today on the API's clock when the session began (the local clock is virtual). */
+  today: string;
 }
 
 export interface Session {
@@ -50,9 +53,15 @@ function rolesOfScopes(scopes: string[]): Role[] {
   return scopes.includes('admin') ? ['admin'] : scopes.includes('work') ? ['csm'] : ['viewer'];
 }
 
-/** The Overview's first read starts with the sign-in's own (`/v1/me`), not after it: the figures show a round trip sooner. */
+/**
+ * The Overview's reads that need nothing from the sign-in start with its own (`/v1/me`), not after
+ * it: the figures show a round trip sooner. Same paths and queries as the page's, or it reads again.
+ */
 function prefetchFirstPage(api: Api) {
-  if (window.location.pathname === '/') api.prefetch('/v1/metrics', {});
+  if (window.location.pathname !== '/') return;
+  api.prefetch('/v1/metrics', {});
+  api.prefetch(...RENEWAL_MONTHS_READ);
+  api.prefetch(...WEEK_CHANGES_READ);
 }
 
 async function whoAmI(api: Api): Promise<Me> {

@@ -1,5 +1,6 @@
 import { useGet, type Api } from '../api.ts';
 import { addDays, monthWindows } from '../dates.ts';
+import { RENEWAL_DAYS, RENEWAL_MONTHS_READ } from '../overview-reads.ts';
 import type { Metrics, Renewals } from '../types.ts';
 
 /** Today on the API's clock (the local runtime's clock is virtual): the metrics' `asOf`, read from the aggregates. */
@@ -7,8 +8,7 @@ export function useToday(): string | undefined {
   return useGet<Metrics>('/v1/metrics').data?.asOf.slice(0, 10);
 }
 
-/** The renewal pages' horizon: the next 180 days. */
-export const RENEWAL_DAYS = 180;
+export { RENEWAL_DAYS };
 
 /** The months of the next 180 days: the first from today, the last up to day 180 (so the chart and the list cover the same days). */
 export function renewalWindows(today: string): { month: string; from: string; to: string }[] {
@@ -23,7 +23,7 @@ export function renewalWindows(today: string): { month: string; from: string; to
  * `days`, not `to`: the window is counted from the API's today, so the read need not wait for it.
  */
 export function useRenewalMonths() {
-  const answer = useGet<Renewals>('/v1/renewals', { days: RENEWAL_DAYS, limit: 1 });
+  const answer = useGet<Renewals>(...RENEWAL_MONTHS_READ);
   return answer.error ? [] : answer.data?.byMonth;
 }
 

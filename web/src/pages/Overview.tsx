@@ -5,12 +5,12 @@ import { Chart } from '../components/Chart.tsx';
 import { AccountLink, Async, BandBadge, figureLink, Kpi, TableHead } from '../components/bits.tsx';
 import { addMonths, addQuarters, monthOf, quarterOf } from '../dates.ts';
 import { useRenewalMonths } from '../hooks/renewal-months.ts';
+import { WEEK_CHANGES_READ } from '../overview-reads.ts';
+import { useSession } from '../use-session.ts';
 import { BAND_COLOURS, BANDS, fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.ts';
 import type { Changes, Metrics, Outcomes, Renewals } from '../types.ts';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
-/** Accounts named under "Turned red" (the count says how many in all). */
-const TURNED_RED_LISTED = 10;
 
 /** Figures of several periods (months or quarters), read in parallel: each is a few Queries of the aggregates (the counts alone: no health series or outcomes). */
 function usePeriods(periods: string[]) {
@@ -33,20 +33,23 @@ function usePeriods(periods: string[]) {
 
 export default function Overview() {
   const navigate = useNavigate();
+  const { me } = useSession();
   const metrics = useGet<Metrics>('/v1/metrics');
   // Read at once, beside the headline figures: both count their windows from the API's today (`days`).
   const renewals = useRenewalMonths();
   // The first accounts of each figure only (counts, ARR and flags by kind are of all): a week's flags can be most of the book.
-  const changes = useGet<Changes>('/v1/changes', { days: 7, top: 5, list: TURNED_RED_LISTED });
-  const today = metrics.data?.asOf.slice(0, 10);
+  const changes = useGet<Changes>(...WEEK_CHANGES_READ);
+  // The periods are read beside the headline, counted from the API's today as the session saw it;
+  // once the headline is in, from its `asOf` (the local clock may have moved since: then they are read again).
+  const today = metrics.data?.asOf.slice(0, 10) ?? me.today;
   const thisMonth = today ? monthOf(today) : undefined;
   const months = thisMonth ? Array.from({ length: 6 }, (_, i) => addMonths(thisMonth, i - 5)) : [];
   const quarters = thisMonth ? Array.from({ length: 4 }, (_, i) => addQuarters(quarterOf(thisMonth), i - 3)) : [];
-  // The headline figures are the current quarter's: not read twice.
+  // The headline figures are the current quarter's (the API's default period): not read twice.
   const current = metrics.data && metrics.data.period === quarters.at(-1) ? metrics.data : undefined;
   const monthly = usePeriods(months);
-  const pastQuarters = usePeriods(current ? quarters.slice(0, -1) : quarters);
-  const quarterly = pastQuarters && current ? [...pastQuarters, current] : pastQuarters;
+  const pastQuarters = usePeriods(quarters.slice(0, -1));
+  const quarterly = pastQuarters && current ? [...pastQuarters, current] : undefined;
   // The headline answer carries its period's outcomes; read apart only when it does not.
   const outcomesRead = useGet<Outcomes>(metrics.data && !metrics.data.outcomes ? '/v1/metrics/outcomes' : null, { period: metrics.data?.period });
   const outcomes = { data: metrics.data?.outcomes ?? outcomesRead.data };
