@@ -41,17 +41,20 @@ describe('score writes and the list entries they move', () => {
     ...change,
   });
 
+  /** The listed account as POST /v1/accounts takes it, under `name`. */
+  const listedAccount = (name: string) => ({
+    id: ID,
+    name,
+    seats: 4,
+    arr: 12_000,
+    startDate: new Date(start - 400 * DAY).toISOString(),
+    paymentStatus: 'current',
+    primaryContact: { email: 'cs@listed.example' },
+  });
+
   beforeAll(async () => {
     rt = await testRuntime({ start: new Date(start), paused: true, schedules: true });
-    const res = await rt.request('POST', '/v1/accounts', {
-      id: ID,
-      name: 'Listed One',
-      seats: 4,
-      arr: 12_000,
-      startDate: new Date(start - 400 * DAY).toISOString(),
-      paymentStatus: 'current',
-      primaryContact: { email: 'cs@listed.example' },
-    });
+    const res = await rt.request('POST', '/v1/accounts', listedAccount('Listed One'));
     expect(res.status).toBe(201);
     expect((await rt.request('POST', '/v1/events', { events: dailyUsage(ID, start, 0, 3) })).status).toBe(202);
     rt.clock.advanceTo(start + 7 * 3_600_000);
@@ -172,15 +175,7 @@ describe('score writes and the list entries they move', () => {
     expect(await scores.get('listed-2')).toBeUndefined();
 
     const item = await scoreItem();
-    const renamed = await rt.request('POST', '/v1/accounts', {
-      id: ID,
-      name: 'Listed Renamed',
-      seats: 4,
-      arr: 12_000,
-      startDate: new Date(start - 400 * DAY).toISOString(),
-      paymentStatus: 'current',
-      primaryContact: { email: 'cs@listed.example' },
-    });
+    const renamed = await rt.request('POST', '/v1/accounts', listedAccount('Listed Renamed'));
     expect(renamed.status).toBe(200);
     const after = await scoreItem();
     expect(after).toMatchObject({ nm: 'listed renamed', score: item.score, computedAt: item.computedAt, gsi2sk: item.gsi2sk });
