@@ -23,7 +23,7 @@ import { ACCOUNT_SHARDS, keys } from '../functions/data/keys.ts';
 import { scoringPolicy } from '../functions/core/score/policy.ts';
 import { scoringWrites } from '../functions/data/scoring-writes.ts';
 import { listEntryItem, listEntryWriter } from '../functions/data/account-list-entries.ts';
-import { LIST_ORDERS } from '../functions/core/account-list-entry.ts';
+import { LIST_ORDERS, scoreListing } from '../functions/core/account-list-entry.ts';
 import { accountFromItem } from '../functions/data/account-item.ts';
 import { scoreRepo } from '../functions/data/scores.ts';
 import { timelineRepo } from '../functions/data/timeline.ts';
@@ -35,6 +35,7 @@ import type { TendEvent } from '../functions/core/ports.ts';
 import { scoringInputs } from '../functions/data/scoring-inputs.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { seedItems } from './seed-items.ts';
+import { benchAccount, benchUsage, churnLines, ListingChanges } from './score-churn.ts';
 import { indexWriteMeter, itemSize } from './index-writes.ts';
 import { synthesize } from '../local/synth.ts';
 import userConfig from '../tend.config.ts';
@@ -44,7 +45,6 @@ import { scoreStates } from '../functions/data/score-states.ts';
 const N = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const DAYS = 14;
 const DAY = 86_400_000;
-const features = ['dashboards', 'reports', 'alerts', 'integrations', 'sharing', 'api'];
 
 // us-east-1 list prices (2026): DynamoDB on-demand, Lambda arm64, Step Functions Standard, EventBridge custom events.
 export const PRICE = { rru: 0.125 / 1e6, wru: 0.625 / 1e6, lambdaGbSecond: 0.0000133334, lambdaRequest: 0.2 / 1e6, transition: 0.025 / 1000, event: 1 / 1e6 };
@@ -56,6 +56,17 @@ interface Meter {
   wru: number;
   /** Of `wru`, each index's (on DynamoDB, TOTAL includes them; dynalite reports the table's only). */
   indexWru: Record<string, number>;
+  /** Writes by the item written (`writeKind`): requests, the table's write units and the indexes'. */
+  byItem: Record<string, { requests: number; wru: number; indexWru: number }>;
+}
+
+/** Which item a write is for, to split scoring's own writes from the sorted list's upkeep. */
+function writeKind(command: { input: Record<string, unknown>; constructor: { name: string } }): string {
+  const key = (command.input.Key ?? command.input.Item) as { sk?: unknown } | undefined;
+  const sk = typeof key?.sk === 'string' ? key.sk : '';
+  if (sk === keys.score('x').sk) return 'score item';
+  if (sk.startsWith('LIST#')) return 'other list entries';
+  return 'the rest (timeline, tallies, band moves)';
 }
 
 /**
@@ -64,7 +75,7 @@ interface Meter {
  * DynamoDB's TOTAL counts them.
  */
 export function metered(db: DynamoDBDocumentClient, indexesOf?: string): { db: DynamoDBDocumentClient; meter: Meter; reset(): void } {
-  const meter: Meter = { requests: {}, rru: 0, wru: 0, indexWru: {} };
+  const meter: Meter = { requests: {}, rru: 0, wru: 0, indexWru: {}, byItem: {} };
   const wrapped = Object.create(db) as DynamoDBDocumentClient;
   const indexes = indexesOf ? indexWriteMeter(db, indexesOf) : undefined;
   const send = async (command: { input: Record<string, unknown>; constructor: { name: string } }) => {
@@ -73,12 +84,15 @@ export function metered(db: DynamoDBDocumentClient, indexesOf?: string): { db: D
     const reads = ['Get', 'Query', 'Scan', 'BatchGet'].includes(op);
     const write = () => (db.send as (c: unknown) => Promise<Record<string, unknown>>)(command);
     let out: { ConsumedCapacity?: unknown };
+    const item = reads ? undefined : (meter.byItem[writeKind(command)] ??= { requests: 0, wru: 0, indexWru: 0 });
+    if (item) item.requests++;
     if (indexes && !reads) {
       const counted = await indexes.around(command, write);
       out = counted.out;
       for (const [index, units] of Object.entries(counted.units)) {
         meter.indexWru[index] = (meter.indexWru[index] ?? 0) + units;
         meter.wru += units;
+        item!.indexWru += units;
       }
     } else out = await write();
     meter.requests[op] = (meter.requests[op] ?? 0) + 1;
@@ -86,12 +100,15 @@ export function metered(db: DynamoDBDocumentClient, indexesOf?: string): { db: D
     for (const c of consumed) {
       const units = c.CapacityUnits ?? 0;
       if (reads) meter.rru += units;
-      else meter.wru += units;
+      else {
+        meter.wru += units;
+        item!.wru += units;
+      }
     }
     return out;
   };
   (wrapped as unknown as { send: typeof send }).send = send;
-  return { db: wrapped, meter, reset: () => ((meter.requests = {}), (meter.rru = 0), (meter.wru = 0), (meter.indexWru = {})) };
+  return { db: wrapped, meter, reset: () => ((meter.requests = {}), (meter.rru = 0), (meter.wru = 0), (meter.indexWru = {}), (meter.byItem = {})) };
 }
 
 const perAccount = (m: Meter, n: number) => {
@@ -116,37 +133,20 @@ export async function scoringBatchBench() {
   try {
     // Seed accounts, their sorted list entries (as the account writes or `tend metrics rebuild` leave them)
     // and two weeks of usage straight into the table (the API path is measured elsewhere).
+    // The usage pattern and accounts are score-churn.ts's, which runs the same pattern over many days.
     const usageDay = (i: number, d: number) => {
-      const id = `bench-${i}`;
-      const seats = 5 + (i % 30);
-      const users = Array.from({ length: 1 + ((i + d) % seats) }, (_, u) => `u${u}`);
-      const used = features.slice(0, 1 + ((i * 7 + d) % features.length));
-      const day = new Date(start - d * DAY).toISOString().slice(0, 10);
+      const u = benchUsage(i, d, start);
       return {
-        ...keys.usageDay(id, day),
-        day,
-        users: new Set(users),
-        features: new Set(used),
-        userFeatures: new Set(users.map((u, k) => `${u}|${used[k % used.length]}`)),
+        ...keys.usageDay(`bench-${i}`, u.day),
+        day: u.day,
+        users: new Set(u.users),
+        features: new Set(u.features),
+        userFeatures: new Set(u.userFeatures),
       };
     };
     const items: Record<string, unknown>[] = [];
     for (let i = 0; i < N; i++) {
-      const id = `bench-${i}`;
-      const seats = 5 + (i % 30);
-      const account = {
-        ...keys.account(id),
-        ...keys.accountIndex(id),
-        id,
-        name: id,
-        seats,
-        arr: seats * 600,
-        status: 'active',
-        segment: 'tech-touch',
-        startDate: '2025-09-01T00:00:00.000Z',
-        createdAt: '2025-09-01T00:00:00.000Z',
-        primaryContact: { email: `cs@${id}.example` },
-      };
+      const account = { ...keys.account(`bench-${i}`), ...keys.accountIndex(`bench-${i}`), ...benchAccount(i) };
       items.push(account, ...LIST_ORDERS.map((order) => listEntryItem(order, accountFromItem(account), undefined)));
       for (let d = 1; d <= DAYS; d++) items.push(usageDay(i, d));
     }
@@ -281,7 +281,24 @@ export async function scoringBatchBench() {
     counts.entries = 0;
     console.log(`  the day before the run: ${idleDay ? 'no usage (BENCH_SCORING_DAY=idle)' : 'usage as on the days before'}`);
     console.log(`  the run's writes: ${unbuffered ? 'unbuffered (BENCH_SCORING_WRITES=unbuffered: as before)' : 'buffered per run (data/scoring-writes.ts)'}`);
+    const changes = new ListingChanges();
+    const putScore = writes.scores.put;
+    writes.scores.put = (score, o) => (changes.add(o.listing, scoreListing(score)), putScore(score, o));
     const nextDay = await measure('daily run, the next day (one write each)', N, () => scoreShards(deps, shards));
+    writes.scores.put = putScore;
+    // Scoring's own writes apart from the sorted list's upkeep (docs/data-model.md "Sorted account lists"):
+    // the score item's base write is the score's; its gsi2 writes and the other entries' writes are the list's.
+    const byItem = (kind: string) => m.meter.byItem[kind] ?? { requests: 0, wru: 0, indexWru: 0 };
+    const [scoreItem, otherEntries, rest] = ['score item', 'other list entries', 'the rest (timeline, tallies, band moves)'].map(byItem);
+    const per = (x: number) => (x / N).toFixed(2);
+    console.log(
+      `  ${"of which scoring's own writes".padEnd(44)} score item ${per(scoreItem!.requests)} req ${per(scoreItem!.wru)} WRU; timeline, tallies, band moves ${per(rest!.requests)} req ${per(rest!.wru + rest!.indexWru)} WRU`,
+    );
+    console.log(
+      `  ${"of which the sorted list's upkeep".padEnd(44)} the score item's gsi2 ${per(scoreItem!.indexWru)} WRU; the other entries ${per(otherEntries!.requests)} req ${per(otherEntries!.wru)} WRU + gsi2 ${per(otherEntries!.indexWru)} WRU`,
+    );
+    console.log(`  what the list's entries saw change that day (per account scored; cost ~2 gsi2 WRU a move, 3 req + 7 WRU a band/flag change):`);
+    for (const line of changes.lines('    ')) console.log(line);
     // Per run, whatever the number of accounts: the account index's pages and one tally write per shard.
     const fixedRequests = Object.values(listing.meter.requests).reduce((a, b) => a + b, 0) + tallies.items;
     const fixed = { requests: fixedRequests, rru: listing.meter.rru, wru: tallies.wru };
@@ -316,6 +333,9 @@ export async function scoringBatchBench() {
     await measure('marking 10% of the accounts (one ingest call)', marked.length, () => dirty.mark(marked, new Date(rt.clock.nowMs())));
     rt.clock.advanceTo(start + DAY + 7 * 3_600_000);
     await measure('hourly rescoring of those (per marked account)', marked.length, () => rescoreDirty({ ...deps, dirty }, shards));
+
+    // The steady state the one measured day cannot show (flags that need weeks of history, flags that flap): pure, no DynamoDB.
+    for (const line of churnLines(deps, Number(process.env.BENCH_CHURN_ACCOUNTS ?? 100), 45, start)) console.log(line);
 
     const transitionsPerRun = 2 + Math.ceil(16 / SHARDS_PER_BATCH) * 3;
     // Lambda billed time per account, on paper: the CPU of the pure decision (timed here on what the
