@@ -109,6 +109,8 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
     let previous: ScoreFacts | undefined;
     let listing: string | undefined;
     const last = new Map<string, { change: '+' | '-'; day: number }>();
+    // The band's changes, as a flag's: back to the band it left within `flapDays` is a flap.
+    let band: { now: string; left?: string; day: number } | undefined;
     for (let t = 0; t < days; t++) {
       const now = new Date(start + t * DAY + 6 * 3_600_000);
       // 60 days of usage back from yesterday, as the scorer reads them.
@@ -126,6 +128,12 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
         if (before && before.change !== change && t - before.day <= flapDays) flaps.set(flag, (flaps.get(flag) ?? 0) + 1);
         last.set(flag, { change, day: t });
       }
+      const b = String(decision.stored.band);
+      if (band && b !== band.now) {
+        raised.set('(band change)', (raised.get('(band change)') ?? 0) + 1);
+        if (b === band.left && t - band.day <= flapDays) flaps.set('(band change)', (flaps.get('(band change)') ?? 0) + 1);
+        band = { now: b, left: band.now, day: t };
+      } else band ??= { now: b, day: t };
       previous = factsOf(decision.stored);
       listing = next;
     }
@@ -142,7 +150,7 @@ export function churnLines(policy: ScoringPolicy, n: number, days: number, start
   return [
     `  the pure scorer over ${days} days of the same usage pattern (${n} accounts, 60 days of usage behind each day; the last 10 days):`,
     ...steady.lines('    '),
-    `    flags raised per account-day, and flaps (cleared within 2 days of being raised, or raised again within 2 days of being cleared): ${
+    `    flags raised (bands changed) per account-day, and flaps (cleared within 2 days of being raised, or raised again within 2 days of being cleared; a band back to the one it left): ${
       flags.map(([f, k]) => `${f} ${(k / accountDays).toFixed(3)} (${flaps.get(f) ?? 0} flaps of ${k})`).join(', ') || 'none'
     }`,
   ];
