@@ -97,13 +97,14 @@ export class ListingChanges {
 /**
  * The pure scorer run `days` days on the bench's accounts (`n` of them), each day's decision fed
  * the previous day's score as stored: per day, the listing changes; over the run, each flag's
- * raises and flaps (cleared within `flapDays` of being raised, or raised again within `flapDays`
- * of being cleared).
+ * raises, the short ones (cleared within `flapDays` of being raised) and the flaps (raised again
+ * within `flapDays` of being cleared: what hysteresis would prevent).
  */
 export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start: number, flapDays = 2) {
   const byDay: ListingChanges[] = [];
   const raised = new Map<string, number>();
   const flaps = new Map<string, number>();
+  const short = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const account = benchAccount(i) as unknown as Account;
     let previous: ScoreFacts | undefined;
@@ -125,7 +126,8 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
         const change = e.type === 'flag.started' ? '+' : '-';
         if (change === '+') raised.set(flag, (raised.get(flag) ?? 0) + 1);
         const before = last.get(flag);
-        if (before && before.change !== change && t - before.day <= flapDays) flaps.set(flag, (flaps.get(flag) ?? 0) + 1);
+        const within = before && before.change !== change && t - before.day <= flapDays;
+        if (within) (change === '+' ? flaps : short).set(flag, ((change === '+' ? flaps : short).get(flag) ?? 0) + 1);
         last.set(flag, { change, day: t });
       }
       const b = String(decision.stored.band);
@@ -138,20 +140,20 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
       listing = next;
     }
   }
-  return { byDay, raised, flaps };
+  return { byDay, raised, flaps, short };
 }
 
 /** The churn run's lines for the bench: the steady state's m and f by field, and each flag's raises and flaps. */
 export function churnLines(policy: ScoringPolicy, n: number, days: number, start: number): string[] {
-  const { byDay, raised, flaps } = scoreChurn(policy, n, days, start);
+  const { byDay, raised, flaps, short } = scoreChurn(policy, n, days, start);
   const steady = byDay.slice(days - 10).reduce((all, d) => all.merge(d), new ListingChanges());
   const accountDays = n * days;
   const flags = [...raised.entries()].sort((a, b) => b[1] - a[1]);
   return [
     `  the pure scorer over ${days} days of the same usage pattern (${n} accounts, 60 days of usage behind each day; the last 10 days):`,
     ...steady.lines('    '),
-    `    flags raised (bands changed) per account-day, and flaps (cleared within 2 days of being raised, or raised again within 2 days of being cleared; a band back to the one it left): ${
-      flags.map(([f, k]) => `${f} ${(k / accountDays).toFixed(3)} (${flaps.get(f) ?? 0} flaps of ${k})`).join(', ') || 'none'
+    `    flags raised (bands changed) per account-day; of them, cleared within 2 days, and flaps (raised again within 2 days of being cleared; a band back to the one it left): ${
+      flags.map(([f, k]) => `${f} ${(k / accountDays).toFixed(3)} (of ${k}: ${short.get(f) ?? 0} short, ${flaps.get(f) ?? 0} flaps)`).join(', ') || 'none'
     }`,
   ];
 }
