@@ -100,7 +100,7 @@ export class ListingChanges {
  * raises, the short ones (cleared within `flapDays` of being raised) and the flaps (raised again
  * within `flapDays` of being cleared: what hysteresis would prevent).
  */
-export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start: number, flapDays = 2) {
+export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start: number, flapDays = 2, usageOf = benchUsage) {
   const byDay: ListingChanges[] = [];
   const raised = new Map<string, number>();
   const flaps = new Map<string, number>();
@@ -115,7 +115,7 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
     for (let t = 0; t < days; t++) {
       const now = new Date(start + t * DAY + 6 * 3_600_000);
       // 60 days of usage back from yesterday, as the scorer reads them.
-      const usage: UsageDay[] = Array.from({ length: 60 }, (_, k) => benchUsage(i, k + 1 - t, start)).reverse();
+      const usage: UsageDay[] = Array.from({ length: 60 }, (_, k) => usageOf(i, k + 1 - t, start)).reverse();
       const decision = decideScore(policy, { account, days: usage, previous, listing, surveys: [], tickets: [], contacts: [] }, now, { oncePerDay: true });
       if (decision.kind !== 'score') continue;
       const next = scoreListing(decision.stored);

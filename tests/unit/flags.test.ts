@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateFlags, upsellBlocked, DEFAULT_FLAG_THRESHOLDS, type FlagFacts } from '../../functions/core/flags/rules.ts';
+import fc from 'fast-check';
+import { evaluateFlags, upsellBlocked, DEFAULT_FLAG_THRESHOLDS, FLAG_RULES, type ActiveFlag, type FlagFacts } from '../../functions/core/flags/rules.ts';
 import { matchesPattern } from '../../local/eventbridge.ts';
 
 const now = new Date('2026-06-30T06:00:00Z');
@@ -72,6 +73,55 @@ describe('at-risk and expansion flags', () => {
     const day3 = evaluateFlags(facts({ change30d: -1 }), day2.active);
     expect(day3.changes.map((c) => `${c.change} ${c.flag}`)).toEqual(['stopped no-login-7d']);
     expect(day3.active).toEqual({});
+  });
+});
+
+describe('usage-drop hysteresis: raised at a 50% drop, cleared only once usage is back above 75% of the week before', () => {
+  const raised = { 'usage-drop': { kind: 'risk', since: '2026-06-20T06:00:00.000Z' } } as Record<string, ActiveFlag>;
+  const drop = (last: number, prior: number, previous?: Record<string, ActiveFlag>) =>
+    'usage-drop' in evaluateFlags(facts({ userDaysLast7: last, userDaysPrior7: prior, change30d: -1 }), previous).active;
+  it.each([
+    // [case, user-days last 7, prior 7, raised before, raised after]
+    ['not raised, down 40%: not raised', 18, 30, false, false],
+    ['not raised, down 50%: raised', 15, 30, false, true],
+    ['not raised, down 60% from a tiny week: not raised', 1, 4, false, false],
+    ['raised, down 40%: kept (within the band between 50% and 25%)', 18, 30, true, true],
+    ['raised, down 26%: kept', 22, 30, true, true],
+    ['raised, down 25%: cleared', 22.5, 30, true, false],
+    ['raised, back to the week before: cleared', 30, 30, true, false],
+    ['raised, the prior week tiny and still lower: kept', 1, 4, true, true],
+    ['raised, no usage either week: cleared', 0, 0, true, false],
+  ])('%s', (_, last, prior, before, after) => {
+    expect(drop(last, prior, before ? raised : undefined)).toBe(after);
+  });
+
+  it('a ratio wobbling between 45% and 70% of the week before raises it once and never clears it', () => {
+    let active: Record<string, ActiveFlag> | undefined;
+    const changes: string[] = [];
+    [0.45, 0.7, 0.48, 0.66, 0.5, 0.7].forEach((ratio, day) => {
+      const out = evaluateFlags(
+        facts({ now: new Date(now.getTime() + day * 86_400_000), userDaysLast7: 100 * ratio, userDaysPrior7: 100, change30d: -1 }),
+        active,
+      );
+      changes.push(...out.changes.map((c) => `${day} ${c.change} ${c.flag}`));
+      active = out.active;
+    });
+    expect(changes).toEqual(['0 started usage-drop']);
+  });
+
+  it('raising is unchanged, every rule keeps what it raises, and a raised flag clears only when its keeping bar fails (property)', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 500 }), fc.nat({ max: 500 }), fc.integer({ min: 1, max: 100 }), (last, prior, usageDropPercent) => {
+        const t = { ...DEFAULT_FLAG_THRESHOLDS, usageDropPercent };
+        const f = facts({ userDaysLast7: last, userDaysPrior7: prior, change30d: -1 });
+        const rule = FLAG_RULES['usage-drop']!;
+        const fresh = 'usage-drop' in evaluateFlags(f, undefined, t).active;
+        const kept = 'usage-drop' in evaluateFlags(f, raised, t).active;
+        expect(fresh).toBe(rule.holds(f, t));
+        if (fresh) expect(kept).toBe(true);
+        expect(kept).toBe(rule.holds(f, t) || rule.keeps!(f, t));
+      }),
+    );
   });
 });
 

@@ -61,6 +61,12 @@ interface Rule {
   /** Score signals this flag already says (the card leaves their reasons out while it is active). */
   covers?: readonly string[];
   holds(f: FlagFacts, t: FlagThresholds): boolean;
+  /**
+   * Hysteresis: while raised, the flag stays until this stops holding, a lower bar than `holds`
+   * (without it, until `holds` stops). A measure that wobbles around the raising threshold would
+   * otherwise raise and clear the flag on alternate days: an alert and a timeline entry each time.
+   */
+  keeps?(f: FlagFacts, t: FlagThresholds): boolean;
 }
 
 const ageDays = (f: FlagFacts) => (f.now.getTime() - new Date(f.startDate).getTime()) / DAY_MS;
@@ -88,6 +94,8 @@ export const FLAG_RULES: Record<string, Rule> = {
     kind: 'risk',
     describe: 'usage fell by half or more against the week before',
     holds: (f, t) => f.userDaysPrior7 >= 5 && f.userDaysLast7 <= f.userDaysPrior7 * (1 - t.usageDropPercent / 100),
+    // Cleared once usage is back within half the drop (above 75% of the week before at the default 50%).
+    keeps: (f, t) => f.userDaysLast7 < f.userDaysPrior7 * (1 - t.usageDropPercent / 200),
   },
   'falling-fast': { kind: 'risk', describe: 'health score fell fast over 7 days', holds: (f) => f.fallingFast },
   'tier-dropped': {
@@ -165,7 +173,7 @@ export function evaluateFlags(facts: FlagFacts, previous: Record<string, ActiveF
   const changes: FlagChange[] = [];
   for (const [flag, rule] of Object.entries(FLAG_RULES)) {
     const before = previous?.[flag];
-    if (rule.holds(facts, thresholds)) {
+    if (rule.holds(facts, thresholds) || (before && rule.keeps?.(facts, thresholds))) {
       active[flag] = before ?? { kind: rule.kind, since: at };
       if (!before) changes.push({ flag, kind: rule.kind, change: 'started', at });
     } else if (before) changes.push({ flag, kind: rule.kind, change: 'stopped', at });
