@@ -24,6 +24,13 @@ export function benchUsage(i: number, d: number, start: number) {
   return { day, users, features: used, userFeatures: users.map((u, k) => `${u}|${used[k % used.length]}`) };
 }
 
+/** The same pattern with quiet weekends (no usage on Saturdays and Sundays), as a business tool is used. */
+export function weekendUsage(i: number, d: number, start: number) {
+  const usage = benchUsage(i, d, start);
+  const weekday = new Date(`${usage.day}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6 ? { ...usage, users: [], features: [], userFeatures: [] } : usage;
+}
+
 /** The bench's account i. */
 export function benchAccount(i: number) {
   const id = `bench-${i}`;
@@ -143,17 +150,22 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
   return { byDay, raised, flaps, short };
 }
 
-/** The churn run's lines for the bench: the steady state's m and f by field, and each flag's raises and flaps. */
+/** The churn runs' lines for the bench: the steady state's m and f by field, each flag's raises, short ones and flaps; every day used, then quiet weekends. */
 export function churnLines(policy: ScoringPolicy, n: number, days: number, start: number): string[] {
-  const { byDay, raised, flaps, short } = scoreChurn(policy, n, days, start);
-  const steady = byDay.slice(days - 10).reduce((all, d) => all.merge(d), new ListingChanges());
-  const accountDays = n * days;
-  const flags = [...raised.entries()].sort((a, b) => b[1] - a[1]);
   return [
-    `  the pure scorer over ${days} days of the same usage pattern (${n} accounts, 60 days of usage behind each day; the last 10 days):`,
-    ...steady.lines('    '),
-    `    flags raised (bands changed) per account-day; of them, cleared within 2 days, and flaps (raised again within 2 days of being cleared; a band back to the one it left): ${
-      flags.map(([f, k]) => `${f} ${(k / accountDays).toFixed(3)} (of ${k}: ${short.get(f) ?? 0} short, ${flaps.get(f) ?? 0} flaps)`).join(', ') || 'none'
-    }`,
-  ];
+    ['every day used (the pattern the bench measures)', benchUsage],
+    ['quiet weekends (no usage on Saturdays and Sundays)', weekendUsage],
+  ].flatMap(([label, usageOf]) => {
+    const { byDay, raised, flaps, short } = scoreChurn(policy, n, days, start, 2, usageOf as typeof benchUsage);
+    const steady = byDay.slice(days - 10).reduce((all, d) => all.merge(d), new ListingChanges());
+    const accountDays = n * days;
+    const flags = [...raised.entries()].sort((a, b) => b[1] - a[1]);
+    return [
+      `  the pure scorer over ${days} days, ${label as string} (${n} accounts, 60 days of usage behind each day; m and f over the last 10 days):`,
+      ...steady.lines('    '),
+      `    flags raised (bands changed) per account-day; of them, cleared within 2 days, and flaps (raised again within 2 days of being cleared; a band back to the one it left): ${
+        flags.map(([f, k]) => `${f} ${(k / accountDays).toFixed(3)} (of ${k}: ${short.get(f) ?? 0} short, ${flaps.get(f) ?? 0} flaps)`).join(', ') || 'none'
+      }`,
+    ];
+  });
 }
