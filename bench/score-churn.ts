@@ -55,6 +55,8 @@ export class ListingChanges {
   otherEntries = 0;
   /** Accounts whose whole-number score moved, by size of the move. */
   moves = new Map<string, number>();
+  /** Key moves of a score order that tolerates 1 point (the key moves when the score is 2 or more from it). */
+  tolerantMoves = 0;
   /** Accounts where each field changed (`+flag` raised, `-flag` cleared). */
   fields = new Map<string, number>();
 
@@ -82,6 +84,7 @@ export class ListingChanges {
   merge(other: ListingChanges) {
     this.accounts += other.accounts;
     this.otherEntries += other.otherEntries;
+    this.tolerantMoves += other.tolerantMoves;
     for (const [k, v] of other.moves) this.moves.set(k, (this.moves.get(k) ?? 0) + v);
     for (const [k, v] of other.fields) this.fields.set(k, (this.fields.get(k) ?? 0) + v);
     return this;
@@ -119,6 +122,8 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
     const last = new Map<string, { change: '+' | '-'; day: number }>();
     // The band's changes, as a flag's: back to the band it left within `flapDays` is a flap.
     let band: { now: string; left?: string; day: number } | undefined;
+    // A score order whose key moves only when the score is 2 or more points from the listed one (an option weighed in docs).
+    let listed: number | undefined;
     for (let t = 0; t < days; t++) {
       const now = new Date(start + t * DAY + 6 * 3_600_000);
       // 60 days of usage back from yesterday, as the scorer reads them.
@@ -126,7 +131,11 @@ export function scoreChurn(policy: ScoringPolicy, n: number, days: number, start
       const decision = decideScore(policy, { account, days: usage, previous, listing, surveys: [], tickets: [], contacts: [] }, now, { oncePerDay: true });
       if (decision.kind !== 'score') continue;
       const next = scoreListing(decision.stored);
-      (byDay[t] ??= new ListingChanges()).add(listing, next);
+      const day = (byDay[t] ??= new ListingChanges());
+      day.add(listing, next);
+      const score = decision.stored.score;
+      if (score !== null && listed !== undefined && Math.abs(score - listed) >= 2) day.tolerantMoves++;
+      if (score !== null && (listed === undefined || Math.abs(score - listed) >= 2)) listed = score;
       for (const e of decision.events) {
         if (e.type !== 'flag.started' && e.type !== 'flag.stopped') continue;
         const flag = String((e.detail as { flag: string }).flag);
@@ -163,6 +172,7 @@ export function churnLines(policy: ScoringPolicy, n: number, days: number, start
     return [
       `  the pure scorer over ${days} days, ${label as string} (${n} accounts, 60 days of usage behind each day; m and f over the last 10 days):`,
       ...steady.lines('    '),
+      `    a score key that tolerated 1 point (moved when the score is 2 or more from it) would move ${(steady.tolerantMoves / Math.max(1, steady.accounts)).toFixed(3)} an account`,
       `    flags raised (bands changed) per account-day; of them, cleared within 2 days, and flaps (raised again within 2 days of being cleared; a band back to the one it left): ${
         flags.map(([f, k]) => `${f} ${(k / accountDays).toFixed(3)} (of ${k}: ${short.get(f) ?? 0} short, ${flaps.get(f) ?? 0} flaps)`).join(', ') || 'none'
       }`,
