@@ -92,7 +92,7 @@ export const FLAG_RULES: Record<string, Rule> = {
   },
   'usage-drop': {
     kind: 'risk',
-    describe: 'usage fell by half or more against the week before',
+    describe: 'usage fell by half or more against the week before and is not back to three quarters of it',
     holds: (f, t) => f.userDaysPrior7 >= 5 && f.userDaysLast7 <= f.userDaysPrior7 * (1 - t.usageDropPercent / 100),
     // Cleared once usage is back within half the drop (above 75% of the week before at the default 50%).
     keeps: (f, t) => f.userDaysLast7 < f.userDaysPrior7 * (1 - t.usageDropPercent / 200),
