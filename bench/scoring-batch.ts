@@ -8,6 +8,9 @@
  *    counts requests, read and write units per account, for the runs of a day: the daily run the day after, the
  *    daily run again (what the rescoring already scored), an hourly rescoring with nothing marked
  *    and one after 10% of the accounts got data. Then the AWS cost on paper from those units.
+ *    The next day's units are split by item (scoring's own writes, the sorted list's upkeep) and
+ *    printed beside what the list's entries saw change (score-churn.ts: moves by size, band and
+ *    flag changes by field), with the pure scorer's 45-day churn (BENCH_CHURN_ACCOUNTS, default 100).
  */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
