@@ -41,6 +41,8 @@ import { synthesize } from '../local/synth.ts';
 import { bundleOptions, projectRoot } from '../lib/bundling/options.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+/** BENCH_BUNDLES=<regular expression>: only the functions whose logical id matches (e.g. `Plays|Api`). */
+const ONLY = new RegExp(process.env.BENCH_BUNDLES ?? '');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The SDK packages a reference bundle instantiates, with the class it makes. */
@@ -203,7 +205,7 @@ export async function bundlesBench() {
     `  ${label.padEnd(28)} ${loaded.padStart(8)} ${lazy.padStart(8)}  ${a.wall.toFixed(1).padStart(8)} ${b.wall.toFixed(1).padStart(9)} ${(a.wall / b.wall).toFixed(2).padStart(5)}  ${a.cpu.toFixed(1).padStart(8)} ${b.cpu.toFixed(1).padStart(9)} ${(a.cpu / b.cpu).toFixed(2).padStart(5)}  ${tail}`;
   for (const { logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
     const entry = resource.Metadata?.['tend:entry'];
-    if (typeof entry !== 'string') continue;
+    if (typeof entry !== 'string' || !ONLY.test(logicalId)) continue;
     const fn = host.byLogicalId(logicalId);
     const dir = join(work, logicalId);
     mkdirSync(dir, { recursive: true });

@@ -2,17 +2,18 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { systemClock } from '../core/clock.ts';
 import { sweepHeldSends } from '../core/email/held-sweep.ts';
-import * as root from '../shared/deps.ts';
+import { cap, confirmations, engagement, held, ledger } from '../shared/deps-email.ts';
+import { runs } from '../shared/deps-plays.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, middlewares, correlated } = observability('tend-email-sweep');
 const deps = {
-  held: root.held(),
-  ledger: root.ledger(),
-  confirmations: root.confirmations(),
-  engagement: root.engagement(),
-  cap: root.cap(),
-  runs: root.runs(),
+  held: held(),
+  ledger: ledger(),
+  confirmations: confirmations(),
+  engagement: engagement(),
+  cap: cap(),
+  runs: runs(),
 };
 
 /**

@@ -1,6 +1,8 @@
 import { systemClock } from '../../core/clock.ts';
 import { config } from '../../shared/config.ts';
-import * as root from '../../shared/deps.ts';
+import { accounts, revenue } from '../../shared/deps-accounts.ts';
+import { holdouts, runner, runs, variantEmailCounts } from '../../shared/deps-plays.ts';
+import { scores } from '../../shared/deps-scores.ts';
 import { counters } from '../api-observability.ts';
 import { holdoutRoutes } from '../holdout-routes.ts';
 import { playRoutes } from '../play-routes.ts';
@@ -10,15 +12,15 @@ const deps = {
   clock: systemClock,
   counters,
   plays: config.plays,
-  accounts: root.accounts(),
-  revenue: root.revenue(),
-  scores: root.scores(),
-  runs: root.runs(),
-  runner: root.runner(),
+  accounts: accounts(),
+  revenue: revenue(),
+  scores: scores(),
+  runs: runs(),
+  runner: runner(),
 };
 
 /** Plays (list, runs, steps, a CSM's start and controls), their lift and holdouts (issue 17). */
 export const routes = {
   ...playRoutes(deps),
-  ...holdoutRoutes({ ...deps, holdouts: root.holdouts(), variantEmail: root.variantEmailCounts(), maxBodyBytes: config.api.maxBodyBytes }),
+  ...holdoutRoutes({ ...deps, holdouts: holdouts(), variantEmail: variantEmailCounts(), maxBodyBytes: config.api.maxBodyBytes }),
 } satisfies RoutesServed;
