@@ -6,7 +6,11 @@ import { systemClock } from '../core/clock.ts';
 import { applySesEvent, sesEventDetailSchema } from '../core/email/feedback.ts';
 import { pausePolicy, sendingPause } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
-import { confirmations, engagement, reputation, sendOutcomes, suppressions } from '../shared/deps-email.ts';
+import { confirmations } from '../shared/deps/confirmations.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { reputation } from '../shared/deps/reputation.ts';
+import { sendOutcomes } from '../shared/deps/send-outcomes.ts';
+import { suppressions } from '../shared/deps/suppressions.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, metrics, middlewares, correlated } = observability('tend-email-events');

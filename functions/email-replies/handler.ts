@@ -2,7 +2,9 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { notAReply, recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
 import { systemClock } from '../core/clock.ts';
-import { engagement, ledger, sendOutcomes } from '../shared/deps-email.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { ledger } from '../shared/deps/ledger.ts';
+import { sendOutcomes } from '../shared/deps/send-outcomes.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, middlewares, correlated } = observability('tend-email-replies');

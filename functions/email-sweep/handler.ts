@@ -2,8 +2,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { systemClock } from '../core/clock.ts';
 import { sweepHeldSends } from '../core/email/held-sweep.ts';
-import { cap, confirmations, engagement, held, ledger } from '../shared/deps-email.ts';
-import { runs } from '../shared/deps-plays.ts';
+import { cap } from '../shared/deps/cap.ts';
+import { confirmations } from '../shared/deps/confirmations.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { held } from '../shared/deps/held.ts';
+import { ledger } from '../shared/deps/ledger.ts';
+import { runs } from '../shared/deps/runs.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, middlewares, correlated } = observability('tend-email-sweep');

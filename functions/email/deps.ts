@@ -6,8 +6,15 @@ import { unsubscribeLinks } from '../core/email/links.ts';
 import { pausePolicy, sendingPause } from '../core/email/reputation.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { config } from '../shared/config.ts';
-import { contacts } from '../shared/deps-accounts.ts';
-import { cap, confirmations, engagement, ledger, mailer, preferences, reputation, suppressions } from '../shared/deps-email.ts';
+import { contacts } from '../shared/deps/contacts.ts';
+import { cap } from '../shared/deps/cap.ts';
+import { confirmations } from '../shared/deps/confirmations.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { ledger } from '../shared/deps/ledger.ts';
+import { mailer } from '../shared/deps/mailer.ts';
+import { preferences } from '../shared/deps/preferences.ts';
+import { reputation } from '../shared/deps/reputation.ts';
+import { suppressions } from '../shared/deps/suppressions.ts';
 import { signingKey } from '../shared/signing-key.ts';
 import { parseEnv } from '../shared/env.ts';
 

@@ -6,9 +6,10 @@ import { AlertDeliveryError, notifyEvent, sendDigests, type NotifyDeps } from '.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TendEvent } from '../core/ports.ts';
 import { config } from '../shared/config.ts';
-import { accounts } from '../shared/deps-accounts.ts';
-import { mailer } from '../shared/deps-email.ts';
-import { alerts, digest } from '../shared/deps-events.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { mailer } from '../shared/deps/mailer.ts';
+import { alerts } from '../shared/deps/alerts.ts';
+import { digest } from '../shared/deps/digest.ts';
 import { parseEnv } from '../shared/env.ts';
 import { observability } from '../shared/observability.ts';
 import { slackPoster } from './slack.ts';

@@ -6,10 +6,13 @@ import { modelResolver } from '../core/score/presets/index.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import type { EmailDelivery } from '../core/plays/actions.ts';
 import { config } from '../shared/config.ts';
-import { accounts, usage } from '../shared/deps-accounts.ts';
-import { events } from '../shared/deps-events.ts';
-import { holdouts, runs, tasks } from '../shared/deps-plays.ts';
-import { scores } from '../shared/deps-scores.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { usage } from '../shared/deps/usage.ts';
+import { events } from '../shared/deps/events.ts';
+import { holdouts } from '../shared/deps/holdouts.ts';
+import { runs } from '../shared/deps/runs.ts';
+import { tasks } from '../shared/deps/tasks.ts';
+import { scores } from '../shared/deps/scores.ts';
 import { observability } from '../shared/observability.ts';
 
 const { counters, middlewares, correlated } = observability('tend-play-steps');

@@ -6,9 +6,12 @@ import { scoringPolicy } from '../core/score/policy.ts';
 import { rescoreDirty, scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
-import { accounts, churnModels, dirty } from '../shared/deps-accounts.ts';
-import { scoreStateRepo } from '../shared/deps-metrics.ts';
-import { scoringInputs, scoringRunWrites } from '../shared/deps-scores.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { churnModels } from '../shared/deps/churn-models.ts';
+import { dirty } from '../shared/deps/dirty.ts';
+import { scoreStateRepo } from '../shared/deps/score-state-repo.ts';
+import { scoringInputs } from '../shared/deps/scoring-inputs.ts';
+import { scoringRunWrites } from '../shared/deps/scoring-run-writes.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, counters, middlewares, correlated } = observability('tend-score');

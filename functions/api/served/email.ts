@@ -1,7 +1,7 @@
 import { systemClock } from '../../core/clock.ts';
 import { pausePolicy } from '../../core/email/reputation.ts';
 import { config } from '../../shared/config.ts';
-import { reputation } from '../../shared/deps-email.ts';
+import { reputation } from '../../shared/deps/reputation.ts';
 import { emailRoutes } from '../email-routes.ts';
 import type { RoutesServed } from './route-handler.ts';
 

@@ -1,8 +1,12 @@
 import { systemClock } from '../../core/clock.ts';
 import { config } from '../../shared/config.ts';
-import { accounts, revenue } from '../../shared/deps-accounts.ts';
-import { holdouts, runner, runs, variantEmailCounts } from '../../shared/deps-plays.ts';
-import { scores } from '../../shared/deps-scores.ts';
+import { accounts } from '../../shared/deps/accounts.ts';
+import { revenue } from '../../shared/deps/revenue.ts';
+import { holdouts } from '../../shared/deps/holdouts.ts';
+import { runner } from '../../shared/deps/runner.ts';
+import { runs } from '../../shared/deps/runs.ts';
+import { variantEmailCounts } from '../../shared/deps/variant-email-counts.ts';
+import { scores } from '../../shared/deps/scores.ts';
 import { counters } from '../api-observability.ts';
 import { holdoutRoutes } from '../holdout-routes.ts';
 import { playRoutes } from '../play-routes.ts';

@@ -4,18 +4,18 @@ import { metricAccounts, metricsReport } from '../../core/metrics/metrics-report
 import { changesReport, renewalsReport } from '../../core/metrics/reports.ts';
 import { modelResolver } from '../../core/score/presets/index.ts';
 import { config } from '../../shared/config.ts';
-import { accounts, catalog } from '../../shared/deps-accounts.ts';
-import {
-  healthDays,
-  listIndex,
-  metricAggregateRepo,
-  metricSourceReader,
-  outcomeFigures,
-  renewalIndexReader,
-  scoreStateRepo,
-} from '../../shared/deps-metrics.ts';
-import { runs } from '../../shared/deps-plays.ts';
-import { scoreFacts, scores } from '../../shared/deps-scores.ts';
+import { accounts } from '../../shared/deps/accounts.ts';
+import { catalog } from '../../shared/deps/catalog.ts';
+import { healthDays } from '../../shared/deps/health-days.ts';
+import { listIndex } from '../../shared/deps/list-index.ts';
+import { metricAggregateRepo } from '../../shared/deps/metric-aggregate-repo.ts';
+import { metricSourceReader } from '../../shared/deps/metric-source-reader.ts';
+import { outcomeFigures } from '../../shared/deps/outcome-figures.ts';
+import { renewalIndexReader } from '../../shared/deps/renewal-index-reader.ts';
+import { scoreStateRepo } from '../../shared/deps/score-state-repo.ts';
+import { runs } from '../../shared/deps/runs.ts';
+import { scoreFacts } from '../../shared/deps/score-facts.ts';
+import { scores } from '../../shared/deps/scores.ts';
 import { json } from '../../shared/http.ts';
 import { cardThresholds, ONBOARDING, query } from '../route-input.ts';
 import type { RoutesServed } from './route-handler.ts';

@@ -1,7 +1,9 @@
 import { systemClock } from '../../core/clock.ts';
 import { config } from '../../shared/config.ts';
-import { accounts, notes, owners } from '../../shared/deps-accounts.ts';
-import { tasks } from '../../shared/deps-plays.ts';
+import { accounts } from '../../shared/deps/accounts.ts';
+import { notes } from '../../shared/deps/notes.ts';
+import { owners } from '../../shared/deps/owners.ts';
+import { tasks } from '../../shared/deps/tasks.ts';
 import { taskRoutes } from '../task-routes.ts';
 import type { RoutesServed } from './route-handler.ts';
 
