@@ -81,11 +81,16 @@ function importTime(file: string, env: Record<string, string>, then: string[] = 
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as ImportTime;
 }
 
-/** Median wall and CPU times of `RUNS` imports of each file (in its environment), interleaved, after one warm-up import each. */
+/** Median wall and CPU times of `RUNS` imports of each file (in its environment), interleaved (order reversed every other run), after one warm-up import each. */
 function importTimes(files: { file: string; env: Record<string, string>; then?: string[] }[]): ImportTime[] {
   for (const f of files) importTime(f.file, f.env, f.then);
   const runs = files.map(() => [] as ImportTime[]);
-  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f.file, f.env, f.then)));
+  // Every other run in the reverse order, so neither the function nor its reference always goes first (ABBA).
+  for (let i = 0; i < RUNS; i++) {
+    const order = files.map((_, k) => k);
+    if (i % 2) order.reverse();
+    for (const k of order) runs[k]!.push(importTime(files[k]!.file, files[k]!.env, files[k]!.then));
+  }
   return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)), runs: r }));
 }
 
