@@ -65,6 +65,9 @@ describe('the composition root in the bundles', () => {
     for (const file of ['functions/core/email/deliver.ts', 'functions/email/deps.ts', 'functions/adapters/ses-mailer.ts', 'functions/data/sends.ts'])
       expect(cold, file).not.toContain(file);
     expect([...cold].filter((f) => f.includes('@aws-sdk/client-sesv2/'))).toEqual([]);
+    // Nor the metrics upkeep: the first account write imports it (functions/shared/deps/refresh-metrics.ts).
+    expect(cold).not.toContain('functions/core/metrics/upkeep.ts');
+    expect(loadedFrom(metafile, (o) => o.entryPoint === 'functions/shared/deps/account-metrics-refresh.ts')).toContain('functions/core/metrics/upkeep.ts');
     const delivery = loadedFrom(metafile, (o) => o.entryPoint === 'functions/plays/email-delivery.ts');
     expect(delivery).toContain('functions/core/email/deliver.ts');
     expect([...delivery].some((f) => f.includes('@aws-sdk/client-sesv2/'))).toBe(true);

@@ -2,5 +2,5 @@ import { modelResolver } from '../../core/score/presets/index.ts';
 import { config } from '../config.ts';
 import { lazy } from '../deps-base.ts';
 
-/** Scores, read back with their reasons rebuilt under the configured model. */
+/** The configured score model of each segment (a preset is parsed when first asked for). */
 export const scoreModels = /* @__PURE__ */ lazy(() => modelResolver(config.scoreModel));
