@@ -41,6 +41,8 @@ import { synthesize } from '../local/synth.ts';
 import { bundleOptions, projectRoot } from '../lib/bundling/options.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+/** BENCH_BUNDLES=<regular expression>: only the functions whose logical id matches (e.g. `Plays|Api`). */
+const ONLY = new RegExp(process.env.BENCH_BUNDLES ?? '');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The SDK packages a reference bundle instantiates, with the class it makes. */
@@ -79,11 +81,16 @@ function importTime(file: string, env: Record<string, string>, then: string[] = 
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })) as ImportTime;
 }
 
-/** Median wall and CPU times of `RUNS` imports of each file (in its environment), interleaved, after one warm-up import each. */
+/** Median wall and CPU times of `RUNS` imports of each file (in its environment), interleaved (order reversed every other run), after one warm-up import each. */
 function importTimes(files: { file: string; env: Record<string, string>; then?: string[] }[]): ImportTime[] {
   for (const f of files) importTime(f.file, f.env, f.then);
   const runs = files.map(() => [] as ImportTime[]);
-  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => runs[k]!.push(importTime(f.file, f.env, f.then)));
+  // Every other run in the reverse order, so neither the function nor its reference always goes first (ABBA).
+  for (let i = 0; i < RUNS; i++) {
+    const order = files.map((_, k) => k);
+    if (i % 2) order.reverse();
+    for (const k of order) runs[k]!.push(importTime(files[k]!.file, files[k]!.env, files[k]!.then));
+  }
   return runs.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)), runs: r }));
 }
 
@@ -203,7 +210,7 @@ export async function bundlesBench() {
     `  ${label.padEnd(28)} ${loaded.padStart(8)} ${lazy.padStart(8)}  ${a.wall.toFixed(1).padStart(8)} ${b.wall.toFixed(1).padStart(9)} ${(a.wall / b.wall).toFixed(2).padStart(5)}  ${a.cpu.toFixed(1).padStart(8)} ${b.cpu.toFixed(1).padStart(9)} ${(a.cpu / b.cpu).toFixed(2).padStart(5)}  ${tail}`;
   for (const { logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
     const entry = resource.Metadata?.['tend:entry'];
-    if (typeof entry !== 'string') continue;
+    if (typeof entry !== 'string' || !ONLY.test(logicalId)) continue;
     const fn = host.byLogicalId(logicalId);
     const dir = join(work, logicalId);
     mkdirSync(dir, { recursive: true });

@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fixedClock } from '../functions/core/clock.ts';
 import { unsubscribeLinks } from '../functions/core/email/links.ts';
 import { runStep, type PlayDeps, type RunInput } from '../functions/core/plays/engine.ts';
+import { deliver, type DeliveryDeps } from '../functions/core/email/deliver.ts';
 import { modelResolver } from '../functions/core/score/presets/index.ts';
 import { sourceLibrary } from '../functions/core/templates/compile.ts';
 import { accountRepo } from '../functions/data/accounts.ts';
@@ -48,7 +49,7 @@ export async function stepRequests(client: DynamoDBClient, table: string, now: D
     return send(command);
   }) as typeof db.send;
   let sent = 0;
-  const deps: PlayDeps = {
+  const deps: PlayDeps & DeliveryDeps = {
     clock: fixedClock(now),
     config,
     templates: sourceLibrary(config.templates),
@@ -77,6 +78,9 @@ export async function stepRequests(client: DynamoDBClient, table: string, now: D
       mailto: undefined,
     }),
     events: { publish: async () => {} },
+    async emailDelivery() {
+      return (req, loaded) => deliver(this, req, loaded);
+    },
   };
   for (const s of steps) await runStep(deps, s);
   return Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, n / steps.length]));

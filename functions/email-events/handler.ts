@@ -6,19 +6,23 @@ import { systemClock } from '../core/clock.ts';
 import { applySesEvent, sesEventDetailSchema } from '../core/email/feedback.ts';
 import { pausePolicy, sendingPause } from '../core/email/reputation.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
+import { confirmations } from '../shared/deps/confirmations.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { reputation } from '../shared/deps/reputation.ts';
+import { sendOutcomes } from '../shared/deps/send-outcomes.ts';
+import { suppressions } from '../shared/deps/suppressions.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, metrics, middlewares, correlated } = observability('tend-email-events');
 const deps = {
-  suppressions: root.suppressions(),
-  engagement: root.engagement(),
-  confirmations: root.confirmations(),
-  reputation: root.reputation(),
-  outcomes: root.sendOutcomes(),
+  suppressions: suppressions(),
+  engagement: engagement(),
+  confirmations: confirmations(),
+  reputation: reputation(),
+  outcomes: sendOutcomes(),
 };
 // Read fresh after each bounce or complaint: no cache, the gauge must follow the counters.
-const pause = sendingPause(root.reputation(), pausePolicy(config.email), 0);
+const pause = sendingPause(reputation(), pausePolicy(config.email), 0);
 
 // Built on first use (`z.lazy`), not at cold start (functions/core/schemas.ts says why).
 const event = /* @__PURE__ */ z.lazy(() => z.looseObject({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: sesEventDetailSchema }));

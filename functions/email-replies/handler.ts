@@ -2,11 +2,13 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { notAReply, recordReply, sesReceiptEventSchema } from '../core/email/replies.ts';
 import { systemClock } from '../core/clock.ts';
-import * as root from '../shared/deps.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { ledger } from '../shared/deps/ledger.ts';
+import { sendOutcomes } from '../shared/deps/send-outcomes.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, middlewares, correlated } = observability('tend-email-replies');
-const deps = { ledger: root.ledger(), engagement: root.engagement(), outcomes: root.sendOutcomes(), now: () => systemClock.now() };
+const deps = { ledger: ledger(), engagement: engagement(), outcomes: sendOutcomes(), now: () => systemClock.now() };
 
 /** Mail SES received at `email.replies.address` (a receipt rule's Lambda action): replies count as engagement. */
 export const handler = middy<unknown, unknown>()

@@ -2,17 +2,22 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { systemClock } from '../core/clock.ts';
 import { sweepHeldSends } from '../core/email/held-sweep.ts';
-import * as root from '../shared/deps.ts';
+import { cap } from '../shared/deps/cap.ts';
+import { confirmations } from '../shared/deps/confirmations.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { held } from '../shared/deps/held.ts';
+import { ledger } from '../shared/deps/ledger.ts';
+import { runs } from '../shared/deps/runs.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, middlewares, correlated } = observability('tend-email-sweep');
 const deps = {
-  held: root.held(),
-  ledger: root.ledger(),
-  confirmations: root.confirmations(),
-  engagement: root.engagement(),
-  cap: root.cap(),
-  runs: root.runs(),
+  held: held(),
+  ledger: ledger(),
+  confirmations: confirmations(),
+  engagement: engagement(),
+  cap: cap(),
+  runs: runs(),
 };
 
 /**

@@ -1,12 +1,20 @@
 import * as z from '../core/zod.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { DeliveryDeps } from '../core/email/deliver.ts';
-import type { AccountRepo, UsageRepo } from '../core/ports.ts';
+import type { TemplateLibrary } from '../core/templates/render.ts';
 import { unsubscribeLinks } from '../core/email/links.ts';
 import { pausePolicy, sendingPause } from '../core/email/reputation.ts';
 import { precompiledLibrary } from '../core/templates/precompiled.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
+import { contacts } from '../shared/deps/contacts.ts';
+import { cap } from '../shared/deps/cap.ts';
+import { confirmations } from '../shared/deps/confirmations.ts';
+import { engagement } from '../shared/deps/engagement.ts';
+import { ledger } from '../shared/deps/ledger.ts';
+import { mailer } from '../shared/deps/mailer.ts';
+import { preferences } from '../shared/deps/preferences.ts';
+import { reputation } from '../shared/deps/reputation.ts';
+import { suppressions } from '../shared/deps/suppressions.ts';
 import { signingKey } from '../shared/signing-key.ts';
 import { parseEnv } from '../shared/env.ts';
 
@@ -25,28 +33,26 @@ export const emailEnvShape = {
 };
 
 /**
- * Everything `deliver` needs, over DynamoDB, SES and the signing secret: a play's Lambda writes
- * `const deps = emailDeps();` at module scope (cold start) and passes it to `deliver(deps, req, loaded)`.
- * With the account and usage repos the sending step reads once and hands to `deliver`.
+ * Everything `deliver` needs, over DynamoDB, SES and the signing secret: the play steps' Lambda
+ * builds it at a step's first email (functions/plays/email-delivery.ts) and passes it to
+ * `deliver(deps, req, loaded)`. `templates`: the library the caller already holds, if any.
  */
-export function emailDeps(clock: Clock = systemClock): DeliveryDeps & { accounts: AccountRepo; usage: UsageRepo } {
+export function emailDeps(clock: Clock = systemClock, templates: TemplateLibrary = precompiledLibrary()): DeliveryDeps {
   // The rest of the environment is read by the composition root, each variable by what needs it.
   const env = parseEnv(emailEnvShape);
   return {
     clock,
     config,
-    templates: precompiledLibrary(),
-    accounts: root.accounts(),
-    usage: root.usage(),
-    ledger: root.ledger(),
-    confirmations: root.confirmations(),
-    pause: sendingPause(root.reputation(), pausePolicy(config.email)),
-    mailer: root.mailer(),
-    contacts: root.contacts(),
-    suppressions: root.suppressions(),
-    preferences: root.preferences(),
-    cap: root.cap(),
-    engagement: root.engagement(),
+    templates,
+    ledger: ledger(),
+    confirmations: confirmations(),
+    pause: sendingPause(reputation(), pausePolicy(config.email)),
+    mailer: mailer(),
+    contacts: contacts(),
+    suppressions: suppressions(),
+    preferences: preferences(),
+    cap: cap(),
+    engagement: engagement(),
     unsubscribe: unsubscribeLinks({
       key: signingKey(),
       baseUrl: config.email.unsubscribe.baseUrl ?? env.PUBLIC_API_URL,

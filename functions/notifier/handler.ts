@@ -6,7 +6,10 @@ import { AlertDeliveryError, notifyEvent, sendDigests, type NotifyDeps } from '.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TendEvent } from '../core/ports.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { mailer } from '../shared/deps/mailer.ts';
+import { alerts } from '../shared/deps/alerts.ts';
+import { digest } from '../shared/deps/digest.ts';
 import { parseEnv } from '../shared/env.ts';
 import { observability } from '../shared/observability.ts';
 import { slackPoster } from './slack.ts';
@@ -29,11 +32,11 @@ const deps: NotifyDeps = {
   clock: systemClock,
   alerts: config.alerts,
   csms: config.csms,
-  accounts: root.accounts(),
-  claims: root.alerts(),
-  digest: root.digest(),
+  accounts: accounts(),
+  claims: alerts(),
+  digest: digest(),
   slack: config.alerts.slack ? slackPoster(slackToken(env), { slackApiUrl: env.SLACK_API_URL, timeoutMs: env.SLACK_TIMEOUT_MS }) : undefined,
-  mailer: config.alerts.digest.email && env.CONFIGURATION_SET ? root.mailer() : undefined,
+  mailer: config.alerts.digest.email && env.CONFIGURATION_SET ? mailer() : undefined,
   sender: config.sender,
   // The app's account page when configured; else the account's card on the API.
   accountUrl: (id) =>

@@ -3,24 +3,45 @@ import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
 import { beginRun, completeRun, failRun, runStep } from '../core/plays/engine.ts';
 import { modelResolver } from '../core/score/presets/index.ts';
+import { precompiledLibrary } from '../core/templates/precompiled.ts';
+import type { EmailDelivery } from '../core/plays/actions.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
-import { emailDeps } from '../email/deps.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { usage } from '../shared/deps/usage.ts';
+import { events } from '../shared/deps/events.ts';
+import { holdouts } from '../shared/deps/holdouts.ts';
+import { runs } from '../shared/deps/runs.ts';
+import { tasks } from '../shared/deps/tasks.ts';
+import { scores } from '../shared/deps/scores.ts';
 import { observability } from '../shared/observability.ts';
 
 const { counters, middlewares, correlated } = observability('tend-play-steps');
 
+const templates = precompiledLibrary();
+let emailDelivery: Promise<EmailDelivery> | undefined;
+
 const deps = {
-  ...emailDeps(systemClock),
+  clock: systemClock,
+  templates,
+  // Built by the first email a step sends (functions/plays/email-delivery.ts says why); a failed build is tried again.
+  emailDelivery: () =>
+    (emailDelivery ??= import('./email-delivery.ts')
+      .then(({ playEmailDelivery }) => playEmailDelivery(systemClock, templates))
+      .catch((err: unknown) => {
+        emailDelivery = undefined;
+        throw err;
+      })),
+  accounts: accounts(),
+  usage: usage(),
   plays: config.plays,
   features: config.product.features,
   firstValue: config.milestones.firstValue,
   modelFor: modelResolver(config.scoreModel),
-  scores: root.scores(),
-  runs: root.runs(),
-  holdouts: root.holdouts(),
-  tasks: root.tasks(),
-  events: root.events(),
+  scores: scores(),
+  runs: runs(),
+  holdouts: holdouts(),
+  tasks: tasks(),
+  events: events(),
   counters,
 };
 

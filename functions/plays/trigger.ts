@@ -5,7 +5,9 @@ import { systemClock } from '../core/clock.ts';
 import { onEvent, sweepShard } from '../core/plays/triggers.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { runner } from '../shared/deps/runner.ts';
+import { runs } from '../shared/deps/runs.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, counters, middlewares, correlated } = observability('tend-plays');
@@ -13,9 +15,9 @@ const deps = {
   clock: systemClock,
   counters,
   plays: config.plays,
-  accounts: root.accounts(),
-  runs: root.runs(),
-  runner: root.runner(),
+  accounts: accounts(),
+  runs: runs(),
+  runner: runner(),
 };
 
 /**

@@ -6,17 +6,22 @@ import { scoringPolicy } from '../core/score/policy.ts';
 import { rescoreDirty, scoreShards } from '../core/scoring.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
+import { accounts } from '../shared/deps/accounts.ts';
+import { churnModels } from '../shared/deps/churn-models.ts';
+import { dirty } from '../shared/deps/dirty.ts';
+import { scoreStateRepo } from '../shared/deps/score-state-repo.ts';
+import { scoringInputs } from '../shared/deps/scoring-inputs.ts';
+import { scoringRunWrites } from '../shared/deps/scoring-run-writes.ts';
 import { observability } from '../shared/observability.ts';
 
 const { logger, counters, middlewares, correlated } = observability('tend-score');
 const deps = {
   clock: systemClock,
   ...scoringPolicy(config),
-  accounts: root.accounts(),
-  inputs: root.scoringInputs(),
-  dirty: root.dirty(),
-  scoreStates: root.scoreStateRepo(),
+  accounts: accounts(),
+  inputs: scoringInputs(),
+  dirty: dirty(),
+  scoreStates: scoreStateRepo(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
@@ -28,7 +33,7 @@ const input = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({ Items: z.optional(z.array(shard())), shards: z.optional(z.array(shard())), dirty: z.optional(z.boolean()) }),
 );
 const allShards = Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
-const churnModels = root.churnModels();
+const fittedModels = churnModels();
 
 export const handler = middy<unknown, unknown>()
   .use(middlewares)
@@ -38,7 +43,7 @@ export const handler = middy<unknown, unknown>()
       const chosen = Items ?? shards ?? allShards;
       // Read once per batch: a newly fitted model applies from the next run on. The writes are
       // buffered per invocation (score, timeline entries, band moves, tallies: data/scoring-writes.ts).
-      const batchDeps = { ...deps, ...root.scoringRunWrites(), churnModel: await churnModels.get() };
+      const batchDeps = { ...deps, ...scoringRunWrites(), churnModel: await fittedModels.get() };
       const result = dirty ? await rescoreDirty(batchDeps, chosen) : await scoreShards(batchDeps, chosen);
       counters.count('ScoresWritten', 'written' in result ? result.written : result.scored);
       logger.info('scored', result);

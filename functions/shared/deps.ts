@@ -1,145 +1,65 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { eventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
-import { sesMailer } from '../adapters/ses-mailer.ts';
-import { stepFunctionsRunner } from '../adapters/sfn-runner.ts';
-import { accountCatalog } from '../data/account-catalog.ts';
-import { accountListIndex } from '../data/account-list-index.ts';
-import { accountsWithListEntries, listEntryWriter } from '../data/account-list-entries.ts';
-import { accountRepo } from '../data/accounts.ts';
-import { revenueRepo } from '../data/revenue.ts';
-import { metricAggregates } from '../data/metric-aggregates.ts';
-import { accountsWithMetrics, feedbackWithMetrics, revenueWithMetrics } from '../data/metric-hooks.ts';
-import { metricSources } from '../data/metric-sources.ts';
-import { renewalIndex } from '../data/renewal-index.ts';
-import { scoreStates } from '../data/score-states.ts';
-import { healthDays as healthDayRepo } from '../data/health-days.ts';
-import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
-import { withBookNotes } from '../core/metrics/score-states.ts';
-import { systemClock } from '../core/clock.ts';
-import { scoringWrites } from '../data/scoring-writes.ts';
-import { documentClient } from '../data/client.ts';
-import { envVar, lazy, table } from './deps-base.ts';
-import { contactRepo } from '../data/contacts.ts';
-import { dirtyAccounts } from '../data/dirty.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../data/email.ts';
-import { eventClaims } from '../data/event-claims.ts';
-import { feedbackRepo } from '../data/feedback.ts';
-import { churnModelRepo } from '../data/models.ts';
-import { runRepo } from '../data/runs.ts';
-import { holdoutRepo } from '../data/holdouts.ts';
-import { variantCounts } from '../data/variant-counts.ts';
-import { scoreFactsReader, scoreRepo } from '../data/scores.ts';
-import { scoringInputs as scoringInputsRepo } from '../data/scoring-inputs.ts';
-import { modelResolver } from '../core/score/presets/index.ts';
-import { config } from './config.ts';
-import { heldSends, sendConfirmations, sendLedger } from '../data/sends.ts';
-import { taskRepo } from '../data/tasks.ts';
-import { sendOutcomes as sendOutcomesRepo } from '../data/outcome-sends.ts';
-import { outcomeFiguresReader } from '../data/outcome-figures.ts';
-import { ownerRepo } from '../data/owners.ts';
-import { noteRepo } from '../data/notes.ts';
-import { usageRepo } from '../data/usage.ts';
-import { userLinks } from '../data/user-links.ts';
-import { timelineRepo } from '../data/timeline.ts';
-import { alertClaims, digestStore } from '../data/alerts.ts';
-import { recordingTimeline } from '../core/timeline.ts';
-
 /*
- * The composition root: the one place the Lambdas' repositories and clients are built. Each is a
- * function that builds its dependency on the first call and hands back the same one after, so
- * two handlers' pieces (a play step's email delivery and its scoring) share one repository. Plain
- * functions, not one object: esbuild keeps in a bundle only the ones its handler calls, so a
- * handler's bundle and cold start carry nothing it does not use. Each reads the environment
- * variable it needs when first called, and a missing one fails naming it (at cold start, since
- * handlers call these at module scope).
+ * The composition root: the one place the Lambdas' repositories and clients are built, one small
+ * module per dependency under ./deps/ (with ./deps-base.ts: the table, `lazy`, and what the API's
+ * authentication uses), all re-exported here for tests and tools. Each dependency is a function
+ * that builds it on the first call and hands back the same one after, so two handlers' pieces (a
+ * play step's email delivery and its scoring) share one repository. Each reads the environment
+ * variable it needs when first called, and a missing one fails naming it.
+ *
+ * Handlers import the modules of ./deps/ they use, never this file: esbuild splits a bundle by
+ * file, so a module shared by a cold start and a lazily loaded part (an API route module, a play
+ * step's email delivery) takes everything it imports into both. One dependency a module, and
+ * functions/package.json declaring the project's modules free of import side effects, make a
+ * cold start or a route's first request parse only the repositories and clients it uses
+ * (tests/unit/bundle-deps.test.ts checks both).
  */
 
-export { apiKeys, lazy, rate, segmentSecrets } from './deps-base.ts';
-
-// Metrics (docs/metrics.md): the aggregates, and the upkeep hooked on the writes of their sources (data/metric-hooks.ts).
-export const metricAggregateRepo = /* @__PURE__ */ lazy(() => metricAggregates(documentClient, table()));
-export const metricSourceReader = /* @__PURE__ */ lazy(() => metricSources(documentClient, table()));
-/** The renewal index the upkeep keeps (renewals report, renewals entering the window). */
-export const renewalIndexReader = /* @__PURE__ */ lazy(() => renewalIndex(documentClient, table()));
-/** The score states the scoring runs keep for the weekly review. */
-export const scoreStateRepo = /* @__PURE__ */ lazy(() => scoreStates(documentClient, table()));
-/** The daily run's per-day health tallies (health over time, docs/metrics.md). */
-export const healthDays = /* @__PURE__ */ lazy(() => healthDayRepo(documentClient, table()));
-// Book changes noted for the weekly review, which reads the book from the score states (docs/metrics.md).
-export const metricUpkeep = /* @__PURE__ */ lazy(() => ({
-  sources: metricSourceReader(),
-  aggregates: withBookNotes(metricAggregateRepo(), scoreStateRepo(), systemClock, (error) =>
-    metricsLogger().error('noting a book change for the weekly review failed (its next score state carries it)', { error: error as Error }),
-  ),
-}));
-const metricsLogger = /* @__PURE__ */ lazy(() => new Logger({ serviceName: 'tend-metrics' }));
-// A source write stands whatever its upkeep does: a failure is logged, and the account's next change or `tend metrics rebuild` heals it.
-const refreshMetrics = (accountId: string) =>
-  refreshAccountMetrics(metricUpkeep(), accountId).catch((err: unknown) =>
-    metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
-  );
-/** One scoring run's writes, buffered (score, its timeline entries, band moves, health tallies): made per invocation. */
-export const scoringRunWrites = () =>
-  scoringWrites(documentClient, table(), { modelFor: scoreModels(), publisher: eventBus(), upkeep: metricUpkeep(), listEntries: listEntries() });
-
-export const accounts = /* @__PURE__ */ lazy(() =>
-  accountsWithMetrics(
-    accountsWithListEntries(accountRepo(documentClient, table()), listEntries(), (accountId, err) =>
-      metricsLogger().error('account list entries not updated (tend metrics rebuild puts them right)', { accountId, error: err as Error }),
-    ),
-    refreshMetrics,
-  ),
-);
-/** Revenue history points and renewal outcomes. */
-export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));
-export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
-/** Scores, read back with their reasons rebuilt under the configured model. */
-const scoreModels = /* @__PURE__ */ lazy(() => modelResolver(config.scoreModel));
-export const scores = /* @__PURE__ */ lazy(() => scoreRepo(documentClient, table(), scoreModels(), { listEntries: listEntries() }));
-/** Many accounts' stored scores at once, for the portfolio reports. */
-export const scoreFacts = /* @__PURE__ */ lazy(() => scoreFactsReader(documentClient, table()));
-/** Everything scoring reads for an account, in one Query. */
-export const scoringInputs = /* @__PURE__ */ lazy(() => scoringInputsRepo(documentClient, table()));
-export const runs = /* @__PURE__ */ lazy(() => runRepo(documentClient, table()));
-/** Holdout ends (issue 17, docs/holdouts.md). */
-export const holdouts = /* @__PURE__ */ lazy(() => holdoutRepo(documentClient, table()));
-export const variantEmailCounts = /* @__PURE__ */ lazy(() => variantCounts(documentClient, table()));
-export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()));
-/** CSMs' books, account counts and assignment counters (issue 14). */
-export const owners = /* @__PURE__ */ lazy(() => ownerRepo(documentClient, table()));
-export const notes = /* @__PURE__ */ lazy(() => noteRepo(documentClient, table()));
-export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));
-export const feedback = /* @__PURE__ */ lazy(() => feedbackWithMetrics(feedbackRepo(documentClient, table()), refreshMetrics));
-export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, table()));
-export const claims = /* @__PURE__ */ lazy(() => eventClaims(documentClient, table()));
-export const links = /* @__PURE__ */ lazy(() => userLinks(documentClient, table()));
-export const catalog = /* @__PURE__ */ lazy(() => accountCatalog(documentClient, table()));
-/** The account list's sorted entries (issue 16): kept by the account and score writes above, read by GET /v1/accounts. */
-export const listEntries = /* @__PURE__ */ lazy(() => listEntryWriter(documentClient, table()));
-export const listIndex = /* @__PURE__ */ lazy(() => accountListIndex(documentClient, table()));
-export const churnModels = /* @__PURE__ */ lazy(() => churnModelRepo(documentClient, table()));
-export const ledger = /* @__PURE__ */ lazy(() => sendLedger(documentClient, table()));
-export const suppressions = /* @__PURE__ */ lazy(() => suppressionList(documentClient, table()));
-export const preferences = /* @__PURE__ */ lazy(() => preferenceRepo(documentClient, table()));
-export const cap = /* @__PURE__ */ lazy(() => frequencyCap(documentClient, table()));
-export const engagement = /* @__PURE__ */ lazy(() => engagementRepo(documentClient, table()));
-export const confirmations = /* @__PURE__ */ lazy(() => sendConfirmations(documentClient, table()));
-/** Sends' outcomes (opened, replied...) recorded once on the ledger and counted per template (issue 13). */
-export const sendOutcomes = /* @__PURE__ */ lazy(() => sendOutcomesRepo(documentClient, table()));
-/** The outcome figures of a period, from the month counters (GET /v1/metrics/outcomes). */
-export const outcomeFigures = /* @__PURE__ */ lazy(() => outcomeFiguresReader(documentClient, table()));
-export const held = /* @__PURE__ */ lazy(() => heldSends(documentClient, table()));
-export const reputation = /* @__PURE__ */ lazy(() => reputationRepo(documentClient, table()));
-/** Accounts' timelines (entries written by the repositories and the publisher below). */
-export const timeline = /* @__PURE__ */ lazy(() => timelineRepo(documentClient, table()));
-/** Alerts: claims (one post per alert and destination) and the digest's reads. */
-export const alerts = /* @__PURE__ */ lazy(() => alertClaims(documentClient, table()));
-export const digest = /* @__PURE__ */ lazy(() => digestStore(documentClient, table()));
-
-/** Tend's events, on the bus in EVENT_BUS_NAME. */
-const eventBus = /* @__PURE__ */ lazy(() => eventBridgePublisher(envVar('EVENT_BUS_NAME')));
-export const events = /* @__PURE__ */ lazy(() => recordingTimeline(eventBus(), timeline()));
-/** Play runs, on the state machines in PLAY_STATE_MACHINES (a JSON map of play id to ARN). */
-export const runner = /* @__PURE__ */ lazy(() => stepFunctionsRunner(JSON.parse(envVar('PLAY_STATE_MACHINES')) as Record<string, string>));
-/** SES, through the configuration set in CONFIGURATION_SET. */
-export const mailer = /* @__PURE__ */ lazy(() => sesMailer(envVar('CONFIGURATION_SET')));
+export { apiKeys, envVar, lazy, rate, segmentSecrets, table } from './deps-base.ts';
+export { accounts } from './deps/accounts.ts';
+export { alerts } from './deps/alerts.ts';
+export { cap } from './deps/cap.ts';
+export { catalog } from './deps/catalog.ts';
+export { churnModels } from './deps/churn-models.ts';
+export { claims } from './deps/claims.ts';
+export { confirmations } from './deps/confirmations.ts';
+export { contacts } from './deps/contacts.ts';
+export { digest } from './deps/digest.ts';
+export { dirty } from './deps/dirty.ts';
+export { engagement } from './deps/engagement.ts';
+export { eventBus } from './deps/event-bus.ts';
+export { events } from './deps/events.ts';
+export { feedback } from './deps/feedback.ts';
+export { healthDays } from './deps/health-days.ts';
+export { held } from './deps/held.ts';
+export { holdouts } from './deps/holdouts.ts';
+export { ledger } from './deps/ledger.ts';
+export { links } from './deps/links.ts';
+export { listEntries } from './deps/list-entries.ts';
+export { listIndex } from './deps/list-index.ts';
+export { mailer } from './deps/mailer.ts';
+export { metricAggregateRepo } from './deps/metric-aggregate-repo.ts';
+export { metricSourceReader } from './deps/metric-source-reader.ts';
+export { metricUpkeep } from './deps/metric-upkeep.ts';
+export { metricsLogger } from './deps/metrics-logger.ts';
+export { notes } from './deps/notes.ts';
+export { outcomeFigures } from './deps/outcome-figures.ts';
+export { owners } from './deps/owners.ts';
+export { preferences } from './deps/preferences.ts';
+export { refreshMetrics } from './deps/refresh-metrics.ts';
+export { renewalIndexReader } from './deps/renewal-index-reader.ts';
+export { reputation } from './deps/reputation.ts';
+export { revenue } from './deps/revenue.ts';
+export { runner } from './deps/runner.ts';
+export { runs } from './deps/runs.ts';
+export { scoreFacts } from './deps/score-facts.ts';
+export { scoreModels } from './deps/score-models.ts';
+export { scoreStateRepo } from './deps/score-state-repo.ts';
+export { scores } from './deps/scores.ts';
+export { scoringInputs } from './deps/scoring-inputs.ts';
+export { scoringRunWrites } from './deps/scoring-run-writes.ts';
+export { sendOutcomes } from './deps/send-outcomes.ts';
+export { suppressions } from './deps/suppressions.ts';
+export { tasks } from './deps/tasks.ts';
+export { timeline } from './deps/timeline.ts';
+export { usage } from './deps/usage.ts';
+export { variantEmailCounts } from './deps/variant-email-counts.ts';

@@ -1,6 +1,6 @@
 import * as z from '../core/zod.ts';
 import { signingKey as signingKeyReader } from '../adapters/signing-key.ts';
-import { lazy } from './deps.ts';
+import { lazy } from './deps-base.ts';
 import { parseEnv } from './env.ts';
 
 /*

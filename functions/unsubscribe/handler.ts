@@ -3,13 +3,14 @@ import { systemClock } from '../core/clock.ts';
 import { TokenError } from '../core/email/token.ts';
 import { checkUnsubscribe, unsubscribe, unsubscribePage } from '../core/email/unsubscribe.ts';
 import { config } from '../shared/config.ts';
-import * as root from '../shared/deps.ts';
+import { preferences } from '../shared/deps/preferences.ts';
+import { sendOutcomes } from '../shared/deps/send-outcomes.ts';
 import { signingKey } from '../shared/signing-key.ts';
 import { observability } from '../shared/observability.ts';
 import type { HttpEvent, HttpResult } from '../shared/http.ts';
 
 const { logger, middlewares, correlated } = observability('tend-unsubscribe');
-const deps = { clock: systemClock, preferences: root.preferences(), key: signingKey(), outcomes: root.sendOutcomes() };
+const deps = { clock: systemClock, preferences: preferences(), key: signingKey(), outcomes: sendOutcomes() };
 
 const product = config.product.name;
 const page = (statusCode: number, title: string, message: string, form?: { token: string }): HttpResult => ({

@@ -15,6 +15,9 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
  * The API's route modules (functions/api/served) are such imports, one chunk each. esbuild splits by
  * file: a file the entry imports, even for one constant, puts every file it imports in the cold start,
  * hence the schema-only modules the route list imports and functions/shared/deps-base.ts.
+ * functions/package.json declares the project's modules free of import side effects (but the few
+ * listed there): esbuild then leaves out a module none of whose exports a bundle uses, with its
+ * imports (an SDK client a composition module would build), instead of keeping its top-level code.
  *
  * `config`: the JSON of the config synth validated (lib/bundled-config.ts), defined as
  * `__TEND_CONFIG__` so the bundle uses it as is instead of parsing tend.config.ts at cold start

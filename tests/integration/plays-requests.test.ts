@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, dayOf, fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { beginRun, runStep, type PlayDeps } from '../../functions/core/plays/engine.ts';
+import { deliver, type DeliveryDeps } from '../../functions/core/email/deliver.ts';
 import { anchorOf, cycleOf, executionName } from '../../functions/core/plays/schedule.ts';
 import type { OutgoingEmail, TendEvent } from '../../functions/core/ports.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
@@ -148,7 +149,7 @@ describe("a play step's DynamoDB requests", () => {
     });
     const sent: OutgoingEmail[] = [];
     const events: TendEvent[] = [];
-    const deps = (now: string): PlayDeps => ({
+    const deps = (now: string): PlayDeps & DeliveryDeps => ({
       clock: fixedClock(now),
       config,
       templates: sourceLibrary(config.templates),
@@ -172,6 +173,9 @@ describe("a play step's DynamoDB requests", () => {
       mailer: { send: async (e) => (sent.push(e), { messageId: `m-${sent.length}` }) },
       unsubscribe: unsubscribeLinks({ key: async () => TEST_KEY, baseUrl: 'https://api.tend.example', tokenDays: 90, mailto: undefined }),
       events: { publish: async (e) => void events.push(...e) },
+      async emailDelivery() {
+        return (req, loaded) => deliver(this, req, loaded);
+      },
     });
     const begin = async (play: string, id: string, anchor: string, now: string) => {
       const d = deps(now);

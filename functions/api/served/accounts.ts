@@ -5,7 +5,16 @@ import { NotFoundError } from '../../core/errors.ts';
 import { accountRevenue, recordRenewalOutcome } from '../../core/renewals.ts';
 import { readTimeline } from '../../core/timeline-query.ts';
 import { config } from '../../shared/config.ts';
-import * as root from '../../shared/deps.ts';
+import { accounts } from '../../shared/deps/accounts.ts';
+import { contacts } from '../../shared/deps/contacts.ts';
+import { notes } from '../../shared/deps/notes.ts';
+import { owners } from '../../shared/deps/owners.ts';
+import { revenue } from '../../shared/deps/revenue.ts';
+import { events } from '../../shared/deps/events.ts';
+import { timeline } from '../../shared/deps/timeline.ts';
+import { runs } from '../../shared/deps/runs.ts';
+import { tasks } from '../../shared/deps/tasks.ts';
+import { scores } from '../../shared/deps/scores.ts';
 import { json } from '../../shared/http.ts';
 import { accountIdOf, body, cardThresholds, ONBOARDING, query } from '../route-input.ts';
 import type { RoutesServed } from './route-handler.ts';
@@ -13,15 +22,15 @@ import type { RoutesServed } from './route-handler.ts';
 const deps = {
   clock: systemClock,
   segments: config.segments,
-  accounts: root.accounts(),
-  revenue: root.revenue(),
-  scores: root.scores(),
-  runs: root.runs(),
-  tasks: root.tasks(),
-  notes: root.notes(),
-  contacts: root.contacts(),
-  events: root.events(),
-  owners: root.owners(),
+  accounts: accounts(),
+  revenue: revenue(),
+  scores: scores(),
+  runs: runs(),
+  tasks: tasks(),
+  notes: notes(),
+  contacts: contacts(),
+  events: events(),
+  owners: owners(),
   csms: config.csms,
   assignment: config.assignment,
   checklist: config.milestones.checklist,
@@ -71,7 +80,7 @@ export const routes = {
   },
   'GET /v1/accounts/{id}/revenue': async (event) => json(200, await accountRevenue(deps, accountIdOf(event))),
   'GET /v1/accounts/{id}/timeline': async (event) =>
-    json(200, await readTimeline({ ...deps, timeline: root.timeline() }, accountIdOf(event), query(event, 'GET /v1/accounts/{id}/timeline'))),
+    json(200, await readTimeline({ ...deps, timeline: timeline() }, accountIdOf(event), query(event, 'GET /v1/accounts/{id}/timeline'))),
   // The web app's Account page (issue 16): one Query of the account's contacts.
   'GET /v1/accounts/{id}/contacts': async (event) => {
     const id = accountIdOf(event);

@@ -2,7 +2,17 @@ import { systemClock } from '../../core/clock.ts';
 import { ingestContacts, ingestEvents, ingestSurveys, ingestTickets } from '../../core/ingest.ts';
 import { ingestSegment } from '../../core/segment.ts';
 import { config } from '../../shared/config.ts';
-import * as root from '../../shared/deps.ts';
+import { accounts } from '../../shared/deps/accounts.ts';
+import { claims } from '../../shared/deps/claims.ts';
+import { contacts } from '../../shared/deps/contacts.ts';
+import { dirty } from '../../shared/deps/dirty.ts';
+import { feedback } from '../../shared/deps/feedback.ts';
+import { links } from '../../shared/deps/links.ts';
+import { owners } from '../../shared/deps/owners.ts';
+import { revenue } from '../../shared/deps/revenue.ts';
+import { usage } from '../../shared/deps/usage.ts';
+import { events } from '../../shared/deps/events.ts';
+import { tasks } from '../../shared/deps/tasks.ts';
 import { json } from '../../shared/http.ts';
 import { counters } from '../api-observability.ts';
 import { body } from '../route-input.ts';
@@ -12,18 +22,18 @@ import type { RoutesServed } from './route-handler.ts';
 const deps = {
   clock: systemClock,
   segments: config.segments,
-  accounts: root.accounts(),
-  revenue: root.revenue(),
-  usage: root.usage(),
-  dirty: root.dirty(),
-  feedback: root.feedback(),
-  contacts: root.contacts(),
-  events: root.events(),
-  claims: root.claims(),
-  links: root.links(),
+  accounts: accounts(),
+  revenue: revenue(),
+  usage: usage(),
+  dirty: dirty(),
+  feedback: feedback(),
+  contacts: contacts(),
+  events: events(),
+  claims: claims(),
+  links: links(),
   // A group's traits can name the account's owner (upsertAccount, as POST /v1/accounts does).
-  owners: root.owners(),
-  tasks: root.tasks(),
+  owners: owners(),
+  tasks: tasks(),
   csms: config.csms,
   assignment: config.assignment,
 };

@@ -4,29 +4,40 @@ import { metricAccounts, metricsReport } from '../../core/metrics/metrics-report
 import { changesReport, renewalsReport } from '../../core/metrics/reports.ts';
 import { modelResolver } from '../../core/score/presets/index.ts';
 import { config } from '../../shared/config.ts';
-import * as root from '../../shared/deps.ts';
+import { accounts } from '../../shared/deps/accounts.ts';
+import { catalog } from '../../shared/deps/catalog.ts';
+import { healthDays } from '../../shared/deps/health-days.ts';
+import { listIndex } from '../../shared/deps/list-index.ts';
+import { metricAggregateRepo } from '../../shared/deps/metric-aggregate-repo.ts';
+import { metricSourceReader } from '../../shared/deps/metric-source-reader.ts';
+import { outcomeFigures } from '../../shared/deps/outcome-figures.ts';
+import { renewalIndexReader } from '../../shared/deps/renewal-index-reader.ts';
+import { scoreStateRepo } from '../../shared/deps/score-state-repo.ts';
+import { runs } from '../../shared/deps/runs.ts';
+import { scoreFacts } from '../../shared/deps/score-facts.ts';
+import { scores } from '../../shared/deps/scores.ts';
 import { json } from '../../shared/http.ts';
 import { cardThresholds, ONBOARDING, query } from '../route-input.ts';
 import type { RoutesServed } from './route-handler.ts';
 
 const deps = {
   clock: systemClock,
-  accounts: root.accounts(),
-  scores: root.scores(),
-  runs: root.runs(),
-  catalog: root.catalog(),
-  listIndex: root.listIndex(),
-  scoreFacts: root.scoreFacts(),
-  renewals: root.renewalIndexReader(),
-  scoreStates: root.scoreStateRepo(),
+  accounts: accounts(),
+  scores: scores(),
+  runs: runs(),
+  catalog: catalog(),
+  listIndex: listIndex(),
+  scoreFacts: scoreFacts(),
+  renewals: renewalIndexReader(),
+  scoreStates: scoreStateRepo(),
   modelFor: modelResolver(config.scoreModel),
 };
 const metricsDeps = {
-  aggregates: root.metricAggregateRepo(),
-  sources: root.metricSourceReader(),
+  aggregates: metricAggregateRepo(),
+  sources: metricSourceReader(),
   firstValueTargetDays: config.milestones.firstValueTargetDays,
-  outcomes: root.outcomeFigures(),
-  healthDays: root.healthDays(),
+  outcomes: outcomeFigures(),
+  healthDays: healthDays(),
 };
 
 /** The book as lists and figures: the account list, renewals, changes, metrics and outcomes. */

@@ -1,5 +1,5 @@
-import { DAY_MS } from '../clock.ts';
-import { deliver, type DeliveryDeps } from '../email/deliver.ts';
+import { DAY_MS, type Clock } from '../clock.ts';
+import type { DeliveryRequest, DeliveryResult, LoadedAccount } from '../email/deliver.ts';
 import { fnv1a } from '../hash.ts';
 import type { AccountRepo, Counter, Counters, EventPublisher, TaskRepo } from '../ports.ts';
 import type { ActionOutcome } from '../types.ts';
@@ -12,7 +12,16 @@ import { HeldOutLeakError, rehearse } from './held-out.ts';
 import { pickVariant } from './holdout.ts';
 import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
-export interface ActionDeps extends DeliveryDeps {
+/** Sends one email a step asks for (`deliver` of core/email/deliver.ts over its ports), reusing what the step loaded. */
+export type EmailDelivery = (req: DeliveryRequest, loaded: LoadedAccount) => Promise<DeliveryResult>;
+
+export interface ActionDeps {
+  clock: Clock;
+  /**
+   * Email delivery, asked for by a step's first email: a Lambda builds it then (SES, the send ledger,
+   * consent, templates), from a chunk of its own, so a step that sends none neither loads nor builds it.
+   */
+  emailDelivery: () => Promise<EmailDelivery>;
   accounts: Pick<AccountRepo, 'setStage'>;
   tasks: Pick<TaskRepo, 'create' | 'forAccount'>;
   events: EventPublisher;
@@ -23,9 +32,9 @@ export interface ActionDeps extends DeliveryDeps {
 const COUNTED: Record<string, Counter | undefined> = { sent: 'EmailsSent', deferred: 'EmailsDeferred', skipped: 'EmailsSkipped', failed: 'EmailsFailed' };
 
 /** `deliver`, its outcome counted (a duplicate was counted by the attempt that sent it; a throw is a failed send). */
-async function deliverCounted(deps: ActionDeps, ...args: Parameters<typeof deliver> extends [unknown, ...infer Rest] ? Rest : never) {
+async function deliverCounted(deps: ActionDeps, ...args: Parameters<EmailDelivery>) {
   try {
-    const r = await deliver(deps, ...args);
+    const r = await (await deps.emailDelivery())(...args);
     const counted = COUNTED[r.outcome];
     if (counted) deps.counters?.count(counted);
     return r;

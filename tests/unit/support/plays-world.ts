@@ -3,6 +3,7 @@ import { DAY_MS, type Clock } from '../../../functions/core/clock.ts';
 import { memoryEmailDeps, memoryLedger } from '../../support/email.ts';
 import { parseConfig, type TendConfig } from '../../../functions/core/config.ts';
 import { beginRun, type PlayDeps } from '../../../functions/core/plays/engine.ts';
+import { deliver, type DeliveryDeps } from '../../../functions/core/email/deliver.ts';
 import type { PlayDefinition } from '../../../functions/core/plays/definition.ts';
 import { anchorOf, cycleOf, executionName } from '../../../functions/core/plays/schedule.ts';
 import type { TriggerDeps } from '../../../functions/core/plays/triggers.ts';
@@ -56,7 +57,8 @@ const runKey = (r: RunRef) => `${r.accountId}|${r.play}|${r.cycle}`;
 const liveKey = (accountId: string, play: string) => `${accountId}|${play}`;
 
 export interface World {
-  deps: PlayDeps & TriggerDeps & ControlDeps;
+  /** With delivery's ports beside the plays' ones: a step's emails are delivered over them (`emailDelivery`), so a test can swap one. */
+  deps: PlayDeps & TriggerDeps & ControlDeps & DeliveryDeps;
   config: TendConfig;
   clock: Clock & { set(at: string | Date): void; advanceDays(days: number): void; advanceHours(hours: number): void };
   accounts: Map<string, Account>;
@@ -272,6 +274,10 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     ledger,
     mailer,
     events: publisher,
+    // Over the ports of the deps it is called on (`this`): a test's `{ ...w.deps, mailer }` sends through its mailer.
+    async emailDelivery() {
+      return (req, loaded) => deliver(this, req, loaded);
+    },
     runner: { start: async () => {}, stop: async () => {}, isRunning: async () => true }, // replaced below: it needs these deps
   };
 
