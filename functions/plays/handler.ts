@@ -14,8 +14,13 @@ import { runs } from '../shared/deps/runs.ts';
 import { tasks } from '../shared/deps/tasks.ts';
 import { scores } from '../shared/deps/scores.ts';
 import { observability } from '../shared/observability.ts';
+import { envVar } from '../shared/deps-base.ts';
 
 const { counters, middlewares, correlated } = observability('tend-play-steps');
+
+// The sending environment is checked at cold start, though delivery is built at the first email:
+// a deploy missing it fails every step at once, naming the variable, not a run at its first email.
+for (const name of ['CONFIGURATION_SET', 'PUBLIC_API_URL']) envVar(name);
 
 const templates = precompiledLibrary();
 let emailDelivery: Promise<EmailDelivery> | undefined;
