@@ -15,6 +15,7 @@
  * 12. The web app's JavaScript per chunk, and what its first page loads, in gzip bytes (bench/web-bundle.ts).
  * 13. The web app's Overview over 10,000 local accounts in headless Chromium, time to figures and to every panel (bench/web-overview.ts).
  * 14. GET /v1/accounts sorted and filtered pages at 10,000 and 100,000 accounts, main's whole-book path and the list's index (bench/account-list.ts).
+ * 15. The local runtime's DynamoDB path: CPU per request of the SDK alone and of the whole path to dynalite (bench/local-requests.ts).
  */
 import { healthTalliesBench } from './health-tallies.ts';
 import { bundlesBench } from './bundles.ts';
@@ -38,6 +39,7 @@ import { holdoutCalibrationBench } from './holdout-calibration.ts';
 import { webBundleBench } from './web-bundle.ts';
 import { webOverviewBench } from './web-overview.ts';
 import { accountListBench } from './account-list.ts';
+import { localRequestsBench } from './local-requests.ts';
 import type { Account, UsageDay } from '../functions/core/types.ts';
 
 /** Passes over the accounts per scoring figure (`BENCH_SCORING_PASSES`). */
@@ -143,5 +145,6 @@ const sections: [string, () => unknown][] = [
   ['web-bundle', webBundleBench],
   ['web-overview', webOverviewBench],
   ['account-list', accountListBench],
+  ['local-requests', localRequestsBench],
 ];
 for (const [name, run] of sections) if (!only || only.includes(name)) await run();

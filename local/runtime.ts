@@ -8,7 +8,7 @@ import { localSigningKey } from './signing-key.ts';
 import { join } from 'node:path';
 import { CloudAssembly, LOCAL_REGION } from './assembly.ts';
 import { VirtualClock } from './clock.ts';
-import { savedClock, saveClock as saveClockFile } from './clock-file.ts';
+import { clockSaver, savedClock, saveClock as saveClockFile } from './clock-file.ts';
 import { localCredentials } from './credentials.ts';
 import { LocalDynamo } from './dynamodb.ts';
 import { LOCAL_DYNAMODB_HANDLER } from './in-process-handler.ts';
@@ -248,8 +248,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
   const sweeper = setInterval(() => void sweepExpired().catch(() => {}), 10_000);
   sweeper.unref();
   saveClock();
-  const clockSaver = dataDir ? setInterval(saveClock, 1000) : undefined;
-  clockSaver?.unref();
+  const saver = dataDir ? clockSaver(dataDir, () => clock.now()) : undefined;
+  const clockTimer = saver ? setInterval(() => void saver.save(), 1000) : undefined;
+  clockTimer?.unref();
 
   return {
     url,
@@ -285,8 +286,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     idle,
     async stop() {
       clearInterval(sweeper);
-      clearInterval(clockSaver);
-      saveClock();
+      clearInterval(clockTimer);
+      if (saver) await saver.last();
       scheduler.close();
       for (const e of sfn.executions.values()) sfn.stopExecution(e.arn, 'LocalRuntimeStopped', 'the local runtime was stopped', { persist: false });
       dynamo.closing = true;
