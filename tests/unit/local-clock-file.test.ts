@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clockSaver, savedClock } from '../../local/clock-file.ts';
+import { clockSaver, saveClock, savedClock } from '../../local/clock-file.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -46,5 +46,23 @@ describe('local clock file: saved off the event loop, the final time written in 
     now = new Date('2026-03-03T10:00:00Z');
     await saver.save();
     expect(savedClock(dir)?.toISOString()).toBe('2026-03-03T10:00:00.000Z');
+  });
+
+  // A process killed while a save is under way leaves what is on disk for the next `tend dev`.
+  it('never leaves the file without a clock while a save is under way', async () => {
+    const dir = stateDir();
+    saveClock(dir, new Date('2026-03-02T10:00:00Z'));
+    const saver = clockSaver(dir, () => new Date('2026-03-09T00:00:00Z'));
+    const seen = new Set<string | undefined>();
+    for (let i = 0; i < 100; i++) {
+      let done = false;
+      void saver.save().then(() => (done = true));
+      while (!done) {
+        seen.add(savedClock(dir)?.toISOString());
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    expect([...seen].filter((s) => s === undefined)).toEqual([]);
+    expect(savedClock(dir)?.toISOString()).toBe('2026-03-09T00:00:00.000Z');
   });
 });
