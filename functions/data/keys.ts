@@ -205,6 +205,9 @@ export const keys = {
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
   // The weekly review's book notes (docs/metrics.md): a change to an account's ARR, segment or owner, under the day's score states.
   scoreStateNote: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `NOTE#${at}#${id}` }),
+  // What the rescorings scored on a day, per shard (data/scored-today.ts): the daily run reads one partition per shard instead of each account.
+  scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `SCOREDTODAY#${day}#${shard}`, sk: `${at}#${id}` }),
+  scoredTodayPartition: (day: string, shard: number) => `SCOREDTODAY#${day}#${shard}`,
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

@@ -17,6 +17,7 @@ const deps = {
   inputs: root.scoringInputs(),
   dirty: root.dirty(),
   scoreStates: root.scoreStateRepo(),
+  scoredToday: root.scoredToday(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 

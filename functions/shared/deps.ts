@@ -25,6 +25,7 @@ import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressi
 import { eventClaims } from '../data/event-claims.ts';
 import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
+import { scoredTodayRepo } from '../data/scored-today.ts';
 import { runRepo } from '../data/runs.ts';
 import { holdoutRepo } from '../data/holdouts.ts';
 import { variantCounts } from '../data/variant-counts.ts';
@@ -118,6 +119,8 @@ export const catalog = /* @__PURE__ */ lazy(() => accountCatalog(documentClient,
 export const listEntries = /* @__PURE__ */ lazy(() => listEntryWriter(documentClient, table()));
 export const listIndex = /* @__PURE__ */ lazy(() => accountListIndex(documentClient, table()));
 export const churnModels = /* @__PURE__ */ lazy(() => churnModelRepo(documentClient, table()));
+/** What the rescorings scored today, per shard: the daily run's record (functions/data/scored-today.ts). */
+export const scoredToday = /* @__PURE__ */ lazy(() => scoredTodayRepo(documentClient, table()));
 export const ledger = /* @__PURE__ */ lazy(() => sendLedger(documentClient, table()));
 export const suppressions = /* @__PURE__ */ lazy(() => suppressionList(documentClient, table()));
 export const preferences = /* @__PURE__ */ lazy(() => preferenceRepo(documentClient, table()));
