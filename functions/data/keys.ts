@@ -208,6 +208,8 @@ export const keys = {
   // What the rescorings scored on a day, per shard (data/scored-today.ts): the daily run reads one partition per shard instead of each account.
   scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `SCOREDTODAY#${day}#${shard}`, sk: `${at}#${id}` }),
   scoredTodayPartition: (day: string, shard: number) => `SCOREDTODAY#${day}#${shard}`,
+  /** The account, its score and its surveys, and nothing else (`S#PROFILE` < `S#SCORE` < `S#SURVEY#…`): the metric upkeep's one Query of them. */
+  metricSourcesRange: (accountId: string) => ({ pk: accountPk(accountId), from: `${SCORED}PROFILE`, to: `${SCORED}SURVEY#\uffff` }),
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

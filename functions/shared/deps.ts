@@ -13,7 +13,7 @@ import { metricSources } from '../data/metric-sources.ts';
 import { renewalIndex } from '../data/renewal-index.ts';
 import { scoreStates } from '../data/score-states.ts';
 import { healthDays as healthDayRepo } from '../data/health-days.ts';
-import { refreshAccountMetrics } from '../core/metrics/upkeep.ts';
+import { refreshAccountMetrics, refreshAccountsMetrics } from '../core/metrics/upkeep.ts';
 import { withBookNotes } from '../core/metrics/score-states.ts';
 import { systemClock } from '../core/clock.ts';
 import { scoringWrites } from '../data/scoring-writes.ts';
@@ -79,6 +79,11 @@ const refreshMetrics = (accountId: string) =>
   refreshAccountMetrics(metricUpkeep(), accountId).catch((err: unknown) =>
     metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
   );
+// A batch write's accounts counted together: one update per aggregate item the batch moves.
+const refreshManyMetrics = (accountIds: string[]) =>
+  refreshAccountsMetrics(metricUpkeep(), accountIds, (accountId, err) =>
+    metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
+  ).catch((err: unknown) => metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountIds, error: err as Error }));
 /** One scoring run's writes, buffered (score, its timeline entries, band moves, health tallies): made per invocation. */
 export const scoringRunWrites = () =>
   scoringWrites(documentClient, table(), { modelFor: scoreModels(), publisher: eventBus(), upkeep: metricUpkeep(), listEntries: listEntries() });
@@ -92,7 +97,7 @@ export const accounts = /* @__PURE__ */ lazy(() =>
   ),
 );
 /** Revenue history points and renewal outcomes. */
-export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshMetrics));
+export const revenue = /* @__PURE__ */ lazy(() => revenueWithMetrics(revenueRepo(documentClient, table()), refreshManyMetrics));
 export const usage = /* @__PURE__ */ lazy(() => usageRepo(documentClient, table()));
 /** Scores, read back with their reasons rebuilt under the configured model. */
 const scoreModels = /* @__PURE__ */ lazy(() => modelResolver(config.scoreModel));
@@ -110,7 +115,7 @@ export const tasks = /* @__PURE__ */ lazy(() => taskRepo(documentClient, table()
 export const owners = /* @__PURE__ */ lazy(() => ownerRepo(documentClient, table()));
 export const notes = /* @__PURE__ */ lazy(() => noteRepo(documentClient, table()));
 export const dirty = /* @__PURE__ */ lazy(() => dirtyAccounts(documentClient, table()));
-export const feedback = /* @__PURE__ */ lazy(() => feedbackWithMetrics(feedbackRepo(documentClient, table()), refreshMetrics));
+export const feedback = /* @__PURE__ */ lazy(() => feedbackWithMetrics(feedbackRepo(documentClient, table()), refreshManyMetrics));
 export const contacts = /* @__PURE__ */ lazy(() => contactRepo(documentClient, table()));
 export const claims = /* @__PURE__ */ lazy(() => eventClaims(documentClient, table()));
 export const links = /* @__PURE__ */ lazy(() => userLinks(documentClient, table()));
