@@ -18,6 +18,7 @@ const deps = {
   modelFor: modelResolver(config.scoreModel),
   scores: root.scores(),
   runs: root.runs(),
+  stepItems: root.stepItems(),
   holdouts: root.holdouts(),
   tasks: root.tasks(),
   events: root.events(),

@@ -26,6 +26,7 @@ import { eventClaims } from '../data/event-claims.ts';
 import { feedbackRepo } from '../data/feedback.ts';
 import { churnModelRepo } from '../data/models.ts';
 import { scoredTodayRepo } from '../data/scored-today.ts';
+import { stepItems as stepItemsReader } from '../data/step-items.ts';
 import { runRepo } from '../data/runs.ts';
 import { holdoutRepo } from '../data/holdouts.ts';
 import { variantCounts } from '../data/variant-counts.ts';
@@ -124,6 +125,8 @@ export const catalog = /* @__PURE__ */ lazy(() => accountCatalog(documentClient,
 export const listEntries = /* @__PURE__ */ lazy(() => listEntryWriter(documentClient, table()));
 export const listIndex = /* @__PURE__ */ lazy(() => accountListIndex(documentClient, table()));
 export const churnModels = /* @__PURE__ */ lazy(() => churnModelRepo(documentClient, table()));
+/** A play step's run, account and score in one read. */
+export const stepItems = /* @__PURE__ */ lazy(() => stepItemsReader(documentClient, table()));
 /** What the rescorings scored today, per shard: the daily run's record (functions/data/scored-today.ts). */
 export const scoredToday = /* @__PURE__ */ lazy(() => scoredTodayRepo(documentClient, table()));
 export const ledger = /* @__PURE__ */ lazy(() => sendLedger(documentClient, table()));
