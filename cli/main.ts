@@ -65,6 +65,7 @@ program
   .option('--fresh', 'replace the data the folder already holds (else the demo refuses it)')
   .option('--exit', 'stop after the summary instead of serving the API')
   .option('--json', 'print the summary as one JSON object')
+  .option('--callers', "count DynamoDB requests by the function and route that made them (the JSON summary's dynamodb.byCaller)")
   .action(async (options) => (await import('./demo/command.ts')).demo(options));
 
 program

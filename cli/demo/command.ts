@@ -20,6 +20,7 @@ export async function demo(options: {
   fresh?: boolean;
   exit?: boolean;
   json?: boolean;
+  callers?: boolean;
 }) {
   const progress = (line: string) => process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
   if (!options.exit) await ensureWebApp((l) => console.error(l));
@@ -31,6 +32,7 @@ export async function demo(options: {
       seed: options.seed,
       dataDir: options.data,
       fresh: options.fresh,
+      callers: options.callers,
       port: options.port,
       ...(options.exit ? {} : { webDir: WEB_DIST }),
       log: (l) => console.error(l),

@@ -11,6 +11,7 @@ import { seededRandom } from './random.ts';
 import { syntheticAccounts } from './synthetic.ts';
 import { runDemoDays } from './run.ts';
 import { summarise, type DemoSummary } from './summary.ts';
+import { meterCallers } from './callers.ts';
 
 const DAY = 86_400_000;
 
@@ -33,6 +34,8 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** After each simulated day (progress lines). */
   onDay?: (day: number, line: string) => void;
+  /** Count DynamoDB requests by the invocation that made them (`summary.dynamodb.byCaller`; costs some CPU). */
+  callers?: boolean;
 }
 
 export interface DemoResult {
@@ -91,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     webDir: options.webDir,
     log,
   });
+  const callers = options.callers ? meterCallers(rt) : undefined;
   try {
     // Counted as they are raised: the bus's log keeps only the newest events of a long demo.
     const flagsRaised: Record<string, number> = {};
@@ -117,6 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     const from = DEMO_START.toISOString().slice(0, 10);
     const to = new Date(DEMO_START.getTime() + (options.days - 1) * DAY).toISOString().slice(0, 10);
+    const byCaller = callers ? structuredClone(callers()) : undefined;
     const summary = await summarise(
       rt,
       accounts,
@@ -132,6 +137,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       },
       Object.keys(config.plays),
     );
+    if (byCaller) summary.dynamodb.byCaller = byCaller;
     const outboxUrl = `${rt.url}/local/outbox`;
     // An account with the most to show: an existing customer with play runs, else the first.
     const example = accounts.find((a) => a.customer?.profile === 'troubled') ?? accounts[0]!;

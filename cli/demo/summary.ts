@@ -2,6 +2,7 @@ import type { LocalRuntime } from '../../local/runtime.ts';
 import type { SyntheticAccount } from './synthetic.ts';
 import { demoAuth } from './api-key.ts';
 import type { LifeTotals } from './life.ts';
+import type { CallerRequests } from './callers.ts';
 
 export interface DemoSummary {
   accounts: number;
@@ -27,7 +28,7 @@ export interface DemoSummary {
   /** Where to look around afterwards: the API, an admin key, the outbox, the data folder. */
   lookAround?: { apiUrl: string; key: string; outboxUrl: string; sesUrl: string; dataDir: string; exampleAccount: string };
   /** What the run cost in DynamoDB (the local table's metering, before the summary's own reads). */
-  dynamodb: { requests: number; readUnits: number; writeUnits: number; byOperation: Record<string, number> };
+  dynamodb: { requests: number; readUnits: number; writeUnits: number; byOperation: Record<string, number>; byCaller?: Record<string, CallerRequests> };
   seconds: number;
 }
 

@@ -8,7 +8,8 @@ import type { Counters } from './metrics/contribution.ts';
 import { decideScore, oldestUsageDay, type ScoringPolicy } from './score/decide.ts';
 import { DEFAULT_WINDOWS } from './score/derive.ts';
 import { userActivation } from './metrics/activation.ts';
-import { stateOf, type ScoreState, type ScoreStateRepo } from './metrics/score-states.ts';
+import { bookOf, stateOf, type ScoreState, type ScoreStateRepo } from './metrics/score-states.ts';
+import type { ScoredToday, ScoredTodayRepo } from './scored-today.ts';
 
 export type { ScoringPolicy } from './score/decide.ts';
 
@@ -17,7 +18,7 @@ export interface ScoringDeps extends ScoringPolicy {
   /** The one Query per account (functions/data/scoring-inputs.ts). */
   inputs: ScoringInputs;
   scores: ScoreRepo;
-  accounts: Pick<AccountRepo, 'reachMilestone' | 'listIds'>;
+  accounts: Pick<AccountRepo, 'reachMilestone' | 'listIds'> & Partial<Pick<AccountRepo, 'list'>>;
   events: EventPublisher;
   /** Moves the account in the metric aggregates when its band changes (never per score: docs/metrics.md). */
   bandChanged?: (accountId: string, band: 'green' | 'yellow' | 'red' | 'unscored') => Promise<unknown>;
@@ -28,6 +29,8 @@ export interface ScoringDeps extends ScoringPolicy {
   flush?: () => Promise<unknown>;
   /** The weekly review's score states: the daily run's per shard, the rescorings' per batch (docs/metrics.md). */
   scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
+  /** What the rescorings scored today, per shard: the daily run reads it (with `accounts.list`) instead of each account it holds (core/scored-today.ts). */
+  scoredToday?: ScoredTodayRepo;
 }
 
 /** The run's buffered writes: a failure is logged and the scores stand (`tend metrics rebuild` heals the aggregates). */
@@ -92,8 +95,8 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
 }
 
 /**
- * Rescores the accounts marked with new data since their score, then clears each mark unless
- * more data arrived meanwhile: every account with news is rescored soon, once, not per event.
+ * Rescores the accounts marked with new data since their score, then clears the marks it read (a
+ * mark made meanwhile stays): every account with news is rescored soon, once, not per event.
  * Only the flagged shards are queried: an hour without news costs one read of the 16 flags and no
  * Query.
  */
@@ -105,37 +108,48 @@ export async function rescoreDirty(
   let rescored = 0;
   let written = 0;
   const states: ScoreState[] = [];
+  const kept: ScoredToday[] = [];
   const marked = await deps.dirty.claimShards(shards);
   const unfinished = new Set<number>();
   for (const shard of marked) {
-    const marks = await deps.dirty.list(shard);
-    for (let i = 0; i < marks.length; i += concurrency) {
+    // An account marked more than once since its last rescoring is scored once, and all its marks read are cleared.
+    const byAccount = new Map<string, { accountId: string; markedAt: string }[]>();
+    for (const m of await deps.dirty.list(shard)) byAccount.set(m.accountId, [...(byAccount.get(m.accountId) ?? []), m]);
+    const accountIds = [...byAccount.keys()];
+    const cleared: { accountId: string; markedAt: string }[] = [];
+    for (let i = 0; i < accountIds.length; i += concurrency) {
       await Promise.all(
-        marks.slice(i, i + concurrency).map(async (m) => {
+        accountIds.slice(i, i + concurrency).map(async (accountId) => {
           let outcome: ScoringOutcome | undefined;
           try {
-            outcome = await scoreAccount(deps, m.accountId);
+            outcome = await scoreAccount(deps, accountId);
           } catch (err) {
-            // The mark stays, and so does its shard's: the next run retries the account.
-            deps.onError?.(m.accountId, err);
+            // The marks stay, and so does its shard's: the next run retries the account.
+            deps.onError?.(accountId, err);
             unfinished.add(shard);
             return;
           }
           rescored++;
+          if (outcome?.state) kept.push({ state: outcome.state, activation: outcome.activation });
           if (outcome && 'written' in outcome && outcome.written) {
             written++;
             if (outcome.state) states.push(outcome.state);
           }
-          await deps.dirty.clear(m.accountId, m.markedAt);
+          cleared.push(...byAccount.get(accountId)!);
         }),
       );
     }
+    // The shard's marks in a few requests (a mark made meanwhile is another item and stays).
+    await deps.dirty.clear(cleared);
   }
   await flushBuffered(deps);
   if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
   // One log write per batch, not per account; a failure leaves the review on the daily states (docs/metrics.md).
   if (states.length && deps.scoreStates)
     await deps.scoreStates.log(states).catch((err: unknown) => deps.onError?.('*', new Error('logging the score states failed', { cause: err })));
+  // Without it the daily run reads these accounts again (as it did before the record existed).
+  if (kept.length && deps.scoredToday)
+    await deps.scoredToday.record(kept).catch((err: unknown) => deps.onError?.('*', new Error('recording the accounts scored today failed', { cause: err })));
   return { rescored, written };
 }
 
@@ -157,19 +171,20 @@ export async function scoreShards(
     const health: Counters = {};
     const states: ScoreState[] = [];
     const unknown: string[] = [];
-    for await (const ids of deps.accounts.listIds(shard)) {
-      for (let i = 0; i < ids.length; i += concurrency) {
+    const recorded = deps.scoredToday && deps.accounts.list ? await deps.scoredToday.read(day, shard) : undefined;
+    for await (const page of shardPages(deps, shard, !!recorded?.size)) {
+      for (let i = 0; i < page.length; i += concurrency) {
         // One account's failure is logged and counted; the rest of the shard is still scored.
         const batch = await Promise.all(
-          ids
-            .slice(i, i + concurrency)
-            .map((id) =>
-              scoreAccount(deps, id, { oncePerDay: true }).catch((err: unknown) => (failed++, unknown.push(id), deps.onError?.(id, err), undefined)),
-            ),
+          page.slice(i, i + concurrency).map(({ id, account }) => {
+            const record = account && recorded?.get(id);
+            if (record && account.status !== 'churned') return keptToday(record, account);
+            return scoreAccount(deps, id, { oncePerDay: true }).catch((err: unknown) => (failed++, unknown.push(id), deps.onError?.(id, err), undefined));
+          }),
         );
         for (const [k, s] of batch.entries()) {
           if (s?.state) states.push(s.state);
-          else if (s) unknown.push(ids[i + k]!);
+          else if (s) unknown.push(page[i + k]!.id);
           if (!s) continue;
           scored++;
           tallyAccount(health, s);
@@ -185,4 +200,28 @@ export async function scoreShards(
   await flushBuffered(deps);
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
   return { scored, failed, skipped, tiers };
+}
+
+/** A shard's accounts, page by page: whole (listed from the same index, no more reads) when records of today are to be matched, else ids. */
+async function* shardPages(deps: ScoringDeps, shard: number, whole: boolean): AsyncIterable<{ id: string; account?: Account }[]> {
+  if (whole && deps.accounts.list) for await (const accounts of deps.accounts.list(shard)) yield accounts.map((account) => ({ id: account.id, account }));
+  else for await (const ids of deps.accounts.listIds(shard)) yield ids.map((id) => ({ id }));
+}
+
+/**
+ * What `scoreAccount` with `oncePerDay` returns for an account a rescoring scored today, from that
+ * rescoring's record and the account as listed: its score and people then, its ARR and groups now.
+ */
+function keptToday(record: ScoredToday, account: Account): ScoringOutcome {
+  const { state, activation } = record;
+  return {
+    skipped: true,
+    tier: state.tier,
+    band: state.band,
+    score: state.score,
+    arr: paidArr(account),
+    activation,
+    groups: healthGroupsOf(account),
+    state: { ...state, book: bookOf(account) },
+  };
 }

@@ -49,7 +49,8 @@ export const keys = {
   scoringRange: (accountId: string, fromDay: string) => ({ pk: accountPk(accountId), from: `${SCORED}DAY#${fromDay}`, to: `${SCORED}~` }),
   score: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SCORE` }),
   /** Accounts marked with data newer than their score, one small item per account under its shard (no index). */
-  dirty: (accountId: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: accountId }),
+  /** One item per mark (`<account>#<time marked>`): a mark made while the account is rescored is another item, so clearing needs no condition. Without a time: the former one-per-account mark. */
+  dirty: (accountId: string, markedAt?: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: markedAt ? `${accountId}#${markedAt}` : accountId }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
   /** The shards that have marks: the hourly rescoring reads this one item and queries only those. */
   /** Says a shard has marks: one small item per shard (own partition key), so no key takes every ingest call's write. */
@@ -205,6 +206,11 @@ export const keys = {
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
   // The weekly review's book notes (docs/metrics.md): a change to an account's ARR, segment or owner, under the day's score states.
   scoreStateNote: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `NOTE#${at}#${id}` }),
+  // What the rescorings scored on a day, per shard (data/scored-today.ts): the daily run reads one partition per shard instead of each account.
+  scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `SCOREDTODAY#${day}#${shard}`, sk: `${at}#${id}` }),
+  scoredTodayPartition: (day: string, shard: number) => `SCOREDTODAY#${day}#${shard}`,
+  /** The account, its score and its surveys, and nothing else (`S#PROFILE` < `S#SCORE` < `S#SURVEY#…`): the metric upkeep's one Query of them. */
+  metricSourcesRange: (accountId: string) => ({ pk: accountPk(accountId), from: `${SCORED}PROFILE`, to: `${SCORED}SURVEY#\uffff` }),
 };
 
 /** Keys of the ingest API's own items (API keys, rate windows, event claims, Segment links). */

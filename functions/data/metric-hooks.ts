@@ -3,11 +3,8 @@ import type { AccountRepo, FeedbackRepo, RevenueRepo } from '../core/ports.ts';
 /** Brings one account's metric aggregates up to date (core/metrics/upkeep.ts `refreshAccountMetrics`). */
 export type RefreshMetrics = (accountId: string) => Promise<unknown>;
 
-/** Refreshes each account once, a few at a time (a survey batch may name many). */
-async function refreshEach(ids: Iterable<string>, refresh: RefreshMetrics) {
-  const all = [...new Set(ids)];
-  for (let i = 0; i < all.length; i += 8) await Promise.all(all.slice(i, i + 8).map(refresh));
-}
+/** Brings many accounts' metric aggregates up to date after one batch write (core/metrics/upkeep.ts `refreshAccountsMetrics`). */
+export type RefreshManyMetrics = (accountIds: string[]) => Promise<unknown>;
 
 /** Account fields the metrics group or count by, or the renewal index shows; a write that sets or removes one moves the account's contribution. */
 const METRIC_FIELDS = ['segment', 'plan', 'owner', 'status', 'arr', 'startDate', 'renewalDate', 'name'];
@@ -39,29 +36,23 @@ export function accountsWithMetrics(repo: AccountRepo, refresh: RefreshMetrics):
 }
 
 /** Revenue points: once written, their accounts' retention flows are refreshed (a replayed point finds no difference). */
-export function revenueWithMetrics(repo: RevenueRepo, refresh: RefreshMetrics): RevenueRepo {
+export function revenueWithMetrics(repo: RevenueRepo, refresh: RefreshManyMetrics): RevenueRepo {
   return {
     ...repo,
     async record(points) {
       await repo.record(points);
-      await refreshEach(
-        points.map((p) => p.accountId),
-        refresh,
-      );
+      await refresh(points.map((p) => p.accountId));
     },
   };
 }
 
-/** Survey answers: their accounts' NPS and CSAT counts. */
-export function feedbackWithMetrics(repo: FeedbackRepo, refresh: RefreshMetrics): FeedbackRepo {
+/** Survey answers: their accounts' NPS and CSAT counts, the batch's accounts counted together. */
+export function feedbackWithMetrics(repo: FeedbackRepo, refresh: RefreshManyMetrics): FeedbackRepo {
   return {
     ...repo,
     async putSurveys(surveys) {
       await repo.putSurveys(surveys);
-      await refreshEach(
-        surveys.map((s) => s.accountId),
-        refresh,
-      );
+      await refresh(surveys.map((s) => s.accountId));
     },
   };
 }

@@ -17,7 +17,7 @@ const CHUNK_CHARS = 300_000;
 // when a later field follows), the account's book fields last (absent in states from before them).
 type Flag = [string, string, string] | [string, string, string, string];
 type Book = [number, string] | [number, string, string];
-type Tuple = [string, string, number | null, string | null, string | 0, number | '', (Flag[] | 0)?, (Flag[] | 0)?, Book?];
+export type Tuple = [string, string, number | null, string | null, string | 0, number | '', (Flag[] | 0)?, (Flag[] | 0)?, Book?];
 /** A book note: the account and time, then its book fields (none: it left the book). */
 type NoteTuple = [string, string] | [string, string, ...Book];
 /** An ISO time as base-36 milliseconds, when it reads back the same; anything else kept as written (it has a `-`). */
@@ -29,7 +29,8 @@ const isoOf = (t: string) => (t.includes('-') ? t : new Date(parseInt(t, 36)).to
 const BANDS: Record<string, ScoreState['band']> = { g: 'green', y: 'yellow', r: 'red', n: null };
 const DAY = 86_400_000;
 
-function tupleOf(s: ScoreState): Tuple {
+/** A state as its compact tuple (also the rescorings' scored-today records: data/scored-today.ts). */
+export function tupleOf(s: ScoreState): Tuple {
   const at = Date.parse(s.computedAt.slice(0, 10));
   const out: Tuple = [
     s.accountId,
@@ -54,7 +55,7 @@ const bookOfTuple = ([arr, segment, owner]: Book): BookFields => ({ arr, segment
  * object spreads), with the times and first days met before taken from `seen` (a daily run's
  * flags share their start times). `scoresOnly`: the account, time and score alone (the day before a review).
  */
-function stateOfTuple(row: Tuple, seen: Map<string, string>, scoresOnly = false): ScoreState {
+export function stateOfTuple(row: Tuple, seen: Map<string, string>, scoresOnly = false): ScoreState {
   const [accountId, at, score, tier, band, firstDay, flags, cleared, book] = row;
   const iso = (t: string) => {
     let out = seen.get(t);

@@ -13,6 +13,7 @@ import { holdouts } from '../shared/deps/holdouts.ts';
 import { runs } from '../shared/deps/runs.ts';
 import { tasks } from '../shared/deps/tasks.ts';
 import { scores } from '../shared/deps/scores.ts';
+import { stepItems } from '../shared/deps/step-items.ts';
 import { observability } from '../shared/observability.ts';
 import { envVar } from '../shared/deps-base.ts';
 
@@ -44,6 +45,7 @@ const deps = {
   modelFor: modelResolver(config.scoreModel),
   scores: scores(),
   runs: runs(),
+  stepItems: stepItems(),
   holdouts: holdouts(),
   tasks: tasks(),
   events: events(),

@@ -10,6 +10,7 @@ import { accounts } from '../shared/deps/accounts.ts';
 import { churnModels } from '../shared/deps/churn-models.ts';
 import { dirty } from '../shared/deps/dirty.ts';
 import { scoreStateRepo } from '../shared/deps/score-state-repo.ts';
+import { scoredToday } from '../shared/deps/scored-today.ts';
 import { scoringInputs } from '../shared/deps/scoring-inputs.ts';
 import { scoringRunWrites } from '../shared/deps/scoring-run-writes.ts';
 import { observability } from '../shared/observability.ts';
@@ -22,6 +23,7 @@ const deps = {
   inputs: scoringInputs(),
   dirty: dirty(),
   scoreStates: scoreStateRepo(),
+  scoredToday: scoredToday(),
   onError: (accountId: string, err: unknown) => logger.error('scoring an account failed', { accountId, error: err as Error }),
 };
 
@@ -41,7 +43,7 @@ export const handler = middy<unknown, unknown>()
     correlated(undefined, context.awsRequestId, async () => {
       const { Items, shards, dirty } = input.parse(event ?? {});
       const chosen = Items ?? shards ?? allShards;
-      // Read once per batch: a newly fitted model applies from the next run on. The writes are
+      // The fitted model is kept a minute per container (data/models.ts): a new fit applies within a minute. The writes are
       // buffered per invocation (score, timeline entries, band moves, tallies: data/scoring-writes.ts).
       const batchDeps = { ...deps, ...scoringRunWrites(), churnModel: await fittedModels.get() };
       const result = dirty ? await rescoreDirty(batchDeps, chosen) : await scoreShards(batchDeps, chosen);

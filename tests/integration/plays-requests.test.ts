@@ -13,6 +13,7 @@ import { accountRepo } from '../../functions/data/accounts.ts';
 import { contactRepo } from '../../functions/data/contacts.ts';
 import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../../functions/data/email.ts';
 import { keys } from '../../functions/data/keys.ts';
+import { stepItems } from '../../functions/data/step-items.ts';
 import { runRepo } from '../../functions/data/runs.ts';
 import { scoreRepo } from '../../functions/data/scores.ts';
 import { sendConfirmations, sendLedger } from '../../functions/data/sends.ts';
@@ -213,6 +214,38 @@ describe("a play step's DynamoDB requests", () => {
       );
       expect(events.filter((e) => e.type === 'milestone.reached' && e.accountId === 's1')).toHaveLength(1);
       expect((await accounts().get('s1'))?.milestones?.firstValue).toBe(NOW);
+    });
+
+    it('with the step items reader, a step reads its run, account and score in one BatchGetItem and decides the same', async () => {
+      // The same step on two like accounts: read apart, then with the reader.
+      const steps: Request[][] = [];
+      for (const [id, items] of [
+        ['s3', undefined],
+        ['s4', stepItems(db, rt.tableName)],
+      ] as const) {
+        await putAccount(id, { startDate: '2026-03-01T10:00:00.000Z' });
+        const run = await begin('onboarding', id, '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z');
+        requests = [];
+        const before = sent.length;
+        expect(await runStep({ ...deps(NOW), ...(items ? { stepItems: items } : {}) }, { ...run, step: 'welcome' })).toEqual({ route: 'next' });
+        expect(sent.slice(before).map((e) => e.to)).toEqual([`ana@${id}.example`]);
+        steps.push([...requests]);
+      }
+      const [apart, together] = steps as [Request[], Request[]];
+      const gets = together.filter((r) => r.command === 'GetCommand').map((r) => r.sk);
+      expect(gets).not.toContain(keys.account('x').sk);
+      expect(gets).not.toContain(keys.score('x').sk);
+      expect(gets.filter((sk) => sk?.startsWith('RUN#'))).toEqual([]);
+      const stepReads = (rs: Request[]) =>
+        rs.filter((r) => r.command === 'GetCommand' && (r.sk === keys.account('x').sk || r.sk === keys.score('x').sk || r.sk?.startsWith('RUN#'))).length;
+      const count = (rs: Request[], command: string) => rs.filter((r) => r.command === command).length;
+      expect([stepReads(apart), stepReads(together)]).toEqual([3, 0]);
+      expect(count(together, 'BatchGetCommand')).toBe(count(apart, 'BatchGetCommand') + 1);
+      expect(together.length).toBe(apart.length - 2);
+      const run = await begin('onboarding', 's4', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z');
+      // A run no longer running: the same answer as when it is read alone.
+      const finished = { ...run, cycle: 'none' };
+      await expect(runStep({ ...deps(NOW), stepItems: stepItems(db, rt.tableName) }, { ...finished, step: 'welcome' })).rejects.toThrow(/no onboarding run/);
     });
 
     it('a renewal step whose template quotes the year queries a year of usage, once', async () => {

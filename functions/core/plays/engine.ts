@@ -9,13 +9,15 @@ import { describeCondition, holds, readsTasks } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
-import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps } from './snapshot.ts';
+import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
 import { playById } from './play-by-id.ts';
 import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
 export interface PlayDeps extends Omit<ActionDeps, 'accounts'>, SnapshotDeps {
   plays: Record<string, PlayDefinition>;
   runs: RunRepo;
+  /** A step's run, account and score in one read (functions/data/step-items.ts); absent: the run, then the account and score, read apart. */
+  stepItems?: StepItems;
   /** Plays with a holdout read whether an admin ended it (docs/holdouts.md); absent: never ended. */
   holdouts?: Pick<HoldoutRepo, 'ended'>;
 }
@@ -130,11 +132,12 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   const play = playOf(deps, input.play);
   const step = stepOf(play, input.step);
   const ref = refOf(input);
-  const run = await deps.runs.get(ref);
+  const items = deps.stepItems ? await deps.stepItems.get(ref) : undefined;
+  const run = items ? items.run : await deps.runs.get(ref);
   if (!run) throw new NotFoundError(`no ${input.play} run for "${input.accountId}" (cycle ${input.cycle})`);
   if (!['running', 'paused'].includes(run.status)) return { route: 'exit', reason: `run is ${run.status}` };
   // One read of the account and one usage Query for the whole step, passed down to its emails.
-  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFromFor(step, deps.templates, deps.clock.now()));
+  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFromFor(step, deps.templates, deps.clock.now()), items);
   const { snapshot } = loaded;
   // Only a step (or exit) whose conditions read tasks pays for the Query of the account's tasks.
   if (stepReadsTasks(play, step))

@@ -2,7 +2,8 @@ import { DAY_MS, dayOf, type Clock } from '../clock.ts';
 import { emailUsageFrom, type LoadedUsage } from '../email/context.ts';
 import { NotFoundError } from '../errors.ts';
 import { firstValueReached, type FirstValueCriteria } from '../first-value.ts';
-import type { AccountRepo, ScoreRepo, UsageRepo } from '../ports.ts';
+import type { AccountRepo, RunRef, ScoreRepo, UsageRepo } from '../ports.ts';
+import type { Account, RunRecord, StoredScore } from '../types.ts';
 import { bandOf } from '../score/compute.ts';
 import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
 import type { ScoreModel } from '../score/model.ts';
@@ -23,6 +24,14 @@ export interface SnapshotDeps {
   modelFor: (segment: string) => ScoreModel;
   firstValue: FirstValueCriteria;
   templates: TemplateLibrary;
+}
+
+/** What a step reads of its score: its band, its recent daily scores and its flags. */
+type StepScore = Pick<StoredScore, 'score' | 'band' | 'recent' | 'flags'>;
+
+/** A step's run, account and score read together (functions/data/step-items.ts: one request for the three). */
+export interface StepItems {
+  get(ref: RunRef): Promise<{ run?: RunRecord; account?: Account; score?: StepScore }>;
 }
 
 /** What a step loaded: the snapshot its conditions read (with the account), and the usage window its emails reuse. */
@@ -60,10 +69,21 @@ export function usageFromFor(step: PlayStep, templates: TemplateLibrary, now: Da
  * account read, one score read and one usage Query (from `usageFrom`, the step's largest need);
  * it writes nothing (first value is recorded by `recordFirstValue`, from what this loaded).
  */
-export async function loadSnapshot(deps: SnapshotDeps, accountId: string, cycle: string, usageFrom?: string): Promise<LoadedStep> {
+export async function loadSnapshot(
+  deps: SnapshotDeps,
+  accountId: string,
+  cycle: string,
+  usageFrom?: string,
+  /** The account and score when the caller read them already (with its run: `StepItems`). */
+  read?: { account?: Account; score?: StepScore },
+): Promise<LoadedStep> {
   const now = deps.clock.now();
   const from = usageFrom ?? dayOf(now.getTime() - WINDOW_DAYS * DAY_MS);
-  const [account, score, days] = await Promise.all([deps.accounts.get(accountId), deps.scores.get(accountId), deps.usage.days(accountId, from, dayOf(now))]);
+  const [account, score, days] = await Promise.all([
+    read ? read.account : deps.accounts.get(accountId),
+    read ? read.score : deps.scores.get(accountId),
+    deps.usage.days(accountId, from, dayOf(now)),
+  ]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
   // summariseUsage keeps its own 30-day window out of the larger one.
   const usage = summariseUsage(account, days, deps.features, now);

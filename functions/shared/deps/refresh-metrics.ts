@@ -12,3 +12,13 @@ export const refreshMetrics = (accountId: string) =>
   import('./account-metrics-refresh.ts')
     .then(({ refreshAccount }) => refreshAccount(accountId))
     .catch((err: unknown) => metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }));
+
+/** A batch write's accounts (survey answers, revenue points) counted together: one update per aggregate item the batch moves. */
+export const refreshManyMetrics = (accountIds: string[]) =>
+  import('./account-metrics-refresh.ts')
+    .then(({ refreshAccounts }) =>
+      refreshAccounts(accountIds, (accountId, err) =>
+        metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountId, error: err as Error }),
+      ),
+    )
+    .catch((err: unknown) => metricsLogger().error('metrics upkeep failed (tend metrics rebuild heals it)', { accountIds, error: err as Error }));

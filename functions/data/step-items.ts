@@ -1,0 +1,44 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RunRef } from '../core/ports.ts';
+import type { RunRecord } from '../core/types.ts';
+import type { StepItems } from '../core/plays/snapshot.ts';
+import { accountFromItem } from './account-item.ts';
+import { stripKeys } from './items.ts';
+import { keys } from './keys.ts';
+import { isScored, scoreFactsOf } from './scores.ts';
+
+/** The revision attribute of the account item (accounts.ts): not part of the account the domain sees. */
+const REV = 'rev';
+
+/**
+ * A play step's run, account and score in ONE BatchGetItem (three items of the account's
+ * partition), strongly consistent as the account read always was: one request where a step made
+ * three (the run's GetItem, then the account's and the score's).
+ */
+export function stepItems(db: DynamoDBDocumentClient, table: string): StepItems {
+  return {
+    async get(ref: RunRef) {
+      const wanted = { run: keys.run(ref.accountId, ref.play, ref.cycle), account: keys.account(ref.accountId), score: keys.score(ref.accountId) };
+      const found = new Map<string, Record<string, unknown>>();
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [table]: { Keys: Object.values(wanted), ConsistentRead: true },
+      };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        // What BatchGetItem leaves unprocessed (throttling) is asked again.
+        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[table] ?? []) found.set(String(item.sk), item);
+        request = out.UnprocessedKeys as typeof request;
+      }
+      const run = found.get(wanted.run.sk);
+      const account = found.get(wanted.account.sk);
+      const score = found.get(wanted.score.sk);
+      const { [REV]: _rev, ...accountFields } = account ?? {};
+      return {
+        run: run ? (stripKeys(run) as unknown as RunRecord) : undefined,
+        account: account ? accountFromItem(accountFields) : undefined,
+        score: isScored(score) ? scoreFactsOf(score, ref.accountId) : undefined,
+      };
+    },
+  };
+}

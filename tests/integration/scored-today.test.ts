@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ACCOUNT_SHARDS, keys } from '../../functions/data/keys.ts';
+import type { WireRequest } from '../../local/dynalite-call.ts';
+import { testRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const DAY = 86_400_000;
+const start = Date.parse('2026-05-04T00:30:00Z');
+const today = '2026-05-04';
+
+describe("the daily run and the rescorings' record of today", () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime({ start: new Date(start), paused: true });
+  });
+  afterAll(() => rt?.stop());
+
+  const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+  const daily = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('cron'))!);
+  const partition = async (pk: string) =>
+    (await rt.db.send(new QueryCommand({ TableName: rt.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk } }))).Items ?? [];
+  /** The partitions the daily run Queries, by the requests it makes. */
+  const queriedPartitions = async (run: () => Promise<unknown>) => {
+    const pks: string[] = [];
+    const serve = rt.dynamo.serve.bind(rt.dynamo);
+    rt.dynamo.serve = (request: WireRequest) => {
+      if (request.headers['x-amz-target']?.endsWith('.Query')) {
+        const values = (JSON.parse(request.body) as { ExpressionAttributeValues?: Record<string, { S?: string }> }).ExpressionAttributeValues ?? {};
+        pks.push(String(values[':pk']?.S ?? values[':p']?.S ?? ''));
+      }
+      return serve(request);
+    };
+    try {
+      await run();
+    } finally {
+      rt.dynamo.serve = serve;
+    }
+    return pks;
+  };
+  /** What the daily run leaves for the metrics: the day's health tallies and score states (without the ids of their writes). */
+  const dayFigures = async () => {
+    const health = (await partition(keys.healthDayPartition(today.slice(0, 7)))).map(({ pk: _pk, sk, ...tally }) => ({ sk, tally }));
+    const states = (await partition(keys.scoreStatePartition(today)))
+      .filter((i) => String(i.sk).startsWith('RUN#'))
+      .map((i) => ({ sk: i.sk, d: i.d, failed: i.failed }));
+    return { health, states };
+  };
+
+  it('reads no account a rescoring scored today, and leaves the same tallies and states as reading them', async () => {
+    const account = (id: string, arr = 12_000) => ({
+      id,
+      name: id,
+      seats: 4,
+      arr,
+      segment: id === 'kept-b' ? 'high-touch' : 'tech-touch',
+      startDate: new Date(start - 60 * DAY).toISOString(),
+      primaryContact: { email: `a@${id}.example` },
+    });
+    for (const id of ['kept-a', 'kept-b', 'unmarked']) expect((await rt.request('POST', '/v1/accounts', account(id))).status).toBeLessThan(300);
+    const events = ['kept-a', 'kept-b'].flatMap((accountId) =>
+      ['u1', 'u2'].map((userId) => ({
+        id: `${accountId}-${userId}`,
+        accountId,
+        userId,
+        name: 'used',
+        timestamp: new Date(start).toISOString(),
+        properties: { feature: 'reports' },
+      })),
+    );
+    expect((await rt.request('POST', '/v1/events', { events })).status).toBeLessThan(300);
+    await rescore();
+    // An ARR change after the rescoring: the daily run tallies the account as it is now.
+    expect((await rt.request('POST', '/v1/accounts', account('kept-a', 30_000))).status).toBeLessThan(300);
+
+    const queried = await queriedPartitions(daily);
+    const accountsRead = (pks: string[]) => [...new Set(pks.filter((pk) => pk.startsWith('ACCOUNT#')))].sort();
+    // The account nobody scored today is scored (its read and its first score's writes); the others are not read.
+    expect(accountsRead(queried)).toEqual(['ACCOUNT#unmarked']);
+    const withRecord = await dayFigures();
+    expect(withRecord.health.length).toBeGreaterThan(0);
+    expect(withRecord.states.length).toBeGreaterThan(0);
+
+    // Without the records, the same run reads every account and must leave the same figures.
+    const records = (await Promise.all(Array.from({ length: ACCOUNT_SHARDS }, (_, s) => partition(keys.scoredTodayPartition(today, s))))).flat();
+    expect(records.length).toBeGreaterThan(0);
+    await rt.db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: records.map((r) => ({ DeleteRequest: { Key: { pk: r.pk, sk: r.sk } } })) } }));
+    const rereads = await queriedPartitions(daily);
+    expect(accountsRead(rereads)).toEqual(['ACCOUNT#kept-a', 'ACCOUNT#kept-b', 'ACCOUNT#unmarked']);
+    expect(await dayFigures()).toEqual(withRecord);
+  });
+});
