@@ -112,8 +112,8 @@ export interface DirtyAccounts {
   remarkShards(shards: number[]): Promise<void>;
   /** Marked accounts of a shard, with the time they were marked. */
   list(shard: number): Promise<{ accountId: string; markedAt: string }[]>;
-  /** Clears these marks (as `list` gave them); a mark made since is another and stays. */
-  clear(marks: { accountId: string; markedAt: string }[]): Promise<void>;
+  /** Clears a mark unless the account was marked again since `markedAt`. */
+  clear(accountId: string, markedAt: string): Promise<void>;
 }
 
 /** Which run: one account, one play, one cycle. */

@@ -95,8 +95,8 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
 }
 
 /**
- * Rescores the accounts marked with new data since their score, then clears the marks it read (a
- * mark made meanwhile stays): every account with news is rescored soon, once, not per event.
+ * Rescores the accounts marked with new data since their score, then clears each mark unless
+ * more data arrived meanwhile: every account with news is rescored soon, once, not per event.
  * Only the flagged shards are queried: an hour without news costs one read of the 16 flags and no
  * Query.
  */
@@ -112,20 +112,16 @@ export async function rescoreDirty(
   const marked = await deps.dirty.claimShards(shards);
   const unfinished = new Set<number>();
   for (const shard of marked) {
-    // An account marked more than once since its last rescoring is scored once, and all its marks read are cleared.
-    const byAccount = new Map<string, { accountId: string; markedAt: string }[]>();
-    for (const m of await deps.dirty.list(shard)) byAccount.set(m.accountId, [...(byAccount.get(m.accountId) ?? []), m]);
-    const accountIds = [...byAccount.keys()];
-    const cleared: { accountId: string; markedAt: string }[] = [];
-    for (let i = 0; i < accountIds.length; i += concurrency) {
+    const marks = await deps.dirty.list(shard);
+    for (let i = 0; i < marks.length; i += concurrency) {
       await Promise.all(
-        accountIds.slice(i, i + concurrency).map(async (accountId) => {
+        marks.slice(i, i + concurrency).map(async (m) => {
           let outcome: ScoringOutcome | undefined;
           try {
-            outcome = await scoreAccount(deps, accountId);
+            outcome = await scoreAccount(deps, m.accountId);
           } catch (err) {
-            // The marks stay, and so does its shard's: the next run retries the account.
-            deps.onError?.(accountId, err);
+            // The mark stays, and so does its shard's: the next run retries the account.
+            deps.onError?.(m.accountId, err);
             unfinished.add(shard);
             return;
           }
@@ -135,12 +131,10 @@ export async function rescoreDirty(
             written++;
             if (outcome.state) states.push(outcome.state);
           }
-          cleared.push(...byAccount.get(accountId)!);
+          await deps.dirty.clear(m.accountId, m.markedAt);
         }),
       );
     }
-    // The shard's marks in a few requests (a mark made meanwhile is another item and stays).
-    await deps.dirty.clear(cleared);
   }
   await flushBuffered(deps);
   if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);

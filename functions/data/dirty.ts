@@ -13,10 +13,8 @@ type Key = Record<string, unknown>;
 type Item = Record<string, unknown>;
 
 /**
- * Marks as small items under their shard's partition (`DIRTY#<shard>` / `<account id>#<time>`):
- * no index, so a mark is one write unit, not two; written 25 to a request. A mark made while its
- * account is rescored is an item of its own, so the rescoring deletes the marks it read 25 to a
- * request without a condition, and the newer one stays. A flag item per shard
+ * Marks as small items under their shard's partition (`DIRTY#<shard>` / account id): no index,
+ * so a mark is one write unit, not two; written 25 to a request. A flag item per shard
  * (`DIRTYFLAG#<shard>`) says the shard has marks, so the rescoring reads the 16 flags in one
  * request and queries only the flagged shards (none in a quiet hour). One flag per shard, not one
  * item for all: every ingest call writes its shards' flags, and one key takes 1,000 writes a second.
@@ -35,20 +33,6 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
       }
     }
   };
-  const deleteAll = async (wanted: Key[]) => {
-    for (let i = 0; i < wanted.length; i += BATCH) {
-      let request: Record<string, { DeleteRequest: { Key: Key } }[]> | undefined = {
-        [table]: wanted.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } })),
-      };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        if (attempt) await backoff(attempt);
-        const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
-        request = out.UnprocessedItems as typeof request;
-      }
-    }
-  };
-  /** Marks listed that are keyed by the account alone (written before one item per mark): cleared on their condition, as then. */
-  const legacy = new Set<string>();
   // Each flag carries an id: the rescoring removes the flag it read, never a newer one.
   const flag = (shards: number[], at: Date) =>
     putAll([...new Set(shards)].map((s) => ({ ...keys.dirtyFlag(s), flagId: randomUUID(), flaggedAt: at.toISOString(), shard: s })));
@@ -56,8 +40,7 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
     async mark(accountIds, at) {
       const unique = [...new Set(accountIds)];
       if (unique.length === 0) return;
-      const markedAt = at.toISOString();
-      await putAll(unique.map((accountId) => ({ ...keys.dirty(accountId, markedAt), accountId, markedAt, expiresAt: ttlIn(at, DIRTY_TTL_DAYS) })));
+      await putAll(unique.map((id) => ({ ...keys.dirty(id), markedAt: at.toISOString(), expiresAt: ttlIn(at, DIRTY_TTL_DAYS) })));
       // After the marks: a rescoring that sees the flag finds them.
       await flag(unique.map(shardOf), at);
     },
@@ -87,31 +70,21 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
       const out: { accountId: string; markedAt: string }[] = [];
       const query = { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard) } };
       for await (const page of paginateQuery({ client: db }, query)) {
-        for (const i of page.Items ?? []) {
-          // A mark from before one item per mark (no `accountId`) is keyed by the account alone.
-          if (typeof i.accountId !== 'string') legacy.add(`${String(i.sk)}|${String(i.markedAt)}`);
-          out.push({ accountId: typeof i.accountId === 'string' ? i.accountId : String(i.sk), markedAt: String(i.markedAt) });
-        }
+        for (const i of page.Items ?? []) out.push({ accountId: String(i.sk), markedAt: String(i.markedAt) });
       }
       return out;
     },
-    async clear(marks) {
-      const current = marks.filter((m) => !legacy.has(`${m.accountId}|${m.markedAt}`));
-      // Each mark its own item: deleted 25 to a request, without a condition (one conditional DeleteItem each before).
-      await deleteAll(current.map((m) => keys.dirty(m.accountId, m.markedAt)));
-      for (const m of marks.filter((m) => legacy.has(`${m.accountId}|${m.markedAt}`))) {
-        // Refused when the account was marked again meanwhile: that newer mark stays for the next run.
-        await writeIf(
-          db,
-          new DeleteCommand({
-            TableName: table,
-            Key: keys.dirty(m.accountId),
-            ConditionExpression: 'markedAt = :m',
-            ExpressionAttributeValues: { ':m': m.markedAt },
-          }),
-        );
-        legacy.delete(`${m.accountId}|${m.markedAt}`);
-      }
+    async clear(accountId, markedAt) {
+      // Refused when the account was marked again meanwhile: that newer mark stays for the next run.
+      await writeIf(
+        db,
+        new DeleteCommand({
+          TableName: table,
+          Key: keys.dirty(accountId),
+          ConditionExpression: 'markedAt = :m',
+          ExpressionAttributeValues: { ':m': markedAt },
+        }),
+      );
     },
   };
 }

@@ -49,8 +49,7 @@ export const keys = {
   scoringRange: (accountId: string, fromDay: string) => ({ pk: accountPk(accountId), from: `${SCORED}DAY#${fromDay}`, to: `${SCORED}~` }),
   score: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SCORE` }),
   /** Accounts marked with data newer than their score, one small item per account under its shard (no index). */
-  /** One item per mark (`<account>#<time marked>`): a mark made while the account is rescored is another item, so clearing needs no condition. Without a time: the former one-per-account mark. */
-  dirty: (accountId: string, markedAt?: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: markedAt ? `${accountId}#${markedAt}` : accountId }),
+  dirty: (accountId: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: accountId }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
   /** The shards that have marks: the hourly rescoring reads this one item and queries only those. */
   /** Says a shard has marks: one small item per shard (own partition key), so no key takes every ingest call's write. */

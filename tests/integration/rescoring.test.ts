@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ACCOUNT_SHARDS, keys, shardOf } from '../../functions/data/keys.ts';
 import { dirtyAccounts } from '../../functions/data/dirty.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -50,7 +50,7 @@ describe('rescoring after new data', () => {
       primaryContact: { email: 'a@fresh.example' },
     });
     for (let i = 0; i < 5; i++) await rt.request('POST', '/v1/events', { events: [event(`e${i}`, 'u1')] });
-    expect((await marks()).map((m) => m.accountId)).toEqual(['fresh']);
+    expect((await marks()).map((m) => m.sk)).toEqual(['fresh']);
     expect(await markedShards()).toEqual([shardOf('fresh')]);
 
     await rescore();
@@ -102,43 +102,5 @@ describe('shard flags', () => {
     expect(await dirty.claimShards([0, 1, 2])).toEqual([]);
     await dirty.remarkShards([shards[0]!]);
     expect(await flags()).toEqual([shards[0]]);
-  });
-});
-
-describe('clearing marks', () => {
-  let rt: TestRuntime;
-  beforeAll(async () => {
-    rt = await testRuntime({ start: new Date(start), paused: true });
-  });
-  afterAll(() => rt?.stop());
-
-  it("deletes a shard's marks 25 to a request, and keeps a mark made after the list was read", async () => {
-    const dirty = dirtyAccounts(rt.db, rt.tableName);
-    const ids = Array.from({ length: 200 }, (_, i) => `mark-${i}`);
-    const shard = shardOf(ids[0]!);
-    const inShard = ids.filter((id) => shardOf(id) === shard);
-    await dirty.mark(inShard, new Date(start));
-    // Marked again (a second batch of events): a second mark of the same account.
-    await dirty.mark([inShard[0]!], new Date(start + 1000));
-    const listed = await dirty.list(shard);
-    expect(listed).toHaveLength(inShard.length + 1);
-    // Marked while being rescored: after the list was read.
-    await dirty.mark([inShard[1]!], new Date(start + 2000));
-    const batches = rt.dynamo.operations.BatchWriteItem ?? 0;
-    const deletes = rt.dynamo.operations.DeleteItem ?? 0;
-    await dirty.clear(listed);
-    expect((rt.dynamo.operations.BatchWriteItem ?? 0) - batches).toBe(Math.ceil(listed.length / 25));
-    expect((rt.dynamo.operations.DeleteItem ?? 0) - deletes).toBe(0);
-    expect(await dirty.list(shard)).toEqual([{ accountId: inShard[1], markedAt: new Date(start + 2000).toISOString() }]);
-  });
-
-  it('clears a mark written before one item per mark on its condition, as then', async () => {
-    const dirty = dirtyAccounts(rt.db, rt.tableName);
-    const at = new Date(start).toISOString();
-    await rt.db.send(new PutCommand({ TableName: rt.tableName, Item: { ...keys.dirty('legacy'), markedAt: at } }));
-    const listed = await dirty.list(shardOf('legacy'));
-    expect(listed).toContainEqual({ accountId: 'legacy', markedAt: at });
-    await dirty.clear(listed.filter((m) => m.accountId === 'legacy'));
-    expect((await dirty.list(shardOf('legacy'))).filter((m) => m.accountId === 'legacy')).toEqual([]);
   });
 });

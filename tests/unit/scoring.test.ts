@@ -245,7 +245,7 @@ function marks(initial: Record<number, string[]>) {
     claimShards: async (wanted) => (calls.push('claim'), wanted.filter((s) => shards.delete(s))),
     remarkShards: async (again) => void again.forEach((s) => (calls.push(`remark ${s}`), shards.add(s))),
     list: async (shard) => (calls.push(`list ${shard}`), [...(byShard.get(shard) ?? [])].map(([accountId, markedAt]) => ({ accountId, markedAt }))),
-    clear: async (cleared) => void cleared.forEach(({ accountId }) => byShard.forEach((m) => m.delete(accountId))),
+    clear: async (id) => void byShard.forEach((m) => m.delete(id)),
   };
   return { dirty, calls, shards, byShard };
 }
@@ -266,27 +266,6 @@ describe('rescoreDirty', () => {
     expect(await rescoreDirty({ ...w.deps, dirty: m.dirty }, [0, 3])).toEqual({ rescored: 2, written: 2 });
     expect(m.calls).toEqual(['claim', 'list 3']);
     expect(m.byShard.get(3)?.size).toBe(0);
-  });
-
-  it('scores an account marked twice once, and clears both its marks in one call for the shard', async () => {
-    const w = world();
-    w.use(4);
-    const m = marks({});
-    const cleared: { accountId: string; markedAt: string }[][] = [];
-    const dirty: DirtyAccounts = {
-      ...m.dirty,
-      claimShards: async (wanted) => wanted,
-      list: async () => [
-        { accountId: 'acme', markedAt: 'm1' },
-        { accountId: 'globex', markedAt: 'm1' },
-        { accountId: 'acme', markedAt: 'm2' },
-      ],
-      clear: async (marks) => void cleared.push(marks),
-    };
-    expect(await rescoreDirty({ ...w.deps, dirty }, [3])).toEqual({ rescored: 2, written: 2 });
-    expect(w.loads.sort()).toEqual(['acme', 'globex']);
-    expect(cleared).toHaveLength(1);
-    expect(cleared[0]!.map((c) => `${c.accountId}@${c.markedAt}`).sort()).toEqual(['acme@m1', 'acme@m2', 'globex@m1']);
   });
 
   it('keeps the mark of an account that failed, and its shard for the next run', async () => {
