@@ -31,6 +31,8 @@ export interface ScoringDeps extends ScoringPolicy {
   scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
   /** What the rescorings scored today, per shard: the daily run reads it (with `accounts.list`) instead of each account it holds (core/scored-today.ts). */
   scoredToday?: ScoredTodayRepo;
+  /** The rescoring's marks: the daily run trusts a record of today only for an account without one. */
+  dirty?: Pick<DirtyAccounts, 'list'>;
 }
 
 /** The run's buffered writes: a failure is logged and the scores stand (`tend metrics rebuild` heals the aggregates). */
@@ -111,6 +113,7 @@ export async function rescoreDirty(
   const kept: ScoredToday[] = [];
   const marked = await deps.dirty.claimShards(shards);
   const unfinished = new Set<number>();
+  const rescoredMarks: { shard: number; accountId: string; markedAt: string }[] = [];
   for (const shard of marked) {
     const marks = await deps.dirty.list(shard);
     for (let i = 0; i < marks.length; i += concurrency) {
@@ -131,19 +134,30 @@ export async function rescoreDirty(
             written++;
             if (outcome.state) states.push(outcome.state);
           }
-          await deps.dirty.clear(m.accountId, m.markedAt);
+          rescoredMarks.push({ shard, ...m });
         }),
       );
     }
   }
   await flushBuffered(deps);
-  if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
   // One log write per batch, not per account; a failure leaves the review on the daily states (docs/metrics.md).
   if (states.length && deps.scoreStates)
     await deps.scoreStates.log(states).catch((err: unknown) => deps.onError?.('*', new Error('logging the score states failed', { cause: err })));
-  // Without it the daily run reads these accounts again (as it did before the record existed).
-  if (kept.length && deps.scoredToday)
-    await deps.scoredToday.record(kept).catch((err: unknown) => deps.onError?.('*', new Error('recording the accounts scored today failed', { cause: err })));
+  // The record first, then the marks: the daily run trusts a record only for an account without a
+  // mark (scoreShards), so a rescoring whose record was not written keeps its marks, and the daily
+  // run reads those accounts rather than an older record of the day.
+  const recorded =
+    !kept.length || !deps.scoredToday
+      ? true
+      : await deps.scoredToday.record(kept).then(
+          () => true,
+          (err: unknown) => (deps.onError?.('*', new Error('recording the accounts scored today failed', { cause: err })), false),
+        );
+  if (!recorded) for (const m of rescoredMarks) unfinished.add(m.shard);
+  else
+    for (let i = 0; i < rescoredMarks.length; i += concurrency)
+      await Promise.all(rescoredMarks.slice(i, i + concurrency).map((m) => deps.dirty.clear(m.accountId, m.markedAt)));
+  if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
   return { rescored, written };
 }
 
@@ -165,7 +179,7 @@ export async function scoreShards(
     const health: Counters = {};
     const states: ScoreState[] = [];
     const unknown: string[] = [];
-    const recorded = deps.scoredToday && deps.accounts.list ? await deps.scoredToday.read(day, shard) : undefined;
+    const recorded = await recordsOfToday(deps, day, shard);
     for await (const page of shardPages(deps, shard, !!recorded?.size)) {
       for (let i = 0; i < page.length; i += concurrency) {
         // One account's failure is logged and counted; the rest of the shard is still scored.
@@ -194,6 +208,24 @@ export async function scoreShards(
   await flushBuffered(deps);
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
   return { scored, failed, skipped, tiers };
+}
+
+/**
+ * The rescorings' records of the day for a shard, less the accounts marked since (a rescoring that
+ * failed, or whose record was not written, keeps its marks: its record, if any, is older than the
+ * stored score). Undefined (read every account) without records, or when reading them failed: the
+ * records only save reads.
+ */
+async function recordsOfToday(deps: ScoringDeps, day: string, shard: number): Promise<Map<string, ScoredToday> | undefined> {
+  if (!deps.scoredToday || !deps.accounts.list) return undefined;
+  try {
+    const records = await deps.scoredToday.read(day, shard);
+    if (records.size && deps.dirty) for (const m of await deps.dirty.list(shard)) records.delete(m.accountId);
+    return records;
+  } catch (err) {
+    deps.onError?.('*', new Error(`reading the records of accounts scored today failed (shard ${shard}): its accounts are read`, { cause: err }));
+    return undefined;
+  }
 }
 
 /** A shard's accounts, page by page: whole (listed from the same index, no more reads) when records of today are to be matched, else ids. */

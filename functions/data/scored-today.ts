@@ -54,7 +54,13 @@ export function scoredTodayRepo(db: DynamoDBDocumentClient, table: string): Scor
       const seen = new Map<string, string>();
       for await (const page of paginateQuery(
         { client: db },
-        { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.scoredTodayPartition(day, shard) } },
+        // Strongly consistent: a record written moments before the daily run is not missed for an older one.
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.scoredTodayPartition(day, shard) },
+          ConsistentRead: true,
+        },
       ))
         for (const item of page.Items ?? [])
           for (const [tuple, known, active] of JSON.parse(String(item.d)) as Row[]) {
