@@ -12,7 +12,7 @@ const sourcesOf = (id: string, a: { segment: string; arr: number; status: 'activ
 });
 
 /** The aggregates and contributions in memory, counting the updates `add` would send (one per item). */
-function memory(options: { refuseOnce?: string } = {}) {
+function memory(options: { refuseOnce?: string; failFirstAdd?: boolean } = {}) {
   const contributions = new Map<string, { contribution?: Contribution; version: number }>();
   const items = new Map<string, Counters>();
   const calls = { add: 0, updates: 0, batchReads: 0 };
@@ -32,6 +32,7 @@ function memory(options: { refuseOnce?: string } = {}) {
     },
     add: async (diff) => {
       calls.add++;
+      if (options.failFirstAdd && calls.add === 1) throw new Error('throttled');
       calls.updates += diff.size;
       addInto(items, diff);
     },
@@ -118,5 +119,19 @@ describe('many accounts refreshed together (a survey batch, revenue points)', ()
     expect(kept.figures()).toEqual(alone.figures());
     // Two accounts of one segment answering in one month share their items: fewer updates than one by one.
     expect(kept.calls.updates).toBeLessThan(alone.calls.updates);
+  });
+
+  it("reports the batch's accounts when the one update fails, and still refreshes the one that lost a race", async () => {
+    const sources = new Map(['a', 'b', 'c'].map((id) => [id, sourcesOf(id, { segment: 'tech-touch', arr: 1000, status: 'active', nps: 9 })]));
+    const load = async (id: string) => sources.get(id);
+    const kept = memory({ failFirstAdd: true, refuseOnce: 'c' });
+    const errors: string[] = [];
+    await refreshAccountsMetrics({ sources: { load, all: async function* () {} }, aggregates: kept.repo }, ['a', 'b', 'c'], (id) => void errors.push(id));
+    expect(errors.sort()).toEqual(['a', 'b']);
+    // c lost its save's race: its own refresh (the one-account path) stored and counted it.
+    expect(kept.contributions.get('c')?.contribution).toBeDefined();
+    const alone = memory();
+    await refreshAccountMetrics({ sources: { load, all: async function* () {} }, aggregates: alone.repo }, 'c');
+    expect(kept.figures()).toEqual(alone.figures());
   });
 });

@@ -66,7 +66,8 @@ const IN_FLIGHT = 8;
  * A failure of one account (its sources' read, its save) is reported through `onError` and does not
  * keep the others' differences out of the aggregates. What a crash costs is what the one-account
  * path's costs, for the batch: after the contributions are stored and before the one update per
- * item, the batch's moves are missing until `tend metrics rebuild`.
+ * item, the batch's moves are missing until `tend metrics rebuild`. A failed update of the items is
+ * reported for each account it counted, and the accounts that lost a race are still refreshed.
  */
 export async function refreshAccountsMetrics(deps: MetricUpkeepDeps, accountIds: string[], onError: (accountId: string, err: unknown) => void) {
   const ids = [...new Set(accountIds)];
@@ -84,6 +85,7 @@ export async function refreshAccountsMetrics(deps: MetricUpkeepDeps, accountIds:
   const stored = await deps.aggregates.contributions(ids);
   const total = new Map<string, Counters>();
   const raced: string[] = [];
+  const counted: string[] = [];
   const save = async (id: string) => {
     try {
       const before = stored.get(id) ?? { version: 0 };
@@ -92,14 +94,21 @@ export async function refreshAccountsMetrics(deps: MetricUpkeepDeps, accountIds:
       const diff = contributionDiff(before.contribution, next);
       if (diff.size === 0 && sameRenewal(before.contribution?.renewal, next?.renewal)) return;
       await moveRenewalEntry(deps, before.contribution, next);
-      if (await deps.aggregates.saveContribution(id, next, before.version)) addInto(total, diff);
-      else raced.push(id);
+      if (await deps.aggregates.saveContribution(id, next, before.version)) {
+        addInto(total, diff);
+        counted.push(id);
+      } else raced.push(id);
     } catch (err) {
       onError(id, err);
     }
   };
   for (let i = 0; i < ids.length; i += IN_FLIGHT) await Promise.all(ids.slice(i, i + IN_FLIGHT).map(save));
-  if (total.size) await deps.aggregates.add(total);
+  // Not retried: ADD is not idempotent, and some items may have moved. The accounts are reported
+  // (`tend metrics rebuild` heals them), and those that lost a race still get their own refresh.
+  if (total.size)
+    await deps.aggregates.add(total).catch((err: unknown) => {
+      for (const id of counted) onError(id, err);
+    });
   for (const id of raced) await alone(id);
 }
 
