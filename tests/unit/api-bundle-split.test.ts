@@ -1,9 +1,6 @@
-import { build, type Metafile } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleOptions, projectRoot } from '../../lib/bundling/options.ts';
+import type { Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { filesLoaded, isEntry, metafileOf } from '../support/bundle-metafile.ts';
 
 /**
  * The API function serves its routes from modules it imports on a route's first request
@@ -13,24 +10,11 @@ import { bundleOptions, projectRoot } from '../../lib/bundling/options.ts';
  */
 describe('the API bundle: what its cold start loads', () => {
   let metafile: Metafile;
-  let outdir: string;
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'tend-api-split-'));
-    ({ metafile } = await build({ ...bundleOptions({ entry: join(projectRoot, 'functions/api/handler.ts'), outdir }), write: false, metafile: true }));
+    metafile = await metafileOf('functions/api/handler.ts');
   }, 60_000);
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  const statically = () => {
-    const outputs = metafile.outputs;
-    const seen = new Set<string>();
-    const visit = (o: string) => {
-      if (seen.has(o)) return;
-      seen.add(o);
-      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
-    };
-    visit(Object.keys(outputs).find((o) => /(^|\/)index\.mjs$/.test(o))!);
-    return new Set([...seen].flatMap((o) => Object.keys(outputs[o]!.inputs)));
-  };
+  const statically = () => filesLoaded(metafile, isEntry);
 
   it('loads the route list and auth, not the core and repositories the routes use, nor their SDK clients', () => {
     const loaded = statically();

@@ -1,53 +1,14 @@
-import { build, type Metafile } from 'esbuild';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { bundleOptions, projectRoot } from '../../lib/bundling/options.ts';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../lib/bundling/options.ts';
+import { filesLoaded, isEntry, metafileOf, outputsLoaded } from '../support/bundle-metafile.ts';
 
 /**
  * The composition root is one module per dependency (functions/shared/deps.ts says why): a bundle's
  * cold start, or a lazily loaded part of it, parses only the repositories and clients it uses.
  * Built as synth builds them, the files each part loads are checked.
  */
-const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-async function metafileOf(entry: string): Promise<Metafile> {
-  const outdir = mkdtempSync(join(tmpdir(), 'tend-bundle-deps-'));
-  outdirs.push(outdir);
-  return (await build({ ...bundleOptions({ entry: join(projectRoot, entry), outdir }), write: false, metafile: true })).metafile;
-}
-
-/** The input files of the outputs `from` loads, and the outputs they import statically. */
-function loadedFrom(metafile: Metafile, from: (o: Metafile['outputs'][string], path: string) => boolean, without = new Set<string>()): Set<string> {
-  const outputs = metafile.outputs;
-  const seen = new Set<string>();
-  const visit = (o: string) => {
-    if (seen.has(o) || without.has(o)) return;
-    seen.add(o);
-    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
-  };
-  Object.keys(outputs)
-    .filter((o) => from(outputs[o]!, o))
-    .forEach(visit);
-  return new Set([...seen].flatMap((o) => Object.keys(outputs[o]!.inputs)));
-}
-const outputsOf = (metafile: Metafile, from: (o: Metafile['outputs'][string], path: string) => boolean) => {
-  const outputs = metafile.outputs;
-  const seen = new Set<string>();
-  const visit = (o: string) => {
-    if (seen.has(o)) return;
-    seen.add(o);
-    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
-  };
-  Object.keys(outputs)
-    .filter((o) => from(outputs[o]!, o))
-    .forEach(visit);
-  return seen;
-};
-const isEntry = (_: unknown, path: string) => /(^|\/)index\.mjs$/.test(path);
-
 describe('the composition root in the bundles', () => {
   it('is imported by no function module (each imports the modules of functions/shared/deps/ it uses)', () => {
     const dir = join(projectRoot, 'functions');
@@ -60,23 +21,23 @@ describe('the composition root in the bundles', () => {
 
   it("a play step's cold start loads neither email delivery nor SES: the first email does", async () => {
     const metafile = await metafileOf('functions/plays/handler.ts');
-    const cold = loadedFrom(metafile, isEntry);
+    const cold = filesLoaded(metafile, isEntry);
     expect(cold).toContain('functions/core/plays/engine.ts');
     for (const file of ['functions/core/email/deliver.ts', 'functions/email/deps.ts', 'functions/adapters/ses-mailer.ts', 'functions/data/sends.ts'])
       expect(cold, file).not.toContain(file);
     expect([...cold].filter((f) => f.includes('@aws-sdk/client-sesv2/'))).toEqual([]);
     // Nor the metrics upkeep: the first account write imports it (functions/shared/deps/refresh-metrics.ts).
     expect(cold).not.toContain('functions/core/metrics/upkeep.ts');
-    expect(loadedFrom(metafile, (o) => o.entryPoint === 'functions/shared/deps/account-metrics-refresh.ts')).toContain('functions/core/metrics/upkeep.ts');
-    const delivery = loadedFrom(metafile, (o) => o.entryPoint === 'functions/plays/email-delivery.ts');
+    expect(filesLoaded(metafile, (o) => o.entryPoint === 'functions/shared/deps/account-metrics-refresh.ts')).toContain('functions/core/metrics/upkeep.ts');
+    const delivery = filesLoaded(metafile, (o) => o.entryPoint === 'functions/plays/email-delivery.ts');
     expect(delivery).toContain('functions/core/email/deliver.ts');
     expect([...delivery].some((f) => f.includes('@aws-sdk/client-sesv2/'))).toBe(true);
   }, 60_000);
 
   it("an API route's first request loads the clients its routes use, not the other routes' (Step Functions for the plays' only)", async () => {
     const metafile = await metafileOf('functions/api/handler.ts');
-    const cold = outputsOf(metafile, isEntry);
-    const route = (m: string) => loadedFrom(metafile, (o) => o.entryPoint === `functions/api/served/${m}.ts`, cold);
+    const cold = outputsLoaded(metafile, isEntry);
+    const route = (m: string) => filesLoaded(metafile, (o) => o.entryPoint === `functions/api/served/${m}.ts`, cold);
     const clients = (files: Set<string>) => [...new Set([...files].flatMap((f) => /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(f)?.[1] ?? []))].sort();
     expect(clients(route('tasks'))).toEqual([]);
     expect(clients(route('reports'))).toEqual([]);
