@@ -1,19 +1,10 @@
 import { BatchGetCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountRepo } from '../core/ports.ts';
 import type { AccountWrite } from '../core/account-diff.ts';
-import type { Account } from '../core/types.ts';
 import type { RevenuePoint } from '../core/revenue-history.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { indexPartition, writeIf } from './items.ts';
-import { accountFromItem, LAST_POINT, milestoneAttribute } from './account-item.ts';
-
-/** The revision each upsert bumps: an upsert writes only if the account is still as it read it. */
-const REV = 'rev';
-/** The account as the domain sees it: without the storage keys, the upsert revision and its last revenue point. */
-function toAccount(item: Record<string, unknown>): Account {
-  const { [REV]: _rev, ...account } = item;
-  return accountFromItem(account);
-}
+import { ACCOUNT_REVISION as REV, accountFromItem, LAST_POINT, milestoneAttribute } from './account-item.ts';
 
 /** The account item holds the account and its primary contact, so one write is the whole account. */
 export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountRepo {
@@ -23,7 +14,7 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
     const out = await db.send(new GetCommand({ TableName: table, Key: keys.account(accountId), ConsistentRead: true }));
     if (!out.Item) return undefined;
     const lastPoint = out.Item[LAST_POINT] as RevenuePoint | undefined;
-    return { account: toAccount(out.Item), rev: Number(out.Item[REV] ?? 0), ...(lastPoint ? { lastPoint } : {}) };
+    return { account: accountFromItem(out.Item), rev: Number(out.Item[REV] ?? 0), ...(lastPoint ? { lastPoint } : {}) };
   };
   /** These attributes of the accounts that exist, 100 to a BatchGetItem, strongly consistent like `read`. */
   const batchRead = async (accountIds: string[], attributes: string[]) => {
@@ -149,7 +140,7 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
       ),
     async *list(shard) {
       for await (const page of paginateQuery({ client: db }, indexPartition(table, keys.accountShard(shard)))) {
-        const accounts = (page.Items ?? []).map(toAccount);
+        const accounts = (page.Items ?? []).map(accountFromItem);
         if (accounts.length) yield accounts;
       }
     },

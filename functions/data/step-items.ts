@@ -7,9 +7,6 @@ import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { isScored, scoreFactsOf } from './scores.ts';
 
-/** The revision attribute of the account item (accounts.ts): not part of the account the domain sees. */
-const REV = 'rev';
-
 /**
  * A play step's run, account and score in ONE BatchGetItem (three items of the account's
  * partition), strongly consistent as the account read always was: one request where a step made
@@ -33,10 +30,9 @@ export function stepItems(db: DynamoDBDocumentClient, table: string): StepItems 
       const run = found.get(wanted.run.sk);
       const account = found.get(wanted.account.sk);
       const score = found.get(wanted.score.sk);
-      const { [REV]: _rev, ...accountFields } = account ?? {};
       return {
         run: run ? (stripKeys(run) as unknown as RunRecord) : undefined,
-        account: account ? accountFromItem(accountFields) : undefined,
+        account: account ? accountFromItem(account) : undefined,
         score: isScored(score) ? scoreFactsOf(score, ref.accountId) : undefined,
       };
     },
