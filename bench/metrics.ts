@@ -9,21 +9,13 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
-import {
-  addInto,
-  contributionDiff,
-  contributionOf,
-  entriesOf,
-  splitAddress,
-  type Counters,
-  type MetricSources,
-} from '../functions/core/metrics/contribution.ts';
+import { addInto, contributionDiff, contributionOf, entriesOf, type Counters, type MetricSources } from '../functions/core/metrics/contribution.ts';
 import type { Band } from '../functions/core/metrics/health.ts';
 import { metricsReport } from '../functions/core/metrics/metrics-report.ts';
 import type { ArrPoint } from '../functions/core/metrics/revenue.ts';
 import type { Survey } from '../functions/core/types.ts';
 import { metricAggregates } from '../functions/data/metric-aggregates.ts';
-import { keys } from '../functions/data/keys.ts';
+import { storedItemsOf, storedUpdates } from '../functions/data/metric-layout.ts';
 import { fnv1a } from '../functions/core/hash.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
@@ -71,32 +63,55 @@ export function syntheticAccount(i: number): MetricSources {
   };
 }
 
-/** What one change costs the upkeep: items moved (one UpdateItem each, ≤ 1 KB: 1 WRU) and the contribution item's write units. */
-function upkeepOf(before: MetricSources, after: MetricSources, reads = 5) {
+/** An item's size as DynamoDB counts it: names' bytes, strings' bytes, a number 1 byte per two significant digits plus 1. */
+export function itemBytes(item: Record<string, unknown>) {
+  let bytes = 0;
+  for (const [name, v] of Object.entries(item)) {
+    bytes += Buffer.byteLength(name);
+    bytes +=
+      typeof v === 'number'
+        ? Math.ceil(
+            String(Math.abs(v))
+              .replace(/[.-]/g, '')
+              .replace(/^0+|0+$/g, '').length / 2,
+          ) + 1
+        : Buffer.byteLength(String(v));
+  }
+  return bytes;
+}
+
+/**
+ * What one change costs the upkeep, in the stored layout (metric-layout.ts: one UpdateItem per stored item moved, its write
+ * units from that item's size in the seeded book) and in the former one (one UpdateItem per address, ≤ 1 KB: 1 WRU each);
+ * both plus the contribution item's write units.
+ */
+function upkeepOf(book: Map<string, Record<string, unknown>>, before: MetricSources, after: MetricSources, reads = 5) {
   const [a, b] = [contributionOf(before), contributionOf(after)];
-  const moved = contributionDiff(a, b).size;
+  const diff = contributionDiff(a, b);
   const contributionWru = Math.ceil(Buffer.byteLength(JSON.stringify(b)) / 1024);
-  return { moved, wru: moved + contributionWru, reads };
+  const stored = [...storedUpdates(diff).keys()];
+  const wru = stored.reduce((t, id) => t + Math.max(1, Math.ceil(itemBytes(book.get(id) ?? {}) / 1024)), 0);
+  return { formerMoved: diff.size, formerWru: diff.size + contributionWru, moved: stored.length, wru: wru + contributionWru, reads };
 }
 
 export async function metricsBench() {
   const outdir = resolve('.tend/cdk.out');
   await synthesize(outdir);
+  let book = new Map<string, Record<string, unknown>>();
   for (const n of SIZES) {
     const rt = await startLocalRuntime({ assemblyDir: outdir, start: NOW, paused: true, schedules: false });
     try {
       const sums = new Map<string, Counters>();
       for (let i = 0; i < n; i++) addInto(sums, entriesOf(contributionOf(syntheticAccount(i))));
-      const items = [...sums].map(([address, counters]) => {
-        const { cut, sk } = splitAddress(address);
-        return { ...counters, ...keys.metricAggregate(cut, sk) };
-      });
+      const items = storedItemsOf(sums);
+      book = new Map(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+      const sizes = items.map(itemBytes).sort((x, y) => x - y);
       const db = DynamoDBDocumentClient.from(rt.dynamo.client);
       await seedItems(db, rt.tableName, items);
       const { db: reads, meter, reset } = metered(db);
       const deps = { aggregates: metricAggregates(reads, rt.tableName), sources: { load: async () => undefined, async *all() {} }, firstValueTargetDays: 14 };
       console.log(
-        `\nGET /v1/metrics over ${n.toLocaleString('en-US')} accounts (${items.length.toLocaleString('en-US')} aggregate items; local dynalite, consumed capacity as DynamoDB counts it):`,
+        `\nGET /v1/metrics over ${n.toLocaleString('en-US')} accounts (${items.length.toLocaleString('en-US')} stored aggregate items for ${sums.size.toLocaleString('en-US')} addresses, median ${sizes[sizes.length >> 1]} B, largest ${sizes.at(-1)} B; local dynalite, consumed capacity as DynamoDB counts it):`,
       );
       for (const cut of [undefined, 'segment', 'owner', 'cohort'] as const) {
         reset();
@@ -126,15 +141,15 @@ export async function metricsBench() {
     surveys: base.surveys,
   });
   const events = {
-    'ARR change (expansion today)': upkeepOf(base, withPoint({ at: today, arr: base.account.arr + 10_000, status: 'active' })),
+    'ARR change (expansion today)': upkeepOf(book, base, withPoint({ at: today, arr: base.account.arr + 10_000, status: 'active' })),
     // A band change reads the stored contribution only (upkeep.ts refreshAccountBand).
-    'band change': upkeepOf(base, { ...base, account: { ...base.account, band: base.account.band === 'red' ? 'green' : 'red' } }, 1),
-    'NPS answer': upkeepOf(base, {
+    'band change': upkeepOf(book, base, { ...base, account: { ...base.account, band: base.account.band === 'red' ? 'green' : 'red' } }, 1),
+    'NPS answer': upkeepOf(book, base, {
       ...base,
       surveys: [...base.surveys, { id: 'x', accountId: base.account.accountId, kind: 'nps', score: 9, answeredAt: today }],
     }),
-    'first value': upkeepOf({ ...base, account: { ...base.account, firstValueAt: undefined } }, base),
-    'plan move (all its periods move group)': upkeepOf(base, { ...base, account: { ...base.account, plan: 'other' } }),
+    'first value': upkeepOf(book, { ...base, account: { ...base.account, firstValueAt: undefined } }, base),
+    'plan move (all its periods move group)': upkeepOf(book, base, { ...base, account: { ...base.account, plan: 'other' } }),
   };
   // Assumed rates per account per day: an ARR/plan/status change a year, a band change every 50 days, an answer every 100 days, first value once in 3 years.
   const rates: Record<keyof typeof events, number> = {
@@ -145,14 +160,16 @@ export async function metricsBench() {
     'plan move (all its periods move group)': 1 / 730,
   };
   console.log(
-    '\nMetric upkeep on paper (each change: 5 reads ≈ 5 RRU strongly consistent, a band change 1; one UpdateItem per aggregate item moved, ≤ 1 KB; the contribution item):',
+    `\nMetric upkeep on paper over the ${SIZES.at(-1)!.toLocaleString('en-US')}-account book (each change: 5 reads ≈ 5 RRU strongly consistent, a band change 1; one UpdateItem per stored item moved, its WRU from its size; the contribution item; "was": the former layout, one 1-WRU UpdateItem per address):`,
   );
   let wruPerDay = 0;
   let rruPerDay = 0;
   for (const [name, e] of Object.entries(events) as [keyof typeof events, (typeof events)[keyof typeof events]][]) {
     wruPerDay += e.wru * rates[name];
     rruPerDay += e.reads * rates[name];
-    console.log(`  ${name}: ${e.moved} items moved, ${e.wru} WRU, ${e.reads} RRU; assumed ${rates[name].toFixed(4)} per account per day`);
+    console.log(
+      `  ${name}: ${e.moved} UpdateItems (was ${e.formerMoved}), ${e.wru} WRU (was ${e.formerWru}), ${e.reads} RRU; assumed ${rates[name].toFixed(4)} per account per day`,
+    );
   }
   console.log(
     `  => ${wruPerDay.toFixed(3)} WRU and ${rruPerDay.toFixed(3)} RRU per account per day; ` +

@@ -11,11 +11,12 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolve } from 'node:path';
 import { parseConfig } from '../functions/core/config.ts';
-import { addInto, contributionOf, entriesOf, splitAddress, type Counters } from '../functions/core/metrics/contribution.ts';
+import { addInto, contributionOf, entriesOf, type Counters } from '../functions/core/metrics/contribution.ts';
 import { decideScore } from '../functions/core/score/decide.ts';
 import { scoringPolicy } from '../functions/core/score/policy.ts';
 import type { Account } from '../functions/core/types.ts';
 import { keys } from '../functions/data/keys.ts';
+import { storedItemsOf } from '../functions/data/metric-layout.ts';
 import { scoreItem } from '../functions/data/scores.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
@@ -72,10 +73,7 @@ export async function webOverviewBench() {
       } else seeded.push({ account });
       addInto(sums, entriesOf(contributionOf(syntheticAccount(i))));
     }
-    for (const [address, counters] of sums) {
-      const { cut, sk } = splitAddress(address);
-      items.push({ ...counters, ...keys.metricAggregate(cut, sk) });
-    }
+    items.push(...storedItemsOf(sums));
     const db = DynamoDBDocumentClient.from(rt.dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     await seedItems(db, rt.tableName, items);
     // The book index the upkeep keeps and the score states of the daily runs a week's review reads (today, yesterday, 8 days ago).

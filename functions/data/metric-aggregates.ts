@@ -1,42 +1,46 @@
 import { BatchGetCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AGGREGATE_CUTS, splitAddress, type Contribution, type Counters } from '../core/metrics/contribution.ts';
+import { AGGREGATE_CUTS, type AggregateCut, type Contribution, type Counters } from '../core/metrics/contribution.ts';
 import { readRanges } from '../core/metrics/figures.ts';
 import type { MetricAggregateRepo } from '../core/metrics/sources.ts';
 import { batchWrite, writeIf } from './items.ts';
+import { addressesOf, storedFamilyOf, storedItemsOf, storedUpdates, STORED_FAMILIES } from './metric-layout.ts';
 import { renewalIndex } from './renewal-index.ts';
 import { keys } from './keys.ts';
 
 const CONTRIBUTION = 'contribution';
 const VERSION = 'v';
 
-/** The counters of an aggregate item: every attribute but its keys. */
-const countersOf = (item: Record<string, unknown>): Counters => {
-  const { pk: _pk, sk: _sk, ...counters } = item;
-  return counters as Counters;
-};
+/** A sort-key condition: a half-open range (BETWEEN is inclusive: the end is filtered out), a prefix, or one key. */
+type Range = { from: string; to: string } | { prefix: string } | { eq: string };
 
-type Range = { from: string; to: string } | { prefix: string };
-
-async function query(db: DynamoDBDocumentClient, table: string, cut: string, range: Range): Promise<[string, Counters][]> {
-  const out: [string, Counters][] = [];
-  const between = 'from' in range;
+/** One partition's items in a range, whole (keys included). */
+async function query(db: DynamoDBDocumentClient, table: string, pk: string, range: Range): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  const [condition, values] =
+    'from' in range
+      ? ['pk = :pk AND sk BETWEEN :a AND :b', { ':a': range.from, ':b': range.to }]
+      : 'prefix' in range
+        ? ['pk = :pk AND begins_with(sk, :a)', { ':a': range.prefix }]
+        : ['pk = :pk AND sk = :a', { ':a': range.eq }];
+  const whole = 'prefix' in range && !range.prefix;
   for await (const page of paginateQuery(
     { client: db },
-    {
-      TableName: table,
-      KeyConditionExpression: between ? 'pk = :pk AND sk BETWEEN :a AND :b' : 'pk = :pk AND begins_with(sk, :a)',
-      ExpressionAttributeValues: { ':pk': keys.metricPartition(cut), ...(between ? { ':a': range.from, ':b': range.to } : { ':a': range.prefix }) },
-    },
+    whole
+      ? { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }
+      : { TableName: table, KeyConditionExpression: condition, ExpressionAttributeValues: { ':pk': pk, ...values } },
   ))
-    for (const item of page.Items ?? []) out.push([String(item.sk), countersOf(item)]);
-  // BETWEEN is inclusive; the ranges are half-open.
-  return between ? out.filter(([sk]) => sk < range.to) : out;
+    out.push(...(page.Items ?? []));
+  return 'from' in range ? out.filter((item) => String(item.sk) < range.to) : out;
 }
 
+/** At most this many `ADD` clauses in one UpdateItem: far under DynamoDB's 4 KB expression whatever the names (they are placeholders). */
+const MAX_CLAUSES = 100;
+
 /**
- * The metric aggregates: items of counters, one partition per cut (`METRICS#segment`…), sorted by
- * kind, period or day, and group (docs/data-model.md); and each account's last contribution,
- * versioned, under the account.
+ * The metric aggregates: items of counters stored as metric-layout.ts lays them out (the whole book,
+ * segment and plan side by side in one item per period, start day and book; an owner's or cohort's
+ * periods in one item per year), read back as the addresses contribution.ts names; and each
+ * account's last contribution, versioned, under the account (docs/data-model.md).
  */
 export function metricAggregates(db: DynamoDBDocumentClient, table: string): MetricAggregateRepo {
   const renewals = renewalIndex(db, table);
@@ -77,50 +81,61 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
         }),
       ),
     async add(diff) {
-      // One UpdateItem per moved item: its counters are top-level numbers, added in place (ADD creates them at 0).
-      const update = ([address, counters]: [string, Counters]) => {
-        const { cut, sk } = splitAddress(address);
+      // One UpdateItem per stored item that moves (metric-layout.ts): its counters are top-level numbers, added in place (ADD creates them at 0).
+      const updates = [...storedUpdates(diff).values()].flatMap(({ key, counters }) => {
         const entries = Object.entries(counters);
-        return db.send(
+        return Array.from({ length: Math.ceil(entries.length / MAX_CLAUSES) }, (_, i) => ({
+          key,
+          entries: entries.slice(i * MAX_CLAUSES, (i + 1) * MAX_CLAUSES),
+        }));
+      });
+      const update = ({ key, entries }: (typeof updates)[number]) =>
+        db.send(
           new UpdateCommand({
             TableName: table,
-            Key: keys.metricAggregate(cut, sk),
+            Key: key,
             UpdateExpression: `ADD ${entries.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
             ExpressionAttributeNames: Object.fromEntries(entries.map(([f], i) => [`#f${i}`, f])),
             ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
           }),
         );
-      };
-      // A few at a time: a change moves up to ~20 items, and many accounts may be refreshed at once.
-      const all = [...diff];
-      for (let i = 0; i < all.length; i += 5) await Promise.all(all.slice(i, i + 5).map(update));
+      // A few at a time: many accounts may be refreshed at once.
+      for (let i = 0; i < updates.length; i += 5) await Promise.all(updates.slice(i, i + 5).map(update));
     },
     async readPeriod(cut, periodKey, period) {
+      const c = cut as AggregateCut;
+      const family = storedFamilyOf(c);
+      const pk = keys.metricStoredPartition(family);
       const r = readRanges(periodKey, period);
-      const parts = await Promise.all([
-        query(db, table, cut, r.before),
-        query(db, table, cut, r.period),
-        query(db, table, cut, r.starts),
-        query(db, table, cut, r.now),
-      ]);
-      return parts.flat();
+      const ranges: Range[] =
+        family === 'book'
+          ? [{ from: r.before.from, to: r.before.to }, { eq: `P#${periodKey}` }, r.starts, { eq: 'N' }]
+          : // The group-year items of the period's year and every year before it: the months before and the period itself.
+            [{ from: 'Y#', to: `Y#${Number(periodKey.slice(2, 6)) + 1}` }, r.starts, r.now];
+      const parts = await Promise.all(ranges.map((range) => query(db, table, pk, range)));
+      const inRead = ([sk]: [string, Counters]) => (sk >= r.before.from && sk < r.before.to) || !sk.startsWith('P#') || sk.startsWith(r.period.prefix);
+      return parts.flat().flatMap((item) => addressesOf(item, c).filter(inRead));
     },
     async readMonths(cut) {
-      const parts = await Promise.all([query(db, table, cut, { prefix: 'P#M#' }), query(db, table, cut, { prefix: 'N#' })]);
-      return parts.flat();
+      const c = cut as AggregateCut;
+      const family = storedFamilyOf(c);
+      const pk = keys.metricStoredPartition(family);
+      const ranges: Range[] = family === 'book' ? [{ prefix: 'P#M#' }, { eq: 'N' }] : [{ prefix: 'Y#' }, { prefix: 'N#' }];
+      const parts = await Promise.all(ranges.map((range) => query(db, table, pk, range)));
+      return parts.flat().flatMap((item) => addressesOf(item, c).filter(([sk]) => !sk.startsWith('P#') || sk.startsWith('P#M#')));
     },
     async replaceAll(items, contributions) {
-      const existing = new Set<string>();
-      for (const cut of AGGREGATE_CUTS) for (const [sk] of await query(db, table, cut, { prefix: '' })) existing.add(`${cut}|${sk}`);
-      const puts = [...items].map(([address, counters]) => {
-        existing.delete(address);
-        const { cut, sk } = splitAddress(address);
-        return { PutRequest: { Item: { ...counters, ...keys.metricAggregate(cut, sk) } } };
+      // Every aggregate item, of this layout and of the former one (one item per address under `METRICS#<cut>`): those not written are deleted.
+      const partitions = [...AGGREGATE_CUTS.map((cut) => keys.metricPartition(cut)), ...STORED_FAMILIES.map((f) => keys.metricStoredPartition(f))];
+      const existing = new Map<string, { pk: string; sk: string }>();
+      for (const pk of partitions)
+        for (const item of await query(db, table, pk, { prefix: '' })) existing.set(`${pk}|${String(item.sk)}`, { pk, sk: String(item.sk) });
+      const stored = storedItemsOf(items);
+      const puts = stored.map((item) => {
+        existing.delete(`${String(item.pk)}|${String(item.sk)}`);
+        return { PutRequest: { Item: item } };
       });
-      const deletes = [...existing].map((address) => {
-        const { cut, sk } = splitAddress(address);
-        return { DeleteRequest: { Key: keys.metricAggregate(cut, sk) } };
-      });
+      const deletes = [...existing.values()].map((key) => ({ DeleteRequest: { Key: key } }));
       await batchWrite(db, table, [...puts, ...deletes]);
       // Each contribution bumps its version: an upkeep that read the one before retries on what rebuild left.
       for (let i = 0; i < contributions.length; i += 25)
