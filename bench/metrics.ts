@@ -15,7 +15,7 @@ import { metricsReport } from '../functions/core/metrics/metrics-report.ts';
 import type { ArrPoint } from '../functions/core/metrics/revenue.ts';
 import type { Survey } from '../functions/core/types.ts';
 import { metricAggregates } from '../functions/data/metric-aggregates.ts';
-import { storedItemsOf, storedUpdates } from '../functions/data/metric-layout.ts';
+import { storedItemBytes, storedItemsOf, storedUpdates } from '../functions/data/metric-layout.ts';
 import { fnv1a } from '../functions/core/hash.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { synthesize } from '../local/synth.ts';
@@ -63,23 +63,6 @@ export function syntheticAccount(i: number): MetricSources {
   };
 }
 
-/** An item's size as DynamoDB counts it: names' bytes, strings' bytes, a number 1 byte per two significant digits plus 1. */
-export function itemBytes(item: Record<string, unknown>) {
-  let bytes = 0;
-  for (const [name, v] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name);
-    bytes +=
-      typeof v === 'number'
-        ? Math.ceil(
-            String(Math.abs(v))
-              .replace(/[.-]/g, '')
-              .replace(/^0+|0+$/g, '').length / 2,
-          ) + 1
-        : Buffer.byteLength(String(v));
-  }
-  return bytes;
-}
-
 /**
  * What one change costs the upkeep, in the stored layout (metric-layout.ts: one UpdateItem per stored item moved, its write
  * units from that item's size in the seeded book) and in the former one (one UpdateItem per address, ≤ 1 KB: 1 WRU each);
@@ -90,7 +73,7 @@ function upkeepOf(book: Map<string, Record<string, unknown>>, before: MetricSour
   const diff = contributionDiff(a, b);
   const contributionWru = Math.ceil(Buffer.byteLength(JSON.stringify(b)) / 1024);
   const stored = [...storedUpdates(diff).keys()];
-  const wru = stored.reduce((t, id) => t + Math.max(1, Math.ceil(itemBytes(book.get(id) ?? {}) / 1024)), 0);
+  const wru = stored.reduce((t, id) => t + Math.max(1, Math.ceil(storedItemBytes(book.get(id) ?? {}) / 1024)), 0);
   return { formerMoved: diff.size, formerWru: diff.size + contributionWru, moved: stored.length, wru: wru + contributionWru, reads };
 }
 
@@ -105,7 +88,7 @@ export async function metricsBench() {
       for (let i = 0; i < n; i++) addInto(sums, entriesOf(contributionOf(syntheticAccount(i))));
       const items = storedItemsOf(sums);
       book = new Map(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
-      const sizes = items.map(itemBytes).sort((x, y) => x - y);
+      const sizes = items.map(storedItemBytes).sort((x, y) => x - y);
       const db = DynamoDBDocumentClient.from(rt.dynamo.client);
       await seedItems(db, rt.tableName, items);
       const { db: reads, meter, reset } = metered(db);

@@ -163,12 +163,6 @@ export const keys = {
   // Metric aggregates (docs/metrics.md, "How the figures are kept"): one partition per cut, items by period, start day and group.
   metricAggregate: (cut: string, sk: string) => ({ pk: `METRICS#${cut}`, sk }),
   metricPartition: (cut: string) => `METRICS#${cut}`,
-  /**
-   * The aggregates' stored layout (functions/data/metric-layout.ts): `METRICS#2#book` holds the whole book, segment and plan
-   * counters of one period, start day or the book in one item; `METRICS#2#owner` and `METRICS#2#cohort` one item per group and year.
-   */
-  metricStored: (family: string, sk: string) => ({ pk: `METRICS#2#${family}`, sk }),
-  metricStoredPartition: (family: string) => `METRICS#2#${family}`,
   /** What the account last added to the aggregates, so the next change adds only the difference. */
   metricContribution: (accountId: string) => ({ pk: accountPk(accountId), sk: 'METRICS#CONTRIBUTION' }),
   // Health over time (docs/metrics.md): one partition per month, one item per day and shard, set by the daily scoring run.

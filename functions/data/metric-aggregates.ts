@@ -3,7 +3,7 @@ import { AGGREGATE_CUTS, type AggregateCut, type Contribution, type Counters } f
 import { readRanges } from '../core/metrics/figures.ts';
 import type { MetricAggregateRepo } from '../core/metrics/sources.ts';
 import { batchWrite, writeIf } from './items.ts';
-import { addressesOf, storedFamilyOf, storedItemsOf, storedUpdates, STORED_FAMILIES } from './metric-layout.ts';
+import { addressesOf, bookNowOf, storedItemsOf, storedUpdates } from './metric-layout.ts';
 import { renewalIndex } from './renewal-index.ts';
 import { keys } from './keys.ts';
 
@@ -37,9 +37,9 @@ async function query(db: DynamoDBDocumentClient, table: string, pk: string, rang
 const MAX_CLAUSES = 100;
 
 /**
- * The metric aggregates: items of counters stored as metric-layout.ts lays them out (the whole book,
- * segment and plan side by side in one item per period, start day and book; an owner's or cohort's
- * periods in one item per year), read back as the addresses contribution.ts names; and each
+ * The metric aggregates: items of counters stored as metric-layout.ts lays them out (a group's periods
+ * in one item per year, the whole book's, segments' and plans' book in one item), read back as the
+ * addresses contribution.ts names; and each
  * account's last contribution, versioned, under the account (docs/data-model.md).
  */
 export function metricAggregates(db: DynamoDBDocumentClient, table: string): MetricAggregateRepo {
@@ -104,29 +104,26 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
     },
     async readPeriod(cut, periodKey, period) {
       const c = cut as AggregateCut;
-      const family = storedFamilyOf(c);
-      const pk = keys.metricStoredPartition(family);
       const r = readRanges(periodKey, period);
-      const ranges: Range[] =
-        family === 'book'
-          ? [{ from: r.before.from, to: r.before.to }, { eq: `P#${periodKey}` }, r.starts, { eq: 'N' }]
-          : // The group-year items of the period's year and every year before it: the months before and the period itself.
-            [{ from: 'Y#', to: `Y#${Number(periodKey.slice(2, 6)) + 1}` }, r.starts, r.now];
-      const parts = await Promise.all(ranges.map((range) => query(db, table, pk, range)));
-      const inRead = ([sk]: [string, Counters]) => (sk >= r.before.from && sk < r.before.to) || !sk.startsWith('P#') || sk.startsWith(r.period.prefix);
+      const now = bookNowOf(c);
+      const parts = await Promise.all([
+        // The group-year items of the period's year and every year before it: the months before the period, and the period.
+        query(db, table, keys.metricPartition(cut), { from: 'Y#', to: `Y#${Number(periodKey.slice(2, 6)) + 1}` }),
+        query(db, table, keys.metricPartition(cut), r.starts),
+        query(db, table, now.pk, now.range),
+      ]);
+      const inRead = ([sk]: [string, Counters]) => !sk.startsWith('P#') || (sk >= r.before.from && sk < r.before.to) || sk.startsWith(r.period.prefix);
       return parts.flat().flatMap((item) => addressesOf(item, c).filter(inRead));
     },
     async readMonths(cut) {
       const c = cut as AggregateCut;
-      const family = storedFamilyOf(c);
-      const pk = keys.metricStoredPartition(family);
-      const ranges: Range[] = family === 'book' ? [{ prefix: 'P#M#' }, { eq: 'N' }] : [{ prefix: 'Y#' }, { prefix: 'N#' }];
-      const parts = await Promise.all(ranges.map((range) => query(db, table, pk, range)));
+      const now = bookNowOf(c);
+      const parts = await Promise.all([query(db, table, keys.metricPartition(cut), { prefix: 'Y#' }), query(db, table, now.pk, now.range)]);
       return parts.flat().flatMap((item) => addressesOf(item, c).filter(([sk]) => !sk.startsWith('P#') || sk.startsWith('P#M#')));
     },
     async replaceAll(items, contributions) {
-      // Every aggregate item, of this layout and of the former one (one item per address under `METRICS#<cut>`): those not written are deleted.
-      const partitions = [...AGGREGATE_CUTS.map((cut) => keys.metricPartition(cut)), ...STORED_FAMILIES.map((f) => keys.metricStoredPartition(f))];
+      // Every aggregate item, of this layout and of the former one (one item per address): those not written are deleted.
+      const partitions = AGGREGATE_CUTS.map((cut) => keys.metricPartition(cut));
       const existing = new Map<string, { pk: string; sk: string }>();
       for (const pk of partitions)
         for (const item of await query(db, table, pk, { prefix: '' })) existing.set(`${pk}|${String(item.sk)}`, { pk, sk: String(item.sk) });
