@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portfolio, type Cut } from '../../functions/core/metrics/portfolio.ts';
+import { addInto, contributionOf, entriesOf, splitAddress, type Counters } from '../../functions/core/metrics/contribution.ts';
 import { rebuildMetrics } from '../../functions/core/metrics/upkeep.ts';
 import type { Survey } from '../../functions/core/types.ts';
+import { batchWrite } from '../../functions/data/items.ts';
+import { keys } from '../../functions/data/keys.ts';
 import { metricAggregates } from '../../functions/data/metric-aggregates.ts';
 import { metricSources } from '../../functions/data/metric-sources.ts';
 import { dailyUsage } from '../support/daily-usage.ts';
@@ -148,6 +151,24 @@ describe('metrics: incremental aggregates, rebuild and portfolio() agree', () =>
     await surveys([{ id: 'n3', accountId: 'old-big', kind: 'nps', score: 6, contactEmail: 'ANN@old-big.example', answeredAt: iso(12) }]);
     await upsert('comeback', { arr: 11_000, status: 'active' });
     expect(await aggregateItems()).toEqual(incremental);
+  });
+
+  it('rebuild moves a table of the former layout (one item per period and group) onto this one, deleting the former items', async () => {
+    const current = await aggregateItems();
+    const sums = new Map<string, Counters>();
+    for await (const page of metricSources(rt.db, rt.tableName).all()) for (const s of page) addInto(sums, entriesOf(contributionOf(s)));
+    // A table from before: an item per address (`P#M#2026-01#all`, `N#all`…), none of this layout's year and book items.
+    const former = [...sums].map(([address, counters]) => ({ ...counters, ...keys.metricAggregate(splitAddress(address).cut, splitAddress(address).sk) }));
+    const ofThisLayout = (await scan()).filter((i) => String(i.pk).startsWith('METRICS#') && (String(i.sk).startsWith('Y#') || i.sk === 'N'));
+    expect(ofThisLayout.length).toBeGreaterThan(5);
+    await batchWrite(rt.db, rt.tableName, [
+      ...ofThisLayout.map((i) => ({ DeleteRequest: { Key: { pk: i.pk, sk: i.sk } } })),
+      ...former.map((Item) => ({ PutRequest: { Item } })),
+    ]);
+    expect([...(await aggregateItems()).keys()].some((k) => k.startsWith('METRICS#whole|P#M#'))).toBe(true);
+    await rebuildMetrics({ sources: metricSources(rt.db, rt.tableName), aggregates: metricAggregates(rt.db, rt.tableName) });
+    expect(await aggregateItems()).toEqual(current);
+    await expectApiEqualsBruteForce();
   });
 
   it('the book index holds each live account as its items say: renewal date, segment, paid ARR, band, name, owner', async () => {
