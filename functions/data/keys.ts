@@ -163,6 +163,8 @@ export const keys = {
   // Metric aggregates (docs/metrics.md, "How the figures are kept"): one partition per cut, items by period, start day and group.
   metricAggregate: (cut: string, sk: string) => ({ pk: `METRICS#${cut}`, sk }),
   metricPartition: (cut: string) => `METRICS#${cut}`,
+  /** Says the aggregates are stored as functions/data/metric-layout.ts lays them out: `tend metrics rebuild` wrote them, or the table was created empty. */
+  metricLayoutReady: { pk: 'METRICS', sk: 'LAYOUT#2' },
   /** What the account last added to the aggregates, so the next change adds only the difference. */
   metricContribution: (accountId: string) => ({ pk: accountPk(accountId), sk: 'METRICS#CONTRIBUTION' }),
   // Health over time (docs/metrics.md): one partition per month, one item per day and shard, set by the daily scoring run.

@@ -36,6 +36,11 @@ async function query(db: DynamoDBDocumentClient, table: string, pk: string, rang
 /** At most this many `ADD` clauses in one UpdateItem: far under DynamoDB's 4 KB expression whatever the names (they are placeholders). */
 const MAX_CLAUSES = 100;
 
+/** Says the aggregates are of this layout (keys.metricLayoutReady): the rebuild wrote them, or the table was created empty. */
+export async function markMetricLayoutReady(db: DynamoDBDocumentClient, table: string) {
+  await db.send(new PutCommand({ TableName: table, Item: { ...keys.metricLayoutReady } }));
+}
+
 /**
  * The metric aggregates: items of counters stored as metric-layout.ts lays them out (a group's periods
  * in one item per year, the whole book's, segments' and plans' book in one item), read back as the
@@ -44,7 +49,10 @@ const MAX_CLAUSES = 100;
  */
 export function metricAggregates(db: DynamoDBDocumentClient, table: string): MetricAggregateRepo {
   const renewals = renewalIndex(db, table);
+  // Once seen, the mark stays (it is never removed): one read per container.
+  let layoutReady = false;
   return {
+    ready: async () => (layoutReady ||= !!(await db.send(new GetCommand({ TableName: table, Key: keys.metricLayoutReady }))).Item),
     moveRenewal: (before, after) => renewals.move(before, after),
     async contribution(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.metricContribution(accountId), ConsistentRead: true }));
@@ -134,6 +142,7 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
       });
       const deletes = [...existing.values()].map((key) => ({ DeleteRequest: { Key: key } }));
       await batchWrite(db, table, [...puts, ...deletes]);
+      await markMetricLayoutReady(db, table);
       // Each contribution bumps its version: an upkeep that read the one before retries on what rebuild left.
       for (let i = 0; i < contributions.length; i += 25)
         await Promise.all(

@@ -81,6 +81,21 @@ describe('GET /v1/metrics report', () => {
     expect(span.whole).toEqual({ ...byDefault.whole, accountsQuery: span.whole.accountsQuery });
   });
 
+  it.each([undefined, 'segment', 'owner', 'cohort'] as const)(
+    'a table whose aggregates are of a former layout (not rebuilt since) answers from the items, the same figures (cut %s)',
+    async (cut) => {
+      const now = new Date('2026-04-01T00:00:00Z');
+      const notReady = { ...deps, aggregates: { ...memoryAggregates(), ready: async () => false, readPeriod: () => Promise.reject(new Error('read')) } };
+      const [fromItems, fromAggregates] = await Promise.all([
+        metricsReport(notReady, { period: '2026-Q1', ...(cut ? { cut } : {}) }, now),
+        metricsReport({ ...deps, aggregates: { ...memoryAggregates(), ready: async () => true } }, { period: '2026-Q1', ...(cut ? { cut } : {}) }, now),
+      ]);
+      expect(fromItems.source).toBe('items');
+      expect(fromAggregates.source).toBe('aggregates');
+      expect({ ...fromItems, source: 'aggregates' }).toEqual(fromAggregates);
+    },
+  );
+
   it('a custom span is computed from the items and says so; groups carry their drill-down', async () => {
     const out = await metricsReport(deps, { period: '2026-01-10..2026-02-10', cut: 'segment' }, new Date('2026-04-01T00:00:00Z'));
     expect(out.source).toBe('items');

@@ -1,5 +1,6 @@
 import { dayOf } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
+import { cohortTable } from './cohorts.ts';
 import { WHOLE_GROUP } from './contribution.ts';
 import { aggregateReadOf, cohortsFromAggregates, figuresFromAggregates, groupFigures, type AggregateFigures } from './figures.ts';
 import { periodOf, type Period } from './period.ts';
@@ -94,7 +95,11 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
   const cut = query.cut;
   let whole: AggregateFigures;
   let groups: Record<string, AggregateFigures> | undefined;
-  if (key) {
+  // A table whose aggregates are of a former layout (not rebuilt since) answers from the source items: right, at a read of the book.
+  const layoutReady = deps.aggregates.ready ? await deps.aggregates.ready() : true;
+  const fromAggregates = !!key && layoutReady;
+  let input: PortfolioInput | undefined;
+  if (key && fromAggregates) {
     const [w, c] = await Promise.all([
       deps.aggregates.readPeriod('whole', key, period),
       cut ? deps.aggregates.readPeriod(cut, key, period) : Promise.resolve(undefined),
@@ -102,11 +107,17 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
     whole = groupFigures(WHOLE_GROUP, aggregateReadOf(w, key, period), key, period, asOf, deps.firstValueTargetDays);
     if (c) groups = figuresFromAggregates(aggregateReadOf(c, key, period), key, period, asOf, deps.firstValueTargetDays);
   } else {
-    const out = portfolio(await readAll(deps.sources), { period, asOf, firstValueTargetDays: deps.firstValueTargetDays }, cut);
+    input = await readAll(deps.sources);
+    const out = portfolio(input, { period, asOf, firstValueTargetDays: deps.firstValueTargetDays }, cut);
     whole = countsOnly(out.whole);
     if (out.byGroup) groups = Object.fromEntries(Object.entries(out.byGroup).map(([g, f]) => [g, countsOnly(f)]));
   }
-  const cohorts = cut === 'cohort' ? cohortsFromAggregates(await deps.aggregates.readMonths('cohort'), asOf) : undefined;
+  const cohorts =
+    cut !== 'cohort'
+      ? undefined
+      : layoutReady || !input
+        ? cohortsFromAggregates(await deps.aggregates.readMonths('cohort'), asOf)
+        : cohortTable(input.histories, asOf).map(({ ids: _ids, ...row }) => row);
   // Play, email and onboarding-completion outcomes are counted by month (functions/data/outcome-figures.ts):
   // served for periods of whole months, for the whole book (by group: GET /v1/metrics/outcomes?cut=), else null.
   const wholeMonths = period.from.endsWith('-01') && period.to.endsWith('-01');
@@ -123,7 +134,7 @@ export async function metricsReport(deps: MetricsDeps, query: MetricsQuery, now:
     from: period.from,
     to: period.to,
     asOf,
-    source: key ? ('aggregates' as const) : ('items' as const),
+    source: fromAggregates ? ('aggregates' as const) : ('items' as const),
     firstValueTargetDays: deps.firstValueTargetDays,
     // User activation as of the period's last counted day (the daily run counts it with health).
     whole: { ...withQueries(whole, name), ...health(healthOverTime) },

@@ -42,6 +42,11 @@ export interface MetricAggregateRepo {
   readPeriod(cut: string, periodKey: string, period: { from: string; to: string }): Promise<[string, Counters][]>;
   /** One cut's monthly period items and book items (the cohort table). */
   readMonths(cut: string): Promise<[string, Counters][]>;
+  /**
+   * Whether the aggregate items are of this layout: false on a table from before it that was not
+   * rebuilt since (its figures are then read from the source items). Absent: always.
+   */
+  ready?(): Promise<boolean>;
   /** Moves an account's renewal index entry: `before` deleted when its key changes, `after` written. */
   moveRenewal(before: RenewalEntry | undefined, after: RenewalEntry | undefined): Promise<void>;
   /**
