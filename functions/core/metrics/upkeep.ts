@@ -60,7 +60,7 @@ const IN_FLIGHT = 8;
  * aggregates together: one batch read of their contributions, each account's sources read and its
  * contribution stored on its version as in `refreshAccountMetrics`, then their differences summed
  * into one update per aggregate item (accounts of a segment, a month or a plan move the same
- * items: one account's answer moves about fifteen). A contribution whose version moved meanwhile
+ * items: one account's answer moves fifteen aggregates, stored in five items: data/metric-layout.ts). A contribution whose version moved meanwhile
  * (a racing upkeep) goes through the one-account path, which reads it again.
  *
  * A failure of one account (its sources' read, its save) is reported through `onError` and does not
