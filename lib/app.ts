@@ -13,13 +13,15 @@ export const STACK_IDS = { data: 'TendData', app: 'Tend' } as const;
 /**
  * Builds the CDK app from a config (the user's tend.config.ts unless given): the one source of the infrastructure.
  * The stage comes from `options.stage`, else CDK context `stage` (`cdk deploy --all -c stage=prod`), else `dev`.
+ * `validation: false` leaves out CDK's built-in CloudFormation validation (see local/synth.ts for who may).
  */
-export function buildApp(options: { outdir?: string; config?: TendConfig; bundling?: boolean; stage?: string } = {}): App {
+export function buildApp(options: { outdir?: string; config?: TendConfig; bundling?: boolean; stage?: string; validation?: boolean } = {}): App {
   const config = options.config ?? parseConfig(userConfig);
   // Every template field is checked here, at synth, not in a customer's inbox.
   assertTemplates(config);
   const app = new App({
     outdir: options.outdir,
+    builtinCloudFormationValidation: options.validation ?? true,
     context: {
       // What the CDK CLI sets; also set here so an in-process synth (the local runtime's) matches it.
       'aws:cdk:bundling-stacks': options.bundling === false ? [] : ['**'],

@@ -69,6 +69,13 @@ export class RateLimitedError extends TendError {
   }
 }
 
+/** DynamoDB still left part of a batch unprocessed after every retry (the table is throttled): the request may be tried again later. */
+export class StoreBusyError extends TendError {
+  constructor(message: string) {
+    super(message, 'StoreBusyError', 503);
+  }
+}
+
 /**
  * A usage day that can take no more (DynamoDB's 400 KB item limit): the repository throws it, and
  * ingest rejects that account-day's events alone while the rest of the batch is stored.

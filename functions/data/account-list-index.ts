@@ -1,9 +1,10 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { stageInstants, type ListFilters, type StageClock } from '../core/account-list-entry.ts';
 import type { AccountListIndex } from '../core/indexed-account-list.ts';
 import type { Account } from '../core/types.ts';
 import { accountFromItem } from './account-item.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
+import { batchGetItems } from './batch.ts';
 
 /** Reads of the account list's index (gsi2); its entries are written by account-list-entries.ts. */
 const { name: INDEX, partitionKey: PK, sortKey: SK } = TABLE_KEYS.gsi2;
@@ -93,19 +94,13 @@ export function accountListIndex(db: DynamoDBDocumentClient, table: string): Acc
     },
     async accounts(ids) {
       const found = new Map<string, Account>();
-      for (let i = 0; i < ids.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-          [table]: { Keys: ids.slice(i, i + 100).map((id) => keys.account(id)) },
-        };
-        while (request && Object.keys(request).length) {
-          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of out.Responses?.[table] ?? []) {
-            const { rev: _rev, ...rest } = item;
-            const account = accountFromItem(rest);
-            found.set(account.id, account);
-          }
-          request = out.UnprocessedKeys as typeof request;
-        }
+      for (const item of await batchGetItems(
+        db,
+        table,
+        ids.map((id) => keys.account(id)),
+      )) {
+        const account = accountFromItem(item);
+        found.set(account.id, account);
       }
       return found;
     },

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, paginateQuery, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countSends, EMAIL_OUTCOMES, noEmailCounts, type EmailCounts, type SendFacts } from '../core/metrics/email-outcomes.ts';
 import {
   countByCombo,
@@ -13,6 +13,7 @@ import { groupOutcomeFigures, outcomeFigures, wholeMonths, type OutcomeFigures }
 import { countPlays, noPlayCounts, RUN_ENDINGS, type PlayCounts, type RunFacts, type TaskFacts } from '../core/metrics/plays.ts';
 import { keys } from './keys.ts';
 import { EXIT_PREFIX, variantOfSend } from './outcome-counters.ts';
+import { batchWrite } from './batch.ts';
 
 const PLAY_FIELDS = ['started', ...RUN_ENDINGS, 'tasksDone', 'tasksOnTime'] as const;
 const EMAIL_FIELDS = ['sent', ...EMAIL_OUTCOMES] as const;
@@ -222,13 +223,6 @@ export async function rebuildOutcomeCounters(db: DynamoDBDocumentClient, table: 
   const kept = new Set(items.map((i) => `${String(i.pk)}\u0000${String(i.sk)}`));
   const stale = sources.counters.filter((c) => !kept.has(`${c.pk}\u0000${c.sk}`));
   const requests = [...items.map((Item) => ({ PutRequest: { Item } })), ...stale.map((Key) => ({ DeleteRequest: { Key } }))];
-  for (let i = 0; i < requests.length; i += 25) {
-    let batch: Record<string, unknown[]> | undefined = { [table]: requests.slice(i, i + 25) };
-    // Unprocessed items (throttling) are written again until none is left.
-    while (batch && Object.keys(batch).length) {
-      const out = await db.send(new BatchWriteCommand({ RequestItems: batch as never }));
-      batch = out.UnprocessedItems as Record<string, unknown[]> | undefined;
-    }
-  }
+  await batchWrite(db, table, requests);
   return { items: items.length, deleted: stale.length, scanned: sources.runs.length + sources.sends.length + sources.tasks.length };
 }

@@ -1,8 +1,9 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BookAccount, OwnerRepo } from '../core/ports.ts';
 import { keys } from './keys.ts';
 import { putIfAbsent, writeIf } from './items.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
+import { batchGetItems } from './batch.ts';
 
 const adjust = (db: DynamoDBDocumentClient, table: string, csm: string, by: number) =>
   db.send(
@@ -101,20 +102,12 @@ export function ownerRepo(db: DynamoDBDocumentClient, table: string): OwnerRepo 
 async function bookAccounts(db: DynamoDBDocumentClient, table: string, accountIds: string[]): Promise<BookAccount[]> {
   if (accountIds.length === 0) return [];
   const names = ['id', 'name', 'owner', 'segment', 'arr', 'status', 'renewalDate', 'stage', 'plan'];
-  const found: BookAccount[] = [];
-  let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }> | undefined =
-    {
-      [table]: {
-        Keys: accountIds.map((id) => keys.account(id)),
-        ProjectionExpression: names.map((_, i) => `#n${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
-      },
-    };
-  while (request && Object.keys(request).length > 0) {
-    const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-    found.push(...((out.Responses?.[table] ?? []) as BookAccount[]));
-    request = out.UnprocessedKeys as typeof request;
-  }
+  const found = (await batchGetItems(
+    db,
+    table,
+    accountIds.map((id) => keys.account(id)),
+    { projection: names.map((_, i) => `#n${i}`).join(', '), names: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])) },
+  )) as BookAccount[];
   const order = new Map(accountIds.map((id, i) => [id, i]));
   return found.sort((a, b) => order.get(a.id!)! - order.get(b.id!)!);
 }

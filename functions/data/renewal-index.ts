@@ -1,9 +1,9 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Band } from '../core/metrics/health.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
 import { addInto, aggregateSk, renewalCounters, type Counters } from '../core/metrics/contribution.ts';
 import { NO_RENEWAL, renewalSk, type RenewalEntry, type RenewalIndexReader } from '../core/metrics/renewal-index.ts';
-import { batchWrite } from './items.ts';
+import { batchGetItems, batchWrite } from './batch.ts';
 import { keys } from './keys.ts';
 
 const itemOf = (e: RenewalEntry) => ({
@@ -134,21 +134,14 @@ export function renewalIndex(db: DynamoDBDocumentClient, table: string) {
     async entriesOf(accountIds: string[]) {
       // Each account's entry as its last upkeep stored it beside its contribution (metric-aggregates.ts): by key, where the index is by day.
       const out = new Map<string, RenewalEntry>();
-      for (let i = 0; i < accountIds.length; i += 100) {
-        let request: BatchGetCommand['input']['RequestItems'] = {
-          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.metricContribution(id)), ProjectionExpression: 'contribution' },
-        };
-        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-          const res: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: typeof request } = await db.send(
-            new BatchGetCommand({ RequestItems: request }),
-          );
-          for (const item of res.Responses?.[table] ?? []) {
-            const renewal = (item.contribution as { renewal?: Record<string, unknown> } | undefined)?.renewal;
-            if (renewal) out.set(String(renewal.accountId), entryOf(renewal));
-          }
-          request = res.UnprocessedKeys;
-        }
+      for (const item of await batchGetItems(
+        db,
+        table,
+        accountIds.map((id) => keys.metricContribution(id)),
+        { projection: 'contribution' },
+      )) {
+        const renewal = (item.contribution as { renewal?: Record<string, unknown> } | undefined)?.renewal;
+        if (renewal) out.set(String(renewal.accountId), entryOf(renewal));
       }
       return out;
     },

@@ -1,8 +1,9 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '../core/timeline.ts';
 import type { TimelineItem, TimelineRepo } from '../core/timeline-query.ts';
 import { keys } from './keys.ts';
 import { ttlIn } from './items.ts';
+import { batchWrite } from './batch.ts';
 
 /** Two years of history: the last renewal cycle and the one before it. */
 export const TIMELINE_TTL_DAYS = 730;
@@ -24,19 +25,14 @@ export function timelineItemOf(entry: TimelineEntry): Record<string, unknown> {
   };
 }
 
-/** Puts items 25 a request, retrying what DynamoDB leaves unprocessed; a key twice in one batch is written once (BatchWriteItem refuses duplicates). */
+/** Puts items 25 a request (functions/data/batch.ts); a key twice in one batch is written once (BatchWriteItem refuses duplicates). */
 export async function putAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
   const unique = [...new Map(items.map((i) => [`${String(i.pk)}\u0000${String(i.sk)}`, i])).values()];
-  for (let i = 0; i < unique.length; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-      [table]: unique.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-    };
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
-      request = out.UnprocessedItems as typeof request;
-    }
-  }
+  await batchWrite(
+    db,
+    table,
+    unique.map((Item) => ({ PutRequest: { Item } })),
+  );
 }
 
 /** Items a BatchWriteItem takes. */

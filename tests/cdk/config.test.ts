@@ -60,3 +60,10 @@ describe('template checks at synth', () => {
     expect(() => buildApp({ config, bundling: false })).toThrow(/templates\.digest\.html: \{\{usage\.seatz\}\}: not a template field/);
   });
 });
+
+describe("CDK's built-in CloudFormation validation", () => {
+  it('runs for cdk synth and deploy (bin/tend.ts), and is left out only when asked (the local runtime, whose templates tests/cdk/validate.test.ts checks)', () => {
+    expect(buildApp({ bundling: false })._builtinCloudFormationValidation).toBe(true);
+    expect(buildApp({ bundling: false, validation: false })._builtinCloudFormationValidation).toBe(false);
+  });
+});
