@@ -1,11 +1,14 @@
-import { buildSync, type Metafile } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { buildSync, transformSync, type Metafile } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { projectRoot } from './options.ts';
 
+/** What a lazy chunk awaited at cold start needs, merged: a file beside the lazy chunks. */
+const SHARED = 'cold-shared.mjs';
+
 /**
- * Rewrites a split esbuild build in `dir` (its metafile given) so that a cold start loads one file:
+ * Rewrites a split esbuild build in `dir` (its metafile given) so that a cold start loads one file, or two:
  * the entry and every chunk it imports statically become `index.mjs`; the chunks loaded lazily
  * (`import()`) keep their code and names, importing what they share with the cold part from `../index.mjs`.
  *
@@ -13,11 +16,18 @@ import { projectRoot } from './options.ts';
  * one) reaching a module, so a function whose lazy parts share different pieces of its cold part loads
  * that cold part as many small files (13 for the API), each costing ~0.7 ms to resolve, read and link.
  * esbuild has no option to keep in the entry what the entry loads anyway (Rollup does; it would be a
- * second bundler for this one rule). So two more esbuild passes, over the first one's output (plain ESM):
+ * second bundler for this one rule). So more esbuild passes over the first one's output (plain ESM):
  * - the entry bundled with its static chunks (scope-hoisted, as esbuild bundles any ESM; evaluated in
  *   ESM's order, each chunk before what imports it), re-exporting each chunk's exports under a name of its own;
  * - each lazy chunk bundled with, in place of each cold chunk it imports, a stand-in re-exporting those
  *   names from `index.mjs` under the chunk's own, so its imports become imports of the entry.
+ *
+ * A lazy chunk imported by a top-level `await` while the entry is evaluated (the Tracer's,
+ * functions/shared/tracer.ts) cannot import the entry: it would wait for the entry, which waits for it.
+ * So the cold chunks such a chunk needs are merged apart, into `chunks/cold-shared.mjs` (which the entry,
+ * and any lazy chunk needing them, imports). Which chunks await at top level: those esbuild refuses to
+ * turn into CommonJS for that reason (a chunk awaiting anywhere at top level counts all its lazy imports).
+ *
  * The cold part is then one module instance, the entry's: importers must load `index.mjs` by its plain
  * URL (Lambda does; the local runtime too, local/lambdas.ts).
  */
@@ -25,55 +35,94 @@ export function mergeColdChunks(metafile: Metafile, dir: string): void {
   const outputs = metafile.outputs;
   const abs = (o: string) => resolve(projectRoot, o);
   const index = join(dir, 'index.mjs');
+  const chunksDir = join(dir, 'chunks');
   const entry = Object.keys(outputs).find((o) => abs(o) === index);
   if (!entry) throw new Error(`no index.mjs in ${dir}`);
-  const cold = new Set<string>();
-  const visit = (o: string) => {
-    if (cold.has(o)) return;
-    cold.add(o);
-    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+  const closure = (from: string[]) => {
+    const seen = new Set<string>();
+    const visit = (o: string) => {
+      if (seen.has(o)) return;
+      seen.add(o);
+      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+    };
+    from.forEach(visit);
+    return seen;
   };
-  visit(entry);
-  const chunks = [...cold].filter((o) => o !== entry).map((o, k) => ({ file: abs(o), exports: outputs[o]!.exports, prefix: `c${k}$` }));
-  if (!chunks.length) return;
-  const lazy = Object.keys(outputs)
-    .filter((o) => !cold.has(o) && o.endsWith('.mjs'))
-    .map(abs);
-  const common = { absWorkingDir: projectRoot, bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true, logLevel: 'warning' } as const;
+  const cold = closure([entry]);
+  if (cold.size === 1) return;
+  const lazy = Object.keys(outputs).filter((o) => !cold.has(o) && o.endsWith('.mjs'));
+  const awaited = [...cold]
+    .filter((o) => awaitsAtTopLevel(readFileSync(abs(o), 'utf8')))
+    .flatMap((o) => outputs[o]!.imports.filter((i) => i.kind === 'dynamic-import' && outputs[i.path]).map((i) => i.path));
+  const shared = new Set([...closure(awaited)].filter((o) => cold.has(o)));
+  if (shared.has(entry)) throw new Error(`${dir}: a lazy chunk awaited at cold start imports the entry`);
+  let k = 0;
+  const chunk = (o: string) => ({ file: abs(o), exports: outputs[o]!.exports, prefix: `c${k++}$` });
+  // In order: the shared part first (the entry's imports it, not the other way round).
+  const groups = [
+    { out: join(chunksDir, SHARED), chunks: [...shared].map(chunk) },
+    { out: index, chunks: [...cold].filter((o) => o !== entry && !shared.has(o)).map(chunk), entry: abs(entry) },
+  ].filter((g) => g.chunks.length || g.entry);
+  const common = {
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    allowOverwrite: true,
+    logLevel: 'warning',
+  } as const;
 
   const temp = mkdtempSync(join(tmpdir(), 'tend-cold-'));
   try {
-    const coldEntry = join(temp, 'index.mjs');
-    writeFileSync(
-      coldEntry,
-      [
-        `export * from ${JSON.stringify(index)};`,
-        ...chunks.map((c) => `export { ${c.exports.map((e) => `${e} as ${c.prefix}${e}`).join(', ')} } from ${JSON.stringify(c.file)};`),
-      ].join('\n'),
-    );
-    const merged = buildSync({ ...common, entryPoints: [coldEntry], outdir: dir, allowOverwrite: true, external: lazy, write: false });
-    // In place of each cold chunk, for the lazy ones: its exports, under its names, from the entry.
-    // Every chunk sits in chunks/ (options.ts), so a relative import there is one from the lazy chunks' folder.
-    const chunksDir = join(dir, 'chunks');
-    for (const c of chunks) {
-      if (dirname(c.file) !== chunksDir) throw new Error(`${c.file}: a chunk outside ${chunksDir}`);
-      writeFileSync(c.file, `export { ${c.exports.map((e) => `${c.prefix}${e} as ${e}`).join(', ')} } from '../index.mjs';\n`);
+    const written: { path: string; contents: Uint8Array }[] = [];
+    for (const [n, g] of groups.entries()) {
+      const source = join(temp, `${n}.mjs`);
+      writeFileSync(
+        source,
+        [
+          ...(g.entry ? [`export * from ${JSON.stringify(g.entry)};`] : []),
+          ...g.chunks.map((c) => `export { ${c.exports.map((e) => `${e} as ${c.prefix}${e}`).join(', ')} } from ${JSON.stringify(c.file)};`),
+        ].join('\n'),
+      );
+      // Relative imports left external are written relative to outdir: the folder the group's file ends up in.
+      const external = [...lazy.map(abs), ...groups.slice(0, n).map((earlier) => earlier.out)];
+      const { outputFiles } = buildSync({ ...common, entryPoints: [source], outdir: dirname(g.out), external, write: false });
+      written.push({ path: g.out, contents: outputFiles[0]!.contents });
+      // From now on, in place of each of its chunks: a stand-in for the files still to build (every chunk sits in chunks/).
+      for (const c of g.chunks) {
+        if (dirname(c.file) !== chunksDir) throw new Error(`${c.file}: a chunk outside ${chunksDir}`);
+        const from = g.out === index ? '../index.mjs' : `./${basename(g.out)}`;
+        writeFileSync(c.file, `export { ${c.exports.map((e) => `${c.prefix}${e} as ${e}`).join(', ')} } from '${from}';\n`);
+      }
     }
-    const rewritten = lazy.length
-      ? buildSync({
-          ...common,
-          entryPoints: lazy,
-          outdir: chunksDir,
-          outbase: chunksDir,
-          outExtension: { '.js': '.mjs' },
-          allowOverwrite: true,
-          external: [index, ...lazy],
-          write: false,
-        })
-      : { outputFiles: [] };
-    for (const c of chunks) rmSync(c.file);
-    for (const f of [...merged.outputFiles, ...rewritten.outputFiles]) writeFileSync(f.path.replace(/\.js$/, '.mjs'), f.contents);
+    if (lazy.length) {
+      const { outputFiles } = buildSync({
+        ...common,
+        entryPoints: lazy.map(abs),
+        outdir: chunksDir,
+        outbase: chunksDir,
+        outExtension: { '.js': '.mjs' },
+        external: [...lazy.map(abs), ...groups.map((g) => g.out)],
+        write: false,
+      });
+      written.push(...outputFiles);
+    }
+    for (const g of groups) for (const c of g.chunks) rmSync(c.file);
+    for (const f of written) writeFileSync(f.path, f.contents);
   } finally {
     rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Whether an ES module awaits at top level: esbuild can turn it into CommonJS unless it does. */
+function awaitsAtTopLevel(code: string): boolean {
+  try {
+    transformSync(code, { format: 'cjs', logLevel: 'silent' });
+    return false;
+  } catch (error) {
+    if (/top-level await/i.test(String(error))) return true;
+    throw error;
   }
 }
