@@ -1,7 +1,7 @@
 import { buildSync, transformSync, type Metafile } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { projectRoot } from './options.ts';
 
 /** What a lazy chunk awaited at cold start needs, merged: a file beside the lazy chunks. */
@@ -49,7 +49,12 @@ export function mergeColdChunks(metafile: Metafile, dir: string): void {
     return seen;
   };
   const cold = closure([entry]);
-  if (cold.size === 1) return;
+  // A module both imported statically and lazily is a chunk of its own, whose namespace `import()` returns: left as it is.
+  if (cold.size === 1 || [...cold].some((o) => o !== entry && outputs[o]!.entryPoint)) return;
+  const fromChunks = (file: string) => {
+    const path = relative(chunksDir, file);
+    return path.startsWith('.') ? path : `./${path}`;
+  };
   const lazy = Object.keys(outputs).filter((o) => !cold.has(o) && o.endsWith('.mjs'));
   const awaited = [...cold]
     .filter((o) => awaitsAtTopLevel(readFileSync(abs(o), 'utf8')))
@@ -93,27 +98,48 @@ export function mergeColdChunks(metafile: Metafile, dir: string): void {
       // From now on, in place of each of its chunks: a stand-in for the files still to build (every chunk sits in chunks/).
       for (const c of g.chunks) {
         if (dirname(c.file) !== chunksDir) throw new Error(`${c.file}: a chunk outside ${chunksDir}`);
-        const from = g.out === index ? '../index.mjs' : `./${basename(g.out)}`;
-        writeFileSync(c.file, `export { ${c.exports.map((e) => `${c.prefix}${e} as ${e}`).join(', ')} } from '${from}';\n`);
+        writeFileSync(c.file, `export { ${c.exports.map((e) => `${c.prefix}${e} as ${e}`).join(', ')} } from '${fromChunks(g.out)}';\n`);
       }
     }
-    if (lazy.length) {
-      const { outputFiles } = buildSync({
-        ...common,
-        entryPoints: lazy.map(abs),
-        outdir: chunksDir,
-        outbase: chunksDir,
-        outExtension: { '.js': '.mjs' },
-        external: [...lazy.map(abs), ...groups.map((g) => g.out)],
-        write: false,
-      });
-      written.push(...outputFiles);
+    // Each lazy chunk's imports of cold chunks, now imports of their new names from the file they went into.
+    const merged = new Map(groups.flatMap((g) => g.chunks.map((c) => [basename(c.file), { ...c, into: fromChunks(g.out) }] as const)));
+    for (const file of lazy.map(abs)) {
+      if (dirname(file) !== chunksDir) throw new Error(`${file}: a chunk outside ${chunksDir}`);
+      written.push({ path: file, contents: Buffer.from(importingMerged(readFileSync(file, 'utf8'), merged, file)) });
     }
     for (const g of groups) for (const c of g.chunks) rmSync(c.file);
     for (const f of written) writeFileSync(f.path, f.contents);
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A lazy chunk's code with its imports of merged chunks rewritten: esbuild writes a chunk's imports first, each
+ * `import{a as b,c}from"./chunk.mjs";` (after the banner of lib/bundling/options.ts), so they are read as a block
+ * up to the first statement that is not one; a merged chunk's name anywhere after it fails the build.
+ */
+function importingMerged(code: string, merged: Map<string, { prefix: string; into: string }>, file: string): string {
+  const banner = /^import\{createRequire as \w+\}from'node:module';const require=\w+\(import\.meta\.url\);\n?/.exec(code)?.[0] ?? '';
+  const statement = /import\s*(?:\{([^}]*)\}\s*from\s*)?"([^"]+)";?/y;
+  let at = banner.length;
+  let out = banner;
+  for (let m; (statement.lastIndex = at), (m = statement.exec(code)); at = statement.lastIndex) {
+    const [text, names, specifier] = m;
+    const target = specifier!.startsWith('./') ? merged.get(specifier!.slice(2)) : undefined;
+    if (!target) out += text;
+    else if (names === undefined) out += `import"${target.into}";`;
+    else {
+      const renamed = names.split(',').map((n) => {
+        const [name, local] = n.trim().split(/\s+as\s+/);
+        return `${target.prefix}${name} as ${local ?? name}`;
+      });
+      out += `import{${renamed.join(',')}}from"${target.into}";`;
+    }
+  }
+  const rest = code.slice(at);
+  for (const name of merged.keys()) if (rest.includes(name)) throw new Error(`${file}: imports ${name} past its leading imports`);
+  return out + rest;
 }
 
 /** Whether an ES module awaits at top level: esbuild can turn it into CommonJS unless it does. */
