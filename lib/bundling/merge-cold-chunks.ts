@@ -16,16 +16,17 @@ const SHARED = 'cold-shared.mjs';
  * one) reaching a module, so a function whose lazy parts share different pieces of its cold part loads
  * that cold part as many small files (13 for the API), each costing ~0.7 ms to resolve, read and link.
  * esbuild has no option to keep in the entry what the entry loads anyway (Rollup does; it would be a
- * second bundler for this one rule). So more esbuild passes over the first one's output (plain ESM):
- * - the entry bundled with its static chunks (scope-hoisted, as esbuild bundles any ESM; evaluated in
- *   ESM's order, each chunk before what imports it), re-exporting each chunk's exports under a name of its own;
- * - each lazy chunk bundled with, in place of each cold chunk it imports, a stand-in re-exporting those
- *   names from `index.mjs` under the chunk's own, so its imports become imports of the entry.
+ * second bundler for this one rule). So, over the first build's output (plain ESM):
+ * - an esbuild pass bundles the entry with its static chunks (scope-hoisted, as esbuild bundles any ESM;
+ *   evaluated in ESM's order, each chunk before what imports it), re-exporting each chunk's exports under a
+ *   name of its own (`c<n>$<export>`);
+ * - each lazy chunk's imports of those chunks (esbuild writes them first, one regular statement each) are
+ *   rewritten into imports of the new names from `index.mjs`; its code is left as it is.
  *
  * A lazy chunk imported by a top-level `await` while the entry is evaluated (the Tracer's,
  * functions/shared/tracer.ts) cannot import the entry: it would wait for the entry, which waits for it.
- * So the cold chunks such a chunk needs are merged apart, into `chunks/cold-shared.mjs` (which the entry,
- * and any lazy chunk needing them, imports). Which chunks await at top level: those esbuild refuses to
+ * So the cold chunks such a chunk needs are merged apart, first, into `chunks/cold-shared.mjs` (which the
+ * entry, and any lazy chunk needing them, imports). Which chunks await at top level: those esbuild refuses to
  * turn into CommonJS for that reason (a chunk awaiting anywhere at top level counts all its lazy imports).
  *
  * The cold part is then one module instance, the entry's: importers must load `index.mjs` by its plain
