@@ -39,6 +39,7 @@ import { CloudAssembly } from '../local/assembly.ts';
 import { LambdaHost } from '../local/lambdas.ts';
 import { synthesize } from '../local/synth.ts';
 import { bundleOptions, projectRoot } from '../lib/bundling/options.ts';
+import { synthInputs, takesTemplates } from '../lib/bundling/synth-inputs.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 /** BENCH_BUNDLES=<regular expression>: only the functions whose logical id matches (e.g. `Plays|Api`). */
@@ -110,11 +111,13 @@ const POWERTOOLS: Record<string, { name: string; make: string }> = {
 };
 
 /**
- * From esbuild's metafile of an entry: the SDK packages (and `powertools/<utility>`) in its statically
- * loaded part, and the bytes of the chunks tracing adds (the X-Ray SDK's, loaded when the function traces).
+ * From esbuild's metafile of an entry (built as synth builds it, split): the SDK packages (and
+ * `powertools/<utility>`) in its statically loaded part and its route modules'.
  */
-async function analyse(entry: string, outdir: string): Promise<{ packages: string[]; tracingBytes: number }> {
-  const { metafile } = await build({ ...bundleOptions({ entry: join(projectRoot, entry), outdir }), write: false, metafile: true });
+async function analyse(entry: string, outdir: string): Promise<string[]> {
+  const { config, templates } = synthInputs();
+  const options = bundleOptions({ entry: join(projectRoot, entry), outdir, config, templates: takesTemplates(entry) ? templates : undefined });
+  const { metafile } = await build({ ...options, write: false, metafile: true });
   const outputs = metafile.outputs;
   const closure = (from: string[]) => {
     const seen = new Set<string>();
@@ -139,11 +142,7 @@ async function analyse(entry: string, outdir: string): Promise<{ packages: strin
       const p = /node_modules\/@aws-lambda-powertools\/([a-z]+)\/lib\/esm\/(Logger|Metrics|Tracer)\.js$/.exec(input);
       if (p && POWERTOOLS[p[1]!]) packages.add(`powertools/${p[1]}`);
     }
-  const tracerChunks = Object.keys(outputs).filter((o) =>
-    Object.keys(outputs[o]!.inputs).some((i) => /@aws-lambda-powertools\/tracer\/lib\/esm\/Tracer\.js$/.test(i)),
-  );
-  const tracingBytes = [...closure(tracerChunks)].filter((o) => !loaded.has(o)).reduce((n, o) => n + outputs[o]!.bytes, 0);
-  return { packages: [...packages].sort(), tracingBytes };
+  return [...packages].sort();
 }
 
 /** The modules the API imports on a route's first request (functions/api/handler.ts). */
@@ -189,7 +188,9 @@ export async function bundlesBench() {
   console.log(
     `  wall ms = elapsed; CPU ms = user + system CPU time of the process during the import. An empty module: ${baseline.wall.toFixed(1)} ms wall, ${baseline.cpu.toFixed(1)} ms CPU.`,
   );
-  console.log(`  "loaded" = the entry and the chunks it imports statically; "lazy" = chunks loaded on first use only.`);
+  console.log(
+    `  "files" and "loaded" = the files a cold start loads (the entry and the chunks it imports statically: each costs ~0.7 ms to resolve, read and link) and their bytes; "lazy" = chunks loaded on first use only.`,
+  );
   console.log(`  "SDK alone" = esbuild, same options, of a module that only instantiates the function's SDK clients; ratio = function / SDK alone.`);
   console.log(
     `  "SDK alone + Powertools": that reference with the Powertools utilities the function loads (Logger, Metrics), so what remains is the function's own.`,
@@ -204,17 +205,17 @@ export async function bundlesBench() {
     `  environment with tracing on (the default on AWS): the Tracer and the X-Ray SDK under it are then loaded too, "+ KB" and "+ ms" over tracing off.`,
   );
   console.log(
-    `  ${'function (tracing off)'.padEnd(28)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)}  ${'wall ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  ${'CPU ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  SDK clients`,
+    `  ${'function (tracing off)'.padEnd(28)} ${'files'.padStart(5)} ${'loaded'.padStart(8)} ${'lazy'.padStart(8)}  ${'wall ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  ${'CPU ms'.padStart(8)} ${'SDK alone'.padStart(9)} ${'ratio'.padStart(5)}  SDK clients`,
   );
-  const row = (label: string, loaded: string, lazy: string, a: ImportTime, b: ImportTime, tail: string) =>
-    `  ${label.padEnd(28)} ${loaded.padStart(8)} ${lazy.padStart(8)}  ${a.wall.toFixed(1).padStart(8)} ${b.wall.toFixed(1).padStart(9)} ${(a.wall / b.wall).toFixed(2).padStart(5)}  ${a.cpu.toFixed(1).padStart(8)} ${b.cpu.toFixed(1).padStart(9)} ${(a.cpu / b.cpu).toFixed(2).padStart(5)}  ${tail}`;
+  const row = (label: string, files: string, loaded: string, lazy: string, a: ImportTime, b: ImportTime, tail: string) =>
+    `  ${label.padEnd(28)} ${files.padStart(5)} ${loaded.padStart(8)} ${lazy.padStart(8)}  ${a.wall.toFixed(1).padStart(8)} ${b.wall.toFixed(1).padStart(9)} ${(a.wall / b.wall).toFixed(2).padStart(5)}  ${a.cpu.toFixed(1).padStart(8)} ${b.cpu.toFixed(1).padStart(9)} ${(a.cpu / b.cpu).toFixed(2).padStart(5)}  ${tail}`;
   for (const { logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
     const entry = resource.Metadata?.['tend:entry'];
     if (typeof entry !== 'string' || !ONLY.test(logicalId)) continue;
     const fn = host.byLogicalId(logicalId);
     const dir = join(work, logicalId);
     mkdirSync(dir, { recursive: true });
-    const { packages: found, tracingBytes } = await analyse(entry, join(dir, 'probe'));
+    const found = await analyse(entry, join(dir, 'probe'));
     const packages = found.filter((p) => !p.startsWith('powertools/'));
     const powertools = found.filter((p) => p.startsWith('powertools/')).map((p) => p.slice('powertools/'.length));
     const reference = await referenceBundle(packages, dir);
@@ -254,7 +255,7 @@ export async function bundlesBench() {
     const refPowertools = withPowertools ? rest[firstRequests.length] : undefined;
     const paired = pairedCpuRatio(own!, ref!);
     const spread = (xs: number[]) => `${quantile(xs, 0.25).toFixed(1)}-${quantile(xs, 0.75).toFixed(1)}`;
-    console.log(row(logicalId, kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
+    console.log(row(logicalId, String(loaded.size), kb(loadedBytes), kb(lazyBytes), own!, ref!, packages.join(', ')));
     console.log(
       `  ${''.padEnd(28)} CPU ratio run by run: median ${paired.median.toFixed(2)}, quartiles ${paired.p25.toFixed(2)}-${paired.p75.toFixed(2)}; CPU ms quartiles: function ${spread(own!.runs!.map((x) => x.cpu))}, SDK alone ${spread(ref!.runs!.map((x) => x.cpu))}`,
     );
@@ -263,6 +264,7 @@ export async function bundlesBench() {
       console.log(
         row(
           `  SDK alone + ${powertools.map((u) => POWERTOOLS[u]!.name).join(', ')}`,
+          '',
           '',
           '',
           refPowertools,
@@ -274,6 +276,7 @@ export async function bundlesBench() {
     console.log(
       row(
         '  + every lazy chunk',
+        `+${lazyFiles.length}`,
         `+${kb(lazyBytesLoaded)}`,
         '',
         withLazy!,
@@ -287,6 +290,7 @@ export async function bundlesBench() {
       console.log(
         row(
           `  + first request: ${r.module}`,
+          `+${r.files.length}`,
           `+${kb(bytes)}`,
           '',
           t,
@@ -298,7 +302,8 @@ export async function bundlesBench() {
     console.log(
       row(
         '  tracing on',
-        `+${kb(tracingBytes)}`,
+        `+${tracingFiles.size}`,
+        `+${kb([...tracingFiles].reduce((n, f) => n + statSync(f).size, 0))}`,
         '',
         traced!,
         ref!,

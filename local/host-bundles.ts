@@ -7,9 +7,9 @@ const swept = new Set<string>();
 
 /**
  * The bundle file a LambdaHost imports, so that two hosts in one process share no module state.
- * A host imports `index.mjs?host=N`, but the chunks a bundle imports (`./chunks/x.mjs`, static or
- * lazy: the DynamoDB client, memoised repositories) resolve without the query and would be shared.
- * So each host after the first imports from its own hard-linked copy of the asset folder (a copy
+ * A module is one instance per URL, and a bundle's files import each other (`./chunks/x.mjs`, and the
+ * lazy chunks `../index.mjs`: the DynamoDB client, memoised repositories), so a query on the entry's URL
+ * would not part them. So each host after the first imports from its own hard-linked copy of the asset folder (a copy
  * where links are refused), built under a temporary name and renamed into place, so a copy that
  * exists is whole. Copies go when the process exits; those of processes that died without exiting
  * (a test worker killed by a signal) are swept by the next process that makes one.

@@ -26,9 +26,11 @@ let instance = 0;
 export class LambdaHost {
   readonly functions = new Map<string, LocalFunction>();
   private readonly loaded = new Map<string, Promise<Handler>>();
-  /** Each host imports the bundles afresh, so two runtimes in one process do not share SDK clients. */
+  /**
+   * Each host imports the bundles afresh, from a path of its own (local/host-bundles.ts), so two runtimes in one
+   * process do not share SDK clients. By its plain URL: a bundle's lazy chunks import its entry (lib/bundling/merge-cold-chunks.ts).
+   */
   private readonly host = ++instance;
-  private readonly tag = `host=${this.host}`;
   invocations = 0;
   inFlight = 0;
   /** Called whenever an invocation ends (the runtime's `idle()` looks again then). */
@@ -84,7 +86,7 @@ export class LambdaHost {
       // process-wide before the first import (they agree: same table, same services).
       for (const f of this.functions.values()) Object.assign(process.env, f.environment);
       for (const symbol of Object.getOwnPropertySymbols(this.globals)) (globalThis as Record<symbol, unknown>)[symbol] = this.globals[symbol];
-      p = import(`${pathToFileURL(hostBundle(fn.bundle, this.host)).href}?${this.tag}`).then((m: Record<string, unknown>) => {
+      p = import(pathToFileURL(hostBundle(fn.bundle, this.host)).href).then((m: Record<string, unknown>) => {
         const h = m[fn.exportName];
         if (typeof h !== 'function') throw new Error(`${fn.bundle} exports no ${fn.exportName}`);
         return h as Handler;

@@ -2,11 +2,11 @@ import { AssetHashType, DockerImage, Duration, RemovalPolicy, type BundlingOptio
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import type { TendConfig } from '../../functions/core/config.ts';
 import { BUNDLED_CONFIG_CONTEXT } from '../bundled-config.ts';
-import { bundleOptions, projectRoot } from '../bundling/options.ts';
+import { buildBundle } from '../bundling/bundle.ts';
+import { projectRoot } from '../bundling/options.ts';
 
 export interface TendFunctionProps {
   /** Path of the handler module from the project root, e.g. `functions/api/handler.ts`. */
@@ -36,7 +36,7 @@ class LocalEsbuild implements BundlingOptions {
   ) {
     this.local = {
       tryBundle: (outdir: string) => {
-        buildSync(bundleOptions({ entry: `${projectRoot}${entry}`, outdir, templates, config }));
+        buildBundle({ entry: `${projectRoot}${entry}`, outdir, templates, config });
         return true;
       },
     };

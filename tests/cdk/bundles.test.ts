@@ -1,11 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
 import { buildApp } from '../../lib/app.ts';
+import { CloudAssembly } from '../../local/assembly.ts';
+import { LambdaHost } from '../../local/lambdas.ts';
 import userConfig from '../../tend.config.ts';
-import { loadTemplate, logicalIdOf, resourcesOfType, STACK, STACK_NAME, type CfnTemplate } from './assembly.ts';
+import { assemblyDir, loadTemplate, logicalIdOf, resourcesOfType, STACK, STACK_NAME, type CfnTemplate } from './assembly.ts';
 import { bundleOf, loadedText } from './bundle-files.ts';
 
 const FUNCTIONS = [
@@ -107,6 +111,45 @@ describe('Lambda bundles (lib/bundling/options.ts)', () => {
     expect([...loaded.values()].some((text) => text.includes(document))).toBe(false);
     expect([...lazy.values()].some((text) => text.includes(document))).toBe(true);
   });
+
+  it('loads at cold start one file, or two: the entry with its static chunks, and what a lazy chunk awaited then needs (lib/bundling/merge-cold-chunks.ts)', () => {
+    const files = Object.fromEntries(FUNCTIONS.map((path) => [path, [...bundleOf(path).loaded.keys()].sort()]));
+    for (const path of FUNCTIONS)
+      expect(
+        files[path]!.filter((f) => f !== 'index.mjs' && f !== 'chunks/cold-shared.mjs'),
+        path,
+      ).toEqual([]);
+    // The API's lazy route modules import its cold part from the entry: one module instance, not a copy.
+    const accounts = [...bundleOf('/Tend/Api/Handler/Resource').lazy].find(([file]) => /^chunks\/accounts-/.test(file));
+    expect(accounts?.[1]).toMatch(/from"\.\.\/index\.mjs"/);
+  });
+
+  it("imports every bundle in its function's environment, tracing on (as on Lambda) and off: no lazy chunk awaited at cold start waits on the entry", () => {
+    const host = new LambdaHost(new CloudAssembly(assemblyDir()), {
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+    for (const path of FUNCTIONS) {
+      const fn = host.byLogicalId(logicalIdOf(STACK.app, path));
+      const script = `const m = await import(${JSON.stringify(pathToFileURL(fn.bundle).href)}); process.stdout.write(typeof m.${fn.exportName});`;
+      for (const tracing of [{ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'true' }, { POWERTOOLS_TRACE_ENABLED: 'false' }]) {
+        // Exit code 13 (a top-level await never settled) if a chunk awaited at cold start imported the entry.
+        const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+          env: { PATH: process.env.PATH, ...fn.environment, ...tracing },
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        expect({ path, tracing, status: loaded.status, stdout: loaded.stdout, stderr: loaded.stderr.slice(0, 500) }).toEqual({
+          path,
+          tracing,
+          status: 0,
+          stdout: 'function',
+          stderr: '',
+        });
+      }
+    }
+  }, 120_000);
 });
 
 describe('operations.tracing (tend.config.ts)', () => {

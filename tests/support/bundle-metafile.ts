@@ -3,14 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleOptions, projectRoot } from '../../lib/bundling/options.ts';
+import { synthInputs, takesTemplates } from '../../lib/bundling/synth-inputs.ts';
 
 type Output = Metafile['outputs'][string];
 
-/** A function's bundle built as synth builds it (not written): its metafile. */
+/**
+ * A function's bundle built as synth builds it (with the config and templates synth gives it; not written):
+ * the metafile of its split build, before its cold part is merged into one file (lib/bundling/bundle.ts).
+ * A file is in the cold start if it is in the entry's output or in a chunk the entry imports statically.
+ */
 export async function metafileOf(entry: string): Promise<Metafile> {
   const outdir = mkdtempSync(join(tmpdir(), 'tend-bundle-'));
+  const { config, templates } = synthInputs();
   try {
-    return (await build({ ...bundleOptions({ entry: join(projectRoot, entry), outdir }), write: false, metafile: true })).metafile;
+    const options = bundleOptions({ entry: join(projectRoot, entry), outdir, config, templates: takesTemplates(entry) ? templates : undefined });
+    return (await build({ ...options, write: false, metafile: true })).metafile;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
