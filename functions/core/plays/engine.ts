@@ -9,7 +9,7 @@ import { describeCondition, holds, readsTasks } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
-import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
+import { loadSnapshot, stepReadsUsage, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
 import { playById } from './play-by-id.ts';
 import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
@@ -136,8 +136,10 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   const run = items ? items.run : await deps.runs.get(ref);
   if (!run) throw new NotFoundError(`no ${input.play} run for "${input.accountId}" (cycle ${input.cycle})`);
   if (!['running', 'paused'].includes(run.status)) return { route: 'exit', reason: `run is ${run.status}` };
-  // One read of the account and one usage Query for the whole step, passed down to its emails.
-  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFromFor(step, deps.templates, deps.clock.now()), items);
+  // One read of the account and at most one usage Query for the whole step, passed down to its emails;
+  // none when nothing the step checks or sends reads usage and first value is recorded.
+  const usageFrom = usageFromFor(step, deps.templates, deps.clock.now());
+  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFrom, items, stepReadsUsage(play, step) ? 'always' : 'unless-activated');
   const { snapshot } = loaded;
   // Only a step (or exit) whose conditions read tasks pays for the Query of the account's tasks.
   if (stepReadsTasks(play, step))

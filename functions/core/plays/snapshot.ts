@@ -8,9 +8,9 @@ import { bandOf } from '../score/compute.ts';
 import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
 import type { ScoreModel } from '../score/model.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
-import type { AccountSnapshot } from './conditions.ts';
+import { readsUsage, type AccountSnapshot } from './conditions.ts';
 import { asList } from './as-list.ts';
-import type { PlayAction, PlayStep } from './definition.ts';
+import type { PlayAction, PlayDefinition, PlayStep } from './definition.ts';
 
 // Kept importable from here for callers written before first value got its own module.
 export { firstValueReached, type FirstValueCriteria } from '../first-value.ts';
@@ -65,6 +65,16 @@ export function usageFromFor(step: PlayStep, templates: TemplateLibrary, now: Da
 }
 
 /**
+ * Whether a step reads usage whatever the account: one of its emails quotes it, or a condition it
+ * checks (its own, its options', its play's exits) does. A step that does not reads usage only for
+ * an account without first value (`recordFirstValue` looks whether it is reached now).
+ */
+export function stepReadsUsage(play: Pick<PlayDefinition, 'exitWhen'>, step: PlayStep): boolean {
+  if (possibleActions(step).some((a) => 'email' in a)) return true;
+  return [step.when, step.waitFor?.until, ...(step.choose ?? []).map((o) => o.when), ...play.exitWhen.map((e) => e.when)].some(readsUsage);
+}
+
+/**
  * The account as a step sees it when it is due: read then, never when the run started. One
  * account read, one score read and one usage Query (from `usageFrom`, the step's largest need);
  * it writes nothing (first value is recorded by `recordFirstValue`, from what this loaded).
@@ -76,15 +86,22 @@ export async function loadSnapshot(
   usageFrom?: string,
   /** The account and score when the caller read them already (with its run: `StepItems`). */
   read?: { account?: Account; score?: StepScore },
+  /**
+   * `unless-activated`: the step reads no usage itself (`stepReadsUsage` is false), so an account
+   * with first value recorded is not queried (its summary is of no days, and nothing reads it).
+   */
+  usageWanted: 'always' | 'unless-activated' = 'always',
 ): Promise<LoadedStep> {
   const now = deps.clock.now();
   const from = usageFrom ?? dayOf(now.getTime() - WINDOW_DAYS * DAY_MS);
-  const [account, score, days] = await Promise.all([
+  const query = () => deps.usage.days(accountId, from, dayOf(now));
+  const [account, score, queried] = await Promise.all([
     read ? read.account : deps.accounts.get(accountId),
     read ? read.score : deps.scores.get(accountId),
-    deps.usage.days(accountId, from, dayOf(now)),
+    usageWanted === 'always' ? query() : undefined,
   ]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
+  const days = queried ?? (account.milestones?.firstValue ? [] : await query());
   // summariseUsage keeps its own 30-day window out of the larger one.
   const usage = summariseUsage(account, days, deps.features, now);
   const model = deps.modelFor(account.segment);
