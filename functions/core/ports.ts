@@ -250,6 +250,12 @@ export interface SendLedger {
   close?(accountId: string, sendKey: string, status: 'skipped' | 'failed', reason: string, at: Date): Promise<void>;
   /** Notes why the attempt under way has no clear outcome (kept claimed until SES's events settle it). */
   noteUnclear(accountId: string, sendKey: string, reason: string): Promise<void>;
+  /**
+   * Notes that a send stays held (an unclear answer, or a claim found without one): the hourly sweep
+   * of held sends reads the index only once such a note is due (core/email/held-sweep.ts). Optional:
+   * without it the sweep finds the send at its daily full pass.
+   */
+  noteHeld?(due: Date): Promise<void>;
   /** Moves a still-claimed send to `attempt` (from `attempt - 1`): true when this call won the attempt. */
   reattempt(accountId: string, sendKey: string, attempt: number, at: Date): Promise<boolean>;
   /** Takes back `attempt` (SES surely did not get it): the send returns to the attempt before, made at `previousAt`. */

@@ -136,6 +136,8 @@ async function settleEarlierClaim(
       await deps.engagement.record(c.accountId, dayOf(new Date(previous.attemptedAt ?? previous.claimedAt)), 'sent', decision.messageId);
       return { outcome: 'duplicate', previous: 'sent', messageId: decision.messageId };
     case 'wait':
+      // Held (an attempt that died before SES answered, most often): the sweep must look at it if its run goes.
+      await deps.ledger.noteHeld?.(new Date(decision.until));
       return { outcome: 'deferred', until: decision.until, reason: previous.unclear ? `${previous.unclear}; ${decision.reason}` : decision.reason };
     case 'rejected':
     case 'give-up':
@@ -298,6 +300,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
       const reason = `SES's answer to attempt ${attempt} was unclear (${outcome.reason}: ${outcome.message})`;
       await deps.ledger.noteUnclear(account.id, sendKey, reason);
       const until = new Date(now.getTime() + RECONCILE_WINDOW_MS).toISOString();
+      await deps.ledger.noteHeld?.(new Date(until));
       return { outcome: 'deferred', until, reason: `${reason}: waiting for SES's events until ${until}` };
     }
     if (outcome.reason === 'recipient') {
