@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, dayOf, fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { beginRun, runStep, type PlayDeps } from '../../functions/core/plays/engine.ts';
-import { deliver, type DeliveryDeps } from '../../functions/core/email/deliver.ts';
+import { deliver, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
 import { anchorOf, cycleOf, executionName } from '../../functions/core/plays/schedule.ts';
 import type { OutgoingEmail, TendEvent } from '../../functions/core/ports.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
@@ -11,7 +11,7 @@ import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { unsubscribeLinks } from '../../functions/core/email/links.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { contactRepo } from '../../functions/data/contacts.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../../functions/data/email.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, recipientReads, reputationRepo, suppressionList } from '../../functions/data/email.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { stepItems } from '../../functions/data/step-items.ts';
 import { runRepo } from '../../functions/data/runs.ts';
@@ -261,6 +261,73 @@ describe("a play step's DynamoDB requests", () => {
       requests = [];
       await runStep(deps(NOW), { ...run, step: yearStep!.id });
       expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 364 * DAY_MS)).sk });
+    });
+
+    describe("delivery's reads of the recipient and the pause", () => {
+      const loadedOf = async (id: string) => ({ account: (await accounts().get(id))!, usage: { from: '2026-01-01', days: [] } });
+      const request = (id: string, over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({
+        accountId: id,
+        runKey: `run-${id}`,
+        play: 'adoption',
+        step: 'spotlight',
+        day: 0,
+        template: 'feature-spotlight',
+        category: 'tips',
+        ...over,
+      });
+      const together = (now: string): DeliveryDeps => ({ ...deps(now), recipient: recipientReads(db, rt.tableName) });
+
+      it('suppression, opt-outs and the cap in one BatchGetItem, the pause in another: 3 requests fewer, the same send', async () => {
+        const counts: Record<string, number>[] = [];
+        const repo = reputationRepo(db, rt.tableName);
+        for (const [id, d, reputation] of [
+          ['r1', deps(NOW), { days: repo.days, override: repo.override }],
+          ['r2', together(NOW), repo],
+        ] as const) {
+          await putAccount(id);
+          requests = [];
+          // A fresh pause per send, as a container past its minute reads it again.
+          const result = await deliver({ ...d, pause: sendingPause(reputation, DEFAULT_PAUSE_POLICY) }, request(id), await loadedOf(id));
+          expect(result).toMatchObject({ outcome: 'sent', to: `ana@${id}.example` });
+          const count: Record<string, number> = {};
+          for (const r of requests) count[r.command] = (count[r.command] ?? 0) + 1;
+          counts.push(count);
+        }
+        const [apart, joined] = counts as [Record<string, number>, Record<string, number>];
+        const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+        expect(total(joined)).toBe(total(apart) - 3);
+        expect(joined.GetCommand ?? 0).toBe((apart.GetCommand ?? 0) - 3);
+        expect(joined.QueryCommand).toBe(apart.QueryCommand! - 1);
+        // The recipient's BatchGetItem is new; the pause's days and override are one BatchGetItem, as the days alone were.
+        expect(joined.BatchGetCommand).toBe(apart.BatchGetCommand! + 1);
+      });
+
+      it('decides as the reads apart did: suppressed, opted out, capped, and a slot freed by time taken', async () => {
+        await putAccount('r3');
+        const d = together(NOW);
+        const address = 'ana@r3.example';
+        await suppressionList(db, rt.tableName).suppress(address, { reason: 'bounced', source: 'test' }, new Date(NOW));
+        expect(await deliver(d, request('r3'), await loadedOf('r3'))).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+
+        await putAccount('r4');
+        await preferenceRepo(db, rt.tableName).optOut('r4', 'ana@r4.example', ['tips'], new Date(NOW));
+        expect(await deliver(d, request('r4'), await loadedOf('r4'))).toMatchObject({ outcome: 'skipped', reason: 'unsubscribed from tips' });
+        // Opted out of tips only: a success email still goes.
+        expect(await deliver(d, request('r4', { category: 'success', runKey: 'run-r4-success' }), await loadedOf('r4'))).toMatchObject({ outcome: 'sent' });
+
+        await putAccount('r5');
+        const cap = config.email.frequencyCap;
+        const sends = async (n: number, at: string) => {
+          const outcomes: string[] = [];
+          for (let i = 0; i < n; i++)
+            outcomes.push((await deliver(together(at), request('r5', { runKey: `run-r5-${at}-${i}`, category: 'success' }), await loadedOf('r5'))).outcome);
+          return outcomes;
+        };
+        expect(await sends(cap.max + 1, NOW)).toEqual([...Array<string>(cap.max).fill('sent'), 'skipped']);
+        // Once the window has passed, the slots are free again.
+        const later = new Date(Date.parse(NOW) + cap.days * DAY_MS + 60_000).toISOString();
+        expect(await sends(1, later)).toEqual(['sent']);
+      });
     });
   });
 });

@@ -1,7 +1,17 @@
 import { dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
 import { fnv1a } from '../hash.ts';
-import type { ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendConfirmations, SendLedger, SuppressionList } from '../ports.ts';
+import type {
+  ContactRepo,
+  EngagementRepo,
+  FrequencyCap,
+  Mailer,
+  PreferenceRepo,
+  RecipientReads,
+  SendConfirmations,
+  SendLedger,
+  SuppressionList,
+} from '../ports.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
 import type { Account } from '../types.ts';
@@ -37,6 +47,8 @@ export interface DeliveryDeps {
   suppressions: SuppressionList;
   preferences: Pick<PreferenceRepo, 'optedOut'>;
   cap: FrequencyCap;
+  /** Suppression, opt-outs and the cap's slots in one read; absent: each read on its own (`suppressions`, `preferences`, `cap`). */
+  recipient?: RecipientReads;
   engagement: EngagementRepo;
   unsubscribe: UnsubscribeLinks;
 }
@@ -184,9 +196,13 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   const record = people.find((c) => c.email.toLowerCase() === address);
   if (record?.leftAt) return { outcome: 'skipped', reason: `${address} left ${account.name}` };
 
-  const suppressed = await deps.suppressions.get(address);
+  const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
+  const optional = (OPTIONAL_CATEGORIES as readonly string[]).includes(req.category);
+  // One read for the three when the recipient reader is there; the cap's slots read now serve the claim's cap below.
+  const recipient = await deps.recipient?.read(account.id, address, { optedOut: optional, capSlots: capSlots(priority, email.frequencyCap.max) });
+  const suppressed = recipient ? recipient.suppressed : await deps.suppressions.get(address);
   if (suppressed) return { outcome: 'skipped', reason: 'suppressed', detail: `${address}: ${suppressed.reason} (${suppressed.source}, ${suppressed.at})` };
-  if ((OPTIONAL_CATEGORIES as readonly string[]).includes(req.category) && (await deps.preferences.optedOut(account.id, address)).includes(req.category)) {
+  if (optional && (recipient ? recipient.optedOut : await deps.preferences.optedOut(account.id, address)).includes(req.category)) {
     return { outcome: 'skipped', reason: `unsubscribed from ${req.category}` };
   }
 
@@ -233,7 +249,6 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   );
 
   const sendId = sendIdOf(account.id, sendKey);
-  const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
   const at = now.toISOString();
 
   const paused = await deps.pause.state(now);
@@ -268,7 +283,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
 
   const cap = email.frequencyCap;
   // A retried attempt keeps the slot its first attempt took.
-  if (attempt === 1 && !(await deps.cap.take(address, sendKey, capSlots(priority, cap.max), now, cap.days))) {
+  if (attempt === 1 && !(await deps.cap.take(address, sendKey, capSlots(priority, cap.max), now, cap.days, recipient?.capSlots))) {
     if (priority !== 'critical') {
       const reason = `frequency cap: ${address} already had ${capSlots(priority, cap.max)} emails in ${cap.days} days that ${priority} email may use`;
       if (deps.ledger.close) await deps.ledger.close(account.id, sendKey, 'skipped', reason, now);
