@@ -5,6 +5,7 @@ import { parseConfig } from '../../functions/core/config.ts';
 import { beginRun, runStep, type PlayDeps } from '../../functions/core/plays/engine.ts';
 import { deliver, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
 import { anchorOf, cycleOf, executionName } from '../../functions/core/plays/schedule.ts';
+import { startPlay } from '../../functions/core/plays/triggers.ts';
 import type { OutgoingEmail, TendEvent } from '../../functions/core/ports.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { sourceLibrary } from '../../functions/core/templates/compile.ts';
@@ -139,6 +140,33 @@ describe("a play step's DynamoDB requests", () => {
       const got = await runs.getMany(refs);
       expect(got.map((r) => r?.executionName)).toEqual(['onboarding-many-c', undefined, 'onboarding-many-a']);
       expect(requests.map((r) => r.command)).toEqual(['BatchGetCommand']);
+    });
+  });
+
+  describe('startPlay from an event', () => {
+    it("reads the play's runs in one Query (the cycle's run and the latest, for the cool-down), then claims the lock", async () => {
+      await putAccount('st1', { startDate: '2026-03-01T00:00:00.000Z' });
+      const config = parseConfig(userConfig);
+      const started: string[] = [];
+      const deps = {
+        clock: fixedClock('2026-03-02T10:00:00.000Z'),
+        plays: config.plays,
+        accounts: accounts(),
+        runs: runRepo(db, rt.tableName),
+        runner: { start: async (_p: string, name: string) => void started.push(name), stop: async () => {}, isRunning: async () => true },
+      };
+      const account = (await deps.accounts.get('st1'))!;
+      const trigger = { on: 'flag.started', at: '2026-03-02T10:00:00.000Z', detail: { flag: 'promoter' } };
+      requests = [];
+      expect(await startPlay(deps as never, config.plays.advocacy!, account, trigger)).toMatchObject({ outcome: 'started' });
+      expect(requests.map((r) => r.command)).toEqual(['QueryCommand', 'PutCommand']);
+      // A day later, before the machine's begin wrote a run record: the lock, held by the first run, refuses it.
+      requests = [];
+      expect(await startPlay(deps as never, config.plays.advocacy!, account, { ...trigger, at: '2026-03-03T10:00:00.000Z' })).toMatchObject({
+        outcome: 'live-run',
+      });
+      expect(requests.map((r) => r.command)).toEqual(['QueryCommand', 'PutCommand', 'GetCommand']);
+      expect(started).toHaveLength(1);
     });
   });
 

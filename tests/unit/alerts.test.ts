@@ -235,6 +235,20 @@ describe('notify: claimed before posting, released when the post fails', () => {
     expect(posts.map((p) => p.channel).sort()).toEqual(['#cs-alerts', 'C0RENEW1', 'U0DANA01', 'U0DANA01']);
   });
 
+  it.each<[string, string | undefined, number]>([
+    ['an urgent task: the account read, the alert posted', 'urgent', 1],
+    ['a medium task: neither alert nor digest line, so the account is not read', 'medium', 0],
+    ['a task.created without its task: nothing read', undefined, 0],
+  ])('%s', async (_name, priority, reads) => {
+    const { deps, posts } = fakes();
+    let read = 0;
+    const get = deps.accounts.get;
+    deps.accounts = { ...deps.accounts, get: (id) => (read++, get(id)) };
+    await notifyEvent(deps, event('task.created', priority ? { task: task(priority) } : {}));
+    expect(read).toBe(reads);
+    expect(posts).toHaveLength(reads);
+  });
+
   it('does nothing for an unknown account, and sends no empty digest', async () => {
     const { deps, posts } = fakes();
     expect(await notifyEvent(deps, { ...red, accountId: 'gone' })).toMatchObject({ posted: 0, alerts: 0 });

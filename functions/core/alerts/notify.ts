@@ -2,7 +2,7 @@ import { dayOf, DAY_MS, type Clock } from '../clock.ts';
 import type { AccountRepo, Mailer, TendEvent } from '../ports.ts';
 import type { AlertsConfig, Csm } from './config.ts';
 import { digestEmail, digestIsEmpty, digestSlackMessage, type DigestContent, type DigestTask, type SlackMessage } from './messages.ts';
-import { alertsForEvent, destinationKey, digestChangeOf, ownerOf, type Alert } from './routing.ts';
+import { alertsForEvent, destinationKey, digestChangeOf, mayNotify, ownerOf, type Alert } from './routing.ts';
 
 /**
  * An alert claimed for a destination before it is posted. `claim` is true for the one caller that
@@ -107,6 +107,7 @@ const slackOutgoing = (deps: Pick<NotifyDeps, 'slack'>, alert: Alert): Outgoing[
  * and, for tier moves and flags, a line in the owner's next digest.
  */
 export async function notifyEvent(deps: NotifyDeps, event: TendEvent): Promise<Delivery & { alerts: number }> {
+  if (!mayNotify(event, deps.alerts)) return { posted: 0, duplicate: 0, failed: [], alerts: 0 };
   const account = (await deps.accounts.get(event.accountId)) as (Awaited<ReturnType<AccountRepo['get']>> & { owner?: string }) | undefined;
   if (!account) return { posted: 0, duplicate: 0, failed: [], alerts: 0 };
   const change = digestChangeOf(event);

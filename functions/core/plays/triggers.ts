@@ -25,7 +25,16 @@ export type StartOutcome =
  */
 export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account: Account, trigger: RunRecord['trigger']): Promise<StartOutcome> {
   const plan = planStart(play, account, trigger);
-  return 'outcome' in plan ? plan : startPlanned(deps, plan, await deps.runs.get(plan.ref));
+  if ('outcome' in plan) return plan;
+  if (!deps.runs.ofPlay) return startPlanned(deps, plan, await deps.runs.get(plan.ref));
+  // The cycle's run and the latest run (the cool-down's) from one read of the play's runs.
+  const runs = await deps.runs.ofPlay(account.id, play.id);
+  return startPlanned(
+    deps,
+    plan,
+    runs.find((r) => r.cycle === plan.cycle),
+    { latest: runs[0] },
+  );
 }
 
 /** A start that passed the checks needing no reads: the run it would be. */
@@ -56,12 +65,12 @@ function planStart(play: PlayDefinition, account: Account, trigger: RunRecord['t
   return { play, account, trigger, anchor, cycle, name, ref: { accountId: account.id, play: play.id, cycle } };
 }
 
-/** The rest of `startPlay`, given the run of the cycle as read (`existing`). */
-async function startPlanned(deps: TriggerDeps, planned: PlannedStart, existing: RunRecord | undefined): Promise<StartOutcome> {
+/** The rest of `startPlay`, given the run of the cycle as read (`existing`), and the latest run when read with it. */
+async function startPlanned(deps: TriggerDeps, planned: PlannedStart, existing: RunRecord | undefined, read?: { latest?: RunRecord }): Promise<StartOutcome> {
   const { play, account, trigger, anchor, cycle, name } = planned;
   const no = (outcome: Exclude<StartOutcome['outcome'], 'started'>, detail: string): StartOutcome => ({ play: play.id, outcome, detail });
   if (existing) return no('already-started', `cycle ${cycle} has a run`);
-  const previous = await deps.runs.latest(account.id, play.id);
+  const previous = read ? read.latest : await deps.runs.latest(account.id, play.id);
   if (
     previous &&
     play.cooldownDays > 0 &&
