@@ -71,6 +71,8 @@ export interface UsageRepo {
    */
   record(accountId: string, day: string, events: UsageEvent[]): Promise<string[]>;
   days(accountId: string, fromDay: string, toDay: string): Promise<UsageDay[]>;
+  /** The same days and the account's people in one Query (a step that may email reads its recipients with its usage). Optional. */
+  daysWithPeople?(accountId: string, fromDay: string, toDay: string): Promise<{ days: UsageDay[]; people: Contact[] }>;
 }
 
 export interface ScoreRepo {

@@ -30,6 +30,8 @@ interface Request {
   command: string;
   sk?: string;
   from?: string;
+  /** A Query's `begins_with` prefix (`:p`). */
+  prefix?: string;
   /** The attribute names an expression uses. */
   names: string[];
 }
@@ -56,6 +58,7 @@ describe("a play step's DynamoDB requests", () => {
         command: command.constructor.name,
         sk: input.Key?.sk,
         from: input.ExpressionAttributeValues?.[':from'] as string | undefined,
+        prefix: input.ExpressionAttributeValues?.[':p'] as string | undefined,
         names: Object.values(input.ExpressionAttributeNames ?? {}),
       });
       return send(command);
@@ -236,12 +239,32 @@ describe("a play step's DynamoDB requests", () => {
       expect(await runStep(deps(NOW), { ...run, step: 'welcome' })).toEqual({ route: 'next' });
       expect(sent.map((e) => e.to)).toContain('ana@s1.example');
       expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 59 * DAY_MS)).sk });
+      // The recipients came with the usage: delivery lists no contacts.
+      expect(requests.filter((r) => r.command === 'QueryCommand' && r.prefix === keys.contactPrefix)).toEqual([]);
       // The milestone: one UpdateItem on the account item (the other one sets the onboarding stage), announced once.
       expect(requests.filter((r) => r.command === 'UpdateCommand' && r.sk === keys.account('x').sk && r.names.includes('milestone_firstValue'))).toHaveLength(
         1,
       );
       expect(events.filter((e) => e.type === 'milestone.reached' && e.accountId === 's1')).toHaveLength(1);
       expect((await accounts().get('s1'))?.milestones?.firstValue).toBe(NOW);
+    });
+
+    it("an email to a role finds its contact in the step's usage Query (people sort after the days), and a contact who left is not written to", async () => {
+      await putAccount('s5', { startDate: '2026-01-01T00:00:00.000Z', segment: 'tech-touch' });
+      const person = (email: string, extra: Record<string, unknown>) =>
+        rt.db.send(
+          new PutCommand({ TableName: rt.tableName, Item: { ...keys.contact('s5', email), accountId: 's5', email, name: email, updatedAt: NOW, ...extra } }),
+        );
+      await person('cham@s5.example', { role: 'champion' });
+      await person('old@s5.example', { role: 'champion', leftAt: '2026-02-01T00:00:00.000Z' });
+      await usageRepo(rt.db, rt.tableName).record('s5', '2026-03-01', [{ id: 'e1', userId: 'u1', name: 'x', properties: { feature: 'reports' } }] as never);
+      const run = await begin('save', 's5', NOW, NOW);
+      requests = [];
+      const before = sent.length;
+      await runStep(deps(NOW), { ...run, step: 'outreach' });
+      expect(sent.slice(before).map((e) => e.to)).toEqual(['cham@s5.example']);
+      expect(requests.filter((r) => r.command === 'QueryCommand' && r.prefix === keys.contactPrefix)).toEqual([]);
+      expect(reads().usage).toBe(1);
     });
 
     it('with the step items reader, a step reads its run, account and score in one BatchGetItem and decides the same', async () => {

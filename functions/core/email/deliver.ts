@@ -14,7 +14,7 @@ import type {
 } from '../ports.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
-import type { Account } from '../types.ts';
+import type { Account, Contact } from '../types.ts';
 import { emailUsage, templateContext, type LoadedUsage } from './context.ts';
 import { unsubscribeHeaders, type UnsubscribeLinks } from './links.ts';
 import { CATEGORY_PRIORITY, capSlots, encodeTag, OPTIONAL_CATEGORIES, type EmailCategory, type EmailPriority } from './policy.ts';
@@ -60,6 +60,8 @@ export interface DeliveryDeps {
 export interface LoadedAccount {
   account: Account;
   usage: LoadedUsage;
+  /** The account's people, when the step read them with its usage: delivery does not list them again. */
+  people?: Contact[];
 }
 
 /** Who at the customer an email is for; the primary contact when nobody holds the role. */
@@ -189,7 +191,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   const now = deps.clock.now();
   const email = deps.config.email;
 
-  const people = await deps.contacts.list(account.id);
+  const people = loaded.people ?? (await deps.contacts.list(account.id));
   const byRole = req.contactRole && req.contactRole !== 'primary' ? people.find((c) => c.role === req.contactRole && !c.leftAt) : undefined;
   const contact = byRole ?? account.primaryContact;
   const address = contact.email.toLowerCase();

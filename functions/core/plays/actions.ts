@@ -130,7 +130,7 @@ export async function perform(
         ...(action.variants ? { variantOf: `${ctx.play}/${ctx.step}` } : {}),
         heldOut: ctx.heldOut,
       },
-      { account: snapshot.account, usage: loaded.usage },
+      { account: snapshot.account, usage: loaded.usage, ...(loaded.people ? { people: loaded.people } : {}) },
     );
     if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
     if (r.outcome === 'sent') outcomes.push({ kind: 'email', template, outcome: 'sent', messageId: r.messageId });

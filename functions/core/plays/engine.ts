@@ -9,7 +9,7 @@ import { describeCondition, holds, readsTasks } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
-import { loadSnapshot, stepReadsUsage, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
+import { loadSnapshot, stepMayEmail, stepReadsUsage, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
 import { playById } from './play-by-id.ts';
 import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
@@ -139,7 +139,10 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   // One read of the account and at most one usage Query for the whole step, passed down to its emails;
   // none when nothing the step checks or sends reads usage and first value is recorded.
   const usageFrom = usageFromFor(step, deps.templates, deps.clock.now());
-  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFrom, items, stepReadsUsage(play, step) ? 'always' : 'unless-activated');
+  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFrom, items, {
+    usage: stepReadsUsage(play, step) ? 'always' : 'unless-activated',
+    people: stepMayEmail(step),
+  });
   const { snapshot } = loaded;
   // Only a step (or exit) whose conditions read tasks pays for the Query of the account's tasks.
   if (stepReadsTasks(play, step))

@@ -3,7 +3,7 @@ import { emailUsageFrom, type LoadedUsage } from '../email/context.ts';
 import { NotFoundError } from '../errors.ts';
 import { firstValueReached, type FirstValueCriteria } from '../first-value.ts';
 import type { AccountRepo, RunRef, ScoreRepo, UsageRepo } from '../ports.ts';
-import type { Account, RunRecord, StoredScore } from '../types.ts';
+import type { Account, Contact, RunRecord, StoredScore, UsageDay } from '../types.ts';
 import { bandOf } from '../score/compute.ts';
 import { summariseUsage, WINDOW_DAYS } from '../score/derive.ts';
 import type { ScoreModel } from '../score/model.ts';
@@ -38,6 +38,8 @@ export interface StepItems {
 export interface LoadedStep {
   snapshot: AccountSnapshot;
   usage: LoadedUsage;
+  /** The account's people, when read with the usage (`loadSnapshot`'s `people`): its emails need not list them again. */
+  people?: Contact[];
 }
 
 /** Every action a step may take, whichever option or branch runs (its emails decide how much usage to load). */
@@ -64,13 +66,16 @@ export function usageFromFor(step: PlayStep, templates: TemplateLibrary, now: Da
   return emailFrom < snapshotFrom ? emailFrom : snapshotFrom;
 }
 
+/** Whether any of a step's actions, whichever runs, is an email. */
+export const stepMayEmail = (step: PlayStep) => possibleActions(step).some((a) => 'email' in a);
+
 /**
  * Whether a step reads usage whatever the account: one of its emails quotes it, or a condition it
  * checks (its own, its options', its play's exits) does. A step that does not reads usage only for
  * an account without first value (`recordFirstValue` looks whether it is reached now).
  */
 export function stepReadsUsage(play: Pick<PlayDefinition, 'exitWhen'>, step: PlayStep): boolean {
-  if (possibleActions(step).some((a) => 'email' in a)) return true;
+  if (stepMayEmail(step)) return true;
   return [step.when, step.waitFor?.until, ...(step.choose ?? []).map((o) => o.when), ...play.exitWhen.map((e) => e.when)].some(readsUsage);
 }
 
@@ -86,22 +91,28 @@ export async function loadSnapshot(
   usageFrom?: string,
   /** The account and score when the caller read them already (with its run: `StepItems`). */
   read?: { account?: Account; score?: StepScore },
-  /**
-   * `unless-activated`: the step reads no usage itself (`stepReadsUsage` is false), so an account
-   * with first value recorded is not queried (its summary is of no days, and nothing reads it).
-   */
-  usageWanted: 'always' | 'unless-activated' = 'always',
+  wanted: {
+    /**
+     * `unless-activated`: the step reads no usage itself (`stepReadsUsage` is false), so an account
+     * with first value recorded is not queried (its summary is of no days, and nothing reads it).
+     */
+    usage?: 'always' | 'unless-activated';
+    /** The account's people too, in the usage Query (a step that may email: its recipients), when the repository can. */
+    people?: boolean;
+  } = {},
 ): Promise<LoadedStep> {
   const now = deps.clock.now();
   const from = usageFrom ?? dayOf(now.getTime() - WINDOW_DAYS * DAY_MS);
-  const query = () => deps.usage.days(accountId, from, dayOf(now));
+  const withPeople = wanted.people ? deps.usage.daysWithPeople?.bind(deps.usage) : undefined;
+  const query = async (): Promise<{ days: UsageDay[]; people?: Contact[] }> =>
+    withPeople ? withPeople(accountId, from, dayOf(now)) : { days: await deps.usage.days(accountId, from, dayOf(now)) };
   const [account, score, queried] = await Promise.all([
     read ? read.account : deps.accounts.get(accountId),
     read ? read.score : deps.scores.get(accountId),
-    usageWanted === 'always' ? query() : undefined,
+    wanted.usage !== 'unless-activated' ? query() : undefined,
   ]);
   if (!account) throw new NotFoundError(`account "${accountId}" not found`);
-  const days = queried ?? (account.milestones?.firstValue ? [] : await query());
+  const { days, people } = queried ?? (account.milestones?.firstValue ? { days: [] } : await query());
   // summariseUsage keeps its own 30-day window out of the larger one.
   const usage = summariseUsage(account, days, deps.features, now);
   const model = deps.modelFor(account.segment);
@@ -115,5 +126,5 @@ export async function loadSnapshot(
     activated: !!account.milestones?.firstValue || firstValueReached(usage, deps.firstValue),
     cycle,
   };
-  return { snapshot, usage: { from, days } };
+  return { snapshot, usage: { from, days }, ...(people ? { people } : {}) };
 }
