@@ -267,6 +267,35 @@ describe("a play step's DynamoDB requests", () => {
       expect(reads().usage).toBe(1);
     });
 
+    it("a run's begin reads the account and the live-run lock in one BatchGetItem, and writes no lock the starter took for it", async () => {
+      const items = stepItems(db, rt.tableName);
+      const runs = runRepo(db, rt.tableName);
+      const beginWith = async (id: string, name: string) => {
+        const d = { ...deps(NOW), stepItems: items };
+        const input = { play: 'advocacy', accountId: id, cycle: '2026-03-02', executionName: name };
+        return beginRun(d, { ...input, anchor: NOW, trigger: { on: 'flag.started', at: NOW } });
+      };
+      const commands = () => requests.map((r) => r.command);
+      // Started by the starter: the lock is this execution's already.
+      await putAccount('b1');
+      await runs.claimLive('b1', 'advocacy', { executionName: 'advocacy-b1', cycle: '2026-03-02', at: NOW });
+      requests = [];
+      expect((await beginWith('b1', 'advocacy-b1')).route).toBe('next');
+      expect(commands().filter((c) => c !== 'UpdateCommand')).toEqual(['BatchGetCommand']);
+      // Started by hand (no lock): claimed, as before.
+      await putAccount('b2');
+      requests = [];
+      expect((await beginWith('b2', 'advocacy-b2')).route).toBe('next');
+      expect(commands().filter((c) => c !== 'UpdateCommand')).toEqual(['BatchGetCommand', 'PutCommand']);
+      expect((await runs.live('b2')).map((l) => l.executionName)).toEqual(['advocacy-b2']);
+      // Another execution holds it: this run exits, the lock stays the other's.
+      await putAccount('b3');
+      await runs.claimLive('b3', 'advocacy', { executionName: 'advocacy-b3-other', cycle: '2026-02-01', at: NOW });
+      expect(await beginWith('b3', 'advocacy-b3')).toMatchObject({ route: 'exit', reason: expect.stringContaining('advocacy-b3-other') });
+      expect((await runs.live('b3')).map((l) => l.executionName)).toEqual(['advocacy-b3-other']);
+      await expect(beginWith('ghost', 'advocacy-ghost')).rejects.toThrow(/not found/);
+    });
+
     it('with the step items reader, a step reads its run, account and score in one BatchGetItem and decides the same', async () => {
       // The same step on two like accounts: read apart, then with the reader.
       const steps: Request[][] = [];

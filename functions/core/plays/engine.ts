@@ -56,7 +56,8 @@ function nextAfter(play: PlayDefinition, schedule: Record<string, string>, stepI
 }
 
 /**
- * First task of a run: takes the live-run lock (never two live runs of a play for an account),
+ * First task of a run: takes the live-run lock (never two live runs of a play for an account; a
+ * run the starter started finds it taken for its execution already),
  * plans every step's time from the anchor and records the run. A redrive keeps what was done.
  */
 export async function beginRun(
@@ -64,14 +65,19 @@ export async function beginRun(
   input: RunInput & { anchor: string; trigger: RunRecord['trigger'] },
 ): Promise<{ route: 'next' | 'exit'; reason?: string; at: Record<string, string> }> {
   const play = playOf(deps, input.play);
-  const account = await deps.accounts.get(input.accountId);
+  const read = deps.stepItems?.forBegin ? await deps.stepItems.forBegin(input.accountId, input.play) : undefined;
+  const account = read ? read.account : await deps.accounts.get(input.accountId);
   if (!account) throw new NotFoundError(`account "${input.accountId}" not found`);
   const at = planRun(play, input.anchor);
   const now = deps.clock.now().toISOString();
   // Only a play with a holdout pays for its reads (the end record, the score for the baseline).
   const assignment = play.holdout ? await assignmentOf(deps, play, input, account) : undefined;
   const variants = variantsOf(play, input);
-  const lock = await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
+  // The starter took the lock for this execution before starting it: held already, nothing to write.
+  const lock =
+    read?.lock?.executionName === input.executionName
+      ? { held: true as const }
+      : await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
   if (!lock.held) return { route: 'exit', reason: `another ${input.play} run is live (${lock.by.executionName})`, at };
   await deps.runs.begin({
     accountId: input.accountId,

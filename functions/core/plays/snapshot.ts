@@ -32,6 +32,8 @@ type StepScore = Pick<StoredScore, 'score' | 'band' | 'recent' | 'flags'>;
 /** A step's run, account and score read together (functions/data/step-items.ts: one request for the three). */
 export interface StepItems {
   get(ref: RunRef): Promise<{ run?: RunRecord; account?: Account; score?: StepScore }>;
+  /** A run's first task: the account and the play's live-run lock, in one read. Optional (the account read alone, the lock claimed). */
+  forBegin?(accountId: string, play: string): Promise<{ account?: Account; lock?: { executionName: string; cycle: string } }>;
 }
 
 /** What a step loaded: the snapshot its conditions read (with the account), and the usage window its emails reuse. */
