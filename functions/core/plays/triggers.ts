@@ -164,24 +164,45 @@ export function sweepDue(play: PlayDefinition, account: Account, now: Date): boo
 }
 
 /** The daily sweep over one shard of accounts: starts what is due, counts what it did. */
-export async function sweepShard(deps: TriggerDeps, shard: number): Promise<Record<string, number>> {
+export function sweepShard(deps: TriggerDeps, shard: number): Promise<Record<string, number>> {
+  return sweepShards(deps, [shard]);
+}
+
+/** How many planned starts wait for their runs' read: one BatchGetItem's worth (`RunRepo.getMany` reads 100 keys a request). */
+export const SWEEP_BATCH = 100;
+
+/**
+ * The daily sweep over shards of accounts, in order: starts what is due, counts what it did. The
+ * due accounts' runs are read in batches of `SWEEP_BATCH` across pages and shards (most already
+ * have their cycle's run), so a run of small shards costs one read per hundred due accounts, not
+ * one per shard, and at most a batch of planned starts is held at a time.
+ */
+export async function sweepShards(deps: TriggerDeps, shards: number[]): Promise<Record<string, number>> {
   const now = deps.clock.now();
   const swept = Object.values(deps.plays).filter((p) => p.trigger.on === 'date' || p.anchor === 'startDate');
   const counts: Record<string, number> = {};
   const count = (r: StartOutcome) => (counts[`${r.play}:${r.outcome}`] = (counts[`${r.play}:${r.outcome}`] ?? 0) + 1);
-  for await (const page of deps.accounts.list(shard)) {
-    const planned: PlannedStart[] = [];
-    for (const account of page) {
-      for (const play of swept) {
-        if (!sweepDue(play, account, now)) continue;
-        const plan = planStart(play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
-        if ('outcome' in plan) count(plan);
-        else planned.push(plan);
+  let planned: PlannedStart[] = [];
+  const flush = async () => {
+    const batch = planned;
+    planned = [];
+    if (!batch.length) return;
+    const existing = await deps.runs.getMany(batch.map((p) => p.ref));
+    for (const [i, plan] of batch.entries()) count(await startPlanned(deps, plan, existing[i]));
+  };
+  for (const shard of shards) {
+    for await (const page of deps.accounts.list(shard)) {
+      for (const account of page) {
+        for (const play of swept) {
+          if (!sweepDue(play, account, now)) continue;
+          const plan = planStart(play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
+          if ('outcome' in plan) count(plan);
+          else planned.push(plan);
+        }
       }
+      if (planned.length >= SWEEP_BATCH) await flush();
     }
-    // Most due accounts already have their cycle's run: one batch read per page, not one read each.
-    const existing = await deps.runs.getMany(planned.map((p) => p.ref));
-    for (const [i, plan] of planned.entries()) count(await startPlanned(deps, plan, existing[i]));
   }
+  await flush();
   return counts;
 }
