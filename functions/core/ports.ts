@@ -71,6 +71,8 @@ export interface UsageRepo {
    */
   record(accountId: string, day: string, events: UsageEvent[]): Promise<string[]>;
   days(accountId: string, fromDay: string, toDay: string): Promise<UsageDay[]>;
+  /** The same days and the account's people in one Query (a step that may email reads its recipients with its usage). Optional. */
+  daysWithPeople?(accountId: string, fromDay: string, toDay: string): Promise<{ days: UsageDay[]; people: Contact[] }>;
 }
 
 export interface ScoreRepo {
@@ -131,6 +133,8 @@ export interface RunRepo {
   forAccount(accountId: string): Promise<RunRecord[]>;
   /** The most recent run of a play for an account. */
   latest(accountId: string, play: string): Promise<RunRecord | undefined>;
+  /** Every run of a play for an account, most recent first (`latest` is the first): one read for a start's checks. Optional. */
+  ofPlay?(accountId: string, play: string): Promise<RunRecord[]>;
   /** Runs of one play, newest first, a page at a time. */
   /** `group`: only the runs that recorded that group of the cut when they began (older runs recorded none). */
   listByPlay(
@@ -250,6 +254,12 @@ export interface SendLedger {
   close?(accountId: string, sendKey: string, status: 'skipped' | 'failed', reason: string, at: Date): Promise<void>;
   /** Notes why the attempt under way has no clear outcome (kept claimed until SES's events settle it). */
   noteUnclear(accountId: string, sendKey: string, reason: string): Promise<void>;
+  /**
+   * Notes that a send stays held (an unclear answer, or a claim found without one): the hourly sweep
+   * of held sends reads the index only once such a note is due (core/email/held-sweep.ts). Optional:
+   * without it the sweep finds the send at its daily full pass.
+   */
+  noteHeld?(due: Date): Promise<void>;
   /** Moves a still-claimed send to `attempt` (from `attempt - 1`): true when this call won the attempt. */
   reattempt(accountId: string, sendKey: string, attempt: number, at: Date): Promise<boolean>;
   /** Takes back `attempt` (SES surely did not get it): the send returns to the attempt before, made at `previousAt`. */
@@ -263,6 +273,8 @@ export interface ReputationRepo {
   /** The counters of these days (missing days have none). */
   days(days: string[]): Promise<ReputationDay[]>;
   override(): Promise<SendingOverride | undefined>;
+  /** `days` and `override` in one read (optional: read apart without it). */
+  window?(days: string[]): Promise<{ days: ReputationDay[]; override: SendingOverride | undefined }>;
   setOverride(override: SendingOverride | undefined): Promise<void>;
 }
 
@@ -368,9 +380,27 @@ export interface PreferenceRepo {
  * or taken more than the cap's window ago) with a conditional write, so two concurrent sends can
  * never both take the last one.
  */
+/** A frequency cap's slots as read before a send (`RecipientReads`): each slot held then, by its number, with when it frees. */
+export type CapSlotsRead = Map<number, { sendKey: string; freesAt: string }>;
+
+/**
+ * What delivery reads of a recipient before it claims a send, in one request (functions/data/email.ts):
+ * whether the address is suppressed, the categories it opted out of (when asked), and the cap's slots.
+ */
+export interface RecipientReads {
+  read(
+    accountId: string,
+    email: string,
+    wanted: { optedOut: boolean; capSlots: number },
+  ): Promise<{ suppressed?: { reason: string; at: string; source: string }; optedOut: string[]; capSlots: CapSlotsRead }>;
+}
+
 export interface FrequencyCap {
-  /** Takes one of slots 0..slots-1 for this send; false when all are taken within `windowDays`. */
-  take(email: string, sendKey: string, slots: number, now: Date, windowDays: number): Promise<boolean>;
+  /**
+   * Takes one of slots 0..slots-1 for this send; false when all are taken within `windowDays`.
+   * `read`: the slots as read before (`RecipientReads`), so taking one costs no read of its own.
+   */
+  take(email: string, sendKey: string, slots: number, now: Date, windowDays: number, read?: CapSlotsRead): Promise<boolean>;
   /** Gives back the slot a send took (SES refused it, so it never reached the contact). */
   release(email: string, sendKey: string): Promise<void>;
 }

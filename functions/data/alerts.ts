@@ -53,6 +53,30 @@ export function alertClaims(db: DynamoDBDocumentClient, table: string): AlertCla
 
 /** The digest's reads: a CSM's open tasks from gsi1 (`TASKS#<owner>`, by due date), and the day items of changes noted by the notifier. */
 export function digestStore(db: DynamoDBDocumentClient, table: string): DigestStore {
+  const changesOf = async (csmIds: string[], days: string[]) => {
+    // Every CSM's day items in BatchGetItems of up to 100 keys; what one leaves unprocessed is asked again.
+    const wanted = csmIds.flatMap((csm) => days.map((d) => ({ csm, key: keys.digestDay(csm, d) })));
+    const items = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < wanted.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table]: { Keys: wanted.slice(i, i + 100).map((w) => w.key) } };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[table] ?? []) items.set(`${String(item.pk)}|${String(item.sk)}`, item);
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    const byCsm = new Map<string, Map<string, string[]>>(csmIds.map((csm) => [csm, new Map()]));
+    // Each CSM's lines, the earlier day first.
+    for (const { csm, key } of wanted) {
+      const byAccount = byCsm.get(csm)!;
+      for (const line of (items.get(`${key.pk}|${key.sk}`)?.lines as Set<string> | undefined) ?? []) {
+        const [accountId = '', what = ''] = line.split('\t');
+        byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), what]);
+      }
+    }
+    return byCsm;
+  };
   return {
     async openTasks(csm, before) {
       // Tasks are indexed under the owner the play gave them: a CSM id, or the email an account upsert named.
@@ -88,16 +112,7 @@ export function digestStore(db: DynamoDBDocumentClient, table: string): DigestSt
         }),
       );
     },
-    async changes(csmId, days) {
-      const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: days.map((d) => keys.digestDay(csmId, d)) } } }));
-      const byAccount = new Map<string, string[]>();
-      for (const item of out.Responses?.[table] ?? []) {
-        for (const line of (item.lines as Set<string> | undefined) ?? []) {
-          const [accountId = '', what = ''] = line.split('\t');
-          byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), what]);
-        }
-      }
-      return byAccount;
-    },
+    changes: async (csmId, days) => (await changesOf([csmId], days)).get(csmId) ?? new Map<string, string[]>(),
+    changesOf,
   };
 }

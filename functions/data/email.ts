@@ -1,5 +1,5 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EngagementRepo, FrequencyCap, PreferenceRepo, ReputationRepo, SuppressionList } from '../core/ports.ts';
+import type { CapSlotsRead, EngagementRepo, FrequencyCap, PreferenceRepo, RecipientReads, ReputationRepo, SuppressionList } from '../core/ports.ts';
 import type { SendingOverride } from '../core/email/reputation.ts';
 import { dayOf } from '../core/clock.ts';
 import { DAY_MS } from '../core/clock.ts';
@@ -59,13 +59,13 @@ export function frequencyCap(db: DynamoDBDocumentClient, table: string): Frequen
     return out.Items ?? [];
   };
   return {
-    async take(email, sendKey, slots, now, windowDays) {
-      const held = new Map((await slotsOf(email)).map((i) => [String(i.sk), i]));
+    async take(email, sendKey, slots, now, windowDays, read) {
+      const held = read ?? new Map((await slotsOf(email)).map((i) => [slotNumber(i.sk), { sendKey: String(i.sendKey), freesAt: String(i.freesAt) }]));
       const freesAt = new Date(now.getTime() + windowDays * DAY_MS);
       for (let n = 0; n < slots; n++) {
         const key = keys.capSlot(email, n);
-        const current = held.get(key.sk);
-        if (current && String(current.freesAt) > now.toISOString()) continue;
+        const current = held.get(n);
+        if (current && current.freesAt > now.toISOString()) continue;
         const taken = await writeIf(
           db,
           new PutCommand({
@@ -98,6 +98,47 @@ export function frequencyCap(db: DynamoDBDocumentClient, table: string): Frequen
   };
 }
 
+/** A slot item's number, from its sort key (`SLOT#<n>`). */
+const slotNumber = (sk: unknown) => Number(String(sk).slice(String(sk).lastIndexOf('#') + 1));
+
+/**
+ * A recipient's suppression, opt-outs (when asked) and frequency-cap slots in one strongly consistent
+ * BatchGetItem (what delivery checked with a GetItem, a GetItem and a Query); what it leaves
+ * unprocessed (throttling) is asked again.
+ */
+export function recipientReads(db: DynamoDBDocumentClient, table: string): RecipientReads {
+  return {
+    async read(accountId, email, wanted) {
+      const suppression = keys.suppression(email);
+      const preferences = keys.preferences(accountId, email);
+      const slots = Array.from({ length: wanted.capSlots }, (_, n) => keys.capSlot(email, n));
+      const found = new Map<string, Record<string, unknown>>();
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+        [table]: { Keys: [suppression, ...(wanted.optedOut ? [preferences] : []), ...slots], ConsistentRead: true },
+      };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+        request = out.UnprocessedKeys as typeof request;
+      }
+      const at = (key: { pk: string; sk: string }) => found.get(`${key.pk}|${key.sk}`);
+      const suppressed = at(suppression);
+      const optedOut = at(preferences)?.optedOut as Set<string> | undefined;
+      const capSlots: CapSlotsRead = new Map();
+      slots.forEach((key, n) => {
+        const slot = at(key);
+        if (slot) capSlots.set(n, { sendKey: String(slot.sendKey), freesAt: String(slot.freesAt) });
+      });
+      return {
+        ...(suppressed ? { suppressed: { reason: String(suppressed.reason), at: String(suppressed.at), source: String(suppressed.source) } } : {}),
+        optedOut: optedOut ? [...optedOut] : [],
+        capSlots,
+      };
+    },
+  };
+}
+
 const ENGAGEMENT_FIELD = { sent: 'emailsSent', opened: 'emailsOpened', clicked: 'emailsClicked', replied: 'emailsReplied', bounced: undefined } as const;
 
 /** Engagement on the account's usage-day item, as sets of message ids: a replayed SES event adds nothing. */
@@ -123,6 +164,14 @@ export function engagementRepo(db: DynamoDBDocumentClient, table: string): Engag
     },
   };
 }
+
+const reputationDayOf = (i: Record<string, unknown>) => ({
+  day: String(i.day),
+  sent: Number(i.sent ?? 0),
+  bounced: Number(i.bounced ?? 0),
+  complained: Number(i.complained ?? 0),
+});
+const overrideOf = (i: Record<string, unknown>): SendingOverride => ({ until: String(i.until), by: String(i.by), at: String(i.at) });
 
 /**
  * The sending reputation: one counter item per day under one partition (`EMAILREP / DAY#...`),
@@ -150,16 +199,27 @@ export function reputationRepo(db: DynamoDBDocumentClient, table: string): Reput
     async days(days) {
       if (!days.length) return [];
       const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: days.map((d) => keys.reputationDay(d)) } } }));
-      return (out.Responses?.[table] ?? []).map((i) => ({
-        day: String(i.day),
-        sent: Number(i.sent ?? 0),
-        bounced: Number(i.bounced ?? 0),
-        complained: Number(i.complained ?? 0),
-      }));
+      return (out.Responses?.[table] ?? []).map(reputationDayOf);
     },
     async override() {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.sendingOverride() }));
-      return out.Item ? { until: String(out.Item.until), by: String(out.Item.by), at: String(out.Item.at) } : undefined;
+      return out.Item ? overrideOf(out.Item) : undefined;
+    },
+    async window(days) {
+      // The days' counters and the override share the `EMAILREP` partition: one BatchGetItem (at most 8 keys
+      // for the pause's week), what it leaves unprocessed asked again.
+      const items: Record<string, unknown>[] = [];
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [table]: { Keys: [...days.map((d) => keys.reputationDay(d)), keys.sendingOverride()] },
+      };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+        items.push(...(out.Responses?.[table] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+      const override = items.find((i) => i.sk === keys.sendingOverride().sk);
+      return { days: items.filter((i) => i !== override).map(reputationDayOf), override: override ? overrideOf(override) : undefined };
     },
     async setOverride(override: SendingOverride | undefined) {
       if (!override) await db.send(new DeleteCommand({ TableName: table, Key: keys.sendingOverride() }));

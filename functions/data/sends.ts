@@ -16,6 +16,7 @@ import { putAll, timelineItemOf } from './timeline.ts';
  */
 export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedger & Required<Pick<SendLedger, 'close'>> {
   return {
+    noteHeld: (due) => noteHeldSends(db, table, due),
     claim: (record) =>
       putIfAbsent(db, table, {
         ...keys.send(record.accountId, record.sendKey),
@@ -140,19 +141,36 @@ export function sendLedger(db: DynamoDBDocumentClient, table: string): SendLedge
   };
 }
 
-/** Held sends by shard from the sparse `HELD#` entries of gsi1, oldest claim first, a page at a time. */
+/**
+ * The notice of held sends (`HELDNOTICE`): the earliest due time noted since it was last cleared, and a
+ * count of notes, so the sweep's clear is refused when a send was noted after its read. Written only
+ * when a send stays held, never by a send that goes through.
+ */
+async function noteHeldSends(db: DynamoDBDocumentClient, table: string, due: Date) {
+  await db.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: keys.heldNotice,
+      UpdateExpression: 'SET #due = if_not_exists(#due, :due) ADD notes :one',
+      ExpressionAttributeNames: { '#due': 'due' },
+      ExpressionAttributeValues: { ':due': due.toISOString(), ':one': 1 },
+    }),
+  );
+}
+
+/** Held sends by shard from the sparse `HELD#` entries of gsi1, oldest claim first, a page at a time; and their notice. */
 export function heldSends(db: DynamoDBDocumentClient, table: string): HeldSends {
   return {
     shards: HELD_SHARDS,
-    async *claimedBefore(shard, before) {
+    async *claimed(shard) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const out = await db.send(
           new QueryCommand({
             TableName: table,
             IndexName: TABLE_KEYS.gsi1.name,
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-            ExpressionAttributeValues: { ':pk': keys.heldShard(shard), ':before': before },
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.heldShard(shard) },
             ExclusiveStartKey,
           }),
         );
@@ -160,6 +178,17 @@ export function heldSends(db: DynamoDBDocumentClient, table: string): HeldSends 
         ExclusiveStartKey = out.LastEvaluatedKey;
       } while (ExclusiveStartKey);
     },
+    async notice() {
+      const out = await db.send(new GetCommand({ TableName: table, Key: keys.heldNotice, ConsistentRead: true }));
+      return out.Item ? { due: String(out.Item.due), notes: Number(out.Item.notes ?? 0) } : undefined;
+    },
+    async clearNotice(notes) {
+      await writeIf(
+        db,
+        new DeleteCommand({ TableName: table, Key: keys.heldNotice, ConditionExpression: 'notes = :n', ExpressionAttributeValues: { ':n': notes } }),
+      );
+    },
+    note: (due) => noteHeldSends(db, table, due),
   };
 }
 

@@ -10,23 +10,38 @@ import { isScored, scoreFactsOf } from './scores.ts';
 /**
  * A play step's run, account and score in ONE BatchGetItem (three items of the account's
  * partition), strongly consistent as the account read always was: one request where a step made
- * three (the run's GetItem, then the account's and the score's).
+ * three (the run's GetItem, then the account's and the score's). A run's first task reads the
+ * account and the play's live-run lock the same way (`forBegin`).
  */
 export function stepItems(db: DynamoDBDocumentClient, table: string): StepItems {
+  /** Items of one account's partition by sort key, strongly consistent; what BatchGetItem leaves unprocessed (throttling) is asked again. */
+  const read = async (wanted: Record<string, unknown>[]) => {
+    const found = new Map<string, Record<string, unknown>>();
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [table]: { Keys: wanted, ConsistentRead: true },
+    };
+    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[table] ?? []) found.set(String(item.sk), item);
+      request = out.UnprocessedKeys as typeof request;
+    }
+    return found;
+  };
   return {
+    async forBegin(accountId, play) {
+      const wanted = { account: keys.account(accountId), lock: keys.liveRun(accountId, play) };
+      const found = await read(Object.values(wanted));
+      const account = found.get(wanted.account.sk);
+      const lock = found.get(wanted.lock.sk);
+      return {
+        account: account ? accountFromItem(account) : undefined,
+        lock: lock ? { executionName: String(lock.executionName), cycle: String(lock.cycle) } : undefined,
+      };
+    },
     async get(ref: RunRef) {
       const wanted = { run: keys.run(ref.accountId, ref.play, ref.cycle), account: keys.account(ref.accountId), score: keys.score(ref.accountId) };
-      const found = new Map<string, Record<string, unknown>>();
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [table]: { Keys: Object.values(wanted), ConsistentRead: true },
-      };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        // What BatchGetItem leaves unprocessed (throttling) is asked again.
-        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[table] ?? []) found.set(String(item.sk), item);
-        request = out.UnprocessedKeys as typeof request;
-      }
+      const found = await read(Object.values(wanted));
       const run = found.get(wanted.run.sk);
       const account = found.get(wanted.account.sk);
       const score = found.get(wanted.score.sk);

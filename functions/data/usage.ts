@@ -1,10 +1,10 @@
 import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UsageRepo } from '../core/ports.ts';
-import type { UsageDay, UsageEvent } from '../core/types.ts';
+import type { Contact, UsageDay, UsageEvent } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { isItemTooLarge } from './errors.ts';
 import { UsageDayFullError } from '../core/errors.ts';
-import { ttlIn, writeIf } from './items.ts';
+import { stripKeys, ttlIn, writeIf } from './items.ts';
 import { chunksOf, claimAndRecord, DAY_CLAIMS, distinctIds, eventHash, rollupUpdate, unclaimed } from './usage-claims.ts';
 import { claimOverflow } from './usage-overflow.ts';
 import { isTraining, rollupOf } from './usage-rollup.ts';
@@ -109,24 +109,30 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
           ':to': keys.usageDay(accountId, toDay).sk,
         },
       };
-      for await (const page of paginateQuery({ client: db }, query)) {
-        for (const i of page.Items ?? []) {
-          out.push({
-            day: String(i.day),
-            users: [...((i.users as Set<string>) ?? [])],
-            features: [...((i.features as Set<string>) ?? [])],
-            userFeatures: [...((i.userFeatures as Set<string>) ?? [])],
-            sessions: i.sessions ? [...(i.sessions as Set<string>)] : undefined,
-            departments: i.departments ? [...(i.departments as Set<string>)] : undefined,
-            sessionSeconds: i.sessionSeconds ? [...(i.sessionSeconds as Set<string>)] : undefined,
-            apiUsers: i.apiUsers ? [...(i.apiUsers as Set<string>)] : undefined,
-            emailsSent: i.emailsSent ? [...(i.emailsSent as Set<string>)] : undefined,
-            emailsOpened: i.emailsOpened ? [...(i.emailsOpened as Set<string>)] : undefined,
-            emailsClicked: i.emailsClicked ? [...(i.emailsClicked as Set<string>)] : undefined,
-          });
-        }
-      }
+      for await (const page of paginateQuery({ client: db }, query)) for (const i of page.Items ?? []) out.push(usageDayOf(i));
       return out;
+    },
+    async daysWithPeople(accountId, fromDay, toDay) {
+      // People sort after the usage days under `S#` (`S#DAY#...` < `S#PERSON#...`): one range reads both.
+      const days: UsageDay[] = [];
+      const people: Contact[] = [];
+      const to = keys.usageDay(accountId, toDay).sk;
+      const query = {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.usageDay(accountId, fromDay).pk,
+          ':from': keys.usageDay(accountId, fromDay).sk,
+          ':to': keys.contact(accountId, '\uffff').sk,
+        },
+      };
+      for await (const page of paginateQuery({ client: db }, query))
+        for (const i of page.Items ?? []) {
+          const sk = String(i.sk);
+          if (sk.startsWith(keys.usageDayPrefix) && sk <= to) days.push(usageDayOf(i));
+          else if (sk.startsWith(keys.contactPrefix)) people.push(stripKeys(i) as unknown as Contact);
+        }
+      return { days, people };
     },
   };
 }
@@ -211,4 +217,21 @@ async function recordOverflow(
     frozen = await closeDay(db, table, at.accountId, at.day, at.expiresAt);
     rememberClosed(at.cacheKey, frozen);
   }
+}
+
+/** A usage day as the repository returns it, from its item. */
+function usageDayOf(i: Record<string, unknown>): UsageDay {
+  return {
+    day: String(i.day),
+    users: [...((i.users as Set<string>) ?? [])],
+    features: [...((i.features as Set<string>) ?? [])],
+    userFeatures: [...((i.userFeatures as Set<string>) ?? [])],
+    sessions: i.sessions ? [...(i.sessions as Set<string>)] : undefined,
+    departments: i.departments ? [...(i.departments as Set<string>)] : undefined,
+    sessionSeconds: i.sessionSeconds ? [...(i.sessionSeconds as Set<string>)] : undefined,
+    apiUsers: i.apiUsers ? [...(i.apiUsers as Set<string>)] : undefined,
+    emailsSent: i.emailsSent ? [...(i.emailsSent as Set<string>)] : undefined,
+    emailsOpened: i.emailsOpened ? [...(i.emailsOpened as Set<string>)] : undefined,
+    emailsClicked: i.emailsClicked ? [...(i.emailsClicked as Set<string>)] : undefined,
+  };
 }

@@ -13,6 +13,7 @@ import { engagement } from '../shared/deps/engagement.ts';
 import { ledger } from '../shared/deps/ledger.ts';
 import { mailer } from '../shared/deps/mailer.ts';
 import { preferences } from '../shared/deps/preferences.ts';
+import { recipient } from '../shared/deps/recipient.ts';
 import { reputation } from '../shared/deps/reputation.ts';
 import { suppressions } from '../shared/deps/suppressions.ts';
 import { signingKey } from '../shared/signing-key.ts';
@@ -52,6 +53,7 @@ export function emailDeps(clock: Clock = systemClock, templates: TemplateLibrary
     suppressions: suppressions(),
     preferences: preferences(),
     cap: cap(),
+    recipient: recipient(),
     engagement: engagement(),
     unsubscribe: unsubscribeLinks({
       key: signingKey(),

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from '../core/zod.ts';
 import { systemClock } from '../core/clock.ts';
-import { onEvent, sweepShard } from '../core/plays/triggers.ts';
+import { onEvent, sweepShards } from '../core/plays/triggers.ts';
 import { ACCOUNT_SHARDS } from '../data/keys.ts';
 import { config } from '../shared/config.ts';
 import { accounts } from '../shared/deps/accounts.ts';
@@ -44,8 +44,7 @@ async function start(event: unknown) {
   const asSweep = sweep.safeParse(event);
   if (asSweep.success) {
     const shards = asSweep.data.shards ?? Array.from({ length: ACCOUNT_SHARDS }, (_, i) => i);
-    const counts: Record<string, number> = {};
-    for (const shard of shards) for (const [k, n] of Object.entries(await sweepShard(deps, shard))) counts[k] = (counts[k] ?? 0) + n;
+    const counts = await sweepShards(deps, shards);
     logger.info('swept', { counts });
     return counts;
   }

@@ -47,6 +47,7 @@ export { owners } from './deps/owners.ts';
 export { preferences } from './deps/preferences.ts';
 export { refreshManyMetrics, refreshMetrics } from './deps/refresh-metrics.ts';
 export { renewalIndexReader } from './deps/renewal-index-reader.ts';
+export { recipient } from './deps/recipient.ts';
 export { reputation } from './deps/reputation.ts';
 export { revenue } from './deps/revenue.ts';
 export { runner } from './deps/runner.ts';

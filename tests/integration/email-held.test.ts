@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
 
@@ -116,6 +116,10 @@ describe('held sends whose run is gone', () => {
         expect((await rt.request('POST', `/v1/accounts/${id}/plays/onboarding/cancel`, { by: 'tests' })).status).toBe(200);
       }
 
+      // The unclear answers noted the held sends: the hourly sweep reads the index once the notice is due.
+      const notice = async () => (await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: { pk: 'HELDNOTICE', sk: 'DUE' } }))).Item;
+      expect(await notice()).toMatchObject({ due: new Date(START.getTime() + 26 * 60_000).toISOString(), notes: 2 });
+
       const sweep = rt.scheduler.schedules.find((s) => s.name.startsWith('EmailSweep'));
       expect(sweep, rt.scheduler.schedules.map((s) => s.name).join(', ')).toBeDefined();
       // Inside the window, the sweep leaves them alone.
@@ -145,6 +149,8 @@ describe('held sends whose run is gone', () => {
         }),
       );
       expect(index.Items).toEqual([]);
+      // Nothing left held: the notice is cleared, and the next hours read no shard.
+      expect(await notice()).toBeUndefined();
       for (const id of accounts) expect((await rt.items(id, 'RUN#onboarding#'))[0]!.status).toBe('cancelled');
     } finally {
       await rt.stop();

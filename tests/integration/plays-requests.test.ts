@@ -3,15 +3,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DAY_MS, dayOf, fixedClock } from '../../functions/core/clock.ts';
 import { parseConfig } from '../../functions/core/config.ts';
 import { beginRun, runStep, type PlayDeps } from '../../functions/core/plays/engine.ts';
-import { deliver, type DeliveryDeps } from '../../functions/core/email/deliver.ts';
+import { deliver, type DeliveryDeps, type DeliveryRequest } from '../../functions/core/email/deliver.ts';
 import { anchorOf, cycleOf, executionName } from '../../functions/core/plays/schedule.ts';
+import { startPlay } from '../../functions/core/plays/triggers.ts';
 import type { OutgoingEmail, TendEvent } from '../../functions/core/ports.ts';
 import { modelResolver } from '../../functions/core/score/presets/index.ts';
 import { sourceLibrary } from '../../functions/core/templates/compile.ts';
 import { unsubscribeLinks } from '../../functions/core/email/links.ts';
 import { accountRepo } from '../../functions/data/accounts.ts';
 import { contactRepo } from '../../functions/data/contacts.ts';
-import { engagementRepo, frequencyCap, preferenceRepo, reputationRepo, suppressionList } from '../../functions/data/email.ts';
+import { engagementRepo, frequencyCap, preferenceRepo, recipientReads, reputationRepo, suppressionList } from '../../functions/data/email.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { stepItems } from '../../functions/data/step-items.ts';
 import { runRepo } from '../../functions/data/runs.ts';
@@ -29,6 +30,8 @@ interface Request {
   command: string;
   sk?: string;
   from?: string;
+  /** A Query's `begins_with` prefix (`:p`). */
+  prefix?: string;
   /** The attribute names an expression uses. */
   names: string[];
 }
@@ -55,6 +58,7 @@ describe("a play step's DynamoDB requests", () => {
         command: command.constructor.name,
         sk: input.Key?.sk,
         from: input.ExpressionAttributeValues?.[':from'] as string | undefined,
+        prefix: input.ExpressionAttributeValues?.[':p'] as string | undefined,
         names: Object.values(input.ExpressionAttributeNames ?? {}),
       });
       return send(command);
@@ -142,6 +146,33 @@ describe("a play step's DynamoDB requests", () => {
     });
   });
 
+  describe('startPlay from an event', () => {
+    it("reads the play's runs in one Query (the cycle's run and the latest, for the cool-down), then claims the lock", async () => {
+      await putAccount('st1', { startDate: '2026-03-01T00:00:00.000Z' });
+      const config = parseConfig(userConfig);
+      const started: string[] = [];
+      const deps = {
+        clock: fixedClock('2026-03-02T10:00:00.000Z'),
+        plays: config.plays,
+        accounts: accounts(),
+        runs: runRepo(db, rt.tableName),
+        runner: { start: async (_p: string, name: string) => void started.push(name), stop: async () => {}, isRunning: async () => true },
+      };
+      const account = (await deps.accounts.get('st1'))!;
+      const trigger = { on: 'flag.started', at: '2026-03-02T10:00:00.000Z', detail: { flag: 'promoter' } };
+      requests = [];
+      expect(await startPlay(deps as never, config.plays.advocacy!, account, trigger)).toMatchObject({ outcome: 'started' });
+      expect(requests.map((r) => r.command)).toEqual(['QueryCommand', 'PutCommand']);
+      // A day later, before the machine's begin wrote a run record: the lock, held by the first run, refuses it.
+      requests = [];
+      expect(await startPlay(deps as never, config.plays.advocacy!, account, { ...trigger, at: '2026-03-03T10:00:00.000Z' })).toMatchObject({
+        outcome: 'live-run',
+      });
+      expect(requests.map((r) => r.command)).toEqual(['QueryCommand', 'PutCommand', 'GetCommand']);
+      expect(started).toHaveLength(1);
+    });
+  });
+
   describe('runStep', () => {
     const NOW = '2026-03-02T10:00:00.000Z';
     const config = parseConfig({
@@ -208,12 +239,61 @@ describe("a play step's DynamoDB requests", () => {
       expect(await runStep(deps(NOW), { ...run, step: 'welcome' })).toEqual({ route: 'next' });
       expect(sent.map((e) => e.to)).toContain('ana@s1.example');
       expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 59 * DAY_MS)).sk });
+      // The recipients came with the usage: delivery lists no contacts.
+      expect(requests.filter((r) => r.command === 'QueryCommand' && r.prefix === keys.contactPrefix)).toEqual([]);
       // The milestone: one UpdateItem on the account item (the other one sets the onboarding stage), announced once.
       expect(requests.filter((r) => r.command === 'UpdateCommand' && r.sk === keys.account('x').sk && r.names.includes('milestone_firstValue'))).toHaveLength(
         1,
       );
       expect(events.filter((e) => e.type === 'milestone.reached' && e.accountId === 's1')).toHaveLength(1);
       expect((await accounts().get('s1'))?.milestones?.firstValue).toBe(NOW);
+    });
+
+    it("an email to a role finds its contact in the step's usage Query (people sort after the days), and a contact who left is not written to", async () => {
+      await putAccount('s5', { startDate: '2026-01-01T00:00:00.000Z', segment: 'tech-touch' });
+      const person = (email: string, extra: Record<string, unknown>) =>
+        rt.db.send(
+          new PutCommand({ TableName: rt.tableName, Item: { ...keys.contact('s5', email), accountId: 's5', email, name: email, updatedAt: NOW, ...extra } }),
+        );
+      await person('cham@s5.example', { role: 'champion' });
+      await person('old@s5.example', { role: 'champion', leftAt: '2026-02-01T00:00:00.000Z' });
+      await usageRepo(rt.db, rt.tableName).record('s5', '2026-03-01', [{ id: 'e1', userId: 'u1', name: 'x', properties: { feature: 'reports' } }] as never);
+      const run = await begin('save', 's5', NOW, NOW);
+      requests = [];
+      const before = sent.length;
+      await runStep(deps(NOW), { ...run, step: 'outreach' });
+      expect(sent.slice(before).map((e) => e.to)).toEqual(['cham@s5.example']);
+      expect(requests.filter((r) => r.command === 'QueryCommand' && r.prefix === keys.contactPrefix)).toEqual([]);
+      expect(reads().usage).toBe(1);
+    });
+
+    it("a run's begin reads the account and the live-run lock in one BatchGetItem, and writes no lock the starter took for it", async () => {
+      const items = stepItems(db, rt.tableName);
+      const runs = runRepo(db, rt.tableName);
+      const beginWith = async (id: string, name: string) => {
+        const d = { ...deps(NOW), stepItems: items };
+        const input = { play: 'advocacy', accountId: id, cycle: '2026-03-02', executionName: name };
+        return beginRun(d, { ...input, anchor: NOW, trigger: { on: 'flag.started', at: NOW } });
+      };
+      const commands = () => requests.map((r) => r.command);
+      // Started by the starter: the lock is this execution's already.
+      await putAccount('b1');
+      await runs.claimLive('b1', 'advocacy', { executionName: 'advocacy-b1', cycle: '2026-03-02', at: NOW });
+      requests = [];
+      expect((await beginWith('b1', 'advocacy-b1')).route).toBe('next');
+      expect(commands().filter((c) => c !== 'UpdateCommand')).toEqual(['BatchGetCommand']);
+      // Started by hand (no lock): claimed, as before.
+      await putAccount('b2');
+      requests = [];
+      expect((await beginWith('b2', 'advocacy-b2')).route).toBe('next');
+      expect(commands().filter((c) => c !== 'UpdateCommand')).toEqual(['BatchGetCommand', 'PutCommand']);
+      expect((await runs.live('b2')).map((l) => l.executionName)).toEqual(['advocacy-b2']);
+      // Another execution holds it: this run exits, the lock stays the other's.
+      await putAccount('b3');
+      await runs.claimLive('b3', 'advocacy', { executionName: 'advocacy-b3-other', cycle: '2026-02-01', at: NOW });
+      expect(await beginWith('b3', 'advocacy-b3')).toMatchObject({ route: 'exit', reason: expect.stringContaining('advocacy-b3-other') });
+      expect((await runs.live('b3')).map((l) => l.executionName)).toEqual(['advocacy-b3-other']);
+      await expect(beginWith('ghost', 'advocacy-ghost')).rejects.toThrow(/not found/);
     });
 
     it('with the step items reader, a step reads its run, account and score in one BatchGetItem and decides the same', async () => {
@@ -261,6 +341,73 @@ describe("a play step's DynamoDB requests", () => {
       requests = [];
       await runStep(deps(NOW), { ...run, step: yearStep!.id });
       expect(reads()).toEqual({ account: 1, usage: 1, usageFrom: keys.usageDay('x', dayOf(Date.parse(NOW) - 364 * DAY_MS)).sk });
+    });
+
+    describe("delivery's reads of the recipient and the pause", () => {
+      const loadedOf = async (id: string) => ({ account: (await accounts().get(id))!, usage: { from: '2026-01-01', days: [] } });
+      const request = (id: string, over: Partial<DeliveryRequest> = {}): DeliveryRequest => ({
+        accountId: id,
+        runKey: `run-${id}`,
+        play: 'adoption',
+        step: 'spotlight',
+        day: 0,
+        template: 'feature-spotlight',
+        category: 'tips',
+        ...over,
+      });
+      const together = (now: string): DeliveryDeps => ({ ...deps(now), recipient: recipientReads(db, rt.tableName) });
+
+      it('suppression, opt-outs and the cap in one BatchGetItem, the pause in another: 3 requests fewer, the same send', async () => {
+        const counts: Record<string, number>[] = [];
+        const repo = reputationRepo(db, rt.tableName);
+        for (const [id, d, reputation] of [
+          ['r1', deps(NOW), { days: repo.days, override: repo.override }],
+          ['r2', together(NOW), repo],
+        ] as const) {
+          await putAccount(id);
+          requests = [];
+          // A fresh pause per send, as a container past its minute reads it again.
+          const result = await deliver({ ...d, pause: sendingPause(reputation, DEFAULT_PAUSE_POLICY) }, request(id), await loadedOf(id));
+          expect(result).toMatchObject({ outcome: 'sent', to: `ana@${id}.example` });
+          const count: Record<string, number> = {};
+          for (const r of requests) count[r.command] = (count[r.command] ?? 0) + 1;
+          counts.push(count);
+        }
+        const [apart, joined] = counts as [Record<string, number>, Record<string, number>];
+        const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+        expect(total(joined)).toBe(total(apart) - 3);
+        expect(joined.GetCommand ?? 0).toBe((apart.GetCommand ?? 0) - 3);
+        expect(joined.QueryCommand).toBe(apart.QueryCommand! - 1);
+        // The recipient's BatchGetItem is new; the pause's days and override are one BatchGetItem, as the days alone were.
+        expect(joined.BatchGetCommand).toBe(apart.BatchGetCommand! + 1);
+      });
+
+      it('decides as the reads apart did: suppressed, opted out, capped, and a slot freed by time taken', async () => {
+        await putAccount('r3');
+        const d = together(NOW);
+        const address = 'ana@r3.example';
+        await suppressionList(db, rt.tableName).suppress(address, { reason: 'bounced', source: 'test' }, new Date(NOW));
+        expect(await deliver(d, request('r3'), await loadedOf('r3'))).toMatchObject({ outcome: 'skipped', reason: 'suppressed' });
+
+        await putAccount('r4');
+        await preferenceRepo(db, rt.tableName).optOut('r4', 'ana@r4.example', ['tips'], new Date(NOW));
+        expect(await deliver(d, request('r4'), await loadedOf('r4'))).toMatchObject({ outcome: 'skipped', reason: 'unsubscribed from tips' });
+        // Opted out of tips only: a success email still goes.
+        expect(await deliver(d, request('r4', { category: 'success', runKey: 'run-r4-success' }), await loadedOf('r4'))).toMatchObject({ outcome: 'sent' });
+
+        await putAccount('r5');
+        const cap = config.email.frequencyCap;
+        const sends = async (n: number, at: string) => {
+          const outcomes: string[] = [];
+          for (let i = 0; i < n; i++)
+            outcomes.push((await deliver(together(at), request('r5', { runKey: `run-r5-${at}-${i}`, category: 'success' }), await loadedOf('r5'))).outcome);
+          return outcomes;
+        };
+        expect(await sends(cap.max + 1, NOW)).toEqual([...Array<string>(cap.max).fill('sent'), 'skipped']);
+        // Once the window has passed, the slots are free again.
+        const later = new Date(Date.parse(NOW) + cap.days * DAY_MS + 60_000).toISOString();
+        expect(await sends(1, later)).toEqual(['sent']);
+      });
     });
   });
 });

@@ -235,6 +235,46 @@ describe('notify: claimed before posting, released when the post fails', () => {
     expect(posts.map((p) => p.channel).sort()).toEqual(['#cs-alerts', 'C0RENEW1', 'U0DANA01', 'U0DANA01']);
   });
 
+  it.each<[string, string | undefined, number]>([
+    ['an urgent task: the account read, the alert posted', 'urgent', 1],
+    ['a medium task: neither alert nor digest line, so the account is not read', 'medium', 0],
+    ['a task.created without its task: nothing read', undefined, 0],
+  ])('%s', async (_name, priority, reads) => {
+    const { deps, posts } = fakes();
+    let read = 0;
+    const get = deps.accounts.get;
+    deps.accounts = { ...deps.accounts, get: (id) => (read++, get(id)) };
+    await notifyEvent(deps, event('task.created', priority ? { task: task(priority) } : {}));
+    expect(read).toBe(reads);
+    expect(posts).toHaveLength(reads);
+  });
+
+  it("the digests read every CSM's changes in one call and name their accounts in one look-up, and read the same as one call per CSM", async () => {
+    const lines = new Map([
+      ['dana', new Map([['acme', ['tier yellow → red (red)']]])],
+      ['sam', new Map([['beta', ['flag raised: promoter']]])],
+    ]);
+    const texts: string[][] = [];
+    for (const together of [false, true]) {
+      const { deps, posts } = fakes();
+      const calls: string[] = [];
+      const names = deps.accounts.names;
+      deps.accounts = { ...deps.accounts, names: (ids) => (calls.push(`names ${ids.join(',')}`), names(ids)) };
+      deps.digest = {
+        openTasks: async (csm) => (csm.id === 'dana' ? [{ id: 't1', accountId: 'acme', title: 'Call', priority: 'high', dueAt: NOW }] : []),
+        noteChange: async () => {},
+        changes: async (csm) => (calls.push(`changes ${csm}`), lines.get(csm) ?? new Map()),
+        ...(together ? { changesOf: async (ids: string[]) => (calls.push(`changesOf ${ids.join(',')}`), new Map(ids.map((id) => [id, lines.get(id)!]))) } : {}),
+      };
+      await sendDigests(deps);
+      expect(calls.filter((c) => c.startsWith('names'))).toEqual(['names acme,beta']);
+      expect(calls.filter((c) => c.startsWith('changes'))).toEqual(together ? ['changesOf dana,sam'] : ['changes dana', 'changes sam']);
+      texts.push(posts.map((p) => p.text));
+    }
+    expect(texts[1]).toEqual(texts[0]);
+    expect(texts[0]!.length).toBeGreaterThan(0);
+  });
+
   it('does nothing for an unknown account, and sends no empty digest', async () => {
     const { deps, posts } = fakes();
     expect(await notifyEvent(deps, { ...red, accountId: 'gone' })).toMatchObject({ posted: 0, alerts: 0 });

@@ -275,6 +275,21 @@ describe('deliver', () => {
       expect(w.email.engagement).toEqual([{ accountId: 'acme', day: '2026-01-08', kind: 'sent', messageId: 'ses-1' }]);
     });
 
+    it('notes the held send for the sweep: at the unclear answer, and when a retry finds the claim still waiting; never for a send that goes through', async () => {
+      const w = world({ mailer: failing(1), at: THURSDAY });
+      const noted: string[] = [];
+      w.deps.ledger.noteHeld = async (due) => void noted.push(due.toISOString());
+      await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
+      expect(noted).toEqual(['2026-01-08T10:15:00.000Z']);
+      w.setNow('2026-01-08T10:05:00Z');
+      await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);
+      expect(noted).toEqual(['2026-01-08T10:15:00.000Z', '2026-01-08T10:15:00.000Z']);
+      const clear = world();
+      clear.deps.ledger.noteHeld = async (due) => void noted.push(`clear ${due.toISOString()}`);
+      expect(await deliver(clear.deps, clear.req(), clear.loaded)).toMatchObject({ outcome: 'sent' });
+      expect(noted).toHaveLength(2);
+    });
+
     it('no SES event within the window: an onboarding email is sent once more, then given up with a reason', async () => {
       const w = world({ mailer: failing(2) });
       await deliver(w.deps, w.req({ category: 'onboarding' }), w.loaded);

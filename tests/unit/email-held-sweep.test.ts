@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionOfSend, sweepHeldSends, type HeldSweepDeps } from '../../functions/core/email/held-sweep.ts';
+import { executionOfSend, FULL_PASS_HOUR_UTC, sweepHeldSends, type HeldNotice, type HeldSweepDeps } from '../../functions/core/email/held-sweep.ts';
 import { orphanDecision, sendIdOf, type SendConfirmation, type UnclearSend } from '../../functions/core/email/reconcile.ts';
 import type { SendRecord } from '../../functions/core/types.ts';
 
@@ -40,17 +40,32 @@ describe('executionOfSend', () => {
   });
 });
 
-/** In-memory ports: the ledger's records, SES's confirmations, the live runs. */
-function world(sends: SendRecord[], live: Record<string, string[]> = {}, confirmed: Record<string, SendConfirmation> = {}) {
+/**
+ * In-memory ports: the ledger's records, SES's confirmations, the live runs, the notice of held sends
+ * (by default one due at the claims' time, as the ledger notes an unclear send) and the shards' reads.
+ */
+function world(
+  sends: SendRecord[],
+  live: Record<string, string[]> = {},
+  confirmed: Record<string, SendConfirmation> = {},
+  /** `null`: none. */
+  notice: HeldNotice | null = { due: claimedAt, notes: 1 },
+) {
   const ledger = new Map(sends.map((s) => [s.sendKey, { ...s }]));
   const engagement: string[] = [];
   const released: string[] = [];
+  const state: { notice: HeldNotice | undefined; shardReads: number } = { notice: notice ?? undefined, shardReads: 0 };
   const deps: HeldSweepDeps = {
     held: {
       shards: 2,
-      async *claimedBefore(shard, before) {
-        for (const s of ledger.values()) if (s.status === 'claimed' && s.claimedAt < before && s.accountId.length % 2 === shard) yield s;
+      async *claimed(shard) {
+        state.shardReads++;
+        const held = [...ledger.values()].filter((s) => s.status === 'claimed' && s.accountId.length % 2 === shard);
+        yield* held.sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
       },
+      notice: async () => state.notice && { ...state.notice },
+      clearNotice: async (notes) => void (state.notice?.notes === notes && (state.notice = undefined)),
+      note: async (due) => void (state.notice = { due: state.notice?.due ?? due.toISOString(), notes: (state.notice?.notes ?? 0) + 1 }),
     },
     ledger: {
       async markSent(_a, key, messageId, when) {
@@ -65,7 +80,7 @@ function world(sends: SendRecord[], live: Record<string, string[]> = {}, confirm
     cap: { release: async (email, key) => void released.push(`${email} ${key}`) },
     runs: { live: async (accountId) => (live[accountId] ?? []).map((executionName) => ({ play: 'p', executionName, cycle: 'c' })) },
   };
-  return { deps, ledger, engagement, released };
+  return { deps, ledger, engagement, released, state };
 }
 
 const send = (accountId: string, execution: string, over: Partial<SendRecord> = {}): SendRecord => ({
@@ -113,5 +128,57 @@ describe('sweepHeldSends', () => {
   it('a retried attempt still inside its window waits', async () => {
     const w = world([send('acme', 'gone', { attempt: 2, attemptedAt: '2026-03-02T11:55:00.000Z' })]);
     expect(await sweepHeldSends(w.deps, at(120))).toMatchObject({ checked: 1, waiting: 1 });
+  });
+});
+
+describe('sweepHeldSends: the notice of held sends', () => {
+  const nothing = { checked: 0, live: 0, waiting: 0, sent: 0, failed: 0 };
+  const fullPass = new Date(`2026-03-03T${String(FULL_PASS_HOUR_UTC).padStart(2, '0')}:00:00.000Z`);
+
+  it('no notice: the hour reads no shard', async () => {
+    const w = world([send('acme', 'gone')], {}, {}, null);
+    expect(await sweepHeldSends(w.deps, at(120))).toEqual(nothing);
+    expect(w.state.shardReads).toBe(0);
+    expect(w.ledger.get(send('acme', 'gone').sendKey)?.status).toBe('claimed');
+  });
+
+  it('a notice not yet due: the hour reads no shard', async () => {
+    const w = world([send('acme', 'gone')], {}, {}, { due: at(121).toISOString(), notes: 1 });
+    expect(await sweepHeldSends(w.deps, at(120))).toEqual(nothing);
+    expect(w.state.shardReads).toBe(0);
+  });
+
+  it('the daily full pass reads every shard without a notice, and notes what it leaves held', async () => {
+    const w = world([send('acme', 'gone'), send('bb', 'run-live')], { bb: ['run-live'] }, {}, null);
+    expect(await sweepHeldSends(w.deps, fullPass)).toMatchObject({ checked: 2, live: 1, failed: 1 });
+    expect(w.state.shardReads).toBe(2);
+    expect(w.state.notice).toEqual({ due: fullPass.toISOString(), notes: 1 });
+  });
+
+  it('cleared once nothing is left held; kept while a send is left to its live run', async () => {
+    const w = world([send('acme', 'gone'), send('bb', 'run-live')], { bb: ['run-live'] });
+    await sweepHeldSends(w.deps, at(120));
+    expect(w.state.notice).toEqual({ due: claimedAt, notes: 1 });
+    w.ledger.get(send('bb', 'run-live').sendKey)!.status = 'sent';
+    expect(await sweepHeldSends(w.deps, at(180))).toEqual(nothing);
+    expect(w.state.notice).toBeUndefined();
+  });
+
+  it('kept while a send claimed within the window is held (its own notice may have been folded into this one)', async () => {
+    const w = world([send('acme', 'gone'), send('bb', 'recent', { claimedAt: at(110).toISOString() })]);
+    expect(await sweepHeldSends(w.deps, at(120))).toMatchObject({ checked: 1, failed: 1 });
+    expect(w.state.notice).toBeDefined();
+  });
+
+  it('not cleared when a send was noted after the sweep read the notice', async () => {
+    const w = world([send('acme', 'gone')]);
+    const read = w.deps.held.notice;
+    w.deps.held.notice = async () => {
+      const seen = await read();
+      await w.deps.held.note(at(125));
+      return seen;
+    };
+    await sweepHeldSends(w.deps, at(120));
+    expect(w.state.notice).toEqual({ due: claimedAt, notes: 2 });
   });
 });

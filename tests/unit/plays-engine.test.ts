@@ -139,6 +139,26 @@ describe('runStep: when a run ends or holds', () => {
   });
 });
 
+describe('runStep: a stage action', () => {
+  it.each<[string, string | undefined, number]>([
+    ['from another stage: set', 'customer', 1],
+    ['no stage yet: set', undefined, 1],
+    ['at that stage already (as the step read it): nothing written, still recorded as set', 'onboarding', 0],
+  ])('%s', async (_name, stage, writes) => {
+    const w = playsWorld({ now: '2026-01-01T00:00:00.000Z' });
+    w.addAccount({ startDate: '2026-01-01T00:00:00.000Z', ...(stage ? { stage: stage as never } : {}) });
+    const { executionName, cycle } = await w.begin('onboarding', 'acme', '2026-01-01T00:00:00.000Z');
+    w.clock.set('2026-01-02T00:00:00.000Z');
+    let calls = 0;
+    const setStage = w.deps.accounts.setStage.bind(w.deps.accounts);
+    const deps = { ...w.deps, accounts: { ...w.deps.accounts, setStage: (...args: Parameters<typeof setStage>) => (calls++, setStage(...args)) } };
+    expect(await runStep(deps, { play: 'onboarding', accountId: 'acme', cycle, executionName, step: 'welcome' })).toEqual({ route: 'next' });
+    expect(calls).toBe(writes);
+    expect(w.accounts.get('acme')!.stage).toBe('onboarding');
+    expect(w.run('acme', 'onboarding', cycle)?.steps.welcome?.actions).toContainEqual({ kind: 'stage', outcome: 'set', detail: 'onboarding' });
+  });
+});
+
 describe('runStep: doing a step', () => {
   it("does the step's actions once and records each; a restart or redrive does nothing again", async () => {
     const { w, step, run } = await onboarding();

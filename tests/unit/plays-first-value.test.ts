@@ -3,9 +3,10 @@ import { DAY_MS, dayOf } from '../../functions/core/clock.ts';
 import { emailUsage } from '../../functions/core/email/context.ts';
 import { firstValueDue, firstValueReached, recordFirstValue } from '../../functions/core/first-value.ts';
 import { runStep } from '../../functions/core/plays/engine.ts';
-import { loadSnapshot, usageFromFor } from '../../functions/core/plays/snapshot.ts';
+import { loadSnapshot, stepReadsUsage, usageFromFor } from '../../functions/core/plays/snapshot.ts';
 import type { PlayStep } from '../../functions/core/plays/definition.ts';
 import type { UsageSummary } from '../../functions/core/score/derive.ts';
+import type { Account } from '../../functions/core/types.ts';
 import { playsWorld, type World } from './support/plays-world.ts';
 
 const CRITERIA = { activeUsers: 3, features: 2 };
@@ -136,6 +137,59 @@ describe('runStep: one account read and one usage read per step, shared with its
     expect(await runStep(deps, { play: 'onboarding', accountId: 'acme', cycle, executionName, step: 'welcome' })).toEqual({ route: 'next' });
     expect(w.sent).toHaveLength(1);
     expect(calls).toEqual(['account', `usage ${from}..2026-01-02`]);
+  });
+});
+
+describe('runStep: a step that reads no usage queries none once first value is recorded', () => {
+  /** Save's watch (exits on band and renewal outcome, sends no email) on a red account, its usage Queries counted. */
+  async function watchCheck(milestones: Account['milestones']) {
+    const w = playsWorld({ now: '2026-01-01T00:00:00.000Z' });
+    w.addAccount({ milestones });
+    w.setScore('acme', 'red');
+    const { executionName, cycle } = await w.begin('save', 'acme', '2026-01-01T00:00:00.000Z');
+    w.clock.set('2026-01-02T00:00:00.000Z');
+    const queried: string[] = [];
+    const deps = {
+      ...w.deps,
+      usage: { ...w.deps.usage, days: (id: string, f: string, t: string) => (queried.push(`${f}..${t}`), w.deps.usage.days(id, f, t)) },
+    };
+    const route = await runStep(deps, { play: 'save', accountId: 'acme', cycle, executionName, step: 'watch' });
+    return { route, queried, w };
+  }
+  it.each<[string, Account['milestones'], number]>([
+    ['first value recorded: no usage Query', { firstValue: '2025-12-01T00:00:00.000Z' }, 0],
+    ['first value not recorded: one Query (it may be reached now)', undefined, 1],
+  ])('%s', async (_name, milestones, queries) => {
+    const { route, queried } = await watchCheck(milestones);
+    expect(route).toMatchObject({ route: 'wait', reason: 'watching' });
+    expect(queried).toHaveLength(queries);
+  });
+  it('reached now by a step that reads no usage: still recorded and announced', async () => {
+    const w = playsWorld({ now: '2026-01-01T00:00:00.000Z' });
+    w.addAccount();
+    w.setScore('acme', 'red');
+    w.addUsage('acme', '2026-01-01', ['u1', 'u2', 'u3'], ['dashboards', 'reports']);
+    const { executionName, cycle } = await w.begin('save', 'acme', '2026-01-01T00:00:00.000Z');
+    w.clock.set('2026-01-02T00:00:00.000Z');
+    await runStep(w.deps, { play: 'save', accountId: 'acme', cycle, executionName, step: 'watch' });
+    expect(w.accounts.get('acme')!.milestones?.firstValue).toBe('2026-01-02T00:00:00.000Z');
+    expect(milestoneEvents(w)).toHaveLength(1);
+  });
+  it.each<[string, string, string, boolean]>([
+    ["save's watch: band and renewal outcome", 'save', 'watch', false],
+    ["save's review-check: a task", 'save', 'review-check', false],
+    ["adoption's training: adoption", 'adoption', 'training', true],
+    ["reengagement's check-in: its play exits when active", 'reengagement', 'check-in', true],
+    ["expansion's offer: an email", 'expansion', 'offer', true],
+  ])('stepReadsUsage, %s', (_name, playId, stepId, reads) => {
+    const w = playsWorld({ now: '2026-01-01T00:00:00.000Z' });
+    const play = w.config.plays[playId]!;
+    expect(
+      stepReadsUsage(
+        play,
+        play.steps.find((s) => s.id === stepId)!,
+      ),
+    ).toBe(reads);
   });
 });
 

@@ -5,7 +5,7 @@ import { playSchema, type PlayDefinition } from '../../functions/core/plays/defi
 import { completeRun, runStep } from '../../functions/core/plays/engine.ts';
 import { resolvePlays } from '../../functions/core/plays/resolve.ts';
 import { executionName } from '../../functions/core/plays/schedule.ts';
-import { onEvent, playsFor, startPlay, stopAll, sweepDue, sweepShard } from '../../functions/core/plays/triggers.ts';
+import { onEvent, playsFor, startPlay, stopAll, sweepDue, sweepShard, sweepShards, SWEEP_BATCH } from '../../functions/core/plays/triggers.ts';
 import type { TendEvent } from '../../functions/core/ports.ts';
 import { makeAccount, playsWorld } from './support/plays-world.ts';
 
@@ -285,6 +285,56 @@ describe('sweepShard', () => {
     w.clock.set(at(T0, 1));
     expect(await sweepShard(w.deps, 0)).toEqual({ 'onboarding:already-started': 3 });
     expect(reads).toEqual({ get: 0, getMany: 2 });
+  });
+});
+
+describe('sweepShards', () => {
+  /** Accounts a..f over three shards of two, the runs' reads counted. */
+  function sharded() {
+    const w = playsWorld({ now: T0 });
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (const id of ids) w.addAccount({ id, startDate: at(T0, -3) });
+    const list = w.deps.accounts.list.bind(w.deps.accounts);
+    w.deps.accounts = {
+      ...w.deps.accounts,
+      async *list(shard) {
+        for await (const page of list(shard)) yield page.filter((a) => Math.floor(ids.indexOf(a.id) / 2) === shard);
+      },
+    };
+    const reads: number[] = [];
+    const runs = w.deps.runs;
+    w.deps.runs = { ...runs, getMany: (refs) => (reads.push(refs.length), runs.getMany(refs)) };
+    return { w, reads };
+  }
+
+  it("reads the due accounts' runs across shards in one batch, and starts the same as one shard at a time", async () => {
+    const one = sharded();
+    expect(await sweepShards(one.w.deps, [0, 1, 2])).toEqual({ 'onboarding:started': 6 });
+    expect(one.reads).toEqual([6]);
+    const apart = sharded();
+    for (const shard of [0, 1, 2]) await sweepShard(apart.w.deps, shard);
+    expect(apart.reads).toEqual([2, 2, 2]);
+    expect(one.w.started.map((s) => s.executionName)).toEqual(apart.w.started.map((s) => s.executionName));
+    one.w.clock.set(at(T0, 1));
+    expect(await sweepShards(one.w.deps, [0, 1, 2])).toEqual({ 'onboarding:already-started': 6 });
+  });
+
+  it(`reads the runs once a batch (${SWEEP_BATCH}) of planned starts has gathered: at most a batch and a page held`, async () => {
+    const w = playsWorld({ now: T0 });
+    for (let i = 0; i < SWEEP_BATCH + 30; i++) w.addAccount({ id: `acc-${i}`, startDate: at(T0, -3) });
+    const list = w.deps.accounts.list.bind(w.deps.accounts);
+    // Pages of 40 accounts.
+    w.deps.accounts = {
+      ...w.deps.accounts,
+      async *list(shard) {
+        for await (const page of list(shard)) for (let i = 0; i < page.length; i += 40) yield page.slice(i, i + 40);
+      },
+    };
+    const reads: number[] = [];
+    const runs = w.deps.runs;
+    w.deps.runs = { ...runs, getMany: (refs) => (reads.push(refs.length), runs.getMany(refs)) };
+    expect(await sweepShards(w.deps, [0])).toEqual({ 'onboarding:started': SWEEP_BATCH + 30 });
+    expect(reads).toEqual([120, 10]);
   });
 });
 

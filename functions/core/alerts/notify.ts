@@ -2,7 +2,7 @@ import { dayOf, DAY_MS, type Clock } from '../clock.ts';
 import type { AccountRepo, Mailer, TendEvent } from '../ports.ts';
 import type { AlertsConfig, Csm } from './config.ts';
 import { digestEmail, digestIsEmpty, digestSlackMessage, type DigestContent, type DigestTask, type SlackMessage } from './messages.ts';
-import { alertsForEvent, destinationKey, digestChangeOf, ownerOf, type Alert } from './routing.ts';
+import { alertsForEvent, destinationKey, digestChangeOf, mayNotify, ownerOf, type Alert } from './routing.ts';
 
 /**
  * An alert claimed for a destination before it is posted. `claim` is true for the one caller that
@@ -30,6 +30,8 @@ export interface DigestStore {
   noteChange(csmId: string, day: string, accountId: string, what: string): Promise<void>;
   /** The changes noted on these days, by account. */
   changes(csmId: string, days: string[]): Promise<Map<string, string[]>>;
+  /** The same for many CSMs in one read, by CSM (optional: one `changes` per CSM without it). */
+  changesOf?(csmIds: string[], days: string[]): Promise<Map<string, Map<string, string[]>>>;
 }
 
 export interface NotifyDeps {
@@ -107,6 +109,7 @@ const slackOutgoing = (deps: Pick<NotifyDeps, 'slack'>, alert: Alert): Outgoing[
  * and, for tier moves and flags, a line in the owner's next digest.
  */
 export async function notifyEvent(deps: NotifyDeps, event: TendEvent): Promise<Delivery & { alerts: number }> {
+  if (!mayNotify(event, deps.alerts)) return { posted: 0, duplicate: 0, failed: [], alerts: 0 };
   const account = (await deps.accounts.get(event.accountId)) as (Awaited<ReturnType<AccountRepo['get']>> & { owner?: string }) | undefined;
   if (!account) return { posted: 0, duplicate: 0, failed: [], alerts: 0 };
   const change = digestChangeOf(event);
@@ -130,17 +133,23 @@ export async function sendDigests(deps: NotifyDeps): Promise<Delivery & { digest
   const today = dayOf(now);
   const endOfToday = new Date(Date.parse(`${today}T00:00:00Z`) + DAY_MS).toISOString();
   const outgoing: Outgoing[] = [];
-  // Account names, read in batches (a CSM's open tasks name most of the book): one look-up per account per run.
-  const names = new Map<string, string>();
+  // Every CSM's open tasks, then their changes in one read and the accounts they name in one look-up.
+  const days = [dayOf(now.getTime() - DAY_MS), today];
+  const tasksOf = new Map<string, Awaited<ReturnType<DigestStore['openTasks']>>>();
+  for (const csm of deps.csms) tasksOf.set(csm.id, await deps.digest.openTasks(csm, endOfToday));
+  const changesOf = deps.digest.changesOf
+    ? await deps.digest.changesOf(
+        deps.csms.map((c) => c.id),
+        days,
+      )
+    : new Map(await Promise.all(deps.csms.map(async (c) => [c.id, await deps.digest.changes(c.id, days)] as const)));
+  const named = new Set([...tasksOf.values()].flatMap((tasks) => tasks.map((t) => t.accountId)));
+  for (const changes of changesOf.values()) for (const id of changes.keys()) named.add(id);
+  const names = named.size > 0 ? await deps.accounts.names([...named]) : new Map<string, string>();
   const ref = (accountId: string) => ({ id: accountId, name: names.get(accountId) ?? accountId, url: deps.accountUrl(accountId) });
   for (const csm of deps.csms) {
-    const tasks = await deps.digest.openTasks(csm, endOfToday);
-    const changes = await deps.digest.changes(csm.id, [dayOf(now.getTime() - DAY_MS), today]);
-    const unnamed = [...new Set([...tasks.map((t) => t.accountId), ...changes.keys()])].filter((id) => !names.has(id));
-    if (unnamed.length > 0) {
-      const found = await deps.accounts.names(unnamed);
-      for (const id of unnamed) names.set(id, found.get(id) ?? id);
-    }
+    const tasks = tasksOf.get(csm.id) ?? [];
+    const changes = changesOf.get(csm.id) ?? new Map<string, string[]>();
     const line = (t: (typeof tasks)[number]): DigestTask => ({ id: t.id, title: t.title, priority: t.priority, dueAt: t.dueAt, account: ref(t.accountId) });
     const content: DigestContent = {
       csmName: csm.name,

@@ -103,6 +103,17 @@ export function alertsForEvent(event: TendEvent, ctx: RoutingContext): Alert[] {
   return out;
 }
 
+/**
+ * Whether an event may call for an alert or a digest line, known before its account is read: a task
+ * created with a priority that is not alerted calls for neither (most of a play's tasks), so its
+ * account is not read.
+ */
+export function mayNotify(event: Pick<TendEvent, 'type' | 'detail'>, alerts: Pick<AlertsConfig, 'taskPriorities'>): boolean {
+  if (event.type !== 'task.created') return true;
+  const priority = (event.detail.task as Partial<CsmTask> | undefined)?.priority;
+  return priority !== undefined && alerts.taskPriorities.includes(priority);
+}
+
 /** What the digest lists of an event under "accounts that changed" (none: not a change a CSM reviews). */
 export function digestChangeOf(event: TendEvent): string | undefined {
   if (event.type === 'tier.changed')

@@ -1,10 +1,20 @@
 import { dayOf, type Clock } from '../clock.ts';
 import type { TendConfig } from '../config.ts';
 import { fnv1a } from '../hash.ts';
-import type { ContactRepo, EngagementRepo, FrequencyCap, Mailer, PreferenceRepo, SendConfirmations, SendLedger, SuppressionList } from '../ports.ts';
+import type {
+  ContactRepo,
+  EngagementRepo,
+  FrequencyCap,
+  Mailer,
+  PreferenceRepo,
+  RecipientReads,
+  SendConfirmations,
+  SendLedger,
+  SuppressionList,
+} from '../ports.ts';
 import type { TemplateLibrary } from '../templates/render.ts';
 import { isTimeZone } from '../timezone.ts';
-import type { Account } from '../types.ts';
+import type { Account, Contact } from '../types.ts';
 import { emailUsage, templateContext, type LoadedUsage } from './context.ts';
 import { unsubscribeHeaders, type UnsubscribeLinks } from './links.ts';
 import { CATEGORY_PRIORITY, capSlots, encodeTag, OPTIONAL_CATEGORIES, type EmailCategory, type EmailPriority } from './policy.ts';
@@ -37,6 +47,8 @@ export interface DeliveryDeps {
   suppressions: SuppressionList;
   preferences: Pick<PreferenceRepo, 'optedOut'>;
   cap: FrequencyCap;
+  /** Suppression, opt-outs and the cap's slots in one read; absent: each read on its own (`suppressions`, `preferences`, `cap`). */
+  recipient?: RecipientReads;
   engagement: EngagementRepo;
   unsubscribe: UnsubscribeLinks;
 }
@@ -48,6 +60,8 @@ export interface DeliveryDeps {
 export interface LoadedAccount {
   account: Account;
   usage: LoadedUsage;
+  /** The account's people, when the step read them with its usage: delivery does not list them again. */
+  people?: Contact[];
 }
 
 /** Who at the customer an email is for; the primary contact when nobody holds the role. */
@@ -136,6 +150,8 @@ async function settleEarlierClaim(
       await deps.engagement.record(c.accountId, dayOf(new Date(previous.attemptedAt ?? previous.claimedAt)), 'sent', decision.messageId);
       return { outcome: 'duplicate', previous: 'sent', messageId: decision.messageId };
     case 'wait':
+      // Held (an attempt that died before SES answered, most often): the sweep must look at it if its run goes.
+      await deps.ledger.noteHeld?.(new Date(decision.until));
       return { outcome: 'deferred', until: decision.until, reason: previous.unclear ? `${previous.unclear}; ${decision.reason}` : decision.reason };
     case 'rejected':
     case 'give-up':
@@ -175,16 +191,20 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   const now = deps.clock.now();
   const email = deps.config.email;
 
-  const people = await deps.contacts.list(account.id);
+  const people = loaded.people ?? (await deps.contacts.list(account.id));
   const byRole = req.contactRole && req.contactRole !== 'primary' ? people.find((c) => c.role === req.contactRole && !c.leftAt) : undefined;
   const contact = byRole ?? account.primaryContact;
   const address = contact.email.toLowerCase();
   const record = people.find((c) => c.email.toLowerCase() === address);
   if (record?.leftAt) return { outcome: 'skipped', reason: `${address} left ${account.name}` };
 
-  const suppressed = await deps.suppressions.get(address);
+  const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
+  const optional = (OPTIONAL_CATEGORIES as readonly string[]).includes(req.category);
+  // One read for the three when the recipient reader is there; the cap's slots read now serve the claim's cap below.
+  const recipient = await deps.recipient?.read(account.id, address, { optedOut: optional, capSlots: capSlots(priority, email.frequencyCap.max) });
+  const suppressed = recipient ? recipient.suppressed : await deps.suppressions.get(address);
   if (suppressed) return { outcome: 'skipped', reason: 'suppressed', detail: `${address}: ${suppressed.reason} (${suppressed.source}, ${suppressed.at})` };
-  if ((OPTIONAL_CATEGORIES as readonly string[]).includes(req.category) && (await deps.preferences.optedOut(account.id, address)).includes(req.category)) {
+  if (optional && (recipient ? recipient.optedOut : await deps.preferences.optedOut(account.id, address)).includes(req.category)) {
     return { outcome: 'skipped', reason: `unsubscribed from ${req.category}` };
   }
 
@@ -231,7 +251,6 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
   );
 
   const sendId = sendIdOf(account.id, sendKey);
-  const priority = req.priority ?? CATEGORY_PRIORITY[req.category];
   const at = now.toISOString();
 
   const paused = await deps.pause.state(now);
@@ -266,7 +285,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
 
   const cap = email.frequencyCap;
   // A retried attempt keeps the slot its first attempt took.
-  if (attempt === 1 && !(await deps.cap.take(address, sendKey, capSlots(priority, cap.max), now, cap.days))) {
+  if (attempt === 1 && !(await deps.cap.take(address, sendKey, capSlots(priority, cap.max), now, cap.days, recipient?.capSlots))) {
     if (priority !== 'critical') {
       const reason = `frequency cap: ${address} already had ${capSlots(priority, cap.max)} emails in ${cap.days} days that ${priority} email may use`;
       if (deps.ledger.close) await deps.ledger.close(account.id, sendKey, 'skipped', reason, now);
@@ -298,6 +317,7 @@ export async function deliver(deps: DeliveryDeps, req: DeliveryRequest, loaded: 
       const reason = `SES's answer to attempt ${attempt} was unclear (${outcome.reason}: ${outcome.message})`;
       await deps.ledger.noteUnclear(account.id, sendKey, reason);
       const until = new Date(now.getTime() + RECONCILE_WINDOW_MS).toISOString();
+      await deps.ledger.noteHeld?.(new Date(until));
       return { outcome: 'deferred', until, reason: `${reason}: waiting for SES's events until ${until}` };
     }
     if (outcome.reason === 'recipient') {

@@ -3,11 +3,33 @@ import type { EngagementRepo, FrequencyCap, RunRepo, SendConfirmations, SendLedg
 import type { SendRecord } from '../types.ts';
 import { orphanDecision, RECONCILE_WINDOW_MS, sendIdOf } from './reconcile.ts';
 
-/** Held sends (still `claimed`) of one shard claimed before a time, oldest first: a sparse index, never a scan. */
+/** What the notice of held sends says: when the first noted one is due for the sweep, and how many notes it took. */
+export interface HeldNotice {
+  due: string;
+  notes: number;
+}
+
+/**
+ * Held sends (still `claimed`) of one shard, oldest claim first: a sparse index, never a scan. And
+ * the notice that some are held (`SendLedger.noteHeld` writes it when a send stays held), so an
+ * hour with none held costs one read instead of a Query per shard.
+ */
 export interface HeldSends {
   shards: number;
-  claimedBefore(shard: number, before: string): AsyncIterable<SendRecord>;
+  claimed(shard: number): AsyncIterable<SendRecord>;
+  notice(): Promise<HeldNotice | undefined>;
+  /** Removes the notice read with `notes`; refused when a send was noted since (the count moved). */
+  clearNotice(notes: number): Promise<void>;
+  /** A notice due now, for held sends the daily pass found without one. */
+  note(due: Date): Promise<void>;
 }
+
+/**
+ * The hour (UTC) of the daily pass that reads every shard whatever the notice says: it finds a held
+ * send nobody noted (its attempt died and its run was stopped before any retry looked at it, or it
+ * was claimed before the notice existed), at worst a day after its window instead of an hour.
+ */
+export const FULL_PASS_HOUR_UTC = 0;
 
 export interface HeldSweepDeps {
   held: HeldSends;
@@ -36,7 +58,9 @@ export function executionOfSend(send: Pick<SendRecord, 'sendKey' | 'step' | 'con
 }
 
 /**
- * Settles held sends no run will come back for (docs/email.md, "Orphaned held sends"). A send is
+ * Settles held sends no run will come back for (docs/email.md, "Orphaned held sends"). It reads the
+ * index only when the notice says a held send is due, or at the daily full pass; it clears the notice
+ * once nothing is left held (no send left to a live run, waiting, or claimed within the window). A send is
  * held while SES's answer was unclear or the process died mid-send; its run's next attempt of the
  * step normally settles it. When that run was stopped or failed, this does, with the same decision
  * (reconcile.ts): confirmed by an SES event means sent; no event after the window means failed,
@@ -44,7 +68,9 @@ export function executionOfSend(send: Pick<SendRecord, 'sendKey' | 'step' | 'con
  */
 export async function sweepHeldSends(deps: HeldSweepDeps, now: Date, windowMs = RECONCILE_WINDOW_MS): Promise<HeldSweepResult> {
   const result: HeldSweepResult = { checked: 0, live: 0, waiting: 0, sent: 0, failed: 0 };
-  // Anything claimed within the window is waiting whatever its run: not even read.
+  const notice = await deps.held.notice();
+  if (now.getUTCHours() !== FULL_PASS_HOUR_UTC && !(notice && notice.due <= now.toISOString())) return result;
+  // Anything claimed within the window is waiting whatever its run: not settled, only counted as left.
   const before = new Date(now.getTime() - windowMs).toISOString();
   const liveByAccount = new Map<string, Promise<Set<string>>>();
   const liveExecutions = (accountId: string) => {
@@ -72,10 +98,18 @@ export async function sweepHeldSends(deps: HeldSweepDeps, now: Date, windowMs = 
         return void result.failed++;
     }
   };
+  let recent = 0;
   await Promise.all(
     Array.from({ length: deps.held.shards }, async (_, shard) => {
-      for await (const send of deps.held.claimedBefore(shard, before)) await settle(send);
+      for await (const send of deps.held.claimed(shard)) {
+        // Oldest first: from here on, claimed within the window (their notice, if any, is still to come due).
+        if (send.claimedAt >= before) return void recent++;
+        await settle(send);
+      }
     }),
   );
+  const left = result.live + result.waiting + recent;
+  if (!left && notice) await deps.held.clearNotice(notice.notes);
+  if (left && !notice) await deps.held.note(now);
   return result;
 }

@@ -88,15 +88,19 @@ export interface SendingPause {
 }
 
 /**
- * The pause state from the counters, read at most once a minute per container (one BatchGetItem of
- * the window's days and one GetItem of the override): a send wave of thousands reads them once.
+ * The pause state from the counters, read at most once a minute per container (the window's days and
+ * the override, in one BatchGetItem when the repository reads them together): a send wave of
+ * thousands reads them once.
  */
-export function sendingPause(repo: Pick<ReputationRepo, 'days' | 'override'>, policy: PausePolicy, cacheMs = 60_000): SendingPause {
+export function sendingPause(repo: Pick<ReputationRepo, 'days' | 'override' | 'window'>, policy: PausePolicy, cacheMs = 60_000): SendingPause {
   let cached: { at: number; state: PauseState } | undefined;
   return {
     async state(now) {
       if (cached && Math.abs(now.getTime() - cached.at) < cacheMs) return cached.state;
-      const [days, override] = await Promise.all([repo.days(windowDays(now, policy.days)), repo.override()]);
+      const wanted = windowDays(now, policy.days);
+      const { days, override } = repo.window
+        ? await repo.window(wanted)
+        : await Promise.all([repo.days(wanted), repo.override()]).then(([d, o]) => ({ days: d, override: o }));
       cached = { at: now.getTime(), state: pauseState(days, override, now, policy) };
       return cached.state;
     },

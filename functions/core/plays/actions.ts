@@ -130,7 +130,7 @@ export async function perform(
         ...(action.variants ? { variantOf: `${ctx.play}/${ctx.step}` } : {}),
         heldOut: ctx.heldOut,
       },
-      { account: snapshot.account, usage: loaded.usage },
+      { account: snapshot.account, usage: loaded.usage, ...(loaded.people ? { people: loaded.people } : {}) },
     );
     if (r.outcome === 'deferred') return { outcomes, deferred: { until: r.until, reason: r.reason } };
     if (r.outcome === 'sent') outcomes.push({ kind: 'email', template, outcome: 'sent', messageId: r.messageId });
@@ -183,7 +183,9 @@ export async function perform(
       ]);
       outcomes.push({ kind: 'event', outcome: 'published', detail: `play.${action.event}` });
     } else if ('stage' in action) {
-      await deps.accounts.setStage(ctx.accountId, action.stage, now);
+      // Already at that stage as the step read the account (strongly consistent): the write would be
+      // refused (the first date stands), and its list-entry refresh would rewrite them unchanged.
+      if (snapshot.account.stage !== action.stage) await deps.accounts.setStage(ctx.accountId, action.stage, now);
       outcomes.push({ kind: 'stage', outcome: 'set', detail: action.stage });
     }
   }

@@ -69,6 +69,11 @@ const CLAUSES: {
 /** True when a condition reads the run's tasks (the step then loads them: one Query of the account's tasks). */
 export const readsTasks = (condition: Condition | undefined) => !!condition && (condition.taskDone !== undefined || condition.taskNotDone !== undefined);
 
+/** True when a condition reads the account's usage (the step then queries its usage days). */
+export const readsUsage = (condition: Condition | undefined) =>
+  !!condition &&
+  (condition.active !== undefined || condition.activated !== undefined || condition.adoptionBelow !== undefined || condition.adoptionAtLeast !== undefined);
+
 function adoption(s: AccountSnapshot): number {
   return s.usage.featuresAvailable.length === 0 ? 0 : (100 * s.usage.featuresUsed.length) / s.usage.featuresAvailable.length;
 }

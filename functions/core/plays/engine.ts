@@ -9,7 +9,7 @@ import { describeCondition, holds, readsTasks } from './conditions.ts';
 import { asList } from './as-list.ts';
 import type { PlayDefinition, PlayStep } from './definition.ts';
 import { planRun, scheduleKey } from './schedule.ts';
-import { loadSnapshot, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
+import { loadSnapshot, stepMayEmail, stepReadsUsage, usageFromFor, type LoadedStep, type SnapshotDeps, type StepItems } from './snapshot.ts';
 import { playById } from './play-by-id.ts';
 import { outcomeGroupsOf } from '../metrics/outcome-cuts.ts';
 
@@ -56,7 +56,8 @@ function nextAfter(play: PlayDefinition, schedule: Record<string, string>, stepI
 }
 
 /**
- * First task of a run: takes the live-run lock (never two live runs of a play for an account),
+ * First task of a run: takes the live-run lock (never two live runs of a play for an account; a
+ * run the starter started finds it taken for its execution already),
  * plans every step's time from the anchor and records the run. A redrive keeps what was done.
  */
 export async function beginRun(
@@ -64,14 +65,19 @@ export async function beginRun(
   input: RunInput & { anchor: string; trigger: RunRecord['trigger'] },
 ): Promise<{ route: 'next' | 'exit'; reason?: string; at: Record<string, string> }> {
   const play = playOf(deps, input.play);
-  const account = await deps.accounts.get(input.accountId);
+  const read = deps.stepItems?.forBegin ? await deps.stepItems.forBegin(input.accountId, input.play) : undefined;
+  const account = read ? read.account : await deps.accounts.get(input.accountId);
   if (!account) throw new NotFoundError(`account "${input.accountId}" not found`);
   const at = planRun(play, input.anchor);
   const now = deps.clock.now().toISOString();
   // Only a play with a holdout pays for its reads (the end record, the score for the baseline).
   const assignment = play.holdout ? await assignmentOf(deps, play, input, account) : undefined;
   const variants = variantsOf(play, input);
-  const lock = await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
+  // The starter took the lock for this execution before starting it: held already, nothing to write.
+  const lock =
+    read?.lock?.executionName === input.executionName
+      ? { held: true as const }
+      : await deps.runs.claimLive(input.accountId, input.play, { executionName: input.executionName, cycle: input.cycle, at: now });
   if (!lock.held) return { route: 'exit', reason: `another ${input.play} run is live (${lock.by.executionName})`, at };
   await deps.runs.begin({
     accountId: input.accountId,
@@ -136,8 +142,13 @@ export async function runStep(deps: PlayDeps, input: RunInput & { step: string }
   const run = items ? items.run : await deps.runs.get(ref);
   if (!run) throw new NotFoundError(`no ${input.play} run for "${input.accountId}" (cycle ${input.cycle})`);
   if (!['running', 'paused'].includes(run.status)) return { route: 'exit', reason: `run is ${run.status}` };
-  // One read of the account and one usage Query for the whole step, passed down to its emails.
-  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFromFor(step, deps.templates, deps.clock.now()), items);
+  // One read of the account and at most one usage Query for the whole step, passed down to its emails;
+  // none when nothing the step checks or sends reads usage and first value is recorded.
+  const usageFrom = usageFromFor(step, deps.templates, deps.clock.now());
+  const loaded = await loadSnapshot(deps, input.accountId, input.cycle, usageFrom, items, {
+    usage: stepReadsUsage(play, step) ? 'always' : 'unless-activated',
+    people: stepMayEmail(step),
+  });
   const { snapshot } = loaded;
   // Only a step (or exit) whose conditions read tasks pays for the Query of the account's tasks.
   if (stepReadsTasks(play, step))

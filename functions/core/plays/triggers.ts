@@ -25,7 +25,16 @@ export type StartOutcome =
  */
 export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account: Account, trigger: RunRecord['trigger']): Promise<StartOutcome> {
   const plan = planStart(play, account, trigger);
-  return 'outcome' in plan ? plan : startPlanned(deps, plan, await deps.runs.get(plan.ref));
+  if ('outcome' in plan) return plan;
+  if (!deps.runs.ofPlay) return startPlanned(deps, plan, await deps.runs.get(plan.ref));
+  // The cycle's run and the latest run (the cool-down's) from one read of the play's runs.
+  const runs = await deps.runs.ofPlay(account.id, play.id);
+  return startPlanned(
+    deps,
+    plan,
+    runs.find((r) => r.cycle === plan.cycle),
+    { latest: runs[0] },
+  );
 }
 
 /** A start that passed the checks needing no reads: the run it would be. */
@@ -56,12 +65,12 @@ function planStart(play: PlayDefinition, account: Account, trigger: RunRecord['t
   return { play, account, trigger, anchor, cycle, name, ref: { accountId: account.id, play: play.id, cycle } };
 }
 
-/** The rest of `startPlay`, given the run of the cycle as read (`existing`). */
-async function startPlanned(deps: TriggerDeps, planned: PlannedStart, existing: RunRecord | undefined): Promise<StartOutcome> {
+/** The rest of `startPlay`, given the run of the cycle as read (`existing`), and the latest run when read with it. */
+async function startPlanned(deps: TriggerDeps, planned: PlannedStart, existing: RunRecord | undefined, read?: { latest?: RunRecord }): Promise<StartOutcome> {
   const { play, account, trigger, anchor, cycle, name } = planned;
   const no = (outcome: Exclude<StartOutcome['outcome'], 'started'>, detail: string): StartOutcome => ({ play: play.id, outcome, detail });
   if (existing) return no('already-started', `cycle ${cycle} has a run`);
-  const previous = await deps.runs.latest(account.id, play.id);
+  const previous = read ? read.latest : await deps.runs.latest(account.id, play.id);
   if (
     previous &&
     play.cooldownDays > 0 &&
@@ -155,24 +164,45 @@ export function sweepDue(play: PlayDefinition, account: Account, now: Date): boo
 }
 
 /** The daily sweep over one shard of accounts: starts what is due, counts what it did. */
-export async function sweepShard(deps: TriggerDeps, shard: number): Promise<Record<string, number>> {
+export function sweepShard(deps: TriggerDeps, shard: number): Promise<Record<string, number>> {
+  return sweepShards(deps, [shard]);
+}
+
+/** How many planned starts wait for their runs' read: one BatchGetItem's worth (`RunRepo.getMany` reads 100 keys a request). */
+export const SWEEP_BATCH = 100;
+
+/**
+ * The daily sweep over shards of accounts, in order: starts what is due, counts what it did. The
+ * due accounts' runs are read in batches of `SWEEP_BATCH` across pages and shards (most already
+ * have their cycle's run), so a run of small shards costs one read per hundred due accounts, not
+ * one per shard, and at most a batch of planned starts is held at a time.
+ */
+export async function sweepShards(deps: TriggerDeps, shards: number[]): Promise<Record<string, number>> {
   const now = deps.clock.now();
   const swept = Object.values(deps.plays).filter((p) => p.trigger.on === 'date' || p.anchor === 'startDate');
   const counts: Record<string, number> = {};
   const count = (r: StartOutcome) => (counts[`${r.play}:${r.outcome}`] = (counts[`${r.play}:${r.outcome}`] ?? 0) + 1);
-  for await (const page of deps.accounts.list(shard)) {
-    const planned: PlannedStart[] = [];
-    for (const account of page) {
-      for (const play of swept) {
-        if (!sweepDue(play, account, now)) continue;
-        const plan = planStart(play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
-        if ('outcome' in plan) count(plan);
-        else planned.push(plan);
+  let planned: PlannedStart[] = [];
+  const flush = async () => {
+    const batch = planned;
+    planned = [];
+    if (!batch.length) return;
+    const existing = await deps.runs.getMany(batch.map((p) => p.ref));
+    for (const [i, plan] of batch.entries()) count(await startPlanned(deps, plan, existing[i]));
+  };
+  for (const shard of shards) {
+    for await (const page of deps.accounts.list(shard)) {
+      for (const account of page) {
+        for (const play of swept) {
+          if (!sweepDue(play, account, now)) continue;
+          const plan = planStart(play, account, { on: play.trigger.on === 'date' ? 'date' : 'sweep', at: now.toISOString() });
+          if ('outcome' in plan) count(plan);
+          else planned.push(plan);
+        }
       }
+      if (planned.length >= SWEEP_BATCH) await flush();
     }
-    // Most due accounts already have their cycle's run: one batch read per page, not one read each.
-    const existing = await deps.runs.getMany(planned.map((p) => p.ref));
-    for (const [i, plan] of planned.entries()) count(await startPlanned(deps, plan, existing[i]));
   }
+  await flush();
   return counts;
 }
