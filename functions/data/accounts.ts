@@ -1,10 +1,11 @@
-import { BatchGetCommand, GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountRepo } from '../core/ports.ts';
 import type { AccountWrite } from '../core/account-diff.ts';
 import type { RevenuePoint } from '../core/revenue-history.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { indexPartition, writeIf } from './items.ts';
 import { ACCOUNT_REVISION as REV, accountFromItem, LAST_POINT, milestoneAttribute } from './account-item.ts';
+import { batchGetItems } from './batch.ts';
 
 /** The account item holds the account and its primary contact, so one write is the whole account. */
 export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountRepo {
@@ -18,29 +19,13 @@ export function accountRepo(db: DynamoDBDocumentClient, table: string): AccountR
   };
   /** These attributes of the accounts that exist, 100 to a BatchGetItem, strongly consistent like `read`. */
   const batchRead = async (accountIds: string[], attributes: string[]) => {
-    const items: Record<string, unknown>[] = [];
     const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
-    for (let i = 0; i < accountIds.length; i += 100) {
-      let request:
-        | Record<
-            string,
-            { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead?: boolean }
-          >
-        | undefined = {
-        [table]: {
-          Keys: accountIds.slice(i, i + 100).map((id) => keys.account(id)),
-          ProjectionExpression: Object.keys(names).join(', '),
-          ExpressionAttributeNames: names,
-          ConsistentRead: true,
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-        items.push(...(out.Responses?.[table] ?? []));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return items;
+    return batchGetItems(
+      db,
+      table,
+      accountIds.map((id) => keys.account(id)),
+      { projection: Object.keys(names).join(', '), names, consistent: true },
+    );
   };
   return {
     read,

@@ -1,7 +1,8 @@
-import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertClaims, DigestStore } from '../core/alerts/notify.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { ttlIn, writeIf } from './items.ts';
+import { batchGetItems } from './batch.ts';
 
 /** Long after any retry (Lambda's async retries and the rule's stop at 6 hours, a redrive within the DLQ's 14 days). */
 const CLAIM_TTL_DAYS = 30;
@@ -54,18 +55,15 @@ export function alertClaims(db: DynamoDBDocumentClient, table: string): AlertCla
 /** The digest's reads: a CSM's open tasks from gsi1 (`TASKS#<owner>`, by due date), and the day items of changes noted by the notifier. */
 export function digestStore(db: DynamoDBDocumentClient, table: string): DigestStore {
   const changesOf = async (csmIds: string[], days: string[]) => {
-    // Every CSM's day items in BatchGetItems of up to 100 keys; what one leaves unprocessed is asked again.
+    // Every CSM's day items, in BatchGetItems of up to 100 keys.
     const wanted = csmIds.flatMap((csm) => days.map((d) => ({ csm, key: keys.digestDay(csm, d) })));
     const items = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < wanted.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table]: { Keys: wanted.slice(i, i + 100).map((w) => w.key) } };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[table] ?? []) items.set(`${String(item.pk)}|${String(item.sk)}`, item);
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
+    for (const item of await batchGetItems(
+      db,
+      table,
+      wanted.map((w) => w.key),
+    ))
+      items.set(`${String(item.pk)}|${String(item.sk)}`, item);
     const byCsm = new Map<string, Map<string, string[]>>(csmIds.map((csm) => [csm, new Map()]));
     // Each CSM's lines, the earlier day first.
     for (const { csm, key } of wanted) {

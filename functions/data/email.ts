@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CapSlotsRead, EngagementRepo, FrequencyCap, PreferenceRepo, RecipientReads, ReputationRepo, SuppressionList } from '../core/ports.ts';
 import type { SendingOverride } from '../core/email/reputation.ts';
 import { dayOf } from '../core/clock.ts';
@@ -7,6 +7,7 @@ import { putIfAbsent, ttlIn, writeIf } from './items.ts';
 import { keys } from './keys.ts';
 import { emailEntry } from '../core/timeline.ts';
 import { putAll, timelineItemOf } from './timeline.ts';
+import { batchGetItems } from './batch.ts';
 
 /** Tend's own suppression list: one item per address, written once (the first reason stands). */
 export function suppressionList(db: DynamoDBDocumentClient, table: string): SuppressionList {
@@ -113,15 +114,8 @@ export function recipientReads(db: DynamoDBDocumentClient, table: string): Recip
       const preferences = keys.preferences(accountId, email);
       const slots = Array.from({ length: wanted.capSlots }, (_, n) => keys.capSlot(email, n));
       const found = new Map<string, Record<string, unknown>>();
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [table]: { Keys: [suppression, ...(wanted.optedOut ? [preferences] : []), ...slots], ConsistentRead: true },
-      };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
-        request = out.UnprocessedKeys as typeof request;
-      }
+      for (const item of await batchGetItems(db, table, [suppression, ...(wanted.optedOut ? [preferences] : []), ...slots], { consistent: true }))
+        found.set(`${String(item.pk)}|${String(item.sk)}`, item);
       const at = (key: { pk: string; sk: string }) => found.get(`${key.pk}|${key.sk}`);
       const suppressed = at(suppression);
       const optedOut = at(preferences)?.optedOut as Set<string> | undefined;
@@ -198,26 +192,21 @@ export function reputationRepo(db: DynamoDBDocumentClient, table: string): Reput
     },
     async days(days) {
       if (!days.length) return [];
-      const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: days.map((d) => keys.reputationDay(d)) } } }));
-      return (out.Responses?.[table] ?? []).map(reputationDayOf);
+      return (
+        await batchGetItems(
+          db,
+          table,
+          days.map((d) => keys.reputationDay(d)),
+        )
+      ).map(reputationDayOf);
     },
     async override() {
       const out = await db.send(new GetCommand({ TableName: table, Key: keys.sendingOverride() }));
       return out.Item ? overrideOf(out.Item) : undefined;
     },
     async window(days) {
-      // The days' counters and the override share the `EMAILREP` partition: one BatchGetItem (at most 8 keys
-      // for the pause's week), what it leaves unprocessed asked again.
-      const items: Record<string, unknown>[] = [];
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [table]: { Keys: [...days.map((d) => keys.reputationDay(d)), keys.sendingOverride()] },
-      };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-        items.push(...(out.Responses?.[table] ?? []));
-        request = out.UnprocessedKeys as typeof request;
-      }
+      // The days' counters and the override share the `EMAILREP` partition: one BatchGetItem (at most 8 keys for the pause's week).
+      const items = await batchGetItems(db, table, [...days.map((d) => keys.reputationDay(d)), keys.sendingOverride()]);
       const override = items.find((i) => i.sk === keys.sendingOverride().sk);
       return { days: items.filter((i) => i !== override).map(reputationDayOf), override: override ? overrideOf(override) : undefined };
     },

@@ -1,26 +1,20 @@
-import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackRepo } from '../core/ports.ts';
 import type { Survey, Ticket } from '../core/types.ts';
 import { keys } from './keys.ts';
 import { stripKeys, ttlIn } from './items.ts';
 import { surveyEntry, ticketEntry } from '../core/timeline.ts';
 import { timelineItemOf } from './timeline.ts';
+import { batchWrite } from './batch.ts';
 
 const FEEDBACK_TTL_DAYS = 400;
 
-async function writeAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
-  for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-      [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-    };
-    // Unprocessed items are retried until written: a batch is never half-stored.
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
-      request = out.UnprocessedItems as typeof request;
-    }
-  }
-}
+const writeAll = (db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) =>
+  batchWrite(
+    db,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
 
 /** One item per survey answer (keyed by time and id) and per ticket (keyed by id: a re-post updates it). */
 export function feedbackRepo(db: DynamoDBDocumentClient, table: string): FeedbackRepo {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AGGREGATE_CUTS, type AggregateCut, type Contribution, type Counters } from '../core/metrics/contribution.ts';
 import { readRanges } from '../core/metrics/figures.ts';
 import type { MetricAggregateRepo } from '../core/metrics/sources.ts';
@@ -6,6 +6,7 @@ import { batchWrite, writeIf } from './items.ts';
 import { addressesOf, bookNowOf, storedItemsOf, storedUpdates } from './metric-layout.ts';
 import { renewalIndex } from './renewal-index.ts';
 import { keys } from './keys.ts';
+import { batchGetItems } from './batch.ts';
 
 const CONTRIBUTION = 'contribution';
 const VERSION = 'v';
@@ -65,17 +66,13 @@ export function metricAggregates(db: DynamoDBDocumentClient, table: string): Met
         version: Number(item?.[VERSION] ?? 0),
       });
       const byPk = new Map<string, Record<string, unknown>>();
-      for (let i = 0; i < accountIds.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-          [table]: { Keys: accountIds.slice(i, i + 100).map((id) => keys.metricContribution(id)), ConsistentRead: true },
-        };
-        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-          if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of out.Responses?.[table] ?? []) byPk.set(String(item.pk), item);
-          request = out.UnprocessedKeys as typeof request;
-        }
-      }
+      for (const item of await batchGetItems(
+        db,
+        table,
+        accountIds.map((id) => keys.metricContribution(id)),
+        { consistent: true },
+      ))
+        byPk.set(String(item.pk), item);
       return new Map(accountIds.map((id) => [id, stored(byPk.get(keys.metricContribution(id).pk))]));
     },
     saveContribution: (accountId, contribution, version) =>

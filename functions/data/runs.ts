@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunRepo } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -8,6 +8,7 @@ import { stripKeys, updateIfReturning, writeIf } from './items.ts';
 import { runOutcomeCounters } from './outcome-counters.ts';
 import { playStepEntry } from '../core/timeline.ts';
 import { putAll, timelineItemOf } from './timeline.ts';
+import { batchGetItems } from './batch.ts';
 
 const badCursor = () =>
   new ValidationError('cursor: not a cursor this API returned for this play', [{ field: 'cursor', message: 'not a cursor this API returned for this play' }]);
@@ -115,17 +116,12 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     },
     async getMany(refs) {
       const found = new Map<string, RunRecord>();
-      // BatchGetItem reads up to 100 keys; what it leaves unprocessed (throttling) is asked again.
-      for (let i = 0; i < refs.length; i += 100) {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-          [table]: { Keys: refs.slice(i, i + 100).map((r) => keys.run(r.accountId, r.play, r.cycle)) },
-        };
-        while (request && Object.keys(request).length > 0) {
-          const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of out.Responses?.[table] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, stripKeys(item) as unknown as RunRecord);
-          request = out.UnprocessedKeys as typeof request;
-        }
-      }
+      for (const item of await batchGetItems(
+        db,
+        table,
+        refs.map((r) => keys.run(r.accountId, r.play, r.cycle)),
+      ))
+        found.set(`${String(item.pk)}|${String(item.sk)}`, stripKeys(item) as unknown as RunRecord);
       return refs.map((r) => {
         const k = keys.run(r.accountId, r.play, r.cycle);
         return found.get(`${k.pk}|${k.sk}`);

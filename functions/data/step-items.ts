@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunRef } from '../core/ports.ts';
 import type { RunRecord } from '../core/types.ts';
 import type { StepItems } from '../core/plays/snapshot.ts';
@@ -6,6 +6,7 @@ import { accountFromItem } from './account-item.ts';
 import { stripKeys } from './items.ts';
 import { keys } from './keys.ts';
 import { isScored, scoreFactsOf } from './scores.ts';
+import { batchGetItems } from './batch.ts';
 
 /**
  * A play step's run, account and score in ONE BatchGetItem (three items of the account's
@@ -14,18 +15,10 @@ import { isScored, scoreFactsOf } from './scores.ts';
  * account and the play's live-run lock the same way (`forBegin`).
  */
 export function stepItems(db: DynamoDBDocumentClient, table: string): StepItems {
-  /** Items of one account's partition by sort key, strongly consistent; what BatchGetItem leaves unprocessed (throttling) is asked again. */
+  /** Items of one account's partition by sort key, strongly consistent. */
   const read = async (wanted: Record<string, unknown>[]) => {
     const found = new Map<string, Record<string, unknown>>();
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [table]: { Keys: wanted, ConsistentRead: true },
-    };
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[table] ?? []) found.set(String(item.sk), item);
-      request = out.UnprocessedKeys as typeof request;
-    }
+    for (const item of await batchGetItems(db, table, wanted, { consistent: true })) found.set(String(item.sk), item);
     return found;
   };
   return {
