@@ -97,10 +97,9 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
 }
 
 /**
- * Rescores the accounts marked with new data since their score, then clears each mark unless
- * more data arrived meanwhile: every account with news is rescored soon, once, not per event.
- * Only the flagged shards are queried: an hour without news costs one read of the 16 flags and no
- * Query.
+ * Rescores the accounts marked with new data in buckets of hours that have ended, then deletes
+ * those marks: every account with news is rescored soon, once, not per event. Only the flagged
+ * shards are queried: an hour without news costs one read of the flags and no Query.
  */
 export async function rescoreDirty(
   deps: ScoringDeps & { dirty: DirtyAccounts },
@@ -111,21 +110,20 @@ export async function rescoreDirty(
   let written = 0;
   const states: ScoreState[] = [];
   const kept: ScoredToday[] = [];
-  const marked = await deps.dirty.claimShards(shards);
-  const unfinished = new Set<number>();
-  const rescoredMarks: { shard: number; accountId: string; markedAt: string }[] = [];
-  for (const shard of marked) {
-    const marks = await deps.dirty.list(shard);
-    for (let i = 0; i < marks.length; i += concurrency) {
+  const now = deps.clock.now();
+  const read = await deps.dirty.closed(shards, now);
+  // Accounts whose marks stay (their scoring failed, or the record was not written): the next run retries them.
+  const failed = new Set<string>();
+  for (const { accountIds } of read) {
+    for (let i = 0; i < accountIds.length; i += concurrency) {
       await Promise.all(
-        marks.slice(i, i + concurrency).map(async (m) => {
+        accountIds.slice(i, i + concurrency).map(async (accountId) => {
           let outcome: ScoringOutcome | undefined;
           try {
-            outcome = await scoreAccount(deps, m.accountId);
+            outcome = await scoreAccount(deps, accountId);
           } catch (err) {
-            // The mark stays, and so does its shard's: the next run retries the account.
-            deps.onError?.(m.accountId, err);
-            unfinished.add(shard);
+            deps.onError?.(accountId, err);
+            failed.add(accountId);
             return;
           }
           rescored++;
@@ -134,7 +132,6 @@ export async function rescoreDirty(
             written++;
             if (outcome.state) states.push(outcome.state);
           }
-          rescoredMarks.push({ shard, ...m });
         }),
       );
     }
@@ -153,11 +150,7 @@ export async function rescoreDirty(
           () => true,
           (err: unknown) => (deps.onError?.('*', new Error('recording the accounts scored today failed', { cause: err })), false),
         );
-  if (!recorded) for (const m of rescoredMarks) unfinished.add(m.shard);
-  else
-    for (let i = 0; i < rescoredMarks.length; i += concurrency)
-      await Promise.all(rescoredMarks.slice(i, i + concurrency).map((m) => deps.dirty.clear(m.accountId, m.markedAt)));
-  if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
+  if (read.length) await deps.dirty.clear(read, recorded ? failed : new Set(read.flatMap((r) => r.accountIds)), now);
   return { rescored, written };
 }
 
@@ -220,7 +213,7 @@ async function recordsOfToday(deps: ScoringDeps, day: string, shard: number): Pr
   if (!deps.scoredToday || !deps.accounts.list) return undefined;
   try {
     const records = await deps.scoredToday.read(day, shard);
-    if (records.size && deps.dirty) for (const m of await deps.dirty.list(shard)) records.delete(m.accountId);
+    if (records.size && deps.dirty) for (const id of await deps.dirty.list(shard)) records.delete(id);
     return records;
   } catch (err) {
     deps.onError?.('*', new Error(`reading the records of accounts scored today failed (shard ${shard}): its accounts are read`, { cause: err }));

@@ -48,12 +48,15 @@ export const keys = {
   /** The scorer's one Query: the usage days from `fromDay` on, then every other `S#` item of the account. */
   scoringRange: (accountId: string, fromDay: string) => ({ pk: accountPk(accountId), from: `${SCORED}DAY#${fromDay}`, to: `${SCORED}~` }),
   score: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SCORE` }),
-  /** Accounts marked with data newer than their score, one small item per account under its shard (no index). */
-  dirty: (accountId: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: accountId }),
+  /**
+   * Accounts marked with data newer than their score, one small item per account and hour bucket
+   * under its shard (no index): `<bucket>#<account>`, the bucket the hour (`YYYY-MM-DDTHH`) the
+   * mark belongs to (data/dirty.ts says which, and why a closed bucket is never written again).
+   */
+  dirty: (accountId: string, bucket: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: `${bucket}#${accountId}` }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
-  /** The shards that have marks: the hourly rescoring reads this one item and queries only those. */
-  /** Says a shard has marks: one small item per shard (own partition key), so no key takes every ingest call's write. */
-  dirtyFlag: (shard: number) => ({ pk: `DIRTYFLAG#${shard}`, sk: 'FLAG' }),
+  /** Says a shard has marks in a bucket: one small item per shard and bucket (a partition key per shard, so no key takes every ingest call's write). */
+  dirtyFlag: (shard: number, bucket: string) => ({ pk: `DIRTYFLAG#${shard}`, sk: bucket }),
   /** The fitted churn model: one item, read once per scoring batch. */
   churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
   contact: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `${SCORED}PERSON#${email.toLowerCase()}` }),
