@@ -23,9 +23,9 @@ export interface ScoringDeps extends ScoringPolicy {
   /** Moves the account in the metric aggregates when its band changes (never per score: docs/metrics.md). */
   bandChanged?: (accountId: string, band: 'green' | 'yellow' | 'red' | 'unscored') => Promise<unknown>;
   onError?: (accountId: string, err: unknown) => void;
-  /** The daily run's per-shard health tallies (health over time, docs/metrics.md). */
+  /** The daily run's per-shard health tallies (health over time, docs/metrics.md); may be buffered until `flush`. */
   healthDays?: Pick<HealthDayRepo, 'put'>;
-  /** Writes what the repositories above buffered (band moves, timeline entries): called at the end of a run. */
+  /** Writes what the repositories above buffered (band moves, timeline entries, the daily run's tallies and states): called at the end of a run. */
   flush?: () => Promise<unknown>;
   /** The weekly review's score states: the daily run's per shard, the rescorings' per batch (docs/metrics.md). */
   scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
@@ -198,7 +198,15 @@ export async function scoreShards(
     if (deps.healthDays && Object.keys(health).length) await deps.healthDays.put(day, shard, health);
     await deps.scoreStates?.put(day, shard, states, unknown);
   }
-  await flushBuffered(deps);
+  // The shards' tallies and states may be buffered with the run's other writes (data/scoring-writes.ts):
+  // a failed flush fails the run, whose retry (the Step Functions task's) writes them again.
+  await deps.flush?.().catch((err: unknown) => {
+    deps.onError?.(
+      '(batch)',
+      new Error("the run's buffered writes failed (health tallies, score states, timeline, band moves): the run is retried", { cause: err }),
+    );
+    throw err;
+  });
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
   return { scored, failed, skipped, tiers };
 }

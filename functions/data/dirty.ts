@@ -97,7 +97,13 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
     },
     async list(shard) {
       const out = new Set<string>();
-      const query = { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard) } };
+      // Strongly consistent, like the records the daily run checks against it: a mark written moments before is seen.
+      const query = {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard) },
+        ConsistentRead: true,
+      };
       for await (const page of paginateQuery({ client: db }, query)) for (const i of page.Items ?? []) out.add(accountOfMark(String(i.sk)));
       return [...out];
     },
