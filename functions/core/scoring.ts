@@ -31,8 +31,6 @@ export interface ScoringDeps extends ScoringPolicy {
   scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
   /** What the rescorings scored today, per shard: the daily run reads it (with `accounts.list`) instead of each account it holds (core/scored-today.ts). */
   scoredToday?: ScoredTodayRepo;
-  /** The rescoring's marks: the daily run trusts a record of today only for an account without one. */
-  dirty?: Pick<DirtyAccounts, 'list'>;
 }
 
 /** The run's buffered writes: a failure is logged and the scores stand (`tend metrics rebuild` heals the aggregates). */
@@ -220,9 +218,7 @@ export async function scoreShards(
 async function recordsOfToday(deps: ScoringDeps, day: string, shard: number): Promise<Map<string, ScoredToday> | undefined> {
   if (!deps.scoredToday || !deps.accounts.list) return undefined;
   try {
-    const records = await deps.scoredToday.read(day, shard);
-    if (records.size && deps.dirty) for (const id of await deps.dirty.list(shard)) records.delete(id);
-    return records;
+    return await deps.scoredToday.read(day, shard);
   } catch (err) {
     deps.onError?.('*', new Error(`reading the records of accounts scored today failed (shard ${shard}): its accounts are read`, { cause: err }));
     return undefined;

@@ -21,7 +21,7 @@ export const markBucket = (at: Date) => new Date(at.getTime() + DIRTY_MARGIN_MS)
 /** The bucket of the hour `now` is in: every bucket before it is closed. */
 const hourOf = (ms: number) => new Date(ms).toISOString().slice(0, 13);
 /** The account of a mark's sort key; a mark of the former layout (one per account, no bucket) is the account id alone. */
-const accountOfMark = (sk: string) => (/^\d{4}-\d\d-\d\dT\d\d#/.test(sk) ? sk.slice(14) : sk);
+export const accountOfMark = (sk: string) => (/^\d{4}-\d\d-\d\dT\d\d#/.test(sk) ? sk.slice(14) : sk);
 
 /**
  * Marks as small items under their shard's partition (`DIRTY#<shard>` / `<bucket>#<account>`): no
@@ -97,11 +97,11 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
     },
     async list(shard) {
       const out = new Set<string>();
-      // Strongly consistent, like the records the daily run checks against it: a mark written moments before is seen.
+      // Strongly consistent: what is marked now. (The daily run reads the marks with the day's records: data/scored-today.ts.)
       const query = {
         TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard) },
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard), ':from': keys.dirtyMarksFrom },
         ConsistentRead: true,
       };
       for await (const page of paginateQuery({ client: db }, query)) for (const i of page.Items ?? []) out.add(accountOfMark(String(i.sk)));

@@ -208,9 +208,13 @@ export const keys = {
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
   // The weekly review's book notes (docs/metrics.md): a change to an account's ARR, segment or owner, under the day's score states.
   scoreStateNote: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `NOTE#${at}#${id}` }),
-  // What the rescorings scored on a day, per shard (data/scored-today.ts): the daily run reads one partition per shard instead of each account.
-  scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `SCOREDTODAY#${day}#${shard}`, sk: `${at}#${id}` }),
-  scoredTodayPartition: (day: string, shard: number) => `SCOREDTODAY#${day}#${shard}`,
+  /**
+   * What the rescorings scored on a day, per shard (data/scored-today.ts), under the shard's marks (`DIRTY#<shard>`), sorted before them (`!` before the marks' digits): the daily run reads a
+   * day's records and every mark of the shard in one Query from `scoredTodayFrom(day)`; the rescoring's Query of marks starts at `dirtyMarksFrom`.
+   */
+  scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `DIRTY#${shard}`, sk: `!SCOREDTODAY#${day}#${at}#${id}` }),
+  scoredTodayFrom: (day: string) => `!SCOREDTODAY#${day}#`,
+  dirtyMarksFrom: '0',
   /** The account, its score and its surveys, and nothing else (`S#PROFILE` < `S#SCORE` < `S#SURVEY#…`): the metric upkeep's one Query of them. */
   metricSourcesRange: (accountId: string) => ({ pk: accountPk(accountId), from: `${SCORED}PROFILE`, to: `${SCORED}SURVEY#\uffff` }),
 };

@@ -13,13 +13,14 @@ describe('rescoring after new data', () => {
   });
   afterAll(() => rt?.stop());
 
+  /** The shard's marks (its partition also holds the rescorings' records of the day, sorted before them). */
   const marks = async () =>
     (
       await rt.db.send(
         new QueryCommand({
           TableName: rt.tableName,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': keys.dirtyShard(shardOf('fresh')) },
+          KeyConditionExpression: 'pk = :p AND sk >= :from',
+          ExpressionAttributeValues: { ':p': keys.dirtyShard(shardOf('fresh')), ':from': keys.dirtyMarksFrom },
         }),
       )
     ).Items ?? [];

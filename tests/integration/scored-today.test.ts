@@ -84,12 +84,18 @@ describe("the daily run and the rescorings' record of today", () => {
     const accountsRead = (pks: string[]) => [...new Set(pks.filter((pk) => pk.startsWith('ACCOUNT#')))].sort();
     // The account nobody scored today is scored (its read and its first score's writes); the others are not read.
     expect(accountsRead(queried)).toEqual(['ACCOUNT#unmarked']);
+    // A shard's records and marks are read in one Query: no shard's partition is queried twice.
+    const shardReads = queried.filter((pk) => pk.startsWith('DIRTY#'));
+    expect(shardReads.length).toBeGreaterThan(0);
+    expect(new Set(shardReads).size).toBe(shardReads.length);
     const withRecord = await dayFigures();
     expect(withRecord.health.length).toBeGreaterThan(0);
     expect(withRecord.states.length).toBeGreaterThan(0);
 
     // Without the records, the same run reads every account and must leave the same figures.
-    const records = (await Promise.all(Array.from({ length: ACCOUNT_SHARDS }, (_, s) => partition(keys.scoredTodayPartition(today, s))))).flat();
+    const records = (await Promise.all(Array.from({ length: ACCOUNT_SHARDS }, (_, s) => partition(keys.dirtyShard(s)))))
+      .flat()
+      .filter((i) => String(i.sk).startsWith(keys.scoredTodayFrom(today)));
     expect(records.length).toBeGreaterThan(0);
     await rt.db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: records.map((r) => ({ DeleteRequest: { Key: { pk: r.pk, sk: r.sk } } })) } }));
     const rereads = await queriedPartitions(daily);
