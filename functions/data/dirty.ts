@@ -75,8 +75,9 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
         const marks: { accountId: string; sk: string }[] = [];
         const query = {
           TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk < :hour',
-          ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard), ':hour': hour },
+          // From the marks' first key (the day's records sort before them) to the current hour's bucket, excluded.
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :hour',
+          ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard), ':from': keys.dirtyMarksFrom, ':hour': hour },
         };
         for await (const page of paginateQuery({ client: db }, query))
           for (const i of page.Items ?? []) marks.push({ accountId: accountOfMark(String(i.sk)), sk: String(i.sk) });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ACCOUNT_SHARDS, keys, shardOf } from '../../functions/data/keys.ts';
 import { dirtyAccounts } from '../../functions/data/dirty.ts';
 import { testRuntime, type TestRuntime } from '../support/runtime.ts';
@@ -108,6 +108,11 @@ describe('marks in hour buckets', () => {
 
     // A mark written five minutes before the hour ends goes to the next hour's bucket (the margin for late writes).
     await dirty.mark(['acct-0'], new Date(start + 56 * 60_000));
+    // The day's scored-today records share the shards' partitions: they are not marks.
+    for (const shard of shards)
+      await rt.db.send(
+        new PutCommand({ TableName: rt.tableName, Item: { ...keys.scoredToday('2026-05-04', shard, new Date(start).toISOString(), 'r'), d: '[]' } }),
+      );
     const read = await dirty.closed(all, new Date(start + HOUR));
     expect(read.map((r) => r.shard)).toEqual(shards);
     expect(read.flatMap((r) => r.accountIds).sort()).toEqual([...ids].sort());
