@@ -33,12 +33,7 @@ describe('rescoring after new data', () => {
     return flags.flatMap((f, i) => (f.Items?.length ? [i] : []));
   };
   const score = async () => (await rt.items('fresh', keys.score('fresh').sk))[0];
-  /** The hourly rescoring, an hour later: it reads the marks of hours that have ended. */
-  let now = start;
-  const rescore = () => {
-    rt.clock.advanceTo((now += 3_600_000));
-    return rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
-  };
+  const rescore = () => rt.rescore();
   const event = (id: string, userId: string) => ({
     id,
     accountId: 'fresh',

@@ -8,12 +8,9 @@ const DAY = 86_400_000;
 const start = Date.parse('2026-05-04T00:30:00Z');
 const today = '2026-05-04';
 
-/** The runtime's hourly rescoring (an hour later: it reads the marks of hours that have ended) and daily run, fired by hand. */
+/** The runtime's hourly rescoring (an hour later) and daily run, fired by hand. */
 const schedules = (rt: () => TestRuntime) => ({
-  rescore: () => {
-    rt().clock.advanceTo(rt().clock.nowMs() + 3_600_000);
-    return rt().scheduler.fire(rt().scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
-  },
+  rescore: () => rt().rescore(),
   daily: () => rt().scheduler.fire(rt().scheduler.schedules.find((s) => s.expression.startsWith('cron'))!),
 });
 
