@@ -1,6 +1,6 @@
 import { BatchGetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClosedMarks, DirtyAccounts } from '../core/ports.ts';
-import { keys, shardOf } from './keys.ts';
+import { keys, shardOf, TABLE_KEYS } from './keys.ts';
 import { batchWrite, ttlIn } from './items.ts';
 
 /** Marks and flags expire after a week: an account nobody rescored by then is rescored by the daily run anyway. */
@@ -31,7 +31,7 @@ export const accountOfMark = (sk: string) => (/^\d{4}-\d\d-\d\dT\d\d#/.test(sk) 
  * closed buckets' flags in one request and queries only the flagged shards (none in a quiet hour).
  *
  * Why a rescoring may delete what it read without a condition (docs/data-model.md, "Rescoring
- * marks"): it reads only buckets of hours that have ended, and no mark or flag is written to a
+ * marks in hour buckets"): it reads only buckets of hours that have ended, and no mark or flag is written to a
  * bucket after its hour ends (`DIRTY_MARGIN_MS`), so nothing it deletes was written after it read
  * it. A newer post for the account goes to a later bucket and stays for the next run.
  */
@@ -43,13 +43,13 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
       items.map((Item) => ({ PutRequest: { Item } })),
     );
   const flags = (shards: number[], bucket: string, at: Date) =>
-    [...new Set(shards)].map((s) => ({ ...keys.dirtyFlag(s, bucket), expiresAt: ttlIn(at, DIRTY_TTL_DAYS) }));
+    [...new Set(shards)].map((s) => ({ ...keys.dirtyFlag(s, bucket), [TABLE_KEYS.ttl]: ttlIn(at, DIRTY_TTL_DAYS) }));
   return {
     async mark(accountIds, at) {
       const unique = [...new Set(accountIds)];
       if (unique.length === 0) return;
       const bucket = markBucket(at);
-      await putAll(unique.map((id) => ({ ...keys.dirty(id, bucket), expiresAt: ttlIn(at, DIRTY_TTL_DAYS) })));
+      await putAll(unique.map((id) => ({ ...keys.dirty(id, bucket), [TABLE_KEYS.ttl]: ttlIn(at, DIRTY_TTL_DAYS) })));
       // After the marks: a rescoring that sees the flag finds them.
       await putAll(flags(unique.map(shardOf), bucket, at));
     },
@@ -63,9 +63,10 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
         table,
         shards.flatMap((s) => buckets.map((b) => keys.dirtyFlag(s, b))),
       );
+      const shardOfFlag = new Map(shards.map((s) => [keys.dirtyFlag(s, hour).pk, s]));
       const flagged = new Map<number, string[]>();
       for (const f of found) {
-        const shard = Number(String(f.pk).slice('DIRTYFLAG#'.length));
+        const shard = shardOfFlag.get(String(f.pk))!;
         flagged.set(shard, [...(flagged.get(shard) ?? []), String(f.sk)]);
       }
       const out: ClosedMarks[] = [];
