@@ -27,7 +27,7 @@ export interface ScoringDeps extends ScoringPolicy {
   healthDays?: Pick<HealthDayRepo, 'put'>;
   /** Writes what the repositories above buffered (band moves, timeline entries, the daily run's tallies and states): called at the end of a run. */
   flush?: () => Promise<unknown>;
-  /** The weekly review's score states: the daily run's per shard, the rescorings' per batch (docs/metrics.md). */
+  /** The weekly review's score states: the daily run's per shard (may be buffered until `flush`), the rescorings' per batch (docs/metrics.md). */
   scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
   /** What the rescorings scored today, per shard: the daily run reads it (with `accounts.list`) instead of each account it holds (core/scored-today.ts). */
   scoredToday?: ScoredTodayRepo;

@@ -70,7 +70,7 @@ export function scoredTodayRepo(db: DynamoDBDocumentClient, table: string): Scor
       ))
         for (const item of page.Items ?? []) {
           const sk = String(item.sk);
-          if (!sk.startsWith('!')) marked.add(accountOfMark(sk));
+          if (sk >= keys.dirtyMarksFrom) marked.add(accountOfMark(sk));
           else if (sk.startsWith(prefix))
             for (const [tuple, known, active] of JSON.parse(String(item.d)) as Row[]) {
               const state = stateOfTuple(tuple, seen);

@@ -16,7 +16,7 @@ import { scoreStateRunItems, scoreStates } from './score-states.ts';
  * The writes of one scoring run (an invocation of the scoring Lambda), buffered so that what is
  * not the score itself rides on requests made anyway (core/scoring.ts `flush`):
  * - timeline entries (score moves, and those of the events it publishes) go out 25 a BatchWriteItem,
- *   the rest with the shard's health tally;
+ *   the rest at the end of the run;
  * - band changes are counted in the metric aggregates 100 at a time (core/metrics/band-upkeep.ts):
  *   one update per aggregate item a batch instead of five a change;
  * - the daily run's health tallies and score states of its shards go out with the timeline entries
