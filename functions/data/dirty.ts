@@ -13,8 +13,12 @@ const HOUR_MS = 3_600_000;
  * it is named after ends, and a rescoring reads only buckets of hours that have ended.
  */
 export const DIRTY_MARGIN_MS = 5 * 60_000;
-/** Closed buckets whose flags a rescoring reads: the last one, and five more after missed or failed runs (16 shards x 6 = 96 keys, one BatchGetItem). */
-const FLAG_BUCKETS = 6;
+/**
+ * Closed buckets whose flags a rescoring reads: the last one, and the one before for a run that
+ * failed whole (16 shards x 2 = 32 keys, one BatchGetItem, 16 RRU as the 16 strongly consistent
+ * flags before). Older marks are read with their shard's next flag; the daily run covers them meanwhile.
+ */
+const FLAG_BUCKETS = 2;
 
 /** The bucket a mark written at `at` belongs to: the hour (`YYYY-MM-DDTHH`) of `at` plus the margin. */
 export const markBucket = (at: Date) => new Date(at.getTime() + DIRTY_MARGIN_MS).toISOString().slice(0, 13);
