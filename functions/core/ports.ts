@@ -106,16 +106,25 @@ export interface ScoringInputs {
 }
 
 /** Accounts with data newer than their score, for the rescoring job. */
+/** The marks a rescoring read in a shard's closed hour buckets (data/dirty.ts). */
+export interface ClosedMarks {
+  shard: number;
+  /** The marked accounts, each once (an account may have marks in several buckets). */
+  accountIds: string[];
+  /** The mark items read, and the flags' buckets: what `clear` deletes. */
+  marks: { accountId: string; sk: string }[];
+  flags: string[];
+}
+
+/** Accounts with data newer than their score, marked in hour buckets (data/dirty.ts, docs/data-model.md "Rescoring marks"). */
 export interface DirtyAccounts {
   mark(accountIds: string[], at: Date): Promise<void>;
-  /** Takes the flags of the given shards that have marks: those shards, to be queried now. */
-  claimShards(shards: number[]): Promise<number[]>;
-  /** Flags shards again (their marks were not all cleared: the next run tries again). */
-  remarkShards(shards: number[]): Promise<void>;
-  /** Marked accounts of a shard, with the time they were marked. */
-  list(shard: number): Promise<{ accountId: string; markedAt: string }[]>;
-  /** Clears a mark unless the account was marked again since `markedAt`. */
-  clear(accountId: string, markedAt: string): Promise<void>;
+  /** The marks in the flagged shards' buckets of hours ended before `now`: one read of the flags, one Query per flagged shard. */
+  closed(shards: number[], now: Date): Promise<ClosedMarks[]>;
+  /** Deletes what `closed` read, 25 to a request, but the marks of `kept` accounts; their shards stay flagged for the next run. */
+  clear(read: ClosedMarks[], kept: ReadonlySet<string>, now: Date): Promise<void>;
+  /** Every marked account of a shard, whatever the bucket. */
+  list(shard: number): Promise<string[]>;
 }
 
 /** Which run: one account, one play, one cycle. */

@@ -18,6 +18,6 @@ export interface ScoredToday {
 export interface ScoredTodayRepo {
   /** One rescoring batch's accounts, under the day each was computed: one request for the batch (more only past 25 shards' items). */
   record(scored: ScoredToday[]): Promise<void>;
-  /** The newest record of each account of a shard on a day. */
+  /** The newest record of each account of a shard on a day, but of accounts marked for rescoring (their data may be newer than the record). */
   read(day: string, shard: number): Promise<Map<string, ScoredToday>>;
 }

@@ -23,16 +23,14 @@ export interface ScoringDeps extends ScoringPolicy {
   /** Moves the account in the metric aggregates when its band changes (never per score: docs/metrics.md). */
   bandChanged?: (accountId: string, band: 'green' | 'yellow' | 'red' | 'unscored') => Promise<unknown>;
   onError?: (accountId: string, err: unknown) => void;
-  /** The daily run's per-shard health tallies (health over time, docs/metrics.md). */
+  /** The daily run's per-shard health tallies (health over time, docs/metrics.md); may be buffered until `flush`. */
   healthDays?: Pick<HealthDayRepo, 'put'>;
-  /** Writes what the repositories above buffered (band moves, timeline entries): called at the end of a run. */
+  /** Writes what the repositories above buffered (band moves, timeline entries, the daily run's tallies and states): called at the end of a run. */
   flush?: () => Promise<unknown>;
-  /** The weekly review's score states: the daily run's per shard, the rescorings' per batch (docs/metrics.md). */
+  /** The weekly review's score states: the daily run's per shard (may be buffered until `flush`), the rescorings' per batch (docs/metrics.md). */
   scoreStates?: Pick<ScoreStateRepo, 'put' | 'log'>;
   /** What the rescorings scored today, per shard: the daily run reads it (with `accounts.list`) instead of each account it holds (core/scored-today.ts). */
   scoredToday?: ScoredTodayRepo;
-  /** The rescoring's marks: the daily run trusts a record of today only for an account without one. */
-  dirty?: Pick<DirtyAccounts, 'list'>;
 }
 
 /** The run's buffered writes: a failure is logged and the scores stand (`tend metrics rebuild` heals the aggregates). */
@@ -97,10 +95,9 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
 }
 
 /**
- * Rescores the accounts marked with new data since their score, then clears each mark unless
- * more data arrived meanwhile: every account with news is rescored soon, once, not per event.
- * Only the flagged shards are queried: an hour without news costs one read of the 16 flags and no
- * Query.
+ * Rescores the accounts marked with new data in buckets of hours that have ended, then deletes
+ * those marks: every account with news is rescored soon, once, not per event. Only the flagged
+ * shards are queried: an hour without news costs one read of the flags and no Query.
  */
 export async function rescoreDirty(
   deps: ScoringDeps & { dirty: DirtyAccounts },
@@ -111,21 +108,20 @@ export async function rescoreDirty(
   let written = 0;
   const states: ScoreState[] = [];
   const kept: ScoredToday[] = [];
-  const marked = await deps.dirty.claimShards(shards);
-  const unfinished = new Set<number>();
-  const rescoredMarks: { shard: number; accountId: string; markedAt: string }[] = [];
-  for (const shard of marked) {
-    const marks = await deps.dirty.list(shard);
-    for (let i = 0; i < marks.length; i += concurrency) {
+  const now = deps.clock.now();
+  const read = await deps.dirty.closed(shards, now);
+  // Accounts whose marks stay (their scoring failed, or the record was not written): the next run retries them.
+  const failed = new Set<string>();
+  for (const { accountIds } of read) {
+    for (let i = 0; i < accountIds.length; i += concurrency) {
       await Promise.all(
-        marks.slice(i, i + concurrency).map(async (m) => {
+        accountIds.slice(i, i + concurrency).map(async (accountId) => {
           let outcome: ScoringOutcome | undefined;
           try {
-            outcome = await scoreAccount(deps, m.accountId);
+            outcome = await scoreAccount(deps, accountId);
           } catch (err) {
-            // The mark stays, and so does its shard's: the next run retries the account.
-            deps.onError?.(m.accountId, err);
-            unfinished.add(shard);
+            deps.onError?.(accountId, err);
+            failed.add(accountId);
             return;
           }
           rescored++;
@@ -134,7 +130,6 @@ export async function rescoreDirty(
             written++;
             if (outcome.state) states.push(outcome.state);
           }
-          rescoredMarks.push({ shard, ...m });
         }),
       );
     }
@@ -153,11 +148,7 @@ export async function rescoreDirty(
           () => true,
           (err: unknown) => (deps.onError?.('*', new Error('recording the accounts scored today failed', { cause: err })), false),
         );
-  if (!recorded) for (const m of rescoredMarks) unfinished.add(m.shard);
-  else
-    for (let i = 0; i < rescoredMarks.length; i += concurrency)
-      await Promise.all(rescoredMarks.slice(i, i + concurrency).map((m) => deps.dirty.clear(m.accountId, m.markedAt)));
-  if (unfinished.size) await deps.dirty.remarkShards([...unfinished]);
+  if (read.length) await deps.dirty.clear(read, recorded ? failed : new Set(read.flatMap((r) => r.accountIds)), now);
   return { rescored, written };
 }
 
@@ -205,7 +196,15 @@ export async function scoreShards(
     if (deps.healthDays && Object.keys(health).length) await deps.healthDays.put(day, shard, health);
     await deps.scoreStates?.put(day, shard, states, unknown);
   }
-  await flushBuffered(deps);
+  // The shards' tallies and states may be buffered with the run's other writes (data/scoring-writes.ts):
+  // a failed flush fails the run, whose retry (the Step Functions task's) writes them again.
+  await deps.flush?.().catch((err: unknown) => {
+    deps.onError?.(
+      '(batch)',
+      new Error("the run's buffered writes failed (health tallies, score states, timeline, band moves): the run is retried", { cause: err }),
+    );
+    throw err;
+  });
   if (failed > 0 && failed >= scored) throw new Error(`scoring failed for ${failed} of ${failed + scored} accounts`);
   return { scored, failed, skipped, tiers };
 }
@@ -219,9 +218,7 @@ export async function scoreShards(
 async function recordsOfToday(deps: ScoringDeps, day: string, shard: number): Promise<Map<string, ScoredToday> | undefined> {
   if (!deps.scoredToday || !deps.accounts.list) return undefined;
   try {
-    const records = await deps.scoredToday.read(day, shard);
-    if (records.size && deps.dirty) for (const m of await deps.dirty.list(shard)) records.delete(m.accountId);
-    return records;
+    return await deps.scoredToday.read(day, shard);
   } catch (err) {
     deps.onError?.('*', new Error(`reading the records of accounts scored today failed (shard ${shard}): its accounts are read`, { cause: err }));
     return undefined;

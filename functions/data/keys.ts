@@ -48,12 +48,15 @@ export const keys = {
   /** The scorer's one Query: the usage days from `fromDay` on, then every other `S#` item of the account. */
   scoringRange: (accountId: string, fromDay: string) => ({ pk: accountPk(accountId), from: `${SCORED}DAY#${fromDay}`, to: `${SCORED}~` }),
   score: (accountId: string) => ({ pk: accountPk(accountId), sk: `${SCORED}SCORE` }),
-  /** Accounts marked with data newer than their score, one small item per account under its shard (no index). */
-  dirty: (accountId: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: accountId }),
+  /**
+   * Accounts marked with data newer than their score, one small item per account and hour bucket
+   * under its shard (no index): `<bucket>#<account>`, the bucket the hour (`YYYY-MM-DDTHH`) the
+   * mark belongs to (data/dirty.ts says which, and why a closed bucket is never written again).
+   */
+  dirty: (accountId: string, bucket: string) => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: `${bucket}#${accountId}` }),
   dirtyShard: (shard: number) => `DIRTY#${shard}`,
-  /** The shards that have marks: the hourly rescoring reads this one item and queries only those. */
-  /** Says a shard has marks: one small item per shard (own partition key), so no key takes every ingest call's write. */
-  dirtyFlag: (shard: number) => ({ pk: `DIRTYFLAG#${shard}`, sk: 'FLAG' }),
+  /** Says a shard has marks in a bucket: one small item per shard and bucket (a partition key per shard, so no key takes every ingest call's write). */
+  dirtyFlag: (shard: number, bucket: string) => ({ pk: `DIRTYFLAG#${shard}`, sk: bucket }),
   /** The fitted churn model: one item, read once per scoring batch. */
   churnModel: { pk: 'MODEL#churn', sk: 'CURRENT' },
   contact: (accountId: string, email: string) => ({ pk: accountPk(accountId), sk: `${SCORED}PERSON#${email.toLowerCase()}` }),
@@ -209,9 +212,13 @@ export const keys = {
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
   // The weekly review's book notes (docs/metrics.md): a change to an account's ARR, segment or owner, under the day's score states.
   scoreStateNote: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `NOTE#${at}#${id}` }),
-  // What the rescorings scored on a day, per shard (data/scored-today.ts): the daily run reads one partition per shard instead of each account.
-  scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `SCOREDTODAY#${day}#${shard}`, sk: `${at}#${id}` }),
-  scoredTodayPartition: (day: string, shard: number) => `SCOREDTODAY#${day}#${shard}`,
+  /**
+   * What the rescorings scored on a day, per shard (data/scored-today.ts), under the shard's marks (`DIRTY#<shard>`), sorted before them (`!` before the marks' digits): the daily run reads a
+   * day's records and every mark of the shard in one Query from `scoredTodayFrom(day)`; the rescoring's Query of marks starts at `dirtyMarksFrom`.
+   */
+  scoredToday: (day: string, shard: number, at: string, id: string) => ({ pk: `DIRTY#${shard}`, sk: `!SCOREDTODAY#${day}#${at}#${id}` }),
+  scoredTodayFrom: (day: string) => `!SCOREDTODAY#${day}#`,
+  dirtyMarksFrom: '0',
   /** The account, its score and its surveys, and nothing else (`S#PROFILE` < `S#SCORE` < `S#SURVEY#…`): the metric upkeep's one Query of them. */
   metricSourcesRange: (accountId: string) => ({ pk: accountPk(accountId), from: `${SCORED}PROFILE`, to: `${SCORED}SURVEY#\uffff` }),
 };

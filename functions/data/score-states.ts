@@ -111,6 +111,17 @@ function chunksOf<T>(rows: T[], tuple: (row: T) => unknown = tupleOf as (row: T)
   return out;
 }
 
+// From the day the states are of, not the machine's clock: on the local runtime's fast clock the
+// two differ by weeks, and states kept by wall time would expire (or outlive) the days they cover.
+const expiry = (day: string) => ({ [TABLE_KEYS.ttl]: ttlIn(new Date(`${day}T00:00:00Z`), KEEP_DAYS) });
+
+/** The items of the daily run's states of a shard (`put`), for a run that writes them with its other items (data/scoring-writes.ts). */
+export function scoreStateRunItems(day: string, shard: number, states: ScoreState[], failed: string[]): Record<string, unknown>[] {
+  const chunks = chunksOf(states);
+  const write = randomUUID();
+  return chunks.map((d, i) => ({ ...keys.scoreStateRun(day, shard, i), write, chunks: chunks.length, d, ...(i === 0 ? { failed } : {}), ...expiry(day) }));
+}
+
 /**
  * The score states (docs/data-model.md): one partition per day, `SCORESTATES#<day>`; the daily
  * run's states of a shard as `RUN#<shard>#<chunk>` (each chunk names the run's write and the
@@ -119,19 +130,12 @@ function chunksOf<T>(rows: T[], tuple: (row: T) => unknown = tupleOf as (row: T)
  * `NOTE#<time>#<id>` under the day they were made. They expire after 40 days.
  */
 export function scoreStates(db: DynamoDBDocumentClient, table: string): ScoreStateRepo {
-  // From the day the states are of, not the machine's clock: on the local runtime's fast clock the
-  // two differ by weeks, and states kept by wall time would expire (or outlive) the days they cover.
-  const expiry = (day: string) => ({ [TABLE_KEYS.ttl]: ttlIn(new Date(`${day}T00:00:00Z`), KEEP_DAYS) });
   return {
     async put(day, shard, states, failed) {
-      const chunks = chunksOf(states);
-      const write = randomUUID();
       await batchWrite(
         db,
         table,
-        chunks.map((d, i) => ({
-          PutRequest: { Item: { ...keys.scoreStateRun(day, shard, i), write, chunks: chunks.length, d, ...(i === 0 ? { failed } : {}), ...expiry(day) } },
-        })),
+        scoreStateRunItems(day, shard, states, failed).map((Item) => ({ PutRequest: { Item } })),
       );
     },
     async log(states) {

@@ -5,6 +5,7 @@ import type { ScoreState } from '../core/metrics/score-states.ts';
 import type { ScoredToday, ScoredTodayRepo } from '../core/scored-today.ts';
 import { batchWrite, ttlIn } from './items.ts';
 import { keys, shardOf, TABLE_KEYS } from './keys.ts';
+import { accountOfMark } from './dirty.ts';
 import { stateOfTuple, tupleOf, type Tuple } from './score-states.ts';
 
 /** Days a record is kept: only the day's own daily run reads it. */
@@ -16,9 +17,11 @@ const CHUNK_CHARS = 300_000;
 type Row = [Tuple, number, number];
 
 /**
- * The scored-today records (docs/data-model.md): one partition per day and shard,
- * `SCOREDTODAY#<day>#<shard>`, one item per rescoring batch (`<newest time>#<id>`, more past
- * 300,000 characters), written together in one BatchWriteItem; they expire after 2 days.
+ * The scored-today records (docs/data-model.md): under the shard's rescoring marks (`DIRTY#<shard>`),
+ * one item per rescoring batch and shard (`!SCOREDTODAY#<day>#<newest time>#<id>`, more past
+ * 300,000 characters), written together in one BatchWriteItem; they expire after 2 days. `read`
+ * gives the day's records of the accounts not marked since, from one Query of the day's records
+ * and the shard's marks (the records sort before the marks).
  */
 export function scoredTodayRepo(db: DynamoDBDocumentClient, table: string): ScoredTodayRepo {
   return {
@@ -51,23 +54,32 @@ export function scoredTodayRepo(db: DynamoDBDocumentClient, table: string): Scor
     },
     async read(day, shard) {
       const out = new Map<string, ScoredToday>();
+      const marked = new Set<string>();
       const seen = new Map<string, string>();
+      const prefix = keys.scoredTodayFrom(day);
       for await (const page of paginateQuery(
         { client: db },
-        // Strongly consistent: a record written moments before the daily run is not missed for an older one.
+        // The day's records and every mark of the shard, in one Query. Strongly consistent: a record
+        // written moments before the daily run is not missed for an older one, nor a mark written since.
         {
           TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.scoredTodayPartition(day, shard) },
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': keys.dirtyShard(shard), ':from': prefix },
           ConsistentRead: true,
         },
       ))
-        for (const item of page.Items ?? [])
-          for (const [tuple, known, active] of JSON.parse(String(item.d)) as Row[]) {
-            const state = stateOfTuple(tuple, seen);
-            const kept = out.get(state.accountId);
-            if (!kept || kept.state.computedAt < state.computedAt) out.set(state.accountId, { state, activation: { known, active } });
-          }
+        for (const item of page.Items ?? []) {
+          const sk = String(item.sk);
+          if (sk >= keys.dirtyMarksFrom) marked.add(accountOfMark(sk));
+          else if (sk.startsWith(prefix))
+            for (const [tuple, known, active] of JSON.parse(String(item.d)) as Row[]) {
+              const state = stateOfTuple(tuple, seen);
+              const kept = out.get(state.accountId);
+              if (!kept || kept.state.computedAt < state.computedAt) out.set(state.accountId, { state, activation: { known, active } });
+            }
+        }
+      // A marked account has data newer than its record may hold (a later rescoring failed, or its record was not written): it is read.
+      for (const id of marked) out.delete(id);
       return out;
     },
   };

@@ -180,7 +180,7 @@ describe('HTTP API on the local runtime', () => {
     expect((await rt.request('POST', '/v1/events', { events: [event('l-5', 'learner', { properties: { durationSeconds: -1 } })] })).body?.message).toContain(
       'events[0].properties.durationSeconds',
     );
-    await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+    await rt.rescore();
     const [score] = await rt.items('learner', 'S#SCORE');
     expect(score?.signals).toMatchObject({ trainingCompletion: 1 / 3, minutesPerUserWeek: expect.any(Number) });
   });
@@ -216,7 +216,7 @@ describe('HTTP API on the local runtime', () => {
     await rt.request('POST', '/v1/tickets', { tickets: [{ ...tickets[0], status: 'closed', closedAt: at }] });
     expect((await rt.items('voice', 'S#TICKET#')).map((t) => t.status).sort()).toEqual(['closed', 'open']);
 
-    await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+    await rt.rescore();
     const health = (await rt.request('GET', '/v1/accounts/voice')).body?.health;
     expect(health.coverage).toBeGreaterThan(before?.coverage ?? 0);
     expect(health.flags.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['nps-detractor', 'ticket-spike']));
@@ -237,14 +237,13 @@ describe('HTTP API on the local runtime', () => {
     ).toEqual({ accepted: 2, rejected: [] });
     expect((await rt.request('POST', '/v1/contacts', { contacts: [{ ...champion, left: true }] })).status).toBe(202);
     expect((await rt.items('people', 'S#PERSON#')).map((c) => c.sk).sort()).toEqual(['S#PERSON#bo@people.example', 'S#PERSON#cfo@people.example']);
-    const rescore = () => rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
-    await rescore();
+    await rt.rescore();
     const health = (await rt.request('GET', '/v1/accounts/people')).body?.health;
     expect(health.flags.map((f: { name: string }) => f.name)).toContain('champion-left');
     expect(health.flags.map((f: { name: string }) => f.name)).not.toContain('sponsor-left');
     // A new champion clears it.
     await rt.request('POST', '/v1/contacts', { contacts: [{ accountId: 'people', email: 'cy@people.example', role: 'champion' }] });
-    await rescore();
+    await rt.rescore();
     expect((await rt.request('GET', '/v1/accounts/people')).body?.health.flags.map((f: { name: string }) => f.name)).not.toContain('champion-left');
     const started = rt.events.log.filter((e) => e.detail.accountId === 'people' && e.detail.flag === 'champion-left').map((e) => e['detail-type']);
     expect(started).toEqual(['flag.started', 'flag.stopped']);

@@ -8,9 +8,9 @@ const DAY = 86_400_000;
 const start = Date.parse('2026-05-04T00:30:00Z');
 const today = '2026-05-04';
 
-/** The runtime's hourly rescoring and daily run, fired by hand. */
+/** The runtime's hourly rescoring (an hour later) and daily run, fired by hand. */
 const schedules = (rt: () => TestRuntime) => ({
-  rescore: () => rt().scheduler.fire(rt().scheduler.schedules.find((s) => s.expression.startsWith('rate'))!),
+  rescore: () => rt().rescore(),
   daily: () => rt().scheduler.fire(rt().scheduler.schedules.find((s) => s.expression.startsWith('cron'))!),
 });
 
@@ -81,12 +81,18 @@ describe("the daily run and the rescorings' record of today", () => {
     const accountsRead = (pks: string[]) => [...new Set(pks.filter((pk) => pk.startsWith('ACCOUNT#')))].sort();
     // The account nobody scored today is scored (its read and its first score's writes); the others are not read.
     expect(accountsRead(queried)).toEqual(['ACCOUNT#unmarked']);
+    // A shard's records and marks are read in one Query: no shard's partition is queried twice.
+    const shardReads = queried.filter((pk) => pk.startsWith('DIRTY#'));
+    expect(shardReads.length).toBeGreaterThan(0);
+    expect(new Set(shardReads).size).toBe(shardReads.length);
     const withRecord = await dayFigures();
     expect(withRecord.health.length).toBeGreaterThan(0);
     expect(withRecord.states.length).toBeGreaterThan(0);
 
     // Without the records, the same run reads every account and must leave the same figures.
-    const records = (await Promise.all(Array.from({ length: ACCOUNT_SHARDS }, (_, s) => partition(keys.scoredTodayPartition(today, s))))).flat();
+    const records = (await Promise.all(Array.from({ length: ACCOUNT_SHARDS }, (_, s) => partition(keys.dirtyShard(s)))))
+      .flat()
+      .filter((i) => String(i.sk).startsWith(keys.scoredTodayFrom(today)));
     expect(records.length).toBeGreaterThan(0);
     await rt.db.send(new BatchWriteCommand({ RequestItems: { [rt.tableName]: records.map((r) => ({ DeleteRequest: { Key: { pk: r.pk, sk: r.sk } } })) } }));
     const rereads = await queriedPartitions(daily);

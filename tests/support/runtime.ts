@@ -38,6 +38,14 @@ export async function testRuntime(options: Partial<LocalRuntimeOptions> = {}) {
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },
+    /** The hourly rescoring, fired an hour later: it reads only the marks of hours that have ended (docs/data-model.md, "Rescoring marks in hour buckets"). */
+    async rescore() {
+      const running = !rt.clock.paused;
+      if (running) rt.clock.pause();
+      rt.clock.advanceTo(rt.clock.nowMs() + 3_600_000);
+      if (running) rt.clock.resume();
+      await rt.scheduler.fire(rt.scheduler.schedules.find((s) => s.expression.startsWith('rate'))!);
+    },
     async items(accountId: string, prefix = '') {
       const out = await db.send(
         new QueryCommand({

@@ -235,17 +235,30 @@ describe('scoreAccount races and failures', () => {
   });
 });
 
-/** Dirty marks in memory, recording the calls the rescoring makes. */
+/** Dirty marks in memory (closed buckets only), recording the calls the rescoring makes. */
 function marks(initial: Record<number, string[]>) {
   const shards = new Set(Object.keys(initial).map(Number));
-  const byShard = new Map(Object.entries(initial).map(([s, ids]) => [Number(s), new Map(ids.map((id) => [id, 'm1']))]));
+  const byShard = new Map(Object.entries(initial).map(([s, ids]) => [Number(s), new Set(ids)]));
   const calls: string[] = [];
   const dirty: DirtyAccounts = {
     mark: async () => {},
-    claimShards: async (wanted) => (calls.push('claim'), wanted.filter((s) => shards.delete(s))),
-    remarkShards: async (again) => void again.forEach((s) => (calls.push(`remark ${s}`), shards.add(s))),
-    list: async (shard) => (calls.push(`list ${shard}`), [...(byShard.get(shard) ?? [])].map(([accountId, markedAt]) => ({ accountId, markedAt }))),
-    clear: async (id) => void byShard.forEach((m) => m.delete(id)),
+    closed: async (wanted) => {
+      calls.push('closed');
+      return wanted
+        .filter((s) => shards.has(s))
+        .map((shard) => {
+          const ids = [...(byShard.get(shard) ?? [])];
+          return { shard, accountIds: ids, marks: ids.map((accountId) => ({ accountId, sk: `2026-03-02T05#${accountId}` })), flags: ['2026-03-02T05'] };
+        });
+    },
+    clear: async (read, kept) => {
+      calls.push('clear');
+      for (const { shard, accountIds } of read) {
+        for (const id of accountIds) if (!kept.has(id)) byShard.get(shard)?.delete(id);
+        if (!accountIds.some((id) => kept.has(id))) shards.delete(shard);
+      }
+    },
+    list: async (shard) => [...(byShard.get(shard) ?? [])],
   };
   return { dirty, calls, shards, byShard };
 }
@@ -255,7 +268,7 @@ describe('rescoreDirty', () => {
     const w = world();
     const m = marks({});
     expect(await rescoreDirty({ ...w.deps, dirty: m.dirty }, [0, 1, 2])).toEqual({ rescored: 0, written: 0 });
-    expect(m.calls).toEqual(['claim']);
+    expect(m.calls).toEqual(['closed']);
     expect(w.loads).toEqual([]);
   });
 
@@ -264,16 +277,36 @@ describe('rescoreDirty', () => {
     w.use(4);
     const m = marks({ 3: ['acme', 'globex'] });
     expect(await rescoreDirty({ ...w.deps, dirty: m.dirty }, [0, 3])).toEqual({ rescored: 2, written: 2 });
-    expect(m.calls).toEqual(['claim', 'list 3']);
+    expect(m.calls).toEqual(['closed', 'clear']);
     expect(m.byShard.get(3)?.size).toBe(0);
+    expect(m.shards.has(3)).toBe(false);
   });
 
   it('keeps the mark of an account that failed, and its shard for the next run', async () => {
     const w = world();
     const m = marks({ 5: ['bad', 'acme'] });
     await rescoreDirty({ ...w.deps, dirty: m.dirty }, [5]);
-    expect([...m.byShard.get(5)!.keys()]).toEqual(['bad']);
+    expect([...m.byShard.get(5)!]).toEqual(['bad']);
     expect(m.shards.has(5)).toBe(true);
+  });
+
+  it('keeps every mark it read when the record of today was not written', async () => {
+    const w = world();
+    w.use(4);
+    const m = marks({ 3: ['acme'] });
+    const errors: unknown[] = [];
+    await rescoreDirty(
+      {
+        ...w.deps,
+        dirty: m.dirty,
+        onError: (_id, err) => errors.push(err),
+        scoredToday: { record: () => Promise.reject(new Error('throttled')), read: async () => new Map() },
+      },
+      [3],
+    );
+    expect([...m.byShard.get(3)!]).toEqual(['acme']);
+    expect(m.shards.has(3)).toBe(true);
+    expect(errors).toHaveLength(1);
   });
 });
 
@@ -305,18 +338,12 @@ describe('a run flushes what its repositories buffered', () => {
     await scoreShards(w.deps, [0, 1]);
     expect(log).toEqual(['load acme', 'load acme', 'flush']);
     log.length = 0;
-    const dirty: DirtyAccounts = {
-      mark: async () => {},
-      claimShards: async (shards: number[]) => shards,
-      list: async () => [{ accountId: 'acme', markedAt: '2026-03-02T06:00:00Z' }],
-      clear: async () => {},
-      remarkShards: async () => {},
-    } as unknown as DirtyAccounts;
+    const dirty = marks({ 3: ['acme'] }).dirty;
     await rescoreDirty({ ...w.deps, dirty }, [3]);
     expect(log).toEqual(['load acme', 'flush']);
   });
 
-  it('keeps the scores when the flush fails, and reports it', async () => {
+  it('a rescoring keeps the scores when the flush fails, and reports it', async () => {
     const w = world();
     const errors: unknown[] = [];
     w.deps.onError = (_id, err) => errors.push(err);
@@ -324,8 +351,21 @@ describe('a run flushes what its repositories buffered', () => {
       throw new Error('table unavailable');
     };
     w.use(4);
-    expect(await scoreShards(w.deps, [0])).toMatchObject({ scored: 1, failed: 0 });
+    expect(await rescoreDirty({ ...w.deps, dirty: marks({ 3: ['acme'] }).dirty }, [3])).toMatchObject({ rescored: 1 });
     expect(w.stored.has('acme')).toBe(true);
     expect(String((errors[0] as Error).message)).toMatch(/rebuild/);
+  });
+
+  it('the daily run keeps the scores when the flush fails, reports it and fails, so its retry writes the tallies and states', async () => {
+    const w = world();
+    const errors: unknown[] = [];
+    w.deps.onError = (_id, err) => errors.push(err);
+    w.deps.flush = async () => {
+      throw new Error('table unavailable');
+    };
+    w.use(4);
+    await expect(scoreShards(w.deps, [0])).rejects.toThrow('table unavailable');
+    expect(w.stored.has('acme')).toBe(true);
+    expect(String((errors[0] as Error).message)).toMatch(/retried/);
   });
 });
