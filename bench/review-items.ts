@@ -5,7 +5,7 @@
  */
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addInto, aggregateSk, renewalCounters, type Counters } from '../functions/core/metrics/contribution.ts';
-import { batchWrite } from '../functions/data/items.ts';
+import { batchWrite } from '../functions/data/batch.ts';
 import type { RenewalEntry } from '../functions/core/metrics/renewal-index.ts';
 import { stateOf, type ScoreState } from '../functions/core/metrics/score-states.ts';
 import type { Account, StoredScore } from '../functions/core/types.ts';

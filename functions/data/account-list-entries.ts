@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   accountFields,
   ENTRY_REVISION,
@@ -18,6 +18,7 @@ import type { ScoreFacts } from '../core/score/explain.ts';
 import type { Account, StoredScore } from '../core/types.ts';
 import { accountRepo } from './accounts.ts';
 import { writeIf } from './items.ts';
+import { batchWrite } from './batch.ts';
 import { ACCOUNT_SHARDS, keys, shardOf, TABLE_KEYS } from './keys.ts';
 import { ACTIVE_FLAGS, isScored, scoreFactsOf, scoreFactsReader } from './scores.ts';
 
@@ -291,11 +292,7 @@ export async function rebuildAccountList(db: DynamoDBDocumentClient, table: stri
           ...LIST_ORDERS.filter((o) => o !== 'score').map((order) => ({ PutRequest: { Item: listEntryItem(order, a, scores.get(a.id)) } })),
           { DeleteRequest: { Key: keys.formerScoreListEntry(a.id) } },
         ]);
-        for (let i = 0; i < items.length; i += 25) {
-          let request: Record<string, unknown[]> | undefined = { [table]: items.slice(i, i + 25) };
-          while (request && Object.keys(request).length)
-            request = (await db.send(new BatchWriteCommand({ RequestItems: request as never }))).UnprocessedItems as typeof request;
-        }
+        await batchWrite(db, table, items);
         await Promise.all(page.map((a) => rebuildScoreEntry(db, table, a, scores.get(a.id))));
         count += page.length;
         entries += page.length * LIST_ORDERS.length;

@@ -1,7 +1,8 @@
-import { BatchGetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClosedMarks, DirtyAccounts } from '../core/ports.ts';
 import { keys, shardOf, TABLE_KEYS } from './keys.ts';
-import { batchWrite, ttlIn } from './items.ts';
+import { batchGetItems, batchWrite } from './batch.ts';
+import { ttlIn } from './items.ts';
 
 /** Marks and flags expire after a week: an account nobody rescored by then is rescored by the daily run anyway. */
 const DIRTY_TTL_DAYS = 7;
@@ -117,19 +118,6 @@ export function dirtyAccounts(db: DynamoDBDocumentClient, table: string): DirtyA
 }
 
 type Key = Record<string, unknown>;
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
 
-/** The items of these keys that exist (100 keys a request; unprocessed keys asked again). */
-async function getAll(db: DynamoDBDocumentClient, table: string, wanted: Key[]): Promise<Key[]> {
-  const found: Key[] = [];
-  for (let i = 0; i < wanted.length; i += 100) {
-    let request: Record<string, { Keys: Key[] }> | undefined = { [table]: { Keys: wanted.slice(i, i + 100) } };
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await backoff(attempt);
-      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(...(out.Responses?.[table] ?? []));
-      request = out.UnprocessedKeys as typeof request;
-    }
-  }
-  return found;
-}
+/** The items of these keys that exist. */
+const getAll = (db: DynamoDBDocumentClient, table: string, wanted: Key[]): Promise<Key[]> => batchGetItems(db, table, wanted);

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './errors.ts';
 import { TABLE_KEYS } from './keys.ts';
 
@@ -58,17 +58,5 @@ export async function updateIfReturning(db: DynamoDBDocumentClient, command: Upd
   } catch (err) {
     if (isConditionalCheckFailed(err)) return undefined;
     throw err;
-  }
-}
-
-/** Writes (puts and deletes) 25 at a time, retrying what DynamoDB left unprocessed with a growing pause. */
-export async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: Record<string, unknown>[]) {
-  for (let i = 0; i < requests.length; i += 25) {
-    let request: Record<string, Record<string, unknown>[]> | undefined = { [table]: requests.slice(i, i + 25) };
-    for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: request as never }));
-      request = out.UnprocessedItems as typeof request;
-    }
   }
 }

@@ -2,11 +2,11 @@ import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocu
 import { AGGREGATE_CUTS, type AggregateCut, type Contribution, type Counters } from '../core/metrics/contribution.ts';
 import { readRanges } from '../core/metrics/figures.ts';
 import type { MetricAggregateRepo } from '../core/metrics/sources.ts';
-import { batchWrite, writeIf } from './items.ts';
+import { writeIf } from './items.ts';
 import { addressesOf, bookNowOf, storedItemsOf, storedUpdates } from './metric-layout.ts';
 import { renewalIndex } from './renewal-index.ts';
 import { keys } from './keys.ts';
-import { batchGetItems } from './batch.ts';
+import { batchGetItems, batchWrite } from './batch.ts';
 
 const CONTRIBUTION = 'contribution';
 const VERSION = 'v';

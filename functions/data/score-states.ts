@@ -4,7 +4,8 @@ import { dayOf } from '../core/clock.ts';
 import type { BookFields, BookNote, ScoreState, ScoreStateRepo } from '../core/metrics/score-states.ts';
 import type { ClearedFlag } from '../core/flags/cleared.ts';
 import type { ActiveFlag } from '../core/flags/rules.ts';
-import { batchWrite, ttlIn } from './items.ts';
+import { batchWrite } from './batch.ts';
+import { ttlIn } from './items.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 
 /** Days the states are kept: the review goes back 34 days, and reads the day before. */

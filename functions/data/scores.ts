@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScoreFactsReader, ScoreRepo } from '../core/ports.ts';
 import type { StoredScore } from '../core/types.ts';
 import { DAY_MS, dayOf } from '../core/clock.ts';
@@ -7,6 +7,7 @@ import { explainScore, factsOf, type ScoreFacts } from '../core/score/explain.ts
 import type { ScoreModel } from '../core/score/model.ts';
 import { keys, TABLE_KEYS } from './keys.ts';
 import { writeIf } from './items.ts';
+import { batchGetItems } from './batch.ts';
 import { SCORE_CHANGE_POINTS, scoreEntry, type TimelineEntry } from '../core/timeline.ts';
 import { putAll, timelineItemOf } from './timeline.ts';
 import { scoreEntryFields, setClauses, type ListEntryWriter } from './account-list-entries.ts';
@@ -208,14 +209,13 @@ const IN_FLIGHT = 8;
 export function scoreFactsReader(db: DynamoDBDocumentClient, table: string): ScoreFactsReader {
   async function batch(ids: string[], into: Map<string, ScoreFacts>) {
     const idOf = new Map(ids.map((id) => [keys.score(id).pk, id]));
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table]: { Keys: ids.map((id) => keys.score(id)) } };
-    while (request && Object.keys(request).length > 0) {
-      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[table] ?? []) {
-        const accountId = idOf.get(String(item.pk));
-        if (accountId && isScored(item)) into.set(accountId, scoreFactsOf(item, accountId));
-      }
-      request = out.UnprocessedKeys as typeof request;
+    for (const item of await batchGetItems(
+      db,
+      table,
+      ids.map((id) => keys.score(id)),
+    )) {
+      const accountId = idOf.get(String(item.pk));
+      if (accountId && isScored(item)) into.set(accountId, scoreFactsOf(item, accountId));
     }
   }
   return {

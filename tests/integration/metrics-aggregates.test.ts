@@ -3,7 +3,7 @@ import { portfolio, type Cut } from '../../functions/core/metrics/portfolio.ts';
 import { addInto, contributionOf, entriesOf, splitAddress, type Counters } from '../../functions/core/metrics/contribution.ts';
 import { rebuildMetrics } from '../../functions/core/metrics/upkeep.ts';
 import type { Survey } from '../../functions/core/types.ts';
-import { batchWrite } from '../../functions/data/items.ts';
+import { batchWrite } from '../../functions/data/batch.ts';
 import { keys } from '../../functions/data/keys.ts';
 import { metricAggregates } from '../../functions/data/metric-aggregates.ts';
 import { metricSources } from '../../functions/data/metric-sources.ts';

@@ -1,4 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TendError } from '../../functions/core/errors.ts';
@@ -149,5 +151,19 @@ describe('batchWrite', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('one way through for batches', () => {
+  it('no function sends BatchGetItem or BatchWriteItem itself: functions/data/batch.ts does (a hand-rolled loop retried unprocessed keys forever, or dropped them)', () => {
+    const root = join(import.meta.dirname, '../../functions');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const offenders = files(root)
+      .filter((f) => !f.endsWith(join('data', 'batch.ts')))
+      .filter((f) => /\bBatch(Get|Write)(Item)?Command\b/.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => f.slice(root.length + 1))).toEqual([]);
   });
 });
