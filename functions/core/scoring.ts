@@ -94,6 +94,9 @@ export async function scoreAccount(deps: ScoringDeps, accountId: string, options
   return { ...stored, written: write, ...tallied, ...(write ? { state: stateOf(stored, input.account) } : previousState) };
 }
 
+/** A shard named twice (an operator's list) is done once: a batch refuses a key twice, and an account is scored once a run. */
+const distinct = (shards: number[]) => [...new Set(shards)];
+
 /**
  * Rescores the accounts marked with new data in buckets of hours that have ended, then deletes
  * those marks: every account with news is rescored soon, once, not per event. Only the flagged
@@ -109,7 +112,7 @@ export async function rescoreDirty(
   const states: ScoreState[] = [];
   const kept: ScoredToday[] = [];
   const now = deps.clock.now();
-  const read = await deps.dirty.closed(shards, now);
+  const read = await deps.dirty.closed(distinct(shards), now);
   // Accounts whose marks stay (their scoring failed, or the record was not written): the next run retries them.
   const failed = new Set<string>();
   for (const { accountIds } of read) {
@@ -166,7 +169,7 @@ export async function scoreShards(
   let failed = 0;
   let skipped = 0;
   const day = dayOf(deps.clock.now());
-  for (const shard of shards) {
+  for (const shard of distinct(shards)) {
     const health: Counters = {};
     const states: ScoreState[] = [];
     const unknown: string[] = [];
