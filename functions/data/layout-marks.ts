@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { indexPartition, putIfAbsent } from './items.ts';
 import { ACCOUNT_SHARDS, keys } from './keys.ts';
 
@@ -13,6 +13,8 @@ export interface EmptyTableMarking {
   holdsAccounts: boolean;
   /** The marks this call wrote (`pk#sk`); none when they were there already or the table holds accounts. */
   written: string[];
+  /** Every mark is on the table now (written here, before, or by a rebuild): false means readers read the whole book until `tend metrics rebuild`. */
+  marked: boolean;
 }
 
 /**
@@ -30,12 +32,18 @@ export async function markIfNoAccounts(db: DynamoDBDocumentClient, table: string
       return (out.Items?.length ?? 0) > 0;
     }),
   );
-  if (found.some(Boolean)) return { holdsAccounts: true, written: [] };
+  if (found.some(Boolean)) {
+    // Said at deploy (the data stack's `LayoutMarked` output), so a stage left unmarked is not silent.
+    const present = await Promise.all(
+      LAYOUT_MARKS.map(async (mark) => !!(await db.send(new GetCommand({ TableName: table, Key: mark, ProjectionExpression: 'pk' }))).Item),
+    );
+    return { holdsAccounts: true, written: [], marked: present.every(Boolean) };
+  }
   const written: string[] = [];
   for (const mark of LAYOUT_MARKS) {
     // `at` as the list's rebuild writes it (functions/data/account-list-entries.ts); the other marks carry nothing.
     const item = mark === keys.listReady ? { ...mark, at: now.toISOString() } : { ...mark };
     if (await putIfAbsent(db, table, item)) written.push(`${mark.pk}#${mark.sk}`);
   }
-  return { holdsAccounts: false, written };
+  return { holdsAccounts: false, written, marked: true };
 }

@@ -27,8 +27,8 @@ export const handler = middy<unknown, CdkCustomResourceResponse>()
       const table = ResourceProperties.TableName;
       if (RequestType === 'Delete') return { PhysicalResourceId: table };
       const result = await markIfNoAccounts(documentClient, table, systemClock.now());
-      if (result.holdsAccounts) logger.warn('the table holds accounts: not marked; run `tend metrics rebuild` once for the derived items', { table });
-      else logger.info('the table holds no account: layout marks written where absent', { table, written: result.written });
-      return { PhysicalResourceId: table, Data: { HoldsAccounts: String(result.holdsAccounts) } };
+      if (!result.marked) logger.warn('the table holds accounts and lacks layout marks: run `tend metrics rebuild` once for the derived items', { table });
+      else logger.info('layout marks present', { table, holdsAccounts: result.holdsAccounts, written: result.written });
+      return { PhysicalResourceId: table, Data: { HoldsAccounts: String(result.holdsAccounts), Marked: String(result.marked) } };
     }),
   );

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -25,11 +25,11 @@ export class LayoutMarks extends Construct {
       timeout: Duration.minutes(1),
       memorySize: 256,
     });
-    // Least privilege: Query on the catalog's index, and PutItem of the marks' partitions only.
+    // Least privilege: Query on the catalog's index, and GetItem and PutItem of the marks' partitions only.
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_KEYS.gsi1.name}`] }));
     this.handler.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [props.table.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': LAYOUT_MARKS.map((m) => m.pk) } },
       }),
@@ -38,10 +38,15 @@ export class LayoutMarks extends Construct {
       onEventHandler: this.handler,
       logGroup: new LogGroup(this, 'ProviderLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
     });
-    new CustomResource(this, 'Marks', {
+    const marks = new CustomResource(this, 'Marks', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::TendLayoutMarks',
       properties: { TableName: props.table.tableName, Marks: LAYOUT_MARKS.map((m) => `${m.pk}#${m.sk}`) },
+    });
+    // Printed by `cdk deploy`: a stage with accounts and no marks is slow until its rebuild, and should not be so silently.
+    new CfnOutput(this, 'LayoutMarked', {
+      description: 'false: the table holds accounts without the layout marks; run `tend metrics rebuild --table <table>` once (docs/operations.md)',
+      value: marks.getAttString('Marked'),
     });
   }
 }

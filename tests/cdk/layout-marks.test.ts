@@ -18,9 +18,12 @@ describe('the layout marks at deploy (lib/constructs/layout-marks.ts)', () => {
     const framework = resourcesOfType(data(), 'AWS::Lambda::Function').find(([, p]) => String(p['Handler']) === 'framework.onEvent');
     expect(render(((framework![1]['Environment'] as JsonObject)['Variables'] as JsonObject)['USER_ON_EVENT_FUNCTION_ARN']!)).toBe(`<${handler}.Arn>`);
     expect(render(marks['ServiceToken']!)).toBe(`<${framework![0]}.Arn>`);
+    // `cdk deploy` prints whether the table is marked (false: run the rebuild).
+    const custom = resourcesOfType(data(), 'Custom::TendLayoutMarks')[0]![0];
+    expect(Object.values(data().Outputs ?? {}).map((o) => render(o.Value))).toContain(`<${custom}.Marked>`);
   });
 
-  it("gives the marking function Query on the catalog's index and PutItem of the marks' partitions, on the one table, and nothing else", () => {
+  it("gives the marking function Query on the catalog's index and GetItem and PutItem of the marks' partitions, on the one table, and nothing else", () => {
     const role = logicalIdOf(STACK.data, '/TendData/LayoutMarks/Handler/ServiceRole/Resource');
     const table = logicalIdOf(STACK.data, '/TendData/Accounts/Table/Resource');
     const policies = resourcesOfType(data(), 'AWS::IAM::Policy').filter(([, p]) => asList(p['Roles']).some((r) => render(r) === `<${role}>`));
@@ -28,7 +31,7 @@ describe('the layout marks at deploy (lib/constructs/layout-marks.ts)', () => {
     expect(granted.map((s) => ({ actions: asList(s['Action']), resources: asList(s['Resource']).map(render), condition: s['Condition'] ?? null }))).toEqual([
       { actions: ['dynamodb:Query'], resources: [`<${table}.Arn>/index/gsi1`], condition: null },
       {
-        actions: ['dynamodb:PutItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [`<${table}.Arn>`],
         condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['METRICS', 'ACCOUNTLIST', 'RENEWALDAYS'] } },
       },
