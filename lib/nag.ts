@@ -124,4 +124,24 @@ export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): v
         'The unsubscribe-link signing key is not rotated automatically: rotating it would break the unsubscribe links in every email already sent (RFC 8058 requires them to keep working).',
     },
   ]);
+  // The deploy-time layout marks (lib/constructs/layout-marks.ts): Tend's function and CDK's custom resource provider framework.
+  NagSuppressions.addResourceSuppressionsByPath(
+    stacks.data,
+    `/${stacks.data.node.id}/LayoutMarks`,
+    [
+      { id: 'AwsSolutions-L1', reason: 'Tend pins Lambda to nodejs22.x, the runtime it is tested on; moving to a newer runtime is a deliberate upgrade.' },
+      {
+        id: 'AwsSolutions-IAM4',
+        reason: 'AWSLambdaBasicExecutionRole is the CDK default for writing the function logs; each function logs to its own retained group.',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "X-Ray trace segments only accept Resource \"*\"; <fn>:* is CDK's provider framework invoking versions of the one marking function. The table's rights are Query on gsi1 and PutItem of the marks' partitions only.",
+        appliesTo: ['Resource::*', { regex: '/^Resource::<LayoutMarksHandler.*\\.Arn>:\\*$/' }],
+      },
+    ],
+    true,
+  );
 }

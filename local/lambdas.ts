@@ -47,8 +47,9 @@ export class LambdaHost {
   ) {
     for (const { stack, logicalId, resource } of assembly.resources('AWS::Lambda::Function')) {
       const p = resource.Properties ?? {};
-      // Tend's functions are Node.js; CDK's deploy-time helpers (the web app's BucketDeployment, Python) never run here.
-      if (!String(p.Runtime ?? 'nodejs').startsWith('nodejs')) continue;
+      // Tend's functions (TendFunction names its entry); CDK's deploy-time helpers (the web app's BucketDeployment,
+      // the custom resource provider framework) never run here.
+      if (typeof resource.Metadata?.['tend:entry'] !== 'string') continue;
       const assetPath = resource.Metadata?.['aws:asset:path'];
       if (typeof assetPath !== 'string') throw new Error(`${logicalId} has no bundled asset in ${assembly.dir}`);
       const [file, exportName] = String(p.Handler ?? 'index.handler').split('.');

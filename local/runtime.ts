@@ -1,7 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { markListReady } from '../functions/data/account-list-entries.ts';
-import { markMetricLayoutReady } from '../functions/data/metric-aggregates.ts';
-import { markRenewalDaysReady } from '../functions/data/renewal-index.ts';
+import { markIfNoAccounts } from '../functions/data/layout-marks.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
@@ -121,13 +119,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions) {
     dynamo.tables.map((t) => t.name),
   );
   // A new table has no accounts, so every account's list entries exist: lists read the index from the start (issue 16).
-  // So do the renewal day items (the Overview's renewals chart), and the metric aggregates' layout.
-  if (created.includes(dynamo.tables[0]!.name)) {
-    const db = DynamoDBDocumentClient.from(dynamo.client);
-    await markListReady(db, dynamo.tables[0]!.name, clock.now());
-    await markRenewalDaysReady(db, dynamo.tables[0]!.name);
-    await markMetricLayoutReady(db, dynamo.tables[0]!.name);
-  }
+  // So do the renewal day items (the Overview's renewals chart), and the metric aggregates' layout. The same
+  // decision as a deploy's (lib/constructs/layout-marks.ts): a table holding accounts waits for `tend metrics rebuild`.
+  if (created.includes(dynamo.tables[0]!.name)) await markIfNoAccounts(DynamoDBDocumentClient.from(dynamo.client), dynamo.tables[0]!.name, clock.now());
   const ses = new LocalSes();
   await ses.start(options.sesPort);
   // Slack's Web API for the notifier's WebClient (local/slack.ts), on the same clock.

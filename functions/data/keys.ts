@@ -168,7 +168,7 @@ export const keys = {
   // Metric aggregates (docs/metrics.md, "How the figures are kept"): one partition per cut, items by period, start day and group.
   metricAggregate: (cut: string, sk: string) => ({ pk: `METRICS#${cut}`, sk }),
   metricPartition: (cut: string) => `METRICS#${cut}`,
-  /** Says the aggregates are stored as functions/data/metric-layout.ts lays them out: `tend metrics rebuild` wrote them, or the table was created empty. */
+  /** Says the aggregates are stored as functions/data/metric-layout.ts lays them out: `tend metrics rebuild` wrote them, or the table held no account (functions/data/layout-marks.ts). */
   metricLayoutReady: { pk: 'METRICS', sk: 'LAYOUT#2' },
   /** What the account last added to the aggregates, so the next change adds only the difference. */
   metricContribution: (accountId: string) => ({ pk: accountPk(accountId), sk: 'METRICS#CONTRIBUTION' }),
@@ -205,10 +205,10 @@ export const keys = {
   formerScoreListEntry: (accountId: string) => ({ pk: accountPk(accountId), sk: 'LIST#score' }),
   /** A gsi2 partition of an order: lane 0 holds the accounts with a value (by value), lane 1 those without (by id). */
   listPartition: (order: string, lane: number, shard: number) => `LIST#${order}#${lane}#${shard}`,
-  /** Says every account has its entries (written by the rebuild, or when the table is created empty): until then lists read the book. */
+  /** Says every account has its entries (written by the rebuild, or at deploy when the table holds no account: functions/data/layout-marks.ts): until then lists read the book. */
   /** (`READY#2`: the score entries on the score items; a table marked for the former layout reads the book until the rebuild.) */
   listReady: { pk: 'ACCOUNTLIST', sk: 'READY#2' },
-  /** Says the renewal day items hold every account (written by the rebuild, or when the table is created empty): until then renewal totals count the book index. */
+  /** Says the renewal day items hold every account (written by the rebuild, or at deploy when the table holds no account): until then renewal totals count the book index. */
   renewalDaysReady: { pk: 'RENEWALDAYS', sk: 'READY' },
   // The weekly review's book notes (docs/metrics.md): a change to an account's ARR, segment or owner, under the day's score states.
   scoreStateNote: (day: string, at: string, id: string) => ({ pk: `SCORESTATES#${day}`, sk: `NOTE#${at}#${id}` }),
