@@ -393,8 +393,8 @@ export interface PreferenceRepo {
 export type CapSlotsRead = Map<number, { sendKey: string; freesAt: string }>;
 
 /**
- * What delivery reads of a recipient before it claims a send, in one request (functions/data/email.ts):
- * whether the address is suppressed, the categories it opted out of (when asked), and the cap's slots.
+ * What delivery reads of a recipient before it claims a send, side by side (functions/data/email.ts): whether
+ * the address is suppressed, the categories it opted out of (when asked), and the cap's slots (strongly consistent).
  */
 export interface RecipientReads {
   read(
