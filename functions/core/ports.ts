@@ -140,10 +140,8 @@ export interface RunRepo {
   getMany(refs: RunRef[]): Promise<(RunRecord | undefined)[]>;
   /** Every run of an account, newest first per play. */
   forAccount(accountId: string): Promise<RunRecord[]>;
-  /** The most recent run of a play for an account. */
+  /** The most recent run of a play for an account (its newest cycle): one item read, however many runs the play has had. */
   latest(accountId: string, play: string): Promise<RunRecord | undefined>;
-  /** Every run of a play for an account, most recent first (`latest` is the first): one read for a start's checks. Optional. */
-  ofPlay?(accountId: string, play: string): Promise<RunRecord[]>;
   /** Runs of one play, newest first, a page at a time. */
   /** `group`: only the runs that recorded that group of the cut when they began (older runs recorded none). */
   listByPlay(

@@ -147,7 +147,7 @@ describe("a play step's DynamoDB requests", () => {
   });
 
   describe('startPlay from an event', () => {
-    it("reads the play's runs in one Query (the cycle's run and the latest, for the cool-down), then claims the lock", async () => {
+    it("reads the play's latest run in one Query (the cycle's run or older, and the cool-down's), then claims the lock", async () => {
       await putAccount('st1', { startDate: '2026-03-01T00:00:00.000Z' });
       const config = parseConfig(userConfig);
       const started: string[] = [];
@@ -170,6 +170,52 @@ describe("a play step's DynamoDB requests", () => {
       });
       expect(requests.map((r) => r.command)).toEqual(['QueryCommand', 'PutCommand', 'GetCommand']);
       expect(started).toHaveLength(1);
+    });
+
+    it('with 50 past runs of the play, a start reads one item in one Query: the latest run, whatever the history', async () => {
+      await putAccount('st50', { startDate: '2024-01-01T00:00:00.000Z' });
+      const config = parseConfig(userConfig);
+      // 50 finished runs of the play, one every 7 days in 2025 (each with a step recorded, about 1 KB).
+      const cycles = Array.from({ length: 50 }, (_, i) => dayOf(Date.parse('2025-01-01T00:00:00.000Z') + i * 7 * DAY_MS));
+      for (const cycle of cycles)
+        await rt.db.send(
+          new PutCommand({
+            TableName: rt.tableName,
+            Item: {
+              ...keys.run('st50', 'advocacy', cycle),
+              accountId: 'st50',
+              play: 'advocacy',
+              cycle,
+              executionName: executionName('advocacy', 'st50', cycle),
+              status: 'completed',
+              startedAt: `${cycle}T10:00:00.000Z`,
+              steps: { ask: { status: 'done', at: `${cycle}T10:00:00.000Z`, note: 'x'.repeat(900) } },
+            },
+          }),
+        );
+      const deps = (now: string) => ({
+        clock: fixedClock(now),
+        plays: config.plays,
+        accounts: accounts(),
+        runs: runRepo(db, rt.tableName),
+        runner: { start: async () => undefined, stop: async () => {}, isRunning: async () => false },
+      });
+      const account = (await accounts().get('st50'))!;
+      const start = async (at: string) => {
+        requests = [];
+        const before = rt.dynamo.totals().readUnits;
+        const outcome = await startPlay(deps(at) as never, config.plays.advocacy!, account, { on: 'flag.started', at, detail: { flag: 'promoter' } });
+        const reads = requests.filter((r) => r.command !== 'PutCommand').map((r) => r.command);
+        return { outcome: outcome.outcome, reads, readUnits: rt.dynamo.totals().readUnits - before };
+      };
+      // A new cycle after the latest run (and its cool-down): one Query, one ~1 KB item (0.5 RRU; the 50 runs would be 50 KB, 6.5 RRU).
+      expect(await start('2026-07-01T10:00:00.000Z')).toEqual({ outcome: 'started', reads: ['QueryCommand'], readUnits: 0.5 });
+      // The latest run is the cycle's: already started, from the same one item.
+      const last = cycles[cycles.length - 1]!;
+      expect(await start(`${last}T10:00:00.000Z`)).toEqual({ outcome: 'already-started', reads: ['QueryCommand'], readUnits: 0.5 });
+      // The latest run is newer than the cycle: the cycle's run is read by its key.
+      expect(await start(`${cycles[10]}T10:00:00.000Z`)).toEqual({ outcome: 'already-started', reads: ['QueryCommand', 'GetCommand'], readUnits: 1 });
+      expect(requests.find((r) => r.command === 'GetCommand')?.sk).toBe(keys.run('st50', 'advocacy', cycles[10]!).sk);
     });
   });
 
