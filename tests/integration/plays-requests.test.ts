@@ -208,7 +208,7 @@ describe("a play step's DynamoDB requests", () => {
         const reads = requests.filter((r) => r.command !== 'PutCommand').map((r) => r.command);
         return { outcome: outcome.outcome, reads, readUnits: rt.dynamo.totals().readUnits - before };
       };
-      // A new cycle after the latest run (and its cool-down): one Query, one ~1 KB item (0.5 RRU; the 50 runs would be 50 KB, 6.5 RRU).
+      // A new cycle after the latest run (and its cool-down): one Query, one ~1 KB item (0.5 RRU; reading the 50 runs was 7 RRU).
       expect(await start('2026-07-01T10:00:00.000Z')).toEqual({ outcome: 'started', reads: ['QueryCommand'], readUnits: 0.5 });
       // The latest run is the cycle's: already started, from the same one item.
       const last = cycles[cycles.length - 1]!;
@@ -428,7 +428,7 @@ describe("a play step's DynamoDB requests", () => {
         expect(joined.BatchGetCommand).toBe(apart.BatchGetCommand! + 1);
       });
 
-      it('the recipient check costs about 2 RRU whatever the cap: not 1 RRU a slot key (5 at a cap of 3, 11 at 10)', async () => {
+      it('the recipient check costs about 2 RRU whatever the cap: not 1 RRU a key (5 at a cap of 3, 12 at 10)', async () => {
         const reads = recipientReads(db, rt.tableName);
         const cap = frequencyCap(db, rt.tableName);
         const units = async (address: string, slots: number) => {
