@@ -140,10 +140,8 @@ export interface RunRepo {
   getMany(refs: RunRef[]): Promise<(RunRecord | undefined)[]>;
   /** Every run of an account, newest first per play. */
   forAccount(accountId: string): Promise<RunRecord[]>;
-  /** The most recent run of a play for an account. */
+  /** The most recent run of a play for an account (its newest cycle): one item read, however many runs the play has had. */
   latest(accountId: string, play: string): Promise<RunRecord | undefined>;
-  /** Every run of a play for an account, most recent first (`latest` is the first): one read for a start's checks. Optional. */
-  ofPlay?(accountId: string, play: string): Promise<RunRecord[]>;
   /** Runs of one play, newest first, a page at a time. */
   /** `group`: only the runs that recorded that group of the cut when they began (older runs recorded none). */
   listByPlay(
@@ -393,8 +391,8 @@ export interface PreferenceRepo {
 export type CapSlotsRead = Map<number, { sendKey: string; freesAt: string }>;
 
 /**
- * What delivery reads of a recipient before it claims a send, in one request (functions/data/email.ts):
- * whether the address is suppressed, the categories it opted out of (when asked), and the cap's slots.
+ * What delivery reads of a recipient before it claims a send, side by side (functions/data/email.ts): whether
+ * the address is suppressed, the categories it opted out of (when asked), and the cap's slots (strongly consistent).
  */
 export interface RecipientReads {
   read(

@@ -104,6 +104,8 @@ export const keys = {
   heldShard: (shard: number) => `HELD#${shard}`,
   /** When a held send is first due for the sweep (written only when a send stays held): the hourly sweep reads this item alone until then. */
   heldNotice: { pk: 'HELDNOTICE', sk: 'DUE' },
+  /** When the held-send sweep's last full pass completed: beside the notice, so one Query reads both. */
+  heldFullPass: { pk: 'HELDNOTICE', sk: 'FULLPASS' },
   /** What SES's events confirmed about one send id (core/email/reconcile.ts): the first event wins; expires after 30 days. */
   sendConfirmation: (sendId: string) => ({ pk: `SENDCONF#${sendId}`, sk: 'CONF' }),
   /** The account's sending reputation, one counter item per day (sends, bounces, complaints from SES's events). */

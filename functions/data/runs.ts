@@ -130,9 +130,6 @@ export function runRepo(db: DynamoDBDocumentClient, table: string): RunRepo {
     async forAccount(accountId) {
       return (await queryAccount(accountId, keys.runPrefix(), true)).map((i) => stripKeys(i) as unknown as RunRecord);
     },
-    async ofPlay(accountId, play) {
-      return (await queryAccount(accountId, keys.runPrefix(play), true)).map((i) => stripKeys(i) as unknown as RunRecord);
-    },
     async latest(accountId, play) {
       const [item] = await queryAccount(accountId, keys.runPrefix(play), true, 1);
       return item ? (stripKeys(item) as unknown as RunRecord) : undefined;

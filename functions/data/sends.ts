@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendConfirmations, SendLedger } from '../core/ports.ts';
 import type { HeldSends } from '../core/email/held-sweep.ts';
 import { sendIdOf, type SendConfirmation } from '../core/email/reconcile.ts';
@@ -178,9 +178,35 @@ export function heldSends(db: DynamoDBDocumentClient, table: string): HeldSends 
         ExclusiveStartKey = out.LastEvaluatedKey;
       } while (ExclusiveStartKey);
     },
-    async notice() {
-      const out = await db.send(new GetCommand({ TableName: table, Key: keys.heldNotice, ConsistentRead: true }));
-      return out.Item ? { due: String(out.Item.due), notes: Number(out.Item.notes ?? 0) } : undefined;
+    async state() {
+      // The notice and the last full pass share a partition: one consistent Query (1 RRU, as the notice's GetItem alone was).
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.heldNotice.pk },
+          ConsistentRead: true,
+        }),
+      );
+      const at = (key: { sk: string }) => out.Items?.find((i) => i.sk === key.sk);
+      const notice = at(keys.heldNotice);
+      const fullPass = at(keys.heldFullPass);
+      return {
+        ...(notice ? { notice: { due: String(notice.due), notes: Number(notice.notes ?? 0) } } : {}),
+        ...(fullPass ? { fullPassAt: String(fullPass.at) } : {}),
+      };
+    },
+    async fullPassDone(at) {
+      await writeIf(
+        db,
+        new PutCommand({
+          TableName: table,
+          Item: { ...keys.heldFullPass, at: at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
     },
     async clearNotice(notes) {
       await writeIf(

@@ -125,6 +125,9 @@ describe('held sends whose run is gone', () => {
       // Inside the window, the sweep leaves them alone.
       await rt.scheduler.fire(sweep!);
       for (const id of accounts) expect((await rt.items(id, 'SEND#'))[0]!.status).toBe('claimed');
+      // None made yet on this table, so that sweep was the full pass, recorded beside the notice once it completed.
+      const fullPass = (await rt.db.send(new GetCommand({ TableName: rt.tableName, Key: { pk: 'HELDNOTICE', sk: 'FULLPASS' } }))).Item;
+      expect(Date.parse(String(fullPass?.at))).toBeGreaterThanOrEqual(START.getTime() + 11 * 60_000);
 
       await runUntil(rt, START.getTime() + 2 * HOUR);
       await rt.scheduler.fire(sweep!);

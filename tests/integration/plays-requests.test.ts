@@ -147,7 +147,7 @@ describe("a play step's DynamoDB requests", () => {
   });
 
   describe('startPlay from an event', () => {
-    it("reads the play's runs in one Query (the cycle's run and the latest, for the cool-down), then claims the lock", async () => {
+    it("reads the play's latest run in one Query (the cycle's run or older, and the cool-down's), then claims the lock", async () => {
       await putAccount('st1', { startDate: '2026-03-01T00:00:00.000Z' });
       const config = parseConfig(userConfig);
       const started: string[] = [];
@@ -170,6 +170,52 @@ describe("a play step's DynamoDB requests", () => {
       });
       expect(requests.map((r) => r.command)).toEqual(['QueryCommand', 'PutCommand', 'GetCommand']);
       expect(started).toHaveLength(1);
+    });
+
+    it('with 50 past runs of the play, a start reads one item in one Query: the latest run, whatever the history', async () => {
+      await putAccount('st50', { startDate: '2024-01-01T00:00:00.000Z' });
+      const config = parseConfig(userConfig);
+      // 50 finished runs of the play, one every 7 days in 2025 (each with a step recorded, about 1 KB).
+      const cycles = Array.from({ length: 50 }, (_, i) => dayOf(Date.parse('2025-01-01T00:00:00.000Z') + i * 7 * DAY_MS));
+      for (const cycle of cycles)
+        await rt.db.send(
+          new PutCommand({
+            TableName: rt.tableName,
+            Item: {
+              ...keys.run('st50', 'advocacy', cycle),
+              accountId: 'st50',
+              play: 'advocacy',
+              cycle,
+              executionName: executionName('advocacy', 'st50', cycle),
+              status: 'completed',
+              startedAt: `${cycle}T10:00:00.000Z`,
+              steps: { ask: { status: 'done', at: `${cycle}T10:00:00.000Z`, note: 'x'.repeat(900) } },
+            },
+          }),
+        );
+      const deps = (now: string) => ({
+        clock: fixedClock(now),
+        plays: config.plays,
+        accounts: accounts(),
+        runs: runRepo(db, rt.tableName),
+        runner: { start: async () => undefined, stop: async () => {}, isRunning: async () => false },
+      });
+      const account = (await accounts().get('st50'))!;
+      const start = async (at: string) => {
+        requests = [];
+        const before = rt.dynamo.totals().readUnits;
+        const outcome = await startPlay(deps(at) as never, config.plays.advocacy!, account, { on: 'flag.started', at, detail: { flag: 'promoter' } });
+        const reads = requests.filter((r) => r.command !== 'PutCommand').map((r) => r.command);
+        return { outcome: outcome.outcome, reads, readUnits: rt.dynamo.totals().readUnits - before };
+      };
+      // A new cycle after the latest run (and its cool-down): one Query, one ~1 KB item (0.5 RRU; reading the 50 runs was 7 RRU).
+      expect(await start('2026-07-01T10:00:00.000Z')).toEqual({ outcome: 'started', reads: ['QueryCommand'], readUnits: 0.5 });
+      // The latest run is the cycle's: already started, from the same one item.
+      const last = cycles[cycles.length - 1]!;
+      expect(await start(`${last}T10:00:00.000Z`)).toEqual({ outcome: 'already-started', reads: ['QueryCommand'], readUnits: 0.5 });
+      // The latest run is newer than the cycle: the cycle's run is read by its key.
+      expect(await start(`${cycles[10]}T10:00:00.000Z`)).toEqual({ outcome: 'already-started', reads: ['QueryCommand', 'GetCommand'], readUnits: 1 });
+      expect(requests.find((r) => r.command === 'GetCommand')?.sk).toBe(keys.run('st50', 'advocacy', cycles[10]!).sk);
     });
   });
 
@@ -357,7 +403,7 @@ describe("a play step's DynamoDB requests", () => {
       });
       const together = (now: string): DeliveryDeps => ({ ...deps(now), recipient: recipientReads(db, rt.tableName) });
 
-      it('suppression, opt-outs and the cap in one BatchGetItem, the pause in another: 3 requests fewer, the same send', async () => {
+      it('suppression and opt-outs in one BatchGetItem, the cap in one Query, the pause in a BatchGetItem: 2 requests fewer, the same send', async () => {
         const counts: Record<string, number>[] = [];
         const repo = reputationRepo(db, rt.tableName);
         for (const [id, d, reputation] of [
@@ -375,11 +421,32 @@ describe("a play step's DynamoDB requests", () => {
         }
         const [apart, joined] = counts as [Record<string, number>, Record<string, number>];
         const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
-        expect(total(joined)).toBe(total(apart) - 3);
+        expect(total(joined)).toBe(total(apart) - 2);
         expect(joined.GetCommand ?? 0).toBe((apart.GetCommand ?? 0) - 3);
-        expect(joined.QueryCommand).toBe(apart.QueryCommand! - 1);
-        // The recipient's BatchGetItem is new; the pause's days and override are one BatchGetItem, as the days alone were.
+        expect(joined.QueryCommand).toBe(apart.QueryCommand);
+        // The suppression and opt-outs' BatchGetItem is new; the pause's days and override are one BatchGetItem, as the days alone were.
         expect(joined.BatchGetCommand).toBe(apart.BatchGetCommand! + 1);
+      });
+
+      it('the recipient check costs about 2 RRU whatever the cap: not 1 RRU a key (5 at a cap of 3, 12 at 10)', async () => {
+        const reads = recipientReads(db, rt.tableName);
+        const cap = frequencyCap(db, rt.tableName);
+        const units = async (address: string, slots: number) => {
+          const before = rt.dynamo.totals().readUnits;
+          const read = await reads.read('rru', address, { optedOut: true, capSlots: slots });
+          return { units: rt.dynamo.totals().readUnits - before, held: read.capSlots.size };
+        };
+        await putAccount('rru');
+        await preferenceRepo(db, rt.tableName).optOut('rru', 'full@rru.example', ['tips'], new Date(NOW));
+        // Every slot held (the Query reads them all), and an address with none.
+        for (const slots of [3, 10]) {
+          for (let i = 0; i < slots; i++) expect(await cap.take(`full${slots}@rru.example`, `send-${i}`, slots, new Date(NOW), 7)).toBe(true);
+          // dynalite: 0.5 RRU a key of the eventually consistent batch, 1 RRU a 4 KB of the consistent Query (none for an empty one).
+          expect(await units(`full${slots}@rru.example`, slots)).toEqual({ units: 2, held: slots });
+          const none = await units(`none${slots}@rru.example`, slots);
+          expect(none.held).toBe(0);
+          expect(none.units).toBeLessThanOrEqual(2);
+        }
       });
 
       it('decides as the reads apart did: suppressed, opted out, capped, and a slot freed by time taken', async () => {

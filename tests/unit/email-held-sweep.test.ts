@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionOfSend, FULL_PASS_HOUR_UTC, sweepHeldSends, type HeldNotice, type HeldSweepDeps } from '../../functions/core/email/held-sweep.ts';
+import { executionOfSend, FULL_PASS_EVERY_MS, sweepHeldSends, type HeldNotice, type HeldSweepDeps } from '../../functions/core/email/held-sweep.ts';
 import { orphanDecision, sendIdOf, type SendConfirmation, type UnclearSend } from '../../functions/core/email/reconcile.ts';
 import type { SendRecord } from '../../functions/core/types.ts';
 
@@ -42,7 +42,8 @@ describe('executionOfSend', () => {
 
 /**
  * In-memory ports: the ledger's records, SES's confirmations, the live runs, the notice of held sends
- * (by default one due at the claims' time, as the ledger notes an unclear send) and the shards' reads.
+ * (by default one due at the claims' time, as the ledger notes an unclear send), the last full pass
+ * (by default at the claims' time: the next is due a day later) and the shards' reads.
  */
 function world(
   sends: SendRecord[],
@@ -50,11 +51,17 @@ function world(
   confirmed: Record<string, SendConfirmation> = {},
   /** `null`: none. */
   notice: HeldNotice | null = { due: claimedAt, notes: 1 },
+  /** `null`: none yet. */
+  fullPassAt: string | null = claimedAt,
 ) {
   const ledger = new Map(sends.map((s) => [s.sendKey, { ...s }]));
   const engagement: string[] = [];
   const released: string[] = [];
-  const state: { notice: HeldNotice | undefined; shardReads: number } = { notice: notice ?? undefined, shardReads: 0 };
+  const state: { notice: HeldNotice | undefined; fullPassAt: string | undefined; shardReads: number } = {
+    notice: notice ?? undefined,
+    fullPassAt: fullPassAt ?? undefined,
+    shardReads: 0,
+  };
   const deps: HeldSweepDeps = {
     held: {
       shards: 2,
@@ -63,7 +70,8 @@ function world(
         const held = [...ledger.values()].filter((s) => s.status === 'claimed' && s.accountId.length % 2 === shard);
         yield* held.sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
       },
-      notice: async () => state.notice && { ...state.notice },
+      state: async () => ({ ...(state.notice && { notice: { ...state.notice } }), ...(state.fullPassAt && { fullPassAt: state.fullPassAt }) }),
+      fullPassDone: async (when) => void (state.fullPassAt = state.fullPassAt && state.fullPassAt > when.toISOString() ? state.fullPassAt : when.toISOString()),
       clearNotice: async (notes) => void (state.notice?.notes === notes && (state.notice = undefined)),
       note: async (due) => void (state.notice = { due: state.notice?.due ?? due.toISOString(), notes: (state.notice?.notes ?? 0) + 1 }),
     },
@@ -133,7 +141,7 @@ describe('sweepHeldSends', () => {
 
 describe('sweepHeldSends: the notice of held sends', () => {
   const nothing = { checked: 0, live: 0, waiting: 0, sent: 0, failed: 0 };
-  const fullPass = new Date(`2026-03-03T${String(FULL_PASS_HOUR_UTC).padStart(2, '0')}:00:00.000Z`);
+  const fullPass = new Date(Date.parse(claimedAt) + FULL_PASS_EVERY_MS);
 
   it('no notice: the hour reads no shard', async () => {
     const w = world([send('acme', 'gone')], {}, {}, null);
@@ -155,6 +163,43 @@ describe('sweepHeldSends: the notice of held sends', () => {
     expect(w.state.notice).toEqual({ due: fullPass.toISOString(), notes: 1 });
   });
 
+  it('the full pass is due a day after the last completed one, at any hour, and recorded only once it completes', async () => {
+    const w = world([send('acme', 'gone')], {}, {}, null);
+    // An hour short of its due time: no pass yet.
+    expect(await sweepHeldSends(w.deps, new Date(fullPass.getTime() - 3_600_000))).toEqual(nothing);
+    expect(w.state.shardReads).toBe(0);
+    // The due pass fails midway (a throttled read): not recorded, so the next hour makes it again.
+    const claimed = w.deps.held.claimed;
+    w.deps.held.claimed = async function* () {
+      yield* [];
+      throw new Error('throttled');
+    };
+    await expect(sweepHeldSends(w.deps, fullPass)).rejects.toThrow('throttled');
+    expect(w.state.fullPassAt).toBe(claimedAt);
+    w.deps.held.claimed = claimed;
+    const nextHour = new Date(fullPass.getTime() + 3_600_000);
+    expect(await sweepHeldSends(w.deps, nextHour)).toMatchObject({ checked: 1, failed: 1 });
+    expect(w.state.fullPassAt).toBe(nextHour.toISOString());
+    // The next is a day after that one, whatever the hour (here 11:00 UTC, not 00:00).
+    w.state.shardReads = 0;
+    expect(await sweepHeldSends(w.deps, new Date(nextHour.getTime() + FULL_PASS_EVERY_MS - 60_000))).toEqual(nothing);
+    expect(w.state.shardReads).toBe(0);
+    await sweepHeldSends(w.deps, new Date(nextHour.getTime() + FULL_PASS_EVERY_MS));
+    expect(w.state.shardReads).toBe(2);
+  });
+
+  it('none recorded yet (a new deployment): the first sweep makes the full pass', async () => {
+    const w = world([send('acme', 'gone')], {}, {}, null, null);
+    expect(await sweepHeldSends(w.deps, at(120))).toMatchObject({ checked: 1, failed: 1 });
+    expect(w.state.fullPassAt).toBe(at(120).toISOString());
+  });
+
+  it('a pass made for a due notice, with no full pass due, records none', async () => {
+    const w = world([send('acme', 'gone')]);
+    await sweepHeldSends(w.deps, at(120));
+    expect(w.state.fullPassAt).toBe(claimedAt);
+  });
+
   it('cleared once nothing is left held; kept while a send is left to its live run', async () => {
     const w = world([send('acme', 'gone'), send('bb', 'run-live')], { bb: ['run-live'] });
     await sweepHeldSends(w.deps, at(120));
@@ -172,8 +217,8 @@ describe('sweepHeldSends: the notice of held sends', () => {
 
   it('not cleared when a send was noted after the sweep read the notice', async () => {
     const w = world([send('acme', 'gone')]);
-    const read = w.deps.held.notice;
-    w.deps.held.notice = async () => {
+    const read = w.deps.held.state;
+    w.deps.held.state = async () => {
       const seen = await read();
       await w.deps.held.note(at(125));
       return seen;

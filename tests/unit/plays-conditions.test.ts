@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, dayOf } from '../../functions/core/clock.ts';
-import { describeCondition, holds, type AccountSnapshot } from '../../functions/core/plays/conditions.ts';
+import { describeCondition, holds, readsUsage, type AccountSnapshot } from '../../functions/core/plays/conditions.ts';
 import type { Condition } from '../../functions/core/plays/definition.ts';
 import { makeAccount } from './support/plays-world.ts';
 
@@ -174,6 +174,116 @@ describe('checklist milestones', () => {
   it('reads as words', () => {
     expect(describeCondition({ milestone: 'kickoff-held', noMilestone: 'admin-trained' })).toBe(
       'milestone kickoff-held reached and milestone admin-trained not reached',
+    );
+  });
+});
+
+/**
+ * `readsUsage` is a hand-kept list of the clauses that read the usage (a step queries the usage days
+ * only for those): a clause whose `holds` depends on `usage` but is missing from it would be decided
+ * on empty usage. One arbitrary per clause kind, required by the type: a new kind fails to typecheck here.
+ */
+describe('readsUsage covers every clause that reads the usage', () => {
+  const day = (offset: number) => dayOf(NOW.getTime() + offset * DAY_MS);
+  const CLAUSE_VALUES: { [K in keyof Condition]-?: fc.Arbitrary<NonNullable<Condition[K]>> } = {
+    tier: fc.uniqueArray(fc.constantFrom('green', 'yellow', 'red' as const), { minLength: 1 }),
+    segment: fc.uniqueArray(fc.constantFrom('high-touch', 'medium-touch', 'tech-touch' as const), { minLength: 1 }),
+    active: fc.boolean(),
+    activated: fc.boolean(),
+    flag: fc.constantFrom('promoter', 'at-risk'),
+    noFlag: fc.constantFrom('promoter', 'at-risk'),
+    adoptionBelow: fc.integer({ min: 0, max: 100 }),
+    adoptionAtLeast: fc.integer({ min: 0, max: 100 }),
+    notRedForDays: fc.integer({ min: 1, max: 30 }),
+    renewed: fc.constant(true as const),
+    renewalOutcome: fc.uniqueArray(fc.constantFrom('renewed', 'churned' as const), { minLength: 1 }),
+    milestone: fc.constantFrom('kickoff', 'firstValue'),
+    noMilestone: fc.constantFrom('kickoff', 'firstValue'),
+    taskDone: fc.constantFrom('ask', 'call'),
+    taskNotDone: fc.record({ step: fc.constantFrom('ask', 'call'), days: fc.integer({ min: 0, max: 10 }) }),
+  };
+  const band = fc.constantFrom<Band | null>('green', 'yellow', 'red', null);
+  const FEATURES = ['a', 'b', 'c', 'd', 'e'];
+  const usage = fc
+    .record({
+      activeUsers: fc.integer({ min: 0, max: 10 }),
+      available: fc.integer({ min: 0, max: FEATURES.length }),
+      used: fc.integer({ min: 0, max: FEATURES.length }),
+      activeInLast7Days: fc.boolean(),
+      userDays: fc.integer({ min: 0, max: 100 }),
+    })
+    .map(({ available, used, ...u }) => ({
+      ...u,
+      seats: 5,
+      featuresAvailable: FEATURES.slice(0, available),
+      featuresUsed: FEATURES.slice(0, Math.min(used, available)),
+    }));
+  const snapshot = fc.record({
+    segment: fc.constantFrom('high-touch', 'medium-touch', 'tech-touch' as const),
+    renewalDate: fc.option(
+      fc.integer({ min: -60, max: 60 }).map((d) => `${day(d)}T00:00:00.000Z`),
+      { nil: undefined },
+    ),
+    lastRenewal: fc.option(
+      fc.record({
+        outcome: fc.constantFrom('renewed', 'churned' as const),
+        renewalDate: fc.integer({ min: -60, max: 60 }).map(day),
+        recordedAt: fc.integer({ min: -60, max: 0 }).map((d) => `${day(d)}T00:00:00.000Z`),
+      }),
+      { nil: undefined },
+    ),
+    milestones: fc.dictionary(fc.constantFrom('kickoff', 'firstValue'), fc.constant('2026-03-01T00:00:00.000Z')),
+    band,
+    recentBands: fc.array(band, { maxLength: 31 }).map((bands) => daily(bands)),
+    flags: fc.uniqueArray(fc.constantFrom('promoter', 'at-risk')),
+    activated: fc.boolean(),
+    cycle: fc.integer({ min: -60, max: 0 }).map(day),
+    runTasks: fc.array(
+      fc.record({ step: fc.constantFrom('ask', 'call'), done: fc.boolean(), ageDays: fc.integer({ min: 0, max: 20 }) }).map(({ step, done, ageDays }) => ({
+        step,
+        status: done ? ('done' as const) : ('open' as const),
+        createdAt: new Date(NOW.getTime() - ageDays * DAY_MS).toISOString(),
+      })),
+      { maxLength: 3 },
+    ),
+  });
+  const snapshotOf = (s: typeof snapshot extends fc.Arbitrary<infer T> ? T : never, u: AccountSnapshot['usage']): AccountSnapshot => ({
+    account: makeAccount({ segment: s.segment, renewalDate: s.renewalDate, lastRenewal: s.lastRenewal, milestones: s.milestones }),
+    now: NOW,
+    band: s.band,
+    recentBands: s.recentBands,
+    flags: s.flags,
+    usage: u,
+    activated: s.activated,
+    cycle: s.cycle,
+    runTasks: s.runTasks as never,
+  });
+  /** True when `holds` told the two usages apart (the property's premise). */
+  const differs = (condition: Condition, s: Parameters<typeof snapshotOf>[0], u1: AccountSnapshot['usage'], u2: AccountSnapshot['usage']) =>
+    holds(condition, snapshotOf(s, u1)) !== holds(condition, snapshotOf(s, u2));
+
+  it.each(Object.keys(CLAUSE_VALUES) as (keyof Condition)[])('%s: when the usage alone changes whether it holds, readsUsage is true', (kind) => {
+    let toldApart = false;
+    fc.assert(
+      fc.property(CLAUSE_VALUES[kind] as fc.Arbitrary<unknown>, snapshot, usage, usage, (value, s, u1, u2) => {
+        const condition = { [kind]: value } as Condition;
+        if (!differs(condition, s, u1, u2)) return;
+        toldApart = true;
+        expect(readsUsage(condition)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: the clauses computed from the usage are told apart by it in these runs.
+    if (kind === 'active' || kind === 'adoptionBelow' || kind === 'adoptionAtLeast') expect(toldApart).toBe(true);
+  });
+
+  it('any mix of clauses: when the usage alone changes whether it holds, readsUsage is true', () => {
+    const condition = fc.record(CLAUSE_VALUES, { requiredKeys: [] }) as fc.Arbitrary<Condition>;
+    fc.assert(
+      fc.property(condition, snapshot, usage, usage, (c, s, u1, u2) => {
+        if (differs(c, s, u1, u2)) expect(readsUsage(c)).toBe(true);
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -9,6 +9,13 @@ export interface HeldNotice {
   notes: number;
 }
 
+/** The sweep's own state, read in one request each hour: the notice (when some send is held) and when the last full pass ended. */
+export interface HeldSweepState {
+  notice?: HeldNotice;
+  /** The time of the last full pass that completed (its `now`): none yet, the next sweep makes one. */
+  fullPassAt?: string;
+}
+
 /**
  * Held sends (still `claimed`) of one shard, oldest claim first: a sparse index, never a scan. And
  * the notice that some are held (`SendLedger.noteHeld` writes it when a send stays held), so an
@@ -17,19 +24,28 @@ export interface HeldNotice {
 export interface HeldSends {
   shards: number;
   claimed(shard: number): AsyncIterable<SendRecord>;
-  notice(): Promise<HeldNotice | undefined>;
+  /** The notice and the last full pass, together. */
+  state(): Promise<HeldSweepState>;
   /** Removes the notice read with `notes`; refused when a send was noted since (the count moved). */
   clearNotice(notes: number): Promise<void>;
   /** A notice due now, for held sends the daily pass found without one. */
   note(due: Date): Promise<void>;
+  /** Records a full pass that completed at `at` (never moved back by an older one). */
+  fullPassDone(at: Date): Promise<void>;
 }
 
 /**
- * The hour (UTC) of the daily pass that reads every shard whatever the notice says: it finds a held
- * send nobody noted (its attempt died and its run was stopped before any retry looked at it, or it
- * was claimed before the notice existed), at worst a day after its window instead of an hour.
+ * How long after the last completed full pass the next one is due. A full pass reads every shard
+ * whatever the notice says: it finds a held send nobody noted (its attempt died and its run was
+ * stopped before any retry looked at it, or it was claimed before the notice existed), about a day
+ * after its window at worst. Counted from the last pass that completed, so a pass that failed is
+ * made again the next hour. A day less half an hour: the hourly schedule's invocations drift by
+ * seconds, and a pass 23 h 59 min after the last must not wait another hour each day.
  */
-export const FULL_PASS_HOUR_UTC = 0;
+export const FULL_PASS_EVERY_MS = 23.5 * 3_600_000;
+
+/** Whether the full pass is due at `now`, given the last one's time. */
+export const fullPassDue = (fullPassAt: string | undefined, now: Date) => !fullPassAt || now.getTime() - Date.parse(fullPassAt) >= FULL_PASS_EVERY_MS;
 
 export interface HeldSweepDeps {
   held: HeldSends;
@@ -59,7 +75,8 @@ export function executionOfSend(send: Pick<SendRecord, 'sendKey' | 'step' | 'con
 
 /**
  * Settles held sends no run will come back for (docs/email.md, "Orphaned held sends"). It reads the
- * index only when the notice says a held send is due, or at the daily full pass; it clears the notice
+ * index only when the notice says a held send is due, or when the daily full pass is due (a day after
+ * the last that completed, recorded once this one completes); it clears the notice
  * once nothing is left held (no send left to a live run, waiting, or claimed within the window). A send is
  * held while SES's answer was unclear or the process died mid-send; its run's next attempt of the
  * step normally settles it. When that run was stopped or failed, this does, with the same decision
@@ -68,8 +85,9 @@ export function executionOfSend(send: Pick<SendRecord, 'sendKey' | 'step' | 'con
  */
 export async function sweepHeldSends(deps: HeldSweepDeps, now: Date, windowMs = RECONCILE_WINDOW_MS): Promise<HeldSweepResult> {
   const result: HeldSweepResult = { checked: 0, live: 0, waiting: 0, sent: 0, failed: 0 };
-  const notice = await deps.held.notice();
-  if (now.getUTCHours() !== FULL_PASS_HOUR_UTC && !(notice && notice.due <= now.toISOString())) return result;
+  const { notice, fullPassAt } = await deps.held.state();
+  const fullPass = fullPassDue(fullPassAt, now);
+  if (!fullPass && !(notice && notice.due <= now.toISOString())) return result;
   // Anything claimed within the window is waiting whatever its run: not settled, only counted as left.
   const before = new Date(now.getTime() - windowMs).toISOString();
   const liveByAccount = new Map<string, Promise<Set<string>>>();
@@ -111,5 +129,7 @@ export async function sweepHeldSends(deps: HeldSweepDeps, now: Date, windowMs = 
   const left = result.live + result.waiting + recent;
   if (!left && notice) await deps.held.clearNotice(notice.notes);
   if (left && !notice) await deps.held.note(now);
+  // Only now: a pass that threw before here is made again at the next hour's sweep.
+  if (fullPass) await deps.held.fullPassDone(now);
   return result;
 }

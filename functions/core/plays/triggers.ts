@@ -26,15 +26,12 @@ export type StartOutcome =
 export async function startPlay(deps: TriggerDeps, play: PlayDefinition, account: Account, trigger: RunRecord['trigger']): Promise<StartOutcome> {
   const plan = planStart(play, account, trigger);
   if ('outcome' in plan) return plan;
-  if (!deps.runs.ofPlay) return startPlanned(deps, plan, await deps.runs.get(plan.ref));
-  // The cycle's run and the latest run (the cool-down's) from one read of the play's runs.
-  const runs = await deps.runs.ofPlay(account.id, play.id);
-  return startPlanned(
-    deps,
-    plan,
-    runs.find((r) => r.cycle === plan.cycle),
-    { latest: runs[0] },
-  );
+  // The latest run (newest cycle first, one item read however many runs the play has had) is the cool-down's
+  // reference and, most often, tells whether the cycle has a run: it is that run, or it is older and the cycle
+  // has none. Only a latest run newer than the cycle leaves it unknown: then the cycle's run is read by its key.
+  const latest = await deps.runs.latest(account.id, play.id);
+  const existing = !latest || latest.cycle < plan.cycle ? undefined : latest.cycle === plan.cycle ? latest : await deps.runs.get(plan.ref);
+  return startPlanned(deps, plan, existing, { latest });
 }
 
 /** A start that passed the checks needing no reads: the run it would be. */

@@ -165,8 +165,6 @@ export function playsWorld(options: { now: string; plays?: Record<string, PlayDe
     forAccount: async (id) => [...runsMap.values()].filter((r) => r.accountId === id).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
     latest: async (id, play) =>
       structuredClone([...runsMap.values()].filter((r) => r.accountId === id && r.play === play).sort((a, b) => b.cycle.localeCompare(a.cycle))[0]),
-    ofPlay: async (id, play) =>
-      structuredClone([...runsMap.values()].filter((r) => r.accountId === id && r.play === play).sort((a, b) => b.cycle.localeCompare(a.cycle))),
     listByPlay: async (play, { status, limit }) => ({
       runs: [...runsMap.values()].filter((r) => r.play === play && (!status || r.status === status)).slice(0, limit),
     }),
