@@ -40,6 +40,7 @@ import { LambdaHost } from '../local/lambdas.ts';
 import { synthesize } from '../local/synth.ts';
 import { bundleOptions, projectRoot } from '../lib/bundling/options.ts';
 import { synthInputs, takesTemplates } from '../lib/bundling/synth-inputs.ts';
+import { staticClosure } from '../lib/bundling/merge-cold-chunks.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 /** BENCH_BUNDLES=<regular expression>: only the functions whose logical id matches (e.g. `Plays|Api`). */
@@ -119,16 +120,7 @@ async function analyse(entry: string, outdir: string): Promise<string[]> {
   const options = bundleOptions({ entry: join(projectRoot, entry), outdir, config, templates: takesTemplates(entry) ? templates : undefined });
   const { metafile } = await build({ ...options, write: false, metafile: true });
   const outputs = metafile.outputs;
-  const closure = (from: string[]) => {
-    const seen = new Set<string>();
-    const visit = (o: string) => {
-      if (seen.has(o)) return;
-      seen.add(o);
-      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
-    };
-    from.forEach(visit);
-    return seen;
-  };
+  const closure = (from: string[]) => staticClosure(outputs, from);
   // The entry is index.mjs: a lazily imported module's chunk is an entry point to esbuild too.
   const loaded = closure([Object.keys(outputs).find((o) => outputs[o]!.entryPoint && /(^|\/)index\.mjs$/.test(o))!]);
   // The API's route modules: what they use counts as the function's clients (see the header).

@@ -41,6 +41,12 @@ function rememberClosed(key: string, ids: ReadonlySet<string>) {
  * DAY_CLAIMS ids the day is closed and further claims go to shard items (usage-overflow.ts).
  */
 export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo {
+  /** An account's items from its usage day `fromDay` up to the sort key `to`. */
+  const fromDayQuery = (accountId: string, fromDay: string, to: string) => ({
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.usageDay(accountId, fromDay).pk, ':from': keys.usageDay(accountId, fromDay).sk, ':to': to },
+  });
   return {
     async record(accountId, day, events) {
       const key = keys.usageDay(accountId, day);
@@ -100,15 +106,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
     },
     async days(accountId, fromDay, toDay) {
       const out: UsageDay[] = [];
-      const query = {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.usageDay(accountId, fromDay).pk,
-          ':from': keys.usageDay(accountId, fromDay).sk,
-          ':to': keys.usageDay(accountId, toDay).sk,
-        },
-      };
+      const query = fromDayQuery(accountId, fromDay, keys.usageDay(accountId, toDay).sk);
       for await (const page of paginateQuery({ client: db }, query)) for (const i of page.Items ?? []) out.push(usageDayOf(i));
       return out;
     },
@@ -117,15 +115,7 @@ export function usageRepo(db: DynamoDBDocumentClient, table: string): UsageRepo 
       const days: UsageDay[] = [];
       const people: Contact[] = [];
       const to = keys.usageDay(accountId, toDay).sk;
-      const query = {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.usageDay(accountId, fromDay).pk,
-          ':from': keys.usageDay(accountId, fromDay).sk,
-          ':to': keys.contact(accountId, '\uffff').sk,
-        },
-      };
+      const query = fromDayQuery(accountId, fromDay, keys.contact(accountId, '\uffff').sk);
       for await (const page of paginateQuery({ client: db }, query))
         for (const i of page.Items ?? []) {
           const sk = String(i.sk);

@@ -32,6 +32,18 @@ const SHARED = 'cold-shared.mjs';
  * The cold part is then one module instance, the entry's: importers must load `index.mjs` by its plain
  * URL (Lambda does; the local runtime too, local/lambdas.ts).
  */
+/** The outputs `from` load at import: themselves and every output they import statically, transitively (lazy `import()`s apart). */
+export function staticClosure(outputs: Metafile['outputs'], from: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (o: string) => {
+    if (seen.has(o)) return;
+    seen.add(o);
+    for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+  };
+  from.forEach(visit);
+  return seen;
+}
+
 export function mergeColdChunks(metafile: Metafile, dir: string): void {
   const outputs = metafile.outputs;
   const abs = (o: string) => resolve(projectRoot, o);
@@ -39,16 +51,7 @@ export function mergeColdChunks(metafile: Metafile, dir: string): void {
   const chunksDir = join(dir, 'chunks');
   const entry = Object.keys(outputs).find((o) => abs(o) === index);
   if (!entry) throw new Error(`no index.mjs in ${dir}`);
-  const closure = (from: string[]) => {
-    const seen = new Set<string>();
-    const visit = (o: string) => {
-      if (seen.has(o)) return;
-      seen.add(o);
-      for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
-    };
-    from.forEach(visit);
-    return seen;
-  };
+  const closure = (from: string[]) => staticClosure(outputs, from);
   const cold = closure([entry]);
   // A module both imported statically and lazily is a chunk of its own, whose namespace `import()` returns: left as it is.
   if (cold.size === 1 || [...cold].some((o) => o !== entry && outputs[o]!.entryPoint)) return;

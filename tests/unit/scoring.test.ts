@@ -343,7 +343,8 @@ describe('a run flushes what its repositories buffered', () => {
     expect(log).toEqual(['load acme', 'flush']);
   });
 
-  it('a rescoring keeps the scores when the flush fails, and reports it', async () => {
+  /** A world whose buffered writes' flush fails, and the errors it reports. */
+  const withFailingFlush = () => {
     const w = world();
     const errors: unknown[] = [];
     w.deps.onError = (_id, err) => errors.push(err);
@@ -351,19 +352,18 @@ describe('a run flushes what its repositories buffered', () => {
       throw new Error('table unavailable');
     };
     w.use(4);
+    return { w, errors };
+  };
+
+  it('a rescoring keeps the scores when the flush fails, and reports it', async () => {
+    const { w, errors } = withFailingFlush();
     expect(await rescoreDirty({ ...w.deps, dirty: marks({ 3: ['acme'] }).dirty }, [3])).toMatchObject({ rescored: 1 });
     expect(w.stored.has('acme')).toBe(true);
     expect(String((errors[0] as Error).message)).toMatch(/rebuild/);
   });
 
   it('the daily run keeps the scores when the flush fails, reports it and fails, so its retry writes the tallies and states', async () => {
-    const w = world();
-    const errors: unknown[] = [];
-    w.deps.onError = (_id, err) => errors.push(err);
-    w.deps.flush = async () => {
-      throw new Error('table unavailable');
-    };
-    w.use(4);
+    const { w, errors } = withFailingFlush();
     await expect(scoreShards(w.deps, [0])).rejects.toThrow('table unavailable');
     expect(w.stored.has('acme')).toBe(true);
     expect(String((errors[0] as Error).message)).toMatch(/retried/);
