@@ -34,8 +34,9 @@ type KeysAndAttributes = {
   ConsistentRead?: boolean;
 };
 
-/** The items at `keys` (those that exist, in no particular order), 100 keys a request. */
-export async function batchGetItems(db: DynamoDBDocumentClient, table: string, keys: Record<string, unknown>[], options: BatchGetOptions = {}) {
+/** The items at `keys` (those that exist, each once, in no particular order), 100 keys a request; a key given twice is asked once (BatchGetItem refuses a request naming a key twice). */
+export async function batchGetItems(db: DynamoDBDocumentClient, table: string, wanted: Record<string, unknown>[], options: BatchGetOptions = {}) {
+  const keys = [...new Map(wanted.map((k) => [JSON.stringify(Object.entries(k).sort(([a], [b]) => (a < b ? -1 : 1))), k])).values()];
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += GET_LIMIT) {
     const chunk: KeysAndAttributes = {

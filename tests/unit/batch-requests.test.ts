@@ -64,6 +64,14 @@ describe('batchGetItems', () => {
     expect(items.map((i) => i.n).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: keys }, (_, i) => i));
   });
 
+  it('asks once for a key given twice (BatchGetItem refuses a request naming a key twice)', async () => {
+    const t = table();
+    t.stored.set('A#1|X', { ...key(1), n: 1 });
+    const items = await batchGetItems(t.db, TABLE, [key(1), key(2), { sk: 'X', pk: 'A#1' }, key(1)], { pause: noPause });
+    expect(t.sent.map((s) => s.input.Keys)).toEqual([[key(1), key(2)]]);
+    expect(items).toEqual([{ ...key(1), n: 1 }]);
+  });
+
   it('sends the projection, names and consistency with every chunk and every retry', async () => {
     const t = table((n) => (n === 0 ? [0, 1] : []));
     await batchGetItems(t.db, TABLE, [key(1), key(2), key(3)], { projection: '#a', names: { '#a': 'a' }, consistent: true, pause: noPause });
