@@ -1,6 +1,17 @@
 import { Aspects, type App, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 
+/** Suppressions every Lambda of Tend's needs, wherever it sits. */
+const RUNTIME_PINNED = {
+  id: 'AwsSolutions-L1',
+  reason: 'Tend pins Lambda to nodejs22.x, the runtime it is tested on; moving to a newer runtime is a deliberate upgrade.',
+};
+const BASIC_EXECUTION_ROLE = {
+  id: 'AwsSolutions-IAM4',
+  reason: 'AWSLambdaBasicExecutionRole is the CDK default for writing the function logs; each function logs to its own retained group.',
+  appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+};
+
 /**
  * cdk-nag's AWS Solutions rules on every stack. Each suppression below is a decision, with its
  * reason; anything new the rules find is an error annotation (and a failing test).
@@ -8,12 +19,8 @@ import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): void {
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   NagSuppressions.addStackSuppressions(stacks.app, [
-    { id: 'AwsSolutions-L1', reason: 'Tend pins Lambda to nodejs22.x, the runtime it is tested on; moving to a newer runtime is a deliberate upgrade.' },
-    {
-      id: 'AwsSolutions-IAM4',
-      reason: 'AWSLambdaBasicExecutionRole is the CDK default for writing the function logs; each function logs to its own retained group.',
-      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-    },
+    RUNTIME_PINNED,
+    BASIC_EXECUTION_ROLE,
     {
       id: 'AwsSolutions-IAM5',
       reason:
@@ -129,12 +136,8 @@ export function applyNagChecks(app: App, stacks: { app: Stack; data: Stack }): v
     stacks.data,
     `/${stacks.data.node.id}/LayoutMarks`,
     [
-      { id: 'AwsSolutions-L1', reason: 'Tend pins Lambda to nodejs22.x, the runtime it is tested on; moving to a newer runtime is a deliberate upgrade.' },
-      {
-        id: 'AwsSolutions-IAM4',
-        reason: 'AWSLambdaBasicExecutionRole is the CDK default for writing the function logs; each function logs to its own retained group.',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      },
+      RUNTIME_PINNED,
+      BASIC_EXECUTION_ROLE,
       {
         id: 'AwsSolutions-IAM5',
         reason:
